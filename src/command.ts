@@ -1,0 +1,198 @@
+/** The command line: parse flags, call the shared run function, print, and map to an exit code. */
+import yargs, { type Argv } from "yargs";
+import { InputError } from "./errors.js";
+import { docsPath } from "./engine/docs.js";
+import { SEVERITIES, type Severity } from "./engine/types.js";
+import { writeFileAtomic } from "./io.js";
+import { formatJson } from "./report/json.js";
+import { formatSkipped, formatText } from "./report/text.js";
+import { RULES } from "./rules/index.js";
+import { exitCodeOf, runLint, type FailOn, type RunResult, type SnapshotInput } from "./run.js";
+import { loadSnapshotFiles } from "./snapshot/loader.js";
+import type { Snapshot } from "./snapshot/types.js";
+import { TOOL_VERSION } from "./version.js";
+
+const FORMATS = ["text", "json"] as const;
+type Format = (typeof FORMATS)[number];
+const FAIL_ON = [...SEVERITIES, "never"] as const;
+
+interface LintArgs {
+  snapshot?: string[];
+  vpc?: string[];
+  region?: string;
+  profile?: string;
+  concurrency: number;
+  format: Format;
+  output?: string;
+  failOn: FailOn;
+  requireComplete: boolean;
+  requireService?: string[];
+}
+
+/** Parses the arguments and runs the command; resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const parser = yargs(argv)
+    .scriptName("vpc-lint")
+    .usage("$0 [--snapshot FILE|DIR ... | --vpc VPC_ID ...] [options]")
+    .command(
+      "$0",
+      "Lint a VPC snapshot file or a live VPC",
+      (command) => lintOptions(collectionOptions(command)),
+      async (args) => {
+        exitCode = await lintCommand(args as unknown as LintArgs);
+      },
+    )
+    .command(
+      "collect",
+      "Collect a snapshot of live VPCs and write it to a file",
+      (command) =>
+        collectionOptions(command)
+          .demandOption("vpc", "collect needs --vpc VPC_ID")
+          .option("output", { alias: "o", type: "string", demandOption: "collect needs -o FILE", describe: "Snapshot file to write" }),
+      async (args) => {
+        exitCode = await collectCommand(args as unknown as LintArgs & { output: string });
+      },
+    )
+    .command(
+      "rules",
+      "List every rule with its default severity and docs page",
+      (command) => command.option("format", { choices: FORMATS, default: "text" as Format }),
+      (args) => {
+        process.stdout.write(formatRules(args.format as Format));
+      },
+    )
+    .strict()
+    .version(TOOL_VERSION)
+    .help()
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new InputError(`${message}\nRun vpc-lint --help for the flags and their values.`);
+    });
+
+  try {
+    await parser.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function collectionOptions<T>(command: Argv<T>) {
+  return command
+    .option("vpc", { type: "string", array: true, describe: "VPC id to collect and lint (repeatable)" })
+    .option("region", { type: "string", describe: "AWS Region; defaults to AWS_REGION or the profile's region" })
+    .option("profile", { type: "string", describe: "Named profile from the AWS config files" })
+    .option("concurrency", {
+      type: "number",
+      default: 16,
+      describe: "Maximum AWS API calls in flight at once",
+    })
+    .check((args) => {
+      const value = args.concurrency as number;
+      if (!Number.isInteger(value) || value < 1 || value > 64) {
+        throw new InputError(`--concurrency ${String(value)} is invalid; use a whole number from 1 to 64`);
+      }
+      for (const id of (args.vpc as string[] | undefined) ?? []) {
+        if (!/^vpc-[0-9a-f]+$/.test(id)) {
+          throw new InputError(`--vpc ${id} is not a VPC id; VPC ids look like vpc-0a1b2c3d4e5f67890`);
+        }
+      }
+      return true;
+    });
+}
+
+function lintOptions<T>(command: Argv<T>) {
+  return command
+    .option("snapshot", { alias: "s", type: "string", array: true, describe: "Snapshot file or directory of AWS CLI outputs (repeatable)" })
+    .option("format", { alias: "f", choices: FORMATS, default: "text" as Format, describe: "Report format" })
+    .option("output", { alias: "o", type: "string", describe: "Write the report to this file instead of standard output" })
+    .option("fail-on", { choices: FAIL_ON, default: "warning" as FailOn, describe: "Lowest severity that makes the exit code 1" })
+    .option("require-complete", { type: "boolean", default: false, describe: "Exit 1 when any check was skipped for missing data" })
+    .option("require-service", { type: "string", array: true, describe: "Extra service every workload subnet must reach, such as kms (repeatable)" })
+    .check((args) => {
+      const files = (args.snapshot as string[] | undefined) ?? [];
+      const vpcs = (args.vpc as string[] | undefined) ?? [];
+      if (files.length === 0 && vpcs.length === 0) {
+        throw new InputError("nothing to lint: pass --snapshot FILE to lint a file or --vpc VPC_ID to lint a live VPC");
+      }
+      if (files.length > 0 && vpcs.length > 0) {
+        throw new InputError("--snapshot and --vpc cannot be combined: lint a file or a live VPC, not both");
+      }
+      return true;
+    });
+}
+
+async function lintCommand(args: LintArgs): Promise<number> {
+  const inputs = args.snapshot?.length ? await readInputs(args.snapshot) : await collectInputs(args);
+  const result = runLint(inputs, { settings: { requiredServices: args.requireService ?? [] } });
+  await emit(result, args);
+  return exitCodeOf(result, args.failOn, args.requireComplete);
+}
+
+async function readInputs(paths: string[]): Promise<SnapshotInput[]> {
+  const loaded = await loadSnapshotFiles(paths);
+  for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
+  return [{ snapshot: loaded.snapshot, files: loaded.files }];
+}
+
+async function collectInputs(args: LintArgs): Promise<SnapshotInput[]> {
+  return [{ snapshot: await collect(args) }];
+}
+
+async function collect(args: LintArgs): Promise<Snapshot> {
+  // The AWS SDK loads only here, so linting a file starts without it.
+  const { collectSnapshot } = await import("./collect/collector.js");
+  return collectSnapshot({
+    vpcIds: args.vpc ?? [],
+    ...(args.region && { region: args.region }),
+    ...(args.profile && { profile: args.profile }),
+    concurrency: args.concurrency,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+}
+
+async function collectCommand(args: LintArgs & { output: string }): Promise<number> {
+  const snapshot = await collect(args);
+  await writeFileAtomic(args.output, `${JSON.stringify(snapshot, null, 2)}\n`);
+  const failures = snapshot.Errors?.length ?? 0;
+  process.stderr.write(`wrote ${args.output}${failures ? ` (${failures} calls failed; see Errors)` : ""}\n`);
+  return 0;
+}
+
+async function emit(result: RunResult, args: LintArgs): Promise<void> {
+  const color = args.format === "text" && !args.output && isColorTerminal();
+  const report = args.format === "json" ? formatJson(result) : formatText(result, { color });
+  if (args.output) await writeFileAtomic(args.output, report);
+  else process.stdout.write(report);
+  if (args.format === "text") process.stderr.write(formatSkipped(result.skipped));
+}
+
+function isColorTerminal(): boolean {
+  return Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined;
+}
+
+function formatRules(format: Format): string {
+  const rows = RULES.map((rule) => ({
+    id: rule.id,
+    severity: rule.severity as Severity,
+    title: rule.title,
+    docs: docsPath(rule.id),
+  }));
+  if (format === "json") return `${JSON.stringify(rows, null, 2)}\n`;
+  const width = Math.max(...rows.map((row) => row.id.length));
+  return rows
+    .map((row) => `${row.id.padEnd(width)}  ${row.severity.padEnd(7)}  ${row.title}\n${" ".repeat(width + 11)}${row.docs}\n`)
+    .join("");
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof InputError) {
+    process.stderr.write(`vpc-lint: ${error.message}\n`);
+    return 2;
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`vpc-lint: internal error, please report it: ${message}\n`);
+  return 2;
+}

@@ -1,0 +1,185 @@
+/** Runs the rules over a snapshot and turns their reports into sorted, fingerprinted findings. */
+import { createHash } from "node:crypto";
+import type { SnapshotIndex } from "../index/snapshot-index.js";
+import { sectionOfOperation } from "../snapshot/sections.js";
+import type { SectionName, Snapshot } from "../snapshot/types.js";
+import { docsUrl } from "./docs.js";
+import type {
+  Finding,
+  LintSettings,
+  MessageData,
+  Report,
+  Requirement,
+  Rule,
+  RuleContext,
+  Severity,
+} from "./types.js";
+
+/** A rule that did not run, or resources it could not judge, and why. */
+export interface SkippedCheck {
+  ruleId: string;
+  reason: string;
+  /** Set when the rule ran but could not judge these resources. */
+  resourceIds?: string[];
+}
+
+/** A rule that threw; reported, never counted as a pass. */
+export interface ExecutionError {
+  ruleId: string;
+  message: string;
+}
+
+export interface LintResult {
+  findings: Finding[];
+  skipped: SkippedCheck[];
+  executionErrors: ExecutionError[];
+}
+
+export interface LintOptions {
+  rules: readonly Rule[];
+  settings: LintSettings;
+  /** Per-rule severity overrides; `off` disables the rule. */
+  severities?: ReadonlyMap<string, Severity | "off">;
+}
+
+/** Lints one indexed snapshot: one account and one region. */
+export function lintSnapshot(index: SnapshotIndex, options: LintOptions): LintResult {
+  const failed = failedSections(index.snapshot);
+  const result: LintResult = { findings: [], skipped: [], executionErrors: [] };
+
+  for (const rule of options.rules) {
+    const override = options.severities?.get(rule.id);
+    if (override === "off") continue;
+    const missing = missingRequirement(rule.requires, index, failed);
+    if (missing) {
+      result.skipped.push({ ruleId: rule.id, reason: missing });
+      continue;
+    }
+    runRule(rule, index, options, override, result);
+  }
+  result.findings.sort(compareFindings);
+  result.skipped.sort((a, b) => a.ruleId.localeCompare(b.ruleId));
+  return result;
+}
+
+function runRule(
+  rule: Rule,
+  index: SnapshotIndex,
+  options: LintOptions,
+  override: Severity | undefined,
+  result: LintResult,
+): void {
+  const unknown = new Map<string, string[]>();
+  const findings: Finding[] = [];
+  const context: RuleContext = {
+    index,
+    settings: options.settings,
+    rules: options.rules,
+    report: (report) => findings.push(toFinding(rule, report, override)),
+    unknown: (resourceId, reason) => {
+      const ids = unknown.get(reason) ?? [];
+      if (!ids.includes(resourceId)) ids.push(resourceId);
+      unknown.set(reason, ids);
+    },
+  };
+  try {
+    rule.check(context);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    result.executionErrors.push({ ruleId: rule.id, message });
+    return;
+  }
+  result.findings.push(...findings);
+  for (const [reason, resourceIds] of unknown) {
+    result.skipped.push({ ruleId: rule.id, reason, resourceIds: resourceIds.sort() });
+  }
+}
+
+function toFinding(rule: Rule, report: Report<string>, override: Severity | undefined): Finding {
+  const template = rule.messages[report.messageId];
+  if (!template) throw new Error(`rule ${rule.id} reported unknown message id ${report.messageId}`);
+  const resource = report.resource;
+  return {
+    ruleId: rule.id,
+    messageId: report.messageId,
+    severity: override ?? template.severity,
+    message: render(template.text, report.data),
+    data: report.data,
+    resource,
+    evidence: report.evidence ?? [],
+    related: [...new Set(report.related ?? [])],
+    fix: render(template.fix, report.data),
+    docsUrl: docsUrl(rule.id),
+    fingerprint: fingerprint(rule.id, resource.accountId, resource.region, resource.id, report.discriminator),
+  };
+}
+
+/**
+ * Hashes what identifies a finding across runs: rule, account, region, resource and the
+ * discriminator. Message text, severity and evidence stay out so rewording keeps fingerprints.
+ */
+export function fingerprint(
+  ruleId: string,
+  accountId: string | undefined,
+  region: string | undefined,
+  resourceId: string,
+  discriminator: string | undefined,
+): string {
+  const key = [ruleId, accountId ?? "", region ?? "", resourceId, discriminator ?? ""].join("\u0000");
+  return createHash("sha256").update(key).digest("hex").slice(0, 32);
+}
+
+/** Fills `{name}` placeholders; a placeholder without data stays visible rather than vanishing. */
+export function render(template: string, data: MessageData): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in data ? String(data[name]) : whole,
+  );
+}
+
+/** Maps each section whose collection failed to the failed operation and error code. */
+export function failedSections(snapshot: Snapshot): Map<SectionName, string> {
+  const failed = new Map<SectionName, string>();
+  for (const error of snapshot.Errors ?? []) {
+    const section = sectionOfOperation(error.Operation);
+    if (section && !failed.has(section.name)) {
+      failed.set(section.name, `${error.Operation} failed with ${error.Code}`);
+    }
+  }
+  return failed;
+}
+
+/** Returns why a rule cannot run, or undefined when every section it reads is present. */
+export function missingRequirement(
+  requires: readonly Requirement[],
+  index: SnapshotIndex,
+  failed: ReadonlyMap<SectionName, string>,
+): string | undefined {
+  for (const requirement of requires) {
+    const options = typeof requirement === "string" ? [requirement] : requirement;
+    if (options.some((section) => index.has(section) && !failed.has(section))) continue;
+    const reasons = options.map((section) => failed.get(section) ?? `${section} was not collected`);
+    return reasons.join(" and ");
+  }
+  return undefined;
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    compare(a.resource.accountId, b.resource.accountId) ||
+    compare(a.resource.region, b.resource.region) ||
+    compare(a.resource.vpcId, b.resource.vpcId) ||
+    compare(a.resource.type, b.resource.type) ||
+    compare(a.resource.id, b.resource.id) ||
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+    compare(a.ruleId, b.ruleId) ||
+    compare(a.fingerprint, b.fingerprint)
+  );
+}
+
+function compare(a: string | undefined, b: string | undefined): number {
+  const left = a ?? "";
+  const right = b ?? "";
+  return left < right ? -1 : left > right ? 1 : 0;
+}

@@ -1,0 +1,62 @@
+/** Interface endpoints by service, and what their DNS records make reachable. */
+import type { VpcEndpoint } from "@aws-sdk/client-ec2";
+import { type SnapshotIndex, shortServiceName } from "./snapshot-index.js";
+import { lower } from "./util.js";
+
+/** The Session Manager services; `ec2messages` is needed only by agents before 3.3.40.0. */
+export const SESSION_MANAGER_SERVICES = ["ssm", "ssmmessages", "ec2messages"] as const;
+
+const DEAD_STATES = new Set(["deleting", "deleted", "rejected", "failed", "expired"]);
+
+export function isInterfaceEndpoint(endpoint: VpcEndpoint): boolean {
+  return lower(endpoint.VpcEndpointType) === "interface";
+}
+
+/** Tells whether an endpoint serves an AWS service, as opposed to a partner or own service. */
+export function isAwsServiceEndpoint(endpoint: VpcEndpoint): boolean {
+  return (endpoint.ServiceName ?? "").startsWith("com.amazonaws.");
+}
+
+/** Tells whether an endpoint exists or is on its way to existing. */
+export function isLiveEndpoint(endpoint: VpcEndpoint): boolean {
+  return !DEAD_STATES.has(lower(endpoint.State));
+}
+
+/**
+ * Returns the VPC's interface endpoints for a service (short name such as `ssm`) that clients
+ * reach by the service's own name: live, with private DNS on or not reported.
+ */
+export function usableEndpointsFor(
+  index: SnapshotIndex,
+  vpcId: string,
+  service: string,
+): VpcEndpoint[] {
+  return index
+    .endpointsOf(vpcId)
+    .filter(
+      (endpoint) =>
+        isInterfaceEndpoint(endpoint) &&
+        isLiveEndpoint(endpoint) &&
+        shortServiceName(endpoint.ServiceName) === service &&
+        endpoint.PrivateDnsEnabled !== false,
+    );
+}
+
+/**
+ * Tells whether clients resolve the service's own name to IPv6 addresses through an endpoint:
+ * a dual-stack or IPv6 endpoint whose private DNS records include AAAA.
+ */
+export function hasIpv6EndpointFor(index: SnapshotIndex, vpcId: string, service: string): boolean {
+  return usableEndpointsFor(index, vpcId, service).some((endpoint) => {
+    const addressType = lower(endpoint.IpAddressType);
+    const recordType = lower(endpoint.DnsOptions?.DnsRecordIpType);
+    const ipv6Address = addressType === "dualstack" || addressType === "ipv6";
+    const aaaaRecords = recordType === "dualstack" || recordType === "ipv6";
+    return ipv6Address && aaaaRecords;
+  });
+}
+
+/** Returns the services every workload subnet must reach: Session Manager's and the configured ones. */
+export function requiredServices(extra: readonly string[]): string[] {
+  return [...new Set(["ssm", "ssmmessages", ...extra])];
+}

@@ -1,0 +1,110 @@
+/** The links of the NAT64 chain: the 64:ff9b::/96 route, its NAT gateway and the path beyond. */
+import type { NatGateway, RouteTable, Subnet } from "@aws-sdk/client-ec2";
+import { IPV4_DEFAULT, NAT64_PREFIX } from "../net/cidr.js";
+import type { RouteView } from "./routes.js";
+import { type SnapshotIndex, hasIpv4 } from "./snapshot-index.js";
+import { lower } from "./util.js";
+
+/** The route a subnet uses for synthesised `64:ff9b::/96` addresses. */
+export interface Nat64Route {
+  table: RouteTable;
+  /** The winning route covering the whole prefix; `::/0` counts, since it is what traffic takes. */
+  winner?: RouteView;
+  /** Prefix lists in the table whose entries were not collected; they may hide a NAT64 route. */
+  unresolvedPrefixLists: string[];
+}
+
+/** Returns the route for 64:ff9b::/96 in the subnet's effective table, or undefined without one. */
+export function nat64RouteOf(index: SnapshotIndex, subnet: Subnet): Nat64Route | undefined {
+  const effective = index.routeTableOf(subnet);
+  return effective ? nat64RouteIn(index, effective.table) : undefined;
+}
+
+/** Returns the route for 64:ff9b::/96 in a route table. */
+export function nat64RouteIn(index: SnapshotIndex, table: RouteTable): Nat64Route {
+  const lookup = index.lookupRoute(table, NAT64_PREFIX);
+  const result: Nat64Route = { table, unresolvedPrefixLists: lookup.unresolvedPrefixLists };
+  if (lookup.route) result.winner = lookup.route;
+  return result;
+}
+
+/** Tells whether a route is a NAT64 route: it covers 64:ff9b::/96 and is not the default route. */
+export function isNat64Route(route: RouteView | undefined): boolean {
+  return route !== undefined && route.destination.length > 0;
+}
+
+/** NAT gateway states from DescribeNatGateways, lower-cased. */
+export function natState(nat: NatGateway): string {
+  return lower(nat.State);
+}
+
+/** A NAT gateway without ConnectivityType predates private NAT gateways, so it is public. */
+export function isPublicNat(nat: NatGateway): boolean {
+  return lower(nat.ConnectivityType) !== "private";
+}
+
+/** A regional NAT gateway has no subnet; it serves every AZ and routes through its own table. */
+export function isRegionalNat(nat: NatGateway): boolean {
+  return lower((nat as { AvailabilityMode?: string }).AvailabilityMode) === "regional";
+}
+
+/** The route table that carries a NAT gateway's translated traffic onward. */
+export function onwardTableOf(index: SnapshotIndex, nat: NatGateway): RouteTable | undefined {
+  if (isRegionalNat(nat)) {
+    const tableId = (nat as { RouteTableId?: string }).RouteTableId;
+    return tableId ? index.routeTable(tableId) : undefined;
+  }
+  const subnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
+  return subnet ? index.routeTableOf(subnet)?.table : undefined;
+}
+
+/** Why a subnet has no working public NAT64 path; undefined means the path works. */
+export type Nat64PathGap =
+  | "dns64-off"
+  | "dns64-unknown"
+  | "no-route"
+  | "not-nat-gateway"
+  | "blackhole"
+  | "nat-unknown"
+  | "nat-not-available"
+  | "private-nat"
+  | "nat-without-ipv4"
+  | "no-internet-route";
+
+/**
+ * Follows a subnet's path to the internet over NAT64: DNS64 on, the 64:ff9b::/96 route to an
+ * available public NAT gateway whose onward route table sends 0.0.0.0/0 to an internet gateway.
+ */
+export function publicNat64Gap(index: SnapshotIndex, subnet: Subnet): Nat64PathGap | undefined {
+  if (subnet.EnableDns64 === undefined) return "dns64-unknown";
+  if (!subnet.EnableDns64) return "dns64-off";
+  const route = nat64RouteOf(index, subnet)?.winner;
+  if (!route || !isNat64Route(route)) return "no-route";
+  if (route.target.kind !== "nat-gateway") return "not-nat-gateway";
+  if (route.blackhole) return "blackhole";
+  const nat = index.natGateway(route.target.id);
+  if (!nat) return "nat-unknown";
+  if (natState(nat) !== "available") return "nat-not-available";
+  if (!isPublicNat(nat)) return "private-nat";
+  const natSubnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
+  if (natSubnet && !hasIpv4(natSubnet)) return "nat-without-ipv4";
+  const onward = onwardTableOf(index, nat);
+  const internet = onward ? index.lookupRoute(onward, IPV4_DEFAULT).route : undefined;
+  if (!internet || internet.target.kind !== "internet-gateway" || internet.blackhole) {
+    return "no-internet-route";
+  }
+  return undefined;
+}
+
+/** Returns, for each route table in the VPC, the subnets that use it as their effective table. */
+export function subnetsByTable(index: SnapshotIndex, subnets: Subnet[]): Map<RouteTable, Subnet[]> {
+  const byTable = new Map<RouteTable, Subnet[]>();
+  for (const subnet of subnets) {
+    const table = index.routeTableOf(subnet)?.table;
+    if (!table) continue;
+    const users = byTable.get(table) ?? [];
+    users.push(subnet);
+    byTable.set(table, users);
+  }
+  return byTable;
+}

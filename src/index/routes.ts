@@ -1,0 +1,142 @@
+/** Route targets and longest-prefix lookup over a route table, prefix-list routes included. */
+import type { Route, RouteTable } from "@aws-sdk/client-ec2";
+import { cidrContains, parseCidr, type Cidr } from "../net/cidr.js";
+import type { ManagedPrefixList } from "../snapshot/types.js";
+
+export type TargetKind =
+  | "local"
+  | "nat-gateway"
+  | "internet-gateway"
+  | "egress-only-internet-gateway"
+  | "network-interface"
+  | "instance"
+  | "virtual-private-gateway"
+  | "transit-gateway"
+  | "vpc-peering"
+  | "vpc-endpoint"
+  | "carrier-gateway"
+  | "local-gateway"
+  | "core-network"
+  | "unknown";
+
+export interface RouteTarget {
+  kind: TargetKind;
+  id: string;
+}
+
+/** One route as the index sees it; a prefix-list route becomes one view per list entry. */
+export interface RouteView {
+  routeTableId: string;
+  route: Route;
+  destination: Cidr;
+  /** Set when the destination comes from a managed prefix list entry. */
+  prefixListId?: string;
+  target: RouteTarget;
+  blackhole: boolean;
+}
+
+/** The route that wins for a destination, and prefix lists whose entries were not collected. */
+export interface RouteLookup {
+  route?: RouteView;
+  unresolvedPrefixLists: string[];
+}
+
+const GATEWAY_PREFIXES: [string, TargetKind][] = [
+  ["igw-", "internet-gateway"],
+  ["eigw-", "egress-only-internet-gateway"],
+  ["vgw-", "virtual-private-gateway"],
+  ["vpce-", "vpc-endpoint"],
+  ["nat-", "nat-gateway"],
+  ["tgw-", "transit-gateway"],
+  ["pcx-", "vpc-peering"],
+  ["eni-", "network-interface"],
+  ["i-", "instance"],
+];
+
+/** Classifies a route's target by the field that is set, then by the id prefix. */
+export function routeTarget(route: Route): RouteTarget {
+  const fields: [string | undefined, TargetKind][] = [
+    [route.NatGatewayId, "nat-gateway"],
+    [route.EgressOnlyInternetGatewayId, "egress-only-internet-gateway"],
+    [route.TransitGatewayId, "transit-gateway"],
+    [route.VpcPeeringConnectionId, "vpc-peering"],
+    [route.CarrierGatewayId, "carrier-gateway"],
+    [route.LocalGatewayId, "local-gateway"],
+    [route.CoreNetworkArn, "core-network"],
+    // A route to an instance also carries the instance's primary interface.
+    [route.InstanceId, "instance"],
+    [route.NetworkInterfaceId, "network-interface"],
+  ];
+  for (const [id, kind] of fields) if (id) return { kind, id };
+
+  const gateway = route.GatewayId;
+  if (!gateway) return { kind: "unknown", id: "unknown" };
+  if (gateway === "local") return { kind: "local", id: "local" };
+  const match = GATEWAY_PREFIXES.find(([prefix]) => gateway.startsWith(prefix));
+  return { kind: match ? match[1] : "unknown", id: gateway };
+}
+
+/** Formats a route as `destination -> target`, naming the prefix list when there is one. */
+export function describeRoute(view: RouteView): string {
+  const destination = view.prefixListId
+    ? `${view.prefixListId} (${view.destination.text})`
+    : view.destination.text;
+  return `${destination} -> ${view.target.id}`;
+}
+
+/** Expands a table's routes into views; returns the prefix lists it could not expand. */
+export function expandRoutes(
+  table: RouteTable,
+  prefixLists: ReadonlyMap<string, ManagedPrefixList>,
+): { views: RouteView[]; unresolved: string[] } {
+  const views: RouteView[] = [];
+  const unresolved: string[] = [];
+  const routeTableId = table.RouteTableId ?? "";
+
+  for (const route of table.Routes ?? []) {
+    const base = {
+      routeTableId,
+      route,
+      target: routeTarget(route),
+      blackhole: (route.State ?? "").toLowerCase() === "blackhole",
+    };
+    const direct = route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock;
+    const destination = direct ? parseCidr(direct) : undefined;
+    if (destination) {
+      views.push({ ...base, destination });
+      continue;
+    }
+    const listId = route.DestinationPrefixListId;
+    if (!listId) continue;
+    const entries = prefixLists.get(listId)?.Entries;
+    if (!entries) {
+      unresolved.push(listId);
+      continue;
+    }
+    for (const entry of entries) {
+      const cidr = entry.Cidr ? parseCidr(entry.Cidr) : undefined;
+      if (cidr) views.push({ ...base, destination: cidr, prefixListId: listId });
+    }
+  }
+  return { views, unresolved };
+}
+
+/**
+ * Picks the route that covers the whole destination prefix with the longest match. At equal
+ * length a static route wins over a prefix-list route, as the VPC route priority rules state.
+ */
+export function longestMatch(views: readonly RouteView[], destination: Cidr): RouteView | undefined {
+  let best: RouteView | undefined;
+  for (const view of views) {
+    if (!cidrContains(view.destination, destination)) continue;
+    if (!best || beats(view, best)) best = view;
+  }
+  return best;
+}
+
+function beats(candidate: RouteView, current: RouteView): boolean {
+  if (candidate.destination.length !== current.destination.length) {
+    return candidate.destination.length > current.destination.length;
+  }
+  return !candidate.prefixListId && Boolean(current.prefixListId);
+}

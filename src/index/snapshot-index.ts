@@ -1,0 +1,336 @@
+/** Lookups the rules need over one snapshot, built once per lint run. */
+import type {
+  DhcpOptions,
+  Instance,
+  NatGateway,
+  NetworkAcl,
+  NetworkInterface,
+  RouteTable,
+  SecurityGroup,
+  ServiceDetail,
+  Subnet,
+  Tag,
+  Vpc,
+  VpcEndpoint,
+} from "@aws-sdk/client-ec2";
+import type { InstanceInformation } from "@aws-sdk/client-ssm";
+import { parseCidr, type Cidr } from "../net/cidr.js";
+import type { ResourceRef } from "../engine/types.js";
+import type {
+  ManagedPrefixList,
+  SectionName,
+  Snapshot,
+  VpcAttributes,
+} from "../snapshot/types.js";
+import { expandRoutes, longestMatch, type RouteLookup, type RouteView } from "./routes.js";
+import { groupBy, indexBy, lower } from "./util.js";
+
+export type Tristate = boolean | undefined;
+
+/**
+ * Interface types that belong to AWS infrastructure rather than to workloads, from the
+ * DescribeNetworkInterfaces `interface-type` values.
+ */
+const INFRASTRUCTURE_INTERFACES = new Set([
+  "nat_gateway",
+  "vpc_endpoint",
+  "gateway_load_balancer",
+  "gateway_load_balancer_endpoint",
+  "network_load_balancer",
+  "load_balancer",
+  "transit_gateway",
+  "api_gateway_managed",
+  "aws_codestar_connections_managed",
+  "global_accelerator_managed",
+  "iot_rules_managed",
+  "quicksight",
+]);
+
+/** Requesters whose interfaces serve load balancers and databases, not code that calls AWS. */
+const INFRASTRUCTURE_REQUESTERS = new Set(["amazon-elb", "amazon-rds"]);
+
+const GONE_INSTANCE_STATES = new Set(["terminated", "shutting-down"]);
+
+export class SnapshotIndex {
+  readonly accountId: string | undefined;
+  readonly region: string | undefined;
+
+  private readonly subnetsById: Map<string, Subnet>;
+  private readonly subnetsByVpc: Map<string, Subnet[]>;
+  private readonly tablesById: Map<string, RouteTable>;
+  private readonly tableBySubnet = new Map<string, RouteTable>();
+  private readonly mainTableByVpc = new Map<string, RouteTable>();
+  private readonly prefixLists: Map<string, ManagedPrefixList>;
+  private readonly routeCache = new Map<string, { views: RouteView[]; unresolved: string[] }>();
+  private readonly natsById: Map<string, NatGateway>;
+  private readonly endpointsByVpc: Map<string, VpcEndpoint[]>;
+  private readonly serviceDetails: Map<string, ServiceDetail>;
+  private readonly groupsById: Map<string, SecurityGroup>;
+  private readonly aclBySubnet = new Map<string, NetworkAcl>();
+  private readonly dhcpById: Map<string, DhcpOptions>;
+  private readonly attributesByVpc: Map<string, VpcAttributes>;
+  private readonly instanceList: Instance[];
+  private readonly instancesBySubnet: Map<string, Instance[]>;
+  private readonly interfacesBySubnet: Map<string, NetworkInterface[]>;
+  private readonly ssmByInstance: Map<string, InstanceInformation>;
+
+  constructor(readonly snapshot: Snapshot) {
+    this.accountId = snapshot.Source?.AccountId ?? inferAccount(snapshot);
+    this.region = snapshot.Source?.Region ?? inferRegion(snapshot);
+    const subnets = snapshot.Subnets ?? [];
+    this.subnetsById = indexBy(subnets, (subnet) => subnet.SubnetId);
+    this.subnetsByVpc = groupBy(subnets, (subnet) => subnet.VpcId);
+    this.tablesById = indexBy(snapshot.RouteTables ?? [], (table) => table.RouteTableId);
+    this.indexAssociations();
+    this.prefixLists = indexBy(snapshot.ManagedPrefixLists ?? [], (list) => list.PrefixListId);
+    this.natsById = indexBy(snapshot.NatGateways ?? [], (nat) => nat.NatGatewayId);
+    this.endpointsByVpc = groupBy(snapshot.VpcEndpoints ?? [], (endpoint) => endpoint.VpcId);
+    this.serviceDetails = indexBy(snapshot.ServiceDetails ?? [], (detail) => detail.ServiceName);
+    this.groupsById = indexBy(snapshot.SecurityGroups ?? [], (group) => group.GroupId);
+    for (const acl of snapshot.NetworkAcls ?? []) {
+      for (const association of acl.Associations ?? []) {
+        if (association.SubnetId) this.aclBySubnet.set(association.SubnetId, acl);
+      }
+    }
+    this.dhcpById = indexBy(snapshot.DhcpOptions ?? [], (options) => options.DhcpOptionsId);
+    this.attributesByVpc = indexBy(snapshot.VpcAttributes ?? [], (item) => item.VpcId);
+    this.instanceList = (snapshot.Reservations ?? []).flatMap((r) => r.Instances ?? []);
+    this.instancesBySubnet = groupBy(this.instanceList, (instance) => instance.SubnetId);
+    this.interfacesBySubnet = groupBy(snapshot.NetworkInterfaces ?? [], (eni) => eni.SubnetId);
+    this.ssmByInstance = indexBy(snapshot.InstanceInformationList ?? [], (info) => info.InstanceId);
+  }
+
+  /** Tells whether a section was collected; an absent section is unknown, not empty. */
+  has(section: SectionName): boolean {
+    return this.snapshot[section] !== undefined;
+  }
+
+  vpcs(): Vpc[] {
+    return this.snapshot.Vpcs ?? [];
+  }
+
+  /** Returns the ids of every VPC the snapshot mentions, from any section. */
+  vpcIds(): string[] {
+    const ids = new Set<string>();
+    for (const vpc of this.vpcs()) if (vpc.VpcId) ids.add(vpc.VpcId);
+    for (const id of this.subnetsByVpc.keys()) ids.add(id);
+    for (const id of this.endpointsByVpc.keys()) ids.add(id);
+    return [...ids].sort();
+  }
+
+  vpc(vpcId: string): Vpc | undefined {
+    return this.vpcs().find((vpc) => vpc.VpcId === vpcId);
+  }
+
+  subnet(subnetId: string): Subnet | undefined {
+    return this.subnetsById.get(subnetId);
+  }
+
+  subnets(): Subnet[] {
+    return this.snapshot.Subnets ?? [];
+  }
+
+  subnetsOf(vpcId: string): Subnet[] {
+    return this.subnetsByVpc.get(vpcId) ?? [];
+  }
+
+  /** Returns the subnet's explicitly associated route table, else its VPC's main route table. */
+  routeTableOf(subnet: Subnet): { table: RouteTable; explicit: boolean } | undefined {
+    const explicit = subnet.SubnetId ? this.tableBySubnet.get(subnet.SubnetId) : undefined;
+    if (explicit) return { table: explicit, explicit: true };
+    const main = subnet.VpcId ? this.mainTableByVpc.get(subnet.VpcId) : undefined;
+    return main ? { table: main, explicit: false } : undefined;
+  }
+
+  routeTable(routeTableId: string): RouteTable | undefined {
+    return this.tablesById.get(routeTableId);
+  }
+
+  /** Returns every route of a table, prefix-list routes expanded into their entries. */
+  routesOf(table: RouteTable): { views: RouteView[]; unresolved: string[] } {
+    const key = table.RouteTableId ?? "";
+    let routes = this.routeCache.get(key);
+    if (!routes) {
+      routes = expandRoutes(table, this.prefixLists);
+      this.routeCache.set(key, routes);
+    }
+    return routes;
+  }
+
+  /** Finds the route that wins for a destination prefix in a route table. */
+  lookupRoute(table: RouteTable, destination: Cidr): RouteLookup {
+    const { views, unresolved } = this.routesOf(table);
+    const route = longestMatch(views, destination);
+    return route ? { route, unresolvedPrefixLists: unresolved } : { unresolvedPrefixLists: unresolved };
+  }
+
+  natGateway(natGatewayId: string): NatGateway | undefined {
+    return this.natsById.get(natGatewayId);
+  }
+
+  natGateways(): NatGateway[] {
+    return this.snapshot.NatGateways ?? [];
+  }
+
+  endpointsOf(vpcId: string): VpcEndpoint[] {
+    return this.endpointsByVpc.get(vpcId) ?? [];
+  }
+
+  endpoints(): VpcEndpoint[] {
+    return this.snapshot.VpcEndpoints ?? [];
+  }
+
+  serviceDetail(serviceName: string): ServiceDetail | undefined {
+    return this.serviceDetails.get(serviceName);
+  }
+
+  securityGroup(groupId: string): SecurityGroup | undefined {
+    return this.groupsById.get(groupId);
+  }
+
+  networkAclOf(subnetId: string): NetworkAcl | undefined {
+    return this.aclBySubnet.get(subnetId);
+  }
+
+  dhcpOptions(dhcpOptionsId: string): DhcpOptions | undefined {
+    return this.dhcpById.get(dhcpOptionsId);
+  }
+
+  vpcAttributes(vpcId: string): VpcAttributes | undefined {
+    return this.attributesByVpc.get(vpcId);
+  }
+
+  /** Returns instances that still exist, in any state but terminated or shutting down. */
+  instances(): Instance[] {
+    return this.instanceList.filter((i) => !GONE_INSTANCE_STATES.has(lower(i.State?.Name)));
+  }
+
+  instancesIn(subnetId: string): Instance[] {
+    return (this.instancesBySubnet.get(subnetId) ?? []).filter(
+      (i) => !GONE_INSTANCE_STATES.has(lower(i.State?.Name)),
+    );
+  }
+
+  instanceInformation(instanceId: string): InstanceInformation | undefined {
+    return this.ssmByInstance.get(instanceId);
+  }
+
+  /**
+   * Tells whether a subnet hosts workloads: network interfaces of instances, Lambda functions,
+   * containers and the like. Falls back to instances when interfaces were not collected, and
+   * returns undefined when neither section is present.
+   */
+  hostsWorkloads(subnetId: string): Tristate {
+    if (this.has("NetworkInterfaces")) {
+      return (this.interfacesBySubnet.get(subnetId) ?? []).some(isWorkloadInterface);
+    }
+    if (this.has("Reservations")) return this.instancesIn(subnetId).length > 0;
+    return undefined;
+  }
+
+  /** Builds a resource reference with the account, region, Name tag and ARN where known. */
+  ref(type: ResourceType, id: string, vpcId?: string, tags?: Tag[]): ResourceRef {
+    const ref: ResourceRef = { type, id };
+    const name = tags?.find((tag) => tag.Key === "Name")?.Value;
+    if (name) ref.name = name;
+    if (vpcId) ref.vpcId = vpcId;
+    if (this.accountId) ref.accountId = this.accountId;
+    if (this.region) ref.region = this.region;
+    const arn = this.arnOf(type, id);
+    if (arn) ref.arn = arn;
+    return ref;
+  }
+
+  private arnOf(type: ResourceType, id: string): string | undefined {
+    if (!this.accountId || !this.region) return undefined;
+    const partition = this.region.startsWith("cn-")
+      ? "aws-cn"
+      : this.region.startsWith("us-gov-")
+        ? "aws-us-gov"
+        : "aws";
+    const service = type === "ssm-managed-instance" ? "ssm" : "ec2";
+    const resource = ARN_RESOURCE[type];
+    if (!resource) return undefined;
+    return `arn:${partition}:${service}:${this.region}:${this.accountId}:${resource}/${id}`;
+  }
+
+  private indexAssociations(): void {
+    for (const table of this.snapshot.RouteTables ?? []) {
+      for (const association of table.Associations ?? []) {
+        if (association.SubnetId) this.tableBySubnet.set(association.SubnetId, table);
+        if (association.Main && table.VpcId) this.mainTableByVpc.set(table.VpcId, table);
+      }
+    }
+  }
+}
+
+export type ResourceType =
+  | "vpc"
+  | "subnet"
+  | "route-table"
+  | "nat-gateway"
+  | "vpc-endpoint"
+  | "security-group"
+  | "network-acl"
+  | "dhcp-options"
+  | "instance"
+  | "ssm-managed-instance"
+  | "snapshot";
+
+const ARN_RESOURCE: Partial<Record<ResourceType, string>> = {
+  vpc: "vpc",
+  subnet: "subnet",
+  "route-table": "route-table",
+  "nat-gateway": "natgateway",
+  "vpc-endpoint": "vpc-endpoint",
+  "security-group": "security-group",
+  "network-acl": "network-acl",
+  "dhcp-options": "dhcp-options",
+  instance: "instance",
+};
+
+function isWorkloadInterface(eni: NetworkInterface): boolean {
+  if (INFRASTRUCTURE_INTERFACES.has(lower(eni.InterfaceType))) return false;
+  return !(eni.RequesterManaged && INFRASTRUCTURE_REQUESTERS.has(lower(eni.RequesterId)));
+}
+
+/** Tells whether a subnet has no IPv4 range: `Ipv6Native`, or an IPv6 block and no IPv4 block. */
+export function isIpv6Only(subnet: Subnet): boolean {
+  if (subnet.Ipv6Native !== undefined) return subnet.Ipv6Native;
+  return !subnet.CidrBlock && ipv6Blocks(subnet).length > 0;
+}
+
+/** Tells whether a subnet has an IPv4 range. */
+export function hasIpv4(subnet: Subnet): boolean {
+  return Boolean(subnet.CidrBlock) && subnet.Ipv6Native !== true;
+}
+
+/** Returns a subnet's associated IPv6 prefixes. */
+export function ipv6Blocks(subnet: Subnet): Cidr[] {
+  return (subnet.Ipv6CidrBlockAssociationSet ?? [])
+    .filter((association) => !/disassociat|fail/i.test(association.Ipv6CidrBlockState?.State ?? ""))
+    .map((association) => (association.Ipv6CidrBlock ? parseCidr(association.Ipv6CidrBlock) : undefined))
+    .filter((cidr): cidr is Cidr => cidr !== undefined);
+}
+
+/** Returns the short service name of an endpoint service: `com.amazonaws.eu-west-1.ssm` is `ssm`. */
+export function shortServiceName(serviceName: string | undefined): string {
+  if (!serviceName) return "";
+  const match = /^com\.amazonaws\.(?:[a-z]{2}(?:-[a-z]+)+-\d+)\.(.+)$/.exec(serviceName);
+  return match ? (match[1] as string) : serviceName;
+}
+
+function inferRegion(snapshot: Snapshot): string | undefined {
+  const zone = snapshot.Subnets?.find((subnet) => subnet.AvailabilityZone)?.AvailabilityZone;
+  if (zone && /^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/.test(zone)) return zone.slice(0, -1);
+  return undefined;
+}
+
+function inferAccount(snapshot: Snapshot): string | undefined {
+  const owners = new Set(
+    [...(snapshot.Vpcs ?? []), ...(snapshot.Subnets ?? [])]
+      .map((item) => item.OwnerId)
+      .filter((owner): owner is string => typeof owner === "string" && /^\d{12}$/.test(owner)),
+  );
+  return owners.size === 1 ? [...owners][0] : undefined;
+}

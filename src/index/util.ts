@@ -1,0 +1,29 @@
+/** Small collection helpers shared by the index and the rules. */
+
+/** Maps items by a key, skipping items without one; the first item wins on a repeated key. */
+export function indexBy<T>(items: readonly T[], key: (item: T) => string | undefined): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const item of items) {
+    const id = key(item);
+    if (id !== undefined && !map.has(id)) map.set(id, item);
+  }
+  return map;
+}
+
+/** Groups items by a key, skipping items without one. */
+export function groupBy<T>(items: readonly T[], key: (item: T) => string | undefined): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const id = key(item);
+    if (id === undefined) continue;
+    const group = map.get(id);
+    if (group) group.push(item);
+    else map.set(id, [item]);
+  }
+  return map;
+}
+
+/** Lower-cases an AWS enum value; published outputs mix `available` and `Available`. */
+export function lower(value: string | undefined | null): string {
+  return (value ?? "").toLowerCase();
+}

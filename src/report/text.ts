@@ -1,0 +1,94 @@
+/** The terminal report: findings grouped by VPC and resource, then a summary line. */
+import type { Finding, Severity } from "../engine/types.js";
+import { docsPath } from "../engine/docs.js";
+import type { RunResult, ScopedSkip } from "../run.js";
+
+export interface TextOptions {
+  color: boolean;
+}
+
+const CODES = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1 } as const;
+type Style = keyof typeof CODES;
+
+const SEVERITY_STYLE: Record<Severity, Style> = { error: "red", warning: "yellow", info: "cyan" };
+
+/** Formats the findings for standard output. Skipped checks go to standard error separately. */
+export function formatText(result: RunResult, options: TextOptions): string {
+  const paint = (style: Style, text: string) =>
+    options.color ? `\u001b[${CODES[style]}m${text}\u001b[0m` : text;
+  const lines: string[] = [];
+
+  for (const [scope, byVpc] of groupFindings(result.findings)) {
+    if (scope) lines.push(paint("bold", scope), "");
+    for (const [vpcId, byResource] of byVpc) {
+      lines.push(paint("bold", vpcId));
+      for (const findings of byResource.values()) {
+        const resource = (findings[0] as Finding).resource;
+        const name = resource.name ? ` (${resource.name})` : "";
+        lines.push(`  ${resource.type} ${resource.id}${name}`);
+        for (const finding of findings) lines.push(...formatFinding(finding, paint));
+      }
+      lines.push("");
+    }
+  }
+  for (const error of result.executionErrors) {
+    lines.push(paint("red", `rule ${error.ruleId} failed to run: ${error.message}`));
+  }
+  lines.push(summaryLine(result, paint));
+  return `${lines.join("\n")}\n`;
+}
+
+function formatFinding(finding: Finding, paint: (style: Style, text: string) => string): string[] {
+  const label = paint(SEVERITY_STYLE[finding.severity], finding.severity.padEnd(7));
+  const lines = [`    ${label} ${finding.message} ${paint("dim", finding.ruleId)}`];
+  const indent = " ".repeat(12);
+  finding.evidence.forEach((item, position) => {
+    const head = position === 0 ? "evidence: " : "          ";
+    const value = JSON.stringify(item.value);
+    lines.push(`${indent}${paint("dim", head)}${item.resourceId} ${item.attribute} = ${value}`);
+  });
+  lines.push(`${indent}${paint("dim", "fix:")} ${finding.fix}`);
+  lines.push(`${indent}${paint("dim", "docs:")} ${docsPath(finding.ruleId)}`);
+  return lines;
+}
+
+function summaryLine(result: RunResult, paint: (style: Style, text: string) => string): string {
+  const { error, warning, info } = result.summary;
+  const counts = `${plural(error, "error")}, ${plural(warning, "warning")}, ${info} info`;
+  const skipped = result.skipped.length ? `; ${plural(result.skipped.length, "check")} skipped` : "";
+  const vpcs = new Set(result.source.flatMap((scope) => scope.vpcIds)).size;
+  const style: Style = error > 0 ? "red" : warning > 0 ? "yellow" : "bold";
+  return paint(style, `${counts} in ${plural(vpcs, "VPC")}${skipped}`);
+}
+
+/** Formats skipped checks for standard error, so nobody mistakes a skipped check for a pass. */
+export function formatSkipped(skipped: ScopedSkip[]): string {
+  if (skipped.length === 0) return "";
+  const lines = ["Checks that did not run, so they did not pass either:"];
+  for (const skip of skipped) {
+    const where = skip.resourceIds ? ` for ${skip.resourceIds.join(", ")}` : "";
+    lines.push(`  ${skip.ruleId}${where}: ${skip.reason}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+/** Groups findings by account and region, then VPC, then resource, keeping their sorted order. */
+function groupFindings(findings: Finding[]): Map<string, Map<string, Map<string, Finding[]>>> {
+  const groups = new Map<string, Map<string, Map<string, Finding[]>>>();
+  for (const finding of findings) {
+    const { accountId, region, vpcId, type, id } = finding.resource;
+    const scope = [accountId && `account ${accountId}`, region].filter(Boolean).join(", ");
+    const byVpc = groups.get(scope) ?? new Map<string, Map<string, Finding[]>>();
+    groups.set(scope, byVpc);
+    const vpcKey = vpcId ?? "no VPC";
+    const byResource = byVpc.get(vpcKey) ?? new Map<string, Finding[]>();
+    byVpc.set(vpcKey, byResource);
+    const resourceKey = `${type}/${id}`;
+    byResource.set(resourceKey, [...(byResource.get(resourceKey) ?? []), finding]);
+  }
+  return groups;
+}

@@ -1,0 +1,117 @@
+import type { DhcpOptions, Vpc } from "@aws-sdk/client-ec2";
+import { defineRule } from "../engine/types.js";
+import { listIds, resolverDependents } from "../index/dns.js";
+import { isIpv6Only } from "../index/snapshot-index.js";
+import { parseCidr, parseIp } from "../net/cidr.js";
+
+/** Addresses of the Route 53 Resolver that every VPC can reach, besides the VPC base plus two. */
+const AMAZON_RESOLVER_ADDRESSES = new Set(["169.254.169.253", "fd00:ec2::253"]);
+
+export default defineRule<"customServers" | "noResolverForIpv6Only">({
+  id: "dhcp-custom-dns-servers",
+  title: "DHCP options send DNS queries past the Amazon-provided resolver",
+  description:
+    "DNS64 and the private DNS names of interface endpoints are answered only by the Route 53 " +
+    "Resolver. Custom domain-name-servers bypass it unless they forward to it.",
+  severity: "error",
+  tags: ["dns", "dns64", "dhcp"],
+  references: [
+    {
+      title: "DHCP option sets in Amazon VPC",
+      url: "https://docs.aws.amazon.com/vpc/latest/userguide/DHCPOptionSetConcepts.html",
+    },
+    {
+      title: "Amazon DNS server",
+      url: "https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html",
+    },
+    {
+      title: "DNS64 and NAT64",
+      url: "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html",
+    },
+  ],
+  requires: ["Vpcs", "DhcpOptions", "Subnets", "VpcEndpoints"],
+  messages: {
+    customServers: {
+      severity: "warning",
+      text:
+        "VPC {vpcId} uses DHCP options {dhcpOptionsId} with domain-name-servers {servers} and no " +
+        "AmazonProvidedDNS, so {dependents} work only if those servers forward to the Route 53 " +
+        "Resolver.",
+      fix:
+        "Add AmazonProvidedDNS to the DHCP options, or forward the servers' queries for AWS " +
+        "names to a Route 53 Resolver inbound endpoint.",
+    },
+    noResolverForIpv6Only: {
+      severity: "error",
+      text:
+        "VPC {vpcId} uses DHCP options {dhcpOptionsId} with IPv4 domain-name-servers {servers} " +
+        "and no AmazonProvidedDNS, so IPv6-only subnets {subnetIds} have no resolver they can " +
+        "reach.",
+      fix:
+        "Create DHCP options with domain-name-servers AmazonProvidedDNS and associate them: aws " +
+        "ec2 associate-dhcp-options --vpc-id {vpcId} --dhcp-options-id <new-id>.",
+    },
+  },
+  check(context) {
+    const { index } = context;
+    for (const vpc of index.vpcs()) {
+      const vpcId = vpc.VpcId as string;
+      const optionsId = vpc.DhcpOptionsId;
+      if (!optionsId || optionsId === "default") continue;
+      const options = index.dhcpOptions(optionsId);
+      if (!options) {
+        context.unknown(vpcId, `DHCP options ${optionsId} are not in the snapshot`);
+        continue;
+      }
+      const servers = nameServers(options);
+      if (servers.length === 0 || servers.some((server) => isAmazonResolver(server, vpc))) continue;
+
+      const { dns64Subnets, privateDnsEndpoints } = resolverDependents(index, vpcId);
+      const ipv6Only = index.subnetsOf(vpcId).filter(isIpv6Only);
+      const allIpv4 = servers.every((server) => parseIp(server)?.family === 4);
+      const stranded = allIpv4 && ipv6Only.length > 0;
+      if (!stranded && dns64Subnets.length === 0 && privateDnsEndpoints.length === 0) continue;
+
+      const dependents = [
+        dns64Subnets.length ? `DNS64 in ${listIds(dns64Subnets.map((s) => s.SubnetId as string))}` : "",
+        privateDnsEndpoints.length
+          ? `private DNS of ${listIds(privateDnsEndpoints.map((e) => e.VpcEndpointId as string))}`
+          : "",
+      ].filter(Boolean);
+      const subnetIds = ipv6Only.map((subnet) => subnet.SubnetId as string);
+      context.report({
+        messageId: stranded ? "noResolverForIpv6Only" : "customServers",
+        data: {
+          vpcId,
+          dhcpOptionsId: optionsId,
+          servers: servers.join(", "),
+          dependents: dependents.join(" and "),
+          subnetIds: listIds(subnetIds),
+        },
+        resource: index.ref("vpc", vpcId, vpcId, vpc.Tags),
+        evidence: [
+          { resourceId: vpcId, attribute: "DhcpOptionsId", value: optionsId },
+          { resourceId: optionsId, attribute: "DhcpConfigurations[domain-name-servers]", value: servers },
+        ],
+        related: [optionsId, ...(stranded ? subnetIds : [])],
+      });
+    }
+  },
+});
+
+function nameServers(options: DhcpOptions): string[] {
+  const entry = options.DhcpConfigurations?.find((item) => item.Key === "domain-name-servers");
+  return (entry?.Values ?? []).map((value) => value.Value ?? "").filter(Boolean);
+}
+
+/** Tells whether a server is the Amazon resolver: by name, link-local address or VPC base plus two. */
+function isAmazonResolver(server: string, vpc: Vpc): boolean {
+  if (server === "AmazonProvidedDNS" || AMAZON_RESOLVER_ADDRESSES.has(server)) return true;
+  const address = parseIp(server);
+  if (address?.family !== 4) return false;
+  const blocks = [vpc.CidrBlock, ...(vpc.CidrBlockAssociationSet ?? []).map((a) => a.CidrBlock)];
+  return blocks.some((block) => {
+    const cidr = block ? parseCidr(block) : undefined;
+    return cidr !== undefined && cidr.network + 2n === address.value;
+  });
+}

@@ -1,0 +1,54 @@
+import { defineRule } from "../engine/types.js";
+import { isAwsServiceEndpoint, isInterfaceEndpoint, isLiveEndpoint } from "../index/endpoints.js";
+
+export default defineRule<"disabled">({
+  id: "endpoint-private-dns-disabled",
+  title: "Interface endpoint for an AWS service has private DNS disabled",
+  description:
+    "Without private DNS, the service's default name still resolves to its public addresses, so " +
+    "SDKs and agents bypass the endpoint unless each client is configured with the endpoint's name.",
+  severity: "warning",
+  tags: ["privatelink", "dns"],
+  references: [
+    {
+      title: "Access an AWS service using an interface VPC endpoint: DNS hostnames",
+      url: "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+    },
+    {
+      title: "Private DNS names for interface endpoints",
+      url: "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html",
+    },
+  ],
+  requires: ["VpcEndpoints"],
+  messages: {
+    disabled: {
+      severity: "warning",
+      text:
+        "Interface endpoint {endpointId} for {serviceName} has PrivateDnsEnabled false, so " +
+        "clients that use the service's default name reach its public addresses instead.",
+      fix:
+        "Turn private DNS on: aws ec2 modify-vpc-endpoint --vpc-endpoint-id {endpointId} " +
+        "--private-dns-enabled (CloudFormation PrivateDnsEnabled, Terraform private_dns_enabled).",
+    },
+  },
+  check(context) {
+    const { index } = context;
+    for (const endpoint of index.endpoints()) {
+      if (!isInterfaceEndpoint(endpoint) || !isAwsServiceEndpoint(endpoint)) continue;
+      if (!isLiveEndpoint(endpoint) || endpoint.PrivateDnsEnabled !== false) continue;
+      const serviceName = endpoint.ServiceName as string;
+      const detail = index.serviceDetail(serviceName);
+      // A service that publishes no private DNS name cannot be resolved through the endpoint.
+      if (detail && !detail.PrivateDnsName && !(detail.PrivateDnsNames ?? []).length) continue;
+
+      const endpointId = endpoint.VpcEndpointId as string;
+      context.report({
+        messageId: "disabled",
+        data: { endpointId, serviceName },
+        resource: index.ref("vpc-endpoint", endpointId, endpoint.VpcId, endpoint.Tags),
+        evidence: [{ resourceId: endpointId, attribute: "PrivateDnsEnabled", value: false }],
+        related: endpoint.VpcId ? [endpoint.VpcId] : [],
+      });
+    }
+  },
+});

@@ -1,0 +1,83 @@
+import { defineRule } from "../engine/types.js";
+import { nat64RouteOf, isNat64Route } from "../index/nat64.js";
+import { describeRoute } from "../index/routes.js";
+
+export default defineRule<"noRoute" | "otherRouteWins">({
+  id: "nat64-route-missing",
+  title: "Subnet with DNS64 has no NAT64 route",
+  description:
+    "With DNS64 on, IPv4-only names resolve to 64:ff9b::/96 addresses. Without a route for that " +
+    "prefix more specific than ::/0, the traffic never reaches a NAT gateway that translates it.",
+  severity: "error",
+  tags: ["dns64", "nat64", "routing"],
+  references: [
+    {
+      title: "DNS64 and NAT64",
+      url: "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html",
+    },
+    {
+      title: "Route priority",
+      url: "https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html",
+    },
+  ],
+  requires: ["Subnets", "RouteTables"],
+  messages: {
+    noRoute: {
+      severity: "error",
+      text:
+        "Subnet {subnetId} has EnableDns64 true, but route table {routeTableId} has no route " +
+        "for 64:ff9b::/96, so connections to DNS64 addresses have no route.",
+      fix:
+        "Add a route 64:ff9b::/96 to a NAT gateway in a subnet with IPv4 addresses: aws ec2 " +
+        "create-route --route-table-id {routeTableId} --destination-ipv6-cidr-block 64:ff9b::/96 " +
+        "--nat-gateway-id <nat-id>. Or turn DNS64 off if the subnet needs no IPv4 destination.",
+    },
+    otherRouteWins: {
+      severity: "error",
+      text:
+        "Subnet {subnetId} has EnableDns64 true, but route table {routeTableId} has no route " +
+        "for 64:ff9b::/96, so DNS64 addresses follow {winningRoute}, which does not translate " +
+        "them to IPv4.",
+      fix:
+        "Add a route 64:ff9b::/96 to a NAT gateway in a subnet with IPv4 addresses: aws ec2 " +
+        "create-route --route-table-id {routeTableId} --destination-ipv6-cidr-block 64:ff9b::/96 " +
+        "--nat-gateway-id <nat-id>.",
+    },
+  },
+  check(context) {
+    const { index } = context;
+    for (const subnet of index.subnets()) {
+      if (subnet.EnableDns64 !== true) continue;
+      const subnetId = subnet.SubnetId as string;
+      const route = nat64RouteOf(index, subnet);
+      if (!route) {
+        context.unknown(subnetId, "no route table is associated and the VPC's main table is not in the snapshot");
+        continue;
+      }
+      if (isNat64Route(route.winner)) continue;
+      if (route.unresolvedPrefixLists.length > 0) {
+        context.unknown(subnetId, "a route uses a prefix list whose entries are not in the snapshot");
+        continue;
+      }
+
+      const routeTableId = route.table.RouteTableId as string;
+      const winner = route.winner;
+      context.report({
+        messageId: winner ? "otherRouteWins" : "noRoute",
+        data: winner
+          ? { subnetId, routeTableId, winningRoute: describeRoute(winner) }
+          : { subnetId, routeTableId },
+        resource: index.ref("subnet", subnetId, subnet.VpcId, subnet.Tags),
+        evidence: [
+          { resourceId: subnetId, attribute: "EnableDns64", value: true },
+          {
+            resourceId: routeTableId,
+            attribute: "Routes[64:ff9b::/96]",
+            value: winner ? describeRoute(winner) : null,
+          },
+        ],
+        related: [routeTableId, ...(winner ? [winner.target.id] : [])],
+      });
+    }
+  },
+});

@@ -1,0 +1,80 @@
+import { defineRule } from "../engine/types.js";
+import { isNat64Route, nat64RouteIn, subnetsByTable } from "../index/nat64.js";
+import { describeRoute, type TargetKind } from "../index/routes.js";
+
+/** Targets that forward IPv6 packets unchanged, so 64:ff9b:: addresses are never translated. */
+const NO_TRANSLATION = new Set<TargetKind>([
+  "egress-only-internet-gateway",
+  "internet-gateway",
+  "vpc-peering",
+  "virtual-private-gateway",
+  "carrier-gateway",
+  "local-gateway",
+  "local",
+]);
+
+export default defineRule<"noTranslation" | "unverifiable">({
+  id: "nat64-route-target-invalid",
+  title: "NAT64 route targets something that does not translate",
+  description:
+    "Only a NAT gateway translates 64:ff9b::/96 traffic to IPv4 inside AWS. A route that sends " +
+    "the prefix to a gateway, a peering connection or a VPN forwards IPv6 packets nobody answers.",
+  severity: "error",
+  tags: ["nat64", "routing"],
+  references: [
+    {
+      title: "DNS64 and NAT64",
+      url: "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html",
+    },
+    {
+      title: "Route table concepts: targets",
+      url: "https://docs.aws.amazon.com/vpc/latest/userguide/RouteTables.html",
+    },
+  ],
+  requires: ["Subnets", "RouteTables"],
+  messages: {
+    noTranslation: {
+      severity: "error",
+      text:
+        "Route table {routeTableId} sends {route}, a {targetKind} that does not perform NAT64, " +
+        "so DNS64 traffic from {subnetIds} is dropped.",
+      fix:
+        "Point 64:ff9b::/96 at a NAT gateway: aws ec2 replace-route --route-table-id " +
+        "{routeTableId} --destination-ipv6-cidr-block 64:ff9b::/96 --nat-gateway-id <nat-id>.",
+    },
+    unverifiable: {
+      severity: "info",
+      text:
+        "Route table {routeTableId} sends {route}, a {targetKind}; vpc-lint cannot verify that " +
+        "it performs NAT64 for {subnetIds}.",
+      fix:
+        "Make sure the appliance or the VPC beyond {targetId} translates 64:ff9b::/96, or route " +
+        "the prefix to a NAT gateway in this VPC.",
+    },
+  },
+  check(context) {
+    const { index } = context;
+    for (const [table, subnets] of subnetsByTable(index, index.subnets())) {
+      const route = nat64RouteIn(index, table).winner;
+      if (!route || !isNat64Route(route) || route.target.kind === "nat-gateway") continue;
+
+      const routeTableId = table.RouteTableId as string;
+      const subnetIds = subnets.map((subnet) => subnet.SubnetId as string);
+      context.report({
+        messageId: NO_TRANSLATION.has(route.target.kind) ? "noTranslation" : "unverifiable",
+        data: {
+          routeTableId,
+          route: describeRoute(route),
+          targetKind: route.target.kind.replace(/-/g, " "),
+          targetId: route.target.id,
+          subnetIds: subnetIds.join(", "),
+        },
+        resource: index.ref("route-table", routeTableId, table.VpcId, table.Tags),
+        evidence: [
+          { resourceId: routeTableId, attribute: "Routes[64:ff9b::/96]", value: describeRoute(route) },
+        ],
+        related: [route.target.id, ...subnetIds],
+      });
+    }
+  },
+});

@@ -1,0 +1,73 @@
+import { failedSections, missingRequirement } from "../engine/lint.js";
+import { defineRule, type Requirement, type Rule } from "../engine/types.js";
+import type { SnapshotIndex } from "../index/snapshot-index.js";
+import { iamActionOf, sectionOfOperation } from "../snapshot/sections.js";
+import type { SectionName } from "../snapshot/types.js";
+
+export default defineRule<"callFailed">({
+  id: "snapshot-incomplete",
+  title: "A collection call failed, so some checks could not run",
+  description:
+    "A denied or throttled describe call leaves a section of the snapshot unknown. vpc-lint " +
+    "reports it instead of passing the checks that needed the data.",
+  severity: "error",
+  tags: ["collection"],
+  references: [
+    {
+      title: "Amazon EC2 API permissions: actions, resources and condition keys",
+      url: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html",
+    },
+    {
+      title: "Error codes for the Amazon EC2 API",
+      url: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html",
+    },
+  ],
+  requires: [],
+  messages: {
+    callFailed: {
+      severity: "error",
+      text:
+        "{operation}{scope} failed with {code}: {errorMessage}. Rules that could not run: {rules}.",
+      fix:
+        "Grant {iamAction} to the identity that collects (or wait out the throttling), then " +
+        "collect again.",
+    },
+  },
+  check(context) {
+    const { index } = context;
+    const scopeId = [index.accountId, index.region].filter(Boolean).join("/") || "snapshot";
+    for (const error of index.snapshot.Errors ?? []) {
+      const section = sectionOfOperation(error.Operation)?.name;
+      const affected = section ? rulesBlocked(context.rules, index, section) : [];
+      context.report({
+        messageId: "callFailed",
+        data: {
+          operation: error.Operation,
+          scope: error.Scope ? ` for ${error.Scope}` : "",
+          code: error.Code,
+          errorMessage: error.Message.replace(/\.$/, ""),
+          rules: affected.length ? affected.join(", ") : "none",
+          iamAction: iamActionOf(error.Operation),
+        },
+        resource: index.ref("snapshot", scopeId),
+        evidence: [
+          { resourceId: scopeId, attribute: "Errors.Operation", value: error.Operation },
+          { resourceId: scopeId, attribute: "Errors.Code", value: error.Code },
+        ],
+        related: affected,
+        discriminator: [error.Operation, error.Scope ?? ""].join("|"),
+      });
+    }
+  },
+});
+
+/** Returns the rules that read the section and could not run because its collection failed. */
+function rulesBlocked(rules: readonly Rule[], index: SnapshotIndex, section: SectionName): string[] {
+  const failed = failedSections(index.snapshot);
+  const reads = (requirement: Requirement) =>
+    typeof requirement === "string" ? requirement === section : requirement.includes(section);
+  return rules
+    .filter((rule) => rule.requires.some(reads))
+    .filter((rule) => missingRequirement(rule.requires, index, failed) !== undefined)
+    .map((rule) => rule.id);
+}

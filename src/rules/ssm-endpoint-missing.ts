@@ -1,0 +1,131 @@
+import type { Subnet } from "@aws-sdk/client-ec2";
+import { defineRule, type RuleContext } from "../engine/types.js";
+import { usableEndpointsFor } from "../index/endpoints.js";
+import { publicNat64Gap } from "../index/nat64.js";
+import { type SnapshotIndex, isIpv6Only } from "../index/snapshot-index.js";
+import { EC2MESSAGES_OPTIONAL_FROM, agentNeedsEc2messages } from "../index/ssm-agent.js";
+
+type MessageId = "missing" | "ec2messagesOptional";
+
+export default defineRule<MessageId>({
+  id: "ssm-endpoint-missing",
+  title: "IPv6-only subnets have no way to the Session Manager services",
+  description:
+    "The SSM Agent reaches ssm, ssmmessages and, before version 3.3.40.0, ec2messages by their " +
+    "IPv4-only public names. An IPv6-only subnet needs interface endpoints or a public NAT64 path.",
+  severity: "error",
+  tags: ["ssm", "privatelink", "ipv6-only", "nat64"],
+  references: [
+    {
+      title: "Improve the security of EC2 instances by using VPC endpoints for Systems Manager",
+      url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html",
+    },
+    {
+      title: "Reference: ec2messages, ssmmessages, and other API operations",
+      url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html",
+    },
+    {
+      title: "DNS64 and NAT64",
+      url: "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html",
+    },
+  ],
+  requires: ["Subnets", "RouteTables", "VpcEndpoints", ["NetworkInterfaces", "Reservations"]],
+  messages: {
+    missing: {
+      severity: "error",
+      text:
+        "VPC {vpcId} has no usable interface endpoint for {service}, and IPv6-only subnets " +
+        "{subnetIds} have no public NAT64 path to it, so Session Manager cannot reach their " +
+        "instances.",
+      fix:
+        "Create an interface endpoint for com.amazonaws.{region}.{service} with private DNS " +
+        "enabled in a subnet of each AZ, or route 64:ff9b::/96 from these subnets to a public " +
+        "NAT gateway.",
+    },
+    ec2messagesOptional: {
+      severity: "info",
+      text:
+        "VPC {vpcId} has no ec2messages endpoint; every SSM Agent in IPv6-only subnets " +
+        "{subnetIds} is {minimumVersion} or later and uses ssmmessages, so it is optional.",
+      fix:
+        "No action is needed. Create an ec2messages interface endpoint if older agents may be " +
+        "launched in these subnets.",
+    },
+  },
+  check(context) {
+    const { index } = context;
+    for (const vpcId of index.vpcIds()) {
+      const consumers = consumerSubnets(context, index.subnetsOf(vpcId));
+      if (consumers.length === 0) continue;
+      for (const service of ["ssm", "ssmmessages", "ec2messages"]) {
+        if (usableEndpointsFor(index, vpcId, service).length > 0) continue;
+        const stranded = consumers.filter((subnet) => !reachesPublicly(context, subnet));
+        if (stranded.length === 0) continue;
+        reportService(context, vpcId, service, stranded);
+      }
+    }
+  },
+});
+
+/** Returns the IPv6-only subnets of a VPC that host workloads. */
+function consumerSubnets(context: RuleContext<MessageId>, subnets: Subnet[]): Subnet[] {
+  return subnets.filter((subnet) => {
+    if (!isIpv6Only(subnet)) return false;
+    const hosts = context.index.hostsWorkloads(subnet.SubnetId as string);
+    if (hosts === undefined) context.unknown(subnet.SubnetId as string, "its workloads are unknown");
+    return hosts === true;
+  });
+}
+
+function reachesPublicly(context: RuleContext<MessageId>, subnet: Subnet): boolean {
+  const gap = publicNat64Gap(context.index, subnet);
+  if (gap === "dns64-unknown") {
+    context.unknown(subnet.SubnetId as string, "EnableDns64 is not in the snapshot");
+    return true;
+  }
+  return gap === undefined;
+}
+
+function reportService(
+  context: RuleContext<MessageId>,
+  vpcId: string,
+  service: string,
+  stranded: Subnet[],
+): void {
+  const { index } = context;
+  const subnetIds = stranded.map((subnet) => subnet.SubnetId as string);
+  const needed = service !== "ec2messages" || needsEc2messages(index, subnetIds);
+  const vpc = index.vpc(vpcId);
+  context.report({
+    messageId: needed ? "missing" : "ec2messagesOptional",
+    data: {
+      vpcId,
+      service,
+      region: index.region ?? "<region>",
+      subnetIds: subnetIds.join(", "),
+      minimumVersion: EC2MESSAGES_OPTIONAL_FROM,
+    },
+    resource: index.ref("vpc", vpcId, vpcId, vpc?.Tags),
+    evidence: [
+      { resourceId: vpcId, attribute: "VpcEndpoints[ServiceName]", value: `no ${service} endpoint` },
+      ...stranded.map((subnet) => ({
+        resourceId: subnet.SubnetId as string,
+        attribute: "EnableDns64",
+        value: subnet.EnableDns64 ?? null,
+      })),
+    ],
+    related: subnetIds,
+    discriminator: service,
+  });
+}
+
+/** Tells whether any instance in the subnets runs an agent that needs ec2messages or is unknown. */
+function needsEc2messages(index: SnapshotIndex, subnetIds: string[]): boolean {
+  if (!index.has("Reservations") || !index.has("InstanceInformationList")) return true;
+  return subnetIds.some((subnetId) =>
+    index.instancesIn(subnetId).some((instance) => {
+      const info = index.instanceInformation(instance.InstanceId as string);
+      return agentNeedsEc2messages(info?.AgentVersion);
+    }),
+  );
+}

@@ -1,0 +1,90 @@
+import { defineRule } from "../engine/types.js";
+import { hasIpv6EndpointFor, requiredServices } from "../index/endpoints.js";
+import { isNat64Route, nat64RouteOf } from "../index/nat64.js";
+import { describeRoute } from "../index/routes.js";
+import { isIpv6Only } from "../index/snapshot-index.js";
+
+export default defineRule<"routesNat64" | "needsIpv4Services">({
+  id: "subnet-dns64-disabled",
+  title: "IPv6-only subnet needs IPv4 destinations but DNS64 is off",
+  description:
+    "An IPv6-only subnet reaches IPv4-only names only through addresses that DNS64 synthesises. " +
+    "With EnableDns64 false the resolver returns A records alone, which its instances cannot use.",
+  severity: "error",
+  tags: ["dns64", "ipv6-only", "dns"],
+  references: [
+    {
+      title: "DNS64 and NAT64",
+      url: "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html",
+    },
+    {
+      title: "Subnet settings: DNS64",
+      url: "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-settings.html",
+    },
+  ],
+  requires: ["Subnets", "RouteTables"],
+  messages: {
+    routesNat64: {
+      severity: "error",
+      text:
+        "Subnet {subnetId} is IPv6-only and routes {route}, but EnableDns64 is false, so no " +
+        "name resolves to a 64:ff9b:: address and the NAT64 route carries no traffic.",
+      fix:
+        "Turn DNS64 on: aws ec2 modify-subnet-attribute --subnet-id {subnetId} --enable-dns64 " +
+        "(CloudFormation EnableDns64, Terraform enable_dns64).",
+    },
+    needsIpv4Services: {
+      severity: "error",
+      text:
+        "Subnet {subnetId} is IPv6-only with EnableDns64 false, and its workloads need " +
+        "{services}, which resolve only to IPv4 addresses here, so they cannot connect.",
+      fix:
+        "Turn DNS64 on and route 64:ff9b::/96 to a NAT gateway: aws ec2 modify-subnet-attribute " +
+        "--subnet-id {subnetId} --enable-dns64. Or create dual-stack interface endpoints with " +
+        "IPv6 DNS records for {services}.",
+    },
+  },
+  check(context) {
+    const { index } = context;
+    for (const subnet of index.subnets()) {
+      if (!isIpv6Only(subnet) || subnet.EnableDns64 === true) continue;
+      const subnetId = subnet.SubnetId as string;
+      if (subnet.EnableDns64 === undefined) {
+        context.unknown(subnetId, "EnableDns64 is not in the snapshot");
+        continue;
+      }
+
+      const resource = index.ref("subnet", subnetId, subnet.VpcId, subnet.Tags);
+      const evidence = [{ resourceId: subnetId, attribute: "EnableDns64", value: false }];
+      const route = nat64RouteOf(index, subnet);
+      if (route?.winner && isNat64Route(route.winner)) {
+        const routeTableId = route.table.RouteTableId as string;
+        context.report({
+          messageId: "routesNat64",
+          data: { subnetId, route: describeRoute(route.winner) },
+          resource,
+          evidence: [
+            ...evidence,
+            { resourceId: routeTableId, attribute: "Routes[64:ff9b::/96]", value: describeRoute(route.winner) },
+          ],
+          related: [routeTableId],
+        });
+        continue;
+      }
+
+      if (index.hostsWorkloads(subnetId) !== true || !index.has("VpcEndpoints")) continue;
+      const vpcId = subnet.VpcId as string;
+      const services = requiredServices(context.settings.requiredServices).filter(
+        (service) => !hasIpv6EndpointFor(index, vpcId, service),
+      );
+      if (services.length === 0) continue;
+      context.report({
+        messageId: "needsIpv4Services",
+        data: { subnetId, services: services.join(", ") },
+        resource,
+        evidence,
+        related: [vpcId],
+      });
+    }
+  },
+});

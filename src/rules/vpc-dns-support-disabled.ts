@@ -1,0 +1,61 @@
+import { defineRule } from "../engine/types.js";
+import { listIds, resolverDependents } from "../index/dns.js";
+
+export default defineRule<"disabled">({
+  id: "vpc-dns-support-disabled",
+  title: "VPC DNS support is off while DNS64 or endpoint private DNS relies on it",
+  description:
+    "With enableDnsSupport false, the Amazon-provided resolver does not answer. DNS64 and the " +
+    "private DNS names of interface endpoints exist only in that resolver, so both stop working.",
+  severity: "error",
+  tags: ["dns", "dns64", "privatelink"],
+  references: [
+    {
+      title: "DNS attributes for your VPC",
+      url: "https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html",
+    },
+    {
+      title: "DNS64 and NAT64",
+      url: "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html",
+    },
+  ],
+  requires: ["VpcAttributes", "Subnets", "VpcEndpoints"],
+  messages: {
+    disabled: {
+      severity: "error",
+      text:
+        "VPC {vpcId} has enableDnsSupport false, so the Amazon-provided resolver does not answer " +
+        "and {dependents} cannot resolve names.",
+      fix:
+        "Turn DNS support on: aws ec2 modify-vpc-attribute --vpc-id {vpcId} --enable-dns-support " +
+        '"{\\"Value\\":true}" (CloudFormation EnableDnsSupport, Terraform enable_dns_support).',
+    },
+  },
+  check(context) {
+    const { index } = context;
+    for (const vpcId of index.vpcIds()) {
+      const value = index.vpcAttributes(vpcId)?.EnableDnsSupport?.Value;
+      if (value === true) continue;
+      const { dns64Subnets, privateDnsEndpoints } = resolverDependents(index, vpcId);
+      if (dns64Subnets.length === 0 && privateDnsEndpoints.length === 0) continue;
+      if (value === undefined) {
+        context.unknown(vpcId, "enableDnsSupport is not in the snapshot");
+        continue;
+      }
+
+      const subnetIds = dns64Subnets.map((subnet) => subnet.SubnetId as string);
+      const endpointIds = privateDnsEndpoints.map((endpoint) => endpoint.VpcEndpointId as string);
+      const dependents = [
+        subnetIds.length ? `DNS64 subnets ${listIds(subnetIds)}` : "",
+        endpointIds.length ? `private DNS endpoints ${listIds(endpointIds)}` : "",
+      ].filter(Boolean);
+      context.report({
+        messageId: "disabled",
+        data: { vpcId, dependents: dependents.join(" and ") },
+        resource: index.ref("vpc", vpcId, vpcId, index.vpc(vpcId)?.Tags),
+        evidence: [{ resourceId: vpcId, attribute: "EnableDnsSupport", value: false }],
+        related: [...subnetIds, ...endpointIds],
+      });
+    }
+  },
+});

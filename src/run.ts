@@ -1,0 +1,112 @@
+/** The run both the CLI and the Lambda handler share: lint snapshots, then summarise. */
+import { lintSnapshot, type ExecutionError, type SkippedCheck } from "./engine/lint.js";
+import { SEVERITY_RANK, type Finding, type LintSettings, type Rule, type Severity } from "./engine/types.js";
+import { SnapshotIndex } from "./index/snapshot-index.js";
+import { RULES } from "./rules/index.js";
+import type { Snapshot } from "./snapshot/types.js";
+import { TOOL_NAME, TOOL_VERSION } from "./version.js";
+
+/** One linted scope: an account and a region, with the files or the collection it came from. */
+export interface ScopeSource {
+  accountId?: string;
+  region?: string;
+  vpcIds: string[];
+  collectedAt?: string;
+  files?: string[];
+}
+
+export interface ScopedSkip extends SkippedCheck {
+  accountId?: string;
+  region?: string;
+}
+
+export interface ScopedExecutionError extends ExecutionError {
+  accountId?: string;
+  region?: string;
+}
+
+export interface RunResult {
+  tool: { name: string; version: string };
+  source: ScopeSource[];
+  rules: readonly Rule[];
+  findings: Finding[];
+  skipped: ScopedSkip[];
+  executionErrors: ScopedExecutionError[];
+  summary: Summary;
+}
+
+export interface Summary {
+  error: number;
+  warning: number;
+  info: number;
+  total: number;
+  skipped: number;
+}
+
+export interface SnapshotInput {
+  snapshot: Snapshot;
+  files?: string[];
+}
+
+export interface RunOptions {
+  settings: LintSettings;
+  rules?: readonly Rule[];
+  severities?: ReadonlyMap<string, Severity | "off">;
+}
+
+export const DEFAULT_SETTINGS: LintSettings = { requiredServices: [] };
+
+/** Lints each snapshot on its own and gathers the findings under their account and region. */
+export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult {
+  const rules = options.rules ?? RULES;
+  const result: RunResult = {
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    source: [],
+    rules,
+    findings: [],
+    skipped: [],
+    executionErrors: [],
+    summary: { error: 0, warning: 0, info: 0, total: 0, skipped: 0 },
+  };
+  for (const input of inputs) {
+    const index = new SnapshotIndex(input.snapshot);
+    const lint = lintSnapshot(index, {
+      rules,
+      settings: options.settings,
+      ...(options.severities ? { severities: options.severities } : {}),
+    });
+    const scope = scopeOf(input, index);
+    const where = { ...(scope.accountId && { accountId: scope.accountId }), ...(scope.region && { region: scope.region }) };
+    result.source.push(scope);
+    result.findings.push(...lint.findings);
+    result.skipped.push(...lint.skipped.map((skip) => ({ ...skip, ...where })));
+    result.executionErrors.push(...lint.executionErrors.map((error) => ({ ...error, ...where })));
+  }
+  for (const finding of result.findings) result.summary[finding.severity] += 1;
+  result.summary.total = result.findings.length;
+  result.summary.skipped = result.skipped.length;
+  return result;
+}
+
+function scopeOf(input: SnapshotInput, index: SnapshotIndex): ScopeSource {
+  const scope: ScopeSource = { vpcIds: input.snapshot.Source?.VpcIds ?? index.vpcIds() };
+  if (index.accountId) scope.accountId = index.accountId;
+  if (index.region) scope.region = index.region;
+  if (input.snapshot.Source?.CollectedAt) scope.collectedAt = input.snapshot.Source.CollectedAt;
+  if (input.files) scope.files = input.files;
+  return scope;
+}
+
+export type FailOn = Severity | "never";
+
+/**
+ * Maps a result to the exit code: 2 when a rule threw, 1 when a finding reaches the threshold or
+ * (with requireComplete) a check was skipped, else 0.
+ */
+export function exitCodeOf(result: RunResult, failOn: FailOn, requireComplete: boolean): number {
+  if (result.executionErrors.length > 0) return 2;
+  if (requireComplete && result.skipped.length > 0) return 1;
+  if (failOn === "never") return 0;
+  const threshold = SEVERITY_RANK[failOn];
+  return result.findings.some((finding) => SEVERITY_RANK[finding.severity] >= threshold) ? 1 : 0;
+}

@@ -1,0 +1,203 @@
+/** Reads snapshot files and directories of AWS CLI outputs, validates them and merges them. */
+import { readFile, readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { InputError } from "../errors.js";
+import { SECTIONS } from "./sections.js";
+import { ShapeError, shapeInput, type ShapedInput } from "./shape.js";
+import { SNAPSHOT_VERSION, type Snapshot, type SnapshotSource, type VpcAttributes } from "./types.js";
+import { validateSnapshot } from "./validate.js";
+
+/** The merged snapshot and what the loader noticed on the way. */
+export interface LoadedInput {
+  snapshot: Snapshot;
+  /** Every file that contributed to the snapshot. */
+  files: string[];
+  /** Files skipped and keys left out, for standard error. */
+  warnings: string[];
+}
+
+/**
+ * Loads files and directories into one snapshot. Files named directly must be in a known shape;
+ * inside a directory, a `.json` file in another shape is skipped with a warning.
+ */
+export async function loadSnapshotFiles(paths: string[]): Promise<LoadedInput> {
+  const warnings: string[] = [];
+  const parts: { file: string; snapshot: Snapshot }[] = [];
+
+  for (const path of paths) {
+    const info = await stat(path).catch(() => undefined);
+    if (!info) throw new InputError(`${path}: snapshot file not found; check the --snapshot path`);
+    const files = info.isDirectory() ? await jsonFilesIn(path) : [path];
+    if (info.isDirectory() && files.length === 0) {
+      throw new InputError(`${path}: the directory contains no .json files`);
+    }
+    for (const file of files) {
+      const part = await loadFile(file, info.isDirectory(), warnings);
+      if (part) parts.push({ file, snapshot: part });
+    }
+  }
+  if (parts.length === 0) {
+    throw new InputError(`${paths.join(", ")}: no file in a shape vpc-lint reads`);
+  }
+  return { snapshot: mergeSnapshots(parts), files: parts.map((part) => part.file), warnings };
+}
+
+async function jsonFilesIn(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".json"))
+    .map((entry) => join(directory, entry.name))
+    .sort();
+}
+
+async function loadFile(
+  file: string,
+  inDirectory: boolean,
+  warnings: string[],
+): Promise<Snapshot | undefined> {
+  const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(`${file}: cannot read the file (${error.code ?? error.message})`);
+  });
+  const shaped = parseShaped(file, text, inDirectory, warnings);
+  if (!shaped) return undefined;
+
+  for (const key of shaped.unusedKeys) {
+    warnings.push(`${file}: top-level key ${key} names no snapshot section and was left out`);
+  }
+  checkVersion(file, shaped.snapshot);
+  const problems = validateSnapshot(shaped.snapshot);
+  if (problems.length > 0) {
+    const lines = problems.slice(0, 20).map((problem) => {
+      const where = shaped.toFilePointer(problem.pointer) || "/";
+      const found = problem.value === undefined ? "nothing" : JSON.stringify(problem.value);
+      return `  ${where}: found ${found}, expected ${problem.expected}`;
+    });
+    const more = problems.length > 20 ? [`  ... and ${problems.length - 20} more`] : [];
+    throw new InputError(
+      `${file}: invalid ${shaped.shape}:\n${[...lines, ...more].join("\n")}\n` +
+        "Fix these values or re-export the file with the AWS CLI's --output json.",
+    );
+  }
+  return shaped.snapshot;
+}
+
+function parseShaped(
+  file: string,
+  text: string,
+  inDirectory: boolean,
+  warnings: string[],
+): ShapedInput | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const reason = (error as Error).message;
+    if (inDirectory) {
+      warnings.push(`${file}: skipped, not valid JSON (${reason})`);
+      return undefined;
+    }
+    throw new InputError(`${file}: not valid JSON (${reason})`);
+  }
+  try {
+    return shapeInput(value);
+  } catch (error) {
+    if (!(error instanceof ShapeError)) throw error;
+    if (inDirectory) {
+      warnings.push(`${file}: skipped, ${error.message}`);
+      return undefined;
+    }
+    throw new InputError(`${file}: unsupported input: ${error.message}`);
+  }
+}
+
+function checkVersion(file: string, snapshot: Snapshot): void {
+  const version = snapshot.SnapshotVersion;
+  if (version === undefined || version === SNAPSHOT_VERSION) return;
+  throw new InputError(
+    `${file}: SnapshotVersion ${JSON.stringify(version)} is not supported; this vpc-lint reads ` +
+      `version ${SNAPSHOT_VERSION}. Upgrade vpc-lint or collect the snapshot again.`,
+  );
+}
+
+/**
+ * Merges partial snapshots by concatenating their sections. A resource present in several files is
+ * kept once (the first copy); files of different accounts or regions do not merge.
+ */
+export function mergeSnapshots(parts: { file: string; snapshot: Snapshot }[]): Snapshot {
+  const merged: Snapshot = { SnapshotVersion: SNAPSHOT_VERSION };
+  const source = mergeSources(parts);
+  if (source) merged.Source = source;
+
+  for (const info of SECTIONS) {
+    const present = parts.filter((part) => part.snapshot[info.name] !== undefined);
+    if (present.length === 0) continue;
+    const items = present.flatMap((part) => part.snapshot[info.name] as object[]);
+    const section =
+      info.name === "VpcAttributes"
+        ? mergeVpcAttributes(items as VpcAttributes[])
+        : uniqueBy(items, (item) => keyOf(item, info.idField));
+    (merged as Record<string, unknown>)[info.name] = section;
+  }
+  const errors = parts.flatMap((part) => part.snapshot.Errors ?? []);
+  if (parts.some((part) => part.snapshot.Errors)) {
+    merged.Errors = uniqueBy(errors, (error) => `${error.Operation}|${error.Code}|${error.Scope}`);
+  }
+  return merged;
+}
+
+function mergeSources(parts: { file: string; snapshot: Snapshot }[]): SnapshotSource | undefined {
+  let source: SnapshotSource | undefined;
+  let from = "";
+  for (const part of parts) {
+    const next = part.snapshot.Source;
+    if (!next) continue;
+    if (!source) {
+      source = { ...next };
+      from = part.file;
+      continue;
+    }
+    for (const field of ["AccountId", "Region"] as const) {
+      if (next[field] && source[field] && next[field] !== source[field]) {
+        throw new InputError(
+          `${part.file}: Source.${field} ${next[field]} differs from ${source[field]} in ${from}; ` +
+            "a snapshot covers one account and one region, so lint these files in separate runs",
+        );
+      }
+      source[field] ??= next[field];
+    }
+    const vpcIds = new Set([...(source.VpcIds ?? []), ...(next.VpcIds ?? [])]);
+    if (vpcIds.size > 0) source.VpcIds = [...vpcIds].sort();
+  }
+  return source;
+}
+
+function mergeVpcAttributes(items: VpcAttributes[]): VpcAttributes[] {
+  const byVpc = new Map<string, VpcAttributes>();
+  for (const item of items) {
+    const current = byVpc.get(item.VpcId) ?? { VpcId: item.VpcId };
+    current.EnableDnsSupport ??= item.EnableDnsSupport;
+    current.EnableDnsHostnames ??= item.EnableDnsHostnames;
+    byVpc.set(item.VpcId, current);
+  }
+  return [...byVpc.values()].map((item) => dropUndefined(item));
+}
+
+function dropUndefined<T extends object>(item: T): T {
+  return Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined)) as T;
+}
+
+function keyOf(item: object, idField: string): string | undefined {
+  const id = (item as Record<string, unknown>)[idField];
+  return typeof id === "string" ? id : undefined;
+}
+
+function uniqueBy<T>(items: T[], key: (item: T) => string | undefined): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const id = key(item);
+    if (id === undefined) return true;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}

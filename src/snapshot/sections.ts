@@ -1,0 +1,88 @@
+/** What each snapshot section is, which API call fills it and which IAM action that call needs. */
+import type { SectionName } from "./types.js";
+
+export interface SectionInfo {
+  name: SectionName;
+  /** The API operations that fill the section, in collection order. */
+  operations: string[];
+  /** The IAM actions those operations need, one per operation. */
+  iamActions: string[];
+  /** The field that identifies one item, used to drop duplicates when files merge. */
+  idField: string;
+  /** The top-level key of the matching singular `Create*` output, when there is one. */
+  singular?: string;
+}
+
+export const SECTIONS: readonly SectionInfo[] = [
+  section("Vpcs", "DescribeVpcs", "VpcId", "Vpc"),
+  section("VpcAttributes", "DescribeVpcAttribute", "VpcId"),
+  section("Subnets", "DescribeSubnets", "SubnetId", "Subnet"),
+  section("RouteTables", "DescribeRouteTables", "RouteTableId", "RouteTable"),
+  {
+    name: "ManagedPrefixLists",
+    operations: ["DescribeManagedPrefixLists", "GetManagedPrefixListEntries"],
+    iamActions: ["ec2:DescribeManagedPrefixLists", "ec2:GetManagedPrefixListEntries"],
+    idField: "PrefixListId",
+  },
+  section("NatGateways", "DescribeNatGateways", "NatGatewayId", "NatGateway"),
+  section("InternetGateways", "DescribeInternetGateways", "InternetGatewayId", "InternetGateway"),
+  section(
+    "EgressOnlyInternetGateways",
+    "DescribeEgressOnlyInternetGateways",
+    "EgressOnlyInternetGatewayId",
+    "EgressOnlyInternetGateway",
+  ),
+  section("VpcEndpoints", "DescribeVpcEndpoints", "VpcEndpointId", "VpcEndpoint"),
+  section("ServiceDetails", "DescribeVpcEndpointServices", "ServiceName"),
+  section("SecurityGroups", "DescribeSecurityGroups", "GroupId", "SecurityGroup"),
+  section("NetworkAcls", "DescribeNetworkAcls", "NetworkAclId", "NetworkAcl"),
+  section("DhcpOptions", "DescribeDhcpOptions", "DhcpOptionsId", "DhcpOptions"),
+  section(
+    "NetworkInterfaces",
+    "DescribeNetworkInterfaces",
+    "NetworkInterfaceId",
+    "NetworkInterface",
+  ),
+  section("Reservations", "DescribeInstances", "ReservationId"),
+  section("InstanceTypes", "DescribeInstanceTypes", "InstanceType"),
+  {
+    name: "InstanceInformationList",
+    operations: ["DescribeInstanceInformation"],
+    iamActions: ["ssm:DescribeInstanceInformation"],
+    idField: "InstanceId",
+  },
+];
+
+export const SECTION_NAMES: readonly SectionName[] = SECTIONS.map((info) => info.name);
+
+const BY_NAME = new Map(SECTIONS.map((info) => [info.name, info]));
+const BY_OPERATION = new Map(
+  SECTIONS.flatMap((info) => info.operations.map((operation) => [operation, info] as const)),
+);
+
+export function sectionInfo(name: SectionName): SectionInfo {
+  return BY_NAME.get(name) as SectionInfo;
+}
+
+/** Returns the section an API operation fills, or undefined for an operation no section needs. */
+export function sectionOfOperation(operation: string): SectionInfo | undefined {
+  return BY_OPERATION.get(operation);
+}
+
+/** Returns the IAM action for an operation, such as `ec2:DescribeSubnets`. */
+export function iamActionOf(operation: string): string {
+  const info = BY_OPERATION.get(operation);
+  const position = info?.operations.indexOf(operation) ?? -1;
+  return info && position >= 0 ? (info.iamActions[position] as string) : `ec2:${operation}`;
+}
+
+function section(
+  name: SectionName,
+  operation: string,
+  idField: string,
+  singular?: string,
+): SectionInfo {
+  const info: SectionInfo = { name, operations: [operation], iamActions: [`ec2:${operation}`], idField };
+  if (singular) info.singular = singular;
+  return info;
+}

@@ -1,0 +1,61 @@
+/**
+ * The snapshot: the contract between the collector and the rules. Each section keeps the AWS API's
+ * own output shape, so `aws ec2 describe-* --output json` output is already a partial snapshot.
+ * An absent section was not collected; an empty list means no such resource exists.
+ */
+import type * as EC2 from "@aws-sdk/client-ec2";
+import type { InstanceInformation } from "@aws-sdk/client-ssm";
+
+export const SNAPSHOT_VERSION = 1;
+
+/** Where a snapshot came from. Both fields are optional for hand-assembled CLI outputs. */
+export interface SnapshotSource {
+  AccountId?: string;
+  Region?: string;
+  CollectedAt?: string;
+  VpcIds?: string[];
+}
+
+/** One VPC's DNS attributes, as two DescribeVpcAttribute calls return them. */
+export interface VpcAttributes {
+  VpcId: string;
+  EnableDnsSupport?: { Value?: boolean };
+  EnableDnsHostnames?: { Value?: boolean };
+}
+
+/** A managed prefix list with the entries GetManagedPrefixListEntries returned for it. */
+export type ManagedPrefixList = EC2.ManagedPrefixList & { Entries?: EC2.PrefixListEntry[] };
+
+/** A call that failed during collection. */
+export interface CollectionError {
+  Operation: string;
+  Code: string;
+  Message: string;
+  /** The VPC or resource the call was scoped to, when it was scoped. */
+  Scope?: string;
+}
+
+export interface Snapshot {
+  SnapshotVersion?: number;
+  Source?: SnapshotSource;
+  Vpcs?: EC2.Vpc[];
+  VpcAttributes?: VpcAttributes[];
+  Subnets?: EC2.Subnet[];
+  RouteTables?: EC2.RouteTable[];
+  ManagedPrefixLists?: ManagedPrefixList[];
+  NatGateways?: EC2.NatGateway[];
+  InternetGateways?: EC2.InternetGateway[];
+  EgressOnlyInternetGateways?: EC2.EgressOnlyInternetGateway[];
+  VpcEndpoints?: EC2.VpcEndpoint[];
+  ServiceDetails?: EC2.ServiceDetail[];
+  SecurityGroups?: EC2.SecurityGroup[];
+  NetworkAcls?: EC2.NetworkAcl[];
+  DhcpOptions?: EC2.DhcpOptions[];
+  NetworkInterfaces?: EC2.NetworkInterface[];
+  Reservations?: EC2.Reservation[];
+  InstanceTypes?: EC2.InstanceTypeInfo[];
+  InstanceInformationList?: InstanceInformation[];
+  Errors?: CollectionError[];
+}
+
+export type SectionName = Exclude<keyof Snapshot, "SnapshotVersion" | "Source" | "Errors">;

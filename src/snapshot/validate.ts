@@ -1,0 +1,71 @@
+/** Validates snapshot input against the bundled JSON schema and phrases each error for a user. */
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import addFormatsModule from "ajv-formats";
+import schema from "../schemas/snapshot.schema.json" with { type: "json" };
+import { parseCidr } from "../net/cidr.js";
+
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+let compiled: ValidateFunction | undefined;
+
+/** Returns the compiled validator, building it on first use so lint runs pay for it once. */
+function validator(): ValidateFunction {
+  if (compiled) return compiled;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv, ["ipv4"]);
+  ajv.addFormat("cidr", (text: string) => parseCidr(text) !== undefined);
+  ajv.addFormat("cidr-or-empty", (text: string) => text === "" || parseCidr(text) !== undefined);
+  compiled = ajv.compile(schema);
+  return compiled;
+}
+
+/** One problem in the input, with the JSON pointer into the snapshot it was found at. */
+export interface SchemaProblem {
+  pointer: string;
+  value: unknown;
+  expected: string;
+}
+
+/** Validates a partial snapshot; returns no problems when it is valid. */
+export function validateSnapshot(snapshot: unknown): SchemaProblem[] {
+  const validate = validator();
+  if (validate(snapshot)) return [];
+  return (validate.errors ?? []).map((error) => toProblem(snapshot, error));
+}
+
+function toProblem(root: unknown, error: ErrorObject): SchemaProblem {
+  const pointer =
+    error.keyword === "required"
+      ? `${error.instancePath}/${String(error.params.missingProperty)}`
+      : error.instancePath;
+  return { pointer, value: valueAt(root, error.instancePath), expected: expectation(error) };
+}
+
+function expectation(error: ErrorObject): string {
+  switch (error.keyword) {
+    case "required":
+      return `a ${String(error.params.missingProperty)} field`;
+    case "type":
+      return `a value of type ${String(error.params.type)}`;
+    case "format":
+      return String(error.params.format).startsWith("cidr")
+        ? "an IPv4 or IPv6 prefix such as 10.0.0.0/16 or 2001:db8::/56"
+        : `an ${String(error.params.format)} address`;
+    case "const":
+      return `the value ${JSON.stringify(error.params.allowedValue)}`;
+    case "minLength":
+      return "a non-empty string";
+    default:
+      return error.message ?? error.keyword;
+  }
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let current: unknown = root;
+  for (const token of pointer.split("/").slice(1)) {
+    const key = token.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (typeof current !== "object" || current === null) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}

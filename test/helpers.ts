@@ -1,0 +1,34 @@
+/** Shared test helpers: paths, the CLI runner and the shared-corpus locator. */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const EXAMPLES = join(ROOT, "examples");
+export const CLI = join(ROOT, "dist", "cli.js");
+
+/** The published AWS example outputs; present beside a development checkout, absent in a user's clone. */
+export const CORPUS = resolve(ROOT, "..", "shared", "corpus", "aws-examples");
+export const HAS_CORPUS = existsSync(CORPUS);
+
+export interface CliRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI with the given arguments and an environment that never reaches AWS. */
+export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT): CliRun {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: {
+      PATH: process.env.PATH ?? "",
+      NO_COLOR: "1",
+      AWS_EC2_METADATA_DISABLED: "true",
+      ...env,
+    },
+  });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
