@@ -43,9 +43,20 @@ export interface Summary {
   skipped: number;
 }
 
+/** Where a resource is defined in an input file, for reports that point at files (SARIF). */
+export interface SourceLocation {
+  /** Path relative to the working directory, with forward slashes. */
+  file: string;
+  line: number;
+  /** The name the input gives the resource: a template's logical id or a plan's address. */
+  logicalName?: string;
+}
+
 export interface SnapshotInput {
   snapshot: Snapshot;
   files?: string[];
+  /** Locations of resources by resource id, when the input was a file that has them. */
+  locations?: ReadonlyMap<string, SourceLocation>;
 }
 
 export interface RunOptions {
