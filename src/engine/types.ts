@@ -72,10 +72,16 @@ export interface Report<M extends string> {
   discriminator?: string;
 }
 
-/** The settings every rule reads; later settings come from the config file. */
+/** The settings every rule reads, from flags, the config file and resource tags. */
 export interface LintSettings {
   /** Services every workload subnet must reach, in addition to the Session Manager services. */
   requiredServices: string[];
+  /** More required services for the subnets of a VPC, by VPC id. */
+  requiredServicesByVpc?: Record<string, string[]>;
+  /** More required services for subnets carrying a tag, keyed `key=value`. */
+  requiredServicesBySubnetTag?: Record<string, string[]>;
+  /** VPCs that must not reach the internet, besides those tagged `vpc-lint:private-only=true`. */
+  privateOnlyVpcs?: string[];
 }
 
 export interface RuleContext<M extends string = string> {
