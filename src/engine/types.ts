@@ -41,6 +41,22 @@ export interface Finding {
   fix: string;
   docsUrl: string;
   fingerprint: string;
+  /** Set when a suppression matched; a suppressed finding never fails the run. */
+  suppressed?: boolean;
+  suppression?: Suppression;
+  /** Set when a baseline was given: `unchanged` findings are in it and never fail the run. */
+  baselineState?: "new" | "unchanged";
+}
+
+/** The suppression that matched a finding, with its required reason. */
+export interface Suppression {
+  /** `config` for the config file's `suppressions`, `tag` for the resource's `vpc-lint:ignore` tag. */
+  kind: "config" | "tag";
+  reason: string;
+  /** Where the suppression is written, such as `.vpc-lint.json /suppressions/2`. */
+  origin: string;
+  /** Last day it applies, as YYYY-MM-DD. */
+  expires?: string;
 }
 
 /** A message template; `{name}` placeholders are filled from the report's data. */
@@ -82,6 +98,8 @@ export interface LintSettings {
   requiredServicesBySubnetTag?: Record<string, string[]>;
   /** VPCs that must not reach the internet, besides those tagged `vpc-lint:private-only=true`. */
   privateOnlyVpcs?: string[];
+  /** Options by rule id from the config file, valid against each rule's `options` schema. */
+  ruleOptions?: Record<string, Record<string, unknown>>;
 }
 
 export interface RuleContext<M extends string = string> {
@@ -105,6 +123,8 @@ export interface Rule<M extends string = string> {
   references: readonly Reference[];
   requires: readonly Requirement[];
   messages: Record<M, MessageTemplate>;
+  /** JSON schema of the options the config file may set for this rule; none when absent. */
+  options?: Record<string, unknown>;
   check(context: RuleContext<M>): void;
 }
 
