@@ -47,7 +47,7 @@ export default defineRule<"noRoute" | "otherRouteWins">({
   check(context) {
     const { index } = context;
     for (const subnet of index.subnets()) {
-      if (subnet.EnableDns64 !== true) continue;
+      if (subnet.EnableDns64 === false) continue;
       const subnetId = subnet.SubnetId as string;
       const route = nat64RouteOf(index, subnet);
       if (!route) {
@@ -55,6 +55,11 @@ export default defineRule<"noRoute" | "otherRouteWins">({
         continue;
       }
       if (isNat64Route(route.winner)) continue;
+      // Older DescribeSubnets outputs lack EnableDns64; without a NAT64 route the answer depends on it.
+      if (subnet.EnableDns64 === undefined) {
+        context.unknown(subnetId, "EnableDns64 is not in the snapshot");
+        continue;
+      }
       if (route.unresolvedPrefixLists.length > 0) {
         context.unknown(subnetId, "a route uses a prefix list whose entries are not in the snapshot");
         continue;
