@@ -1,0 +1,290 @@
+import { describe, expect, it } from "vitest";
+import type { SkippedCheck } from "../../src/engine/lint.js";
+import type { Snapshot } from "../../src/snapshot/types.js";
+import {
+  IDS,
+  nat,
+  prefixList,
+  publicNat64,
+  route,
+  routeTable,
+  snapshot,
+  subnet,
+} from "../builder.js";
+import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
+
+const RULE = "nat64-route-missing";
+
+/** A private dual-stack subnet with DNS64 on and the given routes in its own table. */
+function privateSubnetRouting(routes: ReturnType<typeof route>[], dns64 = true): Snapshot {
+  return snapshot({
+    Subnets: [
+      subnet({ id: "subnet-public", kind: "dual-stack", block: 0 }),
+      subnet({ id: "subnet-private", kind: "dual-stack", dns64, block: 1, name: "private-a" }),
+    ],
+    RouteTables: [
+      routeTable({ id: "rtb-main", main: true }),
+      routeTable({ id: "rtb-private", subnets: ["subnet-private"], routes }),
+    ],
+    NatGateways: [nat({ id: "nat-0a11", subnet: "subnet-public" })],
+  });
+}
+
+interface Flagged {
+  name: string;
+  input: Snapshot;
+  findings: ExpectedFinding[];
+}
+
+const flagged: Flagged[] = [
+  {
+    name: "dual-stack subnet whose IPv6 traffic leaves through an egress-only gateway",
+    input: privateSubnetRouting([route("0.0.0.0/0", "nat-0a11"), route("::/0", "eigw-0a11")]),
+    findings: [
+      {
+        ruleId: RULE,
+        messageId: "otherRouteWins",
+        severity: "error",
+        message:
+          "Subnet subnet-private has EnableDns64 true, but route table rtb-private has no route " +
+          "for 64:ff9b::/96, so DNS64 addresses follow ::/0 -> eigw-0a11, which does not " +
+          "translate them to IPv4.",
+        resource: ref("subnet", "subnet-private", { name: "private-a" }),
+        evidence: [
+          { resourceId: "subnet-private", attribute: "EnableDns64", value: true },
+          {
+            resourceId: "rtb-private",
+            attribute: "Routes[64:ff9b::/96]",
+            value: "::/0 -> eigw-0a11",
+          },
+        ],
+        related: ["rtb-private", "eigw-0a11"],
+        fix:
+          "Add a route 64:ff9b::/96 to a NAT gateway in a subnet with IPv4 addresses: aws ec2 " +
+          "create-route --route-table-id rtb-private --destination-ipv6-cidr-block 64:ff9b::/96 " +
+          "--nat-gateway-id <nat-id>.",
+      },
+    ],
+  },
+  {
+    name: "IPv4 egress only through a NAT instance and no IPv6 route",
+    input: snapshot({
+      Subnets: [
+        subnet({ id: "subnet-public", kind: "dual-stack", block: 0 }),
+        subnet({ id: "subnet-private", kind: "dual-stack", dns64: true, block: 1 }),
+      ],
+      RouteTables: [
+        routeTable({ id: "rtb-main", main: true }),
+        routeTable({
+          id: "rtb-private",
+          subnets: ["subnet-private"],
+          routes: [route("0.0.0.0/0", "eni-natinstance")],
+        }),
+      ],
+    }),
+    findings: [
+      {
+        ruleId: RULE,
+        messageId: "noRoute",
+        severity: "error",
+        message:
+          "Subnet subnet-private has EnableDns64 true, but route table rtb-private has no route " +
+          "for 64:ff9b::/96, so connections to DNS64 addresses have no route.",
+        resource: ref("subnet", "subnet-private"),
+        evidence: [
+          { resourceId: "subnet-private", attribute: "EnableDns64", value: true },
+          { resourceId: "rtb-private", attribute: "Routes[64:ff9b::/96]", value: null },
+        ],
+        related: ["rtb-private"],
+      },
+    ],
+  },
+  {
+    name: "subnet without association whose main table lacks the route",
+    input: snapshot({
+      Subnets: [subnet({ id: "subnet-v6", kind: "ipv6-only", dns64: true })],
+      RouteTables: [
+        routeTable({ id: "rtb-main", main: true, routes: [route("::/0", "eigw-0a11")] }),
+        routeTable({ id: "rtb-other", routes: [route("64:ff9b::/96", "nat-0a11")] }),
+      ],
+    }),
+    findings: [
+      {
+        ruleId: RULE,
+        messageId: "otherRouteWins",
+        severity: "error",
+        message:
+          "Subnet subnet-v6 has EnableDns64 true, but route table rtb-main has no route for " +
+          "64:ff9b::/96, so DNS64 addresses follow ::/0 -> eigw-0a11, which does not translate " +
+          "them to IPv4.",
+        resource: ref("subnet", "subnet-v6"),
+        evidence: [
+          { resourceId: "subnet-v6", attribute: "EnableDns64", value: true },
+          { resourceId: "rtb-main", attribute: "Routes[64:ff9b::/96]", value: "::/0 -> eigw-0a11" },
+        ],
+        related: ["rtb-main", "eigw-0a11"],
+      },
+    ],
+  },
+  {
+    name: "route more specific than the NAT64 prefix covers only part of it",
+    input: privateSubnetRouting([route("64:ff9b::/112", "nat-0a11"), route("::/0", "eigw-0a11")]),
+    findings: [
+      {
+        ruleId: RULE,
+        messageId: "otherRouteWins",
+        severity: "error",
+        message:
+          "Subnet subnet-private has EnableDns64 true, but route table rtb-private has no route " +
+          "for 64:ff9b::/96, so DNS64 addresses follow ::/0 -> eigw-0a11, which does not " +
+          "translate them to IPv4.",
+        resource: ref("subnet", "subnet-private", { name: "private-a" }),
+        evidence: [
+          { resourceId: "subnet-private", attribute: "EnableDns64", value: true },
+          {
+            resourceId: "rtb-private",
+            attribute: "Routes[64:ff9b::/96]",
+            value: "::/0 -> eigw-0a11",
+          },
+        ],
+        related: ["rtb-private", "eigw-0a11"],
+      },
+    ],
+  },
+  {
+    name: "IPv6-only subnet of the public design with its NAT64 route removed",
+    input: snapshot(publicNat64({ nat64Route: null })),
+    findings: [
+      {
+        ruleId: RULE,
+        messageId: "otherRouteWins",
+        severity: "error",
+        message:
+          "Subnet subnet-v6only has EnableDns64 true, but route table rtb-v6only has no route " +
+          "for 64:ff9b::/96, so DNS64 addresses follow ::/0 -> eigw-0a11, which does not " +
+          "translate them to IPv4.",
+        resource: ref("subnet", IDS.v6Subnet),
+        evidence: [
+          { resourceId: IDS.v6Subnet, attribute: "EnableDns64", value: true },
+          { resourceId: IDS.v6Table, attribute: "Routes[64:ff9b::/96]", value: "::/0 -> eigw-0a11" },
+        ],
+        related: [IDS.v6Table, IDS.eigw],
+      },
+    ],
+  },
+];
+
+const accepted: { name: string; input: Snapshot }[] = [
+  {
+    name: "dual-stack subnet with DNS64 off and no NAT64 route",
+    input: privateSubnetRouting([route("0.0.0.0/0", "nat-0a11"), route("::/0", "eigw-0a11")], false),
+  },
+  {
+    name: "static 64:ff9b::/96 route to a NAT gateway",
+    input: privateSubnetRouting([route("64:ff9b::/96", "nat-0a11"), route("::/0", "eigw-0a11")]),
+  },
+  {
+    name: "NAT64 route through a prefix list entry",
+    input: {
+      ...privateSubnetRouting([route("pl-nat64", "nat-0a11"), route("::/0", "eigw-0a11")]),
+      ManagedPrefixLists: [prefixList("pl-nat64", ["64:ff9b::/96"])],
+    },
+  },
+  {
+    name: "broader 64:ff9b::/64 route covering the prefix",
+    input: privateSubnetRouting([route("64:ff9b::/64", "nat-0a11")]),
+  },
+  {
+    name: "NAT64 route in the main table of an unassociated subnet",
+    input: snapshot({
+      Subnets: [subnet({ id: "subnet-v6", kind: "ipv6-only", dns64: true })],
+      RouteTables: [
+        routeTable({ id: "rtb-main", main: true, routes: [route("64:ff9b::/96", "nat-0a11")] }),
+      ],
+    }),
+  },
+  {
+    name: "NAT64 route to an egress-only gateway, left to the target rule",
+    input: privateSubnetRouting([route("64:ff9b::/96", "eigw-0a11")]),
+  },
+  {
+    name: "public NAT64 design",
+    input: snapshot(publicNat64()),
+  },
+  {
+    name: "subnet with EnableDns64 unknown that routes NAT64 anyway",
+    input: snapshot({
+      Subnets: [subnet({ id: "subnet-v6", kind: "ipv6-only", omit: ["EnableDns64"] })],
+      RouteTables: [
+        routeTable({ id: "rtb-main", main: true, routes: [route("64:ff9b::/96", "nat-0a11")] }),
+      ],
+    }),
+  },
+];
+
+const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
+  {
+    name: "prefix list whose entries were not collected",
+    input: {
+      ...privateSubnetRouting([route("pl-nat64", "nat-0a11"), route("::/0", "eigw-0a11")]),
+      ManagedPrefixLists: [prefixList("pl-nat64")],
+    },
+    skipped: [
+      {
+        ruleId: RULE,
+        reason: "a route uses a prefix list whose entries are not in the snapshot",
+        resourceIds: ["subnet-private"],
+      },
+    ],
+  },
+  {
+    name: "subnet without association and no main table",
+    input: snapshot({
+      Subnets: [subnet({ id: "subnet-v6", kind: "ipv6-only", dns64: true })],
+      RouteTables: [routeTable({ id: "rtb-other", routes: [route("64:ff9b::/96", "nat-0a11")] })],
+    }),
+    skipped: [
+      {
+        ruleId: RULE,
+        reason: "no route table is associated and the VPC's main table is not in the snapshot",
+        resourceIds: ["subnet-v6"],
+      },
+    ],
+  },
+  {
+    name: "subnet from an older DescribeSubnets output without EnableDns64",
+    input: snapshot({
+      Subnets: [subnet({ id: "subnet-v6", kind: "ipv6-only", omit: ["EnableDns64"] })],
+      RouteTables: [routeTable({ id: "rtb-main", main: true, routes: [route("::/0", "eigw-0a11")] })],
+    }),
+    skipped: [
+      { ruleId: RULE, reason: "EnableDns64 is not in the snapshot", resourceIds: ["subnet-v6"] },
+    ],
+  },
+];
+
+describe(RULE, () => {
+  it.each(flagged)("flags $name", ({ input, findings }) => {
+    const result = lintRule(RULE, input);
+    expectFindings(result.findings, findings);
+    expect(result.executionErrors).toEqual([]);
+  });
+
+  it.each(accepted)("accepts $name", ({ input }) => {
+    const result = lintRule(RULE, input);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual([]);
+    expect(result.executionErrors).toEqual([]);
+  });
+
+  it.each(unknown)("skips $name", ({ input, skipped }) => {
+    const result = lintRule(RULE, input);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual(skipped);
+  });
+
+  it("is skipped when route tables were not collected", () => {
+    const result = lintRule(RULE, snapshot({ RouteTables: undefined }));
+    expect(result.skipped).toEqual([{ ruleId: RULE, reason: "RouteTables was not collected" }]);
+  });
+});
