@@ -2,6 +2,8 @@ import { defineRule, type Evidence } from "../engine/types.js";
 import { isNat64Route, nat64RouteIn, natState, subnetsByTable } from "../index/nat64.js";
 import { describeRoute } from "../index/routes.js";
 
+const UNRESOLVED_PREFIX_LIST = "a route uses a prefix list whose entries are not in the snapshot";
+
 export default defineRule<"blackhole" | "natNotFound" | "natNotAvailable" | "natPending">({
   id: "nat64-route-blackhole",
   title: "NAT64 route is a blackhole or its NAT gateway is not available",
@@ -61,8 +63,14 @@ export default defineRule<"blackhole" | "natNotFound" | "natNotAvailable" | "nat
   check(context) {
     const { index } = context;
     for (const [table, subnets] of subnetsByTable(index, index.subnets())) {
-      const route = nat64RouteIn(index, table).winner;
-      if (!route || !isNat64Route(route)) continue;
+      const lookup = nat64RouteIn(index, table);
+      const route = lookup.winner;
+      if (!route || !isNat64Route(route)) {
+        if (lookup.unresolvedPrefixLists.length > 0) {
+          context.unknown(table.RouteTableId as string, UNRESOLVED_PREFIX_LIST);
+        }
+        continue;
+      }
       const isNat = route.target.kind === "nat-gateway";
       if (!route.blackhole && !isNat) continue;
       if (!route.blackhole && !index.has("NatGateways")) {
@@ -91,7 +99,12 @@ export default defineRule<"blackhole" | "natNotFound" | "natNotAvailable" | "nat
       ];
       if (nat) {
         evidence.push({ resourceId: route.target.id, attribute: "State", value: nat.State ?? null });
-        if (failure) evidence.push({ resourceId: route.target.id, attribute: "FailureCode", value: failure });
+        if (nat.FailureCode) {
+          evidence.push({ resourceId: route.target.id, attribute: "FailureCode", value: nat.FailureCode });
+        }
+        if (nat.FailureMessage) {
+          evidence.push({ resourceId: route.target.id, attribute: "FailureMessage", value: nat.FailureMessage });
+        }
       }
       const subnetIds = subnets.map((subnet) => subnet.SubnetId as string);
       context.report({
