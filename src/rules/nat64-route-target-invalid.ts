@@ -13,6 +13,26 @@ const NO_TRANSLATION = new Set<TargetKind>([
   "local",
 ]);
 
+/** Each target kind as a message names it, with its article. */
+const TARGET_NAMES: Record<TargetKind, string> = {
+  local: "the local route",
+  "nat-gateway": "a NAT gateway",
+  "internet-gateway": "an internet gateway",
+  "egress-only-internet-gateway": "an egress-only internet gateway",
+  "network-interface": "a network interface",
+  instance: "an instance",
+  "virtual-private-gateway": "a virtual private gateway",
+  "transit-gateway": "a transit gateway",
+  "vpc-peering": "a VPC peering connection",
+  "vpc-endpoint": "a VPC endpoint",
+  "carrier-gateway": "a carrier gateway",
+  "local-gateway": "a local gateway",
+  "core-network": "a core network",
+  unknown: "an unrecognised target",
+};
+
+const UNRESOLVED_PREFIX_LIST = "a route uses a prefix list whose entries are not in the snapshot";
+
 export default defineRule<"noTranslation" | "unverifiable">({
   id: "nat64-route-target-invalid",
   title: "NAT64 route targets something that does not translate",
@@ -36,7 +56,7 @@ export default defineRule<"noTranslation" | "unverifiable">({
     noTranslation: {
       severity: "error",
       text:
-        "Route table {routeTableId} sends {route}, a {targetKind} that does not perform NAT64, " +
+        "Route table {routeTableId} sends {route}, {targetKind} that does not perform NAT64, " +
         "so DNS64 traffic from {subnetIds} is dropped.",
       fix:
         "Point 64:ff9b::/96 at a NAT gateway: aws ec2 replace-route --route-table-id " +
@@ -45,7 +65,7 @@ export default defineRule<"noTranslation" | "unverifiable">({
     unverifiable: {
       severity: "info",
       text:
-        "Route table {routeTableId} sends {route}, a {targetKind}; vpc-lint cannot verify that " +
+        "Route table {routeTableId} sends {route}, {targetKind}; vpc-lint cannot verify that " +
         "it performs NAT64 for {subnetIds}.",
       fix:
         "Make sure the appliance or the VPC beyond {targetId} translates 64:ff9b::/96, or route " +
@@ -55,8 +75,15 @@ export default defineRule<"noTranslation" | "unverifiable">({
   check(context) {
     const { index } = context;
     for (const [table, subnets] of subnetsByTable(index, index.subnets())) {
-      const route = nat64RouteIn(index, table).winner;
-      if (!route || !isNat64Route(route) || route.target.kind === "nat-gateway") continue;
+      const lookup = nat64RouteIn(index, table);
+      const route = lookup.winner;
+      if (!route || !isNat64Route(route)) {
+        if (lookup.unresolvedPrefixLists.length > 0) {
+          context.unknown(table.RouteTableId as string, UNRESOLVED_PREFIX_LIST);
+        }
+        continue;
+      }
+      if (route.target.kind === "nat-gateway") continue;
 
       const routeTableId = table.RouteTableId as string;
       const subnetIds = subnets.map((subnet) => subnet.SubnetId as string);
@@ -65,7 +92,7 @@ export default defineRule<"noTranslation" | "unverifiable">({
         data: {
           routeTableId,
           route: describeRoute(route),
-          targetKind: route.target.kind.replace(/-/g, " "),
+          targetKind: TARGET_NAMES[route.target.kind],
           targetId: route.target.id,
           subnetIds: subnetIds.join(", "),
         },
