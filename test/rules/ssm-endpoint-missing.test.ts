@@ -1,0 +1,208 @@
+import { describe, expect, it } from "vitest";
+import type { Snapshot } from "../../src/snapshot/types.js";
+import {
+  CURRENT_AGENT,
+  IDS,
+  REGION,
+  endpoint,
+  eni,
+  privateNat64,
+  publicNat64,
+  snapshot,
+  subnet,
+} from "../builder.js";
+import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
+
+const RULE = "ssm-endpoint-missing";
+
+function missing(service: string): ExpectedFinding {
+  return {
+    ruleId: RULE,
+    messageId: "missing",
+    severity: "error",
+    message:
+      `VPC vpc-0a11 has no usable interface endpoint for ${service}, and IPv6-only subnets ` +
+      "subnet-v6only have no public NAT64 path to it, so Session Manager cannot reach their " +
+      "instances.",
+    resource: ref("vpc", "vpc-0a11"),
+    evidence: [
+      { resourceId: "vpc-0a11", attribute: "VpcEndpoints[ServiceName]", value: `no ${service} endpoint` },
+      { resourceId: IDS.v6Subnet, attribute: "EnableDns64", value: true },
+    ],
+    related: [IDS.v6Subnet],
+    fix:
+      `Create an interface endpoint for com.amazonaws.${REGION}.${service} with private DNS ` +
+      "enabled in a subnet of each AZ, or route 64:ff9b::/96 from these subnets to a public " +
+      "NAT gateway.",
+  };
+}
+
+const ec2messagesOptional: ExpectedFinding = {
+  ruleId: RULE,
+  messageId: "ec2messagesOptional",
+  severity: "info",
+  message:
+    "VPC vpc-0a11 has no ec2messages endpoint; every SSM Agent in IPv6-only subnets " +
+    "subnet-v6only is 3.3.40.0 or later and uses ssmmessages, so it is optional.",
+  resource: ref("vpc", "vpc-0a11"),
+  evidence: [
+    { resourceId: "vpc-0a11", attribute: "VpcEndpoints[ServiceName]", value: "no ec2messages endpoint" },
+    { resourceId: IDS.v6Subnet, attribute: "EnableDns64", value: true },
+  ],
+  related: [IDS.v6Subnet],
+};
+
+/** The private NAT design with extra endpoints replacing the design's own. */
+function privateWith(endpoints: ReturnType<typeof endpoint>[], agents = [CURRENT_AGENT]): Snapshot {
+  return snapshot({ ...privateNat64({ agentVersions: agents }), VpcEndpoints: endpoints });
+}
+
+const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] = [
+  {
+    name: "private NAT design without an ssmmessages endpoint",
+    input: snapshot(privateNat64({ endpoints: ["ssm", "ec2messages"] })),
+    findings: [missing("ssmmessages")],
+  },
+  {
+    name: "private NAT design without endpoints and current agents",
+    input: snapshot(privateNat64({ endpoints: [] })),
+    findings: [missing("ssm"), missing("ssmmessages"), ec2messagesOptional],
+  },
+  {
+    name: "private NAT design without endpoints and an agent before 3.3.40.0",
+    input: snapshot(privateNat64({ agentVersions: [CURRENT_AGENT, "3.2.582.0"] })),
+    findings: [missing("ssm"), missing("ssmmessages"), missing("ec2messages")],
+  },
+  {
+    name: "agent 3.3.9.0, which sorts after 3.3.40.0 as text but is older",
+    input: snapshot(privateNat64({ endpoints: ["ssm", "ssmmessages"], agentVersions: ["3.3.9.0"] })),
+    findings: [missing("ec2messages")],
+  },
+  {
+    name: "agent 3.3.100.0, which sorts before 3.3.40.0 as text but is newer",
+    input: snapshot(
+      privateNat64({ endpoints: ["ssm", "ssmmessages"], agentVersions: ["3.3.100.0"] }),
+    ),
+    findings: [ec2messagesOptional],
+  },
+  {
+    name: "instance whose agent version is unknown",
+    input: snapshot(
+      privateNat64({ endpoints: ["ssm", "ssmmessages"], agentVersions: [CURRENT_AGENT, undefined] }),
+    ),
+    findings: [missing("ec2messages")],
+  },
+  {
+    name: "agent versions not collected",
+    input: snapshot({
+      ...privateNat64({ endpoints: ["ssm", "ssmmessages"] }),
+      InstanceInformationList: undefined,
+    }),
+    findings: [missing("ec2messages")],
+  },
+  {
+    name: "ssmmessages endpoint with private DNS disabled",
+    input: privateWith([
+      endpoint({ id: "vpce-ssm", service: "ssm" }),
+      endpoint({ id: "vpce-ssmmessages", service: "ssmmessages", privateDns: false }),
+      endpoint({ id: "vpce-ec2messages", service: "ec2messages" }),
+    ]),
+    findings: [missing("ssmmessages")],
+  },
+  {
+    name: "deleted ssm endpoint",
+    input: privateWith([
+      endpoint({ id: "vpce-ssm", service: "ssm", state: "Deleted" }),
+      endpoint({ id: "vpce-ssmmessages", service: "ssmmessages" }),
+      endpoint({ id: "vpce-ec2messages", service: "ec2messages" }),
+    ]),
+    findings: [missing("ssm")],
+  },
+  {
+    name: "public NAT64 design whose NAT gateway is pending",
+    input: snapshot(publicNat64({ natState: "pending", endpoints: ["ssm", "ec2messages"] })),
+    findings: [missing("ssmmessages")],
+  },
+];
+
+const accepted: { name: string; input: Snapshot }[] = [
+  {
+    name: "private NAT design with all three endpoints",
+    input: snapshot(privateNat64({ endpoints: ["ssm", "ssmmessages", "ec2messages"] })),
+  },
+  {
+    name: "endpoints whose enum values are written in other cases",
+    input: privateWith([
+      endpoint({ id: "vpce-ssm", service: "ssm", state: "Available", type: "interface" }),
+      endpoint({ id: "vpce-ssmmessages", service: "ssmmessages", state: "AVAILABLE" }),
+      endpoint({ id: "vpce-ec2messages", service: "ec2messages", ipAddressType: "IPV4" }),
+    ]),
+  },
+  {
+    name: "public NAT64 design without endpoints",
+    input: snapshot(publicNat64()),
+  },
+  {
+    name: "IPv6-only subnet with only AWS-managed interfaces",
+    input: snapshot({
+      ...privateNat64({ endpoints: [], agentVersions: [] }),
+      NetworkInterfaces: [eni({ id: "eni-endpoint", subnet: IDS.v6Subnet, type: "vpc_endpoint" })],
+    }),
+  },
+  {
+    name: "dual-stack workload subnets only",
+    input: snapshot({
+      Subnets: [subnet({ id: "subnet-app", kind: "dual-stack", dns64: true })],
+      NetworkInterfaces: [eni({ id: "eni-app", subnet: "subnet-app" })],
+    }),
+  },
+];
+
+describe(RULE, () => {
+  it.each(flagged)("flags $name", ({ input, findings }) => {
+    const result = lintRule(RULE, input);
+    expectFindings(result.findings, findings, { anyOrder: true });
+    expect(result.skipped).toEqual([]);
+    expect(result.executionErrors).toEqual([]);
+  });
+
+  it.each(accepted)("accepts $name", ({ input }) => {
+    const result = lintRule(RULE, input);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual([]);
+  });
+
+  it("orders the findings of one VPC by severity", () => {
+    const result = lintRule(RULE, snapshot(privateNat64({ endpoints: [] })));
+    expect(result.findings.map((finding) => finding.severity)).toEqual(["error", "error", "info"]);
+  });
+
+  it("skips a subnet whose EnableDns64 is unknown", () => {
+    const input = snapshot(privateNat64({ endpoints: [] }));
+    delete input.Subnets?.[1]?.EnableDns64;
+    const result = lintRule(RULE, input);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual([
+      { ruleId: RULE, reason: "EnableDns64 is not in the snapshot", resourceIds: [IDS.v6Subnet] },
+    ]);
+  });
+
+  it("judges workloads by instances when interfaces were not collected", () => {
+    const input = snapshot({ ...privateNat64({ endpoints: ["ssm", "ec2messages"] }), NetworkInterfaces: undefined });
+    expectFindings(lintRule(RULE, input).findings, [missing("ssmmessages")]);
+  });
+
+  it("is skipped when neither interfaces nor instances were collected", () => {
+    const input = snapshot({
+      ...privateNat64(),
+      NetworkInterfaces: undefined,
+      Reservations: undefined,
+    });
+    expect(lintRule(RULE, input).skipped).toEqual([
+      {
+        ruleId: RULE,
+        reason: "NetworkInterfaces was not collected and Reservations was not collected",
+      },
+    ]);
+  });
+});
