@@ -72,7 +72,13 @@ export default defineRule<"routesNat64" | "needsIpv4Services">({
         continue;
       }
 
-      if (index.hostsWorkloads(subnetId) !== true || !index.has("VpcEndpoints")) continue;
+      const hostsWorkloads = index.hostsWorkloads(subnetId);
+      if (hostsWorkloads === undefined) context.unknown(subnetId, "its workloads are unknown");
+      if (hostsWorkloads !== true) continue;
+      if (!index.has("VpcEndpoints")) {
+        context.unknown(subnetId, "VpcEndpoints was not collected");
+        continue;
+      }
       const vpcId = subnet.VpcId as string;
       const services = requiredServices(context.settings.requiredServices).filter(
         (service) => !hasIpv6EndpointFor(index, vpcId, service),
