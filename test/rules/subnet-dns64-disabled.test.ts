@@ -1,0 +1,171 @@
+import { describe, expect, it } from "vitest";
+import type { SkippedCheck } from "../../src/engine/lint.js";
+import type { Snapshot } from "../../src/snapshot/types.js";
+import { IDS, endpoint, eni, privateNat64, publicNat64, snapshot, subnet } from "../builder.js";
+import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
+
+const RULE = "subnet-dns64-disabled";
+
+/** An IPv6-only subnet with DNS64 off that hosts one instance and has no NAT64 route. */
+function isolated(extra: Partial<Snapshot> = {}): Snapshot {
+  return snapshot({
+    ...privateNat64({ dns64: false, nat64Route: null }),
+    ...extra,
+  });
+}
+
+/** An interface endpoint that answers with AAAA records, so IPv6-only clients can use it. */
+function ipv6Endpoint(service: string, addressType = "dualstack"): ReturnType<typeof endpoint> {
+  return endpoint({
+    id: `vpce-${service}`,
+    service,
+    ipAddressType: addressType,
+    dnsRecordIpType: addressType,
+  });
+}
+
+function needsIpv4Services(services: string): ExpectedFinding {
+  return {
+    ruleId: RULE,
+    messageId: "needsIpv4Services",
+    severity: "error",
+    message:
+      "Subnet subnet-v6only is IPv6-only with EnableDns64 false, and its workloads need " +
+      `${services}, which resolve only to IPv4 addresses here, so they cannot connect.`,
+    resource: ref("subnet", IDS.v6Subnet),
+    evidence: [{ resourceId: IDS.v6Subnet, attribute: "EnableDns64", value: false }],
+    related: ["vpc-0a11"],
+  };
+}
+
+const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[]; services?: string[] }[] = [
+  {
+    name: "IPv6-only subnet that routes NAT64 with DNS64 off",
+    input: snapshot(publicNat64({ dns64: false })),
+    findings: [
+      {
+        ruleId: RULE,
+        messageId: "routesNat64",
+        severity: "error",
+        message:
+          "Subnet subnet-v6only is IPv6-only and routes 64:ff9b::/96 -> nat-0a11, but " +
+          "EnableDns64 is false, so no name resolves to a 64:ff9b:: address and the NAT64 route " +
+          "carries no traffic.",
+        resource: ref("subnet", IDS.v6Subnet),
+        evidence: [
+          { resourceId: IDS.v6Subnet, attribute: "EnableDns64", value: false },
+          {
+            resourceId: IDS.v6Table,
+            attribute: "Routes[64:ff9b::/96]",
+            value: "64:ff9b::/96 -> nat-0a11",
+          },
+        ],
+        related: [IDS.v6Table],
+        fix:
+          "Turn DNS64 on: aws ec2 modify-subnet-attribute --subnet-id subnet-v6only " +
+          "--enable-dns64 (CloudFormation EnableDns64, Terraform enable_dns64).",
+      },
+    ],
+  },
+  {
+    name: "IPv6-only workload subnet without DNS64 or endpoints",
+    input: isolated(),
+    findings: [needsIpv4Services("ssm, ssmmessages")],
+  },
+  {
+    name: "IPv4-only endpoints, which IPv6-only clients cannot use",
+    input: isolated({
+      VpcEndpoints: [
+        endpoint({ id: "vpce-ssm", service: "ssm" }),
+        endpoint({ id: "vpce-ssmmessages", service: "ssmmessages" }),
+      ],
+    }),
+    findings: [needsIpv4Services("ssm, ssmmessages")],
+  },
+  {
+    name: "configured service without an IPv6 endpoint",
+    input: isolated({ VpcEndpoints: [ipv6Endpoint("ssm"), ipv6Endpoint("ssmmessages")] }),
+    services: ["kms"],
+    findings: [needsIpv4Services("kms")],
+  },
+];
+
+const accepted: { name: string; input: Snapshot }[] = [
+  { name: "IPv6-only subnet with DNS64 on", input: snapshot(publicNat64()) },
+  {
+    name: "dual-stack subnet with DNS64 off",
+    input: snapshot({
+      Subnets: [subnet({ id: "subnet-app", kind: "dual-stack" })],
+      NetworkInterfaces: [eni({ id: "eni-app", subnet: "subnet-app" })],
+    }),
+  },
+  {
+    name: "IPv6-only subnet without workloads",
+    input: isolated({ NetworkInterfaces: [], Reservations: [] }),
+  },
+  {
+    name: "dual-stack endpoints with AAAA records for every needed service",
+    input: isolated({ VpcEndpoints: [ipv6Endpoint("ssm"), ipv6Endpoint("ssmmessages")] }),
+  },
+  {
+    name: "IPv6 endpoints whose enum values are upper case",
+    input: isolated({
+      VpcEndpoints: [ipv6Endpoint("ssm", "IPV6"), ipv6Endpoint("ssmmessages", "DUALSTACK")],
+    }),
+  },
+];
+
+const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
+  {
+    name: "subnet without EnableDns64",
+    input: isolated({
+      Subnets: [subnet({ id: IDS.v6Subnet, kind: "ipv6-only", omit: ["EnableDns64"] })],
+    }),
+    skipped: [
+      { ruleId: RULE, reason: "EnableDns64 is not in the snapshot", resourceIds: [IDS.v6Subnet] },
+    ],
+  },
+  {
+    name: "subnet from an output older than Ipv6Native and EnableDns64",
+    input: isolated({
+      Subnets: [
+        subnet({ id: IDS.v6Subnet, kind: "ipv6-only", omit: ["EnableDns64", "Ipv6Native"] }),
+      ],
+    }),
+    skipped: [
+      { ruleId: RULE, reason: "EnableDns64 is not in the snapshot", resourceIds: [IDS.v6Subnet] },
+    ],
+  },
+  {
+    name: "workloads unknown because neither interfaces nor instances were collected",
+    input: isolated({ NetworkInterfaces: undefined, Reservations: undefined }),
+    skipped: [{ ruleId: RULE, reason: "its workloads are unknown", resourceIds: [IDS.v6Subnet] }],
+  },
+  {
+    name: "endpoints not collected",
+    input: isolated({ VpcEndpoints: undefined }),
+    skipped: [
+      { ruleId: RULE, reason: "VpcEndpoints was not collected", resourceIds: [IDS.v6Subnet] },
+    ],
+  },
+];
+
+describe(RULE, () => {
+  it.each(flagged)("flags $name", ({ input, findings, services }) => {
+    const result = lintRule(RULE, input, { requiredServices: services ?? [] });
+    expectFindings(result.findings, findings);
+    expect(result.skipped).toEqual([]);
+  });
+
+  it.each(accepted)("accepts $name", ({ input }) => {
+    const result = lintRule(RULE, input);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual([]);
+  });
+
+  it.each(unknown)("skips $name", ({ input, skipped }) => {
+    const result = lintRule(RULE, input);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual(skipped);
+  });
+});
