@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_SETTINGS, exitCodeOf, runLint } from "../../src/run.js";
+import type { CollectionError, Snapshot } from "../../src/snapshot/types.js";
+import { ACCOUNT, REGION, publicNat64, snapshot } from "../builder.js";
+import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
+
+const RULE = "snapshot-incomplete";
+const SCOPE = `${ACCOUNT}/${REGION}`;
+
+const DENIED: CollectionError = {
+  Operation: "DescribeInstances",
+  Code: "UnauthorizedOperation",
+  Message: "You are not authorized to perform this operation.",
+};
+
+/** The public NAT64 design as collected when some calls failed. */
+function collectedWith(errors: CollectionError[], absent: (keyof Snapshot)[] = []): Snapshot {
+  const input = snapshot({ ...publicNat64(), Errors: errors });
+  for (const section of absent) delete input[section];
+  return input;
+}
+
+function callFailed(
+  error: CollectionError,
+  text: string,
+  rules: string[],
+  iamAction: string,
+): ExpectedFinding {
+  return {
+    ruleId: RULE,
+    messageId: "callFailed",
+    severity: "error",
+    message: text,
+    resource: ref("snapshot", SCOPE, { vpcId: null }),
+    evidence: [
+      { resourceId: SCOPE, attribute: "Errors.Operation", value: error.Operation },
+      { resourceId: SCOPE, attribute: "Errors.Code", value: error.Code },
+    ],
+    related: rules,
+    fix:
+      `Grant ${iamAction} to the identity that collects (or wait out the throttling), then ` +
+      "collect again.",
+  };
+}
+
+const throttled: CollectionError = {
+  Operation: "DescribeInstanceInformation",
+  Code: "ThrottlingException",
+  Message: "Rate exceeded",
+  Scope: "vpc-0a11",
+};
+
+const unknownCall: CollectionError = {
+  Operation: "DescribeFlowLogs",
+  Code: "UnauthorizedOperation",
+  Message: "You are not authorized to perform this operation.",
+};
+
+const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] = [
+  {
+    name: "DescribeInstances denied and no reservations",
+    input: collectedWith([DENIED], ["Reservations"]),
+    findings: [
+      callFailed(
+        DENIED,
+        "DescribeInstances failed with UnauthorizedOperation: You are not authorized to " +
+          "perform this operation. Rules that could not run: instance-imds-ipv6-disabled.",
+        ["instance-imds-ipv6-disabled"],
+        "ec2:DescribeInstances",
+      ),
+    ],
+  },
+  {
+    name: "throttled SSM call scoped to a VPC, which blocks no rule",
+    input: collectedWith([throttled], ["InstanceInformationList"]),
+    findings: [
+      callFailed(
+        throttled,
+        "DescribeInstanceInformation for vpc-0a11 failed with ThrottlingException: Rate " +
+          "exceeded. Rules that could not run: none.",
+        [],
+        "ssm:DescribeInstanceInformation",
+      ),
+    ],
+  },
+  {
+    name: "denied call that fills no section",
+    input: collectedWith([unknownCall]),
+    findings: [
+      callFailed(
+        unknownCall,
+        "DescribeFlowLogs failed with UnauthorizedOperation: You are not authorized to perform " +
+          "this operation. Rules that could not run: none.",
+        [],
+        "ec2:DescribeFlowLogs",
+      ),
+    ],
+  },
+];
+
+describe(RULE, () => {
+  it.each(flagged)("flags $name", ({ input, findings }) => {
+    const result = lintRule(RULE, input);
+    expectFindings(result.findings, findings);
+  });
+
+  it("accepts a snapshot whose calls all succeeded", () => {
+    expect(lintRule(RULE, collectedWith([])).findings).toEqual([]);
+    expect(lintRule(RULE, snapshot(publicNat64())).findings).toEqual([]);
+  });
+
+  it("gives each failed call its own fingerprint", () => {
+    const result = lintRule(RULE, collectedWith([DENIED, unknownCall, throttled]));
+    const prints = new Set(result.findings.map((finding) => finding.fingerprint));
+    expect(prints.size).toBe(3);
+  });
+
+  it("makes a denied DescribeInstances fail the run", () => {
+    const input = collectedWith([DENIED], ["Reservations"]);
+    const result = runLint([{ snapshot: input }], { settings: DEFAULT_SETTINGS });
+    expect(result.findings.map((finding) => finding.ruleId)).toContain(RULE);
+    expect(result.skipped).toContainEqual({
+      ruleId: "instance-imds-ipv6-disabled",
+      reason: "DescribeInstances failed with UnauthorizedOperation",
+      accountId: ACCOUNT,
+      region: REGION,
+    });
+    expect(exitCodeOf(result, "warning", false)).toBe(1);
+    expect(exitCodeOf(result, "error", false)).toBe(1);
+  });
+
+  it("treats a section present beside its failed call as failed", () => {
+    const input = collectedWith([DENIED]);
+    const skipped = lintRule("instance-imds-ipv6-disabled", input).skipped;
+    expect(skipped).toEqual([
+      {
+        ruleId: "instance-imds-ipv6-disabled",
+        reason: "DescribeInstances failed with UnauthorizedOperation",
+      },
+    ]);
+  });
+});
