@@ -4,6 +4,9 @@ import { lower } from "../index/util.js";
 /** States in which the endpoint will work once AWS or the service owner finishes. */
 const PENDING_STATES = new Set(["pending", "pendingacceptance", "partial"]);
 
+/** States of an endpoint someone deleted on purpose; it no longer holds a DNS name. */
+const REMOVED_STATES = new Set(["deleting", "deleted"]);
+
 export default defineRule<"notAvailable" | "pending">({
   id: "endpoint-not-available",
   title: "VPC endpoint is not available",
@@ -18,8 +21,8 @@ export default defineRule<"notAvailable" | "pending">({
       url: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpcEndpoint.html",
     },
     {
-      title: "Troubleshoot interface endpoints",
-      url: "https://docs.aws.amazon.com/vpc/latest/privatelink/troubleshoot-interface-endpoints.html",
+      title: "Accept and reject endpoint connection requests",
+      url: "https://docs.aws.amazon.com/vpc/latest/privatelink/accept-reject-endpoint-requests.html",
     },
   ],
   requires: ["VpcEndpoints"],
@@ -49,7 +52,7 @@ export default defineRule<"notAvailable" | "pending">({
       const state = lower(endpoint.State);
       const endpointId = endpoint.VpcEndpointId as string;
       if (state === "") context.unknown(endpointId, "State is not in the snapshot");
-      if (state === "available" || state === "") continue;
+      if (state === "available" || state === "" || REMOVED_STATES.has(state)) continue;
       const failure = endpoint.LastError?.Message ? ` (${endpoint.LastError.Message})` : "";
       context.report({
         messageId: PENDING_STATES.has(state) ? "pending" : "notAvailable",
