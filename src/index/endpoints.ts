@@ -12,9 +12,13 @@ export function isInterfaceEndpoint(endpoint: VpcEndpoint): boolean {
   return lower(endpoint.VpcEndpointType) === "interface";
 }
 
-/** Tells whether an endpoint serves an AWS service, as opposed to a partner or own service. */
+/**
+ * Tells whether an endpoint serves an AWS service, as opposed to a partner or own service. Endpoint
+ * services of other accounts are named `com.amazonaws.vpce.<region>.vpce-svc-...`.
+ */
 export function isAwsServiceEndpoint(endpoint: VpcEndpoint): boolean {
-  return (endpoint.ServiceName ?? "").startsWith("com.amazonaws.");
+  const name = endpoint.ServiceName ?? "";
+  return name.startsWith("com.amazonaws.") && !name.startsWith("com.amazonaws.vpce.");
 }
 
 /** Tells whether an endpoint exists or is on its way to existing. */

@@ -35,13 +35,17 @@ export default defineRule<"disabled">({
     const { index } = context;
     for (const endpoint of index.endpoints()) {
       if (!isInterfaceEndpoint(endpoint) || !isAwsServiceEndpoint(endpoint)) continue;
-      if (!isLiveEndpoint(endpoint) || endpoint.PrivateDnsEnabled !== false) continue;
+      if (!isLiveEndpoint(endpoint) || endpoint.PrivateDnsEnabled === true) continue;
+      const endpointId = endpoint.VpcEndpointId as string;
+      if (endpoint.PrivateDnsEnabled === undefined) {
+        context.unknown(endpointId, "PrivateDnsEnabled is not in the snapshot");
+        continue;
+      }
       const serviceName = endpoint.ServiceName as string;
       const detail = index.serviceDetail(serviceName);
       // A service that publishes no private DNS name cannot be resolved through the endpoint.
       if (detail && !detail.PrivateDnsName && !(detail.PrivateDnsNames ?? []).length) continue;
 
-      const endpointId = endpoint.VpcEndpointId as string;
       context.report({
         messageId: "disabled",
         data: { endpointId, serviceName },
