@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import type { Snapshot } from "../../src/snapshot/types.js";
+import { REGION, endpoint, snapshot } from "../builder.js";
+import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
+
+const RULE = "endpoint-not-available";
+const SSM = `com.amazonaws.${REGION}.ssm`;
+
+function withEndpoint(options: Omit<Parameters<typeof endpoint>[0], "id" | "service">): Snapshot {
+  return snapshot({ VpcEndpoints: [endpoint({ id: "vpce-ssm", service: "ssm", ...options })] });
+}
+
+function finding(
+  messageId: "notAvailable" | "pending",
+  state: string,
+  message: string,
+): ExpectedFinding {
+  return {
+    ruleId: RULE,
+    messageId,
+    severity: messageId === "pending" ? "warning" : "error",
+    message,
+    resource: ref("vpc-endpoint", "vpce-ssm"),
+    evidence: [{ resourceId: "vpce-ssm", attribute: "State", value: state }],
+    related: ["vpc-0a11"],
+  };
+}
+
+const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] = [
+  {
+    name: "failed endpoint with its last error",
+    input: withEndpoint({ state: "failed", lastError: "Subnet has no free IP addresses" }),
+    findings: [
+      {
+        ...finding(
+          "notAvailable",
+          "failed",
+          `VPC endpoint vpce-ssm for ${SSM} is in state failed (Subnet has no free IP ` +
+            "addresses), so it carries no traffic.",
+        ),
+        fix:
+          "Delete the endpoint and create it again, or accept the connection on the service " +
+          "side if the service owner requires acceptance.",
+      },
+    ],
+  },
+  {
+    name: "rejected endpoint",
+    input: withEndpoint({ state: "rejected" }),
+    findings: [
+      finding(
+        "notAvailable",
+        "rejected",
+        `VPC endpoint vpce-ssm for ${SSM} is in state rejected, so it carries no traffic.`,
+      ),
+    ],
+  },
+  {
+    name: "expired endpoint written as Expired",
+    input: withEndpoint({ state: "Expired" }),
+    findings: [
+      finding(
+        "notAvailable",
+        "Expired",
+        `VPC endpoint vpce-ssm for ${SSM} is in state Expired, so it carries no traffic.`,
+      ),
+    ],
+  },
+  {
+    name: "endpoint waiting for acceptance",
+    input: withEndpoint({ state: "pendingAcceptance" }),
+    findings: [
+      finding(
+        "pending",
+        "pendingAcceptance",
+        `VPC endpoint vpce-ssm for ${SSM} is in state pendingAcceptance, so it carries no ` +
+          "traffic until it becomes available.",
+      ),
+    ],
+  },
+  {
+    name: "pending endpoint written as Pending",
+    input: withEndpoint({ state: "Pending" }),
+    findings: [
+      finding(
+        "pending",
+        "Pending",
+        `VPC endpoint vpce-ssm for ${SSM} is in state Pending, so it carries no traffic until ` +
+          "it becomes available.",
+      ),
+    ],
+  },
+];
+
+const accepted: { name: string; input: Snapshot }[] = [
+  { name: "available endpoint", input: withEndpoint({ state: "available" }) },
+  { name: "available endpoint written as Available", input: withEndpoint({ state: "Available" }) },
+  { name: "endpoint being deleted", input: withEndpoint({ state: "deleting" }) },
+  { name: "deleted endpoint", input: withEndpoint({ state: "Deleted" }) },
+  { name: "VPC without endpoints", input: snapshot() },
+];
+
+describe(RULE, () => {
+  it.each(flagged)("flags $name", ({ input, findings }) => {
+    const result = lintRule(RULE, input);
+    expectFindings(result.findings, findings);
+    expect(result.skipped).toEqual([]);
+  });
+
+  it.each(accepted)("accepts $name", ({ input }) => {
+    const result = lintRule(RULE, input);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual([]);
+  });
+
+  it("skips an endpoint without State", () => {
+    const result = lintRule(RULE, withEndpoint({ omit: ["State"] }));
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual([
+      { ruleId: RULE, reason: "State is not in the snapshot", resourceIds: ["vpce-ssm"] },
+    ]);
+  });
+
+  it("is skipped when endpoints were not collected", () => {
+    const result = lintRule(RULE, snapshot({ VpcEndpoints: undefined }));
+    expect(result.skipped).toEqual([{ ruleId: RULE, reason: "VpcEndpoints was not collected" }]);
+  });
+});
