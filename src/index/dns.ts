@@ -1,5 +1,6 @@
-/** What relies on the Amazon-provided resolver in a VPC: DNS64 subnets and private DNS endpoints. */
-import type { Subnet, VpcEndpoint } from "@aws-sdk/client-ec2";
+/** The resolver a VPC uses, and what relies on the Amazon-provided one: DNS64 and private DNS. */
+import type { Subnet, Vpc, VpcEndpoint } from "@aws-sdk/client-ec2";
+import { parseCidr, parseIp } from "../net/cidr.js";
 import { isInterfaceEndpoint, isLiveEndpoint } from "./endpoints.js";
 import type { SnapshotIndex } from "./snapshot-index.js";
 
@@ -25,4 +26,28 @@ export function resolverDependents(index: SnapshotIndex, vpcId: string): Resolve
 export function listIds(ids: string[]): string {
   if (ids.length <= 5) return ids.join(", ");
   return `${ids.slice(0, 5).join(", ")} and ${ids.length - 5} more`;
+}
+
+const AMAZON_ADDRESSES = new Set(["169.254.169.253", "fd00:ec2::253"]);
+
+/** Returns the domain-name-servers of the VPC's DHCP options; `default` options have none. */
+export function nameServersOf(index: SnapshotIndex, vpc: Vpc): string[] | undefined {
+  const optionsId = vpc.DhcpOptionsId;
+  if (!optionsId || optionsId === "default") return [];
+  const options = index.dhcpOptions(optionsId);
+  if (!options) return undefined;
+  const entry = options.DhcpConfigurations?.find((item) => item.Key === "domain-name-servers");
+  return (entry?.Values ?? []).map((value) => value.Value ?? "").filter(Boolean);
+}
+
+/** Tells whether a name server is the Route 53 Resolver: by name, link-local address or VPC base plus two. */
+export function isAmazonResolver(server: string, vpc: Vpc): boolean {
+  if (server === "AmazonProvidedDNS" || AMAZON_ADDRESSES.has(server)) return true;
+  const address = parseIp(server);
+  if (address?.family !== 4) return false;
+  const blocks = [vpc.CidrBlock, ...(vpc.CidrBlockAssociationSet ?? []).map((a) => a.CidrBlock)];
+  return blocks.some((block) => {
+    const cidr = block ? parseCidr(block) : undefined;
+    return cidr !== undefined && cidr.network + 2n === address.value;
+  });
 }

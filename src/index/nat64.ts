@@ -1,8 +1,8 @@
 /** The links of the NAT64 chain: the 64:ff9b::/96 route, its NAT gateway and the path beyond. */
 import type { NatGateway, RouteTable, Subnet } from "@aws-sdk/client-ec2";
-import { IPV4_DEFAULT, NAT64_PREFIX } from "../net/cidr.js";
+import { NAT64_PREFIX } from "../net/cidr.js";
 import type { RouteView } from "./routes.js";
-import { type SnapshotIndex, hasIpv4 } from "./snapshot-index.js";
+import type { SnapshotIndex } from "./snapshot-index.js";
 import { lower } from "./util.js";
 
 /** The route a subnet uses for synthesised `64:ff9b::/96` addresses. */
@@ -56,44 +56,6 @@ export function onwardTableOf(index: SnapshotIndex, nat: NatGateway): RouteTable
   }
   const subnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
   return subnet ? index.routeTableOf(subnet)?.table : undefined;
-}
-
-/** Why a subnet has no working public NAT64 path; undefined means the path works. */
-export type Nat64PathGap =
-  | "dns64-off"
-  | "dns64-unknown"
-  | "no-route"
-  | "not-nat-gateway"
-  | "blackhole"
-  | "nat-unknown"
-  | "nat-not-available"
-  | "private-nat"
-  | "nat-without-ipv4"
-  | "no-internet-route";
-
-/**
- * Follows a subnet's path to the internet over NAT64: DNS64 on, the 64:ff9b::/96 route to an
- * available public NAT gateway whose onward route table sends 0.0.0.0/0 to an internet gateway.
- */
-export function publicNat64Gap(index: SnapshotIndex, subnet: Subnet): Nat64PathGap | undefined {
-  if (subnet.EnableDns64 === undefined) return "dns64-unknown";
-  if (!subnet.EnableDns64) return "dns64-off";
-  const route = nat64RouteOf(index, subnet)?.winner;
-  if (!route || !isNat64Route(route)) return "no-route";
-  if (route.target.kind !== "nat-gateway") return "not-nat-gateway";
-  if (route.blackhole) return "blackhole";
-  const nat = index.natGateway(route.target.id);
-  if (!nat) return "nat-unknown";
-  if (natState(nat) !== "available") return "nat-not-available";
-  if (!isPublicNat(nat)) return "private-nat";
-  const natSubnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
-  if (natSubnet && !hasIpv4(natSubnet)) return "nat-without-ipv4";
-  const onward = onwardTableOf(index, nat);
-  const internet = onward ? index.lookupRoute(onward, IPV4_DEFAULT).route : undefined;
-  if (!internet || internet.target.kind !== "internet-gateway" || internet.blackhole) {
-    return "no-internet-route";
-  }
-  return undefined;
 }
 
 /** Returns, for each route table in the VPC, the subnets that use it as their effective table. */

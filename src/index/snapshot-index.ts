@@ -164,6 +164,10 @@ export class SnapshotIndex {
     return route ? { route, unresolvedPrefixLists: unresolved } : { unresolvedPrefixLists: unresolved };
   }
 
+  prefixList(prefixListId: string): ManagedPrefixList | undefined {
+    return this.prefixLists.get(prefixListId);
+  }
+
   natGateway(natGatewayId: string): NatGateway | undefined {
     return this.natsById.get(natGatewayId);
   }
@@ -190,6 +194,36 @@ export class SnapshotIndex {
 
   networkAclOf(subnetId: string): NetworkAcl | undefined {
     return this.aclBySubnet.get(subnetId);
+  }
+
+  /** Returns the VPC's default network ACL, which covers subnets without an association. */
+  defaultNetworkAcl(vpcId: string): NetworkAcl | undefined {
+    return (this.snapshot.NetworkAcls ?? []).find((acl) => acl.VpcId === vpcId && acl.IsDefault);
+  }
+
+  /** Returns the interfaces of a subnet, or undefined when interfaces were not collected. */
+  interfacesIn(subnetId: string): NetworkInterface[] | undefined {
+    if (!this.has("NetworkInterfaces")) return undefined;
+    return this.interfacesBySubnet.get(subnetId) ?? [];
+  }
+
+  /**
+   * Returns the distinct sets of security group ids on the workloads of a subnet, from their
+   * interfaces, else from the instances; undefined when neither section was collected.
+   */
+  workloadGroupIds(subnetId: string): string[][] | undefined {
+    let sets: string[][];
+    if (this.has("NetworkInterfaces")) {
+      sets = (this.interfacesBySubnet.get(subnetId) ?? [])
+        .filter(isWorkloadInterface)
+        .map((eni) => (eni.Groups ?? []).map((group) => group.GroupId as string));
+    } else if (this.has("Reservations")) {
+      sets = this.instancesIn(subnetId).map((i) => (i.SecurityGroups ?? []).map((g) => g.GroupId as string));
+    } else {
+      return undefined;
+    }
+    const unique = new Map(sets.map((set) => [[...set].sort().join(","), [...set].sort()]));
+    return [...unique.values()];
   }
 
   dhcpOptions(dhcpOptionsId: string): DhcpOptions | undefined {

@@ -1,11 +1,7 @@
-import type { DhcpOptions, Vpc } from "@aws-sdk/client-ec2";
 import { defineRule } from "../engine/types.js";
-import { listIds, resolverDependents } from "../index/dns.js";
+import { isAmazonResolver, listIds, nameServersOf, resolverDependents } from "../index/dns.js";
 import { isIpv6Only } from "../index/snapshot-index.js";
-import { parseCidr, parseIp } from "../net/cidr.js";
-
-/** Addresses of the Route 53 Resolver that every VPC can reach, besides the VPC base plus two. */
-const AMAZON_RESOLVER_ADDRESSES = new Set(["169.254.169.253", "fd00:ec2::253"]);
+import { parseIp } from "../net/cidr.js";
 
 export default defineRule<"customServers" | "noResolverForIpv6Only">({
   id: "dhcp-custom-dns-servers",
@@ -56,14 +52,12 @@ export default defineRule<"customServers" | "noResolverForIpv6Only">({
     const { index } = context;
     for (const vpc of index.vpcs()) {
       const vpcId = vpc.VpcId as string;
-      const optionsId = vpc.DhcpOptionsId;
-      if (!optionsId || optionsId === "default") continue;
-      const options = index.dhcpOptions(optionsId);
-      if (!options) {
+      const optionsId = vpc.DhcpOptionsId ?? "default";
+      const servers = nameServersOf(index, vpc);
+      if (!servers) {
         context.unknown(vpcId, `DHCP options ${optionsId} are not in the snapshot`);
         continue;
       }
-      const servers = nameServers(options);
       if (servers.length === 0 || servers.some((server) => isAmazonResolver(server, vpc))) continue;
 
       const { dns64Subnets, privateDnsEndpoints } = resolverDependents(index, vpcId);
@@ -98,20 +92,3 @@ export default defineRule<"customServers" | "noResolverForIpv6Only">({
     }
   },
 });
-
-function nameServers(options: DhcpOptions): string[] {
-  const entry = options.DhcpConfigurations?.find((item) => item.Key === "domain-name-servers");
-  return (entry?.Values ?? []).map((value) => value.Value ?? "").filter(Boolean);
-}
-
-/** Tells whether a server is the Amazon resolver: by name, link-local address or VPC base plus two. */
-function isAmazonResolver(server: string, vpc: Vpc): boolean {
-  if (server === "AmazonProvidedDNS" || AMAZON_RESOLVER_ADDRESSES.has(server)) return true;
-  const address = parseIp(server);
-  if (address?.family !== 4) return false;
-  const blocks = [vpc.CidrBlock, ...(vpc.CidrBlockAssociationSet ?? []).map((a) => a.CidrBlock)];
-  return blocks.some((block) => {
-    const cidr = block ? parseCidr(block) : undefined;
-    return cidr !== undefined && cidr.network + 2n === address.value;
-  });
-}

@@ -1,7 +1,7 @@
 import type { Subnet } from "@aws-sdk/client-ec2";
 import { defineRule, type RuleContext } from "../engine/types.js";
 import { usableEndpointsFor } from "../index/endpoints.js";
-import { publicNat64Gap } from "../index/nat64.js";
+import { analyse } from "../reach/analysis.js";
 import { type SnapshotIndex, isIpv6Only } from "../index/snapshot-index.js";
 import { EC2MESSAGES_OPTIONAL_FROM, agentNeedsEc2messages } from "../index/ssm-agent.js";
 
@@ -12,7 +12,8 @@ export default defineRule<MessageId>({
   title: "IPv6-only subnets have no way to the Session Manager services",
   description:
     "The SSM Agent reaches ssm, ssmmessages and, before version 3.3.40.0, ec2messages by their " +
-    "IPv4-only public names. An IPv6-only subnet needs interface endpoints or a public NAT64 path.",
+    "IPv4-only public names. An IPv6-only subnet needs interface endpoints, a shared endpoint in " +
+    "a hub VPC, or a public NAT64 path whose every hop works.",
   severity: "error",
   tags: ["ssm", "privatelink", "ipv6-only", "nat64"],
   references: [
@@ -35,8 +36,8 @@ export default defineRule<MessageId>({
       severity: "error",
       text:
         "VPC {vpcId} has no usable interface endpoint for {service}, and IPv6-only subnets " +
-        "{subnetIds} have no public NAT64 path to it, so Session Manager cannot reach their " +
-        "instances.",
+        "{subnetIds} have no working public NAT64 path to it, so Session Manager cannot reach " +
+        "their instances.",
       fix:
         "Create an interface endpoint for com.amazonaws.{region}.{service} with private DNS " +
         "enabled in a subnet of each AZ, or route 64:ff9b::/96 from these subnets to a public " +
@@ -59,7 +60,7 @@ export default defineRule<MessageId>({
       if (consumers.length === 0) continue;
       for (const service of ["ssm", "ssmmessages", "ec2messages"]) {
         if (usableEndpointsFor(index, vpcId, service).length > 0) continue;
-        const stranded = consumers.filter((subnet) => !reachesPublicly(context, subnet));
+        const stranded = consumers.filter((subnet) => !reachesWithoutEndpoint(context, subnet, service));
         if (stranded.length === 0) continue;
         reportService(context, vpcId, service, stranded);
       }
@@ -77,13 +78,21 @@ function consumerSubnets(context: RuleContext<MessageId>, subnets: Subnet[]): Su
   });
 }
 
-function reachesPublicly(context: RuleContext<MessageId>, subnet: Subnet): boolean {
-  const gap = publicNat64Gap(context.index, subnet);
-  if (gap === "dns64-unknown") {
-    context.unknown(subnet.SubnetId as string, "EnableDns64 is not in the snapshot");
+/**
+ * Tells whether a subnet reaches the service without an endpoint in its VPC: through a shared
+ * endpoint in a hub, or over a public NAT64 path whose every hop works. An unknown hop counts as
+ * reaching, and is listed as skipped.
+ */
+function reachesWithoutEndpoint(context: RuleContext<MessageId>, subnet: Subnet, service: string): boolean {
+  const subnetId = subnet.SubnetId as string;
+  const path = analyse(context.index, context.settings).bySubnet.get(subnetId)?.get(service);
+  if (!path) return false;
+  if (path.verdict === "unknown") {
+    const gap = path.hops.find((hop) => hop.status === "unknown");
+    context.unknown(subnetId, gap?.text ?? "a hop of the public path is unknown");
     return true;
   }
-  return gap === undefined;
+  return path.verdict === "reachable" || path.verdict === "depends-on-hub";
 }
 
 function reportService(

@@ -51,6 +51,24 @@ export const SECTIONS: readonly SectionInfo[] = [
     iamActions: ["ssm:DescribeInstanceInformation"],
     idField: "InstanceId",
   },
+  {
+    name: "HostedZones",
+    operations: ["ListHostedZonesByVPC"],
+    iamActions: ["route53:ListHostedZonesByVPC"],
+    idField: "HostedZoneId",
+  },
+  {
+    name: "ResolverRules",
+    operations: ["ListResolverRules"],
+    iamActions: ["route53resolver:ListResolverRules"],
+    idField: "Id",
+  },
+  {
+    name: "ResolverRuleAssociations",
+    operations: ["ListResolverRuleAssociations"],
+    iamActions: ["route53resolver:ListResolverRuleAssociations"],
+    idField: "Id",
+  },
 ];
 
 export const SECTION_NAMES: readonly SectionName[] = SECTIONS.map((info) => info.name);

@@ -26,6 +26,31 @@ export interface VpcAttributes {
 /** A managed prefix list with the entries GetManagedPrefixListEntries returned for it. */
 export type ManagedPrefixList = EC2.ManagedPrefixList & { Entries?: EC2.PrefixListEntry[] };
 
+/** A Route 53 private hosted zone associated with a VPC (ListHostedZonesByVPC, plus the VPC id). */
+export interface HostedZoneAssociation {
+  HostedZoneId: string;
+  Name: string;
+  VpcId: string;
+  Owner?: { OwningAccount?: string; OwningService?: string };
+}
+
+/** A Route 53 Resolver rule (ListResolverRules). */
+export interface ResolverRule {
+  Id: string;
+  DomainName?: string;
+  RuleType?: string;
+  Status?: string;
+  TargetIps?: { Ip?: string; Ipv6?: string; Port?: number }[];
+}
+
+/** A Resolver rule associated with a VPC (ListResolverRuleAssociations). */
+export interface ResolverRuleAssociation {
+  Id?: string;
+  ResolverRuleId: string;
+  VPCId: string;
+  Status?: string;
+}
+
 /** A call that failed during collection. */
 export interface CollectionError {
   Operation: string;
@@ -55,6 +80,9 @@ export interface Snapshot {
   Reservations?: EC2.Reservation[];
   InstanceTypes?: EC2.InstanceTypeInfo[];
   InstanceInformationList?: InstanceInformation[];
+  HostedZones?: HostedZoneAssociation[];
+  ResolverRules?: ResolverRule[];
+  ResolverRuleAssociations?: ResolverRuleAssociation[];
   Errors?: CollectionError[];
 }
 

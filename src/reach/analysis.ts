@@ -1,0 +1,95 @@
+/**
+ * Reachability of the required services from every subnet that hosts workloads and depends on
+ * IPv6: IPv6-only subnets, and dual-stack subnets with DNS64. Computed once per snapshot.
+ */
+import type { Subnet, Tag } from "@aws-sdk/client-ec2";
+import type { LintSettings } from "../engine/types.js";
+import { type SnapshotIndex, isIpv6Only } from "../index/snapshot-index.js";
+import { agentNeedsEc2messages } from "../index/ssm-agent.js";
+import { tracePath } from "./trace.js";
+import type { ServicePath } from "./types.js";
+
+export const SERVICES_TAG = "vpc-lint:services";
+export const PRIVATE_ONLY_TAG = "vpc-lint:private-only";
+
+export interface Analysis {
+  paths: ServicePath[];
+  /** Paths by subnet id, then by service. */
+  bySubnet: Map<string, Map<string, ServicePath>>;
+}
+
+const CACHE = new WeakMap<SnapshotIndex, Map<string, Analysis>>();
+
+/** Returns the analysis for a snapshot and settings, computing it on first use. */
+export function analyse(index: SnapshotIndex, settings: LintSettings): Analysis {
+  const key = JSON.stringify(settings);
+  const cached = CACHE.get(index)?.get(key);
+  if (cached) return cached;
+  const analysis = compute(index, settings);
+  const byKey = CACHE.get(index) ?? new Map<string, Analysis>();
+  byKey.set(key, analysis);
+  CACHE.set(index, byKey);
+  return analysis;
+}
+
+function compute(index: SnapshotIndex, settings: LintSettings): Analysis {
+  const paths: ServicePath[] = [];
+  const bySubnet = new Map<string, Map<string, ServicePath>>();
+  for (const subnet of consumerSubnets(index)) {
+    const services = new Map<string, ServicePath>();
+    const required = requiredServicesOf(index, settings, subnet);
+    const all = [...new Set([...required, "ec2messages"])];
+    for (const service of all) {
+      const path = tracePath(index, subnet, service, required.includes(service));
+      services.set(service, path);
+      paths.push(path);
+    }
+    bySubnet.set(subnet.SubnetId as string, services);
+  }
+  return { paths, bySubnet };
+}
+
+/** Subnets that host workloads and reach services over IPv6: IPv6-only, or dual-stack with DNS64. */
+export function consumerSubnets(index: SnapshotIndex): Subnet[] {
+  return index.subnets().filter((subnet) => {
+    if (!isIpv6Only(subnet) && subnet.EnableDns64 !== true) return false;
+    return index.hostsWorkloads(subnet.SubnetId as string) === true;
+  });
+}
+
+/**
+ * The services a subnet must reach: Session Manager's (`ec2messages` only for agents before
+ * 3.3.40.0 or of unknown version), the flags', the config's, and the `vpc-lint:services` tags.
+ */
+export function requiredServicesOf(index: SnapshotIndex, settings: LintSettings, subnet: Subnet): string[] {
+  const vpcId = subnet.VpcId as string;
+  const services = ["ssm", "ssmmessages"];
+  if (needsEc2messages(index, subnet)) services.push("ec2messages");
+  services.push(...settings.requiredServices);
+  services.push(...(settings.requiredServicesByVpc?.[vpcId] ?? []));
+  for (const tag of subnet.Tags ?? []) {
+    services.push(...(settings.requiredServicesBySubnetTag?.[`${tag.Key}=${tag.Value}`] ?? []));
+  }
+  services.push(...tagList(index.vpc(vpcId)?.Tags, SERVICES_TAG), ...tagList(subnet.Tags, SERVICES_TAG));
+  return [...new Set(services.map((service) => service.trim()).filter(Boolean))];
+}
+
+function needsEc2messages(index: SnapshotIndex, subnet: Subnet): boolean {
+  const instances = index.instancesIn(subnet.SubnetId as string);
+  if (!index.has("Reservations") || !index.has("InstanceInformationList")) return instances.length > 0 || !index.has("Reservations");
+  return instances.some((instance) => agentNeedsEc2messages(index.instanceInformation(instance.InstanceId as string)?.AgentVersion));
+}
+
+/** Tells whether a VPC must not reach the internet, by tag or by setting. */
+export function isPrivateOnly(index: SnapshotIndex, settings: LintSettings, vpcId: string): boolean {
+  if (settings.privateOnlyVpcs?.includes(vpcId)) return true;
+  return tagValue(index.vpc(vpcId)?.Tags, PRIVATE_ONLY_TAG)?.toLowerCase() === "true";
+}
+
+function tagValue(tags: Tag[] | undefined, key: string): string | undefined {
+  return tags?.find((tag) => tag.Key === key)?.Value;
+}
+
+function tagList(tags: Tag[] | undefined, key: string): string[] {
+  return (tagValue(tags, key) ?? "").split(",");
+}

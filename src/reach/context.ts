@@ -1,0 +1,63 @@
+/** Shared state while tracing one subnet's path to one service. */
+import type { NetworkAcl, SecurityGroup, Subnet, Vpc } from "@aws-sdk/client-ec2";
+import { type SnapshotIndex, ipv6Blocks } from "../index/snapshot-index.js";
+import type { Cidr } from "../net/cidr.js";
+import type { Hop, HopKind, HopStatus } from "./types.js";
+
+/** Ephemeral ports: Linux clients use 32768-60999; NAT gateways use 1024-65535 toward targets. */
+export const CLIENT_PORTS: [number, number] = [32768, 60999];
+export const NAT_PORTS: [number, number] = [1024, 65535];
+export const HTTPS = 443;
+
+export class Trace {
+  readonly hops: Hop[] = [];
+
+  constructor(
+    readonly index: SnapshotIndex,
+    readonly vpc: Vpc | undefined,
+    readonly vpcId: string,
+    readonly subnet: Subnet,
+  ) {}
+
+  get subnetId(): string {
+    return this.subnet.SubnetId as string;
+  }
+
+  add(
+    kind: HopKind,
+    status: HopStatus,
+    resourceId: string,
+    text: string,
+    owner?: string,
+    facts?: Record<string, string | number>,
+  ): HopStatus {
+    const hop: Hop = { kind, status, resourceId, text };
+    if (owner) hop.owner = owner;
+    if (facts) hop.facts = facts;
+    this.hops.push(hop);
+    return status;
+  }
+
+  /** The subnet's IPv6 prefixes, or `::/0`-free fallbacks when none is known. */
+  clientBlocks(): Cidr[] {
+    return ipv6Blocks(this.subnet);
+  }
+}
+
+/** Returns the network ACL of a subnet: its association, else the VPC's default ACL. */
+export function aclOf(index: SnapshotIndex, subnet: Subnet): NetworkAcl | undefined {
+  return index.networkAclOf(subnet.SubnetId as string) ?? index.defaultNetworkAcl(subnet.VpcId ?? "");
+}
+
+/** Returns the distinct security group sets of the workloads in a subnet. */
+export function workloadGroupSets(index: SnapshotIndex, subnetId: string): SecurityGroup[][] | undefined {
+  const sets = index.workloadGroupIds(subnetId);
+  if (!sets) return undefined;
+  const result: SecurityGroup[][] = [];
+  for (const ids of sets) {
+    const groups = ids.map((id) => index.securityGroup(id));
+    if (groups.some((group) => group === undefined)) return undefined;
+    result.push(groups as SecurityGroup[]);
+  }
+  return result;
+}

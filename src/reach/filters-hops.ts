@@ -1,0 +1,133 @@
+/** Hops that filter traffic: security groups and network ACLs on each subnet boundary crossed. */
+import type { SecurityGroup, Subnet } from "@aws-sdk/client-ec2";
+import type { Cidr } from "../net/cidr.js";
+import { aclAllows, groupsAllow } from "./filters.js";
+import { HTTPS, type Trace, aclOf, workloadGroupSets } from "./context.js";
+
+/** Checks that the workloads' security groups let HTTPS out to every destination prefix. */
+export function checkClientEgress(trace: Trace, destinations: Cidr[], owner: string): void {
+  const { index } = trace;
+  if (!index.has("SecurityGroups")) {
+    trace.add("security-group-egress", "unknown", trace.subnetId, "SecurityGroups was not collected");
+    return;
+  }
+  const sets = workloadGroupSets(index, trace.subnetId);
+  if (!sets) {
+    trace.add("security-group-egress", "unknown", trace.subnetId, "the workloads' security groups are not in the snapshot");
+    return;
+  }
+  const target = destinations.map((cidr) => cidr.text).join(", ");
+  for (const groups of sets) {
+    const ids = groups.map((group) => group.GroupId as string);
+    const denied = destinations.find(
+      (cidr) => groupsAllow(index, groups, "egress", { cidr }, HTTPS).verdict === "deny",
+    );
+    if (!denied) continue;
+    trace.add(
+      "security-group-egress",
+      "broken",
+      ids[0] as string,
+      `security groups ${ids.join(", ")} allow no TCP 443 egress to ${denied.text}`,
+      owner,
+      { groupIds: ids.join(", "), destination: denied.text },
+    );
+    return;
+  }
+  trace.add("security-group-egress", "ok", trace.subnetId, `the workloads' security groups allow TCP 443 to ${target}`);
+}
+
+/** Checks an endpoint's security groups admit HTTPS from each source prefix. */
+export function checkEndpointIngress(
+  trace: Trace,
+  endpointId: string,
+  groups: SecurityGroup[] | undefined,
+  sources: { cidr: Cidr; groupIds?: string[] }[],
+  owner: string,
+): void {
+  if (!groups) {
+    trace.add("endpoint-security-group", "unknown", endpointId, "the endpoint's security groups are not in the snapshot");
+    return;
+  }
+  const ids = groups.map((group) => group.GroupId as string);
+  const blocked = sources.filter(
+    (source) => groupsAllow(trace.index, groups, "ingress", source, HTTPS).verdict === "deny",
+  );
+  if (blocked.length === 0) {
+    trace.add("endpoint-security-group", "ok", endpointId, `security groups ${ids.join(", ")} allow TCP 443 from the traffic's source`);
+    return;
+  }
+  const sourceText = blocked.map((source) => source.cidr.text).join(", ");
+  trace.add(
+    "endpoint-security-group",
+    "broken",
+    endpointId,
+    `security groups ${ids.join(", ")} of ${endpointId} allow no TCP 443 from ${sourceText}`,
+    owner,
+    { groupIds: ids.join(", "), sources: sourceText },
+  );
+}
+
+/** One direction of a flow across a subnet boundary. */
+interface Crossing {
+  from: Subnet;
+  /** The subnet on the far side; absent when the traffic leaves the VPC. */
+  to?: Subnet;
+  /** Where the request goes and where it comes from, as each ACL sees it. */
+  destination: Cidr;
+  source: Cidr;
+  /** The ephemeral ports the initiator uses, to which the replies return. */
+  replyPorts: [number, number];
+}
+
+/**
+ * Checks both network ACLs of a crossing for the request (TCP 443) and its reply (to the
+ * initiator's ephemeral ports). Traffic inside one subnet meets no network ACL.
+ */
+export function checkCrossing(trace: Trace, crossing: Crossing, owner: string): void {
+  const { index } = trace;
+  if (crossing.to && crossing.from.SubnetId === crossing.to.SubnetId) return;
+  if (!index.has("NetworkAcls")) {
+    trace.add("network-acl", "unknown", crossing.from.SubnetId as string, "NetworkAcls was not collected");
+    return;
+  }
+  const checks: [Subnet, boolean, Cidr, [number, number], string][] = [
+    [crossing.from, true, crossing.destination, [HTTPS, HTTPS], "outbound request"],
+    [crossing.from, false, crossing.destination, crossing.replyPorts, "inbound reply"],
+  ];
+  if (crossing.to) {
+    checks.push(
+      [crossing.to, false, crossing.source, [HTTPS, HTTPS], "inbound request"],
+      [crossing.to, true, crossing.source, crossing.replyPorts, "outbound reply"],
+    );
+  }
+  for (const [subnet, egress, peer, [low, high], direction] of checks) {
+    const subnetId = subnet.SubnetId as string;
+    const acl = aclOf(index, subnet);
+    if (!acl) {
+      trace.add("network-acl", "unknown", subnetId, `the network ACL of ${subnetId} is not in the snapshot`);
+      continue;
+    }
+    const aclId = acl.NetworkAclId as string;
+    const decision = aclAllows(acl, egress, peer, low, high);
+    if (decision.verdict === "allow") continue;
+    const ports = low === high ? `port ${low}` : `ports ${low}-${high}`;
+    trace.add(
+      "network-acl",
+      "broken",
+      aclId,
+      `network ACL ${aclId} of ${subnetId} denies the ${direction} (TCP ${ports} ${egress ? "to" : "from"} ${peer.text}) by rule ${decision.ruleNumber}`,
+      owner,
+      {
+        aclId,
+        subnetId,
+        direction,
+        peer: peer.text,
+        ports,
+        ruleNumber: String(decision.ruleNumber),
+      },
+    );
+    return;
+  }
+  const sides = crossing.to ? `${crossing.from.SubnetId} and ${crossing.to.SubnetId}` : crossing.from.SubnetId;
+  trace.add("network-acl", "ok", crossing.from.SubnetId as string, `network ACLs of ${sides} allow the request and its reply`);
+}

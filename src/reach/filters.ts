@@ -1,0 +1,143 @@
+/**
+ * Security group and network ACL evaluation for one TCP flow. Security groups are stateful and
+ * allow-only; network ACLs are stateless, ordered by rule number, and need the return traffic too.
+ */
+import type { IpPermission, NetworkAcl, SecurityGroup } from "@aws-sdk/client-ec2";
+import { cidrContains, parseCidr, type Cidr } from "../net/cidr.js";
+import type { SnapshotIndex } from "../index/snapshot-index.js";
+
+export type Verdict = "allow" | "deny" | "unknown";
+
+/** The far end of a flow: an address range, and the security groups of its interface if known. */
+export interface Peer {
+  cidr: Cidr;
+  groupIds?: readonly string[];
+}
+
+/** A security group decision with the rules or gaps that explain it. */
+export interface GroupDecision {
+  verdict: Verdict;
+  /** Prefix lists whose entries were not collected, when they decide the verdict. */
+  unresolvedPrefixLists: string[];
+}
+
+const TCP = new Set(["-1", "tcp", "6", "all"]);
+
+/**
+ * Decides whether any of the groups lets TCP traffic on `port` pass to (egress) or from
+ * (ingress) the peer. A group reference matches only a peer that carries that group.
+ */
+export function groupsAllow(
+  index: SnapshotIndex,
+  groups: readonly SecurityGroup[],
+  direction: "ingress" | "egress",
+  peer: Peer,
+  port: number,
+): GroupDecision {
+  const unresolved: string[] = [];
+  for (const group of groups) {
+    const permissions = direction === "egress" ? group.IpPermissionsEgress : group.IpPermissions;
+    for (const permission of permissions ?? []) {
+      if (!coversPort(permission, port)) continue;
+      const match = permissionMatches(index, permission, peer);
+      if (match === "allow") return { verdict: "allow", unresolvedPrefixLists: [] };
+      if (typeof match === "object") unresolved.push(...match);
+    }
+  }
+  return { verdict: unresolved.length ? "unknown" : "deny", unresolvedPrefixLists: unresolved };
+}
+
+function coversPort(permission: IpPermission, port: number): boolean {
+  const protocol = (permission.IpProtocol ?? "").toLowerCase();
+  if (!TCP.has(protocol)) return false;
+  if (protocol === "-1" || protocol === "all") return true;
+  const from = permission.FromPort ?? -1;
+  const to = permission.ToPort ?? -1;
+  if (from === -1 && to === -1) return true;
+  return from <= port && port <= to;
+}
+
+/** Returns "allow", "none", or the unresolved prefix lists that might allow the peer. */
+function permissionMatches(
+  index: SnapshotIndex,
+  permission: IpPermission,
+  peer: Peer,
+): "allow" | "none" | string[] {
+  const ranges =
+    peer.cidr.family === 4
+      ? (permission.IpRanges ?? []).map((range) => range.CidrIp)
+      : (permission.Ipv6Ranges ?? []).map((range) => range.CidrIpv6);
+  if (ranges.some((range) => contains(range, peer.cidr))) return "allow";
+  const groupIds = peer.groupIds ?? [];
+  if ((permission.UserIdGroupPairs ?? []).some((pair) => pair.GroupId && groupIds.includes(pair.GroupId))) {
+    return "allow";
+  }
+  const unresolved: string[] = [];
+  for (const { PrefixListId: listId } of permission.PrefixListIds ?? []) {
+    if (!listId) continue;
+    const entries = index.prefixList(listId)?.Entries;
+    if (!entries) unresolved.push(listId);
+    else if (entries.some((entry) => contains(entry.Cidr, peer.cidr))) return "allow";
+  }
+  return unresolved.length ? unresolved : "none";
+}
+
+function contains(range: string | undefined, peer: Cidr): boolean {
+  const cidr = range ? parseCidr(range) : undefined;
+  return cidr !== undefined && cidrContains(cidr, peer);
+}
+
+/** A network ACL decision for a port range, naming the rule that denies part of it. */
+export interface AclDecision {
+  verdict: Verdict;
+  /** The deciding deny rule number, or `*` for the implicit final deny. */
+  ruleNumber?: number | "*";
+}
+
+/**
+ * Evaluates a network ACL for TCP traffic in one direction to or from the peer on destination
+ * ports `from`..`to`. Rules apply in ascending number; the first rule matching a port decides it.
+ * A rule decides the peer only when its range contains the whole peer range.
+ */
+export function aclAllows(
+  acl: NetworkAcl,
+  egress: boolean,
+  peer: Cidr,
+  from: number,
+  to: number,
+): AclDecision {
+  const entries = (acl.Entries ?? [])
+    .filter((entry) => Boolean(entry.Egress) === egress)
+    .sort((a, b) => (a.RuleNumber ?? 0) - (b.RuleNumber ?? 0));
+  let undecided: [number, number][] = [[from, to]];
+  for (const entry of entries) {
+    const protocol = (entry.Protocol ?? "").toLowerCase();
+    if (protocol !== "-1" && protocol !== "6" && protocol !== "tcp") continue;
+    const range = peer.family === 4 ? entry.CidrBlock : entry.Ipv6CidrBlock;
+    if (!contains(range, peer)) continue;
+    const all = protocol === "-1" || !entry.PortRange;
+    const low = all ? 0 : (entry.PortRange?.From ?? 0);
+    const high = all ? 65535 : (entry.PortRange?.To ?? 65535);
+    const hit = undecided.some(([a, b]) => a <= high && low <= b);
+    if (!hit) continue;
+    if ((entry.RuleAction ?? "").toLowerCase() === "deny") {
+      return { verdict: "deny", ruleNumber: entry.RuleNumber ?? "*" };
+    }
+    undecided = subtract(undecided, low, high);
+    if (undecided.length === 0) return { verdict: "allow" };
+  }
+  return { verdict: "deny", ruleNumber: "*" };
+}
+
+function subtract(ranges: [number, number][], low: number, high: number): [number, number][] {
+  const result: [number, number][] = [];
+  for (const [a, b] of ranges) {
+    if (b < low || a > high) {
+      result.push([a, b]);
+      continue;
+    }
+    if (a < low) result.push([a, low - 1]);
+    if (b > high) result.push([high + 1, b]);
+  }
+  return result;
+}

@@ -1,0 +1,48 @@
+/** Groups the analysis's broken hops by the resource that breaks them, for the rules to report. */
+import type { RuleContext } from "../engine/types.js";
+import { listIds } from "../index/dns.js";
+import { analyse } from "./analysis.js";
+import type { Hop, ServicePath } from "./types.js";
+
+/** One resource's broken link and every path that crosses it. */
+export interface HopGroup {
+  hop: Hop;
+  paths: ServicePath[];
+  /** The affected subnets and services, formatted for a message. */
+  subnetIds: string;
+  services: string;
+}
+
+/**
+ * Returns the hops a rule owns on required paths, one group per resource and discriminator, in
+ * a stable order. Unknown hops become skipped entries instead of findings.
+ */
+export function hopsOwnedBy(
+  context: RuleContext,
+  owner: string,
+  keyOf: (hop: Hop) => string = (hop) => hop.resourceId,
+): HopGroup[] {
+  const groups = new Map<string, { hop: Hop; paths: ServicePath[] }>();
+  for (const path of analyse(context.index, context.settings).paths) {
+    if (!path.required) continue;
+    for (const hop of path.hops) {
+      if (hop.owner !== owner) continue;
+      if (hop.status === "unknown") {
+        context.unknown(path.subnetId, hop.text);
+        continue;
+      }
+      if (hop.status === "ok") continue;
+      const key = keyOf(hop);
+      const group = groups.get(key) ?? { hop, paths: [] };
+      group.paths.push(path);
+      groups.set(key, group);
+    }
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, group]) => ({
+      ...group,
+      subnetIds: listIds([...new Set(group.paths.map((path) => path.subnetId))].sort()),
+      services: [...new Set(group.paths.map((path) => path.service))].sort().join(", "),
+    }));
+}

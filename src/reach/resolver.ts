@@ -1,0 +1,67 @@
+/** Which resolver answers a VPC's queries, and whether a shared hub zone answers a service name. */
+import type { Vpc } from "@aws-sdk/client-ec2";
+import type { SnapshotIndex } from "../index/snapshot-index.js";
+import { lower } from "../index/util.js";
+import { isAmazonResolver, nameServersOf } from "../index/dns.js";
+import type { HopStatus } from "./types.js";
+
+export interface ResolverAnswer {
+  status: HopStatus;
+  resourceId: string;
+  text: string;
+  owner?: string;
+}
+
+export function resolverOf(index: SnapshotIndex, vpc: Vpc | undefined): ResolverAnswer {
+  const vpcId = vpc?.VpcId ?? "";
+  if (!vpc) return { status: "unknown", resourceId: vpcId, text: "the VPC is not in the snapshot" };
+  const servers = nameServersOf(index, vpc);
+  if (servers === undefined) {
+    return { status: "unknown", resourceId: vpc.DhcpOptionsId ?? vpcId, text: "the VPC's DHCP options are not in the snapshot" };
+  }
+  const support = index.vpcAttributes(vpcId)?.EnableDnsSupport?.Value;
+  if (servers.length === 0 || servers.some((server) => isAmazonResolver(server, vpc))) {
+    if (support === false) {
+      return { status: "broken", resourceId: vpcId, text: "enableDnsSupport is false, so the Amazon-provided resolver does not answer", owner: "vpc-dns-support-disabled" };
+    }
+    return { status: "ok", resourceId: vpcId, text: "the Amazon-provided resolver (Route 53 Resolver) answers" };
+  }
+  return {
+    status: "info",
+    resourceId: vpc.DhcpOptionsId as string,
+    text: `custom DNS servers ${servers.join(", ")} answer; vpc-lint assumes they forward to the Route 53 Resolver`,
+    owner: "dhcp-custom-dns-servers",
+  };
+}
+
+/** A private hosted zone or a forwarding rule that answers a name for the VPC. */
+export interface SharedZone {
+  id: string;
+  text: string;
+}
+
+/**
+ * Finds a Route 53 private hosted zone associated with the VPC, or a Resolver forwarding rule
+ * associated with it, whose domain covers the name. Either means a hub VPC serves the endpoint.
+ */
+export function sharedZoneFor(index: SnapshotIndex, vpcId: string, host: string): SharedZone | undefined {
+  const zone = (index.snapshot.HostedZones ?? []).find(
+    (item) => item.VpcId === vpcId && covers(item.Name, host),
+  );
+  if (zone) return { id: zone.HostedZoneId, text: `private hosted zone ${zone.Name.replace(/\.$/, "")} (${zone.HostedZoneId})` };
+  const rules = new Map((index.snapshot.ResolverRules ?? []).map((rule) => [rule.Id, rule]));
+  for (const association of index.snapshot.ResolverRuleAssociations ?? []) {
+    if (association.VPCId !== vpcId) continue;
+    const rule = rules.get(association.ResolverRuleId);
+    if (rule && lower(rule.RuleType) === "forward" && rule.DomainName && covers(rule.DomainName, host)) {
+      return { id: rule.Id, text: `Resolver forwarding rule ${rule.Id} for ${rule.DomainName.replace(/\.$/, "")}` };
+    }
+  }
+  return undefined;
+}
+
+function covers(domain: string, host: string): boolean {
+  const zone = domain.replace(/\.$/, "").toLowerCase();
+  const name = host.toLowerCase();
+  return name === zone || name.endsWith(`.${zone}`);
+}

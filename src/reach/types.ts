@@ -1,0 +1,59 @@
+/** The path a subnet's traffic takes to a service, hop by hop, and where it breaks. */
+import type { NatGateway, VpcEndpoint } from "@aws-sdk/client-ec2";
+
+/**
+ * `broken` stops traffic; `warning` carries a risk without stopping it; `unknown` lacks data;
+ * `info` is advice or an assumption vpc-lint made.
+ */
+export type HopStatus = "ok" | "broken" | "warning" | "unknown" | "info";
+
+export type HopKind =
+  | "resolver"
+  | "dns"
+  | "route"
+  | "nat-gateway"
+  | "onward-route"
+  | "security-group-egress"
+  | "network-acl"
+  | "endpoint-security-group"
+  | "placement";
+
+export interface Hop {
+  kind: HopKind;
+  status: HopStatus;
+  /** The resource that decides this hop. */
+  resourceId: string;
+  /** One sentence saying what happens at this hop. */
+  text: string;
+  /** The rule that reports this hop when it is not ok. */
+  owner?: string;
+  /** Values for the owner's message. */
+  facts?: Record<string, string | number>;
+}
+
+/** How the traffic reaches the service. */
+export type PathMode =
+  | "endpoint-ipv6"
+  | "endpoint-nat64"
+  | "public-nat64"
+  | "public-ipv6"
+  | "shared-endpoint"
+  | "none";
+
+export type PathVerdict = "reachable" | "unreachable" | "unknown" | "depends-on-hub";
+
+export interface ServicePath {
+  vpcId: string;
+  subnetId: string;
+  /** Short service name such as `ssm`. */
+  service: string;
+  /** The DNS name clients resolve. */
+  host: string;
+  /** False for `ec2messages` when every agent in the subnet is recent enough not to need it. */
+  required: boolean;
+  mode: PathMode;
+  verdict: PathVerdict;
+  hops: Hop[];
+  endpoint?: VpcEndpoint;
+  nat?: NatGateway;
+}

@@ -1,0 +1,79 @@
+import type { Subnet, VpcEndpoint } from "@aws-sdk/client-ec2";
+import { defineRule } from "../engine/types.js";
+import { analyse } from "../reach/analysis.js";
+
+export default defineRule<"missingZones" | "singleZone">({
+  id: "endpoint-az-coverage",
+  title: "Interface endpoint has no subnet in an AZ of its IPv6-only consumers",
+  description:
+    "An interface endpoint answers from the AZs of its subnets. Consumers in other AZs cross AZs " +
+    "for every call and lose the service when the endpoint's AZ fails.",
+  severity: "warning",
+  tags: ["privatelink", "availability"],
+  references: [
+    {
+      title: "Access an AWS service using an interface VPC endpoint: Availability Zones",
+      url: "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+    },
+    {
+      title: "AWS PrivateLink concepts: endpoint network interfaces",
+      url: "https://docs.aws.amazon.com/vpc/latest/privatelink/concepts.html",
+    },
+  ],
+  requires: ["Subnets", "RouteTables", "VpcEndpoints"],
+  messages: {
+    missingZones: {
+      severity: "warning",
+      text:
+        "Endpoint {endpointId} for {service} has subnets in {endpointZones} but none in " +
+        "{missingZones}, where {subnetIds} use it, so their calls cross AZs.",
+      fix:
+        "Add a subnet in {missingZones} to the endpoint: aws ec2 modify-vpc-endpoint " +
+        "--vpc-endpoint-id {endpointId} --add-subnet-ids <subnet-id>.",
+    },
+    singleZone: {
+      severity: "info",
+      text:
+        "Endpoint {endpointId} for {service} has a subnet only in {endpointZones}, so an outage " +
+        "of that AZ cuts {subnetIds} off from it.",
+      fix: "Add a subnet in a second AZ to the endpoint for resilience.",
+    },
+  },
+  check(context) {
+    const { index } = context;
+    const consumers = new Map<VpcEndpoint, Subnet[]>();
+    for (const path of analyse(index, context.settings).paths) {
+      if (!path.required || !path.endpoint) continue;
+      const subnet = index.subnet(path.subnetId) as Subnet;
+      consumers.set(path.endpoint, [...(consumers.get(path.endpoint) ?? []), subnet]);
+    }
+    for (const [endpoint, subnets] of consumers) {
+      const endpointZones = zonesOf((endpoint.SubnetIds ?? []).map((id) => index.subnet(id)));
+      if (endpointZones.length === 0) continue;
+      const consumerZones = zonesOf(subnets);
+      const missing = consumerZones.filter((zone) => !endpointZones.includes(zone));
+      if (missing.length === 0 && endpointZones.length > 1) continue;
+
+      const endpointId = endpoint.VpcEndpointId as string;
+      const subnetIds = [...new Set(subnets.map((subnet) => subnet.SubnetId as string))].sort();
+      context.report({
+        messageId: missing.length > 0 ? "missingZones" : "singleZone",
+        data: {
+          endpointId,
+          service: (endpoint.ServiceName ?? "").split(".").slice(3).join("."),
+          endpointZones: endpointZones.join(", "),
+          missingZones: missing.join(", "),
+          subnetIds: subnetIds.join(", "),
+        },
+        resource: index.ref("vpc-endpoint", endpointId, endpoint.VpcId, endpoint.Tags),
+        evidence: [{ resourceId: endpointId, attribute: "SubnetIds", value: endpoint.SubnetIds ?? [] }],
+        related: subnetIds,
+      });
+    }
+  },
+});
+
+function zonesOf(subnets: (Subnet | undefined)[]): string[] {
+  const zones = subnets.map((subnet) => subnet?.AvailabilityZone).filter((zone): zone is string => Boolean(zone));
+  return [...new Set(zones)].sort();
+}

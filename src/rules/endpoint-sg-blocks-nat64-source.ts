@@ -1,0 +1,57 @@
+import { defineRule } from "../engine/types.js";
+import { hopsOwnedBy } from "../reach/findings.js";
+
+export default defineRule<"blocked">({
+  id: "endpoint-sg-blocks-nat64-source",
+  title: "Endpoint security group does not admit the NAT gateway's address",
+  description:
+    "After NAT64 the endpoint sees the NAT gateway's private IPv4 address as the source, not the " +
+    "instance's IPv6 address or security group, so rules written for the clients do not match.",
+  severity: "error",
+  tags: ["nat64", "privatelink", "security-group"],
+  references: [
+    {
+      title: "DNS64 and NAT64",
+      url: "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html",
+    },
+    {
+      title: "Control traffic to VPC endpoints using security groups",
+      url: "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html",
+    },
+  ],
+  requires: ["Subnets", "RouteTables", "NatGateways", "VpcEndpoints", "SecurityGroups"],
+  messages: {
+    blocked: {
+      severity: "error",
+      text:
+        "Endpoint {endpointId} allows no TCP 443 from {sources}, the private address of the NAT " +
+        "gateway that translates for {subnetIds}, so {services} time out from those subnets.",
+      fix:
+        "Add an inbound rule for TCP 443 from {sources} (or the NAT gateway subnet's IPv4 range) " +
+        "to security group {groupId}.",
+    },
+  },
+  check(context) {
+    for (const group of hopsOwnedBy(context, "endpoint-sg-blocks-nat64-source")) {
+      const endpointId = group.hop.resourceId;
+      const endpoint = group.paths[0]?.endpoint;
+      const groupId = String(group.hop.facts?.groupIds ?? "").split(", ")[0] ?? "";
+      context.report({
+        messageId: "blocked",
+        data: {
+          endpointId,
+          sources: String(group.hop.facts?.sources ?? ""),
+          subnetIds: group.subnetIds,
+          services: group.services,
+          groupId,
+        },
+        resource: context.index.ref("vpc-endpoint", endpointId, endpoint?.VpcId, endpoint?.Tags),
+        evidence: [
+          { resourceId: endpointId, attribute: "Groups", value: group.hop.facts?.groupIds ?? null },
+          { resourceId: group.paths[0]?.nat?.NatGatewayId ?? "", attribute: "NatGatewayAddresses.PrivateIp", value: group.hop.facts?.sources ?? null },
+        ],
+        related: [...String(group.hop.facts?.groupIds ?? "").split(", "), ...group.paths.map((path) => path.subnetId)],
+      });
+    }
+  },
+});

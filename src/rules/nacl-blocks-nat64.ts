@@ -1,0 +1,65 @@
+import { defineRule } from "../engine/types.js";
+import { hopsOwnedBy } from "../reach/findings.js";
+
+export default defineRule<"denies">({
+  id: "nacl-blocks-nat64",
+  title: "Network ACL on the path denies the request or its reply",
+  description:
+    "Network ACLs are stateless: each subnet boundary needs the request (TCP 443) and the reply " +
+    "to the initiator's ephemeral ports allowed in both ACLs. NAT gateways use ports 1024-65535.",
+  severity: "error",
+  tags: ["nat64", "network-acl", "ipv6-only"],
+  references: [
+    {
+      title: "Control subnet traffic with network access control lists",
+      url: "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html",
+    },
+    {
+      title: "Network ACL rules: ephemeral ports",
+      url: "https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html",
+    },
+  ],
+  requires: ["Subnets", "RouteTables", "NetworkAcls"],
+  messages: {
+    denies: {
+      severity: "error",
+      text:
+        "Network ACL {aclId} of {subnetId} denies the {direction} (TCP {ports} {preposition} " +
+        "{peer}) by rule {ruleNumber}, so {services} cannot be reached from {subnetIds}.",
+      fix:
+        "Add a rule numbered below {ruleNumber} to {aclId} that allows the {direction}: TCP " +
+        "{ports} {preposition} {peer}.",
+    },
+  },
+  check(context) {
+    const keyOf = (hop: { resourceId: string; facts?: Record<string, string | number> }) =>
+      [hop.resourceId, hop.facts?.subnetId, hop.facts?.direction, hop.facts?.peer, hop.facts?.ports].join("|");
+    for (const group of hopsOwnedBy(context, "nacl-blocks-nat64", keyOf)) {
+      const facts = group.hop.facts ?? {};
+      const aclId = group.hop.resourceId;
+      const acl = (context.index.snapshot.NetworkAcls ?? []).find((item) => item.NetworkAclId === aclId);
+      const direction = String(facts.direction ?? "");
+      context.report({
+        messageId: "denies",
+        data: {
+          aclId,
+          subnetId: String(facts.subnetId ?? ""),
+          direction,
+          ports: String(facts.ports ?? ""),
+          preposition: direction.startsWith("outbound") ? "to" : "from",
+          peer: String(facts.peer ?? ""),
+          ruleNumber: String(facts.ruleNumber ?? "*"),
+          services: group.services,
+          subnetIds: group.subnetIds,
+        },
+        resource: context.index.ref("network-acl", aclId, acl?.VpcId, acl?.Tags),
+        evidence: [
+          { resourceId: aclId, attribute: "Entries.RuleNumber", value: facts.ruleNumber ?? "*" },
+          { resourceId: aclId, attribute: "Associations.SubnetId", value: facts.subnetId ?? null },
+        ],
+        related: [String(facts.subnetId ?? ""), ...group.paths.map((path) => path.subnetId)],
+        discriminator: [facts.subnetId, direction, facts.peer, facts.ports].join("|"),
+      });
+    }
+  },
+});

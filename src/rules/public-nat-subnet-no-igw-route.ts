@@ -1,0 +1,57 @@
+import { defineRule } from "../engine/types.js";
+import { hopsOwnedBy } from "../reach/findings.js";
+
+export default defineRule<"noInternetRoute">({
+  id: "public-nat-subnet-no-igw-route",
+  title: "Public NAT64 gateway's subnet has no route to the internet gateway",
+  description:
+    "A public NAT gateway sends translated traffic out through its own subnet's route table. " +
+    "Without 0.0.0.0/0 to an internet gateway there, destinations outside the VPC are unreachable.",
+  severity: "error",
+  tags: ["nat64", "nat-gateway", "routing"],
+  references: [
+    {
+      title: "NAT gateway use cases: access the internet from a private subnet",
+      url: "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-scenarios.html",
+    },
+    {
+      title: "DNS64 and NAT64",
+      url: "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html",
+    },
+  ],
+  requires: ["Subnets", "RouteTables", "NatGateways"],
+  messages: {
+    noInternetRoute: {
+      severity: "error",
+      text:
+        "Route table {routeTableId} of public NAT gateway {natGatewayId} has {found} instead of " +
+        "0.0.0.0/0 to an internet gateway, so {services} are unreachable from {subnetIds}.",
+      fix:
+        "Add 0.0.0.0/0 -> igw-… to {routeTableId}: aws ec2 create-route --route-table-id " +
+        "{routeTableId} --destination-cidr-block 0.0.0.0/0 --gateway-id <igw-id>.",
+    },
+  },
+  check(context) {
+    for (const group of hopsOwnedBy(context, "public-nat-subnet-no-igw-route")) {
+      const routeTableId = group.hop.resourceId;
+      const table = context.index.routeTable(routeTableId);
+      const natGatewayId = group.paths[0]?.nat?.NatGatewayId ?? "";
+      context.report({
+        messageId: "noInternetRoute",
+        data: {
+          routeTableId,
+          natGatewayId,
+          found: String(group.hop.facts?.found ?? "no 0.0.0.0/0 route"),
+          services: group.services,
+          subnetIds: group.subnetIds,
+        },
+        resource: context.index.ref("route-table", routeTableId, table?.VpcId, table?.Tags),
+        evidence: [
+          { resourceId: routeTableId, attribute: "Routes[0.0.0.0/0]", value: group.hop.facts?.found ?? null },
+          { resourceId: natGatewayId, attribute: "ConnectivityType", value: "public" },
+        ],
+        related: [natGatewayId, ...group.paths.map((path) => path.subnetId)],
+      });
+    }
+  },
+});

@@ -1,0 +1,70 @@
+import { defineRule } from "../engine/types.js";
+import { analyse } from "../reach/analysis.js";
+import { lower } from "../index/util.js";
+
+export default defineRule<"notRegistered" | "connectionLost">({
+  id: "ssm-instance-not-online",
+  title: "Running instance is not online in Systems Manager",
+  description:
+    "A running instance in an IPv6-dependent subnet that is missing from Systems Manager, or " +
+    "whose agent lost its connection, cannot be reached with Session Manager.",
+  severity: "error",
+  tags: ["ssm", "instance"],
+  references: [
+    {
+      title: "Troubleshooting managed node availability",
+      url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/troubleshooting-managed-nodes.html",
+    },
+    {
+      title: "DescribeInstanceInformation: PingStatus",
+      url: "https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_InstanceInformation.html",
+    },
+  ],
+  requires: ["Subnets", "RouteTables", "Reservations", "InstanceInformationList"],
+  messages: {
+    notRegistered: {
+      severity: "error",
+      text:
+        "Instance {instanceId} in {subnetId} is running but not registered with Systems " +
+        "Manager{causes}.",
+      fix:
+        "Fix the broken links listed, check the instance profile grants the " +
+        "AmazonSSMManagedInstanceCore permissions, and check that the SSM Agent runs.",
+    },
+    connectionLost: {
+      severity: "error",
+      text:
+        "Instance {instanceId} in {subnetId} is running but its SSM Agent {agentVersion} has " +
+        "PingStatus ConnectionLost{causes}.",
+      fix: "Fix the broken links listed, then restart the SSM Agent or the instance.",
+    },
+  },
+  check(context) {
+    const { index } = context;
+    const analysis = analyse(index, context.settings);
+    for (const [subnetId, paths] of analysis.bySubnet) {
+      const broken = ["ssm", "ssmmessages"]
+        .flatMap((service) => paths.get(service)?.hops ?? [])
+        .filter((hop) => hop.status === "broken");
+      const causes = [...new Set(broken.map((hop) => hop.owner).filter(Boolean))] as string[];
+      const causeText = causes.length ? `; links found broken on its path: ${causes.join(", ")}` : "";
+      for (const instance of index.instancesIn(subnetId)) {
+        if (lower(instance.State?.Name) !== "running") continue;
+        const instanceId = instance.InstanceId as string;
+        const info = index.instanceInformation(instanceId);
+        const lost = lower(info?.PingStatus) === "connectionlost";
+        if (info && !lost) continue;
+        context.report({
+          messageId: info ? "connectionLost" : "notRegistered",
+          data: { instanceId, subnetId, agentVersion: info?.AgentVersion ?? "", causes: causeText },
+          resource: index.ref("instance", instanceId, instance.VpcId, instance.Tags),
+          evidence: [
+            { resourceId: instanceId, attribute: "State.Name", value: "running" },
+            { resourceId: instanceId, attribute: "PingStatus", value: info?.PingStatus ?? null },
+          ],
+          related: [subnetId, ...broken.map((hop) => hop.resourceId)],
+        });
+      }
+    }
+  },
+});
