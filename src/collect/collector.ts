@@ -1,14 +1,161 @@
-/** Collects a snapshot of live VPCs through the AWS SDK. */
-import type { Snapshot } from "../snapshot/types.js";
+/**
+ * Collects a snapshot of live VPCs through the AWS SDK: one account, one Region, read-only calls.
+ * A failed call is recorded in `Errors` and its section left out, so the rules see it as unknown.
+ */
+import { InputError } from "../errors.js";
+import { iamActionOf, SECTION_NAMES } from "../snapshot/sections.js";
+import { SNAPSHOT_VERSION, type CollectionError, type Snapshot, type SnapshotSource } from "../snapshot/types.js";
+import { createClients, type ClientOverrides } from "./clients.js";
+import { collectDependent } from "./dependent.js";
+import { mergeErrors } from "./errors.js";
+import { Limiter } from "./limiter.js";
+import { CallRunner } from "./runner.js";
+import { collectScoped } from "./scoped.js";
 
 export interface CollectOptions {
   vpcIds: string[];
+  /** AWS Region. Defaults to AWS_REGION, then AWS_DEFAULT_REGION, then the profile's region. */
   region?: string;
+  /** Named profile from the AWS config files. */
   profile?: string;
+  /** Maximum AWS requests in flight at once, pages and retries of one call included. */
   concurrency: number;
+  /** Receives progress lines: calls, pages, retries and failures. */
   log: (line: string) => void;
+  /** Attempts per request, the first included. Defaults to AWS_MAX_ATTEMPTS, else 6. */
+  maxAttempts?: number;
+  /** Client settings to fix, such as a local transport and static credentials in tests. */
+  clientOverrides?: ClientOverrides;
 }
 
+/** Collects the requested VPCs, or throws InputError when nothing useful can be collected. */
 export async function collectSnapshot(options: CollectOptions): Promise<Snapshot> {
-  throw new Error(`collection of ${options.vpcIds.join(", ")} is not built yet`);
+  const vpcIds = [...new Set(options.vpcIds)];
+  if (vpcIds.length === 0) throw new InputError("no VPC to collect: pass --vpc VPC_ID");
+  const limiter = newLimiter(options.concurrency);
+  const collectedAt = new Date().toISOString();
+  const clients = await createClients({
+    ...(options.region && { region: options.region }),
+    ...(options.profile && { profile: options.profile }),
+    ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
+    ...(options.clientOverrides && { overrides: options.clientOverrides }),
+  });
+  const { region } = clients;
+
+  try {
+    const profile = options.profile ? ` with profile ${options.profile}` : "";
+    options.log(
+      `collecting ${vpcIds.join(", ")} in ${region}${profile}, at most ${limiter.max} requests at once`,
+    );
+    const runner = new CallRunner(limiter, options.log);
+    const scoped = await collectScoped(clients.ec2, runner, vpcIds);
+    checkVpcsFound(vpcIds, scoped, runner.errors, region);
+    checkSomeCallSucceeded(runner, region);
+    const dependent = await collectDependent(clients, runner, scoped, options.log);
+
+    const source: SnapshotSource = { CollectedAt: collectedAt, Region: region, VpcIds: vpcIds };
+    const accountId = accountOf(scoped, options.log);
+    if (accountId) source.AccountId = accountId;
+    const errors = mergeErrors(runner.errors);
+    options.log(summaryLine(runner.succeeded, errors));
+    return assemble(source, { ...scoped, ...dependent }, errors);
+  } finally {
+    clients.ec2.destroy();
+    clients.ssm.destroy();
+  }
+}
+
+function newLimiter(concurrency: number): Limiter {
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new InputError(`concurrency ${String(concurrency)} is invalid: use a whole number of 1 or more`);
+  }
+  return new Limiter(concurrency);
+}
+
+/**
+ * Throws when a requested VPC does not exist in the Region. The `vpc-id` filter returns only the
+ * VPCs that exist, and AWS returns an InvalidVpcID.* error for a malformed id.
+ */
+function checkVpcsFound(
+  requested: readonly string[],
+  found: Snapshot,
+  errors: readonly CollectionError[],
+  region: string,
+): void {
+  const invalid = errors.find((error) => error.Operation === "DescribeVpcs" && error.Code.startsWith("InvalidVpcID."));
+  if (invalid) {
+    throw new InputError(`DescribeVpcs in ${region} rejected the VPC ids with ${invalid.Code}: ${invalid.Message}`);
+  }
+  if (!found.Vpcs) return;
+  const present = new Set(found.Vpcs.map((vpc) => vpc.VpcId));
+  const missing = requested.filter((id) => !present.has(id));
+  if (missing.length === 0) return;
+  const noun = missing.length === 1 ? "VPC" : "VPCs";
+  const owner = found.Vpcs[0]?.OwnerId;
+  const where = owner ? `${region} (account ${owner})` : region;
+  throw new InputError(
+    `${noun} ${missing.join(", ")} not found in ${where}: check the id, the Region (--region) ` +
+      "and the account the credentials belong to",
+  );
+}
+
+/** Throws when every call of the first wave failed, naming the first failure and its fix. */
+function checkSomeCallSucceeded(runner: CallRunner, region: string): void {
+  if (runner.succeeded > 0) return;
+  const first = mergeErrors(runner.errors)[0];
+  if (!first) return;
+  const scope = first.Scope ? ` for ${first.Scope}` : "";
+  throw new InputError(
+    `every AWS call in ${region} failed. The first, ${first.Operation}${scope}, failed with ` +
+      `${first.Code}: ${first.Message}. ${fixFor(first)}`,
+  );
+}
+
+const CREDENTIAL_CODES = new Set([
+  "AuthFailure",
+  "ExpiredToken",
+  "InvalidClientTokenId",
+  "RequestExpired",
+  "SignatureDoesNotMatch",
+  "UnrecognizedClientException",
+]);
+
+function fixFor(error: CollectionError): string {
+  if (CREDENTIAL_CODES.has(error.Code)) {
+    return "Check that the credentials are valid and not expired, and that the clock is correct.";
+  }
+  if (/AccessDenied|Unauthorized/i.test(error.Code)) {
+    return `Grant ${iamActionOf(error.Operation)} and the other actions in docs/iam-policy.md to the identity.`;
+  }
+  return "Check the network path to the AWS endpoints and any AWS_ENDPOINT_URL setting, then retry.";
+}
+
+/**
+ * Returns the account from the VPCs' OwnerId, without an STS call. A VPC shared from another
+ * account has that account as its owner, so several owners leave the account unset.
+ */
+function accountOf(found: Snapshot, log: (line: string) => void): string | undefined {
+  const owners = [...new Set((found.Vpcs ?? []).map((vpc) => vpc.OwnerId).filter(Boolean))];
+  if (owners.length > 1) log(`the VPCs belong to several accounts (${owners.join(", ")}); AccountId is left unset`);
+  return owners.length === 1 ? owners[0] : undefined;
+}
+
+function summaryLine(succeeded: number, errors: readonly CollectionError[]): string {
+  if (errors.length === 0) return `collection finished: ${succeeded} calls succeeded`;
+  const failed = errors.map((error) => `${error.Operation} (${error.Code})`).join(", ");
+  return `collection finished: ${succeeded} calls succeeded; failed: ${failed}`;
+}
+
+/**
+ * Builds the snapshot with sections in the documented order. The JSON round trip turns Date
+ * values into ISO strings and drops undefined fields, so the result equals the file `collect`
+ * writes and linting it live gives the same findings as linting that file.
+ */
+function assemble(source: SnapshotSource, sections: Snapshot, errors: CollectionError[]): Snapshot {
+  const snapshot: Record<string, unknown> = { SnapshotVersion: SNAPSHOT_VERSION, Source: source };
+  for (const name of SECTION_NAMES) {
+    if (sections[name] !== undefined) snapshot[name] = sections[name];
+  }
+  if (errors.length > 0) snapshot.Errors = errors;
+  return JSON.parse(JSON.stringify(snapshot)) as Snapshot;
 }

@@ -1,0 +1,105 @@
+/** Builds the EC2 and SSM clients and resolves the Region and credentials before any call. */
+import { EC2Client, type EC2ClientConfig } from "@aws-sdk/client-ec2";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { InputError } from "../errors.js";
+
+/**
+ * Attempts per request, the first included. Describe calls are read-only and cheap to repeat, so
+ * this allows more retries than the SDK default of 3 before a throttled call is recorded as failed.
+ */
+export const DEFAULT_MAX_ATTEMPTS = 6;
+
+/** Client settings a caller may fix, such as a local transport and static credentials in tests. */
+export type ClientOverrides = Pick<EC2ClientConfig, "requestHandler" | "credentials">;
+
+export interface ClientSettings {
+  region?: string;
+  profile?: string;
+  maxAttempts?: number;
+  overrides?: ClientOverrides;
+}
+
+export interface Clients {
+  ec2: EC2Client;
+  ssm: SSMClient;
+  region: string;
+}
+
+/**
+ * Builds both clients with adaptive retry, resolves the Region and loads the credentials once,
+ * so a missing Region or profile fails before any request, with a message that names the fix.
+ */
+export async function createClients(settings: ClientSettings): Promise<Clients> {
+  const shared = sharedConfig(settings);
+  const ec2 = new EC2Client({ ...shared, ...regionOption(settings) });
+  try {
+    const region = await resolveRegion(ec2, settings);
+    await loadCredentials(ec2, settings);
+    // The SSM client reuses the EC2 client's memoized credentials, so a profile that runs a
+    // process or an SSO login resolves once.
+    const ssm = new SSMClient({ ...shared, region, credentials: ec2.config.credentials });
+    return { ec2, ssm, region };
+  } catch (error) {
+    ec2.destroy();
+    throw error;
+  }
+}
+
+function sharedConfig(settings: ClientSettings): EC2ClientConfig {
+  const config: EC2ClientConfig = { retryMode: "adaptive", ...settings.overrides };
+  if (settings.profile) config.profile = settings.profile;
+  // An explicit maxAttempts would hide AWS_MAX_ATTEMPTS, so the default applies only without it.
+  const maxAttempts = settings.maxAttempts ?? (process.env.AWS_MAX_ATTEMPTS ? undefined : DEFAULT_MAX_ATTEMPTS);
+  if (maxAttempts !== undefined) config.maxAttempts = maxAttempts;
+  return config;
+}
+
+/**
+ * Returns the Region option: the explicit Region, else AWS_DEFAULT_REGION when AWS_REGION is
+ * unset. The SDK itself reads only AWS_REGION and the profile, while the AWS CLI also reads
+ * AWS_DEFAULT_REGION, so both tools then agree.
+ */
+function regionOption(settings: ClientSettings): { region?: string } {
+  if (settings.region) return { region: settings.region };
+  const fallback = process.env.AWS_DEFAULT_REGION;
+  if (!process.env.AWS_REGION && fallback) return { region: fallback };
+  return {};
+}
+
+async function resolveRegion(ec2: EC2Client, settings: ClientSettings): Promise<string> {
+  let region: string | undefined;
+  try {
+    region = await ec2.config.region();
+  } catch {
+    region = undefined;
+  }
+  if (region) return region;
+  const where = settings.profile ? `the profile "${settings.profile}"` : "the default profile";
+  throw new InputError(
+    `no AWS Region to collect from: pass --region, set AWS_REGION, or set region in ${where} ` +
+      "of the AWS config file (~/.aws/config)",
+  );
+}
+
+async function loadCredentials(ec2: EC2Client, settings: ClientSettings): Promise<void> {
+  try {
+    await ec2.config.credentials();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new InputError(credentialsHint(settings.profile ?? process.env.AWS_PROFILE, reason));
+  }
+}
+
+function credentialsHint(profile: string | undefined, reason: string | undefined): string {
+  if (profile) {
+    return (
+      `could not load AWS credentials for profile "${profile}" (${reason}): check that the ` +
+      "profile exists in ~/.aws/config or ~/.aws/credentials (or the files AWS_CONFIG_FILE and " +
+      `AWS_SHARED_CREDENTIALS_FILE name), or for an SSO profile run aws sso login --profile ${profile}`
+    );
+  }
+  return (
+    `could not load AWS credentials (${reason}): pass --profile or set AWS_PROFILE, set ` +
+    "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an IAM role is available"
+  );
+}

@@ -1,0 +1,272 @@
+/**
+ * The second wave: look-ups that need the first wave's results (option sets, prefix lists,
+ * endpoint services, instance types, SSM registrations), all in parallel. A look-up whose source
+ * section failed is skipped and its section left out, because its contents would be unknown.
+ */
+import {
+  DescribeVpcEndpointServicesCommand,
+  paginateDescribeDhcpOptions,
+  paginateDescribeInstanceTypes,
+  paginateDescribeManagedPrefixLists,
+  paginateGetManagedPrefixListEntries,
+  type DescribeVpcEndpointServicesCommandOutput,
+  type EC2Client,
+  type Instance,
+  type InstanceTypeInfo,
+  type ServiceDetail,
+  type _InstanceType,
+} from "@aws-sdk/client-ec2";
+import { paginateDescribeInstanceInformation, type InstanceInformation, type SSMClient } from "@aws-sdk/client-ssm";
+import type { ManagedPrefixList, SectionName, Snapshot } from "../snapshot/types.js";
+import { callOf, type CallId, type CallRunner } from "./runner.js";
+
+/** SSM DescribeInstanceInformation: instance ids per `InstanceIds` filter, and its page size cap. */
+const SSM_BATCH = 50;
+
+/** NOTE: a conservative batch size for DescribeInstanceTypes. The AWS cap on the list is unverified. */
+const INSTANCE_TYPE_BATCH = 100;
+
+/** A DhcpOptionsId of `default` means the VPC has no option set and uses the Amazon DNS server. */
+const NO_OPTION_SET = "default";
+
+/** Instances in these states no longer run an agent, and SSM does not describe them. */
+const GONE_STATES = new Set(["shutting-down", "terminated"]);
+
+export interface Clients {
+  ec2: EC2Client;
+  ssm: SSMClient;
+}
+
+/** Collects the dependent sections from what the first wave found. */
+export async function collectDependent(
+  clients: Clients,
+  runner: CallRunner,
+  found: Snapshot,
+  log: (line: string) => void,
+): Promise<Snapshot> {
+  const sections: Snapshot = {};
+  const keep =
+    <K extends SectionName>(key: K) =>
+    (items: Snapshot[K] | undefined): void => {
+      if (items !== undefined) sections[key] = items;
+    };
+  const lookups = planLookups(found);
+  reportSkipped(found, log);
+  runner.announce("wave 2", plannedCalls(lookups));
+
+  await Promise.all([
+    lookups.dhcpOptionsIds && collectDhcpOptions(clients.ec2, runner, lookups.dhcpOptionsIds).then(keep("DhcpOptions")),
+    lookups.prefixListIds &&
+      collectPrefixLists(clients.ec2, runner, lookups.prefixListIds).then(keep("ManagedPrefixLists")),
+    lookups.serviceNames &&
+      collectServiceDetails(clients.ec2, runner, lookups.serviceNames).then(keep("ServiceDetails")),
+    lookups.instanceTypes &&
+      collectInstanceTypes(clients.ec2, runner, lookups.instanceTypes).then(keep("InstanceTypes")),
+    lookups.instanceIds &&
+      collectInstanceInformation(clients.ssm, runner, lookups.instanceIds).then(keep("InstanceInformationList")),
+  ]);
+  return sections;
+}
+
+/** The ids each look-up needs, or undefined where the section they come from failed. */
+interface Lookups {
+  dhcpOptionsIds?: string[];
+  prefixListIds?: string[];
+  serviceNames?: string[];
+  instanceTypes?: string[];
+  instanceIds?: string[];
+}
+
+function planLookups(found: Snapshot): Lookups {
+  const lookups: Lookups = {};
+  if (found.Vpcs) {
+    lookups.dhcpOptionsIds = unique(found.Vpcs.map((vpc) => vpc.DhcpOptionsId)).filter((id) => id !== NO_OPTION_SET);
+  }
+  if (found.RouteTables || found.SecurityGroups) lookups.prefixListIds = referencedPrefixLists(found);
+  if (found.VpcEndpoints) lookups.serviceNames = unique(found.VpcEndpoints.map((endpoint) => endpoint.ServiceName));
+  if (found.Reservations) {
+    const instances = found.Reservations.flatMap((reservation) => reservation.Instances ?? []);
+    lookups.instanceTypes = unique(instances.map((instance) => instance.InstanceType));
+    lookups.instanceIds = unique(instances.filter(isLive).map((instance) => instance.InstanceId));
+  }
+  return lookups;
+}
+
+/**
+ * Returns the prefix lists that routes (`DestinationPrefixListId`) and security group rules
+ * (`PrefixListIds`) refer to. When only one of the two sections was collected, the lists the
+ * other refers to are missing, but every rule that would read them needs that section too.
+ */
+function referencedPrefixLists(found: Snapshot): string[] {
+  const fromRoutes = (found.RouteTables ?? []).flatMap((table) =>
+    (table.Routes ?? []).map((route) => route.DestinationPrefixListId),
+  );
+  const fromRules = (found.SecurityGroups ?? []).flatMap((group) =>
+    [...(group.IpPermissions ?? []), ...(group.IpPermissionsEgress ?? [])].flatMap((permission) =>
+      (permission.PrefixListIds ?? []).map((reference) => reference.PrefixListId),
+    ),
+  );
+  return unique([...fromRoutes, ...fromRules]);
+}
+
+function reportSkipped(found: Snapshot, log: (line: string) => void): void {
+  const skipped: Array<[SectionName, string]> = [];
+  if (!found.Vpcs) skipped.push(["DhcpOptions", "DescribeVpcs"]);
+  if (!found.RouteTables && !found.SecurityGroups) {
+    skipped.push(["ManagedPrefixLists", "DescribeRouteTables and DescribeSecurityGroups"]);
+  }
+  if (!found.VpcEndpoints) skipped.push(["ServiceDetails", "DescribeVpcEndpoints"]);
+  if (!found.Reservations) {
+    skipped.push(["InstanceTypes", "DescribeInstances"], ["InstanceInformationList", "DescribeInstances"]);
+  }
+  for (const [section, source] of skipped) log(`${section}: not collected because ${source} failed`);
+}
+
+function plannedCalls(lookups: Lookups): CallId[] {
+  const calls: CallId[] = [];
+  if (lookups.dhcpOptionsIds?.length) calls.push(callOf("DhcpOptions"));
+  if (lookups.prefixListIds?.length) {
+    calls.push(callOf("ManagedPrefixLists"));
+    for (const id of lookups.prefixListIds) calls.push(callOf("ManagedPrefixLists", id, 1));
+  }
+  if (lookups.serviceNames?.length) calls.push(callOf("ServiceDetails"));
+  const typeBatches = batches(lookups.instanceTypes ?? [], INSTANCE_TYPE_BATCH);
+  const idBatches = batches(lookups.instanceIds ?? [], SSM_BATCH);
+  calls.push(...typeBatches.map(() => callOf("InstanceTypes")));
+  calls.push(...idBatches.map(() => callOf("InstanceInformationList")));
+  return calls;
+}
+
+async function collectDhcpOptions(ec2: EC2Client, runner: CallRunner, ids: string[]) {
+  if (ids.length === 0) return [];
+  return runner.paginate(
+    callOf("DhcpOptions"),
+    paginateDescribeDhcpOptions(
+      { client: ec2, stopOnSameToken: true },
+      { Filters: [{ Name: "dhcp-options-id", Values: ids }] },
+    ),
+    (page) => page.DhcpOptions,
+  );
+}
+
+/**
+ * Describes the referenced prefix lists and fetches the entries of each, both at once. The
+ * section is left out when any of these calls fails, so routes never resolve against a list
+ * whose entries are unknown.
+ */
+async function collectPrefixLists(
+  ec2: EC2Client,
+  runner: CallRunner,
+  ids: string[],
+): Promise<ManagedPrefixList[] | undefined> {
+  if (ids.length === 0) return [];
+  const pager = { client: ec2, stopOnSameToken: true };
+  const [lists, ...entries] = await Promise.all([
+    runner.paginate(
+      callOf("ManagedPrefixLists"),
+      paginateDescribeManagedPrefixLists(pager, { Filters: [{ Name: "prefix-list-id", Values: ids }] }),
+      (page) => page.PrefixLists,
+    ),
+    ...ids.map((id) =>
+      runner.paginate(
+        callOf("ManagedPrefixLists", id, 1),
+        paginateGetManagedPrefixListEntries(pager, { PrefixListId: id }),
+        (page) => page.Entries,
+      ),
+    ),
+  ]);
+  if (!lists || entries.some((list) => list === undefined)) return undefined;
+  const entriesById = new Map(ids.map((id, position) => [id, entries[position] ?? []]));
+  return lists.map((list) => ({ ...list, Entries: entriesById.get(list.PrefixListId ?? "") ?? [] }));
+}
+
+/**
+ * Describes the services the endpoints connect to. The `service-name` filter, unlike the
+ * ServiceNames parameter, skips a name the Region no longer offers instead of failing the call.
+ * NOTE: the SDK has no paginator for DescribeVpcEndpointServices, so this follows NextToken itself.
+ */
+async function collectServiceDetails(
+  ec2: EC2Client,
+  runner: CallRunner,
+  names: string[],
+): Promise<ServiceDetail[] | undefined> {
+  if (names.length === 0) return [];
+  return runner.paginate(callOf("ServiceDetails"), endpointServicePages(ec2, names), (page) => page.ServiceDetails);
+}
+
+async function* endpointServicePages(
+  ec2: EC2Client,
+  names: string[],
+): AsyncGenerator<DescribeVpcEndpointServicesCommandOutput> {
+  let token: string | undefined;
+  do {
+    const command = new DescribeVpcEndpointServicesCommand({
+      Filters: [{ Name: "service-name", Values: names }],
+      ...(token && { NextToken: token }),
+    });
+    const page = await ec2.send(command);
+    yield page;
+    token = page.NextToken && page.NextToken !== token ? page.NextToken : undefined;
+  } while (token);
+}
+
+async function collectInstanceTypes(
+  ec2: EC2Client,
+  runner: CallRunner,
+  types: string[],
+): Promise<InstanceTypeInfo[] | undefined> {
+  const results = await Promise.all(
+    batches(types, INSTANCE_TYPE_BATCH).map((batch) =>
+      runner.paginate(
+        callOf("InstanceTypes"),
+        paginateDescribeInstanceTypes(
+          { client: ec2, stopOnSameToken: true },
+          { InstanceTypes: batch as _InstanceType[] },
+        ),
+        (page) => page.InstanceTypes,
+      ),
+    ),
+  );
+  return joinBatches(results);
+}
+
+/** Reads the SSM registration of the instances, in batches of at most 50 instance ids. */
+async function collectInstanceInformation(
+  ssm: SSMClient,
+  runner: CallRunner,
+  instanceIds: string[],
+): Promise<InstanceInformation[] | undefined> {
+  const results = await Promise.all(
+    batches(instanceIds, SSM_BATCH).map((batch) =>
+      runner.paginate(
+        callOf("InstanceInformationList"),
+        paginateDescribeInstanceInformation(
+          { client: ssm, pageSize: SSM_BATCH, stopOnSameToken: true },
+          { Filters: [{ Key: "InstanceIds", Values: batch }] },
+        ),
+        (page) => page.InstanceInformationList,
+      ),
+    ),
+  );
+  return joinBatches(results);
+}
+
+/** Joins the batches of one section, or returns undefined when any batch failed. */
+function joinBatches<T>(results: Array<T[] | undefined>): T[] | undefined {
+  if (results.some((result) => result === undefined)) return undefined;
+  return results.flatMap((result) => result ?? []);
+}
+
+function batches<T>(items: readonly T[], size: number): T[][] {
+  const groups: T[][] = [];
+  for (let start = 0; start < items.length; start += size) groups.push(items.slice(start, start + size));
+  return groups;
+}
+
+function unique(values: ReadonlyArray<string | undefined>): string[] {
+  return [...new Set(values.filter((value): value is string => typeof value === "string" && value !== ""))];
+}
+
+function isLive(instance: Instance): boolean {
+  return !GONE_STATES.has(instance.State?.Name ?? "");
+}
