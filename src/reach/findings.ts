@@ -6,7 +6,9 @@ import type { Hop, ServicePath } from "./types.js";
 
 /** One resource's broken link and every path that crosses it. */
 export interface HopGroup {
+  /** The first hop of the group; `hops` holds every hop, one per path. */
   hop: Hop;
+  hops: Hop[];
   paths: ServicePath[];
   /** The affected subnets and services, formatted for a message. */
   subnetIds: string;
@@ -22,7 +24,7 @@ export function hopsOwnedBy(
   owner: string,
   keyOf: (hop: Hop) => string = (hop) => hop.resourceId,
 ): HopGroup[] {
-  const groups = new Map<string, { hop: Hop; paths: ServicePath[] }>();
+  const groups = new Map<string, { hop: Hop; hops: Hop[]; paths: ServicePath[] }>();
   for (const path of analyse(context.index, context.settings).paths) {
     if (!path.required) continue;
     for (const hop of path.hops) {
@@ -33,7 +35,8 @@ export function hopsOwnedBy(
       }
       if (hop.status === "ok") continue;
       const key = keyOf(hop);
-      const group = groups.get(key) ?? { hop, paths: [] };
+      const group = groups.get(key) ?? { hop, hops: [], paths: [] };
+      group.hops.push(hop);
       group.paths.push(path);
       groups.set(key, group);
     }
@@ -45,4 +48,10 @@ export function hopsOwnedBy(
       subnetIds: listIds([...new Set(group.paths.map((path) => path.subnetId))].sort()),
       services: [...new Set(group.paths.map((path) => path.service))].sort().join(", "),
     }));
+}
+
+/** Returns the distinct values of one fact across a group's hops, sorted and joined. */
+export function factsOf(group: HopGroup, name: string): string {
+  const values = group.hops.flatMap((hop) => String(hop.facts?.[name] ?? "").split(", "));
+  return [...new Set(values.filter(Boolean))].sort().join(", ");
 }

@@ -1,5 +1,5 @@
 import { defineRule } from "../engine/types.js";
-import { hopsOwnedBy } from "../reach/findings.js";
+import { factsOf, hopsOwnedBy } from "../reach/findings.js";
 
 export default defineRule<"blocked">({
   id: "endpoint-sg-blocks-ipv6-clients",
@@ -25,7 +25,7 @@ export default defineRule<"blocked">({
       severity: "error",
       text:
         "Endpoint {endpointId} publishes AAAA records but allows no TCP 443 from {sources}, so " +
-        "{services} time out from {subnetIds}.",
+        "{services} calls from {subnetIds} time out.",
       fix:
         "Add an inbound rule for TCP 443 from {sources} (or from the clients' security group) to " +
         "security group {groupId}.",
@@ -40,7 +40,7 @@ export default defineRule<"blocked">({
         messageId: "blocked",
         data: {
           endpointId,
-          sources: String(group.hop.facts?.sources ?? ""),
+          sources: factsOf(group, "sources"),
           subnetIds: group.subnetIds,
           services: group.services,
           groupId: groupIds.split(", ")[0] ?? "",

@@ -1,5 +1,5 @@
 import { defineRule } from "../engine/types.js";
-import { hopsOwnedBy } from "../reach/findings.js";
+import { factsOf, hopsOwnedBy } from "../reach/findings.js";
 
 export default defineRule<"blocked">({
   id: "endpoint-sg-blocks-nat64-source",
@@ -24,8 +24,8 @@ export default defineRule<"blocked">({
     blocked: {
       severity: "error",
       text:
-        "Endpoint {endpointId} allows no TCP 443 from {sources}, the private address of the NAT " +
-        "gateway that translates for {subnetIds}, so {services} time out from those subnets.",
+        "Endpoint {endpointId} allows no TCP 443 from {sources}, the private addresses of the " +
+        "NAT gateways that translate for {subnetIds}, so {services} calls from there time out.",
       fix:
         "Add an inbound rule for TCP 443 from {sources} (or the NAT gateway subnet's IPv4 range) " +
         "to security group {groupId}.",
@@ -40,7 +40,7 @@ export default defineRule<"blocked">({
         messageId: "blocked",
         data: {
           endpointId,
-          sources: String(group.hop.facts?.sources ?? ""),
+          sources: factsOf(group, "sources"),
           subnetIds: group.subnetIds,
           services: group.services,
           groupId,
@@ -48,7 +48,7 @@ export default defineRule<"blocked">({
         resource: context.index.ref("vpc-endpoint", endpointId, endpoint?.VpcId, endpoint?.Tags),
         evidence: [
           { resourceId: endpointId, attribute: "Groups", value: group.hop.facts?.groupIds ?? null },
-          { resourceId: group.paths[0]?.nat?.NatGatewayId ?? "", attribute: "NatGatewayAddresses.PrivateIp", value: group.hop.facts?.sources ?? null },
+          { resourceId: group.paths[0]?.nat?.NatGatewayId ?? "", attribute: "NatGatewayAddresses.PrivateIp", value: factsOf(group, "sources") },
         ],
         related: [...String(group.hop.facts?.groupIds ?? "").split(", "), ...group.paths.map((path) => path.subnetId)],
       });

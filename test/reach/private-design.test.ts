@@ -1,0 +1,166 @@
+import { describe, expect, it } from "vitest";
+import { SnapshotIndex } from "../../src/index/snapshot-index.js";
+import { analyse } from "../../src/reach/analysis.js";
+import { PRIVATE, design, findingsOf, group, lint, loudRules } from "./designs.js";
+
+describe("private NAT64 design with Session Manager endpoints", () => {
+  it("lints with nothing at warning or above", () => {
+    const result = lint(design("private-nat64-endpoints"));
+    expect(loudRules(result)).toEqual([]);
+    expect(result.skipped).toEqual([]);
+  });
+
+  it("reaches every required service from both app subnets", () => {
+    const result = runReach();
+    const verdicts = result.map((path) => `${path.subnetId} ${path.service} ${path.mode} ${path.verdict}`);
+    expect(verdicts).toContain(`${PRIVATE.appA} ssm endpoint-nat64 reachable`);
+    expect(verdicts).toContain(`${PRIVATE.appB} ssmmessages endpoint-nat64 reachable`);
+    expect(result.filter((path) => path.verdict !== "reachable")).toEqual([]);
+  });
+
+  it("flags an endpoint security group with no inbound rule", () => {
+    const snapshot = design("private-nat64-endpoints");
+    group(snapshot, PRIVATE.endpointGroup).IpPermissions = [];
+    const result = lint(snapshot);
+    expect(findingsOf(result, "endpoint-sg-blocks-nat64-source")).toEqual([
+      `blocked ${PRIVATE.ssmEndpoint}`,
+      `blocked ${PRIVATE.ssmmessagesEndpoint}`,
+    ]);
+    const finding = result.findings.find((f) => f.ruleId === "endpoint-sg-blocks-nat64-source");
+    expect(finding?.severity).toBe("error");
+    expect(finding?.message).toBe(
+      `Endpoint ${PRIVATE.ssmEndpoint} allows no TCP 443 from 10.1.0.10, 10.1.1.10, the private ` +
+        `addresses of the NAT gateways that translate for ${PRIVATE.appA}, ${PRIVATE.appB}, so ssm ` +
+        "calls from there time out.",
+    );
+  });
+
+  it("flags an endpoint security group that admits only the clients' IPv6 range", () => {
+    const snapshot = design("private-nat64-endpoints");
+    group(snapshot, PRIVATE.endpointGroup).IpPermissions = [
+      {
+        IpProtocol: "tcp",
+        FromPort: 443,
+        ToPort: 443,
+        Ipv6Ranges: [{ CidrIpv6: "2600:1f18:4c2:b202::/64" }, { CidrIpv6: "2600:1f18:4c2:b203::/64" }],
+        UserIdGroupPairs: [{ GroupId: PRIVATE.appGroup }],
+      },
+    ];
+    const result = lint(snapshot);
+    expect(findingsOf(result, "endpoint-sg-blocks-nat64-source")).toHaveLength(2);
+  });
+
+  it("accepts an endpoint security group that admits the VPC's IPv4 range", () => {
+    const snapshot = design("private-nat64-endpoints");
+    group(snapshot, PRIVATE.endpointGroup).IpPermissions = [
+      { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "10.1.0.0/16" }] },
+    ];
+    expect(findingsOf(lint(snapshot), "endpoint-sg-blocks-nat64-source")).toEqual([]);
+  });
+
+  it("accepts an all-traffic rule from the NAT gateway's own address", () => {
+    const snapshot = design("private-nat64-endpoints");
+    group(snapshot, PRIVATE.endpointGroup).IpPermissions = [
+      { IpProtocol: "-1", IpRanges: [{ CidrIp: "10.1.0.10/32" }, { CidrIp: "10.1.1.10/32" }] },
+    ];
+    expect(findingsOf(lint(snapshot), "endpoint-sg-blocks-nat64-source")).toEqual([]);
+  });
+
+  it("flags kms required without a kms endpoint behind a private NAT", () => {
+    const result = lint(design("private-nat64-endpoints"), ["kms"]);
+    expect(findingsOf(result, "private-nat64-to-public-destination")).toEqual([
+      `unreachable ${PRIVATE.natA}`,
+      `unreachable ${PRIVATE.natB}`,
+    ]);
+    expect(findingsOf(result, "ssm-endpoint-missing")).toEqual([]);
+  });
+
+  it("reports a missing ssmmessages endpoint only through ssm-endpoint-missing", () => {
+    const snapshot = design("private-nat64-endpoints");
+    snapshot.VpcEndpoints = snapshot.VpcEndpoints?.filter((e) => e.VpcEndpointId !== PRIVATE.ssmmessagesEndpoint);
+    const result = lint(snapshot);
+    expect(findingsOf(result, "ssm-endpoint-missing")).toEqual([`missing ${PRIVATE.vpc}`]);
+    expect(result.findings.find((f) => f.ruleId === "ssm-endpoint-missing")?.data.service).toBe("ssmmessages");
+    expect(findingsOf(result, "private-nat64-to-public-destination")).toEqual([]);
+  });
+
+  it("flags workloads whose security group allows egress only to 0.0.0.0/0", () => {
+    const snapshot = design("private-nat64-endpoints");
+    group(snapshot, PRIVATE.appGroup).IpPermissionsEgress = [
+      { IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
+    ];
+    const result = lint(snapshot);
+    expect(findingsOf(result, "instance-sg-egress-blocks-nat64")).toEqual([`blocked ${PRIVATE.appGroup}`]);
+    expect(result.findings.find((f) => f.ruleId === "instance-sg-egress-blocks-nat64")?.data.destination).toBe(
+      "64:ff9b::/96",
+    );
+  });
+
+  it("accepts egress to 64:ff9b::/96 on port 443 only", () => {
+    const snapshot = design("private-nat64-endpoints");
+    group(snapshot, PRIVATE.appGroup).IpPermissionsEgress = [
+      { IpProtocol: "tcp", FromPort: 443, ToPort: 443, Ipv6Ranges: [{ CidrIpv6: "64:ff9b::/96" }] },
+    ];
+    expect(findingsOf(lint(snapshot), "instance-sg-egress-blocks-nat64")).toEqual([]);
+  });
+
+  it("flags a network ACL that denies the replies to the NAT gateway's ports", () => {
+    const snapshot = design("private-nat64-endpoints");
+    const acl = snapshot.NetworkAcls?.[0];
+    if (!acl) throw new Error("the design has a network ACL");
+    acl.Entries = [
+      {
+        RuleNumber: 90,
+        Protocol: "6",
+        RuleAction: "deny",
+        Egress: false,
+        CidrBlock: "10.1.0.0/16",
+        PortRange: { From: 1024, To: 65535 },
+      },
+      ...(acl.Entries ?? []),
+    ];
+    const result = lint(snapshot);
+    const findings = result.findings.filter((f) => f.ruleId === "nacl-blocks-nat64");
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.every((f) => f.resource.id === PRIVATE.acl)).toBe(true);
+    expect(findings.map((f) => f.data.direction)).toContain("inbound reply");
+    expect(findings[0]?.data.ruleNumber).toBe("90");
+  });
+
+  it("accepts a network ACL deny that only covers ports the flow never uses", () => {
+    const snapshot = design("private-nat64-endpoints");
+    const acl = snapshot.NetworkAcls?.[0];
+    if (!acl) throw new Error("the design has a network ACL");
+    acl.Entries = [
+      { RuleNumber: 90, Protocol: "6", RuleAction: "deny", Egress: false, CidrBlock: "10.1.0.0/16", PortRange: { From: 22, To: 22 } },
+      ...(acl.Entries ?? []),
+    ];
+    expect(findingsOf(lint(snapshot), "nacl-blocks-nat64")).toEqual([]);
+  });
+
+  it("flags a NAT64 route to a zonal NAT gateway in another AZ", () => {
+    const snapshot = design("private-nat64-endpoints");
+    const table = snapshot.RouteTables?.find((t) => t.RouteTableId === "rtb-0a1b2c3d4e5f60023");
+    const route = table?.Routes?.find((r) => r.DestinationIpv6CidrBlock === "64:ff9b::/96");
+    if (!route) throw new Error("the design routes 64:ff9b::/96 from app-b");
+    route.NatGatewayId = PRIVATE.natA;
+    const result = lint(snapshot);
+    expect(findingsOf(result, "nat64-cross-az")).toEqual([`crossAz ${PRIVATE.appB}`]);
+    expect(result.findings.find((f) => f.ruleId === "nat64-cross-az")?.severity).toBe("warning");
+  });
+
+  it("flags an endpoint with no subnet in an AZ of its consumers", () => {
+    const snapshot = design("private-nat64-endpoints");
+    for (const endpoint of snapshot.VpcEndpoints ?? []) endpoint.SubnetIds = [PRIVATE.natSubnetA];
+    const result = lint(snapshot);
+    expect(findingsOf(result, "endpoint-az-coverage")).toEqual([
+      `missingZones ${PRIVATE.ssmEndpoint}`,
+      `missingZones ${PRIVATE.ssmmessagesEndpoint}`,
+    ]);
+  });
+});
+
+function runReach() {
+  const index = new SnapshotIndex(design("private-nat64-endpoints"));
+  return analyse(index, { requiredServices: [] }).paths.filter((path) => path.required);
+}

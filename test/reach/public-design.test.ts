@@ -1,0 +1,152 @@
+import { describe, expect, it } from "vitest";
+import { PUBLIC, design, findingsOf, group, lint, loudRules } from "./designs.js";
+
+function table(snapshot: ReturnType<typeof design>, id: string) {
+  const found = snapshot.RouteTables?.find((item) => item.RouteTableId === id);
+  if (!found) throw new Error(`no route table ${id}`);
+  return found;
+}
+
+describe("public NAT64 design", () => {
+  it("lints with nothing at warning or above", () => {
+    const result = lint(design("public-nat64"));
+    expect(loudRules(result)).toEqual([]);
+  });
+
+  it("notes Session Manager traffic through the internet gateway as info", () => {
+    const result = lint(design("public-nat64"));
+    const leaks = result.findings.filter((f) => f.ruleId === "public-nat64-leaks-service-traffic");
+    expect(leaks.map((f) => `${f.severity} ${f.data.service}`).sort()).toEqual(["info ssm", "info ssmmessages"]);
+  });
+
+  it("raises the leak to a warning in a VPC tagged private-only", () => {
+    const snapshot = design("public-nat64");
+    snapshot.Vpcs?.[0]?.Tags?.push({ Key: "vpc-lint:private-only", Value: "true" });
+    const result = lint(snapshot);
+    expect(findingsOf(result, "public-nat64-leaks-service-traffic")).toEqual([
+      `privateOnlyVpc ${PUBLIC.vpc}`,
+      `privateOnlyVpc ${PUBLIC.vpc}`,
+    ]);
+  });
+
+  it("flags the NAT subnet without 0.0.0.0/0 to the internet gateway", () => {
+    const snapshot = design("public-nat64");
+    const routes = table(snapshot, PUBLIC.publicTable).Routes ?? [];
+    table(snapshot, PUBLIC.publicTable).Routes = routes.filter((r) => r.DestinationCidrBlock !== "0.0.0.0/0");
+    const result = lint(snapshot);
+    expect(findingsOf(result, "public-nat-subnet-no-igw-route")).toEqual([`noInternetRoute ${PUBLIC.publicTable}`]);
+    expect(findingsOf(result, "ssm-endpoint-missing").sort()).toEqual([
+      `ec2messagesOptional ${PUBLIC.vpc}`,
+      `missing ${PUBLIC.vpc}`,
+      `missing ${PUBLIC.vpc}`,
+    ]);
+  });
+
+  it("accepts a NAT subnet whose default route is a prefix-list route to the internet gateway", () => {
+    const snapshot = design("public-nat64");
+    const routes = table(snapshot, PUBLIC.publicTable).Routes ?? [];
+    const defaultRoute = routes.find((r) => r.DestinationCidrBlock === "0.0.0.0/0");
+    if (!defaultRoute) throw new Error("the design has a default route");
+    delete defaultRoute.DestinationCidrBlock;
+    defaultRoute.DestinationPrefixListId = "pl-0a1b2c3d4e5f60001";
+    snapshot.ManagedPrefixLists = [
+      { PrefixListId: "pl-0a1b2c3d4e5f60001", AddressFamily: "IPv4", Entries: [{ Cidr: "0.0.0.0/0" }] },
+    ];
+    expect(loudRules(lint(snapshot))).toEqual([]);
+  });
+
+  it("flags a private NAT used for a public service other than Session Manager", () => {
+    const snapshot = design("public-nat64");
+    const nat = snapshot.NatGateways?.[0];
+    if (!nat) throw new Error("the design has a NAT gateway");
+    nat.ConnectivityType = "private";
+    const result = lint(snapshot, ["sts"]);
+    expect(findingsOf(result, "private-nat64-to-public-destination")).toEqual([`unreachable ${PUBLIC.nat}`]);
+    expect(result.findings.find((f) => f.ruleId === "private-nat64-to-public-destination")?.data.service).toBe("sts");
+  });
+
+  it("flags a more specific route inside 64:ff9b::/96", () => {
+    const snapshot = design("public-nat64");
+    table(snapshot, PUBLIC.appTable).Routes?.push({
+      DestinationIpv6CidrBlock: "64:ff9b::a00:0/104",
+      EgressOnlyInternetGatewayId: "eigw-0a1b2c3d4e5f60001",
+      State: "active",
+    });
+    const result = lint(snapshot);
+    expect(findingsOf(result, "route-overrides-nat64-prefix")).toEqual([`override ${PUBLIC.appTable}`]);
+  });
+
+  it("uses the dual-stack public name when DNS64 is off and needs ::/0", () => {
+    const snapshot = design("public-nat64");
+    const app = snapshot.Subnets?.find((s) => s.SubnetId === PUBLIC.app);
+    if (!app) throw new Error("the design has an app subnet");
+    app.EnableDns64 = false;
+    const routes = table(snapshot, PUBLIC.appTable).Routes ?? [];
+    table(snapshot, PUBLIC.appTable).Routes = routes.filter((r) => r.DestinationIpv6CidrBlock !== "::/0");
+    const result = lint(snapshot, ["kms"]);
+    expect(findingsOf(result, "ipv6-default-route-missing")).toEqual([`noIpv6Route ${PUBLIC.appTable}`]);
+    expect(result.findings.find((f) => f.ruleId === "ipv6-default-route-missing")?.data.services).toBe("kms");
+  });
+
+  it("accepts kms over its dual-stack name with ::/0 to the egress-only gateway", () => {
+    const snapshot = design("public-nat64");
+    const app = snapshot.Subnets?.find((s) => s.SubnetId === PUBLIC.app);
+    if (app) app.EnableDns64 = false;
+    expect(findingsOf(lint(snapshot, ["kms"]), "ipv6-default-route-missing")).toEqual([]);
+  });
+
+  it("flags an S3 gateway endpoint missing from the NAT subnet's route table", () => {
+    const snapshot = design("public-nat64");
+    snapshot.VpcEndpoints = [
+      {
+        VpcEndpointId: "vpce-0a1b2c3d4e5f60009",
+        VpcEndpointType: "Gateway",
+        VpcId: PUBLIC.vpc,
+        ServiceName: "com.amazonaws.us-east-1.s3",
+        State: "available",
+        RouteTableIds: [PUBLIC.appTable],
+      },
+    ];
+    const result = lint(snapshot, ["s3"]);
+    expect(findingsOf(result, "s3-gateway-endpoint-not-on-nat-path")).toEqual(["publicNat vpce-0a1b2c3d4e5f60009"]);
+    expect(result.findings.find((f) => f.ruleId === "s3-gateway-endpoint-not-on-nat-path")?.severity).toBe("warning");
+  });
+
+  it("flags a registered instance whose agent lost its connection, naming the broken link", () => {
+    const snapshot = design("public-nat64");
+    const info = snapshot.InstanceInformationList?.[0];
+    if (info) info.PingStatus = "ConnectionLost";
+    const routes = table(snapshot, PUBLIC.publicTable).Routes ?? [];
+    table(snapshot, PUBLIC.publicTable).Routes = routes.filter((r) => r.DestinationCidrBlock !== "0.0.0.0/0");
+    const finding = lint(snapshot).findings.find((f) => f.ruleId === "ssm-instance-not-online");
+    expect(finding?.messageId).toBe("connectionLost");
+    expect(finding?.message).toContain("public-nat-subnet-no-igw-route");
+  });
+
+  it("flags a running instance that is not registered with Systems Manager", () => {
+    const snapshot = design("public-nat64");
+    snapshot.InstanceInformationList = [];
+    expect(findingsOf(lint(snapshot), "ssm-instance-not-online")).toEqual(["notRegistered i-0a1b2c3d4e5f60001"]);
+  });
+
+  it("flags workload egress rules that do not cover 64:ff9b::/96", () => {
+    const snapshot = design("public-nat64");
+    group(snapshot, PUBLIC.appGroup).IpPermissionsEgress = [
+      { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
+    ];
+    expect(findingsOf(lint(snapshot), "instance-sg-egress-blocks-nat64")).toEqual([`blocked ${PUBLIC.appGroup}`]);
+  });
+
+  it("treats a hub's private hosted zone for ssm as a present endpoint", () => {
+    const snapshot = design("public-nat64");
+    const routes = table(snapshot, PUBLIC.appTable).Routes ?? [];
+    table(snapshot, PUBLIC.appTable).Routes = routes.filter((r) => r.DestinationIpv6CidrBlock !== "64:ff9b::/96");
+    snapshot.HostedZones = ["ssm", "ssmmessages", "ec2messages"].map((service, n) => ({
+      HostedZoneId: `Z0HUB${n}`,
+      Name: `${service}.us-east-1.amazonaws.com.`,
+      VpcId: PUBLIC.vpc,
+    }));
+    const result = lint(snapshot);
+    expect(findingsOf(result, "ssm-endpoint-missing")).toEqual([]);
+  });
+});
