@@ -7,10 +7,12 @@ import type {
   DhcpOptions,
   Instance,
   NatGateway,
+  NetworkAcl,
   NetworkInterface,
   Reservation,
   Route,
   RouteTable,
+  SecurityGroup,
   Subnet,
   Vpc,
   VpcEndpoint,
@@ -226,6 +228,8 @@ export interface EndpointOptions {
   ipAddressType?: string;
   dnsRecordIpType?: string;
   lastError?: string;
+  /** Subnets that hold the endpoint's network interfaces. */
+  subnets?: string[];
   vpcId?: string;
   name?: string;
   omit?: readonly (keyof VpcEndpoint)[];
@@ -246,6 +250,9 @@ export function endpoint(options: EndpointOptions): VpcEndpoint {
     DnsOptions: {
       DnsRecordIpType: (options.dnsRecordIpType ?? "ipv4") as never,
     },
+    SubnetIds: options.subnets ?? [],
+    NetworkInterfaceIds: (options.subnets ?? []).map((subnetId) => `eni-${options.id}-${subnetId}`),
+    Groups: [{ GroupId: "sg-endpoints", GroupName: "endpoints" }],
     ...tags(options.name),
   };
   if (options.lastError) item.LastError = { Code: "Failed", Message: options.lastError };
@@ -258,6 +265,7 @@ export interface InstanceOptions {
   state?: string;
   httpEndpoint?: string;
   httpProtocolIpv6?: string;
+  groupId?: string;
   vpcId?: string;
   name?: string;
   omit?: readonly (keyof Instance)[];
@@ -270,6 +278,7 @@ export function instance(options: InstanceOptions): Instance {
     VpcId: options.vpcId ?? VPC_ID,
     InstanceType: "t4g.small",
     State: { Name: (options.state ?? "running") as never },
+    SecurityGroups: [{ GroupId: options.groupId ?? "sg-app", GroupName: "app" }],
     MetadataOptions: {
       State: "applied",
       HttpTokens: "required",
@@ -296,6 +305,7 @@ export function eni(options: {
   subnet: string;
   type?: string;
   instanceId?: string;
+  groupId?: string;
   vpcId?: string;
 }): NetworkInterface {
   const item: NetworkInterface = {
@@ -306,9 +316,55 @@ export function eni(options: {
     Status: "in-use",
     RequesterManaged: options.type !== undefined && options.type !== "interface",
     OwnerId: ACCOUNT,
+    Groups: [{ GroupId: options.groupId ?? "sg-app", GroupName: "app" }],
   };
   if (options.instanceId) item.Attachment = { InstanceId: options.instanceId, Status: "attached" };
   return item;
+}
+
+/** A security group that, like every new group, allows all outbound traffic. */
+export function securityGroup(
+  id: string,
+  ingress: { protocol: string; from?: number; to?: number; cidrs: string[] }[] = [],
+): SecurityGroup {
+  const permission = (rule: { protocol: string; from?: number; to?: number; cidrs: string[] }) => ({
+    IpProtocol: rule.protocol,
+    ...(rule.from !== undefined && { FromPort: rule.from, ToPort: rule.to ?? rule.from }),
+    IpRanges: rule.cidrs.filter((cidr) => !cidr.includes(":")).map((cidr) => ({ CidrIp: cidr })),
+    Ipv6Ranges: rule.cidrs.filter((cidr) => cidr.includes(":")).map((cidr) => ({ CidrIpv6: cidr })),
+    PrefixListIds: [],
+    UserIdGroupPairs: [],
+  });
+  return {
+    GroupId: id,
+    GroupName: id,
+    VpcId: VPC_ID,
+    OwnerId: ACCOUNT,
+    IpPermissions: ingress.map(permission),
+    IpPermissionsEgress: [permission({ protocol: "-1", cidrs: ["0.0.0.0/0", "::/0"] })],
+  };
+}
+
+/** The VPC's default network ACL, which allows all traffic both ways, for the given subnets. */
+export function defaultNetworkAcl(subnetIds: string[]): NetworkAcl {
+  const entries = [false, true].flatMap((egress) => [
+    { RuleNumber: 100, Protocol: "-1", RuleAction: "allow", Egress: egress, CidrBlock: "0.0.0.0/0" },
+    { RuleNumber: 101, Protocol: "-1", RuleAction: "allow", Egress: egress, Ipv6CidrBlock: "::/0" },
+    { RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress: egress, CidrBlock: "0.0.0.0/0" },
+    { RuleNumber: 32768, Protocol: "-1", RuleAction: "deny", Egress: egress, Ipv6CidrBlock: "::/0" },
+  ]);
+  return {
+    NetworkAclId: "acl-default",
+    VpcId: VPC_ID,
+    IsDefault: true,
+    OwnerId: ACCOUNT,
+    Entries: entries as NetworkAcl["Entries"],
+    Associations: subnetIds.map((subnetId) => ({
+      NetworkAclAssociationId: `aclassoc-${subnetId}`,
+      NetworkAclId: "acl-default",
+      SubnetId: subnetId,
+    })),
+  };
 }
 
 /** What DescribeInstanceInformation returns for an instance; `version` undefined omits it. */
@@ -441,10 +497,23 @@ function nat64Design(options: Nat64Options, internet: boolean): Partial<Snapshot
       ? [{ EgressOnlyInternetGatewayId: IDS.eigw, Attachments: [{ VpcId: VPC_ID, State: "attached" }] }]
       : [],
     VpcEndpoints: (options.endpoints ?? []).map((service) =>
-      endpoint({ id: `vpce-${service}`, service }),
+      endpoint({ id: `vpce-${service}`, service, subnets: [IDS.natSubnet] }),
     ),
+    SecurityGroups: [
+      securityGroup("sg-app"),
+      securityGroup("sg-endpoints", [{ protocol: "tcp", from: 443, cidrs: [VPC_IPV4, VPC_IPV6] }]),
+    ],
+    NetworkAcls: [defaultNetworkAcl([IDS.natSubnet, IDS.v6Subnet])],
     NetworkInterfaces: [
       eni({ id: `eni-of-${IDS.nat}`, subnet: IDS.natSubnet, type: "nat_gateway" }),
+      ...(options.endpoints ?? []).map((service) =>
+        eni({
+          id: `eni-vpce-${service}-${IDS.natSubnet}`,
+          subnet: IDS.natSubnet,
+          type: "vpc_endpoint",
+          groupId: "sg-endpoints",
+        }),
+      ),
       ...instances.map((item) =>
         eni({ id: `eni-${item.InstanceId}`, subnet: IDS.v6Subnet, instanceId: item.InstanceId }),
       ),

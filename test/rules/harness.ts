@@ -13,9 +13,18 @@ export function lintRule(
   snapshot: Snapshot,
   settings: LintSettings = { requiredServices: [] },
 ): LintResult {
-  if (!RULES.some((rule) => rule.id === ruleId)) throw new Error(`no rule ${ruleId}`);
+  return lintRules([ruleId], snapshot, settings);
+}
+
+/** Lints with the named rules on and the others off. */
+export function lintRules(
+  ruleIds: readonly string[],
+  snapshot: Snapshot,
+  settings: LintSettings = { requiredServices: [] },
+): LintResult {
+  for (const id of ruleIds) if (!RULES.some((rule) => rule.id === id)) throw new Error(`no rule ${id}`);
   const severities = new Map<string, Severity | "off">(
-    RULES.filter((rule) => rule.id !== ruleId).map((rule) => [rule.id, "off"]),
+    RULES.filter((rule) => !ruleIds.includes(rule.id)).map((rule) => [rule.id, "off"]),
   );
   return lintSnapshot(new SnapshotIndex(snapshot), { rules: RULES, settings, severities });
 }

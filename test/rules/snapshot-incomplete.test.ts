@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { RULES } from "../../src/rules/index.js";
 import { DEFAULT_SETTINGS, exitCodeOf, runLint } from "../../src/run.js";
 import type { CollectionError, Snapshot } from "../../src/snapshot/types.js";
 import { ACCOUNT, REGION, publicNat64, snapshot } from "../builder.js";
@@ -43,6 +44,14 @@ function callFailed(
   };
 }
 
+/** Rules that need the section outright, so a failed call for it stops them. */
+function rulesNeeding(section: keyof Snapshot): string[] {
+  return RULES.filter((rule) => rule.requires.includes(section as never)).map((rule) => rule.id);
+}
+
+const blockedByInstances = rulesNeeding("Reservations");
+const blockedByAgents = rulesNeeding("InstanceInformationList");
+
 const throttled: CollectionError = {
   Operation: "DescribeInstanceInformation",
   Code: "ThrottlingException",
@@ -64,21 +73,21 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
       callFailed(
         DENIED,
         "DescribeInstances failed with UnauthorizedOperation: You are not authorized to " +
-          "perform this operation. Rules that could not run: instance-imds-ipv6-disabled.",
-        ["instance-imds-ipv6-disabled"],
+          `perform this operation. Rules that could not run: ${blockedByInstances.join(", ")}.`,
+        blockedByInstances,
         "ec2:DescribeInstances",
       ),
     ],
   },
   {
-    name: "throttled SSM call scoped to a VPC, which blocks no rule",
+    name: "throttled SSM call scoped to a VPC",
     input: collectedWith([throttled], ["InstanceInformationList"]),
     findings: [
       callFailed(
         throttled,
         "DescribeInstanceInformation for vpc-0a11 failed with ThrottlingException: Rate " +
-          "exceeded. Rules that could not run: none.",
-        [],
+          `exceeded. Rules that could not run: ${blockedByAgents.join(", ") || "none"}.`,
+        blockedByAgents,
         "ssm:DescribeInstanceInformation",
       ),
     ],
@@ -99,6 +108,10 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
 ];
 
 describe(RULE, () => {
+  it("knows a rule that DescribeInstances failing stops", () => {
+    expect(blockedByInstances).toContain("instance-imds-ipv6-disabled");
+  });
+
   it.each(flagged)("flags $name", ({ input, findings }) => {
     const result = lintRule(RULE, input);
     expectFindings(result.findings, findings);

@@ -22,8 +22,8 @@ function missing(service: string): ExpectedFinding {
     severity: "error",
     message:
       `VPC vpc-0a11 has no usable interface endpoint for ${service}, and IPv6-only subnets ` +
-      "subnet-v6only have no public NAT64 path to it, so Session Manager cannot reach their " +
-      "instances.",
+      "subnet-v6only have no working public NAT64 path to it, so Session Manager cannot reach " +
+      "their instances.",
     resource: ref("vpc", "vpc-0a11"),
     evidence: [
       { resourceId: "vpc-0a11", attribute: "VpcEndpoints[ServiceName]", value: `no ${service} endpoint` },

@@ -1,0 +1,153 @@
+import { describe, expect, it } from "vitest";
+import type { Snapshot } from "../../src/snapshot/types.js";
+import { dhcpOptions, endpoint, snapshot, subnet, vpc } from "../builder.js";
+import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
+
+const RULE = "dhcp-custom-dns-servers";
+
+/** A VPC using DHCP options `dopt-custom` with the given servers, and the given dependents. */
+function customDns(servers: string[], extra: Partial<Snapshot> = {}): Snapshot {
+  return snapshot({
+    Vpcs: [vpc({ dhcpOptionsId: "dopt-custom", name: "app" })],
+    DhcpOptions: [dhcpOptions("dopt-custom", servers)],
+    ...extra,
+  });
+}
+
+const dualStackDns64 = subnet({ id: "subnet-ds", kind: "dual-stack", dns64: true });
+const ipv6Only = subnet({ id: "subnet-v6", kind: "ipv6-only", dns64: true, block: 2 });
+
+const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] = [
+  {
+    name: "IPv4 name servers with an IPv6-only subnet",
+    input: customDns(["10.0.0.53", "10.0.1.53"], { Subnets: [dualStackDns64, ipv6Only] }),
+    findings: [
+      {
+        ruleId: RULE,
+        messageId: "noResolverForIpv6Only",
+        severity: "error",
+        message:
+          "VPC vpc-0a11 uses DHCP options dopt-custom with IPv4 domain-name-servers 10.0.0.53, " +
+          "10.0.1.53 and no AmazonProvidedDNS, so IPv6-only subnets subnet-v6 have no resolver " +
+          "they can reach.",
+        resource: ref("vpc", "vpc-0a11", { name: "app" }),
+        evidence: [
+          { resourceId: "vpc-0a11", attribute: "DhcpOptionsId", value: "dopt-custom" },
+          {
+            resourceId: "dopt-custom",
+            attribute: "DhcpConfigurations[domain-name-servers]",
+            value: ["10.0.0.53", "10.0.1.53"],
+          },
+        ],
+        related: ["dopt-custom", "subnet-v6"],
+        fix:
+          "Create DHCP options with domain-name-servers AmazonProvidedDNS and associate them: " +
+          "aws ec2 associate-dhcp-options --vpc-id vpc-0a11 --dhcp-options-id <new-id>.",
+      },
+    ],
+  },
+  {
+    name: "custom name servers with DNS64 and a private DNS endpoint",
+    input: customDns(["10.0.0.53"], {
+      Subnets: [dualStackDns64],
+      VpcEndpoints: [endpoint({ id: "vpce-ssm", service: "ssm" })],
+    }),
+    findings: [
+      {
+        ruleId: RULE,
+        messageId: "customServers",
+        severity: "warning",
+        message:
+          "VPC vpc-0a11 uses DHCP options dopt-custom with domain-name-servers 10.0.0.53 and no " +
+          "AmazonProvidedDNS, so DNS64 in subnet-ds and private DNS of vpce-ssm work only if " +
+          "those servers forward to the Route 53 Resolver.",
+        resource: ref("vpc", "vpc-0a11", { name: "app" }),
+        evidence: [
+          { resourceId: "vpc-0a11", attribute: "DhcpOptionsId", value: "dopt-custom" },
+          {
+            resourceId: "dopt-custom",
+            attribute: "DhcpConfigurations[domain-name-servers]",
+            value: ["10.0.0.53"],
+          },
+        ],
+        related: ["dopt-custom"],
+      },
+    ],
+  },
+  {
+    name: "IPv6 name server with an IPv6-only subnet",
+    input: customDns(["2001:db8:1a::53"], { Subnets: [ipv6Only] }),
+    findings: [
+      {
+        ruleId: RULE,
+        messageId: "customServers",
+        severity: "warning",
+        message:
+          "VPC vpc-0a11 uses DHCP options dopt-custom with domain-name-servers 2001:db8:1a::53 " +
+          "and no AmazonProvidedDNS, so DNS64 in subnet-v6 work only if those servers forward " +
+          "to the Route 53 Resolver.",
+        resource: ref("vpc", "vpc-0a11", { name: "app" }),
+        evidence: [
+          { resourceId: "vpc-0a11", attribute: "DhcpOptionsId", value: "dopt-custom" },
+          {
+            resourceId: "dopt-custom",
+            attribute: "DhcpConfigurations[domain-name-servers]",
+            value: ["2001:db8:1a::53"],
+          },
+        ],
+        related: ["dopt-custom"],
+      },
+    ],
+  },
+];
+
+const accepted: { name: string; input: Snapshot }[] = [
+  { name: "AmazonProvidedDNS", input: customDns(["AmazonProvidedDNS"], { Subnets: [ipv6Only] }) },
+  {
+    name: "custom servers beside AmazonProvidedDNS",
+    input: customDns(["10.0.0.53", "AmazonProvidedDNS"], { Subnets: [ipv6Only] }),
+  },
+  { name: "VPC base address plus two", input: customDns(["10.0.0.2"], { Subnets: [ipv6Only] }) },
+  {
+    name: "link-local Route 53 Resolver addresses",
+    input: customDns(["169.254.169.253", "fd00:ec2::253"], { Subnets: [ipv6Only] }),
+  },
+  {
+    name: "custom servers with nothing relying on the Amazon resolver",
+    input: customDns(["10.0.0.53"], {
+      Subnets: [subnet({ id: "subnet-ds", kind: "dual-stack" })],
+      VpcEndpoints: [endpoint({ id: "vpce-ssm", service: "ssm", privateDns: false })],
+    }),
+  },
+  {
+    name: "VPC without DHCP options",
+    input: snapshot({ Vpcs: [vpc({ dhcpOptionsId: "default" })], Subnets: [ipv6Only] }),
+  },
+];
+
+describe(RULE, () => {
+  it.each(flagged)("flags $name", ({ input, findings }) => {
+    const result = lintRule(RULE, input);
+    expectFindings(result.findings, findings);
+    expect(result.skipped).toEqual([]);
+  });
+
+  it.each(accepted)("accepts $name", ({ input }) => {
+    const result = lintRule(RULE, input);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual([]);
+  });
+
+  it("skips a VPC whose DHCP options are not in the snapshot", () => {
+    const input = customDns(["10.0.0.53"], { DhcpOptions: [], Subnets: [ipv6Only] });
+    const result = lintRule(RULE, input);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual([
+      {
+        ruleId: RULE,
+        reason: "DHCP options dopt-custom are not in the snapshot",
+        resourceIds: ["vpc-0a11"],
+      },
+    ]);
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import type { Subnet } from "@aws-sdk/client-ec2";
+import type { Snapshot } from "../../src/snapshot/types.js";
+import { endpoint, snapshot, subnet, vpcAttributes } from "../builder.js";
+import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
+
+const RULE = "vpc-dns-support-disabled";
+
+function attributes(
+  dnsSupport: boolean | undefined,
+  subnets: Subnet[],
+  endpoints: ReturnType<typeof endpoint>[] = [],
+): Snapshot {
+  return snapshot({
+    VpcAttributes: [vpcAttributes({ dnsSupport, dnsHostnames: true })],
+    Subnets: subnets,
+    VpcEndpoints: endpoints,
+  });
+}
+
+const dns64 = subnet({ id: "subnet-v6", kind: "ipv6-only", dns64: true });
+const noDns64 = subnet({ id: "subnet-ds", kind: "dual-stack", block: 2 });
+const ssm = endpoint({ id: "vpce-ssm", service: "ssm" });
+
+function disabled(dependents: string, related: string[]): ExpectedFinding {
+  return {
+    ruleId: RULE,
+    messageId: "disabled",
+    severity: "error",
+    message:
+      "VPC vpc-0a11 has enableDnsSupport false, so the Amazon-provided resolver does not answer " +
+      `and ${dependents} cannot resolve names.`,
+    resource: ref("vpc", "vpc-0a11"),
+    evidence: [{ resourceId: "vpc-0a11", attribute: "EnableDnsSupport", value: false }],
+    related,
+  };
+}
+
+const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] = [
+  {
+    name: "DNS support off with a DNS64 subnet and a private DNS endpoint",
+    input: attributes(false, [dns64, noDns64], [ssm]),
+    findings: [
+      disabled("DNS64 subnets subnet-v6 and private DNS endpoints vpce-ssm", [
+        "subnet-v6",
+        "vpce-ssm",
+      ]),
+    ],
+  },
+  {
+    name: "DNS support off with a DNS64 subnet only",
+    input: attributes(false, [dns64]),
+    findings: [disabled("DNS64 subnets subnet-v6", ["subnet-v6"])],
+  },
+];
+
+const accepted: { name: string; input: Snapshot }[] = [
+  { name: "DNS support on", input: attributes(true, [dns64], [ssm]) },
+  { name: "DNS support off with nothing relying on it", input: attributes(false, [noDns64]) },
+];
+
+describe(RULE, () => {
+  it.each(flagged)("flags $name", ({ input, findings }) => {
+    const result = lintRule(RULE, input);
+    expectFindings(result.findings, findings);
+    expect(result.skipped).toEqual([]);
+  });
+
+  it.each(accepted)("accepts $name", ({ input }) => {
+    const result = lintRule(RULE, input);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual([]);
+  });
+
+  it("skips a VPC whose enableDnsSupport is unknown", () => {
+    const result = lintRule(RULE, attributes(undefined, [dns64]));
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual([
+      { ruleId: RULE, reason: "enableDnsSupport is not in the snapshot", resourceIds: ["vpc-0a11"] },
+    ]);
+  });
+});
