@@ -18,8 +18,8 @@ export default defineRule<"routesNat64" | "needsIpv4Services">({
       url: "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html",
     },
     {
-      title: "Subnet settings: DNS64",
-      url: "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-settings.html",
+      title: "ModifySubnetAttribute: EnableDns64",
+      url: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifySubnetAttribute.html",
     },
   ],
   requires: ["Subnets", "RouteTables"],

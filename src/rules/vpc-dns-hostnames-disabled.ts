@@ -12,7 +12,7 @@ export default defineRule<"disabled">({
   references: [
     {
       title: "DNS attributes for your VPC",
-      url: "https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html",
+      url: "https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html#vpc-dns-support",
     },
     {
       title: "Access an AWS service using an interface VPC endpoint",
