@@ -29,6 +29,9 @@ export function parseIpv4(text: string): bigint | undefined {
 /** Parses an IPv6 address (with `::` compression or a trailing dotted quad) into a 128-bit integer. */
 export function parseIpv6(text: string): bigint | undefined {
   if (!/^[0-9a-fA-F:.]+$/.test(text)) return undefined;
+  // An embedded IPv4 address may only form the last 32 bits (RFC 4291, section 2.2).
+  const groupsInText = text.split(":");
+  if (groupsInText.slice(0, -1).some((group) => group.includes("."))) return undefined;
   const halves = text.split("::");
   if (halves.length > 2) return undefined;
   const head = halves[0] ? halves[0].split(":") : [];
