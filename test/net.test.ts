@@ -1,0 +1,157 @@
+import { describe, expect, it } from "vitest";
+import {
+  IPV4_DEFAULT,
+  IPV6_DEFAULT,
+  NAT64_PREFIX,
+  cidrContains,
+  cidrOverlaps,
+  formatIpv4,
+  parseCidr,
+  parseIp,
+  parseIpv4,
+  parseIpv6,
+} from "../src/net/cidr.js";
+
+/** Builds a 128-bit value from eight 16-bit groups. */
+function words(...groups: number[]): bigint {
+  return groups.reduce((value, group) => (value << 16n) | BigInt(group), 0n);
+}
+
+function cidr(text: string) {
+  const parsed = parseCidr(text);
+  if (!parsed) throw new Error(`test prefix ${text} does not parse`);
+  return parsed;
+}
+
+describe("parseIpv4", () => {
+  it.each([
+    ["0.0.0.0", 0n],
+    ["10.0.0.2", 0x0a000002n],
+    ["255.255.255.255", 0xffffffffn],
+    ["192.0.2.33", 0xc0000221n],
+  ])("parses %s", (text, value) => {
+    expect(parseIpv4(text)).toBe(value);
+  });
+
+  it.each(["256.0.0.1", "10.0.0", "10.0.0.0.1", "10-0-0-157", "1.2.3.-4", "a.b.c.d", "1.2.3.4 ", ""])(
+    "rejects %j",
+    (text) => {
+      expect(parseIpv4(text)).toBeUndefined();
+    },
+  );
+
+  it("formats an address back", () => {
+    expect(formatIpv4(0xc0000221n)).toBe("192.0.2.33");
+  });
+});
+
+describe("parseIpv6", () => {
+  it.each([
+    ["::", 0n],
+    ["::1", 1n],
+    ["1::", words(1, 0, 0, 0, 0, 0, 0, 0)],
+    ["2001:db8::8:800:200c:417a", words(0x2001, 0xdb8, 0, 0, 8, 0x800, 0x200c, 0x417a)],
+    ["2001:DB8:0:0:8:800:200C:417A", words(0x2001, 0xdb8, 0, 0, 8, 0x800, 0x200c, 0x417a)],
+    ["fd00:ec2::254", words(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254)],
+    ["1:2:3:4:5:6::8", words(1, 2, 3, 4, 5, 6, 0, 8)],
+    ["1:2:3:4:5:6:7:8", words(1, 2, 3, 4, 5, 6, 7, 8)],
+  ])("parses %s", (text, value) => {
+    expect(parseIpv6(text)).toBe(value);
+  });
+
+  it.each([
+    ["64:ff9b::192.0.2.33", words(0x64, 0xff9b, 0, 0, 0, 0, 0xc000, 0x0221)],
+    ["::ffff:10.0.0.1", words(0, 0, 0, 0, 0, 0xffff, 0x0a00, 0x0001)],
+    ["1:2:3:4:5:6:1.2.3.4", words(1, 2, 3, 4, 5, 6, 0x0102, 0x0304)],
+  ])("parses %s with an embedded IPv4 address", (text, value) => {
+    expect(parseIpv6(text)).toBe(value);
+  });
+
+  it.each([
+    ":::",
+    "1::2::3",
+    "12345::",
+    "::g",
+    "1:2:3:4:5:6:7:8:9",
+    "1:2:3:4:5:6:7",
+    "1:2:3:4:5:6:7::8",
+    ":1:2:3:4:5:6:7",
+    "1:2:3:4:5:6:7:",
+    "::1.2.3.4:5",
+    "1.2.3.4::",
+    "::256.1.1.1",
+    "1:2:3:4:5:6:7:1.2.3.4",
+    "fe80::1%eth0",
+    "",
+  ])("rejects %j", (text) => {
+    expect(parseIpv6(text)).toBeUndefined();
+  });
+});
+
+describe("parseIp", () => {
+  it("tells the families apart", () => {
+    expect(parseIp("10.0.0.2")).toEqual({ family: 4, value: 0x0a000002n });
+    expect(parseIp("::1")).toEqual({ family: 6, value: 1n });
+    expect(parseIp("AmazonProvidedDNS")).toBeUndefined();
+  });
+});
+
+describe("parseCidr", () => {
+  it("parses an IPv6 prefix", () => {
+    expect(parseCidr("64:ff9b::/96")).toEqual({
+      family: 6,
+      network: words(0x64, 0xff9b, 0, 0, 0, 0, 0, 0),
+      length: 96,
+      text: "64:ff9b::/96",
+    });
+  });
+
+  it("clears host bits and keeps the text as written", () => {
+    expect(parseCidr("10.0.1.7/16")).toEqual({
+      family: 4,
+      network: 0x0a000000n,
+      length: 16,
+      text: "10.0.1.7/16",
+    });
+  });
+
+  it("reads a bare address as a host prefix", () => {
+    expect(parseCidr("10.0.0.2")?.length).toBe(32);
+    expect(parseCidr("::1")?.length).toBe(128);
+  });
+
+  it.each(["10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/-1", "10.0.0.0/8/8", "10.0.0.0/ 8", "10.0.0.0/1e1", "nat-0a11"])(
+    "rejects %j",
+    (text) => {
+      expect(parseCidr(text)).toBeUndefined();
+    },
+  );
+});
+
+describe("cidrContains", () => {
+  it.each([
+    ["::/0", "64:ff9b::/96", true],
+    ["64:ff9b::/96", "64:ff9b::/96", true],
+    ["64:ff9b::/64", "64:ff9b::/96", true],
+    ["64:ff9b::/112", "64:ff9b::/96", false],
+    ["64:ff9b:1::/48", "64:ff9b::/96", false],
+    ["0.0.0.0/0", "64:ff9b::/96", false],
+    ["10.0.0.0/16", "10.0.200.0/24", true],
+    ["10.0.0.0/16", "10.1.0.0/24", false],
+    ["2001:db8:1a::/56", "2001:db8:1a:ff::/64", true],
+    ["2001:db8:1a::/56", "2001:db8:1a:100::/64", false],
+  ])("%s contains %s: %s", (outer, inner, expected) => {
+    expect(cidrContains(cidr(outer), cidr(inner))).toBe(expected);
+  });
+
+  it("finds overlaps in either direction", () => {
+    expect(cidrOverlaps(cidr("64:ff9b::/112"), cidr("64:ff9b::/96"))).toBe(true);
+    expect(cidrOverlaps(cidr("10.0.0.0/24"), cidr("10.0.1.0/24"))).toBe(false);
+  });
+
+  it("exports the well-known prefixes", () => {
+    expect(NAT64_PREFIX.text).toBe("64:ff9b::/96");
+    expect(cidrContains(IPV6_DEFAULT, NAT64_PREFIX)).toBe(true);
+    expect(IPV4_DEFAULT.length).toBe(0);
+  });
+});
