@@ -49,7 +49,8 @@ function sharedConfig(settings: ClientSettings): EC2ClientConfig {
   const config: EC2ClientConfig = { retryMode: "adaptive", ...settings.overrides };
   if (settings.profile) config.profile = settings.profile;
   // An explicit maxAttempts would hide AWS_MAX_ATTEMPTS, so the default applies only without it.
-  const maxAttempts = settings.maxAttempts ?? (process.env.AWS_MAX_ATTEMPTS ? undefined : DEFAULT_MAX_ATTEMPTS);
+  const maxAttempts =
+    settings.maxAttempts ?? (process.env.AWS_MAX_ATTEMPTS ? undefined : DEFAULT_MAX_ATTEMPTS);
   if (maxAttempts !== undefined) config.maxAttempts = maxAttempts;
   return config;
 }

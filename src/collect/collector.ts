@@ -4,7 +4,12 @@
  */
 import { InputError } from "../errors.js";
 import { iamActionOf, SECTION_NAMES } from "../snapshot/sections.js";
-import { SNAPSHOT_VERSION, type CollectionError, type Snapshot, type SnapshotSource } from "../snapshot/types.js";
+import {
+  SNAPSHOT_VERSION,
+  type CollectionError,
+  type Snapshot,
+  type SnapshotSource,
+} from "../snapshot/types.js";
 import { createClients, type ClientOverrides } from "./clients.js";
 import { collectDependent } from "./dependent.js";
 import { mergeErrors } from "./errors.js";
@@ -67,7 +72,9 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
 
 function newLimiter(concurrency: number): Limiter {
   if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new InputError(`concurrency ${String(concurrency)} is invalid: use a whole number of 1 or more`);
+    throw new InputError(
+      `concurrency ${String(concurrency)} is invalid: use a whole number of 1 or more`,
+    );
   }
   return new Limiter(concurrency);
 }
@@ -82,9 +89,13 @@ function checkVpcsFound(
   errors: readonly CollectionError[],
   region: string,
 ): void {
-  const invalid = errors.find((error) => error.Operation === "DescribeVpcs" && error.Code.startsWith("InvalidVpcID."));
+  const invalid = errors.find(
+    (error) => error.Operation === "DescribeVpcs" && error.Code.startsWith("InvalidVpcID."),
+  );
   if (invalid) {
-    throw new InputError(`DescribeVpcs in ${region} rejected the VPC ids with ${invalid.Code}: ${invalid.Message}`);
+    throw new InputError(
+      `DescribeVpcs in ${region} rejected the VPC ids with ${invalid.Code}: ${invalid.Message}`,
+    );
   }
   if (!found.Vpcs) return;
   const present = new Set(found.Vpcs.map((vpc) => vpc.VpcId));
@@ -136,7 +147,8 @@ function fixFor(error: CollectionError): string {
  */
 function accountOf(found: Snapshot, log: (line: string) => void): string | undefined {
   const owners = [...new Set((found.Vpcs ?? []).map((vpc) => vpc.OwnerId).filter(Boolean))];
-  if (owners.length > 1) log(`the VPCs belong to several accounts (${owners.join(", ")}); AccountId is left unset`);
+  if (owners.length > 1)
+    log(`the VPCs belong to several accounts (${owners.join(", ")}); AccountId is left unset`);
   return owners.length === 1 ? owners[0] : undefined;
 }
 

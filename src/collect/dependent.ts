@@ -16,14 +16,18 @@ import {
   type ServiceDetail,
   type _InstanceType,
 } from "@aws-sdk/client-ec2";
-import { paginateDescribeInstanceInformation, type InstanceInformation, type SSMClient } from "@aws-sdk/client-ssm";
+import {
+  paginateDescribeInstanceInformation,
+  type InstanceInformation,
+  type SSMClient,
+} from "@aws-sdk/client-ssm";
 import type { ManagedPrefixList, SectionName, Snapshot } from "../snapshot/types.js";
 import { callOf, type CallId, type CallRunner } from "./runner.js";
 
-/** SSM DescribeInstanceInformation: instance ids per `InstanceIds` filter, and its page size cap. */
+/** Instance ids per SSM `InstanceIds` filter, which is also the SSM page size cap. */
 const SSM_BATCH = 50;
 
-/** NOTE: a conservative batch size for DescribeInstanceTypes. The AWS cap on the list is unverified. */
+/** NOTE: a conservative DescribeInstanceTypes batch size. The AWS cap on the list is unverified. */
 const INSTANCE_TYPE_BATCH = 100;
 
 /** A DhcpOptionsId of `default` means the VPC has no option set and uses the Amazon DNS server. */
@@ -55,15 +59,20 @@ export async function collectDependent(
   runner.announce("wave 2", plannedCalls(lookups));
 
   await Promise.all([
-    lookups.dhcpOptionsIds && collectDhcpOptions(clients.ec2, runner, lookups.dhcpOptionsIds).then(keep("DhcpOptions")),
+    lookups.dhcpOptionsIds &&
+      collectDhcpOptions(clients.ec2, runner, lookups.dhcpOptionsIds).then(keep("DhcpOptions")),
     lookups.prefixListIds &&
-      collectPrefixLists(clients.ec2, runner, lookups.prefixListIds).then(keep("ManagedPrefixLists")),
+      collectPrefixLists(clients.ec2, runner, lookups.prefixListIds).then(
+        keep("ManagedPrefixLists"),
+      ),
     lookups.serviceNames &&
       collectServiceDetails(clients.ec2, runner, lookups.serviceNames).then(keep("ServiceDetails")),
     lookups.instanceTypes &&
       collectInstanceTypes(clients.ec2, runner, lookups.instanceTypes).then(keep("InstanceTypes")),
     lookups.instanceIds &&
-      collectInstanceInformation(clients.ssm, runner, lookups.instanceIds).then(keep("InstanceInformationList")),
+      collectInstanceInformation(clients.ssm, runner, lookups.instanceIds).then(
+        keep("InstanceInformationList"),
+      ),
   ]);
   return sections;
 }
@@ -80,10 +89,14 @@ interface Lookups {
 function planLookups(found: Snapshot): Lookups {
   const lookups: Lookups = {};
   if (found.Vpcs) {
-    lookups.dhcpOptionsIds = unique(found.Vpcs.map((vpc) => vpc.DhcpOptionsId)).filter((id) => id !== NO_OPTION_SET);
+    lookups.dhcpOptionsIds = unique(found.Vpcs.map((vpc) => vpc.DhcpOptionsId)).filter(
+      (id) => id !== NO_OPTION_SET,
+    );
   }
-  if (found.RouteTables || found.SecurityGroups) lookups.prefixListIds = referencedPrefixLists(found);
-  if (found.VpcEndpoints) lookups.serviceNames = unique(found.VpcEndpoints.map((endpoint) => endpoint.ServiceName));
+  if (found.RouteTables || found.SecurityGroups)
+    lookups.prefixListIds = referencedPrefixLists(found);
+  if (found.VpcEndpoints)
+    lookups.serviceNames = unique(found.VpcEndpoints.map((endpoint) => endpoint.ServiceName));
   if (found.Reservations) {
     const instances = found.Reservations.flatMap((reservation) => reservation.Instances ?? []);
     lookups.instanceTypes = unique(instances.map((instance) => instance.InstanceType));
@@ -117,9 +130,13 @@ function reportSkipped(found: Snapshot, log: (line: string) => void): void {
   }
   if (!found.VpcEndpoints) skipped.push(["ServiceDetails", "DescribeVpcEndpoints"]);
   if (!found.Reservations) {
-    skipped.push(["InstanceTypes", "DescribeInstances"], ["InstanceInformationList", "DescribeInstances"]);
+    skipped.push(
+      ["InstanceTypes", "DescribeInstances"],
+      ["InstanceInformationList", "DescribeInstances"],
+    );
   }
-  for (const [section, source] of skipped) log(`${section}: not collected because ${source} failed`);
+  for (const [section, source] of skipped)
+    log(`${section}: not collected because ${source} failed`);
 }
 
 function plannedCalls(lookups: Lookups): CallId[] {
@@ -164,7 +181,9 @@ async function collectPrefixLists(
   const [lists, ...entries] = await Promise.all([
     runner.paginate(
       callOf("ManagedPrefixLists"),
-      paginateDescribeManagedPrefixLists(pager, { Filters: [{ Name: "prefix-list-id", Values: ids }] }),
+      paginateDescribeManagedPrefixLists(pager, {
+        Filters: [{ Name: "prefix-list-id", Values: ids }],
+      }),
       (page) => page.PrefixLists,
     ),
     ...ids.map((id) =>
@@ -177,7 +196,10 @@ async function collectPrefixLists(
   ]);
   if (!lists || entries.some((list) => list === undefined)) return undefined;
   const entriesById = new Map(ids.map((id, position) => [id, entries[position] ?? []]));
-  return lists.map((list) => ({ ...list, Entries: entriesById.get(list.PrefixListId ?? "") ?? [] }));
+  return lists.map((list) => ({
+    ...list,
+    Entries: entriesById.get(list.PrefixListId ?? "") ?? [],
+  }));
 }
 
 /**
@@ -191,7 +213,11 @@ async function collectServiceDetails(
   names: string[],
 ): Promise<ServiceDetail[] | undefined> {
   if (names.length === 0) return [];
-  return runner.paginate(callOf("ServiceDetails"), endpointServicePages(ec2, names), (page) => page.ServiceDetails);
+  return runner.paginate(
+    callOf("ServiceDetails"),
+    endpointServicePages(ec2, names),
+    (page) => page.ServiceDetails,
+  );
 }
 
 async function* endpointServicePages(
@@ -259,12 +285,17 @@ function joinBatches<T>(results: Array<T[] | undefined>): T[] | undefined {
 
 function batches<T>(items: readonly T[], size: number): T[][] {
   const groups: T[][] = [];
-  for (let start = 0; start < items.length; start += size) groups.push(items.slice(start, start + size));
+  for (let start = 0; start < items.length; start += size)
+    groups.push(items.slice(start, start + size));
   return groups;
 }
 
 function unique(values: ReadonlyArray<string | undefined>): string[] {
-  return [...new Set(values.filter((value): value is string => typeof value === "string" && value !== ""))];
+  return [
+    ...new Set(
+      values.filter((value): value is string => typeof value === "string" && value !== ""),
+    ),
+  ];
 }
 
 function isLive(instance: Instance): boolean {

@@ -31,13 +31,19 @@ export function summarizeError(error: unknown): { Code: string; Message: string 
 
   if (message.includes("Deserialization error")) {
     const reason = oneLine(message) || "unreadable body";
-    return { Code: "InvalidResponse", Message: `HTTP ${status ?? "?"} response could not be parsed: ${reason}` };
+    return {
+      Code: "InvalidResponse",
+      Message: `HTTP ${status ?? "?"} response could not be parsed: ${reason}`,
+    };
   }
   if (fields.$fault !== undefined && name && !GENERIC_NAMES.has(name)) {
     return { Code: name, Message: oneLine(message) || name };
   }
   if (status !== undefined) {
-    return { Code: "InvalidResponse", Message: `HTTP ${status} response carried no AWS error code` };
+    return {
+      Code: "InvalidResponse",
+      Message: `HTTP ${status} response carried no AWS error code`,
+    };
   }
   if (typeof fields.code === "string" && fields.code) {
     return { Code: fields.code, Message: oneLine(message) || fields.code };
@@ -78,13 +84,17 @@ export function mergeErrors(errors: readonly CollectionError[]): CollectionError
     groups.set(key, group);
   }
   const merged = [...groups.values()].map(({ first, scopes, unscoped }) => {
-    const entry: CollectionError = { Operation: first.Operation, Code: first.Code, Message: first.Message };
+    const entry: CollectionError = {
+      Operation: first.Operation,
+      Code: first.Code,
+      Message: first.Message,
+    };
     if (!unscoped && scopes.length > 0) entry.Scope = scopes.sort().join(", ");
     return entry;
   });
   return merged.sort(
     (a, b) =>
-      (OPERATION_ORDER.get(a.Operation) ?? Infinity) - (OPERATION_ORDER.get(b.Operation) ?? Infinity) ||
-      a.Code.localeCompare(b.Code),
+      (OPERATION_ORDER.get(a.Operation) ?? Infinity) -
+        (OPERATION_ORDER.get(b.Operation) ?? Infinity) || a.Code.localeCompare(b.Code),
   );
 }

@@ -57,12 +57,17 @@ export class CallRunner {
       return undefined;
     }
     this.succeeded += 1;
-    this.log(`${label(call)}: ${plural(count, "page")}, ${plural(items.length, "item")}${retryNote(retries)}`);
+    this.log(
+      `${label(call)}: ${plural(count, "page")}, ${plural(items.length, "item")}${retryNote(retries)}`,
+    );
     return items;
   }
 
   /** Sends one unpaginated request under the concurrency cap. Returns undefined after a failure. */
-  async send<O extends PageMetadata>(call: CallId, request: () => Promise<O>): Promise<O | undefined> {
+  async send<O extends PageMetadata>(
+    call: CallId,
+    request: () => Promise<O>,
+  ): Promise<O | undefined> {
     try {
       const output = await this.limiter.run(request);
       this.succeeded += 1;

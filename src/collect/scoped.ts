@@ -47,11 +47,19 @@ export async function collectScoped(
   runner.announce("wave 1", plannedCalls(vpcIds));
   await Promise.all([
     runner
-      .paginate(callOf("Vpcs"), paginateDescribeVpcs(pager, { Filters: byVpc }), (page) => page.Vpcs)
+      .paginate(
+        callOf("Vpcs"),
+        paginateDescribeVpcs(pager, { Filters: byVpc }),
+        (page) => page.Vpcs,
+      )
       .then(keep("Vpcs")),
     collectVpcAttributes(ec2, runner, vpcIds).then(keep("VpcAttributes")),
     runner
-      .paginate(callOf("Subnets"), paginateDescribeSubnets(pager, { Filters: byVpc }), (page) => page.Subnets)
+      .paginate(
+        callOf("Subnets"),
+        paginateDescribeSubnets(pager, { Filters: byVpc }),
+        (page) => page.Subnets,
+      )
       .then(keep("Subnets")),
     runner
       .paginate(
@@ -178,6 +186,8 @@ async function collectEgressOnlyGateways(
     (page) => page.EgressOnlyInternetGateways,
   );
   return gateways?.filter((gateway) =>
-    (gateway.Attachments ?? []).some((attachment) => attachment.VpcId && wanted.has(attachment.VpcId)),
+    (gateway.Attachments ?? []).some(
+      (attachment) => attachment.VpcId && wanted.has(attachment.VpcId),
+    ),
   );
 }

@@ -3,6 +3,7 @@ import {
   DescribeEgressOnlyInternetGatewaysCommand,
   DescribeInstanceTypesCommand,
   DescribeManagedPrefixListsCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeSubnetsCommand,
   DescribeVpcAttributeCommand,
   DescribeVpcEndpointServicesCommand,
@@ -63,12 +64,18 @@ function collect(vpcIds: string[], extra: Partial<CollectOptions> = {}): Promise
 
 /** Both bundled example VPCs, plus resources of other VPCs and lists nothing refers to. */
 function exampleWorld(): World {
-  const world = worldOf(readExample("public-nat64.json"), readExample("private-nat64-endpoints.json"));
+  const world = worldOf(
+    readExample("public-nat64.json"),
+    readExample("private-nat64-endpoints.json"),
+  );
   world.EgressOnlyInternetGateways.push({
     EgressOnlyInternetGatewayId: "eigw-0a1b2c3d4e5f6ffff",
     Attachments: [{ State: "attached", VpcId: OTHER_VPC }],
   });
-  world.ServiceDetails.push({ ServiceName: "com.amazonaws.us-east-1.kms", ServiceType: [{ ServiceType: "Interface" }] });
+  world.ServiceDetails.push({
+    ServiceName: "com.amazonaws.us-east-1.kms",
+    ServiceType: [{ ServiceType: "Interface" }],
+  });
   return world;
 }
 
@@ -116,7 +123,9 @@ describe("collectSnapshot with one VPC", () => {
     const snapshot = await collect([PUBLIC_VPC]);
 
     expect(snapshot.NatGateways?.[0]?.CreateTime).toBe("2026-10-01T09:00:00.000Z");
-    expect(snapshot.InstanceInformationList?.[0]?.LastPingDateTime).toBe("2026-12-01T08:00:00.000Z");
+    expect(snapshot.InstanceInformationList?.[0]?.LastPingDateTime).toBe(
+      "2026-12-01T08:00:00.000Z",
+    );
   });
 
   it("passes the snapshot schema", async () => {
@@ -132,7 +141,9 @@ describe("collectSnapshot with one VPC", () => {
 
     const snapshot = await collect([PUBLIC_VPC]);
 
-    const ids = snapshot.EgressOnlyInternetGateways?.map((gateway) => gateway.EgressOnlyInternetGatewayId);
+    const ids = snapshot.EgressOnlyInternetGateways?.map(
+      (gateway) => gateway.EgressOnlyInternetGatewayId,
+    );
     expect(ids).toEqual(["eigw-0a1b2c3d4e5f60001"]);
     const call = ec2.commandCalls(DescribeEgressOnlyInternetGatewaysCommand)[0];
     expect(call?.args[0].input.Filters).toBeUndefined();
@@ -189,7 +200,11 @@ describe("collectSnapshot with one VPC", () => {
     );
     expect(snapshot.VpcAttributes).toEqual([
       { VpcId: PUBLIC_VPC, EnableDnsSupport: { Value: true }, EnableDnsHostnames: { Value: true } },
-      { VpcId: PRIVATE_VPC, EnableDnsSupport: { Value: true }, EnableDnsHostnames: { Value: true } },
+      {
+        VpcId: PRIVATE_VPC,
+        EnableDnsSupport: { Value: true },
+        EnableDnsHostnames: { Value: true },
+      },
     ]);
   });
 
@@ -277,8 +292,12 @@ describe("collectSnapshot prefix lists", () => {
 
     const snapshot = await collect([PRIVATE_VPC]);
 
-    const s3 = snapshot.ManagedPrefixLists?.find((list) => list.PrefixListId === "pl-0a1b2c3d4e5f60s3");
-    expect(s3?.Entries).toEqual([{ Cidr: "16.15.192.0/18", Description: "com.amazonaws.us-east-1.s3 range" }]);
+    const s3 = snapshot.ManagedPrefixLists?.find(
+      (list) => list.PrefixListId === "pl-0a1b2c3d4e5f60s3",
+    );
+    expect(s3?.Entries).toEqual([
+      { Cidr: "16.15.192.0/18", Description: "com.amazonaws.us-east-1.s3 range" },
+    ]);
     expect(s3?.PrefixListName).toBe("com.amazonaws.us-east-1.s3");
   });
 
@@ -301,7 +320,9 @@ describe("collectSnapshot with several VPCs", () => {
 
     const calls = ec2.commandCalls(DescribeSubnetsCommand);
     expect(calls).toHaveLength(1);
-    expect(calls[0]?.args[0].input.Filters).toEqual([{ Name: "vpc-id", Values: [PUBLIC_VPC, PRIVATE_VPC] }]);
+    expect(calls[0]?.args[0].input.Filters).toEqual([
+      { Name: "vpc-id", Values: [PUBLIC_VPC, PRIVATE_VPC] },
+    ]);
   });
 
   it("collects the resources of both VPCs", async () => {
@@ -325,10 +346,42 @@ describe("collectSnapshot with several VPCs", () => {
   });
 });
 
+describe("collectSnapshot pagination", () => {
+  it("joins three pages of network interfaces", async () => {
+    const world = exampleWorld();
+    install(world);
+    const interfaces = world.NetworkInterfaces.filter((eni) => eni.VpcId === PRIVATE_VPC);
+    const tokens: Array<string | undefined> = [];
+    ec2.on(DescribeNetworkInterfacesCommand).callsFake((input) => {
+      tokens.push(input.NextToken);
+      const start = input.NextToken ? Number(input.NextToken) : 0;
+      const next = start + 4 < interfaces.length ? { NextToken: String(start + 4) } : {};
+      return { NetworkInterfaces: interfaces.slice(start, start + 4), ...next };
+    });
+
+    const snapshot = await collect([PRIVATE_VPC]);
+
+    expect(tokens).toEqual([undefined, "4", "8"]);
+    expect(snapshot.NetworkInterfaces).toEqual(JSON.parse(JSON.stringify(interfaces)));
+    expect(lines).toContain(`DescribeNetworkInterfaces: 3 pages, ${interfaces.length} items`);
+  });
+
+  it("stops when a page repeats its token", async () => {
+    install(exampleWorld());
+    ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [], NextToken: "same" });
+
+    await collect([PRIVATE_VPC]);
+
+    expect(ec2.commandCalls(DescribeSubnetsCommand)).toHaveLength(2);
+  });
+});
+
 describe("collectSnapshot batching", () => {
   it("asks SSM about at most 50 instances per call", async () => {
     const world = exampleWorld();
-    const reservation = world.Reservations.find((item) => item.Instances?.[0]?.VpcId === PUBLIC_VPC)!;
+    const reservation = world.Reservations.find(
+      (item) => item.Instances?.[0]?.VpcId === PUBLIC_VPC,
+    )!;
     const template = reservation.Instances![0]!;
     reservation.Instances = Array.from({ length: 120 }, (_, n) => ({
       ...template,
@@ -346,7 +399,9 @@ describe("collectSnapshot batching", () => {
 
   it("leaves terminated instances out of the SSM look-up", async () => {
     const world = exampleWorld();
-    const reservation = world.Reservations.find((item) => item.Instances?.[0]?.VpcId === PUBLIC_VPC)!;
+    const reservation = world.Reservations.find(
+      (item) => item.Instances?.[0]?.VpcId === PUBLIC_VPC,
+    )!;
     reservation.Instances!.push({
       ...reservation.Instances![0]!,
       InstanceId: "i-0a1b2c3d4e5f6dead",
@@ -356,7 +411,8 @@ describe("collectSnapshot batching", () => {
 
     await collect([PUBLIC_VPC]);
 
-    const ids = ssm.commandCalls(DescribeInstanceInformationCommand)[0]?.args[0].input.Filters?.[0]?.Values;
+    const ids = ssm.commandCalls(DescribeInstanceInformationCommand)[0]?.args[0].input.Filters?.[0]
+      ?.Values;
     expect(ids).toEqual(["i-0a1b2c3d4e5f60001"]);
   });
 });

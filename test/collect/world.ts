@@ -74,7 +74,9 @@ export type SsmMock = ReturnType<typeof mockWorld>["ssm"];
 export function readExample(file: string): Snapshot {
   const text = readFileSync(join(EXAMPLES, file), "utf8");
   return JSON.parse(text, (key, value) =>
-    typeof value === "string" && /(Time|Timestamp|DateTime)$/.test(key) && !Number.isNaN(Date.parse(value))
+    typeof value === "string" &&
+    /(Time|Timestamp|DateTime)$/.test(key) &&
+    !Number.isNaN(Date.parse(value))
       ? new Date(value)
       : value,
   ) as Snapshot;
@@ -111,7 +113,8 @@ export function worldOf(...snapshots: Snapshot[]): World {
       const idField = sectionInfo(key).idField;
       const target = world[key] as Array<Record<string, unknown>>;
       for (const item of (snapshot[key] ?? []) as Array<Record<string, unknown>>) {
-        if (!target.some((existing) => existing[idField] === item[idField])) target.push(structuredClone(item));
+        if (!target.some((existing) => existing[idField] === item[idField]))
+          target.push(structuredClone(item));
       }
     }
   }
@@ -138,7 +141,8 @@ export function mockWorld(world: World) {
   }));
   ec2.on(DescribeVpcAttributeCommand).callsFake((input) => {
     const attributes = world.VpcAttributes.find((item) => item.VpcId === input.VpcId);
-    if (!attributes) throw awsError("InvalidVpcID.NotFound", `The vpc ID '${input.VpcId}' does not exist`);
+    if (!attributes)
+      throw awsError("InvalidVpcID.NotFound", `The vpc ID '${input.VpcId}' does not exist`);
     const key = input.Attribute === "enableDnsSupport" ? "EnableDnsSupport" : "EnableDnsHostnames";
     return { VpcId: input.VpcId, [key]: attributes[key] };
   });
@@ -146,27 +150,39 @@ export function mockWorld(world: World) {
     Subnets: world.Subnets.filter(matches(input.Filters, { "vpc-id": (subnet) => [subnet.VpcId] })),
   }));
   ec2.on(DescribeRouteTablesCommand).callsFake((input) => ({
-    RouteTables: world.RouteTables.filter(matches(input.Filters, { "vpc-id": (table) => [table.VpcId] })),
+    RouteTables: world.RouteTables.filter(
+      matches(input.Filters, { "vpc-id": (table) => [table.VpcId] }),
+    ),
   }));
   ec2.on(DescribeNatGatewaysCommand).callsFake((input) => ({
-    NatGateways: world.NatGateways.filter(matches(input.Filter, { "vpc-id": (nat) => [nat.VpcId] })),
+    NatGateways: world.NatGateways.filter(
+      matches(input.Filter, { "vpc-id": (nat) => [nat.VpcId] }),
+    ),
   }));
   ec2.on(DescribeInternetGatewaysCommand).callsFake((input) => ({
     InternetGateways: world.InternetGateways.filter(
-      matches(input.Filters, { "attachment.vpc-id": (igw) => (igw.Attachments ?? []).map((a) => a.VpcId) }),
+      matches(input.Filters, {
+        "attachment.vpc-id": (igw) => (igw.Attachments ?? []).map((a) => a.VpcId),
+      }),
     ),
   }));
   ec2.on(DescribeEgressOnlyInternetGatewaysCommand).callsFake((input) => ({
     EgressOnlyInternetGateways: world.EgressOnlyInternetGateways.filter(matches(input.Filters, {})),
   }));
   ec2.on(DescribeVpcEndpointsCommand).callsFake((input) => ({
-    VpcEndpoints: world.VpcEndpoints.filter(matches(input.Filters, { "vpc-id": (endpoint) => [endpoint.VpcId] })),
+    VpcEndpoints: world.VpcEndpoints.filter(
+      matches(input.Filters, { "vpc-id": (endpoint) => [endpoint.VpcId] }),
+    ),
   }));
   ec2.on(DescribeSecurityGroupsCommand).callsFake((input) => ({
-    SecurityGroups: world.SecurityGroups.filter(matches(input.Filters, { "vpc-id": (group) => [group.VpcId] })),
+    SecurityGroups: world.SecurityGroups.filter(
+      matches(input.Filters, { "vpc-id": (group) => [group.VpcId] }),
+    ),
   }));
   ec2.on(DescribeNetworkAclsCommand).callsFake((input) => ({
-    NetworkAcls: world.NetworkAcls.filter(matches(input.Filters, { "vpc-id": (acl) => [acl.VpcId] })),
+    NetworkAcls: world.NetworkAcls.filter(
+      matches(input.Filters, { "vpc-id": (acl) => [acl.VpcId] }),
+    ),
   }));
   ec2.on(DescribeNetworkInterfacesCommand).callsFake((input) => ({
     NetworkInterfaces: world.NetworkInterfaces.filter(
@@ -174,7 +190,9 @@ export function mockWorld(world: World) {
     ),
   }));
   ec2.on(DescribeInstancesCommand).callsFake((input) => {
-    const keep = matches(input.Filters, { "vpc-id": (instance: { VpcId?: string }) => [instance.VpcId] });
+    const keep = matches(input.Filters, {
+      "vpc-id": (instance: { VpcId?: string }) => [instance.VpcId],
+    });
     const reservations = world.Reservations.map((reservation) => ({
       ...reservation,
       Instances: (reservation.Instances ?? []).filter(keep),
@@ -193,7 +211,11 @@ export function mockWorld(world: World) {
   }));
   ec2.on(GetManagedPrefixListEntriesCommand).callsFake((input) => {
     const list = world.ManagedPrefixLists.find((item) => item.PrefixListId === input.PrefixListId);
-    if (!list) throw awsError("InvalidPrefixListID.NotFound", `The prefix list ID '${input.PrefixListId}' does not exist`);
+    if (!list)
+      throw awsError(
+        "InvalidPrefixListID.NotFound",
+        `The prefix list ID '${input.PrefixListId}' does not exist`,
+      );
     return { Entries: list.Entries ?? [] };
   });
   ec2.on(DescribeVpcEndpointServicesCommand).callsFake((input) => {
@@ -203,14 +225,21 @@ export function mockWorld(world: World) {
     return { ServiceDetails: details, ServiceNames: details.map((detail) => detail.ServiceName) };
   });
   ec2.on(DescribeInstanceTypesCommand).callsFake((input) => ({
-    InstanceTypes: world.InstanceTypes.filter((info) => (input.InstanceTypes ?? []).includes(info.InstanceType!)),
+    InstanceTypes: world.InstanceTypes.filter((info) =>
+      (input.InstanceTypes ?? []).includes(info.InstanceType!),
+    ),
   }));
   ssm.on(DescribeInstanceInformationCommand).callsFake((input) => {
     const filters: InstanceInformationStringFilter[] = input.Filters ?? [];
     const ids = filters.find((filter) => filter.Key === "InstanceIds")?.Values;
     if (!ids || filters.length !== 1) throw new Error("expected exactly one InstanceIds filter");
-    if (ids.length > 50) throw awsError("InvalidFilterValue", "too many instance ids in one filter");
-    return { InstanceInformationList: world.InstanceInformationList.filter((info) => ids.includes(info.InstanceId!)) };
+    if (ids.length > 50)
+      throw awsError("InvalidFilterValue", "too many instance ids in one filter");
+    return {
+      InstanceInformationList: world.InstanceInformationList.filter((info) =>
+        ids.includes(info.InstanceId!),
+      ),
+    };
   });
   return { ec2, ssm };
 }
