@@ -4,7 +4,8 @@
  */
 import type { Subnet, Tag } from "@aws-sdk/client-ec2";
 import type { LintSettings } from "../engine/types.js";
-import { type SnapshotIndex, isIpv6Only } from "../index/snapshot-index.js";
+import { SnapshotIndex, isIpv6Only } from "../index/snapshot-index.js";
+import type { Snapshot } from "../snapshot/types.js";
 import { agentNeedsEc2messages } from "../index/ssm-agent.js";
 import { tracePath } from "./trace.js";
 import type { ServicePath } from "./types.js";
@@ -92,4 +93,13 @@ function tagValue(tags: Tag[] | undefined, key: string): string | undefined {
 
 function tagList(tags: Tag[] | undefined, key: string): string[] {
   return (tagValue(tags, key) ?? "").split(",");
+}
+
+/** Traces one subnet's path to one service, whether or not the subnet is a consumer. */
+export function explainPath(snapshot: Snapshot, settings: LintSettings, subnetId: string, service: string): ServicePath {
+  const index = new SnapshotIndex(snapshot);
+  const cached = analyse(index, settings).bySubnet.get(subnetId)?.get(service);
+  if (cached) return cached;
+  const subnet = index.subnet(subnetId) as Subnet;
+  return tracePath(index, subnet, service, true);
 }

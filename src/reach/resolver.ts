@@ -1,8 +1,9 @@
 /** Which resolver answers a VPC's queries, and whether a shared hub zone answers a service name. */
-import type { Vpc } from "@aws-sdk/client-ec2";
-import type { SnapshotIndex } from "../index/snapshot-index.js";
-import { lower } from "../index/util.js";
+import type { Subnet, Vpc } from "@aws-sdk/client-ec2";
 import { isAmazonResolver, nameServersOf } from "../index/dns.js";
+import { isIpv6Only, type SnapshotIndex } from "../index/snapshot-index.js";
+import { lower } from "../index/util.js";
+import { parseIp } from "../net/cidr.js";
 import type { HopStatus } from "./types.js";
 
 export interface ResolverAnswer {
@@ -12,7 +13,11 @@ export interface ResolverAnswer {
   owner?: string;
 }
 
-export function resolverOf(index: SnapshotIndex, vpc: Vpc | undefined): ResolverAnswer {
+/**
+ * Returns which resolver answers the subnet. Custom servers are assumed to forward to the Route 53
+ * Resolver, except that an IPv6-only subnet cannot reach servers that are all IPv4 addresses.
+ */
+export function resolverOf(index: SnapshotIndex, vpc: Vpc | undefined, subnet: Subnet): ResolverAnswer {
   const vpcId = vpc?.VpcId ?? "";
   if (!vpc) return { status: "unknown", resourceId: vpcId, text: "the VPC is not in the snapshot" };
   const servers = nameServersOf(index, vpc);
@@ -26,9 +31,18 @@ export function resolverOf(index: SnapshotIndex, vpc: Vpc | undefined): Resolver
     }
     return { status: "ok", resourceId: vpcId, text: "the Amazon-provided resolver (Route 53 Resolver) answers" };
   }
+  const optionsId = vpc.DhcpOptionsId as string;
+  if (isIpv6Only(subnet) && servers.every((server) => parseIp(server)?.family === 4)) {
+    return {
+      status: "broken",
+      resourceId: optionsId,
+      text: `custom DNS servers ${servers.join(", ")} are IPv4 addresses, which an IPv6-only subnet cannot reach`,
+      owner: "dhcp-custom-dns-servers",
+    };
+  }
   return {
     status: "info",
-    resourceId: vpc.DhcpOptionsId as string,
+    resourceId: optionsId,
     text: `custom DNS servers ${servers.join(", ")} answer; vpc-lint assumes they forward to the Route 53 Resolver`,
     owner: "dhcp-custom-dns-servers",
   };

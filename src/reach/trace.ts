@@ -53,7 +53,7 @@ function verdictOf(path: ServicePath): ServicePath["verdict"] {
 
 function resolveAndRoute(trace: Trace, path: ServicePath): PathMode {
   const { index, vpcId } = trace;
-  const resolver = resolverOf(index, trace.vpc);
+  const resolver = resolverOf(index, trace.vpc, trace.subnet);
   trace.add("resolver", resolver.status, resolver.resourceId, resolver.text, resolver.owner);
   if (resolver.status === "broken") return "none";
 

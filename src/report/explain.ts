@@ -1,0 +1,57 @@
+/** The `explain` view: one subnet's path to one service, hop by hop, with the first break marked. */
+import type { Finding } from "../engine/types.js";
+import { docsPath } from "../engine/docs.js";
+import type { Hop, ServicePath } from "../reach/types.js";
+
+const LABEL: Record<Hop["status"], string> = {
+  ok: "ok",
+  broken: "BROKEN",
+  warning: "warning",
+  unknown: "unknown",
+  info: "info",
+};
+
+/** Formats a path; `findings` supplies the fix for the hop that breaks it. */
+export function formatExplain(path: ServicePath, findings: readonly Finding[]): string {
+  const lines = [
+    `${path.subnetId} -> ${path.service} (${path.host}): ${path.verdict}, ${describeMode(path)}`,
+  ];
+  const firstBroken = path.hops.findIndex((hop) => hop.status === "broken");
+  path.hops.forEach((hop, position) => {
+    const marker = position === firstBroken ? ">" : " ";
+    const owner = hop.owner && hop.status !== "ok" ? `  [${hop.owner}]` : "";
+    lines.push(`${marker} ${String(position + 1).padStart(2)}  ${LABEL[hop.status].padEnd(7)}  ${hop.kind.padEnd(23)}  ${hop.text}${owner}`);
+    if (position === firstBroken && hop.owner) lines.push(`        fix: ${fixFor(hop, path, findings)}`);
+  });
+  if (path.verdict === "reachable") lines.push("Every hop works.");
+  return `${lines.join("\n")}\n`;
+}
+
+function describeMode(path: ServicePath): string {
+  switch (path.mode) {
+    case "endpoint-ipv6":
+      return `over IPv6 to endpoint ${path.endpoint?.VpcEndpointId}`;
+    case "endpoint-nat64":
+      return `over NAT64 to endpoint ${path.endpoint?.VpcEndpointId}`;
+    case "public-nat64":
+      return "over NAT64 to the public service";
+    case "public-ipv6":
+      return "over IPv6 to the public dual-stack name";
+    case "shared-endpoint":
+      return "through a shared endpoint in a hub VPC";
+    case "none":
+      return "no path";
+  }
+}
+
+function fixFor(hop: Hop, path: ServicePath, findings: readonly Finding[]): string {
+  const finding = findings.find(
+    (item) =>
+      item.ruleId === hop.owner &&
+      (item.resource.id === hop.resourceId ||
+        item.related.includes(hop.resourceId) ||
+        item.related.includes(path.subnetId) ||
+        item.resource.id === path.subnetId),
+  );
+  return finding ? finding.fix : `see ${docsPath(hop.owner as string)}`;
+}
