@@ -38,7 +38,8 @@ function toProblem(root: unknown, error: ErrorObject): SchemaProblem {
     error.keyword === "required"
       ? `${error.instancePath}/${String(error.params.missingProperty)}`
       : error.instancePath;
-  return { pointer, value: valueAt(root, error.instancePath), expected: expectation(error) };
+  // For a missing property the pointer names the property, so the value found there is nothing.
+  return { pointer, value: valueAt(root, pointer), expected: expectation(error) };
 }
 
 function expectation(error: ErrorObject): string {
