@@ -1,0 +1,349 @@
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InputError } from "../src/errors.js";
+import { DEFAULT_SETTINGS, runLint } from "../src/run.js";
+import { loadSnapshotFiles } from "../src/snapshot/loader.js";
+import { CORPUS, HAS_CORPUS } from "./helpers.js";
+
+let workspace = "";
+
+beforeAll(async () => {
+  workspace = await mkdtemp(join(tmpdir(), "vpc-lint-loader-"));
+});
+
+afterAll(async () => {
+  await rm(workspace, { recursive: true, force: true });
+});
+
+/** Writes JSON (or raw text) to a file in a fresh directory and returns the file's path. */
+async function fixture(name: string, content: unknown, directory = ""): Promise<string> {
+  const folder = join(workspace, directory);
+  await mkdir(folder, { recursive: true });
+  const path = join(folder, name);
+  await writeFile(path, typeof content === "string" ? content : JSON.stringify(content, null, 2));
+  return path;
+}
+
+/** Returns the InputError a load raises, failing the test when it raises nothing or another error. */
+async function loadError(paths: string[]): Promise<InputError> {
+  const error = await loadSnapshotFiles(paths).then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(InputError);
+  return error as InputError;
+}
+
+const subnetA = { SubnetId: "subnet-a", VpcId: "vpc-1", CidrBlock: "10.0.1.0/24" };
+const subnetB = { SubnetId: "subnet-b", VpcId: "vpc-1", CidrBlock: "10.0.2.0/24" };
+
+describe("loading files", () => {
+  it("merges several describe outputs into one snapshot", async () => {
+    const subnets = await fixture("subnets.json", { Subnets: [subnetA] }, "merge");
+    const tables = await fixture(
+      "route-tables.json",
+      { RouteTables: [{ RouteTableId: "rtb-1", VpcId: "vpc-1", Routes: [] }] },
+      "merge",
+    );
+    const loaded = await loadSnapshotFiles([subnets, tables]);
+    expect(loaded.snapshot.Subnets).toEqual([subnetA]);
+    expect(loaded.snapshot.RouteTables).toEqual([{ RouteTableId: "rtb-1", VpcId: "vpc-1", Routes: [] }]);
+    expect(loaded.snapshot.SnapshotVersion).toBe(1);
+    expect(loaded.files).toEqual([subnets, tables]);
+    expect(loaded.warnings).toEqual([]);
+  });
+
+  it("keeps a resource present in two files once, the first copy", async () => {
+    const first = await fixture("a.json", { Subnets: [subnetA, subnetB] }, "twice");
+    const second = await fixture(
+      "b.json",
+      { Subnets: [{ ...subnetA, CidrBlock: "10.0.9.0/24" }] },
+      "twice",
+    );
+    const loaded = await loadSnapshotFiles([first, second]);
+    expect(loaded.snapshot.Subnets).toEqual([subnetA, subnetB]);
+  });
+
+  it("rejects files of different accounts", async () => {
+    const first = await fixture("one.json", {
+      SnapshotVersion: 1,
+      Source: { AccountId: "111122223333", Region: "eu-west-1" },
+      Subnets: [subnetA],
+    }, "accounts");
+    const second = await fixture("two.json", {
+      SnapshotVersion: 1,
+      Source: { AccountId: "444455556666", Region: "eu-west-1" },
+      Subnets: [subnetB],
+    }, "accounts");
+    const error = await loadError([first, second]);
+    expect(error.message).toBe(
+      `${second}: Source.AccountId 444455556666 differs from 111122223333 in ${first}; a ` +
+        "snapshot covers one account and one region, so lint these files in separate runs",
+    );
+  });
+
+  it("rejects files of different regions", async () => {
+    const first = await fixture("one.json", { Source: { Region: "eu-west-1" }, Subnets: [] }, "regions");
+    const second = await fixture("two.json", { Source: { Region: "us-east-1" }, Subnets: [] }, "regions");
+    const error = await loadError([first, second]);
+    expect(error.message).toContain(`${second}: Source.Region us-east-1 differs from eu-west-1 in ${first}`);
+  });
+
+  it("merges the VPC ids and fills missing source fields", async () => {
+    const first = await fixture("one.json", { Source: { AccountId: "111122223333", VpcIds: ["vpc-2"] } }, "source");
+    const second = await fixture("two.json", { Source: { Region: "eu-west-1", VpcIds: ["vpc-1"] } }, "source");
+    const loaded = await loadSnapshotFiles([first, second]);
+    expect(loaded.snapshot.Source).toEqual({
+      AccountId: "111122223333",
+      Region: "eu-west-1",
+      VpcIds: ["vpc-1", "vpc-2"],
+    });
+  });
+
+  it("merges two DescribeVpcAttribute outputs into VpcAttributes", async () => {
+    const support = await fixture(
+      "support.json",
+      { VpcId: "vpc-1", EnableDnsSupport: { Value: true } },
+      "attributes",
+    );
+    const hostnames = await fixture(
+      "hostnames.json",
+      { VpcId: "vpc-1", EnableDnsHostnames: { Value: false } },
+      "attributes",
+    );
+    const loaded = await loadSnapshotFiles([join(workspace, "attributes")]);
+    expect(loaded.files).toEqual([hostnames, support]);
+    expect(loaded.snapshot.VpcAttributes).toEqual([
+      { VpcId: "vpc-1", EnableDnsHostnames: { Value: false }, EnableDnsSupport: { Value: true } },
+    ]);
+  });
+
+  it("unwraps recordings and their datetime objects", async () => {
+    const recording = await fixture("recorded.json", {
+      status_code: 200,
+      data: {
+        NatGateways: [
+          {
+            NatGatewayId: "nat-1",
+            State: "available",
+            CreateTime: {
+              __class__: "datetime",
+              year: 2021,
+              month: 3,
+              day: 4,
+              hour: 5,
+              minute: 6,
+              second: 7,
+              microsecond: 123456,
+            },
+          },
+        ],
+        ResponseMetadata: { HTTPStatusCode: 200 },
+      },
+    });
+    const loaded = await loadSnapshotFiles([recording]);
+    expect(loaded.snapshot.NatGateways).toEqual([
+      { NatGatewayId: "nat-1", State: "available", CreateTime: "2021-03-04T05:06:07.123Z" },
+    ]);
+    expect(loaded.warnings).toEqual([]);
+  });
+
+  it("reads a singular Create output as a one-item section", async () => {
+    const created = await fixture("create-subnet.json", { Subnet: subnetA });
+    expect((await loadSnapshotFiles([created])).snapshot.Subnets).toEqual([subnetA]);
+  });
+
+  it("reads PrefixLists as ManagedPrefixLists", async () => {
+    const lists = await fixture("prefix-lists.json", { PrefixLists: [{ PrefixListId: "pl-1" }] });
+    expect((await loadSnapshotFiles([lists])).snapshot.ManagedPrefixLists).toEqual([
+      { PrefixListId: "pl-1" },
+    ]);
+  });
+
+  it("warns about top-level keys that name no section", async () => {
+    const file = await fixture("extra.json", { Subnets: [subnetA], NextToken: "x", Marker: "y" });
+    const loaded = await loadSnapshotFiles([file]);
+    expect(loaded.warnings).toEqual([
+      `${file}: top-level key Marker names no snapshot section and was left out`,
+    ]);
+  });
+});
+
+describe("loading a directory", () => {
+  it("skips unsupported and invalid files with a warning", async () => {
+    const good = await fixture("subnets.json", { Subnets: [subnetA] }, "mixed");
+    const odd = await fixture("rules.json", { SecurityGroupRules: [] }, "mixed");
+    const broken = await fixture("broken.json", "{ not json", "mixed");
+    await fixture("notes.txt", "not read", "mixed");
+    const loaded = await loadSnapshotFiles([join(workspace, "mixed")]);
+    expect(loaded.files).toEqual([good]);
+    expect(loaded.snapshot.Subnets).toEqual([subnetA]);
+    expect(loaded.warnings).toHaveLength(2);
+    expect(loaded.warnings[0]).toMatch(new RegExp(`^${escape(broken)}: skipped, not valid JSON \\(`));
+    expect(loaded.warnings[1]).toBe(
+      `${odd}: skipped, found an object with keys SecurityGroupRules; expected a vpc-lint ` +
+        "snapshot (SnapshotVersion), a Describe* output with a key such as Subnets or " +
+        "RouteTables, or a Create* output such as Subnet or NatGateway",
+    );
+  });
+
+  it("rejects a directory without JSON files", async () => {
+    await fixture("notes.txt", "not read", "empty");
+    const error = await loadError([join(workspace, "empty")]);
+    expect(error.message).toBe(`${join(workspace, "empty")}: the directory contains no .json files`);
+  });
+
+  it("rejects a directory where no file has a known shape", async () => {
+    await fixture("rules.json", { SecurityGroupRules: [] }, "unknown-only");
+    const error = await loadError([join(workspace, "unknown-only")]);
+    expect(error.message).toBe(`${join(workspace, "unknown-only")}: no file in a shape vpc-lint reads`);
+  });
+});
+
+describe("rejected input", () => {
+  it("names a missing file", async () => {
+    const missing = join(workspace, "absent.json");
+    const error = await loadError([missing]);
+    expect(error.message).toBe(`${missing}: snapshot file not found; check the --snapshot path`);
+  });
+
+  it("names a file that is not JSON", async () => {
+    const file = await fixture("broken.json", '{"Subnets": [');
+    const error = await loadError([file]);
+    expect(error.message).toMatch(new RegExp(`^${escape(file)}: not valid JSON \\(.+\\)$`));
+  });
+
+  it("names the shape of an unsupported file", async () => {
+    const file = await fixture("list.json", [subnetA]);
+    const error = await loadError([file]);
+    expect(error.message).toBe(
+      `${file}: unsupported input: found a JSON array; expected an object such as the output of ` +
+        "`aws ec2 describe-subnets` (a `--query` expression that returns a list loses the section name)",
+    );
+  });
+
+  it("rejects SnapshotVersion 2", async () => {
+    const file = await fixture("future.json", { SnapshotVersion: 2, Subnets: [] });
+    const error = await loadError([file]);
+    expect(error.message).toBe(
+      `${file}: SnapshotVersion 2 is not supported; this vpc-lint reads version 1. Upgrade ` +
+        "vpc-lint or collect the snapshot again.",
+    );
+  });
+
+  it("points at a bad value in a plural output", async () => {
+    const file = await fixture("subnets.json", { Subnets: [subnetA, { ...subnetB, CidrBlock: "10.0.2.0/33" }] });
+    const error = await loadError([file]);
+    expect(error.message).toBe(
+      `${file}: invalid Subnets output:\n` +
+        '  /Subnets/1/CidrBlock: found "10.0.2.0/33", expected an IPv4 or IPv6 prefix such as ' +
+        "10.0.0.0/16 or 2001:db8::/56\n" +
+        "Fix these values or re-export the file with the AWS CLI's --output json.",
+    );
+  });
+
+  it("points into the data member of a recording", async () => {
+    const file = await fixture("recorded.json", {
+      status_code: 200,
+      data: { Subnets: [{ ...subnetA, EnableDns64: "true" }] },
+    });
+    const error = await loadError([file]);
+    expect(error.message).toContain(`${file}: invalid recorded Subnets output:\n`);
+    expect(error.message).toContain(
+      '  /data/Subnets/0/EnableDns64: found "true", expected a value of type boolean\n',
+    );
+  });
+
+  it("points at the singular key of a Create output", async () => {
+    const file = await fixture("create-subnet.json", { Subnet: { SubnetId: "subnet-a" } });
+    const error = await loadError([file]);
+    expect(error.message).toContain(`${file}: invalid Subnet output:\n`);
+    expect(error.message).toContain("  /Subnet/VpcId: found nothing, expected a VpcId field\n");
+  });
+
+  it("points at the original key of an aliased section", async () => {
+    const file = await fixture("prefix-lists.json", { PrefixLists: [{ PrefixListId: 5 }] });
+    const error = await loadError([file]);
+    expect(error.message).toContain(
+      "  /PrefixLists/0/PrefixListId: found 5, expected a value of type string\n",
+    );
+  });
+
+  it("points into a DescribeVpcAttribute output", async () => {
+    const file = await fixture("attribute.json", { VpcId: "vpc-1", EnableDnsSupport: { Value: "yes" } });
+    const error = await loadError([file]);
+    expect(error.message).toContain(`${file}: invalid DescribeVpcAttribute output:\n`);
+    expect(error.message).toContain(
+      '  /EnableDnsSupport/Value: found "yes", expected a value of type boolean\n',
+    );
+  });
+
+  it("lists at most twenty problems", async () => {
+    const subnets = Array.from({ length: 25 }, (_, position) => ({ SubnetId: `subnet-${position}` }));
+    const file = await fixture("many.json", { Subnets: subnets });
+    const error = await loadError([file]);
+    const lines = error.message.split("\n").filter((line) => line.startsWith("  /"));
+    expect(lines).toHaveLength(20);
+    expect(error.message).toContain("  ... and 5 more\n");
+  });
+});
+
+/**
+ * Published example outputs that vpc-lint does not read, and why: none of them is a Describe*,
+ * Create* or DescribeVpcAttribute output of a section vpc-lint lints.
+ */
+const REJECTED_CORPUS_FILES: Record<string, string> = {
+  "aws-cli-associate-subnet-cidr-block-ipv6.json":
+    "found an object with keys SubnetId, Ipv6CidrBlockAssociation",
+  "aws-cli-associate-vpc-cidr-block-ipv6.json": "found an object with keys Ipv6CidrBlockAssociation, VpcId",
+  "aws-cli-describe-dhcp-options-filtered.json": "found a JSON array",
+  "aws-cli-describe-security-group-rules-ipv6.json": "found an object with keys SecurityGroupRules",
+  "aws-cli-modify-instance-metadata-options-ipv6.json":
+    "found an object with keys InstanceId, InstanceMetadataOptions",
+};
+
+const corpusFiles = HAS_CORPUS
+  ? (await readdir(CORPUS)).filter((name) => name.endsWith(".json")).sort()
+  : [];
+
+describe.skipIf(!HAS_CORPUS)(
+  HAS_CORPUS
+    ? "published AWS example outputs"
+    : "published AWS example outputs: skipped because the corpus directory is absent",
+  () => {
+    it("has example files to read", () => {
+      expect(corpusFiles.length).toBeGreaterThan(0);
+    });
+
+    it.each(corpusFiles)("%s loads or is rejected with its shape named", async (name) => {
+      const file = join(CORPUS, name);
+      const reason = REJECTED_CORPUS_FILES[name];
+      if (reason) {
+        const error = await loadError([file]);
+        expect(error.message).toMatch(new RegExp(`^${escape(file)}: unsupported input: ${escape(reason)}`));
+        return;
+      }
+      const loaded = await loadSnapshotFiles([file]);
+      expect(loaded.files).toEqual([file]);
+      const result = runLint([{ snapshot: loaded.snapshot }], { settings: DEFAULT_SETTINGS });
+      expect(result.executionErrors).toEqual([]);
+    });
+
+    it("loads as one directory, skipping the rejected files", async () => {
+      const loaded = await loadSnapshotFiles([CORPUS]);
+      const skipped = loaded.warnings
+        .filter((warning) => warning.includes(": skipped, "))
+        .map((warning) => warning.slice(CORPUS.length + 1).split(":")[0])
+        .sort();
+      expect(skipped).toEqual(Object.keys(REJECTED_CORPUS_FILES).sort());
+      const result = runLint([{ snapshot: loaded.snapshot }], { settings: DEFAULT_SETTINGS });
+      expect(result.executionErrors).toEqual([]);
+    });
+  },
+);
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
