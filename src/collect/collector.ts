@@ -3,10 +3,11 @@
  * A failed call is recorded in `Errors` and its section left out, so the rules see it as unknown.
  */
 import { InputError } from "../errors.js";
-import { iamActionOf, SECTION_NAMES } from "../snapshot/sections.js";
+import { iamActionOf } from "../snapshot/sections.js";
 import {
   SNAPSHOT_VERSION,
   type CollectionError,
+  type SectionName,
   type Snapshot,
   type SnapshotSource,
 } from "../snapshot/types.js";
@@ -16,6 +17,30 @@ import { mergeErrors } from "./errors.js";
 import { Limiter } from "./limiter.js";
 import { CallRunner } from "./runner.js";
 import { collectScoped } from "./scoped.js";
+
+/**
+ * The sections the collector fills, in snapshot order. docs/iam-policy.md grants the IAM actions
+ * of exactly these sections.
+ */
+export const COLLECTED_SECTIONS: readonly SectionName[] = [
+  "Vpcs",
+  "VpcAttributes",
+  "Subnets",
+  "RouteTables",
+  "ManagedPrefixLists",
+  "NatGateways",
+  "InternetGateways",
+  "EgressOnlyInternetGateways",
+  "VpcEndpoints",
+  "ServiceDetails",
+  "SecurityGroups",
+  "NetworkAcls",
+  "DhcpOptions",
+  "NetworkInterfaces",
+  "Reservations",
+  "InstanceTypes",
+  "InstanceInformationList",
+];
 
 export interface CollectOptions {
   vpcIds: string[];
@@ -58,9 +83,13 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     checkSomeCallSucceeded(runner, region);
     const dependent = await collectDependent(clients, runner, scoped, options.log);
 
-    const source: SnapshotSource = { CollectedAt: collectedAt, Region: region, VpcIds: vpcIds };
     const accountId = accountOf(scoped, options.log);
-    if (accountId) source.AccountId = accountId;
+    const source: SnapshotSource = {
+      ...(accountId && { AccountId: accountId }),
+      Region: region,
+      CollectedAt: collectedAt,
+      VpcIds: vpcIds,
+    };
     const errors = mergeErrors(runner.errors);
     options.log(summaryLine(runner.succeeded, errors));
     return assemble(source, { ...scoped, ...dependent }, errors);
@@ -159,13 +188,13 @@ function summaryLine(succeeded: number, errors: readonly CollectionError[]): str
 }
 
 /**
- * Builds the snapshot with sections in the documented order. The JSON round trip turns Date
+ * Builds the snapshot with sections in COLLECTED_SECTIONS order. The JSON round trip turns Date
  * values into ISO strings and drops undefined fields, so the result equals the file `collect`
  * writes and linting it live gives the same findings as linting that file.
  */
 function assemble(source: SnapshotSource, sections: Snapshot, errors: CollectionError[]): Snapshot {
   const snapshot: Record<string, unknown> = { SnapshotVersion: SNAPSHOT_VERSION, Source: source };
-  for (const name of SECTION_NAMES) {
+  for (const name of COLLECTED_SECTIONS) {
     if (sections[name] !== undefined) snapshot[name] = sections[name];
   }
   if (errors.length > 0) snapshot.Errors = errors;
