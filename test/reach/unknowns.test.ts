@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { SnapshotIndex } from "../../src/index/snapshot-index.js";
+import { analyse } from "../../src/reach/analysis.js";
+import type { Snapshot } from "../../src/snapshot/types.js";
+import { PRIVATE, PUBLIC, design, lint } from "./designs.js";
+
+function verdicts(snapshot: Snapshot): string[] {
+  const paths = analyse(new SnapshotIndex(snapshot), { requiredServices: [] }).paths;
+  return [...new Set(paths.filter((path) => path.required).map((path) => path.verdict))];
+}
+
+describe("reachability with missing data", () => {
+  it("is unknown, never reachable, without security groups", () => {
+    const snapshot = design("private-nat64-endpoints");
+    delete snapshot.SecurityGroups;
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+    const result = lint(snapshot);
+    const skipped = result.skipped.map((skip) => skip.ruleId);
+    expect(skipped).toContain("endpoint-sg-blocks-nat64-source");
+    expect(skipped).toContain("instance-sg-egress-blocks-nat64");
+  });
+
+  it("is unknown without network ACLs", () => {
+    const snapshot = design("public-nat64");
+    delete snapshot.NetworkAcls;
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+    expect(lint(snapshot).skipped.map((skip) => skip.ruleId)).toContain("nacl-blocks-nat64");
+  });
+
+  it("is unknown when EnableDns64 is missing from the subnet", () => {
+    const snapshot = design("public-nat64");
+    const app = snapshot.Subnets?.find((subnet) => subnet.SubnetId === PUBLIC.app);
+    if (app) delete app.EnableDns64;
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+    expect(lint(snapshot).findings.filter((f) => f.ruleId === "ssm-endpoint-missing")).toEqual([]);
+  });
+
+  it("is unknown when the NAT64 route uses an uncollected prefix list", () => {
+    const snapshot = design("public-nat64");
+    const table = snapshot.RouteTables?.find((t) => t.RouteTableId === PUBLIC.appTable);
+    const route = table?.Routes?.find((r) => r.DestinationIpv6CidrBlock === "64:ff9b::/96");
+    if (!route) throw new Error("the design routes 64:ff9b::/96");
+    delete route.DestinationIpv6CidrBlock;
+    route.DestinationPrefixListId = "pl-0a1b2c3d4e5f60077";
+    const result = lint(snapshot);
+    expect(result.findings.filter((f) => f.ruleId === "nat64-route-missing")).toEqual([]);
+    expect(result.skipped.map((skip) => skip.ruleId)).toContain("nat64-route-missing");
+  });
+});
+
+describe("routing details on the path", () => {
+  it("uses the main route table for a subnet without an association", () => {
+    const snapshot = design("private-nat64-endpoints");
+    const main = snapshot.RouteTables?.find((t) => t.RouteTableId === "rtb-0a1b2c3d4e5f60021");
+    const appTable = snapshot.RouteTables?.find((t) => t.RouteTableId === "rtb-0a1b2c3d4e5f60022");
+    if (!main || !appTable) throw new Error("the design has these tables");
+    appTable.Associations = [];
+    const result = lint(snapshot);
+    const missing = result.findings.filter((f) => f.ruleId === "nat64-route-missing");
+    expect(missing.map((f) => `${f.resource.id} ${f.data.routeTableId}`)).toEqual([
+      `${PRIVATE.appA} rtb-0a1b2c3d4e5f60021`,
+    ]);
+  });
+
+  it("prefers a static route over a prefix-list route of equal length", () => {
+    const snapshot = design("private-nat64-endpoints");
+    const appTable = snapshot.RouteTables?.find((t) => t.RouteTableId === "rtb-0a1b2c3d4e5f60022");
+    appTable?.Routes?.push({
+      DestinationPrefixListId: "pl-0a1b2c3d4e5f60088",
+      EgressOnlyInternetGatewayId: "eigw-0a1b2c3d4e5f60088",
+      State: "active",
+    });
+    snapshot.ManagedPrefixLists = [{ PrefixListId: "pl-0a1b2c3d4e5f60088", Entries: [{ Cidr: "64:ff9b::/96" }] }];
+    expect(verdicts(snapshot)).toEqual(["reachable"]);
+  });
+
+  it("checks every private address of a NAT gateway with secondary addresses", () => {
+    const snapshot = design("private-nat64-endpoints");
+    const nat = snapshot.NatGateways?.find((item) => item.NatGatewayId === PRIVATE.natA);
+    nat?.NatGatewayAddresses?.push({ PrivateIp: "10.1.0.99", IsPrimary: false });
+    const result = lint(snapshot);
+    const finding = result.findings.find((f) => f.ruleId === "endpoint-sg-blocks-nat64-source");
+    expect(finding).toBeUndefined();
+    const group = snapshot.SecurityGroups?.find((g) => g.GroupId === PRIVATE.endpointGroup);
+    if (group) group.IpPermissions = [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "10.1.0.10/32" }, { CidrIp: "10.1.1.10/32" }] }];
+    const blocked = lint(snapshot).findings.filter((f) => f.ruleId === "endpoint-sg-blocks-nat64-source");
+    expect(blocked.map((f) => f.data.sources)).toEqual(["10.1.0.99", "10.1.0.99"]);
+  });
+});
