@@ -1,0 +1,119 @@
+/**
+ * The JSON report against its schema, and the text report against stored output. To rewrite the
+ * stored output after an intended change, run `UPDATE_GOLDEN=1 npx vitest run test/report.test.ts`
+ * and review the diff.
+ */
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
+import { describe, expect, it } from "vitest";
+import { formatJson } from "../src/report/json.js";
+import { formatSkipped, formatText } from "../src/report/text.js";
+import { DEFAULT_SETTINGS, runLint, type RunResult } from "../src/run.js";
+import reportSchema from "../src/schemas/report.schema.json" with { type: "json" };
+import { loadSnapshotFiles } from "../src/snapshot/loader.js";
+import { CORPUS, EXAMPLES, HAS_CORPUS, ROOT } from "./helpers.js";
+
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+const GOLDEN = join(ROOT, "test", "golden", "broken-nat64.txt");
+const ESCAPE = "\u001b[";
+
+// Union types such as ["string", "number"] are valid JSON Schema; strict mode asks to allow them.
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+addFormats(ajv);
+const validateReport = ajv.compile(reportSchema);
+
+async function lintFiles(paths: string[]): Promise<RunResult> {
+  const loaded = await loadSnapshotFiles(paths);
+  return runLint([{ snapshot: loaded.snapshot, files: loaded.files }], { settings: DEFAULT_SETTINGS });
+}
+
+/** Parses a JSON report and returns the schema errors, which a valid report has none of. */
+function schemaErrors(result: RunResult) {
+  const report: unknown = JSON.parse(formatJson(result));
+  validateReport(report);
+  return validateReport.errors ?? [];
+}
+
+const examples = readdirSync(EXAMPLES).filter((name) => name.endsWith(".json")).sort();
+
+describe("JSON report", () => {
+  it.each(examples)("for examples/%s matches the report schema", async (name) => {
+    const result = await lintFiles([join(EXAMPLES, name)]);
+    expect(schemaErrors(result)).toEqual([]);
+  });
+
+  it("carries the findings, skipped checks and summary of the run", async () => {
+    const result = await lintFiles([join(EXAMPLES, "broken-nat64.json")]);
+    const report = JSON.parse(formatJson(result));
+    expect(report.schemaVersion).toBe(1);
+    expect(report.tool).toEqual({ name: "vpc-lint", version: result.tool.version });
+    expect(report.findings).toEqual(JSON.parse(JSON.stringify(result.findings)));
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(report.summary.total).toBe(report.findings.length);
+    expect(report.summary.error).toBe(
+      report.findings.filter((finding: { severity: string }) => finding.severity === "error").length,
+    );
+  });
+
+  it("rejects a report with a finding missing its fingerprint", async () => {
+    const result = await lintFiles([join(EXAMPLES, "broken-nat64.json")]);
+    const report = JSON.parse(formatJson(result));
+    delete report.findings[0].fingerprint;
+    expect(validateReport(report)).toBe(false);
+  });
+
+  it.skipIf(!HAS_CORPUS)("for the published AWS examples matches the report schema", async () => {
+    const loadable: string[] = [];
+    for (const name of readdirSync(CORPUS).filter((file) => file.endsWith(".json")).sort()) {
+      const result = await lintFiles([join(CORPUS, name)]).catch(() => undefined);
+      if (!result) continue;
+      loadable.push(name);
+      expect({ name, errors: schemaErrors(result) }).toEqual({ name, errors: [] });
+    }
+    expect(loadable.length).toBeGreaterThan(0);
+    expect(schemaErrors(await lintFiles([CORPUS]))).toEqual([]);
+  });
+});
+
+describe("text report", () => {
+  it("for examples/broken-nat64.json matches the stored output", async () => {
+    const result = await lintFiles([join(EXAMPLES, "broken-nat64.json")]);
+    const text = formatText(result, { color: false });
+    if (process.env.UPDATE_GOLDEN) writeFileSync(GOLDEN, text);
+    expect(text).toBe(readFileSync(GOLDEN, "utf8"));
+  });
+
+  it("uses colour only when asked", async () => {
+    const result = await lintFiles([join(EXAMPLES, "broken-nat64.json")]);
+    const plain = formatText(result, { color: false });
+    const coloured = formatText(result, { color: true });
+    expect(plain).not.toContain(ESCAPE);
+    expect(coloured).toContain(`${ESCAPE}31merror  ${ESCAPE}0m`);
+    expect(coloured.replace(/\u001b\[\d+m/g, "")).toBe(plain);
+  });
+
+  it("reports a clean run in one summary line", async () => {
+    const result = await lintFiles([join(EXAMPLES, "private-nat64-endpoints.json")]);
+    const errors = result.summary.error;
+    expect(errors).toBe(0);
+    expect(formatText(result, { color: false }).split("\n").at(-2)).toMatch(
+      /^0 errors, 0 warnings, \d+ info in 1 VPC$/,
+    );
+  });
+
+  it("lists skipped checks apart from the findings", () => {
+    expect(formatSkipped([])).toBe("");
+    expect(
+      formatSkipped([
+        { ruleId: "nat64-route-missing", reason: "EnableDns64 is not in the snapshot", resourceIds: ["subnet-a"] },
+        { ruleId: "instance-imds-ipv6-disabled", reason: "Reservations was not collected" },
+      ]),
+    ).toBe(
+      "Checks that did not run, so they did not pass either:\n" +
+        "  nat64-route-missing for subnet-a: EnableDns64 is not in the snapshot\n" +
+        "  instance-imds-ipv6-disabled: Reservations was not collected\n",
+    );
+  });
+});
