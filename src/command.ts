@@ -3,17 +3,26 @@ import yargs, { type Argv } from "yargs";
 import { InputError } from "./errors.js";
 import { docsPath } from "./engine/docs.js";
 import { SEVERITIES, type Severity } from "./engine/types.js";
+import { findConfigFile, loadConfig, type Config } from "./config/load.js";
 import { writeFileAtomic } from "./io.js";
-import { formatJson } from "./report/json.js";
-import { formatSkipped, formatText } from "./report/text.js";
+import { parseTargets, renderReport, type ReportTarget } from "./report/formats.js";
+import { formatSkipped } from "./report/text.js";
 import { RULES } from "./rules/index.js";
-import { exitCodeOf, runLint, type FailOn, type RunResult, type SnapshotInput } from "./run.js";
+import {
+  applyBaseline,
+  exitCodeOf,
+  runLint,
+  type FailOn,
+  type RunResult,
+  type SnapshotInput,
+} from "./run.js";
 import { loadSnapshotFiles } from "./snapshot/loader.js";
+import { formatBaseline, parseBaseline, readBaseline } from "./suppress/baseline.js";
 import type { Snapshot } from "./snapshot/types.js";
 import { TOOL_VERSION } from "./version.js";
 
-const FORMATS = ["text", "json"] as const;
-type Format = (typeof FORMATS)[number];
+const RULES_FORMATS = ["text", "json"] as const;
+type RulesFormat = (typeof RULES_FORMATS)[number];
 const FAIL_ON = [...SEVERITIES, "never"] as const;
 
 interface LintArgs {
@@ -22,11 +31,15 @@ interface LintArgs {
   region?: string;
   profile?: string;
   concurrency: number;
-  format: Format;
+  format?: string[];
   output?: string;
-  failOn: FailOn;
+  failOn?: FailOn;
   requireComplete: boolean;
   requireService?: string[];
+  config?: string;
+  baseline?: string;
+  writeBaseline?: string;
+  includeSuppressed: boolean;
 }
 
 /** Parses the arguments and runs the command; resolves to the process exit code. */
@@ -57,9 +70,9 @@ export async function main(argv: string[]): Promise<number> {
     .command(
       "rules",
       "List every rule with its default severity and docs page",
-      (command) => command.option("format", { choices: FORMATS, default: "text" as Format }),
+      (command) => command.option("format", { choices: RULES_FORMATS, default: "text" as RulesFormat }),
       (args) => {
-        process.stdout.write(formatRules(args.format as Format));
+        process.stdout.write(formatRules(args.format as RulesFormat));
       },
     )
     .strict()
@@ -106,9 +119,18 @@ function collectionOptions<T>(command: Argv<T>) {
 function lintOptions<T>(command: Argv<T>) {
   return command
     .option("snapshot", { alias: "s", type: "string", array: true, describe: "Snapshot file or directory of AWS CLI outputs (repeatable)" })
-    .option("format", { alias: "f", choices: FORMATS, default: "text" as Format, describe: "Report format" })
-    .option("output", { alias: "o", type: "string", describe: "Write the report to this file instead of standard output" })
-    .option("fail-on", { choices: FAIL_ON, default: "warning" as FailOn, describe: "Lowest severity that makes the exit code 1" })
+    .option("format", {
+      alias: "f",
+      type: "string",
+      array: true,
+      describe: "Report format text, json, sarif or markdown, optionally =FILE (repeatable; default text)",
+    })
+    .option("output", { alias: "o", type: "string", describe: "Write the report to this file instead of standard output; needs a single format" })
+    .option("fail-on", { choices: FAIL_ON, describe: "Lowest severity that makes the exit code 1 (default warning, or failOn in the config file)" })
+    .option("config", { alias: "c", type: "string", describe: "Config file; defaults to VPC_LINT_CONFIG, then .vpc-lint.json or .vpc-lint.yaml here" })
+    .option("baseline", { type: "string", describe: "Baseline file: findings in it do not fail the run" })
+    .option("write-baseline", { type: "string", describe: "Write every current finding to this baseline file; they then do not fail the run" })
+    .option("include-suppressed", { type: "boolean", default: false, describe: "Keep suppressed findings in SARIF, marked as suppressed" })
     .option("require-complete", { type: "boolean", default: false, describe: "Exit 1 when any check was skipped for missing data" })
     .option("require-service", { type: "string", array: true, describe: "Extra service every workload subnet must reach, such as kms (repeatable)" })
     .check((args) => {
@@ -125,16 +147,49 @@ function lintOptions<T>(command: Argv<T>) {
 }
 
 async function lintCommand(args: LintArgs): Promise<number> {
+  const targets = parseTargets(args.format ?? [], args.output);
+  const configFile = findConfigFile(args.config, process.env, process.cwd());
+  const config = configFile ? await loadConfig(configFile) : undefined;
+  const baseline = args.baseline ? await readBaseline(args.baseline) : undefined;
   const inputs = args.snapshot?.length ? await readInputs(args.snapshot) : await collectInputs(args);
-  const result = runLint(inputs, { settings: { requiredServices: args.requireService ?? [] } });
-  await emit(result, args);
-  return exitCodeOf(result, args.failOn, args.requireComplete);
+
+  const result = runLint(inputs, {
+    settings: settingsOf(args, config),
+    ...(config && { severities: config.severities, suppressions: config.suppressions }),
+    ...(baseline && { baseline }),
+  });
+  if (args.writeBaseline) await writeBaseline(args.writeBaseline, result);
+  for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
+  await emit(result, targets, args);
+  return exitCodeOf(result, args.failOn ?? config?.failOn ?? "warning", args.requireComplete);
+}
+
+/** Merges the config file's settings with the flags; `--require-service` adds to the file's list. */
+function settingsOf(args: LintArgs, config: Config | undefined) {
+  const services = [...(config?.requiredServices ?? []), ...(args.requireService ?? [])];
+  if (!config) return { requiredServices: [...new Set(services)] };
+  return {
+    requiredServices: [...new Set(services)],
+    requiredServicesByVpc: config.requiredServicesByVpc,
+    requiredServicesBySubnetTag: config.requiredServicesBySubnetTag,
+    privateOnlyVpcs: config.privateOnlyVpcs,
+    ruleOptions: config.ruleOptions,
+  };
+}
+
+/** Writes the baseline of the run, then treats the run as checked against it. */
+async function writeBaseline(path: string, result: RunResult): Promise<void> {
+  const text = formatBaseline(result.findings);
+  await writeFileAtomic(path, text);
+  const fingerprints = parseBaseline(path, text);
+  applyBaseline(result, fingerprints);
+  process.stderr.write(`wrote ${path} (${fingerprints.size} findings)\n`);
 }
 
 async function readInputs(paths: string[]): Promise<SnapshotInput[]> {
   const loaded = await loadSnapshotFiles(paths);
   for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
-  return [{ snapshot: loaded.snapshot, files: loaded.files }];
+  return [{ snapshot: loaded.snapshot, files: loaded.files, locations: loaded.locations }];
 }
 
 async function collectInputs(args: LintArgs): Promise<SnapshotInput[]> {
@@ -161,19 +216,24 @@ async function collectCommand(args: LintArgs & { output: string }): Promise<numb
   return 0;
 }
 
-async function emit(result: RunResult, args: LintArgs): Promise<void> {
-  const color = args.format === "text" && !args.output && isColorTerminal();
-  const report = args.format === "json" ? formatJson(result) : formatText(result, { color });
-  if (args.output) await writeFileAtomic(args.output, report);
-  else process.stdout.write(report);
-  if (args.format === "text") process.stderr.write(formatSkipped(result.skipped));
+/** Writes every report, each file atomically, and the skipped checks to standard error. */
+async function emit(result: RunResult, targets: ReportTarget[], args: LintArgs): Promise<void> {
+  for (const target of targets) {
+    const color = target.format === "text" && !target.path && isColorTerminal();
+    const report = renderReport(target.format, result, { color, includeSuppressed: args.includeSuppressed });
+    if (target.path) await writeFileAtomic(target.path, report);
+    else process.stdout.write(report);
+  }
+  if (targets.some((target) => target.format === "text")) {
+    process.stderr.write(formatSkipped(result.skipped));
+  }
 }
 
 function isColorTerminal(): boolean {
   return Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined;
 }
 
-function formatRules(format: Format): string {
+function formatRules(format: RulesFormat): string {
   const rows = RULES.map((rule) => ({
     id: rule.id,
     severity: rule.severity as Severity,

@@ -3,6 +3,8 @@ import { lintSnapshot, type ExecutionError, type SkippedCheck } from "./engine/l
 import { SEVERITY_RANK, type Finding, type LintSettings, type Rule, type Severity } from "./engine/types.js";
 import { SnapshotIndex } from "./index/snapshot-index.js";
 import { RULES } from "./rules/index.js";
+import { markBaseline } from "./suppress/baseline.js";
+import { applySuppressions, type SuppressionEntry } from "./suppress/suppressions.js";
 import type { Snapshot } from "./snapshot/types.js";
 import { TOOL_NAME, TOOL_VERSION } from "./version.js";
 
@@ -33,14 +35,26 @@ export interface RunResult {
   skipped: ScopedSkip[];
   executionErrors: ScopedExecutionError[];
   summary: Summary;
+  /** The linted snapshots, in the order of `source`, for reports that draw the network. */
+  snapshots: Snapshot[];
+  /** The file and line of each resource id, for inputs that were files. */
+  locations: Map<string, SourceLocation>;
+  /** Suppressions that did not apply, such as expired ones, for standard error and reports. */
+  warnings: string[];
+  /** Per-rule severity overrides the run used; `off` marks a disabled rule. */
+  severities: ReadonlyMap<string, Severity | "off">;
 }
 
+/** Counts of findings; `error`, `warning`, `info` and `total` leave suppressed findings out. */
 export interface Summary {
   error: number;
   warning: number;
   info: number;
   total: number;
   skipped: number;
+  suppressed?: number;
+  /** Findings found in the baseline, set when a baseline was given. */
+  unchanged?: number;
 }
 
 /** Where a resource is defined in an input file, for reports that point at files (SARIF). */
@@ -63,6 +77,11 @@ export interface RunOptions {
   settings: LintSettings;
   rules?: readonly Rule[];
   severities?: ReadonlyMap<string, Severity | "off">;
+  suppressions?: readonly SuppressionEntry[];
+  /** Fingerprints of accepted findings; only findings not in it fail the run. */
+  baseline?: ReadonlySet<string>;
+  /** The day suppressions expire against, as YYYY-MM-DD; defaults to today in UTC. */
+  today?: string;
 }
 
 export const DEFAULT_SETTINGS: LintSettings = { requiredServices: [] };
@@ -78,7 +97,12 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
     skipped: [],
     executionErrors: [],
     summary: { error: 0, warning: 0, info: 0, total: 0, skipped: 0 },
+    snapshots: [],
+    locations: new Map(),
+    warnings: [],
+    severities: options.severities ?? new Map(),
   };
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
   for (const input of inputs) {
     const index = new SnapshotIndex(input.snapshot);
     const lint = lintSnapshot(index, {
@@ -89,14 +113,39 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
     const scope = scopeOf(input, index);
     const where = { ...(scope.accountId && { accountId: scope.accountId }), ...(scope.region && { region: scope.region }) };
     result.source.push(scope);
+    result.snapshots.push(input.snapshot);
+    for (const [id, location] of input.locations ?? []) result.locations.set(id, location);
+    const suppressions = options.suppressions ?? [];
+    result.warnings.push(...applySuppressions(lint.findings, input.snapshot, suppressions, today));
     result.findings.push(...lint.findings);
     result.skipped.push(...lint.skipped.map((skip) => ({ ...skip, ...where })));
     result.executionErrors.push(...lint.executionErrors.map((error) => ({ ...error, ...where })));
   }
-  for (const finding of result.findings) result.summary[finding.severity] += 1;
-  result.summary.total = result.findings.length;
-  result.summary.skipped = result.skipped.length;
+  if (options.baseline) markBaseline(result.findings, options.baseline);
+  result.summary = summarize(result.findings, result.skipped.length);
   return result;
+}
+
+/** Marks the findings of a finished run against a baseline and counts them again. */
+export function applyBaseline(result: RunResult, fingerprints: ReadonlySet<string>): void {
+  markBaseline(result.findings, fingerprints);
+  result.summary = summarize(result.findings, result.skipped.length);
+}
+
+function summarize(findings: readonly Finding[], skipped: number): Summary {
+  const counted = findings.filter((finding) => !finding.suppressed);
+  const summary: Summary = { error: 0, warning: 0, info: 0, total: counted.length, skipped };
+  for (const finding of counted) summary[finding.severity] += 1;
+  summary.suppressed = findings.length - counted.length;
+  if (findings.some((finding) => finding.baselineState !== undefined)) {
+    summary.unchanged = counted.filter((f) => f.baselineState === "unchanged").length;
+  }
+  return summary;
+}
+
+/** Tells whether a finding can fail the run: neither suppressed nor in the baseline. */
+export function isGating(finding: Finding): boolean {
+  return !finding.suppressed && finding.baselineState !== "unchanged";
 }
 
 function scopeOf(input: SnapshotInput, index: SnapshotIndex): ScopeSource {
@@ -119,5 +168,6 @@ export function exitCodeOf(result: RunResult, failOn: FailOn, requireComplete: b
   if (requireComplete && result.skipped.length > 0) return 1;
   if (failOn === "never") return 0;
   const threshold = SEVERITY_RANK[failOn];
-  return result.findings.some((finding) => SEVERITY_RANK[finding.severity] >= threshold) ? 1 : 0;
+  const failing = result.findings.filter(isGating);
+  return failing.some((finding) => SEVERITY_RANK[finding.severity] >= threshold) ? 1 : 0;
 }

@@ -2,6 +2,8 @@
 import { readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
+import type { SourceLocation } from "../run.js";
+import { locateResources } from "./locations.js";
 import { SECTIONS } from "./sections.js";
 import { ShapeError, shapeInput, type ShapedInput } from "./shape.js";
 import { SNAPSHOT_VERSION, type Snapshot, type SnapshotSource, type VpcAttributes } from "./types.js";
@@ -14,6 +16,8 @@ export interface LoadedInput {
   files: string[];
   /** Files skipped and keys left out, for standard error. */
   warnings: string[];
+  /** The file and line of each resource, from the first file that has it. */
+  locations: Map<string, SourceLocation>;
 }
 
 /**
@@ -23,6 +27,7 @@ export interface LoadedInput {
 export async function loadSnapshotFiles(paths: string[]): Promise<LoadedInput> {
   const warnings: string[] = [];
   const parts: { file: string; snapshot: Snapshot }[] = [];
+  const locations = new Map<string, SourceLocation>();
 
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
@@ -33,13 +38,18 @@ export async function loadSnapshotFiles(paths: string[]): Promise<LoadedInput> {
     }
     for (const file of files) {
       const part = await loadFile(file, info.isDirectory(), warnings);
-      if (part) parts.push({ file, snapshot: part });
+      if (!part) continue;
+      parts.push({ file, snapshot: part.snapshot });
+      for (const [id, location] of part.locations) {
+        if (!locations.has(id)) locations.set(id, location);
+      }
     }
   }
   if (parts.length === 0) {
     throw new InputError(`${paths.join(", ")}: no file in a shape vpc-lint reads`);
   }
-  return { snapshot: mergeSnapshots(parts), files: parts.map((part) => part.file), warnings };
+  const files = parts.map((part) => part.file);
+  return { snapshot: mergeSnapshots(parts), files, warnings, locations };
 }
 
 async function jsonFilesIn(directory: string): Promise<string[]> {
@@ -54,7 +64,7 @@ async function loadFile(
   file: string,
   inDirectory: boolean,
   warnings: string[],
-): Promise<Snapshot | undefined> {
+): Promise<{ snapshot: Snapshot; locations: Map<string, SourceLocation> } | undefined> {
   const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
     throw new InputError(`${file}: cannot read the file (${error.code ?? error.message})`);
   });
@@ -78,7 +88,7 @@ async function loadFile(
         "Fix these values or re-export the file with the AWS CLI's --output json.",
     );
   }
-  return shaped.snapshot;
+  return { snapshot: shaped.snapshot, locations: locateResources(file, text, shaped.snapshot) };
 }
 
 function parseShaped(

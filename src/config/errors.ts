@@ -1,0 +1,140 @@
+/** Validates a parsed config file and turns each schema error into one sentence for the user. */
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import addFormatsModule from "ajv-formats";
+import { RULE_IDS, RULES } from "../rules/index.js";
+import { buildRulesSchema } from "./rules-schema.js";
+
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+const SELECTORS = ["rule", "resource", "account", "region", "tag"] as const;
+
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  if (compiled) return compiled;
+  const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
+  addFormats(ajv, ["date"]);
+  compiled = ajv.compile(buildRulesSchema(RULES));
+  return compiled;
+}
+
+/** Returns one sentence per problem in the config, each naming the file and the JSON path. */
+export function configErrors(file: string, config: unknown): string[] {
+  const validate = validator();
+  if (!validate(config)) return collapse(validate.errors ?? []).map((error) => sentence(file, error));
+  return selectorErrors(file, config as { suppressions?: Record<string, unknown>[] });
+}
+
+/** A suppression must select something; a bare reason would hide every finding. */
+function selectorErrors(file: string, config: { suppressions?: Record<string, unknown>[] }): string[] {
+  return (config.suppressions ?? []).flatMap((entry, position) =>
+    SELECTORS.some((key) => key in entry)
+      ? []
+      : [
+          `${file}: /suppressions/${position} has no selector; add at least one of ` +
+            `${SELECTORS.join(", ")}, so it cannot hide every finding`,
+        ],
+  );
+}
+
+/**
+ * Keeps one error per failed `anyOf` instead of one per branch, and drops the `propertyNames`
+ * summary that follows the key's own pattern error.
+ */
+function collapse(errors: ErrorObject[]): ErrorObject[] {
+  const anyOf = errors.filter((error) => error.keyword === "anyOf");
+  return errors.filter(
+    (error) =>
+      error.keyword === "anyOf" ||
+      (error.keyword !== "propertyNames" &&
+      !anyOf.some(
+        (parent) =>
+          error.instancePath === parent.instancePath &&
+          error.schemaPath.startsWith(parent.schemaPath.replace(/anyOf$/, "")),
+      )),
+  );
+}
+
+function sentence(file: string, error: ErrorObject): string {
+  const path = error.instancePath || "/";
+  const value = JSON.stringify(error.data);
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "additionalProperties":
+      return unknownKey(file, error, String(params.additionalProperty));
+    case "enum":
+      return `${file}: ${path} is ${value}; allowed values are ${(params.allowedValues as unknown[]).join(", ")}`;
+    case "type":
+      return `${file}: ${path} is ${value}; expected ${article(String(params.type))}`;
+    case "required":
+      return `${file}: ${path} lacks the required key "${String(params.missingProperty)}"`;
+    case "format":
+      return `${file}: ${path} is ${value}; expected a date as YYYY-MM-DD, such as 2027-06-30`;
+    case "pattern":
+      return error.propertyName === undefined
+        ? `${file}: ${path} is ${value}; expected ${patternMeaning(error)}`
+        : `${file}: ${path} has the key ${value}; expected ${patternMeaning(error)}`;
+    case "uniqueItems":
+      return `${file}: ${path} lists an item twice (items ${String(params.j)} and ${String(params.i)}); list each once`;
+    case "anyOf":
+      return `${file}: ${path} is ${value}; allowed: ${describeSchema(error.parentSchema)}`;
+    default:
+      return `${file}: ${path} is ${value}; ${error.message ?? "not allowed"}`;
+  }
+}
+
+function unknownKey(file: string, error: ErrorObject, key: string): string {
+  const path = error.instancePath || "/";
+  if (error.instancePath === "/rules") {
+    const nearest = nearestRuleId(key);
+    const hint = nearest ? `; did you mean ${nearest}?` : "; run vpc-lint rules for the list";
+    return `${file}: /rules has the unknown rule id "${key}"${hint}`;
+  }
+  const allowed = Object.keys((error.parentSchema?.properties as object | undefined) ?? {});
+  return `${file}: ${path} has the unknown key "${key}"; allowed keys are ${allowed.join(", ")}`;
+}
+
+/** Phrases the patterns the schema uses; the schema path says which field failed. */
+function patternMeaning(error: ErrorObject): string {
+  const pattern = String((error.params as { pattern?: string }).pattern ?? error.schema);
+  if (pattern.startsWith("^vpc-")) return "a VPC id such as vpc-0a1b2c3d4e5f67890";
+  if (pattern.startsWith("^[0-9]{12}")) return "a 12-digit AWS account id";
+  if (pattern.startsWith("^[^=]+=")) return "a tag as key=value, such as team=payments";
+  if (pattern === "\\S") return "a reason that is not blank";
+  if (pattern.startsWith("^[a-z0-9]")) return "a service name in lowercase, such as kms or ecr.api";
+  return `a value matching ${pattern}`;
+}
+
+function describeSchema(schema: unknown): string {
+  const description = (schema as { description?: string } | undefined)?.description;
+  return description ?? "a value of another shape";
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/** Returns the rule id closest to a misspelt one, when it is close enough to be a typo. */
+export function nearestRuleId(key: string): string | undefined {
+  let best: { id: string; distance: number } | undefined;
+  for (const id of RULE_IDS) {
+    const distance = editDistance(key, id);
+    if (!best || distance < best.distance) best = { id, distance };
+  }
+  if (!best) return undefined;
+  return best.distance <= Math.max(2, Math.floor(key.length / 3)) ? best.id : undefined;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions each cost one. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, position) => position);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}

@@ -1,0 +1,117 @@
+/**
+ * Finds, parses and validates the config file: `--config FILE`, else `VPC_LINT_CONFIG`, else
+ * `.vpc-lint.json`, `.vpc-lint.yaml` or `.vpc-lint.yml` in the working directory.
+ */
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseDocument } from "yaml";
+import type { Severity } from "../engine/types.js";
+import { InputError } from "../errors.js";
+import type { FailOn } from "../run.js";
+import type { SuppressionEntry } from "../suppress/suppressions.js";
+import { configErrors } from "./errors.js";
+
+export const CONFIG_FILE_NAMES = [".vpc-lint.json", ".vpc-lint.yaml", ".vpc-lint.yml"] as const;
+
+/** The config file after validation, in the shapes the run needs. */
+export interface Config {
+  file: string;
+  severities: Map<string, Severity | "off">;
+  ruleOptions: Record<string, Record<string, unknown>>;
+  failOn?: FailOn;
+  requiredServices: string[];
+  requiredServicesByVpc: Record<string, string[]>;
+  requiredServicesBySubnetTag: Record<string, string[]>;
+  privateOnlyVpcs: string[];
+  suppressions: SuppressionEntry[];
+}
+
+/** The file as written, after it passed the schema. */
+interface RawConfig {
+  rules?: Record<string, Severity | "off" | { severity?: Severity | "off"; options?: Record<string, unknown> }>;
+  failOn?: FailOn;
+  requiredServices?: {
+    default?: string[];
+    byVpc?: Record<string, string[]>;
+    bySubnetTag?: Record<string, string[]>;
+  };
+  privateOnlyVpcs?: string[];
+  suppressions?: Omit<SuppressionEntry, "origin">[];
+}
+
+/** Returns the config file to read, or undefined when there is none. */
+export function findConfigFile(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string | undefined {
+  if (flag !== undefined) return flag;
+  if (env.VPC_LINT_CONFIG) return env.VPC_LINT_CONFIG;
+  const present = CONFIG_FILE_NAMES.filter((name) => existsSync(join(cwd, name)));
+  if (present.length > 1) {
+    throw new InputError(
+      `${present.join(" and ")} are both in ${cwd}; keep one, or pick one with --config FILE`,
+    );
+  }
+  return present[0];
+}
+
+/** Reads and validates a config file; every problem becomes an InputError, so exit code 2. */
+export async function loadConfig(file: string): Promise<Config> {
+  const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(`${file}: cannot read the config file (${error.code ?? error.message})`);
+  });
+  return parseConfig(file, text);
+}
+
+/** Parses config text: YAML for `.yaml` and `.yml` files, JSON otherwise. */
+export function parseConfig(file: string, text: string): Config {
+  const value = /\.ya?ml$/i.test(file) ? parseYaml(file, text) : parseJson(file, text);
+  const problems = configErrors(file, value);
+  if (problems.length > 0) {
+    throw new InputError(`invalid config file:\n${problems.map((line) => `  ${line}`).join("\n")}`);
+  }
+  return toConfig(file, value as RawConfig);
+}
+
+function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+function parseYaml(file: string, text: string): unknown {
+  const document = parseDocument(text, { prettyErrors: true });
+  const [first] = document.errors;
+  if (first) {
+    throw new InputError(`${file}: not valid YAML (${first.message.split("\n")[0] ?? first.code})`);
+  }
+  return document.toJS() ?? {};
+}
+
+function toConfig(file: string, raw: RawConfig): Config {
+  const severities = new Map<string, Severity | "off">();
+  const ruleOptions: Record<string, Record<string, unknown>> = {};
+  for (const [ruleId, setting] of Object.entries(raw.rules ?? {})) {
+    if (typeof setting === "string") {
+      severities.set(ruleId, setting);
+      continue;
+    }
+    if (setting.severity) severities.set(ruleId, setting.severity);
+    if (setting.options) ruleOptions[ruleId] = setting.options;
+  }
+  const config: Config = {
+    file,
+    severities,
+    ruleOptions,
+    requiredServices: raw.requiredServices?.default ?? [],
+    requiredServicesByVpc: raw.requiredServices?.byVpc ?? {},
+    requiredServicesBySubnetTag: raw.requiredServices?.bySubnetTag ?? {},
+    privateOnlyVpcs: raw.privateOnlyVpcs ?? [],
+    suppressions: (raw.suppressions ?? []).map((entry, position) => ({
+      ...entry,
+      origin: `${file} /suppressions/${position}`,
+    })),
+  };
+  if (raw.failOn) config.failOn = raw.failOn;
+  return config;
+}

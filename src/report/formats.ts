@@ -1,0 +1,76 @@
+/** The report formats by name, and the `--format NAME[=PATH]` and `-o FILE` flags that pick them. */
+import { InputError } from "../errors.js";
+import type { RunResult } from "../run.js";
+import { formatJson } from "./json.js";
+import { formatMarkdown } from "./markdown.js";
+import { formatSarif } from "./sarif.js";
+import { formatText } from "./text.js";
+
+export const FORMATS = ["text", "json", "sarif", "markdown"] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** One report to write: to `path`, or to standard output when there is none. */
+export interface ReportTarget {
+  format: Format;
+  path?: string;
+}
+
+export interface RenderOptions {
+  /** ANSI colours in the text report. */
+  color: boolean;
+  /** Keep suppressed findings in SARIF, marked with `suppressions`. */
+  includeSuppressed: boolean;
+}
+
+/**
+ * Turns the `--format` values and `-o` into report targets. At most one report can go to
+ * standard output, and `-o` names the file of that one report, so it needs a single format.
+ */
+export function parseTargets(specs: readonly string[], output: string | undefined): ReportTarget[] {
+  const targets = (specs.length > 0 ? specs : ["text"]).map(parseTarget);
+  const unnamed = targets.filter((target) => target.path === undefined);
+  if (output !== undefined && targets.length > 1) {
+    throw new InputError(
+      `-o ${output} names one file, but ${targets.length} formats were requested; ` +
+        "give each format its own file with --format NAME=PATH instead",
+    );
+  }
+  if (unnamed.length > 1) {
+    const names = unnamed.map((target) => target.format).join(", ");
+    throw new InputError(
+      `formats ${names} would all go to standard output; give all but one a file, ` +
+        "such as --format sarif=results.sarif",
+    );
+  }
+  if (output !== undefined && targets[0]?.path !== undefined) {
+    throw new InputError(`-o ${output} and --format ${targets[0].format}=${targets[0].path} both name a file; keep one`);
+  }
+  return targets.map((target) => (output !== undefined ? { ...target, path: output } : target));
+}
+
+function parseTarget(spec: string): ReportTarget {
+  const separator = spec.indexOf("=");
+  const name = separator < 0 ? spec : spec.slice(0, separator);
+  const path = separator < 0 ? undefined : spec.slice(separator + 1);
+  if (!(FORMATS as readonly string[]).includes(name)) {
+    throw new InputError(`--format ${spec}: unknown format ${name}; use one of ${FORMATS.join(", ")}`);
+  }
+  if (path === "") throw new InputError(`--format ${spec}: the file name after = is empty`);
+  return path === undefined ? { format: name as Format } : { format: name as Format, path };
+}
+
+/** Renders one report. The text report leaves suppressed findings out. */
+export function renderReport(format: Format, result: RunResult, options: RenderOptions): string {
+  switch (format) {
+    case "json":
+      return formatJson(result);
+    case "sarif":
+      return formatSarif(result, { includeSuppressed: options.includeSuppressed });
+    case "markdown":
+      return formatMarkdown(result);
+    case "text": {
+      const visible = result.findings.filter((finding) => !finding.suppressed);
+      return formatText({ ...result, findings: visible }, { color: options.color });
+    }
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Mermaid flowcharts of each VPC for the Markdown report: subnets grouped by Availability Zone,
+ * their route tables and route targets, NAT gateways and endpoints. Resources named in error
+ * findings are drawn red, and so are blackhole routes and links between two such resources.
+ */
+import type { Subnet } from "@aws-sdk/client-ec2";
+import { SnapshotIndex } from "../index/snapshot-index.js";
+import { routeTarget } from "../index/routes.js";
+import type { RunResult } from "../run.js";
+
+interface Edge {
+  from: string;
+  to: string;
+  label?: string;
+  dotted?: boolean;
+  broken: boolean;
+}
+
+/** Returns one `### Network of <vpc-id>` section with a Mermaid block for each linted VPC. */
+export function vpcDiagrams(result: RunResult): string[] {
+  const broken = brokenResources(result);
+  return result.snapshots.flatMap((snapshot) => {
+    const index = new SnapshotIndex(snapshot);
+    return index.vpcIds().map((vpcId) => {
+      const diagram = vpcFlowchart(index, vpcId, broken);
+      return `### Network of ${vpcId}\n\n\`\`\`mermaid\n${diagram}\`\`\``;
+    });
+  });
+}
+
+/** Collects every resource id an unsuppressed error finding names, as subject or evidence. */
+function brokenResources(result: RunResult): Set<string> {
+  const ids = new Set<string>();
+  for (const finding of result.findings) {
+    if (finding.severity !== "error" || finding.suppressed) continue;
+    ids.add(finding.resource.id);
+    for (const item of finding.evidence) ids.add(item.resourceId);
+    for (const id of finding.related) ids.add(id);
+  }
+  return ids;
+}
+
+/** Builds the flowchart text of one VPC, ending with a newline. */
+export function vpcFlowchart(index: SnapshotIndex, vpcId: string, broken: ReadonlySet<string>): string {
+  const lines = ["flowchart LR"];
+  const nodes = new Set<string>();
+  const edges: Edge[] = [];
+  const vpcName = nameTag(index.vpc(vpcId)?.Tags);
+
+  lines.push(`  subgraph ${nodeId(vpcId)}["${label(vpcId, vpcName)}"]`);
+  for (const [zone, subnets] of subnetsByZone(index.subnetsOf(vpcId))) {
+    lines.push(`    subgraph ${nodeId(`az-${vpcId}-${zone}`)}["${escapeLabel(zone)}"]`);
+    for (const subnet of subnets) {
+      lines.push(`      ${node(subnet.SubnetId as string, subnetLabel(subnet), nodes)}`);
+      for (const nat of index.natGateways().filter((n) => n.SubnetId === subnet.SubnetId)) {
+        const id = nat.NatGatewayId as string;
+        lines.push(`      ${node(id, label(id, `NAT gateway, ${nat.ConnectivityType ?? "public"}`), nodes)}`);
+      }
+    }
+    lines.push("    end");
+  }
+  for (const endpoint of index.endpointsOf(vpcId)) {
+    const id = endpoint.VpcEndpointId as string;
+    lines.push(`    ${node(id, label(id, endpoint.ServiceName), nodes)}`);
+    for (const subnetId of endpoint.SubnetIds ?? []) {
+      edges.push({ from: id, to: subnetId, dotted: true, broken: false });
+    }
+  }
+  lines.push("  end");
+
+  lines.push(...routeLines(index, vpcId, nodes, edges, broken));
+  lines.push(...edgeLines(edges, nodes, broken));
+  return `${lines.join("\n")}\n`;
+}
+
+/** Adds route tables, their targets outside the VPC box, and subnet and route edges. */
+function routeLines(
+  index: SnapshotIndex,
+  vpcId: string,
+  nodes: Set<string>,
+  edges: Edge[],
+  broken: ReadonlySet<string>,
+): string[] {
+  const lines: string[] = [];
+  for (const subnet of index.subnetsOf(vpcId)) {
+    const association = index.routeTableOf(subnet);
+    if (!association) continue;
+    const tableId = association.table.RouteTableId as string;
+    if (!nodes.has(tableId)) {
+      lines.push(`  ${node(tableId, label(tableId, association.explicit ? undefined : "main"), nodes)}`);
+      lines.push(...targetLines(index, tableId, nodes, edges));
+    }
+    const both = broken.has(subnet.SubnetId as string) && broken.has(tableId);
+    edges.push({ from: subnet.SubnetId as string, to: tableId, broken: both });
+  }
+  return lines;
+}
+
+function targetLines(index: SnapshotIndex, tableId: string, nodes: Set<string>, edges: Edge[]): string[] {
+  const lines: string[] = [];
+  for (const route of index.routeTable(tableId)?.Routes ?? []) {
+    const target = routeTarget(route);
+    if (target.kind === "local") continue;
+    const destination =
+      route.DestinationIpv6CidrBlock ?? route.DestinationCidrBlock ?? route.DestinationPrefixListId ?? "?";
+    const blackhole = route.State === "blackhole";
+    if (!nodes.has(target.id)) lines.push(`  ${node(target.id, label(target.id, target.kind), nodes)}`);
+    edges.push({ from: tableId, to: target.id, label: destination, broken: blackhole });
+  }
+  return lines;
+}
+
+function edgeLines(edges: Edge[], nodes: Set<string>, broken: ReadonlySet<string>): string[] {
+  const lines: string[] = [];
+  const redEdges: number[] = [];
+  for (const edge of edges) {
+    if (!nodes.has(edge.from) || !nodes.has(edge.to)) continue;
+    const arrow = edge.dotted ? "-.-" : "-->";
+    const text = edge.label ? `|"${escapeLabel(edge.label)}"|` : "";
+    const isBroken = edge.broken || (broken.has(edge.from) && broken.has(edge.to));
+    if (isBroken) redEdges.push(lines.length);
+    lines.push(`  ${nodeId(edge.from)} ${arrow}${text} ${nodeId(edge.to)}`);
+  }
+  const red = [...nodes].filter((id) => broken.has(id)).map(nodeId);
+  lines.push("  classDef broken fill:#fde2e2,stroke:#c00,stroke-width:2px,color:#600");
+  if (red.length > 0) lines.push(`  class ${red.join(",")} broken`);
+  if (redEdges.length > 0) lines.push(`  linkStyle ${redEdges.join(",")} stroke:#c00,stroke-width:2px`);
+  return lines;
+}
+
+function subnetsByZone(subnets: Subnet[]): Map<string, Subnet[]> {
+  const zones = new Map<string, Subnet[]>();
+  const sorted = [...subnets].sort((a, b) => (a.SubnetId ?? "").localeCompare(b.SubnetId ?? ""));
+  for (const subnet of sorted) {
+    const zone = subnet.AvailabilityZone ?? "unknown zone";
+    zones.set(zone, [...(zones.get(zone) ?? []), subnet]);
+  }
+  return new Map([...zones].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function subnetLabel(subnet: Subnet): string {
+  const facts = [
+    nameTag(subnet.Tags),
+    subnet.Ipv6Native ? "IPv6-only" : subnet.CidrBlock,
+    subnet.EnableDns64 ? "DNS64" : undefined,
+  ].filter((fact): fact is string => Boolean(fact));
+  return label(subnet.SubnetId as string, facts.join(", ") || undefined);
+}
+
+function node(id: string, text: string, nodes: Set<string>): string {
+  nodes.add(id);
+  return `${nodeId(id)}["${text}"]`;
+}
+
+/** Mermaid node ids allow letters, digits and underscores; AWS ids map one to one. */
+function nodeId(id: string): string {
+  return `n_${id.replace(/[^A-Za-z0-9]/g, "_")}`;
+}
+
+function label(id: string, detail: string | undefined): string {
+  return detail ? `${escapeLabel(id)}<br/>${escapeLabel(detail)}` : escapeLabel(id);
+}
+
+/** Escapes text for a quoted Mermaid label, where `"` ends the label and `<` starts HTML. */
+function escapeLabel(text: string): string {
+  return text.replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
+}
+
+function nameTag(tags: { Key?: string; Value?: string }[] | undefined): string | undefined {
+  return tags?.find((tag) => tag.Key === "Name")?.Value;
+}

@@ -1,0 +1,85 @@
+/** Finds the line of each resource in a snapshot file, so reports can point at the file. */
+import { relative, sep } from "node:path";
+import type { SourceLocation } from "../run.js";
+import { SECTIONS } from "./sections.js";
+import type { Snapshot } from "./types.js";
+
+/** Matches one `"Key": "value"` pair of a JSON text; values with escapes are never AWS ids. */
+const STRING_MEMBER = /"(\w+)"\s*:\s*"([^"\\]*)"/g;
+
+/**
+ * Maps each resource id of a partial snapshot to the first line of the file where the resource's
+ * id field has that id, such as `"SubnetId": "subnet-0a1b"`, at or after the line that opens the
+ * resource's section. So a NAT gateway points at its NatGateways entry, not at a route to it.
+ * Instances are found inside Reservations by `InstanceId`.
+ */
+export function locateResources(
+  file: string,
+  text: string,
+  snapshot: Snapshot,
+): Map<string, SourceLocation> {
+  const lines = text.split(/\r?\n/);
+  const members = linesOfMembers(lines);
+  const path = relative(process.cwd(), file).split(sep).join("/");
+  const locations = new Map<string, SourceLocation>();
+
+  for (const resource of resourceIds(snapshot)) {
+    const start = sectionStart(lines, resource.sectionKeys);
+    const found = members.get(memberKey(resource.field, resource.id)) ?? [];
+    const line = found.find((candidate) => candidate >= start) ?? found[0];
+    if (line !== undefined && !locations.has(resource.id)) {
+      locations.set(resource.id, { file: path, line });
+    }
+  }
+  return locations;
+}
+
+/** Maps each `"Key": "value"` pair to the lines it appears on, in order. */
+function linesOfMembers(lines: string[]): Map<string, number[]> {
+  const members = new Map<string, number[]>();
+  lines.forEach((content, position) => {
+    for (const match of content.matchAll(STRING_MEMBER)) {
+      const key = memberKey(match[1] as string, match[2] as string);
+      members.set(key, [...(members.get(key) ?? []), position + 1]);
+    }
+  });
+  return members;
+}
+
+/** Returns the first line that opens one of the keys, or 1 when the file has none of them. */
+function sectionStart(lines: string[], keys: string[]): number {
+  const opening = new RegExp(`"(${keys.join("|")})"\\s*:`);
+  const position = lines.findIndex((content) => opening.test(content));
+  return position < 0 ? 1 : position + 1;
+}
+
+interface ResourceId {
+  field: string;
+  id: string;
+  /** Keys that open the resource's section: the plural section and the singular output. */
+  sectionKeys: string[];
+}
+
+/** Lists the id field and id of every resource in the snapshot's sections. */
+function resourceIds(snapshot: Snapshot): ResourceId[] {
+  const resources: ResourceId[] = [];
+  for (const info of SECTIONS) {
+    const items = (snapshot[info.name] as Record<string, unknown>[] | undefined) ?? [];
+    const sectionKeys = info.singular ? [info.name, info.singular] : [info.name];
+    for (const item of items) {
+      const id = item[info.idField];
+      if (typeof id === "string") resources.push({ field: info.idField, id, sectionKeys });
+    }
+  }
+  for (const reservation of snapshot.Reservations ?? []) {
+    for (const instance of reservation.Instances ?? []) {
+      const id = instance.InstanceId;
+      if (id) resources.push({ field: "InstanceId", id, sectionKeys: ["Reservations", "Instances"] });
+    }
+  }
+  return resources;
+}
+
+function memberKey(field: string, id: string): string {
+  return `${field}\u0000${id}`;
+}

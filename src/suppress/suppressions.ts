@@ -1,0 +1,168 @@
+/**
+ * Suppressions: findings the team has accepted, each with a reason. They come from the config
+ * file's `suppressions` or from the `vpc-lint:ignore` tag on the AWS resource itself.
+ */
+import type { Tag } from "@aws-sdk/client-ec2";
+import type { Finding, Suppression } from "../engine/types.js";
+import { SECTIONS } from "../snapshot/sections.js";
+import type { Snapshot } from "../snapshot/types.js";
+
+/** The tag that lists the rule ids to ignore on a resource, separated by commas. */
+export const IGNORE_TAG = "vpc-lint:ignore";
+/** The tag that gives the reason for `vpc-lint:ignore`; without it the tag is not applied. */
+export const IGNORE_REASON_TAG = "vpc-lint:ignore-reason";
+
+/** Rules whose findings can be neither suppressed nor baselined, since they hide other checks. */
+export const UNSUPPRESSIBLE_RULES: ReadonlySet<string> = new Set(["snapshot-incomplete"]);
+
+/** One entry of the config file's `suppressions`; every selector given must match. */
+export interface SuppressionEntry {
+  /** Rule id or glob pattern, such as `endpoint-*`. */
+  rule?: string;
+  /** Resource id, ARN or glob pattern, such as `subnet-0a1b*`. */
+  resource?: string;
+  account?: string;
+  /** Region or glob pattern. */
+  region?: string;
+  /** `key=value` of a tag on the resource; the value may be a glob pattern. */
+  tag?: string;
+  reason: string;
+  /** Last day the entry applies, as YYYY-MM-DD (UTC). */
+  expires?: string;
+  /** Where the entry is written, such as `.vpc-lint.json /suppressions/0`. */
+  origin: string;
+}
+
+/**
+ * Marks the findings that a suppression matches and returns warnings about suppressions that
+ * did not apply: expired config entries and `vpc-lint:ignore` tags without a reason.
+ * `today` is a YYYY-MM-DD date in UTC.
+ */
+export function applySuppressions(
+  findings: Finding[],
+  snapshot: Snapshot,
+  entries: readonly SuppressionEntry[],
+  today: string,
+): string[] {
+  const tags = tagsByResource(snapshot);
+  const expired = new Map<SuppressionEntry, number>();
+  const untagged = new Set<string>();
+
+  for (const finding of findings) {
+    if (UNSUPPRESSIBLE_RULES.has(finding.ruleId)) continue;
+    const resourceTags = tags.get(finding.resource.id) ?? [];
+    const matching = entries.filter((entry) => entryMatches(entry, finding, resourceTags));
+    const active = matching.find((entry) => !isExpired(entry, today));
+    for (const entry of matching) {
+      if (isExpired(entry, today)) expired.set(entry, (expired.get(entry) ?? 0) + 1);
+    }
+    const suppression = active ? fromEntry(active) : fromTags(finding, resourceTags, untagged);
+    if (!suppression) continue;
+    finding.suppressed = true;
+    finding.suppression = suppression;
+  }
+  return [...expiredWarnings(expired), ...[...untagged].map(missingReasonWarning)];
+}
+
+function entryMatches(entry: SuppressionEntry, finding: Finding, tags: Tag[]): boolean {
+  const { resource } = finding;
+  if (entry.rule !== undefined && !globMatches(entry.rule, finding.ruleId)) return false;
+  if (entry.resource !== undefined && !resourceMatches(entry.resource, finding)) return false;
+  if (entry.account !== undefined && entry.account !== resource.accountId) return false;
+  if (entry.region !== undefined && !globMatches(entry.region, resource.region ?? "")) return false;
+  if (entry.tag !== undefined && !tagMatches(entry.tag, tags)) return false;
+  return true;
+}
+
+function resourceMatches(pattern: string, finding: Finding): boolean {
+  const { id, arn } = finding.resource;
+  return globMatches(pattern, id) || (arn !== undefined && globMatches(pattern, arn));
+}
+
+function tagMatches(selector: string, tags: Tag[]): boolean {
+  const separator = selector.indexOf("=");
+  const key = separator < 0 ? selector : selector.slice(0, separator);
+  const value = separator < 0 ? "*" : selector.slice(separator + 1);
+  return tags.some((tag) => tag.Key === key && globMatches(value, tag.Value ?? ""));
+}
+
+/** An entry expires after its `expires` day; YYYY-MM-DD strings compare in date order. */
+function isExpired(entry: SuppressionEntry, today: string): boolean {
+  return entry.expires !== undefined && entry.expires < today;
+}
+
+function fromEntry(entry: SuppressionEntry): Suppression {
+  const suppression: Suppression = { kind: "config", reason: entry.reason, origin: entry.origin };
+  if (entry.expires) suppression.expires = entry.expires;
+  return suppression;
+}
+
+/** Reads the resource's own `vpc-lint:ignore` tag; records resources whose tag lacks a reason. */
+function fromTags(finding: Finding, tags: Tag[], untagged: Set<string>): Suppression | undefined {
+  const ignored = tagValue(tags, IGNORE_TAG);
+  if (ignored === undefined) return undefined;
+  const ruleIds = ignored.split(",").map((id) => id.trim());
+  if (!ruleIds.includes(finding.ruleId)) return undefined;
+
+  const reason = tagValue(tags, IGNORE_REASON_TAG)?.trim();
+  if (!reason) {
+    untagged.add(finding.resource.id);
+    return undefined;
+  }
+  return { kind: "tag", reason, origin: `tag ${IGNORE_TAG} on ${finding.resource.id}` };
+}
+
+function tagValue(tags: Tag[], key: string): string | undefined {
+  return tags.find((tag) => tag.Key === key)?.Value;
+}
+
+function expiredWarnings(expired: Map<SuppressionEntry, number>): string[] {
+  return [...expired].map(([entry, count]) => {
+    const findings = count === 1 ? "1 finding" : `${count} findings`;
+    return (
+      `suppression ${entry.origin} ("${entry.reason}") expired after ${entry.expires as string}, ` +
+      `so ${findings} it matched count again; fix them or extend "expires"`
+    );
+  });
+}
+
+function missingReasonWarning(resourceId: string): string {
+  return (
+    `${resourceId} has the tag ${IGNORE_TAG} but no ${IGNORE_REASON_TAG} tag, so it suppresses ` +
+    `nothing; add ${IGNORE_REASON_TAG} with the reason`
+  );
+}
+
+/**
+ * Tells whether a glob pattern matches the whole text: `*` matches any run of characters and
+ * `?` one character. Matching is case-sensitive, like AWS ids and tag values.
+ */
+export function globMatches(pattern: string, text: string): boolean {
+  if (!pattern.includes("*") && !pattern.includes("?")) return pattern === text;
+  const source = [...pattern]
+    .map((char) => (char === "*" ? ".*" : char === "?" ? "." : escapeRegExp(char)))
+    .join("");
+  return new RegExp(`^${source}$`, "s").test(text);
+}
+
+function escapeRegExp(char: string): string {
+  return /[.*+?^${}()|[\]\\/]/.test(char) ? `\\${char}` : char;
+}
+
+/** Maps every resource id in the snapshot to its tags, instances included. */
+export function tagsByResource(snapshot: Snapshot): Map<string, Tag[]> {
+  const tags = new Map<string, Tag[]>();
+  for (const info of SECTIONS) {
+    const items = (snapshot[info.name] as Record<string, unknown>[] | undefined) ?? [];
+    for (const item of items) {
+      const id = item[info.idField];
+      if (typeof id === "string" && Array.isArray(item.Tags)) tags.set(id, item.Tags as Tag[]);
+    }
+  }
+  for (const reservation of snapshot.Reservations ?? []) {
+    for (const instance of reservation.Instances ?? []) {
+      if (instance.InstanceId && instance.Tags) tags.set(instance.InstanceId, instance.Tags);
+    }
+  }
+  return tags;
+}

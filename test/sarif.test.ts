@@ -1,0 +1,335 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { docsUrl } from "../src/engine/docs.js";
+import { defineRule, type Rule } from "../src/engine/types.js";
+import { InputError } from "../src/errors.js";
+import { formatSarif } from "../src/report/sarif.js";
+import { RULES } from "../src/rules/index.js";
+import { DEFAULT_SETTINGS, runLint, type RunOptions, type SnapshotInput } from "../src/run.js";
+import { loadSnapshotFiles } from "../src/snapshot/loader.js";
+import type { Snapshot } from "../src/snapshot/types.js";
+import { CORPUS, EXAMPLES, HAS_CORPUS, runCli } from "./helpers.js";
+import { githubProblems, schemaErrors } from "./sarif-validate.js";
+
+type Json = Record<string, any>;
+
+const BROKEN = join(EXAMPLES, "broken-nat64.json");
+const EXAMPLE_FILES = readdirSync(EXAMPLES).filter((name) => name.endsWith(".json"));
+
+async function inputOf(path: string): Promise<SnapshotInput> {
+  const loaded = await loadSnapshotFiles([path]);
+  return { snapshot: loaded.snapshot, files: loaded.files, locations: loaded.locations };
+}
+
+function sarifOf(inputs: SnapshotInput[], options: Partial<RunOptions> = {}, includeSuppressed = false): Json {
+  const result = runLint(inputs, { settings: DEFAULT_SETTINGS, ...options });
+  return JSON.parse(formatSarif(result, { includeSuppressed })) as Json;
+}
+
+function resultOf(log: Json, ruleId: string): Json {
+  const found = (log.runs[0].results as Json[]).find((result) => result.ruleId === ruleId);
+  if (!found) throw new Error(`no ${ruleId} result`);
+  return found;
+}
+
+/** Finds the line of `"Field": "id"` after the line that opens the section, as an editor would. */
+function lineOf(file: string, section: string, field: string, id: string): number {
+  const lines = readFileSync(file, "utf8").split("\n");
+  const start = lines.findIndex((line) => line.includes(`"${section}":`));
+  const offset = lines.slice(start).findIndex((line) => line.includes(`"${field}": "${id}"`));
+  return start + offset + 1;
+}
+
+function expectValid(log: Json): void {
+  expect(schemaErrors(log)).toEqual([]);
+  expect(githubProblems(log)).toEqual([]);
+}
+
+describe("SARIF of the bundled examples", () => {
+  it.each(EXAMPLE_FILES)("%s is valid SARIF that GitHub accepts", (file) => {
+    const run = runCli(["--snapshot", join(EXAMPLES, file), "--format", "sarif", "--fail-on", "never"]);
+    expect(run.stderr).toBe("");
+    const log = JSON.parse(run.stdout) as Json;
+    expectValid(log);
+    expect(log.version).toBe("2.1.0");
+    expect(log.runs).toHaveLength(1);
+  });
+
+  it.each(EXAMPLE_FILES)("%s results carry the JSON report's fingerprints", (file) => {
+    const path = join(EXAMPLES, file);
+    const sarif = JSON.parse(runCli(["--snapshot", path, "--format", "sarif"]).stdout) as Json;
+    const json = JSON.parse(runCli(["--snapshot", path, "--format", "json"]).stdout) as Json;
+    const fromSarif = (sarif.runs[0].results as Json[]).map((r) => r.partialFingerprints["vpcLint/v1"]);
+    const fromJson = (json.findings as Json[]).map((finding) => finding.fingerprint);
+    expect(fromSarif).toEqual(fromJson);
+  });
+});
+
+describe("SARIF validators", () => {
+  it("schema check rejects a result without a message", async () => {
+    const log = sarifOf([await inputOf(BROKEN)]);
+    delete log.runs[0].results[0].message;
+    expect(schemaErrors(log).length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ["an ARN", "arn:aws:ec2:us-east-1:111122223333:subnet/subnet-1"],
+    ["a URL", "https://example.com/a.json"],
+    ["an empty URI", ""],
+    ["a space", "snap shots/a.json"],
+  ])("GitHub check rejects %s as the URI", async (_, uri) => {
+    const log = sarifOf([await inputOf(BROKEN)]);
+    log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri = uri;
+    expect(githubProblems(log)).toHaveLength(1);
+  });
+
+  it("GitHub check rejects a result without a location", async () => {
+    const log = sarifOf([await inputOf(BROKEN)]);
+    delete log.runs[0].results[0].locations;
+    expect(githubProblems(log)).toEqual(["runs[0].results[0] has no physical location"]);
+  });
+});
+
+describe("SARIF driver", () => {
+  it("lists every enabled rule with help and severity", async () => {
+    const log = sarifOf([await inputOf(BROKEN)]);
+    const rules = log.runs[0].tool.driver.rules as Json[];
+    expect(rules.map((rule) => rule.id)).toEqual(RULES.map((rule) => rule.id));
+    const missing = rules.find((rule) => rule.id === "nat64-route-missing") as Json;
+    expect(missing.name).toBe("Nat64RouteMissing");
+    expect(missing.helpUri).toBe(docsUrl("nat64-route-missing"));
+    expect(missing.defaultConfiguration).toEqual({ enabled: true, level: "error" });
+    expect(missing.properties["security-severity"]).toBe("8.0");
+    expect(missing.properties.tags).toEqual(["dns64", "nat64", "routing"]);
+    expect(missing.help.text).toContain("How to fix:");
+    expect(missing.help.text).toContain("--route-table-id <routeTableId>");
+    expect(missing.help.markdown).toContain("--route-table-id &lt;routeTableId&gt;");
+    expect(missing.fullDescription.text).toMatch(/^With DNS64 on/);
+  });
+
+  it("names the tool, its version and home page", async () => {
+    const driver = sarifOf([await inputOf(BROKEN)]).runs[0].tool.driver as Json;
+    const pkg = JSON.parse(readFileSync(join(EXAMPLES, "..", "package.json"), "utf8")) as Json;
+    expect(driver.name).toBe("vpc-lint");
+    expect(driver.semanticVersion).toBe(pkg.version);
+    expect(driver.informationUri).toBe("https://github.com/vpc-lint/vpc-lint");
+  });
+
+  it("drops disabled rules and applies severity overrides", async () => {
+    const severities = new Map([
+      ["nat64-route-missing", "off" as const],
+      ["nat64-route-blackhole", "warning" as const],
+    ]);
+    const log = sarifOf([await inputOf(BROKEN)], { severities });
+    expectValid(log);
+    const rules = log.runs[0].tool.driver.rules as Json[];
+    expect(rules.map((rule) => rule.id)).not.toContain("nat64-route-missing");
+    const blackhole = rules.find((rule) => rule.id === "nat64-route-blackhole") as Json;
+    expect(blackhole.defaultConfiguration.level).toBe("warning");
+    expect(blackhole.properties["security-severity"]).toBe("5.0");
+    expect(resultOf(log, "nat64-route-blackhole").level).toBe("warning");
+  });
+});
+
+describe("SARIF results", () => {
+  it("point at the resource's line in the snapshot file", async () => {
+    const log = sarifOf([await inputOf(BROKEN)]);
+    const result = resultOf(log, "nat64-route-blackhole");
+    const [location] = result.locations as Json[];
+    expect(location?.physicalLocation.artifactLocation.uri).toBe("examples/broken-nat64.json");
+    expect(location?.physicalLocation.region.startLine).toBe(
+      lineOf(BROKEN, "RouteTables", "RouteTableId", "rtb-0a1b2c3d4e5f60033"),
+    );
+    expect(location?.logicalLocations).toEqual([
+      {
+        name: "rtb-0a1b2c3d4e5f60033",
+        fullyQualifiedName: "arn:aws:ec2:us-east-1:111122223333:route-table/rtb-0a1b2c3d4e5f60033",
+        kind: "resource",
+      },
+    ]);
+  });
+
+  it("lead the message with the resource id", async () => {
+    const result = resultOf(sarifOf([await inputOf(BROKEN)]), "nat64-route-blackhole");
+    expect(result.message.text).toMatch(/^rtb-0a1b2c3d4e5f60033: Route table rtb-0a1b2c3d4e5f60033 /);
+    expect(result.message.text).toContain(" Fix: Replace the route");
+  });
+
+  it("carry the evidence chain as related locations and a code flow", async () => {
+    const result = resultOf(sarifOf([await inputOf(BROKEN)]), "nat64-route-blackhole");
+    const related = result.relatedLocations as Json[];
+    const nat = related.find((entry) => entry.logicalLocations[0].name === "nat-0a1b2c3d4e5f60031");
+    expect(nat?.message.text).toBe('nat-0a1b2c3d4e5f60031: State = "deleted"');
+    expect(nat?.physicalLocation.region.startLine).toBe(
+      lineOf(BROKEN, "NatGateways", "NatGatewayId", "nat-0a1b2c3d4e5f60031"),
+    );
+    const steps = result.codeFlows[0].threadFlows[0].locations as Json[];
+    expect(steps.map((step) => step.location.logicalLocations[0].name)).toEqual([
+      "rtb-0a1b2c3d4e5f60033",
+      "rtb-0a1b2c3d4e5f60033",
+      "nat-0a1b2c3d4e5f60031",
+    ]);
+  });
+
+  it("key alerts by fingerprint and scope", async () => {
+    const log = sarifOf([await inputOf(BROKEN)]);
+    const result = resultOf(log, "nat64-route-blackhole");
+    expect(result.partialFingerprints["vpcLint/v1"]).toMatch(/^[0-9a-f]{32}$/);
+    expect(log.runs[0].automationDetails).toEqual({ id: "vpc-lint/111122223333/us-east-1/" });
+  });
+
+  it("use a resource path when no file location is known", async () => {
+    const { snapshot } = await inputOf(BROKEN);
+    const log = sarifOf([{ snapshot }]);
+    expectValid(log);
+    const location = resultOf(log, "nat64-route-blackhole").locations[0].physicalLocation;
+    expect(location.artifactLocation.uri).toBe(
+      "aws/111122223333/us-east-1/vpc-0a1b2c3d4e5f60003/route-table/rtb-0a1b2c3d4e5f60033",
+    );
+    expect(location.region.startLine).toBe(1);
+  });
+
+  it("name unknown accounts and regions in the path", async () => {
+    const snapshot = anonymous((await inputOf(BROKEN)).snapshot);
+    const log = sarifOf([{ snapshot }]);
+    expectValid(log);
+    const uri = resultOf(log, "nat64-route-blackhole").locations[0].physicalLocation.artifactLocation.uri;
+    expect(uri).toBe("aws/unknown-account/unknown-region/vpc-0a1b2c3d4e5f60003/route-table/rtb-0a1b2c3d4e5f60033");
+    expect(log.runs[0].automationDetails.id).toBe("vpc-lint/unknown-account/unknown-region/");
+  });
+
+  it("encode spaces and avoid paths outside the tree", async () => {
+    const { snapshot } = await inputOf(BROKEN);
+    const locations = new Map([
+      ["rtb-0a1b2c3d4e5f60033", { file: "snap shots/vpc.json", line: 7 }],
+      ["subnet-0a1b2c3d4e5f60033", { file: "../elsewhere/vpc.json", line: 9 }],
+    ]);
+    const log = sarifOf([{ snapshot, locations }]);
+    expectValid(log);
+    const uriOf = (ruleId: string) =>
+      resultOf(log, ruleId).locations[0].physicalLocation.artifactLocation.uri as string;
+    expect(uriOf("nat64-route-blackhole")).toBe("snap%20shots/vpc.json");
+    expect(uriOf("nat64-route-missing")).toMatch(/^aws\/111122223333\/us-east-1\//);
+  });
+});
+
+describe("SARIF notifications", () => {
+  it("report a failed collection call as a result and a notification", async () => {
+    const { snapshot } = await inputOf(BROKEN);
+    snapshot.Errors = [
+      { Operation: "DescribeNatGateways", Code: "UnauthorizedOperation", Message: "You are not authorized." },
+    ];
+    const log = sarifOf([{ snapshot }]);
+    expectValid(log);
+    const result = resultOf(log, "snapshot-incomplete");
+    expect(result.level).toBe("error");
+    const notifications = log.runs[0].invocations[0].toolExecutionNotifications as Json[];
+    const notice = notifications.find((entry) => entry.associatedRule.id === "snapshot-incomplete");
+    expect(notice?.level).toBe("error");
+    expect(notice?.message.text).toContain("UnauthorizedOperation");
+    expect(log.runs[0].invocations[0].executionSuccessful).toBe(true);
+  });
+
+  it("report a rule that threw as an unsuccessful execution", async () => {
+    const throwing = defineRule<"never">({
+      ...(RULES[0] as Rule),
+      id: "always-throws",
+      requires: [],
+      messages: { never: { severity: "error", text: "never", fix: "never" } },
+      check() {
+        throw new Error("index out of range");
+      },
+    });
+    const log = sarifOf([await inputOf(BROKEN)], { rules: [...RULES, throwing] });
+    expectValid(log);
+    const invocation = log.runs[0].invocations[0] as Json;
+    expect(invocation.executionSuccessful).toBe(false);
+    expect(invocation.toolExecutionNotifications).toContainEqual({
+      level: "error",
+      message: { text: "Rule always-throws failed to run: index out of range" },
+      associatedRule: { id: "always-throws", index: RULES.length },
+    });
+  });
+});
+
+describe("SARIF suppressions and baselines", () => {
+  const suppressions = [
+    { rule: "nat64-route-blackhole", reason: "NAT gateway is being replaced", origin: ".vpc-lint.json /suppressions/0" },
+  ];
+
+  it("leaves suppressed findings out by default", async () => {
+    const log = sarifOf([await inputOf(BROKEN)], { suppressions });
+    expectValid(log);
+    const ids = (log.runs[0].results as Json[]).map((result) => result.ruleId);
+    expect(ids).not.toContain("nat64-route-blackhole");
+    expect(ids).toContain("nat64-route-missing");
+  });
+
+  it("marks suppressed findings when asked to keep them", async () => {
+    const log = sarifOf([await inputOf(BROKEN)], { suppressions }, true);
+    expectValid(log);
+    expect(resultOf(log, "nat64-route-blackhole").suppressions).toEqual([
+      {
+        kind: "external",
+        status: "accepted",
+        justification: "NAT gateway is being replaced",
+        properties: { origin: ".vpc-lint.json /suppressions/0" },
+      },
+    ]);
+    expect(resultOf(log, "nat64-route-missing").suppressions).toBeUndefined();
+  });
+
+  it("sets baselineState when a baseline is given", async () => {
+    const first = sarifOf([await inputOf(BROKEN)]);
+    const known = resultOf(first, "nat64-route-missing").partialFingerprints["vpcLint/v1"] as string;
+    const log = sarifOf([await inputOf(BROKEN)], { baseline: new Set([known]) });
+    expectValid(log);
+    expect(resultOf(log, "nat64-route-missing").baselineState).toBe("unchanged");
+    expect(resultOf(log, "nat64-route-blackhole").baselineState).toBe("new");
+  });
+});
+
+const corpusTitle = HAS_CORPUS
+  ? "SARIF over the AWS example corpus"
+  : `SARIF over the AWS example corpus (skipped: ${CORPUS} is absent)`;
+
+describe.skipIf(!HAS_CORPUS)(corpusTitle, () => {
+  const files = HAS_CORPUS ? readdirSync(CORPUS).filter((name) => name.endsWith(".json")) : [];
+
+  it("every readable corpus file gives valid SARIF that GitHub accepts", async () => {
+    let linted = 0;
+    for (const file of files) {
+      const input = await inputOf(join(CORPUS, file)).catch((error: unknown) => {
+        if (error instanceof InputError) return undefined;
+        throw error;
+      });
+      if (!input) continue;
+      linted += 1;
+      const log = sarifOf([input]);
+      expect({ file, errors: schemaErrors(log) }).toEqual({ file, errors: [] });
+      expect({ file, problems: githubProblems(log) }).toEqual({ file, problems: [] });
+    }
+    expect(linted).toBeGreaterThan(files.length / 2);
+  });
+
+  it("the whole corpus as one directory gives valid SARIF", () => {
+    const run = runCli(["--snapshot", CORPUS, "--format", "sarif", "--fail-on", "never"]);
+    expect(run.status).toBe(0);
+    const log = JSON.parse(run.stdout) as Json;
+    expectValid(log);
+    expect((log.runs[0].results as Json[]).length).toBeGreaterThan(0);
+  });
+});
+
+/** Removes what tells a snapshot's account and region, as in hand-assembled CLI outputs. */
+function anonymous(snapshot: Snapshot): Snapshot {
+  const copy = JSON.parse(JSON.stringify(snapshot)) as Snapshot;
+  delete copy.Source;
+  for (const vpc of copy.Vpcs ?? []) delete vpc.OwnerId;
+  for (const subnet of copy.Subnets ?? []) {
+    delete subnet.OwnerId;
+    delete subnet.AvailabilityZone;
+  }
+  return copy;
+}
