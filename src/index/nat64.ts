@@ -38,17 +38,17 @@ export function natState(nat: NatGateway): string {
   return lower(nat.State);
 }
 
-/** A NAT gateway without ConnectivityType predates private NAT gateways, so it is public. */
+/** Tells whether a NAT gateway is public; one without ConnectivityType predates private ones. */
 export function isPublicNat(nat: NatGateway): boolean {
   return lower(nat.ConnectivityType) !== "private";
 }
 
-/** A regional NAT gateway has no subnet; it serves every AZ and routes through its own table. */
+/** Tells whether a NAT gateway is regional: it has no subnet, serves every AZ, and has its own route table. */
 export function isRegionalNat(nat: NatGateway): boolean {
   return lower((nat as { AvailabilityMode?: string }).AvailabilityMode) === "regional";
 }
 
-/** The route table that carries a NAT gateway's translated traffic onward. */
+/** Returns the route table that carries a NAT gateway's translated traffic onward. */
 export function onwardTableOf(index: SnapshotIndex, nat: NatGateway): RouteTable | undefined {
   if (isRegionalNat(nat)) {
     const tableId = (nat as { RouteTableId?: string }).RouteTableId;

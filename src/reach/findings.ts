@@ -6,7 +6,7 @@ import type { Hop, ServicePath } from "./types.js";
 
 /** One resource's broken link and every path that crosses it. */
 export interface HopGroup {
-  /** The first hop of the group; `hops` holds every hop, one per path. */
+  /** The first hop of the group; `hops` contains every hop, one per path. */
   hop: Hop;
   hops: Hop[];
   paths: ServicePath[];
@@ -42,7 +42,7 @@ export function hopsOwnedBy(
     }
   }
   return [...groups.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => a.localeCompare(b))
     .map(([, group]) => ({
       ...group,
       subnetIds: listIds([...new Set(group.paths.map((path) => path.subnetId))].sort()),

@@ -1,4 +1,4 @@
-/** Which resolver answers a VPC's queries, and whether a shared hub zone answers a service name. */
+/** The resolver that serves a VPC's queries, and the hub zones that resolve service names for it. */
 import type { Subnet, Vpc } from "@aws-sdk/client-ec2";
 import { isAmazonResolver, nameServersOf } from "../index/dns.js";
 import { isIpv6Only, type SnapshotIndex } from "../index/snapshot-index.js";
@@ -14,7 +14,7 @@ export interface ResolverAnswer {
 }
 
 /**
- * Returns which resolver answers the subnet. Custom servers are assumed to forward to the Route 53
+ * Returns the resolver hop of a subnet. Custom servers are assumed to forward to the Route 53
  * Resolver, except that an IPv6-only subnet cannot reach servers that are all IPv4 addresses.
  */
 export function resolverOf(index: SnapshotIndex, vpc: Vpc | undefined, subnet: Subnet): ResolverAnswer {
@@ -48,7 +48,7 @@ export function resolverOf(index: SnapshotIndex, vpc: Vpc | undefined, subnet: S
   };
 }
 
-/** A private hosted zone or a forwarding rule that answers a name for the VPC. */
+/** A private hosted zone or a forwarding rule that resolves a name for the VPC. */
 export interface SharedZone {
   id: string;
   text: string;

@@ -118,7 +118,10 @@ function noteDualStack(trace: Trace, path: ServicePath, endpoint: VpcEndpoint, r
   }
 }
 
-/** Which records the endpoint's private DNS name carries; `service-defined` gives AAAA only on vpce names. */
+/**
+ * Returns the record types of the endpoint's private DNS name. With `service-defined`, only the
+ * endpoint-specific `vpce` names get AAAA records, so the service name gets A records.
+ */
 function recordTypes(endpoint: VpcEndpoint): { a: boolean; aaaa: boolean } {
   const addressType = lower(endpoint.IpAddressType) || "ipv4";
   const recordType = lower(endpoint.DnsOptions?.DnsRecordIpType) || (addressType === "ipv6" ? "ipv6" : "ipv4");
@@ -199,6 +202,7 @@ function natHop(trace: Trace, path: ServicePath, natId: string): NatGateway | un
     return undefined;
   }
   path.nat = nat;
+
   const natSubnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
   if (natSubnet && !hasIpv4(natSubnet)) {
     trace.add("nat-gateway", "broken", natId, `NAT gateway ${natId} is in ${natSubnet.SubnetId}, which has no IPv4 range`, "nat-gateway-in-ipv6-only-subnet");
@@ -206,11 +210,13 @@ function natHop(trace: Trace, path: ServicePath, natId: string): NatGateway | un
   }
   const kind = isPublicNat(nat) ? "public" : "private";
   const where = isRegionalNat(nat) ? "regional" : `in ${nat.SubnetId} (${natSubnet?.AvailabilityZone ?? "unknown AZ"})`;
+
   trace.add("nat-gateway", "ok", natId, `${kind} NAT gateway ${natId}, ${where}, translates to ${natAddresses(nat).join(", ") || "its private IPv4 address"}`);
   const zone = natSubnet?.AvailabilityZone;
   if (!isRegionalNat(nat) && zone && trace.subnet.AvailabilityZone && zone !== trace.subnet.AvailabilityZone) {
     trace.add("placement", "warning", natId, `NAT gateway ${natId} is in ${zone}, not in the subnet's ${trace.subnet.AvailabilityZone}`, "nat64-cross-az");
   }
+
   checkClientEgress(trace, [NAT64_PREFIX], "instance-sg-egress-blocks-nat64");
   if (natSubnet) {
     const source = trace.clientBlocks()[0];
