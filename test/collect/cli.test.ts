@@ -1,0 +1,160 @@
+/**
+ * The built command line against a local HTTP server that imitates EC2 and SSM. The CLI reaches it
+ * through AWS_ENDPOINT_URL, signs with dummy credentials and never leaves the machine.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Snapshot } from "../../src/snapshot/types.js";
+import { CLI, ROOT, type CliRun } from "../helpers.js";
+import { ec2Error, FakeAws, VPC_ID, type Override } from "./transport.js";
+import { ACCESS_KEY, SECRET_KEY } from "./world.js";
+
+let server: Server;
+let endpoint: string;
+let fake: FakeAws;
+let override: Override = () => undefined;
+let directory: string;
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    void respond(request).then(({ status, headers, body }) => {
+      response.writeHead(status, headers);
+      response.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+beforeEach(() => {
+  override = () => undefined;
+  fake = new FakeAws((operation, attempt, request) => override(operation, attempt, request));
+  directory = mkdtempSync(join(tmpdir(), "vpc-lint-cli-"));
+});
+
+afterEach(() => {
+  rmSync(directory, { recursive: true, force: true });
+});
+
+/** Passes a request from the socket to the fake transport and returns its response. */
+async function respond(request: IncomingMessage) {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).map(([name, value]) => [name, String(value)]),
+  );
+  const { response } = await fake.handler.handle({
+    protocol: "http:",
+    hostname: "127.0.0.1",
+    port: (server.address() as AddressInfo).port,
+    headers,
+    body: Buffer.concat(chunks).toString("utf8"),
+  });
+  return { status: response.statusCode, headers: response.headers, body: response.body };
+}
+
+/** Runs the built CLI without blocking, so the in-process server can respond. */
+function runCliAsync(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? "",
+        NO_COLOR: "1",
+        HOME: directory,
+        AWS_EC2_METADATA_DISABLED: "true",
+        AWS_CONFIG_FILE: join(directory, "config"),
+        AWS_SHARED_CREDENTIALS_FILE: join(directory, "credentials"),
+        AWS_ENDPOINT_URL: endpoint,
+        AWS_REGION: "us-east-1",
+        AWS_ACCESS_KEY_ID: ACCESS_KEY,
+        AWS_SECRET_ACCESS_KEY: SECRET_KEY,
+        ...env,
+      },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (data: Buffer) => (stdout += data.toString()));
+    child.stderr.on("data", (data: Buffer) => (stderr += data.toString()));
+    child.on("close", (status) => resolve({ status: status ?? -1, stdout, stderr }));
+  });
+}
+
+describe("vpc-lint collect", () => {
+  it("writes the snapshot file", async () => {
+    const output = join(directory, "snapshot.json");
+
+    const run = await runCliAsync(["collect", "--vpc", VPC_ID, "-o", output]);
+
+    expect(run.stderr).toContain(`wrote ${output}`);
+    expect(run.status).toBe(0);
+    const snapshot = JSON.parse(readFileSync(output, "utf8")) as Snapshot;
+    expect(snapshot.Source?.VpcIds).toEqual([VPC_ID]);
+    expect(snapshot.Subnets?.[0]?.SubnetId).toBe("subnet-0a1b2c3d4e5f60001");
+    expect(snapshot.Errors).toBeUndefined();
+  });
+
+  it("logs progress to stderr and nothing to stdout", async () => {
+    const run = await runCliAsync(["collect", "--vpc", VPC_ID, "-o", join(directory, "s.json")]);
+
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain(`collecting ${VPC_ID} in us-east-1`);
+    expect(run.stderr).toContain("DescribeSubnets: 1 page, 1 item");
+    expect(run.stderr).not.toContain(SECRET_KEY);
+  });
+
+  it("counts failed calls in its last line", async () => {
+    const denied = ec2Error("UnauthorizedOperation", "You are not authorized.", 403);
+    override = (operation) => (operation === "DescribeInstances" ? denied : undefined);
+    const output = join(directory, "snapshot.json");
+
+    const run = await runCliAsync(["collect", "--vpc", VPC_ID, "-o", output]);
+
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain(`wrote ${output} (1 calls failed; see Errors)`);
+    const snapshot = JSON.parse(readFileSync(output, "utf8")) as Snapshot;
+    expect(snapshot.Errors?.map((error) => error.Operation)).toEqual(["DescribeInstances"]);
+    expect(snapshot).not.toHaveProperty("Reservations");
+  });
+
+  it("exits 2 for a VPC that does not exist", async () => {
+    const run = await runCliAsync(["collect", "--vpc", "vpc-0000000000000dead", "-o", "x.json"]);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("vpc-lint: VPC vpc-0000000000000dead not found in us-east-1");
+    expect(run.stderr).not.toContain("    at ");
+  });
+
+  it("exits 2 without credentials", async () => {
+    const run = await runCliAsync(["collect", "--vpc", VPC_ID, "-o", "x.json"], {
+      AWS_ACCESS_KEY_ID: "",
+      AWS_SECRET_ACCESS_KEY: "",
+    });
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("vpc-lint: could not load AWS credentials");
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe("vpc-lint --vpc", () => {
+  it("lints the live VPC", async () => {
+    const run = await runCliAsync(["--vpc", VPC_ID, "--format", "json", "--fail-on", "never"]);
+
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      source: Array<{ vpcIds: string[]; region: string }>;
+    };
+    expect(report.source[0]?.vpcIds).toEqual([VPC_ID]);
+    expect(report.source[0]?.region).toBe("us-east-1");
+  });
+});
