@@ -125,3 +125,8 @@ function suppressionSchema(): Schema {
     },
   };
 }
+
+/** Formats the schema as rules.schema.json stores it: two-space JSON and a final newline. */
+export function formatRulesSchema(rules: readonly Rule[]): string {
+  return `${JSON.stringify(buildRulesSchema(rules), null, 2)}\n`;
+}

@@ -1,0 +1,142 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Finding } from "../src/engine/types.js";
+import { InputError } from "../src/errors.js";
+import { DEFAULT_SETTINGS, exitCodeOf, runLint } from "../src/run.js";
+import { loadSnapshotFiles } from "../src/snapshot/loader.js";
+import type { Snapshot } from "../src/snapshot/types.js";
+import { formatBaseline, parseBaseline, type BaselineFile } from "../src/suppress/baseline.js";
+import { EXAMPLES, runCli } from "./helpers.js";
+
+const BROKEN = join(EXAMPLES, "broken-nat64.json");
+let workspace = "";
+let snapshot: Snapshot;
+
+beforeAll(async () => {
+  workspace = await mkdtemp(join(tmpdir(), "vpc-lint-baseline-"));
+  snapshot = (await loadSnapshotFiles([BROKEN])).snapshot;
+});
+
+afterAll(async () => {
+  await rm(workspace, { recursive: true, force: true });
+});
+
+function parseError(text: string): string {
+  try {
+    parseBaseline("base.json", text);
+  } catch (error) {
+    if (error instanceof InputError) return error.message;
+    throw error;
+  }
+  throw new Error("the baseline parsed without an error");
+}
+
+function withFailedCall(): Snapshot {
+  const copy = JSON.parse(JSON.stringify(snapshot)) as Snapshot;
+  copy.Errors = [{ Operation: "DescribeNatGateways", Code: "UnauthorizedOperation", Message: "Denied." }];
+  return copy;
+}
+
+describe("baseline file", () => {
+  it("lists every finding once, sorted by rule and resource", () => {
+    const result = runLint([{ snapshot }], { settings: DEFAULT_SETTINGS });
+    const file = JSON.parse(formatBaseline(result.findings)) as BaselineFile;
+    expect(file.baselineVersion).toBe(1);
+    expect(file.findings.map((entry) => entry.fingerprint).sort()).toEqual(
+      [...new Set(result.findings.map((f) => f.fingerprint))].sort(),
+    );
+    const keys = file.findings.map((entry) => `${entry.ruleId} ${entry.resourceId}`);
+    expect(keys).toEqual([...keys].sort());
+  });
+
+  it("leaves out suppressed and snapshot-incomplete findings", () => {
+    const suppressions = [{ rule: "nat64-route-blackhole", reason: "r", origin: "cfg /suppressions/0" }];
+    const result = runLint([{ snapshot: withFailedCall() }], { settings: DEFAULT_SETTINGS, suppressions });
+    const rules = (JSON.parse(formatBaseline(result.findings)) as BaselineFile).findings.map((e) => e.ruleId);
+    expect(result.findings.map((f) => f.ruleId)).toContain("snapshot-incomplete");
+    expect(rules).not.toContain("snapshot-incomplete");
+    expect(rules).not.toContain("nat64-route-blackhole");
+  });
+
+  it("reads back the fingerprints it wrote", () => {
+    const result = runLint([{ snapshot }], { settings: DEFAULT_SETTINGS });
+    const fingerprints = parseBaseline("base.json", formatBaseline(result.findings));
+    expect([...fingerprints].sort()).toEqual([...new Set(result.findings.map((f) => f.fingerprint))].sort());
+  });
+
+  it.each([
+    ["broken JSON", "{", /^base\.json: the baseline is not valid JSON \(/],
+    ["another file", '{"runs": []}', /^base\.json: not a vpc-lint baseline; expected an object with "baselineVersion": 1/],
+    [
+      "a bad fingerprint",
+      '{"baselineVersion": 1, "findings": [{"fingerprint": "XYZ"}]}',
+      /^base\.json: \/findings\/0\/fingerprint is "XYZ", expected 32 lowercase hexadecimal digits/,
+    ],
+  ])("rejects %s", (_, text, message) => {
+    expect(parseError(text)).toMatch(message);
+  });
+});
+
+describe("runs against a baseline", () => {
+  it("fail only on findings missing from it", () => {
+    const first = runLint([{ snapshot }], { settings: DEFAULT_SETTINGS });
+    const known = new Set(first.findings.map((f) => f.fingerprint));
+    const accepted = runLint([{ snapshot }], { settings: DEFAULT_SETTINGS, baseline: known });
+    expect(accepted.findings.every((f) => f.baselineState === "unchanged")).toBe(true);
+    expect(accepted.summary.unchanged).toBe(accepted.findings.length);
+    expect(exitCodeOf(accepted, "info", false)).toBe(0);
+
+    const blackhole = first.findings.find((f) => f.ruleId === "nat64-route-blackhole") as Finding;
+    known.delete(blackhole.fingerprint);
+    const partial = runLint([{ snapshot }], { settings: DEFAULT_SETTINGS, baseline: known });
+    const fresh = partial.findings.filter((f) => f.baselineState === "new").map((f) => f.ruleId);
+    expect(fresh).toEqual(["nat64-route-blackhole"]);
+    expect(exitCodeOf(partial, "error", false)).toBe(1);
+  });
+
+  it("never accept snapshot-incomplete", () => {
+    const failed = withFailedCall();
+    const first = runLint([{ snapshot: failed }], { settings: DEFAULT_SETTINGS });
+    const everything = new Set(first.findings.map((f) => f.fingerprint));
+    const result = runLint([{ snapshot: failed }], { settings: DEFAULT_SETTINGS, baseline: everything });
+    const incomplete = result.findings.find((f) => f.ruleId === "snapshot-incomplete");
+    expect(incomplete?.baselineState).toBe("new");
+    expect(exitCodeOf(result, "error", false)).toBe(1);
+  });
+});
+
+describe("baseline flags", () => {
+  it("--write-baseline accepts today's findings and --baseline reads them", async () => {
+    const path = join(workspace, "written.json");
+    const write = runCli(["--snapshot", BROKEN, "--write-baseline", path, "--format", "json"]);
+    expect(write.status).toBe(0);
+    expect(write.stderr).toMatch(/^wrote .*written\.json \(\d+ findings\)\n$/);
+    const file = JSON.parse(await readFile(path, "utf8")) as BaselineFile;
+    expect(file.findings.length).toBeGreaterThan(0);
+
+    const check = runCli(["--snapshot", BROKEN, "--baseline", path, "--format", "json"]);
+    expect(check.status).toBe(0);
+    const report = JSON.parse(check.stdout) as { findings: Finding[]; summary: { unchanged: number } };
+    expect(report.findings.every((f) => f.baselineState === "unchanged")).toBe(true);
+    expect(report.summary.unchanged).toBe(report.findings.length);
+  });
+
+  it("--baseline fails on a finding that is not in it", async () => {
+    const path = join(workspace, "partial.json");
+    runCli(["--snapshot", BROKEN, "--write-baseline", path]);
+    const file = JSON.parse(await readFile(path, "utf8")) as BaselineFile;
+    file.findings = file.findings.filter((entry) => entry.ruleId !== "nat64-route-blackhole");
+    await writeFile(path, JSON.stringify(file));
+
+    const run = runCli(["--snapshot", BROKEN, "--baseline", path, "--fail-on", "error"]);
+    expect(run.status).toBe(1);
+  });
+
+  it("--baseline with a missing file exits 2", () => {
+    const run = runCli(["--snapshot", BROKEN, "--baseline", join(workspace, "absent.json")]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("absent.json: cannot read the baseline file (ENOENT)");
+  });
+});

@@ -1,0 +1,297 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Ajv } from "ajv";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { editDistance, nearestRuleId } from "../src/config/errors.js";
+import { findConfigFile, parseConfig } from "../src/config/load.js";
+import { buildRulesSchema, formatRulesSchema } from "../src/config/rules-schema.js";
+import { InputError } from "../src/errors.js";
+import { RULES } from "../src/rules/index.js";
+import { EXAMPLES, ROOT, runCli } from "./helpers.js";
+
+const BROKEN = join(EXAMPLES, "broken-nat64.json");
+let workspace = "";
+
+beforeAll(async () => {
+  workspace = await mkdtemp(join(tmpdir(), "vpc-lint-config-"));
+});
+
+afterAll(async () => {
+  await rm(workspace, { recursive: true, force: true });
+});
+
+/** Returns the message of the InputError that parsing raises. */
+function parseError(file: string, text: string): string {
+  try {
+    parseConfig(file, text);
+  } catch (error) {
+    if (error instanceof InputError) return error.message;
+    throw error;
+  }
+  throw new Error(`${file} parsed without an error`);
+}
+
+async function directoryWith(files: Record<string, string>): Promise<string> {
+  const directory = await mkdtemp(join(workspace, "cwd-"));
+  for (const [name, text] of Object.entries(files)) await writeFile(join(directory, name), text);
+  return directory;
+}
+
+describe("rules.schema.json", () => {
+  it("matches the schema generated from the rules", async () => {
+    const committed = await readFile(join(ROOT, "rules.schema.json"), "utf8");
+    expect(committed, "rules.schema.json is stale: run npm run generate:schema").toBe(
+      formatRulesSchema(RULES),
+    );
+  });
+
+  it("compiles under ajv strict mode", () => {
+    const ajv = new Ajv({ strict: true });
+    ajv.addFormat("date", /^\d{4}-\d{2}-\d{2}$/);
+    expect(() => ajv.compile(buildRulesSchema(RULES))).not.toThrow();
+  });
+
+  it("lists every rule with its default severity", () => {
+    const schema = buildRulesSchema(RULES) as { properties: { rules: { properties: object } } };
+    const properties = schema.properties.rules.properties as Record<string, { description: string }>;
+    expect(Object.keys(properties)).toEqual(RULES.map((rule) => rule.id));
+    for (const rule of RULES) {
+      expect(properties[rule.id]?.description).toMatch(new RegExp(`Default: ${rule.severity}\\.$`));
+    }
+  });
+});
+
+describe("config parsing", () => {
+  const full = {
+    $schema: "./rules.schema.json",
+    rules: { "nat64-route-missing": "warning", "subnet-dns64-disabled": "off" },
+    failOn: "error",
+    requiredServices: {
+      default: ["kms"],
+      byVpc: { "vpc-0a1b2c3d4e5f60003": ["ecr.api", "ecr.dkr"] },
+      bySubnetTag: { "team=payments": ["secretsmanager"] },
+    },
+    privateOnlyVpcs: ["vpc-0a1b2c3d4e5f60003"],
+    suppressions: [{ rule: "endpoint-*", resource: "vpce-*", reason: "Endpoints move next quarter", expires: "2027-03-31" }],
+  };
+
+  it("reads every key of a JSON file", () => {
+    const config = parseConfig(".vpc-lint.json", JSON.stringify(full));
+    expect([...config.severities]).toEqual([
+      ["nat64-route-missing", "warning"],
+      ["subnet-dns64-disabled", "off"],
+    ]);
+    expect(config.failOn).toBe("error");
+    expect(config.requiredServices).toEqual(["kms"]);
+    expect(config.requiredServicesByVpc).toEqual({ "vpc-0a1b2c3d4e5f60003": ["ecr.api", "ecr.dkr"] });
+    expect(config.requiredServicesBySubnetTag).toEqual({ "team=payments": ["secretsmanager"] });
+    expect(config.privateOnlyVpcs).toEqual(["vpc-0a1b2c3d4e5f60003"]);
+    expect(config.suppressions).toEqual([
+      {
+        rule: "endpoint-*",
+        resource: "vpce-*",
+        reason: "Endpoints move next quarter",
+        expires: "2027-03-31",
+        origin: ".vpc-lint.json /suppressions/0",
+      },
+    ]);
+  });
+
+  it("reads the same keys from YAML", () => {
+    const yaml = [
+      "rules:",
+      "  nat64-route-missing: warning",
+      "  subnet-dns64-disabled: off",
+      "failOn: error",
+      "requiredServices:",
+      "  default: [kms]",
+      "  byVpc:",
+      "    vpc-0a1b2c3d4e5f60003: [ecr.api, ecr.dkr]",
+      "  bySubnetTag:",
+      "    team=payments: [secretsmanager]",
+      "privateOnlyVpcs: [vpc-0a1b2c3d4e5f60003]",
+      "suppressions:",
+      "  - rule: endpoint-*",
+      "    resource: vpce-*",
+      "    reason: Endpoints move next quarter",
+      "    expires: '2027-03-31'",
+    ].join("\n");
+    const fromYaml = parseConfig(".vpc-lint.yaml", yaml);
+    const fromJson = parseConfig(".vpc-lint.yaml", JSON.stringify(full));
+    expect(fromYaml).toEqual(fromJson);
+  });
+
+  it("treats an empty YAML file as no settings", () => {
+    const config = parseConfig(".vpc-lint.yml", "");
+    expect(config.severities.size).toBe(0);
+    expect(config.suppressions).toEqual([]);
+    expect(config.failOn).toBeUndefined();
+  });
+
+  it.each([
+    [
+      "misspelt rule id",
+      { rules: { "nat64-route-mising": "off" } },
+      'cfg.json: /rules has the unknown rule id "nat64-route-mising"; did you mean nat64-route-missing?',
+    ],
+    [
+      "unrelated rule id",
+      { rules: { "bucket-public": "off" } },
+      'cfg.json: /rules has the unknown rule id "bucket-public"; run vpc-lint rules for the list',
+    ],
+    [
+      "unknown severity",
+      { rules: { "nat64-route-missing": "warn" } },
+      'cfg.json: /rules/nat64-route-missing is "warn"; allowed values are off, error, warning, info',
+    ],
+    [
+      "unknown top-level key",
+      { failon: "error" },
+      'cfg.json: / has the unknown key "failon"; allowed keys are $schema, rules, failOn, requiredServices, privateOnlyVpcs, suppressions',
+    ],
+    [
+      "bad failOn",
+      { failOn: "errors" },
+      'cfg.json: /failOn is "errors"; allowed values are error, warning, info, never',
+    ],
+    [
+      "services not a list",
+      { requiredServices: { default: "kms" } },
+      'cfg.json: /requiredServices/default is "kms"; expected an array',
+    ],
+    [
+      "upper-case service",
+      { requiredServices: { default: ["KMS"] } },
+      'cfg.json: /requiredServices/default/0 is "KMS"; expected a service name in lowercase, such as kms or ecr.api',
+    ],
+    [
+      "bad VPC id key",
+      { requiredServices: { byVpc: { "vpc-xyz": ["kms"] } } },
+      'cfg.json: /requiredServices/byVpc has the key "vpc-xyz"; expected a VPC id such as vpc-0a1b2c3d4e5f67890',
+    ],
+    [
+      "tag key without value",
+      { requiredServices: { bySubnetTag: { team: ["kms"] } } },
+      'cfg.json: /requiredServices/bySubnetTag has the key "team"; expected a tag as key=value, such as team=payments',
+    ],
+    [
+      "suppression without reason",
+      { suppressions: [{ rule: "nat64-route-missing" }] },
+      'cfg.json: /suppressions/0 lacks the required key "reason"',
+    ],
+    [
+      "blank reason",
+      { suppressions: [{ rule: "nat64-route-missing", reason: "  " }] },
+      'cfg.json: /suppressions/0/reason is "  "; expected a reason that is not blank',
+    ],
+    [
+      "impossible expiry date",
+      { suppressions: [{ rule: "nat64-route-missing", reason: "r", expires: "2027-02-30" }] },
+      'cfg.json: /suppressions/0/expires is "2027-02-30"; expected a date as YYYY-MM-DD, such as 2027-06-30',
+    ],
+    [
+      "short account id",
+      { suppressions: [{ account: "1234", reason: "r" }] },
+      'cfg.json: /suppressions/0/account is "1234"; expected a 12-digit AWS account id',
+    ],
+    [
+      "suppression without selector",
+      { suppressions: [{ reason: "all of it" }] },
+      "cfg.json: /suppressions/0 has no selector; add at least one of rule, resource, account, region, tag, so it cannot hide every finding",
+    ],
+  ])("rejects a %s in one sentence", (_, config, sentence) => {
+    expect(parseError("cfg.json", JSON.stringify(config))).toBe(`invalid config file:\n  ${sentence}`);
+  });
+
+  it("lists every problem of a file at once", () => {
+    const message = parseError("cfg.json", JSON.stringify({ failOn: "x", privateOnlyVpcs: ["vpc-1", 3] }));
+    expect(message.split("\n").slice(1)).toEqual([
+      '  cfg.json: /failOn is "x"; allowed values are error, warning, info, never',
+      '  cfg.json: /privateOnlyVpcs/1 is 3; expected a string',
+    ]);
+  });
+
+  it("names the file and reason for broken JSON and YAML", () => {
+    expect(parseError("a.json", "{ rules: }")).toMatch(/^a\.json: not valid JSON \(/);
+    expect(parseError("a.yaml", "rules: [off\n")).toMatch(/^a\.yaml: not valid YAML \(/);
+  });
+});
+
+describe("nearest rule id", () => {
+  it.each([
+    ["kitten", "sitting", 3],
+    ["", "abc", 3],
+    ["nat64-route-missing", "nat64-route-missing", 0],
+    ["nat64-route-mising", "nat64-route-missing", 1],
+  ])("distance from %s to %s is %i", (a, b, distance) => {
+    expect(editDistance(a, b)).toBe(distance);
+  });
+
+  it("suggests only ids close enough to be typos", () => {
+    expect(nearestRuleId("vpc-dns-suport-disabled")).toBe("vpc-dns-support-disabled");
+    expect(nearestRuleId("s3-bucket-public")).toBeUndefined();
+  });
+});
+
+describe("config file discovery", () => {
+  it("prefers --config, then VPC_LINT_CONFIG, then the working directory", async () => {
+    const cwd = await directoryWith({ ".vpc-lint.json": "{}" });
+    expect(findConfigFile("flag.json", { VPC_LINT_CONFIG: "env.json" }, cwd)).toBe("flag.json");
+    expect(findConfigFile(undefined, { VPC_LINT_CONFIG: "env.json" }, cwd)).toBe("env.json");
+    expect(findConfigFile(undefined, {}, cwd)).toBe(".vpc-lint.json");
+  });
+
+  it("finds .vpc-lint.yaml and nothing in an empty directory", async () => {
+    expect(findConfigFile(undefined, {}, await directoryWith({ ".vpc-lint.yaml": "" }))).toBe(".vpc-lint.yaml");
+    expect(findConfigFile(undefined, {}, await directoryWith({}))).toBeUndefined();
+  });
+
+  it("rejects two config files in one directory", async () => {
+    const cwd = await directoryWith({ ".vpc-lint.json": "{}", ".vpc-lint.yaml": "" });
+    expect(() => findConfigFile(undefined, {}, cwd)).toThrow(
+      ".vpc-lint.json and .vpc-lint.yaml are both in",
+    );
+  });
+});
+
+describe("config file on the command line", () => {
+  const severities = (stdout: string) =>
+    (JSON.parse(stdout) as { findings: { ruleId: string; severity: string }[] }).findings;
+
+  it("applies a config found in the working directory", async () => {
+    const cwd = await directoryWith({
+      ".vpc-lint.json": JSON.stringify({ rules: { "nat64-route-missing": "off", "nat64-route-blackhole": "info" } }),
+    });
+    const run = runCli(["--snapshot", BROKEN, "--format", "json"], {}, cwd);
+    const findings = severities(run.stdout);
+    expect(findings.map((f) => f.ruleId)).not.toContain("nat64-route-missing");
+    expect(findings.find((f) => f.ruleId === "nat64-route-blackhole")?.severity).toBe("info");
+  });
+
+  it("takes failOn from the file and --fail-on over it", async () => {
+    const cwd = await directoryWith({ ".vpc-lint.yaml": "failOn: never\n" });
+    expect(runCli(["--snapshot", BROKEN], {}, cwd).status).toBe(0);
+    expect(runCli(["--snapshot", BROKEN, "--fail-on", "error"], {}, cwd).status).toBe(1);
+  });
+
+  it("reads the file VPC_LINT_CONFIG names", async () => {
+    const cwd = await directoryWith({ "team.json": JSON.stringify({ failOn: "never" }) });
+    const run = runCli(["--snapshot", BROKEN], { VPC_LINT_CONFIG: join(cwd, "team.json") });
+    expect(run.status).toBe(0);
+  });
+
+  it("exits 2 with every problem of an invalid file", async () => {
+    const cwd = await directoryWith({ "bad.json": JSON.stringify({ rules: { "nat64-route-mising": "off" } }) });
+    const run = runCli(["--snapshot", BROKEN, "--config", join(cwd, "bad.json")]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain('/rules has the unknown rule id "nat64-route-mising"; did you mean nat64-route-missing?');
+  });
+
+  it("exits 2 when --config names a missing file", () => {
+    const run = runCli(["--snapshot", BROKEN, "--config", join(workspace, "absent.json")]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("absent.json: cannot read the config file (ENOENT)");
+  });
+});

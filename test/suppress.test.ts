@@ -1,0 +1,217 @@
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Finding } from "../src/engine/types.js";
+import { formatJson } from "../src/report/json.js";
+import { DEFAULT_SETTINGS, exitCodeOf, runLint, type RunResult } from "../src/run.js";
+import { loadSnapshotFiles } from "../src/snapshot/loader.js";
+import type { Snapshot } from "../src/snapshot/types.js";
+import { globMatches, type SuppressionEntry } from "../src/suppress/suppressions.js";
+import { EXAMPLES, ROOT, runCli } from "./helpers.js";
+
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+const BROKEN = join(EXAMPLES, "broken-nat64.json");
+const TODAY = "2027-01-15";
+const BLACKHOLE_TABLE = "rtb-0a1b2c3d4e5f60033";
+const DNS64_SUBNET = "subnet-0a1b2c3d4e5f60033";
+const INSTANCE = "i-0a1b2c3d4e5f60031";
+
+let workspace = "";
+let snapshot: Snapshot;
+
+beforeAll(async () => {
+  workspace = await mkdtemp(join(tmpdir(), "vpc-lint-suppress-"));
+  snapshot = (await loadSnapshotFiles([BROKEN])).snapshot;
+});
+
+afterAll(async () => {
+  await rm(workspace, { recursive: true, force: true });
+});
+
+function entry(fields: Partial<SuppressionEntry>): SuppressionEntry {
+  return { reason: "accepted for the test", origin: "cfg.json /suppressions/0", ...fields };
+}
+
+function lint(suppressions: SuppressionEntry[], input: Snapshot = snapshot): RunResult {
+  return runLint([{ snapshot: input }], { settings: DEFAULT_SETTINGS, suppressions, today: TODAY });
+}
+
+function suppressedIds(result: RunResult): string[] {
+  return result.findings.filter((f) => f.suppressed).map((f) => `${f.ruleId} ${f.resource.id}`);
+}
+
+/** Returns a copy of the snapshot with tags added to one resource of a section. */
+function withTags(section: "RouteTables" | "Subnets", id: string, tags: Record<string, string>): Snapshot {
+  const copy = JSON.parse(JSON.stringify(snapshot)) as Snapshot;
+  const items = copy[section] as { RouteTableId?: string; SubnetId?: string; Tags?: object[] }[];
+  const item = items.find((candidate) => (candidate.RouteTableId ?? candidate.SubnetId) === id);
+  if (!item) throw new Error(`${id} is not in ${section}`);
+  item.Tags = [...(item.Tags ?? []), ...Object.entries(tags).map(([Key, Value]) => ({ Key, Value }))];
+  return copy;
+}
+
+describe("glob patterns", () => {
+  it.each([
+    ["subnet-*", "subnet-0a1b", true],
+    ["subnet-*", "vpc-0a1b", false],
+    ["eu-*-1", "eu-west-1", true],
+    ["eu-*-1", "eu-west-2", false],
+    ["rtb-????", "rtb-0a1b", true],
+    ["rtb-????", "rtb-0a1b2", false],
+    ["nat64-route-missing", "nat64-route-missing", true],
+    ["a.b", "axb", false],
+    ["arn:aws:ec2:*:subnet/*", "arn:aws:ec2:us-east-1:111122223333:subnet/subnet-1", true],
+  ])("%s against %s is %s", (pattern, text, expected) => {
+    expect(globMatches(pattern, text)).toBe(expected);
+  });
+});
+
+describe("config suppressions", () => {
+  it.each([
+    ["rule id", { rule: "nat64-route-blackhole" }],
+    ["rule glob", { rule: "nat64-route-b*" }],
+    ["resource id", { resource: BLACKHOLE_TABLE, rule: "nat64-*" }],
+    ["resource ARN glob", { resource: "arn:aws:ec2:*:route-table/rtb-0a1b2c3d4e5f60033" }],
+    ["account and rule", { account: "111122223333", rule: "nat64-route-blackhole" }],
+    ["region glob and rule", { region: "us-*", rule: "nat64-route-blackhole" }],
+    ["tag", { tag: "Name=ipv6-only-a", rule: "nat64-route-blackhole" }],
+    ["tag value glob", { tag: "Name=ipv6-only-*", rule: "nat64-route-blackhole" }],
+  ])("match by %s", (_, fields) => {
+    const result = lint([entry(fields)]);
+    expect(suppressedIds(result)).toEqual([`nat64-route-blackhole ${BLACKHOLE_TABLE}`]);
+    const finding = result.findings.find((f) => f.suppressed) as Finding;
+    expect(finding.suppression).toEqual({
+      kind: "config",
+      reason: "accepted for the test",
+      origin: "cfg.json /suppressions/0",
+    });
+  });
+
+  it.each([
+    ["other account", { account: "999999999999", rule: "nat64-route-blackhole" }],
+    ["other region", { region: "eu-*", rule: "nat64-route-blackhole" }],
+    ["other tag value", { tag: "Name=public-a", rule: "nat64-route-blackhole" }],
+    ["other resource", { resource: "rtb-ffffffffffffffff", rule: "nat64-route-blackhole" }],
+  ])("skip a finding with an %s", (_, fields) => {
+    expect(suppressedIds(lint([entry(fields)]))).toEqual([]);
+  });
+
+  it("keeps suppressed findings out of the counts and the exit code", () => {
+    const plain = lint([]);
+    const result = lint([entry({ rule: "nat64-route-blackhole" })]);
+    expect(result.findings).toHaveLength(plain.findings.length);
+    expect(result.summary.error).toBe(plain.summary.error - 1);
+    expect(result.summary.total).toBe(plain.summary.total - 1);
+    expect(result.summary.suppressed).toBe(1);
+
+    const errorsOnly = lint([entry({ rule: "*", resource: "*" })]);
+    expect(exitCodeOf(plain, "info", false)).toBe(1);
+    expect(exitCodeOf(errorsOnly, "info", false)).toBe(0);
+  });
+
+  it("applies on the expiry day and stops the day after", () => {
+    const lastDay = lint([entry({ rule: "nat64-route-blackhole", expires: TODAY })]);
+    expect(suppressedIds(lastDay)).toHaveLength(1);
+    expect(lastDay.warnings).toEqual([]);
+
+    const expired = lint([entry({ rule: "nat64-route-blackhole", expires: "2027-01-14" })]);
+    expect(suppressedIds(expired)).toEqual([]);
+    expect(expired.warnings).toEqual([
+      'suppression cfg.json /suppressions/0 ("accepted for the test") expired after 2027-01-14, ' +
+        'so 1 finding it matched count again; fix them or extend "expires"',
+    ]);
+  });
+
+  it("never suppresses snapshot-incomplete", () => {
+    const failed = JSON.parse(JSON.stringify(snapshot)) as Snapshot;
+    failed.Errors = [{ Operation: "DescribeNatGateways", Code: "UnauthorizedOperation", Message: "Denied." }];
+    const result = lint([entry({ rule: "*" })], failed);
+    const incomplete = result.findings.find((f) => f.ruleId === "snapshot-incomplete");
+    expect(incomplete?.suppressed).toBeUndefined();
+    expect(exitCodeOf(result, "error", false)).toBe(1);
+  });
+});
+
+describe("resource tag suppressions", () => {
+  it("suppress the rules the vpc-lint:ignore tag lists", () => {
+    const tagged = withTags("Subnets", DNS64_SUBNET, {
+      "vpc-lint:ignore": "nat64-route-missing, subnet-dns64-disabled",
+      "vpc-lint:ignore-reason": "Test subnet, torn down nightly",
+    });
+    const result = lint([], tagged);
+    expect(suppressedIds(result)).toEqual([`nat64-route-missing ${DNS64_SUBNET}`]);
+    expect(result.findings.find((f) => f.suppressed)?.suppression).toEqual({
+      kind: "tag",
+      reason: "Test subnet, torn down nightly",
+      origin: `tag vpc-lint:ignore on ${DNS64_SUBNET}`,
+    });
+  });
+
+  it("ignore a tag without a reason and warn", () => {
+    const tagged = withTags("Subnets", DNS64_SUBNET, { "vpc-lint:ignore": "nat64-route-missing" });
+    const result = lint([], tagged);
+    expect(suppressedIds(result)).toEqual([]);
+    expect(result.warnings).toEqual([
+      `${DNS64_SUBNET} has the tag vpc-lint:ignore but no vpc-lint:ignore-reason tag, so it ` +
+        "suppresses nothing; add vpc-lint:ignore-reason with the reason",
+    ]);
+  });
+
+  it("leave rules the tag does not list", () => {
+    const tagged = withTags("RouteTables", BLACKHOLE_TABLE, {
+      "vpc-lint:ignore": "nat64-route-missing",
+      "vpc-lint:ignore-reason": "wrong rule on purpose",
+    });
+    expect(suppressedIds(lint([], tagged))).toEqual([]);
+  });
+
+  it("read tags of instances inside reservations", () => {
+    const copy = JSON.parse(JSON.stringify(snapshot)) as Snapshot;
+    const instance = copy.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === INSTANCE);
+    if (!instance) throw new Error(`${INSTANCE} is not in the example`);
+    instance.Tags = [
+      { Key: "vpc-lint:ignore", Value: "instance-imds-ipv6-disabled" },
+      { Key: "vpc-lint:ignore-reason", Value: "Uses the IPv4 IMDS endpoint only" },
+    ];
+    expect(suppressedIds(lint([], copy))).toEqual([`instance-imds-ipv6-disabled ${INSTANCE}`]);
+  });
+});
+
+describe("suppressions in reports", () => {
+  it("JSON report marks them and matches its schema", () => {
+    const result = lint([entry({ rule: "nat64-route-blackhole", expires: "2027-12-31" })]);
+    const report = JSON.parse(formatJson(result)) as { findings: Finding[]; summary: object };
+    const schema = JSON.parse(readFileSync(join(ROOT, "src", "schemas", "report.schema.json"), "utf8")) as object;
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    const suppressed = report.findings.find((f) => f.suppressed);
+    expect(suppressed?.suppression?.reason).toBe("accepted for the test");
+    expect(suppressed?.suppression?.expires).toBe("2027-12-31");
+  });
+
+  it("CLI keeps them in JSON and out of text", async () => {
+    const cwd = await mkdtemp(join(workspace, "cli-"));
+    const config = { suppressions: [{ rule: "*", reason: "Whole VPC is being rebuilt" }] };
+    await writeFile(join(cwd, ".vpc-lint.json"), JSON.stringify(config));
+
+    const json = runCli(["--snapshot", BROKEN, "--format", "json"], {}, cwd);
+    const report = JSON.parse(json.stdout) as { findings: Finding[]; summary: { total: number; suppressed: number } };
+    expect(json.status).toBe(0);
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(report.findings.every((f) => f.suppressed)).toBe(true);
+    expect(report.summary.total).toBe(0);
+    expect(report.summary.suppressed).toBe(report.findings.length);
+
+    const text = runCli(["--snapshot", BROKEN], {}, cwd);
+    expect(text.status).toBe(0);
+    expect(text.stdout).not.toContain(BLACKHOLE_TABLE);
+    expect(text.stdout).toContain("0 errors, 0 warnings, 0 info in 1 VPC");
+  });
+});
