@@ -79,7 +79,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     );
     const runner = new CallRunner(limiter, options.log);
     const scoped = await collectScoped(clients.ec2, runner, vpcIds);
-    checkVpcsFound(vpcIds, scoped, runner.errors, region);
+    checkVpcsFound(vpcIds, scoped, runner.errors, region, options.log);
     checkSomeCallSucceeded(runner, region);
     const dependent = await collectDependent(clients, runner, scoped, options.log);
 
@@ -117,6 +117,7 @@ function checkVpcsFound(
   found: Snapshot,
   errors: readonly CollectionError[],
   region: string,
+  log: (line: string) => void,
 ): void {
   const invalid = errors.find(
     (error) => error.Operation === "DescribeVpcs" && error.Code.startsWith("InvalidVpcID."),
@@ -126,7 +127,10 @@ function checkVpcsFound(
       `DescribeVpcs in ${region} rejected the VPC ids with ${invalid.Code}: ${invalid.Message}`,
     );
   }
-  if (!found.Vpcs) return;
+  if (!found.Vpcs) {
+    log(`the VPC ids are unverified because DescribeVpcs failed: ${requested.join(", ")}`);
+    return;
+  }
   const present = new Set(found.Vpcs.map((vpc) => vpc.VpcId));
   const missing = requested.filter((id) => !present.has(id));
   if (missing.length === 0) return;

@@ -229,6 +229,36 @@ describe("collectSnapshot with other failures", () => {
   });
 });
 
+describe("collectSnapshot with a denied DescribeVpcs", () => {
+  beforeEach(() => {
+    const denied = awsError("UnauthorizedOperation", "You are not authorized.", 403);
+    ec2.on(DescribeVpcsCommand).rejects(denied);
+  });
+
+  it("continues without Vpcs and DhcpOptions", async () => {
+    const snapshot = await collect();
+
+    expect(snapshot).not.toHaveProperty("Vpcs");
+    expect(snapshot).not.toHaveProperty("DhcpOptions");
+    expect(snapshot.Subnets).toHaveLength(2);
+    expect(snapshot.Errors?.map((error) => error.Operation)).toEqual(["DescribeVpcs"]);
+  });
+
+  it("leaves the account unset", async () => {
+    const snapshot = await collect();
+
+    expect(snapshot.Source).not.toHaveProperty("AccountId");
+    expect(snapshot.Source?.VpcIds).toEqual([VPC]);
+  });
+
+  it("logs that the VPC ids are unverified", async () => {
+    await collect();
+
+    expect(lines).toContain(`the VPC ids are unverified because DescribeVpcs failed: ${VPC}`);
+    expect(lines).toContain("DhcpOptions: not collected because DescribeVpcs failed");
+  });
+});
+
 describe("collectSnapshot input errors", () => {
   it("rejects a VPC that does not exist, naming it", async () => {
     const run = collect([VPC, "vpc-0000000000000dead"]);
