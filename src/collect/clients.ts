@@ -75,7 +75,8 @@ async function resolveRegion(ec2: EC2Client, settings: ClientSettings): Promise<
     region = undefined;
   }
   if (region) return region;
-  const where = settings.profile ? `the profile "${settings.profile}"` : "the default profile";
+  const profile = settings.profile ?? process.env.AWS_PROFILE;
+  const where = profile ? `the profile "${profile}"` : "the default profile";
   throw new InputError(
     `no AWS Region to collect from: pass --region, set AWS_REGION, or set region in ${where} ` +
       "of the AWS config file (~/.aws/config)",
