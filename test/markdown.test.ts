@@ -1,0 +1,132 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { JSDOM } from "jsdom";
+import { beforeAll, describe, expect, it } from "vitest";
+import { formatMarkdown } from "../src/report/markdown.js";
+import { DEFAULT_SETTINGS, runLint, type RunResult } from "../src/run.js";
+import { loadSnapshotFiles } from "../src/snapshot/loader.js";
+import type { Snapshot } from "../src/snapshot/types.js";
+import { EXAMPLES, runCli } from "./helpers.js";
+
+type Mermaid = (typeof import("mermaid"))["default"];
+
+const BROKEN = join(EXAMPLES, "broken-nat64.json");
+const EXAMPLE_FILES = readdirSync(EXAMPLES).filter((name) => name.endsWith(".json"));
+let mermaid: Mermaid;
+
+// mermaid 11 sanitizes labels with DOMPurify, which needs a DOM at import time; jsdom provides it.
+beforeAll(async () => {
+  const dom = new JSDOM("<!doctype html><html><body></body></html>");
+  Object.assign(globalThis, { window: dom.window, document: dom.window.document });
+  mermaid = (await import("mermaid")).default;
+  mermaid.initialize({ startOnLoad: false });
+});
+
+async function lintFile(path: string, change?: (snapshot: Snapshot) => void): Promise<RunResult> {
+  const { snapshot } = await loadSnapshotFiles([path]);
+  change?.(snapshot);
+  return runLint([{ snapshot }], { settings: DEFAULT_SETTINGS });
+}
+
+function diagramsOf(markdown: string): string[] {
+  return [...markdown.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((match) => match[1] as string);
+}
+
+describe("Markdown diagrams", () => {
+  it.each(EXAMPLE_FILES)("%s gives diagrams that mermaid parses", async (file) => {
+    const diagrams = diagramsOf(formatMarkdown(await lintFile(join(EXAMPLES, file))));
+    expect(diagrams.length).toBeGreaterThan(0);
+    for (const diagram of diagrams) {
+      await expect(mermaid.parse(diagram)).resolves.toMatchObject({ diagramType: "flowchart-v2" });
+    }
+  });
+
+  it("parser rejects a broken diagram", async () => {
+    const [diagram] = diagramsOf(formatMarkdown(await lintFile(BROKEN)));
+    await expect(mermaid.parse(`${diagram}  n_a -->|"x| n_b\n`)).rejects.toThrow();
+  });
+
+  it("quotes names that would end a label", async () => {
+    const result = await lintFile(BROKEN, (snapshot) => {
+      const subnet = snapshot.Subnets?.[0];
+      if (subnet) subnet.Tags = [{ Key: "Name", Value: 'db "primary" <a> [x] |y|' }];
+    });
+    const [diagram] = diagramsOf(formatMarkdown(result));
+    expect(diagram).toContain("db #quot;primary#quot; #lt;a#gt; [x] |y|");
+    await expect(mermaid.parse(diagram as string)).resolves.toBeTruthy();
+  });
+
+  it("groups subnets by Availability Zone", async () => {
+    const [diagram = ""] = diagramsOf(formatMarkdown(await lintFile(BROKEN)));
+    const zoneA = diagram.indexOf('["us-east-1a"]');
+    const zoneB = diagram.indexOf('["us-east-1b"]');
+    expect(zoneA).toBeGreaterThan(0);
+    expect(zoneB).toBeGreaterThan(zoneA);
+    const between = diagram.slice(zoneA, zoneB);
+    expect(between).toContain("n_subnet_0a1b2c3d4e5f60032[");
+    expect(diagram.slice(zoneB)).toContain("n_subnet_0a1b2c3d4e5f60034[");
+  });
+
+  it("draws resources of error findings red", async () => {
+    const [diagram = ""] = diagramsOf(formatMarkdown(await lintFile(BROKEN)));
+    const classLine = diagram.split("\n").find((line) => line.trim().startsWith("class ")) ?? "";
+    expect(classLine).toContain("n_rtb_0a1b2c3d4e5f60033");
+    expect(classLine).toContain("n_nat_0a1b2c3d4e5f60031");
+    expect(classLine).not.toContain("n_subnet_0a1b2c3d4e5f60031");
+  });
+
+  it("draws the blackhole route red", async () => {
+    const [diagram = ""] = diagramsOf(formatMarkdown(await lintFile(BROKEN)));
+    const lines = diagram.split("\n");
+    const links = lines.filter((line) => /-->|-\.-/.test(line));
+    const blackhole = links.findIndex((line) =>
+      line.includes('n_rtb_0a1b2c3d4e5f60033 -->|"64:ff9b::/96"| n_nat_0a1b2c3d4e5f60031'),
+    );
+    const styled = lines.find((line) => line.trim().startsWith("linkStyle")) ?? "";
+    expect(blackhole).toBeGreaterThanOrEqual(0);
+    expect(styled.trim().split(/\s+/)[1]?.split(",")).toContain(String(blackhole));
+  });
+});
+
+describe("Markdown report", () => {
+  it("opens with the summary table", async () => {
+    const result = await lintFile(BROKEN);
+    const markdown = formatMarkdown(result);
+    expect(markdown.startsWith("## vpc-lint\n\nScanned 111122223333 us-east-1.\n")).toBe(true);
+    expect(markdown).toContain(`| Errors | ${result.summary.error} |`);
+    expect(markdown).toContain(`| Warnings | ${result.summary.warning} |`);
+  });
+
+  it("groups findings by severity, then resource", async () => {
+    const markdown = formatMarkdown(await lintFile(BROKEN));
+    const errors = markdown.indexOf("### Errors (");
+    const warnings = markdown.indexOf("### Warnings (");
+    expect(errors).toBeGreaterThan(0);
+    expect(warnings).toBeGreaterThan(errors);
+    const table = markdown.indexOf("#### `route-table rtb-0a1b2c3d4e5f60033` (ipv6-only-a) in vpc-0a1b2c3d4e5f60003");
+    expect(table).toBeGreaterThan(errors);
+    expect(table).toBeLessThan(warnings);
+  });
+
+  it("escapes Markdown in messages", async () => {
+    const markdown = formatMarkdown(await lintFile(BROKEN));
+    expect(markdown).toContain("--nat-gateway-id &lt;nat-id&gt;");
+    expect(markdown).not.toContain("<nat-id>");
+  });
+
+  it("lists suppressed findings apart with their reason", async () => {
+    const { snapshot } = await loadSnapshotFiles([BROKEN]);
+    const suppressions = [{ rule: "nat64-route-blackhole", reason: "NAT gateway swap in progress", origin: "c /suppressions/0" }];
+    const markdown = formatMarkdown(runLint([{ snapshot }], { settings: DEFAULT_SETTINGS, suppressions }));
+    expect(markdown).toContain("<details><summary>Suppressed findings (1)</summary>");
+    expect(markdown).toContain("- `nat64-route-blackhole` on `rtb-0a1b2c3d4e5f60033`: NAT gateway swap in progress");
+    expect(markdown).not.toContain("#### `route-table rtb-0a1b2c3d4e5f60033`");
+  });
+
+  it("CLI prints it for --format markdown", async () => {
+    const run = runCli(["--snapshot", BROKEN, "--format", "markdown", "--fail-on", "never"]);
+    expect(run.status).toBe(0);
+    expect(run.stdout.startsWith("## vpc-lint\n")).toBe(true);
+    expect(diagramsOf(run.stdout)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,93 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseTargets } from "../src/report/formats.js";
+import { EXAMPLES, runCli } from "./helpers.js";
+import { githubProblems, schemaErrors } from "./sarif-validate.js";
+
+const BROKEN = join(EXAMPLES, "broken-nat64.json");
+let workspace = "";
+
+beforeAll(async () => {
+  workspace = await mkdtemp(join(tmpdir(), "vpc-lint-formats-"));
+});
+
+afterAll(async () => {
+  await rm(workspace, { recursive: true, force: true });
+});
+
+describe("--format and -o", () => {
+  it.each([
+    [[], undefined, [{ format: "text" }]],
+    [["sarif"], undefined, [{ format: "sarif" }]],
+    [["json"], "out.json", [{ format: "json", path: "out.json" }]],
+    [
+      ["text", "sarif=results.sarif", "markdown=summary.md"],
+      undefined,
+      [{ format: "text" }, { format: "sarif", path: "results.sarif" }, { format: "markdown", path: "summary.md" }],
+    ],
+    [["sarif=a=b.sarif"], undefined, [{ format: "sarif", path: "a=b.sarif" }]],
+  ])("%j with -o %s gives its targets", (specs, output, targets) => {
+    expect(parseTargets(specs, output)).toEqual(targets);
+  });
+
+  it.each([
+    [["text", "json"], "out", "-o out names one file, but 2 formats were requested; give each format its own file with --format NAME=PATH instead"],
+    [["text", "json"], undefined, "formats text, json would all go to standard output; give all but one a file, such as --format sarif=results.sarif"],
+    [["html"], undefined, "--format html: unknown format html; use one of text, json, sarif, markdown"],
+    [["sarif="], undefined, "--format sarif=: the file name after = is empty"],
+    [["sarif=a.sarif"], "b.sarif", "-o b.sarif and --format sarif=a.sarif both name a file; keep one"],
+  ])("%j with -o %s is rejected", (specs, output, message) => {
+    expect(() => parseTargets(specs, output)).toThrow(message);
+  });
+
+  it("CLI writes each format to its own file", async () => {
+    const directory = await mkdtemp(join(workspace, "out-"));
+    const sarif = join(directory, "results.sarif");
+    const markdown = join(directory, "summary.md");
+    const run = runCli([
+      "--snapshot", BROKEN, "--format", "text", "--format", `sarif=${sarif}`, "--format", `markdown=${markdown}`,
+    ]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain("nat64-route-blackhole");
+    const log = JSON.parse(await readFile(sarif, "utf8")) as Record<string, any>;
+    expect(schemaErrors(log)).toEqual([]);
+    expect(githubProblems(log)).toEqual([]);
+    expect(await readFile(markdown, "utf8")).toMatch(/^## vpc-lint\n/);
+    expect((await readdir(directory)).sort()).toEqual(["results.sarif", "summary.md"]);
+  });
+
+  it("CLI replaces an existing report file whole", async () => {
+    const directory = await mkdtemp(join(workspace, "replace-"));
+    const path = join(directory, "report.json");
+    await writeFile(path, "x".repeat(100_000));
+    const run = runCli(["--snapshot", BROKEN, "--format", "json", "-o", path, "--fail-on", "never"]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe("");
+    const report = JSON.parse(await readFile(path, "utf8")) as { schemaVersion: number };
+    expect(report.schemaVersion).toBe(1);
+    expect(await readdir(directory)).toEqual(["report.json"]);
+  });
+
+  it("CLI exits 2 for -o with two formats", () => {
+    const run = runCli(["--snapshot", BROKEN, "--format", "text", "--format", "json", "-o", "x.txt"]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      "vpc-lint: -o x.txt names one file, but 2 formats were requested; give each format its own file with --format NAME=PATH instead\n",
+    );
+  });
+
+  it("CLI keeps suppressed findings in SARIF on request", async () => {
+    const directory = await mkdtemp(join(workspace, "suppressed-"));
+    const config = join(directory, "config.json");
+    await writeFile(config, JSON.stringify({ suppressions: [{ rule: "nat64-route-blackhole", reason: "NAT gateway swap" }] }));
+    const ruleIds = (args: string[]) => {
+      const run = runCli(["--snapshot", BROKEN, "--config", config, "--format", "sarif", ...args]);
+      return (JSON.parse(run.stdout).runs[0].results as { ruleId: string }[]).map((result) => result.ruleId);
+    };
+    expect(ruleIds([])).not.toContain("nat64-route-blackhole");
+    expect(ruleIds(["--include-suppressed"])).toContain("nat64-route-blackhole");
+  });
+});
