@@ -1,4 +1,4 @@
-import type { NetworkAcl, SecurityGroup } from "@aws-sdk/client-ec2";
+import type { NetworkAcl, NetworkAclEntry, SecurityGroup } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { SnapshotIndex } from "../../src/index/snapshot-index.js";
 import { parseCidr, type Cidr } from "../../src/net/cidr.js";
@@ -52,8 +52,9 @@ describe("security group evaluation", () => {
   });
 });
 
-function acl(...entries: NetworkAcl["Entries"] & object): NetworkAcl {
-  return { NetworkAclId: "acl-0a1b2c3d4e5f60099", Entries: entries };
+/** Builds an ACL from plain entries; the SDK's enum types would reject the lower-case wire values. */
+function acl(...entries: object[]): NetworkAcl {
+  return { NetworkAclId: "acl-0a1b2c3d4e5f60099", Entries: entries as NetworkAclEntry[] };
 }
 
 describe("network ACL evaluation", () => {

@@ -1,3 +1,4 @@
+import type { VpcEndpoint } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { PUBLIC, design, findingsOf, group, lint, loudRules } from "./designs.js";
 
@@ -103,7 +104,8 @@ describe("public NAT64 design", () => {
         VpcEndpointType: "Gateway",
         VpcId: PUBLIC.vpc,
         ServiceName: "com.amazonaws.us-east-1.s3",
-        State: "available",
+        // DescribeVpcEndpoints returns lower-case states although the SDK's enum is capitalised.
+        State: "available" as VpcEndpoint["State"],
         RouteTableIds: [PUBLIC.appTable],
       },
     ];
