@@ -15,8 +15,8 @@ export default defineRule<"denies">({
       url: "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html",
     },
     {
-      title: "Network ACL rules: ephemeral ports",
-      url: "https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html",
+      title: "Network ACLs: ephemeral ports",
+      url: "https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html",
     },
   ],
   requires: ["Subnets", "RouteTables", "NetworkAcls"],

@@ -13,7 +13,7 @@ export default defineRule<"notRegistered" | "connectionLost">({
   references: [
     {
       title: "Troubleshooting managed node availability",
-      url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/troubleshooting-managed-nodes.html",
+      url: "https://docs.aws.amazon.com/systems-manager/latest/userguide/fleet-manager-troubleshooting-managed-nodes.html",
     },
     {
       title: "DescribeInstanceInformation: PingStatus",
