@@ -35,7 +35,9 @@ function parseError(text: string): string {
 
 function withFailedCall(): Snapshot {
   const copy = JSON.parse(JSON.stringify(snapshot)) as Snapshot;
-  copy.Errors = [{ Operation: "DescribeNatGateways", Code: "UnauthorizedOperation", Message: "Denied." }];
+  copy.Errors = [
+    { Operation: "DescribeNatGateways", Code: "UnauthorizedOperation", Message: "Denied." },
+  ];
   return copy;
 }
 
@@ -52,9 +54,16 @@ describe("baseline file", () => {
   });
 
   it("leaves out suppressed and snapshot-incomplete findings", () => {
-    const suppressions = [{ rule: "nat64-route-blackhole", reason: "r", origin: "cfg /suppressions/0" }];
-    const result = runLint([{ snapshot: withFailedCall() }], { settings: DEFAULT_SETTINGS, suppressions });
-    const rules = (JSON.parse(formatBaseline(result.findings)) as BaselineFile).findings.map((e) => e.ruleId);
+    const suppressions = [
+      { rule: "nat64-route-blackhole", reason: "r", origin: "cfg /suppressions/0" },
+    ];
+    const result = runLint([{ snapshot: withFailedCall() }], {
+      settings: DEFAULT_SETTINGS,
+      suppressions,
+    });
+    const rules = (JSON.parse(formatBaseline(result.findings)) as BaselineFile).findings.map(
+      (e) => e.ruleId,
+    );
     expect(result.findings.map((f) => f.ruleId)).toContain("snapshot-incomplete");
     expect(rules).not.toContain("snapshot-incomplete");
     expect(rules).not.toContain("nat64-route-blackhole");
@@ -63,12 +72,18 @@ describe("baseline file", () => {
   it("reads back the fingerprints it wrote", () => {
     const result = runLint([{ snapshot }], { settings: DEFAULT_SETTINGS });
     const fingerprints = parseBaseline("base.json", formatBaseline(result.findings));
-    expect([...fingerprints].sort()).toEqual([...new Set(result.findings.map((f) => f.fingerprint))].sort());
+    expect([...fingerprints].sort()).toEqual(
+      [...new Set(result.findings.map((f) => f.fingerprint))].sort(),
+    );
   });
 
   it.each([
     ["broken JSON", "{", /^base\.json: the baseline is not valid JSON \(/],
-    ["another file", '{"runs": []}', /^base\.json: not a vpc-lint baseline; expected an object with "baselineVersion": 1/],
+    [
+      "another file",
+      '{"runs": []}',
+      /^base\.json: not a vpc-lint baseline; expected an object with "baselineVersion": 1/,
+    ],
     [
       "a bad fingerprint",
       '{"baselineVersion": 1, "findings": [{"fingerprint": "XYZ"}]}',
@@ -100,7 +115,10 @@ describe("runs against a baseline", () => {
     const failed = withFailedCall();
     const first = runLint([{ snapshot: failed }], { settings: DEFAULT_SETTINGS });
     const everything = new Set(first.findings.map((f) => f.fingerprint));
-    const result = runLint([{ snapshot: failed }], { settings: DEFAULT_SETTINGS, baseline: everything });
+    const result = runLint([{ snapshot: failed }], {
+      settings: DEFAULT_SETTINGS,
+      baseline: everything,
+    });
     const incomplete = result.findings.find((f) => f.ruleId === "snapshot-incomplete");
     expect(incomplete?.baselineState).toBe("new");
     expect(exitCodeOf(result, "error", false)).toBe(1);
@@ -118,7 +136,10 @@ describe("baseline flags", () => {
 
     const check = runCli(["--snapshot", BROKEN, "--baseline", path, "--format", "json"]);
     expect(check.status).toBe(0);
-    const report = JSON.parse(check.stdout) as { findings: Finding[]; summary: { unchanged: number } };
+    const report = JSON.parse(check.stdout) as {
+      findings: Finding[];
+      summary: { unchanged: number };
+    };
     expect(report.findings.every((f) => f.baselineState === "unchanged")).toBe(true);
     expect(report.summary.unchanged).toBe(report.findings.length);
   });

@@ -54,7 +54,10 @@ describe("rules.schema.json", () => {
 
   it("lists every rule with its default severity", () => {
     const schema = buildRulesSchema(RULES) as { properties: { rules: { properties: object } } };
-    const properties = schema.properties.rules.properties as Record<string, { description: string }>;
+    const properties = schema.properties.rules.properties as Record<
+      string,
+      { description: string }
+    >;
     expect(Object.keys(properties)).toEqual(RULES.map((rule) => rule.id));
     for (const rule of RULES) {
       expect(properties[rule.id]?.description).toMatch(new RegExp(`Default: ${rule.severity}\\.$`));
@@ -73,7 +76,14 @@ describe("config parsing", () => {
       bySubnetTag: { "team=payments": ["secretsmanager"] },
     },
     privateOnlyVpcs: ["vpc-0a1b2c3d4e5f60003"],
-    suppressions: [{ rule: "endpoint-*", resource: "vpce-*", reason: "Endpoints move next quarter", expires: "2027-03-31" }],
+    suppressions: [
+      {
+        rule: "endpoint-*",
+        resource: "vpce-*",
+        reason: "Endpoints move next quarter",
+        expires: "2027-03-31",
+      },
+    ],
   };
 
   it("reads every key of a JSON file", () => {
@@ -84,7 +94,9 @@ describe("config parsing", () => {
     ]);
     expect(config.failOn).toBe("error");
     expect(config.requiredServices).toEqual(["kms"]);
-    expect(config.requiredServicesByVpc).toEqual({ "vpc-0a1b2c3d4e5f60003": ["ecr.api", "ecr.dkr"] });
+    expect(config.requiredServicesByVpc).toEqual({
+      "vpc-0a1b2c3d4e5f60003": ["ecr.api", "ecr.dkr"],
+    });
     expect(config.requiredServicesBySubnetTag).toEqual({ "team=payments": ["secretsmanager"] });
     expect(config.privateOnlyVpcs).toEqual(["vpc-0a1b2c3d4e5f60003"]);
     expect(config.suppressions).toEqual([
@@ -201,14 +213,19 @@ describe("config parsing", () => {
       "cfg.json: /suppressions/0 has no selector; add at least one of rule, resource, account, region, tag, so it cannot hide every finding",
     ],
   ])("rejects a %s in one sentence", (_, config, sentence) => {
-    expect(parseError("cfg.json", JSON.stringify(config))).toBe(`invalid config file:\n  ${sentence}`);
+    expect(parseError("cfg.json", JSON.stringify(config))).toBe(
+      `invalid config file:\n  ${sentence}`,
+    );
   });
 
   it("lists every problem of a file at once", () => {
-    const message = parseError("cfg.json", JSON.stringify({ failOn: "x", privateOnlyVpcs: ["vpc-1", 3] }));
+    const message = parseError(
+      "cfg.json",
+      JSON.stringify({ failOn: "x", privateOnlyVpcs: ["vpc-1", 3] }),
+    );
     expect(message.split("\n").slice(1)).toEqual([
       '  cfg.json: /failOn is "x"; allowed values are error, warning, info, never',
-      '  cfg.json: /privateOnlyVpcs/1 is 3; expected a string',
+      "  cfg.json: /privateOnlyVpcs/1 is 3; expected a string",
     ]);
   });
 
@@ -243,7 +260,9 @@ describe("config file discovery", () => {
   });
 
   it("finds .vpc-lint.yaml and nothing in an empty directory", async () => {
-    expect(findConfigFile(undefined, {}, await directoryWith({ ".vpc-lint.yaml": "" }))).toBe(".vpc-lint.yaml");
+    expect(findConfigFile(undefined, {}, await directoryWith({ ".vpc-lint.yaml": "" }))).toBe(
+      ".vpc-lint.yaml",
+    );
     expect(findConfigFile(undefined, {}, await directoryWith({}))).toBeUndefined();
   });
 
@@ -261,7 +280,9 @@ describe("config file on the command line", () => {
 
   it("applies a config found in the working directory", async () => {
     const cwd = await directoryWith({
-      ".vpc-lint.json": JSON.stringify({ rules: { "nat64-route-missing": "off", "nat64-route-blackhole": "info" } }),
+      ".vpc-lint.json": JSON.stringify({
+        rules: { "nat64-route-missing": "off", "nat64-route-blackhole": "info" },
+      }),
     });
     const run = runCli(["--snapshot", BROKEN, "--format", "json"], {}, cwd);
     const findings = severities(run.stdout);
@@ -282,11 +303,15 @@ describe("config file on the command line", () => {
   });
 
   it("exits 2 with every problem of an invalid file", async () => {
-    const cwd = await directoryWith({ "bad.json": JSON.stringify({ rules: { "nat64-route-mising": "off" } }) });
+    const cwd = await directoryWith({
+      "bad.json": JSON.stringify({ rules: { "nat64-route-mising": "off" } }),
+    });
     const run = runCli(["--snapshot", BROKEN, "--config", join(cwd, "bad.json")]);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toContain('/rules has the unknown rule id "nat64-route-mising"; did you mean nat64-route-missing?');
+    expect(run.stderr).toContain(
+      '/rules has the unknown rule id "nat64-route-mising"; did you mean nat64-route-missing?',
+    );
   });
 
   it("exits 2 when --config names a missing file", () => {

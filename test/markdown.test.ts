@@ -103,7 +103,9 @@ describe("Markdown report", () => {
     const warnings = markdown.indexOf("### Warnings (");
     expect(errors).toBeGreaterThan(0);
     expect(warnings).toBeGreaterThan(errors);
-    const table = markdown.indexOf("#### `route-table rtb-0a1b2c3d4e5f60033` (ipv6-only-a) in vpc-0a1b2c3d4e5f60003");
+    const table = markdown.indexOf(
+      "#### `route-table rtb-0a1b2c3d4e5f60033` (ipv6-only-a) in vpc-0a1b2c3d4e5f60003",
+    );
     expect(table).toBeGreaterThan(errors);
     expect(table).toBeLessThan(warnings);
   });
@@ -116,10 +118,20 @@ describe("Markdown report", () => {
 
   it("lists suppressed findings apart with their reason", async () => {
     const { snapshot } = await loadSnapshotFiles([BROKEN]);
-    const suppressions = [{ rule: "nat64-route-blackhole", reason: "NAT gateway swap in progress", origin: "c /suppressions/0" }];
-    const markdown = formatMarkdown(runLint([{ snapshot }], { settings: DEFAULT_SETTINGS, suppressions }));
+    const suppressions = [
+      {
+        rule: "nat64-route-blackhole",
+        reason: "NAT gateway swap in progress",
+        origin: "c /suppressions/0",
+      },
+    ];
+    const markdown = formatMarkdown(
+      runLint([{ snapshot }], { settings: DEFAULT_SETTINGS, suppressions }),
+    );
     expect(markdown).toContain("<details><summary>Suppressed findings (1)</summary>");
-    expect(markdown).toContain("- `nat64-route-blackhole` on `rtb-0a1b2c3d4e5f60033`: NAT gateway swap in progress");
+    expect(markdown).toContain(
+      "- `nat64-route-blackhole` on `rtb-0a1b2c3d4e5f60033`: NAT gateway swap in progress",
+    );
     expect(markdown).not.toContain("#### `route-table rtb-0a1b2c3d4e5f60033`");
   });
 

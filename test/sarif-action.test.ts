@@ -57,7 +57,10 @@ async function runLintStep(inputs: Record<string, string>): Promise<StepRun> {
   await writeFile(outputFile, "");
   await writeFile(summaryFile, "");
   const values = Object.fromEntries(
-    Object.entries(action.inputs).map(([name, input]) => [name, inputs[name] ?? input.default ?? ""]),
+    Object.entries(action.inputs).map(([name, input]) => [
+      name,
+      inputs[name] ?? input.default ?? "",
+    ]),
   );
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
@@ -69,15 +72,23 @@ async function runLintStep(inputs: Record<string, string>): Promise<StepRun> {
     RUNNER_TEMP: directory,
   };
   for (const [name, expression] of Object.entries(lintStep.env ?? {})) {
-    env[name] = expression === "${{ github.action_path }}/dist/cli.js" ? CLI : substitute(expression, values);
+    env[name] =
+      expression === "${{ github.action_path }}/dist/cli.js" ? CLI : substitute(expression, values);
   }
-  const result = spawnSync("bash", ["--noprofile", "--norc", "-e", "-o", "pipefail", "-c", lintStep.run ?? ""], {
-    cwd: ROOT,
-    env,
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    "bash",
+    ["--noprofile", "--norc", "-e", "-o", "pipefail", "-c", lintStep.run ?? ""],
+    {
+      cwd: ROOT,
+      env,
+      encoding: "utf8",
+    },
+  );
   const outputs = Object.fromEntries(
-    (await readFile(outputFile, "utf8")).split("\n").filter(Boolean).map((line) => line.split("=", 2) as [string, string]),
+    (await readFile(outputFile, "utf8"))
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.split("=", 2) as [string, string]),
   );
   return {
     status: result.status ?? -1,
@@ -98,7 +109,9 @@ function substitute(expression: string, inputs: Record<string, string>): string 
 describe("action.yml", () => {
   it("is a composite action that uploads SARIF", () => {
     expect(action.runs.using).toBe("composite");
-    const upload = action.runs.steps.find((step) => step.uses?.startsWith("github/codeql-action/upload-sarif@"));
+    const upload = action.runs.steps.find((step) =>
+      step.uses?.startsWith("github/codeql-action/upload-sarif@"),
+    );
     expect(upload?.with?.sarif_file).toBe("${{ steps.lint.outputs.sarif-file }}");
     expect(upload?.if).toContain("always()");
   });
@@ -110,13 +123,17 @@ describe("action.yml", () => {
 
   it("passes inputs to the script only through the environment", () => {
     expect(lintStep.run).not.toMatch(/\$\{\{/);
-    const read = new Set([...(lintStep.run ?? "").matchAll(/\$\{?(INPUT_\w+|VPC_LINT_CLI)/g)].map((m) => m[1]));
+    const read = new Set(
+      [...(lintStep.run ?? "").matchAll(/\$\{?(INPUT_\w+|VPC_LINT_CLI)/g)].map((m) => m[1]),
+    );
     expect([...read].sort()).toEqual(Object.keys(lintStep.env ?? {}).sort());
   });
 
   it("passes only flags the CLI accepts", () => {
     const help = spawnSync(process.execPath, [CLI, "--help"], { encoding: "utf8" }).stdout;
-    const flags = new Set([...(lintStep.run ?? "").matchAll(/(--[a-z][a-z-]+)/g)].map((m) => m[1] as string));
+    const flags = new Set(
+      [...(lintStep.run ?? "").matchAll(/(--[a-z][a-z-]+)/g)].map((m) => m[1] as string),
+    );
     for (const flag of flags) expect(help, `${flag} is not a vpc-lint flag`).toContain(flag);
   });
 });
@@ -135,15 +152,24 @@ describe("action lint step", () => {
   });
 
   it("honours fail-on and several snapshot paths", async () => {
-    const snapshots = ["public-nat64.json", "private-nat64-endpoints.json"].map((name) => join(EXAMPLES, name));
-    const run = await runLintStep({ snapshot: snapshots.join("\n"), "fail-on": "never", "step-summary": "false" });
+    const snapshots = ["public-nat64.json", "private-nat64-endpoints.json"].map((name) =>
+      join(EXAMPLES, name),
+    );
+    const run = await runLintStep({
+      snapshot: snapshots.join("\n"),
+      "fail-on": "never",
+      "step-summary": "false",
+    });
     expect(run.status).toBe(0);
     expect(run.outputs["exit-code"]).toBe("0");
     expect(run.summary).toBe("");
   });
 
   it("reports exit code 2 and no SARIF for bad input", async () => {
-    const run = await runLintStep({ snapshot: join(EXAMPLES, "broken-nat64.json"), "fail-on": "sometimes" });
+    const run = await runLintStep({
+      snapshot: join(EXAMPLES, "broken-nat64.json"),
+      "fail-on": "sometimes",
+    });
     expect(run.status).toBe(0);
     expect(run.outputs["exit-code"]).toBe("2");
     expect(run.outputs["sarif-file"]).toBeUndefined();

@@ -25,7 +25,11 @@ describe("--format and -o", () => {
     [
       ["text", "sarif=results.sarif", "markdown=summary.md"],
       undefined,
-      [{ format: "text" }, { format: "sarif", path: "results.sarif" }, { format: "markdown", path: "summary.md" }],
+      [
+        { format: "text" },
+        { format: "sarif", path: "results.sarif" },
+        { format: "markdown", path: "summary.md" },
+      ],
     ],
     [["sarif=a=b.sarif"], undefined, [{ format: "sarif", path: "a=b.sarif" }]],
   ])("%j with -o %s gives its targets", (specs, output, targets) => {
@@ -33,11 +37,27 @@ describe("--format and -o", () => {
   });
 
   it.each([
-    [["text", "json"], "out", "-o out names one file, but 2 formats were requested; give each format its own file with --format NAME=PATH instead"],
-    [["text", "json"], undefined, "formats text, json would all go to standard output; give all but one a file, such as --format sarif=results.sarif"],
-    [["html"], undefined, "--format html: unknown format html; use one of text, json, sarif, markdown"],
+    [
+      ["text", "json"],
+      "out",
+      "-o out names one file, but 2 formats were requested; give each format its own file with --format NAME=PATH instead",
+    ],
+    [
+      ["text", "json"],
+      undefined,
+      "formats text, json would all go to standard output; give all but one a file, such as --format sarif=results.sarif",
+    ],
+    [
+      ["html"],
+      undefined,
+      "--format html: unknown format html; use one of text, json, sarif, markdown",
+    ],
     [["sarif="], undefined, "--format sarif=: the file name after = is empty"],
-    [["sarif=a.sarif"], "b.sarif", "-o b.sarif and --format sarif=a.sarif both name a file; keep one"],
+    [
+      ["sarif=a.sarif"],
+      "b.sarif",
+      "-o b.sarif and --format sarif=a.sarif both name a file; keep one",
+    ],
   ])("%j with -o %s is rejected", (specs, output, message) => {
     expect(() => parseTargets(specs, output)).toThrow(message);
   });
@@ -47,7 +67,14 @@ describe("--format and -o", () => {
     const sarif = join(directory, "results.sarif");
     const markdown = join(directory, "summary.md");
     const run = runCli([
-      "--snapshot", BROKEN, "--format", "text", "--format", `sarif=${sarif}`, "--format", `markdown=${markdown}`,
+      "--snapshot",
+      BROKEN,
+      "--format",
+      "text",
+      "--format",
+      `sarif=${sarif}`,
+      "--format",
+      `markdown=${markdown}`,
     ]);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain("nat64-route-blackhole");
@@ -62,7 +89,16 @@ describe("--format and -o", () => {
     const directory = await mkdtemp(join(workspace, "replace-"));
     const path = join(directory, "report.json");
     await writeFile(path, "x".repeat(100_000));
-    const run = runCli(["--snapshot", BROKEN, "--format", "json", "-o", path, "--fail-on", "never"]);
+    const run = runCli([
+      "--snapshot",
+      BROKEN,
+      "--format",
+      "json",
+      "-o",
+      path,
+      "--fail-on",
+      "never",
+    ]);
     expect(run.status).toBe(0);
     expect(run.stdout).toBe("");
     const report = JSON.parse(await readFile(path, "utf8")) as { schemaVersion: number };
@@ -71,7 +107,16 @@ describe("--format and -o", () => {
   });
 
   it("CLI exits 2 for -o with two formats", () => {
-    const run = runCli(["--snapshot", BROKEN, "--format", "text", "--format", "json", "-o", "x.txt"]);
+    const run = runCli([
+      "--snapshot",
+      BROKEN,
+      "--format",
+      "text",
+      "--format",
+      "json",
+      "-o",
+      "x.txt",
+    ]);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toBe(
@@ -82,10 +127,17 @@ describe("--format and -o", () => {
   it("CLI keeps suppressed findings in SARIF on request", async () => {
     const directory = await mkdtemp(join(workspace, "suppressed-"));
     const config = join(directory, "config.json");
-    await writeFile(config, JSON.stringify({ suppressions: [{ rule: "nat64-route-blackhole", reason: "NAT gateway swap" }] }));
+    await writeFile(
+      config,
+      JSON.stringify({
+        suppressions: [{ rule: "nat64-route-blackhole", reason: "NAT gateway swap" }],
+      }),
+    );
     const ruleIds = (args: string[]) => {
       const run = runCli(["--snapshot", BROKEN, "--config", config, "--format", "sarif", ...args]);
-      return (JSON.parse(run.stdout).runs[0].results as { ruleId: string }[]).map((result) => result.ruleId);
+      return (JSON.parse(run.stdout).runs[0].results as { ruleId: string }[]).map(
+        (result) => result.ruleId,
+      );
     };
     expect(ruleIds([])).not.toContain("nat64-route-blackhole");
     expect(ruleIds(["--include-suppressed"])).toContain("nat64-route-blackhole");

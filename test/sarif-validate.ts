@@ -18,7 +18,9 @@ const validate = ajv.compile(schema);
 /** Returns the schema errors of a SARIF log as `path: message` lines; none when it is valid. */
 export function schemaErrors(log: unknown): string[] {
   if (validate(log)) return [];
-  return (validate.errors ?? []).map((error) => `${error.instancePath || "/"}: ${error.message ?? ""}`);
+  return (validate.errors ?? []).map(
+    (error) => `${error.instancePath || "/"}: ${error.message ?? ""}`,
+  );
 }
 
 type Json = Record<string, any>;

@@ -22,7 +22,11 @@ async function inputOf(path: string): Promise<SnapshotInput> {
   return { snapshot: loaded.snapshot, files: loaded.files, locations: loaded.locations };
 }
 
-function sarifOf(inputs: SnapshotInput[], options: Partial<RunOptions> = {}, includeSuppressed = false): Json {
+function sarifOf(
+  inputs: SnapshotInput[],
+  options: Partial<RunOptions> = {},
+  includeSuppressed = false,
+): Json {
   const result = runLint(inputs, { settings: DEFAULT_SETTINGS, ...options });
   return JSON.parse(formatSarif(result, { includeSuppressed })) as Json;
 }
@@ -48,7 +52,14 @@ function expectValid(log: Json): void {
 
 describe("SARIF of the bundled examples", () => {
   it.each(EXAMPLE_FILES)("%s is valid SARIF that GitHub accepts", (file) => {
-    const run = runCli(["--snapshot", join(EXAMPLES, file), "--format", "sarif", "--fail-on", "never"]);
+    const run = runCli([
+      "--snapshot",
+      join(EXAMPLES, file),
+      "--format",
+      "sarif",
+      "--fail-on",
+      "never",
+    ]);
     expect(run.stderr).toBe("");
     const log = JSON.parse(run.stdout) as Json;
     expectValid(log);
@@ -60,7 +71,9 @@ describe("SARIF of the bundled examples", () => {
     const path = join(EXAMPLES, file);
     const sarif = JSON.parse(runCli(["--snapshot", path, "--format", "sarif"]).stdout) as Json;
     const json = JSON.parse(runCli(["--snapshot", path, "--format", "json"]).stdout) as Json;
-    const fromSarif = (sarif.runs[0].results as Json[]).map((r) => r.partialFingerprints["vpcLint/v1"]);
+    const fromSarif = (sarif.runs[0].results as Json[]).map(
+      (r) => r.partialFingerprints["vpcLint/v1"],
+    );
     const fromJson = (json.findings as Json[]).map((finding) => finding.fingerprint);
     expect(fromSarif).toEqual(fromJson);
   });
@@ -152,7 +165,9 @@ describe("SARIF results", () => {
 
   it("lead the message with the resource id", async () => {
     const result = resultOf(sarifOf([await inputOf(BROKEN)]), "nat64-route-blackhole");
-    expect(result.message.text).toMatch(/^rtb-0a1b2c3d4e5f60033: Route table rtb-0a1b2c3d4e5f60033 /);
+    expect(result.message.text).toMatch(
+      /^rtb-0a1b2c3d4e5f60033: Route table rtb-0a1b2c3d4e5f60033 /,
+    );
     expect(result.message.text).toContain(" Fix: Replace the route");
   });
 
@@ -194,8 +209,11 @@ describe("SARIF results", () => {
     const snapshot = anonymous((await inputOf(BROKEN)).snapshot);
     const log = sarifOf([{ snapshot }]);
     expectValid(log);
-    const uri = resultOf(log, "nat64-route-blackhole").locations[0].physicalLocation.artifactLocation.uri;
-    expect(uri).toBe("aws/unknown-account/unknown-region/vpc-0a1b2c3d4e5f60003/route-table/rtb-0a1b2c3d4e5f60033");
+    const uri = resultOf(log, "nat64-route-blackhole").locations[0].physicalLocation
+      .artifactLocation.uri;
+    expect(uri).toBe(
+      "aws/unknown-account/unknown-region/vpc-0a1b2c3d4e5f60003/route-table/rtb-0a1b2c3d4e5f60033",
+    );
     expect(log.runs[0].automationDetails.id).toBe("vpc-lint/unknown-account/unknown-region/");
   });
 
@@ -218,7 +236,11 @@ describe("SARIF notifications", () => {
   it("report a failed collection call as a result and a notification", async () => {
     const { snapshot } = await inputOf(BROKEN);
     snapshot.Errors = [
-      { Operation: "DescribeNatGateways", Code: "UnauthorizedOperation", Message: "You are not authorized." },
+      {
+        Operation: "DescribeNatGateways",
+        Code: "UnauthorizedOperation",
+        Message: "You are not authorized.",
+      },
     ];
     const log = sarifOf([{ snapshot }]);
     expectValid(log);
@@ -255,7 +277,11 @@ describe("SARIF notifications", () => {
 
 describe("SARIF suppressions and baselines", () => {
   const suppressions = [
-    { rule: "nat64-route-blackhole", reason: "NAT gateway is being replaced", origin: ".vpc-lint.json /suppressions/0" },
+    {
+      rule: "nat64-route-blackhole",
+      reason: "NAT gateway is being replaced",
+      origin: ".vpc-lint.json /suppressions/0",
+    },
   ];
 
   it("leaves suppressed findings out by default", async () => {
@@ -282,7 +308,9 @@ describe("SARIF suppressions and baselines", () => {
 
   it("sets baselineState when a baseline is given", async () => {
     const first = sarifOf([await inputOf(BROKEN)]);
-    const known = resultOf(first, "nat64-route-missing").partialFingerprints["vpcLint/v1"] as string;
+    const known = resultOf(first, "nat64-route-missing").partialFingerprints[
+      "vpcLint/v1"
+    ] as string;
     const log = sarifOf([await inputOf(BROKEN)], { baseline: new Set([known]) });
     expectValid(log);
     expect(resultOf(log, "nat64-route-missing").baselineState).toBe("unchanged");

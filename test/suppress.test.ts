@@ -46,12 +46,19 @@ function suppressedIds(result: RunResult): string[] {
 }
 
 /** Returns a copy of the snapshot with tags added to one resource of a section. */
-function withTags(section: "RouteTables" | "Subnets", id: string, tags: Record<string, string>): Snapshot {
+function withTags(
+  section: "RouteTables" | "Subnets",
+  id: string,
+  tags: Record<string, string>,
+): Snapshot {
   const copy = JSON.parse(JSON.stringify(snapshot)) as Snapshot;
   const items = copy[section] as { RouteTableId?: string; SubnetId?: string; Tags?: object[] }[];
   const item = items.find((candidate) => (candidate.RouteTableId ?? candidate.SubnetId) === id);
   if (!item) throw new Error(`${id} is not in ${section}`);
-  item.Tags = [...(item.Tags ?? []), ...Object.entries(tags).map(([Key, Value]) => ({ Key, Value }))];
+  item.Tags = [
+    ...(item.Tags ?? []),
+    ...Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+  ];
   return copy;
 }
 
@@ -129,7 +136,9 @@ describe("config suppressions", () => {
 
   it("never suppresses snapshot-incomplete", () => {
     const failed = JSON.parse(JSON.stringify(snapshot)) as Snapshot;
-    failed.Errors = [{ Operation: "DescribeNatGateways", Code: "UnauthorizedOperation", Message: "Denied." }];
+    failed.Errors = [
+      { Operation: "DescribeNatGateways", Code: "UnauthorizedOperation", Message: "Denied." },
+    ];
     const result = lint([entry({ rule: "*" })], failed);
     const incomplete = result.findings.find((f) => f.ruleId === "snapshot-incomplete");
     expect(incomplete?.suppressed).toBeUndefined();
@@ -172,7 +181,9 @@ describe("resource tag suppressions", () => {
 
   it("read tags of instances inside reservations", () => {
     const copy = JSON.parse(JSON.stringify(snapshot)) as Snapshot;
-    const instance = copy.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === INSTANCE);
+    const instance = copy.Reservations?.flatMap((r) => r.Instances ?? []).find(
+      (i) => i.InstanceId === INSTANCE,
+    );
     if (!instance) throw new Error(`${INSTANCE} is not in the example`);
     instance.Tags = [
       { Key: "vpc-lint:ignore", Value: "instance-imds-ipv6-disabled" },
@@ -186,7 +197,9 @@ describe("suppressions in reports", () => {
   it("JSON report marks them and matches its schema", () => {
     const result = lint([entry({ rule: "nat64-route-blackhole", expires: "2027-12-31" })]);
     const report = JSON.parse(formatJson(result)) as { findings: Finding[]; summary: object };
-    const schema = JSON.parse(readFileSync(join(ROOT, "src", "schemas", "report.schema.json"), "utf8")) as object;
+    const schema = JSON.parse(
+      readFileSync(join(ROOT, "src", "schemas", "report.schema.json"), "utf8"),
+    ) as object;
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);
     const validate = ajv.compile(schema);
@@ -202,7 +215,10 @@ describe("suppressions in reports", () => {
     await writeFile(join(cwd, ".vpc-lint.json"), JSON.stringify(config));
 
     const json = runCli(["--snapshot", BROKEN, "--format", "json"], {}, cwd);
-    const report = JSON.parse(json.stdout) as { findings: Finding[]; summary: { total: number; suppressed: number } };
+    const report = JSON.parse(json.stdout) as {
+      findings: Finding[];
+      summary: { total: number; suppressed: number };
+    };
     expect(json.status).toBe(0);
     expect(report.findings.length).toBeGreaterThan(0);
     expect(report.findings.every((f) => f.suppressed)).toBe(true);

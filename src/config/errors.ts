@@ -21,12 +21,16 @@ function validator(): ValidateFunction {
 /** Returns one sentence per problem in the config, each naming the file and the JSON path. */
 export function configErrors(file: string, config: unknown): string[] {
   const validate = validator();
-  if (!validate(config)) return collapse(validate.errors ?? []).map((error) => sentence(file, error));
+  if (!validate(config))
+    return collapse(validate.errors ?? []).map((error) => sentence(file, error));
   return selectorErrors(file, config as { suppressions?: Record<string, unknown>[] });
 }
 
-/** A suppression must select something; a bare reason would hide every finding. */
-function selectorErrors(file: string, config: { suppressions?: Record<string, unknown>[] }): string[] {
+/** Rejects suppressions without a selector, because a bare reason would hide every finding. */
+function selectorErrors(
+  file: string,
+  config: { suppressions?: Record<string, unknown>[] },
+): string[] {
   return (config.suppressions ?? []).flatMap((entry, position) =>
     SELECTORS.some((key) => key in entry)
       ? []
@@ -47,11 +51,11 @@ function collapse(errors: ErrorObject[]): ErrorObject[] {
     (error) =>
       error.keyword === "anyOf" ||
       (error.keyword !== "propertyNames" &&
-      !anyOf.some(
-        (parent) =>
-          error.instancePath === parent.instancePath &&
-          error.schemaPath.startsWith(parent.schemaPath.replace(/anyOf$/, "")),
-      )),
+        !anyOf.some(
+          (parent) =>
+            error.instancePath === parent.instancePath &&
+            error.schemaPath.startsWith(parent.schemaPath.replace(/anyOf$/, "")),
+        )),
   );
 }
 
@@ -94,7 +98,7 @@ function unknownKey(file: string, error: ErrorObject, key: string): string {
   return `${file}: ${path} has the unknown key "${key}"; allowed keys are ${allowed.join(", ")}`;
 }
 
-/** Phrases the patterns the schema uses; the schema path says which field failed. */
+/** Describes the value a schema pattern expects, in words. */
 function patternMeaning(error: ErrorObject): string {
   const pattern = String((error.params as { pattern?: string }).pattern ?? error.schema);
   if (pattern.startsWith("^vpc-")) return "a VPC id such as vpc-0a1b2c3d4e5f67890";
@@ -132,7 +136,9 @@ export function editDistance(a: string, b: string): number {
     const current = [i];
     for (let j = 1; j <= b.length; j += 1) {
       const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
+      current.push(
+        Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution),
+      );
     }
     previous = current;
   }

@@ -29,7 +29,10 @@ export interface Config {
 
 /** The file as written, after it passed the schema. */
 interface RawConfig {
-  rules?: Record<string, Severity | "off" | { severity?: Severity | "off"; options?: Record<string, unknown> }>;
+  rules?: Record<
+    string,
+    Severity | "off" | { severity?: Severity | "off"; options?: Record<string, unknown> }
+  >;
   failOn?: FailOn;
   requiredServices?: {
     default?: string[];
@@ -41,7 +44,11 @@ interface RawConfig {
 }
 
 /** Returns the config file to read, or undefined when there is none. */
-export function findConfigFile(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string | undefined {
+export function findConfigFile(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): string | undefined {
   if (flag !== undefined) return flag;
   if (env.VPC_LINT_CONFIG) return env.VPC_LINT_CONFIG;
   const present = CONFIG_FILE_NAMES.filter((name) => existsSync(join(cwd, name)));

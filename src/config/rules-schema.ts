@@ -33,7 +33,8 @@ export function buildRulesSchema(rules: readonly Rule[]): Schema {
       },
       requiredServices: requiredServicesSchema(),
       privateOnlyVpcs: {
-        description: "VPCs that must reach AWS services through endpoints only, never the internet.",
+        description:
+          "VPCs that must reach AWS services through endpoints only, never the internet.",
         type: "array",
         uniqueItems: true,
         items: { type: "string", pattern: "^vpc-[0-9a-f]+$" },

@@ -53,7 +53,7 @@ export interface Suppression {
   /** `config` for the config file's `suppressions`, `tag` for the resource's `vpc-lint:ignore` tag. */
   kind: "config" | "tag";
   reason: string;
-  /** Where the suppression is written, such as `.vpc-lint.json /suppressions/2`. */
+  /** Location of the suppression, such as `.vpc-lint.json /suppressions/2`. */
   origin: string;
   /** Last day it applies, as YYYY-MM-DD. */
   expires?: string;

@@ -43,7 +43,9 @@ export function parseTargets(specs: readonly string[], output: string | undefine
     );
   }
   if (output !== undefined && targets[0]?.path !== undefined) {
-    throw new InputError(`-o ${output} and --format ${targets[0].format}=${targets[0].path} both name a file; keep one`);
+    throw new InputError(
+      `-o ${output} and --format ${targets[0].format}=${targets[0].path} both name a file; keep one`,
+    );
   }
   return targets.map((target) => (output !== undefined ? { ...target, path: output } : target));
 }
@@ -53,7 +55,9 @@ function parseTarget(spec: string): ReportTarget {
   const name = separator < 0 ? spec : spec.slice(0, separator);
   const path = separator < 0 ? undefined : spec.slice(separator + 1);
   if (!(FORMATS as readonly string[]).includes(name)) {
-    throw new InputError(`--format ${spec}: unknown format ${name}; use one of ${FORMATS.join(", ")}`);
+    throw new InputError(
+      `--format ${spec}: unknown format ${name}; use one of ${FORMATS.join(", ")}`,
+    );
   }
   if (path === "") throw new InputError(`--format ${spec}: the file name after = is empty`);
   return path === undefined ? { format: name as Format } : { format: name as Format, path };

@@ -37,9 +37,17 @@ function summaryTable(result: RunResult): string {
     ["Suppressed", summary.suppressed ?? 0],
   ];
   if (summary.unchanged !== undefined) rows.push(["In the baseline", summary.unchanged]);
-  const scopes = result.source.map((s) => `${s.accountId ?? "unknown account"} ${s.region ?? "unknown region"}`);
-  const lines = ["| | count |", "|---|---:|", ...rows.map(([label, count]) => `| ${label} | ${count} |`)];
-  return [`Scanned ${escapeMarkdown(scopes.join(", ") || "no snapshot")}.`, "", ...lines].join("\n");
+  const scopes = result.source.map(
+    (s) => `${s.accountId ?? "unknown account"} ${s.region ?? "unknown region"}`,
+  );
+  const lines = [
+    "| | count |",
+    "|---|---:|",
+    ...rows.map(([label, count]) => `| ${label} | ${count} |`),
+  ];
+  return [`Scanned ${escapeMarkdown(scopes.join(", ") || "no snapshot")}.`, "", ...lines].join(
+    "\n",
+  );
 }
 
 function severitySection(severity: Severity, findings: Finding[]): string[] {
@@ -71,7 +79,9 @@ function resourceBlock(key: string, findings: Finding[]): string {
 
 function problemsSection(result: RunResult): string[] {
   const lines = [
-    ...result.executionErrors.map((e) => `- Rule \`${e.ruleId}\` failed to run: ${escapeMarkdown(e.message)}`),
+    ...result.executionErrors.map(
+      (e) => `- Rule \`${e.ruleId}\` failed to run: ${escapeMarkdown(e.message)}`,
+    ),
     ...result.skipped.map((skip) => {
       const where = skip.resourceIds ? ` for ${skip.resourceIds.join(", ")}` : "";
       return `- Rule \`${skip.ruleId}\` did not run${where}: ${escapeMarkdown(skip.reason)}`;

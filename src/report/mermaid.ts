@@ -41,7 +41,11 @@ function brokenResources(result: RunResult): Set<string> {
 }
 
 /** Builds the flowchart text of one VPC, ending with a newline. */
-export function vpcFlowchart(index: SnapshotIndex, vpcId: string, broken: ReadonlySet<string>): string {
+export function vpcFlowchart(
+  index: SnapshotIndex,
+  vpcId: string,
+  broken: ReadonlySet<string>,
+): string {
   const lines = ["flowchart LR"];
   const nodes = new Set<string>();
   const edges: Edge[] = [];
@@ -54,7 +58,9 @@ export function vpcFlowchart(index: SnapshotIndex, vpcId: string, broken: Readon
       lines.push(`      ${node(subnet.SubnetId as string, subnetLabel(subnet), nodes)}`);
       for (const nat of index.natGateways().filter((n) => n.SubnetId === subnet.SubnetId)) {
         const id = nat.NatGatewayId as string;
-        lines.push(`      ${node(id, label(id, `NAT gateway, ${nat.ConnectivityType ?? "public"}`), nodes)}`);
+        lines.push(
+          `      ${node(id, label(id, `NAT gateway, ${nat.ConnectivityType ?? "public"}`), nodes)}`,
+        );
       }
     }
     lines.push("    end");
@@ -87,7 +93,9 @@ function routeLines(
     if (!association) continue;
     const tableId = association.table.RouteTableId as string;
     if (!nodes.has(tableId)) {
-      lines.push(`  ${node(tableId, label(tableId, association.explicit ? undefined : "main"), nodes)}`);
+      lines.push(
+        `  ${node(tableId, label(tableId, association.explicit ? undefined : "main"), nodes)}`,
+      );
       lines.push(...targetLines(index, tableId, nodes, edges));
     }
     const both = broken.has(subnet.SubnetId as string) && broken.has(tableId);
@@ -96,15 +104,24 @@ function routeLines(
   return lines;
 }
 
-function targetLines(index: SnapshotIndex, tableId: string, nodes: Set<string>, edges: Edge[]): string[] {
+function targetLines(
+  index: SnapshotIndex,
+  tableId: string,
+  nodes: Set<string>,
+  edges: Edge[],
+): string[] {
   const lines: string[] = [];
   for (const route of index.routeTable(tableId)?.Routes ?? []) {
     const target = routeTarget(route);
     if (target.kind === "local") continue;
     const destination =
-      route.DestinationIpv6CidrBlock ?? route.DestinationCidrBlock ?? route.DestinationPrefixListId ?? "?";
+      route.DestinationIpv6CidrBlock ??
+      route.DestinationCidrBlock ??
+      route.DestinationPrefixListId ??
+      "?";
     const blackhole = route.State === "blackhole";
-    if (!nodes.has(target.id)) lines.push(`  ${node(target.id, label(target.id, target.kind), nodes)}`);
+    if (!nodes.has(target.id))
+      lines.push(`  ${node(target.id, label(target.id, target.kind), nodes)}`);
     edges.push({ from: tableId, to: target.id, label: destination, broken: blackhole });
   }
   return lines;
@@ -124,7 +141,8 @@ function edgeLines(edges: Edge[], nodes: Set<string>, broken: ReadonlySet<string
   const red = [...nodes].filter((id) => broken.has(id)).map(nodeId);
   lines.push("  classDef broken fill:#fde2e2,stroke:#c00,stroke-width:2px,color:#600");
   if (red.length > 0) lines.push(`  class ${red.join(",")} broken`);
-  if (redEdges.length > 0) lines.push(`  linkStyle ${redEdges.join(",")} stroke:#c00,stroke-width:2px`);
+  if (redEdges.length > 0)
+    lines.push(`  linkStyle ${redEdges.join(",")} stroke:#c00,stroke-width:2px`);
   return lines;
 }
 

@@ -11,8 +11,9 @@ export const SARIF_LEVEL: Record<Severity, SarifLevel> = {
 };
 
 /**
- * Scores GitHub code scanning reads from `properties["security-severity"]`: above 7.0 shows as
- * high, 4.0 to 6.9 as medium, 0.1 to 3.9 as low. GitHub reads it only on rules tagged `security`.
+ * Scores for `properties["security-severity"]`, which GitHub code scanning groups in the CVSS
+ * bands (7.0 to 8.9 high, 4.0 to 6.9 medium, 0.1 to 3.9 low). GitHub reads the score only on
+ * rules tagged `security`, which no vpc-lint rule is yet.
  */
 export const SECURITY_SEVERITY: Record<Severity, string> = {
   error: "8.0",

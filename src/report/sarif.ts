@@ -103,7 +103,10 @@ function toResult(finding: Finding, result: RunResult, ruleIndex: Map<string, nu
   if (flow) sarif.codeFlows = [flow];
   if (finding.baselineState) sarif.baselineState = finding.baselineState;
   if (finding.suppression) sarif.suppressions = [suppressionOf(finding)];
-  sarif.properties = { resourceType: resource.type, ...(resource.vpcId && { vpcId: resource.vpcId }) };
+  sarif.properties = {
+    resourceType: resource.type,
+    ...(resource.vpcId && { vpcId: resource.vpcId }),
+  };
   return sarif;
 }
 
@@ -161,7 +164,7 @@ export function resourcePath(resource: ResourceRef): string {
   );
 }
 
-/** A relative path inside the working tree; absolute paths and `..` cannot map to a repository. */
+/** Tells whether a path is relative and stays inside the working tree, as a repository file does. */
 function isRepositoryPath(path: string): boolean {
   return path !== "" && !path.startsWith("/") && !path.split("/").includes("..");
 }
@@ -171,7 +174,10 @@ function encodePath(path: string): string {
 }
 
 /** Lists the other resources of the evidence chain, each with the attributes that implicate it. */
-function relatedLocations(finding: Finding, locations: ReadonlyMap<string, SourceLocation>): Json[] {
+function relatedLocations(
+  finding: Finding,
+  locations: ReadonlyMap<string, SourceLocation>,
+): Json[] {
   const ids = chainIds(finding).filter((id) => id !== finding.resource.id);
   return ids.map((id, position) => {
     const facts = finding.evidence
@@ -186,15 +192,24 @@ function relatedLocations(finding: Finding, locations: ReadonlyMap<string, Sourc
  * Builds a code flow when the evidence names at least two resources: its steps follow the
  * evidence order, which the rules write from the resource along the path the traffic takes.
  */
-function codeFlow(finding: Finding, locations: ReadonlyMap<string, SourceLocation>): Json | undefined {
+function codeFlow(
+  finding: Finding,
+  locations: ReadonlyMap<string, SourceLocation>,
+): Json | undefined {
   const resources = new Set(finding.evidence.map((item) => item.resourceId));
-  if (resources.size < 2 || !finding.evidence.every((item) => isResourceId(item.resourceId, locations))) {
+  if (
+    resources.size < 2 ||
+    !finding.evidence.every((item) => isResourceId(item.resourceId, locations))
+  ) {
     return undefined;
   }
   const steps = finding.evidence.map((item) => ({
     location: location(relatedRef(finding, item.resourceId), locations, describeEvidence(item)),
   }));
-  return { message: { text: `Evidence chain of ${finding.resource.id}` }, threadFlows: [{ locations: steps }] };
+  return {
+    message: { text: `Evidence chain of ${finding.resource.id}` },
+    threadFlows: [{ locations: steps }],
+  };
 }
 
 /** Returns the AWS resource ids of the evidence and related lists in first-seen order. */
@@ -232,7 +247,12 @@ function invocation(result: RunResult, ruleIndex: Map<string, number>): Json {
       .filter((finding) => finding.ruleId === "snapshot-incomplete")
       .map((finding) => notification("error", finding.message, finding.ruleId, ruleIndex)),
     ...result.executionErrors.map((error) =>
-      notification("error", `Rule ${error.ruleId} failed to run: ${error.message}`, error.ruleId, ruleIndex),
+      notification(
+        "error",
+        `Rule ${error.ruleId} failed to run: ${error.message}`,
+        error.ruleId,
+        ruleIndex,
+      ),
     ),
     ...result.skipped.map((skip) => {
       const where = skip.resourceIds ? ` for ${skip.resourceIds.join(", ")}` : "";
@@ -247,13 +267,18 @@ function invocation(result: RunResult, ruleIndex: Map<string, number>): Json {
   return sarif;
 }
 
-function notification(level: string, text: string, ruleId: string, ruleIndex: Map<string, number>): Json {
+function notification(
+  level: string,
+  text: string,
+  ruleId: string,
+  ruleIndex: Map<string, number>,
+): Json {
   const index = ruleIndex.get(ruleId);
   const associatedRule = index === undefined ? { id: ruleId } : { id: ruleId, index };
   return { level, message: { text }, associatedRule };
 }
 
-/** The schema requires notification lists to hold unique items. */
+/** Drops repeated notifications, because the schema requires unique items. */
 function unique(items: Json[]): Json[] {
   const seen = new Set<string>();
   return items.filter((item) => {

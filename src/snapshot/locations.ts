@@ -74,7 +74,8 @@ function resourceIds(snapshot: Snapshot): ResourceId[] {
   for (const reservation of snapshot.Reservations ?? []) {
     for (const instance of reservation.Instances ?? []) {
       const id = instance.InstanceId;
-      if (id) resources.push({ field: "InstanceId", id, sectionKeys: ["Reservations", "Instances"] });
+      if (id)
+        resources.push({ field: "InstanceId", id, sectionKeys: ["Reservations", "Instances"] });
     }
   }
   return resources;

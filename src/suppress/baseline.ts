@@ -84,7 +84,8 @@ export function parseBaseline(path: string, text: string): Set<string> {
  */
 export function markBaseline(findings: Finding[], fingerprints: ReadonlySet<string>): void {
   for (const finding of findings) {
-    const known = fingerprints.has(finding.fingerprint) && !UNSUPPRESSIBLE_RULES.has(finding.ruleId);
+    const known =
+      fingerprints.has(finding.fingerprint) && !UNSUPPRESSIBLE_RULES.has(finding.ruleId);
     finding.baselineState = known ? "unchanged" : "new";
   }
 }

@@ -29,7 +29,7 @@ export interface SuppressionEntry {
   reason: string;
   /** Last day the entry applies, as YYYY-MM-DD (UTC). */
   expires?: string;
-  /** Where the entry is written, such as `.vpc-lint.json /suppressions/0`. */
+  /** Location of the entry, such as `.vpc-lint.json /suppressions/0`. */
   origin: string;
 }
 
@@ -86,8 +86,9 @@ function tagMatches(selector: string, tags: Tag[]): boolean {
   return tags.some((tag) => tag.Key === key && globMatches(value, tag.Value ?? ""));
 }
 
-/** An entry expires after its `expires` day; YYYY-MM-DD strings compare in date order. */
+/** Tells whether an entry has expired: it applies through its `expires` day (UTC). */
 function isExpired(entry: SuppressionEntry, today: string): boolean {
+  // YYYY-MM-DD strings compare in date order.
   return entry.expires !== undefined && entry.expires < today;
 }
 
@@ -139,14 +140,14 @@ function missingReasonWarning(resourceId: string): string {
  */
 export function globMatches(pattern: string, text: string): boolean {
   if (!pattern.includes("*") && !pattern.includes("?")) return pattern === text;
-  const source = [...pattern]
-    .map((char) => (char === "*" ? ".*" : char === "?" ? "." : escapeRegExp(char)))
-    .join("");
+  const source = [...pattern].map(globTokenToRegExp).join("");
   return new RegExp(`^${source}$`, "s").test(text);
 }
 
-function escapeRegExp(char: string): string {
-  return /[.*+?^${}()|[\]\\/]/.test(char) ? `\\${char}` : char;
+function globTokenToRegExp(char: string): string {
+  if (char === "*") return ".*";
+  if (char === "?") return ".";
+  return /[.+^${}()|[\]\\/]/.test(char) ? `\\${char}` : char;
 }
 
 /** Maps every resource id in the snapshot to its tags, instances included. */
