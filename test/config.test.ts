@@ -212,6 +212,16 @@ describe("config parsing", () => {
       { suppressions: [{ reason: "all of it" }] },
       "cfg.json: /suppressions/0 has no selector; add at least one of rule, resource, account, region, tag, so it cannot hide every finding",
     ],
+    [
+      "suppression of a misspelt rule",
+      { suppressions: [{ rule: "nat64-route-blackhol", reason: "r" }] },
+      'cfg.json: /suppressions/0/rule is "nat64-route-blackhol", which matches no rule id; did you mean nat64-route-blackhole?',
+    ],
+    [
+      "suppression glob matching no rule",
+      { suppressions: [{ rule: "bucket-*", reason: "r" }] },
+      'cfg.json: /suppressions/0/rule is "bucket-*", which matches no rule id; run vpc-lint rules for the list',
+    ],
   ])("rejects a %s in one sentence", (_, config, sentence) => {
     expect(parseError("cfg.json", JSON.stringify(config))).toBe(
       `invalid config file:\n  ${sentence}`,

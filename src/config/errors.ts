@@ -2,6 +2,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { RULE_IDS, RULES } from "../rules/index.js";
+import { globMatches } from "../suppress/suppressions.js";
 import { buildRulesSchema } from "./rules-schema.js";
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -21,24 +22,34 @@ function validator(): ValidateFunction {
 /** Returns one sentence per problem in the config, each naming the file and the JSON path. */
 export function configErrors(file: string, config: unknown): string[] {
   const validate = validator();
-  if (!validate(config))
+  if (!validate(config)) {
     return collapse(validate.errors ?? []).map((error) => sentence(file, error));
-  return selectorErrors(file, config as { suppressions?: Record<string, unknown>[] });
+  }
+  const suppressions = (config as { suppressions?: Record<string, unknown>[] }).suppressions ?? [];
+  return suppressions.flatMap((entry, position) => suppressionErrors(file, entry, position));
 }
 
-/** Rejects suppressions without a selector, because a bare reason would hide every finding. */
-function selectorErrors(
+/**
+ * Rejects suppressions without a selector, because a bare reason would hide every finding, and
+ * rule selectors that match no rule, because a misspelt id would silently suppress nothing.
+ */
+function suppressionErrors(
   file: string,
-  config: { suppressions?: Record<string, unknown>[] },
+  entry: Record<string, unknown>,
+  position: number,
 ): string[] {
-  return (config.suppressions ?? []).flatMap((entry, position) =>
-    SELECTORS.some((key) => key in entry)
-      ? []
-      : [
-          `${file}: /suppressions/${position} has no selector; add at least one of ` +
-            `${SELECTORS.join(", ")}, so it cannot hide every finding`,
-        ],
-  );
+  const path = `${file}: /suppressions/${position}`;
+  if (!SELECTORS.some((key) => key in entry)) {
+    return [
+      `${path} has no selector; add at least one of ${SELECTORS.join(", ")}, ` +
+        "so it cannot hide every finding",
+    ];
+  }
+  const rule = entry.rule;
+  if (typeof rule !== "string" || RULE_IDS.some((id) => globMatches(rule, id))) return [];
+  const nearest = nearestRuleId(rule);
+  const hint = nearest ? `did you mean ${nearest}?` : "run vpc-lint rules for the list";
+  return [`${path}/rule is ${JSON.stringify(rule)}, which matches no rule id; ${hint}`];
 }
 
 /**
