@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative, sep } from "node:path";
 import { describe, expect, it } from "vitest";
 import { docsUrl } from "../src/engine/docs.js";
 import { defineRule, type Rule } from "../src/engine/types.js";
@@ -361,3 +363,46 @@ function anonymous(snapshot: Snapshot): Snapshot {
   }
   return copy;
 }
+
+describe("resource locations from the loader", () => {
+  it("maps ids to the file and line of each CLI output", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "vpc-lint-locations-"));
+    try {
+      const subnets = {
+        Subnets: [
+          { SubnetId: "subnet-0a1b2c3d4e5f60001", VpcId: "vpc-0a1b2c3d4e5f60001" },
+          { SubnetId: "subnet-0a1b2c3d4e5f60002", VpcId: "vpc-0a1b2c3d4e5f60001" },
+        ],
+      };
+      const tables = {
+        RouteTables: [
+          {
+            Associations: [
+              { RouteTableId: "rtb-0a1b2c3d4e5f60001", SubnetId: "subnet-0a1b2c3d4e5f60002" },
+            ],
+            RouteTableId: "rtb-0a1b2c3d4e5f60001",
+            VpcId: "vpc-0a1b2c3d4e5f60001",
+            Routes: [],
+          },
+        ],
+      };
+      await writeFile(join(directory, "route-tables.json"), JSON.stringify(tables, null, 2));
+      await writeFile(join(directory, "subnets.json"), JSON.stringify(subnets, null, 2));
+
+      const { locations } = await loadSnapshotFiles([directory]);
+      const where = (id: string) => {
+        const location = locations.get(id);
+        return location && `${location.file.split("/").pop()}:${location.line}`;
+      };
+      expect(where("subnet-0a1b2c3d4e5f60001")).toBe("subnets.json:4");
+      expect(where("subnet-0a1b2c3d4e5f60002")).toBe("subnets.json:8");
+      // The table's id first appears inside its own Associations, on line 6.
+      expect(where("rtb-0a1b2c3d4e5f60001")).toBe("route-tables.json:6");
+      expect(locations.get("rtb-0a1b2c3d4e5f60001")?.file).toBe(
+        relative(process.cwd(), join(directory, "route-tables.json")).split(sep).join("/"),
+      );
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+});
