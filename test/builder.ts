@@ -79,7 +79,7 @@ export interface SubnetOptions {
   omit?: readonly (keyof Subnet)[];
 }
 
-/** A subnet; `block` keeps the ranges of several subnets apart. */
+/** Builds a subnet; distinct `block` numbers keep the ranges of several subnets apart. */
 export function subnet(options: SubnetOptions): Subnet {
   const block = options.block ?? 1;
   const item: Subnet = {
@@ -128,8 +128,8 @@ function targetFields(target: string): Partial<Route> {
 }
 
 /**
- * A route: an IPv6 prefix, an IPv4 prefix or a prefix list id (`pl-`), sent to a target whose id
- * prefix picks the field (`nat-`, `eigw-`, `igw-`, `eni-`, `i-`, `tgw-`, `pcx-`, `vgw-`, `local`).
+ * Builds a route for an IPv6 prefix, an IPv4 prefix or a prefix list id (`pl-`). The target id's
+ * prefix picks the field it goes in: `nat-`, `eigw-`, `igw-`, `eni-`, `i-`, `tgw-`, `pcx-`, `vgw-`.
  */
 export function route(destination: string, target: string, state = "active"): Route {
   const where: Partial<Route> = destination.startsWith("pl-")
@@ -150,7 +150,7 @@ export interface RouteTableOptions {
   name?: string;
 }
 
-/** A route table with the VPC's two local routes, then the given routes. */
+/** Builds a route table with the VPC's two local routes, then the given routes. */
 export function routeTable(options: RouteTableOptions): RouteTable {
   const associations: NonNullable<RouteTable["Associations"]> = (options.subnets ?? []).map(
     (subnetId) => ({
@@ -179,7 +179,7 @@ export function routeTable(options: RouteTableOptions): RouteTable {
   };
 }
 
-/** A managed prefix list; without `entries` its entries count as not collected. */
+/** Builds a managed prefix list. Without `entries`, its entries count as not collected. */
 export function prefixList(id: string, entries?: string[]): ManagedPrefixList {
   const list: ManagedPrefixList = {
     PrefixListId: id,
@@ -299,7 +299,7 @@ export function reservations(...instances: Instance[]): Reservation[] {
   }));
 }
 
-/** A network interface; `interface` is an instance's, `nat_gateway` and `vpc_endpoint` are AWS's. */
+/** Builds a network interface. Type `interface` is an instance's, and `nat_gateway` is AWS's. */
 export function eni(options: {
   id: string;
   subnet: string;
@@ -322,7 +322,7 @@ export function eni(options: {
   return item;
 }
 
-/** A security group that, like every new group, allows all outbound traffic. */
+/** Builds a security group that, like every new group, allows all outbound traffic. */
 export function securityGroup(
   id: string,
   ingress: { protocol: string; from?: number; to?: number; cidrs: string[] }[] = [],
@@ -345,7 +345,7 @@ export function securityGroup(
   };
 }
 
-/** The VPC's default network ACL, which allows all traffic both ways, for the given subnets. */
+/** Builds the default network ACL, which allows all traffic both ways, for the given subnets. */
 export function defaultNetworkAcl(subnetIds: string[]): NetworkAcl {
   const entries = [false, true].flatMap((egress) => [
     { RuleNumber: 100, Protocol: "-1", RuleAction: "allow", Egress: egress, CidrBlock: "0.0.0.0/0" },
@@ -379,7 +379,7 @@ export function agent(instanceId: string, version: string | undefined): Instance
   return item;
 }
 
-/** A DHCP option set with the given domain-name-servers. */
+/** Builds a DHCP option set with the given domain-name-servers. */
 export function dhcpOptions(id: string, servers: string[]): DhcpOptions {
   return {
     DhcpOptionsId: id,
@@ -392,7 +392,7 @@ export function dhcpOptions(id: string, servers: string[]): DhcpOptions {
 }
 
 /**
- * A snapshot of one account and region. Every section not given is present and empty (collected,
+ * Builds a snapshot of one account and region. Every section not given is present and empty (collected,
  * nothing found); a section given as `undefined` is absent (not collected). Vpcs defaults to one
  * VPC, DhcpOptions to AmazonProvidedDNS and VpcAttributes to DNS support and hostnames on.
  */
@@ -440,7 +440,7 @@ export const IDS = {
 } as const;
 
 /**
- * An IPv6-only subnet with DNS64 on that sends 64:ff9b::/96 to a public NAT gateway in a dual-stack
+ * Builds an IPv6-only subnet with DNS64 on that sends 64:ff9b::/96 to a public NAT gateway in a dual-stack
  * public subnet (0.0.0.0/0 to an internet gateway), with instances on current agents.
  */
 export function publicNat64(options: Nat64Options = {}): Partial<Snapshot> {
@@ -448,7 +448,7 @@ export function publicNat64(options: Nat64Options = {}): Partial<Snapshot> {
 }
 
 /**
- * The private NAT design: an IPv6-only subnet with DNS64 on sends 64:ff9b::/96 to a private NAT
+ * Builds the private NAT design: an IPv6-only subnet with DNS64 on sends 64:ff9b::/96 to a private NAT
  * gateway in a dual-stack subnet without internet route, and reaches AWS through endpoints.
  */
 export function privateNat64(options: Nat64Options = {}): Partial<Snapshot> {

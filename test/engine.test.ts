@@ -19,7 +19,7 @@ import { ROOT } from "./helpers.js";
 
 const RULES_DIR = join(ROOT, "src", "rules");
 
-/** A rule that reports one finding per subnet, in the order the snapshot lists them. */
+/** Builds a rule that reports one finding per subnet, in the order the snapshot lists them. */
 function subnetRule(
   options: { id?: string; text?: string; severity?: Severity; discriminate?: boolean } = {},
 ): Rule {
@@ -149,9 +149,9 @@ describe("fingerprints", () => {
 
   it("differ per account and region", () => {
     const moved = { ...twoSubnets, Source: { AccountId: "444455556666", Region: "us-east-1" } };
-    const here = printsOf(lint([subnetRule()]).findings);
-    const there = printsOf(lint([subnetRule()], moved).findings);
-    expect(there.filter((print) => here.includes(print))).toEqual([]);
+    const original = printsOf(lint([subnetRule()]).findings);
+    const relocated = printsOf(lint([subnetRule()], moved).findings);
+    expect(relocated.filter((print) => original.includes(print))).toEqual([]);
   });
 
   it("are 32 hexadecimal digits", () => {

@@ -19,7 +19,8 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
 const GOLDEN = join(ROOT, "test", "golden", "broken-nat64.txt");
 const ESCAPE = "\u001b[";
 
-// Union types such as ["string", "number"] are valid JSON Schema; strict mode asks to allow them.
+// Union types such as ["string", "number"] are valid JSON Schema, but strict mode rejects them
+// unless allowUnionTypes is set.
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 addFormats(ajv);
 const validateReport = ajv.compile(reportSchema);

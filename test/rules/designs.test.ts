@@ -56,7 +56,7 @@ function recase(value: unknown, change: (text: string) => string, key = ""): unk
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const upper = (text: string) => text.toUpperCase();
 
-/** What identifies a finding apart from the wording, which quotes values as given. */
+/** Returns what identifies each finding apart from its wording, which quotes values as given. */
 function outcome(input: Snapshot) {
   const result = lintAll(input);
   return {

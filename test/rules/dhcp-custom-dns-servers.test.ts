@@ -5,7 +5,7 @@ import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.j
 
 const RULE = "dhcp-custom-dns-servers";
 
-/** A VPC using DHCP options `dopt-custom` with the given servers, and the given dependents. */
+/** Builds a VPC that uses DHCP options `dopt-custom` with the given servers. */
 function customDns(servers: string[], extra: Partial<Snapshot> = {}): Snapshot {
   return snapshot({
     Vpcs: [vpc({ dhcpOptionsId: "dopt-custom", name: "app" })],

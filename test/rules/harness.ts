@@ -46,7 +46,7 @@ const ARN_TYPES: Record<string, string> = {
   instance: "instance",
 };
 
-/** The resource reference a finding carries for a resource of the builder's account and region. */
+/** Returns the resource reference a finding carries for a resource of the builder's account and region. */
 export function ref(
   type: string,
   id: string,
@@ -82,13 +82,13 @@ export function expectFindings(
     const { data: _data, docsUrl: _docs, fingerprint: _print, fix, ...rest } = finding;
     return { ...rest, fix };
   });
-  const wanted = expected.map((finding) => ({ fix: expect.any(String), ...finding }));
+  const expectedRows = expected.map((finding) => ({ fix: expect.any(String), ...finding }));
   // Findings of one severity on one resource are ordered by fingerprint, which is a hash.
   if (options.anyOrder) {
     comparable.sort(byMessage);
-    wanted.sort(byMessage);
+    expectedRows.sort(byMessage);
   }
-  expect(comparable).toEqual(wanted);
+  expect(comparable).toEqual(expectedRows);
   for (const finding of actual) {
     expect(finding.docsUrl).toMatch(
       new RegExp(`^https://github\\.com/vpc-lint/vpc-lint/blob/v\\d+\\.\\d+\\.\\d+/docs/rules/${finding.ruleId}\\.md$`),

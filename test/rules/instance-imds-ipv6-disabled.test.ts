@@ -5,7 +5,7 @@ import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.j
 
 const RULE = "instance-imds-ipv6-disabled";
 
-/** One instance in an IPv6-only subnet, or in a subnet of the given kind. */
+/** Builds one instance in an IPv6-only subnet, or in a subnet of the given kind. */
 function withInstance(
   options: Omit<Parameters<typeof instance>[0], "id" | "subnet">,
   kind: "ipv6-only" | "dual-stack" = "ipv6-only",
@@ -16,7 +16,7 @@ function withInstance(
   });
 }
 
-/** An instance from an output that predates HttpProtocolIpv6 in MetadataOptions. */
+/** Builds an instance from an output that predates HttpProtocolIpv6 in MetadataOptions. */
 function withoutProtocolIpv6(): Snapshot {
   const input = withInstance({});
   const options = input.Reservations?.[0]?.Instances?.[0]?.MetadataOptions;

@@ -16,7 +16,7 @@ import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.j
 const RULE = "nat64-route-blackhole";
 const NAT64_ROUTE = "64:ff9b::/96 -> nat-0a11";
 
-/** The public NAT64 design with the NAT gateway in a given state and the route in another. */
+/** Builds the public NAT64 design with the NAT gateway and its route in the given states. */
 function design(natState: string, routeState = "active", extra: Partial<Snapshot> = {}): Snapshot {
   return snapshot({
     ...publicNat64({ natState, nat64Route: route("64:ff9b::/96", IDS.nat, routeState) }),

@@ -15,7 +15,7 @@ import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.j
 
 const RULE = "nat64-route-missing";
 
-/** A private dual-stack subnet with DNS64 on and the given routes in its own table. */
+/** Builds a private dual-stack subnet with DNS64 on and the given routes in its own table. */
 function privateSubnetRouting(routes: ReturnType<typeof route>[], dns64 = true): Snapshot {
   return snapshot({
     Subnets: [

@@ -6,7 +6,7 @@ import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.j
 
 const RULE = "nat64-route-target-invalid";
 
-/** One IPv6-only subnet with DNS64 on whose table holds the given routes. */
+/** Builds one IPv6-only subnet with DNS64 on whose route table contains the given routes. */
 function routing(routes: Route[], extra: Partial<Snapshot> = {}): Snapshot {
   return snapshot({
     Subnets: [
@@ -22,7 +22,7 @@ function routing(routes: Route[], extra: Partial<Snapshot> = {}): Snapshot {
   });
 }
 
-/** The finding for a NAT64 route to a target that forwards IPv6 unchanged. */
+/** Returns the finding for a NAT64 route to a target that forwards IPv6 unchanged. */
 function noTranslation(target: string, name: string, shown = `64:ff9b::/96 -> ${target}`): ExpectedFinding {
   return {
     ruleId: RULE,
@@ -37,7 +37,7 @@ function noTranslation(target: string, name: string, shown = `64:ff9b::/96 -> ${
   };
 }
 
-/** The finding for a NAT64 route to an appliance or network vpc-lint cannot see into. */
+/** Returns the finding for a NAT64 route to an appliance or network vpc-lint cannot see into. */
 function unverifiable(target: string, name: string): ExpectedFinding {
   return {
     ruleId: RULE,

@@ -14,7 +14,7 @@ const DENIED: CollectionError = {
   Message: "You are not authorized to perform this operation.",
 };
 
-/** The public NAT64 design as collected when some calls failed. */
+/** Builds the public NAT64 design as collected when the given calls failed. */
 function collectedWith(errors: CollectionError[], absent: (keyof Snapshot)[] = []): Snapshot {
   const input = snapshot({ ...publicNat64(), Errors: errors });
   for (const section of absent) delete input[section];

@@ -52,7 +52,7 @@ const ec2messagesOptional: ExpectedFinding = {
   related: [IDS.v6Subnet],
 };
 
-/** The private NAT design with extra endpoints replacing the design's own. */
+/** Builds the private NAT design with the given endpoints in place of the design's own. */
 function privateWith(endpoints: ReturnType<typeof endpoint>[], agents = [CURRENT_AGENT]): Snapshot {
   return snapshot({ ...privateNat64({ agentVersions: agents }), VpcEndpoints: endpoints });
 }

@@ -6,7 +6,7 @@ import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.j
 
 const RULE = "subnet-dns64-disabled";
 
-/** An IPv6-only subnet with DNS64 off that hosts one instance and has no NAT64 route. */
+/** Builds an IPv6-only subnet with DNS64 off that hosts one instance and has no NAT64 route. */
 function isolated(extra: Partial<Snapshot> = {}): Snapshot {
   return snapshot({
     ...privateNat64({ dns64: false, nat64Route: null }),
@@ -14,7 +14,7 @@ function isolated(extra: Partial<Snapshot> = {}): Snapshot {
   });
 }
 
-/** An interface endpoint that answers with AAAA records, so IPv6-only clients can use it. */
+/** Builds an interface endpoint whose private DNS returns AAAA records, for IPv6-only clients. */
 function ipv6Endpoint(service: string, addressType = "dualstack"): ReturnType<typeof endpoint> {
   return endpoint({
     id: `vpce-${service}`,
