@@ -82,6 +82,19 @@ describe("designs through every rule", () => {
     expect(result.executionErrors).toEqual([]);
   });
 
+  it.each([
+    ["public NAT64 design without endpoints", snapshot(publicNat64())],
+    [
+      "private NAT design with all endpoints",
+      snapshot(privateNat64({ endpoints: ["ssm", "ssmmessages", "ec2messages"] })),
+    ],
+  ])("finds nothing above info in the %s with all rules", (_name, input) => {
+    const result = lintAll(input);
+    expect(result.findings.filter((finding) => finding.severity !== "info")).toEqual([]);
+    expect(result.skipped).toEqual([]);
+    expect(result.executionErrors).toEqual([]);
+  });
+
   const broken: { name: string; input: Snapshot }[] = [
     {
       name: "pending NAT gateway and IMDS without IPv6",
