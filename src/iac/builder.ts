@@ -1,0 +1,535 @@
+/**
+ * Assembles a snapshot from infrastructure-as-code resources. Mappers add resources and links in
+ * any order. Then `build` adds the resources AWS creates with every VPC: the main route table,
+ * local routes, the default network ACL and security group, and the default DHCP options.
+ */
+import type * as EC2 from "@aws-sdk/client-ec2";
+import { parseCidr } from "../net/cidr.js";
+import type { ManagedPrefixList, Snapshot } from "../snapshot/types.js";
+import { SNAPSHOT_VERSION } from "../snapshot/types.js";
+import { placeholderId } from "./placeholders.js";
+
+/** A value the input does not determine before deployment, and the stand-in used for it. */
+export interface UnresolvedValue {
+  /** The snapshot id of the resource whose property it is. */
+  resourceId: string;
+  /** The template's logical id or the plan's resource address. */
+  logicalName: string;
+  property: string;
+  reason: string;
+  /** The stand-in used in the snapshot; absent when the property was left out. */
+  placeholder?: string;
+}
+
+/** Ids of what AWS creates with a VPC; each defaults to a placeholder derived from the VPC id. */
+export interface VpcDefaults {
+  mainRouteTableId?: string;
+  defaultNetworkAclId?: string;
+  defaultSecurityGroupId?: string;
+}
+
+interface VpcDraft {
+  vpc: EC2.Vpc;
+  enableDnsSupport: boolean | undefined;
+  enableDnsHostnames: boolean | undefined;
+  defaults: Required<VpcDefaults>;
+}
+
+type Direction = "ingress" | "egress";
+
+/** The route table association id AWS reports for the main table of a VPC. */
+const MAIN = "main";
+
+export class SnapshotBuilder {
+  readonly unresolved: UnresolvedValue[] = [];
+  readonly warnings: string[] = [];
+
+  private readonly vpcs = new Map<string, VpcDraft>();
+  private readonly vpcIpv4 = new Map<string, string[]>();
+  private readonly vpcIpv6 = new Map<string, string[]>();
+  private readonly dhcpAssociations = new Map<string, string>();
+  private readonly subnets = new Map<string, EC2.Subnet>();
+  private readonly subnetIpv6 = new Map<string, string[]>();
+  private readonly tables = new Map<string, EC2.RouteTable>();
+  private readonly routes: { tableId: string; route: EC2.Route }[] = [];
+  private readonly tableAssociations: { tableId: string; subnetId: string; id: string }[] = [];
+  private readonly mainTables = new Map<string, string>();
+  private readonly nats: EC2.NatGateway[] = [];
+  private readonly internetGateways = new Map<string, EC2.InternetGateway>();
+  private readonly gatewayAttachments: { gatewayId: string; vpcId: string }[] = [];
+  private readonly egressOnlyGateways: EC2.EgressOnlyInternetGateway[] = [];
+  private readonly endpoints = new Map<string, EC2.VpcEndpoint>();
+  private readonly endpointLinks: { endpointId: string; subnetId?: string; groupId?: string; tableId?: string }[] = [];
+  private readonly groups = new Map<string, { group: EC2.SecurityGroup; defaultEgress: boolean }>();
+  private readonly permissions: { groupId: string; direction: Direction; permission: EC2.IpPermission }[] = [];
+  private readonly acls = new Map<string, EC2.NetworkAcl>();
+  private readonly aclEntries: { aclId: string; entry: EC2.NetworkAclEntry }[] = [];
+  private readonly aclAssociations: { aclId: string; subnetId: string; id: string }[] = [];
+  private readonly dhcpOptions: EC2.DhcpOptions[] = [];
+  private readonly instances: EC2.Instance[] = [];
+  private readonly prefixLists: ManagedPrefixList[] = [];
+
+  constructor(
+    private readonly region: string,
+    private readonly accountId: string | undefined,
+  ) {}
+
+  /** Records a value that is unknown before deployment, and returns its placeholder. */
+  noteUnresolved(value: UnresolvedValue): string | undefined {
+    this.unresolved.push(value);
+    return value.placeholder;
+  }
+
+  addVpc(vpc: EC2.Vpc, dns: { support?: boolean; hostnames?: boolean }, defaults: VpcDefaults = {}): void {
+    const vpcId = vpc.VpcId as string;
+    this.vpcs.set(vpcId, {
+      vpc,
+      enableDnsSupport: dns.support,
+      enableDnsHostnames: dns.hostnames,
+      defaults: { ...implicitVpcIds(vpcId), ...dropUndefined(defaults) },
+    });
+  }
+
+  /** Returns the ids of the resources AWS creates with a VPC the input defines. */
+  vpcDefaults(vpcId: string): Required<VpcDefaults> | undefined {
+    return this.vpcs.get(vpcId)?.defaults;
+  }
+
+  addVpcCidr(vpcId: string, cidr: string): void {
+    const family = parseCidr(cidr)?.family;
+    const map = family === 6 ? this.vpcIpv6 : this.vpcIpv4;
+    map.set(vpcId, [...(map.get(vpcId) ?? []), cidr]);
+  }
+
+  associateDhcpOptions(vpcId: string, dhcpOptionsId: string): void {
+    this.dhcpAssociations.set(vpcId, dhcpOptionsId);
+  }
+
+  addSubnet(subnet: EC2.Subnet): void {
+    this.subnets.set(subnet.SubnetId as string, subnet);
+  }
+
+  addSubnetIpv6Cidr(subnetId: string, cidr: string): void {
+    this.subnetIpv6.set(subnetId, [...(this.subnetIpv6.get(subnetId) ?? []), cidr]);
+  }
+
+  /** Returns the VPC of a subnet the input defines. */
+  vpcOfSubnet(subnetId: string | undefined): string | undefined {
+    return subnetId ? this.subnets.get(subnetId)?.VpcId : undefined;
+  }
+
+  addRouteTable(table: EC2.RouteTable): void {
+    this.tables.set(table.RouteTableId as string, table);
+  }
+
+  addRoute(tableId: string, route: EC2.Route): void {
+    this.routes.push({ tableId, route });
+  }
+
+  associateRouteTable(tableId: string, subnetId: string, associationId: string): void {
+    this.tableAssociations.push({ tableId, subnetId, id: associationId });
+  }
+
+  /** Makes a table the main route table of its VPC in place of the implicit one. */
+  setMainRouteTable(vpcId: string, tableId: string): void {
+    this.mainTables.set(vpcId, tableId);
+  }
+
+  addNatGateway(nat: EC2.NatGateway): void {
+    this.nats.push(nat);
+  }
+
+  addInternetGateway(gateway: EC2.InternetGateway): void {
+    this.internetGateways.set(gateway.InternetGatewayId as string, gateway);
+  }
+
+  attachInternetGateway(gatewayId: string, vpcId: string): void {
+    this.gatewayAttachments.push({ gatewayId, vpcId });
+  }
+
+  addEgressOnlyInternetGateway(gateway: EC2.EgressOnlyInternetGateway): void {
+    this.egressOnlyGateways.push(gateway);
+  }
+
+  addEndpoint(endpoint: EC2.VpcEndpoint): void {
+    this.endpoints.set(endpoint.VpcEndpointId as string, endpoint);
+  }
+
+  linkEndpoint(endpointId: string, link: { subnetId?: string; groupId?: string; tableId?: string }): void {
+    this.endpointLinks.push({ endpointId, ...link });
+  }
+
+  /**
+   * Adds a security group. With `defaultEgress`, the group keeps the rule AWS adds on creation,
+   * all traffic to 0.0.0.0/0, beside any egress rule added for it.
+   */
+  addSecurityGroup(group: EC2.SecurityGroup, defaultEgress: boolean): void {
+    this.groups.set(group.GroupId as string, { group, defaultEgress });
+  }
+
+  addPermission(groupId: string, direction: Direction, permission: EC2.IpPermission): void {
+    this.permissions.push({ groupId, direction, permission });
+  }
+
+  addNetworkAcl(acl: EC2.NetworkAcl): void {
+    this.acls.set(acl.NetworkAclId as string, acl);
+  }
+
+  addNetworkAclEntry(aclId: string, entry: EC2.NetworkAclEntry): void {
+    this.aclEntries.push({ aclId, entry });
+  }
+
+  associateNetworkAcl(aclId: string, subnetId: string, associationId: string): void {
+    this.aclAssociations.push({ aclId, subnetId, id: associationId });
+  }
+
+  addDhcpOptions(options: EC2.DhcpOptions): void {
+    this.dhcpOptions.push(options);
+  }
+
+  addInstance(instance: EC2.Instance): void {
+    this.instances.push(instance);
+  }
+
+  addPrefixList(list: ManagedPrefixList): void {
+    this.prefixLists.push(list);
+  }
+
+  /** Builds the snapshot. Reservations is present only when the input declares instances. */
+  build(): Snapshot {
+    const snapshot: Snapshot = {
+      SnapshotVersion: SNAPSHOT_VERSION,
+      Source: this.source(),
+      Vpcs: this.buildVpcs(),
+      VpcAttributes: [...this.vpcs.values()].map((draft) => this.attributesOf(draft)),
+      Subnets: this.buildSubnets(),
+      RouteTables: this.buildRouteTables(),
+      ManagedPrefixLists: this.prefixLists,
+      NatGateways: this.buildNats(),
+      InternetGateways: this.buildInternetGateways(),
+      EgressOnlyInternetGateways: this.egressOnlyGateways,
+      VpcEndpoints: this.buildEndpoints(),
+      SecurityGroups: this.buildSecurityGroups(),
+      NetworkAcls: this.buildNetworkAcls(),
+      DhcpOptions: this.buildDhcpOptions(),
+    };
+    if (this.instances.length > 0) snapshot.Reservations = this.buildReservations();
+    return snapshot;
+  }
+
+  private source(): NonNullable<Snapshot["Source"]> {
+    const source: NonNullable<Snapshot["Source"]> = { Region: this.region };
+    if (this.accountId) source.AccountId = this.accountId;
+    source.VpcIds = [...this.vpcs.keys()].sort();
+    return source;
+  }
+
+  private owned<T extends object>(item: T): T {
+    return this.accountId ? { ...item, OwnerId: this.accountId } : item;
+  }
+
+  private buildVpcs(): EC2.Vpc[] {
+    return [...this.vpcs.entries()].map(([vpcId, draft]) => {
+      const vpc: EC2.Vpc = this.owned({ ...draft.vpc, State: "available" });
+      const ipv4 = this.vpcIpv4.get(vpcId) ?? [];
+      if (!vpc.CidrBlock && ipv4[0]) vpc.CidrBlock = ipv4[0];
+      const allIpv4 = [...new Set([vpc.CidrBlock, ...ipv4].filter((c): c is string => Boolean(c)))];
+      vpc.CidrBlockAssociationSet = allIpv4.map((cidr) => ({
+        AssociationId: placeholderId("vpc-cidr-assoc", `${vpcId}/${cidr}`),
+        CidrBlock: cidr,
+        CidrBlockState: { State: "associated" },
+      }));
+      const ipv6 = this.vpcIpv6.get(vpcId) ?? [];
+      if (ipv6.length > 0) {
+        vpc.Ipv6CidrBlockAssociationSet = ipv6.map((cidr) => ({
+          AssociationId: placeholderId("vpc-cidr-assoc", `${vpcId}/${cidr}`),
+          Ipv6CidrBlock: cidr,
+          Ipv6CidrBlockState: { State: "associated" },
+        }));
+      }
+      vpc.DhcpOptionsId = this.dhcpAssociations.get(vpcId) ?? this.defaultDhcpOptionsId();
+      return vpc;
+    });
+  }
+
+  private attributesOf(draft: VpcDraft): NonNullable<Snapshot["VpcAttributes"]>[number] {
+    const attributes: NonNullable<Snapshot["VpcAttributes"]>[number] = { VpcId: draft.vpc.VpcId as string };
+    if (draft.enableDnsSupport !== undefined) attributes.EnableDnsSupport = { Value: draft.enableDnsSupport };
+    if (draft.enableDnsHostnames !== undefined) {
+      attributes.EnableDnsHostnames = { Value: draft.enableDnsHostnames };
+    }
+    return attributes;
+  }
+
+  private buildSubnets(): EC2.Subnet[] {
+    return [...this.subnets.values()].map((original) => {
+      const subnet: EC2.Subnet = this.owned({ ...original, State: "available" });
+      const extra = this.subnetIpv6.get(subnet.SubnetId as string) ?? [];
+      const blocks = [
+        ...(subnet.Ipv6CidrBlockAssociationSet ?? []).map((a) => a.Ipv6CidrBlock as string),
+        ...extra,
+      ];
+      if (blocks.length > 0) {
+        subnet.Ipv6CidrBlockAssociationSet = blocks.map((cidr) => ({
+          AssociationId: placeholderId("subnet-cidr-assoc", `${subnet.SubnetId}/${cidr}`),
+          Ipv6CidrBlock: cidr,
+          Ipv6CidrBlockState: { State: "associated" },
+        }));
+      }
+      return subnet;
+    });
+  }
+
+  /** Returns the local routes AWS puts in every route table of a VPC, one per VPC prefix. */
+  private localRoutes(vpcId: string | undefined): EC2.Route[] {
+    if (!vpcId || !this.vpcs.has(vpcId)) return [];
+    const vpc = this.vpcs.get(vpcId) as VpcDraft;
+    const ipv4 = [...new Set([vpc.vpc.CidrBlock, ...(this.vpcIpv4.get(vpcId) ?? [])])];
+    const routes: EC2.Route[] = ipv4
+      .filter((cidr): cidr is string => Boolean(cidr))
+      .map((cidr) => ({ DestinationCidrBlock: cidr, GatewayId: "local", Origin: "CreateRouteTable", State: "active" }));
+    for (const cidr of this.vpcIpv6.get(vpcId) ?? []) {
+      routes.push({ DestinationIpv6CidrBlock: cidr, GatewayId: "local", Origin: "CreateRouteTable", State: "active" });
+    }
+    return routes;
+  }
+
+  private buildRouteTables(): EC2.RouteTable[] {
+    const tables = new Map<string, EC2.RouteTable>();
+    for (const [id, table] of this.tables) {
+      tables.set(id, this.owned({ ...table, Routes: this.localRoutes(table.VpcId), Associations: [] }));
+    }
+    for (const [vpcId, draft] of this.vpcs) {
+      const mainId = this.mainTables.get(vpcId) ?? draft.defaults.mainRouteTableId;
+      let main = tables.get(mainId);
+      if (!main) {
+        main = this.owned({ RouteTableId: mainId, VpcId: vpcId, Routes: this.localRoutes(vpcId), Associations: [], Tags: [] });
+        tables.set(mainId, main);
+      }
+      main.Associations?.push({
+        Main: true,
+        RouteTableId: mainId,
+        RouteTableAssociationId: placeholderId("rtbassoc", `${vpcId}/${MAIN}`),
+        AssociationState: { State: "associated" },
+      });
+    }
+    for (const { tableId, route } of this.routes) {
+      const table = tables.get(tableId);
+      if (table) table.Routes?.push({ Origin: "CreateRoute", State: "active", ...route });
+      else this.warnings.push(`a route refers to route table ${tableId}, which the input does not define; the route was left out`);
+    }
+    for (const association of this.tableAssociations) {
+      const table = tables.get(association.tableId);
+      if (!table) {
+        this.warnings.push(
+          `subnet ${association.subnetId} is associated with route table ${association.tableId}, which the input does not define`,
+        );
+        continue;
+      }
+      table.Associations?.push({
+        Main: false,
+        RouteTableAssociationId: association.id,
+        RouteTableId: association.tableId,
+        SubnetId: association.subnetId,
+        AssociationState: { State: "associated" },
+      });
+    }
+    return [...tables.values()];
+  }
+
+  private buildNats(): EC2.NatGateway[] {
+    return this.nats.map((nat) => {
+      const vpcId = nat.VpcId ?? this.vpcOfSubnet(nat.SubnetId);
+      return { State: "available", ...nat, ...(vpcId && { VpcId: vpcId }) };
+    });
+  }
+
+  private buildInternetGateways(): EC2.InternetGateway[] {
+    return [...this.internetGateways.values()].map((gateway) => {
+      const attachments = this.gatewayAttachments
+        .filter((item) => item.gatewayId === gateway.InternetGatewayId)
+        .map((item): EC2.InternetGatewayAttachment => ({ VpcId: item.vpcId, State: "available" as EC2.AttachmentStatus }));
+      return this.owned({ ...gateway, Attachments: [...(gateway.Attachments ?? []), ...attachments] });
+    });
+  }
+
+  private buildEndpoints(): EC2.VpcEndpoint[] {
+    return [...this.endpoints.values()].map((original) => {
+      const endpoint: EC2.VpcEndpoint = this.owned({ State: "available" as EC2.State, ...original });
+      const id = endpoint.VpcEndpointId;
+      const links = this.endpointLinks.filter((link) => link.endpointId === id);
+      endpoint.SubnetIds = unique([...(endpoint.SubnetIds ?? []), ...links.map((l) => l.subnetId)]);
+      endpoint.RouteTableIds = unique([...(endpoint.RouteTableIds ?? []), ...links.map((l) => l.tableId)]);
+      const groupIds = unique([...(endpoint.Groups ?? []).map((g) => g.GroupId), ...links.map((l) => l.groupId)]);
+      const interfaceLike = (endpoint.VpcEndpointType ?? "").toLowerCase() === "interface";
+      // An interface endpoint created without security groups gets the VPC's default group.
+      const defaultGroup = endpoint.VpcId ? this.vpcs.get(endpoint.VpcId)?.defaults.defaultSecurityGroupId : undefined;
+      if (interfaceLike && groupIds.length === 0 && defaultGroup) groupIds.push(defaultGroup);
+      endpoint.Groups = groupIds.map((groupId) => ({ GroupId: groupId, GroupName: this.groups.get(groupId)?.group.GroupName ?? groupId }));
+      if (interfaceLike) this.fillEndpointAddressType(endpoint);
+      return endpoint;
+    });
+  }
+
+  /**
+   * Fills IpAddressType and DnsRecordIpType when the input leaves them out. EC2 picks `ipv6` for
+   * endpoints whose subnets are all IPv6-only and `ipv4` otherwise, and DNS records follow the
+   * address type.
+   */
+  private fillEndpointAddressType(endpoint: EC2.VpcEndpoint): void {
+    if (!endpoint.IpAddressType) {
+      const subnets = (endpoint.SubnetIds ?? []).map((id) => this.subnets.get(id));
+      const allIpv6Only = subnets.length > 0 && subnets.every((s) => s?.Ipv6Native === true);
+      endpoint.IpAddressType = allIpv6Only ? "ipv6" : "ipv4";
+    }
+    endpoint.DnsOptions = { DnsRecordIpType: endpoint.IpAddressType, ...endpoint.DnsOptions };
+  }
+
+  private buildSecurityGroups(): EC2.SecurityGroup[] {
+    const groups = new Map(this.groups);
+    for (const [vpcId, draft] of this.vpcs) {
+      const id = draft.defaults.defaultSecurityGroupId;
+      if (groups.has(id)) continue;
+      groups.set(id, { group: this.defaultSecurityGroup(vpcId, id), defaultEgress: false });
+    }
+    return [...groups.entries()].map(([groupId, { group, defaultEgress }]) => {
+      const ingress = this.permissions.filter((p) => p.groupId === groupId && p.direction === "ingress");
+      const egress = this.permissions.filter((p) => p.groupId === groupId && p.direction === "egress");
+      const result: EC2.SecurityGroup = this.owned({ ...group });
+      result.IpPermissions = [...(group.IpPermissions ?? []), ...ingress.map((p) => p.permission)];
+      result.IpPermissionsEgress = [...(group.IpPermissionsEgress ?? []), ...egress.map((p) => p.permission)];
+      // NOTE: AWS adds only the IPv4 rule to a new group; the VPC's default group also gets ::/0.
+      if (defaultEgress) result.IpPermissionsEgress.unshift(allTraffic({ IpRanges: [{ CidrIp: "0.0.0.0/0" }] }));
+      return result;
+    });
+  }
+
+  private defaultSecurityGroup(vpcId: string, groupId: string): EC2.SecurityGroup {
+    const ipv6 = (this.vpcIpv6.get(vpcId) ?? []).length > 0;
+    return {
+      GroupId: groupId,
+      GroupName: "default",
+      Description: "default VPC security group",
+      VpcId: vpcId,
+      IpPermissions: [allTraffic({ UserIdGroupPairs: [{ GroupId: groupId }] })],
+      IpPermissionsEgress: [
+        allTraffic({ IpRanges: [{ CidrIp: "0.0.0.0/0" }], ...(ipv6 && { Ipv6Ranges: [{ CidrIpv6: "::/0" }] }) }),
+      ],
+      Tags: [],
+    };
+  }
+
+  private buildNetworkAcls(): EC2.NetworkAcl[] {
+    const acls = new Map<string, EC2.NetworkAcl>();
+    for (const [id, acl] of this.acls) {
+      acls.set(id, this.owned({ IsDefault: false, ...acl, Entries: [...(acl.Entries ?? [])], Associations: [] }));
+    }
+    for (const [vpcId, draft] of this.vpcs) {
+      const id = draft.defaults.defaultNetworkAclId;
+      if (acls.has(id)) continue;
+      const entries = [false, true].flatMap((egress) => this.allowAllEntries(vpcId, egress));
+      acls.set(id, this.owned({ NetworkAclId: id, VpcId: vpcId, IsDefault: true, Entries: entries, Associations: [], Tags: [] }));
+    }
+    for (const { aclId, entry } of this.aclEntries) {
+      const acl = acls.get(aclId);
+      if (acl) acl.Entries?.push(entry);
+      else this.warnings.push(`a network ACL entry refers to ${aclId}, which the input does not define; it was left out`);
+    }
+    for (const acl of acls.values()) acl.Entries?.push(...this.denyAllEntries(acl.VpcId));
+    this.associateAcls(acls);
+    return [...acls.values()];
+  }
+
+  /** Associates each subnet with its explicit network ACL, else with its VPC's default ACL. */
+  private associateAcls(acls: Map<string, EC2.NetworkAcl>): void {
+    const explicit = new Map(this.aclAssociations.map((a) => [a.subnetId, a]));
+    for (const subnet of this.subnets.values()) {
+      const subnetId = subnet.SubnetId as string;
+      const association = explicit.get(subnetId);
+      const fallback = subnet.VpcId ? this.vpcs.get(subnet.VpcId)?.defaults.defaultNetworkAclId : undefined;
+      const aclId = association?.aclId ?? fallback;
+      const acl = aclId ? acls.get(aclId) : undefined;
+      if (!acl) continue;
+      acl.Associations?.push({
+        NetworkAclAssociationId: association?.id ?? placeholderId("aclassoc", `${subnetId}/default`),
+        NetworkAclId: aclId,
+        SubnetId: subnetId,
+      });
+    }
+  }
+
+  private allowAllEntries(vpcId: string, egress: boolean): EC2.NetworkAclEntry[] {
+    const entries: EC2.NetworkAclEntry[] = [
+      { RuleNumber: 100, Protocol: "-1", RuleAction: "allow", Egress: egress, CidrBlock: "0.0.0.0/0" },
+    ];
+    if ((this.vpcIpv6.get(vpcId) ?? []).length > 0) {
+      entries.push({ RuleNumber: 101, Protocol: "-1", RuleAction: "allow", Egress: egress, Ipv6CidrBlock: "::/0" });
+    }
+    return entries;
+  }
+
+  /** Returns the catch-all deny entries every network ACL ends with, as DescribeNetworkAcls lists them. */
+  private denyAllEntries(vpcId: string | undefined): EC2.NetworkAclEntry[] {
+    const ipv6 = vpcId !== undefined && (this.vpcIpv6.get(vpcId) ?? []).length > 0;
+    return [false, true].flatMap((egress): EC2.NetworkAclEntry[] => [
+      { RuleNumber: 32767, Protocol: "-1", RuleAction: "deny" as const, Egress: egress, CidrBlock: "0.0.0.0/0" },
+      ...(ipv6 ? [{ RuleNumber: 32768, Protocol: "-1", RuleAction: "deny" as const, Egress: egress, Ipv6CidrBlock: "::/0" }] : []),
+    ]);
+  }
+
+  private defaultDhcpOptionsId(): string {
+    return placeholderId("dopt", `${this.region}/default`);
+  }
+
+  /** Adds the Region's default DHCP options when a VPC of the input has no other options. */
+  private buildDhcpOptions(): EC2.DhcpOptions[] {
+    const options = this.dhcpOptions.map((item) => this.owned({ ...item }));
+    const usesDefault = [...this.vpcs.keys()].some((vpcId) => !this.dhcpAssociations.has(vpcId));
+    if (!usesDefault) return options;
+    const domain = this.region === "us-east-1" ? "ec2.internal" : `${this.region}.compute.internal`;
+    options.push(
+      this.owned({
+        DhcpOptionsId: this.defaultDhcpOptionsId(),
+        DhcpConfigurations: [
+          { Key: "domain-name", Values: [{ Value: domain }] },
+          { Key: "domain-name-servers", Values: [{ Value: "AmazonProvidedDNS" }] },
+        ],
+        Tags: [],
+      }),
+    );
+    return options;
+  }
+
+  private buildReservations(): EC2.Reservation[] {
+    return this.instances.map((instance) => {
+      const vpcId = instance.VpcId ?? this.vpcOfSubnet(instance.SubnetId);
+      const full: EC2.Instance = { ...instance, ...(vpcId && { VpcId: vpcId }) };
+      return this.owned({
+        ReservationId: placeholderId("r", instance.InstanceId as string),
+        Groups: [],
+        Instances: [full],
+      });
+    });
+  }
+}
+
+/** Returns placeholder ids for the main route table, default network ACL and default security group. */
+export function implicitVpcIds(vpcId: string): Required<VpcDefaults> {
+  return {
+    mainRouteTableId: placeholderId("rtb", `${vpcId}/main`),
+    defaultNetworkAclId: placeholderId("acl", `${vpcId}/default-acl`),
+    defaultSecurityGroupId: placeholderId("sg", `${vpcId}/default-sg`),
+  };
+}
+
+function dropUndefined<T extends object>(item: T): Partial<T> {
+  return Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+function allTraffic(fields: Partial<EC2.IpPermission>): EC2.IpPermission {
+  return { IpProtocol: "-1", IpRanges: [], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [], ...fields };
+}
+
+function unique(values: (string | undefined)[]): string[] {
+  return [...new Set(values.filter((value): value is string => Boolean(value)))];
+}

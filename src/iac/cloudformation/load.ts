@@ -1,0 +1,141 @@
+/** Turns a CloudFormation template and its parameters into a snapshot with template locations. */
+import { readFile } from "node:fs/promises";
+import { basename, extname } from "node:path";
+import { InputError } from "../../errors.js";
+import { SnapshotBuilder } from "../builder.js";
+import type { IacResult } from "../result.js";
+import { locationFile } from "../result.js";
+import type { SourceLocation } from "../../run.js";
+import { TemplateContext } from "./context.js";
+import { IntrinsicResolver, Unresolved } from "./intrinsics.js";
+import { isRecord, parseTemplate, type Template } from "./parse.js";
+import { MAPPERS } from "./resources.js";
+
+export interface TemplateOptions {
+  template: string;
+  parameters?: string;
+  region: string;
+  accountId?: string;
+}
+
+/** The account id of AWS documentation examples, used for AWS::AccountId when --account is not given. */
+const PLACEHOLDER_ACCOUNT = "123456789012";
+
+/** Reads a template, resolves it and maps its EC2 resources into a snapshot. */
+export async function loadTemplate(options: TemplateOptions): Promise<IacResult> {
+  const text = await readText(options.template, "--template");
+  const { template, lines } = parseTemplate(options.template, text);
+  const warnings: string[] = [];
+  const parameterValues = options.parameters ? await readParameters(options.parameters) : new Map<string, string>();
+  const parameters = resolveParameters(template, parameterValues, options, warnings);
+
+  const builder = new SnapshotBuilder(options.region, options.accountId);
+  const resolver = new IntrinsicResolver(template, parameters, {
+    region: options.region,
+    accountId: options.accountId ?? PLACEHOLDER_ACCOUNT,
+    stackName: basename(options.template, extname(options.template)),
+  });
+  const context = new TemplateContext(template, resolver, builder, options.region);
+  const locations = new Map<string, SourceLocation>();
+  const file = locationFile(options.template);
+
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    const mapper = MAPPERS[resource.Type];
+    if (!mapper || !isIncluded(context, logicalId, warnings)) continue;
+    mapper(context.reader(logicalId), context);
+    const location = { file, line: lines.get(logicalId) ?? 1, logicalName: logicalId };
+    locations.set(context.idOf(logicalId), location);
+    if (resource.Type === "AWS::EC2::VPC") {
+      for (const id of Object.values(builder.vpcDefaults(context.idOf(logicalId)) ?? {})) locations.set(id, location);
+    }
+  }
+  const snapshot = builder.build();
+  for (const item of builder.unresolved) {
+    const value = item.placeholder ? `; using placeholder ${item.placeholder}` : "; the property is left out";
+    warnings.push(`${options.template}: resource ${item.logicalName} property ${item.property}: ${item.reason}${value}`);
+  }
+  warnings.push(...builder.warnings.map((line) => `${options.template}: ${line}`));
+  return { snapshot, locations, unresolved: builder.unresolved, warnings, files: [options.template] };
+}
+
+function isIncluded(context: TemplateContext, logicalId: string, warnings: string[]): boolean {
+  const condition = context.template.Resources[logicalId]?.Condition;
+  if (condition === undefined) return true;
+  const value = context.resolver.condition(condition);
+  if (value instanceof Unresolved) {
+    warnings.push(`resource ${logicalId}: condition ${condition} is unknown before deployment (${value.reason}); the resource is linted as created`);
+    return true;
+  }
+  return value;
+}
+
+export async function readText(file: string, flag: string): Promise<string> {
+  return readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+    const reason = error.code === "ENOENT" ? "file not found" : `cannot read the file (${error.code ?? error.message})`;
+    throw new InputError(`${file}: ${reason}; check the ${flag} path`);
+  });
+}
+
+/**
+ * Reads a parameters file in the AWS CLI form `[{"ParameterKey": ..., "ParameterValue": ...}]`,
+ * the template configuration form `{"Parameters": {...}}`, or a plain object of names and values.
+ */
+export async function readParameters(file: string): Promise<Map<string, string>> {
+  const text = await readText(file, "--parameters");
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${file}: not valid JSON (${(error as Error).message}); --parameters expects a JSON file`);
+  }
+  const entries: [string, unknown][] = Array.isArray(value)
+    ? value.map((item, position) => cliParameter(file, item, position))
+    : isRecord(value)
+      ? Object.entries(isRecord(value.Parameters) ? value.Parameters : value)
+      : [];
+  if (!Array.isArray(value) && !isRecord(value)) {
+    throw new InputError(`${file}: expected a list of {ParameterKey, ParameterValue} or an object of parameter values`);
+  }
+  return new Map(entries.map(([key, item]) => [key, Array.isArray(item) ? item.join(",") : String(item)]));
+}
+
+function cliParameter(file: string, item: unknown, position: number): [string, unknown] {
+  if (!isRecord(item) || typeof item.ParameterKey !== "string" || item.ParameterValue === undefined) {
+    throw new InputError(`${file}: item ${position} is not {"ParameterKey": ..., "ParameterValue": ...}`);
+  }
+  return [item.ParameterKey, item.ParameterValue];
+}
+
+/** Gives each template parameter its value: the parameters file first, then its Default. */
+function resolveParameters(
+  template: Template,
+  parameterValues: ReadonlyMap<string, string>,
+  options: TemplateOptions,
+  warnings: string[],
+): Map<string, unknown> {
+  const values = new Map<string, unknown>();
+  const declared = template.Parameters ?? {};
+  for (const name of parameterValues.keys()) {
+    if (!(name in declared)) warnings.push(`${options.parameters}: parameter ${name} is not declared in the template; it was ignored`);
+  }
+  for (const [name, parameter] of Object.entries(declared)) {
+    const type = String(parameter?.Type ?? "String");
+    const raw = parameterValues.get(name) ?? (parameter?.Default === undefined ? undefined : String(parameter.Default));
+    values.set(name, parameterValue(name, type, raw));
+  }
+  return values;
+}
+
+function parameterValue(name: string, type: string, raw: string | undefined): unknown {
+  const key = JSON.stringify({ Ref: name });
+  if (raw === undefined) {
+    return new Unresolved(`parameter ${name} has no Default and no value in --parameters`, key);
+  }
+  if (type.startsWith("AWS::SSM::Parameter::Value")) {
+    return new Unresolved(`parameter ${name} reads SSM parameter ${raw} at deployment`, key);
+  }
+  if (type.startsWith("List<") || type === "CommaDelimitedList") {
+    return raw === "" ? [] : raw.split(",").map((item) => item.trim());
+  }
+  return raw;
+}

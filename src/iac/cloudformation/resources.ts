@@ -1,0 +1,398 @@
+/** Maps CloudFormation EC2 resources onto the snapshot builder, one function per resource type. */
+import type * as EC2 from "@aws-sdk/client-ec2";
+import { isRecord } from "./parse.js";
+import type { PropertyReader, TemplateContext } from "./context.js";
+import { protocolName, protocolNumber } from "../protocols.js";
+
+type Mapper = (reader: PropertyReader, context: TemplateContext) => void;
+
+/** The resource types vpc-lint reads from a template; other types are ignored. */
+export const MAPPERS: Record<string, Mapper> = {
+  "AWS::EC2::VPC": mapVpc,
+  "AWS::EC2::VPCCidrBlock": mapVpcCidrBlock,
+  "AWS::EC2::Subnet": mapSubnet,
+  "AWS::EC2::SubnetCidrBlock": mapSubnetCidrBlock,
+  "AWS::EC2::RouteTable": mapRouteTable,
+  "AWS::EC2::Route": mapRoute,
+  "AWS::EC2::SubnetRouteTableAssociation": mapRouteTableAssociation,
+  "AWS::EC2::NatGateway": mapNatGateway,
+  "AWS::EC2::InternetGateway": mapInternetGateway,
+  "AWS::EC2::VPCGatewayAttachment": mapGatewayAttachment,
+  "AWS::EC2::EgressOnlyInternetGateway": mapEgressOnlyInternetGateway,
+  "AWS::EC2::VPCEndpoint": mapEndpoint,
+  "AWS::EC2::SecurityGroup": mapSecurityGroup,
+  "AWS::EC2::SecurityGroupIngress": (reader) => mapGroupRule(reader, "ingress"),
+  "AWS::EC2::SecurityGroupEgress": (reader) => mapGroupRule(reader, "egress"),
+  "AWS::EC2::NetworkAcl": mapNetworkAcl,
+  "AWS::EC2::NetworkAclEntry": mapNetworkAclEntry,
+  "AWS::EC2::SubnetNetworkAclAssociation": mapNetworkAclAssociation,
+  "AWS::EC2::DHCPOptions": mapDhcpOptions,
+  "AWS::EC2::VPCDHCPOptionsAssociation": mapDhcpAssociation,
+  "AWS::EC2::Instance": mapInstance,
+  "AWS::EC2::PrefixList": mapPrefixList,
+};
+
+function mapVpc(reader: PropertyReader): void {
+  const vpc: EC2.Vpc = {
+    VpcId: reader.id,
+    InstanceTenancy: (reader.string("InstanceTenancy") ?? "default") as EC2.Tenancy,
+    IsDefault: false,
+    Tags: reader.tags(),
+  };
+  const cidr = reader.string("CidrBlock");
+  if (cidr) vpc.CidrBlock = cidr;
+  // EnableDnsSupport defaults to true and EnableDnsHostnames to false.
+  reader.builder.addVpc(vpc, {
+    support: reader.bool("EnableDnsSupport", true),
+    hostnames: reader.bool("EnableDnsHostnames", false),
+  });
+}
+
+function mapVpcCidrBlock(reader: PropertyReader, context: TemplateContext): void {
+  const vpcId = reader.string("VpcId", "vpc");
+  if (!vpcId) return;
+  const ipv4 = reader.string("CidrBlock");
+  if (ipv4) reader.builder.addVpcCidr(vpcId, ipv4);
+  const ipv6 = reader.ipv6Cidr("Ipv6CidrBlock", 56, context.cidrBlockOf(reader.logicalId));
+  if (ipv6) reader.builder.addVpcCidr(vpcId, ipv6);
+}
+
+function mapSubnet(reader: PropertyReader): void {
+  const subnet: EC2.Subnet = {
+    SubnetId: reader.id,
+    VpcId: reader.string("VpcId", "vpc") as string,
+    Ipv6Native: reader.bool("Ipv6Native", false) as boolean,
+    EnableDns64: reader.bool("EnableDns64", false) as boolean,
+    AssignIpv6AddressOnCreation: reader.bool("AssignIpv6AddressOnCreation", false) as boolean,
+    MapPublicIpOnLaunch: reader.bool("MapPublicIpOnLaunch", false) as boolean,
+    DefaultForAz: false,
+    Tags: reader.tags(),
+  };
+  const cidr = reader.string("CidrBlock");
+  if (cidr) subnet.CidrBlock = cidr;
+  const zone = reader.string("AvailabilityZone");
+  if (zone) subnet.AvailabilityZone = zone;
+  const zoneId = reader.string("AvailabilityZoneId");
+  if (zoneId) subnet.AvailabilityZoneId = zoneId;
+  const ipv6 = reader.ipv6Cidr("Ipv6CidrBlock", 64);
+  if (ipv6) subnet.Ipv6CidrBlockAssociationSet = [{ Ipv6CidrBlock: ipv6 }];
+  subnet.PrivateDnsNameOptionsOnLaunch = privateDnsNameOptions(reader);
+  reader.builder.addSubnet(dropUndefined(subnet));
+}
+
+function privateDnsNameOptions(reader: PropertyReader): EC2.PrivateDnsNameOptionsOnLaunch {
+  const options = isRecord(reader.properties.PrivateDnsNameOptionsOnLaunch)
+    ? reader.properties.PrivateDnsNameOptionsOnLaunch
+    : {};
+  return {
+    HostnameType: (reader.stringOf(options.HostnameType, "PrivateDnsNameOptionsOnLaunch.HostnameType") ??
+      "ip-name") as EC2.HostnameType,
+    EnableResourceNameDnsARecord: options.EnableResourceNameDnsARecord === true,
+    EnableResourceNameDnsAAAARecord: options.EnableResourceNameDnsAAAARecord === true,
+  };
+}
+
+function mapSubnetCidrBlock(reader: PropertyReader): void {
+  const subnetId = reader.string("SubnetId", "subnet");
+  const ipv6 = reader.ipv6Cidr("Ipv6CidrBlock", 64);
+  if (subnetId && ipv6) reader.builder.addSubnetIpv6Cidr(subnetId, ipv6);
+}
+
+function mapRouteTable(reader: PropertyReader): void {
+  const vpcId = reader.string("VpcId", "vpc");
+  reader.builder.addRouteTable({ RouteTableId: reader.id, ...(vpcId && { VpcId: vpcId }), Tags: reader.tags() });
+}
+
+/** Route target properties, with the id prefix a placeholder gets and the snapshot field. */
+const ROUTE_TARGETS: [string, string, keyof EC2.Route][] = [
+  ["GatewayId", "igw", "GatewayId"],
+  ["NatGatewayId", "nat", "NatGatewayId"],
+  ["EgressOnlyInternetGatewayId", "eigw", "EgressOnlyInternetGatewayId"],
+  ["InstanceId", "i", "InstanceId"],
+  ["NetworkInterfaceId", "eni", "NetworkInterfaceId"],
+  ["TransitGatewayId", "tgw", "TransitGatewayId"],
+  ["VpcPeeringConnectionId", "pcx", "VpcPeeringConnectionId"],
+  ["CarrierGatewayId", "cagw", "CarrierGatewayId"],
+  ["LocalGatewayId", "lgw", "LocalGatewayId"],
+  // DescribeRouteTables reports a route to a Gateway Load Balancer endpoint in GatewayId.
+  ["VpcEndpointId", "vpce", "GatewayId"],
+  ["CoreNetworkArn", "arn", "CoreNetworkArn"],
+];
+
+function mapRoute(reader: PropertyReader): void {
+  const tableId = reader.string("RouteTableId", "rtb");
+  if (!tableId) return;
+  reader.attachNotesTo(tableId);
+  const route: Record<string, string> = {};
+  const ipv4 = reader.string("DestinationCidrBlock");
+  if (ipv4) route.DestinationCidrBlock = ipv4;
+  const ipv6 = reader.ipv6Cidr("DestinationIpv6CidrBlock", 64);
+  if (ipv6) route.DestinationIpv6CidrBlock = ipv6;
+  const prefixList = reader.string("DestinationPrefixListId", "pl");
+  if (prefixList) route.DestinationPrefixListId = prefixList;
+  for (const [property, prefix, field] of ROUTE_TARGETS) {
+    const target = reader.string(property, prefix);
+    if (target) route[field] = target;
+  }
+  reader.builder.addRoute(tableId, route as EC2.Route);
+}
+
+function mapRouteTableAssociation(reader: PropertyReader): void {
+  const subnetId = reader.string("SubnetId", "subnet");
+  if (subnetId) reader.attachNotesTo(subnetId);
+  const tableId = reader.string("RouteTableId", "rtb");
+  if (tableId && subnetId) reader.builder.associateRouteTable(tableId, subnetId, reader.id);
+}
+
+function mapNatGateway(reader: PropertyReader): void {
+  const address: EC2.NatGatewayAddress = { IsPrimary: true, Status: "succeeded" };
+  const allocationId = reader.string("AllocationId", "eipalloc");
+  if (allocationId) address.AllocationId = allocationId;
+  const privateIp = reader.string("PrivateIpAddress");
+  if (privateIp) address.PrivateIp = privateIp;
+  const nat: EC2.NatGateway = {
+    NatGatewayId: reader.id,
+    // A NAT gateway is public unless ConnectivityType is private.
+    ConnectivityType: (reader.string("ConnectivityType") ?? "public") as EC2.ConnectivityType,
+    NatGatewayAddresses: [address],
+    Tags: reader.tags(),
+  };
+  const subnetId = reader.string("SubnetId", "subnet");
+  if (subnetId) nat.SubnetId = subnetId;
+  const mode = reader.string("AvailabilityMode");
+  if (mode) nat.AvailabilityMode = mode as EC2.AvailabilityMode;
+  const vpcId = reader.string("VpcId", "vpc");
+  if (vpcId) nat.VpcId = vpcId;
+  reader.builder.addNatGateway(nat);
+}
+
+function mapInternetGateway(reader: PropertyReader): void {
+  reader.builder.addInternetGateway({ InternetGatewayId: reader.id, Attachments: [], Tags: reader.tags() });
+}
+
+function mapGatewayAttachment(reader: PropertyReader): void {
+  const vpcId = reader.string("VpcId", "vpc");
+  const gatewayId = reader.string("InternetGatewayId", "igw");
+  if (vpcId && gatewayId) reader.builder.attachInternetGateway(gatewayId, vpcId);
+}
+
+function mapEgressOnlyInternetGateway(reader: PropertyReader): void {
+  const vpcId = reader.string("VpcId", "vpc");
+  reader.builder.addEgressOnlyInternetGateway({
+    EgressOnlyInternetGatewayId: reader.id,
+    Attachments: vpcId ? [{ VpcId: vpcId, State: "attached" }] : [],
+    Tags: reader.tags(),
+  });
+}
+
+function mapEndpoint(reader: PropertyReader): void {
+  const endpoint: EC2.VpcEndpoint = {
+    VpcEndpointId: reader.id,
+    // CloudFormation creates a gateway endpoint when VpcEndpointType is left out.
+    VpcEndpointType: (reader.string("VpcEndpointType") ?? "Gateway") as EC2.VpcEndpointType,
+    SubnetIds: reader.ids("SubnetIds", "subnet"),
+    RouteTableIds: reader.ids("RouteTableIds", "rtb"),
+    Groups: reader.ids("SecurityGroupIds", "sg").map((id) => ({ GroupId: id, GroupName: id })),
+    PrivateDnsEnabled: reader.bool("PrivateDnsEnabled", false) as boolean,
+    Tags: reader.tags(),
+  };
+  const vpcId = reader.string("VpcId", "vpc");
+  if (vpcId) endpoint.VpcId = vpcId;
+  const service = reader.string("ServiceName");
+  if (service) endpoint.ServiceName = service;
+  const addressType = reader.string("IpAddressType");
+  if (addressType) endpoint.IpAddressType = addressType as EC2.IpAddressType;
+  const dns = isRecord(reader.properties.DnsOptions) ? reader.properties.DnsOptions : undefined;
+  const recordType = dns ? reader.stringOf(dns.DnsRecordIpType, "DnsOptions.DnsRecordIpType") : undefined;
+  if (recordType) endpoint.DnsOptions = { DnsRecordIpType: recordType as EC2.DnsRecordIpType };
+  reader.builder.addEndpoint(endpoint);
+}
+
+function mapSecurityGroup(reader: PropertyReader): void {
+  const vpcId = reader.string("VpcId", "vpc");
+  const egress = Array.isArray(reader.properties.SecurityGroupEgress) ? reader.properties.SecurityGroupEgress : [];
+  const group: EC2.SecurityGroup = {
+    GroupId: reader.id,
+    GroupName: reader.string("GroupName") ?? reader.logicalId,
+    Description: reader.string("GroupDescription") ?? "",
+    IpPermissions: [],
+    IpPermissionsEgress: [],
+    Tags: reader.tags(),
+  };
+  if (vpcId) group.VpcId = vpcId;
+  // EC2 keeps its default egress rule unless SecurityGroupEgress lists at least one rule.
+  reader.builder.addSecurityGroup(group, egress.length === 0);
+  const ingress = Array.isArray(reader.properties.SecurityGroupIngress) ? reader.properties.SecurityGroupIngress : [];
+  for (const rule of ingress) addRule(reader, reader.id, "ingress", rule, "SecurityGroupIngress");
+  for (const rule of egress) addRule(reader, reader.id, "egress", rule, "SecurityGroupEgress");
+}
+
+function mapGroupRule(reader: PropertyReader, direction: "ingress" | "egress"): void {
+  const groupId = reader.string("GroupId", "sg");
+  if (!groupId) return;
+  reader.attachNotesTo(groupId);
+  addRule(reader, groupId, direction, reader.properties, "GroupId");
+}
+
+/** Adds one ingress or egress rule, in the shape of an inline rule or a separate resource. */
+function addRule(
+  reader: PropertyReader,
+  groupId: string,
+  direction: "ingress" | "egress",
+  rule: unknown,
+  property: string,
+): void {
+  if (!isRecord(rule)) return;
+  const text = (name: string, prefix?: string) => reader.stringOf(rule[name], `${property}.${name}`, prefix);
+  const protocol = protocolName(text("IpProtocol") ?? "-1");
+  const permission: EC2.IpPermission = { IpProtocol: protocol, IpRanges: [], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] };
+  if (protocol !== "-1") {
+    const from = reader.number(`${property}.FromPort`, rule.FromPort);
+    const to = reader.number(`${property}.ToPort`, rule.ToPort);
+    if (from !== undefined) permission.FromPort = from;
+    if (to !== undefined) permission.ToPort = to;
+  }
+  const description = text("Description");
+  const extra = description ? { Description: description } : {};
+  const cidr = text("CidrIp");
+  if (cidr) permission.IpRanges?.push({ CidrIp: cidr, ...extra });
+  const cidrIpv6 = reader.ipv6Cidr(`${property}.CidrIpv6`, 64, rule.CidrIpv6);
+  if (cidrIpv6) permission.Ipv6Ranges?.push({ CidrIpv6: cidrIpv6, ...extra });
+  const side = direction === "ingress" ? "Source" : "Destination";
+  const prefixList = text(`${side}PrefixListId`, "pl");
+  if (prefixList) permission.PrefixListIds?.push({ PrefixListId: prefixList, ...extra });
+  const peer = text(`${side}SecurityGroupId`, "sg");
+  if (peer) permission.UserIdGroupPairs?.push({ GroupId: peer, ...extra });
+  reader.builder.addPermission(groupId, direction, permission);
+}
+
+function mapNetworkAcl(reader: PropertyReader): void {
+  const vpcId = reader.string("VpcId", "vpc");
+  reader.builder.addNetworkAcl({
+    NetworkAclId: reader.id,
+    ...(vpcId && { VpcId: vpcId }),
+    IsDefault: false,
+    Entries: [],
+    Associations: [],
+    Tags: reader.tags(),
+  });
+}
+
+function mapNetworkAclEntry(reader: PropertyReader): void {
+  const aclId = reader.string("NetworkAclId", "acl");
+  if (!aclId) return;
+  reader.attachNotesTo(aclId);
+  const entry: EC2.NetworkAclEntry = {
+    RuleNumber: reader.number("RuleNumber") as number,
+    Protocol: protocolNumber(reader.string("Protocol") ?? "-1"),
+    RuleAction: (reader.string("RuleAction") ?? "allow") as EC2.RuleAction,
+    Egress: reader.bool("Egress", false) as boolean,
+  };
+  const cidr = reader.string("CidrBlock");
+  if (cidr) entry.CidrBlock = cidr;
+  const ipv6 = reader.ipv6Cidr("Ipv6CidrBlock", 64);
+  if (ipv6) entry.Ipv6CidrBlock = ipv6;
+  const ports = reader.properties.PortRange;
+  if (isRecord(ports)) {
+    entry.PortRange = dropUndefined({ From: reader.number("PortRange.From", ports.From), To: reader.number("PortRange.To", ports.To) });
+  }
+  const icmp = reader.properties.Icmp;
+  if (isRecord(icmp)) {
+    entry.IcmpTypeCode = dropUndefined({ Code: reader.number("Icmp.Code", icmp.Code), Type: reader.number("Icmp.Type", icmp.Type) });
+  }
+  reader.builder.addNetworkAclEntry(aclId, entry);
+}
+
+function mapNetworkAclAssociation(reader: PropertyReader): void {
+  const aclId = reader.string("NetworkAclId", "acl");
+  const subnetId = reader.string("SubnetId", "subnet");
+  if (aclId && subnetId) reader.builder.associateNetworkAcl(aclId, subnetId, reader.id);
+}
+
+/** DHCP option properties and the keys DescribeDhcpOptions reports them under. */
+const DHCP_KEYS: [string, string][] = [
+  ["DomainName", "domain-name"],
+  ["DomainNameServers", "domain-name-servers"],
+  ["NtpServers", "ntp-servers"],
+  ["NetbiosNameServers", "netbios-name-servers"],
+  ["NetbiosNodeType", "netbios-node-type"],
+  ["Ipv6AddressPreferredLeaseTime", "ipv6-address-preferred-lease-time"],
+];
+
+function mapDhcpOptions(reader: PropertyReader): void {
+  const configurations: EC2.DhcpConfiguration[] = [];
+  for (const [property, key] of DHCP_KEYS) {
+    const raw = reader.properties[property];
+    if (raw === undefined) continue;
+    const values = (Array.isArray(raw) ? raw : [raw]).map((item) => reader.stringOf(item, property));
+    configurations.push({ Key: key, Values: values.filter((v): v is string => v !== undefined).map((Value) => ({ Value })) });
+  }
+  reader.builder.addDhcpOptions({ DhcpOptionsId: reader.id, DhcpConfigurations: configurations, Tags: reader.tags() });
+}
+
+function mapDhcpAssociation(reader: PropertyReader): void {
+  const vpcId = reader.string("VpcId", "vpc");
+  const optionsId = reader.string("DhcpOptionsId", "dopt");
+  if (vpcId && optionsId) reader.builder.associateDhcpOptions(vpcId, optionsId);
+}
+
+function mapInstance(reader: PropertyReader, context: TemplateContext): void {
+  const interfaces = Array.isArray(reader.properties.NetworkInterfaces) ? reader.properties.NetworkInterfaces : [];
+  const primary = interfaces.find((item) => isRecord(item) && String(item.DeviceIndex) === "0");
+  const subnetValue = reader.properties.SubnetId ?? (isRecord(primary) ? primary.SubnetId : undefined);
+  const instance: EC2.Instance = {
+    InstanceId: reader.id,
+    InstanceType: (reader.string("InstanceType") ?? "m1.small") as EC2._InstanceType,
+    State: { Code: 16, Name: "running" },
+    MetadataOptions: metadataOptions(reader, context),
+    SecurityGroups: reader.ids("SecurityGroupIds", "sg").map((id) => ({ GroupId: id, GroupName: id })),
+    Tags: reader.tags(),
+  };
+  const imageId = reader.string("ImageId");
+  if (imageId) instance.ImageId = imageId;
+  const subnetId = reader.stringOf(subnetValue, "SubnetId", "subnet");
+  if (subnetId) instance.SubnetId = subnetId;
+  reader.builder.addInstance(instance);
+}
+
+/**
+ * Returns the instance's metadata options: its own MetadataOptions over those of a launch
+ * template in the same template, over the EC2 defaults (endpoint enabled, IPv6 endpoint disabled).
+ */
+function metadataOptions(reader: PropertyReader, context: TemplateContext): EC2.InstanceMetadataOptionsResponse {
+  const options: Record<string, unknown> = { State: "applied", HttpEndpoint: "enabled", HttpProtocolIpv6: "disabled" };
+  const launchTemplate = isRecord(reader.properties.LaunchTemplate) ? reader.properties.LaunchTemplate : {};
+  const templateId = launchTemplate.LaunchTemplateId ?? launchTemplate.LaunchTemplateName;
+  const source = Object.keys(context.template.Resources).find(
+    (logicalId) =>
+      context.typeOf(logicalId) === "AWS::EC2::LaunchTemplate" &&
+      (context.idOf(logicalId) === templateId || context.properties(logicalId).LaunchTemplateName === templateId),
+  );
+  const data = source ? context.properties(source).LaunchTemplateData : undefined;
+  for (const layer of [isRecord(data) ? data.MetadataOptions : undefined, reader.properties.MetadataOptions]) {
+    if (!isRecord(layer)) continue;
+    for (const [key, value] of Object.entries(layer)) {
+      const text = reader.stringOf(value, `MetadataOptions.${key}`);
+      if (text !== undefined) options[key] = /^\d+$/.test(text) ? Number(text) : text;
+    }
+  }
+  return options as EC2.InstanceMetadataOptionsResponse;
+}
+
+function mapPrefixList(reader: PropertyReader): void {
+  const entries = Array.isArray(reader.properties.Entries) ? reader.properties.Entries : [];
+  reader.builder.addPrefixList({
+    PrefixListId: reader.id,
+    PrefixListName: reader.string("PrefixListName") ?? reader.logicalId,
+    AddressFamily: reader.string("AddressFamily") ?? "IPv4",
+    State: "create-complete",
+    Entries: entries
+      .filter(isRecord)
+      .map((entry) => ({ Cidr: reader.stringOf(entry.Cidr, "Entries.Cidr") ?? "" }))
+      .filter((entry) => entry.Cidr !== ""),
+  });
+}
+
+function dropUndefined<T extends object>(item: T): T {
+  return Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined)) as T;
+}

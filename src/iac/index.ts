@@ -1,0 +1,92 @@
+/**
+ * Lint before deploy: CloudFormation templates and Terraform plans become the same snapshot the
+ * rules read, with each resource's place in the input file for reports that annotate it.
+ */
+import { InputError } from "../errors.js";
+import type { RunResult, SnapshotInput } from "../run.js";
+import { validateSnapshot } from "../snapshot/validate.js";
+import type { UnresolvedValue } from "./builder.js";
+import { loadTemplate } from "./cloudformation/load.js";
+import type { IacResult } from "./result.js";
+import { loadPlan } from "./terraform/load.js";
+
+export { encodeAddressForUri } from "./placeholders.js";
+export type { UnresolvedValue } from "./builder.js";
+
+export interface IacOptions {
+  template?: string;
+  parameters?: string;
+  terraformPlan?: string;
+  region?: string;
+  accountId?: string;
+}
+
+/** A snapshot built from a template or plan, with the values it had to replace by placeholders. */
+export interface IacSnapshotInput extends SnapshotInput {
+  unresolved: UnresolvedValue[];
+}
+
+/** The Region a template is linted for when --region is not given. */
+export const DEFAULT_TEMPLATE_REGION = "us-east-1";
+
+/** Reads the template or plan named in the options; each warning goes to `warn`, one line each. */
+export async function readIacInputs(options: IacOptions, warn: (line: string) => void): Promise<IacSnapshotInput[]> {
+  const result = await readResult(options);
+  for (const warning of result.warnings) warn(warning);
+  checkSnapshot(result);
+  return [{ snapshot: result.snapshot, files: result.files, locations: result.locations, unresolved: result.unresolved }];
+}
+
+function readResult(options: IacOptions): Promise<IacResult> {
+  if (options.template) {
+    return loadTemplate({
+      template: options.template,
+      region: options.region ?? DEFAULT_TEMPLATE_REGION,
+      ...(options.parameters && { parameters: options.parameters }),
+      ...(options.accountId && { accountId: options.accountId }),
+    });
+  }
+  if (options.terraformPlan) return loadPlan(options.terraformPlan);
+  throw new InputError("nothing to lint: pass --template FILE or --terraform-plan FILE");
+}
+
+/** Rejects a snapshot that breaks the schema, which happens when the input contains malformed CIDRs. */
+function checkSnapshot(result: IacResult): void {
+  const problems = validateSnapshot(result.snapshot);
+  if (problems.length === 0) return;
+  const lines = problems.slice(0, 20).map((problem) => {
+    const found = problem.value === undefined ? "nothing" : JSON.stringify(problem.value);
+    return `  ${problem.pointer}: found ${found}, expected ${problem.expected}`;
+  });
+  throw new InputError(
+    `${result.files.join(", ")}: the resources do not form a valid snapshot:\n${lines.join("\n")}\n` +
+      "Fix these values in the input.",
+  );
+}
+
+/**
+ * Adds a `NOTE` evidence item to every finding that involves a resource with an unresolved
+ * value, so a reader knows the finding rests on a placeholder.
+ */
+export function noteUnresolved(result: RunResult, inputs: readonly SnapshotInput[]): void {
+  const byResource = new Map<string, UnresolvedValue[]>();
+  for (const input of inputs) {
+    for (const item of (input as Partial<IacSnapshotInput>).unresolved ?? []) {
+      byResource.set(item.resourceId, [...(byResource.get(item.resourceId) ?? []), item]);
+    }
+  }
+  if (byResource.size === 0) return;
+  for (const finding of result.findings) {
+    const involved = new Set([finding.resource.id, ...finding.related, ...finding.evidence.map((e) => e.resourceId)]);
+    for (const resourceId of involved) {
+      for (const item of byResource.get(resourceId) ?? []) {
+        const stand = item.placeholder ? `placeholder ${item.placeholder} stands in` : "the property was left out";
+        finding.evidence.push({
+          resourceId,
+          attribute: "NOTE",
+          value: `${item.logicalName} ${item.property} is unknown before deployment (${item.reason}); ${stand}`,
+        });
+      }
+    }
+  }
+}

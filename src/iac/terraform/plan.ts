@@ -1,0 +1,259 @@
+/**
+ * The resources of a `terraform show -json` plan, and the values unknown until apply resolved
+ * through the references the plan's `configuration` records for each argument.
+ */
+import { InputError } from "../../errors.js";
+import { Unresolved, isRecord } from "../unresolved.js";
+
+/** One resource instance from `planned_values`, with its configuration and unknown attributes. */
+export interface PlanInstance {
+  address: string;
+  /** `module.vpc` for a resource of that module; empty in the root module. */
+  moduleAddress: string;
+  type: string;
+  name: string;
+  index?: number | string;
+  values: Record<string, unknown>;
+  /** The `after_unknown` tree of the resource's change: true where a value is known only after apply. */
+  unknown: unknown;
+  config?: ConfigResource;
+}
+
+interface ConfigResource {
+  address: string;
+  expressions?: Record<string, unknown>;
+}
+
+interface ConfigModule {
+  resources?: ConfigResource[];
+  module_calls?: Record<string, { expressions?: Record<string, unknown>; module?: ConfigModule }>;
+  outputs?: Record<string, { expression?: unknown }>;
+}
+
+/** The context of an expression: the module instance and the resource's count or for_each key. */
+interface Scope {
+  moduleAddress: string;
+  index?: number | string;
+}
+
+/** A reference to a resource attribute, such as `aws_subnet.private[0].id`. */
+interface ResourceReference {
+  type: string;
+  name: string;
+  index?: number | string;
+  attribute?: string;
+}
+
+/** Returns the known value of a resource attribute, or a placeholder for one known after apply. */
+export type AttributeLookup = (instance: PlanInstance, attribute: string) => unknown;
+
+export class Plan {
+  readonly instances: PlanInstance[];
+  private readonly byAddress: Map<string, PlanInstance>;
+  attribute: AttributeLookup = () => undefined;
+
+  constructor(
+    readonly file: string,
+    private readonly document: Record<string, unknown>,
+  ) {
+    this.instances = collectInstances(file, document);
+    this.byAddress = new Map(this.instances.map((instance) => [instance.address, instance]));
+  }
+
+  instance(address: string): PlanInstance | undefined {
+    return this.byAddress.get(address);
+  }
+
+  /**
+   * Returns the value at a path of a resource's attributes: the planned value when it is known,
+   * else what its configuration expression refers to, else an Unresolved saying why. Returns
+   * undefined for an unknown attribute that the configuration does not set.
+   */
+  value(instance: PlanInstance, path: (string | number)[]): unknown {
+    const known = valueAt(instance.values, path);
+    if (known !== undefined && known !== null) return known;
+    if (valueAt(instance.unknown, path) !== true) return known ?? undefined;
+    const expression = expressionAt(instance.config?.expressions, path);
+    const scope: Scope = { moduleAddress: instance.moduleAddress, ...(instance.index !== undefined && { index: instance.index }) };
+    // AWS computes the attributes the configuration does not set, such as the route table ids of
+    // an interface endpoint. Such an attribute is left out rather than replaced by a placeholder.
+    if (expression === undefined) return undefined;
+    return this.evaluate(expression, scope, `${instance.address} ${path.join(".")}`);
+  }
+
+  /** Tells whether the configuration sets an argument, whatever its value. */
+  configures(instance: PlanInstance, name: string): boolean {
+    return instance.config?.expressions?.[name] !== undefined;
+  }
+
+  private evaluate(expression: unknown, scope: Scope, label: string): unknown {
+    if (!isRecord(expression)) return new Unresolved(`${label} has no expression in the configuration`, label);
+    if ("constant_value" in expression) return expression.constant_value;
+    const references = Array.isArray(expression.references) ? expression.references.map(String) : [];
+    const usesIndex = references.some((ref) => ref === "count.index" || ref.startsWith("each."));
+    const values: unknown[] = [];
+    const seen = new Set<string>();
+    for (const reference of references) {
+      const value = this.follow(reference, scope, usesIndex, seen);
+      if (value !== undefined) values.push(value);
+    }
+    if (values.length === 0) {
+      const text = references.length > 0 ? references.join(", ") : "no reference";
+      return new Unresolved(`${label} is known only after apply and refers to ${text}, which vpc-lint cannot evaluate`, label);
+    }
+    return values.length === 1 ? values[0] : values.flat();
+  }
+
+  /** Follows one reference; returns undefined for references that add nothing, such as `count.index`. */
+  private follow(reference: string, scope: Scope, usesIndex: boolean, seen: Set<string>): unknown {
+    if (reference.startsWith("var.")) return this.variable(reference.slice(4).split(".")[0] as string, scope);
+    if (reference.startsWith("module.")) return this.moduleOutput(reference, scope);
+    const target = parseReference(reference);
+    if (!target) return undefined;
+    const base = `${scope.moduleAddress ? `${scope.moduleAddress}.` : ""}${target.type}.${target.name}`;
+    // A reference lists the resource and then its attribute; only the most specific one counts.
+    if (seen.has(base)) return undefined;
+    seen.add(base);
+    const targets = this.targetsOf(base, target, scope, usesIndex);
+    if (targets.length === 0) return undefined;
+    const values = targets.map((instance) => this.attribute(instance, target.attribute ?? "id"));
+    return target.index === undefined && !usesIndex && targets.length > 1 ? values : values[0];
+  }
+
+  private targetsOf(base: string, target: ResourceReference, scope: Scope, usesIndex: boolean): PlanInstance[] {
+    if (target.index !== undefined) return [this.byAddress.get(`${base}${indexText(target.index)}`)].filter(isInstance);
+    const single = this.byAddress.get(base);
+    if (single) return [single];
+    if (usesIndex && scope.index !== undefined) {
+      return [this.byAddress.get(`${base}${indexText(scope.index)}`)].filter(isInstance);
+    }
+    return this.instances.filter((instance) => instance.address.startsWith(`${base}[`));
+  }
+
+  private variable(name: string, scope: Scope): unknown {
+    if (!scope.moduleAddress) {
+      const variables = isRecord(this.document.variables) ? this.document.variables : {};
+      const entry = variables[name];
+      return isRecord(entry) ? entry.value : undefined;
+    }
+    const { parent, call } = splitModule(scope.moduleAddress);
+    const expression = this.moduleCall(parent, call)?.expressions?.[name];
+    return expression === undefined ? undefined : this.evaluate(expression, { moduleAddress: parent }, `var.${name}`);
+  }
+
+  /** Follows `module.NAME.OUTPUT` or `module.NAME.OUTPUT[N]` to the output's expression in that module. */
+  private moduleOutput(reference: string, scope: Scope): unknown {
+    const match = /^module\.([^.[]+)\.([A-Za-z0-9_-]+)(?:\[(\d+)\])?/.exec(reference);
+    if (!match) return undefined;
+    const [, call = "", output = "", position] = match;
+    const moduleAddress = `${scope.moduleAddress ? `${scope.moduleAddress}.` : ""}module.${call}`;
+    const expression = this.moduleCall(scope.moduleAddress, call)?.module?.outputs?.[output]?.expression;
+    if (expression === undefined) return undefined;
+    const value = this.evaluate(expression, { moduleAddress }, reference);
+    return position !== undefined && Array.isArray(value) ? value[Number(position)] : value;
+  }
+
+  private moduleCall(moduleAddress: string, call: string) {
+    return configModule(this.document, moduleAddress)?.module_calls?.[call];
+  }
+}
+
+/** Reads the plan's instances from `planned_values`, walking child modules. */
+function collectInstances(file: string, document: Record<string, unknown>): PlanInstance[] {
+  const planned = isRecord(document.planned_values) ? document.planned_values : undefined;
+  if (!planned || !isRecord(planned.root_module)) {
+    throw new InputError(
+      `${file}: not a Terraform plan: expected planned_values.root_module, as \`terraform show -json PLAN\` writes`,
+    );
+  }
+  const unknown = new Map<string, unknown>();
+  for (const change of Array.isArray(document.resource_changes) ? document.resource_changes : []) {
+    if (isRecord(change) && isRecord(change.change)) unknown.set(String(change.address), change.change.after_unknown);
+  }
+  const instances: PlanInstance[] = [];
+  const walk = (module: Record<string, unknown>, moduleAddress: string) => {
+    for (const resource of Array.isArray(module.resources) ? module.resources : []) {
+      if (!isRecord(resource) || resource.mode !== "managed") continue;
+      const address = String(resource.address);
+      const instance: PlanInstance = {
+        address,
+        moduleAddress,
+        type: String(resource.type),
+        name: String(resource.name),
+        values: isRecord(resource.values) ? resource.values : {},
+        unknown: unknown.get(address) ?? {},
+      };
+      if (typeof resource.index === "number" || typeof resource.index === "string") instance.index = resource.index;
+      const config = configResource(document, moduleAddress, `${instance.type}.${instance.name}`);
+      if (config) instance.config = config;
+      instances.push(instance);
+    }
+    for (const child of Array.isArray(module.child_modules) ? module.child_modules : []) {
+      if (isRecord(child)) walk(child, String(child.address ?? ""));
+    }
+  };
+  walk(planned.root_module, "");
+  return instances;
+}
+
+function configModule(document: Record<string, unknown>, moduleAddress: string): ConfigModule | undefined {
+  const configuration = isRecord(document.configuration) ? document.configuration : undefined;
+  let module = configuration?.root_module as ConfigModule | undefined;
+  const calls = moduleAddress ? [...moduleAddress.matchAll(/module\.([^.[]+)(?:\[[^\]]*\])?/g)].map((m) => m[1] as string) : [];
+  for (const call of calls) module = module?.module_calls?.[call]?.module;
+  return module;
+}
+
+function configResource(document: Record<string, unknown>, moduleAddress: string, address: string): ConfigResource | undefined {
+  return configModule(document, moduleAddress)?.resources?.find((resource) => resource.address === address);
+}
+
+/** Splits `module.a.module.b[0]` into the parent `module.a` and the call name `b`. */
+function splitModule(moduleAddress: string): { parent: string; call: string } {
+  const match = /^(.*?)(?:\.)?module\.([^.[]+)(?:\[[^\]]*\])?$/.exec(moduleAddress);
+  return { parent: match?.[1] ?? "", call: match?.[2] ?? "" };
+}
+
+const REFERENCE = /^([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)(?:\[(\d+|"[^"]*")\])?(?:\.([A-Za-z0-9_]+))?/;
+
+function parseReference(text: string): ResourceReference | undefined {
+  if (/^(count|each|local|path|terraform|self|data)\./.test(text)) return undefined;
+  const match = REFERENCE.exec(text);
+  if (!match) return undefined;
+  const reference: ResourceReference = { type: match[1] as string, name: match[2] as string };
+  const index = match[3];
+  if (index !== undefined) reference.index = index.startsWith('"') ? index.slice(1, -1) : Number(index);
+  if (match[4]) reference.attribute = match[4];
+  return reference;
+}
+
+function indexText(index: number | string): string {
+  return typeof index === "number" ? `[${index}]` : `["${index}"]`;
+}
+
+function isInstance(instance: PlanInstance | undefined): instance is PlanInstance {
+  return instance !== undefined;
+}
+
+/** Returns the value at a path of nested maps and lists; planned values use lists for blocks. */
+export function valueAt(root: unknown, path: (string | number)[]): unknown {
+  let current = root;
+  for (const step of path) {
+    if (current === true) return true;
+    if (Array.isArray(current) && typeof step === "number") current = current[step];
+    else if (isRecord(current) && typeof step === "string") current = current[step];
+    else return undefined;
+  }
+  return current;
+}
+
+/** Returns the configuration expression at a path; nested blocks are lists of expression maps. */
+function expressionAt(expressions: Record<string, unknown> | undefined, path: (string | number)[]): unknown {
+  let current: unknown = expressions;
+  for (const step of path) {
+    if (Array.isArray(current) && typeof step === "number") current = current[step];
+    else if (isRecord(current) && typeof step === "string") current = current[step];
+    else return undefined;
+  }
+  return current;
+}

@@ -1,0 +1,328 @@
+import { describe, expect, it } from "vitest";
+import { implicitVpcIds } from "../../src/iac/builder.js";
+import { placeholderId } from "../../src/iac/placeholders.js";
+import { InputError } from "../../src/errors.js";
+import { findingsOf, fixture, lintIac, locationPath } from "./helpers.js";
+
+const vpcId = placeholderId("vpc", "Vpc");
+const appSubnetId = placeholderId("subnet", "AppSubnet");
+const appTableId = placeholderId("rtb", "AppRouteTable");
+
+describe("CloudFormation: IPv6-only tier with DNS64", () => {
+  it("flags the missing NAT64 route", async () => {
+    const { result } = await lintIac({ template: fixture("ipv6-only-dns64.yaml") });
+    const findings = findingsOf(result, "nat64-route-missing");
+
+    expect(findings).toHaveLength(1);
+    expect(findings[0]?.resource.id).toBe(appSubnetId);
+    expect(findings[0]?.data).toEqual({
+      subnetId: appSubnetId,
+      routeTableId: appTableId,
+      winningRoute: `::/0 -> ${placeholderId("eigw", "EgressOnlyGateway")}`,
+    });
+    expect(findings[0]?.resource.name).toBe("app-a");
+  });
+
+  it("locates the subnet at its logical id line", async () => {
+    const { input } = await lintIac({ template: fixture("ipv6-only-dns64.yaml") });
+    const file = locationPath("ipv6-only-dns64.yaml");
+
+    expect(input.locations?.get(appSubnetId)).toEqual({ file, line: 90, logicalName: "AppSubnet" });
+    expect(input.locations?.get(appTableId)).toEqual({ file, line: 107, logicalName: "AppRouteTable" });
+    expect(input.locations?.get(vpcId)).toEqual({ file, line: 19, logicalName: "Vpc" });
+  });
+
+  it.each(["nat64-on.cli.json", "nat64-on.object.json"])("passes with the NAT64 route from %s", async (file) => {
+    const { result, input } = await lintIac({
+      template: fixture("ipv6-only-dns64.yaml"),
+      parameters: fixture(file),
+    });
+    const table = input.snapshot.RouteTables?.find((item) => item.RouteTableId === appTableId);
+    const nat64 = table?.Routes?.find((route) => route.DestinationIpv6CidrBlock === "64:ff9b::/96");
+
+    expect(findingsOf(result, "nat64-route-missing")).toEqual([]);
+    expect(nat64?.NatGatewayId).toBe(placeholderId("nat", "NatGateway"));
+    expect(result.findings.filter((finding) => finding.severity !== "info")).toEqual([]);
+  });
+
+  it("carves placeholder prefixes from the VPC's Amazon-provided block", async () => {
+    const { input } = await lintIac({ template: fixture("ipv6-only-dns64.yaml") });
+    const vpc = input.snapshot.Vpcs?.[0];
+    const subnets = new Map(input.snapshot.Subnets?.map((subnet) => [subnet.SubnetId, subnet]));
+    const publicSubnet = subnets.get(placeholderId("subnet", "PublicSubnet"));
+
+    expect(vpc?.Ipv6CidrBlockAssociationSet?.map((item) => item.Ipv6CidrBlock)).toEqual(["2001:db8:1::/56"]);
+    expect(publicSubnet?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock).toBe("2001:db8:1::/64");
+    expect(publicSubnet?.CidrBlock).toBe("10.20.0.0/24");
+    expect(publicSubnet?.AvailabilityZone).toBe("us-east-1a");
+    expect(subnets.get(appSubnetId)?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock).toBe("2001:db8:1:1::/64");
+  });
+
+  it("gives every route table the VPC's local routes", async () => {
+    const { input } = await lintIac({ template: fixture("ipv6-only-dns64.yaml") });
+    const table = input.snapshot.RouteTables?.find((item) => item.RouteTableId === appTableId);
+    const local = table?.Routes?.filter((route) => route.GatewayId === "local");
+
+    expect(local?.map((route) => route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock)).toEqual([
+      "10.20.0.0/16",
+      "2001:db8:1::/56",
+    ]);
+  });
+
+  it("resolves the stack name and Fn::Sub in tags", async () => {
+    const { input } = await lintIac({ template: fixture("ipv6-only-dns64.yaml") });
+
+    expect(input.snapshot.Vpcs?.[0]?.Tags).toEqual([{ Key: "Name", Value: "ipv6-only-dns64-vpc" }]);
+  });
+
+  it("reads VPC DNS attributes with their defaults", async () => {
+    const set = await lintIac({ template: fixture("ipv6-only-dns64.yaml") });
+    const unset = await lintIac({ template: fixture("dns64-missing.json") });
+
+    expect(set.input.snapshot.VpcAttributes).toEqual([
+      { VpcId: vpcId, EnableDnsSupport: { Value: true }, EnableDnsHostnames: { Value: true } },
+    ]);
+    expect(unset.input.snapshot.VpcAttributes).toEqual([
+      { VpcId: vpcId, EnableDnsSupport: { Value: true }, EnableDnsHostnames: { Value: false } },
+    ]);
+  });
+});
+
+describe("CloudFormation: JSON template and implicit resources", () => {
+  it("routes a subnet without association through the implicit main table", async () => {
+    const { result, input } = await lintIac({ template: fixture("dns64-missing.json") });
+    const mainId = implicitVpcIds(vpcId).mainRouteTableId;
+    const main = input.snapshot.RouteTables?.find((table) => table.RouteTableId === mainId);
+    const findings = findingsOf(result, "nat64-route-missing");
+
+    expect(main?.Associations).toEqual([expect.objectContaining({ Main: true, RouteTableId: mainId })]);
+    expect(main?.Routes?.every((route) => route.GatewayId === "local")).toBe(true);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]?.data.routeTableId).toBe(mainId);
+  });
+
+  it("uses the Region's default DHCP options", async () => {
+    const { input } = await lintIac({ template: fixture("dns64-missing.json"), region: "eu-west-1" });
+    const vpc = input.snapshot.Vpcs?.[0];
+    const options = input.snapshot.DhcpOptions?.find((item) => item.DhcpOptionsId === vpc?.DhcpOptionsId);
+
+    expect(options?.DhcpConfigurations).toEqual([
+      { Key: "domain-name", Values: [{ Value: "eu-west-1.compute.internal" }] },
+      { Key: "domain-name-servers", Values: [{ Value: "AmazonProvidedDNS" }] },
+    ]);
+  });
+
+  it("keeps the sections the template is the whole truth for", async () => {
+    const { input } = await lintIac({ template: fixture("dns64-missing.json") });
+    const snapshot = input.snapshot;
+
+    expect(snapshot.NatGateways).toEqual([]);
+    expect(snapshot.InternetGateways).toEqual([]);
+    expect(snapshot.VpcEndpoints).toEqual([]);
+    expect(snapshot.NetworkAcls?.map((acl) => acl.IsDefault)).toEqual([true]);
+    expect(snapshot.SecurityGroups?.map((group) => group.GroupName)).toEqual(["default"]);
+  });
+
+  it("leaves out the sections a template cannot know", async () => {
+    const { input, result } = await lintIac({ template: fixture("dns64-missing.json") });
+    const snapshot = input.snapshot;
+
+    expect(snapshot.Reservations).toBeUndefined();
+    expect(snapshot.NetworkInterfaces).toBeUndefined();
+    expect(snapshot.ServiceDetails).toBeUndefined();
+    expect(snapshot.InstanceInformationList).toBeUndefined();
+    expect(snapshot.InstanceTypes).toBeUndefined();
+    expect(result.skipped.map((skip) => skip.ruleId)).toContain("instance-imds-ipv6-disabled");
+  });
+});
+
+describe("CloudFormation: private NAT with endpoints", () => {
+  const options = { template: fixture("private-nat-endpoints.yaml"), region: "eu-west-1", accountId: "111122223333" };
+  const endpointGroupId = placeholderId("sg", "EndpointGroup");
+
+  it("builds the endpoint group that admits only itself", async () => {
+    const { input } = await lintIac(options);
+    const group = input.snapshot.SecurityGroups?.find((item) => item.GroupId === endpointGroupId);
+
+    expect(group?.GroupName).toBe("endpoints");
+    expect(group?.VpcId).toBe(vpcId);
+    expect(group?.IpPermissions).toEqual([
+      {
+        IpProtocol: "tcp",
+        FromPort: 443,
+        ToPort: 443,
+        IpRanges: [],
+        Ipv6Ranges: [],
+        PrefixListIds: [],
+        UserIdGroupPairs: [{ GroupId: endpointGroupId }],
+      },
+    ]);
+    expect(group?.IpPermissionsEgress).toEqual([
+      { IpProtocol: "-1", IpRanges: [], Ipv6Ranges: [{ CidrIpv6: "::/0" }], PrefixListIds: [], UserIdGroupPairs: [] },
+    ]);
+  });
+
+  it("keeps the default egress rule of a group without SecurityGroupEgress", async () => {
+    const { input } = await lintIac(options);
+    const group = input.snapshot.SecurityGroups?.find((item) => item.GroupId === placeholderId("sg", "AppGroup"));
+
+    expect(group?.IpPermissionsEgress?.map((rule) => rule.IpRanges)).toEqual([[{ CidrIp: "0.0.0.0/0" }]]);
+    expect(group?.IpPermissions?.[0]?.IpProtocol).toBe("tcp");
+    expect(group?.IpPermissions?.[0]?.Ipv6Ranges).toEqual([{ CidrIpv6: "2001:db8:1:1::/64" }]);
+  });
+
+  it("maps endpoints with their groups, address type and service", async () => {
+    const { input } = await lintIac(options);
+    const endpoints = new Map(input.snapshot.VpcEndpoints?.map((item) => [item.VpcEndpointId, item]));
+    const ssm = endpoints.get(placeholderId("vpce", "SsmEndpoint"));
+    const messages = endpoints.get(placeholderId("vpce", "SsmMessagesEndpoint"));
+
+    expect(ssm?.ServiceName).toBe("com.amazonaws.eu-west-1.ssm");
+    expect(ssm?.VpcEndpointType).toBe("Interface");
+    expect(ssm?.IpAddressType).toBe("dualstack");
+    expect(ssm?.DnsOptions).toEqual({ DnsRecordIpType: "dualstack" });
+    expect(ssm?.PrivateDnsEnabled).toBe(true);
+    expect(ssm?.Groups?.map((group) => group.GroupId)).toEqual([endpointGroupId]);
+    expect(messages?.ServiceName).toBe("com.amazonaws.eu-west-1.ssmmessages");
+    expect(messages?.Groups?.map((group) => group.GroupId)).toEqual([implicitVpcIds(vpcId).defaultSecurityGroupId]);
+    expect(messages?.IpAddressType).toBe("ipv6");
+  });
+
+  it("admits only the default group itself in the default group", async () => {
+    const { input } = await lintIac(options);
+    const defaultId = implicitVpcIds(vpcId).defaultSecurityGroupId;
+    const group = input.snapshot.SecurityGroups?.find((item) => item.GroupId === defaultId);
+
+    expect(group?.IpPermissions?.map((rule) => rule.UserIdGroupPairs)).toEqual([[{ GroupId: defaultId }]]);
+  });
+
+  it("maps the private NAT gateway and its route", async () => {
+    const { input, result } = await lintIac(options);
+    const nat = input.snapshot.NatGateways?.[0];
+
+    expect(nat?.NatGatewayId).toBe(placeholderId("nat", "PrivateNat"));
+    expect(nat?.ConnectivityType).toBe("private");
+    expect(nat?.VpcId).toBe(vpcId);
+    expect(nat?.State).toBe("available");
+    expect(findingsOf(result, "nat64-route-missing")).toEqual([]);
+  });
+
+  it("maps the network ACL, its entry and association", async () => {
+    const { input } = await lintIac(options);
+    const acl = input.snapshot.NetworkAcls?.find((item) => item.NetworkAclId === placeholderId("acl", "AppAcl"));
+
+    expect(acl?.Associations?.map((item) => item.SubnetId)).toEqual([appSubnetId]);
+    expect(acl?.Entries?.[0]).toEqual({
+      RuleNumber: 100,
+      Protocol: "6",
+      RuleAction: "allow",
+      Egress: false,
+      Ipv6CidrBlock: "::/0",
+      PortRange: { From: 443, To: 443 },
+    });
+    expect(acl?.Entries?.map((entry) => entry.RuleNumber)).toEqual([100, 32767, 32768, 32767, 32768]);
+  });
+
+  it("associates the custom DHCP options", async () => {
+    const { input } = await lintIac(options);
+
+    expect(input.snapshot.Vpcs?.[0]?.DhcpOptionsId).toBe(placeholderId("dopt", "DhcpOptions"));
+    expect(input.snapshot.DhcpOptions?.map((item) => item.DhcpOptionsId)).toEqual([placeholderId("dopt", "DhcpOptions")]);
+  });
+
+  it("takes metadata options from the launch template", async () => {
+    const { input } = await lintIac(options);
+    const instance = input.snapshot.Reservations?.[0]?.Instances?.[0];
+
+    expect(instance?.SubnetId).toBe(appSubnetId);
+    expect(instance?.VpcId).toBe(vpcId);
+    expect(instance?.MetadataOptions).toEqual({
+      State: "applied",
+      HttpEndpoint: "enabled",
+      HttpProtocolIpv6: "enabled",
+      HttpTokens: "required",
+    });
+  });
+
+  it("records the account and Region", async () => {
+    const { input, result } = await lintIac(options);
+
+    expect(input.snapshot.Source).toEqual({ Region: "eu-west-1", AccountId: "111122223333", VpcIds: [vpcId] });
+    expect(result.findings.every((finding) => finding.resource.accountId === "111122223333")).toBe(true);
+  });
+});
+
+describe("CloudFormation: unresolvable intrinsics", () => {
+  it("names the resource and property of each unknown value", async () => {
+    const { warnings } = await lintIac({ template: fixture("unresolved.yaml") });
+    const file = fixture("unresolved.yaml");
+
+    expect(warnings).toContain(
+      `${file}: resource AppSubnet property EnableDns64: Fn::ImportValue "network-Dns64" reads another ` +
+        "stack's export at deployment; the property is left out",
+    );
+    expect(warnings).toContain(
+      `${file}: resource AppNat64Route property NatGatewayId: Fn::GetAtt AppRouteTable.NatGatewayAddress is ` +
+        "an attribute of AWS::EC2::RouteTable that is known only after deployment; using placeholder " +
+        placeholderId("nat", JSON.stringify({ "Fn::GetAtt": ["AppRouteTable", "NatGatewayAddress"] })),
+    );
+    expect(warnings.some((line) => line.includes("property RouteTableId: parameter SharedRouteTable has no Default"))).toBe(true);
+    expect(warnings.some((line) => line.includes("Ref UndefinedThing names no parameter or resource"))).toBe(true);
+  });
+
+  it("shares one placeholder between equal imports", async () => {
+    const { input } = await lintIac({ template: fixture("unresolved.yaml") });
+    const subnet = input.snapshot.Subnets?.[0];
+    const table = input.snapshot.RouteTables?.find((item) => item.RouteTableId === appTableId);
+
+    expect(subnet?.VpcId).toMatch(/^vpc-[0-9a-f]{17}$/);
+    expect(table?.VpcId).toBe(subnet?.VpcId);
+    expect(subnet?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock).toBe("2001:db8:1::/64");
+  });
+
+  it("skips the checks that need the unknown flag", async () => {
+    const { input, result } = await lintIac({ template: fixture("unresolved.yaml") });
+    const skip = result.skipped.find((item) => item.ruleId === "subnet-dns64-disabled");
+
+    expect(input.snapshot.Subnets?.[0]?.EnableDns64).toBeUndefined();
+    expect(skip?.resourceIds).toEqual([appSubnetId]);
+  });
+
+  it("notes the placeholder in findings that rest on it", async () => {
+    const { result } = await lintIac({ template: fixture("unresolved.yaml") });
+    const notes = result.findings
+      .filter((finding) => finding.resource.id === appTableId)
+      .flatMap((finding) => finding.evidence.filter((item) => item.attribute === "NOTE"));
+
+    const texts = notes.map((note) => String(note.value));
+
+    expect(texts.some((text) => text.startsWith("AppNat64Route NatGatewayId is unknown before deployment"))).toBe(true);
+    expect(texts.some((text) => text.startsWith("AppRouteTable VpcId is unknown before deployment"))).toBe(true);
+  });
+});
+
+describe("CloudFormation: input errors", () => {
+  it("rejects a file that is not a template", async () => {
+    const attempt = lintIac({ template: fixture("not-cloudformation.yaml") });
+
+    await expect(attempt).rejects.toBeInstanceOf(InputError);
+    await expect(attempt).rejects.toThrow(/not a CloudFormation template: expected a top-level Resources map/);
+  });
+
+  it("rejects YAML that does not parse, with its line", async () => {
+    const attempt = lintIac({ template: fixture("broken.yaml") });
+
+    await expect(attempt).rejects.toBeInstanceOf(InputError);
+    await expect(attempt).rejects.toThrow(/broken\.yaml:4:1: not valid YAML or JSON/);
+  });
+
+  it("rejects a missing template file", async () => {
+    await expect(lintIac({ template: fixture("absent.yaml") })).rejects.toThrow(/absent\.yaml: file not found/);
+  });
+
+  it("rejects a parameters file in no known form", async () => {
+    const attempt = lintIac({ template: fixture("ipv6-only-dns64.yaml"), parameters: fixture("broken.yaml") });
+
+    await expect(attempt).rejects.toThrow(/broken\.yaml: not valid JSON/);
+  });
+});

@@ -1,0 +1,210 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { InputError } from "../../src/errors.js";
+import { placeholderId } from "../../src/iac/placeholders.js";
+import { findingsOf, fixture, lintIac, locationPath } from "./helpers.js";
+
+const vpcId = placeholderId("vpc", "module.vpc.aws_vpc.this");
+const privateIds = [0, 1].map((i) => placeholderId("subnet", `module.vpc.aws_subnet.private[${i}]`));
+const privateTables = [0, 1].map((i) => placeholderId("rtb", `module.vpc.aws_route_table.private[${i}]`));
+const natId = placeholderId("nat", "module.vpc.aws_nat_gateway.this[0]");
+
+describe("Terraform plan: DNS64 without NAT64", () => {
+  it("flags every private subnet", async () => {
+    const { result } = await lintIac({ terraformPlan: fixture("plan-dns64-missing.json") });
+    const findings = findingsOf(result, "nat64-route-missing");
+    const eigw = placeholderId("eigw", "module.vpc.aws_egress_only_internet_gateway.this");
+
+    expect(findings.map((finding) => finding.resource.id).sort()).toEqual([...privateIds].sort());
+    expect(findings.map((finding) => finding.data.routeTableId).sort()).toEqual([...privateTables].sort());
+    expect(findings[0]?.data.winningRoute).toBe(`::/0 -> ${eigw}`);
+  });
+
+  it("locates resources by address at line 1", async () => {
+    const { input } = await lintIac({ terraformPlan: fixture("plan-dns64-missing.json") });
+    const file = locationPath("plan-dns64-missing.json");
+
+    expect(input.locations?.get(privateIds[0] as string)).toEqual({
+      file,
+      line: 1,
+      logicalName: "module.vpc.aws_subnet.private[0]",
+    });
+    expect(input.locations?.get(placeholderId("vpce", "aws_vpc_endpoint.ssm"))?.logicalName).toBe("aws_vpc_endpoint.ssm");
+  });
+
+  it("reads the Region from the provider configuration", async () => {
+    const { input } = await lintIac({ terraformPlan: fixture("plan-dns64-missing.json") });
+
+    expect(input.snapshot.Source?.Region).toBe("eu-west-1");
+  });
+});
+
+describe("Terraform plan: DNS64 with NAT64", () => {
+  it("passes the NAT64 check", async () => {
+    const { result } = await lintIac({ terraformPlan: fixture("plan-dns64-fixed.json") });
+
+    expect(findingsOf(result, "nat64-route-missing")).toEqual([]);
+    expect(findingsOf(result, "nat64-route-blackhole")).toEqual([]);
+  });
+
+  it("resolves the unknown NAT and table ids through configuration references", async () => {
+    const { input } = await lintIac({ terraformPlan: fixture("plan-dns64-fixed.json") });
+    const tables = new Map(input.snapshot.RouteTables?.map((table) => [table.RouteTableId, table]));
+
+    for (const tableId of privateTables) {
+      const route = tables.get(tableId)?.Routes?.find((item) => item.DestinationIpv6CidrBlock === "64:ff9b::/96");
+      expect(route?.NatGatewayId).toBe(natId);
+    }
+    expect(input.snapshot.NatGateways?.map((nat) => nat.NatGatewayId)).toEqual([natId]);
+  });
+});
+
+describe("Terraform plan: values known after apply", () => {
+  it("links subnets and tables by count index", async () => {
+    const { input } = await lintIac({ terraformPlan: fixture("plan-dns64-missing.json") });
+    const tables = new Map(input.snapshot.RouteTables?.map((table) => [table.RouteTableId, table]));
+
+    privateIds.forEach((subnetId, i) => {
+      const subnets = tables.get(privateTables[i] as string)?.Associations?.map((item) => item.SubnetId);
+      expect(subnets).toEqual([subnetId]);
+    });
+  });
+
+  it("resolves references to the VPC, the public subnet and the address", async () => {
+    const { input } = await lintIac({ terraformPlan: fixture("plan-dns64-missing.json") });
+    const nat = input.snapshot.NatGateways?.[0];
+
+    expect(input.snapshot.Subnets?.every((subnet) => subnet.VpcId === vpcId)).toBe(true);
+    expect(nat?.SubnetId).toBe(placeholderId("subnet", "module.vpc.aws_subnet.public[0]"));
+    expect(nat?.NatGatewayAddresses?.[0]?.AllocationId).toBe(placeholderId("eipalloc", "module.vpc.aws_eip.nat[0]"));
+    expect(nat?.VpcId).toBe(vpcId);
+  });
+
+  it("follows module outputs into the child module", async () => {
+    const { input } = await lintIac({ terraformPlan: fixture("plan-dns64-missing.json") });
+    const endpoint = input.snapshot.VpcEndpoints?.[0];
+    const instance = input.snapshot.Reservations?.[0]?.Instances?.[0];
+
+    expect(endpoint?.VpcId).toBe(vpcId);
+    expect(endpoint?.SubnetIds).toEqual(privateIds);
+    expect(endpoint?.Groups?.map((group) => group.GroupId)).toEqual([placeholderId("sg", "aws_security_group.endpoints")]);
+    expect(instance?.SubnetId).toBe(privateIds[0]);
+  });
+
+  it("carves subnet prefixes from the VPC's placeholder block", async () => {
+    const { input } = await lintIac({ terraformPlan: fixture("plan-dns64-missing.json") });
+    const prefixes = new Map(
+      input.snapshot.Subnets?.map((subnet) => [subnet.SubnetId, subnet.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock]),
+    );
+
+    expect(input.snapshot.Vpcs?.[0]?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock).toBe("2001:db8:1::/56");
+    expect(prefixes.get(privateIds[0])).toBe("2001:db8:1::/64");
+    expect(prefixes.get(privateIds[1])).toBe("2001:db8:1:1::/64");
+    expect(prefixes.get(placeholderId("subnet", "module.vpc.aws_subnet.public[0]"))).toBe("2001:db8:1:2::/64");
+  });
+
+  it("maps the self-referencing group, endpoint options and metadata options", async () => {
+    const { input } = await lintIac({ terraformPlan: fixture("plan-dns64-missing.json") });
+    const groupId = placeholderId("sg", "aws_security_group.endpoints");
+    const group = input.snapshot.SecurityGroups?.find((item) => item.GroupId === groupId);
+    const endpoint = input.snapshot.VpcEndpoints?.[0];
+    const instance = input.snapshot.Reservations?.[0]?.Instances?.[0];
+
+    expect(group?.IpPermissions?.[0]).toEqual({
+      IpProtocol: "tcp",
+      FromPort: 443,
+      ToPort: 443,
+      IpRanges: [],
+      Ipv6Ranges: [],
+      PrefixListIds: [],
+      UserIdGroupPairs: [{ GroupId: groupId, Description: "clients in this group" }],
+    });
+    expect(group?.IpPermissionsEgress).toEqual([]);
+    expect(endpoint?.IpAddressType).toBe("ipv6");
+    expect(endpoint?.DnsOptions).toEqual({ DnsRecordIpType: "ipv6" });
+    expect(instance?.MetadataOptions?.HttpProtocolIpv6).toBe("disabled");
+  });
+});
+
+/** Writes a plan of one VPC and subnet whose DNS64 flag and NAT id come from a local value. */
+function planWithLocals(): string {
+  const directory = mkdtempSync(join(tmpdir(), "vpc-lint-plan-"));
+  const path = join(directory, "plan.json");
+  const resource = (type: string, name: string, values: object, unknown: object, expressions: object) => ({
+    planned: { address: `${type}.${name}`, mode: "managed", type, name, values },
+    change: { address: `${type}.${name}`, change: { actions: ["create"], after: values, after_unknown: unknown } },
+    config: { address: `${type}.${name}`, mode: "managed", type, name, expressions },
+  });
+  const resources = [
+    resource("aws_vpc", "main", { cidr_block: "10.9.0.0/16", assign_generated_ipv6_cidr_block: true }, { id: true }, {}),
+    resource(
+      "aws_subnet",
+      "app",
+      { ipv6_native: true, ipv6_cidr_block: "2600:1f18:4c2:b200::/64" },
+      { id: true, vpc_id: true, enable_dns64: true },
+      { vpc_id: { references: ["aws_vpc.main.id", "aws_vpc.main"] }, enable_dns64: { references: ["local.dns64"] } },
+    ),
+    resource("aws_route_table", "app", {}, { id: true, vpc_id: true }, { vpc_id: { references: ["aws_vpc.main.id"] } }),
+    resource(
+      "aws_route",
+      "nat64",
+      { destination_ipv6_cidr_block: "64:ff9b::/96" },
+      { id: true, route_table_id: true, nat_gateway_id: true },
+      { route_table_id: { references: ["aws_route_table.app.id"] }, nat_gateway_id: { references: ["local.nat_id"] } },
+    ),
+    resource(
+      "aws_route_table_association",
+      "app",
+      {},
+      { id: true, subnet_id: true, route_table_id: true },
+      { subnet_id: { references: ["aws_subnet.app.id"] }, route_table_id: { references: ["aws_route_table.app.id"] } },
+    ),
+  ];
+  writeFileSync(
+    path,
+    JSON.stringify({
+      format_version: "1.2",
+      planned_values: { root_module: { resources: resources.map((item) => item.planned) } },
+      resource_changes: resources.map((item) => item.change),
+      configuration: { root_module: { resources: resources.map((item) => item.config) } },
+    }),
+  );
+  return path;
+}
+
+describe("Terraform plan: unresolvable references", () => {
+  it("leaves out an unknown flag and reports the check as skipped", async () => {
+    const { input, result, warnings } = await lintIac({ terraformPlan: planWithLocals() });
+    const subnetId = placeholderId("subnet", "aws_subnet.app");
+
+    expect(input.snapshot.Subnets?.[0]?.EnableDns64).toBeUndefined();
+    expect(result.skipped.find((item) => item.ruleId === "subnet-dns64-disabled")?.resourceIds).toEqual([subnetId]);
+    expect(warnings.some((line) => line.includes("aws_subnet.app enable_dns64: aws_subnet.app enable_dns64 is known only after apply and refers to local.dns64"))).toBe(true);
+  });
+
+  it("notes the placeholder NAT id in the finding it causes", async () => {
+    const { result } = await lintIac({ terraformPlan: planWithLocals() });
+    const tableId = placeholderId("rtb", "aws_route_table.app");
+    const finding = result.findings.find((item) => item.resource.id === tableId && item.ruleId === "nat64-route-blackhole");
+    const note = finding?.evidence.find((item) => item.attribute === "NOTE");
+
+    expect(finding).toBeDefined();
+    expect(note?.resourceId).toBe(tableId);
+    expect(String(note?.value)).toMatch(/^aws_route\.nat64 nat_gateway_id is unknown before deployment .*local\.nat_id/);
+  });
+});
+
+describe("Terraform plan: input errors", () => {
+  it("rejects a CloudFormation template", async () => {
+    const attempt = lintIac({ terraformPlan: fixture("dns64-missing.json") });
+
+    await expect(attempt).rejects.toBeInstanceOf(InputError);
+    await expect(attempt).rejects.toThrow(/not a Terraform plan: expected a format_version field/);
+  });
+
+  it("rejects YAML", async () => {
+    await expect(lintIac({ terraformPlan: fixture("ipv6-only-dns64.yaml") })).rejects.toThrow(/not valid JSON/);
+  });
+});
