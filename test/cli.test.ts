@@ -154,6 +154,16 @@ describe("output", () => {
     expect(written).toBe(direct.stdout);
   });
 
+  it("names an -o path that cannot be written and exits 2", () => {
+    const target = join(workspace, "no-such-directory", "report.txt");
+    const run = runCli(["--snapshot", PUBLIC, "-o", target]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      `vpc-lint: ${target}: cannot write the file (ENOENT); check that its directory exists ` +
+        "and is writable\n",
+    );
+  });
+
   it("writes no colour to a pipe even without NO_COLOR", () => {
     const run = spawnSync(process.execPath, [CLI, "--snapshot", DEMO], {
       cwd: ROOT,
