@@ -65,9 +65,10 @@ async function loadFile(
   inDirectory: boolean,
   warnings: string[],
 ): Promise<{ snapshot: Snapshot; locations: Map<string, SourceLocation> } | undefined> {
-  const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     throw new InputError(`${file}: cannot read the file (${error.code ?? error.message})`);
   });
+  const text = decodeText(bytes);
   const shaped = parseShaped(file, text, inDirectory, warnings);
   if (!shaped) return undefined;
 
@@ -89,6 +90,19 @@ async function loadFile(
     );
   }
   return { snapshot: shaped.snapshot, locations: locateResources(file, text, shaped.snapshot) };
+}
+
+/**
+ * Decodes a file as UTF-8, or as UTF-16 when it starts with a UTF-16 byte order mark, which is how
+ * Windows PowerShell 5.1 redirects `aws ... > file.json`. A UTF-8 byte order mark is dropped.
+ */
+function decodeText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString("utf16le");
+  if (bytes[0] === 0xfe && bytes[1] === 0xff && bytes.length % 2 === 0) {
+    return Buffer.from(bytes.subarray(2)).swap16().toString("utf16le");
+  }
+  const text = bytes.toString("utf8");
+  return text.startsWith("\uFEFF") ? text.slice(1) : text;
 }
 
 function parseShaped(
