@@ -150,6 +150,22 @@ describe("loading files", () => {
     expect(loaded.warnings).toEqual([]);
   });
 
+  it.each([
+    ["UTF-8 with a byte order mark", Buffer.from(`\uFEFF${JSON.stringify({ Subnets: [subnetA] })}`)],
+    [
+      "UTF-16LE, as Windows PowerShell redirects output",
+      Buffer.from(`\uFEFF${JSON.stringify({ Subnets: [subnetA] })}`, "utf16le"),
+    ],
+    [
+      "UTF-16BE with a byte order mark",
+      Buffer.from(`\uFEFF${JSON.stringify({ Subnets: [subnetA] })}`, "utf16le").swap16(),
+    ],
+  ])("reads a file in %s", async (_encoding, bytes) => {
+    const path = join(workspace, `encoded-${bytes[0]}-${bytes[1]}.json`);
+    await writeFile(path, bytes);
+    expect((await loadSnapshotFiles([path])).snapshot.Subnets).toEqual([subnetA]);
+  });
+
   it("reads a singular Create output as a one-item section", async () => {
     const created = await fixture("create-subnet.json", { Subnet: subnetA });
     expect((await loadSnapshotFiles([created])).snapshot.Subnets).toEqual([subnetA]);
