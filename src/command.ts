@@ -4,9 +4,12 @@ import { InputError } from "./errors.js";
 import { docsPath } from "./engine/docs.js";
 import { SEVERITIES, type Severity } from "./engine/types.js";
 import { findConfigFile, loadConfig, type Config } from "./config/load.js";
+import { noteUnresolved, readIacInputs } from "./iac/index.js";
 import { writeFileAtomic } from "./io.js";
 import { parseTargets, renderReport, type ReportTarget } from "./report/formats.js";
+import { formatExplain } from "./report/explain.js";
 import { formatSkipped } from "./report/text.js";
+import { explainPath } from "./reach/analysis.js";
 import { RULES } from "./rules/index.js";
 import {
   applyBaseline,
@@ -40,6 +43,10 @@ interface LintArgs {
   baseline?: string;
   writeBaseline?: string;
   includeSuppressed: boolean;
+  template?: string;
+  parameters?: string;
+  account?: string;
+  terraformPlan?: string;
 }
 
 /** Parses the arguments and runs the command; resolves to the process exit code. */
@@ -47,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const parser = yargs(argv)
     .scriptName("vpc-lint")
-    .usage("$0 [--snapshot FILE|DIR ... | --vpc VPC_ID ...] [options]")
+    .usage("$0 [--snapshot FILE|DIR ... | --vpc VPC_ID ... | --template FILE | --terraform-plan FILE] [options]")
     .command(
       "$0",
       "Lint a VPC snapshot file or a live VPC",
@@ -73,6 +80,18 @@ export async function main(argv: string[]): Promise<number> {
       (command) => command.option("format", { choices: RULES_FORMATS, default: "text" as RulesFormat }),
       (args) => {
         process.stdout.write(formatRules(args.format as RulesFormat));
+      },
+    )
+    .command(
+      "explain",
+      "Print one subnet's path to one service hop by hop, marking the first broken hop",
+      (command) =>
+        collectionOptions(command)
+          .option("snapshot", { alias: "s", type: "string", array: true, describe: "Snapshot file or directory of AWS CLI outputs (repeatable)" })
+          .option("subnet", { type: "string", demandOption: "explain needs --subnet SUBNET_ID", describe: "Subnet whose path to follow" })
+          .option("service", { type: "string", demandOption: "explain needs --service NAME", describe: "Service short name, such as ssm or kms" }),
+      async (args) => {
+        exitCode = await explainCommand(args as unknown as LintArgs & { subnet: string; service: string });
       },
     )
     .strict()
@@ -133,17 +152,41 @@ function lintOptions<T>(command: Argv<T>) {
     .option("include-suppressed", { type: "boolean", default: false, describe: "Keep suppressed findings in SARIF, marked as suppressed" })
     .option("require-complete", { type: "boolean", default: false, describe: "Exit 1 when any check was skipped for missing data" })
     .option("require-service", { type: "string", array: true, describe: "Extra service every workload subnet must reach, such as kms (repeatable)" })
+    .option("template", { type: "string", describe: "CloudFormation template, YAML or JSON, to lint before deployment" })
+    .option("parameters", { type: "string", describe: "Parameter values for --template: the AWS CLI's JSON list or an object of names and values" })
+    .option("account", { type: "string", describe: "Account id that AWS::AccountId resolves to in --template" })
+    .option("terraform-plan", { type: "string", describe: "Output of terraform show -json PLAN to lint before apply" })
     .check((args) => {
-      const files = (args.snapshot as string[] | undefined) ?? [];
-      const vpcs = (args.vpc as string[] | undefined) ?? [];
-      if (files.length === 0 && vpcs.length === 0) {
-        throw new InputError("nothing to lint: pass --snapshot FILE to lint a file or --vpc VPC_ID to lint a live VPC");
-      }
-      if (files.length > 0 && vpcs.length > 0) {
-        throw new InputError("--snapshot and --vpc cannot be combined: lint a file or a live VPC, not both");
-      }
+      checkInputKinds(args);
       return true;
     });
+}
+
+/** Rejects a run with no input or with more than one kind of input. */
+function checkInputKinds(args: Record<string, unknown>): void {
+  const files = (args.snapshot as string[] | undefined) ?? [];
+  const vpcs = (args.vpc as string[] | undefined) ?? [];
+  const kinds = [
+    files.length > 0 ? "--snapshot" : "",
+    vpcs.length > 0 ? "--vpc" : "",
+    args.template ? "--template" : "",
+    args.terraformPlan ? "--terraform-plan" : "",
+  ].filter(Boolean);
+  if (kinds.length === 0) {
+    throw new InputError(
+      "nothing to lint: pass --snapshot FILE to lint a file, --vpc VPC_ID to lint a live VPC, " +
+        "--template FILE to lint a CloudFormation template or --terraform-plan FILE to lint a Terraform plan",
+    );
+  }
+  if (kinds.length > 1) {
+    throw new InputError(`${kinds.join(" and ")} cannot be combined: lint one kind of input per run`);
+  }
+  for (const flag of ["parameters", "account"]) {
+    if (args[flag] && !args.template) throw new InputError(`--${flag} applies only to --template; pass a template too`);
+  }
+  if (typeof args.account === "string" && !/^\d{12}$/.test(args.account)) {
+    throw new InputError(`--account ${args.account} is not an account id; account ids are 12 digits`);
+  }
 }
 
 async function lintCommand(args: LintArgs): Promise<number> {
@@ -151,13 +194,14 @@ async function lintCommand(args: LintArgs): Promise<number> {
   const configFile = findConfigFile(args.config, process.env, process.cwd());
   const config = configFile ? await loadConfig(configFile) : undefined;
   const baseline = args.baseline ? await readBaseline(args.baseline) : undefined;
-  const inputs = args.snapshot?.length ? await readInputs(args.snapshot) : await collectInputs(args);
+  const inputs = await lintInputs(args);
 
   const result = runLint(inputs, {
     settings: settingsOf(args, config),
     ...(config && { severities: config.severities, suppressions: config.suppressions }),
     ...(baseline && { baseline }),
   });
+  noteUnresolved(result, inputs);
   if (args.writeBaseline) await writeBaseline(args.writeBaseline, result);
   for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
   await emit(result, targets, args);
@@ -184,6 +228,25 @@ async function writeBaseline(path: string, result: RunResult): Promise<void> {
   const fingerprints = parseBaseline(path, text);
   applyBaseline(result, fingerprints);
   process.stderr.write(`wrote ${path} (${fingerprints.size} findings)\n`);
+}
+
+/** Reads the one kind of input the flags name: snapshot files, a template, a plan or live VPCs. */
+async function lintInputs(args: LintArgs): Promise<SnapshotInput[]> {
+  if (args.snapshot?.length) return readInputs(args.snapshot);
+  if (args.template || args.terraformPlan) {
+    const warn = (line: string) => process.stderr.write(`warning: ${line}\n`);
+    return readIacInputs(
+      {
+        ...(args.template && { template: args.template }),
+        ...(args.parameters && { parameters: args.parameters }),
+        ...(args.terraformPlan && { terraformPlan: args.terraformPlan }),
+        ...(args.region && { region: args.region }),
+        ...(args.account && { accountId: args.account }),
+      },
+      warn,
+    );
+  }
+  return collectInputs(args);
 }
 
 async function readInputs(paths: string[]): Promise<SnapshotInput[]> {
@@ -255,4 +318,16 @@ function reportError(error: unknown): number {
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`vpc-lint: internal error, please report it: ${message}\n`);
   return 2;
+}
+
+/** Traces one subnet's path to one service and prints it; exits 1 unless the service is reachable. */
+async function explainCommand(args: LintArgs & { subnet: string; service: string }): Promise<number> {
+  const inputs = args.snapshot?.length ? await readInputs(args.snapshot) : await collectInputs(args);
+  const snapshot = inputs.find((input) => input.snapshot.Subnets?.some((s) => s.SubnetId === args.subnet));
+  if (!snapshot) throw new InputError(`--subnet ${args.subnet} is not in the snapshot; check the subnet id`);
+  const settings = { requiredServices: args.requireService ?? [] };
+  const result = runLint([snapshot], { settings });
+  const path = explainPath(snapshot.snapshot, settings, args.subnet, args.service);
+  process.stdout.write(formatExplain(path, result.findings));
+  return path.verdict === "reachable" || path.verdict === "depends-on-hub" ? 0 : 1;
 }

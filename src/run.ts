@@ -2,6 +2,7 @@
 import { lintSnapshot, type ExecutionError, type SkippedCheck } from "./engine/lint.js";
 import { SEVERITY_RANK, type Finding, type LintSettings, type Rule, type Severity } from "./engine/types.js";
 import { SnapshotIndex } from "./index/snapshot-index.js";
+import { toReachability, type ReachabilityEntry } from "./reach/report.js";
 import { RULES } from "./rules/index.js";
 import { markBaseline } from "./suppress/baseline.js";
 import { applySuppressions, type SuppressionEntry } from "./suppress/suppressions.js";
@@ -35,6 +36,8 @@ export interface RunResult {
   skipped: ScopedSkip[];
   executionErrors: ScopedExecutionError[];
   summary: Summary;
+  /** For each IPv6-dependent subnet and service: the verdict and the hops of the path. */
+  reachability: ReachabilityEntry[];
   /** The linted snapshots, in the order of `source`, for reports that draw the network. */
   snapshots: Snapshot[];
   /** The file and line of each resource id, for inputs that were files. */
@@ -97,6 +100,7 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
     skipped: [],
     executionErrors: [],
     summary: { error: 0, warning: 0, info: 0, total: 0, skipped: 0 },
+    reachability: [],
     snapshots: [],
     locations: new Map(),
     warnings: [],
@@ -113,6 +117,7 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
     const scope = scopeOf(input, index);
     const where = { ...(scope.accountId && { accountId: scope.accountId }), ...(scope.region && { region: scope.region }) };
     result.source.push(scope);
+    result.reachability.push(...toReachability(index, options.settings, where));
     result.snapshots.push(input.snapshot);
     for (const [id, location] of input.locations ?? []) result.locations.set(id, location);
     const suppressions = options.suppressions ?? [];
