@@ -18,6 +18,8 @@ export function checkClientEgress(trace: Trace, destinations: Cidr[], owner: str
   }
   const target = destinations.map((cidr) => cidr.text).join(", ");
   for (const groups of sets) {
+    // Every interface has at least one security group; an empty list means the data is partial.
+    if (groups.length === 0) continue;
     const ids = groups.map((group) => group.GroupId as string);
     const denied = destinations.find(
       (cidr) => groupsAllow(index, groups, "egress", { cidr }, HTTPS).verdict === "deny",
