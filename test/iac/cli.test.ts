@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { placeholderId } from "../../src/iac/placeholders.js";
+import { runCli } from "../helpers.js";
+import { fixture, locationPath } from "./helpers.js";
+
+interface JsonReport {
+  findings: { ruleId: string; resource: { id: string }; evidence: { attribute: string; value: unknown }[] }[];
+  source: { files?: string[]; region?: string }[];
+}
+
+interface SarifReport {
+  runs: { results: { ruleId: string; locations?: { physicalLocation?: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }[] }[];
+}
+
+function ruleIds(report: JsonReport): string[] {
+  return report.findings.map((finding) => finding.ruleId);
+}
+
+describe("vpc-lint --template", () => {
+  it("exits 1 with the NAT64 finding", () => {
+    const run = runCli(["--template", fixture("ipv6-only-dns64.yaml"), "--format", "json"]);
+    const report = JSON.parse(run.stdout) as JsonReport;
+
+    expect(run.status).toBe(1);
+    expect(ruleIds(report)).toEqual(["nat64-route-missing"]);
+    expect(report.findings[0]?.resource.id).toBe(placeholderId("subnet", "AppSubnet"));
+    expect(report.source[0]?.files).toEqual([fixture("ipv6-only-dns64.yaml")]);
+  });
+
+  it("exits 0 once the parameters add the route", () => {
+    const run = runCli([
+      "--template",
+      fixture("ipv6-only-dns64.yaml"),
+      "--parameters",
+      fixture("nat64-on.cli.json"),
+      "--region",
+      "eu-west-1",
+      "--format",
+      "json",
+    ]);
+    const report = JSON.parse(run.stdout) as JsonReport;
+
+    expect(run.status).toBe(0);
+    expect(ruleIds(report)).toEqual([]);
+    expect(report.source[0]?.region).toBe("eu-west-1");
+  });
+
+  it("points SARIF results at the logical id line", () => {
+    const run = runCli(["--template", fixture("ipv6-only-dns64.yaml"), "--format", "sarif"]);
+    const result = (JSON.parse(run.stdout) as SarifReport).runs[0]?.results[0];
+    const location = result?.locations?.[0]?.physicalLocation;
+
+    expect(result?.ruleId).toBe("nat64-route-missing");
+    expect(location?.artifactLocation.uri).toBe(locationPath("ipv6-only-dns64.yaml"));
+    expect(location?.region?.startLine).toBe(90);
+  });
+
+  it("warns about unresolved values and notes them", () => {
+    const run = runCli(["--template", fixture("unresolved.yaml"), "--format", "json"]);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    const notes = report.findings.flatMap((finding) => finding.evidence.filter((item) => item.attribute === "NOTE"));
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("warning: ");
+    expect(run.stderr).toContain("resource AppSubnet property EnableDns64: Fn::ImportValue");
+    expect(notes.length).toBeGreaterThan(0);
+  });
+
+  it("exits 2 on a file that is not a template", () => {
+    const run = runCli(["--template", fixture("not-cloudformation.yaml")]);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("not a CloudFormation template: expected a top-level Resources map");
+    expect(run.stdout).toBe("");
+  });
+});
+
+describe("vpc-lint --terraform-plan", () => {
+  it("exits 1 with a finding per private subnet", () => {
+    const run = runCli(["--terraform-plan", fixture("plan-dns64-missing.json"), "--format", "json"]);
+    const report = JSON.parse(run.stdout) as JsonReport;
+
+    expect(run.status).toBe(1);
+    expect(ruleIds(report).filter((id) => id === "nat64-route-missing")).toHaveLength(2);
+  });
+
+  it("reports no NAT64 gap in the fixed plan", () => {
+    const run = runCli(["--terraform-plan", fixture("plan-dns64-fixed.json"), "--format", "json"]);
+    const report = JSON.parse(run.stdout) as JsonReport;
+
+    expect(ruleIds(report)).not.toContain("nat64-route-missing");
+    expect(report.source[0]?.region).toBe("eu-west-1");
+  });
+
+  it("points SARIF results at the plan file", () => {
+    const run = runCli(["--terraform-plan", fixture("plan-dns64-missing.json"), "--format", "sarif"]);
+    const results = (JSON.parse(run.stdout) as SarifReport).runs[0]?.results ?? [];
+    const nat64 = results.find((result) => result.ruleId === "nat64-route-missing");
+
+    expect(nat64?.locations?.[0]?.physicalLocation?.artifactLocation.uri).toBe(locationPath("plan-dns64-missing.json"));
+    expect(nat64?.locations?.[0]?.physicalLocation?.region?.startLine).toBe(1);
+  });
+});
+
+describe("vpc-lint input kinds", () => {
+  it.each([
+    [["--template", "a.yaml", "--snapshot", "b.json"], "--snapshot and --template cannot be combined"],
+    [["--template", "a.yaml", "--terraform-plan", "b.json"], "--template and --terraform-plan cannot be combined"],
+    [["--terraform-plan", "b.json", "--vpc", "vpc-0a1b2c3d4e5f60001"], "--vpc and --terraform-plan cannot be combined"],
+    [["--snapshot", "b.json", "--parameters", "p.json"], "--parameters applies only to --template"],
+    [["--template", "a.yaml", "--account", "12345"], "--account 12345 is not an account id"],
+  ])("rejects %j", (args, message) => {
+    const run = runCli(args);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(message);
+  });
+
+  it("names the new flags when nothing is given", () => {
+    const run = runCli([]);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("--template FILE");
+    expect(run.stderr).toContain("--terraform-plan FILE");
+  });
+});
