@@ -103,6 +103,8 @@ function reportService(
 ): void {
   const { index } = context;
   const subnetIds = stranded.map((subnet) => subnet.SubnetId as string);
+  // Only SSM Agents use ec2messages; with no instance in the subnets there is no agent to judge.
+  if (service === "ec2messages" && !hasInstances(index, subnetIds)) return;
   const needed = service !== "ec2messages" || needsEc2messages(index, subnetIds);
   const vpc = index.vpc(vpcId);
   context.report({
@@ -126,6 +128,12 @@ function reportService(
     related: subnetIds,
     discriminator: service,
   });
+}
+
+/** Tells whether the subnets may hold instances: they do, or instances were not collected. */
+function hasInstances(index: SnapshotIndex, subnetIds: string[]): boolean {
+  if (!index.has("Reservations")) return true;
+  return subnetIds.some((subnetId) => index.instancesIn(subnetId).length > 0);
 }
 
 /** Tells whether any instance in the subnets runs an agent that needs ec2messages or is unknown. */
