@@ -150,6 +150,13 @@ const accepted: { name: string; input: Snapshot }[] = [
     }),
   },
   {
+    name: "no ec2messages endpoint for subnets without instances",
+    input: snapshot({
+      ...privateNat64({ endpoints: ["ssm", "ssmmessages"], agentVersions: [] }),
+      NetworkInterfaces: [eni({ id: "eni-lambda", subnet: IDS.v6Subnet, type: "lambda" })],
+    }),
+  },
+  {
     name: "dual-stack workload subnets only",
     input: snapshot({
       Subnets: [subnet({ id: "subnet-app", kind: "dual-stack", dns64: true })],
