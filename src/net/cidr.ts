@@ -29,7 +29,7 @@ export function parseIpv4(text: string): bigint | undefined {
 /** Parses an IPv6 address (with `::` compression or a trailing dotted quad) into a 128-bit integer. */
 export function parseIpv6(text: string): bigint | undefined {
   if (!/^[0-9a-fA-F:.]+$/.test(text)) return undefined;
-  // An embedded IPv4 address may only form the last 32 bits (RFC 4291, section 2.2).
+  // The text form of an IPv6 address allows a dotted quad only as its last 32 bits.
   const groupsInText = text.split(":");
   if (groupsInText.slice(0, -1).some((group) => group.includes("."))) return undefined;
   const halves = text.split("::");

@@ -103,7 +103,7 @@ function reportService(
 ): void {
   const { index } = context;
   const subnetIds = stranded.map((subnet) => subnet.SubnetId as string);
-  // Only SSM Agents use ec2messages; with no instance in the subnets there is no agent to judge.
+  // Only SSM Agents use ec2messages, so with no instance in the subnets there is no agent to judge.
   if (service === "ec2messages" && !hasInstances(index, subnetIds)) return;
   const needed = service !== "ec2messages" || needsEc2messages(index, subnetIds);
   const vpc = index.vpc(vpcId);
