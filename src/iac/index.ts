@@ -26,7 +26,7 @@ export interface IacSnapshotInput extends SnapshotInput {
   unresolved: UnresolvedValue[];
 }
 
-/** The Region a template is linted for when --region is not given. */
+/** The Region a template or plan is linted for when neither it nor --region names one. */
 export const DEFAULT_TEMPLATE_REGION = "us-east-1";
 
 /** Reads the template or plan named in the options; each warning goes to `warn`, one line each. */
@@ -46,7 +46,7 @@ function readResult(options: IacOptions): Promise<IacResult> {
       ...(options.accountId && { accountId: options.accountId }),
     });
   }
-  if (options.terraformPlan) return loadPlan(options.terraformPlan);
+  if (options.terraformPlan) return loadPlan(options.terraformPlan, options.region ?? DEFAULT_TEMPLATE_REGION);
   throw new InputError("nothing to lint: pass --template FILE or --terraform-plan FILE");
 }
 
@@ -77,15 +77,16 @@ export function noteUnresolved(result: RunResult, inputs: readonly SnapshotInput
   }
   if (byResource.size === 0) return;
   for (const finding of result.findings) {
-    const involved = new Set([finding.resource.id, ...finding.related, ...finding.evidence.map((e) => e.resourceId)]);
+    const evidenceIds = finding.evidence.map((evidence) => evidence.resourceId);
+    const involved = new Set([finding.resource.id, ...finding.related, ...evidenceIds]);
+    const notes = new Set<string>();
     for (const resourceId of involved) {
       for (const item of byResource.get(resourceId) ?? []) {
-        const stand = item.placeholder ? `placeholder ${item.placeholder} stands in` : "the property was left out";
-        finding.evidence.push({
-          resourceId,
-          attribute: "NOTE",
-          value: `${item.logicalName} ${item.property} is unknown before deployment (${item.reason}); ${stand}`,
-        });
+        const outcome = item.placeholder ? `placeholder ${item.placeholder} is used` : "the property is left out";
+        const value = `${item.logicalName} ${item.property} is unknown before deployment (${item.reason}); ${outcome}`;
+        if (notes.has(value)) continue;
+        notes.add(value);
+        finding.evidence.push({ resourceId, attribute: "NOTE", value });
       }
     }
   }

@@ -45,7 +45,7 @@ describe("CloudFormation: IPv6-only tier with DNS64", () => {
     expect(result.findings.filter((finding) => finding.severity !== "info")).toEqual([]);
   });
 
-  it("carves placeholder prefixes from the VPC's Amazon-provided block", async () => {
+  it("carves placeholder prefixes from the VPC block", async () => {
     const { input } = await lintIac({ template: fixture("ipv6-only-dns64.yaml") });
     const vpc = input.snapshot.Vpcs?.[0];
     const subnets = new Map(input.snapshot.Subnets?.map((subnet) => [subnet.SubnetId, subnet]));
@@ -89,7 +89,7 @@ describe("CloudFormation: IPv6-only tier with DNS64", () => {
 });
 
 describe("CloudFormation: JSON template and implicit resources", () => {
-  it("routes a subnet without association through the implicit main table", async () => {
+  it("routes unassociated subnets through the main table", async () => {
     const { result, input } = await lintIac({ template: fixture("dns64-missing.json") });
     const mainId = implicitVpcIds(vpcId).mainRouteTableId;
     const main = input.snapshot.RouteTables?.find((table) => table.RouteTableId === mainId);
@@ -162,7 +162,7 @@ describe("CloudFormation: private NAT with endpoints", () => {
     ]);
   });
 
-  it("keeps the default egress rule of a group without SecurityGroupEgress", async () => {
+  it("keeps the default egress rule", async () => {
     const { input } = await lintIac(options);
     const group = input.snapshot.SecurityGroups?.find((item) => item.GroupId === placeholderId("sg", "AppGroup"));
 
@@ -171,7 +171,7 @@ describe("CloudFormation: private NAT with endpoints", () => {
     expect(group?.IpPermissions?.[0]?.Ipv6Ranges).toEqual([{ CidrIpv6: "2001:db8:1:1::/64" }]);
   });
 
-  it("maps endpoints with their groups, address type and service", async () => {
+  it("maps endpoint groups, address type and service", async () => {
     const { input } = await lintIac(options);
     const endpoints = new Map(input.snapshot.VpcEndpoints?.map((item) => [item.VpcEndpointId, item]));
     const ssm = endpoints.get(placeholderId("vpce", "SsmEndpoint"));
@@ -188,7 +188,7 @@ describe("CloudFormation: private NAT with endpoints", () => {
     expect(messages?.IpAddressType).toBe("ipv6");
   });
 
-  it("admits only the default group itself in the default group", async () => {
+  it("gives the default group a self rule", async () => {
     const { input } = await lintIac(options);
     const defaultId = implicitVpcIds(vpcId).defaultSecurityGroupId;
     const group = input.snapshot.SecurityGroups?.find((item) => item.GroupId === defaultId);

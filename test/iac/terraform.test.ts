@@ -49,7 +49,7 @@ describe("Terraform plan: DNS64 with NAT64", () => {
     expect(findingsOf(result, "nat64-route-blackhole")).toEqual([]);
   });
 
-  it("resolves the unknown NAT and table ids through configuration references", async () => {
+  it("resolves unknown ids through references", async () => {
     const { input } = await lintIac({ terraformPlan: fixture("plan-dns64-fixed.json") });
     const tables = new Map(input.snapshot.RouteTables?.map((table) => [table.RouteTableId, table]));
 
@@ -72,7 +72,7 @@ describe("Terraform plan: values known after apply", () => {
     });
   });
 
-  it("resolves references to the VPC, the public subnet and the address", async () => {
+  it("resolves VPC, subnet and address references", async () => {
     const { input } = await lintIac({ terraformPlan: fixture("plan-dns64-missing.json") });
     const nat = input.snapshot.NatGateways?.[0];
 
@@ -105,7 +105,7 @@ describe("Terraform plan: values known after apply", () => {
     expect(prefixes.get(placeholderId("subnet", "module.vpc.aws_subnet.public[0]"))).toBe("2001:db8:1:2::/64");
   });
 
-  it("maps the self-referencing group, endpoint options and metadata options", async () => {
+  it("maps group, endpoint and metadata options", async () => {
     const { input } = await lintIac({ terraformPlan: fixture("plan-dns64-missing.json") });
     const groupId = placeholderId("sg", "aws_security_group.endpoints");
     const group = input.snapshot.SecurityGroups?.find((item) => item.GroupId === groupId);
@@ -175,7 +175,7 @@ function planWithLocals(): string {
 }
 
 describe("Terraform plan: unresolvable references", () => {
-  it("leaves out an unknown flag and reports the check as skipped", async () => {
+  it("leaves out an unknown flag", async () => {
     const { input, result, warnings } = await lintIac({ terraformPlan: planWithLocals() });
     const subnetId = placeholderId("subnet", "aws_subnet.app");
 
@@ -184,7 +184,15 @@ describe("Terraform plan: unresolvable references", () => {
     expect(warnings.some((line) => line.includes("aws_subnet.app enable_dns64: aws_subnet.app enable_dns64 is known only after apply and refers to local.dns64"))).toBe(true);
   });
 
-  it("notes the placeholder NAT id in the finding it causes", async () => {
+  it("falls back to --region without a provider Region", async () => {
+    const given = await lintIac({ terraformPlan: planWithLocals(), region: "ap-south-1" });
+    const fallback = await lintIac({ terraformPlan: planWithLocals() });
+
+    expect(given.input.snapshot.Source?.Region).toBe("ap-south-1");
+    expect(fallback.input.snapshot.Source?.Region).toBe("us-east-1");
+  });
+
+  it("notes the placeholder NAT id in its finding", async () => {
     const { result } = await lintIac({ terraformPlan: planWithLocals() });
     const tableId = placeholderId("rtb", "aws_route_table.app");
     const finding = result.findings.find((item) => item.resource.id === tableId && item.ruleId === "nat64-route-blackhole");

@@ -9,11 +9,11 @@ import { PlanContext } from "./context.js";
 import { Plan } from "./plan.js";
 import { MAPPERS } from "./resources.js";
 
-/** The Region a plan is linted for when its provider configuration names none. */
-const DEFAULT_PLAN_REGION = "us-east-1";
-
-/** Reads a plan and maps its planned EC2 resources into a snapshot. */
-export async function loadPlan(file: string): Promise<IacResult> {
+/**
+ * Reads a plan and maps its planned EC2 resources into a snapshot. The Region is the `aws`
+ * provider's when it is a constant, else `fallbackRegion`.
+ */
+export async function loadPlan(file: string, fallbackRegion: string): Promise<IacResult> {
   const text = await readText(file, "--terraform-plan");
   let document: unknown;
   try {
@@ -31,7 +31,7 @@ export async function loadPlan(file: string): Promise<IacResult> {
   }
 
   const plan = new Plan(file, document);
-  const builder = new SnapshotBuilder(providerRegion(document) ?? DEFAULT_PLAN_REGION, undefined);
+  const builder = new SnapshotBuilder(providerRegion(document) ?? fallbackRegion, undefined);
   const context = new PlanContext(plan, builder);
   const locations = new Map<string, SourceLocation>();
   const location = locationFile(file);
