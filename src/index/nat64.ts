@@ -28,6 +28,17 @@ export function nat64RouteIn(index: SnapshotIndex, table: RouteTable): Nat64Rout
   return result;
 }
 
+/**
+ * Tells whether the winning route for 64:ff9b::/96 is certain. A prefix list whose entries were not
+ * collected may hold a longer match, unless a static route for exactly 64:ff9b::/96 wins: a static
+ * route beats a prefix-list route of equal length.
+ */
+export function isNat64WinnerKnown(route: Nat64Route): boolean {
+  if (route.unresolvedPrefixLists.length === 0) return true;
+  const winner = route.winner;
+  return winner !== undefined && !winner.prefixListId && winner.destination.length === NAT64_PREFIX.length;
+}
+
 /** Tells whether a route is a NAT64 route: it covers 64:ff9b::/96 and is not the default route. */
 export function isNat64Route(route: RouteView | undefined): boolean {
   return route !== undefined && route.destination.length > 0;

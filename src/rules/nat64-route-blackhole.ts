@@ -1,5 +1,11 @@
 import { defineRule, type Evidence } from "../engine/types.js";
-import { isNat64Route, nat64RouteIn, natState, subnetsByTable } from "../index/nat64.js";
+import {
+  isNat64Route,
+  isNat64WinnerKnown,
+  nat64RouteIn,
+  natState,
+  subnetsByTable,
+} from "../index/nat64.js";
 import { describeRoute } from "../index/routes.js";
 
 const UNRESOLVED_PREFIX_LIST = "a route uses a prefix list whose entries are not in the snapshot";
@@ -65,12 +71,11 @@ export default defineRule<"blackhole" | "natNotFound" | "natNotAvailable" | "nat
     for (const [table, subnets] of subnetsByTable(index, index.subnets())) {
       const lookup = nat64RouteIn(index, table);
       const route = lookup.winner;
-      if (!route || !isNat64Route(route)) {
-        if (lookup.unresolvedPrefixLists.length > 0) {
-          context.unknown(table.RouteTableId as string, UNRESOLVED_PREFIX_LIST);
-        }
+      if (!isNat64WinnerKnown(lookup)) {
+        context.unknown(table.RouteTableId as string, UNRESOLVED_PREFIX_LIST);
         continue;
       }
+      if (!route || !isNat64Route(route)) continue;
       const isNat = route.target.kind === "nat-gateway";
       if (!route.blackhole && !isNat) continue;
       if (!route.blackhole && !index.has("NatGateways")) {

@@ -1,5 +1,5 @@
 import { defineRule } from "../engine/types.js";
-import { isNat64Route, nat64RouteIn, subnetsByTable } from "../index/nat64.js";
+import { isNat64Route, isNat64WinnerKnown, nat64RouteIn, subnetsByTable } from "../index/nat64.js";
 import { describeRoute, type TargetKind } from "../index/routes.js";
 
 /** Targets that forward IPv6 packets unchanged, so 64:ff9b:: addresses are never translated. */
@@ -77,12 +77,11 @@ export default defineRule<"noTranslation" | "unverifiable">({
     for (const [table, subnets] of subnetsByTable(index, index.subnets())) {
       const lookup = nat64RouteIn(index, table);
       const route = lookup.winner;
-      if (!route || !isNat64Route(route)) {
-        if (lookup.unresolvedPrefixLists.length > 0) {
-          context.unknown(table.RouteTableId as string, UNRESOLVED_PREFIX_LIST);
-        }
+      if (!isNat64WinnerKnown(lookup)) {
+        context.unknown(table.RouteTableId as string, UNRESOLVED_PREFIX_LIST);
         continue;
       }
+      if (!route || !isNat64Route(route)) continue;
       if (route.target.kind === "nat-gateway") continue;
 
       const routeTableId = table.RouteTableId as string;
