@@ -245,6 +245,27 @@ const accepted: { name: string; input: Snapshot }[] = [
 
 const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
   {
+    name: "broader blackhole route that an unread prefix list may beat",
+    input: snapshot({
+      Subnets: [subnet({ id: "subnet-a", kind: "ipv6-only", dns64: true })],
+      RouteTables: [
+        routeTable({
+          id: "rtb-main",
+          main: true,
+          routes: [route("pl-unread", "nat-0a11"), route("64:ff9b::/64", "nat-gone", "blackhole")],
+        }),
+      ],
+      ManagedPrefixLists: [prefixList("pl-unread")],
+    }),
+    skipped: [
+      {
+        ruleId: RULE,
+        reason: "a route uses a prefix list whose entries are not in the snapshot",
+        resourceIds: ["rtb-main"],
+      },
+    ],
+  },
+  {
     name: "active route when NAT gateways were not collected",
     input: design("available", "active", { NatGateways: undefined }),
     skipped: [

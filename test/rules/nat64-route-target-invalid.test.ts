@@ -163,6 +163,30 @@ describe(RULE, () => {
     expect(result.skipped).toEqual([]);
   });
 
+  it("skips a broader route that an unread prefix list may beat", () => {
+    const input = routing([route("pl-unread", "nat-0a11"), route("64:ff9b::/64", "eigw-0a11")], {
+      ManagedPrefixLists: [prefixList("pl-unread")],
+    });
+    const result = lintRule(RULE, input);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual([
+      {
+        ruleId: RULE,
+        reason: "a route uses a prefix list whose entries are not in the snapshot",
+        resourceIds: ["rtb-v6"],
+      },
+    ]);
+  });
+
+  it("trusts a static 64:ff9b::/96 route beside an unread prefix list", () => {
+    const input = routing([route("pl-unread", "nat-0a11"), route("64:ff9b::/96", "eigw-0a11")], {
+      ManagedPrefixLists: [prefixList("pl-unread")],
+    });
+    const result = lintRule(RULE, input);
+    expect(result.skipped).toEqual([]);
+    expectFindings(result.findings, [noTranslation("eigw-0a11", "an egress-only internet gateway")]);
+  });
+
   it("skips a table whose prefix list entries were not collected", () => {
     const input = routing([route("pl-nat64", "eigw-0a11"), route("::/0", "eigw-0a11")], {
       ManagedPrefixLists: [prefixList("pl-nat64")],
