@@ -1,0 +1,34 @@
+/** Lists every VPC of a Region, for runs that lint a whole Region rather than named VPCs. */
+import { paginateDescribeVpcs } from "@aws-sdk/client-ec2";
+import { createClients, type ClientOverrides } from "./clients.js";
+
+export interface ListVpcsOptions {
+  region: string;
+  /** When set, VPCs shared into the account by another owner are left out: their owner lints them. */
+  ownerId?: string;
+  clientOverrides?: ClientOverrides;
+  maxAttempts?: number;
+}
+
+/** Returns the ids of the Region's VPCs, sorted, through DescribeVpcs (every page). */
+export async function listVpcIds(options: ListVpcsOptions): Promise<string[]> {
+  const clients = await createClients({
+    region: options.region,
+    ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
+    ...(options.clientOverrides && { overrides: options.clientOverrides }),
+  });
+  try {
+    const ids: string[] = [];
+    for await (const page of paginateDescribeVpcs({ client: clients.ec2 }, {})) {
+      for (const vpc of page.Vpcs ?? []) {
+        if (!vpc.VpcId) continue;
+        if (options.ownerId && vpc.OwnerId && vpc.OwnerId !== options.ownerId) continue;
+        ids.push(vpc.VpcId);
+      }
+    }
+    return ids.sort();
+  } finally {
+    clients.ec2.destroy();
+    clients.ssm.destroy();
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * One Region of one account: collect, lint with the CLI's run function, compare with the
+ * previous report, import into Security Hub, store the reports and notify.
+ */
+import { S3Client } from "@aws-sdk/client-s3";
+import { collectSnapshot } from "../collect/collector.js";
+import { summarizeError } from "../collect/errors.js";
+import { listVpcIds } from "../collect/list-vpcs.js";
+import type { Finding } from "../engine/types.js";
+import { ruleTitles, toAsff, toResolvedAsff, type AsffContext } from "../report/asff.js";
+import { formatJson } from "../report/json.js";
+import { formatSarif } from "../report/sarif.js";
+import { isGating, runLint, type RunResult, type Summary } from "../run.js";
+import type { Snapshot } from "../snapshot/types.js";
+import type { Credentials } from "./accounts.js";
+import type { LintRequest } from "./event.js";
+import type { Logger } from "./log.js";
+import { metricLine } from "./metrics.js";
+import { publishNewErrors } from "./notify.js";
+import type { RetryOptions } from "./retry.js";
+import { importFindings } from "./security-hub.js";
+import { ReportStore, regionPrefix, reportKeys, type ReportKeys } from "./storage.js";
+
+/** Requests in flight at once per Region, as the CLI's default --concurrency. */
+const COLLECT_CONCURRENCY = 16;
+
+export interface RegionContext {
+  request: LintRequest;
+  account: string;
+  /** Member credentials; undefined means the function's own. */
+  credentials?: Credentials;
+  runId: string;
+  /** The function's Region, where the bucket and the topic are. */
+  homeRegion: string;
+  now: () => Date;
+  write: (line: string) => void;
+  log: Logger;
+  retry?: RetryOptions;
+}
+
+export interface RegionOutcome {
+  region: string;
+  status: "linted" | "no-vpcs" | "failed";
+  vpcIds?: string[];
+  summary?: Summary;
+  collectionErrors?: number;
+  reports?: ReportKeys;
+  /** Findings imported into Security Hub, resolved ones included. */
+  imported?: number;
+  /** Findings of the previous run that this run no longer reports, archived in Security Hub. */
+  resolved?: number;
+  importFailures?: string[];
+  newErrors?: number;
+  /** `Code: message` of the failure, for a failed Region. */
+  error?: string;
+}
+
+/** Lints one Region. A failure is logged and returned as a `failed` outcome, so other Regions go on. */
+export async function lintRegion(region: string, context: RegionContext): Promise<RegionOutcome> {
+  const started = context.now().getTime();
+  const log = context.log.child({ region });
+  try {
+    const outcome = await runRegion(region, context, log);
+    emitMetrics(region, context, started, outcome);
+    return outcome;
+  } catch (error) {
+    const { Code, Message } = summarizeError(error);
+    log.error("linting the Region failed; the other Regions go on", { code: Code, error: Message });
+    const outcome: RegionOutcome = { region, status: "failed", error: `${Code}: ${Message}` };
+    emitMetrics(region, context, started, outcome);
+    return outcome;
+  }
+}
+
+async function runRegion(region: string, context: RegionContext, log: Logger): Promise<RegionOutcome> {
+  const snapshot = await collectRegion(region, context, log);
+  if (!snapshot) return { region, status: "no-vpcs", vpcIds: [] };
+
+  const result = runLint([{ snapshot }], {
+    settings: { requiredServices: context.request.requiredServices },
+  });
+  const vpcIds = result.source[0]?.vpcIds ?? [];
+  log.info("linted", { vpcs: vpcIds, findings: result.summary.total, errors: result.summary.error });
+
+  const { request } = context;
+  const store = new ReportStore(new S3Client({ region: context.homeRegion }), request.bucket);
+  const prefix = regionPrefix(request.prefix, context.account, region);
+  const previous = await store.latest(prefix);
+  const changes = compare(previous?.findings ?? [], result.findings);
+  if (previous) log.info("compared with the previous run", { previousReport: previous.key, resolved: changes.resolved.length, newErrors: changes.newErrors.length });
+
+  // Security Hub comes before S3: when the import fails, the next run still compares with the
+  // older report, so it archives the same resolved findings again.
+  const outcome: RegionOutcome = {
+    region,
+    status: "linted",
+    vpcIds,
+    summary: result.summary,
+    collectionErrors: snapshot.Errors?.length ?? 0,
+    resolved: changes.resolved.length,
+    newErrors: changes.newErrors.length,
+  };
+  if (request.securityHub) await publishFindings(region, context, result, changes.resolved, outcome, log);
+
+  const day = context.now().toISOString().slice(0, 10);
+  const keys = reportKeys(request.prefix, context.account, region, context.runId, day);
+  await store.put(keys.json, formatJson(result), "application/json");
+  await store.put(keys.sarif, formatSarif(result, { includeSuppressed: true }), "application/sarif+json");
+  outcome.reports = keys;
+  log.info("stored the reports", { bucket: request.bucket, key: keys.json });
+
+  if (request.topicArn && changes.newErrors.length > 0) {
+    await notify(region, context, changes.newErrors, keys.json, log);
+  }
+  return outcome;
+}
+
+/** Collects the Region's VPCs; returns undefined when the event names none and the Region has none. */
+async function collectRegion(region: string, context: RegionContext, log: Logger): Promise<Snapshot | undefined> {
+  const clientOverrides = context.credentials ? { credentials: context.credentials } : undefined;
+  const vpcIds =
+    context.request.vpcIds ??
+    (await listVpcIds({ region, ownerId: context.account, ...(clientOverrides && { clientOverrides }) }));
+  if (vpcIds.length === 0) {
+    log.info("the Region has no VPC of the account; nothing to lint");
+    return undefined;
+  }
+
+  const snapshot = await collectSnapshot({
+    vpcIds,
+    region,
+    concurrency: COLLECT_CONCURRENCY,
+    log: (line) => log.debug(line),
+    ...(clientOverrides && { clientOverrides }),
+  });
+  for (const failure of snapshot.Errors ?? []) {
+    log.warn("an AWS call failed during collection; its checks are skipped", {
+      operation: failure.Operation,
+      code: failure.Code,
+      ...(failure.Scope && { vpc: failure.Scope }),
+    });
+  }
+  return snapshot;
+}
+
+interface Changes {
+  resolved: Finding[];
+  newErrors: Finding[];
+}
+
+/**
+ * Compares two runs by fingerprint. Resolved findings are those of the previous run that this
+ * run lacks. New errors are this run's gating errors that were not gating in the previous run.
+ */
+export function compare(previous: readonly Finding[], current: readonly Finding[]): Changes {
+  const currentIds = new Set(current.map((finding) => finding.fingerprint));
+  const previousErrors = new Set(
+    previous.filter((f) => f.severity === "error" && isGating(f)).map((f) => f.fingerprint),
+  );
+  return {
+    resolved: previous.filter((finding) => !currentIds.has(finding.fingerprint)),
+    newErrors: current.filter(
+      (f) => f.severity === "error" && isGating(f) && !previousErrors.has(f.fingerprint),
+    ),
+  };
+}
+
+async function publishFindings(
+  region: string,
+  context: RegionContext,
+  result: RunResult,
+  resolved: readonly Finding[],
+  outcome: RegionOutcome,
+  log: Logger,
+): Promise<void> {
+  const asff: AsffContext = {
+    accountId: context.account,
+    region,
+    now: context.now().toISOString(),
+    titles: ruleTitles(result),
+  };
+  const findings = [
+    ...result.findings.map((finding) => toAsff(finding, asff)),
+    ...resolved.map((finding) => toResolvedAsff(finding, asff)),
+  ];
+  const imported = await importFindings(findings, {
+    region,
+    log,
+    ...(context.credentials && { credentials: context.credentials }),
+    ...(context.retry && { retry: context.retry }),
+  });
+  outcome.imported = imported.imported;
+  if (imported.failed > 0) {
+    outcome.importFailures = imported.failures;
+    log.warn("Security Hub rejected some findings", { failed: imported.failed, failures: imported.failures });
+  }
+  log.info("imported findings into Security Hub", { imported: imported.imported, archived: resolved.length });
+}
+
+async function notify(
+  region: string,
+  context: RegionContext,
+  findings: Finding[],
+  reportKey: string,
+  log: Logger,
+): Promise<void> {
+  const topicArn = context.request.topicArn as string;
+  // An SNS topic is regional: the client must use the Region in the topic's ARN.
+  const topicRegion = topicArn.split(":")[3] ?? context.homeRegion;
+  const news = { account: context.account, region, findings, reportKey, bucket: context.request.bucket };
+  const messageId = await publishNewErrors(topicArn, topicRegion, news);
+  log.info("notified the topic of new errors", { topic: topicArn, newErrors: findings.length, ...(messageId && { messageId }) });
+}
+
+function emitMetrics(region: string, context: RegionContext, started: number, outcome: RegionOutcome): void {
+  const ended = context.now().getTime();
+  const summary = outcome.summary ?? { error: 0, warning: 0, info: 0 };
+  const line = metricLine(
+    {
+      account: context.account,
+      region,
+      summary,
+      collectionErrors: outcome.collectionErrors ?? 0,
+      durationMs: Math.max(0, ended - started),
+      failed: outcome.status === "failed" ? 1 : 0,
+    },
+    ended,
+  );
+  context.write(line);
+}

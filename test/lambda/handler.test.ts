@@ -1,0 +1,463 @@
+import { DescribeVpcsCommand } from "@aws-sdk/client-ec2";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { BatchImportFindingsCommand, type AwsSecurityFinding } from "@aws-sdk/client-securityhub";
+import { PublishCommand } from "@aws-sdk/client-sns";
+import { AssumeRoleCommand } from "@aws-sdk/client-sts";
+import { ListAccountsCommand } from "@aws-sdk/client-organizations";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { EventError } from "../../src/lambda/event.js";
+import type { LintResponse, TargetsResponse } from "../../src/lambda/handler.js";
+import {
+  ACCESS_KEY,
+  awsError,
+  isolateAwsEnvironment,
+  mockWorld,
+  readExample,
+  SECRET_KEY,
+  worldOf,
+  type World,
+} from "../collect/world.js";
+import {
+  BUCKET,
+  fakeOrganizations,
+  fakeS3,
+  fakeSecurityHub,
+  fakeSns,
+  fakeSts,
+  HOME_ACCOUNT,
+  invoke,
+  MEMBER_SECRET,
+  MEMBER_TOKEN,
+  REQUEST_ID,
+  stubAwsEnvironment,
+  throttlingError,
+  TOPIC_ARN,
+} from "./fakes.js";
+
+const BROKEN_VPC = "vpc-0a1b2c3d4e5f60003";
+const MEMBER_ACCOUNT = "999988887777";
+
+let lines: string[];
+let restores: Array<() => void>;
+
+beforeEach(() => {
+  isolateAwsEnvironment();
+  stubAwsEnvironment(ACCESS_KEY, SECRET_KEY);
+  lines = [];
+  restores = [];
+});
+
+afterEach(() => {
+  for (const restore of restores) restore();
+  vi.unstubAllEnvs();
+});
+
+/** Installs every fake; the world is the EC2 and SSM side of the account. */
+function install(world: World, objects = new Map<string, string>()) {
+  const aws = mockWorld(world);
+  const s3 = fakeS3(objects);
+  const hub = fakeSecurityHub();
+  const sns = fakeSns();
+  const sts = fakeSts();
+  const organizations = fakeOrganizations();
+  restores.push(
+    aws.restore,
+    () => s3.s3.restore(),
+    () => hub.restore(),
+    () => sns.restore(),
+    () => sts.restore(),
+    () => organizations.restore(),
+  );
+  return { ...aws, s3: s3.s3, objects, hub, sns, sts, organizations };
+}
+
+function brokenWorld(): World {
+  return worldOf(readExample("broken-nat64.json"));
+}
+
+function cleanWorld(): World {
+  return worldOf(readExample("private-nat64-endpoints.json"));
+}
+
+function logEntries(): Array<Record<string, unknown>> {
+  return lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => !("_aws" in entry));
+}
+
+function metricEntries(): Array<Record<string, unknown>> {
+  return lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => "_aws" in entry);
+}
+
+function importedFindings(hub: ReturnType<typeof install>["hub"]): AwsSecurityFinding[] {
+  return hub.commandCalls(BatchImportFindingsCommand).flatMap((call) => call.args[0].input.Findings ?? []);
+}
+
+const EVENT = { regions: ["us-east-1"], output: { bucket: BUCKET } };
+
+describe("lint event", () => {
+  it("writes the JSON and SARIF reports under account, Region and day", async () => {
+    const fakes = install(brokenWorld());
+
+    const response = (await invoke(EVENT, lines)) as LintResponse;
+
+    const key = `vpc-lint/${HOME_ACCOUNT}/us-east-1/2026-12-04/20261204T100000Z-0f1e2d3c`;
+    expect(response.status).toBe("succeeded");
+    expect(response.regions[0]?.reports).toEqual({ json: `${key}.json`, sarif: `${key}.sarif` });
+    expect([...fakes.objects.keys()].sort()).toEqual([`${key}.json`, `${key}.sarif`]);
+    const report = JSON.parse(fakes.objects.get(`${key}.json`) ?? "{}") as { summary: { error: number } };
+    expect(report.summary.error).toBe(8);
+    const sarif = JSON.parse(fakes.objects.get(`${key}.sarif`) ?? "{}") as { version: string };
+    expect(sarif.version).toBe("2.1.0");
+  });
+
+  it("imports every finding with its fingerprint as Id", async () => {
+    const fakes = install(brokenWorld());
+
+    const response = (await invoke(EVENT, lines)) as LintResponse;
+
+    const findings = importedFindings(fakes.hub);
+    expect(findings).toHaveLength(10);
+    expect(response.regions[0]?.imported).toBe(10);
+    for (const finding of findings) {
+      expect(finding.Id).toMatch(/^vpc-lint\/[0-9a-f]{32}$/);
+      expect(finding.ProductArn).toBe(
+        `arn:aws:securityhub:us-east-1:${HOME_ACCOUNT}:product/${HOME_ACCOUNT}/default`,
+      );
+      expect(finding.RecordState).toBe("ACTIVE");
+    }
+  });
+
+  it("gives repeated runs the same finding ids", async () => {
+    const fakes = install(brokenWorld());
+
+    await invoke(EVENT, lines);
+    await invoke(EVENT, lines, { now: () => new Date("2026-12-05T10:00:00.000Z") });
+
+    const calls = fakes.hub.commandCalls(BatchImportFindingsCommand);
+    const first = (calls[0]?.args[0].input.Findings ?? []).map((f) => f.Id).sort();
+    const second = (calls[1]?.args[0].input.Findings ?? []).map((f) => f.Id).sort();
+    expect(calls).toHaveLength(2);
+    expect(second).toEqual(first);
+  });
+
+  it("lints every VPC of the Region when the event names none", async () => {
+    const fakes = install(worldOf(readExample("broken-nat64.json"), readExample("public-nat64.json")));
+
+    const response = (await invoke(EVENT, lines)) as LintResponse;
+
+    expect(response.regions[0]?.vpcIds).toEqual(["vpc-0a1b2c3d4e5f60001", BROKEN_VPC]);
+    expect(fakes.ec2.commandCalls(DescribeVpcsCommand)[0]?.args[0].input.Filters).toBeUndefined();
+  });
+
+  it("lints only the VPCs the event names", async () => {
+    install(worldOf(readExample("broken-nat64.json"), readExample("public-nat64.json")));
+
+    const response = (await invoke({ ...EVENT, vpcIds: [BROKEN_VPC] }, lines)) as LintResponse;
+
+    expect(response.regions[0]?.vpcIds).toEqual([BROKEN_VPC]);
+  });
+
+  it("reports a Region without VPCs as no-vpcs and writes nothing", async () => {
+    const fakes = install(worldOf());
+
+    const response = (await invoke(EVENT, lines)) as LintResponse;
+
+    expect(response.regions[0]?.status).toBe("no-vpcs");
+    expect(fakes.s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+});
+
+describe("several Regions", () => {
+  it("completes the other Regions when one is denied", async () => {
+    const fakes = install(brokenWorld());
+    const denied = awsError("UnauthorizedOperation", "You are not authorized to perform this operation.", 403);
+    fakes.ec2.on(DescribeVpcsCommand).callsFake(async (input, getClient) => {
+      const region = await getClient().config.region();
+      if (region === "eu-west-1") throw denied;
+      expect(input.Filters?.[0]?.Name ?? "vpc-id").toBe("vpc-id");
+      return { Vpcs: brokenWorld().Vpcs };
+    });
+    const event = { regions: ["us-east-1", "eu-west-1", "ap-southeast-2"], output: { bucket: BUCKET } };
+
+    const response = (await invoke(event, lines)) as LintResponse;
+
+    expect(response.status).toBe("partial");
+    const byRegion = Object.fromEntries(response.regions.map((outcome) => [outcome.region, outcome]));
+    expect(byRegion["us-east-1"]?.status).toBe("linted");
+    expect(byRegion["ap-southeast-2"]?.status).toBe("linted");
+    expect(byRegion["eu-west-1"]?.status).toBe("failed");
+    expect(byRegion["eu-west-1"]?.error).toMatch(/^UnauthorizedOperation: /);
+    const keys = [...fakes.objects.keys()];
+    expect(keys.filter((key) => key.includes("/eu-west-1/"))).toEqual([]);
+    expect(keys.filter((key) => key.includes("/ap-southeast-2/"))).toHaveLength(2);
+  });
+
+  it("logs the denied Region as an error with its code", async () => {
+    const fakes = install(brokenWorld());
+    fakes.ec2.on(DescribeVpcsCommand).callsFake(async (_input, getClient) => {
+      if ((await getClient().config.region()) === "eu-west-1") {
+        throw awsError("UnauthorizedOperation", "You are not authorized to perform this operation.", 403);
+      }
+      return { Vpcs: brokenWorld().Vpcs };
+    });
+
+    await invoke({ regions: ["us-east-1", "eu-west-1"], output: { bucket: BUCKET } }, lines);
+
+    const failures = logEntries().filter((entry) => entry.level === "error");
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ region: "eu-west-1", account: HOME_ACCOUNT, code: "UnauthorizedOperation" });
+  });
+
+  it("throws when every Region fails", async () => {
+    const fakes = install(brokenWorld());
+    fakes.ec2.on(DescribeVpcsCommand).rejects(awsError("UnauthorizedOperation", "denied", 403));
+
+    const run = invoke({ regions: ["us-east-1", "eu-west-1"], output: { bucket: BUCKET } }, lines);
+
+    await expect(run).rejects.toThrow(/failed in every Region of 111122223333: us-east-1: UnauthorizedOperation/);
+    expect(fakes.s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it("emits one metric line per Region", async () => {
+    const fakes = install(brokenWorld());
+    fakes.ec2.on(DescribeVpcsCommand).callsFake(async (_input, getClient) => {
+      if ((await getClient().config.region()) === "eu-west-1") throw awsError("UnauthorizedOperation", "denied", 403);
+      return { Vpcs: brokenWorld().Vpcs };
+    });
+
+    await invoke({ regions: ["us-east-1", "eu-west-1"], output: { bucket: BUCKET } }, lines);
+
+    const metrics = metricEntries();
+    const byRegion = Object.fromEntries(metrics.map((entry) => [entry.Region, entry]));
+    expect(metrics).toHaveLength(2);
+    expect(byRegion["us-east-1"]).toMatchObject({ ErrorFindings: 8, WarningFindings: 2, FailedRuns: 0 });
+    expect(byRegion["eu-west-1"]).toMatchObject({ ErrorFindings: 0, FailedRuns: 1 });
+  });
+});
+
+describe("Security Hub import", () => {
+  it("retries a throttled import", async () => {
+    const fakes = install(brokenWorld());
+    fakes.hub
+      .on(BatchImportFindingsCommand)
+      .rejectsOnce(throttlingError())
+      .rejectsOnce(throttlingError())
+      .callsFake((input) => ({ SuccessCount: input.Findings?.length ?? 0, FailedCount: 0 }));
+
+    const response = (await invoke(EVENT, lines)) as LintResponse;
+
+    expect(fakes.hub.commandCalls(BatchImportFindingsCommand)).toHaveLength(3);
+    expect(response.regions[0]?.imported).toBe(10);
+    expect(logEntries().filter((entry) => /throttled/.test(String(entry.message)))).toHaveLength(2);
+  });
+
+  it("skips the import when securityHub is false", async () => {
+    const fakes = install(brokenWorld());
+
+    await invoke({ ...EVENT, securityHub: false }, lines);
+
+    expect(fakes.hub.commandCalls(BatchImportFindingsCommand)).toHaveLength(0);
+  });
+
+  it("archives the findings a later run no longer has", async () => {
+    const objects = new Map<string, string>();
+    install(brokenWorld(), objects);
+    await invoke(EVENT, lines);
+    for (const restore of restores.splice(0)) restore();
+    const fakes = install(cleanWorld(), objects);
+
+    const response = (await invoke(EVENT, lines, { now: () => new Date("2026-12-05T10:00:00.000Z") })) as LintResponse;
+
+    const findings = importedFindings(fakes.hub);
+    expect(response.regions[0]?.summary?.total).toBe(0);
+    expect(response.regions[0]?.resolved).toBe(10);
+    expect(findings).toHaveLength(10);
+    for (const finding of findings) {
+      expect(finding.RecordState).toBe("ARCHIVED");
+      expect(finding.Workflow?.Status).toBe("RESOLVED");
+      expect(finding.Compliance?.Status).toBe("PASSED");
+    }
+  });
+
+  it("archives a finding only once", async () => {
+    const objects = new Map<string, string>();
+    install(brokenWorld(), objects);
+    await invoke(EVENT, lines);
+    for (const restore of restores.splice(0)) restore();
+    install(cleanWorld(), objects);
+    await invoke(EVENT, lines, { now: () => new Date("2026-12-05T10:00:00.000Z") });
+    for (const restore of restores.splice(0)) restore();
+    const fakes = install(cleanWorld(), objects);
+
+    await invoke(EVENT, lines, { now: () => new Date("2026-12-06T10:00:00.000Z") });
+
+    expect(fakes.hub.commandCalls(BatchImportFindingsCommand)).toHaveLength(0);
+  });
+});
+
+describe("notifications", () => {
+  it("publishes new errors to the topic", async () => {
+    const fakes = install(brokenWorld());
+
+    const response = (await invoke({ ...EVENT, output: { bucket: BUCKET, topicArn: TOPIC_ARN } }, lines)) as LintResponse;
+
+    const calls = fakes.sns.commandCalls(PublishCommand);
+    expect(response.regions[0]?.newErrors).toBe(8);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input.TopicArn).toBe(TOPIC_ARN);
+    expect(calls[0]?.args[0].input.Subject).toBe(`vpc-lint: 8 new errors in ${HOME_ACCOUNT} us-east-1`);
+    expect(calls[0]?.args[0].input.Message).toContain(`s3://${BUCKET}/vpc-lint/${HOME_ACCOUNT}/us-east-1/`);
+  });
+
+  it("stays quiet when the errors are not new", async () => {
+    const objects = new Map<string, string>();
+    const event = { ...EVENT, output: { bucket: BUCKET, topicArn: TOPIC_ARN } };
+    install(brokenWorld(), objects);
+    await invoke(event, lines);
+    for (const restore of restores.splice(0)) restore();
+    const fakes = install(brokenWorld(), objects);
+
+    const response = (await invoke(event, lines, { now: () => new Date("2026-12-05T10:00:00.000Z") })) as LintResponse;
+
+    expect(response.regions[0]?.newErrors).toBe(0);
+    expect(fakes.sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+});
+
+describe("invalid event", () => {
+  it.each([
+    [{ ...EVENT, vpcIds: ["vpc-XYZ"] }, /\/vpcIds\/0 does not match .*; use a VPC id such as vpc-0a1b2c3d4e5f67890/],
+    [{ ...EVENT, region: "us-east-1" }, /\/region is not a known field; remove it or check its spelling/],
+    [{ ...EVENT, regions: ["Ireland"] }, /\/regions\/0 does not match .*; use a Region code such as eu-west-1/],
+    [{ regions: ["us-east-1"] }, /\/output\/bucket is missing; set it in the event or VPC_LINT_BUCKET/],
+    [{ ...EVENT, accountId: MEMBER_ACCOUNT }, /\/accountId 999988887777 needs a role to assume; set \/roleName/],
+    [{ ...EVENT, regions: ["us-east-1", "eu-west-1"], vpcIds: [BROKEN_VPC] }, /\/vpcIds names VPCs of one Region, but \/regions lists 2/],
+    [{ ...EVENT, output: { bucket: "arn:aws:s3:::results" } }, /\/output\/bucket does not match .*; use an S3 bucket name/],
+  ])("rejects %j", async (event, message) => {
+    const fakes = install(brokenWorld());
+
+    const run = invoke(event, lines);
+
+    await expect(run).rejects.toThrow(EventError);
+    await expect(run).rejects.toThrow(message);
+    expect(fakes.ec2.calls()).toHaveLength(0);
+    expect(fakes.s3.calls()).toHaveLength(0);
+    expect(fakes.hub.calls()).toHaveLength(0);
+    expect(fakes.sns.calls()).toHaveLength(0);
+  });
+
+  it("logs the rejection as one error line", async () => {
+    install(brokenWorld());
+
+    await expect(invoke({ ...EVENT, vpcIds: ["vpc-XYZ"] }, lines)).rejects.toThrow(EventError);
+
+    const entries = logEntries();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ level: "error", requestId: REQUEST_ID });
+    expect(String(entries[0]?.message)).toContain("/vpcIds/0");
+  });
+});
+
+describe("member accounts", () => {
+  const MEMBER_EVENT = { ...EVENT, accountId: HOME_ACCOUNT, roleName: "VpcLintReadOnly", externalId: "vpc-lint-external" };
+
+  it("assumes the member role with the external id", async () => {
+    const fakes = install(brokenWorld());
+
+    await invoke({ ...MEMBER_EVENT, accountId: MEMBER_ACCOUNT }, lines);
+
+    const input = fakes.sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input;
+    expect(input?.RoleArn).toBe(`arn:aws:iam::${MEMBER_ACCOUNT}:role/VpcLintReadOnly`);
+    expect(input?.ExternalId).toBe("vpc-lint-external");
+    expect(input?.RoleSessionName).toBe(`vpc-lint-${REQUEST_ID}`);
+  });
+
+  it("imports member findings under the member account", async () => {
+    const fakes = install(brokenWorld());
+    // The member's VPCs carry the member account as owner.
+    fakes.ec2.on(DescribeVpcsCommand).callsFake(() => ({
+      Vpcs: brokenWorld().Vpcs.map((vpc) => ({ ...vpc, OwnerId: MEMBER_ACCOUNT })),
+    }));
+
+    const response = (await invoke({ ...MEMBER_EVENT, accountId: MEMBER_ACCOUNT }, lines)) as LintResponse;
+
+    expect(response.account).toBe(MEMBER_ACCOUNT);
+    expect(response.regions[0]?.reports?.json).toMatch(new RegExp(`^vpc-lint/${MEMBER_ACCOUNT}/us-east-1/`));
+    for (const finding of importedFindings(fakes.hub)) {
+      expect(finding.AwsAccountId).toBe(MEMBER_ACCOUNT);
+      expect(finding.ProductArn).toBe(
+        `arn:aws:securityhub:us-east-1:${MEMBER_ACCOUNT}:product/${MEMBER_ACCOUNT}/default`,
+      );
+    }
+  });
+
+  it("uses its own role for its own account", async () => {
+    const fakes = install(brokenWorld());
+
+    await invoke(MEMBER_EVENT, lines);
+
+    expect(fakes.sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+  });
+
+  it("lists one event per active account and Region", async () => {
+    const fakes = install(brokenWorld());
+    const event = { organization: true, regions: ["us-east-1", "eu-west-1"], roleName: "VpcLintReadOnly", output: { bucket: BUCKET } };
+
+    const response = (await invoke(event, lines)) as TargetsResponse;
+
+    expect(fakes.organizations.commandCalls(ListAccountsCommand)).toHaveLength(2);
+    expect(response.events.map((item) => [item.accountId, item.regions])).toEqual([
+      [undefined, ["us-east-1"]],
+      [undefined, ["eu-west-1"]],
+      ["777788889999", ["us-east-1"]],
+      ["777788889999", ["eu-west-1"]],
+    ]);
+    expect(response.events[2]).toMatchObject({ roleName: "VpcLintReadOnly", output: { bucket: BUCKET, prefix: "vpc-lint" } });
+    expect(fakes.ec2.calls()).toHaveLength(0);
+  });
+
+  it("answers each listed event as a valid event", async () => {
+    install(brokenWorld());
+    const event = { organization: true, regions: ["us-east-1"], roleName: "VpcLintReadOnly", output: { bucket: BUCKET } };
+    const { events } = (await invoke(event, lines)) as TargetsResponse;
+
+    const response = (await invoke(events[0], lines)) as LintResponse;
+
+    expect(response.status).toBe("succeeded");
+  });
+});
+
+describe("structured logs", () => {
+  it("writes one JSON object per line with the ids", async () => {
+    install(brokenWorld());
+
+    await invoke(EVENT, lines);
+
+    const entries = logEntries();
+    expect(entries.length).toBeGreaterThan(3);
+    for (const entry of entries) {
+      expect(typeof entry.level).toBe("string");
+      expect(typeof entry.message).toBe("string");
+      expect(entry.requestId).toBe(REQUEST_ID);
+      expect(entry.account).toBe(HOME_ACCOUNT);
+    }
+    const linted = entries.find((entry) => entry.message === "linted");
+    expect(linted).toMatchObject({ region: "us-east-1", vpcs: [BROKEN_VPC] });
+  });
+
+  it("logs no credentials of either role", async () => {
+    const fakes = install(brokenWorld());
+    fakes.ec2.on(DescribeVpcsCommand).callsFake(() => ({
+      Vpcs: brokenWorld().Vpcs.map((vpc) => ({ ...vpc, OwnerId: MEMBER_ACCOUNT })),
+    }));
+
+    await invoke({ ...EVENT, accountId: MEMBER_ACCOUNT, roleName: "VpcLintReadOnly" }, lines, {
+      env: { AWS_REGION: "us-east-1", VPC_LINT_LOG_LEVEL: "debug" },
+    });
+
+    const text = lines.join("");
+    expect(lines.some((line) => JSON.parse(line).level === "debug")).toBe(true);
+    for (const secret of [SECRET_KEY, MEMBER_SECRET, MEMBER_TOKEN, ACCESS_KEY]) {
+      expect(text).not.toContain(secret);
+    }
+  });
+});
