@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { editDistance, nearestRuleId } from "../src/config/errors.js";
+import { configErrors, editDistance, nearestRuleId } from "../src/config/errors.js";
 import { findConfigFile, parseConfig } from "../src/config/load.js";
 import { buildRulesSchema, formatRulesSchema } from "../src/config/rules-schema.js";
 import { InputError } from "../src/errors.js";
@@ -62,6 +62,54 @@ describe("rules.schema.json", () => {
     for (const rule of RULES) {
       expect(properties[rule.id]?.description).toMatch(new RegExp(`Default: ${rule.severity}\\.$`));
     }
+  });
+});
+
+describe("rule options in the schema", () => {
+  const withOptions = {
+    ...(RULES[0] as (typeof RULES)[number]),
+    id: "example-rule",
+    options: {
+      type: "object",
+      additionalProperties: false,
+      properties: { maxSubnets: { type: "integer", minimum: 1 } },
+    },
+  };
+  const ajv = new Ajv({ strict: true, allErrors: true });
+  ajv.addFormat("date", /^\d{4}-\d{2}-\d{2}$/);
+  const validate = ajv.compile(buildRulesSchema([withOptions]));
+
+  it("accepts a severity or severity with options", () => {
+    expect(validate({ rules: { "example-rule": "warning" } })).toBe(true);
+    const config = { rules: { "example-rule": { severity: "info", options: { maxSubnets: 4 } } } };
+    expect(validate(config)).toBe(true);
+  });
+
+  it("rejects options outside the rule's schema", () => {
+    expect(validate({ rules: { "example-rule": { options: { maxSubnets: 0 } } } })).toBe(false);
+    expect(validate({ rules: { "example-rule": { options: { other: 1 } } } })).toBe(false);
+  });
+
+  it("phrases a bad options value and a bad setting in one sentence each", () => {
+    const rules = [withOptions];
+    const badValue = { rules: { "example-rule": { options: { maxSubnets: 0 } } } };
+    expect(configErrors("cfg.json", badValue, rules)).toEqual([
+      "cfg.json: /rules/example-rule/options/maxSubnets is 0; must be >= 1",
+    ]);
+    const badSetting = { rules: { "example-rule": "loud" } };
+    expect(configErrors("cfg.json", badSetting, rules)).toEqual([
+      'cfg.json: /rules/example-rule is "loud"; expected one of off, error, warning, info, ' +
+        "or an object with severity and options",
+    ]);
+  });
+
+  it("keeps rules without options to a severity", () => {
+    const rule = RULES[0] as (typeof RULES)[number];
+    const plainAjv = new Ajv({ strict: true });
+    plainAjv.addFormat("date", /^\d{4}-\d{2}-\d{2}$/);
+    const plain = plainAjv.compile(buildRulesSchema([rule]));
+    expect(plain({ rules: { [rule.id]: "info" } })).toBe(true);
+    expect(plain({ rules: { [rule.id]: { severity: "info" } } })).toBe(false);
   });
 });
 

@@ -1,7 +1,8 @@
 /** Validates a parsed config file and turns each schema error into one sentence for the user. */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
-import { RULE_IDS, RULES } from "../rules/index.js";
+import type { Rule } from "../engine/types.js";
+import { RULES } from "../rules/index.js";
 import { globMatches } from "../suppress/suppressions.js";
 import { buildRulesSchema } from "./rules-schema.js";
 
@@ -9,24 +10,34 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
 
 const SELECTORS = ["rule", "resource", "account", "region", "tag"] as const;
 
-let compiled: ValidateFunction | undefined;
+const compiled = new WeakMap<readonly Rule[], ValidateFunction>();
 
-function validator(): ValidateFunction {
-  if (compiled) return compiled;
+/** Returns the validator for a rule set, compiling it on first use. */
+function validator(rules: readonly Rule[]): ValidateFunction {
+  const cached = compiled.get(rules);
+  if (cached) return cached;
   const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
   addFormats(ajv, ["date"]);
-  compiled = ajv.compile(buildRulesSchema(RULES));
-  return compiled;
+  const validate = ajv.compile(buildRulesSchema(rules));
+  compiled.set(rules, validate);
+  return validate;
 }
 
 /** Returns one sentence per problem in the config, each naming the file and the JSON path. */
-export function configErrors(file: string, config: unknown): string[] {
-  const validate = validator();
+export function configErrors(
+  file: string,
+  config: unknown,
+  rules: readonly Rule[] = RULES,
+): string[] {
+  const ruleIds = rules.map((rule) => rule.id);
+  const validate = validator(rules);
   if (!validate(config)) {
-    return collapse(validate.errors ?? []).map((error) => sentence(file, error));
+    return collapse(validate.errors ?? []).map((error) => sentence(file, error, ruleIds));
   }
   const suppressions = (config as { suppressions?: Record<string, unknown>[] }).suppressions ?? [];
-  return suppressions.flatMap((entry, position) => suppressionErrors(file, entry, position));
+  return suppressions.flatMap((entry, position) =>
+    suppressionErrors(file, entry, position, ruleIds),
+  );
 }
 
 /**
@@ -37,6 +48,7 @@ function suppressionErrors(
   file: string,
   entry: Record<string, unknown>,
   position: number,
+  ruleIds: readonly string[],
 ): string[] {
   const path = `${file}: /suppressions/${position}`;
   if (!SELECTORS.some((key) => key in entry)) {
@@ -46,37 +58,36 @@ function suppressionErrors(
     ];
   }
   const rule = entry.rule;
-  if (typeof rule !== "string" || RULE_IDS.some((id) => globMatches(rule, id))) return [];
-  const nearest = nearestRuleId(rule);
+  if (typeof rule !== "string" || ruleIds.some((id) => globMatches(rule, id))) return [];
+  const nearest = nearestRuleId(rule, ruleIds);
   const hint = nearest ? `did you mean ${nearest}?` : "run vpc-lint rules for the list";
   return [`${path}/rule is ${JSON.stringify(rule)}, which matches no rule id; ${hint}`];
 }
 
 /**
- * Keeps one error per failed `anyOf` instead of one per branch, and drops the `propertyNames`
- * summary that follows the key's own pattern error.
+ * Reports a failed `anyOf` (a rule setting that is neither a severity nor an object) once: as the
+ * deeper errors inside the object when there are any, else as one sentence. Also drops the
+ * `propertyNames` summary that follows the key's own pattern error.
  */
 function collapse(errors: ErrorObject[]): ErrorObject[] {
-  const anyOf = errors.filter((error) => error.keyword === "anyOf");
-  return errors.filter(
-    (error) =>
-      error.keyword === "anyOf" ||
-      (error.keyword !== "propertyNames" &&
-        !anyOf.some(
-          (parent) =>
-            error.instancePath === parent.instancePath &&
-            error.schemaPath.startsWith(parent.schemaPath.replace(/anyOf$/, "")),
-        )),
-  );
+  const dropped = new Set<ErrorObject>();
+  for (const parent of errors.filter((error) => error.keyword === "anyOf")) {
+    const at = parent.instancePath;
+    for (const error of errors) {
+      if (error !== parent && error.instancePath === at) dropped.add(error);
+    }
+    if (errors.some((error) => error.instancePath.startsWith(`${at}/`))) dropped.add(parent);
+  }
+  return errors.filter((error) => !dropped.has(error) && error.keyword !== "propertyNames");
 }
 
-function sentence(file: string, error: ErrorObject): string {
+function sentence(file: string, error: ErrorObject, ruleIds: readonly string[]): string {
   const path = error.instancePath || "/";
   const value = JSON.stringify(error.data);
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case "additionalProperties":
-      return unknownKey(file, error, String(params.additionalProperty));
+      return unknownKey(file, error, String(params.additionalProperty), ruleIds);
     case "enum":
       return `${file}: ${path} is ${value}; allowed values are ${(params.allowedValues as unknown[]).join(", ")}`;
     case "type":
@@ -92,16 +103,24 @@ function sentence(file: string, error: ErrorObject): string {
     case "uniqueItems":
       return `${file}: ${path} lists an item twice (items ${String(params.j)} and ${String(params.i)}); list each once`;
     case "anyOf":
-      return `${file}: ${path} is ${value}; allowed: ${describeSchema(error.parentSchema)}`;
+      return (
+        `${file}: ${path} is ${value}; expected one of off, error, warning, info, ` +
+        "or an object with severity and options"
+      );
     default:
       return `${file}: ${path} is ${value}; ${error.message ?? "not allowed"}`;
   }
 }
 
-function unknownKey(file: string, error: ErrorObject, key: string): string {
+function unknownKey(
+  file: string,
+  error: ErrorObject,
+  key: string,
+  ruleIds: readonly string[],
+): string {
   const path = error.instancePath || "/";
   if (error.instancePath === "/rules") {
-    const nearest = nearestRuleId(key);
+    const nearest = nearestRuleId(key, ruleIds);
     const hint = nearest ? `; did you mean ${nearest}?` : "; run vpc-lint rules for the list";
     return `${file}: /rules has the unknown rule id "${key}"${hint}`;
   }
@@ -120,19 +139,17 @@ function patternMeaning(error: ErrorObject): string {
   return `a value matching ${pattern}`;
 }
 
-function describeSchema(schema: unknown): string {
-  const description = (schema as { description?: string } | undefined)?.description;
-  return description ?? "a value of another shape";
-}
-
 function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
 /** Returns the rule id closest to a misspelt one, when it is close enough to be a typo. */
-export function nearestRuleId(key: string): string | undefined {
+export function nearestRuleId(
+  key: string,
+  ruleIds: readonly string[] = RULES.map((rule) => rule.id),
+): string | undefined {
   let best: { id: string; distance: number } | undefined;
-  for (const id of RULE_IDS) {
+  for (const id of ruleIds) {
     const distance = editDistance(key, id);
     if (!best || distance < best.distance) best = { id, distance };
   }
