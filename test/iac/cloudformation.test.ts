@@ -232,7 +232,8 @@ describe("CloudFormation: private NAT with endpoints", () => {
 
   it("takes metadata options from the launch template", async () => {
     const { input } = await lintIac(options);
-    const instance = input.snapshot.Reservations?.[0]?.Instances?.[0];
+    const instances = input.snapshot.Reservations?.flatMap((reservation) => reservation.Instances ?? []);
+    const instance = instances?.find((item) => item.InstanceId === placeholderId("i", "AppInstance"));
 
     expect(instance?.SubnetId).toBe(appSubnetId);
     expect(instance?.VpcId).toBe(vpcId);
@@ -242,6 +243,21 @@ describe("CloudFormation: private NAT with endpoints", () => {
       HttpProtocolIpv6: "enabled",
       HttpTokens: "required",
     });
+  });
+
+  it("models the Auto Scaling group as an instance", async () => {
+    const { input } = await lintIac(options);
+    const instanceId = placeholderId("i", `AppScalingGroup/${appSubnetId}`);
+    const instances = input.snapshot.Reservations?.flatMap((reservation) => reservation.Instances ?? []);
+    const instance = instances?.find((item) => item.InstanceId === instanceId);
+
+    expect(instances).toHaveLength(2);
+    expect(instance?.SubnetId).toBe(appSubnetId);
+    expect(instance?.InstanceType).toBe("t4g.small");
+    expect(instance?.MetadataOptions?.HttpProtocolIpv6).toBe("enabled");
+    expect(instance?.SecurityGroups?.map((group) => group.GroupId)).toEqual([placeholderId("sg", "AppGroup")]);
+    expect(input.locations?.get(instanceId)?.logicalName).toBe("AppScalingGroup");
+    expect(input.locations?.get(instanceId)?.line).toBe(177);
   });
 
   it("records the account and Region", async () => {

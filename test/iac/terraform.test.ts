@@ -87,6 +87,7 @@ describe("Terraform plan: values known after apply", () => {
     const endpoint = input.snapshot.VpcEndpoints?.[0];
     const instance = input.snapshot.Reservations?.[0]?.Instances?.[0];
 
+    expect(instance?.InstanceId).toBe(placeholderId("i", "aws_instance.app"));
     expect(endpoint?.VpcId).toBe(vpcId);
     expect(endpoint?.SubnetIds).toEqual(privateIds);
     expect(endpoint?.Groups?.map((group) => group.GroupId)).toEqual([placeholderId("sg", "aws_security_group.endpoints")]);
@@ -112,6 +113,7 @@ describe("Terraform plan: values known after apply", () => {
     const endpoint = input.snapshot.VpcEndpoints?.[0];
     const instance = input.snapshot.Reservations?.[0]?.Instances?.[0];
 
+    expect(instance?.InstanceId).toBe(placeholderId("i", "aws_instance.app"));
     expect(group?.IpPermissions?.[0]).toEqual({
       IpProtocol: "tcp",
       FromPort: 443,
@@ -125,6 +127,35 @@ describe("Terraform plan: values known after apply", () => {
     expect(endpoint?.IpAddressType).toBe("ipv6");
     expect(endpoint?.DnsOptions).toEqual({ DnsRecordIpType: "ipv6" });
     expect(instance?.MetadataOptions?.HttpProtocolIpv6).toBe("disabled");
+  });
+});
+
+describe("Terraform plan: Auto Scaling group", () => {
+  it("adds an instance per subnet with the launch template's options", async () => {
+    const { input } = await lintIac({ terraformPlan: fixture("plan-dns64-missing.json") });
+    const instances = input.snapshot.Reservations?.flatMap((reservation) => reservation.Instances ?? []) ?? [];
+    const scaled = instances.filter((instance) => instance.Tags?.some((tag) => tag.Key === "aws:autoscaling:groupName"));
+
+    expect(scaled.map((instance) => instance.SubnetId)).toEqual(privateIds);
+    expect(scaled.map((instance) => instance.InstanceId)).toEqual(
+      privateIds.map((subnetId) => placeholderId("i", `aws_autoscaling_group.app/${subnetId}`)),
+    );
+    expect(scaled[0]?.MetadataOptions).toEqual({
+      State: "applied",
+      HttpEndpoint: "enabled",
+      HttpProtocolIpv6: "enabled",
+      HttpTokens: "required",
+      InstanceMetadataTags: "disabled",
+    });
+    expect(scaled[0]?.SecurityGroups?.map((group) => group.GroupId)).toEqual([placeholderId("sg", "aws_security_group.endpoints")]);
+    expect(scaled[0]?.InstanceType).toBe("t4g.small");
+  });
+
+  it("locates the instances at the group's address", async () => {
+    const { input } = await lintIac({ terraformPlan: fixture("plan-dns64-missing.json") });
+    const instanceId = placeholderId("i", `aws_autoscaling_group.app/${privateIds[0]}`);
+
+    expect(input.locations?.get(instanceId)?.logicalName).toBe("aws_autoscaling_group.app");
   });
 });
 

@@ -42,9 +42,9 @@ export async function loadTemplate(options: TemplateOptions): Promise<IacResult>
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     const mapper = MAPPERS[resource.Type];
     if (!mapper || !isIncluded(context, logicalId, warnings)) continue;
-    mapper(context.reader(logicalId), context);
+    const created = mapper(context.reader(logicalId), context) ?? [];
     const location = { file, line: lines.get(logicalId) ?? 1, logicalName: logicalId };
-    locations.set(context.idOf(logicalId), location);
+    for (const id of [context.idOf(logicalId), ...created]) locations.set(id, location);
     if (resource.Type === "AWS::EC2::VPC") {
       for (const id of Object.values(builder.vpcDefaults(context.idOf(logicalId)) ?? {})) locations.set(id, location);
     }

@@ -3,8 +3,10 @@ import type * as EC2 from "@aws-sdk/client-ec2";
 import { isRecord } from "./parse.js";
 import type { PropertyReader, TemplateContext } from "./context.js";
 import { protocolName, protocolNumber } from "../protocols.js";
+import { mapAutoScalingGroup, mapInstance } from "./instances.js";
 
-type Mapper = (reader: PropertyReader, context: TemplateContext) => void;
+/** Maps one resource; returns the ids of further snapshot resources it created, if any. */
+type Mapper = (reader: PropertyReader, context: TemplateContext) => string[] | void;
 
 /** The resource types vpc-lint reads from a template; other types are ignored. */
 export const MAPPERS: Record<string, Mapper> = {
@@ -29,6 +31,7 @@ export const MAPPERS: Record<string, Mapper> = {
   "AWS::EC2::DHCPOptions": mapDhcpOptions,
   "AWS::EC2::VPCDHCPOptionsAssociation": mapDhcpAssociation,
   "AWS::EC2::Instance": mapInstance,
+  "AWS::AutoScaling::AutoScalingGroup": mapAutoScalingGroup,
   "AWS::EC2::PrefixList": mapPrefixList,
 };
 
@@ -334,49 +337,6 @@ function mapDhcpAssociation(reader: PropertyReader): void {
   const vpcId = reader.string("VpcId", "vpc");
   const optionsId = reader.string("DhcpOptionsId", "dopt");
   if (vpcId && optionsId) reader.builder.associateDhcpOptions(vpcId, optionsId);
-}
-
-function mapInstance(reader: PropertyReader, context: TemplateContext): void {
-  const interfaces = Array.isArray(reader.properties.NetworkInterfaces) ? reader.properties.NetworkInterfaces : [];
-  const primary = interfaces.find((item) => isRecord(item) && String(item.DeviceIndex) === "0");
-  const subnetValue = reader.properties.SubnetId ?? (isRecord(primary) ? primary.SubnetId : undefined);
-  const instance: EC2.Instance = {
-    InstanceId: reader.id,
-    InstanceType: (reader.string("InstanceType") ?? "m1.small") as EC2._InstanceType,
-    State: { Code: 16, Name: "running" },
-    MetadataOptions: metadataOptions(reader, context),
-    SecurityGroups: reader.ids("SecurityGroupIds", "sg").map((id) => ({ GroupId: id, GroupName: id })),
-    Tags: reader.tags(),
-  };
-  const imageId = reader.string("ImageId");
-  if (imageId) instance.ImageId = imageId;
-  const subnetId = reader.stringOf(subnetValue, "SubnetId", "subnet");
-  if (subnetId) instance.SubnetId = subnetId;
-  reader.builder.addInstance(instance);
-}
-
-/**
- * Returns the instance's metadata options: its own MetadataOptions over those of a launch
- * template in the same template, over the EC2 defaults (endpoint enabled, IPv6 endpoint disabled).
- */
-function metadataOptions(reader: PropertyReader, context: TemplateContext): EC2.InstanceMetadataOptionsResponse {
-  const options: Record<string, unknown> = { State: "applied", HttpEndpoint: "enabled", HttpProtocolIpv6: "disabled" };
-  const launchTemplate = isRecord(reader.properties.LaunchTemplate) ? reader.properties.LaunchTemplate : {};
-  const templateId = launchTemplate.LaunchTemplateId ?? launchTemplate.LaunchTemplateName;
-  const source = Object.keys(context.template.Resources).find(
-    (logicalId) =>
-      context.typeOf(logicalId) === "AWS::EC2::LaunchTemplate" &&
-      (context.idOf(logicalId) === templateId || context.properties(logicalId).LaunchTemplateName === templateId),
-  );
-  const data = source ? context.properties(source).LaunchTemplateData : undefined;
-  for (const layer of [isRecord(data) ? data.MetadataOptions : undefined, reader.properties.MetadataOptions]) {
-    if (!isRecord(layer)) continue;
-    for (const [key, value] of Object.entries(layer)) {
-      const text = reader.stringOf(value, `MetadataOptions.${key}`);
-      if (text !== undefined) options[key] = /^\d+$/.test(text) ? Number(text) : text;
-    }
-  }
-  return options as EC2.InstanceMetadataOptionsResponse;
 }
 
 function mapPrefixList(reader: PropertyReader): void {

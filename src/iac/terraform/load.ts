@@ -40,9 +40,9 @@ export async function loadPlan(file: string, fallbackRegion: string): Promise<Ia
     const mapper = MAPPERS[instance.type];
     if (!mapper) continue;
     const reader = context.reader(instance);
-    mapper(reader, context);
+    const created = mapper(reader, context) ?? [];
     // The plan JSON has no line numbers, so every resource points at line 1 and names its address.
-    locations.set(reader.id, { file: location, line: 1, logicalName: instance.address });
+    for (const id of [reader.id, ...created]) locations.set(id, { file: location, line: 1, logicalName: instance.address });
     if (instance.type === "aws_vpc") {
       const defaults: Record<string, string> = builder.vpcDefaults(reader.id) ?? {};
       for (const id of Object.values(defaults)) locations.set(id, { file: location, line: 1, logicalName: instance.address });

@@ -3,8 +3,10 @@ import type * as EC2 from "@aws-sdk/client-ec2";
 import { placeholderId } from "../placeholders.js";
 import { protocolName, protocolNumber } from "../protocols.js";
 import type { AttributeReader, PlanContext } from "./context.js";
+import { mapAutoScalingGroup, mapInstance } from "./instances.js";
 
-type Mapper = (reader: AttributeReader, context: PlanContext) => void;
+/** Maps one resource; returns the ids of further snapshot resources it created, if any. */
+type Mapper = (reader: AttributeReader, context: PlanContext) => string[] | void;
 
 /** The resource types vpc-lint reads from a plan; other types are ignored. */
 export const MAPPERS: Record<string, Mapper> = {
@@ -35,6 +37,7 @@ export const MAPPERS: Record<string, Mapper> = {
   aws_vpc_dhcp_options: mapDhcpOptions,
   aws_vpc_dhcp_options_association: mapDhcpAssociation,
   aws_instance: mapInstance,
+  aws_autoscaling_group: mapAutoScalingGroup,
 };
 
 function mapVpc(reader: AttributeReader, context: PlanContext): void {
@@ -387,34 +390,6 @@ function mapDhcpAssociation(reader: AttributeReader): void {
   const vpcId = reader.string("vpc_id", "vpc");
   const optionsId = reader.string("dhcp_options_id", "dopt");
   if (vpcId && optionsId) reader.builder.associateDhcpOptions(vpcId, optionsId);
-}
-
-function mapInstance(reader: AttributeReader): void {
-  const options: Record<string, unknown> = { State: "applied", HttpEndpoint: "enabled", HttpProtocolIpv6: "disabled" };
-  const block = reader.blocks("metadata_options")[0];
-  const fields: [string, string][] = [
-    ["http_endpoint", "HttpEndpoint"],
-    ["http_protocol_ipv6", "HttpProtocolIpv6"],
-    ["http_tokens", "HttpTokens"],
-    ["instance_metadata_tags", "InstanceMetadataTags"],
-  ];
-  for (const [name, field] of fields) {
-    const value = block?.string(name);
-    if (value) options[field] = value;
-  }
-  const instance: EC2.Instance = {
-    InstanceId: reader.id,
-    InstanceType: (reader.string("instance_type") ?? "t3.micro") as EC2._InstanceType,
-    State: { Code: 16, Name: "running" },
-    MetadataOptions: options as EC2.InstanceMetadataOptionsResponse,
-    SecurityGroups: reader.strings("vpc_security_group_ids", "sg").map((id) => ({ GroupId: id, GroupName: id })),
-    Tags: reader.tags(),
-  };
-  const subnetId = reader.string("subnet_id", "subnet");
-  if (subnetId) instance.SubnetId = subnetId;
-  const imageId = reader.string("ami");
-  if (imageId) instance.ImageId = imageId;
-  reader.builder.addInstance(instance);
 }
 
 function known(value: unknown): string | undefined {
