@@ -142,7 +142,7 @@ function lintOptions<T>(command: Argv<T>) {
       alias: "f",
       type: "string",
       array: true,
-      describe: "Report format text, json, sarif or markdown, optionally =FILE (repeatable; default text)",
+      describe: "Report format text, json, sarif, markdown or asff, optionally =FILE (repeatable; default text)",
     })
     .option("output", { alias: "o", type: "string", describe: "Write the report to this file instead of standard output; needs a single format" })
     .option("fail-on", { choices: FAIL_ON, describe: "Lowest severity that makes the exit code 1 (default warning, or failOn in the config file)" })

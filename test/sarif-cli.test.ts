@@ -50,7 +50,7 @@ describe("--format and -o", () => {
     [
       ["html"],
       undefined,
-      "--format html: unknown format html; use one of text, json, sarif, markdown",
+      "--format html: unknown format html; use one of text, json, sarif, markdown, asff",
     ],
     [["sarif="], undefined, "--format sarif=: the file name after = is empty"],
     [

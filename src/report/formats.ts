@@ -1,12 +1,13 @@
 /** The report formats by name, and the `--format NAME[=PATH]` and `-o FILE` flags that pick them. */
 import { InputError } from "../errors.js";
 import type { RunResult } from "../run.js";
+import { formatAsff } from "./asff.js";
 import { formatJson } from "./json.js";
 import { formatMarkdown } from "./markdown.js";
 import { formatSarif } from "./sarif.js";
 import { formatText } from "./text.js";
 
-export const FORMATS = ["text", "json", "sarif", "markdown"] as const;
+export const FORMATS = ["text", "json", "sarif", "markdown", "asff"] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** One report to write: to `path`, or to standard output when there is none. */
@@ -72,6 +73,8 @@ export function renderReport(format: Format, result: RunResult, options: RenderO
       return formatSarif(result, { includeSuppressed: options.includeSuppressed });
     case "markdown":
       return formatMarkdown(result);
+    case "asff":
+      return formatAsff(result);
     case "text": {
       const visible = result.findings.filter((finding) => !finding.suppressed);
       return formatText({ ...result, findings: visible }, { color: options.color });
