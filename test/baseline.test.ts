@@ -1,14 +1,20 @@
+import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Finding } from "../src/engine/types.js";
 import { InputError } from "../src/errors.js";
+import { formatJson } from "../src/report/json.js";
 import { DEFAULT_SETTINGS, exitCodeOf, runLint } from "../src/run.js";
 import { loadSnapshotFiles } from "../src/snapshot/loader.js";
 import type { Snapshot } from "../src/snapshot/types.js";
 import { formatBaseline, parseBaseline, type BaselineFile } from "../src/suppress/baseline.js";
-import { EXAMPLES, runCli } from "./helpers.js";
+import { EXAMPLES, ROOT, runCli } from "./helpers.js";
+
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 const BROKEN = join(EXAMPLES, "broken-nat64.json");
 let workspace = "";
@@ -109,6 +115,21 @@ describe("runs against a baseline", () => {
     const fresh = partial.findings.filter((f) => f.baselineState === "new").map((f) => f.ruleId);
     expect(fresh).toEqual(["nat64-route-blackhole"]);
     expect(exitCodeOf(partial, "error", false)).toBe(1);
+  });
+
+  it("give a JSON report that matches its schema", () => {
+    const first = runLint([{ snapshot }], { settings: DEFAULT_SETTINGS });
+    const known = new Set(first.findings.slice(1).map((f) => f.fingerprint));
+    const result = runLint([{ snapshot }], { settings: DEFAULT_SETTINGS, baseline: known });
+    const report = JSON.parse(formatJson(result)) as { summary: { unchanged?: number } };
+    const schemaPath = join(ROOT, "src", "schemas", "report.schema.json");
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, "utf8")) as object);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report.summary.unchanged).toBe(
+      result.findings.filter((f) => known.has(f.fingerprint)).length,
+    );
   });
 
   it("never accept snapshot-incomplete", () => {
