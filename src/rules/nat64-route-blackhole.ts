@@ -86,6 +86,10 @@ export default defineRule<"blackhole" | "natNotFound" | "natNotAvailable" | "nat
       const routeTableId = table.RouteTableId as string;
       const nat = isNat ? index.natGateway(route.target.id) : undefined;
       const state = nat ? natState(nat) : "";
+      if (nat && state === "" && !route.blackhole) {
+        context.unknown(routeTableId, `State of ${route.target.id} is not in the snapshot`);
+        continue;
+      }
       const messageId = route.blackhole
         ? "blackhole"
         : !nat
