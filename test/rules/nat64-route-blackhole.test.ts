@@ -245,6 +245,19 @@ const accepted: { name: string; input: Snapshot }[] = [
 
 const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
   {
+    name: "active route to a NAT gateway without State",
+    input: design("available", "active", {
+      NatGateways: [nat({ id: IDS.nat, subnet: IDS.natSubnet, omit: ["State"] })],
+    }),
+    skipped: [
+      {
+        ruleId: RULE,
+        reason: "State of nat-0a11 is not in the snapshot",
+        resourceIds: [IDS.v6Table],
+      },
+    ],
+  },
+  {
     name: "broader blackhole route that an unread prefix list may beat",
     input: snapshot({
       Subnets: [subnet({ id: "subnet-a", kind: "ipv6-only", dns64: true })],
