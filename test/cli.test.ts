@@ -175,6 +175,17 @@ describe("output", () => {
   });
 });
 
+describe("version flag", () => {
+  it("prints the version in package.json", async () => {
+    const manifest = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as {
+      version: string;
+    };
+    const run = runCli(["--version"]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`${manifest.version}\n`);
+  });
+});
+
 describe("rules command", () => {
   const run = runCli(["rules"]);
 
