@@ -1,6 +1,7 @@
 /** The command line: parse flags, call the shared run function, print, and map to an exit code. */
 import yargs, { type Argv } from "yargs";
 import { InputError } from "./errors.js";
+import { parseRegions, regionFile } from "./collect/regions.js";
 import { docsPath } from "./engine/docs.js";
 import { SEVERITIES, type Severity } from "./engine/types.js";
 import { findConfigFile, loadConfig, type Config } from "./config/load.js";
@@ -31,6 +32,7 @@ const FAIL_ON = [...SEVERITIES, "never"] as const;
 interface LintArgs {
   snapshot?: string[];
   vpc?: string[];
+  allVpcs: boolean;
   region?: string;
   profile?: string;
   concurrency: number;
@@ -68,8 +70,16 @@ export async function main(argv: string[]): Promise<number> {
       "Collect a snapshot of live VPCs and write it to a file",
       (command) =>
         collectionOptions(command)
-          .demandOption("vpc", "collect needs --vpc VPC_ID")
-          .option("output", { alias: "o", type: "string", demandOption: "collect needs -o FILE", describe: "Snapshot file to write" }),
+          .option("output", {
+            alias: "o",
+            type: "string",
+            demandOption: "collect needs -o FILE",
+            describe: "Snapshot file to write; with several Regions, one file per Region named FILE with the Region before the extension",
+          })
+          .check((args) => {
+            if (!args.vpc?.length && !args.allVpcs) throw new InputError("collect needs --vpc VPC_ID or --all-vpcs");
+            return true;
+          }),
       async (args) => {
         exitCode = await collectCommand(args as unknown as LintArgs & { output: string });
       },
@@ -114,7 +124,11 @@ export async function main(argv: string[]): Promise<number> {
 function collectionOptions<T>(command: Argv<T>) {
   return command
     .option("vpc", { type: "string", array: true, describe: "VPC id to collect and lint (repeatable)" })
-    .option("region", { type: "string", describe: "AWS Region; defaults to AWS_REGION or the profile's region" })
+    .option("all-vpcs", { type: "boolean", default: false, describe: "Collect and lint every VPC of each Region" })
+    .option("region", {
+      type: "string",
+      describe: "AWS Region, or several separated by commas, each collected in parallel; defaults to AWS_REGION or the profile's region",
+    })
     .option("profile", { type: "string", describe: "Named profile from the AWS config files" })
     .option("concurrency", {
       type: "number",
@@ -126,6 +140,10 @@ function collectionOptions<T>(command: Argv<T>) {
       if (!Number.isInteger(value) || value < 1 || value > 64) {
         throw new InputError(`--concurrency ${String(value)} is invalid; use a whole number from 1 to 64`);
       }
+      if (args.allVpcs && (args.vpc as string[] | undefined)?.length) {
+        throw new InputError("--vpc and --all-vpcs cannot be combined: name the VPCs or collect them all");
+      }
+      parseRegions([args.region as string | undefined]);
       for (const id of (args.vpc as string[] | undefined) ?? []) {
         if (!/^vpc-[0-9a-f]+$/.test(id)) {
           throw new InputError(`--vpc ${id} is not a VPC id; VPC ids look like vpc-0a1b2c3d4e5f67890`);
@@ -169,12 +187,13 @@ function checkInputKinds(args: Record<string, unknown>): void {
   const kinds = [
     files.length > 0 ? "--snapshot" : "",
     vpcs.length > 0 ? "--vpc" : "",
+    args.allVpcs ? "--all-vpcs" : "",
     args.template ? "--template" : "",
     args.terraformPlan ? "--terraform-plan" : "",
   ].filter(Boolean);
   if (kinds.length === 0) {
     throw new InputError(
-      "nothing to lint: pass --snapshot FILE to lint a file, --vpc VPC_ID to lint a live VPC, " +
+      "nothing to lint: pass --snapshot FILE to lint a file, --vpc VPC_ID or --all-vpcs to lint live VPCs, " +
         "--template FILE to lint a CloudFormation template or --terraform-plan FILE to lint a Terraform plan",
     );
   }
@@ -256,26 +275,44 @@ async function readInputs(paths: string[]): Promise<SnapshotInput[]> {
 }
 
 async function collectInputs(args: LintArgs): Promise<SnapshotInput[]> {
-  return [{ snapshot: await collect(args) }];
+  const snapshots = await collect(args);
+  return snapshots.map((snapshot) => ({ snapshot }));
 }
 
-async function collect(args: LintArgs): Promise<Snapshot> {
+/**
+ * Collects one snapshot per Region, all Regions in parallel, each with its own concurrency limit.
+ * With several Regions every progress line starts with its Region.
+ */
+async function collect(args: LintArgs): Promise<Snapshot[]> {
   // The AWS SDK loads only here, so linting a file starts without it.
   const { collectSnapshot } = await import("./collect/collector.js");
-  return collectSnapshot({
-    vpcIds: args.vpc ?? [],
-    ...(args.region && { region: args.region }),
-    ...(args.profile && { profile: args.profile }),
-    concurrency: args.concurrency,
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
+  const regions = parseRegions([args.region]);
+  const targets = regions.length > 0 ? regions : [undefined];
+  return Promise.all(
+    targets.map((region) => {
+      const prefix = targets.length > 1 ? `[${region}] ` : "";
+      return collectSnapshot({
+        vpcIds: args.vpc ?? [],
+        allVpcs: args.allVpcs,
+        ...(region && { region }),
+        ...(args.profile && { profile: args.profile }),
+        concurrency: args.concurrency,
+        log: (line) => process.stderr.write(`${prefix}${line}\n`),
+      });
+    }),
+  );
 }
 
+/** Writes the snapshot, or with several Regions one file per Region, each atomically. */
 async function collectCommand(args: LintArgs & { output: string }): Promise<number> {
-  const snapshot = await collect(args);
-  await writeFileAtomic(args.output, `${JSON.stringify(snapshot, null, 2)}\n`);
-  const failures = snapshot.Errors?.length ?? 0;
-  process.stderr.write(`wrote ${args.output}${failures ? ` (${failures} calls failed; see Errors)` : ""}\n`);
+  const snapshots = await collect(args);
+  for (const snapshot of snapshots) {
+    const region = snapshot.Source?.Region ?? "";
+    const path = snapshots.length > 1 ? regionFile(args.output, region) : args.output;
+    await writeFileAtomic(path, `${JSON.stringify(snapshot, null, 2)}\n`);
+    const failures = snapshot.Errors?.length ?? 0;
+    process.stderr.write(`wrote ${path}${failures ? ` (${failures} calls failed; see Errors)` : ""}\n`);
+  }
   return 0;
 }
 

@@ -1,5 +1,13 @@
-/** Builds the EC2 and SSM clients and resolves the Region and credentials before any call. */
+/**
+ * Builds the EC2, SSM, Route 53 and Route 53 Resolver clients and resolves the Region and
+ * credentials before any call.
+ */
 import { EC2Client, type EC2ClientConfig } from "@aws-sdk/client-ec2";
+import { Route53Client } from "@aws-sdk/client-route-53";
+import {
+  Route53ResolverClient,
+  type Route53ResolverClientConfig,
+} from "@aws-sdk/client-route53resolver";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { InputError } from "../errors.js";
 
@@ -22,11 +30,13 @@ export interface ClientSettings {
 export interface Clients {
   ec2: EC2Client;
   ssm: SSMClient;
+  route53: Route53Client;
+  resolver: Route53ResolverClient;
   region: string;
 }
 
 /**
- * Builds both clients with adaptive retry, resolves the Region and loads the credentials once,
+ * Builds the clients with adaptive retry, resolves the Region and loads the credentials once,
  * so a missing Region or profile fails before any request, with a message that names the fix.
  */
 export async function createClients(settings: ClientSettings): Promise<Clients> {
@@ -35,10 +45,17 @@ export async function createClients(settings: ClientSettings): Promise<Clients> 
   try {
     const region = await resolveRegion(ec2, settings);
     await loadCredentials(ec2, settings);
-    // The SSM client reuses the EC2 client's memoized credentials, so a profile that runs a
+    // The other clients reuse the EC2 client's memoized credentials, so a profile that runs a
     // process or an SSO login resolves once.
-    const ssm = new SSMClient({ ...shared, region, credentials: ec2.config.credentials });
-    return { ec2, ssm, region };
+    const others = { ...shared, region, credentials: ec2.config.credentials };
+    const ssm = new SSMClient(others);
+    // Route 53 is a global service: the SDK sends its calls to the partition's global endpoint
+    // whatever the Region, and ListHostedZonesByVPC names the VPC's Region in VPCRegion.
+    const route53 = new Route53Client(others);
+    // NOTE: the Resolver client is an older SDK release than the others (the newest the package
+    // registry serves), so its config type comes from another @smithy/types version.
+    const resolver = new Route53ResolverClient(others as unknown as Route53ResolverClientConfig);
+    return { ec2, ssm, route53, resolver, region };
   } catch (error) {
     ec2.destroy();
     throw error;

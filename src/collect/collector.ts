@@ -2,6 +2,7 @@
  * Collects a snapshot of live VPCs through the AWS SDK: one account, one Region, read-only calls.
  * A failed call is recorded in `Errors` and its section left out, so the rules see it as unknown.
  */
+import { paginateDescribeVpcs, type EC2Client, type Vpc } from "@aws-sdk/client-ec2";
 import { InputError } from "../errors.js";
 import { iamActionOf } from "../snapshot/sections.js";
 import {
@@ -15,7 +16,7 @@ import { createClients, type ClientOverrides } from "./clients.js";
 import { collectDependent } from "./dependent.js";
 import { mergeErrors } from "./errors.js";
 import { Limiter } from "./limiter.js";
-import { CallRunner } from "./runner.js";
+import { callOf, CallRunner } from "./runner.js";
 import { collectScoped } from "./scoped.js";
 
 /**
@@ -40,10 +41,15 @@ export const COLLECTED_SECTIONS: readonly SectionName[] = [
   "Reservations",
   "InstanceTypes",
   "InstanceInformationList",
+  "HostedZones",
+  "ResolverRules",
+  "ResolverRuleAssociations",
 ];
 
 export interface CollectOptions {
   vpcIds: string[];
+  /** Collects every VPC of the Region, found by an unfiltered DescribeVpcs, instead of `vpcIds`. */
+  allVpcs?: boolean;
   /** AWS Region. Defaults to AWS_REGION, then AWS_DEFAULT_REGION, then the profile's region. */
   region?: string;
   /** Named profile from the AWS config files. */
@@ -60,8 +66,10 @@ export interface CollectOptions {
 
 /** Collects the requested VPCs, or throws InputError when nothing useful can be collected. */
 export async function collectSnapshot(options: CollectOptions): Promise<Snapshot> {
-  const vpcIds = [...new Set(options.vpcIds)];
-  if (vpcIds.length === 0) throw new InputError("no VPC to collect: pass --vpc VPC_ID");
+  const requested = [...new Set(options.vpcIds)];
+  if (requested.length === 0 && !options.allVpcs) {
+    throw new InputError("no VPC to collect: pass --vpc VPC_ID or --all-vpcs");
+  }
   const limiter = newLimiter(options.concurrency);
   const collectedAt = new Date().toISOString();
   const clients = await createClients({
@@ -73,12 +81,17 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
   const { region } = clients;
 
   try {
+    const runner = new CallRunner(limiter, options.log);
+    const knownVpcs = options.allVpcs ? await discoverVpcs(clients.ec2, runner, region) : undefined;
+    const vpcIds = knownVpcs ? knownVpcs.map((vpc) => vpc.VpcId as string) : requested;
     const profile = options.profile ? ` with profile ${options.profile}` : "";
     options.log(
-      `collecting ${vpcIds.join(", ")} in ${region}${profile}, at most ${limiter.max} requests at once`,
+      `collecting ${describeVpcs(vpcIds)} in ${region}${profile}, at most ${limiter.max} requests at once`,
     );
-    const runner = new CallRunner(limiter, options.log);
-    const scoped = await collectScoped(clients.ec2, runner, vpcIds);
+    if (vpcIds.length === 0) {
+      return assemble({ Region: region, CollectedAt: collectedAt, VpcIds: [] }, { Vpcs: [] }, []);
+    }
+    const scoped = await collectScoped(clients, runner, vpcIds, knownVpcs);
     checkVpcsFound(vpcIds, scoped, runner.errors, region, options.log);
     checkSomeCallSucceeded(runner, region);
     const dependent = await collectDependent(clients, runner, scoped, options.log);
@@ -96,7 +109,35 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
   } finally {
     clients.ec2.destroy();
     clients.ssm.destroy();
+    clients.route53.destroy();
+    clients.resolver.destroy();
   }
+}
+
+/**
+ * Lists every VPC of the Region with an unfiltered DescribeVpcs. The VPC ids are needed before the
+ * first wave can start, so a failure here stops the collection.
+ */
+async function discoverVpcs(ec2: EC2Client, runner: CallRunner, region: string): Promise<Vpc[]> {
+  const vpcs = await runner.paginate(
+    callOf("Vpcs"),
+    paginateDescribeVpcs({ client: ec2, stopOnSameToken: true }, {}),
+    (page) => page.Vpcs,
+  );
+  if (vpcs) return vpcs.filter((vpc) => typeof vpc.VpcId === "string");
+  const failure = runner.errors.at(-1);
+  const reason = failure ? ` with ${failure.Code}: ${failure.Message}` : "";
+  throw new InputError(
+    `DescribeVpcs in ${region} failed${reason}, so --all-vpcs cannot list the VPCs. ` +
+      `Grant ${iamActionOf("DescribeVpcs")}, or name the VPCs with --vpc.`,
+  );
+}
+
+/** Names up to five VPCs, then the count of the others, so a large collection logs one short line. */
+function describeVpcs(vpcIds: readonly string[]): string {
+  if (vpcIds.length === 0) return "no VPC";
+  if (vpcIds.length <= 5) return vpcIds.join(", ");
+  return `${vpcIds.slice(0, 5).join(", ")} and ${vpcIds.length - 5} other VPCs`;
 }
 
 function newLimiter(concurrency: number): Limiter {

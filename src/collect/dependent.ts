@@ -22,6 +22,7 @@ import {
   type SSMClient,
 } from "@aws-sdk/client-ssm";
 import type { ManagedPrefixList, SectionName, Snapshot } from "../snapshot/types.js";
+import { chunk, joinChunks } from "./chunks.js";
 import { callOf, type CallId, type CallRunner } from "./runner.js";
 
 /** Instance ids per SSM `InstanceIds` filter, which is also the SSM page size cap. */
@@ -147,8 +148,8 @@ function plannedCalls(lookups: Lookups): CallId[] {
     for (const id of lookups.prefixListIds) calls.push(callOf("ManagedPrefixLists", id, 1));
   }
   if (lookups.serviceNames?.length) calls.push(callOf("ServiceDetails"));
-  const typeBatches = batches(lookups.instanceTypes ?? [], INSTANCE_TYPE_BATCH);
-  const idBatches = batches(lookups.instanceIds ?? [], SSM_BATCH);
+  const typeBatches = chunk(lookups.instanceTypes ?? [], INSTANCE_TYPE_BATCH);
+  const idBatches = chunk(lookups.instanceIds ?? [], SSM_BATCH);
   calls.push(...typeBatches.map(() => callOf("InstanceTypes")));
   calls.push(...idBatches.map(() => callOf("InstanceInformationList")));
   return calls;
@@ -242,7 +243,7 @@ async function collectInstanceTypes(
   types: string[],
 ): Promise<InstanceTypeInfo[] | undefined> {
   const results = await Promise.all(
-    batches(types, INSTANCE_TYPE_BATCH).map((batch) =>
+    chunk(types, INSTANCE_TYPE_BATCH).map((batch) =>
       runner.paginate(
         callOf("InstanceTypes"),
         paginateDescribeInstanceTypes(
@@ -253,7 +254,7 @@ async function collectInstanceTypes(
       ),
     ),
   );
-  return joinBatches(results);
+  return joinChunks(results);
 }
 
 /** Reads the SSM registration of the instances, in batches of at most 50 instance ids. */
@@ -263,7 +264,7 @@ async function collectInstanceInformation(
   instanceIds: string[],
 ): Promise<InstanceInformation[] | undefined> {
   const results = await Promise.all(
-    batches(instanceIds, SSM_BATCH).map((batch) =>
+    chunk(instanceIds, SSM_BATCH).map((batch) =>
       runner.paginate(
         callOf("InstanceInformationList"),
         paginateDescribeInstanceInformation(
@@ -274,20 +275,7 @@ async function collectInstanceInformation(
       ),
     ),
   );
-  return joinBatches(results);
-}
-
-/** Joins the batches of one section, or returns undefined when any batch failed. */
-function joinBatches<T>(results: Array<T[] | undefined>): T[] | undefined {
-  if (results.some((result) => result === undefined)) return undefined;
-  return results.flatMap((result) => result ?? []);
-}
-
-function batches<T>(items: readonly T[], size: number): T[][] {
-  const groups: T[][] = [];
-  for (let start = 0; start < items.length; start += size)
-    groups.push(items.slice(start, start + size));
-  return groups;
+  return joinChunks(results);
 }
 
 function unique(values: ReadonlyArray<string | undefined>): string[] {

@@ -1,6 +1,7 @@
 /**
- * The first wave: every call that can be filtered by VPC, each sent once for all requested VPCs
- * (the `vpc-id` filters accept several values), all in parallel.
+ * The first wave: every call that can be filtered by VPC, each sent once for up to 200 requested
+ * VPCs (the `vpc-id` filters accept several values), plus the per-VPC DescribeVpcAttribute and
+ * Route 53 calls, all in parallel.
  */
 import {
   DescribeVpcAttributeCommand,
@@ -15,12 +16,31 @@ import {
   paginateDescribeSubnets,
   paginateDescribeVpcEndpoints,
   paginateDescribeVpcs,
+  type DescribeInstancesCommandOutput,
+  type DescribeInternetGatewaysCommandOutput,
+  type DescribeNatGatewaysCommandOutput,
+  type DescribeNetworkAclsCommandOutput,
+  type DescribeNetworkInterfacesCommandOutput,
+  type DescribeRouteTablesCommandOutput,
+  type DescribeSecurityGroupsCommandOutput,
+  type DescribeSubnetsCommandOutput,
+  type DescribeVpcEndpointsCommandOutput,
+  type DescribeVpcsCommandOutput,
   type EC2Client,
   type EgressOnlyInternetGateway,
   type Filter,
+  type Vpc,
   type VpcAttributeName,
 } from "@aws-sdk/client-ec2";
 import type { SectionName, Snapshot, VpcAttributes } from "../snapshot/types.js";
+import { chunk, EC2_FILTER_VALUES, joinChunks } from "./chunks.js";
+import {
+  collectHostedZones,
+  collectResolverRuleAssociations,
+  collectResolverRules,
+  plannedDnsCalls,
+  type DnsClients,
+} from "./dns.js";
 import { callOf, type CallId, type CallRunner } from "./runner.js";
 
 /** The two DescribeVpcAttribute attributes the rules read, with the output key each fills. */
@@ -29,120 +49,157 @@ const DNS_ATTRIBUTES = [
   { attribute: "enableDnsHostnames", key: "EnableDnsHostnames" },
 ] as const satisfies ReadonlyArray<{ attribute: VpcAttributeName; key: keyof VpcAttributes }>;
 
-/** Collects the VPC-scoped sections. A section whose call failed is left out. */
+/** The clients of the first wave. */
+export interface ScopedClients extends DnsClients {
+  ec2: EC2Client;
+  region: string;
+}
+
+/**
+ * Collects the VPC-scoped sections. `knownVpcs` is the DescribeVpcs output of a discovery call
+ * that listed every VPC of the Region, which the wave then reuses instead of describing the VPCs
+ * again. A section whose call failed is left out.
+ */
 export async function collectScoped(
-  ec2: EC2Client,
+  clients: ScopedClients,
   runner: CallRunner,
   vpcIds: readonly string[],
+  knownVpcs?: Vpc[],
 ): Promise<Snapshot> {
-  const pager = { client: ec2, stopOnSameToken: true };
-  const byVpc: Filter[] = [{ Name: "vpc-id", Values: [...vpcIds] }];
-  const sections: Snapshot = {};
+  const { ec2 } = clients;
+  const sections: Snapshot = knownVpcs ? { Vpcs: knownVpcs } : {};
   const keep =
     <K extends SectionName>(key: K) =>
     (items: Snapshot[K] | undefined): void => {
       if (items !== undefined) sections[key] = items;
     };
+  const byVpc = <P extends PageMetadata, T>(
+    section: SectionName,
+    pages: (filters: Filter[]) => AsyncIterable<P>,
+    itemsOf: (page: P) => T[] | undefined,
+    filterName = "vpc-id",
+  ) =>
+    paginateChunked(
+      runner,
+      callOf(section),
+      vpcIds,
+      (values) => pages([{ Name: filterName, Values: values }]),
+      itemsOf,
+    );
+  const pager = { client: ec2, stopOnSameToken: true };
 
-  runner.announce("wave 1", plannedCalls(vpcIds));
+  runner.announce("wave 1", plannedCalls(vpcIds, knownVpcs === undefined));
   await Promise.all([
-    runner
-      .paginate(
-        callOf("Vpcs"),
-        paginateDescribeVpcs(pager, { Filters: byVpc }),
-        (page) => page.Vpcs,
-      )
-      .then(keep("Vpcs")),
+    knownVpcs === undefined &&
+      byVpc(
+        "Vpcs",
+        (Filters) => paginateDescribeVpcs(pager, { Filters }),
+        (page: DescribeVpcsCommandOutput) => page.Vpcs,
+      ).then(keep("Vpcs")),
     collectVpcAttributes(ec2, runner, vpcIds).then(keep("VpcAttributes")),
-    runner
-      .paginate(
-        callOf("Subnets"),
-        paginateDescribeSubnets(pager, { Filters: byVpc }),
-        (page) => page.Subnets,
-      )
-      .then(keep("Subnets")),
-    runner
-      .paginate(
-        callOf("RouteTables"),
-        paginateDescribeRouteTables(pager, { Filters: byVpc }),
-        (page) => page.RouteTables,
-      )
-      .then(keep("RouteTables")),
-    runner
-      .paginate(
-        callOf("NatGateways"),
-        // DescribeNatGateways names its filter list `Filter`, not `Filters`.
-        paginateDescribeNatGateways(pager, { Filter: byVpc }),
-        (page) => page.NatGateways,
-      )
-      .then(keep("NatGateways")),
-    runner
-      .paginate(
-        callOf("InternetGateways"),
-        paginateDescribeInternetGateways(pager, {
-          Filters: [{ Name: "attachment.vpc-id", Values: [...vpcIds] }],
-        }),
-        (page) => page.InternetGateways,
-      )
-      .then(keep("InternetGateways")),
+    byVpc(
+      "Subnets",
+      (Filters) => paginateDescribeSubnets(pager, { Filters }),
+      (page: DescribeSubnetsCommandOutput) => page.Subnets,
+    ).then(keep("Subnets")),
+    byVpc(
+      "RouteTables",
+      (Filters) => paginateDescribeRouteTables(pager, { Filters }),
+      (page: DescribeRouteTablesCommandOutput) => page.RouteTables,
+    ).then(keep("RouteTables")),
+    byVpc(
+      "NatGateways",
+      // DescribeNatGateways names its filter list `Filter`, not `Filters`.
+      (Filter) => paginateDescribeNatGateways(pager, { Filter }),
+      (page: DescribeNatGatewaysCommandOutput) => page.NatGateways,
+    ).then(keep("NatGateways")),
+    byVpc(
+      "InternetGateways",
+      (Filters) => paginateDescribeInternetGateways(pager, { Filters }),
+      (page: DescribeInternetGatewaysCommandOutput) => page.InternetGateways,
+      "attachment.vpc-id",
+    ).then(keep("InternetGateways")),
     collectEgressOnlyGateways(ec2, runner, vpcIds).then(keep("EgressOnlyInternetGateways")),
-    runner
-      .paginate(
-        callOf("VpcEndpoints"),
-        paginateDescribeVpcEndpoints(pager, { Filters: byVpc }),
-        (page) => page.VpcEndpoints,
-      )
-      .then(keep("VpcEndpoints")),
-    runner
-      .paginate(
-        callOf("SecurityGroups"),
-        paginateDescribeSecurityGroups(pager, { Filters: byVpc }),
-        (page) => page.SecurityGroups,
-      )
-      .then(keep("SecurityGroups")),
-    runner
-      .paginate(
-        callOf("NetworkAcls"),
-        paginateDescribeNetworkAcls(pager, { Filters: byVpc }),
-        (page) => page.NetworkAcls,
-      )
-      .then(keep("NetworkAcls")),
-    runner
-      .paginate(
-        callOf("Reservations"),
-        paginateDescribeInstances(pager, { Filters: byVpc }),
-        (page) => page.Reservations,
-      )
-      .then(keep("Reservations")),
-    runner
-      .paginate(
-        callOf("NetworkInterfaces"),
-        paginateDescribeNetworkInterfaces(pager, { Filters: byVpc }),
-        (page) => page.NetworkInterfaces,
-      )
-      .then(keep("NetworkInterfaces")),
+    byVpc(
+      "VpcEndpoints",
+      (Filters) => paginateDescribeVpcEndpoints(pager, { Filters }),
+      (page: DescribeVpcEndpointsCommandOutput) => page.VpcEndpoints,
+    ).then(keep("VpcEndpoints")),
+    byVpc(
+      "SecurityGroups",
+      (Filters) => paginateDescribeSecurityGroups(pager, { Filters }),
+      (page: DescribeSecurityGroupsCommandOutput) => page.SecurityGroups,
+    ).then(keep("SecurityGroups")),
+    byVpc(
+      "NetworkAcls",
+      (Filters) => paginateDescribeNetworkAcls(pager, { Filters }),
+      (page: DescribeNetworkAclsCommandOutput) => page.NetworkAcls,
+    ).then(keep("NetworkAcls")),
+    byVpc(
+      "Reservations",
+      (Filters) => paginateDescribeInstances(pager, { Filters }),
+      (page: DescribeInstancesCommandOutput) => page.Reservations,
+    ).then(keep("Reservations")),
+    byVpc(
+      "NetworkInterfaces",
+      (Filters) => paginateDescribeNetworkInterfaces(pager, { Filters }),
+      (page: DescribeNetworkInterfacesCommandOutput) => page.NetworkInterfaces,
+    ).then(keep("NetworkInterfaces")),
+    collectHostedZones(clients.route53, runner, vpcIds, clients.region).then(keep("HostedZones")),
+    collectResolverRules(clients.resolver, runner).then(keep("ResolverRules")),
+    collectResolverRuleAssociations(clients.resolver, runner, vpcIds).then(
+      keep("ResolverRuleAssociations"),
+    ),
   ]);
   return sections;
 }
 
-function plannedCalls(vpcIds: readonly string[]): CallId[] {
-  const sections: SectionName[] = [
-    "Vpcs",
+interface PageMetadata {
+  $metadata?: { attempts?: number };
+}
+
+/** Sends one paginated call per chunk of at most 200 VPC ids and joins the chunks' items. */
+async function paginateChunked<P extends PageMetadata, T>(
+  runner: CallRunner,
+  call: CallId,
+  vpcIds: readonly string[],
+  pagesOf: (values: string[]) => AsyncIterable<P>,
+  itemsOf: (page: P) => T[] | undefined,
+): Promise<T[] | undefined> {
+  const results = await Promise.all(
+    chunk(vpcIds, EC2_FILTER_VALUES).map((values) =>
+      runner.paginate(call, pagesOf(values), itemsOf),
+    ),
+  );
+  return joinChunks(results);
+}
+
+function plannedCalls(vpcIds: readonly string[], describeVpcs: boolean): CallId[] {
+  const filtered: SectionName[] = [
+    ...(describeVpcs ? (["Vpcs"] as const) : []),
     "Subnets",
     "RouteTables",
     "NatGateways",
     "InternetGateways",
-    "EgressOnlyInternetGateways",
     "VpcEndpoints",
     "SecurityGroups",
     "NetworkAcls",
     "Reservations",
     "NetworkInterfaces",
   ];
+  const chunks = chunk(vpcIds, EC2_FILTER_VALUES).length;
+  const filteredCalls = filtered.flatMap((section) =>
+    Array.from({ length: chunks }, () => callOf(section)),
+  );
   const attributeCalls = vpcIds.flatMap((vpcId) =>
     DNS_ATTRIBUTES.map(({ attribute }) => callOf("VpcAttributes", `${vpcId} ${attribute}`)),
   );
-  return [...sections.map((section) => callOf(section)), ...attributeCalls];
+  return [
+    ...filteredCalls,
+    callOf("EgressOnlyInternetGateways"),
+    ...attributeCalls,
+    ...plannedDnsCalls(vpcIds),
+  ];
 }
 
 /**

@@ -56,6 +56,7 @@ async function respond(request: IncomingMessage) {
     protocol: "http:",
     hostname: "127.0.0.1",
     port: (server.address() as AddressInfo).port,
+    path: request.url ?? "/",
     headers,
     body: Buffer.concat(chunks).toString("utf8"),
   });
@@ -143,6 +144,78 @@ describe("vpc-lint collect", () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("vpc-lint: could not load AWS credentials");
     expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe("vpc-lint collect across Regions", () => {
+  it("writes one file per Region", async () => {
+    const output = join(directory, "snapshot.json");
+
+    const run = await runCliAsync([
+      "collect",
+      "--all-vpcs",
+      "--region",
+      "us-east-1,eu-west-1",
+      "-o",
+      output,
+    ]);
+
+    expect(run.status).toBe(0);
+    for (const region of ["us-east-1", "eu-west-1"]) {
+      const path = join(directory, `snapshot.${region}.json`);
+      expect(run.stderr).toContain(`wrote ${path}`);
+      const snapshot = JSON.parse(readFileSync(path, "utf8")) as Snapshot;
+      expect(snapshot.Source?.Region).toBe(region);
+      expect(snapshot.Source?.VpcIds).toEqual([VPC_ID]);
+    }
+  });
+
+  it("prefixes each progress line with its Region", async () => {
+    const output = join(directory, "snapshot.json");
+
+    const run = await runCliAsync(["collect", "--vpc", VPC_ID, "--region", "us-east-1,eu-west-1", "-o", output]);
+
+    expect(run.stderr).toContain(`[eu-west-1] collecting ${VPC_ID} in eu-west-1`);
+    expect(run.stderr).toContain(`[us-east-1] collecting ${VPC_ID} in us-east-1`);
+  });
+
+  it("lists the VPCs with an unfiltered DescribeVpcs", async () => {
+    const run = await runCliAsync(["collect", "--all-vpcs", "-o", join(directory, "s.json")]);
+
+    expect(run.status).toBe(0);
+    const describeVpcs = fake.requests.filter((request) => request.operation === "DescribeVpcs");
+    expect(describeVpcs).toHaveLength(1);
+    expect(describeVpcs[0]?.params.get("Filter.1.Name")).toBeNull();
+  });
+
+  it("reports each Region as its own source", async () => {
+    const run = await runCliAsync([
+      "--all-vpcs",
+      "--region",
+      "us-east-1,eu-west-1",
+      "--format",
+      "json",
+      "--fail-on",
+      "never",
+    ]);
+
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout) as { source: Array<{ region: string }> };
+    expect(report.source.map((source) => source.region)).toEqual(["us-east-1", "eu-west-1"]);
+  });
+
+  it("rejects --vpc with --all-vpcs", async () => {
+    const run = await runCliAsync(["--vpc", VPC_ID, "--all-vpcs"]);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("--vpc and --all-vpcs cannot be combined");
+  });
+
+  it("rejects a Region that is not a name", async () => {
+    const run = await runCliAsync(["--vpc", VPC_ID, "--region", "us-east-1,Europe"]);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("--region Europe is not an AWS Region name");
   });
 });
 

@@ -54,13 +54,14 @@ describe.skipIf(!HAS_CORPUS)(
   () => {
     let ec2: Ec2Mock;
     let ssm: SsmMock;
+    let restoreMocks: () => void;
     let published: Snapshot;
     let snapshot: Snapshot;
 
     beforeEach(async () => {
       isolateAwsEnvironment();
       published = publishedAccount();
-      ({ ec2, ssm } = mockWorld(worldOf(published)));
+      ({ ec2, ssm, restore: restoreMocks } = mockWorld(worldOf(published)));
       snapshot = await collectSnapshot({
         vpcIds: [VPC],
         region: "us-east-1",
@@ -71,8 +72,7 @@ describe.skipIf(!HAS_CORPUS)(
     });
 
     afterEach(() => {
-      ec2.restore();
-      ssm.restore();
+      restoreMocks();
       vi.unstubAllEnvs();
     });
 

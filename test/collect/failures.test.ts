@@ -18,6 +18,8 @@ import {
   CREDENTIALS,
   isolateAwsEnvironment,
   mockWorld,
+  type ResolverMock,
+  type Route53Mock,
   readExample,
   REGION,
   SECRET_KEY,
@@ -34,17 +36,23 @@ const DENIED =
 
 let ec2: Ec2Mock;
 let ssm: SsmMock;
+let dns: Array<Route53Mock | ResolverMock>;
+let restoreMocks: () => void;
 let lines: string[];
 
 beforeEach(() => {
   isolateAwsEnvironment();
   lines = [];
-  ({ ec2, ssm } = mockWorld(worldOf(readExample("public-nat64.json"))));
+  let route53: Route53Mock;
+  let resolver: ResolverMock;
+  ({ ec2, ssm, route53, resolver, restore: restoreMocks } = mockWorld(
+    worldOf(readExample("public-nat64.json")),
+  ));
+  dns = [route53, resolver];
 });
 
 afterEach(() => {
-  ec2.restore();
-  ssm.restore();
+  restoreMocks();
   vi.unstubAllEnvs();
 });
 
@@ -281,13 +289,15 @@ describe("collectSnapshot input errors", () => {
   });
 
   it("rejects a run in which every call is denied", async () => {
-    ec2.callsFake(() => {
-      throw awsError(
-        "UnauthorizedOperation",
-        "You are not authorized to perform this operation.",
-        403,
-      );
-    });
+    for (const mock of [ec2, ...dns]) {
+      mock.callsFake(() => {
+        throw awsError(
+          "UnauthorizedOperation",
+          "You are not authorized to perform this operation.",
+          403,
+        );
+      });
+    }
 
     const run = collect();
 
@@ -299,13 +309,15 @@ describe("collectSnapshot input errors", () => {
   });
 
   it("names the credentials when every call fails authentication", async () => {
-    ec2.callsFake(() => {
-      throw awsError(
-        "AuthFailure",
-        "AWS was not able to validate the provided access credentials",
-        401,
-      );
-    });
+    for (const mock of [ec2, ...dns]) {
+      mock.callsFake(() => {
+        throw awsError(
+          "AuthFailure",
+          "AWS was not able to validate the provided access credentials",
+          401,
+        );
+      });
+    }
 
     await expect(collect()).rejects.toThrow("Check that the credentials are valid");
   });
@@ -364,14 +376,15 @@ describe("collectSnapshot logging", () => {
     await collect();
 
     expect(lines).toContain("DescribeSubnets: 1 page, 2 items");
-    expect(lines.some((line) => line.startsWith("wave 1: 13 calls (DescribeVpcs,"))).toBe(true);
+    expect(lines.some((line) => line.startsWith("wave 1: 16 calls (DescribeVpcs,"))).toBe(true);
     expect(lines.some((line) => line.startsWith("wave 2: "))).toBe(true);
   });
 });
 
 /** Replaces the mocks with ones serving another world. */
 function remock(world: ReturnType<typeof worldOf>) {
-  ec2.restore();
-  ssm.restore();
-  return mockWorld(world);
+  restoreMocks();
+  const mocks = mockWorld(world);
+  restoreMocks = mocks.restore;
+  return mocks;
 }

@@ -32,7 +32,7 @@ describe("docs/iam-policy.md", () => {
 
   it("grants only read actions", () => {
     for (const action of policyActions())
-      expect(action).toMatch(/^(ec2|ssm):(Describe|Get)[A-Za-z]+$/);
+      expect(action).toMatch(/^(ec2|ssm|route53|route53resolver):(Describe|Get|List)[A-Za-z]+$/);
   });
 });
 
@@ -44,7 +44,7 @@ describe("collection under the documented policy", () => {
     const world = worldOf(readExample("private-nat64-endpoints.json"));
     world.RouteTables[0]!.Routes!.push({ DestinationPrefixListId: "pl-0a1b2c3d4e5f60s3" });
     world.ManagedPrefixLists.push({ PrefixListId: "pl-0a1b2c3d4e5f60s3", Entries: [] });
-    const { ec2, ssm } = mockWorld(world);
+    const { ec2, ssm, route53, resolver, restore } = mockWorld(world);
     try {
       await collectSnapshot({
         vpcIds: ["vpc-0a1b2c3d4e5f60002"],
@@ -54,14 +54,13 @@ describe("collection under the documented policy", () => {
         clientOverrides: { credentials: CREDENTIALS },
       });
 
-      const commands = [...ec2.calls(), ...ssm.calls()].map(
-        (call) => call.args[0].constructor.name,
+      const commands = [ec2, ssm, route53, resolver].flatMap((mock) =>
+        mock.calls().map((call) => (call.args[0] as object).constructor.name),
       );
       const actions = new Set(commands.map((name) => iamActionOf(name.replace(/Command$/, ""))));
       expect([...actions].sort()).toEqual([...policyActions()].sort());
     } finally {
-      ec2.restore();
-      ssm.restore();
+      restore();
     }
   });
 });

@@ -312,7 +312,12 @@ describe("collectSnapshot configuration", () => {
     expect(snapshot.Source?.Region).toBe("eu-north-1");
     expect(snapshot.Source?.AccountId).toBe(OWNER_ID);
     expect(new Set(fake.requests.map((request) => request.hostname))).toEqual(
-      new Set(["ec2.eu-north-1.amazonaws.com", "ssm.eu-north-1.amazonaws.com"]),
+      new Set([
+        "ec2.eu-north-1.amazonaws.com",
+        "ssm.eu-north-1.amazonaws.com",
+        "route53.amazonaws.com",
+        "route53resolver.eu-north-1.amazonaws.com",
+      ]),
     );
     expect(new Set(fake.requests.map((request) => request.accessKeyId))).toEqual(
       new Set(["AKIAPROFILEEXAMPLE01"]),

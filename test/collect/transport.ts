@@ -1,6 +1,7 @@
 /**
- * A fake HTTP transport for the real EC2 and SSM clients. It reads each signed request and returns
- * the EC2 query-protocol XML or SSM JSON body AWS would send. The SDK's serializers, parsers, retry
+ * A fake HTTP transport for the real EC2, SSM, Route 53 and Route 53 Resolver clients. It reads
+ * each signed request and returns the EC2 query-protocol XML, Route 53 REST XML or JSON body AWS
+ * would send. The SDK's serializers, parsers, retry
  * strategy and endpoint resolution all run, and nothing leaves the process.
  */
 
@@ -9,6 +10,7 @@ interface HttpRequest {
   protocol: string;
   hostname: string;
   port?: number | undefined;
+  path?: string;
   headers: Record<string, string>;
   body?: unknown;
 }
@@ -24,8 +26,10 @@ export interface FakeResponse {
 }
 
 /** One request the fake received, without its body or signature. */
+export type Service = "ec2" | "ssm" | "route53" | "route53resolver";
+
 export interface SeenRequest {
-  service: "ec2" | "ssm";
+  service: Service;
   operation: string;
   protocol: string;
   hostname: string;
@@ -87,10 +91,15 @@ export class FakeAws {
     if (target) {
       return {
         ...common,
-        service: "ssm",
+        service: target.startsWith("Route53Resolver.") ? "route53resolver" : "ssm",
         operation: target.split(".")[1] ?? target,
         params: new URLSearchParams(),
       };
+    }
+    const [path, query] = (request.path ?? "").split("?");
+    if (path?.startsWith("/2013-04-01/")) {
+      const operation = path.endsWith("/hostedzonesbyvpc") ? "ListHostedZonesByVPC" : path;
+      return { ...common, service: "route53", operation, params: new URLSearchParams(query) };
     }
     const params = new URLSearchParams(String(request.body ?? ""));
     return { ...common, service: "ec2", operation: params.get("Action") ?? "", params };
@@ -102,8 +111,10 @@ function header(request: HttpRequest, name: string): string | undefined {
   return key ? request.headers[key] : undefined;
 }
 
-function contentTypeOf(service: "ec2" | "ssm"): string {
-  return service === "ec2" ? "text/xml;charset=UTF-8" : "application/x-amz-json-1.1";
+function contentTypeOf(service: Service): string {
+  return service === "ec2" || service === "route53"
+    ? "text/xml;charset=UTF-8"
+    : "application/x-amz-json-1.1";
 }
 
 /** Returns an EC2 error body in the query-protocol shape. */
@@ -122,6 +133,12 @@ export function ssmError(code: string, message: string, status = 400): FakeRespo
 
 /** Returns the default response: one VPC with one subnet and one running instance. */
 function defaultResponse(request: SeenRequest): FakeResponse {
+  if (request.service === "route53") return { status: 200, body: route53Body(request.operation) };
+  if (request.service === "route53resolver") {
+    const key =
+      request.operation === "ListResolverRules" ? "ResolverRules" : "ResolverRuleAssociations";
+    return { status: 200, body: JSON.stringify({ [key]: [] }) };
+  }
   if (request.service === "ssm") {
     const body = {
       InstanceInformationList: [
@@ -179,5 +196,14 @@ export function ec2Body(operation: string, content: string): string {
     '<?xml version="1.0" encoding="UTF-8"?>' +
     `<${operation}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">` +
     `<requestId>11111111-2222-3333-4444-555555555555</requestId>${content}</${operation}Response>`
+  );
+}
+
+/** Returns a Route 53 REST XML body that lists no hosted zone. */
+function route53Body(operation: string): string {
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>' +
+    `<${operation}Response xmlns="https://route53.amazonaws.com/doc/2013-04-01/">` +
+    `<HostedZoneSummaries/><MaxItems>100</MaxItems></${operation}Response>`
   );
 }

@@ -32,6 +32,13 @@ import {
   SSMClient,
   type InstanceInformationStringFilter,
 } from "@aws-sdk/client-ssm";
+import { ListHostedZonesByVPCCommand, Route53Client } from "@aws-sdk/client-route-53";
+import {
+  ListResolverRuleAssociationsCommand,
+  ListResolverRulesCommand,
+  Route53ResolverClient,
+  type ListResolverRuleAssociationsRequest,
+} from "@aws-sdk/client-route53resolver";
 import { mockClient } from "aws-sdk-client-mock";
 import { vi } from "vitest";
 import { sectionInfo } from "../../src/snapshot/sections.js";
@@ -44,7 +51,7 @@ export const ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE";
 export const SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzSECRETKEY";
 export const CREDENTIALS = { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY };
 
-/** The sections the collector fills from EC2 and SSM. */
+/** The sections the collector fills from EC2, SSM, Route 53 and Route 53 Resolver. */
 type CollectedSection =
   | "Vpcs"
   | "VpcAttributes"
@@ -62,13 +69,18 @@ type CollectedSection =
   | "NetworkInterfaces"
   | "Reservations"
   | "InstanceTypes"
-  | "InstanceInformationList";
+  | "InstanceInformationList"
+  | "HostedZones"
+  | "ResolverRules"
+  | "ResolverRuleAssociations";
 
 /** The resources the fake account holds, in snapshot section shapes. */
 export type World = Required<Pick<Snapshot, CollectedSection>>;
 
 export type Ec2Mock = ReturnType<typeof mockWorld>["ec2"];
 export type SsmMock = ReturnType<typeof mockWorld>["ssm"];
+export type Route53Mock = ReturnType<typeof mockWorld>["route53"];
+export type ResolverMock = ReturnType<typeof mockWorld>["resolver"];
 
 /** Reads a bundled example snapshot, with timestamps turned back into the Date values the SDK returns. */
 export function readExample(file: string): Snapshot {
@@ -102,6 +114,9 @@ export function emptyWorld(): World {
     Reservations: [],
     InstanceTypes: [],
     InstanceInformationList: [],
+    HostedZones: [],
+    ResolverRules: [],
+    ResolverRuleAssociations: [],
   };
 }
 
@@ -131,10 +146,11 @@ export function awsError(code: string, message: string, status = 400): EC2Servic
   });
 }
 
-/** Stubs both client classes so every instance, including the collector's own, reads from the world. */
+/** Stubs the client classes so every instance, including the collector's own, reads from the world. */
 export function mockWorld(world: World) {
   const ec2 = mockClient(EC2Client);
   const ssm = mockClient(SSMClient);
+  const { route53, resolver } = mockDns(world);
 
   ec2.on(DescribeVpcsCommand).callsFake((input) => ({
     Vpcs: world.Vpcs.filter(matches(input.Filters, { "vpc-id": (vpc) => [vpc.VpcId] })),
@@ -241,7 +257,49 @@ export function mockWorld(world: World) {
       ),
     };
   });
-  return { ec2, ssm };
+  return { ec2, ssm, route53, resolver, restore: () => restoreAll(ec2, ssm, route53, resolver) };
+}
+
+function restoreAll(...mocks: Array<{ restore: () => void }>): void {
+  for (const mock of mocks) mock.restore();
+}
+
+/**
+ * Stubs the Route 53 and Resolver clients. ListHostedZonesByVPC takes one VPC and its Region, and
+ * ListResolverRuleAssociations accepts only the `VPCId` filter here.
+ */
+function mockDns(world: World) {
+  const route53 = mockClient(Route53Client);
+  // The Resolver client comes from an older SDK release with its own @smithy/types, so its
+  // classes pass through the EC2 client's types for aws-sdk-client-mock.
+  const resolver = mockClient(Route53ResolverClient as unknown as typeof EC2Client);
+
+  route53.on(ListHostedZonesByVPCCommand).callsFake((input) => {
+    if (!input.VPCId || !input.VPCRegion) throw awsError("InvalidInput", "VPCId and VPCRegion are required");
+    const zones = world.HostedZones.filter((zone) => zone.VpcId === input.VPCId);
+    return {
+      HostedZoneSummaries: zones.map(({ VpcId: _vpcId, ...zone }) => zone),
+      MaxItems: 100,
+    };
+  });
+  resolver
+    .on(ListResolverRulesCommand as unknown as typeof DescribeVpcsCommand)
+    .callsFake(() => ({ ResolverRules: world.ResolverRules }));
+  resolver
+    .on(ListResolverRuleAssociationsCommand as unknown as typeof DescribeVpcsCommand)
+    .callsFake((input: ListResolverRuleAssociationsRequest) => {
+    const filters = input.Filters ?? [];
+    if (filters.some((filter) => filter.Name !== "VPCId")) {
+      throw awsError("InvalidParameterException", "only the VPCId filter is supported");
+    }
+    const vpcIds = filters.flatMap((filter) => filter.Values ?? []);
+    return {
+      ResolverRuleAssociations: world.ResolverRuleAssociations.filter(
+        (association) => filters.length === 0 || vpcIds.includes(association.VPCId),
+      ),
+    };
+    });
+  return { route53, resolver };
 }
 
 type Accessors<T> = Record<string, (item: T) => Array<string | undefined>>;
