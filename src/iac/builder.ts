@@ -59,9 +59,18 @@ export class SnapshotBuilder {
   private readonly gatewayAttachments: { gatewayId: string; vpcId: string }[] = [];
   private readonly egressOnlyGateways: EC2.EgressOnlyInternetGateway[] = [];
   private readonly endpoints = new Map<string, EC2.VpcEndpoint>();
-  private readonly endpointLinks: { endpointId: string; subnetId?: string; groupId?: string; tableId?: string }[] = [];
+  private readonly endpointLinks: {
+    endpointId: string;
+    subnetId?: string;
+    groupId?: string;
+    tableId?: string;
+  }[] = [];
   private readonly groups = new Map<string, { group: EC2.SecurityGroup; defaultEgress: boolean }>();
-  private readonly permissions: { groupId: string; direction: Direction; permission: EC2.IpPermission }[] = [];
+  private readonly permissions: {
+    groupId: string;
+    direction: Direction;
+    permission: EC2.IpPermission;
+  }[] = [];
   private readonly acls = new Map<string, EC2.NetworkAcl>();
   private readonly aclEntries: { aclId: string; entry: EC2.NetworkAclEntry }[] = [];
   private readonly aclAssociations: { aclId: string; subnetId: string; id: string }[] = [];
@@ -80,7 +89,11 @@ export class SnapshotBuilder {
     return value.placeholder;
   }
 
-  addVpc(vpc: EC2.Vpc, dns: { support?: boolean; hostnames?: boolean }, defaults: VpcDefaults = {}): void {
+  addVpc(
+    vpc: EC2.Vpc,
+    dns: { support?: boolean; hostnames?: boolean },
+    defaults: VpcDefaults = {},
+  ): void {
     const vpcId = vpc.VpcId as string;
     this.vpcs.set(vpcId, {
       vpc,
@@ -155,7 +168,10 @@ export class SnapshotBuilder {
     this.endpoints.set(endpoint.VpcEndpointId as string, endpoint);
   }
 
-  linkEndpoint(endpointId: string, link: { subnetId?: string; groupId?: string; tableId?: string }): void {
+  linkEndpoint(
+    endpointId: string,
+    link: { subnetId?: string; groupId?: string; tableId?: string },
+  ): void {
     this.endpointLinks.push({ endpointId, ...link });
   }
 
@@ -253,8 +269,11 @@ export class SnapshotBuilder {
   }
 
   private attributesOf(draft: VpcDraft): NonNullable<Snapshot["VpcAttributes"]>[number] {
-    const attributes: NonNullable<Snapshot["VpcAttributes"]>[number] = { VpcId: draft.vpc.VpcId as string };
-    if (draft.enableDnsSupport !== undefined) attributes.EnableDnsSupport = { Value: draft.enableDnsSupport };
+    const attributes: NonNullable<Snapshot["VpcAttributes"]>[number] = {
+      VpcId: draft.vpc.VpcId as string,
+    };
+    if (draft.enableDnsSupport !== undefined)
+      attributes.EnableDnsSupport = { Value: draft.enableDnsSupport };
     if (draft.enableDnsHostnames !== undefined) {
       attributes.EnableDnsHostnames = { Value: draft.enableDnsHostnames };
     }
@@ -287,9 +306,19 @@ export class SnapshotBuilder {
     const ipv4 = [...new Set([vpc.vpc.CidrBlock, ...(this.vpcIpv4.get(vpcId) ?? [])])];
     const routes: EC2.Route[] = ipv4
       .filter((cidr): cidr is string => Boolean(cidr))
-      .map((cidr) => ({ DestinationCidrBlock: cidr, GatewayId: "local", Origin: "CreateRouteTable", State: "active" }));
+      .map((cidr) => ({
+        DestinationCidrBlock: cidr,
+        GatewayId: "local",
+        Origin: "CreateRouteTable",
+        State: "active",
+      }));
     for (const cidr of this.vpcIpv6.get(vpcId) ?? []) {
-      routes.push({ DestinationIpv6CidrBlock: cidr, GatewayId: "local", Origin: "CreateRouteTable", State: "active" });
+      routes.push({
+        DestinationIpv6CidrBlock: cidr,
+        GatewayId: "local",
+        Origin: "CreateRouteTable",
+        State: "active",
+      });
     }
     return routes;
   }
@@ -297,13 +326,22 @@ export class SnapshotBuilder {
   private buildRouteTables(): EC2.RouteTable[] {
     const tables = new Map<string, EC2.RouteTable>();
     for (const [id, table] of this.tables) {
-      tables.set(id, this.owned({ ...table, Routes: this.localRoutes(table.VpcId), Associations: [] }));
+      tables.set(
+        id,
+        this.owned({ ...table, Routes: this.localRoutes(table.VpcId), Associations: [] }),
+      );
     }
     for (const [vpcId, draft] of this.vpcs) {
       const mainId = this.mainTables.get(vpcId) ?? draft.defaults.mainRouteTableId;
       let main = tables.get(mainId);
       if (!main) {
-        main = this.owned({ RouteTableId: mainId, VpcId: vpcId, Routes: this.localRoutes(vpcId), Associations: [], Tags: [] });
+        main = this.owned({
+          RouteTableId: mainId,
+          VpcId: vpcId,
+          Routes: this.localRoutes(vpcId),
+          Associations: [],
+          Tags: [],
+        });
         tables.set(mainId, main);
       }
       main.Associations?.push({
@@ -316,7 +354,10 @@ export class SnapshotBuilder {
     for (const { tableId, route } of this.routes) {
       const table = tables.get(tableId);
       if (table) table.Routes?.push({ Origin: "CreateRoute", State: "active", ...route });
-      else this.warnings.push(`a route refers to route table ${tableId}, which the input does not define; the route was left out`);
+      else
+        this.warnings.push(
+          `a route refers to route table ${tableId}, which the input does not define; the route was left out`,
+        );
     }
     for (const association of this.tableAssociations) {
       const table = tables.get(association.tableId);
@@ -348,24 +389,44 @@ export class SnapshotBuilder {
     return [...this.internetGateways.values()].map((gateway) => {
       const attachments = this.gatewayAttachments
         .filter((item) => item.gatewayId === gateway.InternetGatewayId)
-        .map((item): EC2.InternetGatewayAttachment => ({ VpcId: item.vpcId, State: "available" as EC2.AttachmentStatus }));
-      return this.owned({ ...gateway, Attachments: [...(gateway.Attachments ?? []), ...attachments] });
+        .map((item): EC2.InternetGatewayAttachment => ({
+          VpcId: item.vpcId,
+          State: "available" as EC2.AttachmentStatus,
+        }));
+      return this.owned({
+        ...gateway,
+        Attachments: [...(gateway.Attachments ?? []), ...attachments],
+      });
     });
   }
 
   private buildEndpoints(): EC2.VpcEndpoint[] {
     return [...this.endpoints.values()].map((original) => {
-      const endpoint: EC2.VpcEndpoint = this.owned({ State: "available" as EC2.State, ...original });
+      const endpoint: EC2.VpcEndpoint = this.owned({
+        State: "available" as EC2.State,
+        ...original,
+      });
       const id = endpoint.VpcEndpointId;
       const links = this.endpointLinks.filter((link) => link.endpointId === id);
       endpoint.SubnetIds = unique([...(endpoint.SubnetIds ?? []), ...links.map((l) => l.subnetId)]);
-      endpoint.RouteTableIds = unique([...(endpoint.RouteTableIds ?? []), ...links.map((l) => l.tableId)]);
-      const groupIds = unique([...(endpoint.Groups ?? []).map((g) => g.GroupId), ...links.map((l) => l.groupId)]);
+      endpoint.RouteTableIds = unique([
+        ...(endpoint.RouteTableIds ?? []),
+        ...links.map((l) => l.tableId),
+      ]);
+      const groupIds = unique([
+        ...(endpoint.Groups ?? []).map((g) => g.GroupId),
+        ...links.map((l) => l.groupId),
+      ]);
       const interfaceLike = (endpoint.VpcEndpointType ?? "").toLowerCase() === "interface";
       // An interface endpoint created without security groups gets the VPC's default group.
-      const defaultGroup = endpoint.VpcId ? this.vpcs.get(endpoint.VpcId)?.defaults.defaultSecurityGroupId : undefined;
+      const defaultGroup = endpoint.VpcId
+        ? this.vpcs.get(endpoint.VpcId)?.defaults.defaultSecurityGroupId
+        : undefined;
       if (interfaceLike && groupIds.length === 0 && defaultGroup) groupIds.push(defaultGroup);
-      endpoint.Groups = groupIds.map((groupId) => ({ GroupId: groupId, GroupName: this.groups.get(groupId)?.group.GroupName ?? groupId }));
+      endpoint.Groups = groupIds.map((groupId) => ({
+        GroupId: groupId,
+        GroupName: this.groups.get(groupId)?.group.GroupName ?? groupId,
+      }));
       if (interfaceLike) this.fillEndpointAddressType(endpoint);
       return endpoint;
     });
@@ -393,13 +454,21 @@ export class SnapshotBuilder {
       groups.set(id, { group: this.defaultSecurityGroup(vpcId, id), defaultEgress: false });
     }
     return [...groups.entries()].map(([groupId, { group, defaultEgress }]) => {
-      const ingress = this.permissions.filter((p) => p.groupId === groupId && p.direction === "ingress");
-      const egress = this.permissions.filter((p) => p.groupId === groupId && p.direction === "egress");
+      const ingress = this.permissions.filter(
+        (p) => p.groupId === groupId && p.direction === "ingress",
+      );
+      const egress = this.permissions.filter(
+        (p) => p.groupId === groupId && p.direction === "egress",
+      );
       const result: EC2.SecurityGroup = this.owned({ ...group });
       result.IpPermissions = [...(group.IpPermissions ?? []), ...ingress.map((p) => p.permission)];
-      result.IpPermissionsEgress = [...(group.IpPermissionsEgress ?? []), ...egress.map((p) => p.permission)];
+      result.IpPermissionsEgress = [
+        ...(group.IpPermissionsEgress ?? []),
+        ...egress.map((p) => p.permission),
+      ];
       // NOTE: AWS adds only the IPv4 rule to a new group; the VPC's default group also gets ::/0.
-      if (defaultEgress) result.IpPermissionsEgress.unshift(allTraffic({ IpRanges: [{ CidrIp: "0.0.0.0/0" }] }));
+      if (defaultEgress)
+        result.IpPermissionsEgress.unshift(allTraffic({ IpRanges: [{ CidrIp: "0.0.0.0/0" }] }));
       return result;
     });
   }
@@ -413,7 +482,10 @@ export class SnapshotBuilder {
       VpcId: vpcId,
       IpPermissions: [allTraffic({ UserIdGroupPairs: [{ GroupId: groupId }] })],
       IpPermissionsEgress: [
-        allTraffic({ IpRanges: [{ CidrIp: "0.0.0.0/0" }], ...(ipv6 && { Ipv6Ranges: [{ CidrIpv6: "::/0" }] }) }),
+        allTraffic({
+          IpRanges: [{ CidrIp: "0.0.0.0/0" }],
+          ...(ipv6 && { Ipv6Ranges: [{ CidrIpv6: "::/0" }] }),
+        }),
       ],
       Tags: [],
     };
@@ -422,18 +494,39 @@ export class SnapshotBuilder {
   private buildNetworkAcls(): EC2.NetworkAcl[] {
     const acls = new Map<string, EC2.NetworkAcl>();
     for (const [id, acl] of this.acls) {
-      acls.set(id, this.owned({ IsDefault: false, ...acl, Entries: [...(acl.Entries ?? [])], Associations: [] }));
+      acls.set(
+        id,
+        this.owned({
+          IsDefault: false,
+          ...acl,
+          Entries: [...(acl.Entries ?? [])],
+          Associations: [],
+        }),
+      );
     }
     for (const [vpcId, draft] of this.vpcs) {
       const id = draft.defaults.defaultNetworkAclId;
       if (acls.has(id)) continue;
       const entries = [false, true].flatMap((egress) => this.allowAllEntries(vpcId, egress));
-      acls.set(id, this.owned({ NetworkAclId: id, VpcId: vpcId, IsDefault: true, Entries: entries, Associations: [], Tags: [] }));
+      acls.set(
+        id,
+        this.owned({
+          NetworkAclId: id,
+          VpcId: vpcId,
+          IsDefault: true,
+          Entries: entries,
+          Associations: [],
+          Tags: [],
+        }),
+      );
     }
     for (const { aclId, entry } of this.aclEntries) {
       const acl = acls.get(aclId);
       if (acl) acl.Entries?.push(entry);
-      else this.warnings.push(`a network ACL entry refers to ${aclId}, which the input does not define; it was left out`);
+      else
+        this.warnings.push(
+          `a network ACL entry refers to ${aclId}, which the input does not define; it was left out`,
+        );
     }
     for (const acl of acls.values()) acl.Entries?.push(...this.denyAllEntries(acl.VpcId));
     this.associateAcls(acls);
@@ -446,12 +539,15 @@ export class SnapshotBuilder {
     for (const subnet of this.subnets.values()) {
       const subnetId = subnet.SubnetId as string;
       const association = explicit.get(subnetId);
-      const fallback = subnet.VpcId ? this.vpcs.get(subnet.VpcId)?.defaults.defaultNetworkAclId : undefined;
+      const fallback = subnet.VpcId
+        ? this.vpcs.get(subnet.VpcId)?.defaults.defaultNetworkAclId
+        : undefined;
       const aclId = association?.aclId ?? fallback;
       const acl = aclId ? acls.get(aclId) : undefined;
       if (!acl) continue;
       acl.Associations?.push({
-        NetworkAclAssociationId: association?.id ?? placeholderId("aclassoc", `${subnetId}/default`),
+        NetworkAclAssociationId:
+          association?.id ?? placeholderId("aclassoc", `${subnetId}/default`),
         NetworkAclId: aclId,
         SubnetId: subnetId,
       });
@@ -460,10 +556,22 @@ export class SnapshotBuilder {
 
   private allowAllEntries(vpcId: string, egress: boolean): EC2.NetworkAclEntry[] {
     const entries: EC2.NetworkAclEntry[] = [
-      { RuleNumber: 100, Protocol: "-1", RuleAction: "allow", Egress: egress, CidrBlock: "0.0.0.0/0" },
+      {
+        RuleNumber: 100,
+        Protocol: "-1",
+        RuleAction: "allow",
+        Egress: egress,
+        CidrBlock: "0.0.0.0/0",
+      },
     ];
     if ((this.vpcIpv6.get(vpcId) ?? []).length > 0) {
-      entries.push({ RuleNumber: 101, Protocol: "-1", RuleAction: "allow", Egress: egress, Ipv6CidrBlock: "::/0" });
+      entries.push({
+        RuleNumber: 101,
+        Protocol: "-1",
+        RuleAction: "allow",
+        Egress: egress,
+        Ipv6CidrBlock: "::/0",
+      });
     }
     return entries;
   }
@@ -472,8 +580,24 @@ export class SnapshotBuilder {
   private denyAllEntries(vpcId: string | undefined): EC2.NetworkAclEntry[] {
     const ipv6 = vpcId !== undefined && (this.vpcIpv6.get(vpcId) ?? []).length > 0;
     return [false, true].flatMap((egress): EC2.NetworkAclEntry[] => [
-      { RuleNumber: 32767, Protocol: "-1", RuleAction: "deny" as const, Egress: egress, CidrBlock: "0.0.0.0/0" },
-      ...(ipv6 ? [{ RuleNumber: 32768, Protocol: "-1", RuleAction: "deny" as const, Egress: egress, Ipv6CidrBlock: "::/0" }] : []),
+      {
+        RuleNumber: 32767,
+        Protocol: "-1",
+        RuleAction: "deny" as const,
+        Egress: egress,
+        CidrBlock: "0.0.0.0/0",
+      },
+      ...(ipv6
+        ? [
+            {
+              RuleNumber: 32768,
+              Protocol: "-1",
+              RuleAction: "deny" as const,
+              Egress: egress,
+              Ipv6CidrBlock: "::/0",
+            },
+          ]
+        : []),
     ]);
   }
 
@@ -523,11 +647,20 @@ export function implicitVpcIds(vpcId: string): Required<VpcDefaults> {
 }
 
 function dropUndefined<T extends object>(item: T): Partial<T> {
-  return Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined)) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(item).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
 }
 
 function allTraffic(fields: Partial<EC2.IpPermission>): EC2.IpPermission {
-  return { IpProtocol: "-1", IpRanges: [], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [], ...fields };
+  return {
+    IpProtocol: "-1",
+    IpRanges: [],
+    Ipv6Ranges: [],
+    PrefixListIds: [],
+    UserIdGroupPairs: [],
+    ...fields,
+  };
 }
 
 function unique(values: (string | undefined)[]): string[] {

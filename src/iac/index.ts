@@ -30,11 +30,21 @@ export interface IacSnapshotInput extends SnapshotInput {
 export const DEFAULT_TEMPLATE_REGION = "us-east-1";
 
 /** Reads the template or plan named in the options; each warning goes to `warn`, one line each. */
-export async function readIacInputs(options: IacOptions, warn: (line: string) => void): Promise<IacSnapshotInput[]> {
+export async function readIacInputs(
+  options: IacOptions,
+  warn: (line: string) => void,
+): Promise<IacSnapshotInput[]> {
   const result = await readResult(options);
   for (const warning of result.warnings) warn(warning);
   checkSnapshot(result);
-  return [{ snapshot: result.snapshot, files: result.files, locations: result.locations, unresolved: result.unresolved }];
+  return [
+    {
+      snapshot: result.snapshot,
+      files: result.files,
+      locations: result.locations,
+      unresolved: result.unresolved,
+    },
+  ];
 }
 
 function readResult(options: IacOptions): Promise<IacResult> {
@@ -46,7 +56,8 @@ function readResult(options: IacOptions): Promise<IacResult> {
       ...(options.accountId && { accountId: options.accountId }),
     });
   }
-  if (options.terraformPlan) return loadPlan(options.terraformPlan, options.region ?? DEFAULT_TEMPLATE_REGION);
+  if (options.terraformPlan)
+    return loadPlan(options.terraformPlan, options.region ?? DEFAULT_TEMPLATE_REGION);
   throw new InputError("nothing to lint: pass --template FILE or --terraform-plan FILE");
 }
 
@@ -82,7 +93,9 @@ export function noteUnresolved(result: RunResult, inputs: readonly SnapshotInput
     const notes = new Set<string>();
     for (const resourceId of involved) {
       for (const item of byResource.get(resourceId) ?? []) {
-        const outcome = item.placeholder ? `placeholder ${item.placeholder} is used` : "the property is left out";
+        const outcome = item.placeholder
+          ? `placeholder ${item.placeholder} is used`
+          : "the property is left out";
         const value = `${item.logicalName} ${item.property} is unknown before deployment (${item.reason}); ${outcome}`;
         if (notes.has(value)) continue;
         notes.add(value);

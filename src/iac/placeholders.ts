@@ -68,7 +68,8 @@ export function splitCidr(block: string, count: number, hostBits: number): strin
   if (!cidr) return undefined;
   const width = cidr.family === 4 ? 32 : 128;
   const length = width - hostBits;
-  if (!Number.isInteger(count) || count < 1 || length < cidr.length || hostBits < 0) return undefined;
+  if (!Number.isInteger(count) || count < 1 || length < cidr.length || hostBits < 0)
+    return undefined;
   if (BigInt(count) > 1n << BigInt(length - cidr.length)) return undefined;
 
   const prefixes: string[] = [];
@@ -85,5 +86,8 @@ export function splitCidr(block: string, count: number, hostBits: number): strin
  * location: `[`, `]`, `"` and the other characters RFC 3986 does not allow in a path segment.
  */
 export function encodeAddressForUri(address: string): string {
-  return encodeURIComponent(address).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(address).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }

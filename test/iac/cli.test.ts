@@ -4,12 +4,23 @@ import { runCli } from "../helpers.js";
 import { fixture, locationPath } from "./helpers.js";
 
 interface JsonReport {
-  findings: { ruleId: string; resource: { id: string }; evidence: { attribute: string; value: unknown }[] }[];
+  findings: {
+    ruleId: string;
+    resource: { id: string };
+    evidence: { attribute: string; value: unknown }[];
+  }[];
   source: { files?: string[]; region?: string }[];
 }
 
 interface SarifReport {
-  runs: { results: { ruleId: string; locations?: { physicalLocation?: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }[] }[];
+  runs: {
+    results: {
+      ruleId: string;
+      locations?: {
+        physicalLocation?: { artifactLocation: { uri: string }; region?: { startLine: number } };
+      }[];
+    }[];
+  }[];
 }
 
 function ruleIds(report: JsonReport): string[] {
@@ -58,7 +69,9 @@ describe("vpc-lint --template", () => {
   it("warns about unresolved values and notes them", () => {
     const run = runCli(["--template", fixture("unresolved.yaml"), "--format", "json"]);
     const report = JSON.parse(run.stdout) as JsonReport;
-    const notes = report.findings.flatMap((finding) => finding.evidence.filter((item) => item.attribute === "NOTE"));
+    const notes = report.findings.flatMap((finding) =>
+      finding.evidence.filter((item) => item.attribute === "NOTE"),
+    );
 
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("warning: ");
@@ -70,14 +83,21 @@ describe("vpc-lint --template", () => {
     const run = runCli(["--template", fixture("not-cloudformation.yaml")]);
 
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain("not a CloudFormation template: expected a top-level Resources map");
+    expect(run.stderr).toContain(
+      "not a CloudFormation template: expected a top-level Resources map",
+    );
     expect(run.stdout).toBe("");
   });
 });
 
 describe("vpc-lint --terraform-plan", () => {
   it("exits 1 with a finding per private subnet", () => {
-    const run = runCli(["--terraform-plan", fixture("plan-dns64-missing.json"), "--format", "json"]);
+    const run = runCli([
+      "--terraform-plan",
+      fixture("plan-dns64-missing.json"),
+      "--format",
+      "json",
+    ]);
     const report = JSON.parse(run.stdout) as JsonReport;
 
     expect(run.status).toBe(1);
@@ -93,20 +113,36 @@ describe("vpc-lint --terraform-plan", () => {
   });
 
   it("points SARIF results at the plan file", () => {
-    const run = runCli(["--terraform-plan", fixture("plan-dns64-missing.json"), "--format", "sarif"]);
+    const run = runCli([
+      "--terraform-plan",
+      fixture("plan-dns64-missing.json"),
+      "--format",
+      "sarif",
+    ]);
     const results = (JSON.parse(run.stdout) as SarifReport).runs[0]?.results ?? [];
     const nat64 = results.find((result) => result.ruleId === "nat64-route-missing");
 
-    expect(nat64?.locations?.[0]?.physicalLocation?.artifactLocation.uri).toBe(locationPath("plan-dns64-missing.json"));
+    expect(nat64?.locations?.[0]?.physicalLocation?.artifactLocation.uri).toBe(
+      locationPath("plan-dns64-missing.json"),
+    );
     expect(nat64?.locations?.[0]?.physicalLocation?.region?.startLine).toBe(1);
   });
 });
 
 describe("vpc-lint input kinds", () => {
   it.each([
-    [["--template", "a.yaml", "--snapshot", "b.json"], "--snapshot and --template cannot be combined"],
-    [["--template", "a.yaml", "--terraform-plan", "b.json"], "--template and --terraform-plan cannot be combined"],
-    [["--terraform-plan", "b.json", "--vpc", "vpc-0a1b2c3d4e5f60001"], "--vpc and --terraform-plan cannot be combined"],
+    [
+      ["--template", "a.yaml", "--snapshot", "b.json"],
+      "--snapshot and --template cannot be combined",
+    ],
+    [
+      ["--template", "a.yaml", "--terraform-plan", "b.json"],
+      "--template and --terraform-plan cannot be combined",
+    ],
+    [
+      ["--terraform-plan", "b.json", "--vpc", "vpc-0a1b2c3d4e5f60001"],
+      "--vpc and --terraform-plan cannot be combined",
+    ],
     [["--snapshot", "b.json", "--parameters", "p.json"], "--parameters applies only to --template"],
     [["--template", "a.yaml", "--account", "12345"], "--account 12345 is not an account id"],
   ])("rejects %j", (args, message) => {

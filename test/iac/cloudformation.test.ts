@@ -28,22 +28,31 @@ describe("CloudFormation: IPv6-only tier with DNS64", () => {
     const file = locationPath("ipv6-only-dns64.yaml");
 
     expect(input.locations?.get(appSubnetId)).toEqual({ file, line: 90, logicalName: "AppSubnet" });
-    expect(input.locations?.get(appTableId)).toEqual({ file, line: 107, logicalName: "AppRouteTable" });
+    expect(input.locations?.get(appTableId)).toEqual({
+      file,
+      line: 107,
+      logicalName: "AppRouteTable",
+    });
     expect(input.locations?.get(vpcId)).toEqual({ file, line: 19, logicalName: "Vpc" });
   });
 
-  it.each(["nat64-on.cli.json", "nat64-on.object.json"])("passes with the NAT64 route from %s", async (file) => {
-    const { result, input } = await lintIac({
-      template: fixture("ipv6-only-dns64.yaml"),
-      parameters: fixture(file),
-    });
-    const table = input.snapshot.RouteTables?.find((item) => item.RouteTableId === appTableId);
-    const nat64 = table?.Routes?.find((route) => route.DestinationIpv6CidrBlock === "64:ff9b::/96");
+  it.each(["nat64-on.cli.json", "nat64-on.object.json", "nat64-on.configuration.json"])(
+    "passes with the NAT64 route from %s",
+    async (file) => {
+      const { result, input } = await lintIac({
+        template: fixture("ipv6-only-dns64.yaml"),
+        parameters: fixture(file),
+      });
+      const table = input.snapshot.RouteTables?.find((item) => item.RouteTableId === appTableId);
+      const nat64 = table?.Routes?.find(
+        (route) => route.DestinationIpv6CidrBlock === "64:ff9b::/96",
+      );
 
-    expect(findingsOf(result, "nat64-route-missing")).toEqual([]);
-    expect(nat64?.NatGatewayId).toBe(placeholderId("nat", "NatGateway"));
-    expect(result.findings.filter((finding) => finding.severity !== "info")).toEqual([]);
-  });
+      expect(findingsOf(result, "nat64-route-missing")).toEqual([]);
+      expect(nat64?.NatGatewayId).toBe(placeholderId("nat", "NatGateway"));
+      expect(result.findings.filter((finding) => finding.severity !== "info")).toEqual([]);
+    },
+  );
 
   it("carves placeholder prefixes from the VPC block", async () => {
     const { input } = await lintIac({ template: fixture("ipv6-only-dns64.yaml") });
@@ -51,11 +60,15 @@ describe("CloudFormation: IPv6-only tier with DNS64", () => {
     const subnets = new Map(input.snapshot.Subnets?.map((subnet) => [subnet.SubnetId, subnet]));
     const publicSubnet = subnets.get(placeholderId("subnet", "PublicSubnet"));
 
-    expect(vpc?.Ipv6CidrBlockAssociationSet?.map((item) => item.Ipv6CidrBlock)).toEqual(["2001:db8:1::/56"]);
+    expect(vpc?.Ipv6CidrBlockAssociationSet?.map((item) => item.Ipv6CidrBlock)).toEqual([
+      "2001:db8:1::/56",
+    ]);
     expect(publicSubnet?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock).toBe("2001:db8:1::/64");
     expect(publicSubnet?.CidrBlock).toBe("10.20.0.0/24");
     expect(publicSubnet?.AvailabilityZone).toBe("us-east-1a");
-    expect(subnets.get(appSubnetId)?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock).toBe("2001:db8:1:1::/64");
+    expect(subnets.get(appSubnetId)?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock).toBe(
+      "2001:db8:1:1::/64",
+    );
   });
 
   it("gives every route table the VPC's local routes", async () => {
@@ -63,10 +76,9 @@ describe("CloudFormation: IPv6-only tier with DNS64", () => {
     const table = input.snapshot.RouteTables?.find((item) => item.RouteTableId === appTableId);
     const local = table?.Routes?.filter((route) => route.GatewayId === "local");
 
-    expect(local?.map((route) => route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock)).toEqual([
-      "10.20.0.0/16",
-      "2001:db8:1::/56",
-    ]);
+    expect(
+      local?.map((route) => route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock),
+    ).toEqual(["10.20.0.0/16", "2001:db8:1::/56"]);
   });
 
   it("resolves the stack name and Fn::Sub in tags", async () => {
@@ -95,16 +107,23 @@ describe("CloudFormation: JSON template and implicit resources", () => {
     const main = input.snapshot.RouteTables?.find((table) => table.RouteTableId === mainId);
     const findings = findingsOf(result, "nat64-route-missing");
 
-    expect(main?.Associations).toEqual([expect.objectContaining({ Main: true, RouteTableId: mainId })]);
+    expect(main?.Associations).toEqual([
+      expect.objectContaining({ Main: true, RouteTableId: mainId }),
+    ]);
     expect(main?.Routes?.every((route) => route.GatewayId === "local")).toBe(true);
     expect(findings).toHaveLength(1);
     expect(findings[0]?.data.routeTableId).toBe(mainId);
   });
 
   it("uses the Region's default DHCP options", async () => {
-    const { input } = await lintIac({ template: fixture("dns64-missing.json"), region: "eu-west-1" });
+    const { input } = await lintIac({
+      template: fixture("dns64-missing.json"),
+      region: "eu-west-1",
+    });
     const vpc = input.snapshot.Vpcs?.[0];
-    const options = input.snapshot.DhcpOptions?.find((item) => item.DhcpOptionsId === vpc?.DhcpOptionsId);
+    const options = input.snapshot.DhcpOptions?.find(
+      (item) => item.DhcpOptionsId === vpc?.DhcpOptionsId,
+    );
 
     expect(options?.DhcpConfigurations).toEqual([
       { Key: "domain-name", Values: [{ Value: "eu-west-1.compute.internal" }] },
@@ -137,7 +156,11 @@ describe("CloudFormation: JSON template and implicit resources", () => {
 });
 
 describe("CloudFormation: private NAT with endpoints", () => {
-  const options = { template: fixture("private-nat-endpoints.yaml"), region: "eu-west-1", accountId: "111122223333" };
+  const options = {
+    template: fixture("private-nat-endpoints.yaml"),
+    region: "eu-west-1",
+    accountId: "111122223333",
+  };
   const endpointGroupId = placeholderId("sg", "EndpointGroup");
 
   it("builds the endpoint group that admits only itself", async () => {
@@ -158,22 +181,34 @@ describe("CloudFormation: private NAT with endpoints", () => {
       },
     ]);
     expect(group?.IpPermissionsEgress).toEqual([
-      { IpProtocol: "-1", IpRanges: [], Ipv6Ranges: [{ CidrIpv6: "::/0" }], PrefixListIds: [], UserIdGroupPairs: [] },
+      {
+        IpProtocol: "-1",
+        IpRanges: [],
+        Ipv6Ranges: [{ CidrIpv6: "::/0" }],
+        PrefixListIds: [],
+        UserIdGroupPairs: [],
+      },
     ]);
   });
 
   it("keeps the default egress rule", async () => {
     const { input } = await lintIac(options);
-    const group = input.snapshot.SecurityGroups?.find((item) => item.GroupId === placeholderId("sg", "AppGroup"));
+    const group = input.snapshot.SecurityGroups?.find(
+      (item) => item.GroupId === placeholderId("sg", "AppGroup"),
+    );
 
-    expect(group?.IpPermissionsEgress?.map((rule) => rule.IpRanges)).toEqual([[{ CidrIp: "0.0.0.0/0" }]]);
+    expect(group?.IpPermissionsEgress?.map((rule) => rule.IpRanges)).toEqual([
+      [{ CidrIp: "0.0.0.0/0" }],
+    ]);
     expect(group?.IpPermissions?.[0]?.IpProtocol).toBe("tcp");
     expect(group?.IpPermissions?.[0]?.Ipv6Ranges).toEqual([{ CidrIpv6: "2001:db8:1:1::/64" }]);
   });
 
   it("maps endpoint groups, address type and service", async () => {
     const { input } = await lintIac(options);
-    const endpoints = new Map(input.snapshot.VpcEndpoints?.map((item) => [item.VpcEndpointId, item]));
+    const endpoints = new Map(
+      input.snapshot.VpcEndpoints?.map((item) => [item.VpcEndpointId, item]),
+    );
     const ssm = endpoints.get(placeholderId("vpce", "SsmEndpoint"));
     const messages = endpoints.get(placeholderId("vpce", "SsmMessagesEndpoint"));
 
@@ -184,7 +219,9 @@ describe("CloudFormation: private NAT with endpoints", () => {
     expect(ssm?.PrivateDnsEnabled).toBe(true);
     expect(ssm?.Groups?.map((group) => group.GroupId)).toEqual([endpointGroupId]);
     expect(messages?.ServiceName).toBe("com.amazonaws.eu-west-1.ssmmessages");
-    expect(messages?.Groups?.map((group) => group.GroupId)).toEqual([implicitVpcIds(vpcId).defaultSecurityGroupId]);
+    expect(messages?.Groups?.map((group) => group.GroupId)).toEqual([
+      implicitVpcIds(vpcId).defaultSecurityGroupId,
+    ]);
     expect(messages?.IpAddressType).toBe("ipv6");
   });
 
@@ -193,7 +230,9 @@ describe("CloudFormation: private NAT with endpoints", () => {
     const defaultId = implicitVpcIds(vpcId).defaultSecurityGroupId;
     const group = input.snapshot.SecurityGroups?.find((item) => item.GroupId === defaultId);
 
-    expect(group?.IpPermissions?.map((rule) => rule.UserIdGroupPairs)).toEqual([[{ GroupId: defaultId }]]);
+    expect(group?.IpPermissions?.map((rule) => rule.UserIdGroupPairs)).toEqual([
+      [{ GroupId: defaultId }],
+    ]);
   });
 
   it("maps the private NAT gateway and its route", async () => {
@@ -209,7 +248,9 @@ describe("CloudFormation: private NAT with endpoints", () => {
 
   it("maps the network ACL, its entry and association", async () => {
     const { input } = await lintIac(options);
-    const acl = input.snapshot.NetworkAcls?.find((item) => item.NetworkAclId === placeholderId("acl", "AppAcl"));
+    const acl = input.snapshot.NetworkAcls?.find(
+      (item) => item.NetworkAclId === placeholderId("acl", "AppAcl"),
+    );
 
     expect(acl?.Associations?.map((item) => item.SubnetId)).toEqual([appSubnetId]);
     expect(acl?.Entries?.[0]).toEqual({
@@ -220,20 +261,28 @@ describe("CloudFormation: private NAT with endpoints", () => {
       Ipv6CidrBlock: "::/0",
       PortRange: { From: 443, To: 443 },
     });
-    expect(acl?.Entries?.map((entry) => entry.RuleNumber)).toEqual([100, 32767, 32768, 32767, 32768]);
+    expect(acl?.Entries?.map((entry) => entry.RuleNumber)).toEqual([
+      100, 32767, 32768, 32767, 32768,
+    ]);
   });
 
   it("associates the custom DHCP options", async () => {
     const { input } = await lintIac(options);
 
     expect(input.snapshot.Vpcs?.[0]?.DhcpOptionsId).toBe(placeholderId("dopt", "DhcpOptions"));
-    expect(input.snapshot.DhcpOptions?.map((item) => item.DhcpOptionsId)).toEqual([placeholderId("dopt", "DhcpOptions")]);
+    expect(input.snapshot.DhcpOptions?.map((item) => item.DhcpOptionsId)).toEqual([
+      placeholderId("dopt", "DhcpOptions"),
+    ]);
   });
 
   it("takes metadata options from the launch template", async () => {
     const { input } = await lintIac(options);
-    const instances = input.snapshot.Reservations?.flatMap((reservation) => reservation.Instances ?? []);
-    const instance = instances?.find((item) => item.InstanceId === placeholderId("i", "AppInstance"));
+    const instances = input.snapshot.Reservations?.flatMap(
+      (reservation) => reservation.Instances ?? [],
+    );
+    const instance = instances?.find(
+      (item) => item.InstanceId === placeholderId("i", "AppInstance"),
+    );
 
     expect(instance?.SubnetId).toBe(appSubnetId);
     expect(instance?.VpcId).toBe(vpcId);
@@ -248,14 +297,18 @@ describe("CloudFormation: private NAT with endpoints", () => {
   it("models the Auto Scaling group as an instance", async () => {
     const { input } = await lintIac(options);
     const instanceId = placeholderId("i", `AppScalingGroup/${appSubnetId}`);
-    const instances = input.snapshot.Reservations?.flatMap((reservation) => reservation.Instances ?? []);
+    const instances = input.snapshot.Reservations?.flatMap(
+      (reservation) => reservation.Instances ?? [],
+    );
     const instance = instances?.find((item) => item.InstanceId === instanceId);
 
     expect(instances).toHaveLength(2);
     expect(instance?.SubnetId).toBe(appSubnetId);
     expect(instance?.InstanceType).toBe("t4g.small");
     expect(instance?.MetadataOptions?.HttpProtocolIpv6).toBe("enabled");
-    expect(instance?.SecurityGroups?.map((group) => group.GroupId)).toEqual([placeholderId("sg", "AppGroup")]);
+    expect(instance?.SecurityGroups?.map((group) => group.GroupId)).toEqual([
+      placeholderId("sg", "AppGroup"),
+    ]);
     expect(input.locations?.get(instanceId)?.logicalName).toBe("AppScalingGroup");
     expect(input.locations?.get(instanceId)?.line).toBe(177);
   });
@@ -263,8 +316,14 @@ describe("CloudFormation: private NAT with endpoints", () => {
   it("records the account and Region", async () => {
     const { input, result } = await lintIac(options);
 
-    expect(input.snapshot.Source).toEqual({ Region: "eu-west-1", AccountId: "111122223333", VpcIds: [vpcId] });
-    expect(result.findings.every((finding) => finding.resource.accountId === "111122223333")).toBe(true);
+    expect(input.snapshot.Source).toEqual({
+      Region: "eu-west-1",
+      AccountId: "111122223333",
+      VpcIds: [vpcId],
+    });
+    expect(result.findings.every((finding) => finding.resource.accountId === "111122223333")).toBe(
+      true,
+    );
   });
 });
 
@@ -280,10 +339,19 @@ describe("CloudFormation: unresolvable intrinsics", () => {
     expect(warnings).toContain(
       `${file}: resource AppNat64Route property NatGatewayId: Fn::GetAtt AppRouteTable.NatGatewayAddress is ` +
         "an attribute of AWS::EC2::RouteTable that is known only after deployment; using placeholder " +
-        placeholderId("nat", JSON.stringify({ "Fn::GetAtt": ["AppRouteTable", "NatGatewayAddress"] })),
+        placeholderId(
+          "nat",
+          JSON.stringify({ "Fn::GetAtt": ["AppRouteTable", "NatGatewayAddress"] }),
+        ),
     );
-    expect(warnings.some((line) => line.includes("property RouteTableId: parameter SharedRouteTable has no Default"))).toBe(true);
-    expect(warnings.some((line) => line.includes("Ref UndefinedThing names no parameter or resource"))).toBe(true);
+    expect(
+      warnings.some((line) =>
+        line.includes("property RouteTableId: parameter SharedRouteTable has no Default"),
+      ),
+    ).toBe(true);
+    expect(
+      warnings.some((line) => line.includes("Ref UndefinedThing names no parameter or resource")),
+    ).toBe(true);
   });
 
   it("shares one placeholder between equal imports", async () => {
@@ -312,8 +380,14 @@ describe("CloudFormation: unresolvable intrinsics", () => {
 
     const texts = notes.map((note) => String(note.value));
 
-    expect(texts.some((text) => text.startsWith("AppNat64Route NatGatewayId is unknown before deployment"))).toBe(true);
-    expect(texts.some((text) => text.startsWith("AppRouteTable VpcId is unknown before deployment"))).toBe(true);
+    expect(
+      texts.some((text) =>
+        text.startsWith("AppNat64Route NatGatewayId is unknown before deployment"),
+      ),
+    ).toBe(true);
+    expect(
+      texts.some((text) => text.startsWith("AppRouteTable VpcId is unknown before deployment")),
+    ).toBe(true);
   });
 });
 
@@ -322,7 +396,9 @@ describe("CloudFormation: input errors", () => {
     const attempt = lintIac({ template: fixture("not-cloudformation.yaml") });
 
     await expect(attempt).rejects.toBeInstanceOf(InputError);
-    await expect(attempt).rejects.toThrow(/not a CloudFormation template: expected a top-level Resources map/);
+    await expect(attempt).rejects.toThrow(
+      /not a CloudFormation template: expected a top-level Resources map/,
+    );
   });
 
   it("rejects YAML that does not parse, with its line", async () => {
@@ -333,11 +409,25 @@ describe("CloudFormation: input errors", () => {
   });
 
   it("rejects a missing template file", async () => {
-    await expect(lintIac({ template: fixture("absent.yaml") })).rejects.toThrow(/absent\.yaml: file not found/);
+    await expect(lintIac({ template: fixture("absent.yaml") })).rejects.toThrow(
+      /absent\.yaml: file not found/,
+    );
   });
 
-  it("rejects a parameters file in no known form", async () => {
-    const attempt = lintIac({ template: fixture("ipv6-only-dns64.yaml"), parameters: fixture("broken.yaml") });
+  it("rejects parameters that are neither list nor object", async () => {
+    const attempt = lintIac({
+      template: fixture("ipv6-only-dns64.yaml"),
+      parameters: fixture("parameters-string.json"),
+    });
+
+    await expect(attempt).rejects.toThrow(/expected a list of \{ParameterKey, ParameterValue\}/);
+  });
+
+  it("rejects a parameters file that is not JSON", async () => {
+    const attempt = lintIac({
+      template: fixture("ipv6-only-dns64.yaml"),
+      parameters: fixture("broken.yaml"),
+    });
 
     await expect(attempt).rejects.toThrow(/broken\.yaml: not valid JSON/);
   });

@@ -1,6 +1,11 @@
 /** Shared helpers for the infrastructure-as-code tests: fixture paths and one-call linting. */
 import { join, relative } from "node:path";
-import { readIacInputs, noteUnresolved, type IacOptions, type IacSnapshotInput } from "../../src/iac/index.js";
+import {
+  readIacInputs,
+  noteUnresolved,
+  type IacOptions,
+  type IacSnapshotInput,
+} from "../../src/iac/index.js";
 import { DEFAULT_SETTINGS, runLint, type RunResult } from "../../src/run.js";
 import { ROOT } from "../helpers.js";
 

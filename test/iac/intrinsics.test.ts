@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { IntrinsicResolver, NO_VALUE, Unresolved } from "../../src/iac/cloudformation/intrinsics.js";
+import {
+  IntrinsicResolver,
+  NO_VALUE,
+  Unresolved,
+} from "../../src/iac/cloudformation/intrinsics.js";
 import type { Template } from "../../src/iac/cloudformation/parse.js";
 
 const template: Template = {
@@ -28,8 +32,14 @@ function resolver(parameters: Record<string, unknown> = { Stage: "dev" }): Intri
 
 describe("IntrinsicResolver", () => {
   it.each([
-    [{ "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc/${Vpc}" }, "arn:aws:ec2:eu-west-1:111122223333:vpc/id-of-Vpc"],
-    [{ "Fn::Sub": ["${Name}-${!Literal}-${Vpc.CidrBlock}", { Name: { Ref: "Stage" } }] }, "dev-${Literal}-Vpc.CidrBlock"],
+    [
+      { "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc/${Vpc}" },
+      "arn:aws:ec2:eu-west-1:111122223333:vpc/id-of-Vpc",
+    ],
+    [
+      { "Fn::Sub": ["${Name}-${!Literal}-${Vpc.CidrBlock}", { Name: { Ref: "Stage" } }] },
+      "dev-${Literal}-Vpc.CidrBlock",
+    ],
     [{ "Fn::Join": ["-", ["a", { Ref: "AWS::StackName" }]] }, "a-network"],
     [{ "Fn::Select": ["1", { "Fn::Split": [",", "x,y,z"] }] }, "y"],
     [{ "Fn::FindInMap": ["Regions", { Ref: "AWS::Region" }, "Zone"] }, "euw1-az1"],
@@ -59,18 +69,28 @@ describe("IntrinsicResolver", () => {
 
   it("returns Unresolved for an export and for what uses it", () => {
     const imported = resolver().resolve({ "Fn::ImportValue": "shared-vpc" });
-    const joined = resolver().resolve({ "Fn::Join": ["/", [{ "Fn::ImportValue": "shared-vpc" }, "x"]] });
+    const joined = resolver().resolve({
+      "Fn::Join": ["/", [{ "Fn::ImportValue": "shared-vpc" }, "x"]],
+    });
 
     expect(imported).toBeInstanceOf(Unresolved);
-    expect((imported as Unresolved).reason).toBe('Fn::ImportValue "shared-vpc" reads another stack\'s export at deployment');
+    expect((imported as Unresolved).reason).toBe(
+      'Fn::ImportValue "shared-vpc" reads another stack\'s export at deployment',
+    );
     expect(joined).toBeInstanceOf(Unresolved);
     expect(resolver().condition("Unknown")).toBeInstanceOf(Unresolved);
   });
 
   it.each([
     [{ Ref: "Missing" }, "Ref Missing names no parameter or resource of the template"],
-    [{ "Fn::GetAtt": ["Missing", "Id"] }, "Fn::GetAtt Missing.Id names no resource of the template"],
-    [{ "Fn::FindInMap": ["Regions", "us-east-1", "Zone"] }, "Fn::FindInMap finds no value at Regions.us-east-1.Zone in Mappings"],
+    [
+      { "Fn::GetAtt": ["Missing", "Id"] },
+      "Fn::GetAtt Missing.Id names no resource of the template",
+    ],
+    [
+      { "Fn::FindInMap": ["Regions", "us-east-1", "Zone"] },
+      "Fn::FindInMap finds no value at Regions.us-east-1.Zone in Mappings",
+    ],
     [{ "Fn::Select": [5, ["a"]] }, 'Fn::Select has invalid arguments [5,["a"]]'],
     [{ "Fn::If": ["Absent", 1, 2] }, "condition Absent is not defined in Conditions"],
   ])("explains why %j cannot be resolved", (expression, reason) => {

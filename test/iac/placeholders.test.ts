@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { Ipv6Placeholders, encodeAddressForUri, formatIpv6, placeholderId, splitCidr } from "../../src/iac/placeholders.js";
+import {
+  Ipv6Placeholders,
+  encodeAddressForUri,
+  formatIpv6,
+  placeholderId,
+  splitCidr,
+} from "../../src/iac/placeholders.js";
 import { parseIpv6 } from "../../src/net/cidr.js";
 
 describe("placeholderId", () => {
@@ -28,7 +34,11 @@ describe("formatIpv6", () => {
 
 describe("splitCidr", () => {
   it("splits an IPv6 /56 into /64s", () => {
-    expect(splitCidr("2001:db8:1::/56", 3, 64)).toEqual(["2001:db8:1::/64", "2001:db8:1:1::/64", "2001:db8:1:2::/64"]);
+    expect(splitCidr("2001:db8:1::/56", 3, 64)).toEqual([
+      "2001:db8:1::/64",
+      "2001:db8:1:1::/64",
+      "2001:db8:1:2::/64",
+    ]);
   });
 
   it("splits an IPv4 /16 into /24s", () => {
@@ -57,7 +67,7 @@ describe("Ipv6Placeholders", () => {
 
 describe("encodeAddressForUri", () => {
   it("percent-encodes brackets and quotes", () => {
-    expect(encodeAddressForUri('module.vpc.aws_route.private_dns64_nat64[0]')).toBe(
+    expect(encodeAddressForUri("module.vpc.aws_route.private_dns64_nat64[0]")).toBe(
       "module.vpc.aws_route.private_dns64_nat64%5B0%5D",
     );
     expect(encodeAddressForUri('aws_subnet.app["a"]')).toBe("aws_subnet.app%5B%22a%22%5D");

@@ -7,8 +7,12 @@ import { placeholderId } from "../../src/iac/placeholders.js";
 import { findingsOf, fixture, lintIac, locationPath } from "./helpers.js";
 
 const vpcId = placeholderId("vpc", "module.vpc.aws_vpc.this");
-const privateIds = [0, 1].map((i) => placeholderId("subnet", `module.vpc.aws_subnet.private[${i}]`));
-const privateTables = [0, 1].map((i) => placeholderId("rtb", `module.vpc.aws_route_table.private[${i}]`));
+const privateIds = [0, 1].map((i) =>
+  placeholderId("subnet", `module.vpc.aws_subnet.private[${i}]`),
+);
+const privateTables = [0, 1].map((i) =>
+  placeholderId("rtb", `module.vpc.aws_route_table.private[${i}]`),
+);
 const natId = placeholderId("nat", "module.vpc.aws_nat_gateway.this[0]");
 
 describe("Terraform plan: DNS64 without NAT64", () => {
@@ -18,7 +22,9 @@ describe("Terraform plan: DNS64 without NAT64", () => {
     const eigw = placeholderId("eigw", "module.vpc.aws_egress_only_internet_gateway.this");
 
     expect(findings.map((finding) => finding.resource.id).sort()).toEqual([...privateIds].sort());
-    expect(findings.map((finding) => finding.data.routeTableId).sort()).toEqual([...privateTables].sort());
+    expect(findings.map((finding) => finding.data.routeTableId).sort()).toEqual(
+      [...privateTables].sort(),
+    );
     expect(findings[0]?.data.winningRoute).toBe(`::/0 -> ${eigw}`);
   });
 
@@ -31,7 +37,9 @@ describe("Terraform plan: DNS64 without NAT64", () => {
       line: 1,
       logicalName: "module.vpc.aws_subnet.private[0]",
     });
-    expect(input.locations?.get(placeholderId("vpce", "aws_vpc_endpoint.ssm"))?.logicalName).toBe("aws_vpc_endpoint.ssm");
+    expect(input.locations?.get(placeholderId("vpce", "aws_vpc_endpoint.ssm"))?.logicalName).toBe(
+      "aws_vpc_endpoint.ssm",
+    );
   });
 
   it("reads the Region from the provider configuration", async () => {
@@ -54,7 +62,9 @@ describe("Terraform plan: DNS64 with NAT64", () => {
     const tables = new Map(input.snapshot.RouteTables?.map((table) => [table.RouteTableId, table]));
 
     for (const tableId of privateTables) {
-      const route = tables.get(tableId)?.Routes?.find((item) => item.DestinationIpv6CidrBlock === "64:ff9b::/96");
+      const route = tables
+        .get(tableId)
+        ?.Routes?.find((item) => item.DestinationIpv6CidrBlock === "64:ff9b::/96");
       expect(route?.NatGatewayId).toBe(natId);
     }
     expect(input.snapshot.NatGateways?.map((nat) => nat.NatGatewayId)).toEqual([natId]);
@@ -67,7 +77,9 @@ describe("Terraform plan: values known after apply", () => {
     const tables = new Map(input.snapshot.RouteTables?.map((table) => [table.RouteTableId, table]));
 
     privateIds.forEach((subnetId, i) => {
-      const subnets = tables.get(privateTables[i] as string)?.Associations?.map((item) => item.SubnetId);
+      const subnets = tables
+        .get(privateTables[i] as string)
+        ?.Associations?.map((item) => item.SubnetId);
       expect(subnets).toEqual([subnetId]);
     });
   });
@@ -78,7 +90,9 @@ describe("Terraform plan: values known after apply", () => {
 
     expect(input.snapshot.Subnets?.every((subnet) => subnet.VpcId === vpcId)).toBe(true);
     expect(nat?.SubnetId).toBe(placeholderId("subnet", "module.vpc.aws_subnet.public[0]"));
-    expect(nat?.NatGatewayAddresses?.[0]?.AllocationId).toBe(placeholderId("eipalloc", "module.vpc.aws_eip.nat[0]"));
+    expect(nat?.NatGatewayAddresses?.[0]?.AllocationId).toBe(
+      placeholderId("eipalloc", "module.vpc.aws_eip.nat[0]"),
+    );
     expect(nat?.VpcId).toBe(vpcId);
   });
 
@@ -90,20 +104,29 @@ describe("Terraform plan: values known after apply", () => {
     expect(instance?.InstanceId).toBe(placeholderId("i", "aws_instance.app"));
     expect(endpoint?.VpcId).toBe(vpcId);
     expect(endpoint?.SubnetIds).toEqual(privateIds);
-    expect(endpoint?.Groups?.map((group) => group.GroupId)).toEqual([placeholderId("sg", "aws_security_group.endpoints")]);
+    expect(endpoint?.Groups?.map((group) => group.GroupId)).toEqual([
+      placeholderId("sg", "aws_security_group.endpoints"),
+    ]);
     expect(instance?.SubnetId).toBe(privateIds[0]);
   });
 
   it("carves subnet prefixes from the VPC's placeholder block", async () => {
     const { input } = await lintIac({ terraformPlan: fixture("plan-dns64-missing.json") });
     const prefixes = new Map(
-      input.snapshot.Subnets?.map((subnet) => [subnet.SubnetId, subnet.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock]),
+      input.snapshot.Subnets?.map((subnet) => [
+        subnet.SubnetId,
+        subnet.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock,
+      ]),
     );
 
-    expect(input.snapshot.Vpcs?.[0]?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock).toBe("2001:db8:1::/56");
+    expect(input.snapshot.Vpcs?.[0]?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock).toBe(
+      "2001:db8:1::/56",
+    );
     expect(prefixes.get(privateIds[0])).toBe("2001:db8:1::/64");
     expect(prefixes.get(privateIds[1])).toBe("2001:db8:1:1::/64");
-    expect(prefixes.get(placeholderId("subnet", "module.vpc.aws_subnet.public[0]"))).toBe("2001:db8:1:2::/64");
+    expect(prefixes.get(placeholderId("subnet", "module.vpc.aws_subnet.public[0]"))).toBe(
+      "2001:db8:1:2::/64",
+    );
   });
 
   it("maps group, endpoint and metadata options", async () => {
@@ -133,8 +156,11 @@ describe("Terraform plan: values known after apply", () => {
 describe("Terraform plan: Auto Scaling group", () => {
   it("adds an instance per subnet with the launch template's options", async () => {
     const { input } = await lintIac({ terraformPlan: fixture("plan-dns64-missing.json") });
-    const instances = input.snapshot.Reservations?.flatMap((reservation) => reservation.Instances ?? []) ?? [];
-    const scaled = instances.filter((instance) => instance.Tags?.some((tag) => tag.Key === "aws:autoscaling:groupName"));
+    const instances =
+      input.snapshot.Reservations?.flatMap((reservation) => reservation.Instances ?? []) ?? [];
+    const scaled = instances.filter((instance) =>
+      instance.Tags?.some((tag) => tag.Key === "aws:autoscaling:groupName"),
+    );
 
     expect(scaled.map((instance) => instance.SubnetId)).toEqual(privateIds);
     expect(scaled.map((instance) => instance.InstanceId)).toEqual(
@@ -147,7 +173,9 @@ describe("Terraform plan: Auto Scaling group", () => {
       HttpTokens: "required",
       InstanceMetadataTags: "disabled",
     });
-    expect(scaled[0]?.SecurityGroups?.map((group) => group.GroupId)).toEqual([placeholderId("sg", "aws_security_group.endpoints")]);
+    expect(scaled[0]?.SecurityGroups?.map((group) => group.GroupId)).toEqual([
+      placeholderId("sg", "aws_security_group.endpoints"),
+    ]);
     expect(scaled[0]?.InstanceType).toBe("t4g.small");
   });
 
@@ -163,34 +191,64 @@ describe("Terraform plan: Auto Scaling group", () => {
 function planWithLocals(): string {
   const directory = mkdtempSync(join(tmpdir(), "vpc-lint-plan-"));
   const path = join(directory, "plan.json");
-  const resource = (type: string, name: string, values: object, unknown: object, expressions: object) => ({
+  const resource = (
+    type: string,
+    name: string,
+    values: object,
+    unknown: object,
+    expressions: object,
+  ) => ({
     planned: { address: `${type}.${name}`, mode: "managed", type, name, values },
-    change: { address: `${type}.${name}`, change: { actions: ["create"], after: values, after_unknown: unknown } },
+    change: {
+      address: `${type}.${name}`,
+      change: { actions: ["create"], after: values, after_unknown: unknown },
+    },
     config: { address: `${type}.${name}`, mode: "managed", type, name, expressions },
   });
   const resources = [
-    resource("aws_vpc", "main", { cidr_block: "10.9.0.0/16", assign_generated_ipv6_cidr_block: true }, { id: true }, {}),
+    resource(
+      "aws_vpc",
+      "main",
+      { cidr_block: "10.9.0.0/16", assign_generated_ipv6_cidr_block: true },
+      { id: true },
+      {},
+    ),
     resource(
       "aws_subnet",
       "app",
       { ipv6_native: true, ipv6_cidr_block: "2600:1f18:4c2:b200::/64" },
       { id: true, vpc_id: true, enable_dns64: true },
-      { vpc_id: { references: ["aws_vpc.main.id", "aws_vpc.main"] }, enable_dns64: { references: ["local.dns64"] } },
+      {
+        vpc_id: { references: ["aws_vpc.main.id", "aws_vpc.main"] },
+        enable_dns64: { references: ["local.dns64"] },
+      },
     ),
-    resource("aws_route_table", "app", {}, { id: true, vpc_id: true }, { vpc_id: { references: ["aws_vpc.main.id"] } }),
+    resource(
+      "aws_route_table",
+      "app",
+      {},
+      { id: true, vpc_id: true },
+      { vpc_id: { references: ["aws_vpc.main.id"] } },
+    ),
     resource(
       "aws_route",
       "nat64",
       { destination_ipv6_cidr_block: "64:ff9b::/96" },
       { id: true, route_table_id: true, nat_gateway_id: true },
-      { route_table_id: { references: ["aws_route_table.app.id"] }, nat_gateway_id: { references: ["local.nat_id"] } },
+      {
+        route_table_id: { references: ["aws_route_table.app.id"] },
+        nat_gateway_id: { references: ["local.nat_id"] },
+      },
     ),
     resource(
       "aws_route_table_association",
       "app",
       {},
       { id: true, subnet_id: true, route_table_id: true },
-      { subnet_id: { references: ["aws_subnet.app.id"] }, route_table_id: { references: ["aws_route_table.app.id"] } },
+      {
+        subnet_id: { references: ["aws_subnet.app.id"] },
+        route_table_id: { references: ["aws_route_table.app.id"] },
+      },
     ),
   ];
   writeFileSync(
@@ -211,8 +269,16 @@ describe("Terraform plan: unresolvable references", () => {
     const subnetId = placeholderId("subnet", "aws_subnet.app");
 
     expect(input.snapshot.Subnets?.[0]?.EnableDns64).toBeUndefined();
-    expect(result.skipped.find((item) => item.ruleId === "subnet-dns64-disabled")?.resourceIds).toEqual([subnetId]);
-    expect(warnings.some((line) => line.includes("aws_subnet.app enable_dns64: aws_subnet.app enable_dns64 is known only after apply and refers to local.dns64"))).toBe(true);
+    expect(
+      result.skipped.find((item) => item.ruleId === "subnet-dns64-disabled")?.resourceIds,
+    ).toEqual([subnetId]);
+    expect(
+      warnings.some((line) =>
+        line.includes(
+          "aws_subnet.app enable_dns64: aws_subnet.app enable_dns64 is known only after apply and refers to local.dns64",
+        ),
+      ),
+    ).toBe(true);
   });
 
   it("falls back to --region without a provider Region", async () => {
@@ -226,12 +292,16 @@ describe("Terraform plan: unresolvable references", () => {
   it("notes the placeholder NAT id in its finding", async () => {
     const { result } = await lintIac({ terraformPlan: planWithLocals() });
     const tableId = placeholderId("rtb", "aws_route_table.app");
-    const finding = result.findings.find((item) => item.resource.id === tableId && item.ruleId === "nat64-route-blackhole");
+    const finding = result.findings.find(
+      (item) => item.resource.id === tableId && item.ruleId === "nat64-route-blackhole",
+    );
     const note = finding?.evidence.find((item) => item.attribute === "NOTE");
 
     expect(finding).toBeDefined();
     expect(note?.resourceId).toBe(tableId);
-    expect(String(note?.value)).toMatch(/^aws_route\.nat64 nat_gateway_id is unknown before deployment .*local\.nat_id/);
+    expect(String(note?.value)).toMatch(
+      /^aws_route\.nat64 nat_gateway_id is unknown before deployment .*local\.nat_id/,
+    );
   });
 });
 
@@ -244,6 +314,8 @@ describe("Terraform plan: input errors", () => {
   });
 
   it("rejects YAML", async () => {
-    await expect(lintIac({ terraformPlan: fixture("ipv6-only-dns64.yaml") })).rejects.toThrow(/not valid JSON/);
+    await expect(lintIac({ terraformPlan: fixture("ipv6-only-dns64.yaml") })).rejects.toThrow(
+      /not valid JSON/,
+    );
   });
 });

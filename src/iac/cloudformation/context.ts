@@ -4,7 +4,12 @@
  */
 import { implicitVpcIds, type SnapshotBuilder } from "../builder.js";
 import { Ipv6Placeholders, placeholderId } from "../placeholders.js";
-import { IntrinsicResolver, Unresolved, firstUnresolved, type ResourceValues } from "./intrinsics.js";
+import {
+  IntrinsicResolver,
+  Unresolved,
+  firstUnresolved,
+  type ResourceValues,
+} from "./intrinsics.js";
 import { isRecord, type Template } from "./parse.js";
 
 /** Id prefixes of the resource types whose `Ref` returns an EC2 id. */
@@ -98,18 +103,24 @@ export class TemplateContext implements ResourceValues {
       if (attribute === "Ipv6CidrBlocks") return this.vpcIpv6Blocks(id);
       if (attribute === "DefaultNetworkAcl") return defaults.defaultNetworkAclId;
       if (attribute === "DefaultSecurityGroup") return defaults.defaultSecurityGroupId;
-      if (attribute === "CidrBlock") return properties().CidrBlock ?? this.unknownAttribute(logicalId, attribute);
+      if (attribute === "CidrBlock")
+        return properties().CidrBlock ?? this.unknownAttribute(logicalId, attribute);
     }
-    if (type === "AWS::EC2::VPCCidrBlock" && attribute === "Ipv6CidrBlock") return this.cidrBlockOf(logicalId);
+    if (type === "AWS::EC2::VPCCidrBlock" && attribute === "Ipv6CidrBlock")
+      return this.cidrBlockOf(logicalId);
     if (type === "AWS::EC2::Subnet") {
       if (attribute === "VpcId") return properties().VpcId;
       if (attribute === "CidrBlock" && properties().CidrBlock) return properties().CidrBlock;
-      if (attribute === "Ipv6CidrBlocks" && properties().Ipv6CidrBlock) return [properties().Ipv6CidrBlock];
-      if (attribute === "AvailabilityZone") return properties().AvailabilityZone ?? `${this.region}a`;
-      if (attribute === "NetworkAclAssociationId") return placeholderId("aclassoc", `${id}/default`);
+      if (attribute === "Ipv6CidrBlocks" && properties().Ipv6CidrBlock)
+        return [properties().Ipv6CidrBlock];
+      if (attribute === "AvailabilityZone")
+        return properties().AvailabilityZone ?? `${this.region}a`;
+      if (attribute === "NetworkAclAssociationId")
+        return placeholderId("aclassoc", `${id}/default`);
     }
     if (type === "AWS::EC2::SecurityGroup" && attribute === "VpcId") return properties().VpcId;
-    if (type === "AWS::EC2::EIP" && attribute === "AllocationId") return placeholderId("eipalloc", logicalId);
+    if (type === "AWS::EC2::EIP" && attribute === "AllocationId")
+      return placeholderId("eipalloc", logicalId);
     if (type === "AWS::EC2::LaunchTemplate" && /VersionNumber$/.test(attribute)) return "1";
     if (ID_ATTRIBUTES.has(attribute) && ID_PREFIXES[type]) return id;
     return this.unknownAttribute(logicalId, attribute);
@@ -142,7 +153,10 @@ export class TemplateContext implements ResourceValues {
   cidrBlockOf(logicalId: string): unknown {
     const properties = this.properties(logicalId);
     if (properties.Ipv6CidrBlock !== undefined) return properties.Ipv6CidrBlock;
-    if (properties.AmazonProvidedIpv6CidrBlock === true || properties.AmazonProvidedIpv6CidrBlock === "true") {
+    if (
+      properties.AmazonProvidedIpv6CidrBlock === true ||
+      properties.AmazonProvidedIpv6CidrBlock === "true"
+    ) {
       return this.ipv6.prefixFor(logicalId, 56);
     }
     if (properties.Ipv6IpamPoolId !== undefined) {
@@ -218,7 +232,11 @@ export class PropertyReader {
   }
 
   /** Reads an IPv6 prefix; an unknown one gets a placeholder of the given length. */
-  ipv6Cidr(name: string, length: number, value: unknown = this.properties[name]): string | undefined {
+  ipv6Cidr(
+    name: string,
+    length: number,
+    value: unknown = this.properties[name],
+  ): string | undefined {
     if (value === undefined) return undefined;
     const problem = firstUnresolved(value);
     if (!problem) return String(value);
@@ -249,7 +267,10 @@ export class PropertyReader {
     if (!Array.isArray(value)) return [];
     return value
       .filter((tag): tag is Record<string, unknown> => isRecord(tag) && typeof tag.Key === "string")
-      .map((tag) => ({ Key: tag.Key as string, Value: firstUnresolved(tag.Value) ? "" : String(tag.Value ?? "") }));
+      .map((tag) => ({
+        Key: tag.Key as string,
+        Value: firstUnresolved(tag.Value) ? "" : String(tag.Value ?? ""),
+      }));
   }
 
   private note(property: string, problem: Unresolved, placeholder: string | undefined): void {
@@ -266,4 +287,3 @@ export class PropertyReader {
 function isString(value: string | undefined): value is string {
   return value !== undefined;
 }
-

@@ -8,19 +8,30 @@ import type { PropertyReader, TemplateContext } from "./context.js";
 import { isRecord } from "./parse.js";
 
 /** EC2's metadata options for an instance that sets none. */
-const DEFAULT_METADATA_OPTIONS = { State: "applied", HttpEndpoint: "enabled", HttpProtocolIpv6: "disabled" };
+const DEFAULT_METADATA_OPTIONS = {
+  State: "applied",
+  HttpEndpoint: "enabled",
+  HttpProtocolIpv6: "disabled",
+};
 
 export function mapInstance(reader: PropertyReader, context: TemplateContext): void {
-  const interfaces = Array.isArray(reader.properties.NetworkInterfaces) ? reader.properties.NetworkInterfaces : [];
+  const interfaces = Array.isArray(reader.properties.NetworkInterfaces)
+    ? reader.properties.NetworkInterfaces
+    : [];
   const primary = interfaces.find((item) => isRecord(item) && String(item.DeviceIndex) === "0");
-  const subnetValue = reader.properties.SubnetId ?? (isRecord(primary) ? primary.SubnetId : undefined);
+  const subnetValue =
+    reader.properties.SubnetId ?? (isRecord(primary) ? primary.SubnetId : undefined);
   const data = launchTemplateData(context, reader.properties.LaunchTemplate);
   const groups = reader.ids("SecurityGroupIds", "sg");
   const instance: EC2.Instance = {
     InstanceId: reader.id,
-    InstanceType: (reader.string("InstanceType") ?? String(data?.InstanceType ?? "m1.small")) as EC2._InstanceType,
+    InstanceType: (reader.string("InstanceType") ??
+      String(data?.InstanceType ?? "m1.small")) as EC2._InstanceType,
     State: { Code: 16, Name: "running" },
-    MetadataOptions: metadataOptions(reader, [data?.MetadataOptions, reader.properties.MetadataOptions]),
+    MetadataOptions: metadataOptions(reader, [
+      data?.MetadataOptions,
+      reader.properties.MetadataOptions,
+    ]),
     SecurityGroups: (groups.length > 0 ? groups : launchTemplateGroups(reader, data)).map(groupRef),
     Tags: reader.tags(),
   };
@@ -38,8 +49,12 @@ export function mapInstance(reader: PropertyReader, context: TemplateContext): v
 export function mapAutoScalingGroup(reader: PropertyReader, context: TemplateContext): string[] {
   const sizes = [reader.number("MinSize"), reader.number("DesiredCapacity")];
   if (sizes.every((size) => size === 0)) return [];
-  const mixed = isRecord(reader.properties.MixedInstancesPolicy) ? reader.properties.MixedInstancesPolicy : {};
-  const mixedTemplate = isRecord(mixed.LaunchTemplate) ? mixed.LaunchTemplate.LaunchTemplateSpecification : undefined;
+  const mixed = isRecord(reader.properties.MixedInstancesPolicy)
+    ? reader.properties.MixedInstancesPolicy
+    : {};
+  const mixedTemplate = isRecord(mixed.LaunchTemplate)
+    ? mixed.LaunchTemplate.LaunchTemplateSpecification
+    : undefined;
   const data = launchTemplateData(context, reader.properties.LaunchTemplate ?? mixedTemplate);
   const groups = launchTemplateGroups(reader, data).map(groupRef);
 
@@ -61,29 +76,43 @@ export function mapAutoScalingGroup(reader: PropertyReader, context: TemplateCon
 }
 
 /** Returns the LaunchTemplateData of the template's launch template that a specification names. */
-function launchTemplateData(context: TemplateContext, specification: unknown): Record<string, unknown> | undefined {
+function launchTemplateData(
+  context: TemplateContext,
+  specification: unknown,
+): Record<string, unknown> | undefined {
   if (!isRecord(specification)) return undefined;
   const reference = specification.LaunchTemplateId ?? specification.LaunchTemplateName;
   const source = Object.keys(context.template.Resources).find(
     (logicalId) =>
       context.typeOf(logicalId) === "AWS::EC2::LaunchTemplate" &&
-      (context.idOf(logicalId) === reference || context.properties(logicalId).LaunchTemplateName === reference),
+      (context.idOf(logicalId) === reference ||
+        context.properties(logicalId).LaunchTemplateName === reference),
   );
   const data = source ? context.properties(source).LaunchTemplateData : undefined;
   return isRecord(data) ? data : undefined;
 }
 
 /** Returns the security groups of a launch template, from SecurityGroupIds or the primary interface. */
-function launchTemplateGroups(reader: PropertyReader, data: Record<string, unknown> | undefined): string[] {
+function launchTemplateGroups(
+  reader: PropertyReader,
+  data: Record<string, unknown> | undefined,
+): string[] {
   const interfaces = Array.isArray(data?.NetworkInterfaces) ? data.NetworkInterfaces : [];
-  const primary = interfaces.find((item) => isRecord(item) && String(item.DeviceIndex ?? 0) === "0");
+  const primary = interfaces.find(
+    (item) => isRecord(item) && String(item.DeviceIndex ?? 0) === "0",
+  );
   const groups = data?.SecurityGroupIds ?? (isRecord(primary) ? primary.Groups : undefined);
   if (!Array.isArray(groups)) return [];
-  return groups.map((group) => reader.stringOf(group, "LaunchTemplate.SecurityGroupIds", "sg")).filter(isString);
+  return groups
+    .map((group) => reader.stringOf(group, "LaunchTemplate.SecurityGroupIds", "sg"))
+    .filter(isString);
 }
 
 /** Layers metadata options over EC2's defaults; later layers win. */
-function metadataOptions(reader: PropertyReader, layers: unknown[]): EC2.InstanceMetadataOptionsResponse {
+function metadataOptions(
+  reader: PropertyReader,
+  layers: unknown[],
+): EC2.InstanceMetadataOptionsResponse {
   const options: Record<string, unknown> = { ...DEFAULT_METADATA_OPTIONS };
   for (const layer of layers) {
     if (!isRecord(layer)) continue;

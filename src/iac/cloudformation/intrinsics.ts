@@ -37,10 +37,12 @@ export class IntrinsicResolver {
   /** Evaluates every intrinsic in a value; `AWS::NoValue` removes map entries and list items. */
   resolve(value: unknown): unknown {
     if (value instanceof Unresolved) return value;
-    if (Array.isArray(value)) return value.map((item) => this.resolve(item)).filter((item) => item !== NO_VALUE);
+    if (Array.isArray(value))
+      return value.map((item) => this.resolve(item)).filter((item) => item !== NO_VALUE);
     if (!isRecord(value)) return value;
     const keys = Object.keys(value);
-    if (keys.length === 1 && isIntrinsic(keys[0] as string)) return this.call(keys[0] as string, value[keys[0] as string]);
+    if (keys.length === 1 && isIntrinsic(keys[0] as string))
+      return this.call(keys[0] as string, value[keys[0] as string]);
     const result: Record<string, unknown> = {};
     for (const key of keys) {
       const resolved = this.resolve(value[key]);
@@ -54,12 +56,17 @@ export class IntrinsicResolver {
     const cached = this.conditionCache.get(name);
     if (cached !== undefined) return cached;
     const definition = this.template.Conditions?.[name];
-    if (definition === undefined) return new Unresolved(`condition ${name} is not defined in Conditions`, `Condition:${name}`);
-    if (this.evaluating.has(name)) return new Unresolved(`condition ${name} refers to itself`, `Condition:${name}`);
+    if (definition === undefined)
+      return new Unresolved(`condition ${name} is not defined in Conditions`, `Condition:${name}`);
+    if (this.evaluating.has(name))
+      return new Unresolved(`condition ${name} refers to itself`, `Condition:${name}`);
     this.evaluating.add(name);
     const value = this.resolve(definition);
     this.evaluating.delete(name);
-    const result = typeof value === "boolean" || value instanceof Unresolved ? value : unresolved(`condition ${name} is not a boolean`, definition);
+    const result =
+      typeof value === "boolean" || value instanceof Unresolved
+        ? value
+        : unresolved(`condition ${name} is not a boolean`, definition);
     this.conditionCache.set(name, result);
     return result;
   }
@@ -78,8 +85,11 @@ export class IntrinsicResolver {
         return this.condition(String(args));
       case "Fn::ImportValue": {
         const exportName = this.resolve(args);
-        const text = exportName instanceof Unresolved ? "an unknown export" : JSON.stringify(exportName);
-        return unresolved(`Fn::ImportValue ${text} reads another stack's export at deployment`, { "Fn::ImportValue": exportName });
+        const text =
+          exportName instanceof Unresolved ? "an unknown export" : JSON.stringify(exportName);
+        return unresolved(`Fn::ImportValue ${text} reads another stack's export at deployment`, {
+          "Fn::ImportValue": exportName,
+        });
       }
       default:
         return this.callWithArgs(name, this.resolve(args));
@@ -95,7 +105,9 @@ export class IntrinsicResolver {
       case "Fn::Select":
         return this.select(list);
       case "Fn::Join":
-        return Array.isArray(list[1]) ? list[1].map(String).join(String(list[0])) : invalid(name, args);
+        return Array.isArray(list[1])
+          ? list[1].map(String).join(String(list[0]))
+          : invalid(name, args);
       case "Fn::Split":
         return String(list[1] ?? "").split(String(list[0]));
       case "Fn::GetAZs":
@@ -109,9 +121,13 @@ export class IntrinsicResolver {
       case "Fn::Not":
         return typeof list[0] === "boolean" ? !list[0] : invalid(name, args);
       case "Fn::And":
-        return list.every((item) => typeof item === "boolean") ? list.every(Boolean) : invalid(name, args);
+        return list.every((item) => typeof item === "boolean")
+          ? list.every(Boolean)
+          : invalid(name, args);
       case "Fn::Or":
-        return list.every((item) => typeof item === "boolean") ? list.some(Boolean) : invalid(name, args);
+        return list.every((item) => typeof item === "boolean")
+          ? list.some(Boolean)
+          : invalid(name, args);
       case "Fn::Base64":
         return String(list[0]);
       case "Fn::Length":
@@ -133,7 +149,11 @@ export class IntrinsicResolver {
 
   private pseudoParameter(name: string): unknown {
     const region = this.pseudo.region;
-    const partition = region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+    const partition = region.startsWith("cn-")
+      ? "aws-cn"
+      : region.startsWith("us-gov-")
+        ? "aws-us-gov"
+        : "aws";
     const values: Record<string, unknown> = {
       "AWS::Region": region,
       "AWS::AccountId": this.pseudo.accountId,
@@ -149,29 +169,45 @@ export class IntrinsicResolver {
   }
 
   private getAtt(args: unknown): unknown {
-    const resolved = this.resolve(typeof args === "string" ? args.split(/\.(.*)/s).slice(0, 2) : args);
+    const resolved = this.resolve(
+      typeof args === "string" ? args.split(/\.(.*)/s).slice(0, 2) : args,
+    );
     const blocked = firstUnresolved(resolved);
     if (blocked) return blocked;
     if (!Array.isArray(resolved) || resolved.length !== 2) return invalid("Fn::GetAtt", args);
     const [logicalId, attribute] = resolved.map(String) as [string, string];
     if (!this.template.Resources[logicalId] || !this.resources) {
-      return unresolved(`Fn::GetAtt ${logicalId}.${attribute} names no resource of the template`, { "Fn::GetAtt": resolved });
+      return unresolved(`Fn::GetAtt ${logicalId}.${attribute} names no resource of the template`, {
+        "Fn::GetAtt": resolved,
+      });
     }
     return this.resources.getAtt(logicalId, attribute);
   }
 
   private sub(args: unknown): unknown {
-    const [text, variables] = Array.isArray(args) ? [args[0], this.resolve(args[1] ?? {})] : [args, {}];
+    const [text, variables] = Array.isArray(args)
+      ? [args[0], this.resolve(args[1] ?? {})]
+      : [args, {}];
     if (typeof text !== "string" || !isRecord(variables)) return invalid("Fn::Sub", args);
     let blocked: Unresolved | undefined;
     const output = text.replace(/\$\{([^}]*)\}/g, (whole, name: string) => {
       if (name.startsWith("!")) return `\${${name.slice(1)}}`;
-      const value = name in variables ? variables[name] : name.includes(".") && !name.startsWith("AWS::") ? this.getAtt(name) : this.ref(name);
+      const value =
+        name in variables
+          ? variables[name]
+          : name.includes(".") && !name.startsWith("AWS::")
+            ? this.getAtt(name)
+            : this.ref(name);
       const problem = firstUnresolved(value);
       if (problem) blocked ??= problem;
       return Array.isArray(value) ? value.join(",") : String(value);
     });
-    return blocked ? unresolved(`Fn::Sub "${text}" uses a value unknown before deployment: ${blocked.reason}`, { "Fn::Sub": text, blocked: blocked.key }) : output;
+    return blocked
+      ? unresolved(`Fn::Sub "${text}" uses a value unknown before deployment: ${blocked.reason}`, {
+          "Fn::Sub": text,
+          blocked: blocked.key,
+        })
+      : output;
   }
 
   private fnIf(args: unknown): unknown {
@@ -184,7 +220,12 @@ export class IntrinsicResolver {
   private select(list: unknown[]): unknown {
     const [index, items] = list;
     const position = Number(index);
-    if (!Array.isArray(items) || !Number.isInteger(position) || position < 0 || position >= items.length) {
+    if (
+      !Array.isArray(items) ||
+      !Number.isInteger(position) ||
+      position < 0 ||
+      position >= items.length
+    ) {
       return invalid("Fn::Select", list);
     }
     return items[position];
@@ -194,7 +235,10 @@ export class IntrinsicResolver {
     const [mapName, topKey, secondKey] = list.map(String) as [string, string, string];
     const value = this.template.Mappings?.[mapName]?.[topKey]?.[secondKey];
     if (value === undefined) {
-      return unresolved(`Fn::FindInMap finds no value at ${mapName}.${topKey}.${secondKey} in Mappings`, { "Fn::FindInMap": list });
+      return unresolved(
+        `Fn::FindInMap finds no value at ${mapName}.${topKey}.${secondKey} in Mappings`,
+        { "Fn::FindInMap": list },
+      );
     }
     return value;
   }

@@ -26,7 +26,9 @@ export async function loadTemplate(options: TemplateOptions): Promise<IacResult>
   const text = await readText(options.template, "--template");
   const { template, lines } = parseTemplate(options.template, text);
   const warnings: string[] = [];
-  const parameterValues = options.parameters ? await readParameters(options.parameters) : new Map<string, string>();
+  const parameterValues = options.parameters
+    ? await readParameters(options.parameters)
+    : new Map<string, string>();
   const parameters = resolveParameters(template, parameterValues, options, warnings);
 
   const builder = new SnapshotBuilder(options.region, options.accountId);
@@ -46,16 +48,27 @@ export async function loadTemplate(options: TemplateOptions): Promise<IacResult>
     const location = { file, line: lines.get(logicalId) ?? 1, logicalName: logicalId };
     for (const id of [context.idOf(logicalId), ...created]) locations.set(id, location);
     if (resource.Type === "AWS::EC2::VPC") {
-      for (const id of Object.values(builder.vpcDefaults(context.idOf(logicalId)) ?? {})) locations.set(id, location);
+      for (const id of Object.values(builder.vpcDefaults(context.idOf(logicalId)) ?? {}))
+        locations.set(id, location);
     }
   }
   const snapshot = builder.build();
   for (const item of builder.unresolved) {
-    const value = item.placeholder ? `; using placeholder ${item.placeholder}` : "; the property is left out";
-    warnings.push(`${options.template}: resource ${item.logicalName} property ${item.property}: ${item.reason}${value}`);
+    const value = item.placeholder
+      ? `; using placeholder ${item.placeholder}`
+      : "; the property is left out";
+    warnings.push(
+      `${options.template}: resource ${item.logicalName} property ${item.property}: ${item.reason}${value}`,
+    );
   }
   warnings.push(...builder.warnings.map((line) => `${options.template}: ${line}`));
-  return { snapshot, locations, unresolved: builder.unresolved, warnings, files: [options.template] };
+  return {
+    snapshot,
+    locations,
+    unresolved: builder.unresolved,
+    warnings,
+    files: [options.template],
+  };
 }
 
 function isIncluded(context: TemplateContext, logicalId: string, warnings: string[]): boolean {
@@ -63,7 +76,9 @@ function isIncluded(context: TemplateContext, logicalId: string, warnings: strin
   if (condition === undefined) return true;
   const value = context.resolver.condition(condition);
   if (value instanceof Unresolved) {
-    warnings.push(`resource ${logicalId}: condition ${condition} is unknown before deployment (${value.reason}); the resource is linted as created`);
+    warnings.push(
+      `resource ${logicalId}: condition ${condition} is unknown before deployment (${value.reason}); the resource is linted as created`,
+    );
     return true;
   }
   return value;
@@ -71,7 +86,10 @@ function isIncluded(context: TemplateContext, logicalId: string, warnings: strin
 
 export async function readText(file: string, flag: string): Promise<string> {
   return readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
-    const reason = error.code === "ENOENT" ? "file not found" : `cannot read the file (${error.code ?? error.message})`;
+    const reason =
+      error.code === "ENOENT"
+        ? "file not found"
+        : `cannot read the file (${error.code ?? error.message})`;
     throw new InputError(`${file}: ${reason}; check the ${flag} path`);
   });
 }
@@ -86,22 +104,34 @@ export async function readParameters(file: string): Promise<Map<string, string>>
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new InputError(`${file}: not valid JSON (${(error as Error).message}); --parameters expects a JSON file`);
+    throw new InputError(
+      `${file}: not valid JSON (${(error as Error).message}); --parameters expects a JSON file`,
+    );
   }
-  const entries: [string, unknown][] = Array.isArray(value)
-    ? value.map((item, position) => cliParameter(file, item, position))
-    : isRecord(value)
-      ? Object.entries(isRecord(value.Parameters) ? value.Parameters : value)
-      : [];
-  if (!Array.isArray(value) && !isRecord(value)) {
-    throw new InputError(`${file}: expected a list of {ParameterKey, ParameterValue} or an object of parameter values`);
+  let entries: [string, unknown][];
+  if (Array.isArray(value)) {
+    entries = value.map((item, position) => cliParameter(file, item, position));
+  } else if (isRecord(value)) {
+    entries = Object.entries(isRecord(value.Parameters) ? value.Parameters : value);
+  } else {
+    throw new InputError(
+      `${file}: expected a list of {ParameterKey, ParameterValue} or an object of parameter values`,
+    );
   }
-  return new Map(entries.map(([key, item]) => [key, Array.isArray(item) ? item.join(",") : String(item)]));
+  return new Map(
+    entries.map(([key, item]) => [key, Array.isArray(item) ? item.join(",") : String(item)]),
+  );
 }
 
 function cliParameter(file: string, item: unknown, position: number): [string, unknown] {
-  if (!isRecord(item) || typeof item.ParameterKey !== "string" || item.ParameterValue === undefined) {
-    throw new InputError(`${file}: item ${position} is not {"ParameterKey": ..., "ParameterValue": ...}`);
+  if (
+    !isRecord(item) ||
+    typeof item.ParameterKey !== "string" ||
+    item.ParameterValue === undefined
+  ) {
+    throw new InputError(
+      `${file}: item ${position} is not {"ParameterKey": ..., "ParameterValue": ...}`,
+    );
   }
   return [item.ParameterKey, item.ParameterValue];
 }
@@ -116,11 +146,16 @@ function resolveParameters(
   const values = new Map<string, unknown>();
   const declared = template.Parameters ?? {};
   for (const name of parameterValues.keys()) {
-    if (!(name in declared)) warnings.push(`${options.parameters}: parameter ${name} is not declared in the template; it was ignored`);
+    if (!(name in declared))
+      warnings.push(
+        `${options.parameters}: parameter ${name} is not declared in the template; it was ignored`,
+      );
   }
   for (const [name, parameter] of Object.entries(declared)) {
     const type = String(parameter?.Type ?? "String");
-    const raw = parameterValues.get(name) ?? (parameter?.Default === undefined ? undefined : String(parameter.Default));
+    const raw =
+      parameterValues.get(name) ??
+      (parameter?.Default === undefined ? undefined : String(parameter.Default));
     values.set(name, parameterValue(name, type, raw));
   }
   return values;

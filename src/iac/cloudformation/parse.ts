@@ -60,7 +60,11 @@ const SHORT_FORMS = [
 /** Parses template text; throws InputError when it is not a CloudFormation template. */
 export function parseTemplate(file: string, text: string): ParsedTemplate {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { customTags: shortFormTags(), lineCounter, prettyErrors: false });
+  const document = parseDocument(text, {
+    customTags: shortFormTags(),
+    lineCounter,
+    prettyErrors: false,
+  });
   const error = document.errors[0];
   if (error) {
     const { line, col } = lineCounter.linePos(error.pos[0]);
@@ -79,12 +83,16 @@ function checkTemplate(file: string, value: unknown): Template {
   if (!isRecord(value) || !isRecord(resources)) {
     throw new InputError(
       `${file}: not a CloudFormation template: expected a top-level Resources map` +
-        (isRecord(value) && "resource_changes" in value ? "; for a Terraform plan use --terraform-plan" : ""),
+        (isRecord(value) && "resource_changes" in value
+          ? "; for a Terraform plan use --terraform-plan"
+          : ""),
     );
   }
   for (const [logicalId, resource] of Object.entries(resources)) {
     if (!isRecord(resource) || typeof resource.Type !== "string") {
-      throw new InputError(`${file}: resource ${logicalId} has no Type; expected a string such as AWS::EC2::VPC`);
+      throw new InputError(
+        `${file}: resource ${logicalId} has no Type; expected a string such as AWS::EC2::VPC`,
+      );
     }
     if (resource.Properties !== undefined && !isRecord(resource.Properties)) {
       throw new InputError(`${file}: resource ${logicalId} has Properties that are not a map`);
@@ -96,7 +104,9 @@ function checkTemplate(file: string, value: unknown): Template {
 function resourceLines(contents: unknown, lineCounter: LineCounter): Map<string, number> {
   const lines = new Map<string, number>();
   if (!isMap(contents)) return lines;
-  const resources = contents.items.find((pair) => isScalar(pair.key) && pair.key.value === "Resources");
+  const resources = contents.items.find(
+    (pair) => isScalar(pair.key) && pair.key.value === "Resources",
+  );
   if (!resources || !isMap(resources.value)) return lines;
   for (const pair of resources.value.items) {
     if (!isScalar(pair.key) || !pair.key.range) continue;

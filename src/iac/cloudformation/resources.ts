@@ -88,8 +88,10 @@ function privateDnsNameOptions(reader: PropertyReader): EC2.PrivateDnsNameOption
     ? reader.properties.PrivateDnsNameOptionsOnLaunch
     : {};
   return {
-    HostnameType: (reader.stringOf(options.HostnameType, "PrivateDnsNameOptionsOnLaunch.HostnameType") ??
-      "ip-name") as EC2.HostnameType,
+    HostnameType: (reader.stringOf(
+      options.HostnameType,
+      "PrivateDnsNameOptionsOnLaunch.HostnameType",
+    ) ?? "ip-name") as EC2.HostnameType,
     EnableResourceNameDnsARecord: options.EnableResourceNameDnsARecord === true,
     EnableResourceNameDnsAAAARecord: options.EnableResourceNameDnsAAAARecord === true,
   };
@@ -103,7 +105,11 @@ function mapSubnetCidrBlock(reader: PropertyReader): void {
 
 function mapRouteTable(reader: PropertyReader): void {
   const vpcId = reader.string("VpcId", "vpc");
-  reader.builder.addRouteTable({ RouteTableId: reader.id, ...(vpcId && { VpcId: vpcId }), Tags: reader.tags() });
+  reader.builder.addRouteTable({
+    RouteTableId: reader.id,
+    ...(vpcId && { VpcId: vpcId }),
+    Tags: reader.tags(),
+  });
 }
 
 /** Route target properties, with the id prefix a placeholder gets and the snapshot field. */
@@ -170,7 +176,11 @@ function mapNatGateway(reader: PropertyReader): void {
 }
 
 function mapInternetGateway(reader: PropertyReader): void {
-  reader.builder.addInternetGateway({ InternetGatewayId: reader.id, Attachments: [], Tags: reader.tags() });
+  reader.builder.addInternetGateway({
+    InternetGatewayId: reader.id,
+    Attachments: [],
+    Tags: reader.tags(),
+  });
 }
 
 function mapGatewayAttachment(reader: PropertyReader): void {
@@ -206,14 +216,18 @@ function mapEndpoint(reader: PropertyReader): void {
   const addressType = reader.string("IpAddressType");
   if (addressType) endpoint.IpAddressType = addressType as EC2.IpAddressType;
   const dns = isRecord(reader.properties.DnsOptions) ? reader.properties.DnsOptions : undefined;
-  const recordType = dns ? reader.stringOf(dns.DnsRecordIpType, "DnsOptions.DnsRecordIpType") : undefined;
+  const recordType = dns
+    ? reader.stringOf(dns.DnsRecordIpType, "DnsOptions.DnsRecordIpType")
+    : undefined;
   if (recordType) endpoint.DnsOptions = { DnsRecordIpType: recordType as EC2.DnsRecordIpType };
   reader.builder.addEndpoint(endpoint);
 }
 
 function mapSecurityGroup(reader: PropertyReader): void {
   const vpcId = reader.string("VpcId", "vpc");
-  const egress = Array.isArray(reader.properties.SecurityGroupEgress) ? reader.properties.SecurityGroupEgress : [];
+  const egress = Array.isArray(reader.properties.SecurityGroupEgress)
+    ? reader.properties.SecurityGroupEgress
+    : [];
   const group: EC2.SecurityGroup = {
     GroupId: reader.id,
     GroupName: reader.string("GroupName") ?? reader.logicalId,
@@ -225,7 +239,9 @@ function mapSecurityGroup(reader: PropertyReader): void {
   if (vpcId) group.VpcId = vpcId;
   // EC2 keeps its default egress rule unless SecurityGroupEgress lists at least one rule.
   reader.builder.addSecurityGroup(group, egress.length === 0);
-  const ingress = Array.isArray(reader.properties.SecurityGroupIngress) ? reader.properties.SecurityGroupIngress : [];
+  const ingress = Array.isArray(reader.properties.SecurityGroupIngress)
+    ? reader.properties.SecurityGroupIngress
+    : [];
   for (const rule of ingress) addRule(reader, reader.id, "ingress", rule, "SecurityGroupIngress");
   for (const rule of egress) addRule(reader, reader.id, "egress", rule, "SecurityGroupEgress");
 }
@@ -246,9 +262,16 @@ function addRule(
   property: string,
 ): void {
   if (!isRecord(rule)) return;
-  const text = (name: string, prefix?: string) => reader.stringOf(rule[name], `${property}.${name}`, prefix);
+  const text = (name: string, prefix?: string) =>
+    reader.stringOf(rule[name], `${property}.${name}`, prefix);
   const protocol = protocolName(text("IpProtocol") ?? "-1");
-  const permission: EC2.IpPermission = { IpProtocol: protocol, IpRanges: [], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] };
+  const permission: EC2.IpPermission = {
+    IpProtocol: protocol,
+    IpRanges: [],
+    Ipv6Ranges: [],
+    PrefixListIds: [],
+    UserIdGroupPairs: [],
+  };
   if (protocol !== "-1") {
     const from = reader.number(`${property}.FromPort`, rule.FromPort);
     const to = reader.number(`${property}.ToPort`, rule.ToPort);
@@ -297,11 +320,17 @@ function mapNetworkAclEntry(reader: PropertyReader): void {
   if (ipv6) entry.Ipv6CidrBlock = ipv6;
   const ports = reader.properties.PortRange;
   if (isRecord(ports)) {
-    entry.PortRange = dropUndefined({ From: reader.number("PortRange.From", ports.From), To: reader.number("PortRange.To", ports.To) });
+    entry.PortRange = dropUndefined({
+      From: reader.number("PortRange.From", ports.From),
+      To: reader.number("PortRange.To", ports.To),
+    });
   }
   const icmp = reader.properties.Icmp;
   if (isRecord(icmp)) {
-    entry.IcmpTypeCode = dropUndefined({ Code: reader.number("Icmp.Code", icmp.Code), Type: reader.number("Icmp.Type", icmp.Type) });
+    entry.IcmpTypeCode = dropUndefined({
+      Code: reader.number("Icmp.Code", icmp.Code),
+      Type: reader.number("Icmp.Type", icmp.Type),
+    });
   }
   reader.builder.addNetworkAclEntry(aclId, entry);
 }
@@ -327,10 +356,19 @@ function mapDhcpOptions(reader: PropertyReader): void {
   for (const [property, key] of DHCP_KEYS) {
     const raw = reader.properties[property];
     if (raw === undefined) continue;
-    const values = (Array.isArray(raw) ? raw : [raw]).map((item) => reader.stringOf(item, property));
-    configurations.push({ Key: key, Values: values.filter((v): v is string => v !== undefined).map((Value) => ({ Value })) });
+    const values = (Array.isArray(raw) ? raw : [raw]).map((item) =>
+      reader.stringOf(item, property),
+    );
+    configurations.push({
+      Key: key,
+      Values: values.filter((v): v is string => v !== undefined).map((Value) => ({ Value })),
+    });
   }
-  reader.builder.addDhcpOptions({ DhcpOptionsId: reader.id, DhcpConfigurations: configurations, Tags: reader.tags() });
+  reader.builder.addDhcpOptions({
+    DhcpOptionsId: reader.id,
+    DhcpConfigurations: configurations,
+    Tags: reader.tags(),
+  });
 }
 
 function mapDhcpAssociation(reader: PropertyReader): void {

@@ -58,7 +58,10 @@ export class PlanContext {
   idOf(instance: PlanInstance): string {
     const known = instance.values.id;
     if (typeof known === "string" && known !== "") return known;
-    return placeholderId(ID_PREFIXES[instance.type] ?? instance.type.replace(/^aws_/, ""), instance.address);
+    return placeholderId(
+      ID_PREFIXES[instance.type] ?? instance.type.replace(/^aws_/, ""),
+      instance.address,
+    );
   }
 
   /** Returns what a reference to `instance.attribute` evaluates to before apply. */
@@ -72,10 +75,15 @@ export class PlanContext {
       if (attribute === "main_route_table_id") return implicitVpcIds(vpcId).mainRouteTableId;
       if (attribute === "default_route_table_id") return implicitVpcIds(vpcId).mainRouteTableId;
       if (attribute === "default_network_acl_id") return implicitVpcIds(vpcId).defaultNetworkAclId;
-      if (attribute === "default_security_group_id") return implicitVpcIds(vpcId).defaultSecurityGroupId;
+      if (attribute === "default_security_group_id")
+        return implicitVpcIds(vpcId).defaultSecurityGroupId;
     }
-    if (instance.type === "aws_subnet" && attribute === "ipv6_cidr_block") return this.subnetBlock(instance);
-    if (instance.type === "aws_vpc_ipv6_cidr_block_association" && attribute === "ipv6_cidr_block") {
+    if (instance.type === "aws_subnet" && attribute === "ipv6_cidr_block")
+      return this.subnetBlock(instance);
+    if (
+      instance.type === "aws_vpc_ipv6_cidr_block_association" &&
+      attribute === "ipv6_cidr_block"
+    ) {
       return this.associationBlock(instance);
     }
     if (instance.type === "aws_eip" && attribute === "allocation_id") return this.idOf(instance);
@@ -84,7 +92,10 @@ export class PlanContext {
       const value = this.plan.value(instance, [attribute]);
       if (value !== undefined) return value;
     }
-    return new Unresolved(`${instance.address}.${attribute} is known only after apply`, `${instance.address}.${attribute}`);
+    return new Unresolved(
+      `${instance.address}.${attribute} is known only after apply`,
+      `${instance.address}.${attribute}`,
+    );
   }
 
   /** Returns a VPC's IPv6 prefix: the planned one, or a placeholder /56 when the VPC requests one. */
@@ -102,7 +113,10 @@ export class PlanContext {
   associationBlock(association: PlanInstance): string {
     const known = association.values.ipv6_cidr_block;
     if (typeof known === "string" && known !== "") return known;
-    return this.ipv6.prefixFor(association.address, Number(association.values.ipv6_netmask_length ?? 56) || 56);
+    return this.ipv6.prefixFor(
+      association.address,
+      Number(association.values.ipv6_netmask_length ?? 56) || 56,
+    );
   }
 
   /**
@@ -121,14 +135,21 @@ export class PlanContext {
     const blocks = new Map<string, string>();
     const byVpc = new Map<string, PlanInstance[]>();
     const wanting = this.plan.instances
-      .filter((item) => item.type === "aws_subnet" && !item.values.ipv6_cidr_block && this.plan.configures(item, "ipv6_cidr_block"))
+      .filter(
+        (item) =>
+          item.type === "aws_subnet" &&
+          !item.values.ipv6_cidr_block &&
+          this.plan.configures(item, "ipv6_cidr_block"),
+      )
       .sort((a, b) => (a.address < b.address ? -1 : 1));
     for (const subnet of wanting) {
       const vpcId = String(this.plan.value(subnet, ["vpc_id"]));
       byVpc.set(vpcId, [...(byVpc.get(vpcId) ?? []), subnet]);
     }
     for (const [vpcId, subnets] of byVpc) {
-      const vpc = this.plan.instances.find((item) => item.type === "aws_vpc" && this.idOf(item) === vpcId);
+      const vpc = this.plan.instances.find(
+        (item) => item.type === "aws_vpc" && this.idOf(item) === vpcId,
+      );
       const vpcBlock = vpc ? this.vpcBlock(vpc) : undefined;
       const carved = vpcBlock ? splitCidr(vpcBlock, subnets.length, 64) : undefined;
       subnets.forEach((subnet, position) => {
@@ -203,7 +224,12 @@ export class AttributeReader {
     const value = this.raw(name);
     if (value instanceof Unresolved) this.note(name, value, undefined);
     const number = Number(value);
-    return value === undefined || value === null || value instanceof Unresolved || !Number.isFinite(number) ? undefined : number;
+    return value === undefined ||
+      value === null ||
+      value instanceof Unresolved ||
+      !Number.isFinite(number)
+      ? undefined
+      : number;
   }
 
   /** Reads an IPv6 prefix; an unknown one gets a placeholder of the given length. */
@@ -241,7 +267,11 @@ export class AttributeReader {
     const value = this.raw(name);
     if (!Array.isArray(value)) return [];
     return value.map((_, position) => {
-      const block = new AttributeReader(this.context, this.instance, this.id, [...this.path, name, position]);
+      const block = new AttributeReader(this.context, this.instance, this.id, [
+        ...this.path,
+        name,
+        position,
+      ]);
       block.attachNotesTo(this.subject);
       return block;
     });
@@ -250,7 +280,10 @@ export class AttributeReader {
   tags(): { Key: string; Value: string }[] {
     const tags = this.raw("tags");
     if (!isRecord(tags)) return [];
-    return Object.entries(tags).map(([Key, Value]) => ({ Key, Value: typeof Value === "string" ? Value : "" }));
+    return Object.entries(tags).map(([Key, Value]) => ({
+      Key,
+      Value: typeof Value === "string" ? Value : "",
+    }));
   }
 
   private note(name: string, problem: Unresolved, placeholder: string | undefined): void {

@@ -7,7 +7,11 @@ import { placeholderId } from "../placeholders.js";
 import type { AttributeReader, PlanContext } from "./context.js";
 
 /** EC2's metadata options for an instance that sets none. */
-const DEFAULT_METADATA_OPTIONS = { State: "applied", HttpEndpoint: "enabled", HttpProtocolIpv6: "disabled" };
+const DEFAULT_METADATA_OPTIONS = {
+  State: "applied",
+  HttpEndpoint: "enabled",
+  HttpProtocolIpv6: "disabled",
+};
 
 /** `metadata_options` attributes and the fields DescribeInstances reports them in. */
 const METADATA_FIELDS: [string, string][] = [
@@ -22,7 +26,9 @@ export function mapInstance(reader: AttributeReader, context: PlanContext): void
   const groups = reader.strings("vpc_security_group_ids", "sg");
   const instance: EC2.Instance = {
     InstanceId: reader.id,
-    InstanceType: (reader.string("instance_type") ?? template?.string("instance_type") ?? "t3.micro") as EC2._InstanceType,
+    InstanceType: (reader.string("instance_type") ??
+      template?.string("instance_type") ??
+      "t3.micro") as EC2._InstanceType,
     State: { Code: 16, Name: "running" },
     MetadataOptions: metadataOptions([template, reader]),
     SecurityGroups: (groups.length > 0 ? groups : templateGroups(template)).map(groupRef),
@@ -64,7 +70,10 @@ export function mapAutoScalingGroup(reader: AttributeReader, context: PlanContex
 }
 
 /** Returns a reader for the plan's `aws_launch_template` that the `launch_template` block names. */
-function launchTemplateOf(reader: AttributeReader, context: PlanContext): AttributeReader | undefined {
+function launchTemplateOf(
+  reader: AttributeReader,
+  context: PlanContext,
+): AttributeReader | undefined {
   const block = reader.blocks("launch_template")[0];
   if (!block) return undefined;
   const id = block.string("id", "lt");
@@ -72,7 +81,8 @@ function launchTemplateOf(reader: AttributeReader, context: PlanContext): Attrib
   const template = context.plan.instances.find(
     (instance) =>
       instance.type === "aws_launch_template" &&
-      ((id !== undefined && context.idOf(instance) === id) || (name !== undefined && instance.values.name === name)),
+      ((id !== undefined && context.idOf(instance) === id) ||
+        (name !== undefined && instance.values.name === name)),
   );
   return template ? context.reader(template) : undefined;
 }
@@ -82,7 +92,9 @@ function templateGroups(template: AttributeReader | undefined): string[] {
 }
 
 /** Layers `metadata_options` blocks over EC2's defaults; later layers win. */
-function metadataOptions(layers: (AttributeReader | undefined)[]): EC2.InstanceMetadataOptionsResponse {
+function metadataOptions(
+  layers: (AttributeReader | undefined)[],
+): EC2.InstanceMetadataOptionsResponse {
   const options: Record<string, unknown> = { ...DEFAULT_METADATA_OPTIONS };
   for (const layer of layers) {
     const block = layer?.blocks("metadata_options")[0];

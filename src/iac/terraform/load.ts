@@ -24,10 +24,14 @@ export async function loadPlan(file: string, fallbackRegion: string): Promise<Ia
     );
   }
   if (!isRecord(document) || typeof document.format_version !== "string") {
-    throw new InputError(`${file}: not a Terraform plan: expected a format_version field, as \`terraform show -json PLAN\` writes`);
+    throw new InputError(
+      `${file}: not a Terraform plan: expected a format_version field, as \`terraform show -json PLAN\` writes`,
+    );
   }
   if (!document.format_version.startsWith("1.")) {
-    throw new InputError(`${file}: plan format_version ${document.format_version} is not supported; vpc-lint reads 1.x`);
+    throw new InputError(
+      `${file}: plan format_version ${document.format_version} is not supported; vpc-lint reads 1.x`,
+    );
   }
 
   const plan = new Plan(file, document);
@@ -42,15 +46,19 @@ export async function loadPlan(file: string, fallbackRegion: string): Promise<Ia
     const reader = context.reader(instance);
     const created = mapper(reader, context) ?? [];
     // The plan JSON has no line numbers, so every resource points at line 1 and names its address.
-    for (const id of [reader.id, ...created]) locations.set(id, { file: location, line: 1, logicalName: instance.address });
+    for (const id of [reader.id, ...created])
+      locations.set(id, { file: location, line: 1, logicalName: instance.address });
     if (instance.type === "aws_vpc") {
       const defaults: Record<string, string> = builder.vpcDefaults(reader.id) ?? {};
-      for (const id of Object.values(defaults)) locations.set(id, { file: location, line: 1, logicalName: instance.address });
+      for (const id of Object.values(defaults))
+        locations.set(id, { file: location, line: 1, logicalName: instance.address });
     }
   }
   const snapshot = builder.build();
   const warnings = builder.unresolved.map((item) => {
-    const value = item.placeholder ? `; using placeholder ${item.placeholder}` : "; the attribute is left out";
+    const value = item.placeholder
+      ? `; using placeholder ${item.placeholder}`
+      : "; the attribute is left out";
     return `${file}: ${item.logicalName} ${item.property}: ${item.reason}${value}`;
   });
   warnings.push(...builder.warnings.map((line) => `${file}: ${line}`));
@@ -62,7 +70,8 @@ function providerRegion(document: Record<string, unknown>): string | undefined {
   const configuration = isRecord(document.configuration) ? document.configuration : {};
   const providers = isRecord(configuration.provider_config) ? configuration.provider_config : {};
   const aws = providers.aws;
-  if (!isRecord(aws) || !isRecord(aws.expressions) || !isRecord(aws.expressions.region)) return undefined;
+  if (!isRecord(aws) || !isRecord(aws.expressions) || !isRecord(aws.expressions.region))
+    return undefined;
   const region = aws.expressions.region.constant_value;
   return typeof region === "string" ? region : undefined;
 }

@@ -74,7 +74,10 @@ export class Plan {
     if (known !== undefined && known !== null) return known;
     if (valueAt(instance.unknown, path) !== true) return known ?? undefined;
     const expression = expressionAt(instance.config?.expressions, path);
-    const scope: Scope = { moduleAddress: instance.moduleAddress, ...(instance.index !== undefined && { index: instance.index }) };
+    const scope: Scope = {
+      moduleAddress: instance.moduleAddress,
+      ...(instance.index !== undefined && { index: instance.index }),
+    };
     // AWS computes the attributes the configuration does not set, such as the route table ids of
     // an interface endpoint. Such an attribute is left out rather than replaced by a placeholder.
     if (expression === undefined) return undefined;
@@ -87,9 +90,12 @@ export class Plan {
   }
 
   private evaluate(expression: unknown, scope: Scope, label: string): unknown {
-    if (!isRecord(expression)) return new Unresolved(`${label} has no expression in the configuration`, label);
+    if (!isRecord(expression))
+      return new Unresolved(`${label} has no expression in the configuration`, label);
     if ("constant_value" in expression) return expression.constant_value;
-    const references = Array.isArray(expression.references) ? expression.references.map(String) : [];
+    const references = Array.isArray(expression.references)
+      ? expression.references.map(String)
+      : [];
     const usesIndex = references.some((ref) => ref === "count.index" || ref.startsWith("each."));
     const values: unknown[] = [];
     const seen = new Set<string>();
@@ -99,14 +105,18 @@ export class Plan {
     }
     if (values.length === 0) {
       const text = references.length > 0 ? references.join(", ") : "no reference";
-      return new Unresolved(`${label} is known only after apply and refers to ${text}, which vpc-lint cannot evaluate`, label);
+      return new Unresolved(
+        `${label} is known only after apply and refers to ${text}, which vpc-lint cannot evaluate`,
+        label,
+      );
     }
     return values.length === 1 ? values[0] : values.flat();
   }
 
   /** Follows one reference; returns undefined for references that add nothing, such as `count.index`. */
   private follow(reference: string, scope: Scope, usesIndex: boolean, seen: Set<string>): unknown {
-    if (reference.startsWith("var.")) return this.variable(reference.slice(4).split(".")[0] as string, scope);
+    if (reference.startsWith("var."))
+      return this.variable(reference.slice(4).split(".")[0] as string, scope);
     if (reference.startsWith("module.")) return this.moduleOutput(reference, scope);
     const target = parseReference(reference);
     if (!target) return undefined;
@@ -120,8 +130,14 @@ export class Plan {
     return target.index === undefined && !usesIndex && targets.length > 1 ? values : values[0];
   }
 
-  private targetsOf(base: string, target: ResourceReference, scope: Scope, usesIndex: boolean): PlanInstance[] {
-    if (target.index !== undefined) return [this.byAddress.get(`${base}${indexText(target.index)}`)].filter(isInstance);
+  private targetsOf(
+    base: string,
+    target: ResourceReference,
+    scope: Scope,
+    usesIndex: boolean,
+  ): PlanInstance[] {
+    if (target.index !== undefined)
+      return [this.byAddress.get(`${base}${indexText(target.index)}`)].filter(isInstance);
     const single = this.byAddress.get(base);
     if (single) return [single];
     if (usesIndex && scope.index !== undefined) {
@@ -138,7 +154,9 @@ export class Plan {
     }
     const { parent, call } = splitModule(scope.moduleAddress);
     const expression = this.moduleCall(parent, call)?.expressions?.[name];
-    return expression === undefined ? undefined : this.evaluate(expression, { moduleAddress: parent }, `var.${name}`);
+    return expression === undefined
+      ? undefined
+      : this.evaluate(expression, { moduleAddress: parent }, `var.${name}`);
   }
 
   /** Follows `module.NAME.OUTPUT` or `module.NAME.OUTPUT[N]` to the output's expression in that module. */
@@ -147,7 +165,8 @@ export class Plan {
     if (!match) return undefined;
     const [, call = "", output = "", position] = match;
     const moduleAddress = `${scope.moduleAddress ? `${scope.moduleAddress}.` : ""}module.${call}`;
-    const expression = this.moduleCall(scope.moduleAddress, call)?.module?.outputs?.[output]?.expression;
+    const expression = this.moduleCall(scope.moduleAddress, call)?.module?.outputs?.[output]
+      ?.expression;
     if (expression === undefined) return undefined;
     const value = this.evaluate(expression, { moduleAddress }, reference);
     return position !== undefined && Array.isArray(value) ? value[Number(position)] : value;
@@ -168,7 +187,8 @@ function collectInstances(file: string, document: Record<string, unknown>): Plan
   }
   const unknown = new Map<string, unknown>();
   for (const change of Array.isArray(document.resource_changes) ? document.resource_changes : []) {
-    if (isRecord(change) && isRecord(change.change)) unknown.set(String(change.address), change.change.after_unknown);
+    if (isRecord(change) && isRecord(change.change))
+      unknown.set(String(change.address), change.change.after_unknown);
   }
   const instances: PlanInstance[] = [];
   const walk = (module: Record<string, unknown>, moduleAddress: string) => {
@@ -183,7 +203,8 @@ function collectInstances(file: string, document: Record<string, unknown>): Plan
         values: isRecord(resource.values) ? resource.values : {},
         unknown: unknown.get(address) ?? {},
       };
-      if (typeof resource.index === "number" || typeof resource.index === "string") instance.index = resource.index;
+      if (typeof resource.index === "number" || typeof resource.index === "string")
+        instance.index = resource.index;
       const config = configResource(document, moduleAddress, `${instance.type}.${instance.name}`);
       if (config) instance.config = config;
       instances.push(instance);
@@ -196,16 +217,27 @@ function collectInstances(file: string, document: Record<string, unknown>): Plan
   return instances;
 }
 
-function configModule(document: Record<string, unknown>, moduleAddress: string): ConfigModule | undefined {
+function configModule(
+  document: Record<string, unknown>,
+  moduleAddress: string,
+): ConfigModule | undefined {
   const configuration = isRecord(document.configuration) ? document.configuration : undefined;
   let module = configuration?.root_module as ConfigModule | undefined;
-  const calls = moduleAddress ? [...moduleAddress.matchAll(/module\.([^.[]+)(?:\[[^\]]*\])?/g)].map((m) => m[1] as string) : [];
+  const calls = moduleAddress
+    ? [...moduleAddress.matchAll(/module\.([^.[]+)(?:\[[^\]]*\])?/g)].map((m) => m[1] as string)
+    : [];
   for (const call of calls) module = module?.module_calls?.[call]?.module;
   return module;
 }
 
-function configResource(document: Record<string, unknown>, moduleAddress: string, address: string): ConfigResource | undefined {
-  return configModule(document, moduleAddress)?.resources?.find((resource) => resource.address === address);
+function configResource(
+  document: Record<string, unknown>,
+  moduleAddress: string,
+  address: string,
+): ConfigResource | undefined {
+  return configModule(document, moduleAddress)?.resources?.find(
+    (resource) => resource.address === address,
+  );
 }
 
 /** Splits `module.a.module.b[0]` into the parent `module.a` and the call name `b`. */
@@ -214,7 +246,8 @@ function splitModule(moduleAddress: string): { parent: string; call: string } {
   return { parent: match?.[1] ?? "", call: match?.[2] ?? "" };
 }
 
-const REFERENCE = /^([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)(?:\[(\d+|"[^"]*")\])?(?:\.([A-Za-z0-9_]+))?/;
+const REFERENCE =
+  /^([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)(?:\[(\d+|"[^"]*")\])?(?:\.([A-Za-z0-9_]+))?/;
 
 function parseReference(text: string): ResourceReference | undefined {
   if (/^(count|each|local|path|terraform|self|data)\./.test(text)) return undefined;
@@ -222,7 +255,8 @@ function parseReference(text: string): ResourceReference | undefined {
   if (!match) return undefined;
   const reference: ResourceReference = { type: match[1] as string, name: match[2] as string };
   const index = match[3];
-  if (index !== undefined) reference.index = index.startsWith('"') ? index.slice(1, -1) : Number(index);
+  if (index !== undefined)
+    reference.index = index.startsWith('"') ? index.slice(1, -1) : Number(index);
   if (match[4]) reference.attribute = match[4];
   return reference;
 }
@@ -248,7 +282,10 @@ export function valueAt(root: unknown, path: (string | number)[]): unknown {
 }
 
 /** Returns the configuration expression at a path; nested blocks are lists of expression maps. */
-function expressionAt(expressions: Record<string, unknown> | undefined, path: (string | number)[]): unknown {
+function expressionAt(
+  expressions: Record<string, unknown> | undefined,
+  path: (string | number)[],
+): unknown {
   let current: unknown = expressions;
   for (const step of path) {
     if (Array.isArray(current) && typeof step === "number") current = current[step];

@@ -25,8 +25,10 @@ export const MAPPERS: Record<string, Mapper> = {
   aws_egress_only_internet_gateway: mapEgressOnlyInternetGateway,
   aws_vpc_endpoint: mapEndpoint,
   aws_vpc_endpoint_subnet_association: (reader) => linkEndpoint(reader, "subnet_id", "subnet"),
-  aws_vpc_endpoint_security_group_association: (reader) => linkEndpoint(reader, "security_group_id", "sg"),
-  aws_vpc_endpoint_route_table_association: (reader) => linkEndpoint(reader, "route_table_id", "rtb"),
+  aws_vpc_endpoint_security_group_association: (reader) =>
+    linkEndpoint(reader, "security_group_id", "sg"),
+  aws_vpc_endpoint_route_table_association: (reader) =>
+    linkEndpoint(reader, "route_table_id", "rtb"),
   aws_security_group: mapSecurityGroup,
   aws_vpc_security_group_ingress_rule: (reader) => mapGroupRule(reader, "ingress"),
   aws_vpc_security_group_egress_rule: (reader) => mapGroupRule(reader, "egress"),
@@ -58,7 +60,10 @@ function mapVpc(reader: AttributeReader, context: PlanContext): void {
   };
   reader.builder.addVpc(
     vpc,
-    { support: reader.bool("enable_dns_support", true), hostnames: reader.bool("enable_dns_hostnames", false) },
+    {
+      support: reader.bool("enable_dns_support", true),
+      hostnames: reader.bool("enable_dns_hostnames", false),
+    },
     defaults,
   );
   const dhcp = known(reader.instance.values.dhcp_options_id);
@@ -83,9 +88,16 @@ function mapSubnet(reader: AttributeReader, context: PlanContext): void {
     DefaultForAz: false,
     Tags: reader.tags(),
     PrivateDnsNameOptionsOnLaunch: {
-      HostnameType: (reader.string("private_dns_hostname_type_on_launch") ?? "ip-name") as EC2.HostnameType,
-      EnableResourceNameDnsARecord: reader.bool("enable_resource_name_dns_a_record_on_launch", false) as boolean,
-      EnableResourceNameDnsAAAARecord: reader.bool("enable_resource_name_dns_aaaa_record_on_launch", false) as boolean,
+      HostnameType: (reader.string("private_dns_hostname_type_on_launch") ??
+        "ip-name") as EC2.HostnameType,
+      EnableResourceNameDnsARecord: reader.bool(
+        "enable_resource_name_dns_a_record_on_launch",
+        false,
+      ) as boolean,
+      EnableResourceNameDnsAAAARecord: reader.bool(
+        "enable_resource_name_dns_aaaa_record_on_launch",
+        false,
+      ) as boolean,
     },
   };
   const flags: [keyof EC2.Subnet, string][] = [
@@ -109,7 +121,11 @@ function mapSubnet(reader: AttributeReader, context: PlanContext): void {
 
 function mapRouteTable(reader: AttributeReader): void {
   const vpcId = reader.string("vpc_id", "vpc");
-  reader.builder.addRouteTable({ RouteTableId: reader.id, ...(vpcId && { VpcId: vpcId }), Tags: reader.tags() });
+  reader.builder.addRouteTable({
+    RouteTableId: reader.id,
+    ...(vpcId && { VpcId: vpcId }),
+    Tags: reader.tags(),
+  });
   for (const block of reader.blocks("route")) addRoute(block, reader.id, "");
 }
 
@@ -117,7 +133,11 @@ function mapRouteTable(reader: AttributeReader): void {
 function mapDefaultRouteTable(reader: AttributeReader): void {
   const tableId = reader.string("default_route_table_id", "rtb") ?? reader.id;
   const vpcId = reader.string("vpc_id", "vpc");
-  reader.builder.addRouteTable({ RouteTableId: tableId, ...(vpcId && { VpcId: vpcId }), Tags: reader.tags() });
+  reader.builder.addRouteTable({
+    RouteTableId: tableId,
+    ...(vpcId && { VpcId: vpcId }),
+    Tags: reader.tags(),
+  });
   if (vpcId) reader.builder.setMainRouteTable(vpcId, tableId);
   for (const block of reader.blocks("route")) addRoute(block, tableId, "");
 }
@@ -138,7 +158,11 @@ const ROUTE_FIELDS: [string, string, string, keyof EC2.Route][] = [
 ];
 
 /** Adds one route; inline blocks name destinations `cidr_block`, `aws_route` names them `destination_cidr_block`. */
-function addRoute(reader: AttributeReader, tableId: string, destinationPrefix: "" | "destination_"): void {
+function addRoute(
+  reader: AttributeReader,
+  tableId: string,
+  destinationPrefix: "" | "destination_",
+): void {
   const route: Record<string, string> = {};
   const ipv4 = reader.string(`${destinationPrefix}cidr_block`);
   if (ipv4) route.DestinationCidrBlock = ipv4;
@@ -150,7 +174,12 @@ function addRoute(reader: AttributeReader, tableId: string, destinationPrefix: "
     const target = reader.string(name, prefix);
     if (target && !route[field]) route[field] = target;
   }
-  if (!route.DestinationCidrBlock && !route.DestinationIpv6CidrBlock && !route.DestinationPrefixListId) return;
+  if (
+    !route.DestinationCidrBlock &&
+    !route.DestinationIpv6CidrBlock &&
+    !route.DestinationPrefixListId
+  )
+    return;
   reader.builder.addRoute(tableId, route as EC2.Route);
 }
 
@@ -195,7 +224,11 @@ function mapNatGateway(reader: AttributeReader): void {
 }
 
 function mapInternetGateway(reader: AttributeReader): void {
-  reader.builder.addInternetGateway({ InternetGatewayId: reader.id, Attachments: [], Tags: reader.tags() });
+  reader.builder.addInternetGateway({
+    InternetGatewayId: reader.id,
+    Attachments: [],
+    Tags: reader.tags(),
+  });
   const vpcId = reader.string("vpc_id", "vpc");
   if (vpcId) reader.builder.attachInternetGateway(reader.id, vpcId);
 }
@@ -222,7 +255,9 @@ function mapEndpoint(reader: AttributeReader): void {
     VpcEndpointType: type as EC2.VpcEndpointType,
     SubnetIds: reader.strings("subnet_ids", "subnet"),
     RouteTableIds: reader.strings("route_table_ids", "rtb"),
-    Groups: reader.strings("security_group_ids", "sg").map((id) => ({ GroupId: id, GroupName: id })),
+    Groups: reader
+      .strings("security_group_ids", "sg")
+      .map((id) => ({ GroupId: id, GroupName: id })),
     PrivateDnsEnabled: reader.bool("private_dns_enabled", false) as boolean,
     Tags: reader.tags(),
   };
@@ -266,14 +301,24 @@ function mapSecurityGroup(reader: AttributeReader): void {
 }
 
 /** Adds an inline `ingress` or `egress` block, or an `aws_security_group_rule`; they share attribute names. */
-function addInlineRule(reader: AttributeReader, groupId: string, direction: "ingress" | "egress"): void {
+function addInlineRule(
+  reader: AttributeReader,
+  groupId: string,
+  direction: "ingress" | "egress",
+): void {
   const permission = basePermission(reader, "protocol");
   const description = reader.string("description");
   const extra = description ? { Description: description } : {};
-  for (const cidr of reader.strings("cidr_blocks")) permission.IpRanges?.push({ CidrIp: cidr, ...extra });
-  for (const cidr of reader.strings("ipv6_cidr_blocks")) permission.Ipv6Ranges?.push({ CidrIpv6: cidr, ...extra });
-  for (const list of reader.strings("prefix_list_ids", "pl")) permission.PrefixListIds?.push({ PrefixListId: list, ...extra });
-  const peers = [...reader.strings("security_groups", "sg"), ...reader.strings("source_security_group_id", "sg")];
+  for (const cidr of reader.strings("cidr_blocks"))
+    permission.IpRanges?.push({ CidrIp: cidr, ...extra });
+  for (const cidr of reader.strings("ipv6_cidr_blocks"))
+    permission.Ipv6Ranges?.push({ CidrIpv6: cidr, ...extra });
+  for (const list of reader.strings("prefix_list_ids", "pl"))
+    permission.PrefixListIds?.push({ PrefixListId: list, ...extra });
+  const peers = [
+    ...reader.strings("security_groups", "sg"),
+    ...reader.strings("source_security_group_id", "sg"),
+  ];
   if (reader.bool("self", false)) peers.push(groupId);
   for (const peer of new Set(peers)) permission.UserIdGroupPairs?.push({ GroupId: peer, ...extra });
   reader.builder.addPermission(groupId, direction, permission);
@@ -307,7 +352,13 @@ function mapGroupRule(reader: AttributeReader, direction: "ingress" | "egress"):
 
 function basePermission(reader: AttributeReader, protocolAttribute: string): EC2.IpPermission {
   const protocol = protocolName(reader.string(protocolAttribute) ?? "-1");
-  const permission: EC2.IpPermission = { IpProtocol: protocol, IpRanges: [], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] };
+  const permission: EC2.IpPermission = {
+    IpProtocol: protocol,
+    IpRanges: [],
+    Ipv6Ranges: [],
+    PrefixListIds: [],
+    UserIdGroupPairs: [],
+  };
   if (protocol === "-1") return permission;
   const from = reader.number("from_port");
   const to = reader.number("to_port");
@@ -327,10 +378,15 @@ function mapNetworkAcl(reader: AttributeReader): void {
     Tags: reader.tags(),
   });
   for (const direction of ["ingress", "egress"] as const) {
-    for (const block of reader.blocks(direction)) addAclEntry(block, reader.id, direction === "egress", "rule_no", "action");
+    for (const block of reader.blocks(direction))
+      addAclEntry(block, reader.id, direction === "egress", "rule_no", "action");
   }
   reader.strings("subnet_ids", "subnet").forEach((subnetId) => {
-    reader.builder.associateNetworkAcl(reader.id, subnetId, placeholderId("aclassoc", `${reader.address}/${subnetId}`));
+    reader.builder.associateNetworkAcl(
+      reader.id,
+      subnetId,
+      placeholderId("aclassoc", `${reader.address}/${subnetId}`),
+    );
   });
 }
 
@@ -341,7 +397,13 @@ function mapNetworkAclRule(reader: AttributeReader): void {
   addAclEntry(reader, aclId, reader.bool("egress", false) === true, "rule_number", "rule_action");
 }
 
-function addAclEntry(reader: AttributeReader, aclId: string, egress: boolean, numberName: string, actionName: string): void {
+function addAclEntry(
+  reader: AttributeReader,
+  aclId: string,
+  egress: boolean,
+  numberName: string,
+  actionName: string,
+): void {
   const entry: EC2.NetworkAclEntry = {
     RuleNumber: reader.number(numberName) as number,
     Protocol: protocolNumber(reader.string("protocol") ?? "-1"),
@@ -354,10 +416,12 @@ function addAclEntry(reader: AttributeReader, aclId: string, egress: boolean, nu
   if (ipv6) entry.Ipv6CidrBlock = ipv6;
   const from = reader.number("from_port");
   const to = reader.number("to_port");
-  if (entry.Protocol !== "-1" && (from !== undefined || to !== undefined)) entry.PortRange = { From: from, To: to };
+  if (entry.Protocol !== "-1" && (from !== undefined || to !== undefined))
+    entry.PortRange = { From: from, To: to };
   const icmpType = reader.number("icmp_type");
   const icmpCode = reader.number("icmp_code");
-  if (icmpType !== undefined || icmpCode !== undefined) entry.IcmpTypeCode = { Type: icmpType, Code: icmpCode };
+  if (icmpType !== undefined || icmpCode !== undefined)
+    entry.IcmpTypeCode = { Type: icmpType, Code: icmpCode };
   reader.builder.addNetworkAclEntry(aclId, entry);
 }
 
@@ -378,7 +442,10 @@ const DHCP_KEYS: [string, string][] = [
 ];
 
 function mapDhcpOptions(reader: AttributeReader): void {
-  const configurations = DHCP_KEYS.map(([name, key]) => ({ Key: key, Values: reader.strings(name).map((Value) => ({ Value })) }));
+  const configurations = DHCP_KEYS.map(([name, key]) => ({
+    Key: key,
+    Values: reader.strings(name).map((Value) => ({ Value })),
+  }));
   reader.builder.addDhcpOptions({
     DhcpOptionsId: reader.id,
     DhcpConfigurations: configurations.filter((item) => item.Values.length > 0),
