@@ -81,17 +81,13 @@ export async function buildPublicNat64(ec2: EC2Client): Promise<BuiltDesign> {
   design.egressOnlyInternetGatewayId = eigw;
   const nat = await createNatGateway(ec2, publicA, "public", "nat-a");
   design.natGateways = { "nat-a": nat };
-
-  const publicTable = await createRouteTable(ec2, vpc.vpcId, "public", [publicA]);
-  await addRoute(ec2, publicTable, { DestinationCidrBlock: "0.0.0.0/0", GatewayId: igw });
-  await addRoute(ec2, publicTable, { DestinationIpv6CidrBlock: "::/0", GatewayId: igw });
-  const appTable = await createRouteTable(ec2, vpc.vpcId, "app", [appA]);
-  await addRoute(ec2, appTable, { DestinationIpv6CidrBlock: NAT64_PREFIX, NatGatewayId: nat });
-  await addRoute(ec2, appTable, {
-    DestinationIpv6CidrBlock: "::/0",
-    EgressOnlyInternetGatewayId: eigw,
-  });
-  design.routeTables = { public: publicTable, app: appTable };
+  design.routeTables = {
+    public: await createRouteTable(ec2, vpc.vpcId, "public", [publicA], internetRoutes(igw)),
+    app: await createRouteTable(ec2, vpc.vpcId, "app", [appA], [
+      nat64Route(nat),
+      egressOnlyRoute(eigw),
+    ]),
+  };
 
   const app = await createSecurityGroup(ec2, vpc.vpcId, "app");
   design.securityGroups = { app };
@@ -122,11 +118,10 @@ export async function buildPrivateNat64(ec2: EC2Client): Promise<BuiltDesign> {
   const gatewayA = await createNatGateway(ec2, natA, "private", "private-nat-a");
   const gatewayB = await createNatGateway(ec2, natB, "private", "private-nat-b");
   design.natGateways = { "private-nat-a": gatewayA, "private-nat-b": gatewayB };
-  const tableA = await createRouteTable(ec2, vpc.vpcId, "app-a", [appA]);
-  await addRoute(ec2, tableA, { DestinationIpv6CidrBlock: NAT64_PREFIX, NatGatewayId: gatewayA });
-  const tableB = await createRouteTable(ec2, vpc.vpcId, "app-b", [appB]);
-  await addRoute(ec2, tableB, { DestinationIpv6CidrBlock: NAT64_PREFIX, NatGatewayId: gatewayB });
-  design.routeTables = { "app-a": tableA, "app-b": tableB };
+  design.routeTables = {
+    "app-a": await createRouteTable(ec2, vpc.vpcId, "app-a", [appA], [nat64Route(gatewayA)]),
+    "app-b": await createRouteTable(ec2, vpc.vpcId, "app-b", [appB], [nat64Route(gatewayB)]),
+  };
 
   const app = await createSecurityGroup(ec2, vpc.vpcId, "app");
   const endpointGroup = await createSecurityGroup(ec2, vpc.vpcId, "endpoints");
@@ -169,44 +164,14 @@ export async function buildBrokenNat64(ec2: EC2Client): Promise<BuiltDesign> {
   await enableDns64(ec2, ipv6OnlyA);
   await enableDns64(ec2, dualStackA);
 
-  const igw = await createInternetGateway(ec2, vpc.vpcId);
-  const eigw = await createEgressOnlyGateway(ec2, vpc.vpcId);
-  design.internetGatewayId = igw;
-  design.egressOnlyInternetGatewayId = eigw;
-  const deletedNat = await createNatGateway(ec2, publicA, "public", "nat-old");
-  const nat = await createNatGateway(ec2, publicA, "public", "nat-a");
-  design.natGateways = { "nat-old": deletedNat, "nat-a": nat };
-
-  const publicTable = await createRouteTable(ec2, vpc.vpcId, "public", [publicA]);
-  await addRoute(ec2, publicTable, { DestinationCidrBlock: "0.0.0.0/0", GatewayId: igw });
-  await addRoute(ec2, publicTable, { DestinationIpv6CidrBlock: "::/0", GatewayId: igw });
-  const tableA = await createRouteTable(ec2, vpc.vpcId, "ipv6-only-a", [ipv6OnlyA]);
-  await addRoute(ec2, tableA, {
-    DestinationIpv6CidrBlock: NAT64_PREFIX,
-    NatGatewayId: deletedNat,
-  });
-  await addRoute(ec2, tableA, {
-    DestinationIpv6CidrBlock: "::/0",
-    EgressOnlyInternetGatewayId: eigw,
-  });
-  const dualTable = await createRouteTable(ec2, vpc.vpcId, "dual-stack-a", [dualStackA]);
-  await addRoute(ec2, dualTable, { DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: nat });
-  await addRoute(ec2, dualTable, {
-    DestinationIpv6CidrBlock: "::/0",
-    EgressOnlyInternetGatewayId: eigw,
-  });
-  const tableB = await createRouteTable(ec2, vpc.vpcId, "ipv6-only-b", [ipv6OnlyB]);
-  await addRoute(ec2, tableB, {
-    DestinationIpv6CidrBlock: "::/0",
-    EgressOnlyInternetGatewayId: eigw,
-  });
-  design.routeTables = {
-    public: publicTable,
-    "ipv6-only-a": tableA,
-    "dual-stack-a": dualTable,
-    "ipv6-only-b": tableB,
+  design.internetGatewayId = await createInternetGateway(ec2, vpc.vpcId);
+  design.egressOnlyInternetGatewayId = await createEgressOnlyGateway(ec2, vpc.vpcId);
+  design.natGateways = {
+    "nat-old": await createNatGateway(ec2, publicA, "public", "nat-old"),
+    "nat-a": await createNatGateway(ec2, publicA, "public", "nat-a"),
   };
-  await ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: deletedNat }));
+  design.routeTables = await routeBrokenNat64(ec2, design);
+  await ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: design.natGateways["nat-old"] }));
 
   const app = await createSecurityGroup(ec2, vpc.vpcId, "app");
   const endpointGroup = await createSecurityGroup(ec2, vpc.vpcId, "endpoints");
@@ -222,6 +187,39 @@ export async function buildBrokenNat64(ec2: EC2Client): Promise<BuiltDesign> {
   };
   await enableDnsHostnames(ec2, vpc.vpcId);
   return design;
+}
+
+/**
+ * Creates the broken design's route tables: ipv6-only-a routes 64:ff9b::/96 to the NAT gateway
+ * that is deleted next, and dual-stack-a and ipv6-only-b have no 64:ff9b::/96 route.
+ */
+async function routeBrokenNat64(
+  ec2: EC2Client,
+  design: BuiltDesign,
+): Promise<Record<string, string>> {
+  const { vpcId, subnets, natGateways } = design;
+  const igw = required(design.internetGatewayId, "internet gateway");
+  const eigw = required(design.egressOnlyInternetGatewayId, "egress-only internet gateway");
+  const table = (name: string, routes: RouteTarget[]) =>
+    createRouteTable(ec2, vpcId, name, [required(subnets[name], `subnet ${name}`)], routes);
+  return {
+    public: await createRouteTable(
+      ec2,
+      vpcId,
+      "public",
+      [required(subnets["public-a"], "subnet public-a")],
+      internetRoutes(igw),
+    ),
+    "ipv6-only-a": await table("ipv6-only-a", [
+      nat64Route(required(natGateways["nat-old"], "NAT gateway nat-old")),
+      egressOnlyRoute(eigw),
+    ]),
+    "dual-stack-a": await table("dual-stack-a", [
+      { DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: natGateways["nat-a"] },
+      egressOnlyRoute(eigw),
+    ]),
+    "ipv6-only-b": await table("ipv6-only-b", [egressOnlyRoute(eigw)]),
+  };
 }
 
 interface CreatedVpc {
@@ -392,6 +390,7 @@ async function createRouteTable(
   vpcId: string,
   name: string,
   subnetIds: string[],
+  routes: RouteTarget[],
 ): Promise<string> {
   const output = await ec2.send(
     new CreateRouteTableCommand({
@@ -403,13 +402,27 @@ async function createRouteTable(
   for (const subnetId of subnetIds) {
     await ec2.send(new AssociateRouteTableCommand({ RouteTableId: id, SubnetId: subnetId }));
   }
+  for (const route of routes) {
+    await ec2.send(new CreateRouteCommand({ RouteTableId: id, ...route }));
+  }
   return id;
 }
 
 type RouteTarget = Omit<ConstructorParameters<typeof CreateRouteCommand>[0], "RouteTableId">;
 
-async function addRoute(ec2: EC2Client, routeTableId: string, route: RouteTarget): Promise<void> {
-  await ec2.send(new CreateRouteCommand({ RouteTableId: routeTableId, ...route }));
+function internetRoutes(igw: string): RouteTarget[] {
+  return [
+    { DestinationCidrBlock: "0.0.0.0/0", GatewayId: igw },
+    { DestinationIpv6CidrBlock: "::/0", GatewayId: igw },
+  ];
+}
+
+function nat64Route(natGatewayId: string): RouteTarget {
+  return { DestinationIpv6CidrBlock: NAT64_PREFIX, NatGatewayId: natGatewayId };
+}
+
+function egressOnlyRoute(eigw: string): RouteTarget {
+  return { DestinationIpv6CidrBlock: "::/0", EgressOnlyInternetGatewayId: eigw };
 }
 
 /**

@@ -52,19 +52,25 @@ export function assertLoopback(endpoint: string): void {
   );
 }
 
-/** Throws a message that names the fix when python3 cannot import moto. */
+/** Throws an error that names the fix when the Python interpreter cannot import moto.server. */
 export async function checkMotoInstalled(python = "python3"): Promise<void> {
-  const child = spawn(python, ["-c", "import moto"], { stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => {
-    child.on("error", () => resolve(null));
-    child.on("exit", (status) => resolve(status));
+  const child = spawn(python, ["-c", "import moto.server"], {
+    stdio: ["ignore", "ignore", "pipe"],
   });
-  if (code === 0) return;
-  const reason = stderr.trim().split("\n").pop() ?? `${python} not found`;
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const outcome = await new Promise<{ code: number | null; error?: Error }>((resolve) => {
+    child.once("error", (error) => resolve({ code: null, error }));
+    child.once("close", (code) => resolve({ code }));
+  });
+  if (outcome.code === 0) return;
+
+  const lastLine = stderr.trim().split("\n").pop() ?? "";
+  const reason = outcome.error
+    ? `cannot run ${python}: ${outcome.error.message}`
+    : lastLine || `exit code ${outcome.code}`;
   throw new Error(
-    `${python} cannot import moto (${reason || `${python} not found`}): install it with ` +
+    `${python} cannot import moto.server (${reason}): install it with ` +
       "python3 -m pip install 'moto[server]'",
   );
 }

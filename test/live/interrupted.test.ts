@@ -3,7 +3,7 @@
  * and a moto process whose parent dies. None may leave a partial snapshot or a process behind.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   assertLoopback,
+  checkMotoInstalled,
   isolatedEnvironment,
   MOTO_SERVER_PROGRAM,
   type IsolatedEnvironment,
@@ -44,6 +45,28 @@ describe("loopback guard", () => {
   ])("rejects %s", (endpoint) => {
     expect(() => assertLoopback(endpoint)).toThrow(/is not a loopback address/);
     expect(() => isolatedEnvironment(endpoint)).toThrow(/is not a loopback address/);
+  });
+});
+
+describe("moto check", () => {
+  it("names the fix when moto is missing", async () => {
+    const python = join(workDir, "python3");
+    const script = `#!/bin/sh\necho "ModuleNotFoundError: No module named 'moto'" >&2\nexit 1\n`;
+    writeFileSync(python, script);
+    chmodSync(python, 0o755);
+
+    const check = checkMotoInstalled(python);
+
+    await expect(check).rejects.toThrow(`${python} cannot import moto.server (ModuleNotFoundError`);
+    await expect(check).rejects.toThrow("python3 -m pip install 'moto[server]'");
+  });
+
+  it("names the interpreter that cannot run", async () => {
+    const python = join(workDir, "missing", "python3");
+
+    await expect(checkMotoInstalled(python)).rejects.toThrow(
+      `${python} cannot import moto.server (cannot run ${python}: spawn ${python} ENOENT)`,
+    );
   });
 });
 
