@@ -67,6 +67,8 @@ export class SnapshotIndex {
   private readonly serviceDetails: Map<string, ServiceDetail>;
   private readonly groupsById: Map<string, SecurityGroup>;
   private readonly aclBySubnet = new Map<string, NetworkAcl>();
+  private readonly defaultAclByVpc = new Map<string, NetworkAcl>();
+  private readonly vpcsById: Map<string, Vpc>;
   private readonly dhcpById: Map<string, DhcpOptions>;
   private readonly attributesByVpc: Map<string, VpcAttributes>;
   private readonly instanceList: Instance[];
@@ -87,7 +89,11 @@ export class SnapshotIndex {
     this.endpointsByVpc = groupBy(snapshot.VpcEndpoints ?? [], (endpoint) => endpoint.VpcId);
     this.serviceDetails = indexBy(snapshot.ServiceDetails ?? [], (detail) => detail.ServiceName);
     this.groupsById = indexBy(snapshot.SecurityGroups ?? [], (group) => group.GroupId);
+    this.vpcsById = indexBy(snapshot.Vpcs ?? [], (vpc) => vpc.VpcId);
     for (const acl of snapshot.NetworkAcls ?? []) {
+      if (acl.IsDefault && acl.VpcId && !this.defaultAclByVpc.has(acl.VpcId)) {
+        this.defaultAclByVpc.set(acl.VpcId, acl);
+      }
       for (const association of acl.Associations ?? []) {
         if (association.SubnetId) this.aclBySubnet.set(association.SubnetId, acl);
       }
@@ -119,7 +125,7 @@ export class SnapshotIndex {
   }
 
   vpc(vpcId: string): Vpc | undefined {
-    return this.vpcs().find((vpc) => vpc.VpcId === vpcId);
+    return this.vpcsById.get(vpcId);
   }
 
   subnet(subnetId: string): Subnet | undefined {
@@ -161,7 +167,13 @@ export class SnapshotIndex {
   lookupRoute(table: RouteTable, destination: Cidr): RouteLookup {
     const { views, unresolved } = this.routesOf(table);
     const route = longestMatch(views, destination);
-    return route ? { route, unresolvedPrefixLists: unresolved } : { unresolvedPrefixLists: unresolved };
+    // A list of the other address family cannot match, even when its entries are unknown.
+    const family = destination.family === 4 ? "ipv4" : "ipv6";
+    const relevant = unresolved.filter((listId) => {
+      const declared = lower(this.prefixLists.get(listId)?.AddressFamily);
+      return declared === "" || declared === family;
+    });
+    return route ? { route, unresolvedPrefixLists: relevant } : { unresolvedPrefixLists: relevant };
   }
 
   prefixList(prefixListId: string): ManagedPrefixList | undefined {
@@ -198,7 +210,7 @@ export class SnapshotIndex {
 
   /** Returns the VPC's default network ACL, which covers subnets without an association. */
   defaultNetworkAcl(vpcId: string): NetworkAcl | undefined {
-    return (this.snapshot.NetworkAcls ?? []).find((acl) => acl.VpcId === vpcId && acl.IsDefault);
+    return this.defaultAclByVpc.get(vpcId);
   }
 
   /** Returns the interfaces of a subnet, or undefined when interfaces were not collected. */
