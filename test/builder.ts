@@ -179,11 +179,15 @@ export function routeTable(options: RouteTableOptions): RouteTable {
   };
 }
 
-/** Builds a managed prefix list. Without `entries`, its entries count as not collected. */
-export function prefixList(id: string, entries?: string[]): ManagedPrefixList {
+/**
+ * Builds a managed prefix list. Without `entries`, its entries count as not collected, and the
+ * address family defaults to IPv6, so the list may hold the NAT64 prefix.
+ */
+export function prefixList(id: string, entries?: string[], addressFamily?: string): ManagedPrefixList {
+  const derived = !entries || entries.some((cidr) => cidr.includes(":")) ? "IPv6" : "IPv4";
   const list: ManagedPrefixList = {
     PrefixListId: id,
-    AddressFamily: entries?.some((cidr) => cidr.includes(":")) ? "IPv6" : "IPv4",
+    AddressFamily: addressFamily ?? derived,
     State: "create-complete",
     OwnerId: ACCOUNT,
   };

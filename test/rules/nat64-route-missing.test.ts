@@ -152,6 +152,34 @@ const flagged: Flagged[] = [
     ],
   },
   {
+    name: "IPv4 gateway endpoint prefix list whose entries were not collected",
+    input: {
+      ...privateSubnetRouting([route("pl-s3", "vpce-s3"), route("::/0", "eigw-0a11")]),
+      ManagedPrefixLists: [prefixList("pl-s3", undefined, "IPv4")],
+    },
+    findings: [
+      {
+        ruleId: RULE,
+        messageId: "otherRouteWins",
+        severity: "error",
+        message:
+          "Subnet subnet-private has EnableDns64 true, but route table rtb-private has no route " +
+          "for 64:ff9b::/96, so DNS64 addresses follow ::/0 -> eigw-0a11, which does not " +
+          "translate them to IPv4.",
+        resource: ref("subnet", "subnet-private", { name: "private-a" }),
+        evidence: [
+          { resourceId: "subnet-private", attribute: "EnableDns64", value: true },
+          {
+            resourceId: "rtb-private",
+            attribute: "Routes[64:ff9b::/96]",
+            value: "::/0 -> eigw-0a11",
+          },
+        ],
+        related: ["rtb-private", "eigw-0a11"],
+      },
+    ],
+  },
+  {
     name: "IPv6-only subnet of the public design with its NAT64 route removed",
     input: snapshot(publicNat64({ nat64Route: null })),
     findings: [
@@ -229,6 +257,17 @@ const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
       ...privateSubnetRouting([route("pl-nat64", "nat-0a11"), route("::/0", "eigw-0a11")]),
       ManagedPrefixLists: [prefixList("pl-nat64")],
     },
+    skipped: [
+      {
+        ruleId: RULE,
+        reason: "a route uses a prefix list whose entries are not in the snapshot",
+        resourceIds: ["subnet-private"],
+      },
+    ],
+  },
+  {
+    name: "prefix list missing from the snapshot",
+    input: privateSubnetRouting([route("pl-elsewhere", "nat-0a11"), route("::/0", "eigw-0a11")]),
     skipped: [
       {
         ruleId: RULE,
