@@ -56,7 +56,7 @@ export function vpc(options: { id?: string; dhcpOptionsId?: string; name?: strin
   };
 }
 
-/** One VPC's DNS attributes, as two DescribeVpcAttribute calls return them. */
+/** Builds one VPC's DNS attributes, as two DescribeVpcAttribute calls return them. */
 export function vpcAttributes(
   options: { vpcId?: string; dnsSupport?: boolean; dnsHostnames?: boolean } = {},
 ): VpcAttributes {
@@ -79,7 +79,7 @@ export interface SubnetOptions {
   omit?: readonly (keyof Subnet)[];
 }
 
-/** Builds a subnet; distinct `block` numbers keep the ranges of several subnets apart. */
+/** Builds a subnet. Distinct `block` numbers keep the ranges of several subnets apart. */
 export function subnet(options: SubnetOptions): Subnet {
   const block = options.block ?? 1;
   const item: Subnet = {
@@ -105,7 +105,7 @@ export function subnet(options: SubnetOptions): Subnet {
   return without(item, options.omit);
 }
 
-/** Sets the target field that DescribeRouteTables uses for a target id of this kind. */
+/** Returns the target field that DescribeRouteTables uses for a target id of this kind. */
 function targetFields(target: string): Partial<Route> {
   const [prefix] = target.split("-");
   switch (prefix) {
@@ -371,7 +371,7 @@ export function defaultNetworkAcl(subnetIds: string[]): NetworkAcl {
   };
 }
 
-/** What DescribeInstanceInformation returns for an instance; `version` undefined omits it. */
+/** Builds what DescribeInstanceInformation returns for an instance. An undefined `version` is left out. */
 export function agent(instanceId: string, version: string | undefined): InstanceInformation {
   const item: InstanceInformation = {
     InstanceId: instanceId,
@@ -397,7 +397,7 @@ export function dhcpOptions(id: string, servers: string[]): DhcpOptions {
 
 /**
  * Builds a snapshot of one account and region. Every section not given is present and empty (collected,
- * nothing found); a section given as `undefined` is absent (not collected). Vpcs defaults to one
+ * nothing found). A section given as `undefined` is absent (not collected). Vpcs defaults to one
  * VPC, DhcpOptions to AmazonProvidedDNS and VpcAttributes to DNS support and hostnames on.
  */
 export function snapshot(sections: Partial<Snapshot> = {}): Snapshot {
