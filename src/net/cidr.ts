@@ -68,8 +68,28 @@ export function parseIp(text: string): { family: IpFamily; value: bigint } | und
   return v6 === undefined ? undefined : { family: 6, value: v6 };
 }
 
-/** Parses `address/length`; a bare address is a host prefix. Host bits are cleared. */
+/**
+ * Parsed prefixes by text. The rules parse the same route, rule and subnet prefixes once per
+ * subnet they check, so parsing each text once keeps a large snapshot's lint linear. Cleared when
+ * full, which bounds the memory of a long-lived process.
+ */
+const PARSED = new Map<string, Cidr | undefined>();
+const MAX_PARSED = 100_000;
+
+/**
+ * Parses `address/length`; a bare address is a host prefix. Host bits are cleared. The result is
+ * frozen because it is shared between callers.
+ */
 export function parseCidr(text: string): Cidr | undefined {
+  const cached = PARSED.get(text);
+  if (cached !== undefined || PARSED.has(text)) return cached;
+  if (PARSED.size >= MAX_PARSED) PARSED.clear();
+  const parsed = parseCidrText(text);
+  PARSED.set(text, parsed && Object.freeze(parsed));
+  return parsed;
+}
+
+function parseCidrText(text: string): Cidr | undefined {
   const [address, lengthText, extra] = text.trim().split("/");
   if (extra !== undefined || address === undefined) return undefined;
   const ip = parseIp(address);

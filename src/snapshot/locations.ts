@@ -22,9 +22,16 @@ export function locateResources(
   const members = linesOfMembers(lines);
   const path = relative(process.cwd(), file).split(sep).join("/");
   const locations = new Map<string, SourceLocation>();
+  // Every resource of a section shares its start line, so each section is looked up once.
+  const starts = new Map<string, number>();
 
   for (const resource of resourceIds(snapshot)) {
-    const start = sectionStart(lines, resource.sectionKeys);
+    const keys = resource.sectionKeys.join("|");
+    let start = starts.get(keys);
+    if (start === undefined) {
+      start = sectionStart(lines, resource.sectionKeys);
+      starts.set(keys, start);
+    }
     const found = members.get(memberKey(resource.field, resource.id)) ?? [];
     const line = found.find((candidate) => candidate >= start) ?? found[0];
     if (line !== undefined && !locations.has(resource.id)) {
@@ -40,7 +47,9 @@ function linesOfMembers(lines: string[]): Map<string, number[]> {
   lines.forEach((content, position) => {
     for (const match of content.matchAll(STRING_MEMBER)) {
       const key = memberKey(match[1] as string, match[2] as string);
-      members.set(key, [...(members.get(key) ?? []), position + 1]);
+      const found = members.get(key);
+      if (found) found.push(position + 1);
+      else members.set(key, [position + 1]);
     }
   });
   return members;

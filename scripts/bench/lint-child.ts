@@ -1,0 +1,45 @@
+/**
+ * Lints one snapshot file in a fresh process and prints its measurements as one JSON line: the
+ * time of a bare JSON.parse of the file, then the wall and CPU time of loading, validating,
+ * indexing, every rule and the JSON report, and the process's peak resident memory.
+ */
+import { readFileSync } from "node:fs";
+import { renderReport } from "../../src/report/formats.js";
+import { runLint } from "../../src/run.js";
+import { loadSnapshotFiles } from "../../src/snapshot/loader.js";
+
+export interface LintMeasurement {
+  parseMs: number;
+  lintMs: number;
+  lintCpuMs: number;
+  peakRssMiB: number;
+  findings: number;
+}
+
+async function measure(path: string): Promise<LintMeasurement> {
+  const text = readFileSync(path, "utf8");
+  const parseStart = performance.now();
+  JSON.parse(text);
+  const parseMs = performance.now() - parseStart;
+
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  const loaded = await loadSnapshotFiles([path]);
+  const result = runLint([{ snapshot: loaded.snapshot }], { settings: { requiredServices: [] } });
+  renderReport("json", result, { color: false, includeSuppressed: false });
+  const lintMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
+
+  return {
+    parseMs,
+    lintMs,
+    lintCpuMs: (cpu.user + cpu.system) / 1000,
+    // maxRSS is in KiB on Linux.
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    findings: result.findings.length,
+  };
+}
+
+const path = process.argv[2];
+if (!path) throw new Error("usage: lint-child.js SNAPSHOT_FILE");
+process.stdout.write(`${JSON.stringify(await measure(path))}\n`);
