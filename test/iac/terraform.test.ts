@@ -187,8 +187,8 @@ describe("Terraform plan: Auto Scaling group", () => {
   });
 });
 
-/** Writes a plan of one VPC and subnet whose DNS64 flag and NAT id come from a local value. */
-function planWithLocals(): string {
+/** Writes a plan whose DNS64 flag and NAT id come from local values, with an optional provider Region variable. */
+function planWithLocals(providerRegion?: string): string {
   const directory = mkdtempSync(join(tmpdir(), "vpc-lint-plan-"));
   const path = join(directory, "plan.json");
   const resource = (
@@ -257,7 +257,15 @@ function planWithLocals(): string {
       format_version: "1.2",
       planned_values: { root_module: { resources: resources.map((item) => item.planned) } },
       resource_changes: resources.map((item) => item.change),
-      configuration: { root_module: { resources: resources.map((item) => item.config) } },
+      configuration: {
+        root_module: { resources: resources.map((item) => item.config) },
+        ...(providerRegion && {
+          provider_config: {
+            aws: { name: "aws", expressions: { region: { references: ["var.aws_region"] } } },
+          },
+        }),
+      },
+      ...(providerRegion && { variables: { aws_region: { value: providerRegion } } }),
     }),
   );
   return path;
@@ -287,6 +295,15 @@ describe("Terraform plan: unresolvable references", () => {
 
     expect(given.input.snapshot.Source?.Region).toBe("ap-south-1");
     expect(fallback.input.snapshot.Source?.Region).toBe("us-east-1");
+  });
+
+  it("reads the provider Region from a root variable", async () => {
+    const { input } = await lintIac({
+      terraformPlan: planWithLocals("sa-east-1"),
+      region: "ap-south-1",
+    });
+
+    expect(input.snapshot.Source?.Region).toBe("sa-east-1");
   });
 
   it("notes the placeholder NAT id in its finding", async () => {

@@ -65,13 +65,22 @@ export async function loadPlan(file: string, fallbackRegion: string): Promise<Ia
   return { snapshot, locations, unresolved: builder.unresolved, warnings, files: [file] };
 }
 
-/** Returns the Region of the root module's `aws` provider when it is a constant. */
+/**
+ * Returns the Region of the root module's `aws` provider when it is a constant or a root
+ * variable, such as `region = var.aws_region`.
+ */
 function providerRegion(document: Record<string, unknown>): string | undefined {
   const configuration = isRecord(document.configuration) ? document.configuration : {};
   const providers = isRecord(configuration.provider_config) ? configuration.provider_config : {};
   const aws = providers.aws;
-  if (!isRecord(aws) || !isRecord(aws.expressions) || !isRecord(aws.expressions.region))
+  if (!isRecord(aws) || !isRecord(aws.expressions) || !isRecord(aws.expressions.region)) {
     return undefined;
-  const region = aws.expressions.region.constant_value;
-  return typeof region === "string" ? region : undefined;
+  }
+  const expression = aws.expressions.region;
+  if (typeof expression.constant_value === "string") return expression.constant_value;
+  const references = Array.isArray(expression.references) ? expression.references : [];
+  const variable = references.map(String).find((reference) => reference.startsWith("var."));
+  const variables = isRecord(document.variables) ? document.variables : {};
+  const entry = variable ? variables[variable.slice(4)] : undefined;
+  return isRecord(entry) && typeof entry.value === "string" ? entry.value : undefined;
 }
