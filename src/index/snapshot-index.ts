@@ -167,7 +167,13 @@ export class SnapshotIndex {
   lookupRoute(table: RouteTable, destination: Cidr): RouteLookup {
     const { views, unresolved } = this.routesOf(table);
     const route = longestMatch(views, destination);
-    return route ? { route, unresolvedPrefixLists: unresolved } : { unresolvedPrefixLists: unresolved };
+    // A list of the other address family cannot match, even when its entries are unknown.
+    const family = destination.family === 4 ? "ipv4" : "ipv6";
+    const relevant = unresolved.filter((listId) => {
+      const declared = lower(this.prefixLists.get(listId)?.AddressFamily);
+      return declared === "" || declared === family;
+    });
+    return route ? { route, unresolvedPrefixLists: relevant } : { unresolvedPrefixLists: relevant };
   }
 
   prefixList(prefixListId: string): ManagedPrefixList | undefined {
