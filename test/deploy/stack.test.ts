@@ -1,10 +1,12 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { App, Validations } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { collectorActions } from "../../deploy/policy.js";
 import { MEMBER_ROLE_NAME, VpcLintStack, type VpcLintStackProps } from "../../deploy/stack.js";
 
@@ -21,6 +23,9 @@ interface Statement {
   Resource: unknown;
   Condition?: Record<string, unknown>;
 }
+
+// Each synthesis takes seconds, and bundling with esbuild more, on a loaded machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 const outdirs: string[] = [];
 
@@ -77,7 +82,7 @@ describe("function", () => {
     });
   });
 
-  it("bundles the handler with local esbuild", () => {
+  it("bundles a handler that runs", async () => {
     const app = newApp(true);
     new VpcLintStack(app, "VpcLint", { env: ENV, regions: ["eu-west-1"] });
 
@@ -86,7 +91,18 @@ describe("function", () => {
     const assets = readdirSync(assembly.directory).filter((name) => name.startsWith("asset."));
     const bundles = assets.filter((name) => existsSync(join(assembly.directory, name, "index.mjs")));
     expect(bundles).toHaveLength(1);
-  });
+    // The bundle runs in its own Node.js process, as Lambda would load it, not through vitest.
+    const bundle = pathToFileURL(join(assembly.directory, bundles[0] as string, "index.mjs")).href;
+    const script = `const { handler } = await import(${JSON.stringify(bundle)});
+      await handler({ regions: ["Ireland"], output: { bucket: "results" } },
+        { awsRequestId: "r-1", invokedFunctionArn: "arn:aws:lambda:eu-west-1:111122223333:function:f" })
+        .catch((error) => console.log(error.name + ": " + error.message));`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", AWS_EC2_METADATA_DISABLED: "true" },
+    });
+    expect(run.stdout).toContain("EventError: invalid event: /regions/0 does not match");
+  }, 120_000);
 });
 
 describe("function policy", () => {
