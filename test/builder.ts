@@ -117,7 +117,11 @@ function targetFields(target: string): Partial<Route> {
       return { NetworkInterfaceId: target };
     case "i":
       // A route to an instance lists the instance and its primary interface.
-      return { InstanceId: target, InstanceOwnerId: ACCOUNT, NetworkInterfaceId: `eni-of-${target}` };
+      return {
+        InstanceId: target,
+        InstanceOwnerId: ACCOUNT,
+        NetworkInterfaceId: `eni-of-${target}`,
+      };
     case "tgw":
       return { TransitGatewayId: target };
     case "pcx":
@@ -183,7 +187,11 @@ export function routeTable(options: RouteTableOptions): RouteTable {
  * Builds a managed prefix list. Without `entries`, its entries count as not collected, and the
  * address family defaults to IPv6, so the list may hold the NAT64 prefix.
  */
-export function prefixList(id: string, entries?: string[], addressFamily?: string): ManagedPrefixList {
+export function prefixList(
+  id: string,
+  entries?: string[],
+  addressFamily?: string,
+): ManagedPrefixList {
   const derived = !entries || entries.some((cidr) => cidr.includes(":")) ? "IPv6" : "IPv4";
   const list: ManagedPrefixList = {
     PrefixListId: id,
@@ -352,10 +360,28 @@ export function securityGroup(
 /** Builds the default network ACL, which allows all traffic both ways, for the given subnets. */
 export function defaultNetworkAcl(subnetIds: string[]): NetworkAcl {
   const entries = [false, true].flatMap((egress) => [
-    { RuleNumber: 100, Protocol: "-1", RuleAction: "allow", Egress: egress, CidrBlock: "0.0.0.0/0" },
+    {
+      RuleNumber: 100,
+      Protocol: "-1",
+      RuleAction: "allow",
+      Egress: egress,
+      CidrBlock: "0.0.0.0/0",
+    },
     { RuleNumber: 101, Protocol: "-1", RuleAction: "allow", Egress: egress, Ipv6CidrBlock: "::/0" },
-    { RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress: egress, CidrBlock: "0.0.0.0/0" },
-    { RuleNumber: 32768, Protocol: "-1", RuleAction: "deny", Egress: egress, Ipv6CidrBlock: "::/0" },
+    {
+      RuleNumber: 32767,
+      Protocol: "-1",
+      RuleAction: "deny",
+      Egress: egress,
+      CidrBlock: "0.0.0.0/0",
+    },
+    {
+      RuleNumber: 32768,
+      Protocol: "-1",
+      RuleAction: "deny",
+      Egress: egress,
+      Ipv6CidrBlock: "::/0",
+    },
   ]);
   return {
     NetworkAclId: "acl-default",
@@ -371,7 +397,10 @@ export function defaultNetworkAcl(subnetIds: string[]): NetworkAcl {
   };
 }
 
-/** Builds what DescribeInstanceInformation returns for an instance. An undefined `version` is left out. */
+/**
+ * Builds what DescribeInstanceInformation returns for an instance. An undefined `version` is left
+ * out.
+ */
 export function agent(instanceId: string, version: string | undefined): InstanceInformation {
   const item: InstanceInformation = {
     InstanceId: instanceId,
@@ -466,9 +495,7 @@ function nat64Design(options: Nat64Options, internet: boolean): Partial<Snapshot
   const instances = versions.map((_, position) =>
     instance({ id: `i-app${position + 1}`, subnet: IDS.v6Subnet }),
   );
-  const natRoutes = internet
-    ? [route("0.0.0.0/0", IDS.igw), route("::/0", IDS.igw)]
-    : [];
+  const natRoutes = internet ? [route("0.0.0.0/0", IDS.igw), route("::/0", IDS.igw)] : [];
   return {
     Subnets: [
       subnet({ id: IDS.natSubnet, kind: "dual-stack", block: 0 }),
@@ -498,7 +525,12 @@ function nat64Design(options: Nat64Options, internet: boolean): Partial<Snapshot
       ? [{ InternetGatewayId: IDS.igw, Attachments: [{ VpcId: VPC_ID, State: "attached" }] }]
       : [],
     EgressOnlyInternetGateways: internet
-      ? [{ EgressOnlyInternetGatewayId: IDS.eigw, Attachments: [{ VpcId: VPC_ID, State: "attached" }] }]
+      ? [
+          {
+            EgressOnlyInternetGatewayId: IDS.eigw,
+            Attachments: [{ VpcId: VPC_ID, State: "attached" }],
+          },
+        ]
       : [],
     VpcEndpoints: (options.endpoints ?? []).map((service) =>
       endpoint({ id: `vpce-${service}`, service, subnets: [IDS.natSubnet] }),

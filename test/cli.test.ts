@@ -24,7 +24,11 @@ afterAll(async () => {
 });
 
 /** Writes a variant of an example snapshot to a temporary file and returns its path. */
-async function variant(name: string, change: (input: Snapshot) => void, from = PUBLIC): Promise<string> {
+async function variant(
+  name: string,
+  change: (input: Snapshot) => void,
+  from = PUBLIC,
+): Promise<string> {
   const input = JSON.parse(await readFile(from, "utf8")) as Snapshot;
   change(input);
   const path = join(workspace, name);
@@ -77,7 +81,9 @@ describe("exit codes", () => {
     const run = runCli(["--snapshot", missing]);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toBe(`vpc-lint: ${missing}: snapshot file not found; check the --snapshot path\n`);
+    expect(run.stderr).toBe(
+      `vpc-lint: ${missing}: snapshot file not found; check the --snapshot path\n`,
+    );
   });
 
   it("names a file that is not JSON and exits 2", async () => {
@@ -85,7 +91,9 @@ describe("exit codes", () => {
     await writeFile(broken, "{ nope");
     const run = runCli(["--snapshot", broken]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(new RegExp(`^vpc-lint: ${broken.replace(/[.]/g, "\\.")}: not valid JSON`));
+    expect(run.stderr).toMatch(
+      new RegExp(`^vpc-lint: ${broken.replace(/[.]/g, "\\.")}: not valid JSON`),
+    );
   });
 
   it("reports a denied DescribeInstances call and exits 1", async () => {
@@ -146,7 +154,16 @@ describe("skipped checks", () => {
 describe("output", () => {
   it("writes the report to the -o file instead of standard output", async () => {
     const target = join(workspace, "report.json");
-    const run = runCli(["--snapshot", DEMO, "--format", "json", "-o", target, "--fail-on", "never"]);
+    const run = runCli([
+      "--snapshot",
+      DEMO,
+      "--format",
+      "json",
+      "-o",
+      target,
+      "--fail-on",
+      "never",
+    ]);
     expect(run.status).toBe(0);
     expect(run.stdout).toBe("");
     const written = await readFile(target, "utf8");

@@ -32,7 +32,9 @@ function subnetRule(
     tags: [],
     references: [],
     requires: ["Subnets"],
-    messages: { found: { severity, text: options.text ?? "Subnet {subnetId} found.", fix: "None." } },
+    messages: {
+      found: { severity, text: options.text ?? "Subnet {subnetId} found.", fix: "None." },
+    },
     check(context) {
       for (const item of context.index.subnets()) {
         const subnetId = item.SubnetId as string;
@@ -71,7 +73,11 @@ const twoSubnets: Snapshot = snapshot({
   ],
 });
 
-function lint(rules: Rule[], input: Snapshot = twoSubnets, severities?: Map<string, Severity | "off">) {
+function lint(
+  rules: Rule[],
+  input: Snapshot = twoSubnets,
+  severities?: Map<string, Severity | "off">,
+) {
   return lintSnapshot(new SnapshotIndex(input), {
     rules,
     settings: DEFAULT_SETTINGS,
@@ -109,7 +115,11 @@ describe("rule that throws", () => {
       ...(subnetRule() as Rule<"found">),
       id: "test-bad-message",
       check(context) {
-        context.report({ messageId: "gone" as "found", data: {}, resource: { type: "vpc", id: "v" } });
+        context.report({
+          messageId: "gone" as "found",
+          data: {},
+          resource: { type: "vpc", id: "v" },
+        });
       },
     });
     const result = lint([rule]);
@@ -135,7 +145,11 @@ describe("fingerprints", () => {
 
   it("stay the same when the severity is overridden", () => {
     const before = lint([subnetRule()]).findings;
-    const after = lint([subnetRule()], twoSubnets, new Map([["test-subnet-rule", "error"]])).findings;
+    const after = lint(
+      [subnetRule()],
+      twoSubnets,
+      new Map([["test-subnet-rule", "error"]]),
+    ).findings;
     expect(printsOf(after)).toEqual(printsOf(before));
   });
 
@@ -163,7 +177,10 @@ describe("fingerprints", () => {
 
 describe("finding order", () => {
   it("sorts by resource, then severity, then rule", () => {
-    const rules = [subnetRule({ id: "test-z-info", severity: "info" }), subnetRule({ id: "test-a-error", severity: "error" })];
+    const rules = [
+      subnetRule({ id: "test-z-info", severity: "info" }),
+      subnetRule({ id: "test-a-error", severity: "error" }),
+    ];
     const order = lint(rules).findings.map((f) => `${f.resource.id} ${f.severity} ${f.ruleId}`);
     expect(order).toEqual([
       "subnet-a error test-a-error",
@@ -174,8 +191,14 @@ describe("finding order", () => {
   });
 
   it("does not depend on the order of rules or resources", () => {
-    const rules = [subnetRule({ id: "test-one" }), subnetRule({ id: "test-two", severity: "error" })];
-    const reversed: Snapshot = { ...twoSubnets, Subnets: [...(twoSubnets.Subnets ?? [])].reverse() };
+    const rules = [
+      subnetRule({ id: "test-one" }),
+      subnetRule({ id: "test-two", severity: "error" }),
+    ];
+    const reversed: Snapshot = {
+      ...twoSubnets,
+      Subnets: [...(twoSubnets.Subnets ?? [])].reverse(),
+    };
     const first = lint(rules).findings;
     expect(lint([...rules].reverse(), reversed).findings).toEqual(first);
   });
@@ -198,7 +221,9 @@ describe("skipped rules", () => {
   it("are listed when a section they need is absent", () => {
     const result = lint([subnetRule()], { ...twoSubnets, Subnets: undefined });
     expect(result.findings).toEqual([]);
-    expect(result.skipped).toEqual([{ ruleId: "test-subnet-rule", reason: "Subnets was not collected" }]);
+    expect(result.skipped).toEqual([
+      { ruleId: "test-subnet-rule", reason: "Subnets was not collected" },
+    ]);
   });
 
   it("name the failed call when the section's collection failed", () => {

@@ -49,7 +49,9 @@ describe("loading files", () => {
     );
     const loaded = await loadSnapshotFiles([subnets, tables]);
     expect(loaded.snapshot.Subnets).toEqual([subnetA]);
-    expect(loaded.snapshot.RouteTables).toEqual([{ RouteTableId: "rtb-1", VpcId: "vpc-1", Routes: [] }]);
+    expect(loaded.snapshot.RouteTables).toEqual([
+      { RouteTableId: "rtb-1", VpcId: "vpc-1", Routes: [] },
+    ]);
     expect(loaded.snapshot.SnapshotVersion).toBe(1);
     expect(loaded.files).toEqual([subnets, tables]);
     expect(loaded.warnings).toEqual([]);
@@ -67,16 +69,24 @@ describe("loading files", () => {
   });
 
   it("rejects files of different accounts", async () => {
-    const first = await fixture("one.json", {
-      SnapshotVersion: 1,
-      Source: { AccountId: "111122223333", Region: "eu-west-1" },
-      Subnets: [subnetA],
-    }, "accounts");
-    const second = await fixture("two.json", {
-      SnapshotVersion: 1,
-      Source: { AccountId: "444455556666", Region: "eu-west-1" },
-      Subnets: [subnetB],
-    }, "accounts");
+    const first = await fixture(
+      "one.json",
+      {
+        SnapshotVersion: 1,
+        Source: { AccountId: "111122223333", Region: "eu-west-1" },
+        Subnets: [subnetA],
+      },
+      "accounts",
+    );
+    const second = await fixture(
+      "two.json",
+      {
+        SnapshotVersion: 1,
+        Source: { AccountId: "444455556666", Region: "eu-west-1" },
+        Subnets: [subnetB],
+      },
+      "accounts",
+    );
     const error = await loadError([first, second]);
     expect(error.message).toBe(
       `${second}: Source.AccountId 444455556666 differs from 111122223333 in ${first}; a ` +
@@ -85,15 +95,33 @@ describe("loading files", () => {
   });
 
   it("rejects files of different regions", async () => {
-    const first = await fixture("one.json", { Source: { Region: "eu-west-1" }, Subnets: [] }, "regions");
-    const second = await fixture("two.json", { Source: { Region: "us-east-1" }, Subnets: [] }, "regions");
+    const first = await fixture(
+      "one.json",
+      { Source: { Region: "eu-west-1" }, Subnets: [] },
+      "regions",
+    );
+    const second = await fixture(
+      "two.json",
+      { Source: { Region: "us-east-1" }, Subnets: [] },
+      "regions",
+    );
     const error = await loadError([first, second]);
-    expect(error.message).toContain(`${second}: Source.Region us-east-1 differs from eu-west-1 in ${first}`);
+    expect(error.message).toContain(
+      `${second}: Source.Region us-east-1 differs from eu-west-1 in ${first}`,
+    );
   });
 
   it("merges the VPC ids and fills missing source fields", async () => {
-    const first = await fixture("one.json", { Source: { AccountId: "111122223333", VpcIds: ["vpc-2"] } }, "source");
-    const second = await fixture("two.json", { Source: { Region: "eu-west-1", VpcIds: ["vpc-1"] } }, "source");
+    const first = await fixture(
+      "one.json",
+      { Source: { AccountId: "111122223333", VpcIds: ["vpc-2"] } },
+      "source",
+    );
+    const second = await fixture(
+      "two.json",
+      { Source: { Region: "eu-west-1", VpcIds: ["vpc-1"] } },
+      "source",
+    );
     const loaded = await loadSnapshotFiles([first, second]);
     expect(loaded.snapshot.Source).toEqual({
       AccountId: "111122223333",
@@ -151,7 +179,10 @@ describe("loading files", () => {
   });
 
   it.each([
-    ["UTF-8 with a byte order mark", Buffer.from(`\uFEFF${JSON.stringify({ Subnets: [subnetA] })}`)],
+    [
+      "UTF-8 with a byte order mark",
+      Buffer.from(`\uFEFF${JSON.stringify({ Subnets: [subnetA] })}`),
+    ],
     [
       "UTF-16LE, as Windows PowerShell redirects output",
       Buffer.from(`\uFEFF${JSON.stringify({ Subnets: [subnetA] })}`, "utf16le"),
@@ -197,7 +228,9 @@ describe("loading a directory", () => {
     expect(loaded.files).toEqual([good]);
     expect(loaded.snapshot.Subnets).toEqual([subnetA]);
     expect(loaded.warnings).toHaveLength(2);
-    expect(loaded.warnings[0]).toMatch(new RegExp(`^${escape(broken)}: skipped, not valid JSON \\(`));
+    expect(loaded.warnings[0]).toMatch(
+      new RegExp(`^${escape(broken)}: skipped, not valid JSON \\(`),
+    );
     expect(loaded.warnings[1]).toBe(
       `${odd}: skipped, found an object with keys SecurityGroupRules; expected a vpc-lint ` +
         "snapshot (SnapshotVersion), a Describe* output with a key such as Subnets or " +
@@ -208,13 +241,17 @@ describe("loading a directory", () => {
   it("rejects a directory without JSON files", async () => {
     await fixture("notes.txt", "not read", "empty");
     const error = await loadError([join(workspace, "empty")]);
-    expect(error.message).toBe(`${join(workspace, "empty")}: the directory contains no .json files`);
+    expect(error.message).toBe(
+      `${join(workspace, "empty")}: the directory contains no .json files`,
+    );
   });
 
   it("rejects a directory where no file has a known shape", async () => {
     await fixture("rules.json", { SecurityGroupRules: [] }, "unknown-only");
     const error = await loadError([join(workspace, "unknown-only")]);
-    expect(error.message).toBe(`${join(workspace, "unknown-only")}: no file in a shape vpc-lint reads`);
+    expect(error.message).toBe(
+      `${join(workspace, "unknown-only")}: no file in a shape vpc-lint reads`,
+    );
   });
 });
 
@@ -250,7 +287,9 @@ describe("rejected input", () => {
   });
 
   it("points at a bad value in a plural output", async () => {
-    const file = await fixture("subnets.json", { Subnets: [subnetA, { ...subnetB, CidrBlock: "10.0.2.0/33" }] });
+    const file = await fixture("subnets.json", {
+      Subnets: [subnetA, { ...subnetB, CidrBlock: "10.0.2.0/33" }],
+    });
     const error = await loadError([file]);
     expect(error.message).toBe(
       `${file}: invalid Subnets output:\n` +
@@ -288,7 +327,10 @@ describe("rejected input", () => {
   });
 
   it("points into a DescribeVpcAttribute output", async () => {
-    const file = await fixture("attribute.json", { VpcId: "vpc-1", EnableDnsSupport: { Value: "yes" } });
+    const file = await fixture("attribute.json", {
+      VpcId: "vpc-1",
+      EnableDnsSupport: { Value: "yes" },
+    });
     const error = await loadError([file]);
     expect(error.message).toContain(`${file}: invalid DescribeVpcAttribute output:\n`);
     expect(error.message).toContain(
@@ -297,7 +339,9 @@ describe("rejected input", () => {
   });
 
   it("lists at most twenty problems", async () => {
-    const subnets = Array.from({ length: 25 }, (_, position) => ({ SubnetId: `subnet-${position}` }));
+    const subnets = Array.from({ length: 25 }, (_, position) => ({
+      SubnetId: `subnet-${position}`,
+    }));
     const file = await fixture("many.json", { Subnets: subnets });
     const error = await loadError([file]);
     const lines = error.message.split("\n").filter((line) => line.startsWith("  /"));
@@ -313,7 +357,8 @@ describe("rejected input", () => {
 const REJECTED_CORPUS_FILES: Record<string, string> = {
   "aws-cli-associate-subnet-cidr-block-ipv6.json":
     "found an object with keys SubnetId, Ipv6CidrBlockAssociation",
-  "aws-cli-associate-vpc-cidr-block-ipv6.json": "found an object with keys Ipv6CidrBlockAssociation, VpcId",
+  "aws-cli-associate-vpc-cidr-block-ipv6.json":
+    "found an object with keys Ipv6CidrBlockAssociation, VpcId",
   "aws-cli-describe-dhcp-options-filtered.json": "found a JSON array",
   "aws-cli-describe-security-group-rules-ipv6.json": "found an object with keys SecurityGroupRules",
   "aws-cli-modify-instance-metadata-options-ipv6.json":
@@ -338,7 +383,9 @@ describe.skipIf(!HAS_CORPUS)(
       const reason = REJECTED_CORPUS_FILES[name];
       if (reason) {
         const error = await loadError([file]);
-        expect(error.message).toMatch(new RegExp(`^${escape(file)}: unsupported input: ${escape(reason)}`));
+        expect(error.message).toMatch(
+          new RegExp(`^${escape(file)}: unsupported input: ${escape(reason)}`),
+        );
         return;
       }
       const loaded = await loadSnapshotFiles([file]);

@@ -27,7 +27,9 @@ const validateReport = ajv.compile(reportSchema);
 
 async function lintFiles(paths: string[]): Promise<RunResult> {
   const loaded = await loadSnapshotFiles(paths);
-  return runLint([{ snapshot: loaded.snapshot, files: loaded.files }], { settings: DEFAULT_SETTINGS });
+  return runLint([{ snapshot: loaded.snapshot, files: loaded.files }], {
+    settings: DEFAULT_SETTINGS,
+  });
 }
 
 /** Parses a JSON report and returns the schema errors, which a valid report has none of. */
@@ -37,7 +39,9 @@ function schemaErrors(result: RunResult) {
   return validateReport.errors ?? [];
 }
 
-const examples = readdirSync(EXAMPLES).filter((name) => name.endsWith(".json")).sort();
+const examples = readdirSync(EXAMPLES)
+  .filter((name) => name.endsWith(".json"))
+  .sort();
 
 describe("JSON report", () => {
   it.each(examples)("for examples/%s matches the report schema", async (name) => {
@@ -54,7 +58,8 @@ describe("JSON report", () => {
     expect(report.findings.length).toBeGreaterThan(0);
     expect(report.summary.total).toBe(report.findings.length);
     expect(report.summary.error).toBe(
-      report.findings.filter((finding: { severity: string }) => finding.severity === "error").length,
+      report.findings.filter((finding: { severity: string }) => finding.severity === "error")
+        .length,
     );
   });
 
@@ -71,7 +76,9 @@ describe("JSON report", () => {
 
   it.skipIf(!HAS_CORPUS)(corpusCase, async () => {
     const loadable: string[] = [];
-    for (const name of readdirSync(CORPUS).filter((file) => file.endsWith(".json")).sort()) {
+    for (const name of readdirSync(CORPUS)
+      .filter((file) => file.endsWith(".json"))
+      .sort()) {
       const result = await lintFiles([join(CORPUS, name)]).catch(() => undefined);
       if (!result) continue;
       loadable.push(name);
@@ -112,7 +119,11 @@ describe("text report", () => {
     expect(formatSkipped([])).toBe("");
     expect(
       formatSkipped([
-        { ruleId: "nat64-route-missing", reason: "EnableDns64 is not in the snapshot", resourceIds: ["subnet-a"] },
+        {
+          ruleId: "nat64-route-missing",
+          reason: "EnableDns64 is not in the snapshot",
+          resourceIds: ["subnet-a"],
+        },
         { ruleId: "instance-imds-ipv6-disabled", reason: "Reservations was not collected" },
       ]),
     ).toBe(

@@ -60,7 +60,9 @@ const upper = (text: string) => text.toUpperCase();
 function outcome(input: Snapshot) {
   const result = lintAll(input);
   return {
-    findings: result.findings.map((f) => `${f.ruleId}/${f.messageId}/${f.resource.id}/${f.fingerprint}`),
+    findings: result.findings.map(
+      (f) => `${f.ruleId}/${f.messageId}/${f.resource.id}/${f.fingerprint}`,
+    ),
     skipped: result.skipped,
     executionErrors: result.executionErrors,
   };
@@ -114,7 +116,12 @@ describe("designs through every rule", () => {
         }),
         VpcEndpoints: [
           endpoint({ id: "vpce-ssm", service: "ssm", state: "pendingAcceptance" }),
-          endpoint({ id: "vpce-kms", service: "kms", ipAddressType: "dualstack", dnsRecordIpType: "ipv4" }),
+          endpoint({
+            id: "vpce-kms",
+            service: "kms",
+            ipAddressType: "dualstack",
+            dnsRecordIpType: "ipv4",
+          }),
         ],
       }),
     },

@@ -30,14 +30,22 @@ const disabled: ExpectedFinding = {
 const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] = [
   {
     name: "ssm interface endpoint without private DNS",
-    input: withEndpoints(endpoint({ id: "vpce-ssm", service: "ssm", privateDns: false, name: "ssm" })),
+    input: withEndpoints(
+      endpoint({ id: "vpce-ssm", service: "ssm", privateDns: false, name: "ssm" }),
+    ),
     findings: [disabled],
   },
   {
     name: "endpoint whose service publishes a private DNS name",
     input: {
       ...withEndpoints(
-        endpoint({ id: "vpce-ssm", service: "ssm", privateDns: false, name: "ssm", type: "interface" }),
+        endpoint({
+          id: "vpce-ssm",
+          service: "ssm",
+          privateDns: false,
+          name: "ssm",
+          type: "interface",
+        }),
       ),
       ServiceDetails: [{ ServiceName: SSM, PrivateDnsName: `ssm.${REGION}.amazonaws.com` }],
     },
@@ -52,7 +60,9 @@ const accepted: { name: string; input: Snapshot }[] = [
   },
   {
     name: "gateway endpoint, which has no private DNS",
-    input: withEndpoints(endpoint({ id: "vpce-s3", service: "s3", type: "Gateway", privateDns: false })),
+    input: withEndpoints(
+      endpoint({ id: "vpce-s3", service: "s3", type: "Gateway", privateDns: false }),
+    ),
   },
   {
     name: "endpoint to another account's endpoint service",
@@ -60,7 +70,9 @@ const accepted: { name: string; input: Snapshot }[] = [
   },
   {
     name: "deleted endpoint without private DNS",
-    input: withEndpoints(endpoint({ id: "vpce-ssm", service: "ssm", privateDns: false, state: "deleted" })),
+    input: withEndpoints(
+      endpoint({ id: "vpce-ssm", service: "ssm", privateDns: false, state: "deleted" }),
+    ),
   },
   {
     name: "service that publishes no private DNS name",
@@ -85,11 +97,17 @@ describe(RULE, () => {
   });
 
   it("skips an interface endpoint without PrivateDnsEnabled", () => {
-    const input = withEndpoints(endpoint({ id: "vpce-ssm", service: "ssm", omit: ["PrivateDnsEnabled"] }));
+    const input = withEndpoints(
+      endpoint({ id: "vpce-ssm", service: "ssm", omit: ["PrivateDnsEnabled"] }),
+    );
     const result = lintRule(RULE, input);
     expect(result.findings).toEqual([]);
     expect(result.skipped).toEqual([
-      { ruleId: RULE, reason: "PrivateDnsEnabled is not in the snapshot", resourceIds: ["vpce-ssm"] },
+      {
+        ruleId: RULE,
+        reason: "PrivateDnsEnabled is not in the snapshot",
+        resourceIds: ["vpce-ssm"],
+      },
     ]);
   });
 });

@@ -22,7 +22,8 @@ export function lintRules(
   snapshot: Snapshot,
   settings: LintSettings = { requiredServices: [] },
 ): LintResult {
-  for (const id of ruleIds) if (!RULES.some((rule) => rule.id === id)) throw new Error(`no rule ${id}`);
+  for (const id of ruleIds)
+    if (!RULES.some((rule) => rule.id === id)) throw new Error(`no rule ${id}`);
   const severities = new Map<string, Severity | "off">(
     RULES.filter((rule) => !ruleIds.includes(rule.id)).map((rule) => [rule.id, "off"]),
   );
@@ -91,7 +92,9 @@ export function expectFindings(
   expect(comparable).toEqual(expectedRows);
   for (const finding of actual) {
     expect(finding.docsUrl).toMatch(
-      new RegExp(`^https://github\\.com/vpc-lint/vpc-lint/blob/v\\d+\\.\\d+\\.\\d+/docs/rules/${finding.ruleId}\\.md$`),
+      new RegExp(
+        `^https://github\\.com/vpc-lint/vpc-lint/blob/v\\d+\\.\\d+\\.\\d+/docs/rules/${finding.ruleId}\\.md$`,
+      ),
     );
     expect(finding.fingerprint).toMatch(/^[0-9a-f]{32}$/);
     expect(finding.message).not.toMatch(/\{\w+\}/);

@@ -12,7 +12,9 @@ function withInstance(
 ): Snapshot {
   return snapshot({
     Subnets: [subnet({ id: "subnet-v6", kind, dns64: true })],
-    Reservations: reservations(instance({ id: "i-app", subnet: "subnet-v6", name: "app", ...options })),
+    Reservations: reservations(
+      instance({ id: "i-app", subnet: "subnet-v6", name: "app", ...options }),
+    ),
   });
 }
 
@@ -85,12 +87,18 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
 
 const accepted: { name: string; input: Snapshot }[] = [
   { name: "IMDS IPv6 endpoint enabled", input: withInstance({}) },
-  { name: "IMDS IPv6 endpoint written as Enabled", input: withInstance({ httpProtocolIpv6: "Enabled" }) },
+  {
+    name: "IMDS IPv6 endpoint written as Enabled",
+    input: withInstance({ httpProtocolIpv6: "Enabled" }),
+  },
   {
     name: "dual-stack subnet, where IMDS answers on IPv4",
     input: withInstance({ httpProtocolIpv6: "disabled" }, "dual-stack"),
   },
-  { name: "stopped instance", input: withInstance({ httpProtocolIpv6: "disabled", state: "stopped" }) },
+  {
+    name: "stopped instance",
+    input: withInstance({ httpProtocolIpv6: "disabled", state: "stopped" }),
+  },
   {
     name: "terminated instance",
     input: withInstance({ httpProtocolIpv6: "disabled", state: "terminated" }),

@@ -35,7 +35,11 @@ const noIpv4 = (ipv6Native: boolean | null): ExpectedFinding => ({
 });
 
 const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] = [
-  { name: "NAT gateway in an IPv6-only subnet", input: natIn("ipv6-only"), findings: [noIpv4(true)] },
+  {
+    name: "NAT gateway in an IPv6-only subnet",
+    input: natIn("ipv6-only"),
+    findings: [noIpv4(true)],
+  },
   {
     name: "pending NAT gateway in an IPv6-only subnet",
     input: natIn("ipv6-only", { state: "pending" }),
@@ -59,7 +63,10 @@ const regional = {
 const accepted: { name: string; input: Snapshot }[] = [
   { name: "NAT gateway in a dual-stack subnet", input: natIn("dual-stack") },
   { name: "NAT gateway in an IPv4-only subnet", input: natIn("ipv4-only") },
-  { name: "deleted NAT gateway in an IPv6-only subnet", input: natIn("ipv6-only", { state: "deleted" }) },
+  {
+    name: "deleted NAT gateway in an IPv6-only subnet",
+    input: natIn("ipv6-only", { state: "deleted" }),
+  },
   { name: "failed NAT gateway written as Failed", input: natIn("ipv6-only", { state: "Failed" }) },
   { name: "regional NAT gateway without a subnet", input: snapshot({ NatGateways: [regional] }) },
 ];

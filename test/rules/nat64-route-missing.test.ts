@@ -194,7 +194,11 @@ const flagged: Flagged[] = [
         resource: ref("subnet", IDS.v6Subnet),
         evidence: [
           { resourceId: IDS.v6Subnet, attribute: "EnableDns64", value: true },
-          { resourceId: IDS.v6Table, attribute: "Routes[64:ff9b::/96]", value: "::/0 -> eigw-0a11" },
+          {
+            resourceId: IDS.v6Table,
+            attribute: "Routes[64:ff9b::/96]",
+            value: "::/0 -> eigw-0a11",
+          },
         ],
         related: [IDS.v6Table, IDS.eigw],
       },
@@ -205,7 +209,10 @@ const flagged: Flagged[] = [
 const accepted: { name: string; input: Snapshot }[] = [
   {
     name: "dual-stack subnet with DNS64 off and no NAT64 route",
-    input: privateSubnetRouting([route("0.0.0.0/0", "nat-0a11"), route("::/0", "eigw-0a11")], false),
+    input: privateSubnetRouting(
+      [route("0.0.0.0/0", "nat-0a11"), route("::/0", "eigw-0a11")],
+      false,
+    ),
   },
   {
     name: "static 64:ff9b::/96 route to a NAT gateway",
@@ -294,7 +301,9 @@ const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
     name: "subnet from an older DescribeSubnets output without EnableDns64",
     input: snapshot({
       Subnets: [subnet({ id: "subnet-v6", kind: "ipv6-only", omit: ["EnableDns64"] })],
-      RouteTables: [routeTable({ id: "rtb-main", main: true, routes: [route("::/0", "eigw-0a11")] })],
+      RouteTables: [
+        routeTable({ id: "rtb-main", main: true, routes: [route("::/0", "eigw-0a11")] }),
+      ],
     }),
     skipped: [
       { ruleId: RULE, reason: "EnableDns64 is not in the snapshot", resourceIds: ["subnet-v6"] },

@@ -23,7 +23,11 @@ function routing(routes: Route[], extra: Partial<Snapshot> = {}): Snapshot {
 }
 
 /** Returns the finding for a NAT64 route to a target that forwards IPv6 unchanged. */
-function noTranslation(target: string, name: string, shown = `64:ff9b::/96 -> ${target}`): ExpectedFinding {
+function noTranslation(
+  target: string,
+  name: string,
+  shown = `64:ff9b::/96 -> ${target}`,
+): ExpectedFinding {
   return {
     ruleId: RULE,
     messageId: "noTranslation",
@@ -48,7 +52,11 @@ function unverifiable(target: string, name: string): ExpectedFinding {
       "that it performs NAT64 for subnet-v6.",
     resource: ref("route-table", "rtb-v6"),
     evidence: [
-      { resourceId: "rtb-v6", attribute: "Routes[64:ff9b::/96]", value: `64:ff9b::/96 -> ${target}` },
+      {
+        resourceId: "rtb-v6",
+        attribute: "Routes[64:ff9b::/96]",
+        value: `64:ff9b::/96 -> ${target}`,
+      },
     ],
     related: [target, "subnet-v6"],
     fix:
@@ -184,7 +192,9 @@ describe(RULE, () => {
     });
     const result = lintRule(RULE, input);
     expect(result.skipped).toEqual([]);
-    expectFindings(result.findings, [noTranslation("eigw-0a11", "an egress-only internet gateway")]);
+    expectFindings(result.findings, [
+      noTranslation("eigw-0a11", "an egress-only internet gateway"),
+    ]);
   });
 
   it("skips a table whose prefix list entries were not collected", () => {

@@ -26,7 +26,11 @@ function missing(service: string): ExpectedFinding {
       "their instances.",
     resource: ref("vpc", "vpc-0a11"),
     evidence: [
-      { resourceId: "vpc-0a11", attribute: "VpcEndpoints[ServiceName]", value: `no ${service} endpoint` },
+      {
+        resourceId: "vpc-0a11",
+        attribute: "VpcEndpoints[ServiceName]",
+        value: `no ${service} endpoint`,
+      },
       { resourceId: IDS.v6Subnet, attribute: "EnableDns64", value: true },
     ],
     related: [IDS.v6Subnet],
@@ -46,7 +50,11 @@ const ec2messagesOptional: ExpectedFinding = {
     "subnet-v6only is 3.3.40.0 or later and uses ssmmessages, so it is optional.",
   resource: ref("vpc", "vpc-0a11"),
   evidence: [
-    { resourceId: "vpc-0a11", attribute: "VpcEndpoints[ServiceName]", value: "no ec2messages endpoint" },
+    {
+      resourceId: "vpc-0a11",
+      attribute: "VpcEndpoints[ServiceName]",
+      value: "no ec2messages endpoint",
+    },
     { resourceId: IDS.v6Subnet, attribute: "EnableDns64", value: true },
   ],
   related: [IDS.v6Subnet],
@@ -75,7 +83,9 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
   },
   {
     name: "agent 3.3.9.0, which sorts after 3.3.40.0 as text but is older",
-    input: snapshot(privateNat64({ endpoints: ["ssm", "ssmmessages"], agentVersions: ["3.3.9.0"] })),
+    input: snapshot(
+      privateNat64({ endpoints: ["ssm", "ssmmessages"], agentVersions: ["3.3.9.0"] }),
+    ),
     findings: [missing("ec2messages")],
   },
   {
@@ -88,7 +98,10 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
   {
     name: "instance whose agent version is unknown",
     input: snapshot(
-      privateNat64({ endpoints: ["ssm", "ssmmessages"], agentVersions: [CURRENT_AGENT, undefined] }),
+      privateNat64({
+        endpoints: ["ssm", "ssmmessages"],
+        agentVersions: [CURRENT_AGENT, undefined],
+      }),
     ),
     findings: [missing("ec2messages")],
   },
@@ -195,7 +208,10 @@ describe(RULE, () => {
   });
 
   it("judges workloads by instances when interfaces were not collected", () => {
-    const input = snapshot({ ...privateNat64({ endpoints: ["ssm", "ec2messages"] }), NetworkInterfaces: undefined });
+    const input = snapshot({
+      ...privateNat64({ endpoints: ["ssm", "ec2messages"] }),
+      NetworkInterfaces: undefined,
+    });
     expectFindings(lintRule(RULE, input).findings, [missing("ssmmessages")]);
   });
 

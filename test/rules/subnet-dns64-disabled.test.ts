@@ -38,7 +38,12 @@ function needsIpv4Services(services: string): ExpectedFinding {
   };
 }
 
-const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[]; services?: string[] }[] = [
+const flagged: {
+  name: string;
+  input: Snapshot;
+  findings: ExpectedFinding[];
+  services?: string[];
+}[] = [
   {
     name: "IPv6-only subnet that routes NAT64 with DNS64 off",
     input: snapshot(publicNat64({ dns64: false })),

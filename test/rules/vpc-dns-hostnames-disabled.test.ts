@@ -72,7 +72,11 @@ describe(RULE, () => {
     const result = lintRule(RULE, attributes(undefined, [ssm]));
     expect(result.findings).toEqual([]);
     expect(result.skipped).toEqual([
-      { ruleId: RULE, reason: "enableDnsHostnames is not in the snapshot", resourceIds: ["vpc-0a11"] },
+      {
+        ruleId: RULE,
+        reason: "enableDnsHostnames is not in the snapshot",
+        resourceIds: ["vpc-0a11"],
+      },
     ]);
   });
 

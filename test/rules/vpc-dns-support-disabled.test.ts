@@ -76,7 +76,11 @@ describe(RULE, () => {
     const result = lintRule(RULE, attributes(undefined, [dns64]));
     expect(result.findings).toEqual([]);
     expect(result.skipped).toEqual([
-      { ruleId: RULE, reason: "enableDnsSupport is not in the snapshot", resourceIds: ["vpc-0a11"] },
+      {
+        ruleId: RULE,
+        reason: "enableDnsSupport is not in the snapshot",
+        resourceIds: ["vpc-0a11"],
+      },
     ]);
   });
 });
