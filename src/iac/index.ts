@@ -4,6 +4,7 @@
  */
 import { InputError } from "../errors.js";
 import type { RunResult, SnapshotInput } from "../run.js";
+import { SECTIONS } from "../snapshot/sections.js";
 import { validateSnapshot } from "../snapshot/validate.js";
 import type { UnresolvedValue } from "./builder.js";
 import { loadTemplate } from "./cloudformation/load.js";
@@ -27,7 +28,7 @@ export interface IacSnapshotInput extends SnapshotInput {
 }
 
 /** The Region a template or plan is linted for when neither it nor --region names one. */
-export const DEFAULT_TEMPLATE_REGION = "us-east-1";
+export const DEFAULT_REGION = "us-east-1";
 
 /** Reads the template or plan named in the options; each warning goes to `warn`, one line each. */
 export async function readIacInputs(
@@ -51,13 +52,13 @@ function readResult(options: IacOptions): Promise<IacResult> {
   if (options.template) {
     return loadTemplate({
       template: options.template,
-      region: options.region ?? DEFAULT_TEMPLATE_REGION,
+      region: options.region ?? DEFAULT_REGION,
       ...(options.parameters && { parameters: options.parameters }),
       ...(options.accountId && { accountId: options.accountId }),
     });
   }
   if (options.terraformPlan)
-    return loadPlan(options.terraformPlan, options.region ?? DEFAULT_TEMPLATE_REGION);
+    return loadPlan(options.terraformPlan, options.region ?? DEFAULT_REGION);
   throw new InputError("nothing to lint: pass --template FILE or --terraform-plan FILE");
 }
 
@@ -67,12 +68,28 @@ function checkSnapshot(result: IacResult): void {
   if (problems.length === 0) return;
   const lines = problems.slice(0, 20).map((problem) => {
     const found = problem.value === undefined ? "nothing" : JSON.stringify(problem.value);
-    return `  ${problem.pointer}: found ${found}, expected ${problem.expected}`;
+    const resource = logicalNameAt(result, problem.pointer);
+    const where = resource ? `resource ${resource} (${problem.pointer})` : problem.pointer;
+    return `  ${where}: found ${found}, expected ${problem.expected}`;
   });
   throw new InputError(
     `${result.files.join(", ")}: the resources do not form a valid snapshot:\n${lines.join("\n")}\n` +
       "Fix these values in the input.",
   );
+}
+
+/** Returns the template logical id or plan address of the snapshot item a JSON pointer is in. */
+function logicalNameAt(result: IacResult, pointer: string): string | undefined {
+  const [, section, position] = pointer.split("/");
+  const info = SECTIONS.find((item) => item.name === section);
+  const items = section ? (result.snapshot as Record<string, unknown>)[section] : undefined;
+  if (!info || !Array.isArray(items)) return undefined;
+  const item: unknown = items[Number(position)];
+  const id =
+    typeof item === "object" && item !== null
+      ? (item as Record<string, unknown>)[info.idField]
+      : undefined;
+  return typeof id === "string" ? result.locations.get(id)?.logicalName : undefined;
 }
 
 /**

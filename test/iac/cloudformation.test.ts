@@ -408,6 +408,15 @@ describe("CloudFormation: input errors", () => {
     await expect(attempt).rejects.toThrow(/broken\.yaml:4:1: not valid YAML or JSON/);
   });
 
+  it("rejects an invalid CIDR, naming the resource", async () => {
+    const attempt = lintIac({ template: fixture("invalid-cidr.yaml") });
+
+    await expect(attempt).rejects.toBeInstanceOf(InputError);
+    await expect(attempt).rejects.toThrow(
+      'resource Vpc (/Vpcs/0/CidrBlock): found "10.0.0.0/33", expected an IPv4 or IPv6 prefix',
+    );
+  });
+
   it("rejects a missing template file", async () => {
     await expect(lintIac({ template: fixture("absent.yaml") })).rejects.toThrow(
       /absent\.yaml: file not found/,
