@@ -206,6 +206,8 @@ export class VpcLintStack extends Stack {
       timeout: Duration.minutes(10),
       role: this.role,
       logGroup,
+      // A failed scheduled run is not repeated at once: the next scheduled run covers it.
+      retryAttempts: 0,
       environment: {
         VPC_LINT_BUCKET: this.bucket.bucketName,
         VPC_LINT_TOPIC_ARN: this.topic.topicArn,

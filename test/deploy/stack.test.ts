@@ -195,6 +195,10 @@ describe("results bucket", () => {
 });
 
 describe("schedule", () => {
+  it("turns off the function's asynchronous retries", () => {
+    synth().hasResourceProperties("AWS::Lambda::EventInvokeConfig", { MaximumRetryAttempts: 0 });
+  });
+
   it("invokes the function with a retry policy", () => {
     synth({ schedule: "cron(0 6 * * ? *)" }).hasResourceProperties("AWS::Scheduler::Schedule", {
       ScheduleExpression: "cron(0 6 * * ? *)",
