@@ -1,6 +1,7 @@
 /** The command line: parse flags, call the shared run function, print, and map to an exit code. */
 import yargs, { type Argv } from "yargs";
 import { InputError } from "./errors.js";
+import { progressFor } from "./collect/progress.js";
 import { parseRegions, regionFile } from "./collect/regions.js";
 import { docsPath } from "./engine/docs.js";
 import { SEVERITIES, type Severity } from "./engine/types.js";
@@ -291,14 +292,16 @@ async function collect(args: LintArgs): Promise<Snapshot[]> {
   return Promise.all(
     targets.map((region) => {
       const prefix = targets.length > 1 ? `[${region}] ` : "";
+      const output = progressFor(process.stderr, prefix);
       return collectSnapshot({
         vpcIds: args.vpc ?? [],
         allVpcs: args.allVpcs,
         ...(region && { region }),
         ...(args.profile && { profile: args.profile }),
         concurrency: args.concurrency,
-        log: (line) => process.stderr.write(`${prefix}${line}\n`),
-      });
+        log: (line) => output.log(line),
+        progress: (done, planned) => output.update(done, planned),
+      }).finally(() => output.finish());
     }),
   );
 }

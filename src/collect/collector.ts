@@ -58,6 +58,8 @@ export interface CollectOptions {
   concurrency: number;
   /** Receives progress lines: calls, pages, retries and failures. */
   log: (line: string) => void;
+  /** Receives the count of finished calls and of calls planned so far, after each call. */
+  progress?: (done: number, planned: number) => void;
   /** Attempts per request, the first included. Defaults to AWS_MAX_ATTEMPTS, else 6. */
   maxAttempts?: number;
   /** Client settings to fix, such as a local transport and static credentials in tests. */
@@ -81,7 +83,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
   const { region } = clients;
 
   try {
-    const runner = new CallRunner(limiter, options.log);
+    const runner = new CallRunner(limiter, options.log, options.progress);
     const knownVpcs = options.allVpcs ? await discoverVpcs(clients.ec2, runner, region) : undefined;
     const vpcIds = knownVpcs ? knownVpcs.map((vpc) => vpc.VpcId as string) : requested;
     const profile = options.profile ? ` with profile ${options.profile}` : "";

@@ -25,10 +25,14 @@ export class CallRunner {
   /** Failures in the order they happened, one per failed call. */
   readonly errors: CollectionError[] = [];
   succeeded = 0;
+  /** Calls announced by the waves so far, and calls finished, for progress output. */
+  private planned = 0;
+  private finished = 0;
 
   constructor(
     private readonly limiter: Limiter,
     private readonly log: (line: string) => void,
+    private readonly progress?: (done: number, planned: number) => void,
   ) {}
 
   /**
@@ -57,6 +61,7 @@ export class CallRunner {
       return undefined;
     }
     this.succeeded += 1;
+    this.advance();
     this.log(
       `${label(call)}: ${plural(count, "page")}, ${plural(items.length, "item")}${retryNote(retries)}`,
     );
@@ -71,6 +76,7 @@ export class CallRunner {
     try {
       const output = await this.limiter.run(request);
       this.succeeded += 1;
+      this.advance();
       this.log(`${label(call)}: done${retryNote(retriesOf(output))}`);
       return output;
     } catch (error) {
@@ -85,9 +91,17 @@ export class CallRunner {
     for (const call of calls) counts.set(call.operation, (counts.get(call.operation) ?? 0) + 1);
     const names = [...counts].map(([operation, n]) => (n > 1 ? `${operation} ×${n}` : operation));
     this.log(`${wave}: ${plural(calls.length, "call")} (${names.join(", ")})`);
+    this.planned += calls.length;
+    this.progress?.(this.finished, this.planned);
+  }
+
+  private advance(): void {
+    this.finished += 1;
+    this.progress?.(this.finished, this.planned);
   }
 
   private fail(call: CallId, error: unknown): void {
+    this.advance();
     const summary = summarizeError(error);
     const entry: CollectionError = { Operation: call.operation, ...summary };
     if (call.scope !== undefined) entry.Scope = call.scope;

@@ -144,3 +144,23 @@ describe("regionFile", () => {
     expect(regionFile(path, "eu-west-1")).toBe(expected);
   });
 });
+
+describe("collectSnapshot progress", () => {
+  it("reports every planned call as finished", async () => {
+    install(manyVpcs(2));
+    const updates: Array<[number, number]> = [];
+
+    await collectSnapshot({
+      vpcIds: ["vpc-00000000000000000", "vpc-00000000000000001"],
+      region: REGION,
+      concurrency: 4,
+      log: () => undefined,
+      progress: (done, planned) => updates.push([done, planned]),
+      clientOverrides: { credentials: CREDENTIALS },
+    });
+
+    const [done, planned] = updates.at(-1)!;
+    expect(done).toBe(planned);
+    expect(planned).toBeGreaterThan(10);
+  });
+});
