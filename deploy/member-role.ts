@@ -37,7 +37,7 @@ export function memberRoleTemplate(options: MemberRoleOptions): Record<string, u
               PolicyDocument: {
                 Version: "2012-10-17",
                 Statement: [
-                  // The EC2 Describe* actions and ssm:DescribeInstanceInformation have no resource types.
+                  // docs/iam-policy.md explains why these read-only actions need the resource `*`.
                   { Sid: "CollectorReadOnly", Effect: "Allow", Action: options.actions, Resource: "*" },
                   {
                     // Security Hub accepts a finding only from the account it belongs to.

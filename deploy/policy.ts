@@ -19,9 +19,11 @@ export function collectorActions(root = REPOSITORY_ROOT): string[] {
   const block = /```json\n([\s\S]*?)\n```/.exec(text)?.[1];
   if (!block) throw new Error("docs/iam-policy.md has no ```json block with the collector's policy");
   const policy = JSON.parse(block) as PolicyDocument;
-  const actions = (policy.Statement ?? []).flatMap((statement) =>
-    Array.isArray(statement.Action) ? statement.Action : statement.Action ? [statement.Action] : [],
-  );
+  const actions: string[] = [];
+  for (const statement of policy.Statement ?? []) {
+    if (Array.isArray(statement.Action)) actions.push(...statement.Action);
+    else if (statement.Action) actions.push(statement.Action);
+  }
   if (actions.length === 0) throw new Error("the policy in docs/iam-policy.md lists no action");
   return actions;
 }

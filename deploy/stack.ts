@@ -31,7 +31,7 @@ export interface VpcLintStackProps extends StackProps {
   organization?: {
     /** Organizational units the StackSet deploys the member role to. */
     organizationalUnitIds: string[];
-    /** Regions of the member accounts the StackSet uses; IAM is global, so one is enough. */
+    /** Region of the StackSet's stack instances. IAM is global, so one Region is enough. */
     stackSetRegion: string;
     externalId?: string;
   };
@@ -150,7 +150,7 @@ export class VpcLintStack extends Stack {
         actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
         resources: [logGroup.logGroupArn],
       }),
-      // The EC2 Describe* actions and ssm:DescribeInstanceInformation have no resource types.
+      // docs/iam-policy.md explains why these read-only actions need the resource `*`.
       new iam.PolicyStatement({ sid: "CollectorReadOnly", actions: collectorActions(), resources: ["*"] }),
       new iam.PolicyStatement({
         sid: "ReportsReadWrite",
@@ -229,7 +229,7 @@ export class VpcLintStack extends Stack {
     });
   }
 
-  /** The event every scheduled run starts from; the environment fills the rest. */
+  /** Returns the event every scheduled run starts from; the environment fills the rest. */
   private baseEvent(props: VpcLintStackProps): Record<string, unknown> {
     return props.organization ? { organization: true, regions: props.regions } : { regions: props.regions };
   }

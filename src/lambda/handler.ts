@@ -57,7 +57,8 @@ export async function handleEvent(
   const account = request.accountId ?? home.account;
   const log = base.child({ account });
   const credentials = await credentialsFor(request, home, context.awsRequestId, log);
-  const runId = runIdOf(deps.now(), context.awsRequestId);
+  const startedAt = deps.now();
+  const runId = runIdOf(startedAt, context.awsRequestId);
   log.info("run started", { runId, regions: request.regions });
 
   const regions = await Promise.all(
@@ -67,6 +68,7 @@ export async function handleEvent(
         account,
         ...(credentials && { credentials }),
         runId,
+        startedAt,
         homeRegion: home.region,
         now: deps.now,
         write: deps.write,

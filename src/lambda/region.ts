@@ -30,6 +30,8 @@ export interface RegionContext {
   /** Member credentials; undefined means the function's own. */
   credentials?: Credentials;
   runId: string;
+  /** Start of the run; its UTC day is part of the report keys. */
+  startedAt: Date;
   /** The function's Region, where the bucket and the topic are. */
   homeRegion: string;
   now: () => Date;
@@ -82,8 +84,25 @@ async function runRegion(region: string, context: RegionContext, log: Logger): P
   const vpcIds = result.source[0]?.vpcIds ?? [];
   log.info("linted", { vpcs: vpcIds, findings: result.summary.total, errors: result.summary.error });
 
+  const s3 = new S3Client({ region: context.homeRegion });
+  try {
+    return await publishRegion(region, context, log, { snapshot, result, vpcIds, store: new ReportStore(s3, context.request.bucket) });
+  } finally {
+    s3.destroy();
+  }
+}
+
+interface Linted {
+  snapshot: Snapshot;
+  result: RunResult;
+  vpcIds: string[];
+  store: ReportStore;
+}
+
+/** Compares with the previous run, then imports, stores and notifies, in that order. */
+async function publishRegion(region: string, context: RegionContext, log: Logger, linted: Linted): Promise<RegionOutcome> {
   const { request } = context;
-  const store = new ReportStore(new S3Client({ region: context.homeRegion }), request.bucket);
+  const { snapshot, result, vpcIds, store } = linted;
   const prefix = regionPrefix(request.prefix, context.account, region);
   const previous = await store.latest(prefix);
   const changes = compare(previous?.findings ?? [], result.findings);
@@ -102,7 +121,7 @@ async function runRegion(region: string, context: RegionContext, log: Logger): P
   };
   if (request.securityHub) await publishFindings(region, context, result, changes.resolved, outcome, log);
 
-  const day = context.now().toISOString().slice(0, 10);
+  const day = context.startedAt.toISOString().slice(0, 10);
   const keys = reportKeys(request.prefix, context.account, region, context.runId, day);
   await store.put(keys.json, formatJson(result), "application/json");
   await store.put(keys.sarif, formatSarif(result, { includeSuppressed: true }), "application/sarif+json");
