@@ -2,7 +2,7 @@
  * Security group and network ACL evaluation for one TCP flow. Security groups are stateful and
  * allow-only; network ACLs are stateless, ordered by rule number, and need the return traffic too.
  */
-import type { IpPermission, NetworkAcl, SecurityGroup } from "@aws-sdk/client-ec2";
+import type { IpPermission, NetworkAcl, NetworkAclEntry, SecurityGroup } from "@aws-sdk/client-ec2";
 import { cidrContains, parseCidr, type Cidr } from "../net/cidr.js";
 import type { SnapshotIndex } from "../index/snapshot-index.js";
 
@@ -106,9 +106,7 @@ export function aclAllows(
   from: number,
   to: number,
 ): AclDecision {
-  const entries = (acl.Entries ?? [])
-    .filter((entry) => Boolean(entry.Egress) === egress)
-    .sort((a, b) => (a.RuleNumber ?? 0) - (b.RuleNumber ?? 0));
+  const entries = orderedEntries(acl, egress);
   let undecided: [number, number][] = [[from, to]];
   for (const entry of entries) {
     const protocol = (entry.Protocol ?? "").toLowerCase();
@@ -127,6 +125,34 @@ export function aclAllows(
     if (undecided.length === 0) return { verdict: "allow" };
   }
   return { verdict: "deny", ruleNumber: "*" };
+}
+
+/**
+ * Entries of each ACL by direction in rule order, sorted once per ACL however many subnets use it.
+ * The source list and its length are kept so an ACL whose entries were replaced is sorted again.
+ */
+interface OrderedEntries {
+  source: NetworkAclEntry[] | undefined;
+  count: number;
+  egress: NetworkAclEntry[];
+  ingress: NetworkAclEntry[];
+}
+
+const ORDERED = new WeakMap<NetworkAcl, OrderedEntries>();
+
+function orderedEntries(acl: NetworkAcl, egress: boolean): NetworkAclEntry[] {
+  let ordered = ORDERED.get(acl);
+  if (!ordered || ordered.source !== acl.Entries || ordered.count !== (acl.Entries?.length ?? 0)) {
+    const sorted = [...(acl.Entries ?? [])].sort((a, b) => (a.RuleNumber ?? 0) - (b.RuleNumber ?? 0));
+    ordered = {
+      source: acl.Entries,
+      count: sorted.length,
+      egress: sorted.filter((entry) => Boolean(entry.Egress)),
+      ingress: sorted.filter((entry) => !entry.Egress),
+    };
+    ORDERED.set(acl, ordered);
+  }
+  return egress ? ordered.egress : ordered.ingress;
 }
 
 function subtract(ranges: [number, number][], low: number, high: number): [number, number][] {
