@@ -115,6 +115,16 @@ describe("CloudFormation: JSON template and implicit resources", () => {
     expect(findings[0]?.data.routeTableId).toBe(mainId);
   });
 
+  it("locates resources in a JSON template", async () => {
+    const { input } = await lintIac({ template: fixture("dns64-missing.json") });
+
+    expect(input.locations?.get(appSubnetId)).toEqual({
+      file: locationPath("dns64-missing.json"),
+      line: 12,
+      logicalName: "AppSubnet",
+    });
+  });
+
   it("uses the Region's default DHCP options", async () => {
     const { input } = await lintIac({
       template: fixture("dns64-missing.json"),
