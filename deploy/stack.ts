@@ -4,7 +4,7 @@
  * StackSet with the member role.
  */
 import { join } from "node:path";
-import { CfnElement, CfnStackSet, Duration, RemovalPolicy, Stack, Validations, type StackProps } from "aws-cdk-lib";
+import { CfnElement, CfnStackSet, Duration, RemovalPolicy, Stack, Token, Validations, type StackProps } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
@@ -103,12 +103,15 @@ export class VpcLintStack extends Stack {
   /** Records why each remaining cdk-nag AwsSolutions finding is accepted. */
   private acknowledgeNagFindings(): void {
     const partition = "arn:<AWS::Partition>";
+    // cdk-nag prints an unresolved account or Region as its pseudo parameter.
+    const account = Token.isUnresolved(this.account) ? "<AWS::AccountId>" : this.account;
+    const region = Token.isUnresolved(this.region) ? "<AWS::Region>" : this.region;
     acknowledge(this.bucket, "AwsSolutions-S1", "The bucket holds only vpc-lint reports; CloudTrail data events can audit access where required.");
     acknowledge(this.function, "AwsSolutions-L1", "Node.js 24 is the newest Node.js LTS line that the project tests its bundle on.");
     const policy = this.node.findChild("FunctionPolicy");
     acknowledge(policy, "AwsSolutions-IAM5[Resource::*]", "The EC2 Describe*, ssm:DescribeInstanceInformation, Route 53 list and organizations:ListAccounts actions support no resource types; cloudwatch:PutMetricData is limited by its namespace condition.");
     acknowledge(policy, `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.bucket.node.defaultChild as CfnElement)}.Arn>/vpc-lint/*]`, "Report keys are created per run under the vpc-lint/ prefix.");
-    acknowledge(policy, `AwsSolutions-IAM5[Resource::${partition}:securityhub:*:${this.account}:product/${this.account}/default]`, "The function imports findings in every Region it lints, always into its own account's default product.");
+    acknowledge(policy, `AwsSolutions-IAM5[Resource::${partition}:securityhub:*:${account}:product/${account}/default]`, "The function imports findings in every Region it lints, always into its own account's default product.");
     acknowledge(policy, `AwsSolutions-IAM5[Resource::${partition}:iam::*:role/${MEMBER_ROLE_NAME}]`, "Member accounts are listed at run time; aws:ResourceOrgID limits the role to the organization.");
     const functionId = this.getLogicalId(this.function.node.defaultChild as CfnElement);
     // The schedule's role, and the state machine's, may invoke the function's versions too.
@@ -116,7 +119,7 @@ export class VpcLintStack extends Stack {
     if (!this.stateMachine) return;
     acknowledge(this.stateMachine, "AwsSolutions-IAM5[Resource::*]", "X-Ray and CloudWatch Logs delivery actions support no resource types.");
     const machineId = this.getLogicalId(this.stateMachine.node.defaultChild as CfnElement);
-    const executions = `${partition}:states:${this.region}:${this.account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machineId}"}]}]}`;
+    const executions = `${partition}:states:${region}:${account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machineId}"}]}]}`;
     for (const suffix of [":*", "/*:*"]) {
       acknowledge(this.stateMachine, `AwsSolutions-IAM5[Resource::${executions}${suffix}]`, "A Distributed Map starts and reads child executions whose names Step Functions picks.");
     }

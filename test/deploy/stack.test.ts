@@ -261,11 +261,12 @@ describe("organization fan-out", () => {
 
 describe("cdk-nag AwsSolutions", () => {
   it.each([
-    ["one account", {}],
-    ["an organization", { organization: ORGANIZATION }],
+    ["one account", { env: ENV }],
+    ["an organization", { env: ENV, organization: ORGANIZATION }],
+    ["an organization, environment-agnostic", { organization: ORGANIZATION }],
   ])("passes for %s", (_name, props) => {
     const app = newApp();
-    new VpcLintStack(app, "VpcLint", { env: ENV, regions: ["eu-west-1"], ...props });
+    new VpcLintStack(app, "VpcLint", { regions: ["eu-west-1"], ...props });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
     expect(() => app.synth()).not.toThrow();
