@@ -1,6 +1,6 @@
 /**
- * A seeded generator of synthetic snapshots for the benchmarks: VPCs of public, dual-stack
- * private and IPv6-only subnets over 3 to 6 Availability Zones, with the route tables, NAT
+ * A seeded generator of synthetic snapshots for the benchmarks. Each VPC has public, dual-stack
+ * private and IPv6-only subnets over 3 to 6 Availability Zones. It also has the route tables, NAT
  * gateways, endpoints, security groups, network ACLs, instances and SSM registrations such a VPC
  * has. The same seed always gives the same snapshot.
  */
@@ -142,8 +142,9 @@ function planSubnets(plan: VpcPlan, zones: string[]): SubnetFacts[] {
   for (let n = 0; n < plan.subnets; n += 1) {
     const roll = plan.random();
     // At least one public subnet per zone, for its NAT gateway.
-    const kind: SubnetKind =
-      n < zones.length || roll < 0.1 ? "public" : roll < 0.4 ? "dual-stack" : "ipv6-only";
+    let kind: SubnetKind = "ipv6-only";
+    if (n < zones.length || roll < 0.1) kind = "public";
+    else if (roll < 0.4) kind = "dual-stack";
     subnets.push({ id: idOf("subnet", plan.index, n), kind, zone: zones[n % zones.length]! });
   }
   return subnets;

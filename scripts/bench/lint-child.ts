@@ -1,7 +1,7 @@
 /**
- * Lints one snapshot file in a fresh process and prints its measurements as one JSON line: the
- * time of a bare JSON.parse of the file, then the wall and CPU time of loading, validating,
- * indexing, every rule and the JSON report, and the process's peak resident memory.
+ * Lints one snapshot file in a fresh process and prints its measurements as one JSON line. It
+ * times a bare JSON.parse of the file, then loading, validation, indexing, every rule and the JSON
+ * report together (wall and CPU time), and reads the process's peak resident memory.
  */
 import { readFileSync } from "node:fs";
 import { renderReport } from "../../src/report/formats.js";

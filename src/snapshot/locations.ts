@@ -41,11 +41,15 @@ export function locateResources(
   return locations;
 }
 
-/** Maps each `"Key": "value"` pair to the lines it appears on, in order. */
+/** The fields that identify a resource; other members are never looked up. */
+const ID_FIELDS = new Set([...SECTIONS.map((info) => info.idField), "InstanceId"]);
+
+/** Maps each `"Key": "value"` pair of an id field to the lines it appears on, in order. */
 function linesOfMembers(lines: string[]): Map<string, number[]> {
   const members = new Map<string, number[]>();
   lines.forEach((content, position) => {
     for (const match of content.matchAll(STRING_MEMBER)) {
+      if (!ID_FIELDS.has(match[1] as string)) continue;
       const key = memberKey(match[1] as string, match[2] as string);
       const found = members.get(key);
       if (found) found.push(position + 1);
