@@ -17,7 +17,8 @@ export interface HopGroup {
 
 /**
  * Returns the hops a rule owns on required paths, one group per resource and discriminator, in
- * a stable order. Unknown hops become skipped entries instead of findings.
+ * a stable order. Unknown hops become skipped entries instead of findings, and so do paths whose
+ * trace stopped at an unknown hop before reaching the rule's link.
  */
 export function hopsOwnedBy(
   context: RuleContext,
@@ -27,6 +28,7 @@ export function hopsOwnedBy(
   const groups = new Map<string, { hop: Hop; hops: Hop[]; paths: ServicePath[] }>();
   for (const path of analyse(context.index, context.settings).paths) {
     if (!path.required) continue;
+    noteUnknownPath(context, path, owner);
     for (const hop of path.hops) {
       if (hop.owner !== owner) continue;
       if (hop.status === "unknown") {
@@ -54,4 +56,10 @@ export function hopsOwnedBy(
 export function factsOf(group: HopGroup, name: string): string {
   const values = group.hops.flatMap((hop) => String(hop.facts?.[name] ?? "").split(", "));
   return [...new Set(values.filter(Boolean))].sort().join(", ");
+}
+
+function noteUnknownPath(context: RuleContext, path: ServicePath, owner: string): void {
+  if (path.verdict !== "unknown" || path.hops.some((hop) => hop.owner === owner)) return;
+  const gap = path.hops.find((hop) => hop.status === "unknown");
+  if (gap) context.unknown(path.subnetId, `its path stops at an unknown hop: ${gap.text}`);
 }
