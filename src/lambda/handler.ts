@@ -27,7 +27,7 @@ export interface LintResponse {
   regions: RegionOutcome[];
 }
 
-/** The organization mode's answer: one complete lint event per active account and Region. */
+/** The organization mode's response: one complete lint event per active account and Region. */
 export interface TargetsResponse {
   events: LintEvent[];
 }
