@@ -141,6 +141,8 @@ export function toAsff(finding: Finding, context: AsffContext): AsffFinding {
 /**
  * Converts a finding of an earlier run that this run no longer reports. `ARCHIVED` and `PASSED`
  * close it, and Security Hub moves it back to `NEW` if a later import makes it `ACTIVE` again.
+ * NOTE: customers set `Workflow` with BatchUpdateFindings, so Security Hub may keep their value
+ * on an existing finding instead of this `RESOLVED`; `ARCHIVED` closes the finding either way.
  */
 export function toResolvedAsff(finding: Finding, context: AsffContext): AsffFinding {
   return {
