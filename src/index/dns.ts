@@ -40,14 +40,21 @@ export function nameServersOf(index: SnapshotIndex, vpc: Vpc): string[] | undefi
   return (entry?.Values ?? []).map((value) => value.Value ?? "").filter(Boolean);
 }
 
-/** Tells whether a name server is the Route 53 Resolver: by name, link-local address or VPC base plus two. */
+/**
+ * Tells whether a name server is the Route 53 Resolver: `AmazonProvidedDNS`, its link-local
+ * addresses, or the VPC's primary IPv4 block plus two, where AWS documents it.
+ */
 export function isAmazonResolver(server: string, vpc: Vpc): boolean {
   if (server === "AmazonProvidedDNS" || AMAZON_ADDRESSES.has(server)) return true;
   const address = parseIp(server);
-  if (address?.family !== 4) return false;
-  const blocks = [vpc.CidrBlock, ...(vpc.CidrBlockAssociationSet ?? []).map((a) => a.CidrBlock)];
-  return blocks.some((block) => {
-    const cidr = block ? parseCidr(block) : undefined;
-    return cidr !== undefined && cidr.network + 2n === address.value;
-  });
+  const primary = vpc.CidrBlock ? parseCidr(vpc.CidrBlock) : undefined;
+  return address?.family === 4 && primary !== undefined && primary.network + 2n === address.value;
+}
+
+/**
+ * Tells whether an IPv6-only subnet can reach a name server: `AmazonProvidedDNS` (served at
+ * fd00:ec2::253 and, on Nitro instances, 169.254.169.253) or an IPv6 address.
+ */
+export function reachableFromIpv6Only(server: string): boolean {
+  return server === "AmazonProvidedDNS" || parseIp(server)?.family === 6;
 }

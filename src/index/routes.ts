@@ -123,7 +123,7 @@ export function expandRoutes(
 
 /**
  * Picks the route that covers the whole destination prefix with the longest match. At equal
- * length a static route wins over a prefix-list route, as the VPC route priority rules state.
+ * length a static route wins over a prefix-list route, which wins over a propagated route.
  */
 export function longestMatch(views: readonly RouteView[], destination: Cidr): RouteView | undefined {
   let best: RouteView | undefined;
@@ -138,5 +138,14 @@ function beats(candidate: RouteView, current: RouteView): boolean {
   if (candidate.destination.length !== current.destination.length) {
     return candidate.destination.length > current.destination.length;
   }
-  return !candidate.prefixListId && Boolean(current.prefixListId);
+  return priority(candidate) < priority(current);
+}
+
+/**
+ * Ranks routes of equal prefix length: static routes first, then prefix-list routes, then routes
+ * propagated from a virtual private gateway (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html).
+ */
+function priority(view: RouteView): number {
+  if ((view.route.Origin ?? "").toLowerCase() === "enablevgwroutepropagation") return 2;
+  return view.prefixListId ? 1 : 0;
 }

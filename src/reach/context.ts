@@ -4,8 +4,11 @@ import { type SnapshotIndex, ipv6Blocks } from "../index/snapshot-index.js";
 import type { Cidr } from "../net/cidr.js";
 import type { Hop, HopKind, HopStatus } from "./types.js";
 
-/** Ephemeral ports: Linux clients use 32768-60999; NAT gateways use 1024-65535 toward targets. */
-export const CLIENT_PORTS: [number, number] = [32768, 60999];
+/**
+ * Ephemeral ports: many Linux kernels, Amazon Linux among them, use 32768-61000; NAT gateways use
+ * 1024-65535 (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html).
+ */
+export const CLIENT_PORTS: [number, number] = [32768, 61000];
 export const NAT_PORTS: [number, number] = [1024, 65535];
 export const HTTPS = 443;
 

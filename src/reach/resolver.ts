@@ -1,9 +1,8 @@
 /** The resolver that serves a VPC's queries, and the hub zones that resolve service names for it. */
 import type { Subnet, Vpc } from "@aws-sdk/client-ec2";
-import { isAmazonResolver, nameServersOf } from "../index/dns.js";
+import { isAmazonResolver, nameServersOf, reachableFromIpv6Only } from "../index/dns.js";
 import { isIpv6Only, type SnapshotIndex } from "../index/snapshot-index.js";
 import { lower } from "../index/util.js";
-import { parseIp } from "../net/cidr.js";
 import type { HopStatus } from "./types.js";
 
 export interface ResolverAnswer {
@@ -24,21 +23,25 @@ export function resolverOf(index: SnapshotIndex, vpc: Vpc | undefined, subnet: S
   if (servers === undefined) {
     return { status: "unknown", resourceId: vpc.DhcpOptionsId ?? vpcId, text: "the VPC's DHCP options are not in the snapshot" };
   }
-  const support = index.vpcAttributes(vpcId)?.EnableDnsSupport?.Value;
-  if (servers.length === 0 || servers.some((server) => isAmazonResolver(server, vpc))) {
-    if (support === false) {
-      return { status: "broken", resourceId: vpcId, text: "enableDnsSupport is false, so the Amazon-provided resolver does not answer", owner: "vpc-dns-support-disabled" };
-    }
-    return { status: "ok", resourceId: vpcId, text: "the Amazon-provided resolver (Route 53 Resolver) answers" };
-  }
-  const optionsId = vpc.DhcpOptionsId as string;
-  if (isIpv6Only(subnet) && servers.every((server) => parseIp(server)?.family === 4)) {
+  const optionsId = vpc.DhcpOptionsId ?? vpcId;
+  if (isIpv6Only(subnet) && servers.length > 0 && !servers.some(reachableFromIpv6Only)) {
     return {
       status: "broken",
       resourceId: optionsId,
-      text: `custom DNS servers ${servers.join(", ")} are IPv4 addresses, which an IPv6-only subnet cannot reach`,
+      text: `name servers ${servers.join(", ")} are IPv4 addresses, which an IPv6-only subnet cannot reach`,
       owner: "dhcp-custom-dns-servers",
     };
+  }
+  if (servers.length === 0 || servers.some((server) => isAmazonResolver(server, vpc))) {
+    if (index.vpcAttributes(vpcId)?.EnableDnsSupport?.Value === false) {
+      return {
+        status: "broken",
+        resourceId: vpcId,
+        text: "enableDnsSupport is false, so the Amazon-provided resolver does not answer",
+        owner: "vpc-dns-support-disabled",
+      };
+    }
+    return { status: "ok", resourceId: vpcId, text: "the Amazon-provided resolver (Route 53 Resolver) answers" };
   }
   return {
     status: "info",

@@ -84,7 +84,7 @@ function groupFindings(findings: Finding[]): Map<string, Map<string, Map<string,
     const scope = [accountId && `account ${accountId}`, region].filter(Boolean).join(", ");
     const byVpc = groups.get(scope) ?? new Map<string, Map<string, Finding[]>>();
     groups.set(scope, byVpc);
-    const vpcKey = vpcId ?? "no VPC";
+    const vpcKey = vpcId ?? "account and Region";
     const byResource = byVpc.get(vpcKey) ?? new Map<string, Finding[]>();
     byVpc.set(vpcKey, byResource);
     const resourceKey = `${type}/${id}`;

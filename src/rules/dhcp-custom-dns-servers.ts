@@ -1,7 +1,12 @@
 import { defineRule } from "../engine/types.js";
-import { isAmazonResolver, listIds, nameServersOf, resolverDependents } from "../index/dns.js";
+import {
+  isAmazonResolver,
+  listIds,
+  nameServersOf,
+  reachableFromIpv6Only,
+  resolverDependents,
+} from "../index/dns.js";
 import { isIpv6Only } from "../index/snapshot-index.js";
-import { parseIp } from "../net/cidr.js";
 
 export default defineRule<"customServers" | "noResolverForIpv6Only">({
   id: "dhcp-custom-dns-servers",
@@ -31,8 +36,8 @@ export default defineRule<"customServers" | "noResolverForIpv6Only">({
       severity: "warning",
       text:
         "VPC {vpcId} uses DHCP options {dhcpOptionsId} with domain-name-servers {servers} and no " +
-        "AmazonProvidedDNS, so {dependents} work only if those servers forward to the Route 53 " +
-        "Resolver.",
+        "AmazonProvidedDNS, which leaves {dependents} to those servers: they work only if the " +
+        "servers forward to the Route 53 Resolver.",
       fix:
         "Add AmazonProvidedDNS to the DHCP options, or forward the servers' queries for AWS " +
         "names to a Route 53 Resolver inbound endpoint.",
@@ -58,12 +63,13 @@ export default defineRule<"customServers" | "noResolverForIpv6Only">({
         context.unknown(vpcId, `DHCP options ${optionsId} are not in the snapshot`);
         continue;
       }
-      if (servers.length === 0 || servers.some((server) => isAmazonResolver(server, vpc))) continue;
+      if (servers.length === 0) continue;
+      const ipv6Only = index.subnetsOf(vpcId).filter(isIpv6Only);
+      // The VPC base plus two is the Amazon resolver, but an IPv6-only subnet cannot reach it.
+      const stranded = ipv6Only.length > 0 && !servers.some(reachableFromIpv6Only);
+      if (!stranded && servers.some((server) => isAmazonResolver(server, vpc))) continue;
 
       const { dns64Subnets, privateDnsEndpoints } = resolverDependents(index, vpcId);
-      const ipv6Only = index.subnetsOf(vpcId).filter(isIpv6Only);
-      const allIpv4 = servers.every((server) => parseIp(server)?.family === 4);
-      const stranded = allIpv4 && ipv6Only.length > 0;
       if (!stranded && dns64Subnets.length === 0 && privateDnsEndpoints.length === 0) continue;
 
       const dependents = [

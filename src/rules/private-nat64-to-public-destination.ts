@@ -24,8 +24,9 @@ export default defineRule<"unreachable">({
     unreachable: {
       severity: "error",
       text:
-        "{subnetIds} need {service}, which resolves to public addresses here, but their only " +
-        "NAT64 path is private NAT gateway {natGatewayId}, which cannot reach the internet.",
+        "Workloads in {subnetIds} need {service}, which resolves to public addresses here, but " +
+        "their only NAT64 path is private NAT gateway {natGatewayId}, which cannot reach the " +
+        "internet.",
       fix:
         "Create an interface endpoint for com.amazonaws.{region}.{service} with private DNS " +
         "enabled, or route 64:ff9b::/96 to a public NAT gateway.",

@@ -24,8 +24,8 @@ export default defineRule<"noInternetRoute">({
     noInternetRoute: {
       severity: "error",
       text:
-        "Route table {routeTableId} of public NAT gateway {natGatewayId} has {found} instead of " +
-        "0.0.0.0/0 to an internet gateway, so {services} are unreachable from {subnetIds}.",
+        "Route table {routeTableId} of public NAT gateway {natGatewayId} sends no 0.0.0.0/0 " +
+        "traffic to an internet gateway ({found}), so {services} are unreachable from {subnetIds}.",
       fix:
         "Add 0.0.0.0/0 -> igw-… to {routeTableId}: aws ec2 create-route --route-table-id " +
         "{routeTableId} --destination-cidr-block 0.0.0.0/0 --gateway-id <igw-id>.",

@@ -1,8 +1,9 @@
 import { defineRule } from "../engine/types.js";
+import { isAmazonResolver, nameServersOf, reachableFromIpv6Only } from "../index/dns.js";
 import { hasIpv6EndpointFor, requiredServices } from "../index/endpoints.js";
 import { isNat64Route, nat64RouteOf } from "../index/nat64.js";
 import { describeRoute } from "../index/routes.js";
-import { isIpv6Only } from "../index/snapshot-index.js";
+import { isIpv6Only, type SnapshotIndex } from "../index/snapshot-index.js";
 
 export default defineRule<"routesNat64" | "needsIpv4Services">({
   id: "subnet-dns64-disabled",
@@ -54,6 +55,9 @@ export default defineRule<"routesNat64" | "needsIpv4Services">({
         continue;
       }
 
+      // AWS supports NAT64 with a DNS64 server of your own, which custom name servers may be.
+      if (usesOwnNameServers(index, subnet.VpcId as string)) continue;
+
       const resource = index.ref("subnet", subnetId, subnet.VpcId, subnet.Tags);
       const evidence = [{ resourceId: subnetId, attribute: "EnableDns64", value: false }];
       const route = nat64RouteOf(index, subnet);
@@ -94,3 +98,14 @@ export default defineRule<"routesNat64" | "needsIpv4Services">({
     }
   },
 });
+
+/**
+ * Tells whether an IPv6-only subnet resolves through name servers of the user's own: the DHCP
+ * options list none that is the Amazon resolver, and an IPv6 one it can reach.
+ */
+function usesOwnNameServers(index: SnapshotIndex, vpcId: string): boolean {
+  const vpc = index.vpc(vpcId);
+  const servers = vpc ? nameServersOf(index, vpc) : undefined;
+  if (!vpc || !servers || servers.some((server) => isAmazonResolver(server, vpc))) return false;
+  return servers.some(reachableFromIpv6Only);
+}

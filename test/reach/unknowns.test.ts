@@ -74,6 +74,21 @@ describe("routing details on the path", () => {
     expect(verdicts(snapshot)).toEqual(["reachable"]);
   });
 
+  it("prefers a static NAT64 route over a propagated one listed first", () => {
+    const snapshot = design("private-nat64-endpoints");
+    const appTable = snapshot.RouteTables?.find((t) => t.RouteTableId === "rtb-0a1b2c3d4e5f60022");
+    if (!appTable?.Routes) throw new Error("the design has the app-a table");
+    appTable.Routes.unshift({
+      DestinationIpv6CidrBlock: "64:ff9b::/96",
+      GatewayId: "vgw-0a1b2c3d4e5f60066",
+      Origin: "EnableVgwRoutePropagation",
+      State: "active",
+    });
+    const result = lint(snapshot);
+    expect(result.findings.filter((f) => f.ruleId === "nat64-route-target-invalid")).toEqual([]);
+    expect(verdicts(snapshot)).toEqual(["reachable"]);
+  });
+
   it("checks every private address of a NAT gateway with secondary addresses", () => {
     const snapshot = design("private-nat64-endpoints");
     const nat = snapshot.NatGateways?.find((item) => item.NatGatewayId === PRIVATE.natA);

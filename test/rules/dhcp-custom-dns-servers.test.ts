@@ -59,8 +59,8 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
         severity: "warning",
         message:
           "VPC vpc-0a11 uses DHCP options dopt-custom with domain-name-servers 10.0.0.53 and no " +
-          "AmazonProvidedDNS, so DNS64 in subnet-ds and private DNS of vpce-ssm work only if " +
-          "those servers forward to the Route 53 Resolver.",
+          "AmazonProvidedDNS, which leaves DNS64 in subnet-ds and private DNS of vpce-ssm to " +
+          "those servers: they work only if the servers forward to the Route 53 Resolver.",
         resource: ref("vpc", "vpc-0a11", { name: "app" }),
         evidence: [
           { resourceId: "vpc-0a11", attribute: "DhcpOptionsId", value: "dopt-custom" },
@@ -84,8 +84,8 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
         severity: "warning",
         message:
           "VPC vpc-0a11 uses DHCP options dopt-custom with domain-name-servers 2001:db8:1a::53 " +
-          "and no AmazonProvidedDNS, so DNS64 in subnet-v6 work only if those servers forward " +
-          "to the Route 53 Resolver.",
+          "and no AmazonProvidedDNS, which leaves DNS64 in subnet-v6 to those servers: they " +
+          "work only if the servers forward to the Route 53 Resolver.",
         resource: ref("vpc", "vpc-0a11", { name: "app" }),
         evidence: [
           { resourceId: "vpc-0a11", attribute: "DhcpOptionsId", value: "dopt-custom" },
@@ -107,7 +107,10 @@ const accepted: { name: string; input: Snapshot }[] = [
     name: "custom servers beside AmazonProvidedDNS",
     input: customDns(["10.0.0.53", "AmazonProvidedDNS"], { Subnets: [ipv6Only] }),
   },
-  { name: "VPC base address plus two", input: customDns(["10.0.0.2"], { Subnets: [ipv6Only] }) },
+  {
+    name: "VPC base address plus two with a dual-stack subnet",
+    input: customDns(["10.0.0.2"], { Subnets: [dualStackDns64] }),
+  },
   {
     name: "link-local Route 53 Resolver addresses",
     input: customDns(["169.254.169.253", "fd00:ec2::253"], { Subnets: [ipv6Only] }),
@@ -149,5 +152,13 @@ describe(RULE, () => {
         resourceIds: ["vpc-0a11"],
       },
     ]);
+  });
+});
+
+describe(`${RULE} and the VPC base address plus two`, () => {
+  it("flags it for an IPv6-only subnet", () => {
+    const result = lintRule(RULE, customDns(["10.0.0.2"], { Subnets: [ipv6Only] }));
+    expect(result.findings.map((finding) => finding.messageId)).toEqual(["noResolverForIpv6Only"]);
+    expect(result.findings[0]?.data.servers).toBe("10.0.0.2");
   });
 });
