@@ -81,3 +81,33 @@ export function subnetsByTable(index: SnapshotIndex, subnets: Subnet[]): Map<Rou
   }
   return byTable;
 }
+
+/** A route table in use, the subnets that use it, and the NAT64 route that wins in it. */
+export interface TableNat64Route {
+  table: RouteTable;
+  subnets: Subnet[];
+  route: RouteView;
+}
+
+const UNRESOLVED_PREFIX_LIST = "a route uses a prefix list whose entries are not in the snapshot";
+
+/**
+ * Returns every route table that a subnet uses and whose NAT64 route is known to win. A table where
+ * an unread prefix list could win instead is reported as unknown through `onUnknown`.
+ */
+export function tablesWithNat64Route(
+  index: SnapshotIndex,
+  onUnknown: (routeTableId: string, reason: string) => void,
+): TableNat64Route[] {
+  const result: TableNat64Route[] = [];
+  for (const [table, subnets] of subnetsByTable(index, index.subnets())) {
+    const lookup = nat64RouteIn(index, table);
+    if (!isNat64WinnerKnown(lookup)) {
+      onUnknown(table.RouteTableId as string, UNRESOLVED_PREFIX_LIST);
+      continue;
+    }
+    const route = lookup.winner;
+    if (route && isNat64Route(route)) result.push({ table, subnets, route });
+  }
+  return result;
+}

@@ -1,14 +1,6 @@
 import { defineRule, type Evidence } from "../engine/types.js";
-import {
-  isNat64Route,
-  isNat64WinnerKnown,
-  nat64RouteIn,
-  natState,
-  subnetsByTable,
-} from "../index/nat64.js";
+import { natState, tablesWithNat64Route } from "../index/nat64.js";
 import { describeRoute } from "../index/routes.js";
-
-const UNRESOLVED_PREFIX_LIST = "a route uses a prefix list whose entries are not in the snapshot";
 
 export default defineRule<"blackhole" | "natNotFound" | "natNotAvailable" | "natPending">({
   id: "nat64-route-blackhole",
@@ -68,14 +60,7 @@ export default defineRule<"blackhole" | "natNotFound" | "natNotAvailable" | "nat
   },
   check(context) {
     const { index } = context;
-    for (const [table, subnets] of subnetsByTable(index, index.subnets())) {
-      const lookup = nat64RouteIn(index, table);
-      const route = lookup.winner;
-      if (!isNat64WinnerKnown(lookup)) {
-        context.unknown(table.RouteTableId as string, UNRESOLVED_PREFIX_LIST);
-        continue;
-      }
-      if (!route || !isNat64Route(route)) continue;
+    for (const { table, subnets, route } of tablesWithNat64Route(index, context.unknown)) {
       const isNat = route.target.kind === "nat-gateway";
       if (!route.blackhole && !isNat) continue;
       if (!route.blackhole && !index.has("NatGateways")) {

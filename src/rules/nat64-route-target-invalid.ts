@@ -1,5 +1,5 @@
 import { defineRule } from "../engine/types.js";
-import { isNat64Route, isNat64WinnerKnown, nat64RouteIn, subnetsByTable } from "../index/nat64.js";
+import { tablesWithNat64Route } from "../index/nat64.js";
 import { describeRoute, type TargetKind } from "../index/routes.js";
 
 /** Targets that forward IPv6 packets unchanged, so 64:ff9b:: addresses are never translated. */
@@ -31,7 +31,6 @@ const TARGET_NAMES: Record<TargetKind, string> = {
   unknown: "an unrecognised target",
 };
 
-const UNRESOLVED_PREFIX_LIST = "a route uses a prefix list whose entries are not in the snapshot";
 
 export default defineRule<"noTranslation" | "unverifiable">({
   id: "nat64-route-target-invalid",
@@ -74,14 +73,7 @@ export default defineRule<"noTranslation" | "unverifiable">({
   },
   check(context) {
     const { index } = context;
-    for (const [table, subnets] of subnetsByTable(index, index.subnets())) {
-      const lookup = nat64RouteIn(index, table);
-      const route = lookup.winner;
-      if (!isNat64WinnerKnown(lookup)) {
-        context.unknown(table.RouteTableId as string, UNRESOLVED_PREFIX_LIST);
-        continue;
-      }
-      if (!route || !isNat64Route(route)) continue;
+    for (const { table, subnets, route } of tablesWithNat64Route(index, context.unknown)) {
       if (route.target.kind === "nat-gateway") continue;
 
       const routeTableId = table.RouteTableId as string;
