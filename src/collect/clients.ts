@@ -52,8 +52,9 @@ export async function createClients(settings: ClientSettings): Promise<Clients> 
     // Route 53 is a global service: the SDK sends its calls to the partition's global endpoint
     // whatever the Region, and ListHostedZonesByVPC names the VPC's Region in VPCRegion.
     const route53 = new Route53Client(others);
-    // NOTE: the Resolver client is an older SDK release than the others (the newest the package
-    // registry serves), so its config type comes from another @smithy/types version.
+    // NOTE: the Resolver client is an older SDK release than the others (3.654.0, the newest the
+    // package registry serves). package.json overrides its @smithy/types to the shared 4.x
+    // release; its config type still differs, hence the cast.
     const resolver = new Route53ResolverClient(others as unknown as Route53ResolverClientConfig);
     return { ec2, ssm, route53, resolver, region };
   } catch (error) {
