@@ -45,7 +45,9 @@ export default defineRule<"missingZones" | "singleZone">({
     for (const path of analyse(index, context.settings).paths) {
       if (!path.required || !path.endpoint) continue;
       const subnet = index.subnet(path.subnetId) as Subnet;
-      consumers.set(path.endpoint, [...(consumers.get(path.endpoint) ?? []), subnet]);
+      const subnets = consumers.get(path.endpoint);
+      if (subnets) subnets.push(subnet);
+      else consumers.set(path.endpoint, [subnet]);
     }
     for (const [endpoint, subnets] of consumers) {
       const endpointZones = zonesOf((endpoint.SubnetIds ?? []).map((id) => index.subnet(id)));
