@@ -1,0 +1,125 @@
+import type { VpcEndpoint } from "@aws-sdk/client-ec2";
+import { describe, expect, it } from "vitest";
+import type { Snapshot } from "../../src/snapshot/types.js";
+import { PRIVATE, PUBLIC, design, findingsOf, group, lint } from "./designs.js";
+
+/** Makes every Session Manager endpoint of the private design dual-stack with the given records. */
+function dualStack(recordType: string): Snapshot {
+  const snapshot = design("private-nat64-endpoints");
+  for (const endpoint of snapshot.VpcEndpoints ?? []) {
+    endpoint.IpAddressType = "dualstack" as VpcEndpoint["IpAddressType"];
+    endpoint.DnsOptions = { DnsRecordIpType: recordType as never };
+  }
+  return snapshot;
+}
+
+const APP_RANGES = ["2600:1f18:4c2:b202::/64", "2600:1f18:4c2:b203::/64"];
+
+describe("dual-stack endpoints", () => {
+  it("flags a security group that admits only the NAT gateways' IPv4 ranges", () => {
+    const result = lint(dualStack("dualstack"));
+    expect(findingsOf(result, "endpoint-sg-blocks-ipv6-clients")).toEqual([
+      `blocked ${PRIVATE.ssmEndpoint}`,
+      `blocked ${PRIVATE.ssmmessagesEndpoint}`,
+    ]);
+    const finding = result.findings.find((f) => f.ruleId === "endpoint-sg-blocks-ipv6-clients");
+    expect(finding?.data.sources).toBe(APP_RANGES.join(", "));
+  });
+
+  it("accepts a security group that admits the clients' security group", () => {
+    const snapshot = dualStack("dualstack");
+    group(snapshot, PRIVATE.endpointGroup).IpPermissions?.push({
+      IpProtocol: "tcp",
+      FromPort: 443,
+      ToPort: 443,
+      UserIdGroupPairs: [{ GroupId: PRIVATE.appGroup }],
+    });
+    expect(findingsOf(lint(snapshot), "endpoint-sg-blocks-ipv6-clients")).toEqual([]);
+  });
+
+  it("flags workloads with no IPv6 egress to the endpoint", () => {
+    const snapshot = dualStack("dualstack");
+    group(snapshot, PRIVATE.endpointGroup).IpPermissions?.push({
+      IpProtocol: "tcp",
+      FromPort: 443,
+      ToPort: 443,
+      Ipv6Ranges: APP_RANGES.map((range) => ({ CidrIpv6: range })),
+    });
+    group(snapshot, PRIVATE.appGroup).IpPermissionsEgress = [
+      { IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }], Ipv6Ranges: [{ CidrIpv6: "64:ff9b::/96" }] },
+    ];
+    const result = lint(snapshot);
+    expect(findingsOf(result, "instance-sg-egress-blocks-ipv6")).toEqual([`blocked ${PRIVATE.appGroup}`]);
+    expect(findingsOf(result, "endpoint-sg-blocks-ipv6-clients")).toEqual([]);
+  });
+
+  it("flags a dual-stack endpoint that publishes only A records", () => {
+    const result = lint(dualStack("ipv4"));
+    expect(findingsOf(result, "endpoint-dns-records-ipv4-only")).toEqual([
+      `ipv4Records ${PRIVATE.ssmEndpoint}`,
+      `ipv4Records ${PRIVATE.ssmmessagesEndpoint}`,
+    ]);
+    expect(result.findings.find((f) => f.ruleId === "endpoint-dns-records-ipv4-only")?.severity).toBe("warning");
+  });
+
+  it("treats service-defined records as A records for the service name", () => {
+    expect(findingsOf(lint(dualStack("service-defined")), "endpoint-dns-records-ipv4-only")).toHaveLength(2);
+  });
+
+  it("accepts an IPv4 endpoint without IPv6 support in the service", () => {
+    expect(findingsOf(lint(design("private-nat64-endpoints")), "endpoint-could-be-dualstack")).toEqual([]);
+  });
+
+  it("suggests a dual-stack endpoint when the service supports IPv6", () => {
+    const snapshot = design("private-nat64-endpoints");
+    for (const detail of snapshot.ServiceDetails ?? []) detail.SupportedIpAddressTypes = ["ipv4", "ipv6"];
+    const result = lint(snapshot);
+    expect(findingsOf(result, "endpoint-could-be-dualstack")).toEqual([
+      `ipv4Only ${PRIVATE.ssmEndpoint}`,
+      `ipv4Only ${PRIVATE.ssmmessagesEndpoint}`,
+    ]);
+    expect(result.findings.find((f) => f.ruleId === "endpoint-could-be-dualstack")?.severity).toBe("info");
+  });
+});
+
+describe("other public paths", () => {
+  it("accepts kms behind a private NAT when a kms endpoint exists", () => {
+    const snapshot = design("private-nat64-endpoints");
+    const template = snapshot.VpcEndpoints?.[0];
+    if (!template) throw new Error("the design has endpoints");
+    snapshot.VpcEndpoints?.push({ ...template, VpcEndpointId: "vpce-0a1b2c3d4e5f60029", ServiceName: "com.amazonaws.us-east-1.kms" });
+    expect(findingsOf(lint(snapshot, ["kms"]), "private-nat64-to-public-destination")).toEqual([]);
+  });
+
+  it("flags S3 behind a private NAT without the gateway endpoint on its table as an error", () => {
+    const snapshot = design("private-nat64-endpoints");
+    snapshot.VpcEndpoints?.push({
+      VpcEndpointId: "vpce-0a1b2c3d4e5f60039",
+      VpcEndpointType: "Gateway",
+      VpcId: PRIVATE.vpc,
+      ServiceName: "com.amazonaws.us-east-1.s3",
+      State: "available" as VpcEndpoint["State"],
+      RouteTableIds: ["rtb-0a1b2c3d4e5f60022"],
+    });
+    const result = lint(snapshot, ["s3"]);
+    expect(findingsOf(result, "s3-gateway-endpoint-not-on-nat-path")).toEqual(["privateNat vpce-0a1b2c3d4e5f60039"]);
+    expect(result.findings.find((f) => f.ruleId === "s3-gateway-endpoint-not-on-nat-path")?.severity).toBe("error");
+  });
+
+  it("accepts S3 when the gateway endpoint is on the NAT gateway's route table", () => {
+    const snapshot = design("public-nat64");
+    snapshot.VpcEndpoints = [
+      {
+        VpcEndpointId: "vpce-0a1b2c3d4e5f60009",
+        VpcEndpointType: "Gateway",
+        VpcId: PUBLIC.vpc,
+        ServiceName: "com.amazonaws.us-east-1.s3",
+        State: "available" as VpcEndpoint["State"],
+        RouteTableIds: [PUBLIC.publicTable],
+      },
+    ];
+    const result = lint(snapshot, ["s3"]);
+    expect(findingsOf(result, "s3-gateway-endpoint-not-on-nat-path")).toEqual([]);
+    expect(result.findings.filter((f) => f.ruleId === "public-nat64-leaks-service-traffic" && f.data.service === "s3")).toEqual([]);
+  });
+});
