@@ -24,6 +24,8 @@ export interface ClientSettings {
   region?: string;
   profile?: string;
   maxAttempts?: number;
+  /** Milliseconds a request may wait on an idle socket; defaults to REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs?: number;
   overrides?: ClientOverrides;
 }
 
@@ -63,8 +65,22 @@ export async function createClients(settings: ClientSettings): Promise<Clients> 
   }
 }
 
+/** Milliseconds to open a connection, and to wait on an idle socket, before a request fails. */
+const CONNECTION_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
 function sharedConfig(settings: ClientSettings): EC2ClientConfig {
-  const config: EC2ClientConfig = { retryMode: "adaptive", ...settings.overrides };
+  const config: EC2ClientConfig = {
+    retryMode: "adaptive",
+    // Without timeouts a server that accepts the connection and never answers stalls the run.
+    requestHandler: {
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      requestTimeout: settings.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+      // Without this the handler only logs a warning when the request timeout passes.
+      throwOnRequestTimeout: true,
+    },
+    ...settings.overrides,
+  };
   if (settings.profile) config.profile = settings.profile;
   // An explicit maxAttempts would hide AWS_MAX_ATTEMPTS, so the default applies only without it.
   const maxAttempts =

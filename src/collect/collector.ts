@@ -62,6 +62,8 @@ export interface CollectOptions {
   progress?: (done: number, planned: number) => void;
   /** Attempts per request, the first included. Defaults to AWS_MAX_ATTEMPTS, else 6. */
   maxAttempts?: number;
+  /** Milliseconds a request may wait on an idle socket before it fails; defaults to 30 s. */
+  requestTimeoutMs?: number;
   /** Client settings to fix, such as a local transport and static credentials in tests. */
   clientOverrides?: ClientOverrides;
 }
@@ -78,6 +80,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     ...(options.region && { region: options.region }),
     ...(options.profile && { profile: options.profile }),
     ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
+    ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
     ...(options.clientOverrides && { overrides: options.clientOverrides }),
   });
   const { region } = clients;
