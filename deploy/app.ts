@@ -26,7 +26,10 @@ if (units.length > 0) {
   const externalId = app.node.tryGetContext("externalId") as string | undefined;
   props.organization = {
     organizationalUnitIds: units,
-    stackSetRegion: (app.node.tryGetContext("stackSetRegion") as string | undefined) ?? props.regions[0] ?? "us-east-1",
+    stackSetRegion:
+      (app.node.tryGetContext("stackSetRegion") as string | undefined) ??
+      props.regions[0] ??
+      "us-east-1",
     ...(externalId && { externalId }),
   };
 }

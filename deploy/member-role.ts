@@ -19,7 +19,8 @@ export function memberRoleTemplate(options: MemberRoleOptions): Record<string, u
     Principal: { AWS: options.trustedRoleArn },
     Action: "sts:AssumeRole",
   };
-  if (options.externalId) trust.Condition = { StringEquals: { "sts:ExternalId": options.externalId } };
+  if (options.externalId)
+    trust.Condition = { StringEquals: { "sts:ExternalId": options.externalId } };
 
   return {
     AWSTemplateFormatVersion: "2010-09-09",
@@ -38,7 +39,12 @@ export function memberRoleTemplate(options: MemberRoleOptions): Record<string, u
                 Version: "2012-10-17",
                 Statement: [
                   // docs/iam-policy.md explains why these read-only actions need the resource `*`.
-                  { Sid: "CollectorReadOnly", Effect: "Allow", Action: options.actions, Resource: "*" },
+                  {
+                    Sid: "CollectorReadOnly",
+                    Effect: "Allow",
+                    Action: options.actions,
+                    Resource: "*",
+                  },
                   {
                     // Security Hub accepts a finding only from the account it belongs to.
                     Sid: "ImportOwnFindings",

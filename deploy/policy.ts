@@ -17,7 +17,8 @@ interface PolicyDocument {
 export function collectorActions(root = REPOSITORY_ROOT): string[] {
   const text = readFileSync(join(root, "docs", "iam-policy.md"), "utf8");
   const block = /```json\n([\s\S]*?)\n```/.exec(text)?.[1];
-  if (!block) throw new Error("docs/iam-policy.md has no ```json block with the collector's policy");
+  if (!block)
+    throw new Error("docs/iam-policy.md has no ```json block with the collector's policy");
   const policy = JSON.parse(block) as PolicyDocument;
   const actions: string[] = [];
   for (const statement of policy.Statement ?? []) {

@@ -4,7 +4,16 @@
  * StackSet with the member role.
  */
 import { join } from "node:path";
-import { CfnElement, CfnStackSet, Duration, RemovalPolicy, Stack, Token, Validations, type StackProps } from "aws-cdk-lib";
+import {
+  CfnElement,
+  CfnStackSet,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Token,
+  Validations,
+  type StackProps,
+} from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
@@ -63,7 +72,10 @@ export class VpcLintStack extends Stack {
   constructor(scope: Construct, id: string, props: VpcLintStackProps) {
     super(scope, id, props);
     this.bucket = this.resultsBucket(props.retentionDays ?? 90);
-    this.topic = new sns.Topic(this, "NewErrors", { displayName: "vpc-lint new errors", enforceSSL: true });
+    this.topic = new sns.Topic(this, "NewErrors", {
+      displayName: "vpc-lint new errors",
+      enforceSSL: true,
+    });
     const logGroup = new logs.LogGroup(this, "FunctionLogs", {
       retention: logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -106,22 +118,58 @@ export class VpcLintStack extends Stack {
     // cdk-nag prints an unresolved account or Region as its pseudo parameter.
     const account = Token.isUnresolved(this.account) ? "<AWS::AccountId>" : this.account;
     const region = Token.isUnresolved(this.region) ? "<AWS::Region>" : this.region;
-    acknowledge(this.bucket, "AwsSolutions-S1", "The bucket holds only vpc-lint reports; CloudTrail data events can audit access where required.");
-    acknowledge(this.function, "AwsSolutions-L1", "Node.js 24 is the newest Node.js LTS line that the project tests its bundle on.");
+    acknowledge(
+      this.bucket,
+      "AwsSolutions-S1",
+      "The bucket holds only vpc-lint reports; CloudTrail data events can audit access where required.",
+    );
+    acknowledge(
+      this.function,
+      "AwsSolutions-L1",
+      "Node.js 24 is the newest Node.js LTS line that the project tests its bundle on.",
+    );
     const policy = this.node.findChild("FunctionPolicy");
-    acknowledge(policy, "AwsSolutions-IAM5[Resource::*]", "The EC2 Describe*, ssm:DescribeInstanceInformation, Route 53 list and organizations:ListAccounts actions support no resource types; cloudwatch:PutMetricData is limited by its namespace condition.");
-    acknowledge(policy, `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.bucket.node.defaultChild as CfnElement)}.Arn>/vpc-lint/*]`, "Report keys are created per run under the vpc-lint/ prefix.");
-    acknowledge(policy, `AwsSolutions-IAM5[Resource::${partition}:securityhub:*:${account}:product/${account}/default]`, "The function imports findings in every Region it lints, always into its own account's default product.");
-    acknowledge(policy, `AwsSolutions-IAM5[Resource::${partition}:iam::*:role/${MEMBER_ROLE_NAME}]`, "Member accounts are listed at run time; aws:ResourceOrgID limits the role to the organization.");
+    acknowledge(
+      policy,
+      "AwsSolutions-IAM5[Resource::*]",
+      "The EC2 Describe*, ssm:DescribeInstanceInformation, Route 53 list and organizations:ListAccounts actions support no resource types; cloudwatch:PutMetricData is limited by its namespace condition.",
+    );
+    acknowledge(
+      policy,
+      `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.bucket.node.defaultChild as CfnElement)}.Arn>/vpc-lint/*]`,
+      "Report keys are created per run under the vpc-lint/ prefix.",
+    );
+    acknowledge(
+      policy,
+      `AwsSolutions-IAM5[Resource::${partition}:securityhub:*:${account}:product/${account}/default]`,
+      "The function imports findings in every Region it lints, always into its own account's default product.",
+    );
+    acknowledge(
+      policy,
+      `AwsSolutions-IAM5[Resource::${partition}:iam::*:role/${MEMBER_ROLE_NAME}]`,
+      "Member accounts are listed at run time; aws:ResourceOrgID limits the role to the organization.",
+    );
     const functionId = this.getLogicalId(this.function.node.defaultChild as CfnElement);
     // The schedule's role, and the state machine's, may invoke the function's versions too.
-    acknowledge(this, `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`, "The CDK grants lambda:InvokeFunction on the function and its versions, all of this one function.");
+    acknowledge(
+      this,
+      `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
+      "The CDK grants lambda:InvokeFunction on the function and its versions, all of this one function.",
+    );
     if (!this.stateMachine) return;
-    acknowledge(this.stateMachine, "AwsSolutions-IAM5[Resource::*]", "X-Ray and CloudWatch Logs delivery actions support no resource types.");
+    acknowledge(
+      this.stateMachine,
+      "AwsSolutions-IAM5[Resource::*]",
+      "X-Ray and CloudWatch Logs delivery actions support no resource types.",
+    );
     const machineId = this.getLogicalId(this.stateMachine.node.defaultChild as CfnElement);
     const executions = `${partition}:states:${region}:${account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machineId}"}]}]}`;
     for (const suffix of [":*", "/*:*"]) {
-      acknowledge(this.stateMachine, `AwsSolutions-IAM5[Resource::${executions}${suffix}]`, "A Distributed Map starts and reads child executions whose names Step Functions picks.");
+      acknowledge(
+        this.stateMachine,
+        `AwsSolutions-IAM5[Resource::${executions}${suffix}]`,
+        "A Distributed Map starts and reads child executions whose names Step Functions picks.",
+      );
     }
   }
 
@@ -154,7 +202,11 @@ export class VpcLintStack extends Stack {
         resources: [logGroup.logGroupArn],
       }),
       // docs/iam-policy.md explains why these read-only actions need the resource `*`.
-      new iam.PolicyStatement({ sid: "CollectorReadOnly", actions: collectorActions(), resources: ["*"] }),
+      new iam.PolicyStatement({
+        sid: "CollectorReadOnly",
+        actions: collectorActions(),
+        resources: ["*"],
+      }),
       new iam.PolicyStatement({
         sid: "ReportsReadWrite",
         actions: ["s3:GetObject", "s3:PutObject"],
@@ -170,9 +222,15 @@ export class VpcLintStack extends Stack {
         sid: "ImportFindings",
         actions: ["securityhub:BatchImportFindings"],
         // The function imports in every Region it lints, into its account's default product.
-        resources: [`arn:${this.partition}:securityhub:*:${this.account}:product/${this.account}/default`],
+        resources: [
+          `arn:${this.partition}:securityhub:*:${this.account}:product/${this.account}/default`,
+        ],
       }),
-      new iam.PolicyStatement({ sid: "Notify", actions: ["sns:Publish"], resources: [this.topic.topicArn] }),
+      new iam.PolicyStatement({
+        sid: "Notify",
+        actions: ["sns:Publish"],
+        resources: [this.topic.topicArn],
+      }),
       new iam.PolicyStatement({
         sid: "Metrics",
         actions: ["cloudwatch:PutMetricData"],
@@ -189,7 +247,11 @@ export class VpcLintStack extends Stack {
           conditions: { StringEquals: { "aws:ResourceOrgID": "${aws:PrincipalOrgID}" } },
         }),
         // organizations:ListAccounts has no resource type.
-        new iam.PolicyStatement({ sid: "ListAccounts", actions: ["organizations:ListAccounts"], resources: ["*"] }),
+        new iam.PolicyStatement({
+          sid: "ListAccounts",
+          actions: ["organizations:ListAccounts"],
+          resources: ["*"],
+        }),
       );
     }
     role.attachInlinePolicy(new iam.Policy(this, "FunctionPolicy", { statements }));
@@ -216,8 +278,12 @@ export class VpcLintStack extends Stack {
         VPC_LINT_TOPIC_ARN: this.topic.topicArn,
         VPC_LINT_REGIONS: props.regions.join(","),
         VPC_LINT_ROLE_NAME: MEMBER_ROLE_NAME,
-        ...(props.organization?.externalId && { VPC_LINT_EXTERNAL_ID: props.organization.externalId }),
-        ...(props.requiredServices?.length && { VPC_LINT_REQUIRED_SERVICES: props.requiredServices.join(",") }),
+        ...(props.organization?.externalId && {
+          VPC_LINT_EXTERNAL_ID: props.organization.externalId,
+        }),
+        ...(props.requiredServices?.length && {
+          VPC_LINT_REQUIRED_SERVICES: props.requiredServices.join(","),
+        }),
       },
       bundling: {
         forceDockerBundling: false,
@@ -227,14 +293,17 @@ export class VpcLintStack extends Stack {
         sourceMap: true,
         // Bundle the AWS SDK clients too, at the versions package-lock.json pins.
         externalModules: [],
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
     });
   }
 
   /** Returns the event every scheduled run starts from; the environment fills the rest. */
   private baseEvent(props: VpcLintStackProps): Record<string, unknown> {
-    return props.organization ? { organization: true, regions: props.regions } : { regions: props.regions };
+    return props.organization
+      ? { organization: true, regions: props.regions }
+      : { regions: props.regions };
   }
 
   /**

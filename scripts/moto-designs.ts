@@ -83,10 +83,13 @@ export async function buildPublicNat64(ec2: EC2Client): Promise<BuiltDesign> {
   design.natGateways = { "nat-a": nat };
   design.routeTables = {
     public: await createRouteTable(ec2, vpc.vpcId, "public", [publicA], internetRoutes(igw)),
-    app: await createRouteTable(ec2, vpc.vpcId, "app", [appA], [
-      nat64Route(nat),
-      egressOnlyRoute(eigw),
-    ]),
+    app: await createRouteTable(
+      ec2,
+      vpc.vpcId,
+      "app",
+      [appA],
+      [nat64Route(nat), egressOnlyRoute(eigw)],
+    ),
   };
 
   const app = await createSecurityGroup(ec2, vpc.vpcId, "app");
@@ -435,9 +438,7 @@ async function createSecurityGroup(ec2: EC2Client, vpcId: string, name: string):
       VpcId: vpcId,
       GroupName: name,
       Description: name,
-      TagSpecifications: [
-        { ResourceType: "security-group", Tags: [{ Key: "Name", Value: name }] },
-      ],
+      TagSpecifications: [{ ResourceType: "security-group", Tags: [{ Key: "Name", Value: name }] }],
     }),
   );
   return required(output.GroupId, "CreateSecurityGroup GroupId");

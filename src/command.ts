@@ -57,7 +57,9 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const parser = yargs(argv)
     .scriptName("vpc-lint")
-    .usage("$0 [--snapshot FILE|DIR ... | --vpc VPC_ID ... | --template FILE | --terraform-plan FILE] [options]")
+    .usage(
+      "$0 [--snapshot FILE|DIR ... | --vpc VPC_ID ... | --template FILE | --terraform-plan FILE] [options]",
+    )
     .command(
       "$0",
       "Lint a VPC snapshot file or a live VPC",
@@ -75,10 +77,12 @@ export async function main(argv: string[]): Promise<number> {
             alias: "o",
             type: "string",
             demandOption: "collect needs -o FILE",
-            describe: "Snapshot file to write; with several Regions, one file per Region named FILE with the Region before the extension",
+            describe:
+              "Snapshot file to write; with several Regions, one file per Region named FILE with the Region before the extension",
           })
           .check((args) => {
-            if (!args.vpc?.length && !args.allVpcs) throw new InputError("collect needs --vpc VPC_ID or --all-vpcs");
+            if (!args.vpc?.length && !args.allVpcs)
+              throw new InputError("collect needs --vpc VPC_ID or --all-vpcs");
             return true;
           }),
       async (args) => {
@@ -88,7 +92,8 @@ export async function main(argv: string[]): Promise<number> {
     .command(
       "rules",
       "List every rule with its default severity and docs page",
-      (command) => command.option("format", { choices: RULES_FORMATS, default: "text" as RulesFormat }),
+      (command) =>
+        command.option("format", { choices: RULES_FORMATS, default: "text" as RulesFormat }),
       (args) => {
         process.stdout.write(formatRules(args.format as RulesFormat));
       },
@@ -98,11 +103,26 @@ export async function main(argv: string[]): Promise<number> {
       "Print one subnet's path to one service hop by hop, marking the first broken hop",
       (command) =>
         collectionOptions(command)
-          .option("snapshot", { alias: "s", type: "string", array: true, describe: "Snapshot file or directory of AWS CLI outputs (repeatable)" })
-          .option("subnet", { type: "string", demandOption: "explain needs --subnet SUBNET_ID", describe: "Subnet whose path to follow" })
-          .option("service", { type: "string", demandOption: "explain needs --service NAME", describe: "Service short name, such as ssm or kms" }),
+          .option("snapshot", {
+            alias: "s",
+            type: "string",
+            array: true,
+            describe: "Snapshot file or directory of AWS CLI outputs (repeatable)",
+          })
+          .option("subnet", {
+            type: "string",
+            demandOption: "explain needs --subnet SUBNET_ID",
+            describe: "Subnet whose path to follow",
+          })
+          .option("service", {
+            type: "string",
+            demandOption: "explain needs --service NAME",
+            describe: "Service short name, such as ssm or kms",
+          }),
       async (args) => {
-        exitCode = await explainCommand(args as unknown as LintArgs & { subnet: string; service: string });
+        exitCode = await explainCommand(
+          args as unknown as LintArgs & { subnet: string; service: string },
+        );
       },
     )
     .strict()
@@ -124,11 +144,20 @@ export async function main(argv: string[]): Promise<number> {
 
 function collectionOptions<T>(command: Argv<T>) {
   return command
-    .option("vpc", { type: "string", array: true, describe: "VPC id to collect and lint (repeatable)" })
-    .option("all-vpcs", { type: "boolean", default: false, describe: "Collect and lint every VPC of each Region" })
+    .option("vpc", {
+      type: "string",
+      array: true,
+      describe: "VPC id to collect and lint (repeatable)",
+    })
+    .option("all-vpcs", {
+      type: "boolean",
+      default: false,
+      describe: "Collect and lint every VPC of each Region",
+    })
     .option("region", {
       type: "string",
-      describe: "AWS Region, or several separated by commas, each collected in parallel; defaults to AWS_REGION or the profile's region",
+      describe:
+        "AWS Region, or several separated by commas, each collected in parallel; defaults to AWS_REGION or the profile's region",
     })
     .option("profile", { type: "string", describe: "Named profile from the AWS config files" })
     .option("concurrency", {
@@ -139,15 +168,21 @@ function collectionOptions<T>(command: Argv<T>) {
     .check((args) => {
       const value = args.concurrency as number;
       if (!Number.isInteger(value) || value < 1 || value > 64) {
-        throw new InputError(`--concurrency ${String(value)} is invalid; use a whole number from 1 to 64`);
+        throw new InputError(
+          `--concurrency ${String(value)} is invalid; use a whole number from 1 to 64`,
+        );
       }
       if (args.allVpcs && (args.vpc as string[] | undefined)?.length) {
-        throw new InputError("--vpc and --all-vpcs cannot be combined: name the VPCs or collect them all");
+        throw new InputError(
+          "--vpc and --all-vpcs cannot be combined: name the VPCs or collect them all",
+        );
       }
       parseRegions([args.region as string | undefined]);
       for (const id of (args.vpc as string[] | undefined) ?? []) {
         if (!/^vpc-[0-9a-f]+$/.test(id)) {
-          throw new InputError(`--vpc ${id} is not a VPC id; VPC ids look like vpc-0a1b2c3d4e5f67890`);
+          throw new InputError(
+            `--vpc ${id} is not a VPC id; VPC ids look like vpc-0a1b2c3d4e5f67890`,
+          );
         }
       }
       return true;
@@ -156,25 +191,75 @@ function collectionOptions<T>(command: Argv<T>) {
 
 function lintOptions<T>(command: Argv<T>) {
   return command
-    .option("snapshot", { alias: "s", type: "string", array: true, describe: "Snapshot file or directory of AWS CLI outputs (repeatable)" })
+    .option("snapshot", {
+      alias: "s",
+      type: "string",
+      array: true,
+      describe: "Snapshot file or directory of AWS CLI outputs (repeatable)",
+    })
     .option("format", {
       alias: "f",
       type: "string",
       array: true,
-      describe: "Report format text, json, sarif, markdown or asff, optionally =FILE (repeatable; default text)",
+      describe:
+        "Report format text, json, sarif, markdown or asff, optionally =FILE (repeatable; default text)",
     })
-    .option("output", { alias: "o", type: "string", describe: "Write the report to this file instead of standard output; needs a single format" })
-    .option("fail-on", { choices: FAIL_ON, describe: "Lowest severity that makes the exit code 1 (default warning, or failOn in the config file)" })
-    .option("config", { alias: "c", type: "string", describe: "Config file; defaults to VPC_LINT_CONFIG, then .vpc-lint.json or .vpc-lint.yaml here" })
-    .option("baseline", { type: "string", describe: "Baseline file: findings in it do not fail the run" })
-    .option("write-baseline", { type: "string", describe: "Write every current finding to this baseline file; they then do not fail the run" })
-    .option("include-suppressed", { type: "boolean", default: false, describe: "Keep suppressed findings in SARIF, marked as suppressed" })
-    .option("require-complete", { type: "boolean", default: false, describe: "Exit 1 when any check was skipped for missing data" })
-    .option("require-service", { type: "string", array: true, describe: "Extra service every workload subnet must reach, such as kms (repeatable)" })
-    .option("template", { type: "string", describe: "CloudFormation template, YAML or JSON, to lint before deployment" })
-    .option("parameters", { type: "string", describe: "Parameter values for --template: the AWS CLI's JSON list or an object of names and values" })
-    .option("account", { type: "string", describe: "Account id that AWS::AccountId resolves to in --template" })
-    .option("terraform-plan", { type: "string", describe: "Output of terraform show -json PLAN to lint before apply" })
+    .option("output", {
+      alias: "o",
+      type: "string",
+      describe: "Write the report to this file instead of standard output; needs a single format",
+    })
+    .option("fail-on", {
+      choices: FAIL_ON,
+      describe:
+        "Lowest severity that makes the exit code 1 (default warning, or failOn in the config file)",
+    })
+    .option("config", {
+      alias: "c",
+      type: "string",
+      describe:
+        "Config file; defaults to VPC_LINT_CONFIG, then .vpc-lint.json or .vpc-lint.yaml here",
+    })
+    .option("baseline", {
+      type: "string",
+      describe: "Baseline file: findings in it do not fail the run",
+    })
+    .option("write-baseline", {
+      type: "string",
+      describe: "Write every current finding to this baseline file; they then do not fail the run",
+    })
+    .option("include-suppressed", {
+      type: "boolean",
+      default: false,
+      describe: "Keep suppressed findings in SARIF, marked as suppressed",
+    })
+    .option("require-complete", {
+      type: "boolean",
+      default: false,
+      describe: "Exit 1 when any check was skipped for missing data",
+    })
+    .option("require-service", {
+      type: "string",
+      array: true,
+      describe: "Extra service every workload subnet must reach, such as kms (repeatable)",
+    })
+    .option("template", {
+      type: "string",
+      describe: "CloudFormation template, YAML or JSON, to lint before deployment",
+    })
+    .option("parameters", {
+      type: "string",
+      describe:
+        "Parameter values for --template: the AWS CLI's JSON list or an object of names and values",
+    })
+    .option("account", {
+      type: "string",
+      describe: "Account id that AWS::AccountId resolves to in --template",
+    })
+    .option("terraform-plan", {
+      type: "string",
+      describe: "Output of terraform show -json PLAN to lint before apply",
+    })
     .check((args) => {
       checkInputKinds(args);
       return true;
@@ -199,13 +284,18 @@ function checkInputKinds(args: Record<string, unknown>): void {
     );
   }
   if (kinds.length > 1) {
-    throw new InputError(`${kinds.join(" and ")} cannot be combined: lint one kind of input per run`);
+    throw new InputError(
+      `${kinds.join(" and ")} cannot be combined: lint one kind of input per run`,
+    );
   }
   for (const flag of ["parameters", "account"]) {
-    if (args[flag] && !args.template) throw new InputError(`--${flag} applies only to --template; pass a template too`);
+    if (args[flag] && !args.template)
+      throw new InputError(`--${flag} applies only to --template; pass a template too`);
   }
   if (typeof args.account === "string" && !/^\d{12}$/.test(args.account)) {
-    throw new InputError(`--account ${args.account} is not an account id; account ids are 12 digits`);
+    throw new InputError(
+      `--account ${args.account} is not an account id; account ids are 12 digits`,
+    );
   }
 }
 
@@ -314,7 +404,9 @@ async function collectCommand(args: LintArgs & { output: string }): Promise<numb
     const path = snapshots.length > 1 ? regionFile(args.output, region) : args.output;
     await writeFileAtomic(path, `${JSON.stringify(snapshot, null, 2)}\n`);
     const failures = snapshot.Errors?.length ?? 0;
-    process.stderr.write(`wrote ${path}${failures ? ` (${failures} calls failed; see Errors)` : ""}\n`);
+    process.stderr.write(
+      `wrote ${path}${failures ? ` (${failures} calls failed; see Errors)` : ""}\n`,
+    );
   }
   return 0;
 }
@@ -323,7 +415,10 @@ async function collectCommand(args: LintArgs & { output: string }): Promise<numb
 async function emit(result: RunResult, targets: ReportTarget[], args: LintArgs): Promise<void> {
   for (const target of targets) {
     const color = target.format === "text" && !target.path && isColorTerminal();
-    const report = renderReport(target.format, result, { color, includeSuppressed: args.includeSuppressed });
+    const report = renderReport(target.format, result, {
+      color,
+      includeSuppressed: args.includeSuppressed,
+    });
     if (target.path) await writeFileAtomic(target.path, report);
     else process.stdout.write(report);
   }
@@ -346,7 +441,10 @@ function formatRules(format: RulesFormat): string {
   if (format === "json") return `${JSON.stringify(rows, null, 2)}\n`;
   const width = Math.max(...rows.map((row) => row.id.length));
   return rows
-    .map((row) => `${row.id.padEnd(width)}  ${row.severity.padEnd(7)}  ${row.title}\n${" ".repeat(width + 11)}${row.docs}\n`)
+    .map(
+      (row) =>
+        `${row.id.padEnd(width)}  ${row.severity.padEnd(7)}  ${row.title}\n${" ".repeat(width + 11)}${row.docs}\n`,
+    )
     .join("");
 }
 
@@ -361,10 +459,17 @@ function reportError(error: unknown): number {
 }
 
 /** Traces one subnet's path to one service and prints it; exits 1 unless the service is reachable. */
-async function explainCommand(args: LintArgs & { subnet: string; service: string }): Promise<number> {
-  const inputs = args.snapshot?.length ? await readInputs(args.snapshot) : await collectInputs(args);
-  const snapshot = inputs.find((input) => input.snapshot.Subnets?.some((s) => s.SubnetId === args.subnet));
-  if (!snapshot) throw new InputError(`--subnet ${args.subnet} is not in the snapshot; check the subnet id`);
+async function explainCommand(
+  args: LintArgs & { subnet: string; service: string },
+): Promise<number> {
+  const inputs = args.snapshot?.length
+    ? await readInputs(args.snapshot)
+    : await collectInputs(args);
+  const snapshot = inputs.find((input) =>
+    input.snapshot.Subnets?.some((s) => s.SubnetId === args.subnet),
+  );
+  if (!snapshot)
+    throw new InputError(`--subnet ${args.subnet} is not in the snapshot; check the subnet id`);
   const settings = { requiredServices: args.requireService ?? [] };
   const result = runLint([snapshot], { settings });
   const path = explainPath(snapshot.snapshot, settings, args.subnet, args.service);

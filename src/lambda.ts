@@ -7,7 +7,10 @@ import { handleEvent, type LintResponse, type TargetsResponse } from "./lambda/h
 
 export type { LintResponse, TargetsResponse } from "./lambda/handler.js";
 
-export async function handler(event: unknown, context: Context): Promise<LintResponse | TargetsResponse> {
+export async function handler(
+  event: unknown,
+  context: Context,
+): Promise<LintResponse | TargetsResponse> {
   return handleEvent(event, context, {
     env: process.env,
     now: () => new Date(),

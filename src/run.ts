@@ -1,6 +1,12 @@
 /** The run both the CLI and the Lambda handler share: lint snapshots, then summarise. */
 import { lintSnapshot, type ExecutionError, type SkippedCheck } from "./engine/lint.js";
-import { SEVERITY_RANK, type Finding, type LintSettings, type Rule, type Severity } from "./engine/types.js";
+import {
+  SEVERITY_RANK,
+  type Finding,
+  type LintSettings,
+  type Rule,
+  type Severity,
+} from "./engine/types.js";
 import { SnapshotIndex } from "./index/snapshot-index.js";
 import { toReachability, type ReachabilityEntry } from "./reach/report.js";
 import { RULES } from "./rules/index.js";
@@ -115,7 +121,10 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
       ...(options.severities ? { severities: options.severities } : {}),
     });
     const scope = scopeOf(input, index);
-    const where = { ...(scope.accountId && { accountId: scope.accountId }), ...(scope.region && { region: scope.region }) };
+    const where = {
+      ...(scope.accountId && { accountId: scope.accountId }),
+      ...(scope.region && { region: scope.region }),
+    };
     result.source.push(scope);
     result.reachability.push(...toReachability(index, options.settings, where));
     result.snapshots.push(input.snapshot);

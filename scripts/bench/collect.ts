@@ -97,9 +97,13 @@ function installMocks(world: Snapshot, serve: Serve): () => void {
   const ssm = mockClient(SSMClient);
   const route53 = mockClient(Route53Client);
   const resolver = mockClient(Route53ResolverClient as unknown as typeof EC2Client);
-  const byVpc = (filters: Filter[] | undefined, vpcIdsOf: (item: never) => Array<string | undefined>) => {
+  const byVpc = (
+    filters: Filter[] | undefined,
+    vpcIdsOf: (item: never) => Array<string | undefined>,
+  ) => {
     const values = new Set(filters?.[0]?.Values ?? []);
-    return (item: unknown) => vpcIdsOf(item as never).some((id) => id !== undefined && values.has(id));
+    return (item: unknown) =>
+      vpcIdsOf(item as never).some((id) => id !== undefined && values.has(id));
   };
   const vpcOf = (item: { VpcId?: string }) => [item.VpcId];
   const attachedTo = (item: { Attachments?: Array<{ VpcId?: string }> }) =>
@@ -120,42 +124,53 @@ function installMocks(world: Snapshot, serve: Serve): () => void {
   ec2.on(DescribeSubnetsCommand).callsFake(ec2Pages("Subnets", world.Subnets!, vpcOf));
   ec2.on(DescribeRouteTablesCommand).callsFake(ec2Pages("RouteTables", world.RouteTables!, vpcOf));
   ec2.on(DescribeNatGatewaysCommand).callsFake(ec2Pages("NatGateways", world.NatGateways!, vpcOf));
-  ec2.on(DescribeInternetGatewaysCommand).callsFake(
-    ec2Pages("InternetGateways", world.InternetGateways!, attachedTo),
-  );
-  ec2.on(DescribeEgressOnlyInternetGatewaysCommand).callsFake(
-    ec2Pages("EgressOnlyInternetGateways", world.EgressOnlyInternetGateways!),
-  );
-  ec2.on(DescribeVpcEndpointsCommand).callsFake(ec2Pages("VpcEndpoints", world.VpcEndpoints!, vpcOf));
-  ec2.on(DescribeSecurityGroupsCommand).callsFake(
-    ec2Pages("SecurityGroups", world.SecurityGroups!, vpcOf),
-  );
+  ec2
+    .on(DescribeInternetGatewaysCommand)
+    .callsFake(ec2Pages("InternetGateways", world.InternetGateways!, attachedTo));
+  ec2
+    .on(DescribeEgressOnlyInternetGatewaysCommand)
+    .callsFake(ec2Pages("EgressOnlyInternetGateways", world.EgressOnlyInternetGateways!));
+  ec2
+    .on(DescribeVpcEndpointsCommand)
+    .callsFake(ec2Pages("VpcEndpoints", world.VpcEndpoints!, vpcOf));
+  ec2
+    .on(DescribeSecurityGroupsCommand)
+    .callsFake(ec2Pages("SecurityGroups", world.SecurityGroups!, vpcOf));
   ec2.on(DescribeNetworkAclsCommand).callsFake(ec2Pages("NetworkAcls", world.NetworkAcls!, vpcOf));
-  ec2.on(DescribeNetworkInterfacesCommand).callsFake(
-    ec2Pages("NetworkInterfaces", world.NetworkInterfaces!, vpcOf),
-  );
-  ec2.on(DescribeInstancesCommand).callsFake(
-    ec2Pages("Reservations", world.Reservations!, (reservation: { Instances?: Array<{ VpcId?: string }> }) =>
-      (reservation.Instances ?? []).map((instance) => instance.VpcId),
-    ),
-  );
+  ec2
+    .on(DescribeNetworkInterfacesCommand)
+    .callsFake(ec2Pages("NetworkInterfaces", world.NetworkInterfaces!, vpcOf));
+  ec2
+    .on(DescribeInstancesCommand)
+    .callsFake(
+      ec2Pages(
+        "Reservations",
+        world.Reservations!,
+        (reservation: { Instances?: Array<{ VpcId?: string }> }) =>
+          (reservation.Instances ?? []).map((instance) => instance.VpcId),
+      ),
+    );
   ec2.on(DescribeVpcAttributeCommand).callsFake(
     serve((input: { VpcId?: string; Attribute?: string }) => {
       const attributes = world.VpcAttributes!.find((item) => item.VpcId === input.VpcId);
-      const key = input.Attribute === "enableDnsSupport" ? "EnableDnsSupport" : "EnableDnsHostnames";
+      const key =
+        input.Attribute === "enableDnsSupport" ? "EnableDnsSupport" : "EnableDnsHostnames";
       return { VpcId: input.VpcId, [key]: attributes?.[key] };
     }),
   );
   ec2.on(DescribeDhcpOptionsCommand).callsFake(ec2Pages("DhcpOptions", world.DhcpOptions!));
   ec2.on(DescribeManagedPrefixListsCommand).callsFake(
-    ec2Pages("PrefixLists", world.ManagedPrefixLists!.map(({ Entries: _entries, ...list }) => list)),
+    ec2Pages(
+      "PrefixLists",
+      world.ManagedPrefixLists!.map(({ Entries: _entries, ...list }) => list),
+    ),
   );
-  ec2.on(GetManagedPrefixListEntriesCommand).callsFake(
-    ec2Pages("Entries", world.ManagedPrefixLists![0]!.Entries ?? []),
-  );
-  ec2.on(DescribeVpcEndpointServicesCommand).callsFake(
-    ec2Pages("ServiceDetails", world.ServiceDetails!),
-  );
+  ec2
+    .on(GetManagedPrefixListEntriesCommand)
+    .callsFake(ec2Pages("Entries", world.ManagedPrefixLists![0]!.Entries ?? []));
+  ec2
+    .on(DescribeVpcEndpointServicesCommand)
+    .callsFake(ec2Pages("ServiceDetails", world.ServiceDetails!));
   ec2.on(DescribeInstanceTypesCommand).callsFake(ec2Pages("InstanceTypes", world.InstanceTypes!));
   ssm.on(DescribeInstanceInformationCommand).callsFake(
     serve((input: { Filters?: Array<{ Values?: string[] }>; NextToken?: string }) => {
@@ -164,9 +179,9 @@ function installMocks(world: Snapshot, serve: Serve): () => void {
       return page("InstanceInformationList", items, input.NextToken, SSM_PAGE);
     }),
   );
-  route53.on(ListHostedZonesByVPCCommand).callsFake(
-    serve(() => ({ HostedZoneSummaries: [], MaxItems: LIST_PAGE })),
-  );
+  route53
+    .on(ListHostedZonesByVPCCommand)
+    .callsFake(serve(() => ({ HostedZoneSummaries: [], MaxItems: LIST_PAGE })));
   resolver
     .on(ListResolverRulesCommand as unknown as typeof DescribeVpcsCommand)
     .callsFake(serve(() => ({ ResolverRules: [] })));

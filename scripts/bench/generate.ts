@@ -116,7 +116,9 @@ function addVpc(snapshot: Snapshot, plan: VpcPlan): void {
 
   snapshot.Vpcs!.push(vpcOf(vpcId, index, ipv6Block, Math.ceil(plan.subnets / 1024)));
   snapshot.VpcAttributes!.push(attributesOf(vpcId));
-  snapshot.Subnets!.push(...subnets.map((facts, n) => subnetOf(vpcId, facts, n, region, index, ipv6Block)));
+  snapshot.Subnets!.push(
+    ...subnets.map((facts, n) => subnetOf(vpcId, facts, n, region, index, ipv6Block)),
+  );
   const igw = idOf("igw", index, 0);
   const eigw = idOf("eigw", index, 0);
   snapshot.InternetGateways!.push({
@@ -226,7 +228,9 @@ function addNatGateways(
       SubnetId: host.id,
       State: "available",
       ConnectivityType: "public",
-      NatGatewayAddresses: [{ PrivateIp: `10.${index % 256}.0.${10 + n}`, PublicIp: `198.51.100.${n}` }],
+      NatGatewayAddresses: [
+        { PrivateIp: `10.${index % 256}.0.${10 + n}`, PublicIp: `198.51.100.${n}` },
+      ],
     });
   });
   return byZone;
@@ -263,7 +267,13 @@ function addRouteTables(snapshot: Snapshot, plan: RoutePlan): void {
     VpcId: plan.vpcId,
     OwnerId: ACCOUNT,
     Associations: [{ Main: true, RouteTableId: idOf("rtb", plan.index, 0) }],
-    Routes: [{ DestinationCidrBlock: `10.${plan.index % 256}.0.0/16`, GatewayId: "local", State: "active" }],
+    Routes: [
+      {
+        DestinationCidrBlock: `10.${plan.index % 256}.0.0/16`,
+        GatewayId: "local",
+        State: "active",
+      },
+    ],
   });
 }
 
@@ -372,8 +382,8 @@ interface EndpointPlan {
 
 /** Adds the interface endpoints, each in one dual-stack or public subnet per zone. */
 function addEndpoints(snapshot: Snapshot, plan: EndpointPlan): void {
-  const hosts = plan.zones.map(
-    (zone) => plan.subnets.find((subnet) => subnet.zone === zone && subnet.kind !== "ipv6-only")!,
+  const hosts = plan.zones.map((zone) =>
+    plan.subnets.find((subnet) => subnet.zone === zone && subnet.kind !== "ipv6-only")!,
   );
   ENDPOINT_SERVICES.forEach((service, n) => {
     const endpointId = idOf("vpce", plan.index, n);
@@ -422,11 +432,42 @@ function addNetworkAcls(
   const entries: EC2.NetworkAclEntry[] = [];
   for (const egress of [false, true]) {
     entries.push(
-      { RuleNumber: 100, Protocol: "-1", RuleAction: "allow", Egress: egress, CidrBlock: "0.0.0.0/0" },
-      { RuleNumber: 101, Protocol: "-1", RuleAction: "allow", Egress: egress, Ipv6CidrBlock: "::/0" },
-      { RuleNumber: 200, Protocol: "6", RuleAction: "deny", Egress: egress, CidrBlock: "192.0.2.0/24", PortRange: { From: 23, To: 23 } },
-      { RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress: egress, CidrBlock: "0.0.0.0/0" },
-      { RuleNumber: 32768, Protocol: "-1", RuleAction: "deny", Egress: egress, Ipv6CidrBlock: "::/0" },
+      {
+        RuleNumber: 100,
+        Protocol: "-1",
+        RuleAction: "allow",
+        Egress: egress,
+        CidrBlock: "0.0.0.0/0",
+      },
+      {
+        RuleNumber: 101,
+        Protocol: "-1",
+        RuleAction: "allow",
+        Egress: egress,
+        Ipv6CidrBlock: "::/0",
+      },
+      {
+        RuleNumber: 200,
+        Protocol: "6",
+        RuleAction: "deny",
+        Egress: egress,
+        CidrBlock: "192.0.2.0/24",
+        PortRange: { From: 23, To: 23 },
+      },
+      {
+        RuleNumber: 32767,
+        Protocol: "-1",
+        RuleAction: "deny",
+        Egress: egress,
+        CidrBlock: "0.0.0.0/0",
+      },
+      {
+        RuleNumber: 32768,
+        Protocol: "-1",
+        RuleAction: "deny",
+        Egress: egress,
+        Ipv6CidrBlock: "::/0",
+      },
     );
   }
   const custom = subnets.filter((_, n) => Math.floor(n / SUBNETS_PER_NETWORK_ACL) % 2 === 1);
@@ -437,7 +478,10 @@ function addNetworkAcls(
     IsDefault: true,
     OwnerId: ACCOUNT,
     Entries: entries,
-    Associations: defaults.map((subnet) => ({ SubnetId: subnet.id, NetworkAclId: idOf("acl", index, 0) })),
+    Associations: defaults.map((subnet) => ({
+      SubnetId: subnet.id,
+      NetworkAclId: idOf("acl", index, 0),
+    })),
   });
   for (let start = 0; start < custom.length; start += SUBNETS_PER_NETWORK_ACL) {
     const aclId = idOf("acl", index, 1 + start / SUBNETS_PER_NETWORK_ACL);
@@ -476,10 +520,17 @@ function addInstances(snapshot: Snapshot, plan: InstancePlan): void {
       VpcId: plan.vpcId,
       State: { Code: 16, Name: "running" },
       SecurityGroups: [{ GroupId: group, GroupName: "app" }],
-      MetadataOptions: { HttpProtocolIpv6: plan.random() < 0.9 ? "enabled" : "disabled", HttpEndpoint: "enabled" },
+      MetadataOptions: {
+        HttpProtocolIpv6: plan.random() < 0.9 ? "enabled" : "disabled",
+        HttpEndpoint: "enabled",
+      },
       NetworkInterfaces: [{ NetworkInterfaceId: eniId, SubnetId: subnet.id, VpcId: plan.vpcId }],
     };
-    snapshot.Reservations!.push({ ReservationId: idOf("r", plan.index, n), OwnerId: ACCOUNT, Instances: [instance] });
+    snapshot.Reservations!.push({
+      ReservationId: idOf("r", plan.index, n),
+      OwnerId: ACCOUNT,
+      Instances: [instance],
+    });
     snapshot.NetworkInterfaces!.push({
       NetworkInterfaceId: eniId,
       SubnetId: subnet.id,

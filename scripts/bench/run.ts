@@ -85,7 +85,10 @@ function benchStart(): void {
   const lintMiB = median(lint.map((run) => run.peakMiB));
   const ratio = lintMs / bareMs;
   record("node -e 0", `${bareMs.toFixed(0)} ms, ${bareMiB.toFixed(0)} MiB`);
-  record("vpc-lint --snapshot examples/broken-nat64.json", `${lintMs.toFixed(0)} ms, ${lintMiB.toFixed(0)} MiB`);
+  record(
+    "vpc-lint --snapshot examples/broken-nat64.json",
+    `${lintMs.toFixed(0)} ms, ${lintMiB.toFixed(0)} MiB`,
+  );
   record("  time as a multiple of node -e 0", `${ratio.toFixed(2)}x`, "<= 3x", ratio <= 3);
   record("  memory as a multiple of node -e 0", `${(lintMiB / bareMiB).toFixed(2)}x`);
 }
@@ -99,14 +102,22 @@ function lintFile(snapshotFile: string): LintMeasurement {
   return JSON.parse(run.stdout) as LintMeasurement;
 }
 
-function benchScale(directory: string, label: string, sizes: Array<[number, number]>): LintMeasurement[] {
+function benchScale(
+  directory: string,
+  label: string,
+  sizes: Array<[number, number]>,
+): LintMeasurement[] {
   const results: LintMeasurement[] = [];
   for (const [vpcs, subnets] of sizes) {
     const file = join(directory, `bench-${vpcs}x${subnets}.json`);
-    writeFileSync(file, JSON.stringify(generateSnapshot({ seed: 42, vpcs, subnetsPerVpc: subnets })));
+    writeFileSync(
+      file,
+      JSON.stringify(generateSnapshot({ seed: 42, vpcs, subnetsPerVpc: subnets })),
+    );
     const result = lintFile(file);
     results.push(result);
-    const name = label === "subnets" ? `${subnets} subnets in one VPC` : `${vpcs} VPCs of ${subnets} subnets`;
+    const name =
+      label === "subnets" ? `${subnets} subnets in one VPC` : `${vpcs} VPCs of ${subnets} subnets`;
     record(
       `lint ${name}`,
       `${result.lintMs.toFixed(0)} ms (CPU ${result.lintCpuMs.toFixed(0)} ms), ${result.peakRssMiB.toFixed(0)} MiB`,
@@ -126,8 +137,18 @@ function checkScaling(results: LintMeasurement[], subnets: number[]): void {
     );
   }
   const largest = results.at(-1)!;
-  record("  16k subnets: CPU", `${(largest.lintCpuMs / 1000).toFixed(2)} s`, "< 2 s", largest.lintCpuMs < 2000);
-  record("  16k subnets: peak memory", `${largest.peakRssMiB.toFixed(0)} MiB`, "< 1024 MiB", largest.peakRssMiB < 1024);
+  record(
+    "  16k subnets: CPU",
+    `${(largest.lintCpuMs / 1000).toFixed(2)} s`,
+    "< 2 s",
+    largest.lintCpuMs < 2000,
+  );
+  record(
+    "  16k subnets: peak memory",
+    `${largest.peakRssMiB.toFixed(0)} MiB`,
+    "< 1024 MiB",
+    largest.peakRssMiB < 1024,
+  );
 }
 
 /**
@@ -194,7 +215,11 @@ async function main(): Promise<void> {
     benchStart();
 
     const subnetSizes = [1000, 2000, 4000, 8000, 16000];
-    const scaling = benchScale(directory, "subnets", subnetSizes.map((n) => [1, n]));
+    const scaling = benchScale(
+      directory,
+      "subnets",
+      subnetSizes.map((n) => [1, n]),
+    );
     checkScaling(scaling, subnetSizes);
     const eightK = scaling[3]!;
     const parseRatio = eightK.lintMs / eightK.parseMs;
@@ -205,9 +230,18 @@ async function main(): Promise<void> {
       parseRatio <= 3,
     );
 
-    const organisations = benchScale(directory, "vpcs", [[100, 20], [500, 20], [2000, 20]]);
+    const organisations = benchScale(directory, "vpcs", [
+      [100, 20],
+      [500, 20],
+      [2000, 20],
+    ]);
     const largest = organisations.at(-1)!;
-    record("  2,000 VPCs: lint time", `${(largest.lintMs / 1000).toFixed(2)} s`, "< 10 s", largest.lintMs < 10_000);
+    record(
+      "  2,000 VPCs: lint time",
+      `${(largest.lintMs / 1000).toFixed(2)} s`,
+      "< 10 s",
+      largest.lintMs < 10_000,
+    );
 
     await benchCollector();
   } finally {

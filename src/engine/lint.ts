@@ -110,7 +110,13 @@ function toFinding(rule: Rule, report: Report<string>, override: Severity | unde
     related: [...new Set(report.related ?? [])],
     fix: render(template.fix, report.data),
     docsUrl: docsUrl(rule.id),
-    fingerprint: fingerprint(rule.id, resource.accountId, resource.region, resource.id, report.discriminator),
+    fingerprint: fingerprint(
+      rule.id,
+      resource.accountId,
+      resource.region,
+      resource.id,
+      report.discriminator,
+    ),
   };
 }
 
@@ -125,7 +131,9 @@ export function fingerprint(
   resourceId: string,
   discriminator: string | undefined,
 ): string {
-  const key = [ruleId, accountId ?? "", region ?? "", resourceId, discriminator ?? ""].join("\u0000");
+  const key = [ruleId, accountId ?? "", region ?? "", resourceId, discriminator ?? ""].join(
+    "\u0000",
+  );
   return createHash("sha256").update(key).digest("hex").slice(0, 32);
 }
 

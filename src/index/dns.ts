@@ -17,7 +17,9 @@ export function resolverDependents(index: SnapshotIndex, vpcId: string): Resolve
       .endpointsOf(vpcId)
       .filter(
         (endpoint) =>
-          isInterfaceEndpoint(endpoint) && isLiveEndpoint(endpoint) && endpoint.PrivateDnsEnabled === true,
+          isInterfaceEndpoint(endpoint) &&
+          isLiveEndpoint(endpoint) &&
+          endpoint.PrivateDnsEnabled === true,
       ),
   };
 }

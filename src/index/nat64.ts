@@ -36,7 +36,11 @@ export function nat64RouteIn(index: SnapshotIndex, table: RouteTable): Nat64Rout
 export function isNat64WinnerKnown(route: Nat64Route): boolean {
   if (route.unresolvedPrefixLists.length === 0) return true;
   const winner = route.winner;
-  return winner !== undefined && !winner.prefixListId && winner.destination.length === NAT64_PREFIX.length;
+  return (
+    winner !== undefined &&
+    !winner.prefixListId &&
+    winner.destination.length === NAT64_PREFIX.length
+  );
 }
 
 /** Tells whether a route is a NAT64 route: it covers 64:ff9b::/96 and is not the default route. */

@@ -125,7 +125,10 @@ export function expandRoutes(
  * Picks the route that covers the whole destination prefix with the longest match. At equal
  * length a static route wins over a prefix-list route, which wins over a propagated route.
  */
-export function longestMatch(views: readonly RouteView[], destination: Cidr): RouteView | undefined {
+export function longestMatch(
+  views: readonly RouteView[],
+  destination: Cidr,
+): RouteView | undefined {
   let best: RouteView | undefined;
   for (const view of views) {
     if (!cidrContains(view.destination, destination)) continue;

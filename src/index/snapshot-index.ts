@@ -16,12 +16,7 @@ import type {
 import type { InstanceInformation } from "@aws-sdk/client-ssm";
 import { parseCidr, type Cidr } from "../net/cidr.js";
 import type { ResourceRef } from "../engine/types.js";
-import type {
-  ManagedPrefixList,
-  SectionName,
-  Snapshot,
-  VpcAttributes,
-} from "../snapshot/types.js";
+import type { ManagedPrefixList, SectionName, Snapshot, VpcAttributes } from "../snapshot/types.js";
 import { expandRoutes, longestMatch, type RouteLookup, type RouteView } from "./routes.js";
 import { groupBy, indexBy, lower } from "./util.js";
 
@@ -230,7 +225,9 @@ export class SnapshotIndex {
         .filter(isWorkloadInterface)
         .map((eni) => (eni.Groups ?? []).map((group) => group.GroupId as string));
     } else if (this.has("Reservations")) {
-      sets = this.instancesIn(subnetId).map((i) => (i.SecurityGroups ?? []).map((g) => g.GroupId as string));
+      sets = this.instancesIn(subnetId).map((i) =>
+        (i.SecurityGroups ?? []).map((g) => g.GroupId as string),
+      );
     } else {
       return undefined;
     }
@@ -355,7 +352,9 @@ export function hasIpv4(subnet: Subnet): boolean {
 export function ipv6Blocks(subnet: Subnet): Cidr[] {
   return (subnet.Ipv6CidrBlockAssociationSet ?? [])
     .filter((association) => !/disassociat|fail/i.test(association.Ipv6CidrBlockState?.State ?? ""))
-    .map((association) => (association.Ipv6CidrBlock ? parseCidr(association.Ipv6CidrBlock) : undefined))
+    .map((association) =>
+      association.Ipv6CidrBlock ? parseCidr(association.Ipv6CidrBlock) : undefined,
+    )
     .filter((cidr): cidr is Cidr => cidr !== undefined);
 }
 

@@ -1,7 +1,10 @@
 /** Small collection helpers shared by the index and the rules. */
 
 /** Maps items by a key, skipping items without one; the first item wins on a repeated key. */
-export function indexBy<T>(items: readonly T[], key: (item: T) => string | undefined): Map<string, T> {
+export function indexBy<T>(
+  items: readonly T[],
+  key: (item: T) => string | undefined,
+): Map<string, T> {
   const map = new Map<string, T>();
   for (const item of items) {
     const id = key(item);
@@ -11,7 +14,10 @@ export function indexBy<T>(items: readonly T[], key: (item: T) => string | undef
 }
 
 /** Groups items by a key, skipping items without one. */
-export function groupBy<T>(items: readonly T[], key: (item: T) => string | undefined): Map<string, T[]> {
+export function groupBy<T>(
+  items: readonly T[],
+  key: (item: T) => string | undefined,
+): Map<string, T[]> {
   const map = new Map<string, T[]>();
   for (const item of items) {
     const id = key(item);

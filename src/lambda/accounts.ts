@@ -1,5 +1,9 @@
 /** Member accounts: the organization's active accounts, and credentials for a member's role. */
-import { OrganizationsClient, paginateListAccounts, type Account } from "@aws-sdk/client-organizations";
+import {
+  OrganizationsClient,
+  paginateListAccounts,
+  type Account,
+} from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { ClientOverrides } from "../collect/clients.js";
 import { partitionOf } from "../report/asff.js";

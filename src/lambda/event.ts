@@ -64,7 +64,9 @@ export function parseEvent(event: unknown, env: NodeJS.ProcessEnv): LintRequest 
 function complete(event: LintEvent, env: NodeJS.ProcessEnv): LintRequest {
   const regions = event.regions ?? listOf(env.VPC_LINT_REGIONS) ?? listOf(env.AWS_REGION);
   if (!regions) {
-    throw new EventError("invalid event: /regions is missing; set it in the event or VPC_LINT_REGIONS");
+    throw new EventError(
+      "invalid event: /regions is missing; set it in the event or VPC_LINT_REGIONS",
+    );
   }
   const bucket = event.output?.bucket ?? env.VPC_LINT_BUCKET;
   if (!bucket) {
@@ -150,7 +152,10 @@ const HINTS: Array<[RegExp, string]> = [
   [/^\/vpcIds\//, "use a VPC id such as vpc-0a1b2c3d4e5f67890"],
   [/^\/accountId$/, "use the 12-digit account id"],
   [/^\/output\/bucket$/, "use an S3 bucket name, not an ARN or URL"],
-  [/^\/output\/topicArn$/, "use an SNS topic ARN such as arn:aws:sns:eu-west-1:111122223333:vpc-lint"],
+  [
+    /^\/output\/topicArn$/,
+    "use an SNS topic ARN such as arn:aws:sns:eu-west-1:111122223333:vpc-lint",
+  ],
   [/^\/requiredServices\//, "use a service short name such as kms"],
 ];
 

@@ -85,7 +85,9 @@ function finish(run: Omit<LintResponse, "status">, log: Logger): LintResponse {
   if (failed.length === run.regions.length) {
     const reasons = failed.map((outcome) => `${outcome.region}: ${outcome.error ?? "failed"}`);
     log.error("run failed in every Region", { failedRegions: failed.map((o) => o.region) });
-    throw new RunFailedError(`vpc-lint failed in every Region of ${run.account}: ${reasons.join("; ")}`);
+    throw new RunFailedError(
+      `vpc-lint failed in every Region of ${run.account}: ${reasons.join("; ")}`,
+    );
   }
   const status = failed.length > 0 ? "partial" : "succeeded";
   log.info("run finished", { status, failedRegions: failed.map((outcome) => outcome.region) });
@@ -127,32 +129,52 @@ async function credentialsFor(
     return credentials;
   } catch (error) {
     const { Code, Message } = summarizeError(error);
-    log.error("could not assume the member role; grant sts:AssumeRole on it and check its trust policy", {
-      role: request.roleName,
-      code: Code,
-      error: Message,
-    });
+    log.error(
+      "could not assume the member role; grant sts:AssumeRole on it and check its trust policy",
+      {
+        role: request.roleName,
+        code: Code,
+        error: Message,
+      },
+    );
     throw error;
   }
 }
 
-async function listTargets(request: LintRequest, home: Home, log: Logger): Promise<TargetsResponse> {
+async function listTargets(
+  request: LintRequest,
+  home: Home,
+  log: Logger,
+): Promise<TargetsResponse> {
   const accounts = await listActiveAccounts(home.region);
   const events: LintEvent[] = [];
   for (const accountId of accounts) {
-    for (const region of request.regions) events.push(targetEvent(request, accountId, region, home));
+    for (const region of request.regions)
+      events.push(targetEvent(request, accountId, region, home));
   }
-  log.info("listed the organization's active accounts", { accounts: accounts.length, events: events.length });
+  log.info("listed the organization's active accounts", {
+    accounts: accounts.length,
+    events: events.length,
+  });
   return { events };
 }
 
 /** Builds one Map item: a complete event, so the item needs nothing from the environment. */
-function targetEvent(request: LintRequest, accountId: string, region: string, home: Home): LintEvent {
+function targetEvent(
+  request: LintRequest,
+  accountId: string,
+  region: string,
+  home: Home,
+): LintEvent {
   const event: LintEvent = {
     regions: [region],
     requiredServices: request.requiredServices,
     securityHub: request.securityHub,
-    output: { bucket: request.bucket, prefix: request.prefix, ...(request.topicArn && { topicArn: request.topicArn }) },
+    output: {
+      bucket: request.bucket,
+      prefix: request.prefix,
+      ...(request.topicArn && { topicArn: request.topicArn }),
+    },
   };
   // The function's own account is linted with its own role, which StackSets do not deploy to.
   if (accountId !== home.account) {
@@ -165,7 +187,10 @@ function targetEvent(request: LintRequest, accountId: string, region: string, ho
 
 /** Returns a run id that sorts by time: `YYYYMMDDTHHMMSSZ-` and the request id's first block. */
 export function runIdOf(now: Date, requestId: string): string {
-  const time = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+  const time = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}Z$/, "Z");
   const suffix = (requestId.split("-")[0] ?? "") || "local";
   return `${time}-${suffix}`;
 }

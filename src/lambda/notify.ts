@@ -32,11 +32,17 @@ export function notificationOf(news: NewErrors): { subject: string; message: str
   return { subject: subject.slice(0, MAX_SUBJECT), message };
 }
 
-export async function publishNewErrors(topicArn: string, region: string, news: NewErrors): Promise<string | undefined> {
+export async function publishNewErrors(
+  topicArn: string,
+  region: string,
+  news: NewErrors,
+): Promise<string | undefined> {
   const client = new SNSClient({ region });
   try {
     const { subject, message } = notificationOf(news);
-    const output = await client.send(new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: message }));
+    const output = await client.send(
+      new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: message }),
+    );
     return output.MessageId;
   } finally {
     client.destroy();

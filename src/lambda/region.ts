@@ -74,7 +74,11 @@ export async function lintRegion(region: string, context: RegionContext): Promis
   }
 }
 
-async function runRegion(region: string, context: RegionContext, log: Logger): Promise<RegionOutcome> {
+async function runRegion(
+  region: string,
+  context: RegionContext,
+  log: Logger,
+): Promise<RegionOutcome> {
   const snapshot = await collectRegion(region, context, log);
   if (!snapshot) return { region, status: "no-vpcs", vpcIds: [] };
 
@@ -82,11 +86,20 @@ async function runRegion(region: string, context: RegionContext, log: Logger): P
     settings: { requiredServices: context.request.requiredServices },
   });
   const vpcIds = result.source[0]?.vpcIds ?? [];
-  log.info("linted", { vpcs: vpcIds, findings: result.summary.total, errors: result.summary.error });
+  log.info("linted", {
+    vpcs: vpcIds,
+    findings: result.summary.total,
+    errors: result.summary.error,
+  });
 
   const s3 = new S3Client({ region: context.homeRegion });
   try {
-    return await publishRegion(region, context, log, { snapshot, result, vpcIds, store: new ReportStore(s3, context.request.bucket) });
+    return await publishRegion(region, context, log, {
+      snapshot,
+      result,
+      vpcIds,
+      store: new ReportStore(s3, context.request.bucket),
+    });
   } finally {
     s3.destroy();
   }
@@ -100,13 +113,23 @@ interface Linted {
 }
 
 /** Compares with the previous run, then imports, stores and notifies, in that order. */
-async function publishRegion(region: string, context: RegionContext, log: Logger, linted: Linted): Promise<RegionOutcome> {
+async function publishRegion(
+  region: string,
+  context: RegionContext,
+  log: Logger,
+  linted: Linted,
+): Promise<RegionOutcome> {
   const { request } = context;
   const { snapshot, result, vpcIds, store } = linted;
   const prefix = regionPrefix(request.prefix, context.account, region);
   const previous = await store.latest(prefix);
   const changes = compare(previous?.findings ?? [], result.findings);
-  if (previous) log.info("compared with the previous run", { previousReport: previous.key, resolved: changes.resolved.length, newErrors: changes.newErrors.length });
+  if (previous)
+    log.info("compared with the previous run", {
+      previousReport: previous.key,
+      resolved: changes.resolved.length,
+      newErrors: changes.newErrors.length,
+    });
 
   // Security Hub comes before S3: when the import fails, the next run still compares with the
   // older report, so it archives the same resolved findings again.
@@ -119,12 +142,17 @@ async function publishRegion(region: string, context: RegionContext, log: Logger
     resolved: changes.resolved.length,
     newErrors: changes.newErrors.length,
   };
-  if (request.securityHub) await publishFindings(region, context, result, changes.resolved, outcome, log);
+  if (request.securityHub)
+    await publishFindings(region, context, result, changes.resolved, outcome, log);
 
   const day = context.startedAt.toISOString().slice(0, 10);
   const keys = reportKeys(request.prefix, context.account, region, context.runId, day);
   await store.put(keys.json, formatJson(result), "application/json");
-  await store.put(keys.sarif, formatSarif(result, { includeSuppressed: true }), "application/sarif+json");
+  await store.put(
+    keys.sarif,
+    formatSarif(result, { includeSuppressed: true }),
+    "application/sarif+json",
+  );
   outcome.reports = keys;
   log.info("stored the reports", { bucket: request.bucket, key: keys.json });
 
@@ -135,11 +163,19 @@ async function publishRegion(region: string, context: RegionContext, log: Logger
 }
 
 /** Collects the Region's VPCs; returns undefined when the event names none and the Region has none. */
-async function collectRegion(region: string, context: RegionContext, log: Logger): Promise<Snapshot | undefined> {
+async function collectRegion(
+  region: string,
+  context: RegionContext,
+  log: Logger,
+): Promise<Snapshot | undefined> {
   const clientOverrides = context.credentials ? { credentials: context.credentials } : undefined;
   const vpcIds =
     context.request.vpcIds ??
-    (await listVpcIds({ region, ownerId: context.account, ...(clientOverrides && { clientOverrides }) }));
+    (await listVpcIds({
+      region,
+      ownerId: context.account,
+      ...(clientOverrides && { clientOverrides }),
+    }));
   if (vpcIds.length === 0) {
     log.info("the Region has no VPC of the account; nothing to lint");
     return undefined;
@@ -211,9 +247,15 @@ async function publishFindings(
   outcome.imported = imported.imported;
   if (imported.failed > 0) {
     outcome.importFailures = imported.failures;
-    log.warn("Security Hub rejected some findings", { failed: imported.failed, failures: imported.failures });
+    log.warn("Security Hub rejected some findings", {
+      failed: imported.failed,
+      failures: imported.failures,
+    });
   }
-  log.info("imported findings into Security Hub", { imported: imported.imported, archived: resolved.length });
+  log.info("imported findings into Security Hub", {
+    imported: imported.imported,
+    archived: resolved.length,
+  });
 }
 
 async function notify(
@@ -226,12 +268,27 @@ async function notify(
   const topicArn = context.request.topicArn as string;
   // An SNS topic is regional: the client must use the Region in the topic's ARN.
   const topicRegion = topicArn.split(":")[3] ?? context.homeRegion;
-  const news = { account: context.account, region, findings, reportKey, bucket: context.request.bucket };
+  const news = {
+    account: context.account,
+    region,
+    findings,
+    reportKey,
+    bucket: context.request.bucket,
+  };
   const messageId = await publishNewErrors(topicArn, topicRegion, news);
-  log.info("notified the topic of new errors", { topic: topicArn, newErrors: findings.length, ...(messageId && { messageId }) });
+  log.info("notified the topic of new errors", {
+    topic: topicArn,
+    newErrors: findings.length,
+    ...(messageId && { messageId }),
+  });
 }
 
-function emitMetrics(region: string, context: RegionContext, started: number, outcome: RegionOutcome): void {
+function emitMetrics(
+  region: string,
+  context: RegionContext,
+  started: number,
+  outcome: RegionOutcome,
+): void {
   const ended = context.now().getTime();
   const summary = outcome.summary ?? { error: 0, warning: 0, info: 0 };
   const line = metricLine(

@@ -45,7 +45,10 @@ export class ReportStore {
   /** Returns the latest JSON report under the Region's prefix, or undefined on a first run. */
   async latest(prefix: string): Promise<PreviousReport | undefined> {
     let newest: string | undefined;
-    const pages = paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: prefix });
+    const pages = paginateListObjectsV2(
+      { client: this.client },
+      { Bucket: this.bucket, Prefix: prefix },
+    );
     for await (const page of pages) {
       for (const object of page.Contents ?? []) {
         const key = object.Key;
@@ -54,7 +57,9 @@ export class ReportStore {
     }
     if (newest === undefined) return undefined;
 
-    const output = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: newest }));
+    const output = await this.client.send(
+      new GetObjectCommand({ Bucket: this.bucket, Key: newest }),
+    );
     const text = (await output.Body?.transformToString("utf-8")) ?? "";
     const report = JSON.parse(text) as { findings?: Finding[] };
     return { key: newest, findings: Array.isArray(report.findings) ? report.findings : [] };

@@ -62,7 +62,11 @@ export function consumerSubnets(index: SnapshotIndex): Subnet[] {
  * The services a subnet must reach: Session Manager's (`ec2messages` only for agents before
  * 3.3.40.0 or of unknown version), the flags', the config's, and the `vpc-lint:services` tags.
  */
-export function requiredServicesOf(index: SnapshotIndex, settings: LintSettings, subnet: Subnet): string[] {
+export function requiredServicesOf(
+  index: SnapshotIndex,
+  settings: LintSettings,
+  subnet: Subnet,
+): string[] {
   const vpcId = subnet.VpcId as string;
   const services = ["ssm", "ssmmessages"];
   if (needsEc2messages(index, subnet)) services.push("ec2messages");
@@ -71,18 +75,28 @@ export function requiredServicesOf(index: SnapshotIndex, settings: LintSettings,
   for (const tag of subnet.Tags ?? []) {
     services.push(...(settings.requiredServicesBySubnetTag?.[`${tag.Key}=${tag.Value}`] ?? []));
   }
-  services.push(...tagList(index.vpc(vpcId)?.Tags, SERVICES_TAG), ...tagList(subnet.Tags, SERVICES_TAG));
+  services.push(
+    ...tagList(index.vpc(vpcId)?.Tags, SERVICES_TAG),
+    ...tagList(subnet.Tags, SERVICES_TAG),
+  );
   return [...new Set(services.map((service) => service.trim()).filter(Boolean))];
 }
 
 function needsEc2messages(index: SnapshotIndex, subnet: Subnet): boolean {
   const instances = index.instancesIn(subnet.SubnetId as string);
-  if (!index.has("Reservations") || !index.has("InstanceInformationList")) return instances.length > 0 || !index.has("Reservations");
-  return instances.some((instance) => agentNeedsEc2messages(index.instanceInformation(instance.InstanceId as string)?.AgentVersion));
+  if (!index.has("Reservations") || !index.has("InstanceInformationList"))
+    return instances.length > 0 || !index.has("Reservations");
+  return instances.some((instance) =>
+    agentNeedsEc2messages(index.instanceInformation(instance.InstanceId as string)?.AgentVersion),
+  );
 }
 
 /** Tells whether a VPC must not reach the internet, by tag or by setting. */
-export function isPrivateOnly(index: SnapshotIndex, settings: LintSettings, vpcId: string): boolean {
+export function isPrivateOnly(
+  index: SnapshotIndex,
+  settings: LintSettings,
+  vpcId: string,
+): boolean {
   if (settings.privateOnlyVpcs?.includes(vpcId)) return true;
   return tagValue(index.vpc(vpcId)?.Tags, PRIVATE_ONLY_TAG)?.toLowerCase() === "true";
 }
@@ -96,7 +110,12 @@ function tagList(tags: Tag[] | undefined, key: string): string[] {
 }
 
 /** Traces one subnet's path to one service, whether or not the subnet is a consumer. */
-export function explainPath(snapshot: Snapshot, settings: LintSettings, subnetId: string, service: string): ServicePath {
+export function explainPath(
+  snapshot: Snapshot,
+  settings: LintSettings,
+  subnetId: string,
+  service: string,
+): ServicePath {
   const index = new SnapshotIndex(snapshot);
   const cached = analyse(index, settings).bySubnet.get(subnetId)?.get(service);
   if (cached) return cached;

@@ -40,7 +40,11 @@ export function dualStackName(service: string, region: string | undefined): stri
 }
 
 /** Tells whether interface endpoints for the service support IPv6, preferring collected data. */
-export function supportsIpv6PrivateLink(index: SnapshotIndex, serviceName: string, service: string): boolean {
+export function supportsIpv6PrivateLink(
+  index: SnapshotIndex,
+  serviceName: string,
+  service: string,
+): boolean {
   const detail = index.serviceDetail(serviceName);
   if (detail?.SupportedIpAddressTypes) {
     return detail.SupportedIpAddressTypes.some((type) => lower(type) === "ipv6");

@@ -49,11 +49,16 @@ export class Trace {
 
 /** Returns the network ACL of a subnet: its association, else the VPC's default ACL. */
 export function aclOf(index: SnapshotIndex, subnet: Subnet): NetworkAcl | undefined {
-  return index.networkAclOf(subnet.SubnetId as string) ?? index.defaultNetworkAcl(subnet.VpcId ?? "");
+  return (
+    index.networkAclOf(subnet.SubnetId as string) ?? index.defaultNetworkAcl(subnet.VpcId ?? "")
+  );
 }
 
 /** Returns the distinct security group sets of the workloads in a subnet. */
-export function workloadGroupSets(index: SnapshotIndex, subnetId: string): SecurityGroup[][] | undefined {
+export function workloadGroupSets(
+  index: SnapshotIndex,
+  subnetId: string,
+): SecurityGroup[][] | undefined {
   const sets = index.workloadGroupIds(subnetId);
   if (!sets) return undefined;
   const result: SecurityGroup[][] = [];

@@ -50,7 +50,12 @@ export function workloadEgressRule(spec: EgressRuleSpec): Rule {
             subnetIds: group.subnetIds,
             services: group.services,
           },
-          resource: context.index.ref("security-group", groupId, securityGroup?.VpcId, securityGroup?.Tags),
+          resource: context.index.ref(
+            "security-group",
+            groupId,
+            securityGroup?.VpcId,
+            securityGroup?.Tags,
+          ),
           evidence: [
             {
               resourceId: groupId,
@@ -72,7 +77,8 @@ function describePermission(permission: {
   IpRanges?: { CidrIp?: string }[];
   Ipv6Ranges?: { CidrIpv6?: string }[];
 }): string {
-  const ports = permission.IpProtocol === "-1" ? "all" : `${permission.FromPort}-${permission.ToPort}`;
+  const ports =
+    permission.IpProtocol === "-1" ? "all" : `${permission.FromPort}-${permission.ToPort}`;
   const ranges = [
     ...(permission.IpRanges ?? []).map((range) => range.CidrIp),
     ...(permission.Ipv6Ranges ?? []).map((range) => range.CidrIpv6),

@@ -8,12 +8,22 @@ import { HTTPS, type Trace, aclOf, workloadGroupSets } from "./context.js";
 export function checkClientEgress(trace: Trace, destinations: Cidr[], owner: string): void {
   const { index } = trace;
   if (!index.has("SecurityGroups")) {
-    trace.add("security-group-egress", "unknown", trace.subnetId, "SecurityGroups was not collected");
+    trace.add(
+      "security-group-egress",
+      "unknown",
+      trace.subnetId,
+      "SecurityGroups was not collected",
+    );
     return;
   }
   const sets = workloadGroupSets(index, trace.subnetId);
   if (!sets) {
-    trace.add("security-group-egress", "unknown", trace.subnetId, "the workloads' security groups are not in the snapshot");
+    trace.add(
+      "security-group-egress",
+      "unknown",
+      trace.subnetId,
+      "the workloads' security groups are not in the snapshot",
+    );
     return;
   }
   const target = destinations.map((cidr) => cidr.text).join(", ");
@@ -35,7 +45,12 @@ export function checkClientEgress(trace: Trace, destinations: Cidr[], owner: str
     );
     return;
   }
-  trace.add("security-group-egress", "ok", trace.subnetId, `the workloads' security groups allow TCP 443 to ${target}`);
+  trace.add(
+    "security-group-egress",
+    "ok",
+    trace.subnetId,
+    `the workloads' security groups allow TCP 443 to ${target}`,
+  );
 }
 
 /** Checks an endpoint's security groups admit HTTPS from each source prefix. */
@@ -47,7 +62,12 @@ export function checkEndpointIngress(
   owner: string,
 ): void {
   if (!groups) {
-    trace.add("endpoint-security-group", "unknown", endpointId, "the endpoint's security groups are not in the snapshot");
+    trace.add(
+      "endpoint-security-group",
+      "unknown",
+      endpointId,
+      "the endpoint's security groups are not in the snapshot",
+    );
     return;
   }
   const ids = groups.map((group) => group.GroupId as string);
@@ -55,7 +75,12 @@ export function checkEndpointIngress(
     (source) => groupsAllow(trace.index, groups, "ingress", source, HTTPS).verdict === "deny",
   );
   if (blocked.length === 0) {
-    trace.add("endpoint-security-group", "ok", endpointId, `security groups ${ids.join(", ")} allow TCP 443 from the traffic's source`);
+    trace.add(
+      "endpoint-security-group",
+      "ok",
+      endpointId,
+      `security groups ${ids.join(", ")} allow TCP 443 from the traffic's source`,
+    );
     return;
   }
   const sourceText = blocked.map((source) => source.cidr.text).join(", ");
@@ -89,7 +114,12 @@ export function checkCrossing(trace: Trace, crossing: Crossing, owner: string): 
   const { index } = trace;
   if (crossing.to && crossing.from.SubnetId === crossing.to.SubnetId) return;
   if (!index.has("NetworkAcls")) {
-    trace.add("network-acl", "unknown", crossing.from.SubnetId as string, "NetworkAcls was not collected");
+    trace.add(
+      "network-acl",
+      "unknown",
+      crossing.from.SubnetId as string,
+      "NetworkAcls was not collected",
+    );
     return;
   }
   const checks: [Subnet, boolean, Cidr, [number, number], string][] = [
@@ -106,7 +136,12 @@ export function checkCrossing(trace: Trace, crossing: Crossing, owner: string): 
     const subnetId = subnet.SubnetId as string;
     const acl = aclOf(index, subnet);
     if (!acl) {
-      trace.add("network-acl", "unknown", subnetId, `the network ACL of ${subnetId} is not in the snapshot`);
+      trace.add(
+        "network-acl",
+        "unknown",
+        subnetId,
+        `the network ACL of ${subnetId} is not in the snapshot`,
+      );
       continue;
     }
     const aclId = acl.NetworkAclId as string;
@@ -130,6 +165,13 @@ export function checkCrossing(trace: Trace, crossing: Crossing, owner: string): 
     );
     return;
   }
-  const sides = crossing.to ? `${crossing.from.SubnetId} and ${crossing.to.SubnetId}` : crossing.from.SubnetId;
-  trace.add("network-acl", "ok", crossing.from.SubnetId as string, `network ACLs of ${sides} allow the request and its reply`);
+  const sides = crossing.to
+    ? `${crossing.from.SubnetId} and ${crossing.to.SubnetId}`
+    : crossing.from.SubnetId;
+  trace.add(
+    "network-acl",
+    "ok",
+    crossing.from.SubnetId as string,
+    `network ACLs of ${sides} allow the request and its reply`,
+  );
 }

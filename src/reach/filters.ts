@@ -69,7 +69,11 @@ function permissionMatches(
       : (permission.Ipv6Ranges ?? []).map((range) => range.CidrIpv6);
   if (ranges.some((range) => contains(range, peer.cidr))) return "allow";
   const groupIds = peer.groupIds ?? [];
-  if ((permission.UserIdGroupPairs ?? []).some((pair) => pair.GroupId && groupIds.includes(pair.GroupId))) {
+  if (
+    (permission.UserIdGroupPairs ?? []).some(
+      (pair) => pair.GroupId && groupIds.includes(pair.GroupId),
+    )
+  ) {
     return "allow";
   }
   const unresolved: string[] = [];
@@ -143,7 +147,9 @@ const ORDERED = new WeakMap<NetworkAcl, OrderedEntries>();
 function orderedEntries(acl: NetworkAcl, egress: boolean): NetworkAclEntry[] {
   let ordered = ORDERED.get(acl);
   if (!ordered || ordered.source !== acl.Entries || ordered.count !== (acl.Entries?.length ?? 0)) {
-    const sorted = [...(acl.Entries ?? [])].sort((a, b) => (a.RuleNumber ?? 0) - (b.RuleNumber ?? 0));
+    const sorted = [...(acl.Entries ?? [])].sort(
+      (a, b) => (a.RuleNumber ?? 0) - (b.RuleNumber ?? 0),
+    );
     ordered = {
       source: acl.Entries,
       count: sorted.length,

@@ -16,12 +16,20 @@ export interface ResolverAnswer {
  * Returns the resolver hop of a subnet. Custom servers are assumed to forward to the Route 53
  * Resolver, except that an IPv6-only subnet cannot reach servers that are all IPv4 addresses.
  */
-export function resolverOf(index: SnapshotIndex, vpc: Vpc | undefined, subnet: Subnet): ResolverAnswer {
+export function resolverOf(
+  index: SnapshotIndex,
+  vpc: Vpc | undefined,
+  subnet: Subnet,
+): ResolverAnswer {
   const vpcId = vpc?.VpcId ?? "";
   if (!vpc) return { status: "unknown", resourceId: vpcId, text: "the VPC is not in the snapshot" };
   const servers = nameServersOf(index, vpc);
   if (servers === undefined) {
-    return { status: "unknown", resourceId: vpc.DhcpOptionsId ?? vpcId, text: "the VPC's DHCP options are not in the snapshot" };
+    return {
+      status: "unknown",
+      resourceId: vpc.DhcpOptionsId ?? vpcId,
+      text: "the VPC's DHCP options are not in the snapshot",
+    };
   }
   const optionsId = vpc.DhcpOptionsId ?? vpcId;
   if (isIpv6Only(subnet) && servers.length > 0 && !servers.some(reachableFromIpv6Only)) {
@@ -41,7 +49,11 @@ export function resolverOf(index: SnapshotIndex, vpc: Vpc | undefined, subnet: S
         owner: "vpc-dns-support-disabled",
       };
     }
-    return { status: "ok", resourceId: vpcId, text: "the Amazon-provided resolver (Route 53 Resolver) answers" };
+    return {
+      status: "ok",
+      resourceId: vpcId,
+      text: "the Amazon-provided resolver (Route 53 Resolver) answers",
+    };
   }
   return {
     status: "info",
@@ -61,17 +73,33 @@ export interface SharedZone {
  * Finds a Route 53 private hosted zone associated with the VPC, or a Resolver forwarding rule
  * associated with it, whose domain covers the name. Either means a hub VPC serves the endpoint.
  */
-export function sharedZoneFor(index: SnapshotIndex, vpcId: string, host: string): SharedZone | undefined {
+export function sharedZoneFor(
+  index: SnapshotIndex,
+  vpcId: string,
+  host: string,
+): SharedZone | undefined {
   const zone = (index.snapshot.HostedZones ?? []).find(
     (item) => item.VpcId === vpcId && covers(item.Name, host),
   );
-  if (zone) return { id: zone.HostedZoneId, text: `private hosted zone ${zone.Name.replace(/\.$/, "")} (${zone.HostedZoneId})` };
+  if (zone)
+    return {
+      id: zone.HostedZoneId,
+      text: `private hosted zone ${zone.Name.replace(/\.$/, "")} (${zone.HostedZoneId})`,
+    };
   const rules = new Map((index.snapshot.ResolverRules ?? []).map((rule) => [rule.Id, rule]));
   for (const association of index.snapshot.ResolverRuleAssociations ?? []) {
     if (association.VPCId !== vpcId) continue;
     const rule = rules.get(association.ResolverRuleId);
-    if (rule && lower(rule.RuleType) === "forward" && rule.DomainName && covers(rule.DomainName, host)) {
-      return { id: rule.Id, text: `Resolver forwarding rule ${rule.Id} for ${rule.DomainName.replace(/\.$/, "")}` };
+    if (
+      rule &&
+      lower(rule.RuleType) === "forward" &&
+      rule.DomainName &&
+      covers(rule.DomainName, host)
+    ) {
+      return {
+        id: rule.Id,
+        text: `Resolver forwarding rule ${rule.Id} for ${rule.DomainName.replace(/\.$/, "")}`,
+      };
     }
   }
   return undefined;

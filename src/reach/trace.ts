@@ -1,8 +1,20 @@
 /** Traces one subnet's path to one service: name resolution, routes, NAT64, filters, placement. */
 import type { NatGateway, SecurityGroup, Subnet, VpcEndpoint } from "@aws-sdk/client-ec2";
-import { isIpv6Only, hasIpv4, shortServiceName, type SnapshotIndex } from "../index/snapshot-index.js";
+import {
+  isIpv6Only,
+  hasIpv4,
+  shortServiceName,
+  type SnapshotIndex,
+} from "../index/snapshot-index.js";
 import { usableEndpointsFor } from "../index/endpoints.js";
-import { isNat64Route, isPublicNat, isRegionalNat, nat64RouteOf, natState, onwardTableOf } from "../index/nat64.js";
+import {
+  isNat64Route,
+  isPublicNat,
+  isRegionalNat,
+  nat64RouteOf,
+  natState,
+  onwardTableOf,
+} from "../index/nat64.js";
 import { describeRoute } from "../index/routes.js";
 import { lower } from "../index/util.js";
 import { IPV4_DEFAULT, NAT64_PREFIX, parseCidr, type Cidr } from "../net/cidr.js";
@@ -25,7 +37,12 @@ const NO_TRANSLATION = new Set([
 /** Global unicast IPv6, where public service addresses live. */
 const PUBLIC_IPV6 = parseCidr("2000::/3") as Cidr;
 
-export function tracePath(index: SnapshotIndex, subnet: Subnet, service: string, required: boolean): ServicePath {
+export function tracePath(
+  index: SnapshotIndex,
+  subnet: Subnet,
+  service: string,
+  required: boolean,
+): ServicePath {
   const vpcId = subnet.VpcId as string;
   const trace = new Trace(index, index.vpc(vpcId), vpcId, subnet);
   const host = defaultServiceName(service, index.region);
@@ -64,10 +81,20 @@ function resolveAndRoute(trace: Trace, path: ServicePath): PathMode {
   }
   const zone = sharedZoneFor(index, vpcId, path.host);
   if (zone) {
-    trace.add("dns", "info", zone.id, `${path.host} resolves through ${zone.text}, so the hop beyond this VPC depends on the hub`);
+    trace.add(
+      "dns",
+      "info",
+      zone.id,
+      `${path.host} resolves through ${zone.text}, so the hop beyond this VPC depends on the hub`,
+    );
     return "shared-endpoint";
   }
-  trace.add("dns", "ok", vpcId, `${path.host} resolves to the service's public IPv4 addresses (A records only)`);
+  trace.add(
+    "dns",
+    "ok",
+    vpcId,
+    `${path.host} resolves to the service's public IPv4 addresses (A records only)`,
+  );
   return throughPublicName(trace, path);
 }
 
@@ -82,19 +109,36 @@ function activeEndpoint(trace: Trace, service: string): VpcEndpoint | undefined 
     attributes?.EnableDnsHostnames?.Value === false ? "vpc-dns-hostnames-disabled" : "",
   ].filter(Boolean);
   if (off.length === 0) return endpoint;
-  trace.add("dns", "broken", vpcId, `private DNS of ${endpoint.VpcEndpointId} is inactive because a VPC DNS attribute is off`, off[0]);
+  trace.add(
+    "dns",
+    "broken",
+    vpcId,
+    `private DNS of ${endpoint.VpcEndpointId} is inactive because a VPC DNS attribute is off`,
+    off[0],
+  );
   return undefined;
 }
 
 function throughEndpoint(trace: Trace, path: ServicePath, endpoint: VpcEndpoint): PathMode {
   const endpointId = endpoint.VpcEndpointId as string;
   if (lower(endpoint.State) !== "available") {
-    trace.add("dns", "broken", endpointId, `endpoint ${endpointId} is ${endpoint.State ?? "in an unknown state"}`, "endpoint-not-available");
+    trace.add(
+      "dns",
+      "broken",
+      endpointId,
+      `endpoint ${endpointId} is ${endpoint.State ?? "in an unknown state"}`,
+      "endpoint-not-available",
+    );
     return "endpoint-nat64";
   }
   const records = recordTypes(endpoint);
   const kinds = [records.a ? "A" : "", records.aaaa ? "AAAA" : ""].filter(Boolean).join(" and ");
-  trace.add("dns", "ok", endpointId, `${path.host} resolves to endpoint ${endpointId} (${kinds} records)`);
+  trace.add(
+    "dns",
+    "ok",
+    endpointId,
+    `${path.host} resolves to endpoint ${endpointId} (${kinds} records)`,
+  );
   noteDualStack(trace, path, endpoint, records);
   if (records.aaaa) {
     endpointIpv6Leg(trace, endpoint);
@@ -106,15 +150,36 @@ function throughEndpoint(trace: Trace, path: ServicePath, endpoint: VpcEndpoint)
   return "endpoint-nat64";
 }
 
-function noteDualStack(trace: Trace, path: ServicePath, endpoint: VpcEndpoint, records: { aaaa: boolean }): void {
+function noteDualStack(
+  trace: Trace,
+  path: ServicePath,
+  endpoint: VpcEndpoint,
+  records: { aaaa: boolean },
+): void {
   if (records.aaaa || !isIpv6Only(trace.subnet)) return;
   const endpointId = endpoint.VpcEndpointId as string;
   const addressType = lower(endpoint.IpAddressType);
   if (addressType === "dualstack") {
     const recordType = endpoint.DnsOptions?.DnsRecordIpType ?? "unknown";
-    trace.add("placement", "warning", endpointId, `endpoint ${endpointId} is dual-stack but publishes ${recordType} records, so IPv6-only clients still depend on NAT64`, "endpoint-dns-records-ipv4-only", { recordType });
-  } else if (addressType === "ipv4" && supportsIpv6PrivateLink(trace.index, endpoint.ServiceName ?? "", path.service)) {
-    trace.add("placement", "info", endpointId, `the ${path.service} service supports IPv6 over PrivateLink, but endpoint ${endpointId} is IPv4-only`, "endpoint-could-be-dualstack");
+    trace.add(
+      "placement",
+      "warning",
+      endpointId,
+      `endpoint ${endpointId} is dual-stack but publishes ${recordType} records, so IPv6-only clients still depend on NAT64`,
+      "endpoint-dns-records-ipv4-only",
+      { recordType },
+    );
+  } else if (
+    addressType === "ipv4" &&
+    supportsIpv6PrivateLink(trace.index, endpoint.ServiceName ?? "", path.service)
+  ) {
+    trace.add(
+      "placement",
+      "info",
+      endpointId,
+      `the ${path.service} service supports IPv6 over PrivateLink, but endpoint ${endpointId} is IPv4-only`,
+      "endpoint-could-be-dualstack",
+    );
   }
 }
 
@@ -124,7 +189,8 @@ function noteDualStack(trace: Trace, path: ServicePath, endpoint: VpcEndpoint, r
  */
 function recordTypes(endpoint: VpcEndpoint): { a: boolean; aaaa: boolean } {
   const addressType = lower(endpoint.IpAddressType) || "ipv4";
-  const recordType = lower(endpoint.DnsOptions?.DnsRecordIpType) || (addressType === "ipv6" ? "ipv6" : "ipv4");
+  const recordType =
+    lower(endpoint.DnsOptions?.DnsRecordIpType) || (addressType === "ipv6" ? "ipv6" : "ipv4");
   if (addressType === "ipv4") return { a: true, aaaa: false };
   if (recordType === "dualstack") return { a: true, aaaa: true };
   if (recordType === "ipv6") return { a: false, aaaa: true };
@@ -135,14 +201,25 @@ function recordTypes(endpoint: VpcEndpoint): { a: boolean; aaaa: boolean } {
 function needsDns64(trace: Trace): boolean {
   const value = trace.subnet.EnableDns64;
   if (value === true) {
-    trace.add("dns", "ok", trace.subnetId, "DNS64 synthesises 64:ff9b::/96 addresses from the A records");
+    trace.add(
+      "dns",
+      "ok",
+      trace.subnetId,
+      "DNS64 synthesises 64:ff9b::/96 addresses from the A records",
+    );
     return true;
   }
   if (value === undefined) {
     trace.add("dns", "unknown", trace.subnetId, "EnableDns64 is not in the snapshot");
     return false;
   }
-  trace.add("dns", "broken", trace.subnetId, "EnableDns64 is false, so the IPv6-only subnet gets A records it cannot use", "subnet-dns64-disabled");
+  trace.add(
+    "dns",
+    "broken",
+    trace.subnetId,
+    "EnableDns64 is false, so the IPv6-only subnet gets A records it cannot use",
+    "subnet-dns64-disabled",
+  );
   return false;
 }
 
@@ -165,20 +242,33 @@ function nat64Leg(trace: Trace, path: ServicePath): NatGateway | undefined {
   const { index } = trace;
   const route = nat64RouteOf(index, trace.subnet);
   if (!route) {
-    trace.add("route", "unknown", trace.subnetId, "the subnet's route table is not in the snapshot");
+    trace.add(
+      "route",
+      "unknown",
+      trace.subnetId,
+      "the subnet's route table is not in the snapshot",
+    );
     return undefined;
   }
   const tableId = route.table.RouteTableId as string;
   const winner = route.winner;
   if (!winner || !isNat64Route(winner)) {
-    const text = winner ? `64:ff9b::/96 follows ${describeRoute(winner)}, which does not translate` : "no route covers 64:ff9b::/96";
+    const text = winner
+      ? `64:ff9b::/96 follows ${describeRoute(winner)}, which does not translate`
+      : "no route covers 64:ff9b::/96";
     trace.add("route", "broken", tableId, `${tableId}: ${text}`, "nat64-route-missing");
     return undefined;
   }
   const routeText = `${tableId}: ${describeRoute(winner)}`;
   if (winner.target.kind !== "nat-gateway") {
     const broken = NO_TRANSLATION.has(winner.target.kind);
-    trace.add("route", broken ? "broken" : "unknown", tableId, `${routeText}, which ${broken ? "does not perform NAT64" : "vpc-lint cannot verify"}`, "nat64-route-target-invalid");
+    trace.add(
+      "route",
+      broken ? "broken" : "unknown",
+      tableId,
+      `${routeText}, which ${broken ? "does not perform NAT64" : "vpc-lint cannot verify"}`,
+      "nat64-route-target-invalid",
+    );
     return undefined;
   }
   if (winner.blackhole) {
@@ -198,37 +288,79 @@ function natHop(trace: Trace, path: ServicePath, natId: string): NatGateway | un
   const nat = index.natGateway(natId);
   const state = nat ? natState(nat) : "missing";
   if (!nat || state !== "available") {
-    trace.add("nat-gateway", "broken", natId, `NAT gateway ${natId} is ${state}`, "nat64-route-blackhole");
+    trace.add(
+      "nat-gateway",
+      "broken",
+      natId,
+      `NAT gateway ${natId} is ${state}`,
+      "nat64-route-blackhole",
+    );
     return undefined;
   }
   path.nat = nat;
 
   const natSubnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
   if (natSubnet && !hasIpv4(natSubnet)) {
-    trace.add("nat-gateway", "broken", natId, `NAT gateway ${natId} is in ${natSubnet.SubnetId}, which has no IPv4 range`, "nat-gateway-in-ipv6-only-subnet");
+    trace.add(
+      "nat-gateway",
+      "broken",
+      natId,
+      `NAT gateway ${natId} is in ${natSubnet.SubnetId}, which has no IPv4 range`,
+      "nat-gateway-in-ipv6-only-subnet",
+    );
     return undefined;
   }
   const kind = isPublicNat(nat) ? "public" : "private";
-  const where = isRegionalNat(nat) ? "regional" : `in ${nat.SubnetId} (${natSubnet?.AvailabilityZone ?? "unknown AZ"})`;
+  const where = isRegionalNat(nat)
+    ? "regional"
+    : `in ${nat.SubnetId} (${natSubnet?.AvailabilityZone ?? "unknown AZ"})`;
 
-  trace.add("nat-gateway", "ok", natId, `${kind} NAT gateway ${natId}, ${where}, translates to ${natAddresses(nat).join(", ") || "its private IPv4 address"}`);
+  trace.add(
+    "nat-gateway",
+    "ok",
+    natId,
+    `${kind} NAT gateway ${natId}, ${where}, translates to ${natAddresses(nat).join(", ") || "its private IPv4 address"}`,
+  );
   const zone = natSubnet?.AvailabilityZone;
-  if (!isRegionalNat(nat) && zone && trace.subnet.AvailabilityZone && zone !== trace.subnet.AvailabilityZone) {
-    trace.add("placement", "warning", natId, `NAT gateway ${natId} is in ${zone}, not in the subnet's ${trace.subnet.AvailabilityZone}`, "nat64-cross-az");
+  if (
+    !isRegionalNat(nat) &&
+    zone &&
+    trace.subnet.AvailabilityZone &&
+    zone !== trace.subnet.AvailabilityZone
+  ) {
+    trace.add(
+      "placement",
+      "warning",
+      natId,
+      `NAT gateway ${natId} is in ${zone}, not in the subnet's ${trace.subnet.AvailabilityZone}`,
+      "nat64-cross-az",
+    );
   }
 
   checkClientEgress(trace, [NAT64_PREFIX], "instance-sg-egress-blocks-nat64");
   if (natSubnet) {
     const source = trace.clientBlocks()[0];
     if (source) {
-      checkCrossing(trace, { from: trace.subnet, to: natSubnet, destination: NAT64_PREFIX, source, replyPorts: CLIENT_PORTS }, "nacl-blocks-nat64");
+      checkCrossing(
+        trace,
+        {
+          from: trace.subnet,
+          to: natSubnet,
+          destination: NAT64_PREFIX,
+          source,
+          replyPorts: CLIENT_PORTS,
+        },
+        "nacl-blocks-nat64",
+      );
     }
   }
   return nat;
 }
 
 export function natAddresses(nat: NatGateway): string[] {
-  return (nat.NatGatewayAddresses ?? []).map((address) => address.PrivateIp).filter((ip): ip is string => Boolean(ip));
+  return (nat.NatGatewayAddresses ?? [])
+    .map((address) => address.PrivateIp)
+    .filter((ip): ip is string => Boolean(ip));
 }
 
 function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway): void {
@@ -241,16 +373,37 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
     if (!destination) continue;
     const route = onward ? index.lookupRoute(onward, destination).route : undefined;
     if (!route || route.target.kind !== "local") {
-      trace.add("onward-route", "unknown", onward?.RouteTableId ?? nat.NatGatewayId ?? "", `NAT traffic to ${destination.text} does not follow the local route`);
+      trace.add(
+        "onward-route",
+        "unknown",
+        onward?.RouteTableId ?? nat.NatGatewayId ?? "",
+        `NAT traffic to ${destination.text} does not follow the local route`,
+      );
       continue;
     }
     for (const ip of natAddresses(nat)) {
       if (!natSubnet) break;
-      checkCrossing(trace, { from: natSubnet, to: endpointSubnet, destination, source: parseCidr(ip) as Cidr, replyPorts: NAT_PORTS }, "nacl-blocks-nat64");
+      checkCrossing(
+        trace,
+        {
+          from: natSubnet,
+          to: endpointSubnet,
+          destination,
+          source: parseCidr(ip) as Cidr,
+          replyPorts: NAT_PORTS,
+        },
+        "nacl-blocks-nat64",
+      );
     }
   }
   const sources = natAddresses(nat).map((ip) => ({ cidr: parseCidr(ip) as Cidr }));
-  checkEndpointIngress(trace, endpointId, endpointGroups(index, endpoint), sources, "endpoint-sg-blocks-nat64-source");
+  checkEndpointIngress(
+    trace,
+    endpointId,
+    endpointGroups(index, endpoint),
+    sources,
+    "endpoint-sg-blocks-nat64-source",
+  );
 }
 
 function endpointIpv6Leg(trace: Trace, endpoint: VpcEndpoint): void {
@@ -258,18 +411,33 @@ function endpointIpv6Leg(trace: Trace, endpoint: VpcEndpoint): void {
   const endpointId = endpoint.VpcEndpointId as string;
   const targets = endpointSubnets(index, endpoint);
   const destinations = targets.map(ipv6Of).filter((cidr): cidr is Cidr => cidr !== undefined);
-  trace.add("route", "ok", trace.subnetId, `the endpoint's IPv6 addresses are in the VPC, reached by the local route`);
+  trace.add(
+    "route",
+    "ok",
+    trace.subnetId,
+    `the endpoint's IPv6 addresses are in the VPC, reached by the local route`,
+  );
   checkClientEgress(trace, destinations, "instance-sg-egress-blocks-ipv6");
   const source = trace.clientBlocks()[0];
   for (const target of targets) {
     const destination = ipv6Of(target);
     if (source && destination) {
-      checkCrossing(trace, { from: trace.subnet, to: target, destination, source, replyPorts: CLIENT_PORTS }, "nacl-blocks-nat64");
+      checkCrossing(
+        trace,
+        { from: trace.subnet, to: target, destination, source, replyPorts: CLIENT_PORTS },
+        "nacl-blocks-nat64",
+      );
     }
   }
   const clientGroups = index.workloadGroupIds(trace.subnetId)?.flat() ?? [];
   const sources = trace.clientBlocks().map((cidr) => ({ cidr, groupIds: clientGroups }));
-  checkEndpointIngress(trace, endpointId, endpointGroups(index, endpoint), sources, "endpoint-sg-blocks-ipv6-clients");
+  checkEndpointIngress(
+    trace,
+    endpointId,
+    endpointGroups(index, endpoint),
+    sources,
+    "endpoint-sg-blocks-ipv6-clients",
+  );
 }
 
 function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void {
@@ -278,43 +446,98 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
   const onward = onwardTableOf(index, nat);
   if (s3ThroughGatewayEndpoint(trace, path, nat, onward?.RouteTableId)) return;
   if (!isPublicNat(nat)) {
-    const owner = SESSION_MANAGER.has(path.service) ? "ssm-endpoint-missing" : "private-nat64-to-public-destination";
-    trace.add("nat-gateway", "broken", natId, `NAT gateway ${natId} is private, so it cannot reach ${path.host} on the internet`, owner);
+    const owner = SESSION_MANAGER.has(path.service)
+      ? "ssm-endpoint-missing"
+      : "private-nat64-to-public-destination";
+    trace.add(
+      "nat-gateway",
+      "broken",
+      natId,
+      `NAT gateway ${natId} is private, so it cannot reach ${path.host} on the internet`,
+      owner,
+    );
     return;
   }
   const route = onward ? index.lookupRoute(onward, IPV4_DEFAULT).route : undefined;
   const tableId = onward?.RouteTableId ?? natId;
   if (!onward) {
-    trace.add("onward-route", "unknown", natId, "the NAT gateway's route table is not in the snapshot");
+    trace.add(
+      "onward-route",
+      "unknown",
+      natId,
+      "the NAT gateway's route table is not in the snapshot",
+    );
     return;
   }
   if (!route || route.target.kind !== "internet-gateway" || route.blackhole) {
     const found = route ? describeRoute(route) : "no 0.0.0.0/0 route";
-    trace.add("onward-route", "broken", tableId, `${tableId} of NAT gateway ${natId} has ${found}, not 0.0.0.0/0 -> igw`, "public-nat-subnet-no-igw-route", { found });
+    trace.add(
+      "onward-route",
+      "broken",
+      tableId,
+      `${tableId} of NAT gateway ${natId} has ${found}, not 0.0.0.0/0 -> igw`,
+      "public-nat-subnet-no-igw-route",
+      { found },
+    );
     return;
   }
   trace.add("onward-route", "ok", tableId, `${tableId}: ${describeRoute(route)}`);
   const natSubnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
   if (natSubnet) {
     // Toward the internet the NAT gateway is the client, so replies return to its ports.
-    checkCrossing(trace, { from: natSubnet, destination: IPV4_DEFAULT, source: IPV4_DEFAULT, replyPorts: NAT_PORTS }, "nacl-blocks-nat64");
+    checkCrossing(
+      trace,
+      { from: natSubnet, destination: IPV4_DEFAULT, source: IPV4_DEFAULT, replyPorts: NAT_PORTS },
+      "nacl-blocks-nat64",
+    );
   }
-  trace.add("placement", "info", natId, `${path.host} is reached through public NAT gateway ${natId} and the internet gateway`, "public-nat64-leaks-service-traffic");
+  trace.add(
+    "placement",
+    "info",
+    natId,
+    `${path.host} is reached through public NAT gateway ${natId} and the internet gateway`,
+    "public-nat64-leaks-service-traffic",
+  );
 }
 
 /** Handles S3 when the VPC has an S3 gateway endpoint; returns true when that settles the path. */
-function s3ThroughGatewayEndpoint(trace: Trace, path: ServicePath, nat: NatGateway, onwardId: string | undefined): boolean {
+function s3ThroughGatewayEndpoint(
+  trace: Trace,
+  path: ServicePath,
+  nat: NatGateway,
+  onwardId: string | undefined,
+): boolean {
   if (path.service !== "s3") return false;
-  const gateways = trace.index.endpointsOf(trace.vpcId).filter((endpoint) => lower(endpoint.VpcEndpointType) === "gateway" && shortServiceName(endpoint.ServiceName) === "s3");
+  const gateways = trace.index
+    .endpointsOf(trace.vpcId)
+    .filter(
+      (endpoint) =>
+        lower(endpoint.VpcEndpointType) === "gateway" &&
+        shortServiceName(endpoint.ServiceName) === "s3",
+    );
   if (gateways.length === 0) return false;
-  const onPath = gateways.find((endpoint) => onwardId && (endpoint.RouteTableIds ?? []).includes(onwardId));
+  const onPath = gateways.find(
+    (endpoint) => onwardId && (endpoint.RouteTableIds ?? []).includes(onwardId),
+  );
   if (onPath) {
-    trace.add("onward-route", "ok", onwardId as string, `S3 traffic leaves the NAT gateway through gateway endpoint ${onPath.VpcEndpointId}`);
+    trace.add(
+      "onward-route",
+      "ok",
+      onwardId as string,
+      `S3 traffic leaves the NAT gateway through gateway endpoint ${onPath.VpcEndpointId}`,
+    );
     return true;
   }
   const gatewayId = gateways[0]?.VpcEndpointId as string;
   const status = isPublicNat(nat) ? "warning" : "broken";
-  trace.add("onward-route", status, gatewayId, `S3 gateway endpoint ${gatewayId} is not associated with route table ${onwardId ?? "of the NAT gateway"}`, "s3-gateway-endpoint-not-on-nat-path", { routeTableId: onwardId ?? "unknown", natGatewayId: nat.NatGatewayId as string });
+  trace.add(
+    "onward-route",
+    status,
+    gatewayId,
+    `S3 gateway endpoint ${gatewayId} is not associated with route table ${onwardId ?? "of the NAT gateway"}`,
+    "s3-gateway-endpoint-not-on-nat-path",
+    { routeTableId: onwardId ?? "unknown", natGatewayId: nat.NatGatewayId as string },
+  );
   return !isPublicNat(nat);
 }
 
@@ -323,26 +546,43 @@ function publicIpv6Leg(trace: Trace, name: string): void {
   trace.add("dns", "ok", trace.subnetId, `the dual-stack name ${name} has AAAA records`);
   const table = index.routeTableOf(trace.subnet)?.table;
   if (!table) {
-    trace.add("route", "unknown", trace.subnetId, "the subnet's route table is not in the snapshot");
+    trace.add(
+      "route",
+      "unknown",
+      trace.subnetId,
+      "the subnet's route table is not in the snapshot",
+    );
     return;
   }
   const tableId = table.RouteTableId as string;
   const route = index.lookupRoute(table, PUBLIC_IPV6).route;
   const kinds = new Set(["egress-only-internet-gateway", "internet-gateway"]);
   if (!route || !kinds.has(route.target.kind) || route.blackhole) {
-    trace.add("route", "broken", tableId, `${tableId} has ${route ? describeRoute(route) : "no ::/0 route"}, not ::/0 to an egress-only or internet gateway`, "ipv6-default-route-missing");
+    trace.add(
+      "route",
+      "broken",
+      tableId,
+      `${tableId} has ${route ? describeRoute(route) : "no ::/0 route"}, not ::/0 to an egress-only or internet gateway`,
+      "ipv6-default-route-missing",
+    );
     return;
   }
   trace.add("route", "ok", tableId, `${tableId}: ${describeRoute(route)}`);
   checkClientEgress(trace, [PUBLIC_IPV6], "instance-sg-egress-blocks-ipv6");
   const source = trace.clientBlocks()[0];
   if (source) {
-    checkCrossing(trace, { from: trace.subnet, destination: PUBLIC_IPV6, source, replyPorts: CLIENT_PORTS }, "nacl-blocks-nat64");
+    checkCrossing(
+      trace,
+      { from: trace.subnet, destination: PUBLIC_IPV6, source, replyPorts: CLIENT_PORTS },
+      "nacl-blocks-nat64",
+    );
   }
 }
 
 function endpointSubnets(index: SnapshotIndex, endpoint: VpcEndpoint): Subnet[] {
-  return (endpoint.SubnetIds ?? []).map((id) => index.subnet(id)).filter((subnet): subnet is Subnet => Boolean(subnet));
+  return (endpoint.SubnetIds ?? [])
+    .map((id) => index.subnet(id))
+    .filter((subnet): subnet is Subnet => Boolean(subnet));
 }
 
 function endpointGroups(index: SnapshotIndex, endpoint: VpcEndpoint): SecurityGroup[] | undefined {

@@ -33,12 +33,7 @@ export interface Hop {
 
 /** How the traffic reaches the service. */
 export type PathMode =
-  | "endpoint-ipv6"
-  | "endpoint-nat64"
-  | "public-nat64"
-  | "public-ipv6"
-  | "shared-endpoint"
-  | "none";
+  "endpoint-ipv6" | "endpoint-nat64" | "public-nat64" | "public-ipv6" | "shared-endpoint" | "none";
 
 export type PathVerdict = "reachable" | "unreachable" | "unknown" | "depends-on-hub";
 

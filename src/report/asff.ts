@@ -124,7 +124,10 @@ export function toAsff(finding: Finding, context: AsffContext): AsffFinding {
     CreatedAt: context.now,
     UpdatedAt: context.now,
     Severity: { Label: SEVERITY_LABEL[finding.severity], Original: finding.severity },
-    Title: truncate(`${context.titles?.get(finding.ruleId) ?? finding.ruleId}: ${finding.resource.id}`, MAX_TITLE),
+    Title: truncate(
+      `${context.titles?.get(finding.ruleId) ?? finding.ruleId}: ${finding.resource.id}`,
+      MAX_TITLE,
+    ),
     Description: truncate(finding.message, MAX_DESCRIPTION),
     SourceUrl: finding.docsUrl,
     Remediation: {
@@ -196,7 +199,9 @@ function resourceOf(resource: ResourceRef, region: string): AsffResource {
   };
   if (resource.name) asff.Tags = { Name: resource.name };
   if (type === "Other") {
-    asff.Details = { Other: { "vpc-lint/ResourceType": resource.type, "vpc-lint/ResourceId": resource.id } };
+    asff.Details = {
+      Other: { "vpc-lint/ResourceType": resource.type, "vpc-lint/ResourceId": resource.id },
+    };
   }
   return asff;
 }

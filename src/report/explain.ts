@@ -20,8 +20,11 @@ export function formatExplain(path: ServicePath, findings: readonly Finding[]): 
   path.hops.forEach((hop, position) => {
     const marker = position === firstBroken ? ">" : " ";
     const owner = hop.owner && hop.status !== "ok" ? `  [${hop.owner}]` : "";
-    lines.push(`${marker} ${String(position + 1).padStart(2)}  ${LABEL[hop.status].padEnd(7)}  ${hop.kind.padEnd(23)}  ${hop.text}${owner}`);
-    if (position === firstBroken && hop.owner) lines.push(`        fix: ${fixFor(hop, path, findings)}`);
+    lines.push(
+      `${marker} ${String(position + 1).padStart(2)}  ${LABEL[hop.status].padEnd(7)}  ${hop.kind.padEnd(23)}  ${hop.text}${owner}`,
+    );
+    if (position === firstBroken && hop.owner)
+      lines.push(`        fix: ${fixFor(hop, path, findings)}`);
   });
   if (path.verdict === "reachable") lines.push("Every hop works.");
   return `${lines.join("\n")}\n`;

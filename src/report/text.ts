@@ -55,7 +55,9 @@ function formatFinding(finding: Finding, paint: (style: Style, text: string) => 
 function summaryLine(result: RunResult, paint: (style: Style, text: string) => string): string {
   const { error, warning, info } = result.summary;
   const counts = `${plural(error, "error")}, ${plural(warning, "warning")}, ${info} info`;
-  const skipped = result.skipped.length ? `; ${plural(result.skipped.length, "check")} skipped` : "";
+  const skipped = result.skipped.length
+    ? `; ${plural(result.skipped.length, "check")} skipped`
+    : "";
   const vpcs = new Set(result.source.flatMap((scope) => scope.vpcIds)).size;
   const style: Style = error > 0 ? "red" : warning > 0 ? "yellow" : "bold";
   return paint(style, `${counts} in ${plural(vpcs, "VPC")}${skipped}`);

@@ -73,7 +73,9 @@ export default defineRule<"customServers" | "noResolverForIpv6Only">({
       if (!stranded && dns64Subnets.length === 0 && privateDnsEndpoints.length === 0) continue;
 
       const dependents = [
-        dns64Subnets.length ? `DNS64 in ${listIds(dns64Subnets.map((s) => s.SubnetId as string))}` : "",
+        dns64Subnets.length
+          ? `DNS64 in ${listIds(dns64Subnets.map((s) => s.SubnetId as string))}`
+          : "",
         privateDnsEndpoints.length
           ? `private DNS of ${listIds(privateDnsEndpoints.map((e) => e.VpcEndpointId as string))}`
           : "",
@@ -91,7 +93,11 @@ export default defineRule<"customServers" | "noResolverForIpv6Only">({
         resource: index.ref("vpc", vpcId, vpcId, vpc.Tags),
         evidence: [
           { resourceId: vpcId, attribute: "DhcpOptionsId", value: optionsId },
-          { resourceId: optionsId, attribute: "DhcpConfigurations[domain-name-servers]", value: servers },
+          {
+            resourceId: optionsId,
+            attribute: "DhcpConfigurations[domain-name-servers]",
+            value: servers,
+          },
         ],
         related: [optionsId, ...(stranded ? subnetIds : [])],
       });

@@ -68,7 +68,9 @@ export default defineRule<"missingZones" | "singleZone">({
           subnetIds: subnetIds.join(", "),
         },
         resource: index.ref("vpc-endpoint", endpointId, endpoint.VpcId, endpoint.Tags),
-        evidence: [{ resourceId: endpointId, attribute: "SubnetIds", value: endpoint.SubnetIds ?? [] }],
+        evidence: [
+          { resourceId: endpointId, attribute: "SubnetIds", value: endpoint.SubnetIds ?? [] },
+        ],
         related: subnetIds,
       });
     }
@@ -76,6 +78,8 @@ export default defineRule<"missingZones" | "singleZone">({
 });
 
 function zonesOf(subnets: (Subnet | undefined)[]): string[] {
-  const zones = subnets.map((subnet) => subnet?.AvailabilityZone).filter((zone): zone is string => Boolean(zone));
+  const zones = subnets
+    .map((subnet) => subnet?.AvailabilityZone)
+    .filter((zone): zone is string => Boolean(zone));
   return [...new Set(zones)].sort();
 }

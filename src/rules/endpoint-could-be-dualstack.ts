@@ -40,7 +40,13 @@ export default defineRule<"ipv4Only">({
         messageId: "ipv4Only",
         data: { endpointId, services: group.services, subnetIds: group.subnetIds },
         resource: context.index.ref("vpc-endpoint", endpointId, endpoint?.VpcId, endpoint?.Tags),
-        evidence: [{ resourceId: endpointId, attribute: "IpAddressType", value: endpoint?.IpAddressType ?? null }],
+        evidence: [
+          {
+            resourceId: endpointId,
+            attribute: "IpAddressType",
+            value: endpoint?.IpAddressType ?? null,
+          },
+        ],
         related: group.paths.map((path) => path.subnetId),
       });
     }

@@ -45,8 +45,16 @@ export default defineRule<"ipv4Records">({
         },
         resource: context.index.ref("vpc-endpoint", endpointId, endpoint?.VpcId, endpoint?.Tags),
         evidence: [
-          { resourceId: endpointId, attribute: "IpAddressType", value: endpoint?.IpAddressType ?? null },
-          { resourceId: endpointId, attribute: "DnsOptions.DnsRecordIpType", value: endpoint?.DnsOptions?.DnsRecordIpType ?? null },
+          {
+            resourceId: endpointId,
+            attribute: "IpAddressType",
+            value: endpoint?.IpAddressType ?? null,
+          },
+          {
+            resourceId: endpointId,
+            attribute: "DnsOptions.DnsRecordIpType",
+            value: endpoint?.DnsOptions?.DnsRecordIpType ?? null,
+          },
         ],
         related: group.paths.map((path) => path.subnetId),
       });

@@ -48,7 +48,11 @@ export default defineRule<"blocked">({
         resource: context.index.ref("vpc-endpoint", endpointId, endpoint?.VpcId, endpoint?.Tags),
         evidence: [
           { resourceId: endpointId, attribute: "Groups", value: groupIds },
-          { resourceId: endpointId, attribute: "DnsOptions.DnsRecordIpType", value: endpoint?.DnsOptions?.DnsRecordIpType ?? null },
+          {
+            resourceId: endpointId,
+            attribute: "DnsOptions.DnsRecordIpType",
+            value: endpoint?.DnsOptions?.DnsRecordIpType ?? null,
+          },
         ],
         related: [...groupIds.split(", "), ...group.paths.map((path) => path.subnetId)],
       });

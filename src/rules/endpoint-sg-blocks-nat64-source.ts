@@ -48,9 +48,16 @@ export default defineRule<"blocked">({
         resource: context.index.ref("vpc-endpoint", endpointId, endpoint?.VpcId, endpoint?.Tags),
         evidence: [
           { resourceId: endpointId, attribute: "Groups", value: group.hop.facts?.groupIds ?? null },
-          { resourceId: group.paths[0]?.nat?.NatGatewayId ?? "", attribute: "NatGatewayAddresses.PrivateIp", value: factsOf(group, "sources") },
+          {
+            resourceId: group.paths[0]?.nat?.NatGatewayId ?? "",
+            attribute: "NatGatewayAddresses.PrivateIp",
+            value: factsOf(group, "sources"),
+          },
         ],
-        related: [...String(group.hop.facts?.groupIds ?? "").split(", "), ...group.paths.map((path) => path.subnetId)],
+        related: [
+          ...String(group.hop.facts?.groupIds ?? "").split(", "),
+          ...group.paths.map((path) => path.subnetId),
+        ],
       });
     }
   },

@@ -66,7 +66,11 @@ export default defineRule<"ipv6Disabled" | "endpointDisabled">({
         },
         resource: index.ref("instance", instanceId, instance.VpcId ?? subnet.VpcId, instance.Tags),
         evidence: [
-          { resourceId: instanceId, attribute: "MetadataOptions.HttpEndpoint", value: options.HttpEndpoint ?? null },
+          {
+            resourceId: instanceId,
+            attribute: "MetadataOptions.HttpEndpoint",
+            value: options.HttpEndpoint ?? null,
+          },
           {
             resourceId: instanceId,
             attribute: "MetadataOptions.HttpProtocolIpv6",

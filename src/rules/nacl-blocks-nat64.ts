@@ -33,11 +33,19 @@ export default defineRule<"denies">({
   },
   check(context) {
     const keyOf = (hop: { resourceId: string; facts?: Record<string, string | number> }) =>
-      [hop.resourceId, hop.facts?.subnetId, hop.facts?.direction, hop.facts?.peer, hop.facts?.ports].join("|");
+      [
+        hop.resourceId,
+        hop.facts?.subnetId,
+        hop.facts?.direction,
+        hop.facts?.peer,
+        hop.facts?.ports,
+      ].join("|");
     for (const group of hopsOwnedBy(context, "nacl-blocks-nat64", keyOf)) {
       const facts = group.hop.facts ?? {};
       const aclId = group.hop.resourceId;
-      const acl = (context.index.snapshot.NetworkAcls ?? []).find((item) => item.NetworkAclId === aclId);
+      const acl = (context.index.snapshot.NetworkAcls ?? []).find(
+        (item) => item.NetworkAclId === aclId,
+      );
       const direction = String(facts.direction ?? "");
       context.report({
         messageId: "denies",

@@ -37,7 +37,8 @@ export default defineRule<"crossAz">({
       if (subnet.EnableDns64 !== true) continue;
       const route = nat64RouteOf(index, subnet);
       const winner = route?.winner;
-      if (!route || !winner || !isNat64Route(winner) || winner.target.kind !== "nat-gateway") continue;
+      if (!route || !winner || !isNat64Route(winner) || winner.target.kind !== "nat-gateway")
+        continue;
       const nat = index.natGateway(winner.target.id);
       if (!nat || isRegionalNat(nat) || !nat.SubnetId) continue;
       const natZone = index.subnet(nat.SubnetId)?.AvailabilityZone;

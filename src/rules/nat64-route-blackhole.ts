@@ -88,16 +88,32 @@ export default defineRule<"blackhole" | "natNotFound" | "natNotAvailable" | "nat
 
       const failure = [nat?.FailureCode, nat?.FailureMessage].filter(Boolean).join(": ");
       const evidence: Evidence[] = [
-        { resourceId: routeTableId, attribute: "Routes[64:ff9b::/96]", value: describeRoute(route) },
+        {
+          resourceId: routeTableId,
+          attribute: "Routes[64:ff9b::/96]",
+          value: describeRoute(route),
+        },
         { resourceId: routeTableId, attribute: "Routes.State", value: route.route.State ?? null },
       ];
       if (nat) {
-        evidence.push({ resourceId: route.target.id, attribute: "State", value: nat.State ?? null });
+        evidence.push({
+          resourceId: route.target.id,
+          attribute: "State",
+          value: nat.State ?? null,
+        });
         if (nat.FailureCode) {
-          evidence.push({ resourceId: route.target.id, attribute: "FailureCode", value: nat.FailureCode });
+          evidence.push({
+            resourceId: route.target.id,
+            attribute: "FailureCode",
+            value: nat.FailureCode,
+          });
         }
         if (nat.FailureMessage) {
-          evidence.push({ resourceId: route.target.id, attribute: "FailureMessage", value: nat.FailureMessage });
+          evidence.push({
+            resourceId: route.target.id,
+            attribute: "FailureMessage",
+            value: nat.FailureMessage,
+          });
         }
       }
       const subnetIds = subnets.map((subnet) => subnet.SubnetId as string);

@@ -51,7 +51,10 @@ export default defineRule<"noRoute" | "otherRouteWins">({
       const subnetId = subnet.SubnetId as string;
       const route = nat64RouteOf(index, subnet);
       if (!route) {
-        context.unknown(subnetId, "no route table is associated and the VPC's main table is not in the snapshot");
+        context.unknown(
+          subnetId,
+          "no route table is associated and the VPC's main table is not in the snapshot",
+        );
         continue;
       }
       if (isNat64Route(route.winner)) continue;
@@ -61,7 +64,10 @@ export default defineRule<"noRoute" | "otherRouteWins">({
         continue;
       }
       if (route.unresolvedPrefixLists.length > 0) {
-        context.unknown(subnetId, "a route uses a prefix list whose entries are not in the snapshot");
+        context.unknown(
+          subnetId,
+          "a route uses a prefix list whose entries are not in the snapshot",
+        );
         continue;
       }
 

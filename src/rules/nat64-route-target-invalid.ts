@@ -31,7 +31,6 @@ const TARGET_NAMES: Record<TargetKind, string> = {
   unknown: "an unrecognised target",
 };
 
-
 export default defineRule<"noTranslation" | "unverifiable">({
   id: "nat64-route-target-invalid",
   title: "NAT64 route targets something that does not translate",
@@ -89,7 +88,11 @@ export default defineRule<"noTranslation" | "unverifiable">({
         },
         resource: index.ref("route-table", routeTableId, table.VpcId, table.Tags),
         evidence: [
-          { resourceId: routeTableId, attribute: "Routes[64:ff9b::/96]", value: describeRoute(route) },
+          {
+            resourceId: routeTableId,
+            attribute: "Routes[64:ff9b::/96]",
+            value: describeRoute(route),
+          },
         ],
         related: [route.target.id, ...subnetIds],
       });

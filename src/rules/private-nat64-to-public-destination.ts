@@ -51,8 +51,16 @@ export default defineRule<"unreachable">({
           },
           resource: context.index.ref("nat-gateway", natGatewayId, nat?.VpcId, nat?.Tags),
           evidence: [
-            { resourceId: natGatewayId, attribute: "ConnectivityType", value: nat?.ConnectivityType ?? "private" },
-            { resourceId: nat?.VpcId ?? "", attribute: "VpcEndpoints[ServiceName]", value: `no ${service} endpoint` },
+            {
+              resourceId: natGatewayId,
+              attribute: "ConnectivityType",
+              value: nat?.ConnectivityType ?? "private",
+            },
+            {
+              resourceId: nat?.VpcId ?? "",
+              attribute: "VpcEndpoints[ServiceName]",
+              value: `no ${service} endpoint`,
+            },
           ],
           related: subnetIds,
           discriminator: service,

@@ -47,7 +47,11 @@ export default defineRule<"noInternetRoute">({
         },
         resource: context.index.ref("route-table", routeTableId, table?.VpcId, table?.Tags),
         evidence: [
-          { resourceId: routeTableId, attribute: "Routes[0.0.0.0/0]", value: group.hop.facts?.found ?? null },
+          {
+            resourceId: routeTableId,
+            attribute: "Routes[0.0.0.0/0]",
+            value: group.hop.facts?.found ?? null,
+          },
           { resourceId: natGatewayId, attribute: "ConnectivityType", value: "public" },
         ],
         related: [natGatewayId, ...group.paths.map((path) => path.subnetId)],

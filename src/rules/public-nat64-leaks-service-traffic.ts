@@ -49,7 +49,9 @@ export default defineRule<"throughInternet" | "privateOnlyVpc">({
         const vpcId = paths[0]?.vpcId ?? "";
         const subnetIds = [...new Set(paths.map((path) => path.subnetId))];
         context.report({
-          messageId: isPrivateOnly(context.index, context.settings, vpcId) ? "privateOnlyVpc" : "throughInternet",
+          messageId: isPrivateOnly(context.index, context.settings, vpcId)
+            ? "privateOnlyVpc"
+            : "throughInternet",
           data: {
             service,
             subnetIds: subnetIds.join(", "),
@@ -59,7 +61,11 @@ export default defineRule<"throughInternet" | "privateOnlyVpc">({
           },
           resource: context.index.ref("vpc", vpcId, vpcId, context.index.vpc(vpcId)?.Tags),
           evidence: [
-            { resourceId: vpcId, attribute: "VpcEndpoints[ServiceName]", value: `no ${service} endpoint` },
+            {
+              resourceId: vpcId,
+              attribute: "VpcEndpoints[ServiceName]",
+              value: `no ${service} endpoint`,
+            },
             { resourceId: group.hop.resourceId, attribute: "ConnectivityType", value: "public" },
           ],
           related: [group.hop.resourceId, ...subnetIds],

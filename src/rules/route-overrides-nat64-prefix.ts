@@ -39,7 +39,8 @@ export default defineRule<"override">({
     for (const [table, subnets] of subnetsByTable(index, dns64)) {
       const routeTableId = table.RouteTableId as string;
       for (const view of index.routesOf(table).views) {
-        if (view.destination.length <= 96 || !cidrContains(NAT64_PREFIX, view.destination)) continue;
+        if (view.destination.length <= 96 || !cidrContains(NAT64_PREFIX, view.destination))
+          continue;
         const subnetIds = subnets.map((subnet) => subnet.SubnetId as string);
         context.report({
           messageId: "override",

@@ -58,7 +58,13 @@ export default defineRule<"publicNat" | "privateNat">({
           subnetIds: group.subnetIds,
         },
         resource: context.index.ref("vpc-endpoint", endpointId, endpoint?.VpcId, endpoint?.Tags),
-        evidence: [{ resourceId: endpointId, attribute: "RouteTableIds", value: endpoint?.RouteTableIds ?? [] }],
+        evidence: [
+          {
+            resourceId: endpointId,
+            attribute: "RouteTableIds",
+            value: endpoint?.RouteTableIds ?? [],
+          },
+        ],
         related: [routeTableId, ...group.paths.map((path) => path.subnetId)],
         discriminator: routeTableId,
       });

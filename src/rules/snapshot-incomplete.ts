@@ -26,8 +26,7 @@ export default defineRule<"callFailed">({
   messages: {
     callFailed: {
       severity: "error",
-      text:
-        "{operation}{scope} failed with {code}: {errorMessage}. Rules that could not run: {rules}.",
+      text: "{operation}{scope} failed with {code}: {errorMessage}. Rules that could not run: {rules}.",
       fix:
         "Grant {iamAction} to the identity that collects (or wait out the throttling), then " +
         "collect again.",
@@ -62,7 +61,11 @@ export default defineRule<"callFailed">({
 });
 
 /** Returns the rules that read the section and could not run because its collection failed. */
-function rulesBlocked(rules: readonly Rule[], index: SnapshotIndex, section: SectionName): string[] {
+function rulesBlocked(
+  rules: readonly Rule[],
+  index: SnapshotIndex,
+  section: SectionName,
+): string[] {
   const failed = failedSections(index.snapshot);
   const reads = (requirement: Requirement) =>
     typeof requirement === "string" ? requirement === section : requirement.includes(section);

@@ -60,7 +60,9 @@ export default defineRule<MessageId>({
       if (consumers.length === 0) continue;
       for (const service of ["ssm", "ssmmessages", "ec2messages"]) {
         if (usableEndpointsFor(index, vpcId, service).length > 0) continue;
-        const stranded = consumers.filter((subnet) => !reachesWithoutEndpoint(context, subnet, service));
+        const stranded = consumers.filter(
+          (subnet) => !reachesWithoutEndpoint(context, subnet, service),
+        );
         if (stranded.length === 0) continue;
         reportService(context, vpcId, service, stranded);
       }
@@ -73,7 +75,8 @@ function consumerSubnets(context: RuleContext<MessageId>, subnets: Subnet[]): Su
   return subnets.filter((subnet) => {
     if (!isIpv6Only(subnet)) return false;
     const hosts = context.index.hostsWorkloads(subnet.SubnetId as string);
-    if (hosts === undefined) context.unknown(subnet.SubnetId as string, "its workloads are unknown");
+    if (hosts === undefined)
+      context.unknown(subnet.SubnetId as string, "its workloads are unknown");
     return hosts === true;
   });
 }
@@ -83,7 +86,11 @@ function consumerSubnets(context: RuleContext<MessageId>, subnets: Subnet[]): Su
  * endpoint in a hub, or over a public NAT64 path whose every hop works. An unknown hop counts as
  * reaching, and is listed as skipped.
  */
-function reachesWithoutEndpoint(context: RuleContext<MessageId>, subnet: Subnet, service: string): boolean {
+function reachesWithoutEndpoint(
+  context: RuleContext<MessageId>,
+  subnet: Subnet,
+  service: string,
+): boolean {
   const subnetId = subnet.SubnetId as string;
   const path = analyse(context.index, context.settings).bySubnet.get(subnetId)?.get(service);
   if (!path) return false;
@@ -118,7 +125,11 @@ function reportService(
     },
     resource: index.ref("vpc", vpcId, vpcId, vpc?.Tags),
     evidence: [
-      { resourceId: vpcId, attribute: "VpcEndpoints[ServiceName]", value: `no ${service} endpoint` },
+      {
+        resourceId: vpcId,
+        attribute: "VpcEndpoints[ServiceName]",
+        value: `no ${service} endpoint`,
+      },
       ...stranded.map((subnet) => ({
         resourceId: subnet.SubnetId as string,
         attribute: "EnableDns64",

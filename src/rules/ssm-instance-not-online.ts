@@ -47,7 +47,9 @@ export default defineRule<"notRegistered" | "connectionLost">({
         .flatMap((service) => paths.get(service)?.hops ?? [])
         .filter((hop) => hop.status === "broken");
       const causes = [...new Set(broken.map((hop) => hop.owner).filter(Boolean))] as string[];
-      const causeText = causes.length ? `; links found broken on its path: ${causes.join(", ")}` : "";
+      const causeText = causes.length
+        ? `; links found broken on its path: ${causes.join(", ")}`
+        : "";
       for (const instance of index.instancesIn(subnetId)) {
         if (lower(instance.State?.Name) !== "running") continue;
         const instanceId = instance.InstanceId as string;

@@ -69,7 +69,11 @@ export default defineRule<"routesNat64" | "needsIpv4Services">({
           resource,
           evidence: [
             ...evidence,
-            { resourceId: routeTableId, attribute: "Routes[64:ff9b::/96]", value: describeRoute(route.winner) },
+            {
+              resourceId: routeTableId,
+              attribute: "Routes[64:ff9b::/96]",
+              value: describeRoute(route.winner),
+            },
           ],
           related: [routeTableId],
         });

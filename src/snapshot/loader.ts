@@ -6,7 +6,12 @@ import type { SourceLocation } from "../run.js";
 import { locateResources } from "./locations.js";
 import { SECTIONS } from "./sections.js";
 import { ShapeError, shapeInput, type ShapedInput } from "./shape.js";
-import { SNAPSHOT_VERSION, type Snapshot, type SnapshotSource, type VpcAttributes } from "./types.js";
+import {
+  SNAPSHOT_VERSION,
+  type Snapshot,
+  type SnapshotSource,
+  type VpcAttributes,
+} from "./types.js";
 import { validateSnapshot } from "./validate.js";
 
 /** The merged snapshot and what the loader noticed on the way. */

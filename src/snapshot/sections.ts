@@ -100,7 +100,12 @@ function section(
   idField: string,
   singular?: string,
 ): SectionInfo {
-  const info: SectionInfo = { name, operations: [operation], iamActions: [`ec2:${operation}`], idField };
+  const info: SectionInfo = {
+    name,
+    operations: [operation],
+    iamActions: [`ec2:${operation}`],
+    idField,
+  };
   if (singular) info.singular = singular;
   return info;
 }

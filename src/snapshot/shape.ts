@@ -37,7 +37,9 @@ export function shapeInput(value: unknown): ShapedInput {
     );
   }
   if (!isObject(value)) {
-    throw new ShapeError(`found a JSON ${value === null ? "null" : typeof value}; expected an object`);
+    throw new ShapeError(
+      `found a JSON ${value === null ? "null" : typeof value}; expected an object`,
+    );
   }
   if (isRecording(value)) {
     const inner = shapeInput(reviveDatetimes(value.data));

@@ -173,7 +173,15 @@ describe("vpc-lint collect across Regions", () => {
   it("prefixes each progress line with its Region", async () => {
     const output = join(directory, "snapshot.json");
 
-    const run = await runCliAsync(["collect", "--vpc", VPC_ID, "--region", "us-east-1,eu-west-1", "-o", output]);
+    const run = await runCliAsync([
+      "collect",
+      "--vpc",
+      VPC_ID,
+      "--region",
+      "us-east-1,eu-west-1",
+      "-o",
+      output,
+    ]);
 
     expect(run.stderr).toContain(`[eu-west-1] collecting ${VPC_ID} in eu-west-1`);
     expect(run.stderr).toContain(`[us-east-1] collecting ${VPC_ID} in us-east-1`);

@@ -104,7 +104,9 @@ describe("collectSnapshot with one VPC", () => {
 
     for (const name of SECTION_NAMES) {
       // The example has no Route 53 sections, and the fake account has no zone or rule.
-      expect(snapshot[name], name).toEqual(example[name] ?? (DNS_SECTIONS.has(name) ? [] : undefined));
+      expect(snapshot[name], name).toEqual(
+        example[name] ?? (DNS_SECTIONS.has(name) ? [] : undefined),
+      );
     }
     expect(snapshot.Errors).toBeUndefined();
   });

@@ -91,7 +91,9 @@ describe("collectSnapshot Route 53 sections", () => {
 
     await collect([PUBLIC_VPC, PRIVATE_VPC]);
 
-    const inputs = route53.commandCalls(ListHostedZonesByVPCCommand).map((call) => call.args[0].input);
+    const inputs = route53
+      .commandCalls(ListHostedZonesByVPCCommand)
+      .map((call) => call.args[0].input);
     expect(inputs.map((input) => input.VPCId).sort()).toEqual([PUBLIC_VPC, PRIVATE_VPC]);
     expect(inputs.map((input) => input.VPCRegion)).toEqual([REGION, REGION]);
   });
@@ -117,8 +119,18 @@ describe("collectSnapshot Route 53 sections", () => {
     const snapshot = await collect([PRIVATE_VPC]);
 
     expect(snapshot.HostedZones).toEqual([
-      { HostedZoneId: "Z0PAGEONE00001", Name: "one.example.", VpcId: PRIVATE_VPC, Owner: { OwningAccount: OWNER } },
-      { HostedZoneId: "Z0PAGETWO00001", Name: "two.example.", VpcId: PRIVATE_VPC, Owner: { OwningAccount: OWNER } },
+      {
+        HostedZoneId: "Z0PAGEONE00001",
+        Name: "one.example.",
+        VpcId: PRIVATE_VPC,
+        Owner: { OwningAccount: OWNER },
+      },
+      {
+        HostedZoneId: "Z0PAGETWO00001",
+        Name: "two.example.",
+        VpcId: PRIVATE_VPC,
+        Owner: { OwningAccount: OWNER },
+      },
     ]);
     const tokens = route53
       .commandCalls(ListHostedZonesByVPCCommand)
@@ -168,7 +180,13 @@ describe("collectSnapshot Route 53 failures", () => {
     install(dnsWorld());
     route53
       .on(ListHostedZonesByVPCCommand, { VPCId: PUBLIC_VPC })
-      .rejects(awsError("AccessDenied", "User is not authorized to perform route53:ListHostedZonesByVPC", 403));
+      .rejects(
+        awsError(
+          "AccessDenied",
+          "User is not authorized to perform route53:ListHostedZonesByVPC",
+          403,
+        ),
+      );
 
     const snapshot = await collect([PUBLIC_VPC, PRIVATE_VPC]);
 

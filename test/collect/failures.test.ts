@@ -45,9 +45,13 @@ beforeEach(() => {
   lines = [];
   let route53: Route53Mock;
   let resolver: ResolverMock;
-  ({ ec2, ssm, route53, resolver, restore: restoreMocks } = mockWorld(
-    worldOf(readExample("public-nat64.json")),
-  ));
+  ({
+    ec2,
+    ssm,
+    route53,
+    resolver,
+    restore: restoreMocks,
+  } = mockWorld(worldOf(readExample("public-nat64.json"))));
   dns = [route53, resolver];
 });
 

@@ -275,7 +275,8 @@ function mockDns(world: World) {
   const resolver = mockClient(Route53ResolverClient as unknown as typeof EC2Client);
 
   route53.on(ListHostedZonesByVPCCommand).callsFake((input) => {
-    if (!input.VPCId || !input.VPCRegion) throw awsError("InvalidInput", "VPCId and VPCRegion are required");
+    if (!input.VPCId || !input.VPCRegion)
+      throw awsError("InvalidInput", "VPCId and VPCRegion are required");
     const zones = world.HostedZones.filter((zone) => zone.VpcId === input.VPCId);
     return {
       HostedZoneSummaries: zones.map(({ VpcId: _vpcId, ...zone }) => zone),
@@ -288,16 +289,16 @@ function mockDns(world: World) {
   resolver
     .on(ListResolverRuleAssociationsCommand as unknown as typeof DescribeVpcsCommand)
     .callsFake((input: ListResolverRuleAssociationsRequest) => {
-    const filters = input.Filters ?? [];
-    if (filters.some((filter) => filter.Name !== "VPCId")) {
-      throw awsError("InvalidParameterException", "only the VPCId filter is supported");
-    }
-    const vpcIds = filters.flatMap((filter) => filter.Values ?? []);
-    return {
-      ResolverRuleAssociations: world.ResolverRuleAssociations.filter(
-        (association) => filters.length === 0 || vpcIds.includes(association.VPCId),
-      ),
-    };
+      const filters = input.Filters ?? [];
+      if (filters.some((filter) => filter.Name !== "VPCId")) {
+        throw awsError("InvalidParameterException", "only the VPCId filter is supported");
+      }
+      const vpcIds = filters.flatMap((filter) => filter.Values ?? []);
+      return {
+        ResolverRuleAssociations: world.ResolverRuleAssociations.filter(
+          (association) => filters.length === 0 || vpcIds.includes(association.VPCId),
+        ),
+      };
     });
   return { route53, resolver };
 }

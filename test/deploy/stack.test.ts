@@ -41,7 +41,11 @@ function newApp(bundle = false): App {
 }
 
 function synth(props: Partial<VpcLintStackProps> = {}): Template {
-  const stack = new VpcLintStack(newApp(), "VpcLint", { env: ENV, regions: ["eu-west-1", "eu-central-1"], ...props });
+  const stack = new VpcLintStack(newApp(), "VpcLint", {
+    env: ENV,
+    regions: ["eu-west-1", "eu-central-1"],
+    ...props,
+  });
   return Template.fromStack(stack);
 }
 
@@ -49,7 +53,9 @@ function functionStatements(template: Template): Statement[] {
   const policies = template.findResources("AWS::IAM::Policy", {
     Properties: { PolicyName: Match.stringLikeRegexp("^FunctionPolicy") },
   });
-  const policy = Object.values(policies)[0] as { Properties: { PolicyDocument: { Statement: Statement[] } } };
+  const policy = Object.values(policies)[0] as {
+    Properties: { PolicyDocument: { Statement: Statement[] } };
+  };
   return policy.Properties.PolicyDocument.Statement;
 }
 
@@ -63,7 +69,9 @@ const READ_ONLY = /^[a-z0-9-]+:(Describe|Get|List)[A-Za-z0-9]*$/;
 describe("function", () => {
   it("runs on Node.js 22 or newer", () => {
     const template = synth();
-    const functions = Object.values(template.findResources("AWS::Lambda::Function")) as Array<{ Properties: { Runtime: string } }>;
+    const functions = Object.values(template.findResources("AWS::Lambda::Function")) as Array<{
+      Properties: { Runtime: string };
+    }>;
 
     expect(functions).toHaveLength(1);
     const version = Number(/^nodejs(\d+)\.x$/.exec(functions[0]?.Properties.Runtime ?? "")?.[1]);
@@ -89,7 +97,9 @@ describe("function", () => {
     const assembly = app.synth();
 
     const assets = readdirSync(assembly.directory).filter((name) => name.startsWith("asset."));
-    const bundles = assets.filter((name) => existsSync(join(assembly.directory, name, "index.mjs")));
+    const bundles = assets.filter((name) =>
+      existsSync(join(assembly.directory, name, "index.mjs")),
+    );
     expect(bundles).toHaveLength(1);
     // The bundle runs in its own Node.js process, as Lambda would load it, not through vitest.
     const bundle = pathToFileURL(join(assembly.directory, bundles[0] as string, "index.mjs")).href;
@@ -124,7 +134,9 @@ describe("function policy", () => {
 
   it("uses a wildcard resource only where AWS allows no other", () => {
     const statements = functionStatements(synth({ organization: ORGANIZATION }));
-    const wildcards = statements.filter((statement) => statement.Resource === "*").map((statement) => statement.Sid);
+    const wildcards = statements
+      .filter((statement) => statement.Resource === "*")
+      .map((statement) => statement.Sid);
 
     expect(wildcards.sort()).toEqual(["CollectorReadOnly", "ListAccounts", "Metrics"]);
   });
@@ -139,11 +151,23 @@ describe("function policy", () => {
     const statements = functionStatements(synth({ organization: ORGANIZATION }));
     const bySid = Object.fromEntries(statements.map((statement) => [statement.Sid, statement]));
 
-    expect(actionsOf(bySid.ReportsReadWrite as Statement)).toEqual(["s3:GetObject", "s3:PutObject"]);
+    expect(actionsOf(bySid.ReportsReadWrite as Statement)).toEqual([
+      "s3:GetObject",
+      "s3:PutObject",
+    ]);
     expect(actionsOf(bySid.ReportsList as Statement)).toEqual(["s3:ListBucket"]);
-    expect(actionsOf(bySid.ImportFindings as Statement)).toEqual(["securityhub:BatchImportFindings"]);
+    expect(actionsOf(bySid.ImportFindings as Statement)).toEqual([
+      "securityhub:BatchImportFindings",
+    ]);
     expect(bySid.ImportFindings?.Resource).toEqual({
-      "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":securityhub:*:111122223333:product/111122223333/default"]],
+      "Fn::Join": [
+        "",
+        [
+          "arn:",
+          { Ref: "AWS::Partition" },
+          ":securityhub:*:111122223333:product/111122223333/default",
+        ],
+      ],
     });
     expect(actionsOf(bySid.Notify as Statement)).toEqual(["sns:Publish"]);
     expect(actionsOf(bySid.AssumeMemberRole as Statement)).toEqual(["sts:AssumeRole"]);
@@ -164,7 +188,9 @@ describe("results bucket", () => {
   it("is encrypted and blocks public access", () => {
     synth().hasResourceProperties("AWS::S3::Bucket", {
       BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+        ServerSideEncryptionConfiguration: [
+          { ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } },
+        ],
       },
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true,
@@ -178,7 +204,9 @@ describe("results bucket", () => {
   it("expires reports by a lifecycle rule", () => {
     synth({ retentionDays: 30 }).hasResourceProperties("AWS::S3::Bucket", {
       LifecycleConfiguration: {
-        Rules: Match.arrayWith([Match.objectLike({ Prefix: "vpc-lint/", ExpirationInDays: 30, Status: "Enabled" })]),
+        Rules: Match.arrayWith([
+          Match.objectLike({ Prefix: "vpc-lint/", ExpirationInDays: 30, Status: "Enabled" }),
+        ]),
       },
     });
   });
@@ -187,7 +215,10 @@ describe("results bucket", () => {
     synth().hasResourceProperties("AWS::S3::BucketPolicy", {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+          Match.objectLike({
+            Effect: "Deny",
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          }),
         ]),
       },
     });
@@ -223,7 +254,9 @@ describe("schedule", () => {
 describe("organization fan-out", () => {
   function definition(props: Partial<VpcLintStackProps> = {}): Record<string, unknown> {
     const template = synth({ organization: ORGANIZATION, ...props });
-    const machines = Object.values(template.findResources("AWS::StepFunctions::StateMachine")) as Array<{
+    const machines = Object.values(
+      template.findResources("AWS::StepFunctions::StateMachine"),
+    ) as Array<{
       Properties: { DefinitionString: { "Fn::Join": [string, unknown[]] } };
     }>;
     const parts = machines[0]?.Properties.DefinitionString["Fn::Join"][1] ?? [];
@@ -233,20 +266,29 @@ describe("organization fan-out", () => {
   }
 
   it("maps over accounts and Regions in distributed mode", () => {
-    const states = definition({ maxConcurrency: 5, toleratedFailurePercentage: 20 }).States as Record<string, Record<string, unknown>>;
+    const states = definition({ maxConcurrency: 5, toleratedFailurePercentage: 20 })
+      .States as Record<string, Record<string, unknown>>;
     const map = states.EachAccountAndRegion;
 
     expect(map?.Type).toBe("Map");
     expect(map?.ItemsPath).toBe("$.events");
     expect(map?.MaxConcurrency).toBe(5);
     expect(map?.ToleratedFailurePercentage).toBe(20);
-    expect((map?.ItemProcessor as { ProcessorConfig: { Mode: string } }).ProcessorConfig.Mode).toBe("DISTRIBUTED");
+    expect((map?.ItemProcessor as { ProcessorConfig: { Mode: string } }).ProcessorConfig.Mode).toBe(
+      "DISTRIBUTED",
+    );
   });
 
   it("deploys the member role through a StackSet", () => {
     const template = synth({ organization: ORGANIZATION });
-    const stackSets = Object.values(template.findResources("AWS::CloudFormation::StackSet")) as Array<{
-      Properties: { TemplateBody: unknown; PermissionModel: string; AutoDeployment: { Enabled: boolean } };
+    const stackSets = Object.values(
+      template.findResources("AWS::CloudFormation::StackSet"),
+    ) as Array<{
+      Properties: {
+        TemplateBody: unknown;
+        PermissionModel: string;
+        AutoDeployment: { Enabled: boolean };
+      };
     }>;
 
     expect(stackSets).toHaveLength(1);

@@ -20,7 +20,9 @@ const NOW = "2026-12-04T10:00:00.000Z";
 const ACCOUNT = "111122223333";
 
 function brokenRun() {
-  const snapshot = JSON.parse(readFileSync(join(EXAMPLES, "broken-nat64.json"), "utf8")) as Snapshot;
+  const snapshot = JSON.parse(
+    readFileSync(join(EXAMPLES, "broken-nat64.json"), "utf8"),
+  ) as Snapshot;
   return runLint([{ snapshot }], { settings: { requiredServices: [] }, today: "2026-12-04" });
 }
 
@@ -43,7 +45,9 @@ describe("ASFF report", () => {
     for (const finding of asffOf()) {
       expect(finding.SchemaVersion).toBe("2018-10-08");
       expect(finding.Id).toMatch(/^vpc-lint\/[0-9a-f]{32}$/);
-      expect(finding.ProductArn).toBe(`arn:aws:securityhub:us-east-1:${ACCOUNT}:product/${ACCOUNT}/default`);
+      expect(finding.ProductArn).toBe(
+        `arn:aws:securityhub:us-east-1:${ACCOUNT}:product/${ACCOUNT}/default`,
+      );
       expect(finding.GeneratorId).toMatch(/^vpc-lint\/[a-z0-9-]+$/);
       expect(finding.AwsAccountId).toBe(ACCOUNT);
       expect(finding.Types).toEqual([ASFF_FINDING_TYPE]);
@@ -82,7 +86,9 @@ describe("ASFF report", () => {
     const labels = JSON.parse(formatAsff(run, NOW)) as AsffFinding[];
 
     run.findings.forEach((finding, position) => {
-      const expected = { error: "HIGH", warning: "MEDIUM", info: "INFORMATIONAL" }[finding.severity];
+      const expected = { error: "HIGH", warning: "MEDIUM", info: "INFORMATIONAL" }[
+        finding.severity
+      ];
       expect(labels[position]?.Severity.Label).toBe(expected);
       expect(labels[position]?.Severity.Original).toBe(finding.severity);
     });
@@ -93,20 +99,31 @@ describe("ASFF report", () => {
     const finding = run.findings[0] as Finding;
     const title = ruleTitles(run).get(finding.ruleId);
 
-    const asff = toAsff(finding, { accountId: ACCOUNT, region: "us-east-1", now: NOW, titles: ruleTitles(run) });
+    const asff = toAsff(finding, {
+      accountId: ACCOUNT,
+      region: "us-east-1",
+      now: NOW,
+      titles: ruleTitles(run),
+    });
 
     expect(asff.Title).toBe(`${title}: ${finding.resource.id}`);
   });
 
   it("keeps the Id of a finding across runs", () => {
     const first = asffOf().map((finding) => finding.Id);
-    const second = (JSON.parse(formatAsff(brokenRun(), "2026-12-05T10:00:00.000Z")) as AsffFinding[]).map((f) => f.Id);
+    const second = (
+      JSON.parse(formatAsff(brokenRun(), "2026-12-05T10:00:00.000Z")) as AsffFinding[]
+    ).map((f) => f.Id);
 
     expect(second).toEqual(first);
   });
 
   it("marks a suppressed finding SUPPRESSED", () => {
-    const finding: Finding = { ...firstFinding(), suppressed: true, suppression: { kind: "tag", reason: "lab VPC", origin: "tag" } };
+    const finding: Finding = {
+      ...firstFinding(),
+      suppressed: true,
+      suppression: { kind: "tag", reason: "lab VPC", origin: "tag" },
+    };
 
     const asff = toAsff(finding, { accountId: ACCOUNT, region: "us-east-1", now: NOW });
 
@@ -150,7 +167,14 @@ describe("ASFF report", () => {
 
 describe("--format asff", () => {
   it("prints an ASFF array", () => {
-    const run = runCli(["--snapshot", join(EXAMPLES, "broken-nat64.json"), "--format", "asff", "--fail-on", "never"]);
+    const run = runCli([
+      "--snapshot",
+      join(EXAMPLES, "broken-nat64.json"),
+      "--format",
+      "asff",
+      "--fail-on",
+      "never",
+    ]);
 
     const findings = JSON.parse(run.stdout) as AsffFinding[];
     expect(run.status).toBe(0);

@@ -5,7 +5,14 @@ const ENV = { VPC_LINT_BUCKET: "results", VPC_LINT_REGIONS: "eu-west-1, eu-centr
 
 describe("parseEvent", () => {
   it("fills an empty event from the environment", () => {
-    const request = parseEvent({}, { ...ENV, VPC_LINT_TOPIC_ARN: "arn:aws:sns:eu-west-1:111122223333:t", VPC_LINT_REQUIRED_SERVICES: "kms,sts" });
+    const request = parseEvent(
+      {},
+      {
+        ...ENV,
+        VPC_LINT_TOPIC_ARN: "arn:aws:sns:eu-west-1:111122223333:t",
+        VPC_LINT_REQUIRED_SERVICES: "kms,sts",
+      },
+    );
 
     expect(request.regions).toEqual(["eu-west-1", "eu-central-1"]);
     expect(request.bucket).toBe("results");
@@ -17,7 +24,10 @@ describe("parseEvent", () => {
   });
 
   it("prefers the event over the environment", () => {
-    const request = parseEvent({ regions: ["us-west-2"], output: { bucket: "other", prefix: "lint/daily" } }, ENV);
+    const request = parseEvent(
+      { regions: ["us-west-2"], output: { bucket: "other", prefix: "lint/daily" } },
+      ENV,
+    );
 
     expect(request.regions).toEqual(["us-west-2"]);
     expect(request.bucket).toBe("other");
@@ -25,7 +35,9 @@ describe("parseEvent", () => {
   });
 
   it("falls back to AWS_REGION", () => {
-    expect(parseEvent({}, { VPC_LINT_BUCKET: "results", AWS_REGION: "ap-south-1" }).regions).toEqual(["ap-south-1"]);
+    expect(
+      parseEvent({}, { VPC_LINT_BUCKET: "results", AWS_REGION: "ap-south-1" }).regions,
+    ).toEqual(["ap-south-1"]);
   });
 
   it("turns Security Hub off by environment", () => {
@@ -41,12 +53,18 @@ describe("parseEvent", () => {
   });
 
   it("rejects vpcIds with organization", () => {
-    const parse = () => parseEvent({ organization: true, roleName: "R", regions: ["eu-west-1"], vpcIds: ["vpc-0a1b2c3d"] }, ENV);
+    const parse = () =>
+      parseEvent(
+        { organization: true, roleName: "R", regions: ["eu-west-1"], vpcIds: ["vpc-0a1b2c3d"] },
+        ENV,
+      );
 
     expect(parse).toThrow("/vpcIds cannot be combined with /organization");
   });
 
   it("needs a role for organization mode", () => {
-    expect(() => parseEvent({ organization: true }, ENV)).toThrow("/organization needs a role to assume");
+    expect(() => parseEvent({ organization: true }, ENV)).toThrow(
+      "/organization needs a role to assume",
+    );
   });
 });

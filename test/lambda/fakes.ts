@@ -54,7 +54,12 @@ export function fakeS3(objects = new Map<string, string>()) {
   s3.on(GetObjectCommand).callsFake((input) => {
     const text = objects.get(input.Key ?? "");
     if (text === undefined) {
-      throw new S3ServiceException({ name: "NoSuchKey", $fault: "client", $metadata: {}, message: "missing" });
+      throw new S3ServiceException({
+        name: "NoSuchKey",
+        $fault: "client",
+        $metadata: {},
+        message: "missing",
+      });
     }
     return { Body: { transformToString: () => Promise.resolve(text) } };
   });

@@ -80,15 +80,21 @@ function cleanWorld(): World {
 }
 
 function logEntries(): Array<Record<string, unknown>> {
-  return lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => !("_aws" in entry));
+  return lines
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((entry) => !("_aws" in entry));
 }
 
 function metricEntries(): Array<Record<string, unknown>> {
-  return lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => "_aws" in entry);
+  return lines
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((entry) => "_aws" in entry);
 }
 
 function importedFindings(hub: ReturnType<typeof install>["hub"]): AwsSecurityFinding[] {
-  return hub.commandCalls(BatchImportFindingsCommand).flatMap((call) => call.args[0].input.Findings ?? []);
+  return hub
+    .commandCalls(BatchImportFindingsCommand)
+    .flatMap((call) => call.args[0].input.Findings ?? []);
 }
 
 const EVENT = { regions: ["us-east-1"], output: { bucket: BUCKET } };
@@ -103,7 +109,9 @@ describe("lint event", () => {
     expect(response.status).toBe("succeeded");
     expect(response.regions[0]?.reports).toEqual({ json: `${key}.json`, sarif: `${key}.sarif` });
     expect([...fakes.objects.keys()].sort()).toEqual([`${key}.json`, `${key}.sarif`]);
-    const report = JSON.parse(fakes.objects.get(`${key}.json`) ?? "{}") as { summary: { error: number } };
+    const report = JSON.parse(fakes.objects.get(`${key}.json`) ?? "{}") as {
+      summary: { error: number };
+    };
     expect(report.summary.error).toBe(8);
     const sarif = JSON.parse(fakes.objects.get(`${key}.sarif`) ?? "{}") as { version: string };
     expect(sarif.version).toBe("2.1.0");
@@ -140,7 +148,9 @@ describe("lint event", () => {
   });
 
   it("lints every VPC of the Region when the event names none", async () => {
-    const fakes = install(worldOf(readExample("broken-nat64.json"), readExample("public-nat64.json")));
+    const fakes = install(
+      worldOf(readExample("broken-nat64.json"), readExample("public-nat64.json")),
+    );
 
     const response = (await invoke(EVENT, lines)) as LintResponse;
 
@@ -169,19 +179,28 @@ describe("lint event", () => {
 describe("several Regions", () => {
   it("completes the other Regions when one is denied", async () => {
     const fakes = install(brokenWorld());
-    const denied = awsError("UnauthorizedOperation", "You are not authorized to perform this operation.", 403);
+    const denied = awsError(
+      "UnauthorizedOperation",
+      "You are not authorized to perform this operation.",
+      403,
+    );
     fakes.ec2.on(DescribeVpcsCommand).callsFake(async (input, getClient) => {
       const region = await getClient().config.region();
       if (region === "eu-west-1") throw denied;
       expect(input.Filters?.[0]?.Name ?? "vpc-id").toBe("vpc-id");
       return { Vpcs: brokenWorld().Vpcs };
     });
-    const event = { regions: ["us-east-1", "eu-west-1", "ap-southeast-2"], output: { bucket: BUCKET } };
+    const event = {
+      regions: ["us-east-1", "eu-west-1", "ap-southeast-2"],
+      output: { bucket: BUCKET },
+    };
 
     const response = (await invoke(event, lines)) as LintResponse;
 
     expect(response.status).toBe("partial");
-    const byRegion = Object.fromEntries(response.regions.map((outcome) => [outcome.region, outcome]));
+    const byRegion = Object.fromEntries(
+      response.regions.map((outcome) => [outcome.region, outcome]),
+    );
     expect(byRegion["us-east-1"]?.status).toBe("linted");
     expect(byRegion["ap-southeast-2"]?.status).toBe("linted");
     expect(byRegion["eu-west-1"]?.status).toBe("failed");
@@ -195,7 +214,11 @@ describe("several Regions", () => {
     const fakes = install(brokenWorld());
     fakes.ec2.on(DescribeVpcsCommand).callsFake(async (_input, getClient) => {
       if ((await getClient().config.region()) === "eu-west-1") {
-        throw awsError("UnauthorizedOperation", "You are not authorized to perform this operation.", 403);
+        throw awsError(
+          "UnauthorizedOperation",
+          "You are not authorized to perform this operation.",
+          403,
+        );
       }
       return { Vpcs: brokenWorld().Vpcs };
     });
@@ -204,7 +227,11 @@ describe("several Regions", () => {
 
     const failures = logEntries().filter((entry) => entry.level === "error");
     expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatchObject({ region: "eu-west-1", account: HOME_ACCOUNT, code: "UnauthorizedOperation" });
+    expect(failures[0]).toMatchObject({
+      region: "eu-west-1",
+      account: HOME_ACCOUNT,
+      code: "UnauthorizedOperation",
+    });
   });
 
   it("throws when every Region fails", async () => {
@@ -213,14 +240,17 @@ describe("several Regions", () => {
 
     const run = invoke({ regions: ["us-east-1", "eu-west-1"], output: { bucket: BUCKET } }, lines);
 
-    await expect(run).rejects.toThrow(/failed in every Region of 111122223333: us-east-1: UnauthorizedOperation/);
+    await expect(run).rejects.toThrow(
+      /failed in every Region of 111122223333: us-east-1: UnauthorizedOperation/,
+    );
     expect(fakes.s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
   it("emits one metric line per Region", async () => {
     const fakes = install(brokenWorld());
     fakes.ec2.on(DescribeVpcsCommand).callsFake(async (_input, getClient) => {
-      if ((await getClient().config.region()) === "eu-west-1") throw awsError("UnauthorizedOperation", "denied", 403);
+      if ((await getClient().config.region()) === "eu-west-1")
+        throw awsError("UnauthorizedOperation", "denied", 403);
       return { Vpcs: brokenWorld().Vpcs };
     });
 
@@ -229,7 +259,11 @@ describe("several Regions", () => {
     const metrics = metricEntries();
     const byRegion = Object.fromEntries(metrics.map((entry) => [entry.Region, entry]));
     expect(metrics).toHaveLength(2);
-    expect(byRegion["us-east-1"]).toMatchObject({ ErrorFindings: 8, WarningFindings: 2, FailedRuns: 0 });
+    expect(byRegion["us-east-1"]).toMatchObject({
+      ErrorFindings: 8,
+      WarningFindings: 2,
+      FailedRuns: 0,
+    });
     expect(byRegion["eu-west-1"]).toMatchObject({ ErrorFindings: 0, FailedRuns: 1 });
   });
 });
@@ -265,7 +299,9 @@ describe("Security Hub import", () => {
     for (const restore of restores.splice(0)) restore();
     const fakes = install(cleanWorld(), objects);
 
-    const response = (await invoke(EVENT, lines, { now: () => new Date("2026-12-05T10:00:00.000Z") })) as LintResponse;
+    const response = (await invoke(EVENT, lines, {
+      now: () => new Date("2026-12-05T10:00:00.000Z"),
+    })) as LintResponse;
 
     const findings = importedFindings(fakes.hub);
     expect(response.regions[0]?.summary?.total).toBe(0);
@@ -298,14 +334,21 @@ describe("notifications", () => {
   it("publishes new errors to the topic", async () => {
     const fakes = install(brokenWorld());
 
-    const response = (await invoke({ ...EVENT, output: { bucket: BUCKET, topicArn: TOPIC_ARN } }, lines)) as LintResponse;
+    const response = (await invoke(
+      { ...EVENT, output: { bucket: BUCKET, topicArn: TOPIC_ARN } },
+      lines,
+    )) as LintResponse;
 
     const calls = fakes.sns.commandCalls(PublishCommand);
     expect(response.regions[0]?.newErrors).toBe(8);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.args[0].input.TopicArn).toBe(TOPIC_ARN);
-    expect(calls[0]?.args[0].input.Subject).toBe(`vpc-lint: 8 new errors in ${HOME_ACCOUNT} us-east-1`);
-    expect(calls[0]?.args[0].input.Message).toContain(`s3://${BUCKET}/vpc-lint/${HOME_ACCOUNT}/us-east-1/`);
+    expect(calls[0]?.args[0].input.Subject).toBe(
+      `vpc-lint: 8 new errors in ${HOME_ACCOUNT} us-east-1`,
+    );
+    expect(calls[0]?.args[0].input.Message).toContain(
+      `s3://${BUCKET}/vpc-lint/${HOME_ACCOUNT}/us-east-1/`,
+    );
   });
 
   it("stays quiet when the errors are not new", async () => {
@@ -316,7 +359,9 @@ describe("notifications", () => {
     for (const restore of restores.splice(0)) restore();
     const fakes = install(brokenWorld(), objects);
 
-    const response = (await invoke(event, lines, { now: () => new Date("2026-12-05T10:00:00.000Z") })) as LintResponse;
+    const response = (await invoke(event, lines, {
+      now: () => new Date("2026-12-05T10:00:00.000Z"),
+    })) as LintResponse;
 
     expect(response.regions[0]?.newErrors).toBe(0);
     expect(fakes.sns.commandCalls(PublishCommand)).toHaveLength(0);
@@ -325,13 +370,34 @@ describe("notifications", () => {
 
 describe("invalid event", () => {
   it.each([
-    [{ ...EVENT, vpcIds: ["vpc-XYZ"] }, /\/vpcIds\/0 does not match .*; use a VPC id such as vpc-0a1b2c3d4e5f67890/],
-    [{ ...EVENT, region: "us-east-1" }, /\/region is not a known field; remove it or check its spelling/],
-    [{ ...EVENT, regions: ["Ireland"] }, /\/regions\/0 does not match .*; use a Region code such as eu-west-1/],
-    [{ regions: ["us-east-1"] }, /\/output\/bucket is missing; set it in the event or VPC_LINT_BUCKET/],
-    [{ ...EVENT, accountId: MEMBER_ACCOUNT }, /\/accountId 999988887777 needs a role to assume; set \/roleName/],
-    [{ ...EVENT, regions: ["us-east-1", "eu-west-1"], vpcIds: [BROKEN_VPC] }, /\/vpcIds names VPCs of one Region, but \/regions lists 2/],
-    [{ ...EVENT, output: { bucket: "arn:aws:s3:::results" } }, /\/output\/bucket does not match .*; use an S3 bucket name/],
+    [
+      { ...EVENT, vpcIds: ["vpc-XYZ"] },
+      /\/vpcIds\/0 does not match .*; use a VPC id such as vpc-0a1b2c3d4e5f67890/,
+    ],
+    [
+      { ...EVENT, region: "us-east-1" },
+      /\/region is not a known field; remove it or check its spelling/,
+    ],
+    [
+      { ...EVENT, regions: ["Ireland"] },
+      /\/regions\/0 does not match .*; use a Region code such as eu-west-1/,
+    ],
+    [
+      { regions: ["us-east-1"] },
+      /\/output\/bucket is missing; set it in the event or VPC_LINT_BUCKET/,
+    ],
+    [
+      { ...EVENT, accountId: MEMBER_ACCOUNT },
+      /\/accountId 999988887777 needs a role to assume; set \/roleName/,
+    ],
+    [
+      { ...EVENT, regions: ["us-east-1", "eu-west-1"], vpcIds: [BROKEN_VPC] },
+      /\/vpcIds names VPCs of one Region, but \/regions lists 2/,
+    ],
+    [
+      { ...EVENT, output: { bucket: "arn:aws:s3:::results" } },
+      /\/output\/bucket does not match .*; use an S3 bucket name/,
+    ],
   ])("rejects %j", async (event, message) => {
     const fakes = install(brokenWorld());
 
@@ -358,7 +424,12 @@ describe("invalid event", () => {
 });
 
 describe("member accounts", () => {
-  const MEMBER_EVENT = { ...EVENT, accountId: HOME_ACCOUNT, roleName: "VpcLintReadOnly", externalId: "vpc-lint-external" };
+  const MEMBER_EVENT = {
+    ...EVENT,
+    accountId: HOME_ACCOUNT,
+    roleName: "VpcLintReadOnly",
+    externalId: "vpc-lint-external",
+  };
 
   it("assumes the member role with the external id", async () => {
     const fakes = install(brokenWorld());
@@ -378,10 +449,15 @@ describe("member accounts", () => {
       Vpcs: brokenWorld().Vpcs.map((vpc) => ({ ...vpc, OwnerId: MEMBER_ACCOUNT })),
     }));
 
-    const response = (await invoke({ ...MEMBER_EVENT, accountId: MEMBER_ACCOUNT }, lines)) as LintResponse;
+    const response = (await invoke(
+      { ...MEMBER_EVENT, accountId: MEMBER_ACCOUNT },
+      lines,
+    )) as LintResponse;
 
     expect(response.account).toBe(MEMBER_ACCOUNT);
-    expect(response.regions[0]?.reports?.json).toMatch(new RegExp(`^vpc-lint/${MEMBER_ACCOUNT}/us-east-1/`));
+    expect(response.regions[0]?.reports?.json).toMatch(
+      new RegExp(`^vpc-lint/${MEMBER_ACCOUNT}/us-east-1/`),
+    );
     for (const finding of importedFindings(fakes.hub)) {
       expect(finding.AwsAccountId).toBe(MEMBER_ACCOUNT);
       expect(finding.ProductArn).toBe(
@@ -400,7 +476,12 @@ describe("member accounts", () => {
 
   it("lists one event per active account and Region", async () => {
     const fakes = install(brokenWorld());
-    const event = { organization: true, regions: ["us-east-1", "eu-west-1"], roleName: "VpcLintReadOnly", output: { bucket: BUCKET } };
+    const event = {
+      organization: true,
+      regions: ["us-east-1", "eu-west-1"],
+      roleName: "VpcLintReadOnly",
+      output: { bucket: BUCKET },
+    };
 
     const response = (await invoke(event, lines)) as TargetsResponse;
 
@@ -411,13 +492,21 @@ describe("member accounts", () => {
       ["777788889999", ["us-east-1"]],
       ["777788889999", ["eu-west-1"]],
     ]);
-    expect(response.events[2]).toMatchObject({ roleName: "VpcLintReadOnly", output: { bucket: BUCKET, prefix: "vpc-lint" } });
+    expect(response.events[2]).toMatchObject({
+      roleName: "VpcLintReadOnly",
+      output: { bucket: BUCKET, prefix: "vpc-lint" },
+    });
     expect(fakes.ec2.calls()).toHaveLength(0);
   });
 
   it("answers each listed event as a valid event", async () => {
     install(brokenWorld());
-    const event = { organization: true, regions: ["us-east-1"], roleName: "VpcLintReadOnly", output: { bucket: BUCKET } };
+    const event = {
+      organization: true,
+      regions: ["us-east-1"],
+      roleName: "VpcLintReadOnly",
+      output: { bucket: BUCKET },
+    };
     const { events } = (await invoke(event, lines)) as TargetsResponse;
 
     const response = (await invoke(events[0], lines)) as LintResponse;

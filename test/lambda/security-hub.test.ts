@@ -1,4 +1,7 @@
-import { BatchImportFindingsCommand, SecurityHubServiceException } from "@aws-sdk/client-securityhub";
+import {
+  BatchImportFindingsCommand,
+  SecurityHubServiceException,
+} from "@aws-sdk/client-securityhub";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Logger } from "../../src/lambda/log.js";
 import { isThrottling, withThrottlingRetry } from "../../src/lambda/retry.js";
@@ -23,18 +26,27 @@ afterEach(() => {
 });
 
 function findings(count: number): AsffFinding[] {
-  return Array.from({ length: count }, (_, position) => ({ Id: `vpc-lint/${position}` }) as AsffFinding);
+  return Array.from(
+    { length: count },
+    (_, position) => ({ Id: `vpc-lint/${position}` }) as AsffFinding,
+  );
 }
 
 function options() {
-  return { region: "us-east-1", log: new Logger({}, (line) => lines.push(line)), retry: NO_WAIT_RETRY };
+  return {
+    region: "us-east-1",
+    log: new Logger({}, (line) => lines.push(line)),
+    retry: NO_WAIT_RETRY,
+  };
 }
 
 describe("importFindings", () => {
   it("sends 250 findings as batches of 100", async () => {
     const result = await importFindings(findings(250), options());
 
-    const sizes = hub.commandCalls(BatchImportFindingsCommand).map((call) => call.args[0].input.Findings?.length);
+    const sizes = hub
+      .commandCalls(BatchImportFindingsCommand)
+      .map((call) => call.args[0].input.Findings?.length);
     expect(IMPORT_BATCH_SIZE).toBe(100);
     expect(sizes).toEqual([100, 100, 50]);
     expect(result.imported).toBe(250);
@@ -43,7 +55,9 @@ describe("importFindings", () => {
   it("keeps the order of the findings across batches", async () => {
     await importFindings(findings(201), options());
 
-    const ids = hub.commandCalls(BatchImportFindingsCommand).flatMap((call) => (call.args[0].input.Findings ?? []).map((f) => f.Id));
+    const ids = hub
+      .commandCalls(BatchImportFindingsCommand)
+      .flatMap((call) => (call.args[0].input.Findings ?? []).map((f) => f.Id));
     expect(ids).toEqual(findings(201).map((finding) => finding.Id));
   });
 
@@ -63,7 +77,9 @@ describe("importFindings", () => {
 
     const result = await importFindings(findings(150), options());
 
-    const sizes = hub.commandCalls(BatchImportFindingsCommand).map((call) => call.args[0].input.Findings?.length);
+    const sizes = hub
+      .commandCalls(BatchImportFindingsCommand)
+      .map((call) => call.args[0].input.Findings?.length);
     expect(sizes).toEqual([100, 50, 50]);
     expect(result.imported).toBe(150);
   });
@@ -109,7 +125,15 @@ describe("withThrottlingRetry", () => {
     const random = vi.spyOn(Math, "random").mockReturnValue(0.999);
 
     await expect(
-      withThrottlingRetry(request, { attempts: 4, baseDelayMs: 100, maxDelayMs: 250, sleep: (ms) => { waits.push(ms); return Promise.resolve(); } }),
+      withThrottlingRetry(request, {
+        attempts: 4,
+        baseDelayMs: 100,
+        maxDelayMs: 250,
+        sleep: (ms) => {
+          waits.push(ms);
+          return Promise.resolve();
+        },
+      }),
     ).rejects.toThrow();
     random.mockRestore();
 

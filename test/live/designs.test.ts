@@ -160,8 +160,9 @@ describe("attributes moto returns unlike AWS", () => {
   it("has the IPv6 ACL entries the designs added", () => {
     const acl = snapshot.NetworkAcls?.find((a) => a.NetworkAclId === publicDesign.networkAclId);
     const ipv6 = (acl?.Entries ?? []).filter((entry) => entry.Ipv6CidrBlock === "::/0");
-    expect(ipv6.map((entry) => `${entry.Egress} ${entry.RuleNumber} ${entry.RuleAction}`).sort())
-      .toEqual(["false 101 allow", "true 101 allow"]);
+    expect(
+      ipv6.map((entry) => `${entry.Egress} ${entry.RuleNumber} ${entry.RuleAction}`).sort(),
+    ).toEqual(["false 101 allow", "true 101 allow"]);
   });
 });
 

@@ -5,7 +5,9 @@ import { type RunResult, runLint } from "../../src/run.js";
 import type { Snapshot } from "../../src/snapshot/types.js";
 import { EXAMPLES } from "../helpers.js";
 
-export function design(name: "public-nat64" | "private-nat64-endpoints" | "broken-nat64"): Snapshot {
+export function design(
+  name: "public-nat64" | "private-nat64-endpoints" | "broken-nat64",
+): Snapshot {
   return JSON.parse(readFileSync(join(EXAMPLES, `${name}.json`), "utf8")) as Snapshot;
 }
 
@@ -22,7 +24,9 @@ export function findingsOf(result: RunResult, ruleId: string): string[] {
 
 /** Returns the rule ids of findings at warning or above. */
 export function loudRules(result: RunResult): string[] {
-  return [...new Set(result.findings.filter((f) => f.severity !== "info").map((f) => f.ruleId))].sort();
+  return [
+    ...new Set(result.findings.filter((f) => f.severity !== "info").map((f) => f.ruleId)),
+  ].sort();
 }
 
 export function group(snapshot: Snapshot, groupId: string) {

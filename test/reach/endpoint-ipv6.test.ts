@@ -46,10 +46,16 @@ describe("dual-stack endpoints", () => {
       Ipv6Ranges: APP_RANGES.map((range) => ({ CidrIpv6: range })),
     });
     group(snapshot, PRIVATE.appGroup).IpPermissionsEgress = [
-      { IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }], Ipv6Ranges: [{ CidrIpv6: "64:ff9b::/96" }] },
+      {
+        IpProtocol: "-1",
+        IpRanges: [{ CidrIp: "0.0.0.0/0" }],
+        Ipv6Ranges: [{ CidrIpv6: "64:ff9b::/96" }],
+      },
     ];
     const result = lint(snapshot);
-    expect(findingsOf(result, "instance-sg-egress-blocks-ipv6")).toEqual([`blocked ${PRIVATE.appGroup}`]);
+    expect(findingsOf(result, "instance-sg-egress-blocks-ipv6")).toEqual([
+      `blocked ${PRIVATE.appGroup}`,
+    ]);
     expect(findingsOf(result, "endpoint-sg-blocks-ipv6-clients")).toEqual([]);
   });
 
@@ -59,26 +65,35 @@ describe("dual-stack endpoints", () => {
       `ipv4Records ${PRIVATE.ssmEndpoint}`,
       `ipv4Records ${PRIVATE.ssmmessagesEndpoint}`,
     ]);
-    expect(result.findings.find((f) => f.ruleId === "endpoint-dns-records-ipv4-only")?.severity).toBe("warning");
+    expect(
+      result.findings.find((f) => f.ruleId === "endpoint-dns-records-ipv4-only")?.severity,
+    ).toBe("warning");
   });
 
   it("treats service-defined records as A records for the service name", () => {
-    expect(findingsOf(lint(dualStack("service-defined")), "endpoint-dns-records-ipv4-only")).toHaveLength(2);
+    expect(
+      findingsOf(lint(dualStack("service-defined")), "endpoint-dns-records-ipv4-only"),
+    ).toHaveLength(2);
   });
 
   it("accepts an IPv4 endpoint without IPv6 support in the service", () => {
-    expect(findingsOf(lint(design("private-nat64-endpoints")), "endpoint-could-be-dualstack")).toEqual([]);
+    expect(
+      findingsOf(lint(design("private-nat64-endpoints")), "endpoint-could-be-dualstack"),
+    ).toEqual([]);
   });
 
   it("suggests a dual-stack endpoint when the service supports IPv6", () => {
     const snapshot = design("private-nat64-endpoints");
-    for (const detail of snapshot.ServiceDetails ?? []) detail.SupportedIpAddressTypes = ["ipv4", "ipv6"];
+    for (const detail of snapshot.ServiceDetails ?? [])
+      detail.SupportedIpAddressTypes = ["ipv4", "ipv6"];
     const result = lint(snapshot);
     expect(findingsOf(result, "endpoint-could-be-dualstack")).toEqual([
       `ipv4Only ${PRIVATE.ssmEndpoint}`,
       `ipv4Only ${PRIVATE.ssmmessagesEndpoint}`,
     ]);
-    expect(result.findings.find((f) => f.ruleId === "endpoint-could-be-dualstack")?.severity).toBe("info");
+    expect(result.findings.find((f) => f.ruleId === "endpoint-could-be-dualstack")?.severity).toBe(
+      "info",
+    );
   });
 });
 
@@ -87,7 +102,11 @@ describe("other public paths", () => {
     const snapshot = design("private-nat64-endpoints");
     const template = snapshot.VpcEndpoints?.[0];
     if (!template) throw new Error("the design has endpoints");
-    snapshot.VpcEndpoints?.push({ ...template, VpcEndpointId: "vpce-0a1b2c3d4e5f60029", ServiceName: "com.amazonaws.us-east-1.kms" });
+    snapshot.VpcEndpoints?.push({
+      ...template,
+      VpcEndpointId: "vpce-0a1b2c3d4e5f60029",
+      ServiceName: "com.amazonaws.us-east-1.kms",
+    });
     expect(findingsOf(lint(snapshot, ["kms"]), "private-nat64-to-public-destination")).toEqual([]);
   });
 
@@ -102,8 +121,12 @@ describe("other public paths", () => {
       RouteTableIds: ["rtb-0a1b2c3d4e5f60022"],
     });
     const result = lint(snapshot, ["s3"]);
-    expect(findingsOf(result, "s3-gateway-endpoint-not-on-nat-path")).toEqual(["privateNat vpce-0a1b2c3d4e5f60039"]);
-    expect(result.findings.find((f) => f.ruleId === "s3-gateway-endpoint-not-on-nat-path")?.severity).toBe("error");
+    expect(findingsOf(result, "s3-gateway-endpoint-not-on-nat-path")).toEqual([
+      "privateNat vpce-0a1b2c3d4e5f60039",
+    ]);
+    expect(
+      result.findings.find((f) => f.ruleId === "s3-gateway-endpoint-not-on-nat-path")?.severity,
+    ).toBe("error");
   });
 
   it("accepts S3 when the gateway endpoint is on the NAT gateway's route table", () => {
@@ -120,6 +143,10 @@ describe("other public paths", () => {
     ];
     const result = lint(snapshot, ["s3"]);
     expect(findingsOf(result, "s3-gateway-endpoint-not-on-nat-path")).toEqual([]);
-    expect(result.findings.filter((f) => f.ruleId === "public-nat64-leaks-service-traffic" && f.data.service === "s3")).toEqual([]);
+    expect(
+      result.findings.filter(
+        (f) => f.ruleId === "public-nat64-leaks-service-traffic" && f.data.service === "s3",
+      ),
+    ).toEqual([]);
   });
 });

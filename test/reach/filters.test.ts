@@ -16,39 +16,144 @@ function egress(...permissions: SecurityGroup["IpPermissionsEgress"] & object): 
 
 describe("security group evaluation", () => {
   const cases: [string, SecurityGroup, string, string[] | undefined, string][] = [
-    ["all traffic to ::/0 covers the NAT64 prefix", egress({ IpProtocol: "-1", Ipv6Ranges: [{ CidrIpv6: "::/0" }] }), "64:ff9b::/96", undefined, "allow"],
-    ["an IPv4 rule does not cover an IPv6 peer", egress({ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }), "64:ff9b::/96", undefined, "deny"],
-    ["a port range that holds 443 allows it", egress({ IpProtocol: "tcp", FromPort: 400, ToPort: 500, Ipv6Ranges: [{ CidrIpv6: "64:ff9b::/96" }] }), "64:ff9b::/96", undefined, "allow"],
-    ["a port range without 443 denies it", egress({ IpProtocol: "tcp", FromPort: 80, ToPort: 80, Ipv6Ranges: [{ CidrIpv6: "::/0" }] }), "64:ff9b::/96", undefined, "deny"],
-    ["an ICMP-only rule does not carry TCP", egress({ IpProtocol: "icmpv6", FromPort: -1, ToPort: -1, Ipv6Ranges: [{ CidrIpv6: "::/0" }] }), "64:ff9b::/96", undefined, "deny"],
-    ["a UDP rule does not carry TCP", egress({ IpProtocol: "udp", FromPort: 0, ToPort: 65535, Ipv6Ranges: [{ CidrIpv6: "::/0" }] }), "64:ff9b::/96", undefined, "deny"],
-    ["a narrower IPv6 range does not cover the whole prefix", egress({ IpProtocol: "-1", Ipv6Ranges: [{ CidrIpv6: "64:ff9b::a00:0/104" }] }), "64:ff9b::/96", undefined, "deny"],
-    ["protocol number 6 is TCP", egress({ IpProtocol: "6", FromPort: 443, ToPort: 443, Ipv6Ranges: [{ CidrIpv6: "::/0" }] }), "64:ff9b::/96", undefined, "allow"],
-    ["a group reference matches a peer carrying the group", egress({ IpProtocol: "-1", UserIdGroupPairs: [{ GroupId: "sg-0a1b2c3d4e5f60001" }] }), "10.0.0.10/32", ["sg-0a1b2c3d4e5f60001"], "allow"],
-    ["a group reference does not match a NAT gateway address", egress({ IpProtocol: "-1", UserIdGroupPairs: [{ GroupId: "sg-0a1b2c3d4e5f60001" }] }), "10.0.0.10/32", [], "deny"],
-    ["a rule with IPv4 and IPv6 ranges covers both families", egress({ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "10.0.0.0/8" }], Ipv6Ranges: [{ CidrIpv6: "64:ff9b::/96" }] }), "10.1.2.3/32", undefined, "allow"],
+    [
+      "all traffic to ::/0 covers the NAT64 prefix",
+      egress({ IpProtocol: "-1", Ipv6Ranges: [{ CidrIpv6: "::/0" }] }),
+      "64:ff9b::/96",
+      undefined,
+      "allow",
+    ],
+    [
+      "an IPv4 rule does not cover an IPv6 peer",
+      egress({ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }),
+      "64:ff9b::/96",
+      undefined,
+      "deny",
+    ],
+    [
+      "a port range that holds 443 allows it",
+      egress({
+        IpProtocol: "tcp",
+        FromPort: 400,
+        ToPort: 500,
+        Ipv6Ranges: [{ CidrIpv6: "64:ff9b::/96" }],
+      }),
+      "64:ff9b::/96",
+      undefined,
+      "allow",
+    ],
+    [
+      "a port range without 443 denies it",
+      egress({ IpProtocol: "tcp", FromPort: 80, ToPort: 80, Ipv6Ranges: [{ CidrIpv6: "::/0" }] }),
+      "64:ff9b::/96",
+      undefined,
+      "deny",
+    ],
+    [
+      "an ICMP-only rule does not carry TCP",
+      egress({
+        IpProtocol: "icmpv6",
+        FromPort: -1,
+        ToPort: -1,
+        Ipv6Ranges: [{ CidrIpv6: "::/0" }],
+      }),
+      "64:ff9b::/96",
+      undefined,
+      "deny",
+    ],
+    [
+      "a UDP rule does not carry TCP",
+      egress({ IpProtocol: "udp", FromPort: 0, ToPort: 65535, Ipv6Ranges: [{ CidrIpv6: "::/0" }] }),
+      "64:ff9b::/96",
+      undefined,
+      "deny",
+    ],
+    [
+      "a narrower IPv6 range does not cover the whole prefix",
+      egress({ IpProtocol: "-1", Ipv6Ranges: [{ CidrIpv6: "64:ff9b::a00:0/104" }] }),
+      "64:ff9b::/96",
+      undefined,
+      "deny",
+    ],
+    [
+      "protocol number 6 is TCP",
+      egress({ IpProtocol: "6", FromPort: 443, ToPort: 443, Ipv6Ranges: [{ CidrIpv6: "::/0" }] }),
+      "64:ff9b::/96",
+      undefined,
+      "allow",
+    ],
+    [
+      "a group reference matches a peer carrying the group",
+      egress({ IpProtocol: "-1", UserIdGroupPairs: [{ GroupId: "sg-0a1b2c3d4e5f60001" }] }),
+      "10.0.0.10/32",
+      ["sg-0a1b2c3d4e5f60001"],
+      "allow",
+    ],
+    [
+      "a group reference does not match a NAT gateway address",
+      egress({ IpProtocol: "-1", UserIdGroupPairs: [{ GroupId: "sg-0a1b2c3d4e5f60001" }] }),
+      "10.0.0.10/32",
+      [],
+      "deny",
+    ],
+    [
+      "a rule with IPv4 and IPv6 ranges covers both families",
+      egress({
+        IpProtocol: "tcp",
+        FromPort: 443,
+        ToPort: 443,
+        IpRanges: [{ CidrIp: "10.0.0.0/8" }],
+        Ipv6Ranges: [{ CidrIpv6: "64:ff9b::/96" }],
+      }),
+      "10.1.2.3/32",
+      undefined,
+      "allow",
+    ],
   ];
   it.each(cases)("%s", (_name, group, peer, groupIds, verdict) => {
-    const decision = groupsAllow(index(), [group], "egress", { cidr: cidr(peer), ...(groupIds && { groupIds }) }, 443);
+    const decision = groupsAllow(
+      index(),
+      [group],
+      "egress",
+      { cidr: cidr(peer), ...(groupIds && { groupIds }) },
+      443,
+    );
     expect(decision.verdict).toBe(verdict);
   });
 
   it("resolves prefix list entries in a rule", () => {
-    const group = egress({ IpProtocol: "tcp", FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: "pl-0a1b2c3d4e5f60001" }] });
+    const group = egress({
+      IpProtocol: "tcp",
+      FromPort: 443,
+      ToPort: 443,
+      PrefixListIds: [{ PrefixListId: "pl-0a1b2c3d4e5f60001" }],
+    });
     const lists = [{ PrefixListId: "pl-0a1b2c3d4e5f60001", Entries: [{ Cidr: "64:ff9b::/96" }] }];
-    expect(groupsAllow(index(lists), [group], "egress", { cidr: cidr("64:ff9b::/96") }, 443).verdict).toBe("allow");
+    expect(
+      groupsAllow(index(lists), [group], "egress", { cidr: cidr("64:ff9b::/96") }, 443).verdict,
+    ).toBe("allow");
   });
 
   it("returns unknown for a prefix list whose entries were not collected", () => {
-    const group = egress({ IpProtocol: "tcp", FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: "pl-0a1b2c3d4e5f60002" }] });
+    const group = egress({
+      IpProtocol: "tcp",
+      FromPort: 443,
+      ToPort: 443,
+      PrefixListIds: [{ PrefixListId: "pl-0a1b2c3d4e5f60002" }],
+    });
     const decision = groupsAllow(index(), [group], "egress", { cidr: cidr("64:ff9b::/96") }, 443);
-    expect(decision).toEqual({ verdict: "unknown", unresolvedPrefixLists: ["pl-0a1b2c3d4e5f60002"] });
+    expect(decision).toEqual({
+      verdict: "unknown",
+      unresolvedPrefixLists: ["pl-0a1b2c3d4e5f60002"],
+    });
   });
 
   it("allows when any of several groups allows", () => {
     const closed = egress();
     const open = egress({ IpProtocol: "-1", Ipv6Ranges: [{ CidrIpv6: "::/0" }] });
-    expect(groupsAllow(index(), [closed, open], "egress", { cidr: cidr("64:ff9b::/96") }, 443).verdict).toBe("allow");
+    expect(
+      groupsAllow(index(), [closed, open], "egress", { cidr: cidr("64:ff9b::/96") }, 443).verdict,
+    ).toBe("allow");
   });
 });
 
@@ -58,33 +163,98 @@ function acl(...entries: object[]): NetworkAcl {
 }
 
 describe("network ACL evaluation", () => {
-  const allowAll6 = { RuleNumber: 100, Protocol: "-1", RuleAction: "allow", Egress: false, Ipv6CidrBlock: "::/0" };
-  const denyAll6 = { RuleNumber: 32768, Protocol: "-1", RuleAction: "deny", Egress: false, Ipv6CidrBlock: "::/0" };
+  const allowAll6 = {
+    RuleNumber: 100,
+    Protocol: "-1",
+    RuleAction: "allow",
+    Egress: false,
+    Ipv6CidrBlock: "::/0",
+  };
+  const denyAll6 = {
+    RuleNumber: 32768,
+    Protocol: "-1",
+    RuleAction: "deny",
+    Egress: false,
+    Ipv6CidrBlock: "::/0",
+  };
 
   it("allows when an allow-all rule comes first", () => {
-    expect(aclAllows(acl(allowAll6, denyAll6), false, cidr("64:ff9b::/96"), 443, 443)).toEqual({ verdict: "allow" });
+    expect(aclAllows(acl(allowAll6, denyAll6), false, cidr("64:ff9b::/96"), 443, 443)).toEqual({
+      verdict: "allow",
+    });
   });
 
   it("lets the lower rule number win over a later allow", () => {
-    const deny = { RuleNumber: 50, Protocol: "6", RuleAction: "deny", Egress: false, Ipv6CidrBlock: "::/0", PortRange: { From: 443, To: 443 } };
-    expect(aclAllows(acl(allowAll6, deny), false, cidr("64:ff9b::/96"), 443, 443)).toEqual({ verdict: "deny", ruleNumber: 50 });
+    const deny = {
+      RuleNumber: 50,
+      Protocol: "6",
+      RuleAction: "deny",
+      Egress: false,
+      Ipv6CidrBlock: "::/0",
+      PortRange: { From: 443, To: 443 },
+    };
+    expect(aclAllows(acl(allowAll6, deny), false, cidr("64:ff9b::/96"), 443, 443)).toEqual({
+      verdict: "deny",
+      ruleNumber: 50,
+    });
   });
 
   it("denies by the implicit rule when no entry matches the family", () => {
-    const allow4 = { RuleNumber: 100, Protocol: "-1", RuleAction: "allow", Egress: false, CidrBlock: "0.0.0.0/0" };
-    expect(aclAllows(acl(allow4), false, cidr("64:ff9b::/96"), 443, 443)).toEqual({ verdict: "deny", ruleNumber: "*" });
+    const allow4 = {
+      RuleNumber: 100,
+      Protocol: "-1",
+      RuleAction: "allow",
+      Egress: false,
+      CidrBlock: "0.0.0.0/0",
+    };
+    expect(aclAllows(acl(allow4), false, cidr("64:ff9b::/96"), 443, 443)).toEqual({
+      verdict: "deny",
+      ruleNumber: "*",
+    });
   });
 
   it("denies a reply port range only partly allowed", () => {
-    const partial = { RuleNumber: 100, Protocol: "6", RuleAction: "allow", Egress: false, CidrBlock: "0.0.0.0/0", PortRange: { From: 1024, To: 32767 } };
-    const final = { RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress: false, CidrBlock: "0.0.0.0/0" };
-    expect(aclAllows(acl(partial, final), false, cidr("10.0.0.0/24"), 1024, 65535)).toEqual({ verdict: "deny", ruleNumber: 32767 });
+    const partial = {
+      RuleNumber: 100,
+      Protocol: "6",
+      RuleAction: "allow",
+      Egress: false,
+      CidrBlock: "0.0.0.0/0",
+      PortRange: { From: 1024, To: 32767 },
+    };
+    const final = {
+      RuleNumber: 32767,
+      Protocol: "-1",
+      RuleAction: "deny",
+      Egress: false,
+      CidrBlock: "0.0.0.0/0",
+    };
+    expect(aclAllows(acl(partial, final), false, cidr("10.0.0.0/24"), 1024, 65535)).toEqual({
+      verdict: "deny",
+      ruleNumber: 32767,
+    });
   });
 
   it("allows a port range covered by two rules together", () => {
-    const low = { RuleNumber: 100, Protocol: "6", RuleAction: "allow", Egress: true, CidrBlock: "0.0.0.0/0", PortRange: { From: 1024, To: 32767 } };
-    const high = { RuleNumber: 110, Protocol: "6", RuleAction: "allow", Egress: true, CidrBlock: "0.0.0.0/0", PortRange: { From: 32768, To: 65535 } };
-    expect(aclAllows(acl(low, high), true, cidr("10.0.0.0/24"), 1024, 65535)).toEqual({ verdict: "allow" });
+    const low = {
+      RuleNumber: 100,
+      Protocol: "6",
+      RuleAction: "allow",
+      Egress: true,
+      CidrBlock: "0.0.0.0/0",
+      PortRange: { From: 1024, To: 32767 },
+    };
+    const high = {
+      RuleNumber: 110,
+      Protocol: "6",
+      RuleAction: "allow",
+      Egress: true,
+      CidrBlock: "0.0.0.0/0",
+      PortRange: { From: 32768, To: 65535 },
+    };
+    expect(aclAllows(acl(low, high), true, cidr("10.0.0.0/24"), 1024, 65535)).toEqual({
+      verdict: "allow",
+    });
   });
 
   it("ignores entries of the other direction", () => {
@@ -93,7 +263,15 @@ describe("network ACL evaluation", () => {
   });
 
   it("ignores a deny for a range that does not contain the peer", () => {
-    const narrow = { RuleNumber: 50, Protocol: "-1", RuleAction: "deny", Egress: false, Ipv6CidrBlock: "2001:db8::/32" };
-    expect(aclAllows(acl(narrow, allowAll6), false, cidr("64:ff9b::/96"), 443, 443).verdict).toBe("allow");
+    const narrow = {
+      RuleNumber: 50,
+      Protocol: "-1",
+      RuleAction: "deny",
+      Egress: false,
+      Ipv6CidrBlock: "2001:db8::/32",
+    };
+    expect(aclAllows(acl(narrow, allowAll6), false, cidr("64:ff9b::/96"), 443, 443).verdict).toBe(
+      "allow",
+    );
   });
 });

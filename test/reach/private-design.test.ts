@@ -12,7 +12,9 @@ describe("private NAT64 design with Session Manager endpoints", () => {
 
   it("reaches every required service from both app subnets", () => {
     const result = runReach();
-    const verdicts = result.map((path) => `${path.subnetId} ${path.service} ${path.mode} ${path.verdict}`);
+    const verdicts = result.map(
+      (path) => `${path.subnetId} ${path.service} ${path.mode} ${path.verdict}`,
+    );
     expect(verdicts).toContain(`${PRIVATE.appA} ssm endpoint-nat64 reachable`);
     expect(verdicts).toContain(`${PRIVATE.appB} ssmmessages endpoint-nat64 reachable`);
     expect(result.filter((path) => path.verdict !== "reachable")).toEqual([]);
@@ -42,7 +44,10 @@ describe("private NAT64 design with Session Manager endpoints", () => {
         IpProtocol: "tcp",
         FromPort: 443,
         ToPort: 443,
-        Ipv6Ranges: [{ CidrIpv6: "2600:1f18:4c2:b202::/64" }, { CidrIpv6: "2600:1f18:4c2:b203::/64" }],
+        Ipv6Ranges: [
+          { CidrIpv6: "2600:1f18:4c2:b202::/64" },
+          { CidrIpv6: "2600:1f18:4c2:b203::/64" },
+        ],
         UserIdGroupPairs: [{ GroupId: PRIVATE.appGroup }],
       },
     ];
@@ -77,10 +82,14 @@ describe("private NAT64 design with Session Manager endpoints", () => {
 
   it("reports a missing ssmmessages endpoint only through ssm-endpoint-missing", () => {
     const snapshot = design("private-nat64-endpoints");
-    snapshot.VpcEndpoints = snapshot.VpcEndpoints?.filter((e) => e.VpcEndpointId !== PRIVATE.ssmmessagesEndpoint);
+    snapshot.VpcEndpoints = snapshot.VpcEndpoints?.filter(
+      (e) => e.VpcEndpointId !== PRIVATE.ssmmessagesEndpoint,
+    );
     const result = lint(snapshot);
     expect(findingsOf(result, "ssm-endpoint-missing")).toEqual([`missing ${PRIVATE.vpc}`]);
-    expect(result.findings.find((f) => f.ruleId === "ssm-endpoint-missing")?.data.service).toBe("ssmmessages");
+    expect(result.findings.find((f) => f.ruleId === "ssm-endpoint-missing")?.data.service).toBe(
+      "ssmmessages",
+    );
     expect(findingsOf(result, "private-nat64-to-public-destination")).toEqual([]);
   });
 
@@ -90,10 +99,12 @@ describe("private NAT64 design with Session Manager endpoints", () => {
       { IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
     ];
     const result = lint(snapshot);
-    expect(findingsOf(result, "instance-sg-egress-blocks-nat64")).toEqual([`blocked ${PRIVATE.appGroup}`]);
-    expect(result.findings.find((f) => f.ruleId === "instance-sg-egress-blocks-nat64")?.data.destination).toBe(
-      "64:ff9b::/96",
-    );
+    expect(findingsOf(result, "instance-sg-egress-blocks-nat64")).toEqual([
+      `blocked ${PRIVATE.appGroup}`,
+    ]);
+    expect(
+      result.findings.find((f) => f.ruleId === "instance-sg-egress-blocks-nat64")?.data.destination,
+    ).toBe("64:ff9b::/96");
   });
 
   it("accepts egress to 64:ff9b::/96 on port 443 only", () => {
@@ -132,7 +143,14 @@ describe("private NAT64 design with Session Manager endpoints", () => {
     const acl = snapshot.NetworkAcls?.[0];
     if (!acl) throw new Error("the design has a network ACL");
     acl.Entries = [
-      { RuleNumber: 90, Protocol: "6", RuleAction: "deny", Egress: false, CidrBlock: "10.1.0.0/16", PortRange: { From: 22, To: 22 } },
+      {
+        RuleNumber: 90,
+        Protocol: "6",
+        RuleAction: "deny",
+        Egress: false,
+        CidrBlock: "10.1.0.0/16",
+        PortRange: { From: 22, To: 22 },
+      },
       ...(acl.Entries ?? []),
     ];
     expect(findingsOf(lint(snapshot), "nacl-blocks-nat64")).toEqual([]);

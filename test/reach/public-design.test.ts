@@ -17,7 +17,10 @@ describe("public NAT64 design", () => {
   it("notes Session Manager traffic through the internet gateway as info", () => {
     const result = lint(design("public-nat64"));
     const leaks = result.findings.filter((f) => f.ruleId === "public-nat64-leaks-service-traffic");
-    expect(leaks.map((f) => `${f.severity} ${f.data.service}`).sort()).toEqual(["info ssm", "info ssmmessages"]);
+    expect(leaks.map((f) => `${f.severity} ${f.data.service}`).sort()).toEqual([
+      "info ssm",
+      "info ssmmessages",
+    ]);
   });
 
   it("raises the leak to a warning in a VPC tagged private-only", () => {
@@ -33,9 +36,13 @@ describe("public NAT64 design", () => {
   it("flags the NAT subnet without 0.0.0.0/0 to the internet gateway", () => {
     const snapshot = design("public-nat64");
     const routes = table(snapshot, PUBLIC.publicTable).Routes ?? [];
-    table(snapshot, PUBLIC.publicTable).Routes = routes.filter((r) => r.DestinationCidrBlock !== "0.0.0.0/0");
+    table(snapshot, PUBLIC.publicTable).Routes = routes.filter(
+      (r) => r.DestinationCidrBlock !== "0.0.0.0/0",
+    );
     const result = lint(snapshot);
-    expect(findingsOf(result, "public-nat-subnet-no-igw-route")).toEqual([`noInternetRoute ${PUBLIC.publicTable}`]);
+    expect(findingsOf(result, "public-nat-subnet-no-igw-route")).toEqual([
+      `noInternetRoute ${PUBLIC.publicTable}`,
+    ]);
     expect(findingsOf(result, "ssm-endpoint-missing").sort()).toEqual([
       `ec2messagesOptional ${PUBLIC.vpc}`,
       `missing ${PUBLIC.vpc}`,
@@ -51,7 +58,11 @@ describe("public NAT64 design", () => {
     delete defaultRoute.DestinationCidrBlock;
     defaultRoute.DestinationPrefixListId = "pl-0a1b2c3d4e5f60001";
     snapshot.ManagedPrefixLists = [
-      { PrefixListId: "pl-0a1b2c3d4e5f60001", AddressFamily: "IPv4", Entries: [{ Cidr: "0.0.0.0/0" }] },
+      {
+        PrefixListId: "pl-0a1b2c3d4e5f60001",
+        AddressFamily: "IPv4",
+        Entries: [{ Cidr: "0.0.0.0/0" }],
+      },
     ];
     expect(loudRules(lint(snapshot))).toEqual([]);
   });
@@ -62,8 +73,12 @@ describe("public NAT64 design", () => {
     if (!nat) throw new Error("the design has a NAT gateway");
     nat.ConnectivityType = "private";
     const result = lint(snapshot, ["sts"]);
-    expect(findingsOf(result, "private-nat64-to-public-destination")).toEqual([`unreachable ${PUBLIC.nat}`]);
-    expect(result.findings.find((f) => f.ruleId === "private-nat64-to-public-destination")?.data.service).toBe("sts");
+    expect(findingsOf(result, "private-nat64-to-public-destination")).toEqual([
+      `unreachable ${PUBLIC.nat}`,
+    ]);
+    expect(
+      result.findings.find((f) => f.ruleId === "private-nat64-to-public-destination")?.data.service,
+    ).toBe("sts");
   });
 
   it("flags a more specific route inside 64:ff9b::/96", () => {
@@ -74,7 +89,9 @@ describe("public NAT64 design", () => {
       State: "active",
     });
     const result = lint(snapshot);
-    expect(findingsOf(result, "route-overrides-nat64-prefix")).toEqual([`override ${PUBLIC.appTable}`]);
+    expect(findingsOf(result, "route-overrides-nat64-prefix")).toEqual([
+      `override ${PUBLIC.appTable}`,
+    ]);
   });
 
   it("uses the dual-stack public name when DNS64 is off and needs ::/0", () => {
@@ -83,10 +100,16 @@ describe("public NAT64 design", () => {
     if (!app) throw new Error("the design has an app subnet");
     app.EnableDns64 = false;
     const routes = table(snapshot, PUBLIC.appTable).Routes ?? [];
-    table(snapshot, PUBLIC.appTable).Routes = routes.filter((r) => r.DestinationIpv6CidrBlock !== "::/0");
+    table(snapshot, PUBLIC.appTable).Routes = routes.filter(
+      (r) => r.DestinationIpv6CidrBlock !== "::/0",
+    );
     const result = lint(snapshot, ["kms"]);
-    expect(findingsOf(result, "ipv6-default-route-missing")).toEqual([`noIpv6Route ${PUBLIC.appTable}`]);
-    expect(result.findings.find((f) => f.ruleId === "ipv6-default-route-missing")?.data.services).toBe("kms");
+    expect(findingsOf(result, "ipv6-default-route-missing")).toEqual([
+      `noIpv6Route ${PUBLIC.appTable}`,
+    ]);
+    expect(
+      result.findings.find((f) => f.ruleId === "ipv6-default-route-missing")?.data.services,
+    ).toBe("kms");
   });
 
   it("accepts kms over its dual-stack name with ::/0 to the egress-only gateway", () => {
@@ -110,8 +133,12 @@ describe("public NAT64 design", () => {
       },
     ];
     const result = lint(snapshot, ["s3"]);
-    expect(findingsOf(result, "s3-gateway-endpoint-not-on-nat-path")).toEqual(["publicNat vpce-0a1b2c3d4e5f60009"]);
-    expect(result.findings.find((f) => f.ruleId === "s3-gateway-endpoint-not-on-nat-path")?.severity).toBe("warning");
+    expect(findingsOf(result, "s3-gateway-endpoint-not-on-nat-path")).toEqual([
+      "publicNat vpce-0a1b2c3d4e5f60009",
+    ]);
+    expect(
+      result.findings.find((f) => f.ruleId === "s3-gateway-endpoint-not-on-nat-path")?.severity,
+    ).toBe("warning");
   });
 
   it("flags a registered instance whose agent lost its connection, naming the broken link", () => {
@@ -119,7 +146,9 @@ describe("public NAT64 design", () => {
     const info = snapshot.InstanceInformationList?.[0];
     if (info) info.PingStatus = "ConnectionLost";
     const routes = table(snapshot, PUBLIC.publicTable).Routes ?? [];
-    table(snapshot, PUBLIC.publicTable).Routes = routes.filter((r) => r.DestinationCidrBlock !== "0.0.0.0/0");
+    table(snapshot, PUBLIC.publicTable).Routes = routes.filter(
+      (r) => r.DestinationCidrBlock !== "0.0.0.0/0",
+    );
     const finding = lint(snapshot).findings.find((f) => f.ruleId === "ssm-instance-not-online");
     expect(finding?.messageId).toBe("connectionLost");
     expect(finding?.message).toContain("public-nat-subnet-no-igw-route");
@@ -128,7 +157,9 @@ describe("public NAT64 design", () => {
   it("flags a running instance that is not registered with Systems Manager", () => {
     const snapshot = design("public-nat64");
     snapshot.InstanceInformationList = [];
-    expect(findingsOf(lint(snapshot), "ssm-instance-not-online")).toEqual(["notRegistered i-0a1b2c3d4e5f60001"]);
+    expect(findingsOf(lint(snapshot), "ssm-instance-not-online")).toEqual([
+      "notRegistered i-0a1b2c3d4e5f60001",
+    ]);
   });
 
   it("flags workload egress rules that do not cover 64:ff9b::/96", () => {
@@ -136,13 +167,17 @@ describe("public NAT64 design", () => {
     group(snapshot, PUBLIC.appGroup).IpPermissionsEgress = [
       { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
     ];
-    expect(findingsOf(lint(snapshot), "instance-sg-egress-blocks-nat64")).toEqual([`blocked ${PUBLIC.appGroup}`]);
+    expect(findingsOf(lint(snapshot), "instance-sg-egress-blocks-nat64")).toEqual([
+      `blocked ${PUBLIC.appGroup}`,
+    ]);
   });
 
   it("treats a hub's private hosted zone for ssm as a present endpoint", () => {
     const snapshot = design("public-nat64");
     const routes = table(snapshot, PUBLIC.appTable).Routes ?? [];
-    table(snapshot, PUBLIC.appTable).Routes = routes.filter((r) => r.DestinationIpv6CidrBlock !== "64:ff9b::/96");
+    table(snapshot, PUBLIC.appTable).Routes = routes.filter(
+      (r) => r.DestinationIpv6CidrBlock !== "64:ff9b::/96",
+    );
     snapshot.HostedZones = ["ssm", "ssmmessages", "ec2messages"].map((service, n) => ({
       HostedZoneId: `Z0HUB${n}`,
       Name: `${service}.us-east-1.amazonaws.com.`,

@@ -70,7 +70,9 @@ describe("routing details on the path", () => {
       EgressOnlyInternetGatewayId: "eigw-0a1b2c3d4e5f60088",
       State: "active",
     });
-    snapshot.ManagedPrefixLists = [{ PrefixListId: "pl-0a1b2c3d4e5f60088", Entries: [{ Cidr: "64:ff9b::/96" }] }];
+    snapshot.ManagedPrefixLists = [
+      { PrefixListId: "pl-0a1b2c3d4e5f60088", Entries: [{ Cidr: "64:ff9b::/96" }] },
+    ];
     expect(verdicts(snapshot)).toEqual(["reachable"]);
   });
 
@@ -97,8 +99,18 @@ describe("routing details on the path", () => {
     const finding = result.findings.find((f) => f.ruleId === "endpoint-sg-blocks-nat64-source");
     expect(finding).toBeUndefined();
     const group = snapshot.SecurityGroups?.find((g) => g.GroupId === PRIVATE.endpointGroup);
-    if (group) group.IpPermissions = [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "10.1.0.10/32" }, { CidrIp: "10.1.1.10/32" }] }];
-    const blocked = lint(snapshot).findings.filter((f) => f.ruleId === "endpoint-sg-blocks-nat64-source");
+    if (group)
+      group.IpPermissions = [
+        {
+          IpProtocol: "tcp",
+          FromPort: 443,
+          ToPort: 443,
+          IpRanges: [{ CidrIp: "10.1.0.10/32" }, { CidrIp: "10.1.1.10/32" }],
+        },
+      ];
+    const blocked = lint(snapshot).findings.filter(
+      (f) => f.ruleId === "endpoint-sg-blocks-nat64-source",
+    );
     expect(blocked.map((f) => f.data.sources)).toEqual(["10.1.0.99", "10.1.0.99"]);
   });
 });
