@@ -1,21 +1,12 @@
 /** Validates snapshot input against the bundled JSON schema and phrases each error for a user. */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import addFormatsModule from "ajv-formats";
-import schema from "../schemas/snapshot.schema.json" with { type: "json" };
-import { parseCidr } from "../net/cidr.js";
-
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { compileSnapshotValidator } from "./compile-validator.js";
 
 let compiled: ValidateFunction | undefined;
 
-/** Returns the compiled validator, building it on first use so lint runs pay for it once. */
+/** Returns the validator, building it on first use so lint runs pay for it once. */
 function validator(): ValidateFunction {
-  if (compiled) return compiled;
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats(ajv, ["ipv4"]);
-  ajv.addFormat("cidr", (text: string) => parseCidr(text) !== undefined);
-  ajv.addFormat("cidr-or-empty", (text: string) => text === "" || parseCidr(text) !== undefined);
-  compiled = ajv.compile(schema);
+  compiled ??= compileSnapshotValidator();
   return compiled;
 }
 
