@@ -4,6 +4,7 @@ import { isRecord } from "./parse.js";
 import type { PropertyReader, TemplateContext } from "./context.js";
 import { protocolName, protocolNumber } from "../protocols.js";
 import { mapAutoScalingGroup, mapInstance } from "./instances.js";
+import { natGatewayOf, type NatGatewayProperties } from "../nat-gateway.js";
 
 /** Maps one resource; returns the ids of further snapshot resources it created, if any. */
 type Mapper = (reader: PropertyReader, context: TemplateContext) => string[] | void;
@@ -154,25 +155,19 @@ function mapRouteTableAssociation(reader: PropertyReader): void {
 }
 
 function mapNatGateway(reader: PropertyReader): void {
-  const address: EC2.NatGatewayAddress = { IsPrimary: true, Status: "succeeded" };
-  const allocationId = reader.string("AllocationId", "eipalloc");
-  if (allocationId) address.AllocationId = allocationId;
-  const privateIp = reader.string("PrivateIpAddress");
-  if (privateIp) address.PrivateIp = privateIp;
-  const nat: EC2.NatGateway = {
-    NatGatewayId: reader.id,
-    // A NAT gateway is public unless ConnectivityType is private.
-    ConnectivityType: (reader.string("ConnectivityType") ?? "public") as EC2.ConnectivityType,
-    NatGatewayAddresses: [address],
-    Tags: reader.tags(),
+  const properties: NatGatewayProperties = { id: reader.id, tags: reader.tags() };
+  const values = {
+    connectivityType: reader.string("ConnectivityType"),
+    allocationId: reader.string("AllocationId", "eipalloc"),
+    privateIp: reader.string("PrivateIpAddress"),
+    subnetId: reader.string("SubnetId", "subnet"),
+    availabilityMode: reader.string("AvailabilityMode"),
+    vpcId: reader.string("VpcId", "vpc"),
   };
-  const subnetId = reader.string("SubnetId", "subnet");
-  if (subnetId) nat.SubnetId = subnetId;
-  const mode = reader.string("AvailabilityMode");
-  if (mode) nat.AvailabilityMode = mode as EC2.AvailabilityMode;
-  const vpcId = reader.string("VpcId", "vpc");
-  if (vpcId) nat.VpcId = vpcId;
-  reader.builder.addNatGateway(nat);
+  for (const [key, value] of Object.entries(values)) {
+    if (value) properties[key as keyof typeof values] = value;
+  }
+  reader.builder.addNatGateway(natGatewayOf(properties));
 }
 
 function mapInternetGateway(reader: PropertyReader): void {

@@ -4,6 +4,7 @@ import { placeholderId } from "../placeholders.js";
 import { protocolName, protocolNumber } from "../protocols.js";
 import type { AttributeReader, PlanContext } from "./context.js";
 import { mapAutoScalingGroup, mapInstance } from "./instances.js";
+import { natGatewayOf, type NatGatewayProperties } from "../nat-gateway.js";
 
 /** Maps one resource; returns the ids of further snapshot resources it created, if any. */
 type Mapper = (reader: AttributeReader, context: PlanContext) => string[] | void;
@@ -204,23 +205,18 @@ function mapMainRouteTableAssociation(reader: AttributeReader): void {
 }
 
 function mapNatGateway(reader: AttributeReader): void {
-  const address: EC2.NatGatewayAddress = { IsPrimary: true, Status: "succeeded" };
-  const allocationId = reader.string("allocation_id", "eipalloc");
-  if (allocationId) address.AllocationId = allocationId;
-  const nat: EC2.NatGateway = {
-    NatGatewayId: reader.id,
-    // A NAT gateway is public unless connectivity_type is private.
-    ConnectivityType: (reader.string("connectivity_type") ?? "public") as EC2.ConnectivityType,
-    NatGatewayAddresses: [address],
-    Tags: reader.tags(),
+  const properties: NatGatewayProperties = { id: reader.id, tags: reader.tags() };
+  const values = {
+    connectivityType: reader.string("connectivity_type"),
+    allocationId: reader.string("allocation_id", "eipalloc"),
+    subnetId: reader.string("subnet_id", "subnet"),
+    availabilityMode: reader.string("availability_mode"),
+    vpcId: reader.string("vpc_id", "vpc"),
   };
-  const subnetId = reader.string("subnet_id", "subnet");
-  if (subnetId) nat.SubnetId = subnetId;
-  const mode = reader.string("availability_mode");
-  if (mode) nat.AvailabilityMode = mode as EC2.AvailabilityMode;
-  const vpcId = reader.string("vpc_id", "vpc");
-  if (vpcId) nat.VpcId = vpcId;
-  reader.builder.addNatGateway(nat);
+  for (const [key, value] of Object.entries(values)) {
+    if (value) properties[key as keyof typeof values] = value;
+  }
+  reader.builder.addNatGateway(natGatewayOf(properties));
 }
 
 function mapInternetGateway(reader: AttributeReader): void {
