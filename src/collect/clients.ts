@@ -72,7 +72,7 @@ const REQUEST_TIMEOUT_MS = 30_000;
 function sharedConfig(settings: ClientSettings): EC2ClientConfig {
   const config: EC2ClientConfig = {
     retryMode: "adaptive",
-    // Without timeouts a server that accepts the connection and never answers stalls the run.
+    // Without timeouts a server that accepts the connection and never responds stalls the run.
     requestHandler: {
       connectionTimeout: CONNECTION_TIMEOUT_MS,
       requestTimeout: settings.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,

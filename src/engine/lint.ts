@@ -189,5 +189,6 @@ function compareFindings(a: Finding, b: Finding): number {
 function compare(a: string | undefined, b: string | undefined): number {
   const left = a ?? "";
   const right = b ?? "";
-  return left < right ? -1 : left > right ? 1 : 0;
+  if (left < right) return -1;
+  return left > right ? 1 : 0;
 }

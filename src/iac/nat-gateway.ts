@@ -4,12 +4,12 @@ import type * as EC2 from "@aws-sdk/client-ec2";
 export interface NatGatewayProperties {
   id: string;
   tags: EC2.Tag[];
-  connectivityType?: string;
-  allocationId?: string;
-  privateIp?: string;
-  subnetId?: string;
-  availabilityMode?: string;
-  vpcId?: string;
+  connectivityType?: string | undefined;
+  allocationId?: string | undefined;
+  privateIp?: string | undefined;
+  subnetId?: string | undefined;
+  availabilityMode?: string | undefined;
+  vpcId?: string | undefined;
 }
 
 /** Returns the NAT gateway as DescribeNatGateways would show it once it is available. */
@@ -19,8 +19,8 @@ export function natGatewayOf(properties: NatGatewayProperties): EC2.NatGateway {
   if (properties.privateIp) address.PrivateIp = properties.privateIp;
   const nat: EC2.NatGateway = {
     NatGatewayId: properties.id,
-    // A NAT gateway is public unless its connectivity type says private.
-    ConnectivityType: (properties.connectivityType ?? "public") as EC2.ConnectivityType,
+    // A NAT gateway is public unless its connectivity type is private.
+    ConnectivityType: (properties.connectivityType || "public") as EC2.ConnectivityType,
     NatGatewayAddresses: [address],
     Tags: properties.tags,
   };

@@ -24,7 +24,7 @@ export interface RouteTarget {
   id: string;
 }
 
-/** One route as the index sees it; a prefix-list route becomes one view per list entry. */
+/** One route as the index stores it; a prefix-list route becomes one view per list entry. */
 export interface RouteView {
   routeTableId: string;
   route: Route;

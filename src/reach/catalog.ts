@@ -29,7 +29,7 @@ const CATALOG: Record<string, ServiceFacts> = {
   s3: { dualStackName: "s3.dualstack.{region}.amazonaws.com" },
 };
 
-/** The service's default public name, which SDKs and the SSM Agent use unless told otherwise. */
+/** Returns the service's default public name, which SDKs and the SSM Agent use unless configured otherwise. */
 export function defaultServiceName(service: string, region: string | undefined): string {
   return `${service}.${region ?? "<region>"}.amazonaws.com`;
 }

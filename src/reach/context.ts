@@ -41,7 +41,7 @@ export class Trace {
     return status;
   }
 
-  /** The subnet's IPv6 prefixes, or `::/0`-free fallbacks when none is known. */
+  /** Returns the subnet's associated IPv6 prefixes, the sources of its clients' traffic. */
   clientBlocks(): Cidr[] {
     return ipv6Blocks(this.subnet);
   }

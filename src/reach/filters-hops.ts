@@ -99,7 +99,7 @@ interface Crossing {
   from: Subnet;
   /** The subnet on the far side; absent when the traffic leaves the VPC. */
   to?: Subnet;
-  /** Where the request goes and where it comes from, as each ACL sees it. */
+  /** Where the request goes and where it comes from, as each ACL matches them. */
   destination: Cidr;
   source: Cidr;
   /** The ephemeral ports the initiator uses, to which the replies return. */

@@ -59,11 +59,13 @@ function summaryLine(result: RunResult, paint: (style: Style, text: string) => s
     ? `; ${plural(result.skipped.length, "check")} skipped`
     : "";
   const vpcs = new Set(result.source.flatMap((scope) => scope.vpcIds)).size;
-  const style: Style = error > 0 ? "red" : warning > 0 ? "yellow" : "bold";
+  let style: Style = "bold";
+  if (warning > 0) style = "yellow";
+  if (error > 0) style = "red";
   return paint(style, `${counts} in ${plural(vpcs, "VPC")}${skipped}`);
 }
 
-/** Formats skipped checks for standard error, so nobody mistakes a skipped check for a pass. */
+/** Formats skipped checks for standard error, so a skipped check is not read as a pass. */
 export function formatSkipped(skipped: ScopedSkip[]): string {
   if (skipped.length === 0) return "";
   const lines = ["Checks that did not run, so they did not pass either:"];

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { collectSnapshot } from "../../src/collect/collector.js";
 import { InputError } from "../../src/errors.js";
 
-/** A server on loopback that accepts connections and never answers. */
+/** A server on loopback that accepts connections and never responds. */
 let server: Server;
 let endpoint = "";
 const sockets = new Set<Socket>();
@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 describe("collector request timeout", () => {
-  it("fails a run against a server that never answers", async () => {
+  it("fails against a silent server", async () => {
     vi.stubEnv("AWS_ENDPOINT_URL", endpoint);
     vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
     vi.stubEnv("AWS_ACCESS_KEY_ID", "testing");

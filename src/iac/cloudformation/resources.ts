@@ -155,8 +155,9 @@ function mapRouteTableAssociation(reader: PropertyReader): void {
 }
 
 function mapNatGateway(reader: PropertyReader): void {
-  const properties: NatGatewayProperties = { id: reader.id, tags: reader.tags() };
-  const values = {
+  const properties: NatGatewayProperties = {
+    id: reader.id,
+    tags: reader.tags(),
     connectivityType: reader.string("ConnectivityType"),
     allocationId: reader.string("AllocationId", "eipalloc"),
     privateIp: reader.string("PrivateIpAddress"),
@@ -164,9 +165,6 @@ function mapNatGateway(reader: PropertyReader): void {
     availabilityMode: reader.string("AvailabilityMode"),
     vpcId: reader.string("VpcId", "vpc"),
   };
-  for (const [key, value] of Object.entries(values)) {
-    if (value) properties[key as keyof typeof values] = value;
-  }
   reader.builder.addNatGateway(natGatewayOf(properties));
 }
 

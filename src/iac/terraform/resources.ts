@@ -205,17 +205,15 @@ function mapMainRouteTableAssociation(reader: AttributeReader): void {
 }
 
 function mapNatGateway(reader: AttributeReader): void {
-  const properties: NatGatewayProperties = { id: reader.id, tags: reader.tags() };
-  const values = {
+  const properties: NatGatewayProperties = {
+    id: reader.id,
+    tags: reader.tags(),
     connectivityType: reader.string("connectivity_type"),
     allocationId: reader.string("allocation_id", "eipalloc"),
     subnetId: reader.string("subnet_id", "subnet"),
     availabilityMode: reader.string("availability_mode"),
     vpcId: reader.string("vpc_id", "vpc"),
   };
-  for (const [key, value] of Object.entries(values)) {
-    if (value) properties[key as keyof typeof values] = value;
-  }
   reader.builder.addNatGateway(natGatewayOf(properties));
 }
 
