@@ -10,6 +10,7 @@ import {
 import { SnapshotIndex } from "./index/snapshot-index.js";
 import { toReachability, type ReachabilityEntry } from "./reach/report.js";
 import { RULES } from "./rules/index.js";
+import { MergedLocations } from "./snapshot/locations.js";
 import { markBaseline } from "./suppress/baseline.js";
 import { applySuppressions, type SuppressionEntry } from "./suppress/suppressions.js";
 import type { Snapshot } from "./snapshot/types.js";
@@ -42,12 +43,15 @@ export interface RunResult {
   skipped: ScopedSkip[];
   executionErrors: ScopedExecutionError[];
   summary: Summary;
-  /** For each IPv6-dependent subnet and service: the verdict and the hops of the path. */
-  reachability: ReachabilityEntry[];
+  /**
+   * For each IPv6-dependent subnet and service: the verdict and the hops of the path. Built when
+   * first called, since only the JSON report prints it.
+   */
+  reachability: () => ReachabilityEntry[];
   /** The linted snapshots, in the order of `source`, for reports that draw the network. */
   snapshots: Snapshot[];
   /** The file and line of each resource id, for inputs that were files. */
-  locations: Map<string, SourceLocation>;
+  locations: ReadonlyMap<string, SourceLocation>;
   /** Suppressions that did not apply, such as expired ones, for standard error and reports. */
   warnings: string[];
   /** Per-rule severity overrides the run used; `off` marks a disabled rule. */
@@ -98,6 +102,8 @@ export const DEFAULT_SETTINGS: LintSettings = { requiredServices: [] };
 /** Lints each snapshot on its own and gathers the findings under their account and region. */
 export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult {
   const rules = options.rules ?? RULES;
+  const locations = new MergedLocations();
+  const reachabilityOf: (() => ReachabilityEntry[])[] = [];
   const result: RunResult = {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     source: [],
@@ -106,9 +112,9 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
     skipped: [],
     executionErrors: [],
     summary: { error: 0, warning: 0, info: 0, total: 0, skipped: 0 },
-    reachability: [],
+    reachability: () => [],
     snapshots: [],
-    locations: new Map(),
+    locations,
     warnings: [],
     severities: options.severities ?? new Map(),
   };
@@ -126,15 +132,17 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
       ...(scope.region && { region: scope.region }),
     };
     result.source.push(scope);
-    result.reachability.push(...toReachability(index, options.settings, where));
+    reachabilityOf.push(() => toReachability(index, options.settings, where));
     result.snapshots.push(input.snapshot);
-    for (const [id, location] of input.locations ?? []) result.locations.set(id, location);
+    if (input.locations) locations.add(input.locations);
     const suppressions = options.suppressions ?? [];
     result.warnings.push(...applySuppressions(lint.findings, input.snapshot, suppressions, today));
     result.findings.push(...lint.findings);
     result.skipped.push(...lint.skipped.map((skip) => ({ ...skip, ...where })));
     result.executionErrors.push(...lint.executionErrors.map((error) => ({ ...error, ...where })));
   }
+  let reachability: ReachabilityEntry[] | undefined;
+  result.reachability = () => (reachability ??= reachabilityOf.flatMap((build) => build()));
   if (options.baseline) markBaseline(result.findings, options.baseline);
   result.summary = summarize(result.findings, result.skipped.length);
   return result;

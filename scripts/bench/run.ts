@@ -95,7 +95,8 @@ function benchStart(): void {
 }
 
 function lintFile(snapshotFile: string): LintMeasurement {
-  const child = join(HERE, "lint-child.js");
+  // scripts/bench/bundle-child.mjs bundles the child like dist/cli.js, prebuilt validator included.
+  const child = join(ROOT, "node_modules", ".cache", "vpc-lint-bench", "lint-child.mjs");
   const run = spawnSync(process.execPath, ["--max-old-space-size=4096", child, snapshotFile], {
     encoding: "utf8",
   });

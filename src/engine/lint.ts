@@ -69,7 +69,7 @@ function runRule(
   override: Severity | undefined,
   result: LintResult,
 ): void {
-  const unknown = new Map<string, string[]>();
+  const unknown = new Map<string, Set<string>>();
   const findings: Finding[] = [];
   const context: RuleContext = {
     index,
@@ -77,9 +77,9 @@ function runRule(
     rules: options.rules,
     report: (report) => findings.push(toFinding(rule, report, override)),
     unknown: (resourceId, reason) => {
-      const ids = unknown.get(reason) ?? [];
-      if (!ids.includes(resourceId)) ids.push(resourceId);
-      unknown.set(reason, ids);
+      const ids = unknown.get(reason);
+      if (ids) ids.add(resourceId);
+      else unknown.set(reason, new Set([resourceId]));
     },
   };
   try {
@@ -91,7 +91,7 @@ function runRule(
   }
   result.findings.push(...findings);
   for (const [reason, resourceIds] of unknown) {
-    result.skipped.push({ ruleId: rule.id, reason, resourceIds: resourceIds.sort() });
+    result.skipped.push({ ruleId: rule.id, reason, resourceIds: [...resourceIds].sort() });
   }
 }
 

@@ -8,7 +8,7 @@ import { SnapshotIndex, isIpv6Only } from "../index/snapshot-index.js";
 import type { Snapshot } from "../snapshot/types.js";
 import { agentNeedsEc2messages } from "../index/ssm-agent.js";
 import { tracePath } from "./trace.js";
-import type { ServicePath } from "./types.js";
+import type { Hop, ServicePath } from "./types.js";
 
 export const SERVICES_TAG = "vpc-lint:services";
 export const PRIVATE_ONLY_TAG = "vpc-lint:private-only";
@@ -17,6 +17,17 @@ export interface Analysis {
   paths: ServicePath[];
   /** Paths by subnet id, then by service. */
   bySubnet: Map<string, Map<string, ServicePath>>;
+  /** The hops of required paths by the rule that owns them, in path order, built on first use. */
+  ownedHops(): ReadonlyMap<string, readonly OwnedHop[]>;
+  /** Required paths whose verdict is unknown, in path order, with their first unknown hop. */
+  unknownPaths(): readonly OwnedHop[];
+}
+
+/** A hop with the path it lies on and that path's position in `paths`. */
+export interface OwnedHop {
+  position: number;
+  path: ServicePath;
+  hop: Hop;
 }
 
 const CACHE = new WeakMap<SnapshotIndex, Map<string, Analysis>>();
@@ -47,7 +58,38 @@ function compute(index: SnapshotIndex, settings: LintSettings): Analysis {
     }
     bySubnet.set(subnet.SubnetId as string, services);
   }
-  return { paths, bySubnet };
+  let owned: Map<string, OwnedHop[]> | undefined;
+  let unknown: OwnedHop[] | undefined;
+  return {
+    paths,
+    bySubnet,
+    ownedHops: () => (owned ??= hopsByOwner(paths)),
+    unknownPaths: () => (unknown ??= unknownPathsOf(paths)),
+  };
+}
+
+function hopsByOwner(paths: readonly ServicePath[]): Map<string, OwnedHop[]> {
+  const owned = new Map<string, OwnedHop[]>();
+  paths.forEach((path, position) => {
+    if (!path.required) return;
+    for (const hop of path.hops) {
+      if (!hop.owner) continue;
+      const list = owned.get(hop.owner);
+      if (list) list.push({ position, path, hop });
+      else owned.set(hop.owner, [{ position, path, hop }]);
+    }
+  });
+  return owned;
+}
+
+function unknownPathsOf(paths: readonly ServicePath[]): OwnedHop[] {
+  const unknown: OwnedHop[] = [];
+  paths.forEach((path, position) => {
+    if (!path.required || path.verdict !== "unknown") return;
+    const hop = path.hops.find((candidate) => candidate.status === "unknown");
+    if (hop) unknown.push({ position, path, hop });
+  });
+  return unknown;
 }
 
 /** Subnets that host workloads and reach services over IPv6: IPv6-only, or dual-stack with DNS64. */

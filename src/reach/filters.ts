@@ -34,6 +34,32 @@ export function groupsAllow(
   peer: Peer,
   port: number,
 ): GroupDecision {
+  const ids = groups.map((group) => group.GroupId);
+  if (ids.some((id) => !id)) return evaluateGroups(index, groups, direction, peer, port);
+  // Subnets share security groups and every service's path asks them the same questions.
+  const key = `${direction} ${port} ${peer.cidr.text} ${peer.groupIds?.join(",")} ${ids.join(",")}`;
+  let decisions = GROUP_DECISIONS.get(index);
+  if (!decisions) {
+    decisions = new Map();
+    GROUP_DECISIONS.set(index, decisions);
+  }
+  let decision = decisions.get(key);
+  if (!decision) {
+    decision = evaluateGroups(index, groups, direction, peer, port);
+    decisions.set(key, decision);
+  }
+  return decision;
+}
+
+const GROUP_DECISIONS = new WeakMap<SnapshotIndex, Map<string, GroupDecision>>();
+
+function evaluateGroups(
+  index: SnapshotIndex,
+  groups: readonly SecurityGroup[],
+  direction: "ingress" | "egress",
+  peer: Peer,
+  port: number,
+): GroupDecision {
   const unresolved: string[] = [];
   for (const group of groups) {
     const permissions = direction === "egress" ? group.IpPermissionsEgress : group.IpPermissions;
@@ -110,7 +136,23 @@ export function aclAllows(
   from: number,
   to: number,
 ): AclDecision {
-  const entries = orderedEntries(acl, egress);
+  const ordered = orderedEntries(acl);
+  // Many subnets share an ACL and every service's path asks it the same questions.
+  const key = `${egress ? "out" : "in"} ${from}-${to} ${peer.text}`;
+  let decision = ordered.decisions.get(key);
+  if (!decision) {
+    decision = evaluateAcl(egress ? ordered.egress : ordered.ingress, peer, from, to);
+    ordered.decisions.set(key, decision);
+  }
+  return decision;
+}
+
+function evaluateAcl(
+  entries: readonly NetworkAclEntry[],
+  peer: Cidr,
+  from: number,
+  to: number,
+): AclDecision {
   let undecided: [number, number][] = [[from, to]];
   for (const entry of entries) {
     const protocol = (entry.Protocol ?? "").toLowerCase();
@@ -132,19 +174,21 @@ export function aclAllows(
 }
 
 /**
- * Entries of each ACL by direction in rule order, sorted once per ACL however many subnets use it.
- * The source list and its length are kept so an ACL whose entries were replaced is sorted again.
+ * Entries of each ACL by direction in rule order, sorted once per ACL however many subnets use it,
+ * and the decisions made from them. The source list and its length are kept so an ACL whose
+ * entries were replaced is sorted and decided again.
  */
 interface OrderedEntries {
   source: NetworkAclEntry[] | undefined;
   count: number;
   egress: NetworkAclEntry[];
   ingress: NetworkAclEntry[];
+  decisions: Map<string, AclDecision>;
 }
 
 const ORDERED = new WeakMap<NetworkAcl, OrderedEntries>();
 
-function orderedEntries(acl: NetworkAcl, egress: boolean): NetworkAclEntry[] {
+function orderedEntries(acl: NetworkAcl): OrderedEntries {
   let ordered = ORDERED.get(acl);
   if (!ordered || ordered.source !== acl.Entries || ordered.count !== (acl.Entries?.length ?? 0)) {
     const sorted = [...(acl.Entries ?? [])].sort(
@@ -155,10 +199,11 @@ function orderedEntries(acl: NetworkAcl, egress: boolean): NetworkAclEntry[] {
       count: sorted.length,
       egress: sorted.filter((entry) => Boolean(entry.Egress)),
       ingress: sorted.filter((entry) => !entry.Egress),
+      decisions: new Map(),
     };
     ORDERED.set(acl, ordered);
   }
-  return egress ? ordered.egress : ordered.ingress;
+  return ordered;
 }
 
 function subtract(ranges: [number, number][], low: number, high: number): [number, number][] {

@@ -25,24 +25,34 @@ export function hopsOwnedBy(
   owner: string,
   keyOf: (hop: Hop) => string = (hop) => hop.resourceId,
 ): HopGroup[] {
+  const analysis = analyse(context.index, context.settings);
+  const owned = analysis.ownedHops().get(owner) ?? [];
+  const unknownPaths = analysis.unknownPaths();
   const groups = new Map<string, { hop: Hop; hops: Hop[]; paths: ServicePath[] }>();
-  for (const path of analyse(context.index, context.settings).paths) {
-    if (!path.required) continue;
-    noteUnknownPath(context, path, owner);
-    for (const hop of path.hops) {
-      if (hop.owner !== owner) continue;
-      if (hop.status === "unknown") {
-        context.unknown(path.subnetId, hop.text);
-        continue;
+  // Both lists are in path order; merging them reports each path's gaps in that order.
+  let next = 0;
+  const noteGapsBefore = (position: number): void => {
+    for (; next < unknownPaths.length && unknownPaths[next]!.position <= position; next += 1) {
+      const { path, hop } = unknownPaths[next]!;
+      if (!path.hops.some((candidate) => candidate.owner === owner)) {
+        context.unknown(path.subnetId, `its path stops at an unknown hop: ${hop.text}`);
       }
-      if (hop.status === "ok") continue;
-      const key = keyOf(hop);
-      const group = groups.get(key) ?? { hop, hops: [], paths: [] };
-      group.hops.push(hop);
-      group.paths.push(path);
-      groups.set(key, group);
     }
+  };
+  for (const { position, path, hop } of owned) {
+    noteGapsBefore(position);
+    if (hop.status === "unknown") {
+      context.unknown(path.subnetId, hop.text);
+      continue;
+    }
+    if (hop.status === "ok") continue;
+    const key = keyOf(hop);
+    const group = groups.get(key) ?? { hop, hops: [], paths: [] };
+    group.hops.push(hop);
+    group.paths.push(path);
+    groups.set(key, group);
   }
+  noteGapsBefore(Infinity);
   return [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([, group]) => ({
@@ -56,10 +66,4 @@ export function hopsOwnedBy(
 export function factsOf(group: HopGroup, name: string): string {
   const values = group.hops.flatMap((hop) => String(hop.facts?.[name] ?? "").split(", "));
   return [...new Set(values.filter(Boolean))].sort().join(", ");
-}
-
-function noteUnknownPath(context: RuleContext, path: ServicePath, owner: string): void {
-  if (path.verdict !== "unknown" || path.hops.some((hop) => hop.owner === owner)) return;
-  const gap = path.hops.find((hop) => hop.status === "unknown");
-  if (gap) context.unknown(path.subnetId, `its path stops at an unknown hop: ${gap.text}`);
 }

@@ -13,7 +13,7 @@ export function formatJson(result: RunResult): string {
     skipped: result.skipped,
     executionErrors: result.executionErrors,
     summary: result.summary,
-    reachability: result.reachability,
+    reachability: result.reachability(),
   };
   return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -3,7 +3,7 @@ import { readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
 import type { SourceLocation } from "../run.js";
-import { locateResources } from "./locations.js";
+import { MergedLocations, locateResources } from "./locations.js";
 import { SECTIONS } from "./sections.js";
 import { ShapeError, shapeInput, type ShapedInput } from "./shape.js";
 import {
@@ -21,8 +21,8 @@ export interface LoadedInput {
   files: string[];
   /** Files skipped and keys left out, for standard error. */
   warnings: string[];
-  /** The file and line of each resource, from the first file that has it. */
-  locations: Map<string, SourceLocation>;
+  /** The file and line of each resource, from the first file that has it, found on first use. */
+  locations: ReadonlyMap<string, SourceLocation>;
 }
 
 /**
@@ -32,7 +32,7 @@ export interface LoadedInput {
 export async function loadSnapshotFiles(paths: string[]): Promise<LoadedInput> {
   const warnings: string[] = [];
   const parts: { file: string; snapshot: Snapshot }[] = [];
-  const locations = new Map<string, SourceLocation>();
+  const locations = new MergedLocations();
 
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
@@ -45,9 +45,7 @@ export async function loadSnapshotFiles(paths: string[]): Promise<LoadedInput> {
       const part = await loadFile(file, info.isDirectory(), warnings);
       if (!part) continue;
       parts.push({ file, snapshot: part.snapshot });
-      for (const [id, location] of part.locations) {
-        if (!locations.has(id)) locations.set(id, location);
-      }
+      locations.add(part.locations);
     }
   }
   if (parts.length === 0) {
@@ -69,7 +67,7 @@ async function loadFile(
   file: string,
   inDirectory: boolean,
   warnings: string[],
-): Promise<{ snapshot: Snapshot; locations: Map<string, SourceLocation> } | undefined> {
+): Promise<{ snapshot: Snapshot; locations: () => Map<string, SourceLocation> } | undefined> {
   const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     throw new InputError(`${file}: cannot read the file (${error.code ?? error.message})`);
   });
@@ -94,7 +92,8 @@ async function loadFile(
         "Fix these values or re-export the file with the AWS CLI's --output json.",
     );
   }
-  return { snapshot: shaped.snapshot, locations: locateResources(file, text, shaped.snapshot) };
+  const { snapshot } = shaped;
+  return { snapshot, locations: () => locateResources(file, text, snapshot) };
 }
 
 /**

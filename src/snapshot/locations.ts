@@ -97,3 +97,66 @@ function resourceIds(snapshot: Snapshot): ResourceId[] {
 function memberKey(field: string, id: string): string {
   return `${field}\u0000${id}`;
 }
+
+type LocationSource =
+  ReadonlyMap<string, SourceLocation> | (() => ReadonlyMap<string, SourceLocation>);
+
+/**
+ * The locations of several inputs, merged on first use so that the first input to name a resource
+ * wins. Only reports that point at lines read it, so a run that prints text or JSON never scans
+ * its files for lines; a source given as a function is called only then.
+ */
+export class MergedLocations implements ReadonlyMap<string, SourceLocation> {
+  #sources: LocationSource[] = [];
+  #merged: Map<string, SourceLocation> | undefined;
+
+  /** Adds a source after the ones already added; its resources lose to theirs. */
+  add(source: LocationSource): void {
+    this.#sources.push(source);
+    this.#merged = undefined;
+  }
+
+  #map(): Map<string, SourceLocation> {
+    if (this.#merged) return this.#merged;
+    const merged = new Map<string, SourceLocation>();
+    for (const source of this.#sources) {
+      const map = typeof source === "function" ? source() : source;
+      for (const [id, location] of map) if (!merged.has(id)) merged.set(id, location);
+    }
+    // A source built on demand is kept as its result, so it is never built twice.
+    this.#sources = [merged];
+    this.#merged = merged;
+    return merged;
+  }
+
+  get size(): number {
+    return this.#map().size;
+  }
+  get(id: string): SourceLocation | undefined {
+    return this.#map().get(id);
+  }
+  has(id: string): boolean {
+    return this.#map().has(id);
+  }
+  forEach(
+    callback: (
+      value: SourceLocation,
+      key: string,
+      map: ReadonlyMap<string, SourceLocation>,
+    ) => void,
+  ): void {
+    this.#map().forEach((value, key) => callback(value, key, this));
+  }
+  entries(): MapIterator<[string, SourceLocation]> {
+    return this.#map().entries();
+  }
+  keys(): MapIterator<string> {
+    return this.#map().keys();
+  }
+  values(): MapIterator<SourceLocation> {
+    return this.#map().values();
+  }
+  [Symbol.iterator](): MapIterator<[string, SourceLocation]> {
+    return this.#map()[Symbol.iterator]();
+  }
+}
