@@ -16,7 +16,15 @@ import type {
 import type { InstanceInformation } from "@aws-sdk/client-ssm";
 import { parseCidr, type Cidr } from "../net/cidr.js";
 import type { ResourceRef } from "../engine/types.js";
-import type { ManagedPrefixList, SectionName, Snapshot, VpcAttributes } from "../snapshot/types.js";
+import type {
+  HostedZoneAssociation,
+  ManagedPrefixList,
+  ResolverRule,
+  ResolverRuleAssociation,
+  SectionName,
+  Snapshot,
+  VpcAttributes,
+} from "../snapshot/types.js";
 import { expandRoutes, longestMatch, type RouteLookup, type RouteView } from "./routes.js";
 import { groupBy, indexBy, lower } from "./util.js";
 
@@ -70,6 +78,11 @@ export class SnapshotIndex {
   private readonly instancesBySubnet: Map<string, Instance[]>;
   private readonly interfacesBySubnet: Map<string, NetworkInterface[]>;
   private readonly ssmByInstance: Map<string, InstanceInformation>;
+  private readonly zonesByVpc: Map<string, HostedZoneAssociation[]>;
+  private readonly resolverRulesById: Map<string, ResolverRule>;
+  private readonly ruleAssociationsByVpc: Map<string, ResolverRuleAssociation[]>;
+  private readonly groupIdsBySubnet = new Map<string, string[][] | undefined>();
+  private readonly lookups = new Map<RouteTable, Map<Cidr, RouteLookup>>();
 
   constructor(readonly snapshot: Snapshot) {
     this.accountId = snapshot.Source?.AccountId ?? inferAccount(snapshot);
@@ -99,6 +112,12 @@ export class SnapshotIndex {
     this.instancesBySubnet = groupBy(this.instanceList, (instance) => instance.SubnetId);
     this.interfacesBySubnet = groupBy(snapshot.NetworkInterfaces ?? [], (eni) => eni.SubnetId);
     this.ssmByInstance = indexBy(snapshot.InstanceInformationList ?? [], (info) => info.InstanceId);
+    this.zonesByVpc = groupBy(snapshot.HostedZones ?? [], (zone) => zone.VpcId);
+    this.resolverRulesById = indexBy(snapshot.ResolverRules ?? [], (rule) => rule.Id);
+    this.ruleAssociationsByVpc = groupBy(
+      snapshot.ResolverRuleAssociations ?? [],
+      (association) => association.VPCId,
+    );
   }
 
   /** Tells whether a section was collected; an absent section is unknown, not empty. */
@@ -158,8 +177,25 @@ export class SnapshotIndex {
     return routes;
   }
 
-  /** Finds the route that wins for a destination prefix in a route table. */
+  /**
+   * Finds the route that wins for a destination prefix in a route table. Answers are kept per
+   * table and parsed prefix, since every subnet of a table asks about the same destinations.
+   */
   lookupRoute(table: RouteTable, destination: Cidr): RouteLookup {
+    let byDestination = this.lookups.get(table);
+    if (!byDestination) {
+      byDestination = new Map();
+      this.lookups.set(table, byDestination);
+    }
+    let lookup = byDestination.get(destination);
+    if (!lookup) {
+      lookup = this.findRoute(table, destination);
+      byDestination.set(destination, lookup);
+    }
+    return lookup;
+  }
+
+  private findRoute(table: RouteTable, destination: Cidr): RouteLookup {
     const { views, unresolved } = this.routesOf(table);
     const route = longestMatch(views, destination);
     // A list of the other address family cannot match, even when its entries are unknown.
@@ -218,7 +254,14 @@ export class SnapshotIndex {
    * Returns the distinct sets of security group ids on the workloads of a subnet, from their
    * interfaces, else from the instances; undefined when neither section was collected.
    */
-  workloadGroupIds(subnetId: string): string[][] | undefined {
+  workloadGroupIds(subnetId: string): readonly (readonly string[])[] | undefined {
+    if (!this.groupIdsBySubnet.has(subnetId)) {
+      this.groupIdsBySubnet.set(subnetId, this.findWorkloadGroupIds(subnetId));
+    }
+    return this.groupIdsBySubnet.get(subnetId);
+  }
+
+  private findWorkloadGroupIds(subnetId: string): string[][] | undefined {
     let sets: string[][];
     if (this.has("NetworkInterfaces")) {
       sets = (this.interfacesBySubnet.get(subnetId) ?? [])
@@ -233,6 +276,18 @@ export class SnapshotIndex {
     }
     const unique = new Map(sets.map((set) => [[...set].sort().join(","), [...set].sort()]));
     return [...unique.values()];
+  }
+
+  /** Route 53 private hosted zones associated with a VPC. */
+  hostedZonesOf(vpcId: string): HostedZoneAssociation[] {
+    return this.zonesByVpc.get(vpcId) ?? [];
+  }
+
+  /** Resolver rules associated with a VPC, in association order; unknown rules are left out. */
+  resolverRulesOf(vpcId: string): ResolverRule[] {
+    return (this.ruleAssociationsByVpc.get(vpcId) ?? [])
+      .map((association) => this.resolverRulesById.get(association.ResolverRuleId))
+      .filter((rule): rule is ResolverRule => rule !== undefined);
   }
 
   dhcpOptions(dhcpOptionsId: string): DhcpOptions | undefined {

@@ -7,6 +7,7 @@ import type { LintSettings } from "../engine/types.js";
 import { SnapshotIndex, isIpv6Only } from "../index/snapshot-index.js";
 import type { Snapshot } from "../snapshot/types.js";
 import { agentNeedsEc2messages } from "../index/ssm-agent.js";
+import type { HopMemo } from "./context.js";
 import { tracePath } from "./trace.js";
 import type { Hop, ServicePath } from "./types.js";
 
@@ -47,12 +48,13 @@ export function analyse(index: SnapshotIndex, settings: LintSettings): Analysis 
 function compute(index: SnapshotIndex, settings: LintSettings): Analysis {
   const paths: ServicePath[] = [];
   const bySubnet = new Map<string, Map<string, ServicePath>>();
+  const memo: HopMemo = new Map();
   for (const subnet of consumerSubnets(index)) {
     const services = new Map<string, ServicePath>();
     const required = requiredServicesOf(index, settings, subnet);
     const all = [...new Set([...required, "ec2messages"])];
     for (const service of all) {
-      const path = tracePath(index, subnet, service, required.includes(service));
+      const path = tracePath(index, subnet, service, required.includes(service), memo);
       services.set(service, path);
       paths.push(path);
     }

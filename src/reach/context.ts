@@ -2,7 +2,7 @@
 import type { NetworkAcl, SecurityGroup, Subnet, Vpc } from "@aws-sdk/client-ec2";
 import { type SnapshotIndex, ipv6Blocks } from "../index/snapshot-index.js";
 import type { Cidr } from "../net/cidr.js";
-import type { Hop, HopKind, HopStatus } from "./types.js";
+import { Hop, type HopKind, type HopStatus } from "./types.js";
 
 /**
  * Ephemeral ports: many Linux kernels, Amazon Linux among them, use 32768-61000; NAT gateways use
@@ -12,6 +12,12 @@ export const CLIENT_PORTS: [number, number] = [32768, 61000];
 export const NAT_PORTS: [number, number] = [1024, 65535];
 export const HTTPS = 443;
 
+/**
+ * Hops of checks already made, by the subnet or VPC they concern and then by a key naming the
+ * check's other inputs. Callers reuse key strings where they can, so lookups rarely hash anew.
+ */
+export type HopMemo = Map<object, Map<string, readonly Hop[]>>;
+
 export class Trace {
   readonly hops: Hop[] = [];
 
@@ -20,7 +26,29 @@ export class Trace {
     readonly vpc: Vpc | undefined,
     readonly vpcId: string,
     readonly subnet: Subnet,
+    /** Shared by the traces of one analysis; hops never change once made, so paths share them. */
+    readonly memo: HopMemo = new Map(),
   ) {}
+
+  /**
+   * Appends the hops `check` appends, running it only the first time the analysis meets `scope`
+   * and `key` together. The scope and key must name every input of the check.
+   */
+  once(scope: object, key: string, check: () => void): void {
+    let byKey = this.memo.get(scope);
+    if (!byKey) {
+      byKey = new Map();
+      this.memo.set(scope, byKey);
+    }
+    const known = byKey.get(key);
+    if (known) {
+      for (const hop of known) this.hops.push(hop);
+      return;
+    }
+    const start = this.hops.length;
+    check();
+    byKey.set(key, this.hops.slice(start));
+  }
 
   get subnetId(): string {
     return this.subnet.SubnetId as string;
@@ -34,7 +62,7 @@ export class Trace {
     owner?: string,
     facts?: Record<string, string | number>,
   ): HopStatus {
-    const hop: Hop = { kind, status, resourceId, text };
+    const hop = new Hop(kind, status, resourceId, text);
     if (owner) hop.owner = owner;
     if (facts) hop.facts = facts;
     this.hops.push(hop);

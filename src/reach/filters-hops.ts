@@ -6,6 +6,13 @@ import { HTTPS, type Trace, aclOf, workloadGroupSets } from "./context.js";
 
 /** Checks that the workloads' security groups let HTTPS out to every destination prefix. */
 export function checkClientEgress(trace: Trace, destinations: Cidr[], owner: string): void {
+  const targets = destinations.map((cidr) => cidr.text).join(" ");
+  trace.once(trace.subnet, `egress ${targets} ${owner}`, () =>
+    clientEgress(trace, destinations, owner),
+  );
+}
+
+function clientEgress(trace: Trace, destinations: Cidr[], owner: string): void {
   const { index } = trace;
   if (!index.has("SecurityGroups")) {
     trace.add(
@@ -111,8 +118,15 @@ interface Crossing {
  * initiator's ephemeral ports). Traffic inside one subnet meets no network ACL.
  */
 export function checkCrossing(trace: Trace, crossing: Crossing, owner: string): void {
+  const { from, to, destination, source, replyPorts } = crossing;
+  if (to && from.SubnetId === to.SubnetId) return;
+  // The hops name only the crossing's subnets, so every trace through them shares the result.
+  const key = `acl ${to?.SubnetId} ${destination.text} ${source.text} ${replyPorts.join("-")} ${owner}`;
+  trace.once(from, key, () => crossingHops(trace, crossing, owner));
+}
+
+function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
   const { index } = trace;
-  if (crossing.to && crossing.from.SubnetId === crossing.to.SubnetId) return;
   if (!index.has("NetworkAcls")) {
     trace.add(
       "network-acl",

@@ -34,32 +34,6 @@ export function groupsAllow(
   peer: Peer,
   port: number,
 ): GroupDecision {
-  const ids = groups.map((group) => group.GroupId);
-  if (ids.some((id) => !id)) return evaluateGroups(index, groups, direction, peer, port);
-  // Subnets share security groups and every service's path asks them the same questions.
-  const key = `${direction} ${port} ${peer.cidr.text} ${peer.groupIds?.join(",")} ${ids.join(",")}`;
-  let decisions = GROUP_DECISIONS.get(index);
-  if (!decisions) {
-    decisions = new Map();
-    GROUP_DECISIONS.set(index, decisions);
-  }
-  let decision = decisions.get(key);
-  if (!decision) {
-    decision = evaluateGroups(index, groups, direction, peer, port);
-    decisions.set(key, decision);
-  }
-  return decision;
-}
-
-const GROUP_DECISIONS = new WeakMap<SnapshotIndex, Map<string, GroupDecision>>();
-
-function evaluateGroups(
-  index: SnapshotIndex,
-  groups: readonly SecurityGroup[],
-  direction: "ingress" | "egress",
-  peer: Peer,
-  port: number,
-): GroupDecision {
   const unresolved: string[] = [];
   for (const group of groups) {
     const permissions = direction === "egress" ? group.IpPermissionsEgress : group.IpPermissions;
@@ -137,12 +111,18 @@ export function aclAllows(
   to: number,
 ): AclDecision {
   const ordered = orderedEntries(acl);
-  // Many subnets share an ACL and every service's path asks it the same questions.
-  const key = `${egress ? "out" : "in"} ${from}-${to} ${peer.text}`;
-  let decision = ordered.decisions.get(key);
+  // Many subnets share an ACL and ask it about the same peers. Parsed prefixes are shared
+  // objects, so the peer itself keys the decisions.
+  let byPorts = ordered.decisions.get(peer);
+  if (!byPorts) {
+    byPorts = new Map();
+    ordered.decisions.set(peer, byPorts);
+  }
+  const key = (from * 65536 + to) * 2 + (egress ? 1 : 0);
+  let decision = byPorts.get(key);
   if (!decision) {
     decision = evaluateAcl(egress ? ordered.egress : ordered.ingress, peer, from, to);
-    ordered.decisions.set(key, decision);
+    byPorts.set(key, decision);
   }
   return decision;
 }
@@ -183,7 +163,7 @@ interface OrderedEntries {
   count: number;
   egress: NetworkAclEntry[];
   ingress: NetworkAclEntry[];
-  decisions: Map<string, AclDecision>;
+  decisions: Map<Cidr, Map<number, AclDecision>>;
 }
 
 const ORDERED = new WeakMap<NetworkAcl, OrderedEntries>();

@@ -2,7 +2,7 @@
 import type { LintSettings } from "../engine/types.js";
 import type { SnapshotIndex } from "../index/snapshot-index.js";
 import { analyse } from "./analysis.js";
-import type { HopKind, HopStatus, PathMode, PathVerdict } from "./types.js";
+import type { Hop, PathMode, PathVerdict } from "./types.js";
 
 export interface ReachabilityEntry {
   accountId?: string;
@@ -16,7 +16,8 @@ export interface ReachabilityEntry {
   verdict: PathVerdict;
   endpointId?: string;
   natGatewayId?: string;
-  hops: { kind: HopKind; status: HopStatus; resourceId: string; text: string; ruleId?: string }[];
+  /** The path's hops, shared with the analysis; each prints as a ReportHop. */
+  hops: readonly Hop[];
 }
 
 export function toReachability(
@@ -24,26 +25,19 @@ export function toReachability(
   settings: LintSettings,
   where: { accountId?: string; region?: string },
 ): ReachabilityEntry[] {
-  return analyse(index, settings).paths.map((path) => {
-    const entry: ReachabilityEntry = {
-      ...where,
-      vpcId: path.vpcId,
-      subnetId: path.subnetId,
-      service: path.service,
-      host: path.host,
-      required: path.required,
-      mode: path.mode,
-      verdict: path.verdict,
-      hops: path.hops.map((hop) => ({
-        kind: hop.kind,
-        status: hop.status,
-        resourceId: hop.resourceId,
-        text: hop.text,
-        ...(hop.owner && hop.status !== "ok" ? { ruleId: hop.owner } : {}),
-      })),
-    };
-    if (path.endpoint?.VpcEndpointId) entry.endpointId = path.endpoint.VpcEndpointId;
-    if (path.nat?.NatGatewayId) entry.natGatewayId = path.nat.NatGatewayId;
-    return entry;
-  });
+  // Every entry has every key, in the printed order; JSON leaves the undefined ones out.
+  return analyse(index, settings).paths.map((path) => ({
+    accountId: where.accountId,
+    region: where.region,
+    vpcId: path.vpcId,
+    subnetId: path.subnetId,
+    service: path.service,
+    host: path.host,
+    required: path.required,
+    mode: path.mode,
+    verdict: path.verdict,
+    endpointId: path.endpoint?.VpcEndpointId,
+    natGatewayId: path.nat?.NatGatewayId,
+    hops: path.hops,
+  }));
 }

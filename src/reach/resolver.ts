@@ -78,24 +78,14 @@ export function sharedZoneFor(
   vpcId: string,
   host: string,
 ): SharedZone | undefined {
-  const zone = (index.snapshot.HostedZones ?? []).find(
-    (item) => item.VpcId === vpcId && covers(item.Name, host),
-  );
+  const zone = index.hostedZonesOf(vpcId).find((item) => covers(item.Name, host));
   if (zone)
     return {
       id: zone.HostedZoneId,
       text: `private hosted zone ${zone.Name.replace(/\.$/, "")} (${zone.HostedZoneId})`,
     };
-  const rules = new Map((index.snapshot.ResolverRules ?? []).map((rule) => [rule.Id, rule]));
-  for (const association of index.snapshot.ResolverRuleAssociations ?? []) {
-    if (association.VPCId !== vpcId) continue;
-    const rule = rules.get(association.ResolverRuleId);
-    if (
-      rule &&
-      lower(rule.RuleType) === "forward" &&
-      rule.DomainName &&
-      covers(rule.DomainName, host)
-    ) {
+  for (const rule of index.resolverRulesOf(vpcId)) {
+    if (lower(rule.RuleType) === "forward" && rule.DomainName && covers(rule.DomainName, host)) {
       return {
         id: rule.Id,
         text: `Resolver forwarding rule ${rule.Id} for ${rule.DomainName.replace(/\.$/, "")}`,

@@ -19,7 +19,7 @@ import { describeRoute } from "../index/routes.js";
 import { lower } from "../index/util.js";
 import { IPV4_DEFAULT, NAT64_PREFIX, parseCidr, type Cidr } from "../net/cidr.js";
 import { defaultServiceName, dualStackName, supportsIpv6PrivateLink } from "./catalog.js";
-import { CLIENT_PORTS, NAT_PORTS, Trace } from "./context.js";
+import { CLIENT_PORTS, NAT_PORTS, Trace, type HopMemo } from "./context.js";
 import { checkClientEgress, checkCrossing, checkEndpointIngress } from "./filters-hops.js";
 import { resolverOf, sharedZoneFor } from "./resolver.js";
 import type { PathMode, ServicePath } from "./types.js";
@@ -42,9 +42,10 @@ export function tracePath(
   subnet: Subnet,
   service: string,
   required: boolean,
+  memo?: HopMemo,
 ): ServicePath {
   const vpcId = subnet.VpcId as string;
-  const trace = new Trace(index, index.vpc(vpcId), vpcId, subnet);
+  const trace = new Trace(index, index.vpc(vpcId), vpcId, subnet, memo);
   const host = defaultServiceName(service, index.region);
   const path: ServicePath = {
     vpcId,
@@ -70,9 +71,16 @@ function verdictOf(path: ServicePath): ServicePath["verdict"] {
 
 function resolveAndRoute(trace: Trace, path: ServicePath): PathMode {
   const { index, vpcId } = trace;
-  const resolver = resolverOf(index, trace.vpc, trace.subnet);
-  trace.add("resolver", resolver.status, resolver.resourceId, resolver.text, resolver.owner);
-  if (resolver.status === "broken") return "none";
+  // The answer depends on the VPC and on whether the subnet has IPv4, never on the service.
+  trace.once(
+    trace.vpc ?? trace.subnet,
+    isIpv6Only(trace.subnet) ? "resolver v6" : "resolver",
+    () => {
+      const resolver = resolverOf(index, trace.vpc, trace.subnet);
+      trace.add("resolver", resolver.status, resolver.resourceId, resolver.text, resolver.owner);
+    },
+  );
+  if (trace.hops.at(-1)?.status === "broken") return "none";
 
   const endpoint = activeEndpoint(trace, path.service);
   if (endpoint) {
@@ -410,6 +418,21 @@ function endpointIpv6Leg(trace: Trace, endpoint: VpcEndpoint): void {
   const { index } = trace;
   const endpointId = endpoint.VpcEndpointId as string;
   const targets = endpointSubnets(index, endpoint);
+  // Endpoints of several services often share subnets; their routes and ACLs are checked once.
+  trace.once(trace.subnet, subnetKeyOf(endpoint), () => ipv6LegFilters(trace, targets));
+  const clientGroups = index.workloadGroupIds(trace.subnetId)?.flat() ?? [];
+  const sources = trace.clientBlocks().map((cidr) => ({ cidr, groupIds: clientGroups }));
+  checkEndpointIngress(
+    trace,
+    endpointId,
+    endpointGroups(index, endpoint),
+    sources,
+    "endpoint-sg-blocks-ipv6-clients",
+  );
+}
+
+/** The route, workload egress and network ACL hops from a subnet to an endpoint's subnets. */
+function ipv6LegFilters(trace: Trace, targets: Subnet[]): void {
   const destinations = targets.map(ipv6Of).filter((cidr): cidr is Cidr => cidr !== undefined);
   trace.add(
     "route",
@@ -429,15 +452,6 @@ function endpointIpv6Leg(trace: Trace, endpoint: VpcEndpoint): void {
       );
     }
   }
-  const clientGroups = index.workloadGroupIds(trace.subnetId)?.flat() ?? [];
-  const sources = trace.clientBlocks().map((cidr) => ({ cidr, groupIds: clientGroups }));
-  checkEndpointIngress(
-    trace,
-    endpointId,
-    endpointGroups(index, endpoint),
-    sources,
-    "endpoint-sg-blocks-ipv6-clients",
-  );
 }
 
 function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void {
@@ -577,6 +591,18 @@ function publicIpv6Leg(trace: Trace, name: string): void {
       "nacl-blocks-nat64",
     );
   }
+}
+
+const SUBNET_KEYS = new WeakMap<VpcEndpoint, string>();
+
+/** The endpoint's subnet ids as one string, made once per endpoint. */
+function subnetKeyOf(endpoint: VpcEndpoint): string {
+  let key = SUBNET_KEYS.get(endpoint);
+  if (key === undefined) {
+    key = `ipv6 leg ${(endpoint.SubnetIds ?? []).join(",")}`;
+    SUBNET_KEYS.set(endpoint, key);
+  }
+  return key;
 }
 
 function endpointSubnets(index: SnapshotIndex, endpoint: VpcEndpoint): Subnet[] {

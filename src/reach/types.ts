@@ -18,17 +18,41 @@ export type HopKind =
   | "endpoint-security-group"
   | "placement";
 
-export interface Hop {
-  kind: HopKind;
-  status: HopStatus;
-  /** The resource that decides this hop. */
-  resourceId: string;
-  /** One sentence saying what happens at this hop. */
-  text: string;
+/** One hop of a path: the resource that decides it and what happens there. */
+export class Hop {
   /** The rule that reports this hop when it is not ok. */
   owner?: string;
   /** Values for the owner's message. */
   facts?: Record<string, string | number>;
+
+  constructor(
+    readonly kind: HopKind,
+    readonly status: HopStatus,
+    /** The resource that decides this hop. */
+    readonly resourceId: string,
+    /** One sentence saying what happens at this hop. */
+    readonly text: string,
+  ) {}
+
+  /** The hop as the JSON report prints it: the owning rule only where the hop is not ok. */
+  toJSON(): ReportHop {
+    const printed: ReportHop = {
+      kind: this.kind,
+      status: this.status,
+      resourceId: this.resourceId,
+      text: this.text,
+    };
+    if (this.owner && this.status !== "ok") printed.ruleId = this.owner;
+    return printed;
+  }
+}
+
+export interface ReportHop {
+  kind: HopKind;
+  status: HopStatus;
+  resourceId: string;
+  text: string;
+  ruleId?: string;
 }
 
 /** How the traffic reaches the service. */
