@@ -1,10 +1,11 @@
 /**
  * Lints one snapshot file in a fresh process and prints its measurements as one JSON line. It
- * times a bare JSON.parse of the file, then loading, validation, indexing, every rule and the JSON
- * report together (wall and CPU time), and reads the process's peak resident memory.
+ * times a bare JSON.parse of the file, then loading, validation, indexing, every rule and the
+ * report together (wall and CPU time), and reads the process's peak resident memory. The report
+ * is the text one `vpc-lint --snapshot` prints unless another format is named.
  */
 import { readFileSync } from "node:fs";
-import { renderReport } from "../../src/report/formats.js";
+import { renderReport, type Format } from "../../src/report/formats.js";
 import { runLint } from "../../src/run.js";
 import { loadSnapshotFiles } from "../../src/snapshot/loader.js";
 
@@ -18,7 +19,7 @@ export interface LintMeasurement {
   findings: number;
 }
 
-async function measure(path: string): Promise<LintMeasurement> {
+async function measure(path: string, format: Format): Promise<LintMeasurement> {
   const text = readFileSync(path, "utf8");
   const parseStart = performance.now();
   JSON.parse(text);
@@ -30,7 +31,7 @@ async function measure(path: string): Promise<LintMeasurement> {
   const loadedAt = performance.now();
   const result = runLint([{ snapshot: loaded.snapshot }], { settings: { requiredServices: [] } });
   const rulesAt = performance.now();
-  renderReport("json", result, { color: false, includeSuppressed: false });
+  renderReport(format, result, { color: false, includeSuppressed: false });
   const end = performance.now();
   const lintMs = end - start;
   const cpu = process.cpuUsage(cpuStart);
@@ -46,6 +47,6 @@ async function measure(path: string): Promise<LintMeasurement> {
   };
 }
 
-const path = process.argv[2];
-if (!path) throw new Error("usage: lint-child.js SNAPSHOT_FILE");
-process.stdout.write(`${JSON.stringify(await measure(path))}\n`);
+const [path, format = "text"] = process.argv.slice(2);
+if (!path) throw new Error("usage: lint-child.mjs SNAPSHOT_FILE [FORMAT]");
+process.stdout.write(`${JSON.stringify(await measure(path, format as Format))}\n`);

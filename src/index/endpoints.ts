@@ -26,6 +26,9 @@ export function isLiveEndpoint(endpoint: VpcEndpoint): boolean {
   return !DEAD_STATES.has(lower(endpoint.State));
 }
 
+/** Usable endpoints by VPC and service; every subnet of a VPC asks for the same ones. */
+const USABLE = new WeakMap<SnapshotIndex, Map<string, VpcEndpoint[]>>();
+
 /**
  * Returns the VPC's interface endpoints for a service (short name such as `ssm`) that clients
  * reach by the service's own name: live, with private DNS on or not reported.
@@ -35,15 +38,26 @@ export function usableEndpointsFor(
   vpcId: string,
   service: string,
 ): VpcEndpoint[] {
-  return index
-    .endpointsOf(vpcId)
-    .filter(
-      (endpoint) =>
-        isInterfaceEndpoint(endpoint) &&
-        isLiveEndpoint(endpoint) &&
-        shortServiceName(endpoint.ServiceName) === service &&
-        endpoint.PrivateDnsEnabled !== false,
-    );
+  let byKey = USABLE.get(index);
+  if (!byKey) {
+    byKey = new Map();
+    USABLE.set(index, byKey);
+  }
+  const key = `${vpcId} ${service}`;
+  let usable = byKey.get(key);
+  if (!usable) {
+    usable = index
+      .endpointsOf(vpcId)
+      .filter(
+        (endpoint) =>
+          isInterfaceEndpoint(endpoint) &&
+          isLiveEndpoint(endpoint) &&
+          shortServiceName(endpoint.ServiceName) === service &&
+          endpoint.PrivateDnsEnabled !== false,
+      );
+    byKey.set(key, usable);
+  }
+  return usable;
 }
 
 /**

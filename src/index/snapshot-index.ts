@@ -83,6 +83,7 @@ export class SnapshotIndex {
   private readonly ruleAssociationsByVpc: Map<string, ResolverRuleAssociation[]>;
   private readonly groupIdsBySubnet = new Map<string, string[][] | undefined>();
   private readonly lookups = new Map<RouteTable, Map<Cidr, RouteLookup>>();
+  private readonly blocksBySubnet = new Map<Subnet, Cidr[]>();
 
   constructor(readonly snapshot: Snapshot) {
     this.accountId = snapshot.Source?.AccountId ?? inferAccount(snapshot);
@@ -221,6 +222,16 @@ export class SnapshotIndex {
 
   endpointsOf(vpcId: string): VpcEndpoint[] {
     return this.endpointsByVpc.get(vpcId) ?? [];
+  }
+
+  /** The subnet's associated IPv6 prefixes, as ipv6Blocks gives them, kept per subnet. */
+  ipv6BlocksOf(subnet: Subnet): Cidr[] {
+    let blocks = this.blocksBySubnet.get(subnet);
+    if (!blocks) {
+      blocks = ipv6Blocks(subnet);
+      this.blocksBySubnet.set(subnet, blocks);
+    }
+    return blocks;
   }
 
   endpoints(): VpcEndpoint[] {

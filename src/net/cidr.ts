@@ -14,50 +14,94 @@ const WIDTH: Record<IpFamily, number> = { 4: 32, 6: 128 };
 
 /** Parses `a.b.c.d` into a 32-bit integer, or returns undefined when it is not an IPv4 address. */
 export function parseIpv4(text: string): bigint | undefined {
-  const parts = text.split(".");
-  if (parts.length !== 4) return undefined;
-  let value = 0n;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
-    value = (value << 8n) | BigInt(octet);
-  }
-  return value;
+  const value = ipv4Number(text, 0);
+  return value === undefined ? undefined : BigInt(value);
 }
+
+/** Reads a dotted quad from `start` to the end of the text as a number below 2^32. */
+function ipv4Number(text: string, start: number): number | undefined {
+  let value = 0;
+  let octets = 0;
+  let position = start;
+  while (position <= text.length) {
+    let octet = 0;
+    let digits = 0;
+    for (; position < text.length && digits <= 3; position += 1) {
+      const code = text.charCodeAt(position) - 48;
+      if (code < 0 || code > 9) break;
+      octet = octet * 10 + code;
+      digits += 1;
+    }
+    if (digits === 0 || digits > 3 || octet > 255) return undefined;
+    value = value * 256 + octet;
+    octets += 1;
+    if (position === text.length) break;
+    if (text.charCodeAt(position) !== DOT || octets === 4) return undefined;
+    position += 1;
+  }
+  return octets === 4 ? value : undefined;
+}
+
+const DOT = 46;
+const COLON = 58;
 
 /** Parses an IPv6 address (with `::` compression or a trailing dotted quad) into a 128-bit integer. */
 export function parseIpv6(text: string): bigint | undefined {
-  if (!/^[0-9a-fA-F:.]+$/.test(text)) return undefined;
-  // The text form of an IPv6 address allows a dotted quad only as its last 32 bits.
-  const groupsInText = text.split(":");
-  if (groupsInText.slice(0, -1).some((group) => group.includes("."))) return undefined;
-  const halves = text.split("::");
-  if (halves.length > 2) return undefined;
-  const head = halves[0] ? halves[0].split(":") : [];
-  const tail = halves.length === 2 && halves[1] ? halves[1].split(":") : [];
-  const groups = [...head, ...tail].flatMap(expandDottedQuad);
-  if (groups.some((group) => group === undefined)) return undefined;
-  const missing = 8 - groups.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
-  const words = [
-    ...(groups.slice(0, head.length) as string[]),
-    ...Array<string>(halves.length === 2 ? missing : 0).fill("0"),
-    ...(groups.slice(head.length) as string[]),
-  ];
+  const groups: number[] = [];
+  // Where `::` stands among the groups, or -1 without one.
+  let gap = -1;
+  let position = 0;
+  if (text.charCodeAt(0) === COLON) {
+    if (text.charCodeAt(1) !== COLON) return undefined;
+    gap = 0;
+    position = 2;
+  }
+  while (position < text.length) {
+    let group = 0;
+    let digits = 0;
+    let end = position;
+    for (; end < text.length; end += 1) {
+      const digit = hexDigit(text.charCodeAt(end));
+      if (digit < 0) break;
+      group = group * 16 + digit;
+      digits += 1;
+    }
+    if (end < text.length && text.charCodeAt(end) === DOT) {
+      // The text form allows a dotted quad only as the last 32 bits.
+      const quad = ipv4Number(text, position);
+      if (quad === undefined) return undefined;
+      groups.push(Math.floor(quad / 65536), quad % 65536);
+      position = text.length;
+      break;
+    }
+    if (digits === 0 || digits > 4) return undefined;
+    groups.push(group);
+    if (end === text.length) break;
+    if (text.charCodeAt(end) !== COLON) return undefined;
+    if (text.charCodeAt(end + 1) === COLON) {
+      if (gap >= 0) return undefined;
+      gap = groups.length;
+      position = end + 2;
+    } else {
+      position = end + 1;
+      if (position === text.length) return undefined;
+    }
+  }
+  if (gap < 0 ? groups.length !== 8 : groups.length > 7) return undefined;
+  if (gap >= 0) groups.splice(gap, 0, ...Array<number>(8 - groups.length).fill(0));
   let value = 0n;
-  for (const word of words) {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(word)) return undefined;
-    value = (value << 16n) | BigInt(parseInt(word, 16));
+  for (let index = 0; index < 8; index += 2) {
+    value =
+      (value << 32n) | BigInt((groups[index] as number) * 65536 + (groups[index + 1] as number));
   }
   return value;
 }
 
-function expandDottedQuad(group: string): (string | undefined)[] {
-  if (!group.includes(".")) return [group];
-  const v4 = parseIpv4(group);
-  if (v4 === undefined) return [undefined];
-  return [(v4 >> 16n).toString(16), (v4 & 0xffffn).toString(16)];
+function hexDigit(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  if (code >= 65 && code <= 70) return code - 55;
+  return -1;
 }
 
 /** Parses an address of either family. */

@@ -1,6 +1,6 @@
 /** Shared state while tracing one subnet's path to one service. */
 import type { NetworkAcl, SecurityGroup, Subnet, Vpc } from "@aws-sdk/client-ec2";
-import { type SnapshotIndex, ipv6Blocks } from "../index/snapshot-index.js";
+import type { SnapshotIndex } from "../index/snapshot-index.js";
 import type { Cidr } from "../net/cidr.js";
 import { Hop, type HopKind, type HopStatus } from "./types.js";
 
@@ -71,7 +71,7 @@ export class Trace {
 
   /** Returns the subnet's associated IPv6 prefixes, the sources of its clients' traffic. */
   clientBlocks(): Cidr[] {
-    return ipv6Blocks(this.subnet);
+    return this.index.ipv6BlocksOf(this.subnet);
   }
 }
 

@@ -60,7 +60,7 @@ function clientEgress(trace: Trace, destinations: Cidr[], owner: string): void {
   );
 }
 
-/** Checks an endpoint's security groups admit HTTPS from each source prefix. */
+/** Checks an endpoint's security groups (all of them, in order) admit HTTPS from each source. */
 export function checkEndpointIngress(
   trace: Trace,
   endpointId: string,
@@ -77,28 +77,35 @@ export function checkEndpointIngress(
     );
     return;
   }
-  const ids = groups.map((group) => group.GroupId as string);
   const blocked = sources.filter(
     (source) => groupsAllow(trace.index, groups, "ingress", source, HTTPS).verdict === "deny",
   );
   if (blocked.length === 0) {
-    trace.add(
-      "endpoint-security-group",
-      "ok",
-      endpointId,
-      `security groups ${ids.join(", ")} allow TCP 443 from the traffic's source`,
+    // The hop names only the endpoint and its groups, so every path through it shares one.
+    trace.once(trace.index, `ingress ok ${endpointId}`, () =>
+      trace.add(
+        "endpoint-security-group",
+        "ok",
+        endpointId,
+        `security groups ${idsOf(groups)} allow TCP 443 from the traffic's source`,
+      ),
     );
     return;
   }
+  const ids = idsOf(groups);
   const sourceText = blocked.map((source) => source.cidr.text).join(", ");
   trace.add(
     "endpoint-security-group",
     "broken",
     endpointId,
-    `security groups ${ids.join(", ")} of ${endpointId} allow no TCP 443 from ${sourceText}`,
+    `security groups ${ids} of ${endpointId} allow no TCP 443 from ${sourceText}`,
     owner,
-    { groupIds: ids.join(", "), sources: sourceText },
+    { groupIds: ids, sources: sourceText },
   );
+}
+
+function idsOf(groups: readonly SecurityGroup[]): string {
+  return groups.map((group) => group.GroupId as string).join(", ");
 }
 
 /** One direction of a flow across a subnet boundary. */

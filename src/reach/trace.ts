@@ -140,13 +140,16 @@ function throughEndpoint(trace: Trace, path: ServicePath, endpoint: VpcEndpoint)
     return "endpoint-nat64";
   }
   const records = recordTypes(endpoint);
-  const kinds = [records.a ? "A" : "", records.aaaa ? "AAAA" : ""].filter(Boolean).join(" and ");
-  trace.add(
-    "dns",
-    "ok",
-    endpointId,
-    `${path.host} resolves to endpoint ${endpointId} (${kinds} records)`,
-  );
+  // An endpoint answers for one service, so it settles the host name too.
+  trace.once(endpoint, "dns", () => {
+    const kinds = [records.a ? "A" : "", records.aaaa ? "AAAA" : ""].filter(Boolean).join(" and ");
+    trace.add(
+      "dns",
+      "ok",
+      endpointId,
+      `${path.host} resolves to endpoint ${endpointId} (${kinds} records)`,
+    );
+  });
   noteDualStack(trace, path, endpoint, records);
   if (records.aaaa) {
     endpointIpv6Leg(trace, endpoint);

@@ -1,0 +1,95 @@
+/**
+ * The analysis runs each check once per subnet, VPC or endpoint and lets later paths reuse the
+ * hops. These tests trace every path again on its own and expect the same hops, so a check whose
+ * memo key leaves out one of its inputs fails here.
+ */
+import type { Subnet } from "@aws-sdk/client-ec2";
+import { describe, expect, it } from "vitest";
+import { generateSnapshot } from "../../scripts/bench/generate.js";
+import { SnapshotIndex, ipv6Blocks } from "../../src/index/snapshot-index.js";
+import { analyse } from "../../src/reach/analysis.js";
+import { tracePath } from "../../src/reach/trace.js";
+import type { ServicePath } from "../../src/reach/types.js";
+import type { Snapshot } from "../../src/snapshot/types.js";
+import { design } from "./designs.js";
+
+const SETTINGS = { requiredServices: ["kms", "logs", "s3"] };
+
+function printed(path: ServicePath) {
+  return path.hops.map((hop) => ({ ...hop.toJSON(), owner: hop.owner, facts: hop.facts }));
+}
+
+/** Expects every analysed path to match the same path traced alone, with no hops shared. */
+function expectSameAsAlone(snapshot: Snapshot): ServicePath[] {
+  const index = new SnapshotIndex(snapshot);
+  const { paths } = analyse(index, SETTINGS);
+  expect(paths.length).toBeGreaterThan(0);
+  for (const path of paths) {
+    const subnet = index.subnet(path.subnetId) as Subnet;
+    const alone = tracePath(new SnapshotIndex(snapshot), subnet, path.service, path.required);
+    expect({ subnet: path.subnetId, service: path.service, hops: printed(path) }).toEqual({
+      subnet: alone.subnetId,
+      service: alone.service,
+      hops: printed(alone),
+    });
+    expect([path.mode, path.verdict]).toEqual([alone.mode, alone.verdict]);
+  }
+  return paths;
+}
+
+describe("hops shared between paths", () => {
+  it.each(["public-nat64", "private-nat64-endpoints", "broken-nat64"] as const)(
+    "match paths traced alone in the %s example",
+    (name) => {
+      expectSameAsAlone(design(name));
+    },
+  );
+
+  it("match paths traced alone in a generated VPC whose subnets share tables and ACLs", () => {
+    const snapshot = generateSnapshot({ seed: 7, vpcs: 2, subnetsPerVpc: 40 });
+    // One endpoint in fewer subnets than the others, so the endpoints' legs differ.
+    const endpoint = snapshot.VpcEndpoints!.find((item) => (item.SubnetIds?.length ?? 0) > 1)!;
+    endpoint.SubnetIds = endpoint.SubnetIds!.slice(1);
+    expectSameAsAlone(snapshot);
+  });
+
+  it("keep a network ACL deny that matches one subnet's block to that subnet", () => {
+    const snapshot = generateSnapshot({ seed: 7, vpcs: 1, subnetsPerVpc: 40 });
+    const index = new SnapshotIndex(snapshot);
+    const paths = analyse(index, SETTINGS).paths.filter((path) => path.mode === "endpoint-ipv6");
+    // Two consumers whose paths cross into the same endpoint subnet, hence into one ACL.
+    const target = paths[0]!.endpoint!.SubnetIds![0]!;
+    const [victim, neighbour] = [
+      ...new Set(
+        paths
+          .filter((path) => path.endpoint?.SubnetIds?.includes(target))
+          .map((path) => path.subnetId),
+      ),
+    ];
+    expect(neighbour).toBeDefined();
+    const victimBlock = ipv6Blocks(index.subnet(victim!)!)[0]!.text;
+    const acl = snapshot.NetworkAcls!.find((item) =>
+      item.Associations?.some((association) => association.SubnetId === target),
+    )!;
+    acl.Entries!.push({
+      RuleNumber: 1,
+      Protocol: "6",
+      RuleAction: "deny",
+      Egress: false,
+      Ipv6CidrBlock: victimBlock,
+      PortRange: { From: 443, To: 443 },
+    });
+
+    const after = expectSameAsAlone(snapshot);
+    const verdicts = (subnetId: string) =>
+      new Set(
+        after
+          .filter(
+            (path) => path.subnetId === subnetId && path.endpoint?.SubnetIds?.includes(target),
+          )
+          .map((path) => path.verdict),
+      );
+    expect(verdicts(victim!)).toEqual(new Set(["unreachable"]));
+    expect(verdicts(neighbour!)).toEqual(new Set(["reachable"]));
+  });
+});
