@@ -94,16 +94,12 @@ export function expandRoutes(
   const routeTableId = table.RouteTableId ?? "";
 
   for (const route of table.Routes ?? []) {
-    const base = {
-      routeTableId,
-      route,
-      target: routeTarget(route),
-      blackhole: (route.State ?? "").toLowerCase() === "blackhole",
-    };
+    const target = routeTarget(route);
+    const blackhole = (route.State ?? "").toLowerCase() === "blackhole";
     const direct = route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock;
     const destination = direct ? parseCidr(direct) : undefined;
     if (destination) {
-      views.push({ ...base, destination });
+      views.push({ routeTableId, route, target, blackhole, destination });
       continue;
     }
     const listId = route.DestinationPrefixListId;
@@ -115,7 +111,16 @@ export function expandRoutes(
     }
     for (const entry of entries) {
       const cidr = entry.Cidr ? parseCidr(entry.Cidr) : undefined;
-      if (cidr) views.push({ ...base, destination: cidr, prefixListId: listId });
+      if (cidr) {
+        views.push({
+          routeTableId,
+          route,
+          target,
+          blackhole,
+          destination: cidr,
+          prefixListId: listId,
+        });
+      }
     }
   }
   return { views, unresolved };

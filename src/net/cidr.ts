@@ -47,6 +47,18 @@ const COLON = 58;
 
 /** Parses an IPv6 address (with `::` compression or a trailing dotted quad) into a 128-bit integer. */
 export function parseIpv6(text: string): bigint | undefined {
+  const groups = ipv6Groups(text);
+  if (!groups) return undefined;
+  let value = 0n;
+  for (let index = 0; index < 8; index += 2) {
+    value =
+      (value << 32n) | BigInt((groups[index] as number) * 65536 + (groups[index + 1] as number));
+  }
+  return value;
+}
+
+/** Reads an IPv6 address into its eight 16-bit groups. */
+function ipv6Groups(text: string): number[] | undefined {
   const groups: number[] = [];
   // Where `::` stands among the groups, or -1 without one.
   let gap = -1;
@@ -89,12 +101,7 @@ export function parseIpv6(text: string): bigint | undefined {
   }
   if (gap < 0 ? groups.length !== 8 : groups.length > 7) return undefined;
   if (gap >= 0) groups.splice(gap, 0, ...Array<number>(8 - groups.length).fill(0));
-  let value = 0n;
-  for (let index = 0; index < 8; index += 2) {
-    value =
-      (value << 32n) | BigInt((groups[index] as number) * 65536 + (groups[index + 1] as number));
-  }
-  return value;
+  return groups;
 }
 
 function hexDigit(code: number): number {
@@ -131,6 +138,23 @@ export function parseCidr(text: string): Cidr | undefined {
   const parsed = parseCidrText(text);
   PARSED.set(text, parsed && Object.freeze(parsed));
   return parsed;
+}
+
+/**
+ * Tells whether parseCidr accepts the text, without building or keeping the prefix. Schema
+ * validation checks every prefix of a snapshot this way; the rules parse only those they use.
+ */
+export function isCidrText(text: string): boolean {
+  const trimmed = text.trim();
+  const slash = trimmed.indexOf("/");
+  const address = slash < 0 ? trimmed : trimmed.slice(0, slash);
+  let width: number;
+  if (ipv4Number(address, 0) !== undefined) width = 32;
+  else if (address.includes(":") && ipv6Groups(address) !== undefined) width = 128;
+  else return false;
+  if (slash < 0) return true;
+  const lengthText = trimmed.slice(slash + 1);
+  return /^\d+$/.test(lengthText) && Number(lengthText) <= width;
 }
 
 function parseCidrText(text: string): Cidr | undefined {

@@ -7,7 +7,7 @@ import type { LintSettings } from "../engine/types.js";
 import { SnapshotIndex, isIpv6Only } from "../index/snapshot-index.js";
 import type { Snapshot } from "../snapshot/types.js";
 import { agentNeedsEc2messages } from "../index/ssm-agent.js";
-import type { HopMemo } from "./context.js";
+import { TraceMemo } from "./context.js";
 import { tracePath } from "./trace.js";
 import type { Hop, ServicePath } from "./types.js";
 
@@ -48,11 +48,11 @@ export function analyse(index: SnapshotIndex, settings: LintSettings): Analysis 
 function compute(index: SnapshotIndex, settings: LintSettings): Analysis {
   const paths: ServicePath[] = [];
   const bySubnet = new Map<string, Map<string, ServicePath>>();
-  const memo: HopMemo = new Map();
+  const memo = new TraceMemo();
   for (const subnet of consumerSubnets(index)) {
     const services = new Map<string, ServicePath>();
     const required = requiredServicesOf(index, settings, subnet);
-    const all = [...new Set([...required, "ec2messages"])];
+    const all = required.includes("ec2messages") ? required : [...required, "ec2messages"];
     for (const service of all) {
       const path = tracePath(index, subnet, service, required.includes(service), memo);
       services.set(service, path);
@@ -112,18 +112,21 @@ export function requiredServicesOf(
   subnet: Subnet,
 ): string[] {
   const vpcId = subnet.VpcId as string;
-  const services = ["ssm", "ssmmessages"];
-  if (needsEc2messages(index, subnet)) services.push("ec2messages");
-  services.push(...settings.requiredServices);
-  services.push(...(settings.requiredServicesByVpc?.[vpcId] ?? []));
-  for (const tag of subnet.Tags ?? []) {
-    services.push(...(settings.requiredServicesBySubnetTag?.[`${tag.Key}=${tag.Value}`] ?? []));
-  }
-  services.push(
-    ...tagList(index.vpc(vpcId)?.Tags, SERVICES_TAG),
-    ...tagList(subnet.Tags, SERVICES_TAG),
-  );
-  return [...new Set(services.map((service) => service.trim()).filter(Boolean))];
+  const services = new Set(["ssm", "ssmmessages"]);
+  const add = (names: readonly string[] | undefined): void => {
+    for (const name of names ?? []) {
+      const service = name.trim();
+      if (service) services.add(service);
+    }
+  };
+  if (needsEc2messages(index, subnet)) services.add("ec2messages");
+  add(settings.requiredServices);
+  add(settings.requiredServicesByVpc?.[vpcId]);
+  const byTag = settings.requiredServicesBySubnetTag;
+  if (byTag) for (const tag of subnet.Tags ?? []) add(byTag[`${tag.Key}=${tag.Value}`]);
+  add(tagList(index.vpc(vpcId)?.Tags, SERVICES_TAG));
+  add(tagList(subnet.Tags, SERVICES_TAG));
+  return [...services];
 }
 
 function needsEc2messages(index: SnapshotIndex, subnet: Subnet): boolean {

@@ -13,10 +13,27 @@ export const NAT_PORTS: [number, number] = [1024, 65535];
 export const HTTPS = 443;
 
 /**
- * Hops of checks already made, by the subnet or VPC they concern and then by a key naming the
- * check's other inputs. Callers reuse key strings where they can, so lookups rarely hash anew.
+ * What the traces of one analysis share: hops of checks already made and values derived from one
+ * resource, each by the resource (subnet, VPC, endpoint) it concerns and then by a key naming the
+ * other inputs. Callers reuse key strings where they can, so lookups rarely hash anew.
  */
-export type HopMemo = Map<object, Map<string, readonly Hop[]>>;
+export class TraceMemo {
+  readonly hops = new Map<object, Map<string, readonly Hop[]>>();
+  private readonly values = new Map<object, Map<string, unknown>>();
+
+  /** Returns the value `compute` gives for `scope` and `key`, computing it on first request. */
+  value<T>(scope: object, key: string, compute: () => T): T {
+    let byKey = this.values.get(scope);
+    if (!byKey) {
+      byKey = new Map();
+      this.values.set(scope, byKey);
+    }
+    if (byKey.has(key)) return byKey.get(key) as T;
+    const value = compute();
+    byKey.set(key, value);
+    return value;
+  }
+}
 
 export class Trace {
   readonly hops: Hop[] = [];
@@ -27,7 +44,7 @@ export class Trace {
     readonly vpcId: string,
     readonly subnet: Subnet,
     /** Shared by the traces of one analysis; hops never change once made, so paths share them. */
-    readonly memo: HopMemo = new Map(),
+    readonly memo: TraceMemo = new TraceMemo(),
   ) {}
 
   /**
@@ -35,10 +52,10 @@ export class Trace {
    * and `key` together. The scope and key must name every input of the check.
    */
   once(scope: object, key: string, check: () => void): void {
-    let byKey = this.memo.get(scope);
+    let byKey = this.memo.hops.get(scope);
     if (!byKey) {
       byKey = new Map();
-      this.memo.set(scope, byKey);
+      this.memo.hops.set(scope, byKey);
     }
     const known = byKey.get(key);
     if (known) {

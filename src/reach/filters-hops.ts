@@ -81,8 +81,9 @@ export function checkEndpointIngress(
     (source) => groupsAllow(trace.index, groups, "ingress", source, HTTPS).verdict === "deny",
   );
   if (blocked.length === 0) {
-    // The hop names only the endpoint and its groups, so every path through it shares one.
-    trace.once(trace.index, `ingress ok ${endpointId}`, () =>
+    // The hop names only the endpoint and its groups, so every path through it shares one; the
+    // callers keep one list of groups per endpoint.
+    trace.once(groups, "ingress ok", () =>
       trace.add(
         "endpoint-security-group",
         "ok",

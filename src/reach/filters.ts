@@ -63,11 +63,14 @@ function permissionMatches(
   permission: IpPermission,
   peer: Peer,
 ): "allow" | "none" | string[] {
-  const ranges =
-    peer.cidr.family === 4
-      ? (permission.IpRanges ?? []).map((range) => range.CidrIp)
-      : (permission.Ipv6Ranges ?? []).map((range) => range.CidrIpv6);
-  if (ranges.some((range) => contains(range, peer.cidr))) return "allow";
+  if (peer.cidr.family === 4) {
+    for (const range of permission.IpRanges ?? [])
+      if (contains(range.CidrIp, peer.cidr)) return "allow";
+  } else {
+    for (const range of permission.Ipv6Ranges ?? []) {
+      if (contains(range.CidrIpv6, peer.cidr)) return "allow";
+    }
+  }
   const groupIds = peer.groupIds ?? [];
   if (
     (permission.UserIdGroupPairs ?? []).some(

@@ -19,7 +19,7 @@ import { describeRoute } from "../index/routes.js";
 import { lower } from "../index/util.js";
 import { IPV4_DEFAULT, NAT64_PREFIX, parseCidr, type Cidr } from "../net/cidr.js";
 import { defaultServiceName, dualStackName, supportsIpv6PrivateLink } from "./catalog.js";
-import { CLIENT_PORTS, NAT_PORTS, Trace, type HopMemo } from "./context.js";
+import { CLIENT_PORTS, NAT_PORTS, Trace, type TraceMemo } from "./context.js";
 import { checkClientEgress, checkCrossing, checkEndpointIngress } from "./filters-hops.js";
 import { resolverOf, sharedZoneFor } from "./resolver.js";
 import type { PathMode, ServicePath } from "./types.js";
@@ -42,7 +42,7 @@ export function tracePath(
   subnet: Subnet,
   service: string,
   required: boolean,
-  memo?: HopMemo,
+  memo?: TraceMemo,
 ): ServicePath {
   const vpcId = subnet.VpcId as string;
   const trace = new Trace(index, index.vpc(vpcId), vpcId, subnet, memo);
@@ -379,7 +379,7 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
   const endpointId = endpoint.VpcEndpointId as string;
   const onward = onwardTableOf(index, nat);
   const natSubnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
-  for (const endpointSubnet of endpointSubnets(index, endpoint)) {
+  for (const endpointSubnet of endpointSubnets(trace, endpoint)) {
     const destination = endpointSubnet.CidrBlock ? parseCidr(endpointSubnet.CidrBlock) : undefined;
     if (!destination) continue;
     const route = onward ? index.lookupRoute(onward, destination).route : undefined;
@@ -411,24 +411,28 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
   checkEndpointIngress(
     trace,
     endpointId,
-    endpointGroups(index, endpoint),
+    endpointGroups(trace, endpoint),
     sources,
     "endpoint-sg-blocks-nat64-source",
   );
 }
 
 function endpointIpv6Leg(trace: Trace, endpoint: VpcEndpoint): void {
-  const { index } = trace;
+  const { index, memo } = trace;
   const endpointId = endpoint.VpcEndpointId as string;
-  const targets = endpointSubnets(index, endpoint);
   // Endpoints of several services often share subnets; their routes and ACLs are checked once.
-  trace.once(trace.subnet, subnetKeyOf(endpoint), () => ipv6LegFilters(trace, targets));
-  const clientGroups = index.workloadGroupIds(trace.subnetId)?.flat() ?? [];
-  const sources = trace.clientBlocks().map((cidr) => ({ cidr, groupIds: clientGroups }));
+  trace.once(trace.subnet, subnetKeyOf(endpoint), () =>
+    ipv6LegFilters(trace, endpointSubnets(trace, endpoint)),
+  );
+  // Clients keep their IPv6 addresses and security groups all the way to the endpoint.
+  const sources = memo.value(trace.subnet, "ipv6 sources", () => {
+    const groupIds = index.workloadGroupIds(trace.subnetId)?.flat() ?? [];
+    return trace.clientBlocks().map((cidr) => ({ cidr, groupIds }));
+  });
   checkEndpointIngress(
     trace,
     endpointId,
-    endpointGroups(index, endpoint),
+    endpointGroups(trace, endpoint),
     sources,
     "endpoint-sg-blocks-ipv6-clients",
   );
@@ -608,16 +612,21 @@ function subnetKeyOf(endpoint: VpcEndpoint): string {
   return key;
 }
 
-function endpointSubnets(index: SnapshotIndex, endpoint: VpcEndpoint): Subnet[] {
-  return (endpoint.SubnetIds ?? [])
-    .map((id) => index.subnet(id))
-    .filter((subnet): subnet is Subnet => Boolean(subnet));
+function endpointSubnets(trace: Trace, endpoint: VpcEndpoint): Subnet[] {
+  return trace.memo.value(endpoint, "subnets", () =>
+    (endpoint.SubnetIds ?? [])
+      .map((id) => trace.index.subnet(id))
+      .filter((subnet): subnet is Subnet => Boolean(subnet)),
+  );
 }
 
-function endpointGroups(index: SnapshotIndex, endpoint: VpcEndpoint): SecurityGroup[] | undefined {
+function endpointGroups(trace: Trace, endpoint: VpcEndpoint): SecurityGroup[] | undefined {
+  const { index } = trace;
   if (!index.has("SecurityGroups")) return undefined;
-  const groups = (endpoint.Groups ?? []).map((group) => index.securityGroup(group.GroupId ?? ""));
-  return groups.every(Boolean) ? (groups as SecurityGroup[]) : undefined;
+  return trace.memo.value(endpoint, "groups", () => {
+    const groups = (endpoint.Groups ?? []).map((group) => index.securityGroup(group.GroupId ?? ""));
+    return groups.every(Boolean) ? (groups as SecurityGroup[]) : undefined;
+  });
 }
 
 function ipv6Of(subnet: Subnet): Cidr | undefined {

@@ -1,6 +1,7 @@
 import { defineRule } from "../engine/types.js";
 import { analyse } from "../reach/analysis.js";
 import { lower } from "../index/util.js";
+import type { Hop, ServicePath } from "../reach/types.js";
 
 export default defineRule<"notRegistered" | "connectionLost">({
   id: "ssm-instance-not-online",
@@ -43,19 +44,19 @@ export default defineRule<"notRegistered" | "connectionLost">({
     const { index } = context;
     const analysis = analyse(index, context.settings);
     for (const [subnetId, paths] of analysis.bySubnet) {
-      const broken = ["ssm", "ssmmessages"]
-        .flatMap((service) => paths.get(service)?.hops ?? [])
-        .filter((hop) => hop.status === "broken");
-      const causes = [...new Set(broken.map((hop) => hop.owner).filter(Boolean))] as string[];
-      const causeText = causes.length
-        ? `; links found broken on its path: ${causes.join(", ")}`
-        : "";
+      let broken: Hop[] | undefined;
+      let causeText = "";
       for (const instance of index.instancesIn(subnetId)) {
         if (lower(instance.State?.Name) !== "running") continue;
         const instanceId = instance.InstanceId as string;
         const info = index.instanceInformation(instanceId);
         const lost = lower(info?.PingStatus) === "connectionlost";
         if (info && !lost) continue;
+        if (!broken) {
+          broken = brokenHops(paths);
+          const causes = [...new Set(broken.map((hop) => hop.owner).filter(Boolean))];
+          if (causes.length) causeText = `; links found broken on its path: ${causes.join(", ")}`;
+        }
         context.report({
           messageId: info ? "connectionLost" : "notRegistered",
           data: { instanceId, subnetId, agentVersion: info?.AgentVersion ?? "", causes: causeText },
@@ -70,3 +71,12 @@ export default defineRule<"notRegistered" | "connectionLost">({
     }
   },
 });
+
+/** The broken hops of a subnet's paths to the services the agent itself calls. */
+function brokenHops(paths: ReadonlyMap<string, ServicePath>): Hop[] {
+  const broken: Hop[] = [];
+  for (const service of ["ssm", "ssmmessages"]) {
+    for (const hop of paths.get(service)?.hops ?? []) if (hop.status === "broken") broken.push(hop);
+  }
+  return broken;
+}
