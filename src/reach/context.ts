@@ -75,7 +75,7 @@ export class Trace {
     kind: HopKind,
     status: HopStatus,
     resourceId: string,
-    text: string,
+    text: string | (() => string),
     owner?: string,
     facts?: Record<string, string | number>,
   ): HopStatus {

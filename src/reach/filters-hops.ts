@@ -33,7 +33,7 @@ function clientEgress(trace: Trace, destinations: Cidr[], owner: string): void {
     );
     return;
   }
-  const target = destinations.map((cidr) => cidr.text).join(", ");
+  const target = (): string => destinations.map((cidr) => cidr.text).join(", ");
   for (const groups of sets) {
     // Every interface has at least one security group; an empty list means the data is partial.
     if (groups.length === 0) continue;
@@ -56,7 +56,7 @@ function clientEgress(trace: Trace, destinations: Cidr[], owner: string): void {
     "security-group-egress",
     "ok",
     trace.subnetId,
-    `the workloads' security groups allow TCP 443 to ${target}`,
+    () => `the workloads' security groups allow TCP 443 to ${target()}`,
   );
 }
 
@@ -187,13 +187,9 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
     );
     return;
   }
-  const sides = crossing.to
-    ? `${crossing.from.SubnetId} and ${crossing.to.SubnetId}`
-    : crossing.from.SubnetId;
-  trace.add(
-    "network-acl",
-    "ok",
-    crossing.from.SubnetId as string,
-    `network ACLs of ${sides} allow the request and its reply`,
-  );
+  const { from, to } = crossing;
+  trace.add("network-acl", "ok", from.SubnetId as string, () => {
+    const sides = to ? `${from.SubnetId} and ${to.SubnetId}` : from.SubnetId;
+    return `network ACLs of ${sides} allow the request and its reply`;
+  });
 }

@@ -24,15 +24,27 @@ export class Hop {
   owner?: string;
   /** Values for the owner's message. */
   facts?: Record<string, string | number>;
+  #text: string | (() => string);
 
   constructor(
     readonly kind: HopKind,
     readonly status: HopStatus,
     /** The resource that decides this hop. */
     readonly resourceId: string,
-    /** One sentence saying what happens at this hop. */
-    readonly text: string,
-  ) {}
+    /** One sentence, or a function that writes it when first read. */
+    text: string | (() => string),
+  ) {
+    this.#text = text;
+  }
+
+  /**
+   * One sentence saying what happens at this hop. Most hops of a large network are read only by
+   * the JSON report, so the commonest ones are written when first read.
+   */
+  get text(): string {
+    if (typeof this.#text === "function") this.#text = this.#text();
+    return this.#text;
+  }
 
   /** The hop as the JSON report prints it: the owning rule only where the hop is not ok. */
   toJSON(): ReportHop {
