@@ -6,6 +6,7 @@ import {
   cidrContains,
   cidrOverlaps,
   formatIpv4,
+  isCidrText,
   parseCidr,
   parseIp,
   parseIpv4,
@@ -137,6 +138,27 @@ describe("parseCidr", () => {
     "nat-0a11",
   ])("rejects %j", (text) => {
     expect(parseCidr(text)).toBeUndefined();
+  });
+
+  it.each([
+    ["10.0.0.0/16", true],
+    [" 2001:db8::/56 ", true],
+    ["64:ff9b::192.0.2.33/128", true],
+    ["0.0.0.0/0", true],
+    ["::/0", true],
+    ["10.0.0.2", true],
+    ["10.0.0.0/33", false],
+    ["::/129", false],
+    ["10.0.0.0/", false],
+    ["10.0.0.0/8/8", false],
+    ["10.0.0.0/1e1", false],
+    ["1.2.3.4::/8", false],
+    ["::256.1.1.1/128", false],
+    ["pl-0a1b", false],
+    ["", false],
+  ])("checks %j without parsing it as parseCidr would", (text, valid) => {
+    expect(isCidrText(text)).toBe(valid);
+    expect(parseCidr(text) !== undefined).toBe(valid);
   });
 });
 

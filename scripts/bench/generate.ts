@@ -22,6 +22,9 @@ const SUBNETS_PER_NETWORK_ACL = 16;
 const ENDPOINT_SERVICES = ["ssm", "ssmmessages", "ec2messages", "kms", "logs"];
 const INSTANCE_TYPES = ["t4g.small", "m7g.large", "c7i.xlarge"];
 const S3_PREFIX_LIST = "pl-00000000000000063";
+const ZONES = ["a", "b", "c", "d", "e", "f"];
+const TEAMS = ["payments", "search", "identity", "platform", "data"];
+const LAUNCHED = "2026-11-02T08:14:31+00:00";
 
 /** Returns a pseudo-random generator of numbers in [0, 1) (mulberry32). */
 export function seededRandom(seed: number): () => number {
@@ -110,7 +113,7 @@ function idOf(prefix: string, vpc: number, n: number): string {
 function addVpc(snapshot: Snapshot, plan: VpcPlan): void {
   const { random, region, index } = plan;
   const vpcId = idOf("vpc", index, 0);
-  const zones = ["a", "b", "c", "d", "e", "f"].slice(0, 3 + Math.floor(random() * 4));
+  const zones = ZONES.slice(0, 3 + Math.floor(random() * 4));
   const ipv6Block = `2600:1f18:${(index % 65536).toString(16)}`;
   const subnets = planSubnets(plan, zones);
 
@@ -136,7 +139,7 @@ function addVpc(snapshot: Snapshot, plan: VpcPlan): void {
   const groups = addSecurityGroups(snapshot, vpcId, index, subnets.length, random);
   addEndpoints(snapshot, { vpcId, index, region, zones, subnets, group: groups[0]! });
   addNetworkAcls(snapshot, vpcId, index, subnets);
-  addInstances(snapshot, { vpcId, index, subnets, groups, random });
+  addInstances(snapshot, { vpcId, index, region, ipv6Block, subnets, groups, random });
 }
 
 function planSubnets(plan: VpcPlan, zones: string[]): SubnetFacts[] {
@@ -184,30 +187,63 @@ function subnetOf(
   index: number,
   ipv6Block: string,
 ): EC2.Subnet {
+  const ipv6Only = facts.kind === "ipv6-only";
   const subnet: EC2.Subnet = {
-    SubnetId: facts.id,
-    VpcId: vpcId,
+    AvailabilityZoneId: `use1-az${ZONES.indexOf(facts.zone) + 1}`,
+    MapCustomerOwnedIpOnLaunch: false,
     OwnerId: ACCOUNT,
-    State: "available",
-    AvailabilityZone: `${region}${facts.zone}`,
-    Ipv6Native: facts.kind === "ipv6-only",
-    EnableDns64: facts.kind !== "public",
-    MapPublicIpOnLaunch: facts.kind === "public",
     AssignIpv6AddressOnCreation: true,
     Ipv6CidrBlockAssociationSet: [
       {
-        Ipv6CidrBlock: `${ipv6Block}:${n.toString(16)}::/64`,
+        AssociationId: idOf("subnet-cidr-assoc", index, n),
+        Ipv6CidrBlock: ipv6SubnetBlock(ipv6Block, n),
         Ipv6CidrBlockState: { State: "associated" },
+        Ipv6AddressAttribute: "public",
+        IpSource: "amazon",
       },
     ],
-    Tags: [{ Key: "Name", Value: `${facts.kind}-${n}` }],
+    Tags: [
+      { Key: "Name", Value: `${facts.kind}-${n}` },
+      { Key: "team", Value: TEAMS[n % TEAMS.length]! },
+      { Key: "cost-center", Value: `cc-${1000 + (n % 37)}` },
+    ],
+    SubnetArn: `arn:aws:ec2:${region}:${ACCOUNT}:subnet/${facts.id}`,
+    EnableDns64: facts.kind !== "public",
+    Ipv6Native: ipv6Only,
+    PrivateDnsNameOptionsOnLaunch: {
+      HostnameType: ipv6Only ? "resource-name" : "ip-name",
+      EnableResourceNameDnsARecord: false,
+      EnableResourceNameDnsAAAARecord: ipv6Only,
+    },
+    BlockPublicAccessStates: { InternetGatewayBlockMode: "off" },
+    SubnetId: facts.id,
+    State: "available",
+    VpcId: vpcId,
+    AvailableIpAddressCount: ipv6Only ? 0 : 58,
+    AvailabilityZone: `${region}${facts.zone}`,
+    DefaultForAz: false,
+    MapPublicIpOnLaunch: facts.kind === "public",
   };
-  if (facts.kind !== "ipv6-only") {
-    const second = (index % 256) + Math.floor(n / 1024);
-    const third = Math.floor((n % 1024) / 4);
-    subnet.CidrBlock = `10.${second % 256}.${third}.${(n % 4) * 64}/26`;
-  }
+  if (!ipv6Only) subnet.CidrBlock = ipv4SubnetBlock(index, n);
   return subnet;
+}
+
+function ipv6SubnetBlock(ipv6Block: string, n: number): string {
+  return `${ipv6Block}:${n.toString(16)}::/64`;
+}
+
+function ipv4SubnetBlock(index: number, n: number): string {
+  const second = (index % 256) + Math.floor(n / 1024);
+  const third = Math.floor((n % 1024) / 4);
+  return `10.${second % 256}.${third}.${(n % 4) * 64}/26`;
+}
+
+/** An address in a subnet's IPv4 block, or undefined for an IPv6-only subnet. */
+function ipv4In(subnet: SubnetFacts, index: number, n: number, host: number): string | undefined {
+  if (subnet.kind === "ipv6-only") return undefined;
+  const [address] = ipv4SubnetBlock(index, n).split("/");
+  const [a, b, c, d] = address!.split(".").map(Number);
+  return `${a}.${b}.${c}.${d! + host}`;
 }
 
 function addNatGateways(
@@ -310,13 +346,23 @@ function routeTableOf(plan: RoutePlan, tableId: string, members: SubnetFacts[]):
     RouteTableId: tableId,
     VpcId: plan.vpcId,
     OwnerId: ACCOUNT,
-    Associations: members.map((subnet) => ({
+    Associations: members.map((subnet, n) => ({
       Main: false,
+      RouteTableAssociationId: idOf(
+        "rtbassoc",
+        plan.index,
+        Number.parseInt(tableId.slice(-8), 16) * 16 + n,
+      ),
       RouteTableId: tableId,
       SubnetId: subnet.id,
       AssociationState: { State: "associated" },
     })),
-    Routes: routes,
+    PropagatingVgws: [],
+    Routes: routes.map((route) => ({
+      ...route,
+      Origin: route.GatewayId === "local" ? "CreateRouteTable" : "CreateRoute",
+    })),
+    Tags: [{ Key: "Name", Value: `${first.zone}-${first.kind}` }],
   };
 }
 
@@ -501,56 +547,204 @@ function addNetworkAcls(
 interface InstancePlan {
   vpcId: string;
   index: number;
+  region: string;
+  ipv6Block: string;
   subnets: SubnetFacts[];
   groups: string[];
   random: () => number;
 }
 
-/** Adds one instance to each non-public subnet, nine in ten of them registered with SSM. */
+/**
+ * Adds one instance to each non-public subnet, nine in ten of them registered with SSM. Instances,
+ * interfaces and registrations carry the fields DescribeInstances, DescribeNetworkInterfaces and
+ * DescribeInstanceInformation return, so the file is as large as a collected one.
+ */
 function addInstances(snapshot: Snapshot, plan: InstancePlan): void {
   plan.subnets.forEach((subnet, n) => {
     if (subnet.kind === "public") return;
     const instanceId = idOf("i", plan.index, n);
-    const eniId = idOf("eni", plan.index, n);
     const group = plan.groups[1 + (n % (plan.groups.length - 1))]!;
+    const eni = interfaceOf(plan, subnet, n, instanceId, group);
+    const { Attachment, ...attached } = eni;
+    const ipv6 = eni.Ipv6Address!;
+    const ipv4 = eni.PrivateIpAddress;
+    const arm = n % 3 !== 2;
     const instance: EC2.Instance = {
+      Architecture: arm ? "arm64" : "x86_64",
+      BlockDeviceMappings: [
+        {
+          DeviceName: "/dev/xvda",
+          Ebs: {
+            AttachTime: new Date(LAUNCHED),
+            DeleteOnTermination: true,
+            Status: "attached",
+            VolumeId: idOf("vol", plan.index, n),
+          },
+        },
+      ],
+      ClientToken: `terraform-${idOf("", plan.index, n).slice(1)}`,
+      EbsOptimized: true,
+      EnaSupport: true,
+      Hypervisor: "xen",
+      IamInstanceProfile: {
+        Arn: `arn:aws:iam::${ACCOUNT}:instance-profile/app-${n % 7}`,
+        Id: `AIPA${idOf("", plan.index, n).slice(1).toUpperCase()}`,
+      },
+      NetworkInterfaces: [
+        {
+          ...attached,
+          Attachment: {
+            AttachTime: Attachment!.AttachTime,
+            AttachmentId: Attachment!.AttachmentId,
+            DeleteOnTermination: true,
+            DeviceIndex: 0,
+            Status: "attached",
+            NetworkCardIndex: 0,
+          },
+        } as EC2.InstanceNetworkInterface,
+      ],
+      RootDeviceName: "/dev/xvda",
+      RootDeviceType: "ebs",
+      SecurityGroups: [{ GroupId: group, GroupName: "app" }],
+      SourceDestCheck: true,
+      Tags: [
+        { Key: "Name", Value: `app-${n}` },
+        { Key: "team", Value: TEAMS[n % TEAMS.length]! },
+        { Key: "aws:autoscaling:groupName", Value: `app-${n % 11}` },
+      ],
+      VirtualizationType: "hvm",
+      CpuOptions: { CoreCount: 1, ThreadsPerCore: arm ? 1 : 2 },
+      CapacityReservationSpecification: { CapacityReservationPreference: "open" },
+      HibernationOptions: { Configured: false },
+      MetadataOptions: {
+        State: "applied",
+        HttpTokens: "required",
+        HttpPutResponseHopLimit: 2,
+        HttpEndpoint: "enabled",
+        HttpProtocolIpv6: plan.random() < 0.9 ? "enabled" : "disabled",
+        InstanceMetadataTags: "disabled",
+      },
+      EnclaveOptions: { Enabled: false },
+      BootMode: "uefi-preferred",
+      PlatformDetails: "Linux/UNIX",
+      UsageOperation: "RunInstances",
+      UsageOperationUpdateTime: new Date(LAUNCHED),
+      PrivateDnsNameOptions: eni.PrivateDnsName?.startsWith("i-")
+        ? {
+            HostnameType: "resource-name",
+            EnableResourceNameDnsARecord: false,
+            EnableResourceNameDnsAAAARecord: true,
+          }
+        : { HostnameType: "ip-name" },
+      Ipv6Address: ipv6,
+      MaintenanceOptions: { AutoRecovery: "default" },
+      CurrentInstanceBootMode: "uefi",
       InstanceId: instanceId,
+      ImageId: arm ? "ami-0a1b2c3d4e5f60701" : "ami-0a1b2c3d4e5f60702",
+      State: { Code: 16, Name: "running" },
+      PrivateDnsName: eni.PrivateDnsName,
+      PublicDnsName: "",
+      StateTransitionReason: "",
+      AmiLaunchIndex: 0,
+      ProductCodes: [],
       InstanceType: INSTANCE_TYPES[n % INSTANCE_TYPES.length] as EC2._InstanceType,
+      LaunchTime: new Date(LAUNCHED),
+      Placement: {
+        GroupName: "",
+        Tenancy: "default",
+        AvailabilityZone: eni.AvailabilityZone,
+      },
+      Monitoring: { State: "disabled" },
       SubnetId: subnet.id,
       VpcId: plan.vpcId,
-      State: { Code: 16, Name: "running" },
-      SecurityGroups: [{ GroupId: group, GroupName: "app" }],
-      MetadataOptions: {
-        HttpProtocolIpv6: plan.random() < 0.9 ? "enabled" : "disabled",
-        HttpEndpoint: "enabled",
-      },
-      NetworkInterfaces: [{ NetworkInterfaceId: eniId, SubnetId: subnet.id, VpcId: plan.vpcId }],
     };
+    if (ipv4) instance.PrivateIpAddress = ipv4;
     snapshot.Reservations!.push({
       ReservationId: idOf("r", plan.index, n),
       OwnerId: ACCOUNT,
+      RequesterId: "940372691376",
+      Groups: [],
       Instances: [instance],
     });
-    snapshot.NetworkInterfaces!.push({
-      NetworkInterfaceId: eniId,
-      SubnetId: subnet.id,
-      VpcId: plan.vpcId,
-      InterfaceType: "interface",
-      Status: "in-use",
-      Attachment: { InstanceId: instanceId, DeviceIndex: 0, Status: "attached" },
-      Groups: [{ GroupId: group, GroupName: "app" }],
-    });
-    if (plan.random() < 0.9) snapshot.InstanceInformationList!.push(registrationOf(instanceId));
+    snapshot.NetworkInterfaces!.push(eni);
+    if (plan.random() < 0.9) {
+      snapshot.InstanceInformationList!.push(registrationOf(instanceId, ipv4 ?? ipv6, n));
+    }
   });
 }
 
-function registrationOf(instanceId: string): InstanceInformation {
+/** The instance's primary network interface as DescribeNetworkInterfaces returns it. */
+function interfaceOf(
+  plan: InstancePlan,
+  subnet: SubnetFacts,
+  n: number,
+  instanceId: string,
+  group: string,
+): EC2.NetworkInterface {
+  const eniId = idOf("eni", plan.index, n);
+  const ipv6 = `${ipv6SubnetBlock(plan.ipv6Block, n).split("::")[0]}:${(0x1000 + n).toString(16)}:${(n % 65536).toString(16)}:1:a`;
+  const ipv4 = ipv4In(subnet, plan.index, n, 10);
+  const dnsName = ipv4
+    ? `ip-${ipv4.replaceAll(".", "-")}.ec2.internal`
+    : `${instanceId}.${plan.region}.compute.internal`;
+  const mac = `0e:${[plan.index >> 8, plan.index & 255, n >> 16, (n >> 8) & 255, n & 255]
+    .map((byte) => (byte & 255).toString(16).padStart(2, "0"))
+    .join(":")}`;
+  const eni: EC2.NetworkInterface = {
+    Attachment: {
+      AttachTime: new Date(LAUNCHED),
+      AttachmentId: idOf("eni-attach", plan.index, n),
+      DeleteOnTermination: true,
+      DeviceIndex: 0,
+      NetworkCardIndex: 0,
+      InstanceId: instanceId,
+      InstanceOwnerId: ACCOUNT,
+      Status: "attached",
+    },
+    AvailabilityZone: `${plan.region}${subnet.zone}`,
+    Description: "",
+    Groups: [{ GroupId: group, GroupName: "app" }],
+    InterfaceType: "interface",
+    Ipv6Addresses: [{ Ipv6Address: ipv6, IsPrimaryIpv6: true }],
+    MacAddress: mac,
+    NetworkInterfaceId: eniId,
+    OwnerId: ACCOUNT,
+    PrivateDnsName: dnsName,
+    PrivateIpAddresses: ipv4
+      ? [{ Primary: true, PrivateDnsName: dnsName, PrivateIpAddress: ipv4 }]
+      : [],
+    RequesterManaged: false,
+    SourceDestCheck: true,
+    Status: "in-use",
+    SubnetId: subnet.id,
+    TagSet: [],
+    VpcId: plan.vpcId,
+    Ipv6Native: subnet.kind === "ipv6-only",
+    Ipv6Address: ipv6,
+    Operator: { Managed: false },
+  };
+  if (ipv4) eni.PrivateIpAddress = ipv4;
+  return eni;
+}
+
+function registrationOf(instanceId: string, address: string, n: number): InstanceInformation {
   return {
     InstanceId: instanceId,
     PingStatus: "Online",
+    LastPingDateTime: new Date("2026-12-01T00:00:00Z"),
     AgentVersion: "3.3.1142.0",
+    IsLatestVersion: false,
     PlatformType: "Linux",
+    PlatformName: "Amazon Linux",
+    PlatformVersion: "2023",
     ResourceType: "EC2Instance",
+    IPAddress: address,
+    ComputerName: `${instanceId}.ec2.internal`,
+    AssociationStatus: n % 5 === 0 ? "Pending" : "Success",
+    LastAssociationExecutionDate: new Date("2026-11-30T22:00:00Z"),
+    LastSuccessfulAssociationExecutionDate: new Date("2026-11-30T22:00:00Z"),
+    SourceId: instanceId,
+    SourceType: "AWS::EC2::Instance",
   };
 }
 

@@ -1,6 +1,28 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateSnapshot } from "../../scripts/bench/generate.js";
 import { validateSnapshot } from "../../src/snapshot/validate.js";
+import { CORPUS, HAS_CORPUS } from "../helpers.js";
+
+/** Finds the first array under `key` anywhere in a published output. */
+function firstOf(value: unknown, key: string): Record<string, unknown> | undefined {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = firstOf(item, key);
+      if (found) return found;
+    }
+  } else if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    const list = record[key];
+    if (Array.isArray(list) && list.length > 0) return list[0] as Record<string, unknown>;
+    for (const item of Object.values(record)) {
+      const found = firstOf(item, key);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
 
 describe("benchmark snapshot generator", () => {
   it("builds a VPC that validates", () => {
@@ -44,4 +66,24 @@ describe("benchmark snapshot generator", () => {
 
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  it.skipIf(!HAS_CORPUS)(
+    HAS_CORPUS
+      ? "gives instances the fields a published DescribeInstances output has"
+      : "gives instances the fields a published DescribeInstances output has: skipped because the corpus directory is absent",
+    () => {
+      const published = JSON.parse(
+        readFileSync(join(CORPUS, "custodian-describe-instances-metadata-options.json"), "utf8"),
+      ) as unknown;
+      const reservation = firstOf(published, "Reservations") as { Instances: object[] };
+      const expected = Object.keys(reservation.Instances[0]!);
+      const snapshot = generateSnapshot({ seed: 5, vpcs: 1, subnetsPerVpc: 20 });
+      const instance = snapshot.Reservations![0]!.Instances![0]!;
+
+      // Published instances that were stopped or launched without an IPv4 address lack a few.
+      const optional = new Set(["PrivateIpAddress", "PublicIpAddress", "KeyName"]);
+      const missing = expected.filter((key) => !(key in instance) && !optional.has(key));
+      expect(missing).toEqual([]);
+    },
+  );
 });
