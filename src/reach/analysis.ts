@@ -59,6 +59,8 @@ function compute(index: SnapshotIndex, settings: LintSettings): Analysis {
       paths.push(path);
     }
     bySubnet.set(subnet.SubnetId as string, services);
+    // Checks scoped to this subnet never recur, so their memos need not outlive its paths.
+    memo.forget(subnet);
   }
   let owned: Map<string, OwnedHop[]> | undefined;
   let unknown: OwnedHop[] | undefined;

@@ -21,6 +21,12 @@ export class TraceMemo {
   readonly hops = new Map<object, Map<string, readonly Hop[]>>();
   private readonly values = new Map<object, Map<string, unknown>>();
 
+  /** Drops what was kept for a scope that no later trace will meet, such as a traced subnet. */
+  forget(scope: object): void {
+    this.hops.delete(scope);
+    this.values.delete(scope);
+  }
+
   /** Returns the value `compute` gives for `scope` and `key`, computing it on first request. */
   value<T>(scope: object, key: string, compute: () => T): T {
     let byKey = this.values.get(scope);
