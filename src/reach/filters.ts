@@ -64,8 +64,9 @@ function permissionMatches(
   peer: Peer,
 ): "allow" | "none" | string[] {
   if (peer.cidr.family === 4) {
-    for (const range of permission.IpRanges ?? [])
+    for (const range of permission.IpRanges ?? []) {
       if (contains(range.CidrIp, peer.cidr)) return "allow";
+    }
   } else {
     for (const range of permission.Ipv6Ranges ?? []) {
       if (contains(range.CidrIpv6, peer.cidr)) return "allow";
@@ -113,29 +114,7 @@ export function aclAllows(
   from: number,
   to: number,
 ): AclDecision {
-  const ordered = orderedEntries(acl);
-  // Many subnets share an ACL and ask it about the same peers. Parsed prefixes are shared
-  // objects, so the peer itself keys the decisions.
-  let byPorts = ordered.decisions.get(peer);
-  if (!byPorts) {
-    byPorts = new Map();
-    ordered.decisions.set(peer, byPorts);
-  }
-  const key = (from * 65536 + to) * 2 + (egress ? 1 : 0);
-  let decision = byPorts.get(key);
-  if (!decision) {
-    decision = evaluateAcl(egress ? ordered.egress : ordered.ingress, peer, from, to);
-    byPorts.set(key, decision);
-  }
-  return decision;
-}
-
-function evaluateAcl(
-  entries: readonly NetworkAclEntry[],
-  peer: Cidr,
-  from: number,
-  to: number,
-): AclDecision {
+  const entries = orderedEntries(acl, egress);
   let undecided: [number, number][] = [[from, to]];
   for (const entry of entries) {
     const protocol = (entry.Protocol ?? "").toLowerCase();
@@ -157,21 +136,19 @@ function evaluateAcl(
 }
 
 /**
- * Entries of each ACL by direction in rule order, sorted once per ACL however many subnets use it,
- * and the decisions made from them. The source list and its length are kept so an ACL whose
- * entries were replaced is sorted and decided again.
+ * Entries of each ACL by direction in rule order, sorted once per ACL however many subnets use it.
+ * The source list and its length are kept so an ACL whose entries were replaced is sorted again.
  */
 interface OrderedEntries {
   source: NetworkAclEntry[] | undefined;
   count: number;
   egress: NetworkAclEntry[];
   ingress: NetworkAclEntry[];
-  decisions: Map<Cidr, Map<number, AclDecision>>;
 }
 
 const ORDERED = new WeakMap<NetworkAcl, OrderedEntries>();
 
-function orderedEntries(acl: NetworkAcl): OrderedEntries {
+function orderedEntries(acl: NetworkAcl, egress: boolean): NetworkAclEntry[] {
   let ordered = ORDERED.get(acl);
   if (!ordered || ordered.source !== acl.Entries || ordered.count !== (acl.Entries?.length ?? 0)) {
     const sorted = [...(acl.Entries ?? [])].sort(
@@ -182,11 +159,10 @@ function orderedEntries(acl: NetworkAcl): OrderedEntries {
       count: sorted.length,
       egress: sorted.filter((entry) => Boolean(entry.Egress)),
       ingress: sorted.filter((entry) => !entry.Egress),
-      decisions: new Map(),
     };
     ORDERED.set(acl, ordered);
   }
-  return ordered;
+  return egress ? ordered.egress : ordered.ingress;
 }
 
 function subtract(ranges: [number, number][], low: number, high: number): [number, number][] {
