@@ -18,15 +18,15 @@ export function parseIpv4(text: string): bigint | undefined {
   return value === undefined ? undefined : BigInt(value);
 }
 
-/** Reads a dotted quad from `start` to the end of the text as a number below 2^32. */
-function ipv4Number(text: string, start: number): number | undefined {
+/** Reads a dotted quad from `start` to `limit` as a number below 2^32. */
+function ipv4Number(text: string, start: number, limit = text.length): number | undefined {
   let value = 0;
   let octets = 0;
   let position = start;
-  while (position <= text.length) {
+  while (position <= limit) {
     let octet = 0;
     let digits = 0;
-    for (; position < text.length && digits <= 3; position += 1) {
+    for (; position < limit && digits <= 3; position += 1) {
       const code = text.charCodeAt(position) - 48;
       if (code < 0 || code > 9) break;
       octet = octet * 10 + code;
@@ -35,7 +35,7 @@ function ipv4Number(text: string, start: number): number | undefined {
     if (digits === 0 || digits > 3 || octet > 255) return undefined;
     value = value * 256 + octet;
     octets += 1;
-    if (position === text.length) break;
+    if (position === limit) break;
     if (text.charCodeAt(position) !== DOT || octets === 4) return undefined;
     position += 1;
   }
@@ -57,46 +57,46 @@ export function parseIpv6(text: string): bigint | undefined {
   return value;
 }
 
-/** Reads an IPv6 address into its eight 16-bit groups. */
-function ipv6Groups(text: string): number[] | undefined {
+/** Reads an IPv6 address from `start` to `limit` into its eight 16-bit groups. */
+function ipv6Groups(text: string, start = 0, limit = text.length): number[] | undefined {
   const groups: number[] = [];
   // Where `::` stands among the groups, or -1 without one.
   let gap = -1;
-  let position = 0;
-  if (text.charCodeAt(0) === COLON) {
-    if (text.charCodeAt(1) !== COLON) return undefined;
+  let position = start;
+  if (position < limit && text.charCodeAt(position) === COLON) {
+    if (position + 1 >= limit || text.charCodeAt(position + 1) !== COLON) return undefined;
     gap = 0;
-    position = 2;
+    position += 2;
   }
-  while (position < text.length) {
+  while (position < limit) {
     let group = 0;
     let digits = 0;
     let end = position;
-    for (; end < text.length; end += 1) {
+    for (; end < limit; end += 1) {
       const digit = hexDigit(text.charCodeAt(end));
       if (digit < 0) break;
       group = group * 16 + digit;
       digits += 1;
     }
-    if (end < text.length && text.charCodeAt(end) === DOT) {
+    if (end < limit && text.charCodeAt(end) === DOT) {
       // The text form allows a dotted quad only as the last 32 bits.
-      const quad = ipv4Number(text, position);
+      const quad = ipv4Number(text, position, limit);
       if (quad === undefined) return undefined;
       groups.push(Math.floor(quad / 65536), quad % 65536);
-      position = text.length;
+      position = limit;
       break;
     }
     if (digits === 0 || digits > 4) return undefined;
     groups.push(group);
-    if (end === text.length) break;
+    if (end === limit) break;
     if (text.charCodeAt(end) !== COLON) return undefined;
-    if (text.charCodeAt(end + 1) === COLON) {
+    if (end + 1 < limit && text.charCodeAt(end + 1) === COLON) {
       if (gap >= 0) return undefined;
       gap = groups.length;
       position = end + 2;
     } else {
       position = end + 1;
-      if (position === text.length) return undefined;
+      if (position === limit) return undefined;
     }
   }
   if (gap < 0 ? groups.length !== 8 : groups.length > 7) return undefined;
@@ -145,16 +145,25 @@ export function parseCidr(text: string): Cidr | undefined {
  * validation checks every prefix of a snapshot this way; the rules parse only those they use.
  */
 export function isCidrText(text: string): boolean {
-  const trimmed = text.trim();
+  // Text without blanks or other non-ASCII characters at either end needs no trimming.
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  const plain = first > 32 && first < 127 && last > 32 && last < 127;
+  const trimmed = plain ? text : text.trim();
   const slash = trimmed.indexOf("/");
-  const address = slash < 0 ? trimmed : trimmed.slice(0, slash);
+  const end = slash < 0 ? trimmed.length : slash;
   let width: number;
-  if (ipv4Number(address, 0) !== undefined) width = 32;
-  else if (address.includes(":") && ipv6Groups(address) !== undefined) width = 128;
+  if (ipv4Number(trimmed, 0, end) !== undefined) width = 32;
+  else if (ipv6Groups(trimmed, 0, end) !== undefined) width = 128;
   else return false;
   if (slash < 0) return true;
-  const lengthText = trimmed.slice(slash + 1);
-  return /^\d+$/.test(lengthText) && Number(lengthText) <= width;
+  let length = 0;
+  for (let position = slash + 1; position < trimmed.length; position += 1) {
+    const digit = trimmed.charCodeAt(position) - 48;
+    if (digit < 0 || digit > 9) return false;
+    length = Math.min(length * 10 + digit, 1000);
+  }
+  return slash + 1 < trimmed.length && length <= width;
 }
 
 function parseCidrText(text: string): Cidr | undefined {
