@@ -15,14 +15,25 @@ export const SERVICES_TAG = "vpc-lint:services";
 export const PRIVATE_ONLY_TAG = "vpc-lint:private-only";
 
 export interface Analysis {
+  /** Each consumer subnet's paths to the services it requires, subnet by subnet. */
   paths: ServicePath[];
-  /** Paths by subnet id, then by service. */
+  /** The required paths by subnet id, then by service. */
   bySubnet: Map<string, Map<string, ServicePath>>;
+  /**
+   * A subnet's path to a service. The ec2messages path of a subnet whose agents do not need it is
+   * traced on first request, since only reports that list every path and one rule read it.
+   */
+  path(subnetId: string, service: string): ServicePath | undefined;
+  /** Every path: each subnet's required ones, then its optional ec2messages path. */
+  allPaths(): ServicePath[];
   /** The hops of required paths by the rule that owns them, in path order, built on first use. */
   ownedHops(): ReadonlyMap<string, readonly OwnedHop[]>;
   /** Required paths whose verdict is unknown, in path order, with their first unknown hop. */
   unknownPaths(): readonly OwnedHop[];
 }
+
+/** Every consumer subnet gets a path to it, required or not: agents before 3.3.40.0 use it. */
+const OPTIONAL_SERVICE = "ec2messages";
 
 /** A hop with the path it lies on and that path's position in `paths`. */
 export interface OwnedHop {
@@ -49,12 +60,11 @@ function compute(index: SnapshotIndex, settings: LintSettings): Analysis {
   const paths: ServicePath[] = [];
   const bySubnet = new Map<string, Map<string, ServicePath>>();
   const memo = new TraceMemo();
-  for (const subnet of consumerSubnets(index)) {
+  const subnets = consumerSubnets(index);
+  for (const subnet of subnets) {
     const services = new Map<string, ServicePath>();
-    const required = requiredServicesOf(index, settings, subnet);
-    const all = required.includes("ec2messages") ? required : [...required, "ec2messages"];
-    for (const service of all) {
-      const path = tracePath(index, subnet, service, required.includes(service), memo);
+    for (const service of requiredServicesOf(index, settings, subnet)) {
+      const path = tracePath(index, subnet, service, true, memo);
       services.set(service, path);
       paths.push(path);
     }
@@ -62,11 +72,34 @@ function compute(index: SnapshotIndex, settings: LintSettings): Analysis {
     // Checks scoped to this subnet never recur, so their memos need not outlive its paths.
     memo.forget(subnet);
   }
+  const optional = new Map<string, ServicePath>();
+  const optionalPath = (subnet: Subnet): ServicePath | undefined => {
+    const subnetId = subnet.SubnetId as string;
+    if (bySubnet.get(subnetId)?.has(OPTIONAL_SERVICE)) return undefined;
+    let path = optional.get(subnetId);
+    if (!path) {
+      path = tracePath(index, subnet, OPTIONAL_SERVICE, false, memo);
+      optional.set(subnetId, path);
+    }
+    return path;
+  };
+  let all: ServicePath[] | undefined;
   let owned: Map<string, OwnedHop[]> | undefined;
   let unknown: OwnedHop[] | undefined;
   return {
     paths,
     bySubnet,
+    path: (subnetId, service) => {
+      const found = bySubnet.get(subnetId)?.get(service);
+      if (found || service !== OPTIONAL_SERVICE || !bySubnet.has(subnetId)) return found;
+      return optionalPath(index.subnet(subnetId) as Subnet);
+    },
+    allPaths: () =>
+      (all ??= subnets.flatMap((subnet) => {
+        const required = [...(bySubnet.get(subnet.SubnetId as string)?.values() ?? [])];
+        const extra = optionalPath(subnet);
+        return extra ? [...required, extra] : required;
+      })),
     ownedHops: () => (owned ??= hopsByOwner(paths)),
     unknownPaths: () => (unknown ??= unknownPathsOf(paths)),
   };
@@ -166,7 +199,7 @@ export function explainPath(
   service: string,
 ): ServicePath {
   const index = new SnapshotIndex(snapshot);
-  const cached = analyse(index, settings).bySubnet.get(subnetId)?.get(service);
+  const cached = analyse(index, settings).path(subnetId, service);
   if (cached) return cached;
   const subnet = index.subnet(subnetId) as Subnet;
   return tracePath(index, subnet, service, true);

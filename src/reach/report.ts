@@ -26,18 +26,20 @@ export function toReachability(
   where: { accountId?: string; region?: string },
 ): ReachabilityEntry[] {
   // Every entry has every key, in the printed order; JSON leaves the undefined ones out.
-  return analyse(index, settings).paths.map((path) => ({
-    accountId: where.accountId,
-    region: where.region,
-    vpcId: path.vpcId,
-    subnetId: path.subnetId,
-    service: path.service,
-    host: path.host,
-    required: path.required,
-    mode: path.mode,
-    verdict: path.verdict,
-    endpointId: path.endpoint?.VpcEndpointId,
-    natGatewayId: path.nat?.NatGatewayId,
-    hops: path.hops,
-  }));
+  return analyse(index, settings)
+    .allPaths()
+    .map((path) => ({
+      accountId: where.accountId,
+      region: where.region,
+      vpcId: path.vpcId,
+      subnetId: path.subnetId,
+      service: path.service,
+      host: path.host,
+      required: path.required,
+      mode: path.mode,
+      verdict: path.verdict,
+      endpointId: path.endpoint?.VpcEndpointId,
+      natGatewayId: path.nat?.NatGatewayId,
+      hops: path.hops,
+    }));
 }

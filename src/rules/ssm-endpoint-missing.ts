@@ -92,7 +92,7 @@ function reachesWithoutEndpoint(
   service: string,
 ): boolean {
   const subnetId = subnet.SubnetId as string;
-  const path = analyse(context.index, context.settings).bySubnet.get(subnetId)?.get(service);
+  const path = analyse(context.index, context.settings).path(subnetId, service);
   if (!path) return false;
   if (path.verdict === "unknown") {
     const gap = path.hops.find((hop) => hop.status === "unknown");

@@ -22,7 +22,7 @@ function printed(path: ServicePath) {
 /** Expects every analysed path to match the same path traced alone, with no hops shared. */
 function expectSameAsAlone(snapshot: Snapshot): ServicePath[] {
   const index = new SnapshotIndex(snapshot);
-  const { paths } = analyse(index, SETTINGS);
+  const paths = analyse(index, SETTINGS).allPaths();
   expect(paths.length).toBeGreaterThan(0);
   for (const path of paths) {
     const subnet = index.subnet(path.subnetId) as Subnet;
