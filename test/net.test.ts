@@ -110,6 +110,7 @@ describe("parseCidr", () => {
       network: words(0x64, 0xff9b, 0, 0, 0, 0, 0, 0),
       length: 96,
       text: "64:ff9b::/96",
+      words: [0x64ff9b, 0, 0, 0],
     });
   });
 
@@ -119,6 +120,7 @@ describe("parseCidr", () => {
       network: 0x0a000000n,
       length: 16,
       text: "10.0.1.7/16",
+      words: [0x0a000000],
     });
   });
 
@@ -177,8 +179,36 @@ describe("cidrContains", () => {
     ["10.0.0.0/16", "10.1.0.0/24", false],
     ["2001:db8:1a::/56", "2001:db8:1a:ff::/64", true],
     ["2001:db8:1a::/56", "2001:db8:1a:100::/64", false],
+    ["10.0.0.0/31", "10.0.0.1/32", true],
+    ["10.0.0.2/31", "10.0.0.1/32", false],
+    ["128.0.0.0/1", "200.0.0.0/8", true],
+    ["0.0.0.0/1", "200.0.0.0/8", false],
+    ["2001:db8::/32", "2001:db8:ffff::/48", true],
+    ["2001:db8::/33", "2001:db8:8000::/48", false],
+    ["2001:db8::/64", "2001:db8::ffff:0:0:1/128", true],
+    ["2001:db8::/65", "2001:db8::8000:0:0:1/128", false],
+    ["::/1", "8000::/1", false],
   ])("%s contains %s: %s", (outer, inner, expected) => {
     expect(cidrContains(cidr(outer), cidr(inner))).toBe(expected);
+  });
+
+  it("agrees with shifting the whole addresses for random IPv6 prefixes", () => {
+    let state = 12345;
+    const next = (): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state;
+    };
+    const hex = (): string => (next() >>> 16).toString(16);
+    for (let n = 0; n < 2000; n += 1) {
+      const base = Array.from({ length: 8 }, hex);
+      const other = base.map((group, i) => (i >= next() % 8 ? hex() : group));
+      const outer = cidr(`${base.join(":")}/${next() % 129}`);
+      const inner = cidr(`${other.join(":")}/${next() % 129}`);
+      const hostBits = BigInt(128 - outer.length);
+      const expected =
+        outer.length <= inner.length && inner.network >> hostBits === outer.network >> hostBits;
+      expect(cidrContains(outer, inner)).toBe(expected);
+    }
   });
 
   it("finds overlaps in either direction", () => {

@@ -8,6 +8,8 @@ export interface Cidr {
   network: bigint;
   length: number;
   text: string;
+  /** The network in 32-bit words, most significant first: one for IPv4, four for IPv6. */
+  words: readonly number[];
 }
 
 const WIDTH: Record<IpFamily, number> = { 4: 32, 6: 128 };
@@ -177,14 +179,27 @@ function parseCidrText(text: string): Cidr | undefined {
   if (lengthText !== undefined && !/^\d+$/.test(lengthText)) return undefined;
   const hostBits = BigInt(width - length);
   const network = (ip.value >> hostBits) << hostBits;
-  return { family: ip.family, network, length, text: text.trim() };
+  return { family: ip.family, network, length, text: text.trim(), words: wordsOf(network, width) };
+}
+
+function wordsOf(value: bigint, width: number): number[] {
+  const words: number[] = [];
+  for (let shift = width - 32; shift >= 0; shift -= 32) {
+    words.push(Number((value >> BigInt(shift)) & 0xffffffffn));
+  }
+  return words;
 }
 
 /** Tells whether `outer` contains every address of `inner` (a prefix contains itself). */
 export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   if (outer.family !== inner.family || outer.length > inner.length) return false;
-  const hostBits = BigInt(WIDTH[outer.family] - outer.length);
-  return inner.network >> hostBits === outer.network >> hostBits;
+  // Compares the outer prefix's bits word by word, without allocating numbers.
+  let bits = outer.length;
+  for (let word = 0; bits > 0; word += 1, bits -= 32) {
+    const difference = ((outer.words[word] as number) ^ (inner.words[word] as number)) >>> 0;
+    if (bits >= 32 ? difference !== 0 : difference >>> (32 - bits) !== 0) return false;
+  }
+  return true;
 }
 
 /** Tells whether two prefixes share at least one address. */

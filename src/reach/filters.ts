@@ -117,38 +117,59 @@ export function aclAllows(
   const entries = orderedEntries(acl, egress);
   let undecided: [number, number][] = [[from, to]];
   for (const entry of entries) {
-    const protocol = (entry.Protocol ?? "").toLowerCase();
-    if (protocol !== "-1" && protocol !== "6" && protocol !== "tcp") continue;
-    const range = peer.family === 4 ? entry.CidrBlock : entry.Ipv6CidrBlock;
-    if (!contains(range, peer)) continue;
-    const all = protocol === "-1" || !entry.PortRange;
-    const low = all ? 0 : (entry.PortRange?.From ?? 0);
-    const high = all ? 65535 : (entry.PortRange?.To ?? 65535);
+    if (!entry.tcp) continue;
+    const range = peer.family === 4 ? entry.ipv4 : entry.ipv6;
+    if (!range || !cidrContains(range, peer)) continue;
+    const { low, high } = entry;
     const hit = undecided.some(([a, b]) => a <= high && low <= b);
     if (!hit) continue;
-    if ((entry.RuleAction ?? "").toLowerCase() === "deny") {
-      return { verdict: "deny", ruleNumber: entry.RuleNumber ?? "*" };
-    }
+    if (entry.deny) return { verdict: "deny", ruleNumber: entry.ruleNumber };
     undecided = subtract(undecided, low, high);
     if (undecided.length === 0) return { verdict: "allow" };
   }
   return { verdict: "deny", ruleNumber: "*" };
 }
 
+/** An ACL entry read once: whether it covers TCP, its prefixes, ports and action. */
+interface ReadEntry {
+  tcp: boolean;
+  ipv4: Cidr | undefined;
+  ipv6: Cidr | undefined;
+  low: number;
+  high: number;
+  deny: boolean;
+  ruleNumber: number | "*";
+}
+
+function readEntry(entry: NetworkAclEntry): ReadEntry {
+  const protocol = (entry.Protocol ?? "").toLowerCase();
+  const all = protocol === "-1" || !entry.PortRange;
+  return {
+    tcp: protocol === "-1" || protocol === "6" || protocol === "tcp",
+    ipv4: entry.CidrBlock ? parseCidr(entry.CidrBlock) : undefined,
+    ipv6: entry.Ipv6CidrBlock ? parseCidr(entry.Ipv6CidrBlock) : undefined,
+    low: all ? 0 : (entry.PortRange?.From ?? 0),
+    high: all ? 65535 : (entry.PortRange?.To ?? 65535),
+    deny: (entry.RuleAction ?? "").toLowerCase() === "deny",
+    ruleNumber: entry.RuleNumber ?? "*",
+  };
+}
+
 /**
- * Entries of each ACL by direction in rule order, sorted once per ACL however many subnets use it.
- * The source list and its length are kept so an ACL whose entries were replaced is sorted again.
+ * Entries of each ACL by direction in rule order, read and sorted once per ACL however many
+ * subnets use it. The source list and its length are kept so an ACL whose entries were replaced
+ * is read again.
  */
 interface OrderedEntries {
   source: NetworkAclEntry[] | undefined;
   count: number;
-  egress: NetworkAclEntry[];
-  ingress: NetworkAclEntry[];
+  egress: ReadEntry[];
+  ingress: ReadEntry[];
 }
 
 const ORDERED = new WeakMap<NetworkAcl, OrderedEntries>();
 
-function orderedEntries(acl: NetworkAcl, egress: boolean): NetworkAclEntry[] {
+function orderedEntries(acl: NetworkAcl, egress: boolean): ReadEntry[] {
   let ordered = ORDERED.get(acl);
   if (!ordered || ordered.source !== acl.Entries || ordered.count !== (acl.Entries?.length ?? 0)) {
     const sorted = [...(acl.Entries ?? [])].sort(
@@ -157,8 +178,8 @@ function orderedEntries(acl: NetworkAcl, egress: boolean): NetworkAclEntry[] {
     ordered = {
       source: acl.Entries,
       count: sorted.length,
-      egress: sorted.filter((entry) => Boolean(entry.Egress)),
-      ingress: sorted.filter((entry) => !entry.Egress),
+      egress: sorted.filter((entry) => Boolean(entry.Egress)).map(readEntry),
+      ingress: sorted.filter((entry) => !entry.Egress).map(readEntry),
     };
     ORDERED.set(acl, ordered);
   }
