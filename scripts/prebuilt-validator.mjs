@@ -29,7 +29,7 @@ function generateValidator() {
   writeFileSync(GENERATED, module);
 }
 
-/** An esbuild plugin that generates the validator and resolves compile-validator.js to it. */
+/** Returns an esbuild plugin that generates the validator and resolves compile-validator.js to it. */
 export function prebuiltValidator() {
   return {
     name: "prebuilt-validator",

@@ -238,7 +238,7 @@ function ipv4SubnetBlock(index: number, n: number): string {
   return `10.${second % 256}.${third}.${(n % 4) * 64}/26`;
 }
 
-/** An address in a subnet's IPv4 block, or undefined for an IPv6-only subnet. */
+/** Returns an address in a subnet's IPv4 block, or undefined for an IPv6-only subnet. */
 function ipv4In(subnet: SubnetFacts, index: number, n: number, host: number): string | undefined {
   if (subnet.kind === "ipv6-only") return undefined;
   const [address] = ipv4SubnetBlock(index, n).split("/");

@@ -26,7 +26,7 @@ export function isLiveEndpoint(endpoint: VpcEndpoint): boolean {
   return !DEAD_STATES.has(lower(endpoint.State));
 }
 
-/** Usable endpoints by VPC and service; every subnet of a VPC asks for the same ones. */
+/** Usable endpoints by VPC and service, since every subnet of a VPC looks up the same ones. */
 const USABLE = new WeakMap<SnapshotIndex, Map<string, VpcEndpoint[]>>();
 
 /**

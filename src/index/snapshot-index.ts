@@ -179,8 +179,8 @@ export class SnapshotIndex {
   }
 
   /**
-   * Finds the route that wins for a destination prefix in a route table. Answers are kept per
-   * table and parsed prefix, since every subnet of a table asks about the same destinations.
+   * Finds the route that wins for a destination prefix in a route table. Results are kept per
+   * table and parsed prefix, since every subnet of a table looks up the same destinations.
    */
   lookupRoute(table: RouteTable, destination: Cidr): RouteLookup {
     let byDestination = this.lookups.get(table);
@@ -224,7 +224,7 @@ export class SnapshotIndex {
     return this.endpointsByVpc.get(vpcId) ?? [];
   }
 
-  /** The subnet's associated IPv6 prefixes, as ipv6Blocks gives them, kept per subnet. */
+  /** Returns the subnet's associated IPv6 prefixes as ipv6Blocks does, computed once per subnet. */
   ipv6BlocksOf(subnet: Subnet): Cidr[] {
     let blocks = this.blocksBySubnet.get(subnet);
     if (!blocks) {

@@ -62,7 +62,7 @@ export function parseIpv6(text: string): bigint | undefined {
 /** Reads an IPv6 address from `start` to `limit` into its eight 16-bit groups. */
 function ipv6Groups(text: string, start = 0, limit = text.length): number[] | undefined {
   const groups: number[] = [];
-  // Where `::` stands among the groups, or -1 without one.
+  // The index of `::` among the groups, or -1 without one.
   let gap = -1;
   let position = start;
   if (position < limit && text.charCodeAt(position) === COLON) {

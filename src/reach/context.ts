@@ -13,9 +13,9 @@ export const NAT_PORTS: [number, number] = [1024, 65535];
 export const HTTPS = 443;
 
 /**
- * What the traces of one analysis share: hops of checks already made and values derived from one
- * resource, each by the resource (subnet, VPC, endpoint) it concerns and then by a key naming the
- * other inputs. Callers reuse key strings where they can, so lookups rarely hash anew.
+ * The memo the traces of one analysis share. It keeps the hops of checks already made and values
+ * derived from one resource, by that resource (subnet, VPC, endpoint) and then by a key naming the
+ * other inputs. Callers reuse key strings where they can, so lookups rarely hash a new string.
  */
 export class TraceMemo {
   readonly hops = new Map<object, Map<string, readonly Hop[]>>();
@@ -49,7 +49,7 @@ export class Trace {
     readonly vpc: Vpc | undefined,
     readonly vpcId: string,
     readonly subnet: Subnet,
-    /** Shared by the traces of one analysis; hops never change once made, so paths share them. */
+    /** The analysis's memo. Hops never change once made, so paths can share them. */
     readonly memo: TraceMemo = new TraceMemo(),
   ) {}
 

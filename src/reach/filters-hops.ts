@@ -60,7 +60,7 @@ function clientEgress(trace: Trace, destinations: Cidr[], owner: string): void {
   );
 }
 
-/** Checks an endpoint's security groups (all of them, in order) admit HTTPS from each source. */
+/** Checks that an endpoint's security groups admit HTTPS from each source. */
 export function checkEndpointIngress(
   trace: Trace,
   endpointId: string,
@@ -81,8 +81,8 @@ export function checkEndpointIngress(
     (source) => groupsAllow(trace.index, groups, "ingress", source, HTTPS).verdict === "deny",
   );
   if (blocked.length === 0) {
-    // The hop names only the endpoint and its groups, so every path through it shares one; the
-    // callers keep one list of groups per endpoint.
+    // The hop names only the endpoint and its groups, so every path through it shares one hop.
+    // Callers pass the same list of groups for an endpoint every time.
     trace.once(groups, "ingress ok", () =>
       trace.add(
         "endpoint-security-group",

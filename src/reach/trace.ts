@@ -71,7 +71,7 @@ function verdictOf(path: ServicePath): ServicePath["verdict"] {
 
 function resolveAndRoute(trace: Trace, path: ServicePath): PathMode {
   const { index, vpcId } = trace;
-  // The answer depends on the VPC and on whether the subnet has IPv4, never on the service.
+  // The resolver hop depends on the VPC and on whether the subnet has IPv4, never on the service.
   trace.once(
     trace.vpc ?? trace.subnet,
     isIpv6Only(trace.subnet) ? "resolver v6" : "resolver",
@@ -140,7 +140,7 @@ function throughEndpoint(trace: Trace, path: ServicePath, endpoint: VpcEndpoint)
     return "endpoint-nat64";
   }
   const records = recordTypes(endpoint);
-  // An endpoint answers for one service, so it settles the host name too.
+  // An endpoint serves one service, so it also fixes the host name in the hop.
   trace.once(endpoint, "dns", () => {
     const kinds = [records.a ? "A" : "", records.aaaa ? "AAAA" : ""].filter(Boolean).join(" and ");
     trace.add(
@@ -438,7 +438,7 @@ function endpointIpv6Leg(trace: Trace, endpoint: VpcEndpoint): void {
   );
 }
 
-/** The route, workload egress and network ACL hops from a subnet to an endpoint's subnets. */
+/** Adds the route, workload egress and network ACL hops from a subnet to an endpoint's subnets. */
 function ipv6LegFilters(trace: Trace, targets: Subnet[]): void {
   const destinations = targets.map(ipv6Of).filter((cidr): cidr is Cidr => cidr !== undefined);
   trace.add(
@@ -602,7 +602,7 @@ function publicIpv6Leg(trace: Trace, name: string): void {
 
 const SUBNET_KEYS = new WeakMap<VpcEndpoint, string>();
 
-/** The endpoint's subnet ids as one string, made once per endpoint. */
+/** Returns the memo key of an endpoint's subnets, built once per endpoint. */
 function subnetKeyOf(endpoint: VpcEndpoint): string {
   let key = SUBNET_KEYS.get(endpoint);
   if (key === undefined) {

@@ -46,7 +46,7 @@ export class Hop {
     return this.#text;
   }
 
-  /** The hop as the JSON report prints it: the owning rule only where the hop is not ok. */
+  /** Returns the hop as the JSON report prints it, naming the owning rule unless the hop is ok. */
   toJSON(): ReportHop {
     const printed: ReportHop = {
       kind: this.kind,

@@ -103,14 +103,14 @@ type LocationSource =
 
 /**
  * The locations of several inputs, merged on first use so that the first input to name a resource
- * wins. Only reports that point at lines read it, so a run that prints text or JSON never scans
- * its files for lines; a source given as a function is called only then.
+ * wins. Only reports that point at lines read them, so a run that prints text or JSON never scans
+ * its files for lines. A source given as a function is called at the first read.
  */
 export class MergedLocations implements ReadonlyMap<string, SourceLocation> {
   #sources: LocationSource[] = [];
   #merged: Map<string, SourceLocation> | undefined;
 
-  /** Adds a source after the ones already added; its resources lose to theirs. */
+  /** Adds a source after the ones already added, whose locations win over its own. */
   add(source: LocationSource): void {
     this.#sources.push(source);
     this.#merged = undefined;
