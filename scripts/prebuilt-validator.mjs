@@ -29,7 +29,7 @@ function generateValidator() {
   writeFileSync(GENERATED, module);
 }
 
-/** Returns an esbuild plugin that generates the validator and resolves compile-validator.js to it. */
+/** Returns an esbuild plugin that generates the validator and points compile-validator.js at it. */
 export function prebuiltValidator() {
   return {
     name: "prebuilt-validator",
