@@ -1,5 +1,5 @@
 /** File output that never leaves a half-written file behind. */
-import { rename, rm, writeFile } from "node:fs/promises";
+import { realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { InputError } from "./errors.js";
 
@@ -7,16 +7,35 @@ import { InputError } from "./errors.js";
 const PATH_ERRORS = new Set(["ENOENT", "ENOTDIR", "EISDIR", "EACCES", "EPERM", "EROFS"]);
 
 /**
- * Writes to a temporary file beside the target, then renames it over the target. A path that
- * cannot be written raises an InputError naming it.
+ * Writes to a temporary file beside the target, then renames it over the target. A symbolic link
+ * is followed, so the file it points at is replaced and the link stays. A device, FIFO or socket
+ * (such as /dev/stdout or a named pipe) is written directly, since renaming would replace it. A
+ * path that cannot be written raises an InputError naming it.
  */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const existing = await stat(path).catch(() => undefined);
+  if (existing && !existing.isFile() && !existing.isDirectory()) {
+    await writeOrExplain(path, () => writeFile(path, content, "utf8"));
+    return;
+  }
+  const target = existing ? await realpath(path) : path;
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  await writeOrExplain(path, async () => {
+    try {
+      await writeFile(temporary, content, { encoding: "utf8", flag: "wx" });
+      await rename(temporary, target);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+  });
+}
+
+/** Runs a write and turns a path error into an InputError naming the path. */
+async function writeOrExplain(path: string, write: () => Promise<void>): Promise<void> {
   try {
-    await writeFile(temporary, content, { encoding: "utf8", flag: "wx" });
-    await rename(temporary, path);
+    await write();
   } catch (error) {
-    await rm(temporary, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
     if (code && PATH_ERRORS.has(code)) {
       throw new InputError(
