@@ -512,6 +512,8 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
       "nacl-blocks-nat64",
     );
   }
+  // Traffic stopped earlier on the path never leaves through the NAT gateway.
+  if (trace.hops.some((hop) => hop.status === "broken")) return;
   trace.add(
     "placement",
     "info",

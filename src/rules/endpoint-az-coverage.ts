@@ -57,7 +57,12 @@ export default defineRule<"missingZones" | "singleZone">({
       if (missing.length === 0 && endpointZones.length > 1) continue;
 
       const endpointId = endpoint.VpcEndpointId as string;
-      const subnetIds = [...new Set(subnets.map((subnet) => subnet.SubnetId as string))].sort();
+      // Subnets in a zone the endpoint covers do not cross zones, so only the others are named.
+      const affected =
+        missing.length > 0
+          ? subnets.filter((subnet) => missing.includes(subnet.AvailabilityZone ?? ""))
+          : subnets;
+      const subnetIds = [...new Set(affected.map((subnet) => subnet.SubnetId as string))].sort();
       context.report({
         messageId: missing.length > 0 ? "missingZones" : "singleZone",
         data: {

@@ -109,10 +109,16 @@ function reportService(
   stranded: Subnet[],
 ): void {
   const { index } = context;
-  const subnetIds = stranded.map((subnet) => subnet.SubnetId as string);
   // Only SSM Agents use ec2messages, so with no instance in the subnets there is no agent to judge.
-  if (service === "ec2messages" && !hasInstances(index, subnetIds)) return;
-  const needed = service !== "ec2messages" || needsEc2messages(index, subnetIds);
+  if (service === "ec2messages" && !hasInstances(index, stranded.map(idOf))) return;
+  // The error names only the subnets whose agents need ec2messages; the advice names them all.
+  const needing =
+    service === "ec2messages"
+      ? stranded.filter((subnet) => needsEc2messages(index, [idOf(subnet)]))
+      : stranded;
+  const needed = needing.length > 0;
+  const reported = needed ? needing : stranded;
+  const subnetIds = reported.map(idOf);
   const vpc = index.vpc(vpcId);
   context.report({
     messageId: needed ? "missing" : "ec2messagesOptional",
@@ -130,7 +136,7 @@ function reportService(
         attribute: "VpcEndpoints[ServiceName]",
         value: `no ${service} endpoint`,
       },
-      ...stranded.map((subnet) => ({
+      ...reported.map((subnet) => ({
         resourceId: subnet.SubnetId as string,
         attribute: "EnableDns64",
         value: subnet.EnableDns64 ?? null,
@@ -156,4 +162,8 @@ function needsEc2messages(index: SnapshotIndex, subnetIds: string[]): boolean {
       return agentNeedsEc2messages(info?.AgentVersion);
     }),
   );
+}
+
+function idOf(subnet: Subnet): string {
+  return subnet.SubnetId as string;
 }
