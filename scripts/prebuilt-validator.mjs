@@ -11,7 +11,14 @@ const GENERATED = resolve("dist/.generated/compile-validator.js");
 function generateValidator() {
   const schema = JSON.parse(readFileSync("src/schemas/snapshot.schema.json", "utf8"));
   // The checks only decide which formats exist; the generated code imports the real ones.
-  const names = ["ipv4", "cidr", "cidr-or-empty"];
+  const names = [
+    "ipv4",
+    "cidr",
+    "ipv4-cidr",
+    "ipv6-cidr",
+    "ipv4-cidr-or-empty",
+    "ipv6-cidr-or-empty",
+  ];
   const ajv = new Ajv({
     allErrors: true,
     strict: false,

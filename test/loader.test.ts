@@ -293,8 +293,8 @@ describe("rejected input", () => {
     const error = await loadError([file]);
     expect(error.message).toBe(
       `${file}: invalid Subnets output:\n` +
-        '  /Subnets/1/CidrBlock: found "10.0.2.0/33", expected an IPv4 or IPv6 prefix such as ' +
-        "10.0.0.0/16 or 2001:db8::/56\n" +
+        '  /Subnets/1/CidrBlock: found "10.0.2.0/33", expected an IPv4 prefix such as ' +
+        "10.0.0.0/16\n" +
         "Fix these values or re-export the file with the AWS CLI's --output json.",
     );
   });
@@ -347,6 +347,209 @@ describe("rejected input", () => {
     const lines = error.message.split("\n").filter((line) => line.startsWith("  /"));
     expect(lines).toHaveLength(20);
     expect(error.message).toContain("  ... and 5 more\n");
+  });
+});
+
+/** A snapshot with one prefix of the wrong family, at `pointer`, and the error it raises. */
+interface FamilyCase {
+  label: string;
+  snapshot: unknown;
+  pointer: string;
+  value: string;
+  expected: string;
+}
+
+const IPV4_PREFIX = "an IPv4 prefix such as 10.0.0.0/16";
+const IPV6_PREFIX = "an IPv6 prefix such as 2001:db8::/56";
+
+function permission(range: Record<string, unknown>): Record<string, unknown> {
+  return { IpProtocol: "-1", ...range };
+}
+
+const WRONG_FAMILY: FamilyCase[] = [
+  {
+    label: "IPv4 subnet Ipv6CidrBlock",
+    snapshot: {
+      Subnets: [{ ...subnetA, Ipv6CidrBlockAssociationSet: [{ Ipv6CidrBlock: "10.9.0.0/24" }] }],
+    },
+    pointer: "/Subnets/0/Ipv6CidrBlockAssociationSet/0/Ipv6CidrBlock",
+    value: "10.9.0.0/24",
+    expected: `${IPV6_PREFIX}, or an empty string`,
+  },
+  {
+    label: "IPv4 VPC Ipv6CidrBlock",
+    snapshot: {
+      Vpcs: [{ VpcId: "vpc-1", Ipv6CidrBlockAssociationSet: [{ Ipv6CidrBlock: "10.0.0.0/16" }] }],
+    },
+    pointer: "/Vpcs/0/Ipv6CidrBlockAssociationSet/0/Ipv6CidrBlock",
+    value: "10.0.0.0/16",
+    expected: `${IPV6_PREFIX}, or an empty string`,
+  },
+  {
+    label: "IPv6 VPC CidrBlock",
+    snapshot: { Vpcs: [{ VpcId: "vpc-1", CidrBlock: "2001:db8::/56" }] },
+    pointer: "/Vpcs/0/CidrBlock",
+    value: "2001:db8::/56",
+    expected: IPV4_PREFIX,
+  },
+  {
+    label: "IPv6 VPC associated CidrBlock",
+    snapshot: { Vpcs: [{ VpcId: "vpc-1", CidrBlockAssociationSet: [{ CidrBlock: "::/0" }] }] },
+    pointer: "/Vpcs/0/CidrBlockAssociationSet/0/CidrBlock",
+    value: "::/0",
+    expected: `${IPV4_PREFIX}, or an empty string`,
+  },
+  {
+    label: "IPv6 subnet CidrBlock",
+    snapshot: { Subnets: [{ ...subnetA, CidrBlock: "2001:db8:0:1::/64" }] },
+    pointer: "/Subnets/0/CidrBlock",
+    value: "2001:db8:0:1::/64",
+    expected: IPV4_PREFIX,
+  },
+  {
+    label: "IPv4 security group CidrIpv6",
+    snapshot: {
+      SecurityGroups: [
+        {
+          GroupId: "sg-1",
+          IpPermissions: [permission({ Ipv6Ranges: [{ CidrIpv6: "10.1.1.0/24" }] })],
+        },
+      ],
+    },
+    pointer: "/SecurityGroups/0/IpPermissions/0/Ipv6Ranges/0/CidrIpv6",
+    value: "10.1.1.0/24",
+    expected: IPV6_PREFIX,
+  },
+  {
+    label: "IPv6 security group CidrIp",
+    snapshot: {
+      SecurityGroups: [
+        {
+          GroupId: "sg-1",
+          IpPermissionsEgress: [permission({ IpRanges: [{ CidrIp: "::ffff:10.1.1.0/120" }] })],
+        },
+      ],
+    },
+    pointer: "/SecurityGroups/0/IpPermissionsEgress/0/IpRanges/0/CidrIp",
+    value: "::ffff:10.1.1.0/120",
+    expected: IPV4_PREFIX,
+  },
+  {
+    label: "IPv4 route DestinationIpv6CidrBlock",
+    snapshot: {
+      RouteTables: [
+        {
+          RouteTableId: "rtb-1",
+          Routes: [{ DestinationIpv6CidrBlock: "10.0.0.0/8", GatewayId: "igw-1" }],
+        },
+      ],
+    },
+    pointer: "/RouteTables/0/Routes/0/DestinationIpv6CidrBlock",
+    value: "10.0.0.0/8",
+    expected: IPV6_PREFIX,
+  },
+  {
+    label: "IPv6 route DestinationCidrBlock",
+    snapshot: {
+      RouteTables: [
+        { RouteTableId: "rtb-1", Routes: [{ DestinationCidrBlock: "::/0", GatewayId: "igw-1" }] },
+      ],
+    },
+    pointer: "/RouteTables/0/Routes/0/DestinationCidrBlock",
+    value: "::/0",
+    expected: IPV4_PREFIX,
+  },
+  {
+    label: "IPv6 network ACL CidrBlock",
+    snapshot: { NetworkAcls: [{ NetworkAclId: "acl-1", Entries: [{ CidrBlock: "::" }] }] },
+    pointer: "/NetworkAcls/0/Entries/0/CidrBlock",
+    value: "::",
+    expected: IPV4_PREFIX,
+  },
+  {
+    label: "IPv4 network ACL Ipv6CidrBlock",
+    snapshot: {
+      NetworkAcls: [{ NetworkAclId: "acl-1", Entries: [{ Ipv6CidrBlock: "0.0.0.0/0" }] }],
+    },
+    pointer: "/NetworkAcls/0/Entries/0/Ipv6CidrBlock",
+    value: "0.0.0.0/0",
+    expected: IPV6_PREFIX,
+  },
+];
+
+describe("prefix families", () => {
+  it.each(WRONG_FAMILY)("rejects $label", async ({ snapshot, pointer, value, expected }) => {
+    const file = await fixture("family.json", { SnapshotVersion: 1, ...(snapshot as object) });
+    const error = await loadError([file]);
+    expect(error.message).toBe(
+      `${file}: invalid snapshot:\n` +
+        `  ${pointer}: found ${JSON.stringify(value)}, expected ${expected}\n` +
+        "Fix these values or re-export the file with the AWS CLI's --output json.",
+    );
+  });
+
+  it("accepts prefixes of the expected family", async () => {
+    const snapshot = {
+      SnapshotVersion: 1,
+      Vpcs: [
+        {
+          VpcId: "vpc-1",
+          CidrBlock: "10.0.0.0/16",
+          CidrBlockAssociationSet: [{ CidrBlock: "10.0.0.0/16" }],
+          Ipv6CidrBlockAssociationSet: [{ Ipv6CidrBlock: "2001:db8:1234:1a00::/56" }],
+        },
+      ],
+      Subnets: [
+        {
+          ...subnetA,
+          Ipv6CidrBlockAssociationSet: [{ Ipv6CidrBlock: "2001:db8:1234:1a01::/64" }],
+        },
+      ],
+      RouteTables: [
+        {
+          RouteTableId: "rtb-1",
+          Routes: [
+            { DestinationCidrBlock: "0.0.0.0/0", GatewayId: "igw-1" },
+            { DestinationIpv6CidrBlock: "64:ff9b::/96", NatGatewayId: "nat-1" },
+          ],
+        },
+      ],
+      SecurityGroups: [
+        {
+          GroupId: "sg-1",
+          IpPermissions: [
+            permission({
+              IpRanges: [{ CidrIp: "10.0.0.0/8" }],
+              Ipv6Ranges: [{ CidrIpv6: "::ffff:10.1.1.0/120" }],
+            }),
+          ],
+        },
+      ],
+      NetworkAcls: [
+        {
+          NetworkAclId: "acl-1",
+          Entries: [{ CidrBlock: "0.0.0.0/0" }, { Ipv6CidrBlock: "::/0" }],
+        },
+      ],
+      ManagedPrefixLists: [
+        { PrefixListId: "pl-1", Entries: [{ Cidr: "10.0.0.0/8" }, { Cidr: "2001:db8::/32" }] },
+      ],
+    };
+    const file = await fixture("families.json", snapshot);
+    expect((await loadSnapshotFiles([file])).snapshot).toEqual(snapshot);
+  });
+
+  it("accepts prefixes still being associated", async () => {
+    const vpc = {
+      VpcId: "vpc-1",
+      CidrBlockAssociationSet: [{ CidrBlock: "" }],
+      Ipv6CidrBlockAssociationSet: [{ Ipv6CidrBlock: "" }],
+    };
+    const subnet = { ...subnetA, Ipv6CidrBlockAssociationSet: [{ Ipv6CidrBlock: "" }] };
+    const file = await fixture("associating.json", { Vpcs: [vpc], Subnets: [subnet] });
+    const loaded = await loadSnapshotFiles([file]);
+    expect(loaded.snapshot.Vpcs).toEqual([vpc]);
+    expect(loaded.snapshot.Subnets).toEqual([subnet]);
   });
 });
 

@@ -216,3 +216,12 @@ export function formatIpv4(value: bigint): string {
 export const NAT64_PREFIX = parseCidr("64:ff9b::/96") as Cidr;
 export const IPV4_DEFAULT = parseCidr("0.0.0.0/0") as Cidr;
 export const IPV6_DEFAULT = parseCidr("::/0") as Cidr;
+
+/**
+ * Tells the family of a prefix text that parseCidr accepts, without building the prefix. Such a
+ * text contains a colon only when its address is IPv6.
+ */
+export function cidrTextFamily(text: string): IpFamily | undefined {
+  if (!isCidrText(text)) return undefined;
+  return text.includes(":") ? 6 : 4;
+}

@@ -33,6 +33,16 @@ function toProblem(root: unknown, error: ErrorObject): SchemaProblem {
   return { pointer, value: valueAt(root, pointer), expected: expectation(error) };
 }
 
+/** Descriptions of the text each schema format accepts, for error messages. */
+const FORMAT_EXPECTATIONS: Record<string, string> = {
+  ipv4: "an IPv4 address such as 10.0.0.1",
+  cidr: "an IPv4 or IPv6 prefix such as 10.0.0.0/16 or 2001:db8::/56",
+  "ipv4-cidr": "an IPv4 prefix such as 10.0.0.0/16",
+  "ipv6-cidr": "an IPv6 prefix such as 2001:db8::/56",
+  "ipv4-cidr-or-empty": "an IPv4 prefix such as 10.0.0.0/16, or an empty string",
+  "ipv6-cidr-or-empty": "an IPv6 prefix such as 2001:db8::/56, or an empty string",
+};
+
 function expectation(error: ErrorObject): string {
   switch (error.keyword) {
     case "required":
@@ -40,9 +50,7 @@ function expectation(error: ErrorObject): string {
     case "type":
       return `a value of type ${String(error.params.type)}`;
     case "format":
-      return String(error.params.format).startsWith("cidr")
-        ? "an IPv4 or IPv6 prefix such as 10.0.0.0/16 or 2001:db8::/56"
-        : `an ${String(error.params.format)} address`;
+      return FORMAT_EXPECTATIONS[String(error.params.format)] ?? `a ${String(error.params.format)}`;
     case "const":
       return `the value ${JSON.stringify(error.params.allowedValue)}`;
     case "minLength":

@@ -423,7 +423,7 @@ describe("CloudFormation: input errors", () => {
 
     await expect(attempt).rejects.toBeInstanceOf(InputError);
     await expect(attempt).rejects.toThrow(
-      'resource Vpc (/Vpcs/0/CidrBlock): found "10.0.0.0/33", expected an IPv4 or IPv6 prefix',
+      'resource Vpc (/Vpcs/0/CidrBlock): found "10.0.0.0/33", expected an IPv4 prefix',
     );
   });
 
