@@ -25,6 +25,7 @@ import { loadSnapshotFiles } from "./snapshot/loader.js";
 import { formatBaseline, parseBaseline, readBaseline } from "./suppress/baseline.js";
 import type { Snapshot } from "./snapshot/types.js";
 import { TOOL_VERSION } from "./version.js";
+import { SERVICE_NAME } from "./reach/catalog.js";
 
 const RULES_FORMATS = ["text", "json"] as const;
 type RulesFormat = (typeof RULES_FORMATS)[number];
@@ -320,7 +321,10 @@ async function lintCommand(args: LintArgs): Promise<number> {
 
 /** Merges the config file's settings with the flags; `--require-service` adds to the file's list. */
 function settingsOf(args: LintArgs, config: Config | undefined) {
-  const services = [...(config?.requiredServices ?? []), ...(args.requireService ?? [])];
+  const services = [
+    ...(config?.requiredServices ?? []),
+    ...serviceNames("--require-service", args.requireService ?? []),
+  ];
   if (!config) return { requiredServices: [...new Set(services)] };
   return {
     requiredServices: [...new Set(services)],
@@ -470,9 +474,36 @@ async function explainCommand(
   );
   if (!snapshot)
     throw new InputError(`--subnet ${args.subnet} is not in the snapshot; check the subnet id`);
-  const settings = { requiredServices: args.requireService ?? [] };
+  const settings = {
+    requiredServices: serviceNames("--require-service", args.requireService ?? []),
+  };
+  const [service, ...others] = serviceNames("--service", [args.service]);
+  if (service === undefined || others.length > 0) {
+    throw new InputError(
+      `--service ${JSON.stringify(args.service)}: name one service, such as ssm`,
+    );
+  }
   const result = runLint([snapshot], { settings });
-  const path = explainPath(snapshot.snapshot, settings, args.subnet, args.service);
+  const path = explainPath(snapshot.snapshot, settings, args.subnet, service);
   process.stdout.write(formatExplain(path, result.findings));
   return path.verdict === "reachable" || path.verdict === "depends-on-hub" ? 0 : 1;
+}
+
+/**
+ * Reads service names from a flag: comma-separated lists are split and names lower-cased, since
+ * endpoint service names are lower case. A value that is no service name raises an InputError.
+ */
+function serviceNames(flag: string, values: readonly string[]): string[] {
+  const names = values
+    .flatMap((value) => value.split(","))
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const invalid = names.find((name) => !SERVICE_NAME.test(name.toLowerCase()));
+  if (invalid !== undefined) {
+    throw new InputError(
+      `${flag} ${JSON.stringify(invalid)} is not a service name; use the short name that ends ` +
+        "the endpoint service name, such as ssm, kms or ecr.api",
+    );
+  }
+  return names.map((name) => name.toLowerCase());
 }

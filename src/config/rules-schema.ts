@@ -3,6 +3,7 @@
  * writes it to rules.schema.json for editors, and the config loader validates against it.
  */
 import { SEVERITIES, type Rule } from "../engine/types.js";
+import { SERVICE_NAME } from "../reach/catalog.js";
 
 type Schema = Record<string, unknown>;
 
@@ -50,7 +51,7 @@ export function buildRulesSchema(rules: readonly Rule[]): Schema {
       services: {
         type: "array",
         uniqueItems: true,
-        items: { type: "string", pattern: "^[a-z0-9][a-z0-9.-]*$" },
+        items: { type: "string", pattern: SERVICE_NAME.source },
       },
       suppression: suppressionSchema(),
     },

@@ -150,7 +150,7 @@ export function requiredServicesOf(
   const services = new Set(["ssm", "ssmmessages"]);
   const add = (names: readonly string[] | undefined): void => {
     for (const name of names ?? []) {
-      const service = name.trim();
+      const service = name.trim().toLowerCase();
       if (service) services.add(service);
     }
   };
