@@ -1,6 +1,10 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import type { SourceLocation } from "../src/run.js";
-import { MergedLocations } from "../src/snapshot/locations.js";
+import { loadSnapshotFiles } from "../src/snapshot/loader.js";
+import { MergedLocations, locateResources } from "../src/snapshot/locations.js";
 
 const at = (file: string, line: number): SourceLocation => ({ file, line });
 
@@ -43,5 +47,90 @@ describe("merged resource locations", () => {
 
     expect(locations.get("rtb-0a1b")).toEqual(at("b.json", 4));
     expect(locations.get("subnet-0a1b")).toEqual(at("a.json", 3));
+  });
+});
+
+describe("resource lines in a snapshot file", () => {
+  it("skip ids nested in other sections, wherever those come in the file", () => {
+    const text = JSON.stringify(
+      {
+        Reservations: [
+          {
+            Instances: [
+              {
+                InstanceId: "i-0a1b2c3d4e5f60001",
+                SecurityGroups: [{ GroupId: "sg-0a1b2c3d4e5f60001" }],
+                NetworkInterfaces: [{ NetworkInterfaceId: "eni-0a1b2c3d4e5f60001" }],
+              },
+            ],
+          },
+        ],
+        InstanceInformationList: [{ InstanceId: "i-0a1b2c3d4e5f60002" }],
+        SecurityGroups: [{ GroupId: "sg-0a1b2c3d4e5f60001" }],
+        NetworkInterfaces: [{ NetworkInterfaceId: "eni-0a1b2c3d4e5f60001" }],
+      },
+      null,
+      2,
+    );
+    const lineOf = (needle: string, from = 0) =>
+      text.slice(0, text.indexOf(needle, from)).split("\n").length;
+    const groups = text.indexOf('"SecurityGroups": [\n    {');
+    const interfaces = text.lastIndexOf('"NetworkInterfaces"');
+    const locations = locateResources("snapshot.json", text);
+
+    expect(locations.get("sg-0a1b2c3d4e5f60001")?.line).toBe(lineOf('"GroupId"', groups));
+    expect(locations.get("eni-0a1b2c3d4e5f60001")?.line).toBe(
+      lineOf('"NetworkInterfaceId"', interfaces),
+    );
+    expect(locations.get("i-0a1b2c3d4e5f60001")).toEqual({ file: "snapshot.json", line: 6 });
+    // An instance known only from SSM is located there, as a second choice.
+    expect(locations.get("i-0a1b2c3d4e5f60002")?.fallback).toBe(true);
+  });
+
+  it("read escaped ids, values on their own line and lone CR line ends", () => {
+    const text = [
+      "{",
+      '  "Subnets": [',
+      '    { "VpcId": "vpc-0a1b2c3d4e5f60001",',
+      '      "SubnetId":',
+      '        "subnet-0a1b2c3d4e5f6000\\u0034" }',
+      "  ]",
+      "}",
+    ].join("\r");
+    const locations = locateResources("subnets.json", text);
+
+    expect(locations.get("subnet-0a1b2c3d4e5f60004")).toEqual({ file: "subnets.json", line: 5 });
+    expect(locations.has("vpc-0a1b2c3d4e5f60001")).toBe(false);
+  });
+
+  it("find resources in singular and recorded outputs", () => {
+    const created = JSON.stringify({ Subnet: { SubnetId: "subnet-0a1b2c3d4e5f60005" } }, null, 2);
+    const recorded = JSON.stringify(
+      { data: { Vpcs: [{ VpcId: "vpc-0a1b2c3d4e5f60005" }] } },
+      null,
+      2,
+    );
+
+    expect(locateResources("create.json", created).get("subnet-0a1b2c3d4e5f60005")?.line).toBe(3);
+    expect(locateResources("recorded.json", recorded).get("vpc-0a1b2c3d4e5f60005")?.line).toBe(5);
+  });
+
+  it("prefer a resource's own section over an earlier file that only mentions it", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "vpc-lint-locations-"));
+    try {
+      const attributes = {
+        VpcAttributes: [{ VpcId: "vpc-0a1b2c3d4e5f60001", EnableDnsSupport: { Value: true } }],
+      };
+      const vpcs = { Vpcs: [{ VpcId: "vpc-0a1b2c3d4e5f60001", CidrBlock: "10.0.0.0/16" }] };
+      await writeFile(join(directory, "a-attributes.json"), JSON.stringify(attributes, null, 2));
+      await writeFile(join(directory, "b-vpcs.json"), JSON.stringify(vpcs, null, 2));
+
+      const { locations } = await loadSnapshotFiles([directory]);
+
+      expect(locations.get("vpc-0a1b2c3d4e5f60001")?.file).toMatch(/b-vpcs\.json$/);
+      expect(locations.get("vpc-0a1b2c3d4e5f60001")).not.toHaveProperty("fallback");
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 });

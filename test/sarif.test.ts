@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { describe, expect, it } from "vitest";
 import { docsUrl } from "../src/engine/docs.js";
+import { placeholderId } from "../src/iac/placeholders.js";
 import { defineRule, type Rule } from "../src/engine/types.js";
 import { InputError } from "../src/errors.js";
 import { formatSarif } from "../src/report/sarif.js";
@@ -12,6 +13,7 @@ import { DEFAULT_SETTINGS, runLint, type RunOptions, type SnapshotInput } from "
 import { loadSnapshotFiles } from "../src/snapshot/loader.js";
 import type { Snapshot } from "../src/snapshot/types.js";
 import { CORPUS, EXAMPLES, HAS_CORPUS, runCli } from "./helpers.js";
+import { fixture, lintIac } from "./iac/helpers.js";
 import { githubProblems, schemaErrors } from "./sarif-validate.js";
 
 type Json = Record<string, any>;
@@ -234,6 +236,42 @@ describe("SARIF results", () => {
   });
 });
 
+describe("SARIF of templates and plans", () => {
+  it("name the template's logical id", async () => {
+    const { result } = await lintIac({ template: fixture("ipv6-only-dns64.yaml") });
+    const log = JSON.parse(formatSarif(result)) as Json;
+    expectValid(log);
+    const subnetId = placeholderId("subnet", "AppSubnet");
+    const finding = resultOf(log, "nat64-route-missing");
+    expect(finding.message.text).toMatch(new RegExp(`^AppSubnet \\(${subnetId}\\): Subnet `));
+    expect(finding.locations[0].logicalLocations).toEqual([
+      expect.objectContaining({ name: subnetId, kind: "resource" }),
+      { name: "AppSubnet", fullyQualifiedName: "AppSubnet", kind: "resource" },
+    ]);
+    const related = (finding.relatedLocations as Json[]).map((entry) => entry.message.text);
+    expect(related[0]).toMatch(/^AppRouteTable \(rtb-[0-9a-f]{17}\): Routes/);
+  });
+
+  it("name the plan's resource addresses", async () => {
+    const { result } = await lintIac({ terraformPlan: fixture("plan-dns64-missing.json") });
+    const log = JSON.parse(formatSarif(result)) as Json;
+    expectValid(log);
+    const findings = (log.runs[0].results as Json[]).filter(
+      (entry) => entry.ruleId === "nat64-route-missing",
+    );
+    const names = findings.map((entry) => entry.locations[0].logicalLocations[1].name as string);
+    expect(names.sort()).toEqual([
+      "module.vpc.aws_subnet.private[0]",
+      "module.vpc.aws_subnet.private[1]",
+    ]);
+    for (const entry of findings) {
+      const address = entry.locations[0].logicalLocations[1].fullyQualifiedName as string;
+      const id = entry.locations[0].logicalLocations[0].name as string;
+      expect(entry.message.text.startsWith(`${address} (${id}): `)).toBe(true);
+    }
+  });
+});
+
 describe("SARIF notifications", () => {
   it("report a failed collection call as a result and a notification", async () => {
     const { snapshot } = await inputOf(BROKEN);
@@ -396,8 +434,8 @@ describe("resource locations from the loader", () => {
       };
       expect(where("subnet-0a1b2c3d4e5f60001")).toBe("subnets.json:4");
       expect(where("subnet-0a1b2c3d4e5f60002")).toBe("subnets.json:8");
-      // The table's id first appears inside its own Associations, on line 6.
-      expect(where("rtb-0a1b2c3d4e5f60001")).toBe("route-tables.json:6");
+      // The table's own id field, not the copy inside its Associations on line 6.
+      expect(where("rtb-0a1b2c3d4e5f60001")).toBe("route-tables.json:10");
       expect(locations.get("rtb-0a1b2c3d4e5f60001")?.file).toBe(
         relative(process.cwd(), join(directory, "route-tables.json")).split(sep).join("/"),
       );

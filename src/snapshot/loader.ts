@@ -93,7 +93,7 @@ async function loadFile(
     );
   }
   const { snapshot } = shaped;
-  return { snapshot, locations: () => locateResources(file, text, snapshot) };
+  return { snapshot, locations: () => locateResources(file, text) };
 }
 
 /**

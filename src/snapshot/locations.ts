@@ -2,108 +2,163 @@
 import { relative, sep } from "node:path";
 import type { SourceLocation } from "../run.js";
 import { SECTIONS } from "./sections.js";
-import type { Snapshot } from "./types.js";
+import { ALIASES } from "./shape.js";
 
-/** Matches one `"Key": "value"` pair of a JSON text; values with escapes are never AWS ids. */
-const STRING_MEMBER = /"(\w+)"\s*:\s*"([^"\\]*)"/g;
+/** A location found in a file, marked when it is only a second choice for its resource. */
+interface FoundLocation extends SourceLocation {
+  /** Set for a mention outside the resource's own section, such as a VPC's attributes. */
+  fallback?: true;
+}
+
+/** Sections whose id field names a resource that another section describes. */
+const FALLBACK_SECTIONS = new Set(["VpcAttributes", "InstanceInformationList"]);
+const BY_SECTION = new Map<string, { idField: string; fallback: boolean }>([
+  ...SECTIONS.map(
+    (info) =>
+      [info.name, { idField: info.idField, fallback: FALLBACK_SECTIONS.has(info.name) }] as const,
+  ),
+  ...Object.entries(ALIASES).map(
+    ([alias, name]) => [alias, { idField: idFieldOf(name), fallback: false }] as const,
+  ),
+  // DescribeInstances nests instances in reservations; RunInstances returns them at the top.
+  ["Instances", { idField: "InstanceId", fallback: false }],
+]);
+const BY_SINGULAR = new Map(
+  SECTIONS.filter((info) => info.singular).map((info) => [info.singular as string, info.idField]),
+);
+const ID_FIELDS = new Set([...SECTIONS.map((info) => info.idField), "InstanceId"]);
+
+function idFieldOf(name: string): string {
+  return SECTIONS.find((info) => info.name === name)?.idField ?? "";
+}
 
 /**
- * Maps each resource id of a partial snapshot to the first line of the file where the resource's
- * id field has that id, such as `"SubnetId": "subnet-0a1b"`, at or after the line that opens the
- * resource's section. So a NAT gateway points at its NatGateways entry, not at a route to it.
- * Instances are found inside Reservations by `InstanceId`.
+ * Maps each resource id in a snapshot file to the line of its id field inside the resource's own
+ * entry: `"SubnetId": "subnet-0a1b"` directly in an item of `Subnets` (or of a singular `Subnet`
+ * output), never a subnet id nested in a route table or an instance. Instances are found inside
+ * `Reservations`. A VPC attribute output or an SSM registration counts only when the file has no
+ * entry of the resource's own section. Files wrapped in `{"data": ...}` are read the same way.
  */
-export function locateResources(
-  file: string,
-  text: string,
-  snapshot: Snapshot,
-): Map<string, SourceLocation> {
-  const lines = text.split(/\r?\n/);
-  const members = linesOfMembers(lines);
+export function locateResources(file: string, text: string): Map<string, FoundLocation> {
   const path = relative(process.cwd(), file).split(sep).join("/");
-  const locations = new Map<string, SourceLocation>();
-  // Every resource of a section shares its start line, so each section is looked up once.
-  const starts = new Map<string, number>();
-
-  for (const resource of resourceIds(snapshot)) {
-    const keys = resource.sectionKeys.join("|");
-    let start = starts.get(keys);
-    if (start === undefined) {
-      start = sectionStart(lines, resource.sectionKeys);
-      starts.set(keys, start);
-    }
-    const found = members.get(memberKey(resource.field, resource.id)) ?? [];
-    const line = found.find((candidate) => candidate >= start) ?? found[0];
-    if (line !== undefined && !locations.has(resource.id)) {
-      locations.set(resource.id, { file: path, line });
-    }
-  }
+  const locations = new Map<string, FoundLocation>();
+  scanMembers(text, (keys, value, line) => {
+    const field = keys[keys.length - 1] as string;
+    if (!ID_FIELDS.has(field)) return;
+    const rank = rankOf(keys[0] === "data" ? keys.slice(1) : keys, field);
+    if (rank === undefined) return;
+    const known = locations.get(value);
+    if (known && (!known.fallback || rank === "fallback")) return;
+    locations.set(
+      value,
+      rank === "fallback" ? { file: path, line, fallback: true } : { file: path, line },
+    );
+  });
   return locations;
 }
 
-/** The fields that identify a resource; other members are never looked up. */
-const ID_FIELDS = new Set([...SECTIONS.map((info) => info.idField), "InstanceId"]);
-
-/** Maps each `"Key": "value"` pair of an id field to the lines it appears on, in order. */
-function linesOfMembers(lines: string[]): Map<string, number[]> {
-  const members = new Map<string, number[]>();
-  lines.forEach((content, position) => {
-    for (const match of content.matchAll(STRING_MEMBER)) {
-      if (!ID_FIELDS.has(match[1] as string)) continue;
-      const key = memberKey(match[1] as string, match[2] as string);
-      const found = members.get(key);
-      if (found) found.push(position + 1);
-      else members.set(key, [position + 1]);
-    }
-  });
-  return members;
+/** Tells whether a key path leads to a resource's own id field, or to a second-choice mention. */
+function rankOf(keys: readonly string[], field: string): "own" | "fallback" | undefined {
+  if (keys.length === 1) return field === "VpcId" ? "fallback" : undefined;
+  if (keys.length === 2) return BY_SINGULAR.get(keys[0] as string) === field ? "own" : undefined;
+  if (keys.length === 3 && keys[1] === ITEM) {
+    const section = BY_SECTION.get(keys[0] as string);
+    if (section?.idField !== field) return undefined;
+    return section.fallback ? "fallback" : "own";
+  }
+  const instance =
+    keys.length === 5 &&
+    keys[0] === "Reservations" &&
+    keys[1] === ITEM &&
+    keys[2] === "Instances" &&
+    keys[3] === ITEM &&
+    field === "InstanceId";
+  return instance ? "own" : undefined;
 }
 
-/** Returns the first line that opens one of the keys, or 1 when the file has none of them. */
-function sectionStart(lines: string[], keys: string[]): number {
-  const opening = new RegExp(`"(${keys.join("|")})"\\s*:`);
-  const position = lines.findIndex((content) => opening.test(content));
-  return position < 0 ? 1 : position + 1;
-}
+/** The path element that stands for any item of an array. */
+const ITEM = "#";
 
-interface ResourceId {
-  field: string;
-  id: string;
-  /** Keys that open the resource's section: the plural section and the singular output. */
-  sectionKeys: string[];
-}
+const QUOTE = 34;
+const BACKSLASH = 92;
+const LINE_FEED = 10;
+const CARRIAGE_RETURN = 13;
 
-/** Lists the id field and id of every resource in the snapshot's sections. */
-function resourceIds(snapshot: Snapshot): ResourceId[] {
-  const resources: ResourceId[] = [];
-  for (const info of SECTIONS) {
-    const items = (snapshot[info.name] as Record<string, unknown>[] | undefined) ?? [];
-    const sectionKeys = info.singular ? [info.name, info.singular] : [info.name];
-    for (const item of items) {
-      const id = item[info.idField];
-      if (typeof id === "string") resources.push({ field: info.idField, id, sectionKeys });
+/**
+ * Walks a valid JSON text and calls `visit` for every string that is the value of an object
+ * member, with the keys leading to it (array items as ITEM) and its line. Lines end at LF, CRLF
+ * or a lone CR.
+ */
+function scanMembers(
+  text: string,
+  visit: (keys: readonly string[], value: string, line: number) => void,
+): void {
+  const keys: string[] = [];
+  // For each open container: true for an object, false for an array.
+  const objects: boolean[] = [];
+  // For each open object: whether a member's key is on `keys`.
+  const keyed: boolean[] = [];
+  let expectKey = false;
+  let line = 1;
+  for (let position = 0; position < text.length; position += 1) {
+    const code = text.charCodeAt(position);
+    if (code === LINE_FEED) {
+      line += 1;
+    } else if (code === CARRIAGE_RETURN) {
+      if (text.charCodeAt(position + 1) !== LINE_FEED) line += 1;
+    } else if (code === QUOTE) {
+      const end = closingQuote(text, position);
+      const raw = text.slice(position + 1, end);
+      const value = raw.includes("\\")
+        ? (JSON.parse(text.slice(position, end + 1)) as string)
+        : raw;
+      if (expectKey) {
+        keys.push(value);
+        keyed[keyed.length - 1] = true;
+        expectKey = false;
+      } else if (objects[objects.length - 1] === true) {
+        visit(keys, value, line);
+      }
+      position = end;
+    } else if (code === 123 /* { */) {
+      objects.push(true);
+      keyed.push(false);
+      expectKey = true;
+    } else if (code === 125 /* } */) {
+      objects.pop();
+      if (keyed.pop()) keys.pop();
+      expectKey = false;
+    } else if (code === 91 /* [ */) {
+      objects.push(false);
+      keys.push(ITEM);
+    } else if (code === 93 /* ] */) {
+      objects.pop();
+      keys.pop();
+    } else if (code === 44 /* , */ && objects[objects.length - 1] === true) {
+      if (keyed[keyed.length - 1]) keys.pop();
+      keyed[keyed.length - 1] = false;
+      expectKey = true;
     }
   }
-  for (const reservation of snapshot.Reservations ?? []) {
-    for (const instance of reservation.Instances ?? []) {
-      const id = instance.InstanceId;
-      if (id)
-        resources.push({ field: "InstanceId", id, sectionKeys: ["Reservations", "Instances"] });
-    }
-  }
-  return resources;
 }
 
-function memberKey(field: string, id: string): string {
-  return `${field}\u0000${id}`;
+function closingQuote(text: string, open: number): number {
+  let position = open + 1;
+  while (position < text.length) {
+    const code = text.charCodeAt(position);
+    if (code === BACKSLASH) position += 2;
+    else if (code === QUOTE) return position;
+    else position += 1;
+  }
+  return text.length;
 }
 
 type LocationSource =
   ReadonlyMap<string, SourceLocation> | (() => ReadonlyMap<string, SourceLocation>);
 
 /**
- * The locations of several inputs, merged on first use so that the first input to name a resource
- * wins. Only reports that point at lines read them, so a run that prints text or JSON never scans
+ * The locations of several inputs, merged on first use so that the first input with an entry of
+ * the resource's own section wins, else the first that mentions it. Only reports that point at lines read them, so a run that prints text or JSON never scans
  * its files for lines. A source given as a function is called at the first read.
  */
 export class MergedLocations implements ReadonlyMap<string, SourceLocation> {
@@ -119,9 +174,17 @@ export class MergedLocations implements ReadonlyMap<string, SourceLocation> {
   #map(): Map<string, SourceLocation> {
     if (this.#merged) return this.#merged;
     const merged = new Map<string, SourceLocation>();
+    // Resources located only by a second-choice mention so far; a later own entry replaces it.
+    const fallbacks = new Set<string>();
     for (const source of this.#sources) {
       const map = typeof source === "function" ? source() : source;
-      for (const [id, location] of map) if (!merged.has(id)) merged.set(id, location);
+      for (const [id, location] of map as ReadonlyMap<string, FoundLocation>) {
+        if (merged.has(id) && !(fallbacks.has(id) && !location.fallback)) continue;
+        const { fallback, ...found } = location;
+        merged.set(id, found);
+        if (fallback) fallbacks.add(id);
+        else fallbacks.delete(id);
+      }
     }
     // A source built on demand is kept as its result, so it is never built twice.
     this.#sources = [merged];

@@ -22,7 +22,8 @@ export class ShapeError extends Error {
 
 const SNAPSHOT_ONLY_KEYS = ["SnapshotVersion", "Source", "Errors", "VpcAttributes"];
 const IGNORED_KEYS = new Set(["NextToken", "ResponseMetadata", "ServiceNames"]);
-const ALIASES: Record<string, SectionName> = { PrefixLists: "ManagedPrefixLists" };
+/** Top-level keys that some AWS CLI outputs use for a section. */
+export const ALIASES: Record<string, SectionName> = { PrefixLists: "ManagedPrefixLists" };
 const SINGULAR = new Map(
   SECTIONS.filter((info) => info.singular).map((info) => [info.singular as string, info.name]),
 );
