@@ -106,6 +106,9 @@ export interface AclDecision {
  * Evaluates a network ACL for TCP traffic in one direction to or from the peer on destination
  * ports `from`..`to`. Rules apply in ascending number; the first rule matching a port decides it.
  * A rule decides the peer only when its range contains the whole peer range.
+ *
+ * NOTE: a deny rule that covers only part of the peer range, such as half of a subnet's /64, is
+ * passed over, so the hosts it denies are reported as reachable.
  */
 export function aclAllows(
   acl: NetworkAcl,
