@@ -93,7 +93,9 @@ function toResult(finding: Finding, result: RunResult, ruleIndex: Map<string, nu
     ruleId: finding.ruleId,
     ruleIndex: ruleIndex.get(finding.ruleId) ?? -1,
     level: SARIF_LEVEL[finding.severity],
-    message: { text: `${resource.id}: ${finding.message} Fix: ${finding.fix}` },
+    message: {
+      text: `${label(resource.id, result.locations)}: ${finding.message} Fix: ${finding.fix}`,
+    },
     locations: [location(resource, result.locations)],
     partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
   };
@@ -134,18 +136,35 @@ function location(
       artifactLocation: { uri },
       region: { startLine: file ? file.line : 1 },
     },
-    logicalLocations: [logicalLocation(resource)],
+    logicalLocations: logicalLocations(resource, source),
   };
   if (message) located.message = { text: message };
   return located;
 }
 
-function logicalLocation(resource: ResourceRef): Json {
-  return {
+/**
+ * Names the resource by its AWS id, then, for a template or plan, by the logical id or resource
+ * address the input gives it, since the AWS id of a resource not yet deployed is a placeholder.
+ */
+function logicalLocations(resource: ResourceRef, source: SourceLocation | undefined): Json[] {
+  const aws = {
     name: resource.id,
     fullyQualifiedName: resource.arn ?? resourcePath(resource),
     kind: "resource",
   };
+  if (!source?.logicalName) return [aws];
+  const input = {
+    name: source.logicalName,
+    fullyQualifiedName: source.logicalName,
+    kind: "resource",
+  };
+  return [aws, input];
+}
+
+/** Returns the resource id, preceded by the logical id or address when the input gives one. */
+function label(id: string, locations: ReadonlyMap<string, SourceLocation>): string {
+  const logicalName = locations.get(id)?.logicalName;
+  return logicalName ? `${logicalName} (${id})` : id;
 }
 
 /** `aws/<account>/<region>/<vpc-id>/<resource-type>/<resource-id>`, each segment URI-encoded. */
@@ -183,7 +202,8 @@ function relatedLocations(
     const facts = finding.evidence
       .filter((item) => item.resourceId === id)
       .map((item) => `${item.attribute} = ${JSON.stringify(item.value)}`);
-    const text = facts.length ? `${id}: ${facts.join("; ")}` : `${id} is part of the chain`;
+    const name = label(id, locations);
+    const text = facts.length ? `${name}: ${facts.join("; ")}` : `${name} is part of the chain`;
     return { id: position + 1, ...location(relatedRef(finding, id), locations, text) };
   });
 }
