@@ -309,6 +309,7 @@ async function lintCommand(args: LintArgs): Promise<number> {
 
   const result = runLint(inputs, {
     settings: settingsOf(args, config),
+    everyPath: targets.some((target) => target.format === "json"),
     ...(config && { severities: config.severities, suppressions: config.suppressions }),
     ...(baseline && { baseline }),
   });

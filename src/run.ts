@@ -8,6 +8,7 @@ import {
   type Severity,
 } from "./engine/types.js";
 import { SnapshotIndex } from "./index/snapshot-index.js";
+import { analyse } from "./reach/analysis.js";
 import { toReachability, type ReachabilityEntry } from "./reach/report.js";
 import { RULES } from "./rules/index.js";
 import { MergedLocations } from "./snapshot/locations.js";
@@ -93,6 +94,11 @@ export interface RunOptions {
   suppressions?: readonly SuppressionEntry[];
   /** Fingerprints of accepted findings; only findings not in it fail the run. */
   baseline?: ReadonlySet<string>;
+  /**
+   * Set when a report lists every path, as the JSON report does, so that the analysis traces the
+   * paths subnets do not require together with the required ones.
+   */
+  everyPath?: boolean;
   /** The day suppressions expire against, as YYYY-MM-DD; defaults to today in UTC. */
   today?: string;
 }
@@ -121,6 +127,7 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   for (const input of inputs) {
     const index = new SnapshotIndex(input.snapshot);
+    if (options.everyPath) analyse(index, options.settings, { everyPath: true });
     const lint = lintSnapshot(index, {
       rules,
       settings: options.settings,

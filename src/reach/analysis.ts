@@ -44,35 +44,47 @@ export interface OwnedHop {
 
 const CACHE = new WeakMap<SnapshotIndex, Map<string, Analysis>>();
 
-/** Returns the analysis for a snapshot and settings, computing it on first use. */
-export function analyse(index: SnapshotIndex, settings: LintSettings): Analysis {
+/**
+ * Returns the analysis for a snapshot and settings, computing it on first use. With
+ * `everyPath`, the first computation also traces the paths subnets do not require, while each
+ * subnet's checks are still at hand; otherwise they are traced when first requested.
+ */
+export function analyse(
+  index: SnapshotIndex,
+  settings: LintSettings,
+  options: { everyPath?: boolean } = {},
+): Analysis {
   const key = JSON.stringify(settings);
   const cached = CACHE.get(index)?.get(key);
   if (cached) return cached;
-  const analysis = compute(index, settings);
+  const analysis = compute(index, settings, options.everyPath === true);
   const byKey = CACHE.get(index) ?? new Map<string, Analysis>();
   byKey.set(key, analysis);
   CACHE.set(index, byKey);
   return analysis;
 }
 
-function compute(index: SnapshotIndex, settings: LintSettings): Analysis {
+function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolean): Analysis {
   const paths: ServicePath[] = [];
   const bySubnet = new Map<string, Map<string, ServicePath>>();
+  const optional = new Map<string, ServicePath>();
   const memo = new TraceMemo();
   const subnets = consumerSubnets(index);
   for (const subnet of subnets) {
+    const subnetId = subnet.SubnetId as string;
     const services = new Map<string, ServicePath>();
     for (const service of requiredServicesOf(index, settings, subnet)) {
       const path = tracePath(index, subnet, service, true, memo);
       services.set(service, path);
       paths.push(path);
     }
-    bySubnet.set(subnet.SubnetId as string, services);
+    bySubnet.set(subnetId, services);
+    if (everyPath && !services.has(OPTIONAL_SERVICE)) {
+      optional.set(subnetId, tracePath(index, subnet, OPTIONAL_SERVICE, false, memo));
+    }
     // Checks scoped to this subnet never recur, so their memos need not outlive its paths.
     memo.forget(subnet);
   }
-  const optional = new Map<string, ServicePath>();
   const optionalPath = (subnet: Subnet): ServicePath | undefined => {
     const subnetId = subnet.SubnetId as string;
     if (bySubnet.get(subnetId)?.has(OPTIONAL_SERVICE)) return undefined;

@@ -45,6 +45,16 @@ describe("hops shared between paths", () => {
     },
   );
 
+  it("match whether optional paths are traced early or late", () => {
+    const snapshot = generateSnapshot({ seed: 9, vpcs: 1, subnetsPerVpc: 60 });
+    const late = analyse(new SnapshotIndex(snapshot), SETTINGS).allPaths();
+    const early = analyse(new SnapshotIndex(snapshot), SETTINGS, { everyPath: true }).allPaths();
+
+    expect(late.some((path) => !path.required)).toBe(true);
+    expect(early.map(printed)).toEqual(late.map(printed));
+    expect(early.map((path) => path.subnetId)).toEqual(late.map((path) => path.subnetId));
+  });
+
   it("match paths traced alone in a generated VPC whose subnets share tables and ACLs", () => {
     const snapshot = generateSnapshot({ seed: 7, vpcs: 2, subnetsPerVpc: 40 });
     // One endpoint in fewer subnets than the others, so the endpoints' legs differ.
