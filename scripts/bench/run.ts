@@ -44,10 +44,10 @@ const NOTES = `## Notes
   every IPv6-dependent subnet and is the largest part of a large report.
 - Two lint targets are not met: 16k subnets in under 2 s of CPU, and linting an 8k-subnet file
   within 3 times a bare JSON.parse of it. Reading the file and JSON.parse take most of the load
-  column. Most of the rules column is the path analysis, whose cost per IPv6-dependent subnet is
-  dominated by its network ACL crossings into each endpoint subnet (one per AZ) and by the
-  compiler's warm-up on a cold start; garbage collection of the parsed snapshot adds CPU on the
-  helper threads.
+  column. Most of the rules column is the path analysis. Its cost per IPv6-dependent subnet is
+  mostly the network ACL crossings into each endpoint subnet (one per AZ) and the compiler's
+  warm-up on a cold start. Garbage collection of the parsed snapshot adds CPU on the helper
+  threads.
 - The collector makes two sequential rounds for any number of VPCs (the filtered first wave,
   then the look-ups that need its results), plus paging. Per VPC it adds two DescribeVpcAttribute
   calls and one ListHostedZonesByVPC call, since both APIs take a single VPC. Route 53 allows five
