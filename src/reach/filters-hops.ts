@@ -109,6 +109,17 @@ function idsOf(groups: readonly SecurityGroup[]): string {
   return groups.map((group) => group.GroupId as string).join(", ");
 }
 
+/** A check that passed although a rule denies part of the peer range: the hop's facts. */
+interface PartialDenial {
+  aclId: string;
+  subnetId: string;
+  direction: string;
+  peer: string;
+  ports: string;
+  ruleNumber: string;
+  range: string;
+}
+
 /** One direction of a flow across a subnet boundary. */
 interface Crossing {
   from: Subnet;
@@ -154,6 +165,7 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
       [crossing.to, true, crossing.source, crossing.replyPorts, "outbound reply"],
     );
   }
+  let partial: PartialDenial | undefined;
   for (const [subnet, egress, peer, [low, high], direction] of checks) {
     const subnetId = subnet.SubnetId as string;
     const acl = aclOf(index, subnet);
@@ -168,8 +180,20 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
     }
     const aclId = acl.NetworkAclId as string;
     const decision = aclAllows(acl, egress, peer, low, high);
-    if (decision.verdict === "allow") continue;
     const ports = low === high ? `port ${low}` : `ports ${low}-${high}`;
+    if (decision.verdict === "allow") {
+      const denied = decision.partlyDenied;
+      partial ??= denied && {
+        aclId,
+        subnetId,
+        direction,
+        peer: peer.text,
+        ports,
+        ruleNumber: String(denied.ruleNumber),
+        range: denied.range,
+      };
+      continue;
+    }
     trace.add(
       "network-acl",
       "broken",
@@ -184,6 +208,19 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
         ports,
         ruleNumber: String(decision.ruleNumber),
       },
+    );
+    return;
+  }
+  if (partial) {
+    const { aclId, subnetId, direction, ports, range, peer, ruleNumber } = partial;
+    const preposition = direction.startsWith("outbound") ? "to" : "from";
+    trace.add(
+      "network-acl",
+      "warning",
+      aclId,
+      `network ACL ${aclId} of ${subnetId} denies the ${direction} (TCP ${ports} ${preposition} ${range}, part of ${peer}) by rule ${ruleNumber}`,
+      owner,
+      { ...partial },
     );
     return;
   }

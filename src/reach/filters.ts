@@ -100,15 +100,17 @@ export interface AclDecision {
   verdict: Verdict;
   /** The deciding deny rule number, or `*` for the implicit final deny. */
   ruleNumber?: number | "*";
+  /** For an allowed peer: the first deny rule that covers part of it, and that part's range. */
+  partlyDenied?: { ruleNumber: number | "*"; range: string };
 }
 
 /**
  * Evaluates a network ACL for TCP traffic in one direction to or from the peer on destination
  * ports `from`..`to`. Rules apply in ascending number; the first rule matching a port decides it.
- * A rule decides the peer only when its range contains the whole peer range.
- *
- * NOTE: a deny rule that covers only part of the peer range, such as half of a subnet's /64, is
- * passed over, so the hosts it denies are reported as reachable.
+ * A rule decides the peer only when its range contains the whole peer range. A deny rule that
+ * covers part of the peer range, such as half of a subnet's /64, decides only that part, so an
+ * allowed peer carries the first such rule in `partlyDenied`. An allow rule that covers part of
+ * the peer range is passed over, so its hosts may be reported as denied by a later rule.
  */
 export function aclAllows(
   acl: NetworkAcl,
@@ -119,16 +121,24 @@ export function aclAllows(
 ): AclDecision {
   const entries = orderedEntries(acl, egress);
   let undecided: [number, number][] = [[from, to]];
+  let partlyDenied: AclDecision["partlyDenied"];
   for (const entry of entries) {
     if (!entry.tcp) continue;
     const range = peer.family === 4 ? entry.ipv4 : entry.ipv6;
-    if (!range || !cidrContains(range, peer)) continue;
+    if (!range) continue;
+    const whole = cidrContains(range, peer);
+    if (!whole && !(entry.deny && !partlyDenied && cidrContains(peer, range))) continue;
     const { low, high } = entry;
     const hit = undecided.some(([a, b]) => a <= high && low <= b);
     if (!hit) continue;
+    if (!whole) {
+      partlyDenied = { ruleNumber: entry.ruleNumber, range: range.text };
+      continue;
+    }
     if (entry.deny) return { verdict: "deny", ruleNumber: entry.ruleNumber };
     undecided = subtract(undecided, low, high);
-    if (undecided.length === 0) return { verdict: "allow" };
+    if (undecided.length === 0)
+      return partlyDenied ? { verdict: "allow", partlyDenied } : { verdict: "allow" };
   }
   return { verdict: "deny", ruleNumber: "*" };
 }

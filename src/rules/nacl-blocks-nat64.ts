@@ -1,7 +1,7 @@
 import { defineRule } from "../engine/types.js";
 import { hopsOwnedBy } from "../reach/findings.js";
 
-export default defineRule<"denies">({
+export default defineRule<"denies" | "deniesPart">({
   id: "nacl-blocks-nat64",
   title: "Network ACL on the path denies the request or its reply",
   description:
@@ -30,6 +30,16 @@ export default defineRule<"denies">({
         "Add a rule numbered below {ruleNumber} to {aclId} that allows the {direction}: TCP " +
         "{ports} {preposition} {peer}.",
     },
+    deniesPart: {
+      severity: "warning",
+      text:
+        "Network ACL {aclId} of {subnetId} denies the {direction} (TCP {ports} {preposition} " +
+        "{range}, part of {peer}) by rule {ruleNumber}, so hosts in {range} cannot reach " +
+        "{services} from {subnetIds}.",
+      fix:
+        "Narrow rule {ruleNumber} of {aclId} so it leaves out {range}, or give the hosts there " +
+        "addresses outside it.",
+    },
   },
   check(context) {
     const keyOf = (hop: { resourceId: string; facts?: Record<string, string | number> }) =>
@@ -39,6 +49,7 @@ export default defineRule<"denies">({
         hop.facts?.direction,
         hop.facts?.peer,
         hop.facts?.ports,
+        hop.facts?.range,
       ].join("|");
     for (const group of hopsOwnedBy(context, "nacl-blocks-nat64", keyOf)) {
       const facts = group.hop.facts ?? {};
@@ -47,8 +58,9 @@ export default defineRule<"denies">({
         (item) => item.NetworkAclId === aclId,
       );
       const direction = String(facts.direction ?? "");
+      const partial = group.hop.status === "warning";
       context.report({
-        messageId: "denies",
+        messageId: partial ? "deniesPart" : "denies",
         data: {
           aclId,
           subnetId: String(facts.subnetId ?? ""),
@@ -57,6 +69,7 @@ export default defineRule<"denies">({
           preposition: direction.startsWith("outbound") ? "to" : "from",
           peer: String(facts.peer ?? ""),
           ruleNumber: String(facts.ruleNumber ?? "*"),
+          range: String(facts.range ?? ""),
           services: group.services,
           subnetIds: group.subnetIds,
         },
@@ -66,7 +79,13 @@ export default defineRule<"denies">({
           { resourceId: aclId, attribute: "Associations.SubnetId", value: facts.subnetId ?? null },
         ],
         related: [String(facts.subnetId ?? ""), ...group.paths.map((path) => path.subnetId)],
-        discriminator: [facts.subnetId, direction, facts.peer, facts.ports].join("|"),
+        discriminator: [
+          facts.subnetId,
+          direction,
+          facts.peer,
+          facts.ports,
+          ...(partial ? [facts.range] : []),
+        ].join("|"),
       });
     }
   },

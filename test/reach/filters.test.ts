@@ -262,6 +262,22 @@ describe("network ACL evaluation", () => {
     expect(aclAllows(acl(egressOnly), false, cidr("64:ff9b::/96"), 443, 443).verdict).toBe("deny");
   });
 
+  it("notes a deny that covers part of the peer", () => {
+    const half = {
+      RuleNumber: 50,
+      Protocol: "-1",
+      RuleAction: "deny",
+      Egress: false,
+      Ipv6CidrBlock: "2001:db8:0:1::/65",
+    };
+    const decision = aclAllows(acl(half, allowAll6), false, cidr("2001:db8:0:1::/64"), 443, 443);
+
+    expect(decision).toEqual({
+      verdict: "allow",
+      partlyDenied: { ruleNumber: 50, range: "2001:db8:0:1::/65" },
+    });
+  });
+
   it("ignores a deny for a range that does not contain the peer", () => {
     const narrow = {
       RuleNumber: 50,

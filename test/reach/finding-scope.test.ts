@@ -63,4 +63,26 @@ describe("subnets named by findings", () => {
     expect(findingsOf(result, "public-nat64-leaks-service-traffic")).toEqual([]);
     expect(result.findings.some((item) => item.related.includes(PUBLIC.app))).toBe(true);
   });
+
+  it("warn of a network ACL deny that covers part of a subnet", () => {
+    const snapshot = design("private-nat64-endpoints");
+    const acl = snapshot.NetworkAcls!.find((item) =>
+      item.Associations?.some((association) => association.SubnetId === PRIVATE.natSubnetA),
+    )!;
+    const appA = snapshot.Subnets!.find((item) => item.SubnetId === PRIVATE.appA)!;
+    const block = appA.Ipv6CidrBlockAssociationSet![0]!.Ipv6CidrBlock!;
+    const half = block.replace("/64", "/65");
+    acl.Entries = [
+      { RuleNumber: 1, Protocol: "-1", RuleAction: "deny", Egress: false, Ipv6CidrBlock: half },
+      ...(acl.Entries ?? []),
+    ];
+
+    const result = lint(snapshot);
+    const partial = result.findings.filter((item) => item.messageId === "deniesPart");
+
+    expect(partial.map((item) => item.severity)).toEqual(["warning"]);
+    expect(partial[0]?.data.range).toBe(half);
+    expect(partial[0]?.data.subnetIds).toContain(PRIVATE.appA);
+    expect(findingsOf(result, "nacl-blocks-nat64")).toEqual([`deniesPart ${acl.NetworkAclId}`]);
+  });
 });
