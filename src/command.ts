@@ -7,7 +7,7 @@ import { docsPath } from "./engine/docs.js";
 import { SEVERITIES, type Severity } from "./engine/types.js";
 import { findConfigFile, loadConfig, type Config } from "./config/load.js";
 import { noteUnresolved, readIacInputs } from "./iac/index.js";
-import { writeFileAtomic } from "./io.js";
+import { checkDistinctOutputs, writeFileAtomic } from "./io.js";
 import { parseTargets, renderReport, type ReportTarget } from "./report/formats.js";
 import { formatExplain } from "./report/explain.js";
 import { formatSkipped } from "./report/text.js";
@@ -306,6 +306,19 @@ async function lintCommand(args: LintArgs): Promise<number> {
   const config = configFile ? await loadConfig(configFile) : undefined;
   const baseline = args.baseline ? await readBaseline(args.baseline) : undefined;
   const inputs = await lintInputs(args);
+  await checkDistinctOutputs(
+    [
+      ...targets.flatMap((target) =>
+        target.path
+          ? [{ label: `--format ${target.format}=${target.path}`, path: target.path }]
+          : [],
+      ),
+      ...(args.writeBaseline
+        ? [{ label: `--write-baseline ${args.writeBaseline}`, path: args.writeBaseline }]
+        : []),
+    ],
+    inputs.flatMap((input) => input.files ?? []),
+  );
 
   const result = runLint(inputs, {
     settings: settingsOf(args, config),

@@ -1,11 +1,22 @@
 import { execFileSync } from "node:child_process";
 import { createReadStream } from "node:fs";
-import { lstat, mkdtemp, readFile, readdir, readlink, symlink, writeFile } from "node:fs/promises";
+import {
+  link as hardLink,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  readlink,
+  stat,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../src/errors.js";
-import { writeFileAtomic } from "../src/io.js";
+import { checkDistinctOutputs, writeFileAtomic } from "../src/io.js";
 import { parseTargets } from "../src/report/formats.js";
 
 async function scratch(): Promise<string> {
@@ -56,6 +67,33 @@ describe("report file writes", () => {
     expect((await lstat(pipe)).isFIFO()).toBe(true);
   });
 
+  it("create the target of a dangling link and keep the link", async () => {
+    const directory = await scratch();
+    const link = join(directory, "link.json");
+    await symlink("target.json", link);
+
+    await writeFileAtomic(link, "new");
+
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readFile(join(directory, "target.json"), "utf8")).toBe("new");
+  });
+
+  it("keep the permissions of the file it replaces", async () => {
+    const directory = await scratch();
+    const path = join(directory, "private.json");
+    await writeFile(path, "old", { mode: 0o600 });
+
+    await writeFileAtomic(path, "new");
+
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+  });
+
+  it("say so when the path is a directory", async () => {
+    const directory = await scratch();
+
+    await expect(writeFileAtomic(directory, "x")).rejects.toThrow(`${directory}: is a directory`);
+  });
+
   it("name the path when its directory is missing", async () => {
     const path = join(await scratch(), "missing", "report.json");
 
@@ -65,10 +103,49 @@ describe("report file writes", () => {
 });
 
 describe("report targets", () => {
-  it("reject two formats written to one file", () => {
-    expect(() => parseTargets(["json=out/report", "sarif=./out/report"], undefined)).toThrow(
-      "--format json=out/report and --format sarif=./out/report name the same file",
+  it("reject two outputs that name one file through a link", async () => {
+    const directory = await scratch();
+    const real = join(directory, "r.json");
+    const link = join(directory, "link.json");
+    const hard = join(directory, "hard.json");
+    await writeFile(real, "{}");
+    await symlink(real, link);
+    await hardLink(real, hard);
+    const outputs = (path: string) => [
+      { label: "--format json=r.json", path: real },
+      { label: "--format sarif=other", path },
+    ];
+
+    await expect(checkDistinctOutputs(outputs(link), [])).rejects.toThrow(
+      "--format sarif=other names the same file as --format json=r.json",
     );
+    await expect(checkDistinctOutputs(outputs(hard), [])).rejects.toThrow(InputError);
+  });
+
+  it("reject an output that names an input file", async () => {
+    const directory = await scratch();
+    const input = join(directory, "snapshot.json");
+    await writeFile(input, "{}");
+
+    await expect(
+      checkDistinctOutputs([{ label: "-o snapshot.json", path: input }], [input]),
+    ).rejects.toThrow(`-o snapshot.json names the same file as the input file ${input}`);
+  });
+
+  it("tell apart files reached through a linked directory", async () => {
+    const directory = await scratch();
+    await mkdir(join(directory, "sub", "inner"), { recursive: true });
+    await symlink(join(directory, "sub", "inner"), join(directory, "il"));
+
+    await expect(
+      checkDistinctOutputs(
+        [
+          { label: "a", path: join(directory, "x.json") },
+          { label: "b", path: `${join(directory, "il")}/../x.json` },
+        ],
+        [],
+      ),
+    ).resolves.toBeUndefined();
   });
 
   it("accept formats written to different files", () => {

@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 /** The report formats by name, and the `--format NAME[=PATH]` and `-o FILE` flags that pick them. */
 import { InputError } from "../errors.js";
 import type { RunResult } from "../run.js";
@@ -43,18 +42,6 @@ export function parseTargets(specs: readonly string[], output: string | undefine
       `formats ${names} would all go to standard output; give all but one a file, ` +
         "such as --format sarif=results.sarif",
     );
-  }
-  const seen = new Map<string, ReportTarget>();
-  for (const target of targets) {
-    if (target.path === undefined) continue;
-    const earlier = seen.get(resolve(target.path));
-    if (earlier) {
-      throw new InputError(
-        `--format ${earlier.format}=${earlier.path} and --format ${target.format}=${target.path} ` +
-          "name the same file, so one report would overwrite the other; give each its own file",
-      );
-    }
-    seen.set(resolve(target.path), target);
   }
   if (output !== undefined && targets[0]?.path !== undefined) {
     throw new InputError(
