@@ -512,12 +512,19 @@ function serviceNames(flag: string, values: readonly string[]): string[] {
     .flatMap((value) => value.split(","))
     .map((name) => name.trim())
     .filter(Boolean);
-  const invalid = names.find((name) => !SERVICE_NAME.test(name.toLowerCase()));
-  if (invalid !== undefined) {
-    throw new InputError(
-      `${flag} ${JSON.stringify(invalid)} is not a service name; use the short name that ends ` +
-        "the endpoint service name, such as ssm, kms or ecr.api",
-    );
+  for (const name of names) {
+    const full = /^com\.amazonaws\.[a-z0-9-]+\.(.+)$/i.exec(name);
+    if (full) {
+      throw new InputError(
+        `${flag} ${JSON.stringify(name)} is an endpoint service name; use its short name ${full[1]}`,
+      );
+    }
+    if (!SERVICE_NAME.test(name.toLowerCase())) {
+      throw new InputError(
+        `${flag} ${JSON.stringify(name)} is not a service name; use the short name that ends ` +
+          "the endpoint service name, such as ssm, kms or ecr.api",
+      );
+    }
   }
   return names.map((name) => name.toLowerCase());
 }

@@ -33,11 +33,18 @@ describe("service names on the command line", () => {
     expect([...services].some((service) => service.includes(","))).toBe(false);
   });
 
-  it("reject a value that is no service name", () => {
-    const run = runCli(["--snapshot", PRIVATE, "--require-service", "no such"]);
+  it.each(["no such", "ecr..api", "kms-", "a.-b", "kms."])("reject %j", (name) => {
+    const run = runCli(["--snapshot", PRIVATE, "--require-service", name]);
 
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('--require-service "no such" is not a service name');
+    expect(run.stderr).toContain(`--require-service ${JSON.stringify(name)} is not a service name`);
+  });
+
+  it("point a full endpoint service name at its short name", () => {
+    const run = runCli(["--snapshot", PRIVATE, "--require-service", "com.amazonaws.us-east-1.kms"]);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("use its short name kms");
   });
 
   it("explain one service named in capitals", () => {

@@ -8,6 +8,7 @@ import { SnapshotIndex, isIpv6Only } from "../index/snapshot-index.js";
 import type { Snapshot } from "../snapshot/types.js";
 import { agentNeedsEc2messages } from "../index/ssm-agent.js";
 import { TraceMemo } from "./context.js";
+import { SERVICE_NAME } from "./catalog.js";
 import { tracePath } from "./trace.js";
 import type { Hop, ServicePath } from "./types.js";
 
@@ -162,8 +163,9 @@ export function requiredServicesOf(
   const services = new Set(["ssm", "ssmmessages"]);
   const add = (names: readonly string[] | undefined): void => {
     for (const name of names ?? []) {
+      // Names are lower-cased like endpoint service names; a tag value that is none is skipped.
       const service = name.trim().toLowerCase();
-      if (service) services.add(service);
+      if (SERVICE_NAME.test(service)) services.add(service);
     }
   };
   if (needsEc2messages(index, subnet)) services.add("ec2messages");

@@ -7,8 +7,11 @@ import { lower } from "../index/util.js";
 
 export const CATALOG_CHECKED = "2026-11-20";
 
-/** A service's short name as endpoint service names end with it, such as `ssm` or `ecr.api`. */
-export const SERVICE_NAME = /^[a-z0-9][a-z0-9.-]*$/;
+/**
+ * A service's short name as endpoint service names end with it, such as `ssm` or `ecr.api`:
+ * dot-separated labels of letters and digits, with hyphens only inside a label.
+ */
+export const SERVICE_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)*$/;
 
 interface ServiceFacts {
   /** The dual-stack public name, with `{region}` for the Region; absent when there is none. */
