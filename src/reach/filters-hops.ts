@@ -165,7 +165,7 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
       [crossing.to, true, crossing.source, crossing.replyPorts, "outbound reply"],
     );
   }
-  let partial: PartialDenial | undefined;
+  const partials: PartialDenial[] = [];
   for (const [subnet, egress, peer, [low, high], direction] of checks) {
     const subnetId = subnet.SubnetId as string;
     const acl = aclOf(index, subnet);
@@ -183,15 +183,17 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
     const ports = low === high ? `port ${low}` : `ports ${low}-${high}`;
     if (decision.verdict === "allow") {
       const denied = decision.partlyDenied;
-      partial ??= denied && {
-        aclId,
-        subnetId,
-        direction,
-        peer: peer.text,
-        ports,
-        ruleNumber: String(denied.ruleNumber),
-        range: denied.range,
-      };
+      if (denied) {
+        partials.push({
+          aclId,
+          subnetId,
+          direction,
+          peer: peer.text,
+          ports,
+          ruleNumber: String(denied.ruleNumber),
+          range: denied.range,
+        });
+      }
       continue;
     }
     trace.add(
@@ -211,7 +213,7 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
     );
     return;
   }
-  if (partial) {
+  for (const partial of partials) {
     const { aclId, subnetId, direction, ports, range, peer, ruleNumber } = partial;
     const preposition = direction.startsWith("outbound") ? "to" : "from";
     trace.add(
@@ -222,8 +224,8 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
       owner,
       { ...partial },
     );
-    return;
   }
+  if (partials.length > 0) return;
   const { from, to } = crossing;
   trace.add("network-acl", "ok", from.SubnetId as string, () => {
     const sides = to ? `${from.SubnetId} and ${to.SubnetId}` : from.SubnetId;

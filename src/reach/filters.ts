@@ -109,8 +109,9 @@ export interface AclDecision {
  * ports `from`..`to`. Rules apply in ascending number; the first rule matching a port decides it.
  * A rule decides the peer only when its range contains the whole peer range. A deny rule that
  * covers part of the peer range, such as half of a subnet's /64, decides only that part, so an
- * allowed peer carries the first such rule in `partlyDenied`. An allow rule that covers part of
- * the peer range is passed over, so its hosts may be reported as denied by a later rule.
+ * allowed peer carries the first such rule in `partlyDenied`, unless an earlier allow rule
+ * covers that part. An allow rule that covers part of the peer range does not decide the rest,
+ * so its hosts may be reported as denied by a later rule for the whole range.
  */
 export function aclAllows(
   acl: NetworkAcl,
@@ -122,17 +123,23 @@ export function aclAllows(
   const entries = orderedEntries(acl, egress);
   let undecided: [number, number][] = [[from, to]];
   let partlyDenied: AclDecision["partlyDenied"];
+  // Parts of the peer that earlier allow rules decided, which later deny rules cannot reach.
+  const partlyAllowed: Cidr[] = [];
   for (const entry of entries) {
     if (!entry.tcp) continue;
     const range = peer.family === 4 ? entry.ipv4 : entry.ipv6;
     if (!range) continue;
     const whole = cidrContains(range, peer);
-    if (!whole && !(entry.deny && !partlyDenied && cidrContains(peer, range))) continue;
+    if (!whole && !cidrContains(peer, range)) continue;
     const { low, high } = entry;
     const hit = undecided.some(([a, b]) => a <= high && low <= b);
     if (!hit) continue;
     if (!whole) {
-      partlyDenied = { ruleNumber: entry.ruleNumber, range: range.text };
+      const shadowed = partlyAllowed.some((allowed) => cidrContains(allowed, range));
+      if (!entry.deny) partlyAllowed.push(range);
+      else if (!partlyDenied && !shadowed) {
+        partlyDenied = { ruleNumber: entry.ruleNumber, range: range.text };
+      }
       continue;
     }
     if (entry.deny) return { verdict: "deny", ruleNumber: entry.ruleNumber };

@@ -34,11 +34,11 @@ export default defineRule<"denies" | "deniesPart">({
       severity: "warning",
       text:
         "Network ACL {aclId} of {subnetId} denies the {direction} (TCP {ports} {preposition} " +
-        "{range}, part of {peer}) by rule {ruleNumber}, so hosts in {range} cannot reach " +
-        "{services} from {subnetIds}.",
+        "{range}, part of {peer}) by rule {ruleNumber}, so connections from {subnetIds} to " +
+        "{services} that use addresses in {range} are dropped.",
       fix:
-        "Narrow rule {ruleNumber} of {aclId} so it leaves out {range}, or give the hosts there " +
-        "addresses outside it.",
+        "Narrow rule {ruleNumber} of {aclId} so it leaves out the addresses the traffic uses, " +
+        "or allow that traffic in a rule numbered below {ruleNumber}.",
     },
   },
   check(context) {

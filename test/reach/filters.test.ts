@@ -278,6 +278,26 @@ describe("network ACL evaluation", () => {
     });
   });
 
+  it("passes over a partial deny an earlier allow covers", () => {
+    const allowHalf = {
+      RuleNumber: 40,
+      Protocol: "-1",
+      RuleAction: "allow",
+      Egress: false,
+      Ipv6CidrBlock: "2001:db8:0:1::/65",
+    };
+    const denyHalf = { ...allowHalf, RuleNumber: 50, RuleAction: "deny" };
+    const decision = aclAllows(
+      acl(allowHalf, denyHalf, allowAll6),
+      false,
+      cidr("2001:db8:0:1::/64"),
+      443,
+      443,
+    );
+
+    expect(decision).toEqual({ verdict: "allow" });
+  });
+
   it("ignores a deny for a range that does not contain the peer", () => {
     const narrow = {
       RuleNumber: 50,

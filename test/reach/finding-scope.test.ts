@@ -85,4 +85,26 @@ describe("subnets named by findings", () => {
     expect(partial[0]?.data.subnetIds).toContain(PRIVATE.appA);
     expect(findingsOf(result, "nacl-blocks-nat64")).toEqual([`deniesPart ${acl.NetworkAclId}`]);
   });
+
+  it("warn of each check a partial deny cuts", () => {
+    const snapshot = design("private-nat64-endpoints");
+    const acl = snapshot.NetworkAcls!.find((item) =>
+      item.Associations?.some((association) => association.SubnetId === PRIVATE.natSubnetA),
+    )!;
+    const appA = snapshot.Subnets!.find((item) => item.SubnetId === PRIVATE.appA)!;
+    const half = appA.Ipv6CidrBlockAssociationSet![0]!.Ipv6CidrBlock!.replace("/64", "/65");
+    acl.Entries = [
+      { RuleNumber: 1, Protocol: "-1", RuleAction: "deny", Egress: false, Ipv6CidrBlock: half },
+      { RuleNumber: 2, Protocol: "-1", RuleAction: "deny", Egress: true, Ipv6CidrBlock: half },
+      ...(acl.Entries ?? []),
+    ];
+
+    const partial = lint(snapshot).findings.filter((item) => item.messageId === "deniesPart");
+
+    expect(partial.map((item) => item.data.ruleNumber).sort()).toEqual(["1", "2"]);
+    expect(partial.map((item) => item.data.direction).sort()).toEqual([
+      "inbound request",
+      "outbound reply",
+    ]);
+  });
 });
