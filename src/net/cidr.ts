@@ -50,7 +50,11 @@ const COLON = 58;
 /** Parses an IPv6 address (with `::` compression or a trailing dotted quad) into a 128-bit integer. */
 export function parseIpv6(text: string): bigint | undefined {
   const groups = ipv6Groups(text);
-  if (!groups) return undefined;
+  return groups && groupsValue(groups);
+}
+
+/** Returns the 128-bit value of eight 16-bit groups. */
+function groupsValue(groups: readonly number[]): bigint {
   let value = 0n;
   for (let index = 0; index < 8; index += 2) {
     value =
@@ -142,11 +146,21 @@ export function parseCidr(text: string): Cidr | undefined {
   return parsed;
 }
 
+/** A prefix text that parseCidr accepts, read into numbers but not yet into a Cidr. */
+interface PrefixText {
+  family: IpFamily;
+  /** The address: one 32-bit number for IPv4, eight 16-bit groups for IPv6. */
+  address: number | number[];
+  length: number;
+  /** The text without surrounding white space. */
+  trimmed: string;
+}
+
 /**
- * Tells whether parseCidr accepts the text, without building or keeping the prefix. Schema
- * validation checks every prefix of a snapshot this way; the rules parse only those they use.
+ * Reads `address/length` or a bare address (a host prefix), ignoring surrounding white space.
+ * Returns undefined for any other text.
  */
-export function isCidrText(text: string): boolean {
+function readPrefix(text: string): PrefixText | undefined {
   // Text without blanks or other non-ASCII characters at either end needs no trimming.
   const first = text.charCodeAt(0);
   const last = text.charCodeAt(text.length - 1);
@@ -154,32 +168,43 @@ export function isCidrText(text: string): boolean {
   const trimmed = plain ? text : text.trim();
   const slash = trimmed.indexOf("/");
   const end = slash < 0 ? trimmed.length : slash;
-  let width: number;
-  if (ipv4Number(trimmed, 0, end) !== undefined) width = 32;
-  else if (ipv6Groups(trimmed, 0, end) !== undefined) width = 128;
-  else return false;
-  if (slash < 0) return true;
+  const ipv4 = ipv4Number(trimmed, 0, end);
+  const address = ipv4 ?? ipv6Groups(trimmed, 0, end);
+  if (address === undefined) return undefined;
+  const family: IpFamily = ipv4 === undefined ? 6 : 4;
+  if (slash < 0) return { family, address, length: WIDTH[family], trimmed };
+  if (slash + 1 === trimmed.length) return undefined;
   let length = 0;
   for (let position = slash + 1; position < trimmed.length; position += 1) {
     const digit = trimmed.charCodeAt(position) - 48;
-    if (digit < 0 || digit > 9) return false;
+    if (digit < 0 || digit > 9) return undefined;
     length = Math.min(length * 10 + digit, 1000);
   }
-  return slash + 1 < trimmed.length && length <= width;
+  return length <= WIDTH[family] ? { family, address, length, trimmed } : undefined;
+}
+
+/**
+ * Tells whether parseCidr accepts the text, without building or keeping the prefix. Schema
+ * validation checks every prefix of a snapshot this way, and the rules parse only those they use.
+ */
+export function isCidrText(text: string): boolean {
+  return readPrefix(text) !== undefined;
+}
+
+/** Returns the family of a prefix text that parseCidr accepts, without building the prefix. */
+export function cidrTextFamily(text: string): IpFamily | undefined {
+  return readPrefix(text)?.family;
 }
 
 function parseCidrText(text: string): Cidr | undefined {
-  const [address, lengthText, extra] = text.trim().split("/");
-  if (extra !== undefined || address === undefined) return undefined;
-  const ip = parseIp(address);
-  if (!ip) return undefined;
-  const width = WIDTH[ip.family];
-  const length = lengthText === undefined ? width : Number(lengthText);
-  if (!Number.isInteger(length) || length < 0 || length > width) return undefined;
-  if (lengthText !== undefined && !/^\d+$/.test(lengthText)) return undefined;
+  const prefix = readPrefix(text);
+  if (!prefix) return undefined;
+  const { family, address, length, trimmed } = prefix;
+  const value = typeof address === "number" ? BigInt(address) : groupsValue(address);
+  const width = WIDTH[family];
   const hostBits = BigInt(width - length);
-  const network = (ip.value >> hostBits) << hostBits;
-  return { family: ip.family, network, length, text: text.trim(), words: wordsOf(network, width) };
+  const network = (value >> hostBits) << hostBits;
+  return { family, network, length, text: trimmed, words: wordsOf(network, width) };
 }
 
 function wordsOf(value: bigint, width: number): number[] {
@@ -216,12 +241,3 @@ export function formatIpv4(value: bigint): string {
 export const NAT64_PREFIX = parseCidr("64:ff9b::/96") as Cidr;
 export const IPV4_DEFAULT = parseCidr("0.0.0.0/0") as Cidr;
 export const IPV6_DEFAULT = parseCidr("::/0") as Cidr;
-
-/**
- * Tells the family of a prefix text that parseCidr accepts, without building the prefix. Such a
- * text contains a colon only when its address is IPv6.
- */
-export function cidrTextFamily(text: string): IpFamily | undefined {
-  if (!isCidrText(text)) return undefined;
-  return text.includes(":") ? 6 : 4;
-}
