@@ -8,6 +8,8 @@ import { SEVERITIES, type Severity } from "./engine/types.js";
 import { findConfigFile, loadConfig, type Config } from "./config/load.js";
 import { noteUnresolved, readIacInputs } from "./iac/index.js";
 import { checkDistinctOutputs, writeFileAtomic } from "./io.js";
+import { shortServiceName } from "./index/snapshot-index.js";
+import { SERVICE_NAME } from "./reach/catalog.js";
 import { parseTargets, renderReport, type ReportTarget } from "./report/formats.js";
 import { formatExplain } from "./report/explain.js";
 import { formatSkipped } from "./report/text.js";
@@ -25,7 +27,6 @@ import { loadSnapshotFiles } from "./snapshot/loader.js";
 import { formatBaseline, parseBaseline, readBaseline } from "./suppress/baseline.js";
 import type { Snapshot } from "./snapshot/types.js";
 import { TOOL_VERSION } from "./version.js";
-import { SERVICE_NAME } from "./reach/catalog.js";
 
 const RULES_FORMATS = ["text", "json"] as const;
 type RulesFormat = (typeof RULES_FORMATS)[number];
@@ -513,10 +514,10 @@ function serviceNames(flag: string, values: readonly string[]): string[] {
     .map((name) => name.trim())
     .filter(Boolean);
   for (const name of names) {
-    const full = /^com\.amazonaws\.[a-z0-9-]+\.(.+)$/i.exec(name);
-    if (full) {
+    const short = shortServiceName(name.toLowerCase());
+    if (short !== name.toLowerCase()) {
       throw new InputError(
-        `${flag} ${JSON.stringify(name)} is an endpoint service name; use its short name ${full[1]}`,
+        `${flag} ${JSON.stringify(name)} is an endpoint service name; use its short name ${short}`,
       );
     }
     if (!SERVICE_NAME.test(name.toLowerCase())) {

@@ -421,7 +421,7 @@ function endpointIpv6Leg(trace: Trace, endpoint: VpcEndpoint): void {
   const { index, memo } = trace;
   const endpointId = endpoint.VpcEndpointId as string;
   // Endpoints of several services often share subnets; their routes and ACLs are checked once.
-  trace.once(trace.subnet, subnetKeyOf(endpoint), () =>
+  trace.once(trace.subnet, subnetKeyOf(trace, endpoint), () =>
     ipv6LegFilters(trace, endpointSubnets(trace, endpoint)),
   );
   // Clients keep their IPv6 addresses and security groups all the way to the endpoint.
@@ -602,16 +602,13 @@ function publicIpv6Leg(trace: Trace, name: string): void {
   }
 }
 
-const SUBNET_KEYS = new WeakMap<VpcEndpoint, string>();
-
-/** Returns the memo key of an endpoint's subnets, built once per endpoint. */
-function subnetKeyOf(endpoint: VpcEndpoint): string {
-  let key = SUBNET_KEYS.get(endpoint);
-  if (key === undefined) {
-    key = `ipv6 leg ${(endpoint.SubnetIds ?? []).join(",")}`;
-    SUBNET_KEYS.set(endpoint, key);
-  }
-  return key;
+/** Returns the memo key of an endpoint's subnets, built once per endpoint and analysis. */
+function subnetKeyOf(trace: Trace, endpoint: VpcEndpoint): string {
+  return trace.memo.value(
+    endpoint,
+    "subnet key",
+    () => `ipv6 leg ${(endpoint.SubnetIds ?? []).join(",")}`,
+  );
 }
 
 function endpointSubnets(trace: Trace, endpoint: VpcEndpoint): Subnet[] {

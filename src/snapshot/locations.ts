@@ -1,7 +1,7 @@
 /** Finds the line of each resource in a snapshot file, so reports can point at the file. */
 import { relative, sep } from "node:path";
 import type { SourceLocation } from "../run.js";
-import { SECTIONS } from "./sections.js";
+import { SECTIONS, sectionInfo } from "./sections.js";
 import { ALIASES } from "./shape.js";
 
 /** A location found in a file, marked when it is only a second choice for its resource. */
@@ -18,7 +18,7 @@ const BY_SECTION = new Map<string, { idField: string; fallback: boolean }>([
       [info.name, { idField: info.idField, fallback: FALLBACK_SECTIONS.has(info.name) }] as const,
   ),
   ...Object.entries(ALIASES).map(
-    ([alias, name]) => [alias, { idField: idFieldOf(name), fallback: false }] as const,
+    ([alias, name]) => [alias, { idField: sectionInfo(name).idField, fallback: false }] as const,
   ),
   // DescribeInstances nests instances in reservations; RunInstances returns them at the top.
   ["Instances", { idField: "InstanceId", fallback: false }],
@@ -27,10 +27,6 @@ const BY_SINGULAR = new Map(
   SECTIONS.filter((info) => info.singular).map((info) => [info.singular as string, info.idField]),
 );
 const ID_FIELDS = new Set([...SECTIONS.map((info) => info.idField), "InstanceId"]);
-
-function idFieldOf(name: string): string {
-  return SECTIONS.find((info) => info.name === name)?.idField ?? "";
-}
 
 /**
  * Maps each resource id in a snapshot file to the line of its id field inside the resource's own
