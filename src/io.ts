@@ -36,7 +36,7 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
   });
 }
 
-/** The most symbolic links followed before a path counts as a loop, as Linux allows. */
+/** The maximum number of symbolic links followed before a path counts as a loop (Linux: 40). */
 const MAX_LINKS = 40;
 
 /** Returns the path a chain of symbolic links leads to, whether or not that file exists. */
@@ -91,17 +91,17 @@ export async function checkDistinctOutputs(
   outputs: readonly NamedPath[],
   inputs: readonly string[],
 ): Promise<void> {
-  const taken = new Map<string, string>();
-  for (const input of inputs) taken.set(await fileIdentity(input), `the input file ${input}`);
+  const claimed = new Map<string, string>();
+  for (const input of inputs) claimed.set(await fileIdentity(input), `the input file ${input}`);
   for (const output of outputs) {
     const identity = await fileIdentity(output.path);
-    const earlier = taken.get(identity);
+    const earlier = claimed.get(identity);
     if (earlier) {
       throw new InputError(
         `${output.label} names the same file as ${earlier}, so one would overwrite the other; ` +
           "give it a file of its own",
       );
     }
-    taken.set(identity, output.label);
+    claimed.set(identity, output.label);
   }
 }

@@ -26,7 +26,7 @@ describe("merged resource locations", () => {
     expect([...locations.keys()]).toEqual(["subnet-0a1b", "rtb-0a1b"]);
   });
 
-  it("build a source given as a function on the first look-up, and only once", () => {
+  it("build a lazy source once, on first read", () => {
     const build = vi.fn(() => new Map([["vpc-0a1b", at("c.json", 1)]]));
     const locations = new MergedLocations();
     locations.add(build);

@@ -33,7 +33,7 @@ describe("service names on the command line", () => {
     expect([...services].some((service) => service.includes(","))).toBe(false);
   });
 
-  it.each(["no such", "ecr..api", "kms-", "a.-b", "kms."])("reject %j", (name) => {
+  it.each(["no such", "ecr..api", "kms-", "a.-b", "kms."])("reject malformed name %j", (name) => {
     const run = runCli(["--snapshot", PRIVATE, "--require-service", name]);
 
     expect(run.status).toBe(2);

@@ -46,9 +46,9 @@ export interface OwnedHop {
 const CACHE = new WeakMap<SnapshotIndex, Map<string, Analysis>>();
 
 /**
- * Returns the analysis for a snapshot and settings, computing it on first use. With
- * `everyPath`, the first computation also traces the paths subnets do not require, while each
- * subnet's checks are still at hand; otherwise they are traced when first requested.
+ * Returns the analysis for a snapshot and settings, computing it on first use. With `everyPath`,
+ * that computation also traces the paths subnets do not require, because each subnet's checks are
+ * still kept then. Otherwise those paths are traced when first requested.
  */
 export function analyse(
   index: SnapshotIndex,
@@ -163,7 +163,7 @@ export function requiredServicesOf(
   const services = new Set(["ssm", "ssmmessages"]);
   const add = (names: readonly string[] | undefined): void => {
     for (const name of names ?? []) {
-      // Names are lower-cased like endpoint service names; a tag value that is none is skipped.
+      // Names are lower-cased like endpoint service names. Invalid tag values are skipped.
       const service = name.trim().toLowerCase();
       if (SERVICE_NAME.test(service)) services.add(service);
     }

@@ -72,7 +72,7 @@ export default defineRule<"notRegistered" | "connectionLost">({
   },
 });
 
-/** The broken hops of a subnet's paths to the services the agent itself calls. */
+/** Returns the broken hops of a subnet's paths to the services the agent itself calls. */
 function brokenHops(paths: ReadonlyMap<string, ServicePath>): Hop[] {
   const broken: Hop[] = [];
   for (const service of ["ssm", "ssmmessages"]) {

@@ -55,7 +55,8 @@ describe("hops shared between paths", () => {
     expect(early.map((path) => path.subnetId)).toEqual(late.map((path) => path.subnetId));
   });
 
-  it("match paths traced alone in a generated VPC whose subnets share tables and ACLs", () => {
+  it("match paths traced alone in a generated VPC", () => {
+    // Its subnets share route tables and network ACLs.
     const snapshot = generateSnapshot({ seed: 7, vpcs: 2, subnetsPerVpc: 40 });
     // One endpoint in fewer subnets than the others, so the endpoints' legs differ.
     const endpoint = snapshot.VpcEndpoints!.find((item) => (item.SubnetIds?.length ?? 0) > 1)!;
