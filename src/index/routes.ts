@@ -53,22 +53,29 @@ const GATEWAY_PREFIXES: [string, TargetKind][] = [
   ["i-", "instance"],
 ];
 
+/**
+ * The target fields of a route in the order they are read. A route to an instance also carries
+ * the instance's primary interface, so InstanceId comes before NetworkInterfaceId.
+ */
+const TARGET_FIELDS = [
+  ["NatGatewayId", "nat-gateway"],
+  ["EgressOnlyInternetGatewayId", "egress-only-internet-gateway"],
+  ["TransitGatewayId", "transit-gateway"],
+  ["VpcPeeringConnectionId", "vpc-peering"],
+  ["CarrierGatewayId", "carrier-gateway"],
+  ["LocalGatewayId", "local-gateway"],
+  ["CoreNetworkArn", "core-network"],
+  ["InstanceId", "instance"],
+  ["NetworkInterfaceId", "network-interface"],
+] as const satisfies readonly (readonly [keyof Route, TargetKind])[];
+
 /** Classifies a route's target by the field that is set, then by the id prefix. */
 export function routeTarget(route: Route): RouteTarget {
-  const fields: [string | undefined, TargetKind][] = [
-    [route.NatGatewayId, "nat-gateway"],
-    [route.EgressOnlyInternetGatewayId, "egress-only-internet-gateway"],
-    [route.TransitGatewayId, "transit-gateway"],
-    [route.VpcPeeringConnectionId, "vpc-peering"],
-    [route.CarrierGatewayId, "carrier-gateway"],
-    [route.LocalGatewayId, "local-gateway"],
-    [route.CoreNetworkArn, "core-network"],
-    // A route to an instance also carries the instance's primary interface.
-    [route.InstanceId, "instance"],
-    [route.NetworkInterfaceId, "network-interface"],
-  ];
-  for (const [id, kind] of fields) if (id) return { kind, id };
-
+  for (let position = 0; position < TARGET_FIELDS.length; position += 1) {
+    const field = TARGET_FIELDS[position] as (typeof TARGET_FIELDS)[number];
+    const id = route[field[0]];
+    if (id) return { kind: field[1], id };
+  }
   const gateway = route.GatewayId;
   if (!gateway) return { kind: "unknown", id: "unknown" };
   if (gateway === "local") return { kind: "local", id: "local" };

@@ -9,6 +9,7 @@ import type {
   SecurityGroup,
   ServiceDetail,
   Subnet,
+  SubnetIpv6CidrBlockAssociation,
   Tag,
   Vpc,
   VpcEndpoint,
@@ -406,7 +407,7 @@ function isWorkloadInterface(eni: NetworkInterface): boolean {
 /** Tells whether a subnet has no IPv4 range: `Ipv6Native`, or an IPv6 block and no IPv4 block. */
 export function isIpv6Only(subnet: Subnet): boolean {
   if (subnet.Ipv6Native !== undefined) return subnet.Ipv6Native;
-  return !subnet.CidrBlock && ipv6Blocks(subnet).length > 0;
+  return !subnet.CidrBlock && hasIpv6Block(subnet);
 }
 
 /** Tells whether a subnet has an IPv4 range. */
@@ -416,12 +417,24 @@ export function hasIpv4(subnet: Subnet): boolean {
 
 /** Returns a subnet's associated IPv6 prefixes. */
 export function ipv6Blocks(subnet: Subnet): Cidr[] {
-  return (subnet.Ipv6CidrBlockAssociationSet ?? [])
-    .filter((association) => !/disassociat|fail/i.test(association.Ipv6CidrBlockState?.State ?? ""))
-    .map((association) =>
-      association.Ipv6CidrBlock ? parseCidr(association.Ipv6CidrBlock) : undefined,
-    )
-    .filter((cidr): cidr is Cidr => cidr !== undefined);
+  const blocks: Cidr[] = [];
+  for (const association of subnet.Ipv6CidrBlockAssociationSet ?? []) {
+    const cidr = associatedIpv6(association);
+    if (cidr) blocks.push(cidr);
+  }
+  return blocks;
+}
+
+/** Tells whether a subnet has an associated IPv6 prefix, as ipv6Blocks reads them. */
+function hasIpv6Block(subnet: Subnet): boolean {
+  return (subnet.Ipv6CidrBlockAssociationSet ?? []).some((association) =>
+    Boolean(associatedIpv6(association)),
+  );
+}
+
+function associatedIpv6(association: SubnetIpv6CidrBlockAssociation): Cidr | undefined {
+  if (/disassociat|fail/i.test(association.Ipv6CidrBlockState?.State ?? "")) return undefined;
+  return association.Ipv6CidrBlock ? parseCidr(association.Ipv6CidrBlock) : undefined;
 }
 
 /** Returns the short service name of an endpoint service: `com.amazonaws.eu-west-1.ssm` is `ssm`. */

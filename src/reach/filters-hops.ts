@@ -120,6 +120,24 @@ interface PartialDenial {
   range: string;
 }
 
+/**
+ * The network ACL checks of a crossing, in order: the near subnet's ACL sees the request leave
+ * and the reply return; the far subnet's ACL sees the request arrive and the reply leave.
+ */
+interface Side {
+  far: boolean;
+  egress: boolean;
+  request: boolean;
+  direction: string;
+}
+
+const SIDES: readonly Side[] = [
+  { far: false, egress: true, request: true, direction: "outbound request" },
+  { far: false, egress: false, request: false, direction: "inbound reply" },
+  { far: true, egress: false, request: true, direction: "inbound request" },
+  { far: true, egress: true, request: false, direction: "outbound reply" },
+];
+
 /** One direction of a flow across a subnet boundary. */
 interface Crossing {
   from: Subnet;
@@ -144,6 +162,19 @@ export function checkCrossing(trace: Trace, crossing: Crossing, owner: string): 
   trace.once(from, key, () => crossingHops(trace, crossing, owner));
 }
 
+/**
+ * Adds the hops of checkCrossing without keeping them for other traces, for callers that already
+ * keep the hops of a larger check containing this crossing.
+ */
+export function addCrossingHops(trace: Trace, crossing: Crossing, owner: string): void {
+  if (crossing.to && crossing.from.SubnetId === crossing.to.SubnetId) return;
+  crossingHops(trace, crossing, owner);
+}
+
+function portsText(low: number, high: number): string {
+  return low === high ? `port ${low}` : `ports ${low}-${high}`;
+}
+
 function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
   const { index } = trace;
   if (!index.has("NetworkAcls")) {
@@ -155,18 +186,14 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
     );
     return;
   }
-  const checks: [Subnet, boolean, Cidr, [number, number], string][] = [
-    [crossing.from, true, crossing.destination, [HTTPS, HTTPS], "outbound request"],
-    [crossing.from, false, crossing.destination, crossing.replyPorts, "inbound reply"],
-  ];
-  if (crossing.to) {
-    checks.push(
-      [crossing.to, false, crossing.source, [HTTPS, HTTPS], "inbound request"],
-      [crossing.to, true, crossing.source, crossing.replyPorts, "outbound reply"],
-    );
-  }
-  const partials: PartialDenial[] = [];
-  for (const [subnet, egress, peer, [low, high], direction] of checks) {
+  let partials: PartialDenial[] | undefined;
+  const sides = crossing.to ? SIDES.length : 2;
+  for (let position = 0; position < sides; position += 1) {
+    const { far, egress, request, direction } = SIDES[position] as Side;
+    const subnet = (far ? crossing.to : crossing.from) as Subnet;
+    const peer = far ? crossing.source : crossing.destination;
+    const low = request ? HTTPS : crossing.replyPorts[0];
+    const high = request ? HTTPS : crossing.replyPorts[1];
     const subnetId = subnet.SubnetId as string;
     const acl = aclOf(index, subnet);
     if (!acl) {
@@ -180,16 +207,15 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
     }
     const aclId = acl.NetworkAclId as string;
     const decision = aclAllows(acl, egress, peer, low, high);
-    const ports = low === high ? `port ${low}` : `ports ${low}-${high}`;
     if (decision.verdict === "allow") {
       const denied = decision.partlyDenied;
       if (denied) {
-        partials.push({
+        (partials ??= []).push({
           aclId,
           subnetId,
           direction,
           peer: peer.text,
-          ports,
+          ports: portsText(low, high),
           ruleNumber: String(denied.ruleNumber),
           range: denied.range,
         });
@@ -200,20 +226,20 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
       "network-acl",
       "broken",
       aclId,
-      `network ACL ${aclId} of ${subnetId} denies the ${direction} (TCP ${ports} ${egress ? "to" : "from"} ${peer.text}) by rule ${decision.ruleNumber}`,
+      `network ACL ${aclId} of ${subnetId} denies the ${direction} (TCP ${portsText(low, high)} ${egress ? "to" : "from"} ${peer.text}) by rule ${decision.ruleNumber}`,
       owner,
       {
         aclId,
         subnetId,
         direction,
         peer: peer.text,
-        ports,
+        ports: portsText(low, high),
         ruleNumber: String(decision.ruleNumber),
       },
     );
     return;
   }
-  for (const partial of partials) {
+  for (const partial of partials ?? []) {
     const { aclId, subnetId, direction, ports, range, peer, ruleNumber } = partial;
     const preposition = direction.startsWith("outbound") ? "to" : "from";
     trace.add(
@@ -225,7 +251,7 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
       { ...partial },
     );
   }
-  if (partials.length > 0) return;
+  if (partials) return;
   const { from, to } = crossing;
   trace.add("network-acl", "ok", from.SubnetId as string, () => {
     const sides = to ? `${from.SubnetId} and ${to.SubnetId}` : from.SubnetId;

@@ -18,10 +18,15 @@ export interface Peer {
 export interface GroupDecision {
   verdict: Verdict;
   /** Prefix lists whose entries were not collected, when they decide the verdict. */
-  unresolvedPrefixLists: string[];
+  unresolvedPrefixLists: readonly string[];
 }
 
 const TCP = new Set(["-1", "tcp", "6", "all"]);
+
+const GROUP_ALLOWED: GroupDecision = Object.freeze({
+  verdict: "allow",
+  unresolvedPrefixLists: Object.freeze([]),
+});
 
 /**
  * Decides whether any of the groups lets TCP traffic on `port` pass to (egress) or from
@@ -40,7 +45,7 @@ export function groupsAllow(
     for (const permission of permissions ?? []) {
       if (!coversPort(permission, port)) continue;
       const match = permissionMatches(index, permission, peer);
-      if (match === "allow") return { verdict: "allow", unresolvedPrefixLists: [] };
+      if (match === "allow") return GROUP_ALLOWED;
       if (typeof match === "object") unresolved.push(...match);
     }
   }
@@ -121,34 +126,41 @@ export function aclAllows(
   to: number,
 ): AclDecision {
   const entries = orderedEntries(acl, egress);
-  let undecided: [number, number][] = [[from, to]];
+  // The ports no rule has decided yet, as flat [low, high] pairs; none means all of from..to.
+  let undecided: readonly number[] | undefined;
   let partlyDenied: AclDecision["partlyDenied"];
   // Parts of the peer that earlier allow rules decided, which later deny rules cannot reach.
-  const partlyAllowed: Cidr[] = [];
-  for (const entry of entries) {
+  let partlyAllowed: Cidr[] | undefined;
+  for (let position = 0; position < entries.length; position += 1) {
+    const entry = entries[position] as ReadEntry;
     if (!entry.tcp) continue;
     const range = peer.family === 4 ? entry.ipv4 : entry.ipv6;
     if (!range) continue;
     const whole = cidrContains(range, peer);
     if (!whole && !cidrContains(peer, range)) continue;
     const { low, high } = entry;
-    const hit = undecided.some(([a, b]) => a <= high && low <= b);
-    if (!hit) continue;
+    if (undecided ? !overlaps(undecided, low, high) : high < from || low > to) continue;
     if (!whole) {
-      const shadowed = partlyAllowed.some((allowed) => cidrContains(allowed, range));
-      if (!entry.deny) partlyAllowed.push(range);
+      const shadowed = partlyAllowed?.some((allowed) => cidrContains(allowed, range)) === true;
+      if (!entry.deny) (partlyAllowed ??= []).push(range);
       else if (!partlyDenied && !shadowed) {
         partlyDenied = { ruleNumber: entry.ruleNumber, range: range.text };
       }
       continue;
     }
     if (entry.deny) return { verdict: "deny", ruleNumber: entry.ruleNumber };
-    undecided = subtract(undecided, low, high);
-    if (undecided.length === 0)
-      return partlyDenied ? { verdict: "allow", partlyDenied } : { verdict: "allow" };
+    undecided =
+      low <= from && to <= high && !undecided
+        ? NO_PORTS
+        : subtract(undecided ?? [from, to], low, high);
+    if (undecided.length === 0) return partlyDenied ? { verdict: "allow", partlyDenied } : ALLOWED;
   }
-  return { verdict: "deny", ruleNumber: "*" };
+  return IMPLICIT_DENY;
 }
+
+/** The decisions that name no rule, shared by every call that reaches them. */
+const ALLOWED: AclDecision = Object.freeze({ verdict: "allow" });
+const IMPLICIT_DENY: AclDecision = Object.freeze({ verdict: "deny", ruleNumber: "*" });
 
 /** An ACL entry read once: whether it covers TCP, its prefixes, ports and action. */
 interface ReadEntry {
@@ -206,15 +218,28 @@ function orderedEntries(acl: NetworkAcl, egress: boolean): ReadEntry[] {
   return egress ? ordered.egress : ordered.ingress;
 }
 
-function subtract(ranges: [number, number][], low: number, high: number): [number, number][] {
-  const result: [number, number][] = [];
-  for (const [a, b] of ranges) {
-    if (b < low || a > high) {
-      result.push([a, b]);
-      continue;
-    }
-    if (a < low) result.push([a, low - 1]);
-    if (b > high) result.push([high + 1, b]);
+/** Tells whether any of the flat [low, high] pairs shares a port with `low`..`high`. */
+function overlaps(ranges: readonly number[], low: number, high: number): boolean {
+  for (let position = 0; position < ranges.length; position += 2) {
+    if ((ranges[position] as number) <= high && low <= (ranges[position + 1] as number))
+      return true;
   }
-  return result;
+  return false;
+}
+
+const NO_PORTS: readonly number[] = Object.freeze([]);
+
+/** Removes `low`..`high` from flat [low, high] pairs. */
+function subtract(ranges: readonly number[], low: number, high: number): readonly number[] {
+  let result: number[] | undefined;
+  for (let position = 0; position < ranges.length; position += 2) {
+    const a = ranges[position] as number;
+    const b = ranges[position + 1] as number;
+    if (b < low || a > high) (result ??= []).push(a, b);
+    else {
+      if (a < low) (result ??= []).push(a, low - 1);
+      if (b > high) (result ??= []).push(high + 1, b);
+    }
+  }
+  return result ?? NO_PORTS;
 }

@@ -20,7 +20,12 @@ import { lower } from "../index/util.js";
 import { IPV4_DEFAULT, NAT64_PREFIX, parseCidr, type Cidr } from "../net/cidr.js";
 import { defaultServiceName, dualStackName, supportsIpv6PrivateLink } from "./catalog.js";
 import { CLIENT_PORTS, NAT_PORTS, Trace, type TraceMemo } from "./context.js";
-import { checkClientEgress, checkCrossing, checkEndpointIngress } from "./filters-hops.js";
+import {
+  addCrossingHops,
+  checkClientEgress,
+  checkCrossing,
+  checkEndpointIngress,
+} from "./filters-hops.js";
 import { resolverOf, sharedZoneFor } from "./resolver.js";
 import type { PathMode, ServicePath } from "./types.js";
 
@@ -421,9 +426,7 @@ function endpointIpv6Leg(trace: Trace, endpoint: VpcEndpoint): void {
   const { index, memo } = trace;
   const endpointId = endpoint.VpcEndpointId as string;
   // Endpoints of several services often share subnets; their routes and ACLs are checked once.
-  trace.once(trace.subnet, subnetKeyOf(trace, endpoint), () =>
-    ipv6LegFilters(trace, endpointSubnets(trace, endpoint)),
-  );
+  trace.once(trace.subnet, subnetKeyOf(trace, endpoint), () => ipv6LegFilters(trace, endpoint));
   // Clients keep their IPv6 addresses and security groups all the way to the endpoint.
   const sources = memo.value(trace.subnet, "ipv6 sources", () => {
     const groupIds = index.workloadGroupIds(trace.subnetId)?.flat() ?? [];
@@ -438,21 +441,25 @@ function endpointIpv6Leg(trace: Trace, endpoint: VpcEndpoint): void {
   );
 }
 
-/** Adds the route, workload egress and network ACL hops from a subnet to an endpoint's subnets. */
-function ipv6LegFilters(trace: Trace, targets: Subnet[]): void {
-  const destinations = targets.map(ipv6Of).filter((cidr): cidr is Cidr => cidr !== undefined);
+/**
+ * Adds the route, workload egress and network ACL hops from a subnet to an endpoint's subnets.
+ * The caller keeps these hops per subnet and endpoint subnets, so the crossings are not kept again.
+ */
+function ipv6LegFilters(trace: Trace, endpoint: VpcEndpoint): void {
+  const targets = endpointSubnets(trace, endpoint);
   trace.add(
     "route",
     "ok",
     trace.subnetId,
     `the endpoint's IPv6 addresses are in the VPC, reached by the local route`,
   );
-  checkClientEgress(trace, destinations, "instance-sg-egress-blocks-ipv6");
+  checkClientEgress(trace, endpointDestinations(trace, endpoint), "instance-sg-egress-blocks-ipv6");
   const source = trace.clientBlocks()[0];
+  if (!source) return;
   for (const target of targets) {
     const destination = ipv6Of(target);
-    if (source && destination) {
-      checkCrossing(
+    if (destination) {
+      addCrossingHops(
         trace,
         { from: trace.subnet, to: target, destination, source, replyPorts: CLIENT_PORTS },
         "nacl-blocks-nat64",
@@ -616,6 +623,15 @@ function endpointSubnets(trace: Trace, endpoint: VpcEndpoint): Subnet[] {
     (endpoint.SubnetIds ?? [])
       .map((id) => trace.index.subnet(id))
       .filter((subnet): subnet is Subnet => Boolean(subnet)),
+  );
+}
+
+/** Returns the IPv6 prefixes of an endpoint's subnets, read once per endpoint and analysis. */
+function endpointDestinations(trace: Trace, endpoint: VpcEndpoint): Cidr[] {
+  return trace.memo.value(endpoint, "ipv6 destinations", () =>
+    endpointSubnets(trace, endpoint)
+      .map(ipv6Of)
+      .filter((cidr): cidr is Cidr => cidr !== undefined),
   );
 }
 
