@@ -83,6 +83,7 @@ export class SnapshotIndex {
   private readonly resolverRulesById: Map<string, ResolverRule>;
   private readonly ruleAssociationsByVpc: Map<string, ResolverRuleAssociation[]>;
   private readonly groupIdsBySubnet = new Map<string, string[][] | undefined>();
+  private readonly groupSets = new Map<string, string[]>();
   private readonly lookups = new Map<RouteTable, Map<Cidr, RouteLookup>>();
   private readonly blocksBySubnet = new Map<Subnet, Cidr[]>();
 
@@ -286,8 +287,22 @@ export class SnapshotIndex {
     } else {
       return undefined;
     }
-    const unique = new Map(sets.map((set) => [[...set].sort().join(","), [...set].sort()]));
-    return [...unique.values()];
+    return [...new Set(sets.map((set) => this.internGroupSet(set)))];
+  }
+
+  /**
+   * Returns one shared sorted array per distinct set of security group ids, so checks of a set
+   * can be kept by the array and reused by every subnet whose workloads use the same groups.
+   */
+  private internGroupSet(ids: readonly string[]): string[] {
+    const sorted = [...ids].sort();
+    const key = JSON.stringify(sorted);
+    let set = this.groupSets.get(key);
+    if (!set) {
+      set = sorted;
+      this.groupSets.set(key, set);
+    }
+    return set;
   }
 
   /** Route 53 private hosted zones associated with a VPC. */

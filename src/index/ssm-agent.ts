@@ -15,11 +15,20 @@ export function compareVersions(left: string, right: string): number | undefined
   return 0;
 }
 
+/** Answers by version; fleets run few distinct agent versions. */
+const NEEDS_BY_VERSION = new Map<string, boolean>();
+const MAX_VERSIONS = 1000;
+
 /** Tells whether an agent version needs `ec2messages`; an unknown or malformed version does. */
 export function agentNeedsEc2messages(version: string | undefined): boolean {
   if (!version) return true;
-  const order = compareVersions(version, EC2MESSAGES_OPTIONAL_FROM);
-  return order === undefined || order < 0;
+  let needs = NEEDS_BY_VERSION.get(version);
+  if (needs === undefined) {
+    const order = compareVersions(version, EC2MESSAGES_OPTIONAL_FROM);
+    needs = order === undefined || order < 0;
+    if (NEEDS_BY_VERSION.size < MAX_VERSIONS) NEEDS_BY_VERSION.set(version, needs);
+  }
+  return needs;
 }
 
 function parseVersion(text: string): number[] | undefined {

@@ -105,18 +105,25 @@ export function aclOf(index: SnapshotIndex, subnet: Subnet): NetworkAcl | undefi
   );
 }
 
-/** Returns the distinct security group sets of the workloads in a subnet. */
+/**
+ * Returns the distinct security group sets of the workloads in the trace's subnet, each as its
+ * ids and its groups, or undefined when a group is not in the snapshot.
+ */
 export function workloadGroupSets(
-  index: SnapshotIndex,
-  subnetId: string,
-): SecurityGroup[][] | undefined {
-  const sets = index.workloadGroupIds(subnetId);
+  trace: Trace,
+): { ids: readonly string[]; groups: SecurityGroup[] }[] | undefined {
+  const { index } = trace;
+  const sets = index.workloadGroupIds(trace.subnetId);
   if (!sets) return undefined;
-  const result: SecurityGroup[][] = [];
+  const result: { ids: readonly string[]; groups: SecurityGroup[] }[] = [];
   for (const ids of sets) {
-    const groups = ids.map((id) => index.securityGroup(id));
-    if (groups.some((group) => group === undefined)) return undefined;
-    result.push(groups as SecurityGroup[]);
+    // The index hands out one array per distinct set, so its groups are looked up once.
+    const groups = trace.memo.value(ids, "groups", () => {
+      const found = ids.map((id) => index.securityGroup(id));
+      return found.every(Boolean) ? (found as SecurityGroup[]) : undefined;
+    });
+    if (!groups) return undefined;
+    result.push({ ids, groups });
   }
   return result;
 }

@@ -8,11 +8,15 @@ import { HTTPS, type Trace, aclOf, workloadGroupSets } from "./context.js";
 export function checkClientEgress(trace: Trace, destinations: Cidr[], owner: string): void {
   const targets = destinations.map((cidr) => cidr.text).join(" ");
   trace.once(trace.subnet, `egress ${targets} ${owner}`, () =>
-    clientEgress(trace, destinations, owner),
+    addClientEgressHops(trace, destinations, owner),
   );
 }
 
-function clientEgress(trace: Trace, destinations: Cidr[], owner: string): void {
+/**
+ * Adds the hops of checkClientEgress without keeping them for other traces, for callers that
+ * already keep the hops of a larger check containing this one.
+ */
+export function addClientEgressHops(trace: Trace, destinations: Cidr[], owner: string): void {
   const { index } = trace;
   if (!index.has("SecurityGroups")) {
     trace.add(
@@ -23,7 +27,7 @@ function clientEgress(trace: Trace, destinations: Cidr[], owner: string): void {
     );
     return;
   }
-  const sets = workloadGroupSets(index, trace.subnetId);
+  const sets = workloadGroupSets(trace);
   if (!sets) {
     trace.add(
       "security-group-egress",
@@ -33,14 +37,19 @@ function clientEgress(trace: Trace, destinations: Cidr[], owner: string): void {
     );
     return;
   }
-  const target = (): string => destinations.map((cidr) => cidr.text).join(", ");
-  for (const groups of sets) {
+  for (const { ids, groups } of sets) {
     // Every interface has at least one security group; an empty list means the data is partial.
     if (groups.length === 0) continue;
-    const ids = groups.map((group) => group.GroupId as string);
-    const denied = destinations.find(
-      (cidr) => groupsAllow(index, groups, "egress", { cidr }, HTTPS).verdict === "deny",
-    );
+    // Subnets whose workloads share a set of groups share its verdicts.
+    const denies = trace.memo.value(ids, "egress denies", () => new Map<Cidr, boolean>());
+    const denied = destinations.find((cidr) => {
+      let verdict = denies.get(cidr);
+      if (verdict === undefined) {
+        verdict = groupsAllow(index, groups, "egress", { cidr }, HTTPS).verdict === "deny";
+        denies.set(cidr, verdict);
+      }
+      return verdict;
+    });
     if (!denied) continue;
     trace.add(
       "security-group-egress",
@@ -52,12 +61,10 @@ function clientEgress(trace: Trace, destinations: Cidr[], owner: string): void {
     );
     return;
   }
-  trace.add(
-    "security-group-egress",
-    "ok",
-    trace.subnetId,
-    () => `the workloads' security groups allow TCP 443 to ${target()}`,
-  );
+  trace.add("security-group-egress", "ok", trace.subnetId, () => {
+    const target = destinations.map((cidr) => cidr.text).join(", ");
+    return `the workloads' security groups allow TCP 443 to ${target}`;
+  });
 }
 
 /** Checks that an endpoint's security groups admit HTTPS from each source. */

@@ -21,6 +21,7 @@ import { IPV4_DEFAULT, NAT64_PREFIX, parseCidr, type Cidr } from "../net/cidr.js
 import { defaultServiceName, dualStackName, supportsIpv6PrivateLink } from "./catalog.js";
 import { CLIENT_PORTS, NAT_PORTS, Trace, type TraceMemo } from "./context.js";
 import {
+  addClientEgressHops,
   addCrossingHops,
   checkClientEgress,
   checkCrossing,
@@ -453,7 +454,11 @@ function ipv6LegFilters(trace: Trace, endpoint: VpcEndpoint): void {
     trace.subnetId,
     `the endpoint's IPv6 addresses are in the VPC, reached by the local route`,
   );
-  checkClientEgress(trace, endpointDestinations(trace, endpoint), "instance-sg-egress-blocks-ipv6");
+  addClientEgressHops(
+    trace,
+    endpointDestinations(trace, endpoint),
+    "instance-sg-egress-blocks-ipv6",
+  );
   const source = trace.clientBlocks()[0];
   if (!source) return;
   for (const target of targets) {
