@@ -75,7 +75,7 @@ export class SnapshotIndex {
   private readonly vpcsById: Map<string, Vpc>;
   private readonly dhcpById: Map<string, DhcpOptions>;
   private readonly attributesByVpc: Map<string, VpcAttributes>;
-  private readonly instanceList: Instance[];
+  private readonly liveInstances: Instance[];
   private readonly instancesBySubnet: Map<string, Instance[]>;
   private readonly interfacesBySubnet: Map<string, NetworkInterface[]>;
   private readonly ssmByInstance: Map<string, InstanceInformation>;
@@ -84,6 +84,7 @@ export class SnapshotIndex {
   private readonly ruleAssociationsByVpc: Map<string, ResolverRuleAssociation[]>;
   private readonly groupIdsBySubnet = new Map<string, string[][] | undefined>();
   private readonly groupSets = new Map<string, string[]>();
+  private readonly singleGroupSets = new Map<string, string[]>();
   private readonly lookups = new Map<RouteTable, Map<Cidr, RouteLookup>>();
   private readonly blocksBySubnet = new Map<Subnet, Cidr[]>();
 
@@ -111,8 +112,10 @@ export class SnapshotIndex {
     }
     this.dhcpById = indexBy(snapshot.DhcpOptions ?? [], (options) => options.DhcpOptionsId);
     this.attributesByVpc = indexBy(snapshot.VpcAttributes ?? [], (item) => item.VpcId);
-    this.instanceList = (snapshot.Reservations ?? []).flatMap((r) => r.Instances ?? []);
-    this.instancesBySubnet = groupBy(this.instanceList, (instance) => instance.SubnetId);
+    this.liveInstances = (snapshot.Reservations ?? [])
+      .flatMap((reservation) => reservation.Instances ?? [])
+      .filter((instance) => !GONE_INSTANCE_STATES.has(lower(instance.State?.Name)));
+    this.instancesBySubnet = groupBy(this.liveInstances, (instance) => instance.SubnetId);
     this.interfacesBySubnet = groupBy(snapshot.NetworkInterfaces ?? [], (eni) => eni.SubnetId);
     this.ssmByInstance = indexBy(snapshot.InstanceInformationList ?? [], (info) => info.InstanceId);
     this.zonesByVpc = groupBy(snapshot.HostedZones ?? [], (zone) => zone.VpcId);
@@ -295,12 +298,15 @@ export class SnapshotIndex {
    * can be kept by the array and reused by every subnet whose workloads use the same groups.
    */
   private internGroupSet(ids: readonly string[]): string[] {
-    const sorted = [...ids].sort();
-    const key = JSON.stringify(sorted);
-    let set = this.groupSets.get(key);
+    // Most interfaces carry one group, whose id is its own key.
+    const single = ids.length === 1;
+    const sorted = single ? (ids as string[]) : [...ids].sort();
+    const key = single ? (ids[0] as string) : JSON.stringify(sorted);
+    const sets = single ? this.singleGroupSets : this.groupSets;
+    let set = sets.get(key);
     if (!set) {
-      set = sorted;
-      this.groupSets.set(key, set);
+      set = single ? [...sorted] : sorted;
+      sets.set(key, set);
     }
     return set;
   }
@@ -326,14 +332,13 @@ export class SnapshotIndex {
   }
 
   /** Returns instances that still exist, in any state but terminated or shutting down. */
-  instances(): Instance[] {
-    return this.instanceList.filter((i) => !GONE_INSTANCE_STATES.has(lower(i.State?.Name)));
+  instances(): readonly Instance[] {
+    return this.liveInstances;
   }
 
-  instancesIn(subnetId: string): Instance[] {
-    return (this.instancesBySubnet.get(subnetId) ?? []).filter(
-      (i) => !GONE_INSTANCE_STATES.has(lower(i.State?.Name)),
-    );
+  /** Returns a subnet's instances that still exist, as instances() does. */
+  instancesIn(subnetId: string): readonly Instance[] {
+    return this.instancesBySubnet.get(subnetId) ?? [];
   }
 
   instanceInformation(instanceId: string): InstanceInformation | undefined {

@@ -195,6 +195,8 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
   }
   let partials: PartialDenial[] | undefined;
   const sides = crossing.to ? SIDES.length : 2;
+  const nearAcl = aclOf(index, crossing.from);
+  const farAcl = crossing.to && aclOf(index, crossing.to);
   for (let position = 0; position < sides; position += 1) {
     const { far, egress, request, direction } = SIDES[position] as Side;
     const subnet = (far ? crossing.to : crossing.from) as Subnet;
@@ -202,7 +204,7 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
     const low = request ? HTTPS : crossing.replyPorts[0];
     const high = request ? HTTPS : crossing.replyPorts[1];
     const subnetId = subnet.SubnetId as string;
-    const acl = aclOf(index, subnet);
+    const acl = far ? farAcl : nearAcl;
     if (!acl) {
       trace.add(
         "network-acl",

@@ -118,17 +118,16 @@ function activeEndpoint(trace: Trace, service: string): VpcEndpoint | undefined 
   const endpoint = usableEndpointsFor(index, vpcId, service)[0];
   if (!endpoint || endpoint.PrivateDnsEnabled !== true) return endpoint;
   const attributes = index.vpcAttributes(vpcId);
-  const off = [
-    attributes?.EnableDnsSupport?.Value === false ? "vpc-dns-support-disabled" : "",
-    attributes?.EnableDnsHostnames?.Value === false ? "vpc-dns-hostnames-disabled" : "",
-  ].filter(Boolean);
-  if (off.length === 0) return endpoint;
+  let off: string | undefined;
+  if (attributes?.EnableDnsSupport?.Value === false) off = "vpc-dns-support-disabled";
+  else if (attributes?.EnableDnsHostnames?.Value === false) off = "vpc-dns-hostnames-disabled";
+  if (!off) return endpoint;
   trace.add(
     "dns",
     "broken",
     vpcId,
     `private DNS of ${endpoint.VpcEndpointId} is inactive because a VPC DNS attribute is off`,
-    off[0],
+    off,
   );
   return undefined;
 }
@@ -145,7 +144,7 @@ function throughEndpoint(trace: Trace, path: ServicePath, endpoint: VpcEndpoint)
     );
     return "endpoint-nat64";
   }
-  const records = recordTypes(endpoint);
+  const records = trace.memo.value(endpoint, "records", () => recordTypes(endpoint));
   // An endpoint serves one service, so it also fixes the host name in the hop.
   trace.once(endpoint, "dns", () => {
     const kinds = [records.a ? "A" : "", records.aaaa ? "AAAA" : ""].filter(Boolean).join(" and ");

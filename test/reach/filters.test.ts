@@ -311,3 +311,62 @@ describe("network ACL evaluation", () => {
     );
   });
 });
+
+describe("network ACL port ranges", () => {
+  /** A small seeded generator, so a failing case can be replayed. */
+  function random(seed: number): () => number {
+    let state = seed;
+    return () => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state / 2 ** 31;
+    };
+  }
+
+  /**
+   * Decides one port at a time: the first rule covering a port decides it. A denied range names
+   * the lowest-numbered deny rule that decides one of its ports, else the implicit rule.
+   */
+  function portByPort(entries: NetworkAclEntry[], from: number, to: number) {
+    const sorted = [...entries].sort((a, b) => (a.RuleNumber ?? 0) - (b.RuleNumber ?? 0));
+    const denials: (number | "*")[] = [];
+    for (let port = from; port <= to; port += 1) {
+      const rule = sorted.find((entry) => {
+        const range = entry.PortRange;
+        return !range || ((range.From ?? 0) <= port && port <= (range.To ?? 65535));
+      });
+      if (!rule) denials.push("*");
+      else if (rule.RuleAction === "deny") denials.push(rule.RuleNumber as number);
+    }
+    if (denials.length === 0) return { verdict: "allow", ruleNumber: undefined };
+    const numbered = denials.filter((rule): rule is number => rule !== "*");
+    return { verdict: "deny", ruleNumber: numbered.length ? Math.min(...numbered) : "*" };
+  }
+
+  it("agrees with a port-by-port evaluation on random rule sets", () => {
+    const next = random(7);
+    for (let round = 0; round < 300; round += 1) {
+      const entries: NetworkAclEntry[] = [];
+      const count = 1 + Math.floor(next() * 5);
+      for (let position = 0; position < count; position += 1) {
+        const low = Math.floor(next() * 40);
+        entries.push({
+          RuleNumber: 10 * (position + 1),
+          Protocol: "6",
+          RuleAction: next() < 0.3 ? "deny" : "allow",
+          Egress: false,
+          CidrBlock: "0.0.0.0/0",
+          PortRange: { From: low, To: low + Math.floor(next() * 20) },
+        });
+      }
+      const from = Math.floor(next() * 30);
+      const to = from + Math.floor(next() * 20);
+      const expected = portByPort(entries, from, to);
+      const decision = aclAllows(acl(...entries), false, cidr("10.0.0.0/24"), from, to);
+
+      expect(
+        { verdict: decision.verdict, ruleNumber: decision.ruleNumber },
+        JSON.stringify({ entries, from, to }),
+      ).toEqual({ verdict: expected.verdict, ruleNumber: expected.ruleNumber });
+    }
+  });
+});
