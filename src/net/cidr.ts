@@ -184,16 +184,28 @@ function readPrefix(text: string): PrefixText | undefined {
 }
 
 /**
- * Tells whether parseCidr accepts the text, without building or keeping the prefix. Schema
- * validation checks every prefix of a snapshot this way, and the rules parse only those they use.
+ * Tells whether parseCidr accepts the text, without building the prefix. Schema validation
+ * checks every prefix of a snapshot this way, and the rules parse only those they use.
  */
 export function isCidrText(text: string): boolean {
-  return readPrefix(text) !== undefined;
+  return cidrTextFamily(text) !== undefined;
 }
+
+/**
+ * Families by prefix text. Snapshots repeat a few prefixes (0.0.0.0/0, ::/0, a VPC's range) in
+ * thousands of routes and rules, so each text is read once.
+ */
+const FAMILIES = new Map<string, IpFamily | null>();
 
 /** Returns the family of a prefix text that parseCidr accepts, without building the prefix. */
 export function cidrTextFamily(text: string): IpFamily | undefined {
-  return readPrefix(text)?.family;
+  let family = FAMILIES.get(text);
+  if (family === undefined) {
+    family = readPrefix(text)?.family ?? null;
+    if (FAMILIES.size >= MAX_PARSED) FAMILIES.clear();
+    FAMILIES.set(text, family);
+  }
+  return family ?? undefined;
 }
 
 function parseCidrText(text: string): Cidr | undefined {
