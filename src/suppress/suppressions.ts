@@ -44,7 +44,7 @@ export function applySuppressions(
   entries: readonly SuppressionEntry[],
   today: string,
 ): string[] {
-  const tags = tagsByResource(snapshot);
+  const tags = tagsByResource(snapshot, new Set(findings.map((finding) => finding.resource.id)));
   const expired = new Map<SuppressionEntry, number>();
   const untagged = new Set<string>();
 
@@ -150,19 +150,23 @@ function globTokenToRegExp(char: string): string {
   return /[.+^${}()|[\]\\/]/.test(char) ? `\\${char}` : char;
 }
 
-/** Maps every resource id in the snapshot to its tags, instances included. */
-export function tagsByResource(snapshot: Snapshot): Map<string, Tag[]> {
+/** Maps the given resource ids to their tags in the snapshot, instances included. */
+function tagsByResource(snapshot: Snapshot, ids: ReadonlySet<string>): Map<string, Tag[]> {
   const tags = new Map<string, Tag[]>();
+  if (ids.size === 0) return tags;
   for (const info of SECTIONS) {
     const items = (snapshot[info.name] as Record<string, unknown>[] | undefined) ?? [];
     for (const item of items) {
       const id = item[info.idField];
-      if (typeof id === "string" && Array.isArray(item.Tags)) tags.set(id, item.Tags as Tag[]);
+      if (typeof id === "string" && ids.has(id) && Array.isArray(item.Tags)) {
+        tags.set(id, item.Tags as Tag[]);
+      }
     }
   }
   for (const reservation of snapshot.Reservations ?? []) {
     for (const instance of reservation.Instances ?? []) {
-      if (instance.InstanceId && instance.Tags) tags.set(instance.InstanceId, instance.Tags);
+      const id = instance.InstanceId;
+      if (id && ids.has(id) && instance.Tags) tags.set(id, instance.Tags);
     }
   }
   return tags;
