@@ -1,7 +1,7 @@
 /** The links of the NAT64 chain: the 64:ff9b::/96 route, its NAT gateway and the path beyond. */
 import type { NatGateway, RouteTable, Subnet } from "@aws-sdk/client-ec2";
 import { NAT64_PREFIX } from "../net/cidr.js";
-import type { RouteView } from "./routes.js";
+import type { RouteLookup, RouteView } from "./routes.js";
 import type { SnapshotIndex } from "./snapshot-index.js";
 import { lower } from "./util.js";
 
@@ -15,16 +15,26 @@ export interface Nat64Route {
 }
 
 /** Returns the route for 64:ff9b::/96 in the subnet's effective table, or undefined without one. */
-export function nat64RouteOf(index: SnapshotIndex, subnet: Subnet): Nat64Route | undefined {
+export function nat64RouteOf(
+  index: SnapshotIndex,
+  subnet: Subnet,
+): Readonly<Nat64Route> | undefined {
   const effective = index.routeTableOf(subnet);
   return effective ? nat64RouteIn(index, effective.table) : undefined;
 }
 
-/** Returns the route for 64:ff9b::/96 in a route table. */
-export function nat64RouteIn(index: SnapshotIndex, table: RouteTable): Nat64Route {
+/** NAT64 routes by the index's look-up they come from, which is kept per table and prefix. */
+const BY_LOOKUP = new WeakMap<RouteLookup, Nat64Route>();
+
+/** Returns the route for 64:ff9b::/96 in a route table. Callers share the returned object. */
+export function nat64RouteIn(index: SnapshotIndex, table: RouteTable): Readonly<Nat64Route> {
   const lookup = index.lookupRoute(table, NAT64_PREFIX);
-  const result: Nat64Route = { table, unresolvedPrefixLists: lookup.unresolvedPrefixLists };
-  if (lookup.route) result.winner = lookup.route;
+  let result = BY_LOOKUP.get(lookup);
+  if (!result) {
+    result = { table, unresolvedPrefixLists: lookup.unresolvedPrefixLists };
+    if (lookup.route) result.winner = lookup.route;
+    BY_LOOKUP.set(lookup, result);
+  }
   return result;
 }
 

@@ -15,7 +15,7 @@ export function compareVersions(left: string, right: string): number | undefined
   return 0;
 }
 
-/** Answers by version; fleets run few distinct agent versions. */
+/** Results of agentNeedsEc2messages by version, since fleets run few distinct agent versions. */
 const NEEDS_BY_VERSION = new Map<string, boolean>();
 const MAX_VERSIONS = 1000;
 

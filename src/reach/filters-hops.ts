@@ -128,8 +128,8 @@ interface PartialDenial {
 }
 
 /**
- * The network ACL checks of a crossing, in order: the near subnet's ACL sees the request leave
- * and the reply return; the far subnet's ACL sees the request arrive and the reply leave.
+ * The network ACL checks of a crossing, in order. The near subnet's ACL checks the request leaving
+ * and the reply returning, and the far subnet's ACL the request arriving and the reply leaving.
  */
 interface Side {
   far: boolean;

@@ -126,7 +126,7 @@ export function aclAllows(
   to: number,
 ): AclDecision {
   const entries = orderedEntries(acl, egress);
-  // The ports no rule has decided yet, as flat [low, high] pairs; none means all of from..to.
+  // The ports no rule has decided yet, as flat [low, high] pairs. Undefined means all of from..to.
   let undecided: readonly number[] | undefined;
   let partlyDenied: AclDecision["partlyDenied"];
   // Parts of the peer that earlier allow rules decided, which later deny rules cannot reach.

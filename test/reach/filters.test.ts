@@ -342,7 +342,7 @@ describe("network ACL port ranges", () => {
     return { verdict: "deny", ruleNumber: numbered.length ? Math.min(...numbered) : "*" };
   }
 
-  it("agrees with a port-by-port evaluation on random rule sets", () => {
+  it("matches a port-by-port evaluation", () => {
     const next = random(7);
     for (let round = 0; round < 300; round += 1) {
       const entries: NetworkAclEntry[] = [];
