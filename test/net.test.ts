@@ -11,6 +11,7 @@ import {
   parseIp,
   parseIpv4,
   parseIpv6,
+  type Cidr,
 } from "../src/net/cidr.js";
 
 /** Builds a 128-bit value from eight 16-bit groups. */
@@ -122,6 +123,29 @@ describe("parseCidr", () => {
       text: "10.0.1.7/16",
       words: [0x0a000000],
     });
+  });
+
+  it("clears host bits of random prefixes", () => {
+    let state = 777;
+    const next = (): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state;
+    };
+    for (let n = 0; n < 1000; n += 1) {
+      const v6 = n % 2 === 0;
+      const address = v6
+        ? Array.from({ length: 8 }, () => (next() >>> 16).toString(16)).join(":")
+        : Array.from({ length: 4 }, () => next() % 256).join(".");
+      const width = v6 ? 128 : 32;
+      const length = next() % (width + 1);
+      const value = parseIp(address)?.value as bigint;
+      const hostBits = BigInt(width - length);
+      const network = (value >> hostBits) << hostBits;
+      const parsed = parseCidr(`${address}/${length}`) as Cidr;
+
+      expect(parsed.network, `${address}/${length}`).toBe(network);
+      expect(parsed.words.reduce((sum, word) => (sum << 32n) | BigInt(word), 0n)).toBe(network);
+    }
   });
 
   it("reads a bare address as a host prefix", () => {

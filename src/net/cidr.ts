@@ -212,19 +212,31 @@ function parseCidrText(text: string): Cidr | undefined {
   const prefix = readPrefix(text);
   if (!prefix) return undefined;
   const { family, address, length, trimmed } = prefix;
-  const value = typeof address === "number" ? BigInt(address) : groupsValue(address);
-  const width = WIDTH[family];
-  const hostBits = BigInt(width - length);
-  const network = (value >> hostBits) << hostBits;
-  return { family, network, length, text: trimmed, words: wordsOf(network, width) };
+  const words = networkWords(address, length);
+  return { family, network: wordsValue(words), length, text: trimmed, words };
 }
 
-function wordsOf(value: bigint, width: number): number[] {
+/** Returns an address's 32-bit words with the bits after the first `length` cleared. */
+function networkWords(address: number | readonly number[], length: number): number[] {
   const words: number[] = [];
-  for (let shift = width - 32; shift >= 0; shift -= 32) {
-    words.push(Number((value >> BigInt(shift)) & 0xffffffffn));
+  if (typeof address === "number") words.push(address);
+  else {
+    for (let index = 0; index < 8; index += 2) {
+      words.push((address[index] as number) * 65536 + (address[index + 1] as number));
+    }
+  }
+  for (let word = 0; word < words.length; word += 1) {
+    const kept = length - 32 * word;
+    if (kept <= 0) words[word] = 0;
+    else if (kept < 32) words[word] = ((words[word] as number) & (-1 << (32 - kept))) >>> 0;
   }
   return words;
+}
+
+function wordsValue(words: readonly number[]): bigint {
+  let value = 0n;
+  for (const word of words) value = (value << 32n) | BigInt(word);
+  return value;
 }
 
 /** Tells whether `outer` contains every address of `inner` (a prefix contains itself). */
