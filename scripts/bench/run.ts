@@ -108,7 +108,7 @@ function benchStart(): void {
 }
 
 /** Runs of each lint measurement; the table shows the median of each figure. */
-const LINT_RUNS = 3;
+const LINT_RUNS = 5;
 
 /** Lints a file in fresh processes and returns the median of each figure over the runs. */
 function lintFile(snapshotFile: string, format: "text" | "json"): LintMeasurement {
