@@ -1,7 +1,7 @@
 /** Hops that filter traffic: security groups and network ACLs on each subnet boundary crossed. */
 import type { SecurityGroup, Subnet } from "@aws-sdk/client-ec2";
 import type { Cidr } from "../net/cidr.js";
-import { aclAllows, groupsAllow } from "./filters.js";
+import { aclAllows, groupsAllow, type GroupDecision } from "./filters.js";
 import { HTTPS, type Trace, aclOf, workloadGroupSets } from "./context.js";
 
 /** Checks that the workloads' security groups let HTTPS out to every destination prefix. */
@@ -37,20 +37,28 @@ export function addClientEgressHops(trace: Trace, destinations: Cidr[], owner: s
     );
     return;
   }
+  let undecided: { ids: readonly string[]; cidr: Cidr; lists: readonly string[] } | undefined;
   for (const { ids, groups } of sets) {
     // Every interface has at least one security group; an empty list means the data is partial.
     if (groups.length === 0) continue;
-    // Subnets whose workloads share a set of groups share its verdicts.
-    const denies = trace.memo.value(ids, "egress denies", () => new Map<Cidr, boolean>());
-    const denied = destinations.find((cidr) => {
-      let verdict = denies.get(cidr);
-      if (verdict === undefined) {
-        verdict = groupsAllow(index, groups, "egress", { cidr }, HTTPS).verdict === "deny";
-        denies.set(cidr, verdict);
+    // Subnets whose workloads share a set of groups share its decisions.
+    const decisions = trace.memo.value(ids, "egress", () => new Map<Cidr, GroupDecision>());
+    const decide = (cidr: Cidr): GroupDecision => {
+      let decision = decisions.get(cidr);
+      if (!decision) {
+        decision = groupsAllow(index, groups, "egress", { cidr }, HTTPS);
+        decisions.set(cidr, decision);
       }
-      return verdict;
-    });
-    if (!denied) continue;
+      return decision;
+    };
+    const denied = destinations.find((cidr) => decide(cidr).verdict === "deny");
+    if (!denied) {
+      const unknown = destinations.find((cidr) => decide(cidr).verdict === "unknown");
+      if (unknown && !undecided) {
+        undecided = { ids, cidr: unknown, lists: decide(unknown).unresolvedPrefixLists };
+      }
+      continue;
+    }
     trace.add(
       "security-group-egress",
       "broken",
@@ -58,6 +66,17 @@ export function addClientEgressHops(trace: Trace, destinations: Cidr[], owner: s
       `security groups ${ids.join(", ")} allow no TCP 443 egress to ${denied.text}`,
       owner,
       { groupIds: ids.join(", "), destination: denied.text },
+    );
+    return;
+  }
+  if (undecided) {
+    const { ids, cidr, lists } = undecided;
+    trace.add(
+      "security-group-egress",
+      "unknown",
+      ids[0] as string,
+      `security groups ${ids.join(", ")} allow TCP 443 egress to ${cidr.text} only if prefix lists ${lists.join(", ")} contain it, and their entries were not collected`,
+      owner,
     );
     return;
   }
@@ -84,9 +103,22 @@ export function checkEndpointIngress(
     );
     return;
   }
-  const blocked = sources.filter(
-    (source) => groupsAllow(trace.index, groups, "ingress", source, HTTPS).verdict === "deny",
+  const decisions = sources.map((source) =>
+    groupsAllow(trace.index, groups, "ingress", source, HTTPS),
   );
+  const blocked = sources.filter((_, position) => decisions[position]?.verdict === "deny");
+  const undecided = sources.findIndex((_, position) => decisions[position]?.verdict === "unknown");
+  if (blocked.length === 0 && undecided >= 0) {
+    const lists = decisions[undecided]?.unresolvedPrefixLists ?? [];
+    trace.add(
+      "endpoint-security-group",
+      "unknown",
+      endpointId,
+      `security groups ${idsOf(groups)} of ${endpointId} allow TCP 443 from ${sources[undecided]?.cidr.text} only if prefix lists ${lists.join(", ")} contain it, and their entries were not collected`,
+      owner,
+    );
+    return;
+  }
   if (blocked.length === 0) {
     // The hop names only the endpoint and its groups, so every path through it shares one hop.
     // Callers pass the same list of groups for an endpoint every time.

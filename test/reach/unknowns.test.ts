@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SnapshotIndex } from "../../src/index/snapshot-index.js";
 import { analyse } from "../../src/reach/analysis.js";
 import type { Snapshot } from "../../src/snapshot/types.js";
-import { PRIVATE, PUBLIC, design, lint } from "./designs.js";
+import { PRIVATE, PUBLIC, design, findingsOf, group, lint } from "./designs.js";
 
 function verdicts(snapshot: Snapshot): string[] {
   const paths = analyse(new SnapshotIndex(snapshot), { requiredServices: [] }).paths;
@@ -33,6 +33,57 @@ describe("reachability with missing data", () => {
     if (app) delete app.EnableDns64;
     expect(verdicts(snapshot)).toEqual(["unknown"]);
     expect(lint(snapshot).findings.filter((f) => f.ruleId === "ssm-endpoint-missing")).toEqual([]);
+  });
+
+  it("is unknown when an endpoint group allows only an uncollected prefix list", () => {
+    const snapshot = design("private-nat64-endpoints");
+    group(snapshot, PRIVATE.endpointGroup).IpPermissions = [
+      {
+        IpProtocol: "tcp",
+        FromPort: 443,
+        ToPort: 443,
+        PrefixListIds: [{ PrefixListId: "pl-0a1b2c3d4e5f60066" }],
+      },
+    ];
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+    const result = lint(snapshot);
+    expect(findingsOf(result, "endpoint-sg-blocks-nat64-source")).toEqual([]);
+    const skipped = result.skipped.filter(
+      (skip) => skip.ruleId === "endpoint-sg-blocks-nat64-source",
+    );
+    expect(skipped.map((skip) => skip.reason).join(" ")).toContain("pl-0a1b2c3d4e5f60066");
+  });
+
+  it("is unknown when workload egress allows only an uncollected prefix list", () => {
+    const snapshot = design("private-nat64-endpoints");
+    snapshot.ManagedPrefixLists = [{ PrefixListId: "pl-0a1b2c3d4e5f60067" }];
+    group(snapshot, PRIVATE.appGroup).IpPermissionsEgress = [
+      {
+        IpProtocol: "-1",
+        PrefixListIds: [{ PrefixListId: "pl-0a1b2c3d4e5f60067" }],
+      },
+    ];
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+    const result = lint(snapshot);
+    expect(findingsOf(result, "instance-sg-egress-blocks-nat64")).toEqual([]);
+    expect(result.skipped.map((skip) => skip.ruleId)).toContain("instance-sg-egress-blocks-nat64");
+  });
+
+  it("reports a block when the prefix list's entries exclude the source", () => {
+    const snapshot = design("private-nat64-endpoints");
+    snapshot.ManagedPrefixLists = [
+      { PrefixListId: "pl-0a1b2c3d4e5f60066", Entries: [{ Cidr: "192.0.2.0/24" }] },
+    ];
+    group(snapshot, PRIVATE.endpointGroup).IpPermissions = [
+      {
+        IpProtocol: "tcp",
+        FromPort: 443,
+        ToPort: 443,
+        PrefixListIds: [{ PrefixListId: "pl-0a1b2c3d4e5f60066" }],
+      },
+    ];
+    expect(verdicts(snapshot)).toEqual(["unreachable"]);
+    expect(findingsOf(lint(snapshot), "endpoint-sg-blocks-nat64-source")).not.toEqual([]);
   });
 
   it("is unknown when the NAT64 route uses an uncollected prefix list", () => {
