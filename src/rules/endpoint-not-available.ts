@@ -1,5 +1,7 @@
-import { defineRule } from "../engine/types.js";
+import { defineRule, type RuleContext } from "../engine/types.js";
 import { lower } from "../index/util.js";
+import { listIds } from "../index/dns.js";
+import { analyse } from "../reach/analysis.js";
 
 /** States in which the endpoint will work once AWS or the service owner finishes. */
 const PENDING_STATES = new Set(["pending", "pendingacceptance", "partial"]);
@@ -7,7 +9,7 @@ const PENDING_STATES = new Set(["pending", "pendingacceptance", "partial"]);
 /** States of an endpoint someone deleted on purpose; it no longer holds a DNS name. */
 const REMOVED_STATES = new Set(["deleting", "deleted"]);
 
-export default defineRule<"notAvailable" | "pending">({
+export default defineRule<"notAvailable" | "pending" | "pendingInUse">({
   id: "endpoint-not-available",
   title: "VPC endpoint is not available",
   description:
@@ -36,6 +38,15 @@ export default defineRule<"notAvailable" | "pending">({
         "Delete the endpoint and create it again, or accept the connection on the service side " +
         "if the service owner requires acceptance.",
     },
+    pendingInUse: {
+      severity: "error",
+      text:
+        "VPC endpoint {endpointId} for {serviceName} is in state {state}, so {subnetIds} cannot " +
+        "reach {services} through it until it becomes available.",
+      fix:
+        "Wait for the endpoint to become available; for pendingAcceptance, ask the service owner " +
+        "to accept the connection.",
+    },
     pending: {
       severity: "warning",
       text:
@@ -48,19 +59,25 @@ export default defineRule<"notAvailable" | "pending">({
   },
   check(context) {
     const { index } = context;
+    const users = endpointUsers(context);
     for (const endpoint of index.endpoints()) {
       const state = lower(endpoint.State);
       const endpointId = endpoint.VpcEndpointId as string;
       if (state === "") context.unknown(endpointId, "State is not in the snapshot");
       if (state === "available" || state === "" || REMOVED_STATES.has(state)) continue;
       const failure = endpoint.LastError?.Message ? ` (${endpoint.LastError.Message})` : "";
+      const inUse = users.get(endpointId);
+      let messageId: "notAvailable" | "pending" | "pendingInUse" = "notAvailable";
+      if (PENDING_STATES.has(state)) messageId = inUse ? "pendingInUse" : "pending";
       context.report({
-        messageId: PENDING_STATES.has(state) ? "pending" : "notAvailable",
+        messageId,
         data: {
           endpointId,
           serviceName: endpoint.ServiceName ?? "an unknown service",
           state: endpoint.State as string,
           failure,
+          subnetIds: inUse?.subnetIds ?? "",
+          services: inUse?.services ?? "",
         },
         resource: index.ref("vpc-endpoint", endpointId, endpoint.VpcId, endpoint.Tags),
         evidence: [{ resourceId: endpointId, attribute: "State", value: endpoint.State }],
@@ -69,3 +86,30 @@ export default defineRule<"notAvailable" | "pending">({
     }
   },
 });
+
+/**
+ * Returns, per endpoint, the subnets and services whose required paths stop at it. A pending
+ * endpoint that subnets depend on breaks their traffic now, not only later.
+ */
+function endpointUsers(
+  context: RuleContext<string>,
+): Map<string, { subnetIds: string; services: string }> {
+  const owned = analyse(context.index, context.settings).ownedHops().get("endpoint-not-available");
+  const byEndpoint = new Map<string, { subnetIds: Set<string>; services: Set<string> }>();
+  for (const { path, hop } of owned ?? []) {
+    if (hop.status !== "broken") continue;
+    const users = byEndpoint.get(hop.resourceId) ?? { subnetIds: new Set(), services: new Set() };
+    users.subnetIds.add(path.subnetId);
+    users.services.add(path.service);
+    byEndpoint.set(hop.resourceId, users);
+  }
+  return new Map(
+    [...byEndpoint].map(([endpointId, users]) => [
+      endpointId,
+      {
+        subnetIds: listIds([...users.subnetIds].sort()),
+        services: [...users.services].sort().join(", "),
+      },
+    ]),
+  );
+}

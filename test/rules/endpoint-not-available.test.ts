@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Snapshot } from "../../src/snapshot/types.js";
 import { REGION, endpoint, snapshot } from "../builder.js";
+import { PRIVATE, design } from "../reach/designs.js";
 import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
 
 const RULE = "endpoint-not-available";
@@ -124,5 +125,23 @@ describe(RULE, () => {
   it("is skipped when endpoints were not collected", () => {
     const result = lintRule(RULE, snapshot({ VpcEndpoints: undefined }));
     expect(result.skipped).toEqual([{ ruleId: RULE, reason: "VpcEndpoints was not collected" }]);
+  });
+});
+
+describe(`${RULE} on a path`, () => {
+  it("escalates a pending endpoint that subnets use", () => {
+    const input = design("private-nat64-endpoints");
+    const ssm = input.VpcEndpoints?.find((item) => item.VpcEndpointId === PRIVATE.ssmEndpoint);
+    if (!ssm) throw new Error("the design has an ssm endpoint");
+    ssm.State = "pendingAcceptance";
+    const findings = lintRule(RULE, input).findings;
+
+    expect(findings.map((found) => [found.messageId, found.severity])).toEqual([
+      ["pendingInUse", "error"],
+    ]);
+    expect(findings[0]?.message).toBe(
+      `VPC endpoint ${PRIVATE.ssmEndpoint} for ${ssm.ServiceName} is in state pendingAcceptance, so ` +
+        `${PRIVATE.appA}, ${PRIVATE.appB} cannot reach ssm through it until it becomes available.`,
+    );
   });
 });
