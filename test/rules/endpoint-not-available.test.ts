@@ -133,14 +133,14 @@ describe(`${RULE} on a path`, () => {
     const input = design("private-nat64-endpoints");
     const ssm = input.VpcEndpoints?.find((item) => item.VpcEndpointId === PRIVATE.ssmEndpoint);
     if (!ssm) throw new Error("the design has an ssm endpoint");
-    ssm.State = "pendingAcceptance";
+    ssm.State = "PendingAcceptance";
     const findings = lintRule(RULE, input).findings;
 
     expect(findings.map((found) => [found.messageId, found.severity])).toEqual([
       ["pendingInUse", "error"],
     ]);
     expect(findings[0]?.message).toBe(
-      `VPC endpoint ${PRIVATE.ssmEndpoint} for ${ssm.ServiceName} is in state pendingAcceptance, so ` +
+      `VPC endpoint ${PRIVATE.ssmEndpoint} for ${ssm.ServiceName} is in state PendingAcceptance, so ` +
         `${PRIVATE.appA}, ${PRIVATE.appB} cannot reach ssm through it until it becomes available.`,
     );
   });
