@@ -2,6 +2,7 @@
 import type { Finding } from "../engine/types.js";
 import { docsPath } from "../engine/docs.js";
 import type { Hop, ServicePath } from "../reach/types.js";
+import { printable } from "./escape.js";
 
 const LABEL: Record<Hop["status"], string> = {
   ok: "ok",
@@ -27,7 +28,8 @@ export function formatExplain(path: ServicePath, findings: readonly Finding[]): 
       lines.push(`        fix: ${fixFor(hop, path, findings)}`);
   });
   if (path.verdict === "reachable") lines.push("Every hop works.");
-  return `${lines.join("\n")}\n`;
+  // Hop texts and fixes quote snapshot names, and the view adds no control characters of its own.
+  return `${lines.map(printable).join("\n")}\n`;
 }
 
 function describeMode(path: ServicePath): string {

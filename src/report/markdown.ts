@@ -6,7 +6,7 @@ import type { Finding, Severity } from "../engine/types.js";
 import { docsUrl } from "../engine/docs.js";
 import type { RunResult } from "../run.js";
 import { vpcDiagrams } from "./mermaid.js";
-import { escapeMarkdown } from "./sarif-rules.js";
+import { markdownCode, markdownText } from "./escape.js";
 
 const HEADINGS: Record<Severity, string> = { error: "Errors", warning: "Warnings", info: "Info" };
 const ORDER: readonly Severity[] = ["error", "warning", "info"];
@@ -45,9 +45,7 @@ function summaryTable(result: RunResult): string {
     "|---|---:|",
     ...rows.map(([label, count]) => `| ${label} | ${count} |`),
   ];
-  return [`Scanned ${escapeMarkdown(scopes.join(", ") || "no snapshot")}.`, "", ...lines].join(
-    "\n",
-  );
+  return [`Scanned ${markdownText(scopes.join(", ") || "no snapshot")}.`, "", ...lines].join("\n");
 }
 
 function severitySection(severity: Severity, findings: Finding[]): string[] {
@@ -64,29 +62,31 @@ function severitySection(severity: Severity, findings: Finding[]): string[] {
 
 function resourceBlock(key: string, findings: Finding[]): string {
   const resource = (findings[0] as Finding).resource;
-  const name = resource.name ? ` (${escapeMarkdown(resource.name)})` : "";
-  const where = resource.vpcId && resource.vpcId !== resource.id ? ` in ${resource.vpcId}` : "";
+  const name = resource.name ? ` (${markdownText(resource.name)})` : "";
+  const where =
+    resource.vpcId && resource.vpcId !== resource.id ? ` in ${markdownText(resource.vpcId)}` : "";
   const items = findings.map((finding) => {
     const baseline = finding.baselineState === "unchanged" ? " _(in the baseline)_" : "";
     return [
-      `- **${escapeMarkdown(finding.message)}**${baseline}`,
-      `  Fix: ${escapeMarkdown(finding.fix)}`,
-      `  [\`${finding.ruleId}\`](${docsUrl(finding.ruleId)})`,
+      `- **${markdownText(finding.message)}**${baseline}`,
+      `  Fix: ${markdownText(finding.fix)}`,
+      `  [${markdownCode(finding.ruleId)}](${docsUrl(finding.ruleId)})`,
     ].join("<br>\n");
   });
-  return [`#### \`${key}\`${name}${where}`, "", ...items].join("\n");
+  return [`#### ${markdownCode(key)}${name}${where}`, "", ...items].join("\n");
 }
 
 function problemsSection(result: RunResult): string[] {
   const lines = [
     ...result.executionErrors.map(
-      (e) => `- Rule \`${e.ruleId}\` failed to run: ${escapeMarkdown(e.message)}`,
+      (e) => `- Rule ${markdownCode(e.ruleId)} failed to run: ${markdownText(e.message)}`,
     ),
     ...result.skipped.map((skip) => {
-      const where = skip.resourceIds ? ` for ${skip.resourceIds.join(", ")}` : "";
-      return `- Rule \`${skip.ruleId}\` did not run${where}: ${escapeMarkdown(skip.reason)}`;
+      const where = skip.resourceIds ? ` for ${markdownText(skip.resourceIds.join(", "))}` : "";
+      const rule = markdownCode(skip.ruleId);
+      return `- Rule ${rule} did not run${where}: ${markdownText(skip.reason)}`;
     }),
-    ...result.warnings.map((warning) => `- ${escapeMarkdown(warning)}`),
+    ...result.warnings.map((warning) => `- ${markdownText(warning)}`),
   ];
   if (lines.length === 0) return [];
   return ["### Checks that did not run and configuration warnings", lines.join("\n")];
@@ -96,7 +96,8 @@ function suppressedSection(findings: Finding[]): string[] {
   if (findings.length === 0) return [];
   const lines = findings.map((finding) => {
     const reason = finding.suppression?.reason ?? "";
-    return `- \`${finding.ruleId}\` on \`${finding.resource.id}\`: ${escapeMarkdown(reason)}`;
+    const subject = `${markdownCode(finding.ruleId)} on ${markdownCode(finding.resource.id)}`;
+    return `- ${subject}: ${markdownText(reason)}`;
   });
   return [
     `<details><summary>Suppressed findings (${findings.length})</summary>\n\n${lines.join("\n")}\n\n</details>`,

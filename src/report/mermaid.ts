@@ -7,6 +7,7 @@ import type { Subnet } from "@aws-sdk/client-ec2";
 import { SnapshotIndex } from "../index/snapshot-index.js";
 import { routeTarget } from "../index/routes.js";
 import type { RunResult } from "../run.js";
+import { markdownText, printable } from "./escape.js";
 
 interface Edge {
   from: string;
@@ -23,7 +24,7 @@ export function vpcDiagrams(result: RunResult): string[] {
     const index = new SnapshotIndex(snapshot);
     return index.vpcIds().map((vpcId) => {
       const diagram = vpcFlowchart(index, vpcId, broken);
-      return `### Network of ${vpcId}\n\n\`\`\`mermaid\n${diagram}\`\`\``;
+      return `### Network of ${markdownText(vpcId)}\n\n\`\`\`mermaid\n${diagram}\`\`\``;
     });
   });
 }
@@ -179,9 +180,22 @@ function label(id: string, detail: string | undefined): string {
   return detail ? `${escapeLabel(id)}<br/>${escapeLabel(detail)}` : escapeLabel(id);
 }
 
-/** Escapes text for a quoted Mermaid label, where `"` ends the label and `<` starts HTML. */
+/** Mermaid entity codes for the characters that a quoted label cannot contain unescaped. */
+const LABEL_ENTITIES: Record<string, string> = {
+  '"': "#quot;",
+  "<": "#lt;",
+  ">": "#gt;",
+  "#": "#35;",
+  "&": "#amp;",
+  "`": "#96;",
+};
+
+/**
+ * Escapes text for a quoted Mermaid label, where `"` ends the label, `<` starts HTML, `#` starts
+ * an entity code and a backtick starts Markdown. Control characters become visible escapes.
+ */
 function escapeLabel(text: string): string {
-  return text.replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
+  return printable(text).replace(/["<>#&`]/g, (char) => LABEL_ENTITIES[char] as string);
 }
 
 function nameTag(tags: { Key?: string; Value?: string }[] | undefined): string | undefined {

@@ -2,6 +2,7 @@
 import type { Finding, Severity } from "../engine/types.js";
 import { docsPath } from "../engine/docs.js";
 import type { RunResult, ScopedSkip } from "../run.js";
+import { printable } from "./escape.js";
 
 export interface TextOptions {
   color: boolean;
@@ -19,20 +20,21 @@ export function formatText(result: RunResult, options: TextOptions): string {
   const lines: string[] = [];
 
   for (const [scope, byVpc] of groupFindings(result.findings)) {
-    if (scope) lines.push(paint("bold", scope), "");
+    if (scope) lines.push(paint("bold", printable(scope)), "");
     for (const [vpcId, byResource] of byVpc) {
-      lines.push(paint("bold", vpcId));
+      lines.push(paint("bold", printable(vpcId)));
       for (const findings of byResource.values()) {
         const resource = (findings[0] as Finding).resource;
-        const name = resource.name ? ` (${resource.name})` : "";
-        lines.push(`  ${resource.type} ${resource.id}${name}`);
+        const name = resource.name ? ` (${printable(resource.name)})` : "";
+        lines.push(`  ${printable(resource.type)} ${printable(resource.id)}${name}`);
         for (const finding of findings) lines.push(...formatFinding(finding, paint));
       }
       lines.push("");
     }
   }
   for (const error of result.executionErrors) {
-    lines.push(paint("red", `rule ${error.ruleId} failed to run: ${error.message}`));
+    const message = printable(error.message);
+    lines.push(paint("red", `rule ${printable(error.ruleId)} failed to run: ${message}`));
   }
   lines.push(summaryLine(result, paint));
   return `${lines.join("\n")}\n`;
@@ -40,14 +42,16 @@ export function formatText(result: RunResult, options: TextOptions): string {
 
 function formatFinding(finding: Finding, paint: (style: Style, text: string) => string): string[] {
   const label = paint(SEVERITY_STYLE[finding.severity], finding.severity.padEnd(7));
-  const lines = [`    ${label} ${finding.message} ${paint("dim", finding.ruleId)}`];
+  const rule = paint("dim", printable(finding.ruleId));
+  const lines = [`    ${label} ${printable(finding.message)} ${rule}`];
   const indent = " ".repeat(12);
   finding.evidence.forEach((item, position) => {
     const head = position === 0 ? "evidence: " : "          ";
-    const value = JSON.stringify(item.value);
-    lines.push(`${indent}${paint("dim", head)}${item.resourceId} ${item.attribute} = ${value}`);
+    const value = printable(String(JSON.stringify(item.value)));
+    const subject = `${printable(item.resourceId)} ${printable(item.attribute)}`;
+    lines.push(`${indent}${paint("dim", head)}${subject} = ${value}`);
   });
-  lines.push(`${indent}${paint("dim", "fix:")} ${finding.fix}`);
+  lines.push(`${indent}${paint("dim", "fix:")} ${printable(finding.fix)}`);
   lines.push(`${indent}${paint("dim", "docs:")} ${docsPath(finding.ruleId)}`);
   return lines;
 }
@@ -70,8 +74,8 @@ export function formatSkipped(skipped: ScopedSkip[]): string {
   if (skipped.length === 0) return "";
   const lines = ["Checks that did not run, so they did not pass either:"];
   for (const skip of skipped) {
-    const where = skip.resourceIds ? ` for ${skip.resourceIds.join(", ")}` : "";
-    lines.push(`  ${skip.ruleId}${where}: ${skip.reason}`);
+    const where = skip.resourceIds ? ` for ${printable(skip.resourceIds.join(", "))}` : "";
+    lines.push(`  ${printable(skip.ruleId)}${where}: ${printable(skip.reason)}`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -1,0 +1,31 @@
+/** Escaping for text read from a snapshot, so it prints as data and never as layout or markup. */
+import { escapeMarkdown } from "./sarif-rules.js";
+
+/**
+ * C0 controls, DEL, C1 controls, the Unicode line and paragraph separators, and the bidirectional
+ * formatting characters, which can end a line, recolour a terminal or reorder the text around them.
+ */
+const UNSAFE =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** Replaces each unsafe character with a visible `\uXXXX` escape and keeps every other character. */
+export function printable(text: string): string {
+  return text.replace(UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
+ * Escapes text for one line of Markdown prose, table cell or heading. `#` and `~` are escaped too,
+ * since they can close a heading or strike text through.
+ */
+export function markdownText(text: string): string {
+  return escapeMarkdown(printable(text)).replace(/[#~]/g, "\\$&");
+}
+
+/** Wraps text in a Markdown code span whose backtick fence is longer than any run inside it. */
+export function markdownCode(text: string): string {
+  const content = printable(text);
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(content) ? " " : "";
+  return `${fence}${pad}${content}${pad}${fence}`;
+}
