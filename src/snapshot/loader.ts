@@ -52,7 +52,7 @@ export async function loadSnapshotFiles(paths: string[]): Promise<LoadedInput> {
     throw new InputError(`${paths.join(", ")}: no file in a shape vpc-lint reads`);
   }
   const files = parts.map((part) => part.file);
-  return { snapshot: mergeSnapshots(parts), files, warnings, locations };
+  return { snapshot: mergeSnapshots(parts, warnings), files, warnings, locations };
 }
 
 async function jsonFilesIn(directory: string): Promise<string[]> {
@@ -149,9 +149,13 @@ function checkVersion(file: string, snapshot: Snapshot): void {
 
 /**
  * Merges partial snapshots by concatenating their sections. A resource present in several files is
- * kept once (the first copy); files of different accounts or regions do not merge.
+ * kept once (the first copy), with a warning when the copies differ; files of different accounts
+ * or regions do not merge.
  */
-export function mergeSnapshots(parts: { file: string; snapshot: Snapshot }[]): Snapshot {
+export function mergeSnapshots(
+  parts: { file: string; snapshot: Snapshot }[],
+  warnings: string[] = [],
+): Snapshot {
   const merged: Snapshot = { SnapshotVersion: SNAPSHOT_VERSION };
   const source = mergeSources(parts);
   if (source) merged.Source = source;
@@ -159,11 +163,10 @@ export function mergeSnapshots(parts: { file: string; snapshot: Snapshot }[]): S
   for (const info of SECTIONS) {
     const present = parts.filter((part) => part.snapshot[info.name] !== undefined);
     if (present.length === 0) continue;
-    const items = present.flatMap((part) => part.snapshot[info.name] as object[]);
     const section =
       info.name === "VpcAttributes"
-        ? mergeVpcAttributes(items as VpcAttributes[])
-        : uniqueBy(items, (item) => keyOf(item, info.idField));
+        ? mergeVpcAttributes(present, warnings)
+        : uniqueItems(present, info.name, info.idField, warnings);
     (merged as Record<string, unknown>)[info.name] = section;
   }
   const errors = parts.flatMap((part) => part.snapshot.Errors ?? []);
@@ -199,15 +202,87 @@ function mergeSources(parts: { file: string; snapshot: Snapshot }[]): SnapshotSo
   return source;
 }
 
-function mergeVpcAttributes(items: VpcAttributes[]): VpcAttributes[] {
-  const byVpc = new Map<string, VpcAttributes>();
-  for (const item of items) {
-    const current = byVpc.get(item.VpcId) ?? { VpcId: item.VpcId };
-    current.EnableDnsSupport ??= item.EnableDnsSupport;
-    current.EnableDnsHostnames ??= item.EnableDnsHostnames;
-    byVpc.set(item.VpcId, current);
+function mergeVpcAttributes(
+  parts: { file: string; snapshot: Snapshot }[],
+  warnings: string[],
+): VpcAttributes[] {
+  const byVpc = new Map<string, { merged: VpcAttributes; files: Record<string, string> }>();
+  for (const part of parts) {
+    for (const item of part.snapshot.VpcAttributes ?? []) {
+      const entry = byVpc.get(item.VpcId) ?? { merged: { VpcId: item.VpcId }, files: {} };
+      for (const name of ["EnableDnsSupport", "EnableDnsHostnames"] as const) {
+        const value = item[name];
+        if (value === undefined) continue;
+        const current = entry.merged[name];
+        if (current === undefined) {
+          entry.merged[name] = value;
+          entry.files[name] = part.file;
+        } else if (canonical(current) !== canonical(value)) {
+          warnings.push(
+            `VpcAttributes of ${item.VpcId}: ${name} is ${attributeText(current)} in ` +
+              `${entry.files[name]} and ${attributeText(value)} in ${part.file}; the first is ` +
+              "used, so remove the stale file or collect the VPC again",
+          );
+        }
+      }
+      byVpc.set(item.VpcId, entry);
+    }
   }
-  return [...byVpc.values()].map((item) => dropUndefined(item));
+  return [...byVpc.values()].map((entry) => dropUndefined(entry.merged));
+}
+
+/**
+ * Keeps the first copy of each resource by id, in file order, and warns when a later copy
+ * differs from it, since the result then depends on the order of the files.
+ */
+function uniqueItems(
+  parts: { file: string; snapshot: Snapshot }[],
+  section: string,
+  idField: string,
+  warnings: string[],
+): object[] {
+  const first = new Map<string, { item: object; file: string; warned: boolean }>();
+  const items: object[] = [];
+  for (const part of parts) {
+    for (const item of part.snapshot[section as keyof Snapshot] as object[]) {
+      const id = keyOf(item, idField);
+      if (id === undefined) {
+        items.push(item);
+        continue;
+      }
+      const earlier = first.get(id);
+      if (!earlier) {
+        first.set(id, { item, file: part.file, warned: false });
+        items.push(item);
+      } else if (!earlier.warned && canonical(earlier.item) !== canonical(item)) {
+        earlier.warned = true;
+        const where =
+          earlier.file === part.file
+            ? `twice in ${part.file}`
+            : `in ${earlier.file} and ${part.file}`;
+        warnings.push(
+          `${section}: ${id} appears ${where} with different content; the first copy is used, ` +
+            "so remove the stale copy or collect the VPC again",
+        );
+      }
+    }
+  }
+  return items;
+}
+
+function attributeText(attribute: { Value?: boolean }): string {
+  return attribute.Value === undefined ? canonical(attribute) : String(attribute.Value);
+}
+
+/** Returns JSON with object keys sorted, so copies that differ only in key order compare equal. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_, inner: unknown) => sortedKeys(inner));
+}
+
+function sortedKeys(value: unknown): unknown {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return value;
+  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : Number(a > b)));
+  return Object.fromEntries(entries);
 }
 
 function dropUndefined<T extends object>(item: T): T {
