@@ -7,7 +7,7 @@ import { docsPath } from "./engine/docs.js";
 import { SEVERITIES, type Severity } from "./engine/types.js";
 import { findConfigFile, loadConfig, type Config } from "./config/load.js";
 import { noteUnresolved, readIacInputs } from "./iac/index.js";
-import { checkDistinctOutputs, writeFileAtomic } from "./io.js";
+import { checkDistinctOutputs, writeFilesAtomic, type FileWrite } from "./io.js";
 import { shortServiceName } from "./index/snapshot-index.js";
 import { SERVICE_NAME } from "./reach/catalog.js";
 import { parseTargets, renderReport, type ReportTarget } from "./report/formats.js";
@@ -32,13 +32,64 @@ const RULES_FORMATS = ["text", "json"] as const;
 type RulesFormat = (typeof RULES_FORMATS)[number];
 const FAIL_ON = [...SEVERITIES, "never"] as const;
 
+/** A flag that takes a value: how to pass it, its short alias, and whether it may be repeated. */
+interface ValueFlag {
+  usage: string;
+  alias?: string;
+  repeatable?: boolean;
+  /** Advice shown in place of the usage when a flag that takes one value is repeated. */
+  once?: string;
+}
+
+/** Every flag that takes a value, by its long name, with the usage its error messages show. */
+const VALUE_FLAGS: Record<string, ValueFlag> = {
+  snapshot: {
+    usage: "--snapshot FILE|DIR, a snapshot file or a directory of AWS CLI outputs",
+    alias: "s",
+    repeatable: true,
+  },
+  vpc: { usage: "--vpc VPC_ID, such as vpc-0a1b2c3d4e5f67890", repeatable: true },
+  region: { usage: "--region REGION, such as eu-west-1, or several separated by commas" },
+  profile: { usage: "--profile NAME, a profile of the AWS config files" },
+  concurrency: { usage: "--concurrency N, a whole number from 1 to 64" },
+  format: {
+    usage: "--format NAME or NAME=FILE, NAME one of text, json, sarif, markdown or asff",
+    alias: "f",
+    repeatable: true,
+  },
+  output: { usage: "--output FILE (or -o FILE), the file to write to", alias: "o" },
+  "fail-on": { usage: "--fail-on error, warning, info or never" },
+  config: { usage: "--config FILE, a .json or .yaml config file", alias: "c" },
+  baseline: { usage: "--baseline FILE, a file written by --write-baseline" },
+  "write-baseline": { usage: "--write-baseline FILE, the baseline file to write" },
+  "require-service": {
+    usage: "--require-service NAME, a service short name such as kms",
+    repeatable: true,
+  },
+  template: { usage: "--template FILE, a CloudFormation template" },
+  parameters: { usage: "--parameters FILE, the parameter values for --template" },
+  account: { usage: "--account ACCOUNT_ID, 12 digits" },
+  "terraform-plan": { usage: "--terraform-plan FILE, the output of terraform show -json PLAN" },
+  subnet: {
+    usage: "--subnet SUBNET_ID, such as subnet-0a1b2c3d4e5f67890",
+    once: "explain follows one subnet, so run it once for each subnet",
+  },
+  service: { usage: "--service NAME, a service short name such as ssm" },
+};
+
+/** The value flags of `vpc-lint rules`, whose --format takes fewer names. */
+const RULES_VALUE_FLAGS: Record<string, ValueFlag> = {
+  format: { usage: "--format text or --format json" },
+};
+
 interface LintArgs {
   snapshot?: string[];
   vpc?: string[];
   allVpcs: boolean;
   region?: string;
   profile?: string;
-  concurrency: number;
+  /** The flag's text as given, checked by collectionOptions. The collect function parses it. */
+  concurrency: string;
   format?: string[];
   output?: string;
   failOn?: FailOn;
@@ -57,6 +108,7 @@ interface LintArgs {
 /** Parses the arguments and runs the command; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
+  const valueFlags = argv[0] === "rules" ? RULES_VALUE_FLAGS : VALUE_FLAGS;
   const parser = yargs(argv)
     .scriptName("vpc-lint")
     .usage(
@@ -78,11 +130,13 @@ export async function main(argv: string[]): Promise<number> {
           .option("output", {
             alias: "o",
             type: "string",
+            requiresArg: true,
             demandOption: "collect needs -o FILE",
             describe:
               "Snapshot file to write; with several Regions, one file per Region named FILE with the Region before the extension",
           })
           .check((args) => {
+            checkValues(args, ["output"]);
             if (!args.vpc?.length && !args.allVpcs)
               throw new InputError("collect needs --vpc VPC_ID or --all-vpcs");
             return true;
@@ -95,7 +149,16 @@ export async function main(argv: string[]): Promise<number> {
       "rules",
       "List every rule with its default severity and docs page",
       (command) =>
-        command.option("format", { choices: RULES_FORMATS, default: "text" as RulesFormat }),
+        command
+          .option("format", {
+            choices: RULES_FORMATS,
+            default: "text" as RulesFormat,
+            requiresArg: true,
+          })
+          .check((args) => {
+            checkValues(args, ["format"], RULES_VALUE_FLAGS);
+            return true;
+          }),
       (args) => {
         process.stdout.write(formatRules(args.format as RulesFormat));
       },
@@ -109,17 +172,24 @@ export async function main(argv: string[]): Promise<number> {
             alias: "s",
             type: "string",
             array: true,
+            requiresArg: true,
             describe: "Snapshot file or directory of AWS CLI outputs (repeatable)",
           })
           .option("subnet", {
             type: "string",
+            requiresArg: true,
             demandOption: "explain needs --subnet SUBNET_ID",
             describe: "Subnet whose path to follow",
           })
           .option("service", {
             type: "string",
+            requiresArg: true,
             demandOption: "explain needs --service NAME",
             describe: "Service short name, such as ssm or kms",
+          })
+          .check((args) => {
+            checkValues(args, ["snapshot", "subnet", "service"]);
+            return true;
           }),
       async (args) => {
         exitCode = await explainCommand(
@@ -132,6 +202,8 @@ export async function main(argv: string[]): Promise<number> {
     .help()
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((message, error) => {
+      const missing = /^Not enough arguments following: (\S+)$/.exec(message ?? "");
+      if (missing?.[1]) throw new InputError(missingValue(missing[1], valueFlags));
       if (error) throw error;
       throw new InputError(`${message}\nRun vpc-lint --help for the flags and their values.`);
     });
@@ -149,6 +221,7 @@ function collectionOptions<T>(command: Argv<T>) {
     .option("vpc", {
       type: "string",
       array: true,
+      requiresArg: true,
       describe: "VPC id to collect and lint (repeatable)",
     })
     .option("all-vpcs", {
@@ -158,20 +231,31 @@ function collectionOptions<T>(command: Argv<T>) {
     })
     .option("region", {
       type: "string",
+      requiresArg: true,
       describe:
         "AWS Region, or several separated by commas, each collected in parallel; defaults to AWS_REGION or the profile's region",
     })
-    .option("profile", { type: "string", describe: "Named profile from the AWS config files" })
+    .option("profile", {
+      type: "string",
+      requiresArg: true,
+      describe: "Named profile from the AWS config files",
+    })
     .option("concurrency", {
-      type: "number",
-      default: 16,
-      describe: "Maximum AWS API calls in flight at once",
+      // A string, so that an invalid value can be quoted back as given.
+      type: "string",
+      default: "16",
+      defaultDescription: "16",
+      requiresArg: true,
+      describe: "Maximum AWS API calls in flight at once, from 1 to 64",
     })
     .check((args) => {
-      const value = args.concurrency as number;
-      if (!Number.isInteger(value) || value < 1 || value > 64) {
+      checkValues(args, ["vpc", "region", "profile", "concurrency"]);
+      const value = String(args.concurrency);
+      const count = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+      if (!(count >= 1 && count <= 64)) {
         throw new InputError(
-          `--concurrency ${String(value)} is invalid; use a whole number from 1 to 64`,
+          `--concurrency ${JSON.stringify(value)} is not a whole number from 1 to 64; ` +
+            "pass --concurrency N with N from 1 to 64",
         );
       }
       if (args.allVpcs && (args.vpc as string[] | undefined)?.length) {
@@ -194,12 +278,14 @@ function collectionOptions<T>(command: Argv<T>) {
 function lintOptions<T>(command: Argv<T>) {
   return command
     .option("snapshot", {
+      requiresArg: true,
       alias: "s",
       type: "string",
       array: true,
       describe: "Snapshot file or directory of AWS CLI outputs (repeatable)",
     })
     .option("format", {
+      requiresArg: true,
       alias: "f",
       type: "string",
       array: true,
@@ -207,26 +293,31 @@ function lintOptions<T>(command: Argv<T>) {
         "Report format text, json, sarif, markdown or asff, optionally =FILE (repeatable; default text)",
     })
     .option("output", {
+      requiresArg: true,
       alias: "o",
       type: "string",
       describe: "Write the report to this file instead of standard output; needs a single format",
     })
     .option("fail-on", {
+      requiresArg: true,
       choices: FAIL_ON,
       describe:
         "Lowest severity that makes the exit code 1 (default warning, or failOn in the config file)",
     })
     .option("config", {
+      requiresArg: true,
       alias: "c",
       type: "string",
       describe:
         "Config file; defaults to VPC_LINT_CONFIG, then .vpc-lint.json or .vpc-lint.yaml here",
     })
     .option("baseline", {
+      requiresArg: true,
       type: "string",
       describe: "Baseline file: findings in it do not fail the run",
     })
     .option("write-baseline", {
+      requiresArg: true,
       type: "string",
       describe: "Write every current finding to this baseline file; they then do not fail the run",
     })
@@ -241,31 +332,85 @@ function lintOptions<T>(command: Argv<T>) {
       describe: "Exit 1 when any check was skipped for missing data",
     })
     .option("require-service", {
+      requiresArg: true,
       type: "string",
       array: true,
       describe: "Extra service every workload subnet must reach, such as kms (repeatable)",
     })
     .option("template", {
+      requiresArg: true,
       type: "string",
       describe: "CloudFormation template, YAML or JSON, to lint before deployment",
     })
     .option("parameters", {
+      requiresArg: true,
       type: "string",
       describe:
         "Parameter values for --template: the AWS CLI's JSON list or an object of names and values",
     })
     .option("account", {
+      requiresArg: true,
       type: "string",
       describe: "Account id that AWS::AccountId resolves to in --template",
     })
     .option("terraform-plan", {
+      requiresArg: true,
       type: "string",
       describe: "Output of terraform show -json PLAN to lint before apply",
     })
     .check((args) => {
+      checkValues(args, [
+        "snapshot",
+        "format",
+        "output",
+        "fail-on",
+        "config",
+        "baseline",
+        "write-baseline",
+        "require-service",
+        "template",
+        "parameters",
+        "account",
+        "terraform-plan",
+      ]);
       checkInputKinds(args);
       return true;
     });
+}
+
+/**
+ * Rejects an empty value, such as `--region ""`, and a repeat of a flag that takes one value, which
+ * yargs would otherwise turn into a list.
+ */
+function checkValues(
+  args: Record<string, unknown>,
+  names: readonly string[],
+  flags: Record<string, ValueFlag> = VALUE_FLAGS,
+): void {
+  for (const name of names) {
+    const flag = flags[name];
+    const value = args[name];
+    if (value === undefined || !flag) continue;
+    const values = Array.isArray(value) ? (value as unknown[]) : [value];
+    if (!flag.repeatable && values.length > 1) {
+      throw new InputError(
+        `--${name} was given ${values.length} times (${values.join(", ")}) but takes one value; ` +
+          (flag.once ?? `pass it once, as in ${flag.usage}`),
+      );
+    }
+    if (values.some((one) => typeof one === "string" && one.trim() === "")) {
+      throw new InputError(`--${name} was given an empty value; pass ${flag.usage}`);
+    }
+  }
+}
+
+/** Returns the message for a flag without a value, where `name` is the flag or its alias. */
+function missingValue(name: string, flags: Record<string, ValueFlag>): string {
+  const entry = Object.entries(flags).find(([long, flag]) => long === name || flag.alias === name);
+  if (!entry) return `-${name.length > 1 ? "-" : ""}${name} needs a value`;
+  const [long, flag] = entry;
+  const typed = name === long ? `--${long}` : `-${name}`;
+  return `${typed} needs a value; pass ${flag.usage}`;
 }
 
 /** Rejects a run with no input or with more than one kind of input. */
@@ -328,9 +473,18 @@ async function lintCommand(args: LintArgs): Promise<number> {
     ...(baseline && { baseline }),
   });
   noteUnresolved(result, inputs);
-  if (args.writeBaseline) await writeBaseline(args.writeBaseline, result);
+  const baselineFile = args.writeBaseline ? baselineOf(args.writeBaseline, result) : undefined;
+  const reports = renderTargets(result, targets, args);
+  await writeFilesAtomic([
+    ...(baselineFile ? [baselineFile.write] : []),
+    ...reports.flatMap(({ path, content }) => (path ? [{ path, content }] : [])),
+  ]);
+  if (baselineFile) process.stderr.write(baselineFile.note);
   for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
-  await emit(result, targets, args);
+  for (const report of reports) if (!report.path) process.stdout.write(report.content);
+  if (targets.some((target) => target.format === "text")) {
+    process.stderr.write(formatSkipped(result.skipped));
+  }
   return exitCodeOf(result, args.failOn ?? config?.failOn ?? "warning", args.requireComplete);
 }
 
@@ -350,13 +504,18 @@ function settingsOf(args: LintArgs, config: Config | undefined) {
   };
 }
 
-/** Writes the baseline of the run, then treats the run as checked against it. */
-async function writeBaseline(path: string, result: RunResult): Promise<void> {
+/**
+ * Returns the baseline file of the run, to be written with the reports, and treats the run as
+ * checked against it.
+ */
+function baselineOf(path: string, result: RunResult): { write: FileWrite; note: string } {
   const text = formatBaseline(result.findings);
-  await writeFileAtomic(path, text);
   const fingerprints = parseBaseline(path, text);
   applyBaseline(result, fingerprints);
-  process.stderr.write(`wrote ${path} (${fingerprints.size} findings)\n`);
+  return {
+    write: { path, content: text },
+    note: `wrote ${path} (${fingerprints.size} findings)\n`,
+  };
 }
 
 /** Reads the one kind of input the flags name: snapshot files, a template, a plan or live VPCs. */
@@ -407,7 +566,7 @@ async function collect(args: LintArgs): Promise<Snapshot[]> {
         allVpcs: args.allVpcs,
         ...(region && { region }),
         ...(args.profile && { profile: args.profile }),
-        concurrency: args.concurrency,
+        concurrency: Number(args.concurrency),
         log: (line) => output.log(line),
         progress: (done, planned) => output.update(done, planned),
       }).finally(() => output.finish());
@@ -415,13 +574,19 @@ async function collect(args: LintArgs): Promise<Snapshot[]> {
   );
 }
 
-/** Writes the snapshot, or with several Regions one file per Region, each atomically. */
+/** Writes the snapshot, or with several Regions one file per Region, all of them or none. */
 async function collectCommand(args: LintArgs & { output: string }): Promise<number> {
   const snapshots = await collect(args);
+  const pathOf = (snapshot: Snapshot) =>
+    snapshots.length > 1 ? regionFile(args.output, snapshot.Source?.Region ?? "") : args.output;
+  await writeFilesAtomic(
+    snapshots.map((snapshot) => ({
+      path: pathOf(snapshot),
+      content: `${JSON.stringify(snapshot, null, 2)}\n`,
+    })),
+  );
   for (const snapshot of snapshots) {
-    const region = snapshot.Source?.Region ?? "";
-    const path = snapshots.length > 1 ? regionFile(args.output, region) : args.output;
-    await writeFileAtomic(path, `${JSON.stringify(snapshot, null, 2)}\n`);
+    const path = pathOf(snapshot);
     const failures = snapshot.Errors?.length ?? 0;
     process.stderr.write(
       `wrote ${path}${failures ? ` (${failures} calls failed; see Errors)` : ""}\n`,
@@ -430,20 +595,20 @@ async function collectCommand(args: LintArgs & { output: string }): Promise<numb
   return 0;
 }
 
-/** Writes every report, each file atomically, and the skipped checks to standard error. */
-async function emit(result: RunResult, targets: ReportTarget[], args: LintArgs): Promise<void> {
-  for (const target of targets) {
+/** Renders every report. A report without a path goes to standard output. */
+function renderTargets(
+  result: RunResult,
+  targets: ReportTarget[],
+  args: LintArgs,
+): { path?: string; content: string }[] {
+  return targets.map((target) => {
     const color = target.format === "text" && !target.path && isColorTerminal();
-    const report = renderReport(target.format, result, {
+    const content = renderReport(target.format, result, {
       color,
       includeSuppressed: args.includeSuppressed,
     });
-    if (target.path) await writeFileAtomic(target.path, report);
-    else process.stdout.write(report);
-  }
-  if (targets.some((target) => target.format === "text")) {
-    process.stderr.write(formatSkipped(result.skipped));
-  }
+    return target.path ? { path: target.path, content } : { content };
+  });
 }
 
 function isColorTerminal(): boolean {
@@ -509,10 +674,18 @@ async function explainCommand(
  * endpoint service names are lower case. A value that is no service name raises an InputError.
  */
 function serviceNames(flag: string, values: readonly string[]): string[] {
-  const names = values
-    .flatMap((value) => value.split(","))
-    .map((name) => name.trim())
-    .filter(Boolean);
+  const split = (value: string) =>
+    value
+      .split(",")
+      .map((name) => name.trim())
+      .filter(Boolean);
+  const empty = values.find((value) => split(value).length === 0);
+  if (empty !== undefined) {
+    throw new InputError(
+      `${flag} ${JSON.stringify(empty)} names no service; pass a short name such as kms`,
+    );
+  }
+  const names = values.flatMap(split);
   for (const name of names) {
     const short = shortServiceName(name.toLowerCase());
     if (short !== name.toLowerCase()) {

@@ -1,10 +1,27 @@
 /** File output that never leaves a half-written file behind. */
-import { chmod, lstat, readlink, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import {
+  access,
+  chmod,
+  lstat,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "./errors.js";
 
 /** File system error codes that a user fixes by choosing another path or permission. */
 const PATH_ERRORS = new Set(["ENOENT", "ENOTDIR", "EISDIR", "EACCES", "EPERM", "EROFS"]);
+
+/** One file to write and its content. */
+export interface FileWrite {
+  path: string;
+  content: string;
+}
 
 /**
  * Writes to a temporary file beside the target, then renames it over the target, keeping an
@@ -14,26 +31,98 @@ const PATH_ERRORS = new Set(["ENOENT", "ENOTDIR", "EISDIR", "EACCES", "EPERM", "
  * InputError naming it.
  */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
+  await writeFilesAtomic([{ path, content }]);
+}
+
+/**
+ * Writes all the files or none: each goes to a temporary file first (a device or FIFO is only
+ * checked), and the renames start once every one succeeded. A failure names its path.
+ */
+export async function writeFilesAtomic(writes: readonly FileWrite[]): Promise<void> {
+  const prepared: PreparedWrite[] = [];
+  try {
+    for (const write of writes) prepared.push(await prepareWrite(write));
+  } catch (error) {
+    await Promise.all(prepared.map((write) => write.discard()));
+    if (error instanceof InputError && writes.length > 1) {
+      throw new InputError(`${error.message}; no output file was written`);
+    }
+    throw error;
+  }
+  // Direct writes go first because they can still fail, while a rename in one directory rarely does.
+  const ordered = [...prepared].sort((a, b) => Number(a.renamed) - Number(b.renamed));
+  const written: string[] = [];
+  for (const [index, write] of ordered.entries()) {
+    try {
+      await write.commit();
+    } catch (error) {
+      await Promise.all(ordered.slice(index + 1).map((rest) => rest.discard()));
+      if (error instanceof InputError && written.length > 0) {
+        throw new InputError(`${error.message}; already written: ${written.join(", ")}`);
+      }
+      throw error;
+    }
+    written.push(write.path);
+  }
+}
+
+/** A write checked and staged, waiting to replace its target or to be thrown away. */
+interface PreparedWrite {
+  path: string;
+  /** True when the commit renames a temporary file, false when it writes the target directly. */
+  renamed: boolean;
+  commit(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+/** Counts temporary files, so two written in the same millisecond never share a name. */
+let temporaryCount = 0;
+
+/** Stages one write: a temporary file with the content, or a checked device or FIFO. */
+async function prepareWrite({ path, content }: FileWrite): Promise<PreparedWrite> {
   const target = await followLinks(path);
   const existing = await stat(target).catch(() => undefined);
   if (existing?.isDirectory()) {
     throw new InputError(`${path}: is a directory; name a file to write the report to`);
   }
   if (existing && !existing.isFile()) {
-    await writeOrExplain(path, () => writeFile(target, content, "utf8"));
-    return;
+    await writeOrExplain(path, () => access(target, constants.W_OK));
+    return {
+      path,
+      renamed: false,
+      commit: () => writeOrExplain(path, () => writeFile(target, content, "utf8")),
+      discard: async () => {},
+    };
   }
-  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  temporaryCount += 1;
+  const temporary = join(
+    dirname(target),
+    `.${basename(target)}.${process.pid}.${Date.now()}.${temporaryCount}.tmp`,
+  );
+  const discard = () => rm(temporary, { force: true });
   await writeOrExplain(path, async () => {
     try {
       await writeFile(temporary, content, { encoding: "utf8", flag: "wx" });
       if (existing) await chmod(temporary, existing.mode & 0o7777);
-      await rename(temporary, target);
     } catch (error) {
-      await rm(temporary, { force: true });
+      await discard();
       throw error;
     }
   });
+  return {
+    path,
+    renamed: true,
+    commit: () =>
+      writeOrExplain(path, async () => {
+        try {
+          await rename(temporary, target);
+        } catch (error) {
+          await discard();
+          throw error;
+        }
+      }),
+    discard,
+  };
 }
 
 /** The maximum number of symbolic links followed before a path counts as a loop (Linux: 40). */

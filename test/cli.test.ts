@@ -1,6 +1,6 @@
 /** The built command line, end to end on the bundled examples: output streams and exit codes. */
 import { spawnSync } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -189,6 +189,136 @@ describe("output", () => {
     });
     expect(run.stdout).toContain("nat64-route-blackhole");
     expect(run.stdout).not.toContain("\u001b[");
+  });
+});
+
+describe("flag values", () => {
+  it.each([
+    [["-o"], "-o needs a value; pass --output FILE"],
+    [["-f"], "-f needs a value; pass --format NAME"],
+    [["--region"], "--region needs a value; pass --region REGION"],
+    [["--require-service"], "--require-service needs a value; pass --require-service NAME"],
+    [["--baseline"], "--baseline needs a value; pass --baseline FILE"],
+    [["--write-baseline"], "--write-baseline needs a value; pass --write-baseline FILE"],
+    [["--snapshot"], "--snapshot needs a value; pass --snapshot FILE|DIR"],
+    [["--fail-on"], "--fail-on needs a value; pass --fail-on error, warning, info or never"],
+    [["--concurrency"], "--concurrency needs a value; pass --concurrency N"],
+    [["-o", "-f", "json"], "-o needs a value"],
+  ])("rejects a bare %j", (flags, message) => {
+    const run = runCli(["-s", PUBLIC, ...flags]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain(`vpc-lint: ${message}`);
+  });
+
+  it.each([
+    ["--region", "--region was given an empty value; pass --region REGION"],
+    ["--require-service", "--require-service was given an empty value"],
+    ["--config", "--config was given an empty value; pass --config FILE"],
+    ["-o", "--output was given an empty value; pass --output FILE"],
+    ["--write-baseline", "--write-baseline was given an empty value"],
+  ])("rejects an empty %s value", (flag, message) => {
+    const run = runCli(["-s", PUBLIC, flag, ""]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`vpc-lint: ${message}`);
+  });
+
+  it("rejects a service list naming none", () => {
+    const run = runCli(["-s", PUBLIC, "--require-service", " , "]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--require-service " , " names no service');
+  });
+
+  it("names a non-numeric --concurrency value", () => {
+    const run = runCli(["-s", PUBLIC, "--concurrency", "abc"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      'vpc-lint: --concurrency "abc" is not a whole number from 1 to 64; ' +
+        "pass --concurrency N with N from 1 to 64\n",
+    );
+  });
+
+  it("rejects a repeated --subnet in explain", () => {
+    const run = runCli([
+      "explain",
+      "-s",
+      DEMO,
+      "--subnet",
+      "subnet-0a1b2c3d4e5f60033",
+      "--subnet",
+      "subnet-0a1b2c3d4e5f60012",
+      "--service",
+      "ssm",
+    ]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      "vpc-lint: --subnet was given 2 times (subnet-0a1b2c3d4e5f60033, subnet-0a1b2c3d4e5f60012) " +
+        "but takes one value; explain follows one subnet, so run it once for each subnet\n",
+    );
+  });
+
+  it("rejects a repeated single-value flag", () => {
+    const run = runCli(["-s", PUBLIC, "-o", "a.txt", "-o", "b.txt"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("--output was given 2 times (a.txt, b.txt) but takes one value");
+  });
+});
+
+describe("several outputs", () => {
+  it("write nothing when one path fails", async () => {
+    const directory = join(workspace, "all-or-nothing");
+    await mkdir(directory);
+    const existing = join(directory, "kept.json");
+    await writeFile(existing, "old");
+    const missing = join(directory, "missing", "x.sarif");
+    const run = runCli([
+      "-s",
+      DEMO,
+      "-f",
+      `json=${existing}`,
+      "-f",
+      `markdown=${join(directory, "new.md")}`,
+      "-f",
+      `sarif=${missing}`,
+      "-f",
+      "text",
+      "--write-baseline",
+      join(directory, "baseline.json"),
+    ]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      `vpc-lint: ${missing}: cannot write the file (ENOENT); check that its directory exists ` +
+        "and is writable; no output file was written\n",
+    );
+    expect(await readFile(existing, "utf8")).toBe("old");
+    expect(await readdir(directory)).toEqual(["kept.json"]);
+  });
+
+  it("write every file when all succeed", async () => {
+    const directory = join(workspace, "all-written");
+    await mkdir(directory);
+    const run = runCli([
+      "-s",
+      DEMO,
+      "-f",
+      `json=${join(directory, "report.json")}`,
+      "-f",
+      `sarif=${join(directory, "report.sarif")}`,
+      "-f",
+      "text",
+      "--write-baseline",
+      join(directory, "baseline.json"),
+    ]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("nat64-route-blackhole");
+    expect(run.stderr).toMatch(/^wrote .*baseline\.json \(\d+ findings\)\n/);
+    expect((await readdir(directory)).sort()).toEqual([
+      "baseline.json",
+      "report.json",
+      "report.sarif",
+    ]);
   });
 });
 

@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../src/errors.js";
-import { checkDistinctOutputs, writeFileAtomic } from "../src/io.js";
+import { checkDistinctOutputs, writeFileAtomic, writeFilesAtomic } from "../src/io.js";
 import { parseTargets } from "../src/report/formats.js";
 
 async function scratch(): Promise<string> {
@@ -99,6 +99,64 @@ describe("report file writes", () => {
 
     await expect(writeFileAtomic(path, "x")).rejects.toThrow(InputError);
     await expect(writeFileAtomic(path, "x")).rejects.toThrow(`${path}: cannot write the file`);
+  });
+});
+
+describe("writes of several files", () => {
+  it("write every file when all succeed", async () => {
+    const directory = await scratch();
+    const first = join(directory, "a.json");
+    const second = join(directory, "b.sarif");
+    await writeFile(second, "old");
+
+    await writeFilesAtomic([
+      { path: first, content: "one" },
+      { path: second, content: "two" },
+    ]);
+
+    expect(await readFile(first, "utf8")).toBe("one");
+    expect(await readFile(second, "utf8")).toBe("two");
+    expect((await readdir(directory)).sort()).toEqual(["a.json", "b.sarif"]);
+  });
+
+  it("change no file when one fails", async () => {
+    const directory = await scratch();
+    const existing = join(directory, "kept.json");
+    const fresh = join(directory, "fresh.json");
+    const missing = join(directory, "missing", "x.sarif");
+    await writeFile(existing, "old");
+
+    await expect(
+      writeFilesAtomic([
+        { path: existing, content: "new" },
+        { path: fresh, content: "new" },
+        { path: missing, content: "new" },
+      ]),
+    ).rejects.toThrow(
+      `${missing}: cannot write the file (ENOENT); check that its directory exists and is ` +
+        "writable; no output file was written",
+    );
+
+    expect(await readFile(existing, "utf8")).toBe("old");
+    expect(await readdir(directory)).toEqual(["kept.json"]);
+  });
+
+  it("check a named pipe before writing", async () => {
+    const directory = await scratch();
+    const pipe = join(directory, "pipe");
+    const report = join(directory, "report.json");
+    execFileSync("mkfifo", [pipe]);
+
+    await expect(
+      writeFilesAtomic([
+        { path: pipe, content: "piped" },
+        { path: report, content: "new" },
+        { path: directory, content: "x" },
+      ]),
+    ).rejects.toThrow(`${directory}: is a directory`);
+
+    expect((await readdir(directory)).sort()).toEqual(["pipe"]);
+    expect((await lstat(pipe)).isFIFO()).toBe(true);
   });
 });
 
