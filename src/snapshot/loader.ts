@@ -8,6 +8,7 @@ import { SECTIONS } from "./sections.js";
 import { ShapeError, shapeInput, type ShapedInput } from "./shape.js";
 import {
   SNAPSHOT_VERSION,
+  type SectionName,
   type Snapshot,
   type SnapshotSource,
   type VpcAttributes,
@@ -237,14 +238,15 @@ function mergeVpcAttributes(
  */
 function uniqueItems(
   parts: { file: string; snapshot: Snapshot }[],
-  section: string,
+  section: SectionName,
   idField: string,
   warnings: string[],
 ): object[] {
-  const first = new Map<string, { item: object; file: string; warned: boolean }>();
+  const first = new Map<string, object>();
+  const warned = new Set<string>();
   const items: object[] = [];
   for (const part of parts) {
-    for (const item of part.snapshot[section as keyof Snapshot] as object[]) {
+    for (const item of part.snapshot[section] as object[]) {
       const id = keyOf(item, idField);
       if (id === undefined) {
         items.push(item);
@@ -252,14 +254,17 @@ function uniqueItems(
       }
       const earlier = first.get(id);
       if (!earlier) {
-        first.set(id, { item, file: part.file, warned: false });
+        first.set(id, item);
         items.push(item);
-      } else if (!earlier.warned && canonical(earlier.item) !== canonical(item)) {
-        earlier.warned = true;
+      } else if (!warned.has(id) && canonical(earlier) !== canonical(item)) {
+        warned.add(id);
+        const earlierFile = parts.find((candidate) =>
+          (candidate.snapshot[section] as object[]).includes(earlier),
+        )?.file;
         const where =
-          earlier.file === part.file
+          earlierFile === part.file
             ? `twice in ${part.file}`
-            : `in ${earlier.file} and ${part.file}`;
+            : `in ${earlierFile} and ${part.file}`;
         warnings.push(
           `${section}: ${id} appears ${where} with different content; the first copy is used, ` +
             "so remove the stale copy or collect the VPC again",
