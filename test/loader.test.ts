@@ -197,6 +197,19 @@ describe("loading files", () => {
     expect((await loadSnapshotFiles([path])).snapshot.Subnets).toEqual([subnetA]);
   });
 
+  it.each([
+    ["little-endian", Buffer.from(JSON.stringify({ Subnets: [subnetA] }), "utf16le")],
+    ["big-endian", Buffer.from(JSON.stringify({ Subnets: [subnetA] }), "utf16le").swap16()],
+  ])("asks for UTF-8 over %s UTF-16", async (order, bytes) => {
+    const path = join(workspace, `utf16-${order}.json`);
+    await writeFile(path, bytes);
+    const error = await loadError([path]);
+    expect(error.message).toBe(
+      `${path}: looks like UTF-16 text without a byte order mark, not UTF-8; ` +
+        "re-save the file as UTF-8 and run again",
+    );
+  });
+
   it("reads a singular Create output as a one-item section", async () => {
     const created = await fixture("create-subnet.json", { Subnet: subnetA });
     expect((await loadSnapshotFiles([created])).snapshot.Subnets).toEqual([subnetA]);

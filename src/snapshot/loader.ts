@@ -72,7 +72,7 @@ async function loadFile(
   const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     throw new InputError(`${file}: cannot read the file (${error.code ?? error.message})`);
   });
-  const text = decodeText(bytes);
+  const text = decodeText(file, bytes);
   const shaped = parseShaped(file, text, inDirectory, warnings);
   if (!shaped) return undefined;
 
@@ -100,11 +100,22 @@ async function loadFile(
 /**
  * Decodes a file as UTF-8, or as UTF-16 when it starts with a UTF-16 byte order mark, which is how
  * Windows PowerShell 5.1 redirects `aws ... > file.json`. A UTF-8 byte order mark is dropped.
+ * UTF-16 without a byte order mark raises an InputError that asks for UTF-8.
  */
-function decodeText(bytes: Buffer): string {
+function decodeText(file: string, bytes: Buffer): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString("utf16le");
   if (bytes[0] === 0xfe && bytes[1] === 0xff && bytes.length % 2 === 0) {
     return Buffer.from(bytes.subarray(2)).swap16().toString("utf16le");
+  }
+  // ASCII text in UTF-16 has a NUL in every second byte: the odd ones (LE) or the even ones (BE).
+  const start = bytes.subarray(0, Math.min(bytes.length, 16) & ~1);
+  const nulAt = (parity: number) =>
+    start.every((byte, index) => (index % 2 === parity) === (byte === 0));
+  if (start.length >= 2 && (nulAt(1) || nulAt(0))) {
+    throw new InputError(
+      `${file}: looks like UTF-16 text without a byte order mark, not UTF-8; ` +
+        "re-save the file as UTF-8 and run again",
+    );
   }
   const text = bytes.toString("utf8");
   return text.startsWith("\uFEFF") ? text.slice(1) : text;
