@@ -1,5 +1,10 @@
 /** The run both the CLI and the Lambda handler share: lint snapshots, then summarise. */
-import { lintSnapshot, type ExecutionError, type SkippedCheck } from "./engine/lint.js";
+import {
+  failedSections,
+  lintSnapshot,
+  type ExecutionError,
+  type SkippedCheck,
+} from "./engine/lint.js";
 import {
   SEVERITY_RANK,
   type Finding,
@@ -8,13 +13,14 @@ import {
   type Severity,
 } from "./engine/types.js";
 import { SnapshotIndex } from "./index/snapshot-index.js";
-import { analyse } from "./reach/analysis.js";
+import { analyse, computedAnalysis } from "./reach/analysis.js";
 import { toReachability, type ReachabilityEntry } from "./reach/report.js";
 import { RULES } from "./rules/index.js";
 import { MergedLocations } from "./snapshot/locations.js";
 import { markBaseline } from "./suppress/baseline.js";
 import { applySuppressions, type SuppressionEntry } from "./suppress/suppressions.js";
-import type { Snapshot } from "./snapshot/types.js";
+import { sectionInfo } from "./snapshot/sections.js";
+import type { SectionName, Snapshot } from "./snapshot/types.js";
 import { TOOL_NAME, TOOL_VERSION } from "./version.js";
 
 /** One linted scope: an account and a region, with the files or the collection it came from. */
@@ -142,6 +148,7 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
     reachabilityOf.push(() => toReachability(index, options.settings, where));
     result.snapshots.push(input.snapshot);
     if (input.locations) locations.add(input.locations);
+    result.warnings.push(...assumptionWarnings(index, options.settings));
     const suppressions = options.suppressions ?? [];
     result.warnings.push(...applySuppressions(lint.findings, input.snapshot, suppressions, today));
     result.findings.push(...lint.findings);
@@ -199,4 +206,26 @@ export function exitCodeOf(result: RunResult, failOn: FailOn, requireComplete: b
   const threshold = SEVERITY_RANK[failOn];
   const failing = result.findings.filter(isGating);
   return failing.some((finding) => SEVERITY_RANK[finding.severity] >= threshold) ? 1 : 0;
+}
+
+/**
+ * Warns about the sections the path checks read but the snapshot lacks, naming the
+ * assumption they made. The snapshot-incomplete rule reports a section whose collection failed.
+ */
+function assumptionWarnings(index: SnapshotIndex, settings: LintSettings): string[] {
+  const assumed = computedAnalysis(index, settings)?.assumed ?? new Set<SectionName>();
+  const failed = failedSections(index.snapshot);
+  // Sections with one fallback, such as the two Resolver rule sections, share a warning.
+  const byFallback = new Map<string, SectionName[]>();
+  for (const section of [...assumed].sort()) {
+    if (failed.has(section)) continue;
+    const fallback = sectionInfo(section).fallback ?? "ran without it";
+    byFallback.set(fallback, [...(byFallback.get(fallback) ?? []), section]);
+  }
+  const scope = [index.accountId, index.region].filter(Boolean).join(", ");
+  return [...byFallback].map(([fallback, sections]) => {
+    const names = sections.join(" and ");
+    const verb = sections.length > 1 ? "were" : "was";
+    return `${names} ${verb} not collected${scope ? ` for ${scope}` : ""}, so the path checks ${fallback}`;
+  });
 }

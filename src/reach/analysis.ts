@@ -5,7 +5,7 @@
 import type { Subnet, Tag } from "@aws-sdk/client-ec2";
 import type { LintSettings } from "../engine/types.js";
 import { SnapshotIndex, isIpv6Only } from "../index/snapshot-index.js";
-import type { Snapshot } from "../snapshot/types.js";
+import type { SectionName, Snapshot } from "../snapshot/types.js";
 import { agentNeedsEc2messages } from "../index/ssm-agent.js";
 import { TraceMemo } from "./context.js";
 import { SERVICE_NAME } from "./catalog.js";
@@ -31,6 +31,8 @@ export interface Analysis {
   ownedHops(): ReadonlyMap<string, readonly OwnedHop[]>;
   /** Required paths whose verdict is unknown, in path order, with their first unknown hop. */
   unknownPaths(): readonly OwnedHop[];
+  /** Sections the traces read but the snapshot lacks, so they used each section's fallback. */
+  assumed: ReadonlySet<SectionName>;
 }
 
 /** Every consumer subnet gets a path to it, required or not: agents before 3.3.40.0 use it. */
@@ -63,6 +65,14 @@ export function analyse(
   byKey.set(key, analysis);
   CACHE.set(index, byKey);
   return analysis;
+}
+
+/** Returns the analysis for a snapshot and settings if some rule has computed it. */
+export function computedAnalysis(
+  index: SnapshotIndex,
+  settings: LintSettings,
+): Analysis | undefined {
+  return CACHE.get(index)?.get(JSON.stringify(settings));
 }
 
 function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolean): Analysis {
@@ -114,6 +124,7 @@ function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolea
         return extra ? [...required, extra] : required;
       })),
     ownedHops: () => (owned ??= hopsByOwner(paths)),
+    assumed: memo.assumed,
     unknownPaths: () => (unknown ??= unknownPathsOf(paths)),
   };
 }

@@ -2,6 +2,7 @@
 import type { NetworkAcl, SecurityGroup, Subnet, Vpc } from "@aws-sdk/client-ec2";
 import type { SnapshotIndex } from "../index/snapshot-index.js";
 import type { Cidr } from "../net/cidr.js";
+import type { SectionName } from "../snapshot/types.js";
 import { Hop, type HopKind, type HopStatus } from "./types.js";
 
 /**
@@ -19,6 +20,8 @@ export const HTTPS = 443;
  */
 export class TraceMemo {
   readonly hops = new Map<object, Map<string, readonly Hop[]>>();
+  /** Sections that were missing when a check read them, so the check used their fallback. */
+  readonly assumed = new Set<SectionName>();
   private readonly values = new Map<object, Map<string, unknown>>();
 
   /** Drops what was kept for a scope that no later trace will meet, such as a traced subnet. */
@@ -90,6 +93,13 @@ export class Trace {
     if (facts) hop.facts = facts;
     this.hops.push(hop);
     return status;
+  }
+
+  /** Notes each section the check read that the snapshot lacks. */
+  assumeMissing(...sections: SectionName[]): void {
+    for (const section of sections) {
+      if (!this.index.has(section)) this.memo.assumed.add(section);
+    }
   }
 
   /** Returns the subnet's associated IPv6 prefixes, the sources of its clients' traffic. */

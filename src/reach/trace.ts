@@ -94,6 +94,7 @@ function resolveAndRoute(trace: Trace, path: ServicePath): PathMode {
     return throughEndpoint(trace, path, endpoint);
   }
   const zone = sharedZoneFor(index, vpcId, path.host);
+  if (!zone) trace.assumeMissing("HostedZones", "ResolverRules", "ResolverRuleAssociations");
   if (zone) {
     trace.add(
       "dns",
@@ -185,10 +186,9 @@ function noteDualStack(
       "endpoint-dns-records-ipv4-only",
       { recordType },
     );
-  } else if (
-    addressType === "ipv4" &&
-    supportsIpv6PrivateLink(trace.index, endpoint.ServiceName ?? "", path.service)
-  ) {
+  } else if (addressType === "ipv4") {
+    trace.assumeMissing("ServiceDetails");
+    if (!supportsIpv6PrivateLink(trace.index, endpoint.ServiceName ?? "", path.service)) return;
     trace.add(
       "placement",
       "info",

@@ -36,8 +36,11 @@ export default defineRule<"callFailed">({
     const { index } = context;
     const scopeId = [index.accountId, index.region].filter(Boolean).join("/") || "snapshot";
     for (const error of index.snapshot.Errors ?? []) {
-      const section = sectionOfOperation(error.Operation)?.name;
-      const affected = section ? rulesBlocked(context.rules, index, section) : [];
+      const info = sectionOfOperation(error.Operation);
+      const affected = info ? rulesBlocked(context.rules, index, info.name) : [];
+      let rules = affected.length ? affected.join(", ") : "none";
+      // Checks that read the section only when present ran without it, and the message names how.
+      if (info?.fallback) rules += `; the other checks ${info.fallback}`;
       context.report({
         messageId: "callFailed",
         data: {
@@ -45,7 +48,7 @@ export default defineRule<"callFailed">({
           scope: error.Scope ? ` for ${error.Scope}` : "",
           code: error.Code,
           errorMessage: error.Message.replace(/\.$/, ""),
-          rules: affected.length ? affected.join(", ") : "none",
+          rules,
           iamAction: iamActionOf(error.Operation),
         },
         resource: index.ref("snapshot", scopeId),

@@ -11,6 +11,11 @@ export interface SectionInfo {
   idField: string;
   /** The top-level key of the matching singular `Create*` output, when there is one. */
   singular?: string;
+  /**
+   * The checks' behaviour without the section, as a verb phrase, for a section they read only
+   * when present. Every other section is required by the rules that read it.
+   */
+  fallback?: string;
 }
 
 export const SECTIONS: readonly SectionInfo[] = [
@@ -33,7 +38,12 @@ export const SECTIONS: readonly SectionInfo[] = [
     "EgressOnlyInternetGateway",
   ),
   section("VpcEndpoints", "DescribeVpcEndpoints", "VpcEndpointId", "VpcEndpoint"),
-  section("ServiceDetails", "DescribeVpcEndpointServices", "ServiceName"),
+  {
+    ...section("ServiceDetails", "DescribeVpcEndpointServices", "ServiceName"),
+    fallback:
+      "used vpc-lint's own table of the services that support IPv6 over PrivateLink, and " +
+      "assumed that every AWS service publishes a private DNS name",
+  },
   section("SecurityGroups", "DescribeSecurityGroups", "GroupId", "SecurityGroup"),
   section("NetworkAcls", "DescribeNetworkAcls", "NetworkAclId", "NetworkAcl"),
   section("DhcpOptions", "DescribeDhcpOptions", "DhcpOptionsId", "DhcpOptions"),
@@ -56,18 +66,21 @@ export const SECTIONS: readonly SectionInfo[] = [
     operations: ["ListHostedZonesByVPC"],
     iamActions: ["route53:ListHostedZonesByVPC"],
     idField: "HostedZoneId",
+    fallback: "assumed that no private hosted zone answers for a service's name",
   },
   {
     name: "ResolverRules",
     operations: ["ListResolverRules"],
     iamActions: ["route53resolver:ListResolverRules"],
     idField: "Id",
+    fallback: "assumed that no Resolver rule forwards a service's name",
   },
   {
     name: "ResolverRuleAssociations",
     operations: ["ListResolverRuleAssociations"],
     iamActions: ["route53resolver:ListResolverRuleAssociations"],
     idField: "Id",
+    fallback: "assumed that no Resolver rule forwards a service's name",
   },
 ];
 

@@ -153,3 +153,41 @@ describe(RULE, () => {
     ]);
   });
 });
+
+describe("sections the path checks read when present", () => {
+  const zonesDenied: CollectionError = {
+    Operation: "ListHostedZonesByVPC",
+    Code: "AccessDenied",
+    Message: "Denied.",
+  };
+
+  it("names the assumption after a failure", () => {
+    const result = lintRule(RULE, collectedWith([zonesDenied], ["HostedZones"]));
+    expect(result.findings.map((finding) => finding.message)).toEqual([
+      "ListHostedZonesByVPC failed with AccessDenied: Denied. Rules that could not run: none; " +
+        "the other checks assumed that no private hosted zone answers for a service's name.",
+    ]);
+  });
+
+  it("warns about an assumed section", () => {
+    const input = collectedWith([], ["HostedZones", "ResolverRules"]);
+    const result = runLint([{ snapshot: input }], { settings: DEFAULT_SETTINGS });
+    expect(result.warnings).toEqual([
+      `HostedZones was not collected for ${ACCOUNT}, ${REGION}, so the path checks assumed ` +
+        "that no private hosted zone answers for a service's name",
+      `ResolverRules was not collected for ${ACCOUNT}, ${REGION}, so the path checks assumed ` +
+        "that no Resolver rule forwards a service's name",
+    ]);
+  });
+
+  it("leaves a failed section to the finding", () => {
+    const input = collectedWith([zonesDenied], ["HostedZones"]);
+    const result = runLint([{ snapshot: input }], { settings: DEFAULT_SETTINGS });
+    expect(result.warnings).toEqual([]);
+  });
+
+  it("stays quiet on a full collection", () => {
+    const result = runLint([{ snapshot: collectedWith([]) }], { settings: DEFAULT_SETTINGS });
+    expect(result.warnings).toEqual([]);
+  });
+});
