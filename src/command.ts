@@ -1,5 +1,6 @@
 /** The command line: parse flags, call the shared run function, print, and map to an exit code. */
 import yargs, { type Argv } from "yargs";
+import { printable } from "./report/escape.js";
 import { InputError } from "./errors.js";
 import { progressFor } from "./collect/progress.js";
 import { parseRegions, regionFile } from "./collect/regions.js";
@@ -634,7 +635,9 @@ function formatRules(format: RulesFormat): string {
 
 function reportError(error: unknown): number {
   if (error instanceof InputError) {
-    process.stderr.write(`vpc-lint: ${error.message}\n`);
+    // The message may quote snapshot values or arguments, so it prints with controls escaped.
+    const lines = error.message.split("\n").map(printable).join("\n");
+    process.stderr.write(`vpc-lint: ${lines}\n`);
     return 2;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -354,3 +354,17 @@ describe("rules command", () => {
     expect(rows.map((row) => row.id)).toEqual(RULES.map((rule) => rule.id));
   });
 });
+
+describe("error messages", () => {
+  it("escapes controls quoted from input", async () => {
+    const path = await variant("bidi.json", (input) => {
+      const subnet = input.Subnets?.[0];
+      if (subnet) subnet.CidrBlock = "10.0.0.0/24\u202e";
+    });
+    const result = runCli(["--snapshot", path]);
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("\\u202e");
+    expect(result.stderr).not.toContain("\u202e");
+  });
+});
