@@ -171,6 +171,20 @@ describe("resource tag suppressions", () => {
     ]);
   });
 
+  it("warn about a misspelt rule id", () => {
+    const tagged = withTags("Subnets", DNS64_SUBNET, {
+      "vpc-lint:ignore": "nat64-route-mising",
+      "vpc-lint:ignore-reason": "Test subnet",
+    });
+    const result = lint([], tagged);
+    expect(suppressedIds(result)).toEqual([]);
+    expect(result.warnings).toEqual([
+      `${DNS64_SUBNET} has the tag vpc-lint:ignore naming nat64-route-mising (did you mean ` +
+        "nat64-route-missing?), which is no rule id, so it suppresses nothing for that id; run " +
+        "vpc-lint rules for the list",
+    ]);
+  });
+
   it("leave rules the tag does not list", () => {
     const tagged = withTags("RouteTables", BLACKHOLE_TABLE, {
       "vpc-lint:ignore": "nat64-route-missing",

@@ -4,6 +4,8 @@
  */
 import type { Tag } from "@aws-sdk/client-ec2";
 import type { Finding, Suppression } from "../engine/types.js";
+import { nearestRuleId } from "../config/errors.js";
+import { RULES } from "../rules/index.js";
 import { SECTIONS } from "../snapshot/sections.js";
 import type { Snapshot } from "../snapshot/types.js";
 
@@ -45,12 +47,14 @@ export function applySuppressions(
   today: string,
 ): string[] {
   const tags = tagsByResource(snapshot, new Set(findings.map((finding) => finding.resource.id)));
+  const misspelt = new Map<string, string[]>();
   const expired = new Map<SuppressionEntry, number>();
   const untagged = new Set<string>();
 
   for (const finding of findings) {
     if (UNSUPPRESSIBLE_RULES.has(finding.ruleId)) continue;
     const resourceTags = tags.get(finding.resource.id) ?? [];
+    noteUnknownIds(finding.resource.id, resourceTags, misspelt);
     const matching = entries.filter((entry) => entryMatches(entry, finding, resourceTags));
     const active = matching.find((entry) => !isExpired(entry, today));
     for (const entry of matching) {
@@ -61,7 +65,11 @@ export function applySuppressions(
     finding.suppressed = true;
     finding.suppression = suppression;
   }
-  return [...expiredWarnings(expired), ...[...untagged].map(missingReasonWarning)];
+  return [
+    ...expiredWarnings(expired),
+    ...[...untagged].map(missingReasonWarning),
+    ...[...misspelt].map(([resourceId, ids]) => unknownIdWarning(resourceId, ids)),
+  ];
 }
 
 function entryMatches(entry: SuppressionEntry, finding: Finding, tags: Tag[]): boolean {
@@ -111,6 +119,27 @@ function fromTags(finding: Finding, tags: Tag[], untagged: Set<string>): Suppres
     return undefined;
   }
   return { kind: "tag", reason, origin: `tag ${IGNORE_TAG} on ${finding.resource.id}` };
+}
+
+const RULE_IDS = new Set(RULES.map((rule) => rule.id));
+
+/** Notes the ids in a resource's ignore tag that name no rule, once per resource. */
+function noteUnknownIds(resourceId: string, tags: Tag[], misspelt: Map<string, string[]>): void {
+  if (misspelt.has(resourceId)) return;
+  const ids = (tagValue(tags, IGNORE_TAG) ?? "").split(",").map((id) => id.trim());
+  const unknown = ids.filter((id) => id && !RULE_IDS.has(id));
+  if (unknown.length > 0) misspelt.set(resourceId, unknown);
+}
+
+function unknownIdWarning(resourceId: string, ids: string[]): string {
+  const named = ids.map((id) => {
+    const nearest = nearestRuleId(id);
+    return nearest ? `${id} (did you mean ${nearest}?)` : id;
+  });
+  return (
+    `${resourceId} has the tag ${IGNORE_TAG} naming ${named.join(", ")}, which is no rule id, ` +
+    "so it suppresses nothing for that id; run vpc-lint rules for the list"
+  );
 }
 
 function tagValue(tags: Tag[], key: string): string | undefined {
