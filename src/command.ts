@@ -453,19 +453,20 @@ async function lintCommand(args: LintArgs): Promise<number> {
   const config = configFile ? await loadConfig(configFile) : undefined;
   const baseline = args.baseline ? await readBaseline(args.baseline) : undefined;
   const inputs = await lintInputs(args);
+  const reportPaths = targets.flatMap((target) =>
+    target.path ? [{ label: `--format ${target.format}=${target.path}`, path: target.path }] : [],
+  );
   await checkDistinctOutputs(
     [
-      ...targets.flatMap((target) =>
-        target.path
-          ? [{ label: `--format ${target.format}=${target.path}`, path: target.path }]
-          : [],
-      ),
+      ...reportPaths,
       ...(args.writeBaseline
         ? [{ label: `--write-baseline ${args.writeBaseline}`, path: args.writeBaseline }]
         : []),
     ],
-    inputs.flatMap((input) => input.files ?? []),
+    [...inputs.flatMap((input) => input.files ?? []), ...(configFile ? [configFile] : [])],
   );
+  // --write-baseline may replace the --baseline it read, but a report may not.
+  if (args.baseline) await checkDistinctOutputs(reportPaths, [args.baseline]);
 
   const result = runLint(inputs, {
     settings: settingsOf(args, config),
@@ -481,7 +482,7 @@ async function lintCommand(args: LintArgs): Promise<number> {
     ...reports.flatMap(({ path, content }) => (path ? [{ path, content }] : [])),
   ]);
   if (baselineFile) process.stderr.write(baselineFile.note);
-  for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
+  for (const warning of result.warnings) process.stderr.write(`warning: ${printable(warning)}\n`);
   for (const report of reports) if (!report.path) process.stdout.write(report.content);
   if (targets.some((target) => target.format === "text")) {
     process.stderr.write(formatSkipped(result.skipped));
@@ -523,7 +524,7 @@ function baselineOf(path: string, result: RunResult): { write: FileWrite; note: 
 async function lintInputs(args: LintArgs): Promise<SnapshotInput[]> {
   if (args.snapshot?.length) return readInputs(args.snapshot);
   if (args.template || args.terraformPlan) {
-    const warn = (line: string) => process.stderr.write(`warning: ${line}\n`);
+    const warn = (line: string) => process.stderr.write(`warning: ${printable(line)}\n`);
     return readIacInputs(
       {
         ...(args.template && { template: args.template }),
@@ -540,7 +541,7 @@ async function lintInputs(args: LintArgs): Promise<SnapshotInput[]> {
 
 async function readInputs(paths: string[]): Promise<SnapshotInput[]> {
   const loaded = await loadSnapshotFiles(paths);
-  for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
+  for (const warning of loaded.warnings) process.stderr.write(`warning: ${printable(warning)}\n`);
   return [{ snapshot: loaded.snapshot, files: loaded.files, locations: loaded.locations }];
 }
 

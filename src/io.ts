@@ -16,6 +16,7 @@ import { InputError } from "./errors.js";
 
 /** File system error codes that a user fixes by choosing another path or permission. */
 const PATH_ERRORS = new Set(["ENOENT", "ENOTDIR", "EISDIR", "EACCES", "EPERM", "EROFS"]);
+const PERMISSION_ERRORS = new Set(["EACCES", "EPERM", "EROFS"]);
 
 /** One file to write and its content. */
 export interface FileWrite {
@@ -85,6 +86,8 @@ async function prepareWrite({ path, content }: FileWrite): Promise<PreparedWrite
   if (existing?.isDirectory()) {
     throw new InputError(`${path}: is a directory; name a file to write the report to`);
   }
+  // Renaming over a read-only file would succeed in a writable directory, so check the file too.
+  if (existing?.isFile()) await writeOrExplain(path, () => access(target, constants.W_OK));
   if (existing && !existing.isFile()) {
     await writeOrExplain(path, () => access(target, constants.W_OK));
     return {
@@ -158,9 +161,10 @@ async function writeOrExplain(path: string, write: () => Promise<void>): Promise
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code && PATH_ERRORS.has(code)) {
-      throw new InputError(
-        `${path}: cannot write the file (${code}); check that its directory exists and is writable`,
-      );
+      const hint = PERMISSION_ERRORS.has(code)
+        ? "check that the file and its directory are writable"
+        : "check that its directory exists and is writable";
+      throw new InputError(`${path}: cannot write the file (${code}); ${hint}`);
     }
     throw error;
   }

@@ -1,6 +1,6 @@
 /** The built command line, end to end on the bundled examples: output streams and exit codes. */
 import { spawnSync } from "node:child_process";
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -366,5 +366,85 @@ describe("error messages", () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("\\u202e");
     expect(result.stderr).not.toContain("\u202e");
+  });
+});
+
+describe("files a run must not replace", () => {
+  it("keeps a read-only report file", async () => {
+    // A folder of its own that any user may write to, outside the private workspace.
+    const folder = await mkdtemp(join(tmpdir(), "vpc-lint-read-only-"));
+    await chmod(folder, 0o777);
+    const target = join(folder, "report.json");
+    await writeFile(target, "old");
+    await chmod(target, 0o444);
+    // Permission checks do not apply to root, so the run drops to an unprivileged user then.
+    const asRoot = process.getuid?.() === 0;
+    const command = asRoot
+      ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", process.execPath]
+      : [process.execPath];
+    const run = spawnSync(
+      command[0] as string,
+      [...command.slice(1), CLI, "-s", PUBLIC, "-o", target],
+      {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" },
+      },
+    );
+
+    const kept = await readFile(target, "utf8");
+    await rm(folder, { recursive: true, force: true });
+
+    expect(run.stderr).toContain("EACCES");
+    expect(run.status).toBe(2);
+    expect(kept).toBe("old");
+  });
+
+  it("keeps the config file", async () => {
+    const folder = join(workspace, "config-kept");
+    await mkdir(folder, { recursive: true });
+    const config = join(folder, ".vpc-lint.json");
+    await writeFile(config, "{}");
+    const run = runCli(["-s", PUBLIC, "-f", `json=${config}`, "--config", config]);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`names the same file as the input file ${config}`);
+    expect(await readFile(config, "utf8")).toBe("{}");
+  });
+
+  it("keeps the baseline a report would replace", async () => {
+    const baseline = join(workspace, "kept-baseline.json");
+    expect(runCli(["-s", DEMO, "--write-baseline", baseline]).status).toBe(0);
+    const before = await readFile(baseline, "utf8");
+    const run = runCli(["-s", DEMO, "--baseline", baseline, "-f", `json=${baseline}`]);
+
+    expect(run.status).toBe(2);
+    expect(await readFile(baseline, "utf8")).toBe(before);
+  });
+
+  it("lets a baseline be rewritten in place", async () => {
+    const baseline = join(workspace, "refreshed-baseline.json");
+    runCli(["-s", DEMO, "--write-baseline", baseline]);
+    const run = runCli(["-s", DEMO, "--baseline", baseline, "--write-baseline", baseline]);
+
+    expect(run.status).not.toBe(2);
+  });
+});
+
+describe("warnings", () => {
+  it("escape controls quoted from input", async () => {
+    const rename = (input: Snapshot): void => {
+      const subnet = input.Subnets?.[0];
+      if (subnet) subnet.SubnetId = "subnet-\u202eodd";
+    };
+    const first = await variant("odd-a.json", rename);
+    const second = await variant("odd-b.json", (input) => {
+      rename(input);
+      const subnet = input.Subnets?.[0];
+      if (subnet) subnet.MapPublicIpOnLaunch = !subnet.MapPublicIpOnLaunch;
+    });
+    const run = runCli(["-s", first, "-s", second, "--fail-on", "never"]);
+
+    expect(run.stderr).toContain("subnet-\\u202eodd appears in");
+    expect(run.stderr).not.toContain("\u202e");
   });
 });
