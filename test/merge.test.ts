@@ -61,6 +61,20 @@ describe("merging copies of a resource", () => {
     expect(loaded.warnings).toEqual([]);
   });
 
+  it("accepts equal copies with tags in another order", async () => {
+    const tags = [
+      { Key: "Name", Value: "app" },
+      { Key: "team", Value: "network" },
+    ];
+    const first = await file("tags-a.json", { Subnets: [{ ...subnet, Tags: tags }] });
+    const second = await file("tags-b.json", {
+      Subnets: [{ ...subnet, Tags: [...tags].reverse() }],
+    });
+    const loaded = await loadSnapshotFiles([first, second]);
+
+    expect(loaded.warnings).toEqual([]);
+  });
+
   it("warns when VPC attributes disagree", async () => {
     const on = await file("dns-on.json", { VpcId: "vpc-1", EnableDnsSupport: { Value: true } });
     const off = await file("dns-off.json", { VpcId: "vpc-1", EnableDnsSupport: { Value: false } });

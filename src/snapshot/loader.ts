@@ -290,13 +290,19 @@ function attributeText(attribute: { Value?: boolean }): string {
   return attribute.Value === undefined ? canonical(attribute) : String(attribute.Value);
 }
 
-/** Returns JSON with object keys sorted, so copies that differ only in key order compare equal. */
+/**
+ * Returns JSON with object keys and array items sorted, so copies that differ only in order
+ * compare equal: AWS returns tags, rules and associations in no fixed order.
+ */
 function canonical(value: unknown): string {
-  return JSON.stringify(value, (_, inner: unknown) => sortedKeys(inner));
+  return JSON.stringify(value, (_, inner: unknown) => sortedForComparison(inner));
 }
 
-function sortedKeys(value: unknown): unknown {
-  if (!value || typeof value !== "object" || Array.isArray(value)) return value;
+function sortedForComparison(value: unknown): unknown {
+  if (!value || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    return value.map((item) => canonical(item)).sort();
+  }
   const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : Number(a > b)));
   return Object.fromEntries(entries);
 }
