@@ -219,13 +219,14 @@ function assumptionWarnings(index: SnapshotIndex, settings: LintSettings): strin
   const byFallback = new Map<string, SectionName[]>();
   for (const section of [...assumed].sort()) {
     if (failed.has(section)) continue;
-    const fallback = sectionInfo(section).fallback ?? "ran without it";
+    const fallback = sectionInfo(section).fallback ?? "that it is empty";
     byFallback.set(fallback, [...(byFallback.get(fallback) ?? []), section]);
   }
   const scope = [index.accountId, index.region].filter(Boolean).join(", ");
   return [...byFallback].map(([fallback, sections]) => {
     const names = sections.join(" and ");
-    const verb = sections.length > 1 ? "were" : "was";
-    return `${names} ${verb} not collected${scope ? ` for ${scope}` : ""}, so the path checks ${fallback}`;
+    const verb = sections.length > 1 ? "are" : "is";
+    const where = scope ? ` for ${scope}` : "";
+    return `${names} ${verb} not in the snapshot${where}, so the path checks assumed ${fallback}`;
   });
 }

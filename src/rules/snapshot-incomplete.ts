@@ -39,8 +39,8 @@ export default defineRule<"callFailed">({
       const info = sectionOfOperation(error.Operation);
       const affected = info ? rulesBlocked(context.rules, index, info.name) : [];
       let rules = affected.length ? affected.join(", ") : "none";
-      // Checks that read the section only when present ran without it, and the message names how.
-      if (info?.fallback) rules += `; the other checks ${info.fallback}`;
+      // Checks that read the section only when present run without it on an assumption.
+      if (info?.fallback) rules += `; checks that read it when present assume ${info.fallback}`;
       context.report({
         messageId: "callFailed",
         data: {

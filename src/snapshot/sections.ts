@@ -12,8 +12,8 @@ export interface SectionInfo {
   /** The top-level key of the matching singular `Create*` output, when there is one. */
   singular?: string;
   /**
-   * The checks' behaviour without the section, as a verb phrase, for a section they read only
-   * when present. Every other section is required by the rules that read it.
+   * The assumption checks make without the section, for a section they read only when present.
+   * Every other section is required by the rules that read it.
    */
   fallback?: string;
 }
@@ -41,8 +41,8 @@ export const SECTIONS: readonly SectionInfo[] = [
   {
     ...section("ServiceDetails", "DescribeVpcEndpointServices", "ServiceName"),
     fallback:
-      "used vpc-lint's own table of the services that support IPv6 over PrivateLink, and " +
-      "assumed that every AWS service publishes a private DNS name",
+      "that vpc-lint's own table of services with IPv6 over PrivateLink is current and that " +
+      "every AWS service publishes a private DNS name",
   },
   section("SecurityGroups", "DescribeSecurityGroups", "GroupId", "SecurityGroup"),
   section("NetworkAcls", "DescribeNetworkAcls", "NetworkAclId", "NetworkAcl"),
@@ -66,21 +66,21 @@ export const SECTIONS: readonly SectionInfo[] = [
     operations: ["ListHostedZonesByVPC"],
     iamActions: ["route53:ListHostedZonesByVPC"],
     idField: "HostedZoneId",
-    fallback: "assumed that no private hosted zone answers for a service's name",
+    fallback: "that no private hosted zone answers for a service's name",
   },
   {
     name: "ResolverRules",
     operations: ["ListResolverRules"],
     iamActions: ["route53resolver:ListResolverRules"],
     idField: "Id",
-    fallback: "assumed that no Resolver rule forwards a service's name",
+    fallback: "that no Resolver rule forwards a service's name",
   },
   {
     name: "ResolverRuleAssociations",
     operations: ["ListResolverRuleAssociations"],
     iamActions: ["route53resolver:ListResolverRuleAssociations"],
     idField: "Id",
-    fallback: "assumed that no Resolver rule forwards a service's name",
+    fallback: "that no Resolver rule forwards a service's name",
   },
 ];
 

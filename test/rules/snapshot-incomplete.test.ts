@@ -165,7 +165,8 @@ describe("sections the path checks read when present", () => {
     const result = lintRule(RULE, collectedWith([zonesDenied], ["HostedZones"]));
     expect(result.findings.map((finding) => finding.message)).toEqual([
       "ListHostedZonesByVPC failed with AccessDenied: Denied. Rules that could not run: none; " +
-        "the other checks assumed that no private hosted zone answers for a service's name.",
+        "checks that read it when present assume that no private hosted zone answers for a " +
+        "service's name.",
     ]);
   });
 
@@ -173,10 +174,10 @@ describe("sections the path checks read when present", () => {
     const input = collectedWith([], ["HostedZones", "ResolverRules"]);
     const result = runLint([{ snapshot: input }], { settings: DEFAULT_SETTINGS });
     expect(result.warnings).toEqual([
-      `HostedZones was not collected for ${ACCOUNT}, ${REGION}, so the path checks assumed ` +
-        "that no private hosted zone answers for a service's name",
-      `ResolverRules was not collected for ${ACCOUNT}, ${REGION}, so the path checks assumed ` +
-        "that no Resolver rule forwards a service's name",
+      `HostedZones is not in the snapshot for ${ACCOUNT}, ${REGION}, so the path checks ` +
+        "assumed that no private hosted zone answers for a service's name",
+      `ResolverRules is not in the snapshot for ${ACCOUNT}, ${REGION}, so the path checks ` +
+        "assumed that no Resolver rule forwards a service's name",
     ]);
   });
 
