@@ -179,9 +179,9 @@ describe("resource tag suppressions", () => {
     const result = lint([], tagged);
     expect(suppressedIds(result)).toEqual([]);
     expect(result.warnings).toEqual([
-      `${DNS64_SUBNET} has the tag vpc-lint:ignore naming nat64-route-mising (did you mean ` +
-        "nat64-route-missing?), which is no rule id, so it suppresses nothing for that id; run " +
-        "vpc-lint rules for the list",
+      `${DNS64_SUBNET} has the tag vpc-lint:ignore with an unknown rule id, nat64-route-mising ` +
+        "(did you mean nat64-route-missing?), which suppresses nothing; run vpc-lint rules for the " +
+        "list of rule ids",
     ]);
   });
 

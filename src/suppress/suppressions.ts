@@ -136,9 +136,11 @@ function unknownIdWarning(resourceId: string, ids: string[]): string {
     const nearest = nearestRuleId(id);
     return nearest ? `${id} (did you mean ${nearest}?)` : id;
   });
+  const [what, verb] =
+    ids.length === 1 ? ["an unknown rule id", "suppresses"] : ["unknown rule ids", "suppress"];
   return (
-    `${resourceId} has the tag ${IGNORE_TAG} naming ${named.join(", ")}, which is no rule id, ` +
-    "so it suppresses nothing for that id; run vpc-lint rules for the list"
+    `${resourceId} has the tag ${IGNORE_TAG} with ${what}, ${named.join(", ")}, which ` +
+    `${verb} nothing; run vpc-lint rules for the list of rule ids`
   );
 }
 
