@@ -108,6 +108,8 @@ interface LintArgs {
 
 /** Parses the arguments and runs the command; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  const switchProblem = badSwitchValue(argv);
+  if (switchProblem) return reportError(new InputError(switchProblem));
   let exitCode = 0;
   const valueFlags = argv[0] === "rules" ? RULES_VALUE_FLAGS : VALUE_FLAGS;
   const parser = yargs(argv)
@@ -403,6 +405,24 @@ function checkValues(
       throw new InputError(`--${name} was given an empty value; pass ${flag.usage}`);
     }
   }
+}
+
+/** Flags that are on or off; written with `=`, they take only true or false. */
+const SWITCHES = ["all-vpcs", "include-suppressed", "require-complete"];
+
+/** Returns the message for a switch given a value other than true or false, if any. */
+function badSwitchValue(argv: readonly string[]): string | undefined {
+  for (const token of argv) {
+    if (token === "--") break;
+    const match = /^--(?:no-)?([a-z-]+)=(.*)$/s.exec(token);
+    if (!match || !SWITCHES.includes(match[1] as string)) continue;
+    if (match[2] === "true" || match[2] === "false") continue;
+    return (
+      `--${match[1]} was given the value "${match[2]}"; it is on or off, so pass ` +
+      `--${match[1]} alone, or --${match[1]}=true or --${match[1]}=false`
+    );
+  }
+  return undefined;
 }
 
 /** Returns the message for a flag without a value, where `name` is the flag or its alias. */

@@ -448,3 +448,17 @@ describe("warnings", () => {
     expect(run.stderr).not.toContain("\u202e");
   });
 });
+
+describe("switches", () => {
+  it("reject a value other than true or false", () => {
+    const run = runCli(["-s", PUBLIC, "--require-complete=foo"]);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--require-complete was given the value "foo"');
+  });
+
+  it("accept true and false", () => {
+    expect(runCli(["-s", PUBLIC, "--require-complete=false"]).status).toBe(0);
+    expect(runCli(["-s", PUBLIC, "--all-vpcs=false"]).status).toBe(0);
+  });
+});
