@@ -108,7 +108,7 @@ interface LintArgs {
 
 /** Parses the arguments and runs the command; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const switchProblem = badSwitchValue(argv);
+  const switchProblem = badSwitchValue(argv) ?? argumentsAfterSeparator(argv);
   if (switchProblem) return reportError(new InputError(switchProblem));
   let exitCode = 0;
   const valueFlags = argv[0] === "rules" ? RULES_VALUE_FLAGS : VALUE_FLAGS;
@@ -423,6 +423,16 @@ function badSwitchValue(argv: readonly string[]): string | undefined {
     );
   }
   return undefined;
+}
+
+/** Returns the message for arguments after `--`, which no command reads, if there are any. */
+function argumentsAfterSeparator(argv: readonly string[]): string | undefined {
+  const separator = argv.indexOf("--");
+  if (separator < 0 || separator === argv.length - 1) return undefined;
+  return (
+    `arguments after -- (${argv.slice(separator + 1).join(" ")}) are not read; pass snapshot ` +
+    "files with --snapshot and options before --"
+  );
 }
 
 /** Returns the message for a flag without a value, where `name` is the flag or its alias. */

@@ -15,7 +15,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "./errors.js";
 
 /** File system error codes that a user fixes by choosing another path or permission. */
-const PATH_ERRORS = new Set(["ENOENT", "ENOTDIR", "EISDIR", "EACCES", "EPERM", "EROFS"]);
+const PATH_ERRORS = new Set(["ENOENT", "ENOTDIR", "EISDIR", "EACCES", "EPERM", "EROFS", "EPIPE"]);
 const PERMISSION_ERRORS = new Set(["EACCES", "EPERM", "EROFS"]);
 
 /** One file to write and its content. */
@@ -161,9 +161,9 @@ async function writeOrExplain(path: string, write: () => Promise<void>): Promise
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code && PATH_ERRORS.has(code)) {
-      const hint = PERMISSION_ERRORS.has(code)
-        ? "check that the file and its directory are writable"
-        : "check that its directory exists and is writable";
+      let hint = "check that its directory exists and is writable";
+      if (PERMISSION_ERRORS.has(code)) hint = "check that the file and its directory are writable";
+      if (code === "EPIPE") hint = "the program reading the pipe closed it before the end";
       throw new InputError(`${path}: cannot write the file (${code}); ${hint}`);
     }
     throw error;

@@ -462,3 +462,12 @@ describe("switches", () => {
     expect(runCli(["-s", PUBLIC, "--all-vpcs=false"]).status).toBe(0);
   });
 });
+
+describe("the -- separator", () => {
+  it("rejects arguments after it", () => {
+    const run = runCli(["-s", PUBLIC, "--", "extra.json"]);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("arguments after -- (extra.json) are not read");
+  });
+});

@@ -67,6 +67,19 @@ describe("report file writes", () => {
     expect((await lstat(pipe)).isFIFO()).toBe(true);
   });
 
+  it("name a pipe its reader closed", async () => {
+    const directory = await scratch();
+    const pipe = join(directory, "closed-pipe");
+    execFileSync("mkfifo", [pipe]);
+    // The reader takes one chunk and closes, so the rest of a large write has nowhere to go.
+    const reader = createReadStream(pipe);
+    reader.once("data", () => reader.destroy());
+
+    await expect(writeFileAtomic(pipe, "x".repeat(4_000_000))).rejects.toThrow(
+      `${pipe}: cannot write the file (EPIPE); the program reading the pipe closed it before the end`,
+    );
+  });
+
   it("create the target of a dangling link and keep the link", async () => {
     const directory = await scratch();
     const link = join(directory, "link.json");
