@@ -32,6 +32,12 @@ describe("--format and -o", () => {
       ],
     ],
     [["sarif=a=b.sarif"], undefined, [{ format: "sarif", path: "a=b.sarif" }]],
+    [["json"], "-", [{ format: "json" }]],
+    [
+      ["json=-", "sarif=out.sarif"],
+      undefined,
+      [{ format: "json" }, { format: "sarif", path: "out.sarif" }],
+    ],
   ])("%j with -o %s gives its targets", (specs, output, targets) => {
     expect(parseTargets(specs, output)).toEqual(targets);
   });
@@ -53,6 +59,11 @@ describe("--format and -o", () => {
       "--format html: unknown format html; use one of text, json, sarif, markdown, asff",
     ],
     [["sarif="], undefined, "--format sarif=: the file name after = is empty"],
+    [
+      ["text", "json=-"],
+      undefined,
+      "formats text, json would all go to standard output; give all but one a file, such as --format sarif=results.sarif",
+    ],
     [
       ["sarif=a.sarif"],
       "b.sarif",

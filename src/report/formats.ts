@@ -23,11 +23,15 @@ export interface RenderOptions {
   includeSuppressed: boolean;
 }
 
+/** The path that names standard output in `-o` and `--format NAME=PATH`. */
+const STDOUT = "-";
+
 /**
  * Turns the `--format` values and `-o` into report targets. At most one report can go to
  * standard output, and `-o` names the file of that one report, so it needs a single format.
  */
-export function parseTargets(specs: readonly string[], output: string | undefined): ReportTarget[] {
+export function parseTargets(specs: readonly string[], given: string | undefined): ReportTarget[] {
+  const output = given === STDOUT ? undefined : given;
   const targets = (specs.length > 0 ? specs : ["text"]).map(parseTarget);
   const unnamed = targets.filter((target) => target.path === undefined);
   if (output !== undefined && targets.length > 1) {
@@ -61,7 +65,9 @@ function parseTarget(spec: string): ReportTarget {
     );
   }
   if (path === "") throw new InputError(`--format ${spec}: the file name after = is empty`);
-  return path === undefined ? { format: name as Format } : { format: name as Format, path };
+  return path === undefined || path === STDOUT
+    ? { format: name as Format }
+    : { format: name as Format, path };
 }
 
 /** Renders one report. The text report leaves suppressed findings out. */
