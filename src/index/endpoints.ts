@@ -26,12 +26,17 @@ export function isLiveEndpoint(endpoint: VpcEndpoint): boolean {
   return !DEAD_STATES.has(lower(endpoint.State));
 }
 
+function isAvailable(endpoint: VpcEndpoint): boolean {
+  return lower(endpoint.State) === "available";
+}
+
 /** Usable endpoints by VPC and service, since every subnet of a VPC looks up the same ones. */
 const USABLE = new WeakMap<SnapshotIndex, Map<string, VpcEndpoint[]>>();
 
 /**
  * Returns the VPC's interface endpoints for a service (short name such as `ssm`) that clients
- * reach by the service's own name: live, with private DNS on or not reported.
+ * reach by the service's own name: live, with private DNS on or not reported. Available ones come
+ * first, so the order of the snapshot's list never puts a pending endpoint before a working one.
  */
 export function usableEndpointsFor(
   index: SnapshotIndex,
@@ -54,7 +59,8 @@ export function usableEndpointsFor(
           isLiveEndpoint(endpoint) &&
           shortServiceName(endpoint.ServiceName) === service &&
           endpoint.PrivateDnsEnabled !== false,
-      );
+      )
+      .sort((a, b) => Number(!isAvailable(a)) - Number(!isAvailable(b)));
     byKey.set(key, usable);
   }
   return usable;

@@ -145,3 +145,27 @@ describe(`${RULE} on a path`, () => {
     );
   });
 });
+
+describe(`${RULE} beside an available endpoint`, () => {
+  it("keeps a pending duplicate a warning in either order", () => {
+    for (const pendingFirst of [true, false]) {
+      const input = design("private-nat64-endpoints");
+      const ssm = input.VpcEndpoints?.find((item) => item.VpcEndpointId === PRIVATE.ssmEndpoint);
+      if (!ssm) throw new Error("the design has an ssm endpoint");
+      const pending = {
+        ...ssm,
+        VpcEndpointId: "vpce-0a1b2c3d4e5f60099",
+        State: "Pending" as const,
+      };
+      input.VpcEndpoints = pendingFirst
+        ? [pending, ...(input.VpcEndpoints ?? [])]
+        : [...(input.VpcEndpoints ?? []), pending];
+      const findings = lintRule(RULE, input).findings;
+
+      expect(
+        findings.map((found) => found.messageId),
+        `pending first: ${pendingFirst}`,
+      ).toEqual(["pending"]);
+    }
+  });
+});
