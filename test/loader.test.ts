@@ -229,6 +229,19 @@ describe("loading files", () => {
       `${file}: top-level key Marker names no snapshot section and was left out`,
     ]);
   });
+
+  it("warns about a misspelt section of a snapshot", async () => {
+    const file = await fixture("misspelt.json", {
+      SnapshotVersion: 1,
+      Source: { AccountId: "111122223333", Region: "us-east-1" },
+      Subnetz: [subnetA],
+      Errors: [],
+    });
+    const loaded = await loadSnapshotFiles([file]);
+    expect(loaded.warnings).toEqual([
+      `${file}: top-level key Subnetz names no snapshot section and was left out`,
+    ]);
+  });
 });
 
 describe("loading a directory", () => {

@@ -59,7 +59,10 @@ function shapeObject(value: Record<string, unknown>): ShapedInput {
     return {
       snapshot: value as Snapshot,
       shape: "snapshot",
-      unusedKeys: [],
+      unusedKeys: keys.filter(
+        (key) =>
+          !SECTION_SET.has(key) && !SNAPSHOT_ONLY_KEYS.includes(key) && !IGNORED_KEYS.has(key),
+      ),
       toFilePointer: (pointer) => pointer,
     };
   }
