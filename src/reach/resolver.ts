@@ -36,7 +36,7 @@ export function resolverOf(
     return {
       status: "broken",
       resourceId: optionsId,
-      text: `name servers ${servers.join(", ")} are IPv4 addresses, which an IPv6-only subnet cannot reach`,
+      text: `name servers ${servers.join(", ")} include neither AmazonProvidedDNS nor an IPv6 address, so an IPv6-only subnet cannot reach them`,
       owner: "dhcp-custom-dns-servers",
     };
   }

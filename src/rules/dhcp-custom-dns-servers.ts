@@ -45,9 +45,9 @@ export default defineRule<"customServers" | "noResolverForIpv6Only">({
     noResolverForIpv6Only: {
       severity: "error",
       text:
-        "VPC {vpcId} uses DHCP options {dhcpOptionsId} with IPv4 domain-name-servers {servers} " +
-        "and no AmazonProvidedDNS, so IPv6-only subnets {subnetIds} have no resolver they can " +
-        "reach.",
+        "VPC {vpcId} uses DHCP options {dhcpOptionsId} with domain-name-servers {servers}, none " +
+        "of them AmazonProvidedDNS or an IPv6 address, so IPv6-only subnets {subnetIds} have no " +
+        "resolver they can reach.",
       fix:
         "Create DHCP options with domain-name-servers AmazonProvidedDNS and associate them: aws " +
         "ec2 associate-dhcp-options --vpc-id {vpcId} --dhcp-options-id <new-id>.",

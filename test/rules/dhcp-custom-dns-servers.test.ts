@@ -27,9 +27,9 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
         messageId: "noResolverForIpv6Only",
         severity: "error",
         message:
-          "VPC vpc-0a11 uses DHCP options dopt-custom with IPv4 domain-name-servers 10.0.0.53, " +
-          "10.0.1.53 and no AmazonProvidedDNS, so IPv6-only subnets subnet-v6 have no resolver " +
-          "they can reach.",
+          "VPC vpc-0a11 uses DHCP options dopt-custom with domain-name-servers 10.0.0.53, " +
+          "10.0.1.53, none of them AmazonProvidedDNS or an IPv6 address, so IPv6-only subnets " +
+          "subnet-v6 have no resolver they can reach.",
         resource: ref("vpc", "vpc-0a11", { name: "app" }),
         evidence: [
           { resourceId: "vpc-0a11", attribute: "DhcpOptionsId", value: "dopt-custom" },
