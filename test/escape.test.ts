@@ -12,6 +12,7 @@ import { Hop, type ServicePath } from "../src/reach/types.js";
 import { markdownCode, markdownText, printable } from "../src/report/escape.js";
 import { formatExplain } from "../src/report/explain.js";
 import { formatMarkdown } from "../src/report/markdown.js";
+import { nodeId } from "../src/report/mermaid.js";
 import { formatSkipped, formatText } from "../src/report/text.js";
 import { DEFAULT_SETTINGS, runLint, type RunResult } from "../src/run.js";
 import { loadSnapshotFiles } from "../src/snapshot/loader.js";
@@ -222,5 +223,19 @@ describe("explain escaping", () => {
     const output = formatExplain(pathWith(PLAIN), [findingWith(PLAIN)]);
     expect(output).toContain(`Route table ${PLAIN} drops it.  [nat64-route-blackhole]\n`);
     expect(output).toContain(`        fix: Fix ${PLAIN}.\n`);
+  });
+});
+
+describe("Mermaid node ids", () => {
+  it("differ for different resource ids", () => {
+    const ids = ["subnet-a", "subnet_a", "subnet a", "subnet-_a", "subnet_-a", "x_2d_", "subnet%a"];
+    const nodes = ids.map(nodeId);
+
+    expect(new Set(nodes).size).toBe(ids.length);
+    expect(nodes.every((node) => /^[A-Za-z0-9_]+$/.test(node))).toBe(true);
+  });
+
+  it("keep AWS ids readable", () => {
+    expect(nodeId("subnet-0a1b2c3d4e5f60032")).toBe("n_subnet_0a1b2c3d4e5f60032");
   });
 });

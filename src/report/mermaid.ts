@@ -172,8 +172,13 @@ function node(id: string, text: string, nodes: Set<string>): string {
 }
 
 /** Mermaid node ids allow letters, digits and underscores; AWS ids map one to one. */
-function nodeId(id: string): string {
-  return `n_${id.replace(/[^A-Za-z0-9]/g, "_")}`;
+/**
+ * Returns a Mermaid node id for a resource id, different for different resource ids. AWS ids of
+ * letters, digits and hyphens stay readable; any other id has each other character spelt out.
+ */
+export function nodeId(id: string): string {
+  if (/^[A-Za-z0-9-]+$/.test(id)) return `n_${id.replace(/-/g, "_")}`;
+  return `x_${id.replace(/[^A-Za-z0-9]/g, (char) => `_${char.codePointAt(0)?.toString(16)}_`)}`;
 }
 
 function label(id: string, detail: string | undefined): string {
