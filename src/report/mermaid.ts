@@ -174,7 +174,7 @@ function node(id: string, text: string, nodes: Set<string>): string {
 /** Mermaid node ids allow letters, digits and underscores; AWS ids map one to one. */
 /**
  * Returns a Mermaid node id for a resource id, different for different resource ids. AWS ids of
- * letters, digits and hyphens stay readable; any other id has each other character spelt out.
+ * letters, digits and hyphens stay readable, and any other id has each other character spelt out.
  */
 export function nodeId(id: string): string {
   if (/^[A-Za-z0-9-]+$/.test(id)) return `n_${id.replace(/-/g, "_")}`;
