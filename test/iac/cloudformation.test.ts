@@ -433,6 +433,19 @@ describe("CloudFormation: input errors", () => {
     );
   });
 
+  it("warns about a value outside AllowedValues", async () => {
+    const template = fixture("ipv6-only-dns64.yaml");
+    const { warnings } = await lintIac({
+      template,
+      parameters: fixture("nat64-not-allowed.json"),
+    });
+
+    expect(warnings).toContain(
+      `${template}: parameter Nat64Route is "maybe", not one of its AllowedValues, so ` +
+        "CloudFormation would reject the stack; vpc-lint used the value as given",
+    );
+  });
+
   it("rejects parameters that are neither list nor object", async () => {
     const attempt = lintIac({
       template: fixture("ipv6-only-dns64.yaml"),

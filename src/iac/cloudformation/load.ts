@@ -156,9 +156,26 @@ function resolveParameters(
     const raw =
       parameterValues.get(name) ??
       (parameter?.Default === undefined ? undefined : String(parameter.Default));
-    values.set(name, parameterValue(name, type, raw));
+    const value = parameterValue(name, type, raw);
+    const disallowed = disallowedValues(value, parameter?.AllowedValues);
+    if (disallowed.length > 0) {
+      warnings.push(
+        `${options.template}: parameter ${name} is ${disallowed.map((item) => JSON.stringify(item)).join(", ")}, ` +
+          `not one of its AllowedValues, so CloudFormation would reject the stack; vpc-lint used ` +
+          "the value as given",
+      );
+    }
+    values.set(name, value);
   }
   return values;
+}
+
+/** Returns the values of a parameter that its AllowedValues list leaves out. */
+function disallowedValues(value: unknown, allowed: unknown): string[] {
+  if (!Array.isArray(allowed) || (typeof value !== "string" && !Array.isArray(value))) return [];
+  const permitted = new Set(allowed.map(String));
+  const given = Array.isArray(value) ? value.map(String) : [value];
+  return given.filter((item) => !permitted.has(item));
 }
 
 function parameterValue(name: string, type: string, raw: string | undefined): unknown {

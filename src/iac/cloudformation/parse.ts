@@ -25,6 +25,7 @@ export interface Template {
 export interface TemplateParameter {
   Type?: string;
   Default?: unknown;
+  AllowedValues?: unknown;
 }
 
 export interface TemplateResource {
