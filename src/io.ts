@@ -1,5 +1,5 @@
 /** File output that never leaves a half-written file behind. */
-import { constants } from "node:fs";
+import { constants, rmSync } from "node:fs";
 import {
   access,
   chmod,
@@ -76,6 +76,18 @@ interface PreparedWrite {
   discard(): Promise<void>;
 }
 
+/** Temporary files written but not yet renamed or removed. */
+const STAGED = new Set<string>();
+
+/**
+ * Removes the temporary files of writes in progress, for a process that stops before they end,
+ * such as one interrupted while a FIFO waits for its reader.
+ */
+export function removeStagedFiles(): void {
+  for (const file of STAGED) rmSync(file, { force: true });
+  STAGED.clear();
+}
+
 /** Counts temporary files, so two written in the same millisecond never share a name. */
 let temporaryCount = 0;
 
@@ -102,7 +114,11 @@ async function prepareWrite({ path, content }: FileWrite): Promise<PreparedWrite
     dirname(target),
     `.${basename(target)}.${process.pid}.${Date.now()}.${temporaryCount}.tmp`,
   );
-  const discard = () => rm(temporary, { force: true });
+  const discard = async (): Promise<void> => {
+    STAGED.delete(temporary);
+    await rm(temporary, { force: true });
+  };
+  STAGED.add(temporary);
   await writeOrExplain(path, async () => {
     try {
       await writeFile(temporary, content, { encoding: "utf8", flag: "wx" });
@@ -119,6 +135,7 @@ async function prepareWrite({ path, content }: FileWrite): Promise<PreparedWrite
       writeOrExplain(path, async () => {
         try {
           await rename(temporary, target);
+          STAGED.delete(temporary);
         } catch (error) {
           await discard();
           throw error;

@@ -1,5 +1,5 @@
 /** The built command line, end to end on the bundled examples: output streams and exit codes. */
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -469,5 +469,32 @@ describe("the -- separator", () => {
 
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("arguments after -- (extra.json) are not read");
+  });
+});
+
+describe("an interrupted run", () => {
+  it("removes its temporary files", async () => {
+    const folder = await mkdtemp(join(workspace, "interrupted-"));
+    const fifo = join(folder, "results.sarif");
+    execFileSync("mkfifo", [fifo]);
+    // The FIFO has no reader, so the run blocks writing it after staging the JSON report.
+    const child = spawn(
+      process.execPath,
+      [CLI, "-s", PUBLIC, "-f", `json=${join(folder, "report.json")}`, "-f", `sarif=${fifo}`],
+      { stdio: "ignore" },
+    );
+    const staged = async (): Promise<string[]> =>
+      (await readdir(folder)).filter((name) => name.endsWith(".tmp"));
+    for (let wait = 0; wait < 100 && (await staged()).length === 0; wait += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await staged()).toHaveLength(1);
+    const ended = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on("exit", (_, signal) => resolve(signal)),
+    );
+    child.kill("SIGTERM");
+
+    expect(await ended).toBe("SIGTERM");
+    expect(await readdir(folder)).toEqual(["results.sarif"]);
   });
 });
