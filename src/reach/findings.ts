@@ -18,12 +18,14 @@ export interface HopGroup {
 /**
  * Returns the hops a rule owns on required paths, one group per resource and discriminator, in
  * a stable order. Unknown hops become skipped entries instead of findings, and so do paths whose
- * trace stopped at an unknown hop before reaching the rule's link.
+ * trace stopped at an unknown hop before reaching the rule's link, unless `noteGaps` is false
+ * for a rule whose own check does not depend on the paths.
  */
 export function hopsOwnedBy(
   context: RuleContext,
   owner: string,
   keyOf: (hop: Hop) => string = (hop) => hop.resourceId,
+  { noteGaps = true }: { noteGaps?: boolean } = {},
 ): HopGroup[] {
   const analysis = analyse(context.index, context.settings);
   const owned = analysis.ownedHops().get(owner) ?? [];
@@ -32,6 +34,7 @@ export function hopsOwnedBy(
   // Both lists are in path order; merging them reports each path's gaps in that order.
   let next = 0;
   const noteGapsBefore = (position: number): void => {
+    if (!noteGaps) return;
     for (; next < unknownPaths.length && unknownPaths[next]!.position <= position; next += 1) {
       const { path, hop } = unknownPaths[next]!;
       if (!path.hops.some((candidate) => candidate.owner === owner)) {

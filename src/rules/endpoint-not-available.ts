@@ -1,7 +1,6 @@
-import { defineRule, type RuleContext } from "../engine/types.js";
+import { defineRule } from "../engine/types.js";
 import { lower } from "../index/util.js";
-import { listIds } from "../index/dns.js";
-import { analyse } from "../reach/analysis.js";
+import { hopsOwnedBy } from "../reach/findings.js";
 
 /** States in which the endpoint will work once AWS or the service owner finishes. */
 const PENDING_STATES = new Set(["pending", "pendingacceptance", "partial"]);
@@ -59,7 +58,13 @@ export default defineRule<"notAvailable" | "pending" | "pendingInUse">({
   },
   check(context) {
     const { index } = context;
-    const users = endpointUsers(context);
+    // A pending endpoint that required paths stop at breaks their traffic now, not only later.
+    // Its state decides the finding, so paths that stop earlier are not noted as skipped.
+    const users = new Map(
+      hopsOwnedBy(context, "endpoint-not-available", undefined, { noteGaps: false }).map(
+        (group) => [group.hop.resourceId, group],
+      ),
+    );
     for (const endpoint of index.endpoints()) {
       const state = lower(endpoint.State);
       const endpointId = endpoint.VpcEndpointId as string;
@@ -86,30 +91,3 @@ export default defineRule<"notAvailable" | "pending" | "pendingInUse">({
     }
   },
 });
-
-/**
- * Returns, per endpoint, the subnets and services whose required paths stop at it. A pending
- * endpoint that subnets depend on breaks their traffic now, not only later.
- */
-function endpointUsers(
-  context: RuleContext<string>,
-): Map<string, { subnetIds: string; services: string }> {
-  const owned = analyse(context.index, context.settings).ownedHops().get("endpoint-not-available");
-  const byEndpoint = new Map<string, { subnetIds: Set<string>; services: Set<string> }>();
-  for (const { path, hop } of owned ?? []) {
-    if (hop.status !== "broken") continue;
-    const users = byEndpoint.get(hop.resourceId) ?? { subnetIds: new Set(), services: new Set() };
-    users.subnetIds.add(path.subnetId);
-    users.services.add(path.service);
-    byEndpoint.set(hop.resourceId, users);
-  }
-  return new Map(
-    [...byEndpoint].map(([endpointId, users]) => [
-      endpointId,
-      {
-        subnetIds: listIds([...users.subnetIds].sort()),
-        services: [...users.services].sort().join(", "),
-      },
-    ]),
-  );
-}
