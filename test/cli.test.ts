@@ -391,12 +391,12 @@ describe("files a run must not replace", () => {
       },
     );
 
-    const kept = await readFile(target, "utf8");
+    const content = await readFile(target, "utf8");
     await rm(folder, { recursive: true, force: true });
 
     expect(run.stderr).toContain("EACCES");
     expect(run.status).toBe(2);
-    expect(kept).toBe("old");
+    expect(content).toBe("old");
   });
 
   it("keeps the config file", async () => {

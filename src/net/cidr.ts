@@ -226,9 +226,10 @@ function networkWords(address: number | readonly number[], length: number): numb
     }
   }
   for (let word = 0; word < words.length; word += 1) {
-    const kept = length - 32 * word;
-    if (kept <= 0) words[word] = 0;
-    else if (kept < 32) words[word] = ((words[word] as number) & (-1 << (32 - kept))) >>> 0;
+    const networkBits = length - 32 * word;
+    if (networkBits <= 0) words[word] = 0;
+    else if (networkBits < 32)
+      words[word] = ((words[word] as number) & (-1 << (32 - networkBits))) >>> 0;
   }
   return words;
 }

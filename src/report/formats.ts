@@ -30,8 +30,11 @@ const STDOUT = "-";
  * Turns the `--format` values and `-o` into report targets. At most one report can go to
  * standard output, and `-o` names the file of that one report, so it needs a single format.
  */
-export function parseTargets(specs: readonly string[], given: string | undefined): ReportTarget[] {
-  const output = given === STDOUT ? undefined : given;
+export function parseTargets(
+  specs: readonly string[],
+  outputFlag: string | undefined,
+): ReportTarget[] {
+  const output = outputFlag === STDOUT ? undefined : outputFlag;
   const targets = (specs.length > 0 ? specs : ["text"]).map(parseTarget);
   const unnamed = targets.filter((target) => target.path === undefined);
   if (output !== undefined && targets.length > 1) {

@@ -100,7 +100,7 @@ async function loadFile(
 /**
  * Decodes a file as UTF-8, or as UTF-16 when it starts with a UTF-16 byte order mark, which is how
  * Windows PowerShell 5.1 redirects `aws ... > file.json`. A UTF-8 byte order mark is dropped.
- * UTF-16 without a byte order mark raises an InputError that asks for UTF-8.
+ * UTF-16 without a byte order mark raises an InputError that requests UTF-8.
  */
 function decodeText(file: string, bytes: Buffer): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString("utf16le");

@@ -174,8 +174,8 @@ function resolveParameters(
 function disallowedValues(value: unknown, allowed: unknown): string[] {
   if (!Array.isArray(allowed) || (typeof value !== "string" && !Array.isArray(value))) return [];
   const permitted = new Set(allowed.map(String));
-  const given = Array.isArray(value) ? value.map(String) : [value];
-  return given.filter((item) => !permitted.has(item));
+  const values = Array.isArray(value) ? value.map(String) : [value];
+  return values.filter((item) => !permitted.has(item));
 }
 
 function parameterValue(name: string, type: string, raw: string | undefined): unknown {
