@@ -5,7 +5,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { JSDOM } from "jsdom";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Finding } from "../src/engine/types.js";
 import { Hop, type ServicePath } from "../src/reach/types.js";
@@ -17,9 +16,7 @@ import { formatSkipped, formatText } from "../src/report/text.js";
 import { DEFAULT_SETTINGS, runLint, type RunResult } from "../src/run.js";
 import { loadSnapshotFiles } from "../src/snapshot/loader.js";
 import type { Snapshot } from "../src/snapshot/types.js";
-import { EXAMPLES, runCli } from "./helpers.js";
-
-type Mermaid = (typeof import("mermaid"))["default"];
+import { EXAMPLES, type Mermaid, loadMermaid, runCli } from "./helpers.js";
 
 const BROKEN = join(EXAMPLES, "broken-nat64.json");
 const VPC_ID = "vpc-0a1b2c3d4e5f60003";
@@ -38,12 +35,8 @@ const TOOL_COLOURS = /\u001b\[\d+m/g;
 
 let mermaid: Mermaid;
 
-// Mermaid sanitizes labels with DOMPurify, which needs a DOM when imported, so jsdom provides one.
 beforeAll(async () => {
-  const dom = new JSDOM("<!doctype html><html><body></body></html>");
-  Object.assign(globalThis, { window: dom.window, document: dom.window.document });
-  mermaid = (await import("mermaid")).default;
-  mermaid.initialize({ startOnLoad: false });
+  mermaid = await loadMermaid();
 });
 
 /** Gives the VPC, a subnet and the broken route table the name, and the subnet's zone too. */

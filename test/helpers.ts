@@ -32,3 +32,18 @@ export function runCli(args: string[], env: Record<string, string> = {}, cwd = R
   });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
+
+export type Mermaid = (typeof import("mermaid"))["default"];
+
+/**
+ * Loads Mermaid for parsing diagrams. It sanitizes labels with DOMPurify, which needs a DOM when
+ * imported, so jsdom provides one first.
+ */
+export async function loadMermaid(): Promise<Mermaid> {
+  const { JSDOM } = await import("jsdom");
+  const dom = new JSDOM("<!doctype html><html><body></body></html>");
+  Object.assign(globalThis, { window: dom.window, document: dom.window.document });
+  const mermaid = (await import("mermaid")).default;
+  mermaid.initialize({ startOnLoad: false });
+  return mermaid;
+}

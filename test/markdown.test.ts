@@ -1,25 +1,18 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { JSDOM } from "jsdom";
 import { beforeAll, describe, expect, it } from "vitest";
 import { formatMarkdown } from "../src/report/markdown.js";
 import { DEFAULT_SETTINGS, runLint, type RunResult } from "../src/run.js";
 import { loadSnapshotFiles } from "../src/snapshot/loader.js";
 import type { Snapshot } from "../src/snapshot/types.js";
-import { EXAMPLES, runCli } from "./helpers.js";
-
-type Mermaid = (typeof import("mermaid"))["default"];
+import { EXAMPLES, type Mermaid, loadMermaid, runCli } from "./helpers.js";
 
 const BROKEN = join(EXAMPLES, "broken-nat64.json");
 const EXAMPLE_FILES = readdirSync(EXAMPLES).filter((name) => name.endsWith(".json"));
 let mermaid: Mermaid;
 
-// mermaid 11 sanitizes labels with DOMPurify, which needs a DOM at import time; jsdom provides it.
 beforeAll(async () => {
-  const dom = new JSDOM("<!doctype html><html><body></body></html>");
-  Object.assign(globalThis, { window: dom.window, document: dom.window.document });
-  mermaid = (await import("mermaid")).default;
-  mermaid.initialize({ startOnLoad: false });
+  mermaid = await loadMermaid();
 });
 
 async function lintFile(path: string, change?: (snapshot: Snapshot) => void): Promise<RunResult> {
