@@ -16,6 +16,7 @@ import { formatSkipped, formatText } from "../src/report/text.js";
 import { DEFAULT_SETTINGS, runLint, type RunResult } from "../src/run.js";
 import { loadSnapshotFiles } from "../src/snapshot/loader.js";
 import type { Snapshot } from "../src/snapshot/types.js";
+import { seededRandom } from "../scripts/bench/generate.js";
 import { EXAMPLES, type Mermaid, loadMermaid, runCli } from "./helpers.js";
 
 const BROKEN = join(EXAMPLES, "broken-nat64.json");
@@ -79,6 +80,44 @@ describe("printable", () => {
   it("keeps other characters unchanged", () => {
     const text = `${PLAIN} é ü 🚀 "quoted" <a> [x] \\ # ~`;
     expect(printable(text)).toBe(text);
+  });
+});
+
+/** Reads printable's output back: an odd run of backslashes before `uXXXX` ends in an escape. */
+function readPrintable(printed: string): string {
+  return printed.replace(/(\\+)(u[0-9a-f]{4})?/g, (_, run: string, code: string | undefined) => {
+    if (!code) return run;
+    const backslashes = "\\".repeat(Math.floor(run.length / 2));
+    return run.length % 2 === 1
+      ? backslashes + String.fromCharCode(parseInt(code.slice(1), 16))
+      : backslashes + code;
+  });
+}
+
+describe("printable and backslashes", () => {
+  it("doubles a backslash that would make text read as an escape", () => {
+    expect(printable("tag \\u202e")).toBe("tag \\\\u202e");
+    expect(printable("a\\\u202eb")).toBe("a\\\\\\u202eb");
+    expect(printable("C:\\temp\\users")).toBe("C:\\temp\\users");
+  });
+
+  it("never shows two different texts alike", () => {
+    const random = seededRandom(7);
+    const alphabet = ["\\", "u", "2", "0", "e", "f", "\u202e", "\u0000", "a"];
+    const seen = new Map<string, string>();
+    for (let round = 0; round < 5000; round += 1) {
+      const length = 1 + Math.floor(random() * 8);
+      let text = "";
+      for (let position = 0; position < length; position += 1) {
+        text += alphabet[Math.floor(random() * alphabet.length)];
+      }
+      const printed = printable(text);
+      expect(printed).not.toMatch(/[\u0000\u202e]/);
+      expect(readPrintable(printed)).toBe(text);
+      const earlier = seen.get(printed);
+      if (earlier !== undefined) expect(earlier).toBe(text);
+      seen.set(printed, text);
+    }
   });
 });
 

@@ -5,12 +5,21 @@ import { escapeMarkdown } from "./sarif-rules.js";
  * C0 controls, DEL, C1 controls, the Unicode line and paragraph separators, and the bidirectional
  * formatting characters, which can end a line, recolour a terminal or reorder the text around them.
  */
-const UNSAFE =
-  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_CLASS =
+  "[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]";
+const UNSAFE = new RegExp(UNSAFE_CLASS, "g");
+/** Backslashes that would otherwise run into an escape or into text that reads like one. */
+const BEFORE_ESCAPE = new RegExp(`\\\\+(?=u[0-9a-fA-F]{4}|${UNSAFE_CLASS})`, "g");
 
-/** Replaces each unsafe character with a visible `\uXXXX` escape and keeps every other character. */
+/**
+ * Replaces each unsafe character with a visible `\uXXXX` escape and keeps every other character.
+ * Backslashes right before such an escape, or before `uXXXX` text, are doubled, so an odd run of
+ * them always ends in an escape and text such as a literal `\u202e` never reads as one.
+ */
 export function printable(text: string): string {
-  return text.replace(UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text
+    .replace(BEFORE_ESCAPE, "$&$&")
+    .replace(UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /**
