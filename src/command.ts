@@ -107,7 +107,8 @@ interface LintArgs {
 }
 
 /** Parses the arguments and runs the command; resolves to the process exit code. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(rawArgv: string[]): Promise<number> {
+  const argv = separateShortValues(rawArgv);
   const switchProblem = badSwitchValue(argv) ?? argumentsAfterSeparator(argv);
   if (switchProblem) return reportError(new InputError(switchProblem));
   let exitCode = 0;
@@ -405,6 +406,25 @@ function checkValues(
       throw new InputError(`--${name} was given an empty value; pass ${flag.usage}`);
     }
   }
+}
+
+/** The short aliases. Every one belongs to a flag that takes a value. */
+const SHORT_VALUE_FLAGS = new Set(Object.values(VALUE_FLAGS).map((flag) => flag.alias));
+
+/**
+ * Splits a short flag from a value written against it, `-sFILE` or `-s=FILE`, into two arguments,
+ * as getopt does. yargs would read `-sFILE` as a group of one-letter flags and name the wrong one.
+ */
+function separateShortValues(argv: readonly string[]): string[] {
+  const separated: string[] = [];
+  for (const [position, token] of argv.entries()) {
+    if (token === "--") return [...separated, ...argv.slice(position)];
+    const match = /^-([a-zA-Z])(=?)(.+)?$/s.exec(token);
+    if (match && SHORT_VALUE_FLAGS.has(match[1]) && (match[2] || match[3])) {
+      separated.push(`-${match[1]}`, match[3] ?? "");
+    } else separated.push(token);
+  }
+  return separated;
 }
 
 /** Flags that are on or off; written with `=`, they take only true or false. */

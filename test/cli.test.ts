@@ -223,6 +223,29 @@ describe("flag values", () => {
     expect(run.stderr).toContain(`vpc-lint: ${message}`);
   });
 
+  it.each([[["-s" + DEMO, "-fjson"]], [["-s=" + DEMO, "-f=json"]]])(
+    "reads values written against short flags: %j",
+    (flags) => {
+      const spaced = runCli(["-s", DEMO, "-f", "json", "--fail-on", "never"]);
+      const run = runCli([...flags, "--fail-on", "never"]);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toBe(spaced.stdout);
+      expect(run.stdout).toContain('"ruleId": "nat64-route-blackhole"');
+    },
+  );
+
+  it("names the flag of a bad value written against it", () => {
+    const run = runCli(["-s", PUBLIC, "-ffoo"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("vpc-lint: --format foo: unknown format foo");
+  });
+
+  it("rejects an empty value written as -s=", () => {
+    const run = runCli(["-s="]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("vpc-lint: --snapshot was given an empty value");
+  });
+
   it("rejects a service list naming none", () => {
     const run = runCli(["-s", PUBLIC, "--require-service", " , "]);
     expect(run.status).toBe(2);
