@@ -94,6 +94,63 @@ describe("public NAT64 design", () => {
     ]);
   });
 
+  it("accepts a more specific route to the working NAT gateway", () => {
+    const snapshot = design("public-nat64");
+    table(snapshot, PUBLIC.appTable).Routes?.push({
+      DestinationIpv6CidrBlock: "64:ff9b::/97",
+      NatGatewayId: PUBLIC.nat,
+      State: "active",
+    });
+    const result = lint(snapshot);
+    expect(findingsOf(result, "route-overrides-nat64-prefix")).toEqual([]);
+    expect(loudRules(result)).toEqual([]);
+  });
+
+  it.each([
+    ["a deleted NAT gateway", "deleted", "active", "is deleted"],
+    ["a blackhole route", "available", "blackhole", "is unreachable (the route is a blackhole)"],
+  ])("flags a more specific route to %s", (_, natState, routeState, text) => {
+    const snapshot = design("public-nat64");
+    snapshot.NatGateways?.push({
+      NatGatewayId: "nat-0a1b2c3d4e5f60077",
+      VpcId: PUBLIC.vpc,
+      SubnetId: snapshot.NatGateways[0]?.SubnetId,
+      State: natState,
+      ConnectivityType: "public",
+    });
+    table(snapshot, PUBLIC.appTable).Routes?.push({
+      DestinationIpv6CidrBlock: "64:ff9b::/97",
+      NatGatewayId: "nat-0a1b2c3d4e5f60077",
+      State: routeState,
+    });
+    const result = lint(snapshot);
+    expect(findingsOf(result, "route-overrides-nat64-prefix")).toEqual([
+      `toUnavailableNat ${PUBLIC.appTable}`,
+    ]);
+    const finding = result.findings.find((f) => f.ruleId === "route-overrides-nat64-prefix");
+    expect(finding?.severity).toBe("warning");
+    expect(finding?.message).toContain(`NAT gateway nat-0a1b2c3d4e5f60077 ${text}`);
+  });
+
+  it("lists a more specific NAT route as unknown without NatGateways", () => {
+    const snapshot = design("public-nat64");
+    table(snapshot, PUBLIC.appTable).Routes?.push({
+      DestinationIpv6CidrBlock: "64:ff9b::/97",
+      NatGatewayId: PUBLIC.nat,
+      State: "active",
+    });
+    delete snapshot.NatGateways;
+    const result = lint(snapshot);
+    expect(findingsOf(result, "route-overrides-nat64-prefix")).toEqual([]);
+    expect(result.skipped).toContainEqual(
+      expect.objectContaining({
+        ruleId: "route-overrides-nat64-prefix",
+        reason: "NatGateways was not collected",
+        resourceIds: [PUBLIC.appTable],
+      }),
+    );
+  });
+
   it("uses the dual-stack public name when DNS64 is off and needs ::/0", () => {
     const snapshot = design("public-nat64");
     const app = snapshot.Subnets?.find((s) => s.SubnetId === PUBLIC.app);
