@@ -718,8 +718,8 @@ async function explainCommand(
     );
   }
   const result = runLint([snapshot], { settings });
-  const path = explainPath(snapshot.snapshot, settings, args.subnet, service);
-  process.stdout.write(formatExplain(path, result.findings));
+  const { path, untraced } = explainPath(snapshot.snapshot, settings, args.subnet, service);
+  process.stdout.write(formatExplain(path, result.findings, untraced));
   return path.verdict === "reachable" || path.verdict === "depends-on-hub" ? 0 : 1;
 }
 

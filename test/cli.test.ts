@@ -521,3 +521,37 @@ describe("an interrupted run", () => {
     expect(await readdir(folder)).toEqual(["results.sarif"]);
   });
 });
+
+describe("explain", () => {
+  const APP = "subnet-0a1b2c3d4e5f60012";
+  const NAT_SUBNET = "subnet-0a1b2c3d4e5f60011";
+  const explain = (file: string, subnet: string) =>
+    runCli(["explain", "-s", file, "--subnet", subnet, "--service", "ssm"]);
+
+  it("prints no note for a subnet a lint checks", () => {
+    const run = explain(PUBLIC, APP);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("Every hop works.");
+    expect(run.stdout).not.toContain("Not checked by a lint");
+  });
+
+  it("notes a subnet without workloads, which a lint leaves out", async () => {
+    const file = await variant("no-workloads", (snapshot) => {
+      snapshot.Reservations = [];
+      snapshot.NetworkInterfaces = snapshot.NetworkInterfaces?.filter(
+        (item) => item.SubnetId !== APP,
+      );
+    });
+    const run = explain(file, APP);
+    expect(run.stdout).toContain(
+      "Not checked by a lint: the subnet hosts no instance or other workload yet",
+    );
+  });
+
+  it("notes a dual-stack subnet without DNS64", () => {
+    const run = explain(PUBLIC, NAT_SUBNET);
+    expect(run.stdout).toContain(
+      "Not checked by a lint: the subnet has IPv4 addresses and DNS64 is not enabled",
+    );
+  });
+});

@@ -155,10 +155,22 @@ function unknownPathsOf(paths: readonly ServicePath[]): OwnedHop[] {
 
 /** Subnets that host workloads and reach services over IPv6: IPv6-only, or dual-stack with DNS64. */
 export function consumerSubnets(index: SnapshotIndex): Subnet[] {
-  return index.subnets().filter((subnet) => {
-    if (!isIpv6Only(subnet) && subnet.EnableDns64 !== true) return false;
-    return index.hostsWorkloads(subnet.SubnetId as string) === true;
-  });
+  return index.subnets().filter((subnet) => whyNotTraced(index, subnet) === undefined);
+}
+
+/** Returns why the analysis traces no path from a subnet, or undefined when it traces them. */
+function whyNotTraced(index: SnapshotIndex, subnet: Subnet): string | undefined {
+  if (!isIpv6Only(subnet) && subnet.EnableDns64 !== true) {
+    return "the subnet has IPv4 addresses and DNS64 is not enabled, so its workloads reach services over IPv4";
+  }
+  const workloads = index.hostsWorkloads(subnet.SubnetId as string);
+  if (workloads === false) {
+    return "the subnet hosts no instance or other workload yet; the path matters once one is launched";
+  }
+  if (workloads === undefined) {
+    return "neither NetworkInterfaces nor Reservations was collected, so its workloads are unknown";
+  }
+  return undefined;
 }
 
 /**
@@ -216,16 +228,20 @@ function tagList(tags: Tag[] | undefined, key: string): string[] {
   return (tagValue(tags, key) ?? "").split(",");
 }
 
-/** Traces one subnet's path to one service, whether or not the subnet is a consumer. */
+/**
+ * Traces one subnet's path to one service, whether or not the subnet is a consumer. `untraced`
+ * is the reason a lint leaves the subnet out, when it does.
+ */
 export function explainPath(
   snapshot: Snapshot,
   settings: LintSettings,
   subnetId: string,
   service: string,
-): ServicePath {
+): { path: ServicePath; untraced?: string } {
   const index = new SnapshotIndex(snapshot);
-  const cached = analyse(index, settings).path(subnetId, service);
-  if (cached) return cached;
   const subnet = index.subnet(subnetId) as Subnet;
-  return tracePath(index, subnet, service, true);
+  const untraced = whyNotTraced(index, subnet);
+  const path =
+    analyse(index, settings).path(subnetId, service) ?? tracePath(index, subnet, service, true);
+  return untraced === undefined ? { path } : { path, untraced };
 }

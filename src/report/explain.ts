@@ -12,8 +12,15 @@ const LABEL: Record<Hop["status"], string> = {
   info: "info",
 };
 
-/** Formats a path; `findings` supplies the fix for the hop that breaks it. */
-export function formatExplain(path: ServicePath, findings: readonly Finding[]): string {
+/**
+ * Formats a path; `findings` supplies the fix for the hop that breaks it. `untraced` gives the
+ * reason a lint does not check this path, for a subnet the analysis leaves out.
+ */
+export function formatExplain(
+  path: ServicePath,
+  findings: readonly Finding[],
+  untraced?: string,
+): string {
   const lines = [
     `${path.subnetId} -> ${path.service} (${path.host}): ${path.verdict}, ${describeMode(path)}`,
   ];
@@ -28,6 +35,7 @@ export function formatExplain(path: ServicePath, findings: readonly Finding[]): 
       lines.push(`        fix: ${fixFor(hop, path, findings)}`);
   });
   if (path.verdict === "reachable") lines.push("Every hop works.");
+  if (untraced) lines.push(`Not checked by a lint: ${untraced}.`);
   // Hop texts and fixes quote snapshot names, and the view adds no control characters of its own.
   return `${lines.map(printable).join("\n")}\n`;
 }

@@ -109,7 +109,7 @@ describe("public NAT64 design", () => {
   it.each([
     ["a deleted NAT gateway", "deleted", "active", "is deleted"],
     ["a blackhole route", "available", "blackhole", "is unreachable (the route is a blackhole)"],
-  ])("flags a more specific route to %s", (_, natState, routeState, text) => {
+  ] as const)("flags a more specific route to %s", (_, natState, routeState, text) => {
     const snapshot = design("public-nat64");
     snapshot.NatGateways?.push({
       NatGatewayId: "nat-0a1b2c3d4e5f60077",
