@@ -33,6 +33,8 @@ export interface Analysis {
   unknownPaths(): readonly OwnedHop[];
   /** Sections the traces read but the snapshot lacks, so they used each section's fallback. */
   assumed: ReadonlySet<SectionName>;
+  /** Subnets that depend on IPv6 but were not traced, because their workloads are unknown. */
+  unknownWorkloads: readonly string[];
 }
 
 /** Every consumer subnet gets a path to it, required or not: agents before 3.3.40.0 use it. */
@@ -126,6 +128,7 @@ function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolea
     ownedHops: () => (owned ??= hopsByOwner(paths)),
     assumed: memo.assumed,
     unknownPaths: () => (unknown ??= unknownPathsOf(paths)),
+    unknownWorkloads: unknownWorkloadSubnets(index),
   };
 }
 
@@ -156,6 +159,15 @@ function unknownPathsOf(paths: readonly ServicePath[]): OwnedHop[] {
 /** Subnets that host workloads and reach services over IPv6: IPv6-only, or dual-stack with DNS64. */
 export function consumerSubnets(index: SnapshotIndex): Subnet[] {
   return index.subnets().filter((subnet) => whyNotTraced(index, subnet) === undefined);
+}
+
+/** Returns the ids of the subnets that depend on IPv6 when no collected section lists workloads. */
+function unknownWorkloadSubnets(index: SnapshotIndex): string[] {
+  if (index.has("NetworkInterfaces") || index.has("Reservations")) return [];
+  return index
+    .subnets()
+    .filter((subnet) => isIpv6Only(subnet) || subnet.EnableDns64 === true)
+    .map((subnet) => subnet.SubnetId as string);
 }
 
 /** Returns why the analysis traces no path from a subnet, or undefined when it traces them. */

@@ -151,6 +151,30 @@ describe("public NAT64 design", () => {
     );
   });
 
+  it("lists path checks as not run when workloads are unknown", () => {
+    const snapshot = design("public-nat64");
+    delete snapshot.NetworkInterfaces;
+    delete snapshot.Reservations;
+    const result = lint(snapshot);
+    expect(loudRules(result)).toEqual([]);
+    expect(result.skipped).toContainEqual(
+      expect.objectContaining({
+        ruleId: "nacl-blocks-nat64",
+        reason:
+          "its workloads are unknown because neither NetworkInterfaces nor Reservations was collected",
+        resourceIds: [PUBLIC.app],
+      }),
+    );
+  });
+
+  it("traces the paths when only Reservations tells the workloads", () => {
+    const snapshot = design("public-nat64");
+    delete snapshot.NetworkInterfaces;
+    const result = lint(snapshot);
+    expect(result.skipped.map((entry) => entry.ruleId)).not.toContain("nacl-blocks-nat64");
+    expect(result.reachability().map((entry) => entry.subnetId)).toContain(PUBLIC.app);
+  });
+
   it("uses the dual-stack public name when DNS64 is off and needs ::/0", () => {
     const snapshot = design("public-nat64");
     const app = snapshot.Subnets?.find((s) => s.SubnetId === PUBLIC.app);
