@@ -55,6 +55,10 @@ export class SnapshotBuilder {
   private readonly tableAssociations: { tableId: string; subnetId: string; id: string }[] = [];
   private readonly mainTables = new Map<string, string>();
   private readonly nats: EC2.NatGateway[] = [];
+  /** Ids of the NAT gateways the input declares, including those it does not create. */
+  private readonly declaredNats = new Set<string>();
+  /** VPCs whose route tables another stack may change, with the reason. */
+  private readonly sharedVpcs = new Map<string, string>();
   private readonly internetGateways = new Map<string, EC2.InternetGateway>();
   private readonly gatewayAttachments: { gatewayId: string; vpcId: string }[] = [];
   private readonly egressOnlyGateways: EC2.EgressOnlyInternetGateway[] = [];
@@ -82,6 +86,11 @@ export class SnapshotBuilder {
     private readonly region: string,
     private readonly accountId: string | undefined,
   ) {}
+
+  /** Adds a line for standard error. */
+  warn(line: string): void {
+    this.warnings.push(line);
+  }
 
   /** Records a value that is unknown before deployment, and returns its placeholder. */
   noteUnresolved(value: UnresolvedValue): string | undefined {
@@ -152,6 +161,28 @@ export class SnapshotBuilder {
     this.nats.push(nat);
   }
 
+  /**
+   * Records the id of a NAT gateway the input declares, whether or not it is created. A route to
+   * a declared NAT gateway that is not created names a gateway known not to exist.
+   */
+  declareNatGateway(natGatewayId: string): void {
+    this.declaredNats.add(natGatewayId);
+  }
+
+  /**
+   * Marks a VPC whose routing another stack may change, such as a nested stack that receives
+   * its id. Its route tables are left out of the snapshot, so the checks that read them are
+   * reported as skipped instead of judged on part of the routes.
+   */
+  shareVpc(vpcId: string, reason: string): void {
+    if (!this.sharedVpcs.has(vpcId)) this.sharedVpcs.set(vpcId, reason);
+  }
+
+  /** Returns the VPC of a route table the input defines. */
+  vpcOfRouteTable(tableId: string): string | undefined {
+    return this.tables.get(tableId)?.VpcId;
+  }
+
   addInternetGateway(gateway: EC2.InternetGateway): void {
     this.internetGateways.set(gateway.InternetGatewayId as string, gateway);
   }
@@ -213,6 +244,7 @@ export class SnapshotBuilder {
 
   /** Builds the snapshot. Reservations is present only when the input declares instances. */
   build(): Snapshot {
+    this.warnSharedVpcs();
     const snapshot: Snapshot = {
       SnapshotVersion: SNAPSHOT_VERSION,
       Source: this.source(),
@@ -236,8 +268,26 @@ export class SnapshotBuilder {
   private source(): NonNullable<Snapshot["Source"]> {
     const source: NonNullable<Snapshot["Source"]> = { Region: this.region };
     if (this.accountId) source.AccountId = this.accountId;
-    source.VpcIds = [...this.vpcs.keys()].sort();
+    source.VpcIds = this.vpcIds();
     return source;
+  }
+
+  /**
+   * Returns the VPCs the input creates or adds resources to. A VPC named only through an import
+   * or a parameter counts too, since findings are reported under it.
+   */
+  vpcIds(): string[] {
+    const ids = new Set(this.vpcs.keys());
+    const items: { VpcId?: string | undefined }[] = [
+      ...this.subnets.values(),
+      ...this.tables.values(),
+      ...this.endpoints.values(),
+      ...[...this.groups.values()].map((item) => item.group),
+      ...this.acls.values(),
+      ...this.nats,
+    ];
+    for (const item of items) if (item.VpcId) ids.add(item.VpcId);
+    return [...ids].sort();
   }
 
   private owned<T extends object>(item: T): T {
@@ -375,14 +425,54 @@ export class SnapshotBuilder {
         AssociationState: { State: "associated" },
       });
     }
-    return [...tables.values()];
+    return [...tables.values()].filter((table) => !this.isShared(table.VpcId));
   }
 
+  private isShared(vpcId: string | undefined): boolean {
+    return vpcId !== undefined && this.sharedVpcs.has(vpcId);
+  }
+
+  /** Warns once for each VPC whose route tables are left out, with the reason. */
+  private warnSharedVpcs(): void {
+    for (const [vpcId, reason] of this.sharedVpcs) {
+      this.warnings.push(
+        `${reason}; the route tables of ${vpcId} are left out, so the checks that read them ` +
+          "are reported as skipped",
+      );
+    }
+  }
+
+  /**
+   * Builds the NAT gateways the input creates, and one for each NAT gateway that a route names
+   * but the input does not declare, such as an import or a parameter holding an id.
+   */
   private buildNats(): EC2.NatGateway[] {
-    return this.nats.map((nat) => {
+    const nats = this.nats.map((nat): EC2.NatGateway => {
       const vpcId = nat.VpcId ?? this.vpcOfSubnet(nat.SubnetId);
       return { State: "available", ...nat, ...(vpcId && { VpcId: vpcId }) };
     });
+    const known = new Set(nats.map((nat) => nat.NatGatewayId));
+    for (const { tableId, route } of this.routes) {
+      const natGatewayId = route.NatGatewayId;
+      const vpcId = this.tables.get(tableId)?.VpcId;
+      if (!natGatewayId || known.has(natGatewayId) || this.declaredNats.has(natGatewayId)) continue;
+      if (this.isShared(vpcId)) continue;
+      known.add(natGatewayId);
+      nats.push(this.outsideNat(natGatewayId, tableId, vpcId));
+    }
+    return nats;
+  }
+
+  /**
+   * Returns a NAT gateway that exists outside the input. Its State is left out, because only
+   * the deployed gateway has one, so checks that need the state report it unknown.
+   */
+  private outsideNat(natGatewayId: string, tableId: string, vpcId: string | undefined) {
+    this.warnings.push(
+      `route table ${tableId} routes to NAT gateway ${natGatewayId}, which the input does not ` +
+        "declare; its state is unknown, so the checks that need it are reported as skipped",
+    );
+    return { NatGatewayId: natGatewayId, ...(vpcId && { VpcId: vpcId }) };
   }
 
   private buildInternetGateways(): EC2.InternetGateway[] {

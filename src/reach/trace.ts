@@ -303,6 +303,10 @@ function natHop(trace: Trace, path: ServicePath, natId: string): NatGateway | un
   }
   const nat = index.natGateway(natId);
   const state = nat ? natState(nat) : "missing";
+  if (state === "") {
+    trace.add("nat-gateway", "unknown", natId, `State of ${natId} is not in the snapshot`);
+    return undefined;
+  }
   if (!nat || state !== "available") {
     trace.add(
       "nat-gateway",

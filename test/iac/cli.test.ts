@@ -79,6 +79,16 @@ describe("vpc-lint --template", () => {
     expect(notes.length).toBeGreaterThan(0);
   });
 
+  it("exits 0 for a NAT from another stack", () => {
+    const run = runCli(["--template", fixture("shared-vpc-nat.yaml")]);
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("0 errors, 0 warnings, 0 info in 1 VPC;");
+    expect(run.stderr).toContain("nat64-route-blackhole for ");
+    expect(run.stderr).toContain("State of nat-0123456789abcdef0 is not in the snapshot");
+    expect(run.stderr).toContain("which the input does not declare; its state is unknown");
+  });
+
   it("exits 2 on a file that is not a template", () => {
     const run = runCli(["--template", fixture("not-cloudformation.yaml")]);
 

@@ -384,20 +384,223 @@ describe("CloudFormation: unresolvable intrinsics", () => {
 
   it("notes the placeholder in findings that rest on it", async () => {
     const { result } = await lintIac({ template: fixture("unresolved.yaml") });
+    const batchSubnetId = placeholderId("subnet", "BatchSubnet");
     const notes = result.findings
-      .filter((finding) => finding.resource.id === appTableId)
+      .filter((finding) => finding.resource.id === batchSubnetId)
       .flatMap((finding) => finding.evidence.filter((item) => item.attribute === "NOTE"));
 
     const texts = notes.map((note) => String(note.value));
 
     expect(
-      texts.some((text) =>
-        text.startsWith("AppNat64Route NatGatewayId is unknown before deployment"),
-      ),
+      texts.some((text) => text.startsWith("BatchSubnet VpcId is unknown before deployment")),
     ).toBe(true);
     expect(
-      texts.some((text) => text.startsWith("AppRouteTable VpcId is unknown before deployment")),
+      texts.some((text) => text.startsWith("BatchRouteTable VpcId is unknown before deployment")),
     ).toBe(true);
+  });
+
+  it("skips the NAT check for an unknown NAT id", async () => {
+    const { result } = await lintIac({ template: fixture("unresolved.yaml") });
+    const skip = result.skipped.find((item) => item.ruleId === "nat64-route-blackhole");
+
+    expect(findingsOf(result, "nat64-route-blackhole")).toEqual([]);
+    expect(skip?.resourceIds).toEqual([appTableId]);
+  });
+});
+
+describe("CloudFormation: NAT gateways of another stack", () => {
+  const tables = ["ImportRouteTable", "SsmRouteTable", "ParameterRouteTable"].map((name) =>
+    placeholderId("rtb", name),
+  );
+
+  it("reports no blackhole for outside NAT ids", async () => {
+    const { result } = await lintIac({ template: fixture("shared-vpc-nat.yaml") });
+
+    expect(findingsOf(result, "nat64-route-blackhole")).toEqual([]);
+    expect(result.summary.error).toBe(0);
+  });
+
+  it("lists the NAT check as skipped per table", async () => {
+    const { result } = await lintIac({ template: fixture("shared-vpc-nat.yaml") });
+    const skips = result.skipped.filter((item) => item.ruleId === "nat64-route-blackhole");
+
+    expect(skips.flatMap((item) => item.resourceIds ?? []).sort()).toEqual([...tables].sort());
+    expect(
+      skips.every((item) => /^State of nat-\w+ is not in the snapshot$/.test(item.reason)),
+    ).toBe(true);
+  });
+
+  it("keeps the NAT state out of the snapshot", async () => {
+    const { input } = await lintIac({ template: fixture("shared-vpc-nat.yaml") });
+    const parameterNat = input.snapshot.NatGateways?.find(
+      (nat) => nat.NatGatewayId === "nat-0123456789abcdef0",
+    );
+
+    expect(input.snapshot.NatGateways).toHaveLength(3);
+    expect(parameterNat?.State).toBeUndefined();
+    expect(parameterNat?.VpcId).toMatch(/^vpc-[0-9a-f]{17}$/);
+  });
+
+  it("warns about each outside NAT gateway", async () => {
+    const { warnings } = await lintIac({ template: fixture("shared-vpc-nat.yaml") });
+    const table = placeholderId("rtb", "ParameterRouteTable");
+
+    expect(warnings).toContain(
+      `${fixture("shared-vpc-nat.yaml")}: route table ${table} routes to NAT gateway ` +
+        "nat-0123456789abcdef0, which the input does not declare; its state is unknown, so the " +
+        "checks that need it are reported as skipped",
+    );
+  });
+
+  it("counts the imported VPC in the source", async () => {
+    const { input, result } = await lintIac({ template: fixture("shared-vpc-nat.yaml") });
+    const vpcId = input.snapshot.Subnets?.[0]?.VpcId;
+
+    expect(input.snapshot.Source?.VpcIds).toEqual([vpcId]);
+    expect(result.source[0]?.vpcIds).toEqual([vpcId]);
+  });
+});
+
+describe("CloudFormation: conditional NAT gateways", () => {
+  const natId = placeholderId("nat", "Nat");
+
+  it("takes the true branch of the route's own condition", async () => {
+    const { input } = await lintIac({ template: fixture("nat-conditions.yaml") });
+    const table = input.snapshot.RouteTables?.find(
+      (item) => item.RouteTableId === placeholderId("rtb", "AppRouteTable"),
+    );
+    const route = table?.Routes?.find((item) => item.DestinationIpv6CidrBlock === "64:ff9b::/96");
+
+    expect(route?.NatGatewayId).toBe(natId);
+  });
+
+  it("judges the route to the conditional NAT", async () => {
+    const { result } = await lintIac({ template: fixture("nat-conditions.yaml") });
+    const tables = findingsOf(result, "nat64-route-blackhole").map((item) => item.resource.id);
+
+    expect(tables).not.toContain(placeholderId("rtb", "AppRouteTable"));
+    expect(
+      result.skipped.some((item) =>
+        item.resourceIds?.includes(placeholderId("rtb", "AppRouteTable")),
+      ),
+    ).toBe(false);
+  });
+
+  it("skips a route whose condition it does not carry", async () => {
+    const { result } = await lintIac({ template: fixture("nat-conditions.yaml") });
+    const batchTable = placeholderId("rtb", "BatchRouteTable");
+    const skip = result.skipped.find((item) => item.ruleId === "nat64-route-blackhole");
+    const tables = findingsOf(result, "nat64-route-blackhole").map((item) => item.resource.id);
+
+    expect(tables).not.toContain(batchTable);
+    expect(skip?.resourceIds).toEqual([batchTable]);
+  });
+
+  it("flags a route to a NAT it never creates", async () => {
+    const { result } = await lintIac({ template: fixture("nat-conditions.yaml") });
+    const findings = findingsOf(result, "nat64-route-blackhole");
+
+    expect(findings).toHaveLength(1);
+    expect(findings[0]?.messageId).toBe("natNotFound");
+    expect(findings[0]?.resource.id).toBe(placeholderId("rtb", "LegacyRouteTable"));
+    expect(findings[0]?.data.natGatewayId).toBe(placeholderId("nat", "RetiredNat"));
+  });
+});
+
+describe("CloudFormation: nested stacks and transforms", () => {
+  const subnetId = placeholderId("subnet", "AppSubnet");
+  const otherSubnetId = placeholderId("subnet", "OtherSubnet");
+
+  it("skips routing checks of a VPC it passes on", async () => {
+    const { result } = await lintIac({ template: fixture("nested-stack.yaml") });
+    const skip = result.skipped.find((item) => item.ruleId === "nat64-route-missing");
+    const flagged = findingsOf(result, "nat64-route-missing").map((item) => item.resource.id);
+
+    expect(flagged).not.toContain(subnetId);
+    expect(skip?.resourceIds).toEqual([subnetId]);
+  });
+
+  it("still flags a VPC it keeps to itself", async () => {
+    const { result } = await lintIac({ template: fixture("nested-stack.yaml") });
+    const flagged = findingsOf(result, "nat64-route-missing").map((item) => item.resource.id);
+
+    expect(flagged).toEqual([otherSubnetId]);
+  });
+
+  it("leaves out the passed VPC's route tables", async () => {
+    const { input } = await lintIac({ template: fixture("nested-stack.yaml") });
+    const vpcs = input.snapshot.RouteTables?.map((table) => table.VpcId);
+
+    expect(vpcs).toEqual([placeholderId("vpc", "OtherVpc")]);
+  });
+
+  it("warns about each nested stack", async () => {
+    const { warnings } = await lintIac({ template: fixture("nested-stack.yaml") });
+    const file = fixture("nested-stack.yaml");
+
+    for (const name of ["Egress", "Logging"]) {
+      expect(warnings).toContain(
+        `${file}: resource ${name}: nested stack (AWS::CloudFormation::Stack) is not expanded, ` +
+          "so the resources it creates are not linted",
+      );
+    }
+    expect(warnings).toContain(
+      `${file}: nested stack Egress receives Vpc, AppSubnet; the route tables of ` +
+        `${placeholderId("vpc", "Vpc")} are left out, so the checks that read them are ` +
+        "reported as skipped",
+    );
+  });
+
+  it("warns about each transform", async () => {
+    const { warnings } = await lintIac({ template: fixture("transforms.yaml") });
+
+    for (const name of ["AWS::LanguageExtensions", "AWS::Serverless-2016-10-31"]) {
+      expect(
+        warnings.some((line) =>
+          line.startsWith(`${fixture("transforms.yaml")}: Transform ${name} is not expanded`),
+        ),
+      ).toBe(true);
+    }
+    expect(warnings.every((line) => !line.includes("Handler"))).toBe(true);
+  });
+
+  it("rejects a Fn::ForEach loop with a way out", async () => {
+    const attempt = lintIac({ template: fixture("for-each.yaml") });
+
+    await expect(attempt).rejects.toBeInstanceOf(InputError);
+    await expect(attempt).rejects.toThrow(
+      /resource Fn::ForEach::Subnets is a loop of the AWS::LanguageExtensions transform/,
+    );
+    await expect(attempt).rejects.toThrow(/--template-stage Processed/);
+  });
+});
+
+describe("CloudFormation: boolean strings", () => {
+  it("reads true and false in any case", async () => {
+    const { input } = await lintIac({ template: fixture("boolean-strings.yaml") });
+    const subnet = input.snapshot.Subnets?.[0];
+
+    expect(subnet?.Ipv6Native).toBe(true);
+    expect(subnet?.EnableDns64).toBe(true);
+    expect(subnet?.AssignIpv6AddressOnCreation).toBe(false);
+    expect(input.snapshot.VpcAttributes?.[0]?.EnableDnsSupport).toEqual({ Value: false });
+  });
+
+  it("reads a string AmazonProvidedIpv6CidrBlock", async () => {
+    const { input } = await lintIac({ template: fixture("boolean-strings.yaml") });
+    const blocks = input.snapshot.Vpcs?.[0]?.Ipv6CidrBlockAssociationSet ?? [];
+
+    expect(blocks.map((block) => block.Ipv6CidrBlock)).toEqual(["2001:db8:1::/56"]);
+  });
+
+  it("leaves out a value that is not boolean", async () => {
+    const { input, warnings } = await lintIac({ template: fixture("boolean-strings.yaml") });
+
+    expect(input.snapshot.VpcAttributes?.[0]?.EnableDnsHostnames).toBeUndefined();
+    expect(warnings).toContain(
+      `${fixture("boolean-strings.yaml")}: resource Vpc property EnableDnsHostnames is "yes", ` +
+        "not true or false; the property is left out",
+    );
   });
 });
 

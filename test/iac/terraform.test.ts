@@ -55,6 +55,7 @@ describe("Terraform plan: DNS64 with NAT64", () => {
 
     expect(findingsOf(result, "nat64-route-missing")).toEqual([]);
     expect(findingsOf(result, "nat64-route-blackhole")).toEqual([]);
+    expect(result.skipped.map((item) => item.ruleId)).not.toContain("nat64-route-blackhole");
   });
 
   it("resolves unknown ids through references", async () => {
@@ -188,7 +189,11 @@ describe("Terraform plan: Auto Scaling group", () => {
 });
 
 /** Writes a plan whose DNS64 flag and NAT id come from local values, with an optional provider Region variable. */
-function planWithLocals(providerRegion?: string): string {
+/**
+ * Writes a plan whose route reads its NAT gateway from `local.nat_id`, unknown before apply, or
+ * names `natGatewayId` as a data source read during planning would.
+ */
+function planWithLocals(providerRegion?: string, natGatewayId?: string): string {
   const directory = mkdtempSync(join(tmpdir(), "vpc-lint-plan-"));
   const path = join(directory, "plan.json");
   const resource = (
@@ -233,11 +238,18 @@ function planWithLocals(providerRegion?: string): string {
     resource(
       "aws_route",
       "nat64",
-      { destination_ipv6_cidr_block: "64:ff9b::/96" },
-      { id: true, route_table_id: true, nat_gateway_id: true },
+      {
+        destination_ipv6_cidr_block: "64:ff9b::/96",
+        ...(natGatewayId && { nat_gateway_id: natGatewayId }),
+      },
+      { id: true, route_table_id: true, ...(!natGatewayId && { nat_gateway_id: true }) },
       {
         route_table_id: { references: ["aws_route_table.app.id"] },
-        nat_gateway_id: { references: ["local.nat_id"] },
+        nat_gateway_id: {
+          references: natGatewayId
+            ? ["data.aws_nat_gateway.shared.id", "data.aws_nat_gateway.shared"]
+            : ["local.nat_id"],
+        },
       },
     ),
     resource(
@@ -306,19 +318,25 @@ describe("Terraform plan: unresolvable references", () => {
     expect(input.snapshot.Source?.Region).toBe("sa-east-1");
   });
 
-  it("notes the placeholder NAT id in its finding", async () => {
-    const { result } = await lintIac({ terraformPlan: planWithLocals() });
+  it("skips the NAT check for an unknown NAT id", async () => {
+    const { result, warnings } = await lintIac({ terraformPlan: planWithLocals() });
     const tableId = placeholderId("rtb", "aws_route_table.app");
-    const finding = result.findings.find(
-      (item) => item.resource.id === tableId && item.ruleId === "nat64-route-blackhole",
-    );
-    const note = finding?.evidence.find((item) => item.attribute === "NOTE");
+    const skip = result.skipped.find((item) => item.ruleId === "nat64-route-blackhole");
 
-    expect(finding).toBeDefined();
-    expect(note?.resourceId).toBe(tableId);
-    expect(String(note?.value)).toMatch(
-      /^aws_route\.nat64 nat_gateway_id is unknown before deployment .*local\.nat_id/,
-    );
+    expect(findingsOf(result, "nat64-route-blackhole")).toEqual([]);
+    expect(skip?.resourceIds).toEqual([tableId]);
+    expect(warnings.some((line) => line.includes("aws_route.nat64 nat_gateway_id:"))).toBe(true);
+  });
+
+  it("skips the NAT check for a data source", async () => {
+    const natGatewayId = "nat-0fedcba9876543210";
+    const { result } = await lintIac({ terraformPlan: planWithLocals(undefined, natGatewayId) });
+    const tableId = placeholderId("rtb", "aws_route_table.app");
+    const skip = result.skipped.find((item) => item.ruleId === "nat64-route-blackhole");
+
+    expect(findingsOf(result, "nat64-route-blackhole")).toEqual([]);
+    expect(skip?.resourceIds).toEqual([tableId]);
+    expect(skip?.reason).toBe(`State of ${natGatewayId} is not in the snapshot`);
   });
 });
 

@@ -84,11 +84,16 @@ export class TemplateContext implements ResourceValues {
     return this.idOf(logicalId);
   }
 
-  /** Returns a resource's resolved properties; an unresolvable value stays an Unresolved. */
+  /**
+   * Returns a resource's resolved properties; an unresolvable value stays an Unresolved. They
+   * matter only when the resource is created, so its own Condition counts as true in them.
+   */
   properties(logicalId: string): Record<string, unknown> {
     const cached = this.propertyCache.get(logicalId);
     if (cached) return cached;
-    const resolved = this.resolver.resolve(this.template.Resources[logicalId]?.Properties ?? {});
+    const resource = this.template.Resources[logicalId];
+    const condition = resource?.Condition === undefined ? [] : [resource.Condition];
+    const resolved = this.resolver.resolveAssuming(condition, resource?.Properties ?? {});
     const properties = isRecord(resolved) ? resolved : {};
     this.propertyCache.set(logicalId, properties);
     return properties;
@@ -153,10 +158,7 @@ export class TemplateContext implements ResourceValues {
   cidrBlockOf(logicalId: string): unknown {
     const properties = this.properties(logicalId);
     if (properties.Ipv6CidrBlock !== undefined) return properties.Ipv6CidrBlock;
-    if (
-      properties.AmazonProvidedIpv6CidrBlock === true ||
-      properties.AmazonProvidedIpv6CidrBlock === "true"
-    ) {
+    if (parseBoolean(properties.AmazonProvidedIpv6CidrBlock) === true) {
       return this.ipv6.prefixFor(logicalId, 56);
     }
     if (properties.Ipv6IpamPoolId !== undefined) {
@@ -220,15 +222,28 @@ export class PropertyReader {
     return typeof value === "object" ? JSON.stringify(value) : String(value);
   }
 
-  /** Reads a boolean; an unknown value is left out so the rules that read it report it unknown. */
+  /**
+   * Reads a boolean. An unknown value, or one that is not a boolean, is left out so the rules
+   * that read it report it unknown.
+   */
   bool(name: string, fallback?: boolean): boolean | undefined {
-    const value = this.properties[name];
+    return this.boolOf(this.properties[name], name, fallback);
+  }
+
+  boolOf(value: unknown, property: string, fallback?: boolean): boolean | undefined {
     if (value === undefined) return fallback;
     if (value instanceof Unresolved) {
-      this.note(name, value, undefined);
+      this.note(property, value, undefined);
       return undefined;
     }
-    return value === true || value === "true";
+    const parsed = parseBoolean(value);
+    if (parsed === undefined) {
+      this.context.builder.warn(
+        `resource ${this.logicalId} property ${property} is ${JSON.stringify(value)}, ` +
+          "not true or false; the property is left out",
+      );
+    }
+    return parsed;
   }
 
   /** Reads an IPv6 prefix; an unknown one gets a placeholder of the given length. */
@@ -282,6 +297,22 @@ export class PropertyReader {
       ...(placeholder && { placeholder }),
     });
   }
+}
+
+/**
+ * Returns the boolean a template value stands for: a YAML or JSON boolean, or the string `true`
+ * or `false` in any letter case, as parameters and `Fn::If` branches often give it. Returns
+ * undefined for any other value.
+ */
+export function parseBoolean(value: unknown): boolean | undefined {
+  if (typeof value === "boolean") return value;
+  if (typeof value !== "string") return undefined;
+  // NOTE: AWS documents only true and false, not whether letter case matters. Any case is
+  // accepted rather than read as false, and other values are reported.
+  const text = value.toLowerCase();
+  if (text === "true") return true;
+  if (text === "false") return false;
+  return undefined;
 }
 
 function isString(value: string | undefined): value is string {

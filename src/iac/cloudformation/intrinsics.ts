@@ -26,6 +26,8 @@ export interface PseudoParameters {
 export class IntrinsicResolver {
   private readonly conditionCache = new Map<string, boolean | Unresolved>();
   private readonly evaluating = new Set<string>();
+  /** Conditions taken as true while a resource that carries them is resolved. */
+  private assumed: ReadonlySet<string> = new Set();
   resources: ResourceValues | undefined;
 
   constructor(
@@ -51,9 +53,25 @@ export class IntrinsicResolver {
     return result;
   }
 
+  /**
+   * Resolves a value while the named conditions count as true. A resource whose condition is
+   * unknown is linted as created, so `Fn::If` on that condition inside it takes the true branch.
+   */
+  resolveAssuming(conditions: readonly string[], value: unknown): unknown {
+    const outer = this.assumed;
+    this.assumed = new Set(conditions);
+    try {
+      return this.resolve(value);
+    } finally {
+      this.assumed = outer;
+    }
+  }
+
   /** Evaluates a named condition; a condition that reads an unknown value is Unresolved. */
   condition(name: string): boolean | Unresolved {
-    const cached = this.conditionCache.get(name);
+    if (this.assumed.has(name)) return true;
+    // A condition that reads an assumed one may differ under the assumption, so skip the cache.
+    const cached = this.assumed.size === 0 ? this.conditionCache.get(name) : undefined;
     if (cached !== undefined) return cached;
     const definition = this.template.Conditions?.[name];
     if (definition === undefined)
@@ -67,7 +85,7 @@ export class IntrinsicResolver {
       typeof value === "boolean" || value instanceof Unresolved
         ? value
         : unresolved(`condition ${name} is not a boolean`, definition);
-    this.conditionCache.set(name, result);
+    if (this.assumed.size === 0) this.conditionCache.set(name, result);
     return result;
   }
 

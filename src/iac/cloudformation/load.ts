@@ -9,6 +9,7 @@ import type { SourceLocation } from "../../run.js";
 import { TemplateContext } from "./context.js";
 import { IntrinsicResolver, Unresolved } from "./intrinsics.js";
 import { isRecord, parseTemplate, type Template } from "./parse.js";
+import { checkNestedStacks, transformWarnings } from "./nested.js";
 import { MAPPERS } from "./resources.js";
 
 export interface TemplateOptions {
@@ -41,7 +42,11 @@ export async function loadTemplate(options: TemplateOptions): Promise<IacResult>
   const locations = new Map<string, SourceLocation>();
   const file = locationFile(options.template);
 
+  const inFile = (line: string) => `${options.template}: ${line}`;
+  warnings.push(...transformWarnings(template).map(inFile));
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    if (resource.Type === "AWS::EC2::NatGateway")
+      builder.declareNatGateway(context.idOf(logicalId));
     const mapper = MAPPERS[resource.Type];
     if (!mapper || !isIncluded(context, logicalId, warnings)) continue;
     const created = mapper(context.reader(logicalId), context) ?? [];
@@ -52,6 +57,10 @@ export async function loadTemplate(options: TemplateOptions): Promise<IacResult>
         locations.set(id, location);
     }
   }
+  const nested = checkNestedStacks(context, (logicalId) =>
+    isIncluded(context, logicalId, warnings),
+  );
+  warnings.push(...nested.map(inFile));
   const snapshot = builder.build();
   for (const item of builder.unresolved) {
     const value = item.placeholder

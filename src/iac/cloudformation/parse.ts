@@ -5,6 +5,7 @@
 import { LineCounter, YAMLMap, YAMLSeq, isMap, isScalar, parseDocument, type Tags } from "yaml";
 import { InputError } from "../../errors.js";
 import { isRecord } from "../unresolved.js";
+import { PROCESSED_TEMPLATE_HINT } from "./nested.js";
 
 export { isRecord };
 
@@ -16,6 +17,8 @@ export interface ParsedTemplate {
 
 export interface Template {
   AWSTemplateFormatVersion?: string;
+  /** A macro name, a list of them, or `{Name, Parameters}` maps. */
+  Transform?: unknown;
   Parameters?: Record<string, TemplateParameter>;
   Mappings?: Record<string, Record<string, Record<string, unknown>>>;
   Conditions?: Record<string, unknown>;
@@ -90,6 +93,12 @@ function checkTemplate(file: string, value: unknown): Template {
     );
   }
   for (const [logicalId, resource] of Object.entries(resources)) {
+    if (logicalId.startsWith("Fn::ForEach::")) {
+      throw new InputError(
+        `${file}: resource ${logicalId} is a loop of the AWS::LanguageExtensions transform, ` +
+          `which vpc-lint does not expand; ${PROCESSED_TEMPLATE_HINT}`,
+      );
+    }
     if (!isRecord(resource) || typeof resource.Type !== "string") {
       throw new InputError(
         `${file}: resource ${logicalId} has no Type; expected a string such as AWS::EC2::VPC`,

@@ -93,8 +93,16 @@ function privateDnsNameOptions(reader: PropertyReader): EC2.PrivateDnsNameOption
       options.HostnameType,
       "PrivateDnsNameOptionsOnLaunch.HostnameType",
     ) ?? "ip-name") as EC2.HostnameType,
-    EnableResourceNameDnsARecord: options.EnableResourceNameDnsARecord === true,
-    EnableResourceNameDnsAAAARecord: options.EnableResourceNameDnsAAAARecord === true,
+    EnableResourceNameDnsARecord: reader.boolOf(
+      options.EnableResourceNameDnsARecord,
+      "PrivateDnsNameOptionsOnLaunch.EnableResourceNameDnsARecord",
+      false,
+    ) as boolean,
+    EnableResourceNameDnsAAAARecord: reader.boolOf(
+      options.EnableResourceNameDnsAAAARecord,
+      "PrivateDnsNameOptionsOnLaunch.EnableResourceNameDnsAAAARecord",
+      false,
+    ) as boolean,
   };
 }
 
