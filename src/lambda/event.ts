@@ -4,6 +4,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import schema from "../schemas/lambda-event.schema.json" with { type: "json" };
+import { isLogLevel } from "./log.js";
 
 /** The event as EventBridge Scheduler or a Step Functions Map state sends it. */
 export interface LintEvent {
@@ -49,32 +50,89 @@ function validator(): ValidateFunction {
 }
 
 /**
- * Validates an event and fills the missing fields from the environment. Throws EventError with
- * every problem found, each naming its field.
+ * Validates an event, fills the missing fields from the environment, and validates the result
+ * again, so that values from the environment meet the event's schema too. Throws EventError with
+ * every problem found, each naming its field and, for a value from the environment, the variable.
+ * `homeAccount` is the function's own account, which needs no role to lint.
  */
-export function parseEvent(event: unknown, env: NodeJS.ProcessEnv): LintRequest {
+export function parseEvent(
+  event: unknown,
+  env: NodeJS.ProcessEnv,
+  homeAccount?: string,
+): LintRequest {
   const validate = validator();
   if (!validate(event)) {
-    const problems = (validate.errors ?? []).map(describeError);
+    const problems = (validate.errors ?? []).map((error) => describeError(error));
     throw new EventError(`invalid event: ${problems.join("; ")}`);
   }
-  return complete(event as LintEvent, env);
+
+  const merged = withEnvironment(event as LintEvent, env);
+  const problems = validate(merged.event)
+    ? []
+    : (validate.errors ?? []).map((error) => describeError(error, merged));
+  const level = env.VPC_LINT_LOG_LEVEL;
+  if (level && !isLogLevel(level)) {
+    problems.push(`VPC_LINT_LOG_LEVEL is ${JSON.stringify(level)}; use debug, info, warn or error`);
+  }
+  if (problems.length > 0) {
+    throw new EventError(`invalid environment: ${problems.join("; ")}`);
+  }
+  return complete(merged.event, homeAccount);
 }
 
-function complete(event: LintEvent, env: NodeJS.ProcessEnv): LintRequest {
-  const regions = event.regions ?? listOf(env.VPC_LINT_REGIONS) ?? listOf(env.AWS_REGION);
+/** An event completed from the environment, with the variable each filled field came from. */
+interface MergedEvent {
+  event: LintEvent;
+  /** Environment variable by JSON path of the field it filled, such as `/output/bucket`. */
+  origins: Map<string, string>;
+}
+
+/**
+ * The fields the environment may fill, in order of precedence, with the variable and how its
+ * text is read. `/regions` falls back to the function's own Region in AWS_REGION.
+ */
+const FROM_ENVIRONMENT: ReadonlyArray<[string, string, (text?: string) => unknown]> = [
+  ["/regions", "VPC_LINT_REGIONS", listOf],
+  ["/regions", "AWS_REGION", listOf],
+  ["/vpcIds", "VPC_LINT_VPC_IDS", listOf],
+  ["/requiredServices", "VPC_LINT_REQUIRED_SERVICES", listOf],
+  ["/roleName", "VPC_LINT_ROLE_NAME", textOf],
+  ["/externalId", "VPC_LINT_EXTERNAL_ID", textOf],
+  ["/securityHub", "VPC_LINT_SECURITY_HUB", flagOf],
+  ["/output/bucket", "VPC_LINT_BUCKET", textOf],
+  ["/output/prefix", "VPC_LINT_PREFIX", textOf],
+  ["/output/topicArn", "VPC_LINT_TOPIC_ARN", textOf],
+];
+
+/** Fills each field the event leaves out from its environment variable, if that is set. */
+function withEnvironment(event: LintEvent, env: NodeJS.ProcessEnv): MergedEvent {
+  const merged = structuredClone(event) as Record<string, unknown>;
+  const origins = new Map<string, string>();
+  for (const [path, variable, read] of FROM_ENVIRONMENT) {
+    if (valueAt(merged, path) !== undefined) continue;
+    const value = read(env[variable]);
+    if (value === undefined) continue;
+    setAt(merged, path, value);
+    origins.set(path, variable);
+  }
+  return { event: merged as LintEvent, origins };
+}
+
+/** Builds the request from a valid event that the environment has completed. */
+function complete(event: LintEvent, homeAccount: string | undefined): LintRequest {
+  const regions = event.regions;
   if (!regions) {
     throw new EventError(
       "invalid event: /regions is missing; set it in the event or VPC_LINT_REGIONS",
     );
   }
-  const bucket = event.output?.bucket ?? env.VPC_LINT_BUCKET;
+  const bucket = event.output?.bucket;
   if (!bucket) {
     throw new EventError(
       "invalid event: /output/bucket is missing; set it in the event or VPC_LINT_BUCKET",
     );
   }
-  const vpcIds = event.vpcIds ?? listOf(env.VPC_LINT_VPC_IDS);
+  const vpcIds = event.vpcIds;
   if (vpcIds && regions.length !== 1) {
     throw new EventError(
       `invalid event: /vpcIds names VPCs of one Region, but /regions lists ${regions.length} ` +
@@ -87,30 +145,46 @@ function complete(event: LintEvent, env: NodeJS.ProcessEnv): LintRequest {
         "of every account; remove one of them",
     );
   }
-  const roleName = event.roleName ?? env.VPC_LINT_ROLE_NAME;
-  if ((event.accountId || event.organization) && !roleName) {
+  // The function lints its own account with its own role, so only other accounts need one.
+  const member = event.accountId !== undefined && event.accountId !== homeAccount;
+  if ((member || event.organization) && !event.roleName) {
     throw new EventError(
-      `invalid event: ${event.accountId ? `/accountId ${event.accountId}` : "/organization"} needs a role to assume; ` +
+      `invalid event: ${member ? `/accountId ${event.accountId}` : "/organization"} needs a role to assume; ` +
         "set /roleName in the event or VPC_LINT_ROLE_NAME",
     );
   }
 
   const request: LintRequest = {
     regions,
-    requiredServices: event.requiredServices ?? listOf(env.VPC_LINT_REQUIRED_SERVICES) ?? [],
+    requiredServices: event.requiredServices ?? [],
     organization: event.organization ?? false,
-    securityHub: event.securityHub ?? env.VPC_LINT_SECURITY_HUB !== "false",
+    securityHub: event.securityHub ?? true,
     bucket,
-    prefix: event.output?.prefix ?? env.VPC_LINT_PREFIX ?? DEFAULT_PREFIX,
+    prefix: event.output?.prefix ?? DEFAULT_PREFIX,
   };
   if (vpcIds) request.vpcIds = vpcIds;
   if (event.accountId) request.accountId = event.accountId;
-  if (roleName) request.roleName = roleName;
-  const externalId = event.externalId ?? env.VPC_LINT_EXTERNAL_ID;
-  if (externalId) request.externalId = externalId;
-  const topicArn = event.output?.topicArn ?? env.VPC_LINT_TOPIC_ARN;
-  if (topicArn) request.topicArn = topicArn;
+  if (event.roleName) request.roleName = event.roleName;
+  if (event.externalId) request.externalId = event.externalId;
+  if (event.output?.topicArn) request.topicArn = event.output.topicArn;
   return request;
+}
+
+/** Returns an environment value, or undefined when it is unset or empty. */
+function textOf(value: string | undefined): string | undefined {
+  return value ? value : undefined;
+}
+
+/**
+ * Reads `true` or `false` in any case; another value stays a string, so that validation rejects
+ * it instead of reading it as either.
+ */
+function flagOf(value: string | undefined): boolean | string | undefined {
+  if (!value) return undefined;
+  const lower = value.trim().toLowerCase();
+  if (lower === "true") return true;
+  if (lower === "false") return false;
+  return value;
 }
 
 /** Splits a comma-separated environment value; empty means unset. */
@@ -122,25 +196,66 @@ function listOf(value: string | undefined): string[] | undefined {
   return items.length > 0 ? items : undefined;
 }
 
-/** Phrases one ajv error as `/path: problem; fix`. */
-function describeError(error: ErrorObject): string {
+/**
+ * Phrases one ajv error as `/path: problem; fix`. For a value that came from the environment,
+ * the path is followed by the value and the variable's name.
+ */
+function describeError(error: ErrorObject, merged?: MergedEvent): string {
   const path = error.instancePath || "/";
+  const origin = merged && originOf(path, merged);
+  const subject = origin ? `${path} (${origin})` : path;
   switch (error.keyword) {
     case "additionalProperties": {
       const name = String(error.params.additionalProperty);
       return `${joinPath(path, name)} is not a known field; remove it or check its spelling`;
     }
     case "pattern":
-      return `${path} does not match ${String(error.params.pattern)}; ${hintFor(path)}`;
+      return `${subject} does not match ${String(error.params.pattern)}; ${hintFor(path)}`;
     case "type":
+      // Only a flag such as VPC_LINT_SECURITY_HUB can give a value of the wrong type.
+      if (origin) return `${subject} must be true or false`;
       return `${path} must be of type ${String(error.params.type)}`;
     case "minItems":
-      return `${path} is empty; list at least one item or leave the field out`;
+      return `${subject} is empty; list at least one item or leave the field out`;
     case "uniqueItems":
-      return `${path} lists an item twice; remove the repeat`;
+      return `${subject} lists an item twice; remove the repeat`;
     default:
-      return `${path} ${error.message ?? "is invalid"}`;
+      return `${subject} ${error.message ?? "is invalid"}`;
   }
+}
+
+/** Names the variable a field came from, with the value when it is a string and not secret. */
+function originOf(path: string, merged: MergedEvent): string | undefined {
+  const field = [...merged.origins.keys()].find(
+    (key) => path === key || path.startsWith(`${key}/`),
+  );
+  if (field === undefined) return undefined;
+  const name = merged.origins.get(field) as string;
+  const value = valueAt(merged.event, path);
+  if (typeof value !== "string" || field === "/externalId") return `from ${name}`;
+  return `${JSON.stringify(value)}, from ${name}`;
+}
+
+/** Reads the value at a JSON path such as `/output/bucket`; undefined when any step is missing. */
+function valueAt(event: object, path: string): unknown {
+  let value: unknown = event;
+  for (const key of path.split("/").slice(1)) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/** Sets the value at a JSON path, creating the objects on the way. */
+function setAt(event: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split("/").slice(1);
+  const last = keys.pop() as string;
+  let parent = event;
+  for (const key of keys) {
+    parent[key] ??= {};
+    parent = parent[key] as Record<string, unknown>;
+  }
+  parent[last] = value;
 }
 
 function joinPath(path: string, name: string): string {

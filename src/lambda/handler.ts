@@ -32,6 +32,11 @@ export interface TargetsResponse {
   events: LintEvent[];
 }
 
+/** Raised when the invocation context has no usable function ARN, as only a local caller can. */
+export class FunctionArnError extends Error {
+  override name = "FunctionArnError";
+}
+
 /** Raised when every Region failed, so that a Map state counts the item as failed. */
 export class RunFailedError extends Error {
   override name = "RunFailedError";
@@ -44,12 +49,13 @@ export async function handleEvent(
 ): Promise<LintResponse | TargetsResponse> {
   const level = levelOf(deps.env.VPC_LINT_LOG_LEVEL);
   const base = new Logger({ requestId: context.awsRequestId }, deps.write, level);
-  const home = homeOf(context, deps.env);
+  let home: Home;
   let request: LintRequest;
   try {
-    request = parseEvent(event, deps.env);
+    home = homeOf(context);
+    request = parseEvent(event, deps.env, home.account);
   } catch (error) {
-    if (error instanceof EventError) base.error(error.message);
+    if (error instanceof EventError || error instanceof FunctionArnError) base.error(error.message);
     throw error;
   }
   if (request.organization) return listTargets(request, home, base);
@@ -99,15 +105,20 @@ interface Home {
   region: string;
 }
 
-/** Reads the function's own account and Region from its ARN, else from AWS_REGION. */
-function homeOf(context: Pick<Context, "invokedFunctionArn">, env: NodeJS.ProcessEnv): Home {
-  const parts = (context.invokedFunctionArn ?? "").split(":");
-  const region = parts[3] || env.AWS_REGION || "us-east-1";
-  const account = parts[4] ?? "";
-  if (!/^\d{12}$/.test(account)) {
-    throw new Error(`cannot read the account from the function ARN ${context.invokedFunctionArn}`);
+const FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):function:[\w-]+/;
+
+/** Reads the function's own account and Region from its ARN, which Lambda always sets. */
+function homeOf(context: Pick<Context, "invokedFunctionArn">): Home {
+  const arn = context.invokedFunctionArn;
+  const match = FUNCTION_ARN.exec(arn ?? "");
+  if (!match) {
+    throw new FunctionArnError(
+      `invalid invokedFunctionArn ${JSON.stringify(arn)}: expected ` +
+        "arn:aws:lambda:<region>:<12-digit account>:function:<name>; a caller other than " +
+        "Lambda must pass the function's ARN in the context",
+    );
   }
-  return { account, region };
+  return { region: match[1] as string, account: match[2] as string };
 }
 
 async function credentialsFor(
@@ -156,7 +167,25 @@ async function listTargets(
     accounts: accounts.length,
     events: events.length,
   });
+  warnIfTooLarge(events, log);
   return { events };
+}
+
+/**
+ * Step Functions limits state input and output to 262,144 bytes of UTF-8 (256 KiB), as the
+ * `output` length constraint in the API reference's TaskSubmittedEventDetails shows, so a Map
+ * state cannot read a larger list of events from the ListAccounts output.
+ */
+export const STATE_OUTPUT_LIMIT_BYTES = 256 * 1024;
+
+function warnIfTooLarge(events: readonly LintEvent[], log: Logger): void {
+  const bytes = Buffer.byteLength(JSON.stringify({ events }), "utf8");
+  if (bytes <= STATE_OUTPUT_LIMIT_BYTES) return;
+  log.warn(
+    "the list of events exceeds the Step Functions state output limit, so the state machine " +
+      "fails at ListAccounts; write the events to S3 and read them with an ItemReader",
+    { bytes, limitBytes: STATE_OUTPUT_LIMIT_BYTES, events: events.length },
+  );
 }
 
 /** Builds one Map item: a complete event, so the item needs nothing from the environment. */

@@ -57,7 +57,11 @@ export class Logger {
   }
 }
 
+export function isLogLevel(value: string): value is LogLevel {
+  return Object.hasOwn(LEVEL_RANK, value);
+}
+
 /** Reads a level name such as VPC_LINT_LOG_LEVEL holds; anything else means `info`. */
 export function levelOf(value: string | undefined): LogLevel {
-  return value && value in LEVEL_RANK ? (value as LogLevel) : "info";
+  return value && isLogLevel(value) ? value : "info";
 }

@@ -10,16 +10,24 @@ import type { Finding } from "../engine/types.js";
 import { ruleTitles, toAsff, toResolvedAsff, type AsffContext } from "../report/asff.js";
 import { formatJson } from "../report/json.js";
 import { formatSarif } from "../report/sarif.js";
-import { isGating, runLint, type RunResult, type Summary } from "../run.js";
+import { runLint, type RunResult, type Summary } from "../run.js";
 import type { Snapshot } from "../snapshot/types.js";
 import type { Credentials } from "./accounts.js";
+import { compare } from "./changes.js";
 import type { LintRequest } from "./event.js";
 import type { Logger } from "./log.js";
 import { metricLine } from "./metrics.js";
 import { publishNewErrors } from "./notify.js";
 import type { RetryOptions } from "./retry.js";
 import { importFindings } from "./security-hub.js";
-import { ReportStore, regionPrefix, reportKeys, type ReportKeys } from "./storage.js";
+import {
+  formatOpenFindings,
+  openFindingsKey,
+  ReportStore,
+  regionPrefix,
+  reportKeys,
+  type ReportKeys,
+} from "./storage.js";
 
 /** Requests in flight at once per Region, as the CLI's default --concurrency. */
 const COLLECT_CONCURRENCY = 16;
@@ -49,8 +57,10 @@ export interface RegionOutcome {
   reports?: ReportKeys;
   /** Findings imported into Security Hub, resolved ones included. */
   imported?: number;
-  /** Findings of the previous run that this run no longer reports, archived in Security Hub. */
+  /** Open findings that this run could see and no longer reports, archived in Security Hub. */
   resolved?: number;
+  /** Open findings that this run could not see, such as those of a skipped rule; they stay open. */
+  carried?: number;
   importFailures?: string[];
   newErrors?: number;
   /** `Code: message` of the failure, for a failed Region. */
@@ -125,16 +135,25 @@ async function publishRegion(
   const { snapshot, result, vpcIds, store } = linted;
   const prefix = regionPrefix(request.prefix, context.account, region);
   const previous = await store.latest(prefix);
-  const changes = compare(previous?.findings ?? [], result.findings);
+  const changes = compare(previous?.findings ?? [], result, {
+    vpcIds,
+    wholeRegion: request.vpcIds === undefined,
+  });
   if (previous)
     log.info("compared with the previous run", {
       previousReport: previous.key,
       resolved: changes.resolved.length,
+      carried: changes.carried.length,
       newErrors: changes.newErrors.length,
+    });
+  if (changes.carried.length > 0)
+    log.info("carried forward the open findings this run could not see; they stay open", {
+      carried: changes.carried.length,
+      reasons: changes.carryReasons,
     });
 
   // Security Hub comes before S3: when the import fails, the next run still compares with the
-  // older report, so it archives the same resolved findings again.
+  // older open findings, so it archives the same resolved findings again.
   const outcome: RegionOutcome = {
     region,
     status: "linted",
@@ -142,6 +161,7 @@ async function publishRegion(
     summary: result.summary,
     collectionErrors: snapshot.Errors?.length ?? 0,
     resolved: changes.resolved.length,
+    carried: changes.carried.length,
     newErrors: changes.newErrors.length,
   };
   if (request.securityHub)
@@ -155,6 +175,7 @@ async function publishRegion(
     formatSarif(result, { includeSuppressed: true }),
     "application/sarif+json",
   );
+  await store.put(openFindingsKey(keys.json), formatOpenFindings(changes.open), "application/json");
   outcome.reports = keys;
   log.info("stored the reports", { bucket: request.bucket, key: keys.json });
 
@@ -198,28 +219,6 @@ async function collectRegion(
     });
   }
   return snapshot;
-}
-
-interface Changes {
-  resolved: Finding[];
-  newErrors: Finding[];
-}
-
-/**
- * Compares two runs by fingerprint. Resolved findings are those of the previous run that this
- * run lacks. New errors are this run's gating errors that were not gating in the previous run.
- */
-export function compare(previous: readonly Finding[], current: readonly Finding[]): Changes {
-  const currentIds = new Set(current.map((finding) => finding.fingerprint));
-  const previousErrors = new Set(
-    previous.filter((f) => f.severity === "error" && isGating(f)).map((f) => f.fingerprint),
-  );
-  return {
-    resolved: previous.filter((finding) => !currentIds.has(finding.fingerprint)),
-    newErrors: current.filter(
-      (f) => f.severity === "error" && isGating(f) && !previousErrors.has(f.fingerprint),
-    ),
-  };
 }
 
 async function publishFindings(

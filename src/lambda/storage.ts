@@ -1,6 +1,7 @@
 /**
- * Reports in S3, keyed `<prefix>/<account>/<region>/<YYYY-MM-DD>/<run-id>.json` (and `.sarif`).
- * Run ids start with the UTC time, so the greatest key under a Region is its latest run.
+ * Reports in S3, keyed `<prefix>/<account>/<region>/<YYYY-MM-DD>/<run-id>.json` (and `.sarif`),
+ * with the findings still open after the run in `<run-id>.open.json`. Run ids start with the UTC
+ * time, so the greatest key under a Region is its latest run.
  */
 import {
   GetObjectCommand,
@@ -15,11 +16,13 @@ export interface ReportKeys {
   sarif: string;
 }
 
-/** The part of an earlier JSON report a run compares against. */
+/** The findings open after an earlier run, which a run compares against. */
 export interface PreviousReport {
   key: string;
   findings: Finding[];
 }
+
+const OPEN_SUFFIX = ".open.json";
 
 export function regionPrefix(prefix: string, accountId: string, region: string): string {
   return `${prefix}/${accountId}/${region}/`;
@@ -36,25 +39,42 @@ export function reportKeys(
   return { json: `${base}.json`, sarif: `${base}.sarif` };
 }
 
+/** Returns the key of the open findings written next to a JSON report. */
+export function openFindingsKey(reportKey: string): string {
+  return reportKey.replace(/\.json$/, OPEN_SUFFIX);
+}
+
+/** Serializes the findings open after a run: this run's findings and the carried ones. */
+export function formatOpenFindings(findings: readonly Finding[]): string {
+  return `${JSON.stringify({ findings }, null, 2)}\n`;
+}
+
 export class ReportStore {
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
   ) {}
 
-  /** Returns the latest JSON report under the Region's prefix, or undefined on a first run. */
+  /**
+   * Returns the open findings of the latest run under the Region's prefix, or undefined on a
+   * first run. Without any open findings object, as after runs of versions that wrote none, it
+   * falls back to the findings of the latest JSON report.
+   */
   async latest(prefix: string): Promise<PreviousReport | undefined> {
-    let newest: string | undefined;
+    let newestOpen: string | undefined;
+    let newestReport: string | undefined;
     const pages = paginateListObjectsV2(
       { client: this.client },
       { Bucket: this.bucket, Prefix: prefix },
     );
     for await (const page of pages) {
       for (const object of page.Contents ?? []) {
-        const key = object.Key;
-        if (key?.endsWith(".json") && (newest === undefined || key > newest)) newest = key;
+        const key = object.Key ?? "";
+        if (key.endsWith(OPEN_SUFFIX)) newestOpen = greater(newestOpen, key);
+        else if (key.endsWith(".json")) newestReport = greater(newestReport, key);
       }
     }
+    const newest = newestOpen ?? newestReport;
     if (newest === undefined) return undefined;
 
     const output = await this.client.send(
@@ -70,4 +90,8 @@ export class ReportStore {
       new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
     );
   }
+}
+
+function greater(current: string | undefined, key: string): string {
+  return current === undefined || key > current ? key : current;
 }

@@ -68,3 +68,101 @@ describe("parseEvent", () => {
     );
   });
 });
+
+describe("parseEvent with values from the environment", () => {
+  it.each([
+    [
+      { VPC_LINT_REGIONS: "not a region!!,us-east-1" },
+      '/regions/0 ("not a region!!", from VPC_LINT_REGIONS) does not match',
+    ],
+    [
+      { VPC_LINT_REGIONS: "us-east-1,us-east-1" },
+      "/regions (from VPC_LINT_REGIONS) lists an item twice",
+    ],
+    [
+      { VPC_LINT_VPC_IDS: "subnet-123" },
+      '/vpcIds/0 ("subnet-123", from VPC_LINT_VPC_IDS) does not match',
+    ],
+    [
+      { VPC_LINT_BUCKET: "arn:aws:s3:::my-bucket" },
+      '/output/bucket ("arn:aws:s3:::my-bucket", from VPC_LINT_BUCKET) does not match',
+    ],
+    [
+      { VPC_LINT_REQUIRED_SERVICES: "KMS, ssm ;rm" },
+      '/requiredServices/0 ("KMS", from VPC_LINT_REQUIRED_SERVICES) does not match',
+    ],
+    [
+      { VPC_LINT_PREFIX: "reports//daily" },
+      '/output/prefix ("reports//daily", from VPC_LINT_PREFIX) does not match',
+    ],
+    [
+      { VPC_LINT_TOPIC_ARN: "vpc-lint-topic" },
+      '/output/topicArn ("vpc-lint-topic", from VPC_LINT_TOPIC_ARN) does not match',
+    ],
+    [
+      { VPC_LINT_ROLE_NAME: "role name" },
+      '/roleName ("role name", from VPC_LINT_ROLE_NAME) does not match',
+    ],
+    [{ VPC_LINT_EXTERNAL_ID: "x" }, "/externalId (from VPC_LINT_EXTERNAL_ID) does not match"],
+    [
+      { VPC_LINT_SECURITY_HUB: "no" },
+      '/securityHub ("no", from VPC_LINT_SECURITY_HUB) must be true or false',
+    ],
+    [{ VPC_LINT_LOG_LEVEL: "verbose" }, 'VPC_LINT_LOG_LEVEL is "verbose"; use debug'],
+  ])("rejects %j", (variables, message) => {
+    const parse = () => parseEvent({}, { ...ENV, ...variables });
+
+    expect(parse).toThrow(EventError);
+    expect(parse).toThrow(`invalid environment: ${message}`);
+  });
+
+  it("names AWS_REGION when the Region came from there", () => {
+    const parse = () => parseEvent({}, { VPC_LINT_BUCKET: "results", AWS_REGION: "moon-1" });
+
+    expect(parse).toThrow('/regions/0 ("moon-1", from AWS_REGION) does not match');
+  });
+
+  it("leaves out the value of the external id", () => {
+    const parse = () => parseEvent({}, { ...ENV, VPC_LINT_EXTERNAL_ID: "?" });
+
+    expect(parse).toThrow(EventError);
+    expect(parse).not.toThrow('"?"');
+  });
+
+  it("ignores an invalid variable the event overrides", () => {
+    const request = parseEvent(
+      { regions: ["eu-west-1"], output: { bucket: "results" } },
+      { VPC_LINT_REGIONS: "us-east-1,us-east-1", VPC_LINT_BUCKET: "arn:aws:s3:::results" },
+    );
+
+    expect(request.regions).toEqual(["eu-west-1"]);
+    expect(request.bucket).toBe("results");
+  });
+
+  it("reads VPC_LINT_SECURITY_HUB in any case", () => {
+    expect(parseEvent({}, { ...ENV, VPC_LINT_SECURITY_HUB: "FALSE" }).securityHub).toBe(false);
+    expect(parseEvent({}, { ...ENV, VPC_LINT_SECURITY_HUB: "True" }).securityHub).toBe(true);
+  });
+
+  it("treats an empty variable as unset", () => {
+    const request = parseEvent({}, { ...ENV, VPC_LINT_PREFIX: "", VPC_LINT_TOPIC_ARN: "" });
+
+    expect(request.prefix).toBe("vpc-lint");
+    expect(request.topicArn).toBeUndefined();
+  });
+});
+
+describe("parseEvent for the function's own account", () => {
+  it("needs no role for the function's own account", () => {
+    const request = parseEvent({ accountId: "111122223333" }, ENV, "111122223333");
+
+    expect(request.accountId).toBe("111122223333");
+    expect(request.roleName).toBeUndefined();
+  });
+
+  it("still needs a role for another account", () => {
+    expect(() => parseEvent({ accountId: "444455556666" }, ENV, "111122223333")).toThrow(
+      "/accountId 444455556666 needs a role to assume",
+    );
+  });
+});

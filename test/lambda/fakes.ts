@@ -18,9 +18,11 @@ import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { ListAccountsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { mockClient } from "aws-sdk-client-mock";
+import type { AwsSecurityFinding } from "@aws-sdk/client-securityhub";
 import { vi } from "vitest";
 import { handleEvent, type HandlerDeps } from "../../src/lambda/handler.js";
 import type { RetryOptions } from "../../src/lambda/retry.js";
+import { mockWorld, readExample, worldOf, type World } from "../collect/world.js";
 
 export const HOME_ACCOUNT = "111122223333";
 export const HOME_REGION = "us-east-1";
@@ -150,4 +152,54 @@ export function stubAwsEnvironment(accessKey: string, secretKey: string): void {
   vi.stubEnv("AWS_SECRET_ACCESS_KEY", secretKey);
   vi.stubEnv("AWS_REGION", HOME_REGION);
   vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
+}
+
+/**
+ * Installs every fake and pushes its restore function onto `restores`. The world is the EC2 and
+ * SSM side of the account; `objects` is the bucket, shared between runs.
+ */
+export function installFakes(
+  world: World,
+  restores: Array<() => void>,
+  objects = new Map<string, string>(),
+) {
+  const aws = mockWorld(world);
+  const s3 = fakeS3(objects);
+  const hub = fakeSecurityHub();
+  const sns = fakeSns();
+  const sts = fakeSts();
+  const organizations = fakeOrganizations();
+  restores.push(
+    aws.restore,
+    () => s3.s3.restore(),
+    () => hub.restore(),
+    () => sns.restore(),
+    () => sts.restore(),
+    () => organizations.restore(),
+  );
+  return { ...aws, s3: s3.s3, objects, hub, sns, sts, organizations };
+}
+
+export type Fakes = ReturnType<typeof installFakes>;
+
+export function brokenWorld(): World {
+  return worldOf(readExample("broken-nat64.json"));
+}
+
+export function cleanWorld(): World {
+  return worldOf(readExample("private-nat64-endpoints.json"));
+}
+
+/** Parses the log lines the handler wrote, leaving out the metric lines. */
+export function logEntries(lines: readonly string[]): Array<Record<string, unknown>> {
+  return lines
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((entry) => !("_aws" in entry));
+}
+
+/** Returns every finding sent to Security Hub, in the order of the calls. */
+export function importedFindings(hub: Fakes["hub"]): AwsSecurityFinding[] {
+  return hub
+    .commandCalls(BatchImportFindingsCommand)
+    .flatMap((call) => call.args[0].input.Findings ?? []);
 }

@@ -1,31 +1,36 @@
 import { DescribeVpcsCommand } from "@aws-sdk/client-ec2";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { BatchImportFindingsCommand, type AwsSecurityFinding } from "@aws-sdk/client-securityhub";
+import { BatchImportFindingsCommand } from "@aws-sdk/client-securityhub";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { ListAccountsCommand } from "@aws-sdk/client-organizations";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { EventError } from "../../src/lambda/event.js";
-import type { LintResponse, TargetsResponse } from "../../src/lambda/handler.js";
+import {
+  FunctionArnError,
+  handleEvent,
+  STATE_OUTPUT_LIMIT_BYTES,
+  type LintResponse,
+  type TargetsResponse,
+} from "../../src/lambda/handler.js";
 import {
   ACCESS_KEY,
   awsError,
   isolateAwsEnvironment,
-  mockWorld,
   readExample,
   SECRET_KEY,
   worldOf,
   type World,
 } from "../collect/world.js";
 import {
+  brokenWorld,
   BUCKET,
-  fakeOrganizations,
-  fakeS3,
-  fakeSecurityHub,
-  fakeSns,
-  fakeSts,
+  cleanWorld,
   HOME_ACCOUNT,
+  importedFindings,
+  installFakes,
   invoke,
+  logEntries as parseLogEntries,
   MEMBER_SECRET,
   MEMBER_TOKEN,
   REQUEST_ID,
@@ -54,47 +59,17 @@ afterEach(() => {
 
 /** Installs every fake; the world is the EC2 and SSM side of the account. */
 function install(world: World, objects = new Map<string, string>()) {
-  const aws = mockWorld(world);
-  const s3 = fakeS3(objects);
-  const hub = fakeSecurityHub();
-  const sns = fakeSns();
-  const sts = fakeSts();
-  const organizations = fakeOrganizations();
-  restores.push(
-    aws.restore,
-    () => s3.s3.restore(),
-    () => hub.restore(),
-    () => sns.restore(),
-    () => sts.restore(),
-    () => organizations.restore(),
-  );
-  return { ...aws, s3: s3.s3, objects, hub, sns, sts, organizations };
-}
-
-function brokenWorld(): World {
-  return worldOf(readExample("broken-nat64.json"));
-}
-
-function cleanWorld(): World {
-  return worldOf(readExample("private-nat64-endpoints.json"));
+  return installFakes(world, restores, objects);
 }
 
 function logEntries(): Array<Record<string, unknown>> {
-  return lines
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .filter((entry) => !("_aws" in entry));
+  return parseLogEntries(lines);
 }
 
 function metricEntries(): Array<Record<string, unknown>> {
   return lines
     .map((line) => JSON.parse(line) as Record<string, unknown>)
     .filter((entry) => "_aws" in entry);
-}
-
-function importedFindings(hub: ReturnType<typeof install>["hub"]): AwsSecurityFinding[] {
-  return hub
-    .commandCalls(BatchImportFindingsCommand)
-    .flatMap((call) => call.args[0].input.Findings ?? []);
 }
 
 const EVENT = { regions: ["us-east-1"], output: { bucket: BUCKET } };
@@ -108,7 +83,11 @@ describe("lint event", () => {
     const key = `vpc-lint/${HOME_ACCOUNT}/us-east-1/2026-12-04/20261204T100000Z-0f1e2d3c`;
     expect(response.status).toBe("succeeded");
     expect(response.regions[0]?.reports).toEqual({ json: `${key}.json`, sarif: `${key}.sarif` });
-    expect([...fakes.objects.keys()].sort()).toEqual([`${key}.json`, `${key}.sarif`]);
+    expect([...fakes.objects.keys()].sort()).toEqual([
+      `${key}.json`,
+      `${key}.open.json`,
+      `${key}.sarif`,
+    ]);
     const report = JSON.parse(fakes.objects.get(`${key}.json`) ?? "{}") as {
       summary: { error: number };
     };
@@ -207,7 +186,7 @@ describe("several Regions", () => {
     expect(byRegion["eu-west-1"]?.error).toMatch(/^UnauthorizedOperation: /);
     const keys = [...fakes.objects.keys()];
     expect(keys.filter((key) => key.includes("/eu-west-1/"))).toEqual([]);
-    expect(keys.filter((key) => key.includes("/ap-southeast-2/"))).toHaveLength(2);
+    expect(keys.filter((key) => key.includes("/ap-southeast-2/"))).toHaveLength(3);
   });
 
   it("logs the denied Region as an error with its code", async () => {
@@ -423,7 +402,56 @@ describe("invalid event", () => {
   });
 });
 
+describe("invalid environment", () => {
+  it.each([
+    [{ VPC_LINT_REGIONS: "us-east-1,us-east-1" }, /\/regions \(from VPC_LINT_REGIONS\) lists/],
+    [{ VPC_LINT_REGIONS: "not a region!!" }, /from VPC_LINT_REGIONS\) does not match/],
+    [{ VPC_LINT_VPC_IDS: "subnet-123" }, /from VPC_LINT_VPC_IDS\) does not match/],
+    [{ VPC_LINT_BUCKET: "arn:aws:s3:::my-bucket" }, /from VPC_LINT_BUCKET\) does not match/],
+  ])("rejects %j before any AWS call", async (variables, message) => {
+    const fakes = install(brokenWorld());
+    const env = { AWS_REGION: "us-east-1", VPC_LINT_BUCKET: BUCKET, ...variables };
+
+    const run = invoke({}, lines, { env });
+
+    await expect(run).rejects.toThrow(EventError);
+    await expect(run).rejects.toThrow(message);
+    expect(fakes.ec2.calls()).toHaveLength(0);
+    expect(fakes.s3.calls()).toHaveLength(0);
+    expect(fakes.hub.calls()).toHaveLength(0);
+    expect(logEntries().filter((entry) => entry.level === "error")).toHaveLength(1);
+  });
+});
+
+describe("invocation context", () => {
+  it.each([[""], ["arn:aws:lambda:us-east-1:function:vpc-lint"], ["not an arn"]])(
+    "rejects the function ARN %j with a logged error",
+    async (arn) => {
+      const fakes = install(brokenWorld());
+
+      const run = handleEvent(
+        EVENT,
+        { awsRequestId: REQUEST_ID, invokedFunctionArn: arn },
+        { env: { AWS_REGION: "us-east-1" }, now: () => new Date(), write: (l) => lines.push(l) },
+      );
+
+      await expect(run).rejects.toThrow(FunctionArnError);
+      await expect(run).rejects.toThrow(`invalid invokedFunctionArn ${JSON.stringify(arn)}`);
+      const entries = logEntries();
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({ level: "error", requestId: REQUEST_ID });
+      expect(fakes.ec2.calls()).toHaveLength(0);
+    },
+  );
+});
+
 describe("member accounts", () => {
+  const ORGANIZATION_EVENT = {
+    organization: true,
+    regions: ["us-east-1", "eu-west-1"],
+    roleName: "VpcLintReadOnly",
+    output: { bucket: BUCKET },
+  };
   const MEMBER_EVENT = {
     ...EVENT,
     accountId: HOME_ACCOUNT,
@@ -474,6 +502,16 @@ describe("member accounts", () => {
     expect(fakes.sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
   });
 
+  it("needs no role name for its own account", async () => {
+    const fakes = install(brokenWorld());
+
+    const response = (await invoke({ ...EVENT, accountId: HOME_ACCOUNT }, lines)) as LintResponse;
+
+    expect(response.status).toBe("succeeded");
+    expect(response.account).toBe(HOME_ACCOUNT);
+    expect(fakes.sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+  });
+
   it("lists one event per active account and Region", async () => {
     const fakes = install(brokenWorld());
     const event = {
@@ -497,6 +535,32 @@ describe("member accounts", () => {
       output: { bucket: BUCKET, prefix: "vpc-lint" },
     });
     expect(fakes.ec2.calls()).toHaveLength(0);
+  });
+
+  it("warns when the listed events exceed the state output limit", async () => {
+    const fakes = install(brokenWorld());
+    const accounts = Array.from({ length: 1500 }, (_, i) => ({
+      Id: String(100000000000 + i),
+      State: "ACTIVE" as const,
+    }));
+    fakes.organizations.on(ListAccountsCommand).resolves({ Accounts: accounts });
+    const event = { ...ORGANIZATION_EVENT, regions: ["us-east-1"] };
+
+    const response = (await invoke(event, lines)) as TargetsResponse;
+
+    const bytes = Buffer.byteLength(JSON.stringify(response), "utf8");
+    const warnings = logEntries().filter((entry) => entry.level === "warn");
+    expect(bytes).toBeGreaterThan(STATE_OUTPUT_LIMIT_BYTES);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ bytes, limitBytes: 262144, events: 1500 });
+  });
+
+  it("does not warn about a list within the state output limit", async () => {
+    install(brokenWorld());
+
+    await invoke(ORGANIZATION_EVENT, lines);
+
+    expect(logEntries().filter((entry) => entry.level === "warn")).toEqual([]);
   });
 
   it("answers each listed event as a valid event", async () => {
