@@ -106,6 +106,24 @@ export class Trace {
   clientBlocks(): Cidr[] {
     return this.index.ipv6BlocksOf(this.subnet);
   }
+
+  /**
+   * Returns the subnet's first IPv6 prefix, which network ACLs see as the clients' source, or adds
+   * an unknown network ACL hop when the snapshot lacks it.
+   */
+  clientSource(): Cidr | undefined {
+    const source = this.clientBlocks()[0];
+    if (!source) {
+      this.add(
+        "network-acl",
+        "unknown",
+        this.subnetId,
+        `the IPv6 prefix of ${this.subnetId} is not in the snapshot`,
+        "nacl-blocks-nat64",
+      );
+    }
+    return source;
+  }
 }
 
 /** Returns the network ACL of a subnet: its association, else the VPC's default ACL. */

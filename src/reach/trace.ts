@@ -358,8 +358,9 @@ function natHop(trace: Trace, path: ServicePath, natId: string): NatGateway | un
   }
 
   checkClientEgress(trace, [NAT64_PREFIX], "instance-sg-egress-blocks-nat64");
+  if (!natSubnet && !isRegionalNat(nat)) noteMissingNatSubnet(trace, nat);
   if (natSubnet) {
-    const source = trace.clientBlocks()[0];
+    const source = trace.clientSource();
     if (source) {
       checkCrossing(
         trace,
@@ -386,18 +387,37 @@ export function natAddresses(nat: NatGateway): string[] {
 function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway): void {
   const { index } = trace;
   const endpointId = endpoint.VpcEndpointId as string;
+  const natId = nat.NatGatewayId as string;
+  if (natAddresses(nat).length === 0) {
+    // After NAT64 the source is the NAT gateway's private IPv4 address, so without it neither
+    // the endpoint's security groups nor the network ACLs on the way can be judged.
+    trace.add(
+      "endpoint-security-group",
+      "unknown",
+      natId,
+      `the private IPv4 address of NAT gateway ${natId} is not in the snapshot`,
+      "endpoint-sg-blocks-nat64-source",
+    );
+    return;
+  }
   const onward = onwardTableOf(index, nat);
   const natSubnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
+  noteMissingEndpointSubnets(trace, endpoint);
   for (const endpointSubnet of endpointSubnets(trace, endpoint)) {
     const destination = endpointSubnet.CidrBlock ? parseCidr(endpointSubnet.CidrBlock) : undefined;
-    if (!destination) continue;
+    if (!destination) {
+      noteMissingPrefix(trace, endpointSubnet, "IPv4");
+      continue;
+    }
     const route = onward ? index.lookupRoute(onward, destination).route : undefined;
     if (!route || route.target.kind !== "local") {
       trace.add(
         "onward-route",
         "unknown",
-        onward?.RouteTableId ?? nat.NatGatewayId ?? "",
-        `NAT traffic to ${destination.text} does not follow the local route`,
+        onward?.RouteTableId ?? natId,
+        onward
+          ? `NAT traffic to ${destination.text} does not follow the local route`
+          : `the route table of NAT gateway ${natId} is not in the snapshot`,
       );
       continue;
     }
@@ -462,11 +482,13 @@ function ipv6LegFilters(trace: Trace, endpoint: VpcEndpoint): void {
     endpointDestinations(trace, endpoint),
     "instance-sg-egress-blocks-ipv6",
   );
-  const source = trace.clientBlocks()[0];
+  noteMissingEndpointSubnets(trace, endpoint);
+  const source = trace.clientSource();
   if (!source) return;
   for (const target of targets) {
     const destination = ipv6Of(target);
-    if (destination) {
+    if (!destination) noteMissingPrefix(trace, target, "IPv6");
+    else {
       addCrossingHops(
         trace,
         { from: trace.subnet, to: target, destination, source, replyPorts: CLIENT_PORTS },
@@ -607,7 +629,7 @@ function publicIpv6Leg(trace: Trace, name: string): void {
   }
   trace.add("route", "ok", tableId, `${tableId}: ${describeRoute(route)}`);
   checkClientEgress(trace, [PUBLIC_IPV6], "instance-sg-egress-blocks-ipv6");
-  const source = trace.clientBlocks()[0];
+  const source = trace.clientSource();
   if (source) {
     checkCrossing(
       trace,
@@ -634,6 +656,42 @@ function endpointSubnets(trace: Trace, endpoint: VpcEndpoint): Subnet[] {
   );
 }
 
+/** Adds an unknown network ACL hop when some of an endpoint's subnets are not in the snapshot. */
+function noteMissingEndpointSubnets(trace: Trace, endpoint: VpcEndpoint): void {
+  const ids = endpoint.SubnetIds ?? [];
+  if (endpointSubnets(trace, endpoint).length === ids.length) return;
+  const missing = ids.filter((id) => !trace.index.subnet(id));
+  trace.add(
+    "network-acl",
+    "unknown",
+    endpoint.VpcEndpointId as string,
+    `subnets ${missing.join(", ")} of endpoint ${endpoint.VpcEndpointId} are not in the snapshot`,
+    "nacl-blocks-nat64",
+  );
+}
+
+/** Adds an unknown network ACL hop for a subnet on the path whose prefix the snapshot lacks. */
+function noteMissingPrefix(trace: Trace, subnet: Subnet, family: "IPv4" | "IPv6"): void {
+  trace.add(
+    "network-acl",
+    "unknown",
+    subnet.SubnetId as string,
+    `the ${family} prefix of ${subnet.SubnetId} is not in the snapshot`,
+    "nacl-blocks-nat64",
+  );
+}
+
+/** Adds an unknown network ACL hop for a NAT gateway in a subnet the snapshot lacks. */
+function noteMissingNatSubnet(trace: Trace, nat: NatGateway): void {
+  trace.add(
+    "network-acl",
+    "unknown",
+    nat.NatGatewayId as string,
+    `the subnet ${nat.SubnetId ?? "(none given)"} of NAT gateway ${nat.NatGatewayId} is not in the snapshot`,
+    "nacl-blocks-nat64",
+  );
+}
+
 /** Returns the IPv6 prefixes of an endpoint's subnets, read once per endpoint and analysis. */
 function endpointDestinations(trace: Trace, endpoint: VpcEndpoint): Cidr[] {
   return trace.memo.value(endpoint, "ipv6 destinations", () =>
@@ -647,7 +705,9 @@ function endpointGroups(trace: Trace, endpoint: VpcEndpoint): SecurityGroup[] | 
   const { index } = trace;
   if (!index.has("SecurityGroups")) return undefined;
   return trace.memo.value(endpoint, "groups", () => {
-    const groups = (endpoint.Groups ?? []).map((group) => index.securityGroup(group.GroupId ?? ""));
+    // AWS gives every interface endpoint a security group, so an empty list means missing data.
+    if (!endpoint.Groups?.length) return undefined;
+    const groups = endpoint.Groups.map((group) => index.securityGroup(group.GroupId ?? ""));
     return groups.every(Boolean) ? (groups as SecurityGroup[]) : undefined;
   });
 }

@@ -99,6 +99,71 @@ describe("reachability with missing data", () => {
   });
 });
 
+describe("reachability with missing addresses and members", () => {
+  /** Returns the reasons the rule lists for not judging some of its resources. */
+  function skipReasons(snapshot: Snapshot, ruleId: string): string[] {
+    return lint(snapshot)
+      .skipped.filter((skip) => skip.ruleId === ruleId)
+      .map((skip) => skip.reason);
+  }
+
+  it.each([
+    ["left out", undefined],
+    ["empty", []],
+  ])("is unknown when NAT gateway addresses are %s", (_, addresses) => {
+    const snapshot = design("private-nat64-endpoints");
+    for (const nat of snapshot.NatGateways ?? []) nat.NatGatewayAddresses = addresses;
+    group(snapshot, PRIVATE.endpointGroup).IpPermissions = [];
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+    expect(findingsOf(lint(snapshot), "endpoint-sg-blocks-nat64-source")).toEqual([]);
+    expect(skipReasons(snapshot, "endpoint-sg-blocks-nat64-source")).toContain(
+      `the private IPv4 address of NAT gateway ${PRIVATE.natA} is not in the snapshot`,
+    );
+  });
+
+  it.each([
+    ["left out", undefined],
+    ["empty", []],
+  ])("is unknown when an endpoint's group list is %s", (_, groups) => {
+    const snapshot = design("private-nat64-endpoints");
+    for (const endpoint of snapshot.VpcEndpoints ?? []) endpoint.Groups = groups;
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+    expect(findingsOf(lint(snapshot), "endpoint-sg-blocks-nat64-source")).toEqual([]);
+  });
+
+  it("is unknown when an endpoint subnet is not in the snapshot", () => {
+    const snapshot = design("private-nat64-endpoints");
+    for (const endpoint of snapshot.VpcEndpoints ?? []) {
+      endpoint.SubnetIds = [...(endpoint.SubnetIds ?? []), "subnet-0a1b2c3d4e5f60099"];
+    }
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+    expect(skipReasons(snapshot, "nacl-blocks-nat64")).toContain(
+      `subnets subnet-0a1b2c3d4e5f60099 of endpoint ${PRIVATE.ssmEndpoint} are not in the snapshot`,
+    );
+  });
+
+  it("is unknown when the client subnet's IPv6 prefix is missing", () => {
+    const snapshot = design("public-nat64");
+    const app = snapshot.Subnets?.find((subnet) => subnet.SubnetId === PUBLIC.app);
+    if (app) delete app.Ipv6CidrBlockAssociationSet;
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+    expect(skipReasons(snapshot, "nacl-blocks-nat64")).toContain(
+      `the IPv6 prefix of ${PUBLIC.app} is not in the snapshot`,
+    );
+  });
+
+  it("is unknown when a zonal NAT gateway's subnet is missing", () => {
+    const snapshot = design("public-nat64");
+    snapshot.Subnets = snapshot.Subnets?.filter(
+      (subnet) => subnet.SubnetId !== PUBLIC.publicSubnet,
+    );
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+    expect(skipReasons(snapshot, "nacl-blocks-nat64")).toContain(
+      `the subnet ${PUBLIC.publicSubnet} of NAT gateway ${PUBLIC.nat} is not in the snapshot`,
+    );
+  });
+});
+
 describe("routing details on the path", () => {
   it("uses the main route table for a subnet without an association", () => {
     const snapshot = design("private-nat64-endpoints");
