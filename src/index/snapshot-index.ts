@@ -316,11 +316,17 @@ export class SnapshotIndex {
     return this.zonesByVpc.get(vpcId) ?? [];
   }
 
-  /** Resolver rules associated with a VPC, in association order; unknown rules are left out. */
+  /**
+   * Resolver rules in effect for a VPC, in association order. Unknown rules are left out, and so
+   * are failed or deleted rules and associations that are not complete. A missing status counts
+   * as in effect, as in a snapshot written by hand.
+   */
   resolverRulesOf(vpcId: string): ResolverRule[] {
     return (this.ruleAssociationsByVpc.get(vpcId) ?? [])
+      .filter((association) => ["", "complete"].includes(lower(association.Status)))
       .map((association) => this.resolverRulesById.get(association.ResolverRuleId))
-      .filter((rule): rule is ResolverRule => rule !== undefined);
+      .filter((rule): rule is ResolverRule => rule !== undefined)
+      .filter((rule) => !["failed", "deleting"].includes(lower(rule.Status)));
   }
 
   dhcpOptions(dhcpOptionsId: string): DhcpOptions | undefined {

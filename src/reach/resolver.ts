@@ -3,6 +3,7 @@ import type { Subnet, Vpc } from "@aws-sdk/client-ec2";
 import { isAmazonResolver, nameServersOf, reachableFromIpv6Only } from "../index/dns.js";
 import { isIpv6Only, type SnapshotIndex } from "../index/snapshot-index.js";
 import { lower } from "../index/util.js";
+import type { ResolverRule } from "../snapshot/types.js";
 import type { HopStatus } from "./types.js";
 
 export interface ResolverAnswer {
@@ -84,15 +85,22 @@ export function sharedZoneFor(
       id: zone.HostedZoneId,
       text: `private hosted zone ${zone.Name.replace(/\.$/, "")} (${zone.HostedZoneId})`,
     };
+  // Resolver applies the rule with the most specific domain name, so a system rule for a longer
+  // name keeps that name with the VPC's own resolver.
+  let chosen: ResolverRule | undefined;
   for (const rule of index.resolverRulesOf(vpcId)) {
-    if (lower(rule.RuleType) === "forward" && rule.DomainName && covers(rule.DomainName, host)) {
-      return {
-        id: rule.Id,
-        text: `Resolver forwarding rule ${rule.Id} for ${rule.DomainName.replace(/\.$/, "")}`,
-      };
-    }
+    if (!rule.DomainName || !covers(rule.DomainName, host)) continue;
+    if (!chosen || labels(rule.DomainName) > labels(chosen.DomainName ?? "")) chosen = rule;
   }
-  return undefined;
+  if (!chosen || lower(chosen.RuleType) !== "forward") return undefined;
+  return {
+    id: chosen.Id,
+    text: `Resolver forwarding rule ${chosen.Id} for ${(chosen.DomainName ?? "").replace(/\.$/, "")}`,
+  };
+}
+
+function labels(domain: string): number {
+  return domain.replace(/\.$/, "").split(".").length;
 }
 
 function covers(domain: string, host: string): boolean {

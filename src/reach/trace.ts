@@ -40,6 +40,13 @@ const NO_TRANSLATION = new Set([
   "local-gateway",
   "local",
 ]);
+/** Route targets that lead to networks outside the snapshot. */
+const BEYOND_VPC = new Set([
+  "transit-gateway",
+  "virtual-private-gateway",
+  "vpc-peering",
+  "core-network",
+]);
 /** Global unicast IPv6, where public service addresses live. */
 const PUBLIC_IPV6 = parseCidr("2000::/3") as Cidr;
 
@@ -507,6 +514,25 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
     const owner = SESSION_MANAGER.has(path.service)
       ? "ssm-endpoint-missing"
       : "private-nat64-to-public-destination";
+    // A private NAT gateway may send its traffic on through a transit gateway or a virtual
+    // private gateway, and a network beyond them, such as a central egress VPC, may reach the
+    // internet. vpc-lint cannot see that network, so such a route leaves the path unknown.
+    const onwardRoute = onward ? index.lookupRoute(onward, IPV4_DEFAULT).route : undefined;
+    if (
+      onward &&
+      onwardRoute &&
+      !onwardRoute.blackhole &&
+      BEYOND_VPC.has(onwardRoute.target.kind)
+    ) {
+      trace.add(
+        "onward-route",
+        "unknown",
+        onward.RouteTableId as string,
+        `${onward.RouteTableId}: ${describeRoute(onwardRoute)} carries the traffic of private NAT gateway ${natId} beyond the VPC, where vpc-lint cannot follow it`,
+        owner,
+      );
+      return;
+    }
     trace.add(
       "nat-gateway",
       "broken",

@@ -80,6 +80,34 @@ describe("private NAT64 design with Session Manager endpoints", () => {
     expect(findingsOf(result, "ssm-endpoint-missing")).toEqual([]);
   });
 
+  it.each([
+    ["active", "unknown"],
+    ["blackhole", "unreachable"],
+  ] as const)(
+    "reads a private NAT gateway's %s route to a transit gateway as %s",
+    (state, verdict) => {
+      const snapshot = design("private-nat64-endpoints");
+      const natTable = snapshot.RouteTables?.find(
+        (table) => table.RouteTableId === "rtb-0a1b2c3d4e5f60021",
+      );
+      natTable?.Routes?.push({
+        DestinationCidrBlock: "0.0.0.0/0",
+        TransitGatewayId: "tgw-0a1b2c3d4e5f60021",
+        State: state,
+      });
+      const result = lint(snapshot, ["kms"]);
+      const kmsVerdicts = result
+        .reachability()
+        .filter((entry) => entry.service === "kms")
+        .map((entry) => entry.verdict);
+      expect(kmsVerdicts).toEqual([verdict, verdict]);
+      const errors = findingsOf(result, "private-nat64-to-public-destination");
+      expect(errors).toEqual(
+        verdict === "unknown" ? [] : [`unreachable ${PRIVATE.natA}`, `unreachable ${PRIVATE.natB}`],
+      );
+    },
+  );
+
   it("reports a missing ssmmessages endpoint only through ssm-endpoint-missing", () => {
     const snapshot = design("private-nat64-endpoints");
     snapshot.VpcEndpoints = snapshot.VpcEndpoints?.filter(

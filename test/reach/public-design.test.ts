@@ -267,4 +267,66 @@ describe("public NAT64 design", () => {
     const result = lint(snapshot);
     expect(findingsOf(result, "ssm-endpoint-missing")).toEqual([]);
   });
+
+  describe("Resolver rules toward a hub", () => {
+    const FORWARD = "rslvr-rr-0a1b2c3d4e5f60001";
+    const SYSTEM = "rslvr-rr-0a1b2c3d4e5f60002";
+
+    /** Returns the public design without NAT64, whose names resolve only through the rules given. */
+    function withRules(
+      rules: { Id: string; DomainName: string; RuleType: string; Status?: string }[],
+      associationStatus = "COMPLETE",
+    ) {
+      const snapshot = design("public-nat64");
+      const routes = table(snapshot, PUBLIC.appTable).Routes ?? [];
+      table(snapshot, PUBLIC.appTable).Routes = routes.filter(
+        (r) => r.DestinationIpv6CidrBlock !== "64:ff9b::/96",
+      );
+      snapshot.HostedZones = [];
+      snapshot.ResolverRules = rules;
+      snapshot.ResolverRuleAssociations = rules.map((rule) => ({
+        ResolverRuleId: rule.Id,
+        VPCId: PUBLIC.vpc,
+        Status: associationStatus,
+      }));
+      return snapshot;
+    }
+
+    function verdictOf(snapshot: ReturnType<typeof design>, service: string): string | undefined {
+      return lint(snapshot)
+        .reachability()
+        .find((entry) => entry.subnetId === PUBLIC.app && entry.service === service)?.verdict;
+    }
+
+    it("treats a complete forwarding rule as the hub answering", () => {
+      const snapshot = withRules([
+        { Id: FORWARD, DomainName: "amazonaws.com.", RuleType: "FORWARD", Status: "COMPLETE" },
+      ]);
+      expect(verdictOf(snapshot, "ssm")).toBe("depends-on-hub");
+      expect(findingsOf(lint(snapshot), "ssm-endpoint-missing")).toEqual([]);
+    });
+
+    it.each([
+      ["a failed association", "COMPLETE", "FAILED"],
+      ["an overridden association", "COMPLETE", "OVERRIDDEN"],
+      ["a failed rule", "FAILED", "COMPLETE"],
+      ["a rule being deleted", "DELETING", "COMPLETE"],
+    ])("ignores %s", (_, ruleStatus, associationStatus) => {
+      const snapshot = withRules(
+        [{ Id: FORWARD, DomainName: "amazonaws.com.", RuleType: "FORWARD", Status: ruleStatus }],
+        associationStatus,
+      );
+      expect(verdictOf(snapshot, "ssm")).not.toBe("depends-on-hub");
+      expect(findingsOf(lint(snapshot), "ssm-endpoint-missing")).not.toEqual([]);
+    });
+
+    it("lets a system rule for a longer name keep that name local", () => {
+      const snapshot = withRules([
+        { Id: FORWARD, DomainName: "amazonaws.com.", RuleType: "FORWARD" },
+        { Id: SYSTEM, DomainName: "ssm.us-east-1.amazonaws.com.", RuleType: "SYSTEM" },
+      ]);
+      expect(verdictOf(snapshot, "ssm")).not.toBe("depends-on-hub");
+      expect(verdictOf(snapshot, "ssmmessages")).toBe("depends-on-hub");
+    });
+  });
 });
