@@ -50,7 +50,19 @@ export default defineRule<"missingZones" | "singleZone">({
       else consumers.set(path.endpoint, [subnet]);
     }
     for (const [endpoint, subnets] of consumers) {
-      const endpointZones = zonesOf((endpoint.SubnetIds ?? []).map((id) => index.subnet(id)));
+      const endpointSubnets = (endpoint.SubnetIds ?? []).map((id) => index.subnet(id));
+      const unplaced = (endpoint.SubnetIds ?? []).filter(
+        (_, position) => !endpointSubnets[position]?.AvailabilityZone,
+      );
+      if (unplaced.length > 0) {
+        // The AZ of a subnet missing from the snapshot is unknown, and it may be the one lacking.
+        context.unknown(
+          endpoint.VpcEndpointId as string,
+          `the AZs of its subnets ${unplaced.join(", ")} are not in the snapshot`,
+        );
+        continue;
+      }
+      const endpointZones = zonesOf(endpointSubnets);
       if (endpointZones.length === 0) continue;
       const consumerZones = zonesOf(subnets);
       const missing = consumerZones.filter((zone) => !endpointZones.includes(zone));

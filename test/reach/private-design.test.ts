@@ -204,6 +204,21 @@ describe("private NAT64 design with Session Manager endpoints", () => {
       `missingZones ${PRIVATE.ssmmessagesEndpoint}`,
     ]);
   });
+
+  it("lists an endpoint with a subnet missing from the snapshot as not checked", () => {
+    const snapshot = design("private-nat64-endpoints");
+    for (const endpoint of snapshot.VpcEndpoints ?? []) {
+      endpoint.SubnetIds = [PRIVATE.natSubnetA, "subnet-0a1b2c3d4e5f60099"];
+    }
+    const result = lint(snapshot);
+    expect(findingsOf(result, "endpoint-az-coverage")).toEqual([]);
+    expect(result.skipped).toContainEqual(
+      expect.objectContaining({
+        ruleId: "endpoint-az-coverage",
+        reason: "the AZs of its subnets subnet-0a1b2c3d4e5f60099 are not in the snapshot",
+      }),
+    );
+  });
 });
 
 function runReach() {
