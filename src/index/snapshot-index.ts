@@ -393,12 +393,16 @@ export class SnapshotIndex {
   private indexAssociations(): void {
     for (const table of this.snapshot.RouteTables ?? []) {
       for (const association of table.Associations ?? []) {
+        // An association that ended or failed no longer routes the subnet.
+        if (ENDED_ASSOCIATION_STATES.has(lower(association.AssociationState?.State))) continue;
         if (association.SubnetId) this.tableBySubnet.set(association.SubnetId, table);
         if (association.Main && table.VpcId) this.mainTableByVpc.set(table.VpcId, table);
       }
     }
   }
 }
+
+const ENDED_ASSOCIATION_STATES = new Set(["disassociated", "failed"]);
 
 export type ResourceType =
   | "vpc"

@@ -178,6 +178,20 @@ describe("routing details on the path", () => {
     ]);
   });
 
+  it.each([
+    ["disassociated", [`${PRIVATE.appA} rtb-0a1b2c3d4e5f60021`]],
+    ["associated", []],
+  ] as const)("reads a %s route table association", (state, missing) => {
+    const snapshot = design("private-nat64-endpoints");
+    const appTable = snapshot.RouteTables?.find((t) => t.RouteTableId === "rtb-0a1b2c3d4e5f60022");
+    for (const association of appTable?.Associations ?? []) {
+      association.AssociationState = { State: state };
+    }
+    const result = lint(snapshot);
+    const findings = result.findings.filter((f) => f.ruleId === "nat64-route-missing");
+    expect(findings.map((f) => `${f.resource.id} ${f.data.routeTableId}`)).toEqual(missing);
+  });
+
   it("prefers a static route over a prefix-list route of equal length", () => {
     const snapshot = design("private-nat64-endpoints");
     const appTable = snapshot.RouteTables?.find((t) => t.RouteTableId === "rtb-0a1b2c3d4e5f60022");
