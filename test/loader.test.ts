@@ -351,6 +351,35 @@ describe("rejected input", () => {
     expect(loaded.snapshot.SecurityGroups?.[0]?.IpPermissions?.[0]?.IpProtocol).toBe(protocol);
   });
 
+  describe("values nested deeper than JSON.stringify can print", () => {
+    const deep = `${"[".repeat(100_000)}0${"]".repeat(100_000)}`;
+
+    it("names an invalid one without printing it", async () => {
+      const file = await fixture("deep-invalid.json", `{"Subnets": [${deep}]}`);
+      const error = await loadError([file]);
+      expect(error.message).toContain(
+        "/Subnets/0: found a value nested too deeply to print, expected a value of type object",
+      );
+    });
+
+    it("rejects two copies of a resource holding one", async () => {
+      const subnet = `{"SubnetId": "subnet-a", "VpcId": "vpc-1", "Extra": ${deep}}`;
+      const file = await fixture("deep-twice.json", `{"Subnets": [${subnet}, ${subnet}]}`);
+      const error = await loadError([file]);
+      expect(error.message).toBe(
+        "Subnets: subnet-a appears twice and is nested too deeply to compare the copies; keep one copy",
+      );
+    });
+  });
+
+  it("cuts a long invalid value short in the message", async () => {
+    const file = await fixture("long.json", {
+      Subnets: [{ ...subnetA, CidrBlock: `10.0.0.0/${"9".repeat(500)}` }],
+    });
+    const error = await loadError([file]);
+    expect(error.message).toContain(`found "10.0.0.0/${"9".repeat(190)}...,`);
+  });
+
   it("points into the data member of a recording", async () => {
     const file = await fixture("recorded.json", {
       status_code: 200,

@@ -84,8 +84,7 @@ async function loadFile(
   if (problems.length > 0) {
     const lines = problems.slice(0, 20).map((problem) => {
       const where = shaped.toFilePointer(problem.pointer) || "/";
-      const found = problem.value === undefined ? "nothing" : JSON.stringify(problem.value);
-      return `  ${where}: found ${found}, expected ${problem.expected}`;
+      return `  ${where}: found ${foundText(problem.value)}, expected ${problem.expected}`;
     });
     const more = problems.length > 20 ? [`  ... and ${problems.length - 20} more`] : [];
     throw new InputError(
@@ -95,6 +94,22 @@ async function loadFile(
   }
   const { snapshot } = shaped;
   return { snapshot, locations: () => locateResources(file, text) };
+}
+
+/** The longest found value an error line quotes before it is cut short. */
+const MAX_FOUND_LENGTH = 200;
+
+/** Quotes an invalid value for an error line, cut short when long. */
+function foundText(value: unknown): string {
+  if (value === undefined) return "nothing";
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // JSON.parse accepts nesting deeper than JSON.stringify can recurse.
+    return "a value nested too deeply to print";
+  }
+  return text.length > MAX_FOUND_LENGTH ? `${text.slice(0, MAX_FOUND_LENGTH)}...` : text;
 }
 
 /**
@@ -267,7 +282,7 @@ function uniqueItems(
       if (!earlier) {
         first.set(id, item);
         items.push(item);
-      } else if (!warned.has(id) && canonical(earlier) !== canonical(item)) {
+      } else if (!warned.has(id) && !sameContent(earlier, item, `${section}: ${id}`)) {
         warned.add(id);
         const earlierFile = parts.find((candidate) =>
           (candidate.snapshot[section] as object[]).includes(earlier),
@@ -288,6 +303,18 @@ function uniqueItems(
 
 function attributeText(attribute: { Value?: boolean }): string {
   return attribute.Value === undefined ? canonical(attribute) : String(attribute.Value);
+}
+
+/** Tells whether two copies of a resource hold the same content, in any key or item order. */
+function sameContent(first: unknown, second: unknown, what: string): boolean {
+  try {
+    return canonical(first) === canonical(second);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new InputError(
+      `${what} appears twice and is nested too deeply to compare the copies; keep one copy`,
+    );
+  }
 }
 
 /**
