@@ -96,7 +96,7 @@ async function loadFile(
   return { snapshot, locations: () => locateResources(file, text) };
 }
 
-/** The longest found value an error line quotes before it is cut short. */
+/** The maximum length of an invalid value quoted in an error line. */
 const MAX_FOUND_LENGTH = 200;
 
 /** Quotes an invalid value for an error line, cut short when long. */
@@ -305,14 +305,14 @@ function attributeText(attribute: { Value?: boolean }): string {
   return attribute.Value === undefined ? canonical(attribute) : String(attribute.Value);
 }
 
-/** Tells whether two copies of a resource hold the same content, in any key or item order. */
-function sameContent(first: unknown, second: unknown, what: string): boolean {
+/** Tells whether two copies of a resource have the same content, in any key or item order. */
+function sameContent(first: unknown, second: unknown, resource: string): boolean {
   try {
     return canonical(first) === canonical(second);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     throw new InputError(
-      `${what} appears twice and is nested too deeply to compare the copies; keep one copy`,
+      `${resource} appears twice and is nested too deeply to compare the copies; keep one copy`,
     );
   }
 }
