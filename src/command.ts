@@ -6,11 +6,11 @@ import { progressFor } from "./collect/progress.js";
 import { parseRegions, regionFile } from "./collect/regions.js";
 import { docsPath } from "./engine/docs.js";
 import { SEVERITIES, type Severity } from "./engine/types.js";
+import { nearestName } from "./config/errors.js";
 import { findConfigFile, loadConfig, type Config } from "./config/load.js";
+import { serviceNamesOfFlag } from "./config/service-names.js";
 import { noteUnresolved, readIacInputs } from "./iac/index.js";
 import { checkDistinctOutputs, writeFilesAtomic, type FileWrite } from "./io.js";
-import { shortServiceName } from "./index/snapshot-index.js";
-import { SERVICE_NAME } from "./reach/catalog.js";
 import { parseTargets, renderReport, type ReportTarget } from "./report/formats.js";
 import { formatExplain } from "./report/explain.js";
 import { formatSkipped } from "./report/text.js";
@@ -209,6 +209,13 @@ export async function main(rawArgv: string[]): Promise<number> {
       const missing = /^Not enough arguments following: (\S+)$/.exec(message ?? "");
       if (missing?.[1]) throw new InputError(missingValue(missing[1], valueFlags));
       if (error) throw error;
+      const unknown = /^Unknown arguments?: (.+)$/.exec(message ?? "");
+      if (unknown?.[1]) {
+        // NOTE: outside `rules`, suggestions come from the flags of every command together.
+        const flags = [...Object.keys(valueFlags), ...(argv[0] === "rules" ? [] : SWITCHES)];
+        const problem = unknownArguments(unknown[1].split(", "), argv, flags);
+        throw new InputError(`${problem}\nRun vpc-lint --help for the flags and their values.`);
+      }
       throw new InputError(`${message}\nRun vpc-lint --help for the flags and their values.`);
     });
 
@@ -464,6 +471,48 @@ function missingValue(name: string, flags: Record<string, ValueFlag>): string {
   return `${typed} needs a value; pass ${flag.usage}`;
 }
 
+const COMMANDS = ["collect", "rules", "explain"];
+
+/**
+ * Names each unknown argument once, as typed, with the nearest known flag or command when one is
+ * close enough to be a typo. yargs lists a flag under both its typed and its camel-case name, and
+ * `--no-NAME` under NAME, so the names it reports are matched back to the typed arguments.
+ */
+function unknownArguments(
+  reported: readonly string[],
+  argv: readonly string[],
+  flags: readonly string[],
+): string {
+  const names = new Set(reported);
+  const candidates = [...flags, "help", "version"];
+  const typed = new Map<string, string | undefined>();
+  for (const token of argv) {
+    if (token === "--") break;
+    const long = /^--((?:no-)?([^=]+))/.exec(token);
+    const short = /^-([^-].*)$/.exec(token);
+    if (long?.[1] && long[2] && (names.has(long[1]) || names.has(long[2]))) {
+      typed.set(`--${long[1]}`, withDashes(nearestName(long[2], candidates)));
+    } else if (short?.[1] && !long) {
+      for (const letter of short[1].split("=")[0] ?? "") {
+        if (names.has(letter)) typed.set(`-${letter}`, undefined);
+      }
+    } else if (!token.startsWith("-") && names.has(token)) {
+      typed.set(token, nearestName(token, COMMANDS));
+    }
+  }
+  const described = [...typed].map(([name, nearest]) =>
+    nearest ? `${name} (did you mean ${nearest}?)` : name,
+  );
+  if (described.length === 0) return `unknown arguments: ${reported.join(", ")}`;
+  const kind = [...typed.keys()].every((name) => name.startsWith("-")) ? "flag" : "argument";
+  const noun = described.length === 1 ? kind : `${kind}s`;
+  return `unknown ${noun} ${described.join(", ")}`;
+}
+
+function withDashes(flag: string | undefined): string | undefined {
+  return flag === undefined ? undefined : `--${flag}`;
+}
+
 /** Rejects a run with no input or with more than one kind of input. */
 function checkInputKinds(args: Record<string, unknown>): void {
   const files = (args.snapshot as string[] | undefined) ?? [];
@@ -544,7 +593,7 @@ async function lintCommand(args: LintArgs): Promise<number> {
 function settingsOf(args: LintArgs, config: Config | undefined) {
   const services = [
     ...(config?.requiredServices ?? []),
-    ...serviceNames("--require-service", args.requireService ?? []),
+    ...serviceNamesOfFlag("--require-service", args.requireService ?? []),
   ];
   if (!config) return { requiredServices: [...new Set(services)] };
   return {
@@ -709,9 +758,9 @@ async function explainCommand(
   if (!snapshot)
     throw new InputError(`--subnet ${args.subnet} is not in the snapshot; check the subnet id`);
   const settings = {
-    requiredServices: serviceNames("--require-service", args.requireService ?? []),
+    requiredServices: serviceNamesOfFlag("--require-service", args.requireService ?? []),
   };
-  const [service, ...others] = serviceNames("--service", [args.service]);
+  const [service, ...others] = serviceNamesOfFlag("--service", [args.service]);
   if (service === undefined || others.length > 0) {
     throw new InputError(
       `--service ${JSON.stringify(args.service)}: name one service, such as ssm`,
@@ -721,38 +770,4 @@ async function explainCommand(
   const { path, untraced } = explainPath(snapshot.snapshot, settings, args.subnet, service);
   process.stdout.write(formatExplain(path, result.findings, untraced));
   return path.verdict === "reachable" || path.verdict === "depends-on-hub" ? 0 : 1;
-}
-
-/**
- * Reads service names from a flag: comma-separated lists are split and names lower-cased, since
- * endpoint service names are lower case. A value that is no service name raises an InputError.
- */
-function serviceNames(flag: string, values: readonly string[]): string[] {
-  const split = (value: string) =>
-    value
-      .split(",")
-      .map((name) => name.trim())
-      .filter(Boolean);
-  const empty = values.find((value) => split(value).length === 0);
-  if (empty !== undefined) {
-    throw new InputError(
-      `${flag} ${JSON.stringify(empty)} names no service; pass a short name such as kms`,
-    );
-  }
-  const names = values.flatMap(split);
-  for (const name of names) {
-    const short = shortServiceName(name.toLowerCase());
-    if (short !== name.toLowerCase()) {
-      throw new InputError(
-        `${flag} ${JSON.stringify(name)} is an endpoint service name; use its short name ${short}`,
-      );
-    }
-    if (!SERVICE_NAME.test(name.toLowerCase())) {
-      throw new InputError(
-        `${flag} ${JSON.stringify(name)} is not a service name; use the short name that ends ` +
-          "the endpoint service name, such as ssm, kms or ecr.api",
-      );
-    }
-  }
-  return names.map((name) => name.toLowerCase());
 }

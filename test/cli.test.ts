@@ -64,6 +64,80 @@ describe("exit codes", () => {
     expect(run.stderr).toContain("frobnicate");
   });
 
+  it.each([
+    [["--bogus-flag"], "unknown flag --bogus-flag"],
+    [["--snapshto", "x.json"], "unknown flag --snapshto (did you mean --snapshot?)"],
+    [["--failon=error"], "unknown flag --failon (did you mean --fail-on?)"],
+    [["--no-colour"], "unknown flag --no-colour"],
+    [["-x"], "unknown flag -x"],
+    [
+      ["--allvpcs", "--formt", "json"],
+      "unknown flags --allvpcs (did you mean --all-vpcs?), --formt (did you mean --format?)",
+    ],
+  ])("names unknown %j once, as typed", (extra, line) => {
+    const run = runCli(["--snapshot", PUBLIC, ...extra]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      `vpc-lint: ${line}\nRun vpc-lint --help for the flags and their values.\n`,
+    );
+  });
+
+  it("suggests a command for a misspelt one", () => {
+    const run = runCli(["rulse"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      "vpc-lint: unknown argument rulse (did you mean rules?)\n" +
+        "Run vpc-lint --help for the flags and their values.\n",
+    );
+  });
+
+  it("suggests only the flags of vpc-lint rules", () => {
+    const typo = runCli(["rules", "--formt", "json"]);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain("unknown flag --formt (did you mean --format?)\n");
+    const lintFlag = runCli(["rules", "--fail-on", "error"]);
+    expect(lintFlag.status).toBe(2);
+    expect(lintFlag.stderr).toContain("unknown flag --fail-on\n");
+  });
+
+  it.each([
+    ["kms.us-east-1.amazonaws.com", "is a hostname; use its short name kms"],
+    ["kms.us-east-1.api.aws", "is a hostname; use its short name kms"],
+    [
+      "dkr.ecr.us-east-1.amazonaws.com",
+      "is a hostname; use the short name that ends the endpoint service name, such as ssm, kms or ecr.api",
+    ],
+    ["com.amazonaws.us-east-1.kms", "is an endpoint service name; use its short name kms"],
+  ])("rejects --require-service %s", (name, reason) => {
+    const run = runCli(["--snapshot", PRIVATE, "--require-service", name]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(`vpc-lint: --require-service ${JSON.stringify(name)} ${reason}\n`);
+  });
+
+  it("rejects a hostname for explain --service", () => {
+    const run = runCli([
+      "explain",
+      "--snapshot",
+      PRIVATE,
+      "--subnet",
+      "subnet-0a1b2c3d4e5f60023",
+      "--service",
+      "ssm.us-east-1.amazonaws.com",
+    ]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--service "ssm.us-east-1.amazonaws.com" is a hostname');
+  });
+
+  it("accepts a misspelt --require-service it cannot check", () => {
+    const run = runCli(["--snapshot", PRIVATE, "--require-service", "kmss", "--format", "json"]);
+    const services = (
+      JSON.parse(run.stdout) as { reachability: { service: string }[] }
+    ).reachability.map((entry) => entry.service);
+    expect(services).toContain("kmss");
+  });
+
   it("names an invalid --fail-on value and exits 2", () => {
     const run = runCli(["--snapshot", PUBLIC, "--fail-on", "sometimes"]);
     expect(run.status).toBe(2);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configErrors, editDistance, nearestRuleId } from "../src/config/errors.js";
+import { configErrors, editDistance, nearestName, nearestRuleId } from "../src/config/errors.js";
 import { findConfigFile, parseConfig } from "../src/config/load.js";
 import { buildRulesSchema, formatRulesSchema } from "../src/config/rules-schema.js";
 import { InputError } from "../src/errors.js";
@@ -190,6 +190,40 @@ describe("config parsing", () => {
   });
 
   it.each([
+    ["empty JSON", ".vpc-lint.json", ""],
+    ["blank JSON", ".vpc-lint.json", " \n\t\n"],
+    ["comment-only YAML", ".vpc-lint.yaml", "# settings come later\n"],
+    ["marker-only YAML", ".vpc-lint.yaml", "---\n"],
+  ])("treats %s as no settings", (_, file, text) => {
+    const config = parseConfig(file, text);
+    expect(config.severities.size).toBe(0);
+    expect(config.requiredServices).toEqual([]);
+    expect(config.failOn).toBeUndefined();
+  });
+
+  it.each([
+    ["null", "null\n"],
+    ["tilde", "~\n"],
+    ["marked null", "--- null\n"],
+  ])("rejects a YAML %s like JSON null", (_, text) => {
+    expect(parseError("cfg.yaml", text)).toBe(
+      "invalid config file:\n  cfg.yaml: / is null; expected an object",
+    );
+    expect(parseError("cfg.json", "null")).toBe(
+      "invalid config file:\n  cfg.json: / is null; expected an object",
+    );
+  });
+
+  it("accepts short service names, typos included", () => {
+    const services = ["kms", "ecr.api", "kms-fips", "s3", "execute-api", "kmss"];
+    const config = parseConfig(
+      "cfg.json",
+      JSON.stringify({ requiredServices: { default: services } }),
+    );
+    expect(config.requiredServices).toEqual(services);
+  });
+
+  it.each([
     [
       "misspelt rule id",
       { rules: { "nat64-route-mising": "off" } },
@@ -205,6 +239,54 @@ describe("config parsing", () => {
       { rules: { "nat64-route-missing": "warn" } },
       'cfg.json: /rules/nat64-route-missing is "warn"; allowed values are off, error, warning, info',
     ],
+    [
+      "severity object for a rule without options",
+      { rules: { "public-nat64-leaks-service-traffic": { severity: "info" } } },
+      'cfg.json: /rules/public-nat64-leaks-service-traffic is {"severity":"info"}, but rule ' +
+        "public-nat64-leaks-service-traffic has no options; set it to one of the strings off, " +
+        "error, warning, info",
+    ],
+    [
+      "severity that is not a string",
+      { rules: { "nat64-route-missing": 3 } },
+      "cfg.json: /rules/nat64-route-missing is 3; expected one of the strings off, error, warning, info",
+    ],
+    [
+      "failOn that is not a string",
+      { failOn: true },
+      "cfg.json: /failOn is true; expected one of the strings error, warning, info, never",
+    ],
+    [
+      "full endpoint service name",
+      { requiredServices: { default: ["com.amazonaws.us-east-1.kms"] } },
+      'cfg.json: /requiredServices/default/0 is "com.amazonaws.us-east-1.kms", which is an ' +
+        "endpoint service name; use its short name kms",
+    ],
+    [
+      "Region-less endpoint service name",
+      { requiredServices: { default: ["ssm", "com.amazonaws.kms"] } },
+      'cfg.json: /requiredServices/default/1 is "com.amazonaws.kms", which is an endpoint ' +
+        "service name; use the short name that ends the endpoint service name, such as ssm, kms or ecr.api",
+    ],
+    [
+      "service hostname by VPC",
+      { requiredServices: { byVpc: { "vpc-0a1b2c3d4e5f60003": ["kms.us-east-1.amazonaws.com"] } } },
+      'cfg.json: /requiredServices/byVpc/vpc-0a1b2c3d4e5f60003/0 is "kms.us-east-1.amazonaws.com", ' +
+        "which is a hostname; use its short name kms",
+    ],
+    [
+      "service hostname under a tag with a slash",
+      { requiredServices: { bySubnetTag: { "kubernetes.io/role/elb=1": ["sts.amazonaws.com"] } } },
+      'cfg.json: /requiredServices/bySubnetTag/kubernetes.io~1role~1elb=1/0 is "sts.amazonaws.com", ' +
+        "which is a hostname; use its short name sts",
+    ],
+    [
+      "hostname whose short name is not its first label",
+      { requiredServices: { default: ["api.ecr.eu-west-1.amazonaws.com"] } },
+      'cfg.json: /requiredServices/default/0 is "api.ecr.eu-west-1.amazonaws.com", which is a ' +
+        "hostname; use the short name that ends the endpoint service name, such as ssm, kms or ecr.api",
+    ],
+    ["null in place of the settings", null, "cfg.json: / is null; expected an object"],
     [
       "unknown top-level key",
       { failon: "error" },
@@ -303,6 +385,12 @@ describe("nearest rule id", () => {
     expect(editDistance(a, b)).toBe(distance);
   });
 
+  it("suggests any name close enough to be a typo", () => {
+    expect(nearestName("snapshto", ["snapshot", "subnet"])).toBe("snapshot");
+    expect(nearestName("bogus-flag", ["snapshot", "subnet"])).toBeUndefined();
+    expect(nearestName("kms", [])).toBeUndefined();
+  });
+
   it("suggests only ids close enough to be typos", () => {
     expect(nearestRuleId("vpc-dns-suport-disabled")).toBe("vpc-dns-support-disabled");
     expect(nearestRuleId("s3-bucket-public")).toBeUndefined();
@@ -370,6 +458,37 @@ describe("config file on the command line", () => {
     expect(run.stderr).toContain(
       '/rules has the unknown rule id "nat64-route-mising"; did you mean nat64-route-missing?',
     );
+  });
+
+  it("exits 2 for a full endpoint service name in the file", async () => {
+    const cwd = await directoryWith({
+      ".vpc-lint.json": JSON.stringify({
+        requiredServices: { default: ["com.amazonaws.us-east-1.kms"] },
+      }),
+    });
+    const run = runCli(["--snapshot", join(EXAMPLES, "private-nat64-endpoints.json")], {}, cwd);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      "vpc-lint: invalid config file:\n" +
+        '  .vpc-lint.json: /requiredServices/default/0 is "com.amazonaws.us-east-1.kms", which ' +
+        "is an endpoint service name; use its short name kms\n",
+    );
+  });
+
+  it("reads a YAML file of only null as invalid", async () => {
+    const cwd = await directoryWith({ ".vpc-lint.yaml": "null\n" });
+    const run = runCli(["--snapshot", BROKEN], {}, cwd);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(".vpc-lint.yaml: / is null; expected an object");
+  });
+
+  it("runs with defaults when the file is empty", async () => {
+    const cwd = await directoryWith({ ".vpc-lint.json": "" });
+    const run = runCli(["--snapshot", BROKEN], {}, cwd);
+    expect(run.status).toBe(1);
+    expect(run.stderr).not.toContain(".vpc-lint.json");
+    expect(run.stdout).toContain("nat64-route-blackhole");
   });
 
   it("exits 2 when --config names a missing file", () => {

@@ -5,6 +5,7 @@ import type { Rule } from "../engine/types.js";
 import { RULES } from "../rules/index.js";
 import { globMatches } from "../suppress/suppressions.js";
 import { buildRulesSchema } from "./rules-schema.js";
+import { configServiceErrors, type RequiredServices } from "./service-names.js";
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
@@ -34,10 +35,16 @@ export function configErrors(
   if (!validate(config)) {
     return collapse(validate.errors ?? []).map((error) => sentence(file, error, ruleIds));
   }
-  const suppressions = (config as { suppressions?: Record<string, unknown>[] }).suppressions ?? [];
-  return suppressions.flatMap((entry, position) =>
-    suppressionErrors(file, entry, position, ruleIds),
-  );
+  const checked = config as {
+    requiredServices?: RequiredServices;
+    suppressions?: Record<string, unknown>[];
+  };
+  return [
+    ...configServiceErrors(file, checked.requiredServices),
+    ...(checked.suppressions ?? []).flatMap((entry, position) =>
+      suppressionErrors(file, entry, position, ruleIds),
+    ),
+  ];
 }
 
 /**
@@ -67,7 +74,8 @@ function suppressionErrors(
 /**
  * Reports a failed `anyOf` (a rule setting that is neither a severity nor an object) once: as the
  * deeper errors inside the object when there are any, else as one sentence. Also drops the
- * `propertyNames` summary that follows the key's own pattern error.
+ * `propertyNames` summary that follows the key's own pattern error, and the `enum` error that
+ * follows a `type` error on the same value, since the `type` sentence lists the allowed values.
  */
 function collapse(errors: ErrorObject[]): ErrorObject[] {
   const dropped = new Set<ErrorObject>();
@@ -77,6 +85,12 @@ function collapse(errors: ErrorObject[]): ErrorObject[] {
       if (error !== parent && error.instancePath === at) dropped.add(error);
     }
     if (errors.some((error) => error.instancePath.startsWith(`${at}/`))) dropped.add(parent);
+  }
+  const wrongType = new Set(
+    errors.filter((error) => error.keyword === "type").map((error) => error.instancePath),
+  );
+  for (const error of errors) {
+    if (error.keyword === "enum" && wrongType.has(error.instancePath)) dropped.add(error);
   }
   return errors.filter((error) => !dropped.has(error) && error.keyword !== "propertyNames");
 }
@@ -91,7 +105,7 @@ function sentence(file: string, error: ErrorObject, ruleIds: readonly string[]):
     case "enum":
       return `${file}: ${path} is ${value}; allowed values are ${(params.allowedValues as unknown[]).join(", ")}`;
     case "type":
-      return `${file}: ${path} is ${value}; expected ${article(String(params.type))}`;
+      return wrongType(file, error);
     case "required":
       return `${file}: ${path} lacks the required key "${String(params.missingProperty)}"`;
     case "format":
@@ -110,6 +124,30 @@ function sentence(file: string, error: ErrorObject, ruleIds: readonly string[]):
     default:
       return `${file}: ${path} is ${value}; ${error.message ?? "not allowed"}`;
   }
+}
+
+/**
+ * Phrases a value of the wrong type. When the schema also lists the allowed values, the sentence
+ * names them. For a rule set to an object, the sentence adds that the rule takes no options.
+ */
+function wrongType(file: string, error: ErrorObject): string {
+  const path = error.instancePath || "/";
+  const value = JSON.stringify(error.data);
+  const allowed = (error.parentSchema as { enum?: unknown[] } | undefined)?.enum;
+  if (!allowed) {
+    const type = String((error.params as { type?: unknown }).type);
+    return `${file}: ${path} is ${value}; expected ${article(type)}`;
+  }
+  const choices = `one of the strings ${allowed.join(", ")}`;
+  const ruleId = /^\/rules\/([^/]+)$/.exec(error.instancePath)?.[1];
+  if (ruleId && isPlainObject(error.data)) {
+    return `${file}: ${path} is ${value}, but rule ${ruleId} has no options; set it to ${choices}`;
+  }
+  return `${file}: ${path} is ${value}; expected ${choices}`;
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function unknownKey(
@@ -148,13 +186,18 @@ export function nearestRuleId(
   key: string,
   ruleIds: readonly string[] = RULES.map((rule) => rule.id),
 ): string | undefined {
-  let best: { id: string; distance: number } | undefined;
-  for (const id of ruleIds) {
-    const distance = editDistance(key, id);
-    if (!best || distance < best.distance) best = { id, distance };
+  return nearestName(key, ruleIds);
+}
+
+/** Returns the name closest to a misspelt one, when it is close enough to be a typo. */
+export function nearestName(key: string, names: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of names) {
+    const distance = editDistance(key, name);
+    if (!best || distance < best.distance) best = { name, distance };
   }
   if (!best) return undefined;
-  return best.distance <= Math.max(2, Math.floor(key.length / 3)) ? best.id : undefined;
+  return best.distance <= Math.max(2, Math.floor(key.length / 3)) ? best.name : undefined;
 }
 
 /** Levenshtein distance: insertions, deletions and substitutions each cost one. */

@@ -5,12 +5,13 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseDocument } from "yaml";
+import { isScalar, parseDocument } from "yaml";
 import type { Severity } from "../engine/types.js";
 import { InputError } from "../errors.js";
 import type { FailOn } from "../run.js";
 import type { SuppressionEntry } from "../suppress/suppressions.js";
 import { configErrors } from "./errors.js";
+import type { RequiredServices } from "./service-names.js";
 
 export const CONFIG_FILE_NAMES = [".vpc-lint.json", ".vpc-lint.yaml", ".vpc-lint.yml"] as const;
 
@@ -34,11 +35,7 @@ interface RawConfig {
     Severity | "off" | { severity?: Severity | "off"; options?: Record<string, unknown> }
   >;
   failOn?: FailOn;
-  requiredServices?: {
-    default?: string[];
-    byVpc?: Record<string, string[]>;
-    bySubnetTag?: Record<string, string[]>;
-  };
+  requiredServices?: RequiredServices;
   privateOnlyVpcs?: string[];
   suppressions?: Omit<SuppressionEntry, "origin">[];
 }
@@ -68,7 +65,11 @@ export async function loadConfig(file: string): Promise<Config> {
   return parseConfig(file, text);
 }
 
-/** Parses config text: YAML for `.yaml` and `.yml` files, JSON otherwise. */
+/**
+ * Parses config text: YAML for `.yaml` and `.yml` files, JSON otherwise. A file with no value (empty,
+ * blank, or in YAML only comments and a `---` marker) means no settings. Any value, `null`
+ * included, must be an object.
+ */
 export function parseConfig(file: string, text: string): Config {
   const value = /\.ya?ml$/i.test(file) ? parseYaml(file, text) : parseJson(file, text);
   const problems = configErrors(file, value);
@@ -79,6 +80,7 @@ export function parseConfig(file: string, text: string): Config {
 }
 
 function parseJson(file: string, text: string): unknown {
+  if (text.trim() === "") return {};
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -92,7 +94,12 @@ function parseYaml(file: string, text: string): unknown {
   if (first) {
     throw new InputError(`${file}: not valid YAML (${first.message.split("\n")[0] ?? first.code})`);
   }
-  return document.toJS() ?? {};
+  const contents = document.contents;
+  // A lone `---` parses as a null scalar of zero length, unlike a written `null` or `~`.
+  const empty =
+    contents === null ||
+    (isScalar(contents) && contents.value === null && contents.range?.[0] === contents.range?.[1]);
+  return empty ? {} : document.toJS();
 }
 
 function toConfig(file: string, raw: RawConfig): Config {
