@@ -223,7 +223,7 @@ describe("loading files", () => {
   });
 
   it("warns about top-level keys that name no section", async () => {
-    const file = await fixture("extra.json", { Subnets: [subnetA], NextToken: "x", Marker: "y" });
+    const file = await fixture("extra.json", { Subnets: [subnetA], NextToken: "", Marker: "y" });
     const loaded = await loadSnapshotFiles([file]);
     expect(loaded.warnings).toEqual([
       `${file}: top-level key Marker names no snapshot section and was left out`,
@@ -378,6 +378,36 @@ describe("rejected input", () => {
     });
     const error = await loadError([file]);
     expect(error.message).toContain(`found "10.0.0.0/${"9".repeat(190)}...,`);
+  });
+
+  it("rejects one page of a paginated AWS CLI output", async () => {
+    const file = await fixture("page.json", {
+      Subnets: [subnetA],
+      NextToken: "eyJOZXh0VG9rZW4iOiAiYSJ9",
+    });
+    const error = await loadError([file]);
+    expect(error.message).toBe(
+      `${file}: unsupported input: Subnets output is truncated: it has a NextToken, so later ` +
+        "pages are missing; run the AWS CLI command again without --max-items or --no-paginate",
+    );
+  });
+
+  it("skips a paginated page in a directory with a warning", async () => {
+    await fixture("subnets.json", { Subnets: [subnetA], NextToken: "abc" }, "paged");
+    await fixture("vpcs.json", { Vpcs: [{ VpcId: "vpc-1" }] }, "paged");
+    const loaded = await loadSnapshotFiles([join(workspace, "paged")]);
+    expect(loaded.snapshot.Subnets).toBeUndefined();
+    expect(loaded.warnings).toEqual([
+      `${join(workspace, "paged", "subnets.json")}: skipped, Subnets output is truncated: it ` +
+        "has a NextToken, so later pages are missing; run the AWS CLI command again without " +
+        "--max-items or --no-paginate",
+    ]);
+  });
+
+  it("reads an output whose NextToken is empty", async () => {
+    const file = await fixture("last-page.json", { Subnets: [subnetA], NextToken: "" });
+    const loaded = await loadSnapshotFiles([file]);
+    expect(loaded.snapshot.Subnets).toEqual([subnetA]);
   });
 
   it("points into the data member of a recording", async () => {

@@ -160,6 +160,23 @@ export class SnapshotIndex {
     return this.subnetsByVpc.get(vpcId) ?? [];
   }
 
+  /**
+   * Returns the ids of subnets that host workloads, by the section hostsWorkloads reads, but are
+   * missing from Subnets although their VPC has subnets there: the Subnets output is incomplete.
+   */
+  missingWorkloadSubnets(): string[] {
+    if (!this.has("Subnets")) return [];
+    const workloads: { SubnetId?: string; VpcId?: string }[] = this.has("NetworkInterfaces")
+      ? (this.snapshot.NetworkInterfaces ?? []).filter(isWorkloadInterface)
+      : this.liveInstances;
+    const missing = new Set<string>();
+    for (const { SubnetId, VpcId } of workloads) {
+      if (!SubnetId || this.subnetsById.has(SubnetId)) continue;
+      if (VpcId && this.subnetsByVpc.has(VpcId)) missing.add(SubnetId);
+    }
+    return [...missing].sort();
+  }
+
   /** Returns the subnet's explicitly associated route table, else its VPC's main route table. */
   routeTableOf(subnet: Subnet): { table: RouteTable; explicit: boolean } | undefined {
     const explicit = subnet.SubnetId ? this.tableBySubnet.get(subnet.SubnetId) : undefined;

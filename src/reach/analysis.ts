@@ -33,8 +33,8 @@ export interface Analysis {
   unknownPaths(): readonly OwnedHop[];
   /** Sections the traces read but the snapshot lacks, so they used each section's fallback. */
   assumed: ReadonlySet<SectionName>;
-  /** Subnets that depend on IPv6 but were not traced, because their workloads are unknown. */
-  unknownWorkloads: readonly string[];
+  /** Subnets that may host workloads on IPv6 paths but were not traced, and why. */
+  untraced: readonly { subnetId: string; reason: string }[];
 }
 
 /** Every consumer subnet gets a path to it, required or not: agents before 3.3.40.0 use it. */
@@ -128,7 +128,7 @@ function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolea
     ownedHops: () => (owned ??= hopsByOwner(paths)),
     assumed: memo.assumed,
     unknownPaths: () => (unknown ??= unknownPathsOf(paths)),
-    unknownWorkloads: unknownWorkloadSubnets(index),
+    untraced: untracedSubnets(index),
   };
 }
 
@@ -161,13 +161,25 @@ export function consumerSubnets(index: SnapshotIndex): Subnet[] {
   return index.subnets().filter((subnet) => whyNotTraced(index, subnet) === undefined);
 }
 
-/** Returns the ids of the subnets that depend on IPv6 when no collected section lists workloads. */
-function unknownWorkloadSubnets(index: SnapshotIndex): string[] {
-  if (index.has("NetworkInterfaces") || index.has("Reservations")) return [];
-  return index
+/**
+ * Returns the subnets whose paths cannot be traced: those that depend on IPv6 when no collected
+ * section lists workloads, and those that host workloads but are missing from Subnets.
+ */
+function untracedSubnets(index: SnapshotIndex): { subnetId: string; reason: string }[] {
+  const missing = index.missingWorkloadSubnets().map((subnetId) => ({
+    subnetId,
+    reason: "it hosts workloads but is not in Subnets, so that output is incomplete",
+  }));
+  if (index.has("NetworkInterfaces") || index.has("Reservations")) return missing;
+  const unknown = index
     .subnets()
     .filter((subnet) => isIpv6Only(subnet) || subnet.EnableDns64 === true)
-    .map((subnet) => subnet.SubnetId as string);
+    .map((subnet) => ({
+      subnetId: subnet.SubnetId as string,
+      reason:
+        "its workloads are unknown because neither NetworkInterfaces nor Reservations was collected",
+    }));
+  return [...unknown, ...missing];
 }
 
 /** Returns why the analysis traces no path from a subnet, or undefined when it traces them. */

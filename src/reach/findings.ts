@@ -4,9 +4,6 @@ import { listIds } from "../index/dns.js";
 import { analyse } from "./analysis.js";
 import type { Hop, ServicePath } from "./types.js";
 
-const UNKNOWN_WORKLOADS =
-  "its workloads are unknown because neither NetworkInterfaces nor Reservations was collected";
-
 /** One resource's broken link and every path that crosses it. */
 export interface HopGroup {
   /** The first hop of the group; `hops` contains every hop, one per path. */
@@ -21,9 +18,9 @@ export interface HopGroup {
 /**
  * Returns the hops a rule owns on required paths, one group per resource and discriminator, in
  * a stable order. Unknown hops become skipped entries instead of findings, and so do paths whose
- * trace stopped at an unknown hop before reaching the rule's link, and so do subnets left untraced
- * because their workloads are unknown, unless `noteGaps` is false for a rule whose own check does
- * not depend on the paths.
+ * trace stopped at an unknown hop before reaching the rule's link, and so do subnets the analysis
+ * could not trace, unless `noteGaps` is false for a rule whose own check does not depend on the
+ * paths.
  */
 export function hopsOwnedBy(
   context: RuleContext,
@@ -61,9 +58,7 @@ export function hopsOwnedBy(
   }
   noteGapsBefore(Infinity);
   if (noteGaps) {
-    for (const subnetId of analysis.unknownWorkloads) {
-      context.unknown(subnetId, UNKNOWN_WORKLOADS);
-    }
+    for (const { subnetId, reason } of analysis.untraced) context.unknown(subnetId, reason);
   }
   return [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))

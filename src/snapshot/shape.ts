@@ -85,6 +85,13 @@ function shapeObject(value: Record<string, unknown>): ShapedInput {
 }
 
 function shapePlural(value: Record<string, unknown>, keys: string[]): ShapedInput {
+  if (typeof value.NextToken === "string" && value.NextToken !== "") {
+    // The AWS CLI prints NextToken only when it stopped early, with --max-items or --no-paginate.
+    throw new ShapeError(
+      `${keys.join(", ")} output is truncated: it has a NextToken, so later pages are missing; ` +
+        "run the AWS CLI command again without --max-items or --no-paginate",
+    );
+  }
   const snapshot: Record<string, unknown> = {};
   const renamed = new Map<string, string>();
   for (const key of keys) {

@@ -152,6 +152,25 @@ describe("reachability with missing addresses and members", () => {
     );
   });
 
+  it("lists a workload subnet missing from Subnets as not checked", () => {
+    const snapshot = design("public-nat64");
+    snapshot.Subnets = snapshot.Subnets?.filter((subnet) => subnet.SubnetId !== PUBLIC.app);
+    const result = lint(snapshot);
+    expect(result.findings.filter((f) => f.severity !== "info")).toEqual([]);
+    expect(skipReasons(snapshot, "nacl-blocks-nat64")).toEqual([
+      "it hosts workloads but is not in Subnets, so that output is incomplete",
+    ]);
+  });
+
+  it("leaves out workloads of a VPC without subnets in the snapshot", () => {
+    const snapshot = design("public-nat64");
+    for (const eni of snapshot.NetworkInterfaces ?? []) {
+      if (eni.SubnetId === PUBLIC.app) eni.VpcId = "vpc-0a1b2c3d4e5f60099";
+    }
+    snapshot.Subnets = snapshot.Subnets?.filter((subnet) => subnet.SubnetId !== PUBLIC.app);
+    expect(skipReasons(snapshot, "nacl-blocks-nat64")).toEqual([]);
+  });
+
   it("is unknown when a zonal NAT gateway's subnet is missing", () => {
     const snapshot = design("public-nat64");
     snapshot.Subnets = snapshot.Subnets?.filter(
