@@ -185,7 +185,10 @@ export function isGating(finding: Finding): boolean {
 }
 
 function scopeOf(input: SnapshotInput, index: SnapshotIndex): ScopeSource {
-  const scope: ScopeSource = { vpcIds: input.snapshot.Source?.VpcIds ?? index.vpcIds() };
+  // Source.VpcIds names what a collection asked for. Files merged with it, such as AWS CLI
+  // outputs, may add other VPCs, which the sections name.
+  const vpcIds = new Set([...(input.snapshot.Source?.VpcIds ?? []), ...index.vpcIds()]);
+  const scope: ScopeSource = { vpcIds: [...vpcIds].sort() };
   if (index.accountId) scope.accountId = index.accountId;
   if (index.region) scope.region = index.region;
   if (input.snapshot.Source?.CollectedAt) scope.collectedAt = input.snapshot.Source.CollectedAt;

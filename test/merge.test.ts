@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_SETTINGS, runLint } from "../src/run.js";
 import { loadSnapshotFiles } from "../src/snapshot/loader.js";
 
 let workspace = "";
@@ -87,5 +88,30 @@ describe("merging copies of a resource", () => {
       `VpcAttributes of vpc-1: EnableDnsSupport is true in ${on} and false in ${off}; the ` +
         "first is used, so remove the stale file or collect the VPC again",
     ]);
+  });
+});
+
+describe("the VPCs of merged files", () => {
+  it("counts a VPC that only AWS CLI outputs name", async () => {
+    const collected = await file("collected.json", {
+      SnapshotVersion: 1,
+      Source: { AccountId: "111122223333", Region: "us-east-1", VpcIds: ["vpc-2"] },
+      Subnets: [{ ...subnet, SubnetId: "subnet-b", VpcId: "vpc-2" }],
+    });
+    const outputs = await file("describe-subnets.json", { Subnets: [subnet] });
+    const loaded = await loadSnapshotFiles([collected, outputs]);
+    const result = runLint([{ snapshot: loaded.snapshot }], { settings: DEFAULT_SETTINGS });
+    expect(result.source[0]?.vpcIds).toEqual(["vpc-1", "vpc-2"]);
+  });
+
+  it("keeps a collected VPC that no section names", async () => {
+    const collected = await file("empty-vpc.json", {
+      SnapshotVersion: 1,
+      Source: { VpcIds: ["vpc-3"] },
+      Subnets: [],
+    });
+    const loaded = await loadSnapshotFiles([collected]);
+    const result = runLint([{ snapshot: loaded.snapshot }], { settings: DEFAULT_SETTINGS });
+    expect(result.source[0]?.vpcIds).toEqual(["vpc-3"]);
   });
 });
