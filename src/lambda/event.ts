@@ -4,6 +4,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import schema from "../schemas/lambda-event.schema.json" with { type: "json" };
+import { serviceNameProblem } from "../config/service-names.js";
 import { isLogLevel } from "./log.js";
 
 /** The event as EventBridge Scheduler or a Step Functions Map state sends it. */
@@ -65,10 +66,14 @@ export function parseEvent(
     const problems = (validate.errors ?? []).map((error) => describeError(error));
     throw new EventError(`invalid event: ${problems.join("; ")}`);
   }
+  const eventProblems = serviceProblems(event as LintEvent);
+  if (eventProblems.length > 0) {
+    throw new EventError(`invalid event: ${eventProblems.join("; ")}`);
+  }
 
   const merged = withEnvironment(event as LintEvent, env);
   const problems = validate(merged.event)
-    ? []
+    ? serviceProblems(merged.event, merged)
     : (validate.errors ?? []).map((error) => describeError(error, merged));
   const level = env.VPC_LINT_LOG_LEVEL;
   if (level && !isLogLevel(level)) {
@@ -78,6 +83,18 @@ export function parseEvent(
     throw new EventError(`invalid environment: ${problems.join("; ")}`);
   }
   return complete(merged.event, homeAccount);
+}
+
+/** Describes each required service that is not a short name, such as a full endpoint name. */
+function serviceProblems(event: LintEvent, merged?: MergedEvent): string[] {
+  return (event.requiredServices ?? []).flatMap((name, position) => {
+    const problem = serviceNameProblem(name);
+    if (!problem) return [];
+    const path = `/requiredServices/${position}`;
+    const origin = merged && originOf(path, merged);
+    const subject = origin ? `${path} (${origin})` : `${path} ${JSON.stringify(name)}`;
+    return [`${subject} is ${problem.kind}; ${problem.advice}`];
+  });
 }
 
 /** An event completed from the environment, with the variable each filled field came from. */

@@ -109,11 +109,26 @@ describe("parseEvent with values from the environment", () => {
       '/securityHub ("no", from VPC_LINT_SECURITY_HUB) must be true or false',
     ],
     [{ VPC_LINT_LOG_LEVEL: "verbose" }, 'VPC_LINT_LOG_LEVEL is "verbose"; use debug'],
+    [
+      { VPC_LINT_REQUIRED_SERVICES: "ssm,com.amazonaws.us-east-1.kms" },
+      '/requiredServices/1 ("com.amazonaws.us-east-1.kms", from VPC_LINT_REQUIRED_SERVICES) is ' +
+        "an endpoint service name; use its short name kms",
+    ],
   ])("rejects %j", (variables, message) => {
     const parse = () => parseEvent({}, { ...ENV, ...variables });
 
     expect(parse).toThrow(EventError);
     expect(parse).toThrow(`invalid environment: ${message}`);
+  });
+
+  it.each([
+    ["com.amazonaws.eu-west-1.kms", "is an endpoint service name; use its short name kms"],
+    ["kms.eu-west-1.amazonaws.com", "is a hostname; use its short name kms"],
+  ])("rejects the required service %s in the event", (name, problem) => {
+    const parse = () => parseEvent({ requiredServices: ["sts", name] }, ENV);
+
+    expect(parse).toThrow(EventError);
+    expect(parse).toThrow(`invalid event: /requiredServices/1 ${JSON.stringify(name)} ${problem}`);
   });
 
   it("names AWS_REGION when the Region came from there", () => {
