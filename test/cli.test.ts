@@ -202,7 +202,9 @@ describe("skipped checks", () => {
   it("go to standard error in text mode", () => {
     const run = runCli(["--snapshot", incomplete]);
     expect(run.stderr).toContain(SKIPPED_HEADER);
-    expect(run.stderr).toContain("  instance-imds-ipv6-disabled: Reservations was not collected\n");
+    expect(run.stderr).toContain(
+      "  instance-imds-ipv6-disabled, ssm-instance-not-online: Reservations was not collected\n",
+    );
     expect(run.stdout).not.toContain(SKIPPED_HEADER);
     expect(run.status).toBe(0);
   });

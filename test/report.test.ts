@@ -132,4 +132,22 @@ describe("text report", () => {
         "  instance-imds-ipv6-disabled: Reservations was not collected\n",
     );
   });
+
+  it("puts rules skipped for one reason and resources on one line", () => {
+    const gap = { reason: "prefix list pl-1 was not collected", resourceIds: ["subnet-a"] };
+    expect(
+      formatSkipped([
+        { ruleId: "nacl-blocks-nat64", ...gap },
+        { ruleId: "instance-sg-egress-blocks-nat64", reason: gap.reason },
+        { ruleId: "endpoint-sg-blocks-nat64-source", ...gap },
+        { ruleId: "endpoint-sg-blocks-ipv6-clients", ...gap, resourceIds: ["subnet-b"] },
+      ]),
+    ).toBe(
+      "Checks that did not run, so they did not pass either:\n" +
+        "  nacl-blocks-nat64, endpoint-sg-blocks-nat64-source for subnet-a: " +
+        "prefix list pl-1 was not collected\n" +
+        "  instance-sg-egress-blocks-nat64: prefix list pl-1 was not collected\n" +
+        "  endpoint-sg-blocks-ipv6-clients for subnet-b: prefix list pl-1 was not collected\n",
+    );
+  });
 });

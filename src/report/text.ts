@@ -72,10 +72,21 @@ function summaryLine(result: RunResult, paint: (style: Style, text: string) => s
 /** Formats skipped checks for standard error, so a skipped check is not read as a pass. */
 export function formatSkipped(skipped: ScopedSkip[]): string {
   if (skipped.length === 0) return "";
-  const lines = ["Checks that did not run, so they did not pass either:"];
+  // One gap, such as a missing prefix list, often stops several rules for the same resources,
+  // so rules with the same reason and resources share a line.
+  const groups = new Map<string, { ruleIds: string[]; skip: ScopedSkip }>();
   for (const skip of skipped) {
+    const key = [skip.accountId, skip.region, skip.resourceIds?.join(","), skip.reason].join(
+      "\u0000",
+    );
+    const group = groups.get(key);
+    if (group) group.ruleIds.push(skip.ruleId);
+    else groups.set(key, { ruleIds: [skip.ruleId], skip });
+  }
+  const lines = ["Checks that did not run, so they did not pass either:"];
+  for (const { ruleIds, skip } of groups.values()) {
     const where = skip.resourceIds ? ` for ${printable(skip.resourceIds.join(", "))}` : "";
-    lines.push(`  ${printable(skip.ruleId)}${where}: ${printable(skip.reason)}`);
+    lines.push(`  ${printable(ruleIds.join(", "))}${where}: ${printable(skip.reason)}`);
   }
   return `${lines.join("\n")}\n`;
 }
