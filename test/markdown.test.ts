@@ -68,6 +68,18 @@ describe("Markdown diagrams", () => {
     expect(classLine).not.toContain("n_subnet_0a1b2c3d4e5f60031");
   });
 
+  it("labels a NAT gateway that is not available with its state", async () => {
+    const [diagram = ""] = diagramsOf(formatMarkdown(await lintFile(BROKEN)));
+    const natLine =
+      diagram.split("\n").find((line) => line.includes("n_nat_0a1b2c3d4e5f60031[")) ?? "";
+    expect(natLine).toContain("NAT gateway, public, deleted");
+    const [publicDiagram = ""] = diagramsOf(
+      formatMarkdown(await lintFile(join(EXAMPLES, "public-nat64.json"))),
+    );
+    expect(publicDiagram).toContain("NAT gateway, public");
+    expect(publicDiagram).not.toContain("available");
+  });
+
   it("draws the blackhole route red", async () => {
     const [diagram = ""] = diagramsOf(formatMarkdown(await lintFile(BROKEN)));
     const lines = diagram.split("\n");

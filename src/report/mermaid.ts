@@ -59,9 +59,10 @@ export function vpcFlowchart(
       lines.push(`      ${node(subnet.SubnetId as string, subnetLabel(subnet), nodes)}`);
       for (const nat of index.natGateways().filter((n) => n.SubnetId === subnet.SubnetId)) {
         const id = nat.NatGatewayId as string;
-        lines.push(
-          `      ${node(id, label(id, `NAT gateway, ${nat.ConnectivityType ?? "public"}`), nodes)}`,
-        );
+        // A NAT gateway that cannot carry traffic shows its state, such as deleted or failed.
+        const state = nat.State && nat.State.toLowerCase() !== "available" ? `, ${nat.State}` : "";
+        const kind = `NAT gateway, ${nat.ConnectivityType ?? "public"}${state}`;
+        lines.push(`      ${node(id, label(id, kind), nodes)}`);
       }
     }
     lines.push("    end");
