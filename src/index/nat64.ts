@@ -63,6 +63,32 @@ export function natState(nat: NatGateway): string {
   return lower(nat.State);
 }
 
+/**
+ * The gateway a NAT route reaches: an available one, one that cannot carry traffic (`down`, with
+ * the route's or the gateway's state), or one whose state the snapshot lacks.
+ */
+export type NatTarget =
+  | { status: "available"; nat: NatGateway }
+  | { status: "down"; state: "blackhole" | "missing" | string; nat?: NatGateway }
+  | { status: "unknown"; reason: string };
+
+/** Judges the NAT gateway a route leads to; a blackhole route is down whatever the gateway. */
+export function natTarget(index: SnapshotIndex, natId: string, blackhole: boolean): NatTarget {
+  const nat = index.has("NatGateways") ? index.natGateway(natId) : undefined;
+  if (blackhole)
+    return nat
+      ? { status: "down", state: "blackhole", nat }
+      : { status: "down", state: "blackhole" };
+  if (!index.has("NatGateways"))
+    return { status: "unknown", reason: "NatGateways was not collected" };
+  if (!nat) return { status: "down", state: "missing" };
+  const state = natState(nat);
+  // Inputs built from templates leave the state out for a NAT gateway they only refer to.
+  if (state === "")
+    return { status: "unknown", reason: `State of ${natId} is not in the snapshot` };
+  return state === "available" ? { status: "available", nat } : { status: "down", state, nat };
+}
+
 /** Tells whether a NAT gateway is public; one without ConnectivityType predates private ones. */
 export function isPublicNat(nat: NatGateway): boolean {
   return lower(nat.ConnectivityType) !== "private";

@@ -12,7 +12,7 @@ import {
   isPublicNat,
   isRegionalNat,
   nat64RouteOf,
-  natState,
+  natTarget,
   onwardTableOf,
 } from "../index/nat64.js";
 import { describeRoute } from "../index/routes.js";
@@ -304,26 +304,22 @@ function nat64Leg(trace: Trace, path: ServicePath): NatGateway | undefined {
 
 function natHop(trace: Trace, path: ServicePath, natId: string): NatGateway | undefined {
   const { index } = trace;
-  if (!index.has("NatGateways")) {
-    trace.add("nat-gateway", "unknown", natId, "NatGateways was not collected");
+  const target = natTarget(index, natId, false);
+  if (target.status === "unknown") {
+    trace.add("nat-gateway", "unknown", natId, target.reason);
     return undefined;
   }
-  const nat = index.natGateway(natId);
-  const state = nat ? natState(nat) : "missing";
-  if (state === "") {
-    trace.add("nat-gateway", "unknown", natId, `State of ${natId} is not in the snapshot`);
-    return undefined;
-  }
-  if (!nat || state !== "available") {
+  if (target.status === "down") {
     trace.add(
       "nat-gateway",
       "broken",
       natId,
-      `NAT gateway ${natId} is ${state}`,
+      `NAT gateway ${natId} is ${target.state}`,
       "nat64-route-blackhole",
     );
     return undefined;
   }
+  const nat = target.nat;
   path.nat = nat;
 
   const natSubnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;

@@ -1,5 +1,5 @@
 import { defineRule, type Evidence } from "../engine/types.js";
-import { natState, tablesWithNat64Route } from "../index/nat64.js";
+import { natTarget, tablesWithNat64Route, type NatTarget } from "../index/nat64.js";
 import { describeRoute } from "../index/routes.js";
 
 export default defineRule<"blackhole" | "natNotFound" | "natNotAvailable" | "natPending">({
@@ -63,28 +63,24 @@ export default defineRule<"blackhole" | "natNotFound" | "natNotAvailable" | "nat
     for (const { table, subnets, route } of tablesWithNat64Route(index, context.unknown)) {
       const isNat = route.target.kind === "nat-gateway";
       if (!route.blackhole && !isNat) continue;
-      if (!route.blackhole && !index.has("NatGateways")) {
-        context.unknown(table.RouteTableId as string, "NatGateways was not collected");
-        continue;
-      }
-
       const routeTableId = table.RouteTableId as string;
-      const nat = isNat ? index.natGateway(route.target.id) : undefined;
-      const state = nat ? natState(nat) : "";
-      if (nat && state === "" && !route.blackhole) {
-        context.unknown(routeTableId, `State of ${route.target.id} is not in the snapshot`);
+      const target: NatTarget = isNat
+        ? natTarget(index, route.target.id, route.blackhole)
+        : { status: "down", state: "blackhole" };
+      if (target.status === "unknown") {
+        context.unknown(routeTableId, target.reason);
         continue;
       }
-      const messageId = route.blackhole
-        ? "blackhole"
-        : !nat
-          ? "natNotFound"
-          : state === "pending"
-            ? "natPending"
-            : state !== "available"
-              ? "natNotAvailable"
-              : undefined;
-      if (!messageId) continue;
+      if (target.status === "available") continue;
+      const nat = target.nat;
+      const messageId =
+        target.state === "blackhole"
+          ? "blackhole"
+          : target.state === "missing"
+            ? "natNotFound"
+            : target.state === "pending"
+              ? "natPending"
+              : "natNotAvailable";
 
       const failure = [nat?.FailureCode, nat?.FailureMessage].filter(Boolean).join(": ");
       const evidence: Evidence[] = [

@@ -1,10 +1,12 @@
 import type { NatGateway } from "@aws-sdk/client-ec2";
 import { defineRule } from "../engine/types.js";
-import { natState, subnetsByTable } from "../index/nat64.js";
+import { isPublicNat, nat64RouteIn, natTarget, subnetsByTable } from "../index/nat64.js";
 import { describeRoute } from "../index/routes.js";
 import { NAT64_PREFIX, cidrContains } from "../net/cidr.js";
 
-export default defineRule<"override" | "toUnavailableNat">({
+type MessageId = "override" | "toUnavailableNat" | "toOtherNatType";
+
+export default defineRule<MessageId>({
   id: "route-overrides-nat64-prefix",
   title: "A more specific route inside 64:ff9b::/96 bypasses the NAT gateway",
   description:
@@ -34,6 +36,18 @@ export default defineRule<"override" | "toUnavailableNat">({
         "Delete the route if it is not meant to carry NAT64 traffic: aws ec2 delete-route " +
         "--route-table-id {routeTableId} --destination-ipv6-cidr-block {destination}.",
     },
+    toOtherNatType: {
+      severity: "warning",
+      text:
+        "Route table {routeTableId} has {route}, more specific than 64:ff9b::/96, to " +
+        "{natType} NAT gateway {natGatewayId}, while 64:ff9b::/96 uses {mainType} NAT gateway " +
+        "{mainNatGatewayId}, so DNS64 traffic from {subnetIds} to that range cannot reach what " +
+        "the rest of 64:ff9b::/96 reaches.",
+      fix:
+        "Point the route at a {mainType} NAT gateway, or delete it so the 64:ff9b::/96 route " +
+        "carries that range: aws ec2 delete-route --route-table-id {routeTableId} " +
+        "--destination-ipv6-cidr-block {destination}.",
+    },
     toUnavailableNat: {
       severity: "warning",
       text:
@@ -51,44 +65,63 @@ export default defineRule<"override" | "toUnavailableNat">({
     const dns64 = index.subnets().filter((subnet) => subnet.EnableDns64 === true);
     for (const [table, subnets] of subnetsByTable(index, dns64)) {
       const routeTableId = table.RouteTableId as string;
+      const subnetIds = subnets.map((subnet) => subnet.SubnetId as string);
       for (const view of index.routesOf(table).views) {
         if (view.destination.length <= 96 || !cidrContains(NAT64_PREFIX, view.destination))
           continue;
-        let state: string | undefined;
-        if (view.target.kind === "nat-gateway") {
-          // An available NAT gateway translates the range as the /96 route's target would.
-          if (!view.blackhole && !index.has("NatGateways")) {
-            context.unknown(routeTableId, "NatGateways was not collected");
-            continue;
-          }
-          const nat = index.natGateway(view.target.id);
-          state = view.blackhole ? "unreachable (the route is a blackhole)" : natStateText(nat);
-          if (state === undefined) continue;
-        }
-        const subnetIds = subnets.map((subnet) => subnet.SubnetId as string);
         const route = describeRoute(view);
-        context.report({
-          messageId: state === undefined ? "override" : "toUnavailableNat",
-          data: {
-            routeTableId,
-            route,
-            destination: view.destination.text,
-            subnetIds: subnetIds.join(", "),
-            ...(state !== undefined && { natGatewayId: view.target.id, state }),
-          },
-          resource: index.ref("route-table", routeTableId, table.VpcId, table.Tags),
-          evidence: [{ resourceId: routeTableId, attribute: "Routes", value: route }],
-          related: [view.target.id, ...subnetIds],
-          discriminator: view.destination.text,
-        });
+        const report = (messageId: MessageId, data: Record<string, string> = {}): void =>
+          context.report({
+            messageId,
+            data: {
+              routeTableId,
+              route,
+              destination: view.destination.text,
+              subnetIds: subnetIds.join(", "),
+              ...data,
+            },
+            resource: index.ref("route-table", routeTableId, table.VpcId, table.Tags),
+            evidence: [{ resourceId: routeTableId, attribute: "Routes", value: route }],
+            related: [view.target.id, ...subnetIds],
+            discriminator: view.destination.text,
+          });
+        if (view.target.kind !== "nat-gateway") {
+          report("override");
+          continue;
+        }
+        const natGatewayId = view.target.id;
+        const target = natTarget(index, natGatewayId, view.blackhole);
+        if (target.status === "unknown") {
+          context.unknown(routeTableId, target.reason);
+        } else if (target.status === "down") {
+          report("toUnavailableNat", {
+            natGatewayId,
+            state: DOWN_TEXT[target.state] ?? target.state,
+          });
+        } else {
+          // An available NAT gateway translates the range, and reaches what the 64:ff9b::/96
+          // route's gateway reaches when both are public or both are private.
+          const main = nat64RouteIn(index, table).winner;
+          const mainNat = main?.target.kind === "nat-gateway" && index.natGateway(main.target.id);
+          if (!mainNat || isPublicNat(mainNat) === isPublicNat(target.nat)) continue;
+          report("toOtherNatType", {
+            natGatewayId,
+            natType: natType(target.nat),
+            mainNatGatewayId: mainNat.NatGatewayId as string,
+            mainType: natType(mainNat),
+          });
+        }
       }
     }
   },
 });
 
-/** Describes a NAT gateway that cannot translate, or returns undefined for an available one. */
-function natStateText(nat: NatGateway | undefined): string | undefined {
-  if (!nat) return "missing from the snapshot's NAT gateways";
-  const state = natState(nat);
-  return state === "available" ? undefined : state || "in an unknown state";
+/** Message wording for the states of a route that leads nowhere. */
+const DOWN_TEXT: Record<string, string> = {
+  blackhole: "unreachable (the route is a blackhole)",
+  missing: "missing from the snapshot's NAT gateways",
+};
+
+function natType(nat: NatGateway): string {
+  return isPublicNat(nat) ? "public" : "private";
 }

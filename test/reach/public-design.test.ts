@@ -132,6 +132,48 @@ describe("public NAT64 design", () => {
     expect(finding?.message).toContain(`NAT gateway nat-0a1b2c3d4e5f60077 ${text}`);
   });
 
+  it("flags a more specific route to a private NAT gateway beside a public one", () => {
+    const snapshot = design("public-nat64");
+    snapshot.NatGateways?.push({
+      NatGatewayId: "nat-0a1b2c3d4e5f60078",
+      VpcId: PUBLIC.vpc,
+      SubnetId: snapshot.NatGateways[0]?.SubnetId,
+      State: "available",
+      ConnectivityType: "private",
+    });
+    table(snapshot, PUBLIC.appTable).Routes?.push({
+      DestinationIpv6CidrBlock: "64:ff9b::/97",
+      NatGatewayId: "nat-0a1b2c3d4e5f60078",
+      State: "active",
+    });
+    const result = lint(snapshot);
+    expect(findingsOf(result, "route-overrides-nat64-prefix")).toEqual([
+      `toOtherNatType ${PUBLIC.appTable}`,
+    ]);
+    const finding = result.findings.find((f) => f.ruleId === "route-overrides-nat64-prefix");
+    expect(finding?.message).toContain(
+      `to private NAT gateway nat-0a1b2c3d4e5f60078, while 64:ff9b::/96 uses public NAT gateway ${PUBLIC.nat}`,
+    );
+  });
+
+  it("lists a more specific route to a NAT gateway of unknown state as not checked", () => {
+    const snapshot = design("public-nat64");
+    snapshot.NatGateways?.push({ NatGatewayId: "nat-0a1b2c3d4e5f60079", VpcId: PUBLIC.vpc });
+    table(snapshot, PUBLIC.appTable).Routes?.push({
+      DestinationIpv6CidrBlock: "64:ff9b::/97",
+      NatGatewayId: "nat-0a1b2c3d4e5f60079",
+      State: "active",
+    });
+    const result = lint(snapshot);
+    expect(findingsOf(result, "route-overrides-nat64-prefix")).toEqual([]);
+    expect(result.skipped).toContainEqual(
+      expect.objectContaining({
+        ruleId: "route-overrides-nat64-prefix",
+        reason: "State of nat-0a1b2c3d4e5f60079 is not in the snapshot",
+      }),
+    );
+  });
+
   it("lists a more specific NAT route as unknown without NatGateways", () => {
     const snapshot = design("public-nat64");
     table(snapshot, PUBLIC.appTable).Routes?.push({
