@@ -1,7 +1,7 @@
 /** Hops that filter traffic: security groups and network ACLs on each subnet boundary crossed. */
 import type { SecurityGroup, Subnet } from "@aws-sdk/client-ec2";
 import type { Cidr } from "../net/cidr.js";
-import { aclAllows, groupsAllow, type GroupDecision } from "./filters.js";
+import { aclAllows, groupsAllow, undecidedClause, type GroupDecision } from "./filters.js";
 import { HTTPS, type Trace, aclOf, workloadGroupSets } from "./context.js";
 
 /** Checks that the workloads' security groups let HTTPS out to every destination prefix. */
@@ -37,7 +37,7 @@ export function addClientEgressHops(trace: Trace, destinations: Cidr[], owner: s
     );
     return;
   }
-  let undecided: { ids: readonly string[]; cidr: Cidr; lists: readonly string[] } | undefined;
+  let undecided: { ids: readonly string[]; cidr: Cidr; decision: GroupDecision } | undefined;
   for (const { ids, groups } of sets) {
     // Every interface has at least one security group; an empty list means the data is partial.
     if (groups.length === 0) continue;
@@ -55,7 +55,7 @@ export function addClientEgressHops(trace: Trace, destinations: Cidr[], owner: s
     if (!denied) {
       const unknown = destinations.find((cidr) => decide(cidr).verdict === "unknown");
       if (unknown && !undecided) {
-        undecided = { ids, cidr: unknown, lists: decide(unknown).unresolvedPrefixLists };
+        undecided = { ids, cidr: unknown, decision: decide(unknown) };
       }
       continue;
     }
@@ -70,12 +70,12 @@ export function addClientEgressHops(trace: Trace, destinations: Cidr[], owner: s
     return;
   }
   if (undecided) {
-    const { ids, cidr, lists } = undecided;
+    const { ids, cidr, decision } = undecided;
     trace.add(
       "security-group-egress",
       "unknown",
       ids[0] as string,
-      `security groups ${ids.join(", ")} allow TCP 443 egress to ${cidr.text} only if prefix lists ${lists.join(", ")} contain it, and their entries were not collected`,
+      `security groups ${ids.join(", ")} allow TCP 443 egress to ${cidr.text} only if ${undecidedClause(decision)}`,
       owner,
     );
     return;
@@ -109,12 +109,12 @@ export function checkEndpointIngress(
   const blocked = sources.filter((_, position) => decisions[position]?.verdict === "deny");
   const undecided = sources.findIndex((_, position) => decisions[position]?.verdict === "unknown");
   if (blocked.length === 0 && undecided >= 0) {
-    const lists = decisions[undecided]?.unresolvedPrefixLists ?? [];
+    const decision = decisions[undecided] as GroupDecision;
     trace.add(
       "endpoint-security-group",
       "unknown",
       endpointId,
-      `security groups ${idsOf(groups)} of ${endpointId} allow TCP 443 from ${sources[undecided]?.cidr.text} only if prefix lists ${lists.join(", ")} contain it, and their entries were not collected`,
+      `security groups ${idsOf(groups)} of ${endpointId} allow TCP 443 from ${sources[undecided]?.cidr.text} only if ${undecidedClause(decision)}`,
       owner,
     );
     return;

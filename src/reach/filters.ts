@@ -19,6 +19,8 @@ export interface GroupDecision {
   verdict: Verdict;
   /** Prefix lists whose entries were not collected, when they decide the verdict. */
   unresolvedPrefixLists: readonly string[];
+  /** Groups with a TCP rule that admits the peer but has no ports, when they decide it. */
+  portlessGroups: readonly string[];
 }
 
 const TCP = new Set(["-1", "tcp", "6", "all"]);
@@ -26,6 +28,7 @@ const TCP = new Set(["-1", "tcp", "6", "all"]);
 const GROUP_ALLOWED: GroupDecision = Object.freeze({
   verdict: "allow",
   unresolvedPrefixLists: Object.freeze([]),
+  portlessGroups: Object.freeze([]),
 });
 
 /**
@@ -40,24 +43,51 @@ export function groupsAllow(
   port: number,
 ): GroupDecision {
   const unresolved: string[] = [];
+  const portless: string[] = [];
   for (const group of groups) {
     const permissions = direction === "egress" ? group.IpPermissionsEgress : group.IpPermissions;
     for (const permission of permissions ?? []) {
-      if (!coversPort(permission, port)) continue;
+      const covers = coversPort(permission, port);
+      if (!covers) continue;
       const match = permissionMatches(index, permission, peer);
-      if (match === "allow") return GROUP_ALLOWED;
-      if (typeof match === "object") unresolved.push(...match);
+      if (match === "allow" && covers === "unknown") portless.push(group.GroupId as string);
+      else if (match === "allow") return GROUP_ALLOWED;
+      else if (typeof match === "object") unresolved.push(...match);
     }
   }
-  return { verdict: unresolved.length ? "unknown" : "deny", unresolvedPrefixLists: unresolved };
+  const undecided = unresolved.length > 0 || portless.length > 0;
+  return {
+    verdict: undecided ? "unknown" : "deny",
+    unresolvedPrefixLists: unresolved,
+    portlessGroups: [...new Set(portless)],
+  };
 }
 
-function coversPort(permission: IpPermission, port: number): boolean {
+/** Returns the clause that completes "allow TCP 443 ... only if" for an unknown decision. */
+export function undecidedClause(decision: GroupDecision): string {
+  const parts: string[] = [];
+  if (decision.unresolvedPrefixLists.length > 0) {
+    const lists = decision.unresolvedPrefixLists.join(", ");
+    parts.push(`prefix lists ${lists} contain it, and their entries were not collected`);
+  }
+  if (decision.portlessGroups.length > 0) {
+    const groups = decision.portlessGroups.join(", ");
+    parts.push(`the TCP rules of ${groups} that have no ports cover port 443`);
+  }
+  return parts.join(", or ");
+}
+
+/**
+ * Tells whether a rule covers the TCP port. A TCP rule without ports is missing data, since AWS
+ * returns them for every TCP rule, so it may or may not cover the port.
+ */
+function coversPort(permission: IpPermission, port: number): boolean | "unknown" {
   const protocol = (permission.IpProtocol ?? "").toLowerCase();
   if (!TCP.has(protocol)) return false;
   if (protocol === "-1" || protocol === "all") return true;
-  const from = permission.FromPort ?? -1;
-  const to = permission.ToPort ?? -1;
+  if (permission.FromPort === undefined || permission.ToPort === undefined) return "unknown";
+  const from = permission.FromPort;
+  const to = permission.ToPort;
   if (from === -1 && to === -1) return true;
   return from <= port && port <= to;
 }

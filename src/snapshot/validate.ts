@@ -21,10 +21,7 @@ export interface SchemaProblem {
 export function validateSnapshot(snapshot: unknown): SchemaProblem[] {
   const validate = validator();
   if (validate(snapshot)) return [];
-  // An `if` error only repeats that its `then` branch failed, which has errors of its own.
-  return (validate.errors ?? [])
-    .filter((error) => error.keyword !== "if")
-    .map((error) => toProblem(snapshot, error));
+  return (validate.errors ?? []).map((error) => toProblem(snapshot, error));
 }
 
 function toProblem(root: unknown, error: ErrorObject): SchemaProblem {

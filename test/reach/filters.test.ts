@@ -2,7 +2,7 @@ import type { NetworkAcl, NetworkAclEntry, SecurityGroup } from "@aws-sdk/client
 import { describe, expect, it } from "vitest";
 import { SnapshotIndex } from "../../src/index/snapshot-index.js";
 import { parseCidr, type Cidr } from "../../src/net/cidr.js";
-import { aclAllows, groupsAllow } from "../../src/reach/filters.js";
+import { aclAllows, groupsAllow, undecidedClause } from "../../src/reach/filters.js";
 
 const cidr = (text: string) => parseCidr(text) as Cidr;
 
@@ -145,7 +145,47 @@ describe("security group evaluation", () => {
     expect(decision).toEqual({
       verdict: "unknown",
       unresolvedPrefixLists: ["pl-0a1b2c3d4e5f60002"],
+      portlessGroups: [],
     });
+  });
+
+  it("returns unknown for a matching TCP rule without ports", () => {
+    const group = egress({ IpProtocol: "tcp", Ipv6Ranges: [{ CidrIpv6: "::/0" }] });
+    const decision = groupsAllow(index(), [group], "egress", { cidr: cidr("64:ff9b::/96") }, 443);
+    expect(decision.verdict).toBe("unknown");
+    expect(decision.portlessGroups).toEqual([group.GroupId]);
+    expect(undecidedClause(decision)).toBe(
+      `the TCP rules of ${group.GroupId} that have no ports cover port 443`,
+    );
+  });
+
+  it.each([
+    ["allows", { IpProtocol: "-1" }, "allow"],
+    ["allows", { IpProtocol: "tcp", FromPort: 0, ToPort: 65535 }, "allow"],
+    ["denies", { IpProtocol: "tcp", FromPort: 80, ToPort: 80 }, "deny"],
+    ["ignores", { IpProtocol: "udp" }, "deny"],
+  ])("%s a rule %j that has its ports", (_, rule, verdict) => {
+    const group = egress({ ...rule, Ipv6Ranges: [{ CidrIpv6: "::/0" }] });
+    const decision = groupsAllow(index(), [group], "egress", { cidr: cidr("64:ff9b::/96") }, 443);
+    expect(decision.verdict).toBe(verdict);
+  });
+
+  it("lets a rule with ports decide before a portless one", () => {
+    const portless = egress({ IpProtocol: "tcp", Ipv6Ranges: [{ CidrIpv6: "::/0" }] });
+    const open = egress({
+      IpProtocol: "tcp",
+      FromPort: 443,
+      ToPort: 443,
+      Ipv6Ranges: [{ CidrIpv6: "::/0" }],
+    });
+    const decision = groupsAllow(
+      index(),
+      [portless, open],
+      "egress",
+      { cidr: cidr("64:ff9b::/96") },
+      443,
+    );
+    expect(decision.verdict).toBe("allow");
   });
 
   it("allows when any of several groups allows", () => {
