@@ -334,16 +334,25 @@ export class SnapshotIndex {
   }
 
   /**
-   * Resolver rules in effect for a VPC, in association order. Unknown rules are left out, and so
-   * are failed or deleted rules and associations that are not complete. A missing status counts
-   * as in effect, as in a snapshot written by hand.
+   * Returns the Resolver rules associated with a VPC, in association order. Unknown and failed
+   * rules and associations are left out. `unsettled` names a status that leaves open whether the
+   * rule applies, such as an association still CREATING. A missing status counts as settled, as
+   * in a snapshot written by hand.
    */
-  resolverRulesOf(vpcId: string): ResolverRule[] {
-    return (this.ruleAssociationsByVpc.get(vpcId) ?? [])
-      .filter((association) => ["", "complete"].includes(lower(association.Status)))
-      .map((association) => this.resolverRulesById.get(association.ResolverRuleId))
-      .filter((rule): rule is ResolverRule => rule !== undefined)
-      .filter((rule) => !["failed", "deleting"].includes(lower(rule.Status)));
+  resolverRulesOf(vpcId: string): { rule: ResolverRule; unsettled?: string }[] {
+    const rules: { rule: ResolverRule; unsettled?: string }[] = [];
+    for (const association of this.ruleAssociationsByVpc.get(vpcId) ?? []) {
+      const rule = this.resolverRulesById.get(association.ResolverRuleId);
+      const associationStatus = lower(association.Status);
+      const ruleStatus = lower(rule?.Status);
+      if (!rule || associationStatus === "failed" || ruleStatus === "failed") continue;
+      if (!SETTLED_ASSOCIATION_STATES.has(associationStatus)) {
+        rules.push({ rule, unsettled: `associated with status ${association.Status}` });
+      } else if (!SETTLED_RULE_STATES.has(ruleStatus)) {
+        rules.push({ rule, unsettled: `in status ${rule.Status}` });
+      } else rules.push({ rule });
+    }
+    return rules;
   }
 
   dhcpOptions(dhcpOptionsId: string): DhcpOptions | undefined {
@@ -420,6 +429,9 @@ export class SnapshotIndex {
 }
 
 const ENDED_ASSOCIATION_STATES = new Set(["disassociated", "failed"]);
+/** Resolver rule and association statuses in which a rule applies; "" is a missing status. */
+const SETTLED_ASSOCIATION_STATES = new Set(["", "complete"]);
+const SETTLED_RULE_STATES = new Set(["", "complete", "updating"]);
 
 export type ResourceType =
   | "vpc"

@@ -68,6 +68,8 @@ export function resolverOf(
 export interface SharedZone {
   id: string;
   text: string;
+  /** Set when the rule's status leaves open whether it applies, such as CREATING. */
+  unsettled?: string;
 }
 
 /**
@@ -87,16 +89,19 @@ export function sharedZoneFor(
     };
   // Resolver applies the rule with the most specific domain name, so a system rule for a longer
   // name keeps that name with the VPC's own resolver.
-  let chosen: ResolverRule | undefined;
-  for (const rule of index.resolverRulesOf(vpcId)) {
-    if (!rule.DomainName || !covers(rule.DomainName, host)) continue;
-    if (!chosen || labels(rule.DomainName) > labels(chosen.DomainName ?? "")) chosen = rule;
+  let chosen: { rule: ResolverRule; unsettled?: string } | undefined;
+  for (const entry of index.resolverRulesOf(vpcId)) {
+    const domain = entry.rule.DomainName;
+    if (!domain || !covers(domain, host)) continue;
+    if (!chosen || labels(domain) > labels(chosen.rule.DomainName ?? "")) chosen = entry;
   }
-  if (!chosen || lower(chosen.RuleType) !== "forward") return undefined;
-  return {
-    id: chosen.Id,
-    text: `Resolver forwarding rule ${chosen.Id} for ${(chosen.DomainName ?? "").replace(/\.$/, "")}`,
-  };
+  if (!chosen) return undefined;
+  const { rule, unsettled } = chosen;
+  const type = lower(rule.RuleType);
+  const kind = type === "forward" ? "forwarding" : type || "untyped";
+  const text = `Resolver ${kind} rule ${rule.Id} for ${(rule.DomainName ?? "").replace(/\.$/, "")}`;
+  if (unsettled) return { id: rule.Id, text, unsettled };
+  return type === "forward" ? { id: rule.Id, text } : undefined;
 }
 
 function labels(domain: string): number {

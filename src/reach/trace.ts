@@ -40,13 +40,11 @@ const NO_TRANSLATION = new Set([
   "local-gateway",
   "local",
 ]);
-/** Route targets that lead to networks outside the snapshot. */
-const BEYOND_VPC = new Set([
-  "transit-gateway",
-  "virtual-private-gateway",
-  "vpc-peering",
-  "core-network",
-]);
+/**
+ * Route targets that lead to networks outside the snapshot, which may reach the internet. A VPC
+ * peering connection is not one: a peer's internet or NAT gateway does not carry its traffic.
+ */
+const BEYOND_VPC = new Set(["transit-gateway", "virtual-private-gateway", "core-network"]);
 /** Global unicast IPv6, where public service addresses live. */
 const PUBLIC_IPV6 = parseCidr("2000::/3") as Cidr;
 
@@ -102,6 +100,15 @@ function resolveAndRoute(trace: Trace, path: ServicePath): PathMode {
   }
   const zone = sharedZoneFor(index, vpcId, path.host);
   if (!zone) trace.assumeMissing("HostedZones", "ResolverRules", "ResolverRuleAssociations");
+  if (zone?.unsettled) {
+    trace.add(
+      "dns",
+      "unknown",
+      zone.id,
+      `${zone.text} is ${zone.unsettled}, so whether it answers for ${path.host} is unknown`,
+    );
+    return "none";
+  }
   if (zone) {
     trace.add(
       "dns",

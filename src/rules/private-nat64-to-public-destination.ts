@@ -18,6 +18,10 @@ export default defineRule<"unreachable">({
       title: "AWS services that integrate with AWS PrivateLink",
       url: "https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html",
     },
+    {
+      title: "VPC peering limitations: edge to edge routing",
+      url: "https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html",
+    },
   ],
   requires: ["Subnets", "RouteTables", "NatGateways", "VpcEndpoints"],
   messages: {

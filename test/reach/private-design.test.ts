@@ -81,20 +81,17 @@ describe("private NAT64 design with Session Manager endpoints", () => {
   });
 
   it.each([
-    ["active", "unknown"],
-    ["blackhole", "unreachable"],
+    ["active", "TransitGatewayId", "tgw-0a1b2c3d4e5f60021", "unknown"],
+    ["blackhole", "TransitGatewayId", "tgw-0a1b2c3d4e5f60021", "unreachable"],
+    ["active", "VpcPeeringConnectionId", "pcx-0a1b2c3d4e5f60021", "unreachable"],
   ] as const)(
-    "reads a private NAT gateway's %s route to a transit gateway as %s",
-    (state, verdict) => {
+    "reads a private NAT gateway's %s route to %s %s as %s",
+    (state, field, target, verdict) => {
       const snapshot = design("private-nat64-endpoints");
       const natTable = snapshot.RouteTables?.find(
         (table) => table.RouteTableId === "rtb-0a1b2c3d4e5f60021",
       );
-      natTable?.Routes?.push({
-        DestinationCidrBlock: "0.0.0.0/0",
-        TransitGatewayId: "tgw-0a1b2c3d4e5f60021",
-        State: state,
-      });
+      natTable?.Routes?.push({ DestinationCidrBlock: "0.0.0.0/0", [field]: target, State: state });
       const result = lint(snapshot, ["kms"]);
       const kmsVerdicts = result
         .reachability()

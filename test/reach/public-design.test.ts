@@ -350,16 +350,39 @@ describe("public NAT64 design", () => {
 
     it.each([
       ["a failed association", "COMPLETE", "FAILED"],
-      ["an overridden association", "COMPLETE", "OVERRIDDEN"],
       ["a failed rule", "FAILED", "COMPLETE"],
-      ["a rule being deleted", "DELETING", "COMPLETE"],
     ])("ignores %s", (_, ruleStatus, associationStatus) => {
       const snapshot = withRules(
         [{ Id: FORWARD, DomainName: "amazonaws.com.", RuleType: "FORWARD", Status: ruleStatus }],
         associationStatus,
       );
-      expect(verdictOf(snapshot, "ssm")).not.toBe("depends-on-hub");
+      expect(verdictOf(snapshot, "ssm")).toBe("unreachable");
       expect(findingsOf(lint(snapshot), "ssm-endpoint-missing")).not.toEqual([]);
+    });
+
+    it.each([
+      ["an association being created", "COMPLETE", "CREATING"],
+      ["an overridden association", "COMPLETE", "OVERRIDDEN"],
+      ["an association being deleted", "COMPLETE", "DELETING"],
+      ["a rule being deleted", "DELETING", "COMPLETE"],
+    ])("leaves the name unknown for %s", (_, ruleStatus, associationStatus) => {
+      const snapshot = withRules(
+        [{ Id: FORWARD, DomainName: "amazonaws.com.", RuleType: "FORWARD", Status: ruleStatus }],
+        associationStatus,
+      );
+      expect(verdictOf(snapshot, "ssm")).toBe("unknown");
+      const result = lint(snapshot);
+      expect(findingsOf(result, "ssm-endpoint-missing")).toEqual([]);
+      expect(result.skipped.map((skip) => skip.reason).join("\n")).toContain(
+        `Resolver forwarding rule ${FORWARD} for amazonaws.com is `,
+      );
+    });
+
+    it("treats an updating rule as in effect", () => {
+      const snapshot = withRules([
+        { Id: FORWARD, DomainName: "amazonaws.com.", RuleType: "FORWARD", Status: "UPDATING" },
+      ]);
+      expect(verdictOf(snapshot, "ssm")).toBe("depends-on-hub");
     });
 
     it("lets a system rule for a longer name keep that name local", () => {
