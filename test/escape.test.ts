@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Finding } from "../src/engine/types.js";
 import { Hop, type ServicePath } from "../src/reach/types.js";
-import { markdownCode, markdownText, printable } from "../src/report/escape.js";
+import { markdownCode, markdownText, printable, printableJson } from "../src/report/escape.js";
 import { formatExplain } from "../src/report/explain.js";
 import { formatMarkdown } from "../src/report/markdown.js";
 import { nodeId } from "../src/report/mermaid.js";
@@ -118,6 +118,13 @@ describe("printable and backslashes", () => {
       if (earlier !== undefined) expect(earlier).toBe(text);
       seen.set(printed, text);
     }
+  });
+});
+
+describe("printableJson", () => {
+  it("keeps the escapes JSON writes and escapes what it leaves raw", () => {
+    const json = JSON.stringify("a\u0001b \\u202e \u202e");
+    expect(printableJson(json)).toBe('"a\\u0001b \\\\u202e \\u202e"');
   });
 });
 

@@ -17,9 +17,19 @@ const BEFORE_ESCAPE = new RegExp(`\\\\+(?=u[0-9a-fA-F]{4}|${UNSAFE_CLASS})`, "g"
  * them always ends in an escape and text such as a literal `\u202e` never reads as one.
  */
 export function printable(text: string): string {
-  return text
-    .replace(BEFORE_ESCAPE, "$&$&")
-    .replace(UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return escapeUnsafe(text.replace(BEFORE_ESCAPE, "$&$&"));
+}
+
+/**
+ * Escapes the unsafe characters of JSON text. JSON writes every backslash of the data as `\\`,
+ * so a `\uXXXX` there already reads as an escape and backslashes stay as they are.
+ */
+export function printableJson(json: string): string {
+  return escapeUnsafe(json);
+}
+
+function escapeUnsafe(text: string): string {
+  return text.replace(UNSAFE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { Finding, Severity } from "../engine/types.js";
 import { docsPath } from "../engine/docs.js";
 import type { RunResult, ScopedSkip } from "../run.js";
-import { printable } from "./escape.js";
+import { printable, printableJson } from "./escape.js";
 
 export interface TextOptions {
   color: boolean;
@@ -47,7 +47,7 @@ function formatFinding(finding: Finding, paint: (style: Style, text: string) => 
   const indent = " ".repeat(12);
   finding.evidence.forEach((item, position) => {
     const head = position === 0 ? "evidence: " : "          ";
-    const value = printable(String(JSON.stringify(item.value)));
+    const value = printableJson(String(JSON.stringify(item.value)));
     const subject = `${printable(item.resourceId)} ${printable(item.attribute)}`;
     lines.push(`${indent}${paint("dim", head)}${subject} = ${value}`);
   });
