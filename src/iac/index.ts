@@ -5,7 +5,7 @@
 import { InputError } from "../errors.js";
 import type { RunResult, SnapshotInput } from "../run.js";
 import { SECTIONS } from "../snapshot/sections.js";
-import { validateSnapshot } from "../snapshot/validate.js";
+import { foundText, validateSnapshot } from "../snapshot/validate.js";
 import type { UnresolvedValue } from "./builder.js";
 import { loadTemplate } from "./cloudformation/load.js";
 import type { IacResult } from "./result.js";
@@ -67,10 +67,9 @@ function checkSnapshot(result: IacResult): void {
   const problems = validateSnapshot(result.snapshot);
   if (problems.length === 0) return;
   const lines = problems.slice(0, 20).map((problem) => {
-    const found = problem.value === undefined ? "nothing" : JSON.stringify(problem.value);
     const resource = logicalNameAt(result, problem.pointer);
     const where = resource ? `resource ${resource} (${problem.pointer})` : problem.pointer;
-    return `  ${where}: found ${found}, expected ${problem.expected}`;
+    return `  ${where}: found ${foundText(problem.value)}, expected ${problem.expected}`;
   });
   throw new InputError(
     `${result.files.join(", ")}: the resources do not form a valid snapshot:\n${lines.join("\n")}\n` +

@@ -13,7 +13,7 @@ import {
   type SnapshotSource,
   type VpcAttributes,
 } from "./types.js";
-import { validateSnapshot } from "./validate.js";
+import { foundText, validateSnapshot } from "./validate.js";
 
 /** The merged snapshot and what the loader noticed on the way. */
 export interface LoadedInput {
@@ -94,22 +94,6 @@ async function loadFile(
   }
   const { snapshot } = shaped;
   return { snapshot, locations: () => locateResources(file, text) };
-}
-
-/** The maximum length of an invalid value quoted in an error line. */
-const MAX_FOUND_LENGTH = 200;
-
-/** Quotes an invalid value for an error line, cut short when long. */
-function foundText(value: unknown): string {
-  if (value === undefined) return "nothing";
-  let text: string;
-  try {
-    text = JSON.stringify(value);
-  } catch {
-    // JSON.parse accepts nesting deeper than JSON.stringify can recurse.
-    return "a value nested too deeply to print";
-  }
-  return text.length > MAX_FOUND_LENGTH ? `${text.slice(0, MAX_FOUND_LENGTH)}...` : text;
 }
 
 /**

@@ -69,3 +69,19 @@ function valueAt(root: unknown, pointer: string): unknown {
   }
   return current;
 }
+
+/** The maximum length of an invalid value quoted in an error line. */
+const MAX_FOUND_LENGTH = 200;
+
+/** Quotes an invalid value for an error line, cut short when long. */
+export function foundText(value: unknown): string {
+  if (value === undefined) return "nothing";
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // JSON.parse accepts nesting deeper than JSON.stringify can recurse.
+    return "a value nested too deeply to print";
+  }
+  return text.length > MAX_FOUND_LENGTH ? `${text.slice(0, MAX_FOUND_LENGTH)}...` : text;
+}
