@@ -68,7 +68,7 @@ export function resolverOf(
 export interface SharedZone {
   id: string;
   text: string;
-  /** Set when the rule's status leaves open whether it applies, such as CREATING. */
+  /** Set when the rule's status or type leaves open how it answers, such as CREATING. */
   unsettled?: string;
 }
 
@@ -101,8 +101,14 @@ export function sharedZoneFor(
   const kind = type === "forward" ? "forwarding" : type || "untyped";
   const text = `Resolver ${kind} rule ${rule.Id} for ${(rule.DomainName ?? "").replace(/\.$/, "")}`;
   if (unsettled) return { id: rule.Id, text, unsettled };
-  return type === "forward" ? { id: rule.Id, text } : undefined;
+  if (type === "forward") return { id: rule.Id, text };
+  // System and recursive rules answer with the VPC's own resolver. A rule of another type, such
+  // as a delegation, answers in a way vpc-lint does not model.
+  if (LOCAL_RULE_TYPES.has(type)) return undefined;
+  return { id: rule.Id, text, unsettled: `of type ${rule.RuleType ?? "unknown"}` };
 }
+
+const LOCAL_RULE_TYPES = new Set(["system", "recursive"]);
 
 function labels(domain: string): number {
   return domain.replace(/\.$/, "").split(".").length;

@@ -378,6 +378,13 @@ describe("public NAT64 design", () => {
       );
     });
 
+    it("leaves the name unknown for a delegation rule", () => {
+      const snapshot = withRules([
+        { Id: FORWARD, DomainName: "amazonaws.com.", RuleType: "DELEGATE", Status: "COMPLETE" },
+      ]);
+      expect(verdictOf(snapshot, "ssm")).toBe("unknown");
+    });
+
     it("treats an updating rule as in effect", () => {
       const snapshot = withRules([
         { Id: FORWARD, DomainName: "amazonaws.com.", RuleType: "FORWARD", Status: "UPDATING" },
