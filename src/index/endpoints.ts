@@ -58,12 +58,22 @@ export function usableEndpointsFor(
           isInterfaceEndpoint(endpoint) &&
           isLiveEndpoint(endpoint) &&
           shortServiceName(endpoint.ServiceName) === service &&
-          endpoint.PrivateDnsEnabled !== false,
+          endpoint.PrivateDnsEnabled !== false &&
+          !answersOnlyInboundResolver(endpoint),
       )
       .sort((a, b) => Number(!isAvailable(a)) - Number(!isAvailable(b)));
     byKey.set(key, usable);
   }
   return usable;
+}
+
+/**
+ * Tells whether an endpoint's private DNS answers only queries from an inbound Resolver endpoint
+ * (an S3 option). Clients in the VPC then resolve the service's public addresses, which AWS
+ * routes through the S3 gateway endpoint.
+ */
+function answersOnlyInboundResolver(endpoint: VpcEndpoint): boolean {
+  return endpoint.DnsOptions?.PrivateDnsOnlyForInboundResolverEndpoint === true;
 }
 
 /**

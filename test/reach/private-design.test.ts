@@ -105,6 +105,40 @@ describe("private NAT64 design with Session Manager endpoints", () => {
     },
   );
 
+  it.each([
+    [true, ["privateNat"]],
+    [false, []],
+  ])(
+    "follows S3 past an interface endpoint answering only inbound Resolver queries: %s",
+    (inboundOnly, expected) => {
+      const snapshot = design("private-nat64-endpoints");
+      snapshot.VpcEndpoints?.push(
+        {
+          VpcEndpointId: "vpce-0a1b2c3d4e5f60031",
+          VpcEndpointType: "Interface",
+          VpcId: PRIVATE.vpc,
+          ServiceName: "com.amazonaws.us-east-1.s3",
+          State: "available",
+          SubnetIds: [PRIVATE.natSubnetA],
+          Groups: [{ GroupId: PRIVATE.endpointGroup }],
+          PrivateDnsEnabled: true,
+          DnsOptions: { PrivateDnsOnlyForInboundResolverEndpoint: inboundOnly },
+        },
+        {
+          VpcEndpointId: "vpce-0a1b2c3d4e5f60032",
+          VpcEndpointType: "Gateway",
+          VpcId: PRIVATE.vpc,
+          ServiceName: "com.amazonaws.us-east-1.s3",
+          State: "available",
+          RouteTableIds: ["rtb-0a1b2c3d4e5f60022", "rtb-0a1b2c3d4e5f60023"],
+        },
+      );
+      const result = lint(snapshot, ["s3"]);
+      const findings = findingsOf(result, "s3-gateway-endpoint-not-on-nat-path");
+      expect(findings.map((line) => line.split(" ")[0])).toEqual(expected);
+    },
+  );
+
   it("reports a missing ssmmessages endpoint only through ssm-endpoint-missing", () => {
     const snapshot = design("private-nat64-endpoints");
     snapshot.VpcEndpoints = snapshot.VpcEndpoints?.filter(
