@@ -4,6 +4,7 @@ import {
   IPV6_DEFAULT,
   NAT64_PREFIX,
   cidrContains,
+  nat64PrefixOf,
   cidrOverlaps,
   formatIpv4,
   isCidrText,
@@ -244,5 +245,19 @@ describe("cidrContains", () => {
     expect(NAT64_PREFIX.text).toBe("64:ff9b::/96");
     expect(cidrContains(IPV6_DEFAULT, NAT64_PREFIX)).toBe(true);
     expect(IPV4_DEFAULT.length).toBe(0);
+  });
+});
+
+describe("nat64PrefixOf", () => {
+  it.each([
+    ["10.1.0.0/23", "64:ff9b::a01:0/119"],
+    ["10.1.0.20/32", "64:ff9b::a01:14/128"],
+    ["0.0.0.0/0", "64:ff9b::/96"],
+    ["192.168.255.0/24", "64:ff9b::c0a8:ff00/120"],
+  ])("maps %s to %s", (ipv4, expected) => {
+    const mapped = nat64PrefixOf(cidr(ipv4));
+    expect(mapped.family).toBe(6);
+    expect(cidrContains(cidr(expected), mapped)).toBe(true);
+    expect(cidrContains(mapped, cidr(expected))).toBe(true);
   });
 });

@@ -87,6 +87,7 @@ export class SnapshotIndex {
   private readonly singleGroupSets = new Map<string, string[]>();
   private readonly lookups = new Map<RouteTable, Map<Cidr, RouteLookup>>();
   private readonly blocksBySubnet = new Map<Subnet, Cidr[]>();
+  private interfacesById: Map<string, NetworkInterface> | undefined;
 
   constructor(readonly snapshot: Snapshot) {
     this.accountId = snapshot.Source?.AccountId ?? inferAccount(snapshot);
@@ -258,6 +259,15 @@ export class SnapshotIndex {
 
   endpoints(): VpcEndpoint[] {
     return this.snapshot.VpcEndpoints ?? [];
+  }
+
+  /** Returns a network interface by id, indexing them on first use. */
+  networkInterface(interfaceId: string): NetworkInterface | undefined {
+    this.interfacesById ??= indexBy(
+      this.snapshot.NetworkInterfaces ?? [],
+      (eni) => eni.NetworkInterfaceId,
+    );
+    return this.interfacesById.get(interfaceId);
   }
 
   serviceDetail(serviceName: string): ServiceDetail | undefined {

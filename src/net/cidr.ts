@@ -264,5 +264,12 @@ export function formatIpv4(value: bigint): string {
 
 /** The well-known NAT64 prefix of RFC 6052, which the Route 53 Resolver uses for DNS64. */
 export const NAT64_PREFIX = parseCidr("64:ff9b::/96") as Cidr;
+
+/** Returns the addresses DNS64 synthesises for an IPv4 prefix: 64:ff9b::/96 with it appended. */
+export function nat64PrefixOf(ipv4: Cidr): Cidr {
+  const network = ipv4.words[0] as number;
+  const text = `64:ff9b::${(network >>> 16).toString(16)}:${(network & 0xffff).toString(16)}/${96 + ipv4.length}`;
+  return parseCidr(text) as Cidr;
+}
 export const IPV4_DEFAULT = parseCidr("0.0.0.0/0") as Cidr;
 export const IPV6_DEFAULT = parseCidr("::/0") as Cidr;

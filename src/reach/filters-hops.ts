@@ -51,21 +51,22 @@ export function addClientEgressHops(trace: Trace, destinations: Cidr[], owner: s
       }
       return decision;
     };
-    const denied = destinations.find((cidr) => decide(cidr).verdict === "deny");
-    if (!denied) {
+    const denied = destinations.filter((cidr) => decide(cidr).verdict === "deny");
+    if (denied.length === 0) {
       const unknown = destinations.find((cidr) => decide(cidr).verdict === "unknown");
       if (unknown && !undecided) {
         undecided = { ids, cidr: unknown, decision: decide(unknown) };
       }
       continue;
     }
+    const deniedText = denied.map((cidr) => cidr.text).join(", ");
     trace.add(
       "security-group-egress",
       "broken",
       ids[0] as string,
-      `security groups ${ids.join(", ")} allow no TCP 443 egress to ${denied.text}`,
+      `security groups ${ids.join(", ")} allow no TCP 443 egress to ${deniedText}`,
       owner,
-      { groupIds: ids.join(", "), destination: denied.text },
+      { groupIds: ids.join(", "), destination: deniedText },
     );
     return;
   }

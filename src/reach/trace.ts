@@ -17,7 +17,7 @@ import {
 } from "../index/nat64.js";
 import { describeRoute } from "../index/routes.js";
 import { lower } from "../index/util.js";
-import { IPV4_DEFAULT, NAT64_PREFIX, parseCidr, type Cidr } from "../net/cidr.js";
+import { IPV4_DEFAULT, NAT64_PREFIX, nat64PrefixOf, parseCidr, type Cidr } from "../net/cidr.js";
 import { defaultServiceName, dualStackName, supportsIpv6PrivateLink } from "./catalog.js";
 import { CLIENT_PORTS, NAT_PORTS, Trace, type TraceMemo } from "./context.js";
 import {
@@ -367,7 +367,12 @@ function natHop(trace: Trace, path: ServicePath, natId: string): NatGateway | un
     );
   }
 
-  checkClientEgress(trace, [NAT64_PREFIX], "instance-sg-egress-blocks-nat64");
+  const destinations = path.endpoint ? endpointNat64Destinations(trace, path.endpoint) : [];
+  checkClientEgress(
+    trace,
+    destinations.length > 0 ? destinations : [NAT64_PREFIX],
+    "instance-sg-egress-blocks-nat64",
+  );
   if (!natSubnet && !isRegionalNat(nat)) noteMissingNatSubnet(trace, nat);
   if (natSubnet) {
     const source = trace.clientSource();
@@ -683,6 +688,24 @@ function endpointSubnets(trace: Trace, endpoint: VpcEndpoint): Subnet[] {
       .map((id) => trace.index.subnet(id))
       .filter((subnet): subnet is Subnet => Boolean(subnet)),
   );
+}
+
+/**
+ * Returns the addresses DNS64 gives clients for an endpoint's IPv4 addresses: those of its
+ * network interfaces, or, when one of them is not in the snapshot, of its subnets' IPv4 ranges.
+ */
+function endpointNat64Destinations(trace: Trace, endpoint: VpcEndpoint): Cidr[] {
+  return trace.memo.value(endpoint, "nat64 destinations", () => {
+    const { index } = trace;
+    const addresses = (endpoint.NetworkInterfaceIds ?? []).map(
+      (id) => index.networkInterface(id)?.PrivateIpAddress,
+    );
+    const known = addresses.length > 0 && addresses.every(Boolean);
+    const ipv4 = known
+      ? addresses.map((address) => parseCidr(address as string))
+      : endpointSubnets(trace, endpoint).map((subnet) => parseCidr(subnet.CidrBlock ?? ""));
+    return ipv4.filter((cidr): cidr is Cidr => cidr?.family === 4).map(nat64PrefixOf);
+  });
 }
 
 /** Adds an unknown network ACL hop when some of an endpoint's subnets are not in the snapshot. */

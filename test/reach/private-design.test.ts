@@ -118,7 +118,7 @@ describe("private NAT64 design with Session Manager endpoints", () => {
           VpcEndpointType: "Interface",
           VpcId: PRIVATE.vpc,
           ServiceName: "com.amazonaws.us-east-1.s3",
-          State: "available",
+          State: "Available",
           SubnetIds: [PRIVATE.natSubnetA],
           Groups: [{ GroupId: PRIVATE.endpointGroup }],
           PrivateDnsEnabled: true,
@@ -129,7 +129,7 @@ describe("private NAT64 design with Session Manager endpoints", () => {
           VpcEndpointType: "Gateway",
           VpcId: PRIVATE.vpc,
           ServiceName: "com.amazonaws.us-east-1.s3",
-          State: "available",
+          State: "Available",
           RouteTableIds: ["rtb-0a1b2c3d4e5f60022", "rtb-0a1b2c3d4e5f60023"],
         },
       );
@@ -163,7 +163,33 @@ describe("private NAT64 design with Session Manager endpoints", () => {
     ]);
     expect(
       result.findings.find((f) => f.ruleId === "instance-sg-egress-blocks-nat64")?.data.destination,
-    ).toBe("64:ff9b::/96");
+    ).toBe("64:ff9b::a01:14/128, 64:ff9b::a01:114/128");
+  });
+
+  const ENDPOINT_ADDRESSES = ["a01:14", "a01:15", "a01:16", "a01:114", "a01:115", "a01:116"].map(
+    (suffix) => `64:ff9b::${suffix}/128`,
+  );
+
+  it.each([
+    ["the DNS64 range of the endpoint subnets", ["64:ff9b::a01:0/119"], []],
+    ["the endpoints' own addresses", ENDPOINT_ADDRESSES, []],
+    [
+      "some of the endpoints' addresses",
+      ENDPOINT_ADDRESSES.slice(1),
+      [`blocked ${PRIVATE.appGroup}`],
+    ],
+    ["a range missing the endpoints", ["64:ff9b::c0a8:0/112"], [`blocked ${PRIVATE.appGroup}`]],
+  ])("judges egress to %s by the endpoints' addresses", (_, ranges, expected) => {
+    const snapshot = design("private-nat64-endpoints");
+    group(snapshot, PRIVATE.appGroup).IpPermissionsEgress = [
+      {
+        IpProtocol: "tcp",
+        FromPort: 443,
+        ToPort: 443,
+        Ipv6Ranges: ranges.map((range) => ({ CidrIpv6: range })),
+      },
+    ];
+    expect(findingsOf(lint(snapshot), "instance-sg-egress-blocks-nat64")).toEqual(expected);
   });
 
   it("accepts egress to 64:ff9b::/96 on port 443 only", () => {
