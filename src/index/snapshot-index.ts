@@ -35,20 +35,22 @@ export type Tristate = boolean | undefined;
  * Interface types that belong to AWS infrastructure rather than to workloads, from the
  * DescribeNetworkInterfaces `interface-type` values.
  */
-const INFRASTRUCTURE_INTERFACES = new Set([
-  "nat_gateway",
-  "vpc_endpoint",
-  "gateway_load_balancer",
-  "gateway_load_balancer_endpoint",
-  "network_load_balancer",
-  "load_balancer",
-  "transit_gateway",
-  "api_gateway_managed",
-  "aws_codestar_connections_managed",
-  "global_accelerator_managed",
-  "iot_rules_managed",
-  "quicksight",
-]);
+const INFRASTRUCTURE_INTERFACES = new Set(
+  [
+    "nat_gateway",
+    "vpc_endpoint",
+    "gateway_load_balancer",
+    "gateway_load_balancer_endpoint",
+    "network_load_balancer",
+    "load_balancer",
+    "transit_gateway",
+    "api_gateway_managed",
+    "aws_codestar_connections_managed",
+    "global_accelerator_managed",
+    "iot_rules_managed",
+    "quicksight",
+  ].map(interfaceTypeKey),
+);
 
 /** Requesters whose interfaces serve load balancers and databases, not code that calls AWS. */
 const INFRASTRUCTURE_REQUESTERS = new Set(["amazon-elb", "amazon-rds"]);
@@ -468,8 +470,16 @@ const ARN_RESOURCE: Partial<Record<ResourceType, string>> = {
   instance: "instance",
 };
 
+/**
+ * Returns an interface type without case or separators: the EC2 API reference spells the NAT
+ * gateway's type `natGateway` while DescribeNetworkInterfaces returns `nat_gateway`.
+ */
+function interfaceTypeKey(type: string | undefined): string {
+  return lower(type).replace(/[_-]/g, "");
+}
+
 function isWorkloadInterface(eni: NetworkInterface): boolean {
-  if (INFRASTRUCTURE_INTERFACES.has(lower(eni.InterfaceType))) return false;
+  if (INFRASTRUCTURE_INTERFACES.has(interfaceTypeKey(eni.InterfaceType))) return false;
   return !(eni.RequesterManaged && INFRASTRUCTURE_REQUESTERS.has(lower(eni.RequesterId)));
 }
 

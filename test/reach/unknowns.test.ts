@@ -263,3 +263,23 @@ describe("routing details on the path", () => {
     expect(blocked.map((f) => f.data.sources)).toEqual(["10.1.0.99", "10.1.0.99"]);
   });
 });
+
+describe("network interfaces that host no workload", () => {
+  it.each(["nat_gateway", "natGateway", "NAT_GATEWAY", "vpc_endpoint"])(
+    "leaves out a subnet whose only interface is of type %s",
+    (type) => {
+      const snapshot = design("public-nat64");
+      delete snapshot.Reservations;
+      for (const eni of snapshot.NetworkInterfaces ?? []) {
+        if (eni.SubnetId === PUBLIC.app) eni.InterfaceType = type as never;
+      }
+      const index = new SnapshotIndex(snapshot);
+      expect(index.hostsWorkloads(PUBLIC.app)).toBe(false);
+    },
+  );
+
+  it("counts a subnet with an ordinary interface", () => {
+    const index = new SnapshotIndex(design("public-nat64"));
+    expect(index.hostsWorkloads(PUBLIC.app)).toBe(true);
+  });
+});
