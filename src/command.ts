@@ -191,8 +191,10 @@ export async function main(rawArgv: string[]): Promise<number> {
             demandOption: "explain needs --service NAME",
             describe: "Service short name, such as ssm or kms",
           })
+          .option("config", CONFIG_OPTION)
+          .option("require-service", REQUIRE_SERVICE_OPTION)
           .check((args) => {
-            checkValues(args, ["snapshot", "subnet", "service"]);
+            checkValues(args, ["snapshot", "subnet", "service", "config", "require-service"]);
             return true;
           }),
       async (args) => {
@@ -211,10 +213,10 @@ export async function main(rawArgv: string[]): Promise<number> {
       if (error) throw error;
       const unknown = /^Unknown arguments?: (.+)$/.exec(message ?? "");
       if (unknown?.[1]) {
-        // NOTE: outside `rules`, suggestions come from the flags of every command together.
-        const flags = [...Object.keys(valueFlags), ...(argv[0] === "rules" ? [] : SWITCHES)];
-        const problem = unknownArguments(unknown[1].split(", "), argv, flags);
-        throw new InputError(`${problem}\nRun vpc-lint --help for the flags and their values.`);
+        const command = commandOf(argv);
+        const problem = unknownArguments(unknown[1].split(", "), argv, command);
+        const help = command === "lint" ? "vpc-lint --help" : `vpc-lint ${command} --help`;
+        throw new InputError(`${problem}\nRun ${help} for the flags and their values.`);
       }
       throw new InputError(`${message}\nRun vpc-lint --help for the flags and their values.`);
     });
@@ -286,6 +288,21 @@ function collectionOptions<T>(command: Argv<T>) {
     });
 }
 
+/** The options lint and explain share, so that both read the same settings. */
+const CONFIG_OPTION = {
+  requiresArg: true,
+  alias: "c",
+  type: "string",
+  describe: "Config file; defaults to VPC_LINT_CONFIG, then .vpc-lint.json or .vpc-lint.yaml here",
+} as const;
+
+const REQUIRE_SERVICE_OPTION = {
+  requiresArg: true,
+  type: "string",
+  array: true,
+  describe: "Extra service every workload subnet must reach, such as kms (repeatable)",
+} as const;
+
 function lintOptions<T>(command: Argv<T>) {
   return command
     .option("snapshot", {
@@ -315,13 +332,7 @@ function lintOptions<T>(command: Argv<T>) {
       describe:
         "Lowest severity that makes the exit code 1 (default warning, or failOn in the config file)",
     })
-    .option("config", {
-      requiresArg: true,
-      alias: "c",
-      type: "string",
-      describe:
-        "Config file; defaults to VPC_LINT_CONFIG, then .vpc-lint.json or .vpc-lint.yaml here",
-    })
+    .option("config", CONFIG_OPTION)
     .option("baseline", {
       requiresArg: true,
       type: "string",
@@ -342,12 +353,7 @@ function lintOptions<T>(command: Argv<T>) {
       default: false,
       describe: "Exit 1 when any check was skipped for missing data",
     })
-    .option("require-service", {
-      requiresArg: true,
-      type: "string",
-      array: true,
-      describe: "Extra service every workload subnet must reach, such as kms (repeatable)",
-    })
+    .option("require-service", REQUIRE_SERVICE_OPTION)
     .option("template", {
       requiresArg: true,
       type: "string",
@@ -472,26 +478,91 @@ function missingValue(name: string, flags: Record<string, ValueFlag>): string {
 }
 
 const COMMANDS = ["collect", "rules", "explain"];
+type CommandName = "lint" | "collect" | "rules" | "explain";
+
+const COLLECTION_FLAGS = ["vpc", "all-vpcs", "region", "profile", "concurrency"];
 
 /**
- * Names each unknown argument once, as typed, with the nearest known flag or command when one is
- * close enough to be a typo. yargs lists a flag under both its typed and its camel-case name, and
- * `--no-NAME` under NAME, so the names it reports are matched back to the typed arguments.
+ * The long flags of each command, so that a flag of another command is named as such and not
+ * treated as a typo. Keep these lists in step with the options each command declares.
+ */
+const COMMAND_FLAGS: Record<CommandName, readonly string[]> = {
+  lint: [
+    ...COLLECTION_FLAGS,
+    "snapshot",
+    "format",
+    "output",
+    "fail-on",
+    "config",
+    "baseline",
+    "write-baseline",
+    "include-suppressed",
+    "require-complete",
+    "require-service",
+    "template",
+    "parameters",
+    "account",
+    "terraform-plan",
+  ],
+  collect: [...COLLECTION_FLAGS, "output"],
+  rules: ["format"],
+  explain: [...COLLECTION_FLAGS, "snapshot", "subnet", "service", "config", "require-service"],
+};
+
+const COMMAND_LABELS: Record<CommandName, string> = {
+  lint: "vpc-lint (lint)",
+  collect: "vpc-lint collect",
+  rules: "vpc-lint rules",
+  explain: "vpc-lint explain",
+};
+
+/** Returns the command the arguments run; without a command word it is the lint. */
+function commandOf(argv: readonly string[]): CommandName {
+  const first = argv[0] ?? "";
+  return COMMANDS.includes(first) ? (first as CommandName) : "lint";
+}
+
+/** Returns the message for a flag that another command has, or undefined when none has it. */
+function foreignFlag(typed: string, name: string, command: CommandName): string | undefined {
+  if (COMMAND_FLAGS[command].includes(name)) return undefined;
+  const owners = (Object.keys(COMMAND_FLAGS) as CommandName[]).filter((other) =>
+    COMMAND_FLAGS[other].includes(name),
+  );
+  if (owners.length === 0) return undefined;
+  const labels = owners.map((owner) => COMMAND_LABELS[owner]);
+  return `${typed} is a flag of ${joinNames(labels)}, not of ${command}`;
+}
+
+/** Joins names as "a", "a and b" or "a, b and c". */
+function joinNames(names: readonly string[]): string {
+  if (names.length <= 1) return names.join("");
+  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+
+/**
+ * Names each unknown argument once, as typed, with the nearest flag of the command or the nearest
+ * command when one is close enough to be a typo. A flag of another command is named as such.
+ * yargs lists a flag under both its typed and its camel-case name, and `--no-NAME` under NAME, so
+ * the names it reports are matched back to the typed arguments.
  */
 function unknownArguments(
   reported: readonly string[],
   argv: readonly string[],
-  flags: readonly string[],
+  command: CommandName,
 ): string {
   const names = new Set(reported);
-  const candidates = [...flags, "help", "version"];
+  const candidates = [...COMMAND_FLAGS[command], "help", "version"];
   const typed = new Map<string, string | undefined>();
+  const foreign = new Map<string, string>();
   for (const token of argv) {
     if (token === "--") break;
     const long = /^--((?:no-)?([^=]+))/.exec(token);
     const short = /^-([^-].*)$/.exec(token);
     if (long?.[1] && long[2] && (names.has(long[1]) || names.has(long[2]))) {
-      typed.set(`--${long[1]}`, withDashes(nearestName(long[2], candidates)));
+      const flag = `--${long[1]}`;
+      const elsewhere = foreignFlag(flag, long[2], command);
+      if (elsewhere) foreign.set(flag, elsewhere);
+      else typed.set(flag, withDashes(nearestName(long[2], candidates), long[2]));
     } else if (short?.[1] && !long) {
       for (const letter of short[1].split("=")[0] ?? "") {
         if (names.has(letter)) typed.set(`-${letter}`, undefined);
@@ -503,14 +574,18 @@ function unknownArguments(
   const described = [...typed].map(([name, nearest]) =>
     nearest ? `${name} (did you mean ${nearest}?)` : name,
   );
-  if (described.length === 0) return `unknown arguments: ${reported.join(", ")}`;
+  if (described.length === 0 && foreign.size === 0) {
+    return `unknown arguments: ${reported.join(", ")}`;
+  }
   const kind = [...typed.keys()].every((name) => name.startsWith("-")) ? "flag" : "argument";
   const noun = described.length === 1 ? kind : `${kind}s`;
-  return `unknown ${noun} ${described.join(", ")}`;
+  const unknown = described.length > 0 ? [`unknown ${noun} ${described.join(", ")}`] : [];
+  return [...unknown, ...foreign.values()].join("\n");
 }
 
-function withDashes(flag: string | undefined): string | undefined {
-  return flag === undefined ? undefined : `--${flag}`;
+/** Returns the suggested flag with its dashes, or undefined when it is the flag as typed. */
+function withDashes(flag: string | undefined, typed: string): string | undefined {
+  return flag === undefined || flag === typed ? undefined : `--${flag}`;
 }
 
 /** Rejects a run with no input or with more than one kind of input. */
@@ -638,10 +713,17 @@ async function lintInputs(args: LintArgs): Promise<SnapshotInput[]> {
   return collectInputs(args);
 }
 
+/** Reads snapshot files; their load warnings travel with the input into the run's warnings. */
 async function readInputs(paths: string[]): Promise<SnapshotInput[]> {
   const loaded = await loadSnapshotFiles(paths);
-  for (const warning of loaded.warnings) process.stderr.write(`warning: ${printable(warning)}\n`);
-  return [{ snapshot: loaded.snapshot, files: loaded.files, locations: loaded.locations }];
+  return [
+    {
+      snapshot: loaded.snapshot,
+      files: loaded.files,
+      locations: loaded.locations,
+      warnings: loaded.warnings,
+    },
+  ];
 }
 
 async function collectInputs(args: LintArgs): Promise<SnapshotInput[]> {
@@ -745,29 +827,36 @@ function reportError(error: unknown): number {
   return 2;
 }
 
-/** Traces one subnet's path to one service and prints it; exits 1 unless the service is reachable. */
+/**
+ * Traces one subnet's path to one service and prints it; exits 1 unless the service is reachable.
+ * It reads the config file as the lint does, for the same settings and rule levels.
+ */
 async function explainCommand(
   args: LintArgs & { subnet: string; service: string },
 ): Promise<number> {
+  const configFile = findConfigFile(args.config, process.env, process.cwd());
+  const config = configFile ? await loadConfig(configFile) : undefined;
   const inputs = args.snapshot?.length
     ? await readInputs(args.snapshot)
     : await collectInputs(args);
   const snapshot = inputs.find((input) =>
     input.snapshot.Subnets?.some((s) => s.SubnetId === args.subnet),
   );
+  for (const warning of inputs.flatMap((input) => input.warnings ?? [])) {
+    process.stderr.write(`warning: ${printable(warning)}\n`);
+  }
   if (!snapshot)
     throw new InputError(`--subnet ${args.subnet} is not in the snapshot; check the subnet id`);
-  const settings = {
-    requiredServices: serviceNamesOfFlag("--require-service", args.requireService ?? []),
-  };
+  const settings = settingsOf(args, config);
   const [service, ...others] = serviceNamesOfFlag("--service", [args.service]);
   if (service === undefined || others.length > 0) {
     throw new InputError(
       `--service ${JSON.stringify(args.service)}: name one service, such as ssm`,
     );
   }
-  const result = runLint([snapshot], { settings });
+  const severities = config?.severities;
+  const result = runLint([snapshot], { settings, ...(severities && { severities }) });
   const { path, untraced } = explainPath(snapshot.snapshot, settings, args.subnet, service);
-  process.stdout.write(formatExplain(path, result.findings, untraced));
+  process.stdout.write(formatExplain(path, result.findings, untraced, severities));
   return path.verdict === "reachable" || path.verdict === "depends-on-hub" ? 0 : 1;
 }

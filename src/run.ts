@@ -59,7 +59,10 @@ export interface RunResult {
   snapshots: Snapshot[];
   /** The file and line of each resource id, for inputs that were files. */
   locations: ReadonlyMap<string, SourceLocation>;
-  /** Suppressions that did not apply, such as expired ones, for standard error and reports. */
+  /**
+   * The inputs' load warnings, assumptions about missing sections and suppressions that did not
+   * apply, such as expired ones, for standard error and reports.
+   */
   warnings: string[];
   /** Per-rule severity overrides the run used; `off` marks a disabled rule. */
   severities: ReadonlyMap<string, Severity | "off">;
@@ -91,6 +94,8 @@ export interface SnapshotInput {
   files?: string[];
   /** Locations of resources by resource id, when the input was a file that has them. */
   locations?: ReadonlyMap<string, SourceLocation>;
+  /** Warnings from reading the input, such as copies of a resource that differ. */
+  warnings?: readonly string[];
 }
 
 export interface RunOptions {
@@ -148,6 +153,7 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
     reachabilityOf.push(() => toReachability(index, options.settings, where));
     result.snapshots.push(input.snapshot);
     if (input.locations) locations.add(input.locations);
+    result.warnings.push(...(input.warnings ?? []));
     result.warnings.push(...assumptionWarnings(index, options.settings));
     const suppressions = options.suppressions ?? [];
     result.warnings.push(...applySuppressions(lint.findings, input.snapshot, suppressions, today));

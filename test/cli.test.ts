@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RULES } from "../src/rules/index.js";
 import type { Snapshot } from "../src/snapshot/types.js";
-import { CLI, EXAMPLES, ROOT, runCli } from "./helpers.js";
+import { CLI, EXAMPLES, ROOT, runCli, type CliRun } from "./helpers.js";
 
 const DEMO = join(EXAMPLES, "broken-nat64.json");
 const PUBLIC = join(EXAMPLES, "public-nat64.json");
@@ -98,7 +98,76 @@ describe("exit codes", () => {
     expect(typo.stderr).toContain("unknown flag --formt (did you mean --format?)\n");
     const lintFlag = runCli(["rules", "--fail-on", "error"]);
     expect(lintFlag.status).toBe(2);
-    expect(lintFlag.stderr).toContain("unknown flag --fail-on\n");
+    expect(lintFlag.stderr).toBe(
+      "vpc-lint: --fail-on is a flag of vpc-lint (lint), not of rules\n" +
+        "Run vpc-lint rules --help for the flags and their values.\n",
+    );
+  });
+
+  it.each([
+    [["--fail-on", "never"], "--fail-on is a flag of vpc-lint (lint), not of explain"],
+    [
+      ["--format", "json"],
+      "--format is a flag of vpc-lint (lint) and vpc-lint rules, not of explain",
+    ],
+    [["--require-complete"], "--require-complete is a flag of vpc-lint (lint), not of explain"],
+    [
+      ["--no-include-suppressed"],
+      "--no-include-suppressed is a flag of vpc-lint (lint), not of explain",
+    ],
+  ])("names %j as a flag of another command in explain", (extra, line) => {
+    const run = runCli([
+      "explain",
+      "-s",
+      PUBLIC,
+      "--subnet",
+      "subnet-0a1b2c3d4e5f60012",
+      "--service",
+      "ssm",
+      ...extra,
+    ]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      `vpc-lint: ${line}\nRun vpc-lint explain --help for the flags and their values.\n`,
+    );
+  });
+
+  it("names a flag of explain given to the lint", () => {
+    const run = runCli(["-s", PUBLIC, "--subnet", "subnet-0a1b2c3d4e5f60012"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      "vpc-lint: --subnet is a flag of vpc-lint explain, not of lint\n" +
+        "Run vpc-lint --help for the flags and their values.\n",
+    );
+  });
+
+  it("separates a typo from a flag of another command", () => {
+    const run = runCli(["rules", "--formt", "json", "--fail-on", "error"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      "vpc-lint: unknown flag --formt (did you mean --format?)\n" +
+        "--fail-on is a flag of vpc-lint (lint), not of rules\n" +
+        "Run vpc-lint rules --help for the flags and their values.\n",
+    );
+  });
+
+  it("suggests only the flags of explain", () => {
+    const run = runCli([
+      "explain",
+      "-s",
+      PUBLIC,
+      "--subnet",
+      "subnet-0a1b2c3d4e5f60012",
+      "--service",
+      "ssm",
+      "--requre-service",
+      "kms",
+    ]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(
+      "unknown flag --requre-service (did you mean --require-service?)\n",
+    );
   });
 
   it.each([
@@ -548,6 +617,89 @@ describe("warnings", () => {
   });
 });
 
+describe("copies that differ between merged files", () => {
+  const MONDAY = "2026-12-01T08:15:00.000Z";
+  const TUESDAY = "2026-12-02T08:15:00.000Z";
+
+  /** Writes the example as collected on Monday and a copy without the NAT64 route on Tuesday. */
+  async function staleAndFresh(prefix: string): Promise<{ stale: string; fresh: string }> {
+    const stale = await variant(`${prefix}-stale.json`, (input) => {
+      input.Source = { ...input.Source, CollectedAt: MONDAY };
+    });
+    const fresh = await variant(`${prefix}-fresh.json`, (input) => {
+      input.Source = { ...input.Source, CollectedAt: TUESDAY };
+      for (const table of input.RouteTables ?? []) {
+        table.Routes = table.Routes?.filter(
+          (route) => route.DestinationIpv6CidrBlock !== "64:ff9b::/96",
+        );
+      }
+    });
+    return { stale, fresh };
+  }
+
+  it("lint the later copy in either file order", async () => {
+    const { stale, fresh } = await staleAndFresh("order");
+    const forward = runCli(["-s", stale, "-s", fresh, "-f", "json"]);
+    const backward = runCli(["-s", fresh, "-s", stale, "-f", "json"]);
+
+    expect(forward.status).toBe(1);
+    expect(backward.status).toBe(1);
+    const errors = (run: CliRun) => (JSON.parse(run.stdout) as Report).summary.error;
+    expect(errors(forward)).toBeGreaterThan(0);
+    expect(errors(forward)).toBe(errors(backward));
+  });
+
+  it("appear in the JSON report and on standard error", async () => {
+    const { stale, fresh } = await staleAndFresh("json");
+    const run = runCli(["-s", stale, "-s", fresh, "-f", "json"]);
+    const report = JSON.parse(run.stdout) as Report;
+    const line =
+      `RouteTables: rtb-0a1b2c3d4e5f60003 appears in ${stale} and ${fresh} with different ` +
+      `content; the copy in ${fresh} is used because its Source.CollectedAt ${TUESDAY} is ` +
+      `later than ${MONDAY} in ${stale}`;
+
+    expect(report.warnings).toEqual([line]);
+    expect(run.stderr).toBe(`warning: ${line}\n`);
+  });
+
+  it("appear in the SARIF and Markdown reports", async () => {
+    const { stale, fresh } = await staleAndFresh("sarif");
+    const run = runCli(["-s", stale, "-s", fresh, "-f", "sarif"]);
+    const sarif = JSON.parse(run.stdout) as {
+      runs: {
+        invocations: { toolConfigurationNotifications: { message: { text: string } }[] }[];
+      }[];
+    };
+    const notes = sarif.runs[0]?.invocations[0]?.toolConfigurationNotifications ?? [];
+    const markdown = runCli(["-s", stale, "-s", fresh, "-f", "markdown"]).stdout;
+
+    expect(notes.map((note) => note.message.text)).toEqual([
+      expect.stringContaining("rtb-0a1b2c3d4e5f60003 appears in"),
+    ]);
+    expect(markdown).toContain("rtb-0a1b2c3d4e5f60003 appears in");
+  });
+
+  it("keep the JSON report the same across runs", async () => {
+    const { stale, fresh } = await staleAndFresh("repeat");
+    const args = ["-s", stale, "-s", fresh, "-f", "json", "-f", "sarif"];
+
+    expect(runCli(args).stdout).toBe(runCli(args).stdout);
+  });
+
+  it("leave a single file's report without warnings", () => {
+    const run = runCli(["-s", PUBLIC, "-f", "json"]);
+
+    expect((JSON.parse(run.stdout) as Report).warnings).toEqual([]);
+    expect(run.stderr).toBe("");
+  });
+});
+
+/** The parts of the JSON report these tests read. */
+interface Report {
+  summary: { error: number };
+  warnings: string[];
+}
+
 describe("switches", () => {
   it("reject a value other than true or false", () => {
     const run = runCli(["-s", PUBLIC, "--require-complete=foo"]);
@@ -622,6 +774,98 @@ describe("explain", () => {
     expect(run.stdout).toContain(
       "Not checked by a lint: the subnet hosts no instance or other workload yet",
     );
+  });
+
+  it("reads the rule levels of --config", async () => {
+    const config = join(workspace, "explain-off.json");
+    await writeFile(config, JSON.stringify({ rules: { "nat64-route-missing": "off" } }));
+    const args = [
+      "explain",
+      "-s",
+      DEMO,
+      "--subnet",
+      "subnet-0a1b2c3d4e5f60033",
+      "--service",
+      "ssm",
+    ];
+    const plain = runCli(args);
+    const configured = runCli([...args, "--config", config]);
+
+    expect(plain.stdout).not.toContain("config:");
+    expect(plain.stdout).toContain("fix: Add a route 64:ff9b::/96");
+    expect(configured.status).toBe(1);
+    expect(configured.stdout).toContain("fix: see docs/rules/nat64-route-missing.md\n");
+    expect(configured.stdout).toContain(
+      "config: the config file turns nat64-route-missing off, so a lint does not report it\n",
+    );
+  });
+
+  it("finds the config file in the working directory", async () => {
+    const folder = await mkdtemp(join(workspace, "explain-config-"));
+    await writeFile(join(folder, ".vpc-lint.yaml"), "rules:\n  nat64-route-missing: info\n");
+    const run = runCli(
+      ["explain", "-s", DEMO, "--subnet", "subnet-0a1b2c3d4e5f60033", "--service", "ssm"],
+      {},
+      folder,
+    );
+
+    expect(run.stdout).toContain(
+      "config: the config file sets nat64-route-missing to info, so a lint reports it as info\n",
+    );
+  });
+
+  it("rejects an invalid config file as the lint does", async () => {
+    const config = join(workspace, "explain-invalid.json");
+    await writeFile(config, JSON.stringify({ rules: { "nat64-route-missing": "loud" } }));
+    const run = runCli([
+      "explain",
+      "-s",
+      DEMO,
+      "--subnet",
+      "subnet-0a1b2c3d4e5f60033",
+      "--service",
+      "ssm",
+      "-c",
+      config,
+    ]);
+    const lint = runCli(["-s", DEMO, "-c", config]);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(lint.stderr);
+  });
+
+  it("accepts --require-service", () => {
+    const run = runCli([
+      "explain",
+      "-s",
+      PUBLIC,
+      "--subnet",
+      APP,
+      "--service",
+      "ssm",
+      "--require-service",
+      "kms",
+    ]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("Every hop works.");
+  });
+
+  it("prints the load warnings on standard error", async () => {
+    const stale = await variant("explain-stale.json", (input) => {
+      input.Source = { ...input.Source, CollectedAt: "2026-12-01T08:15:00.000Z" };
+    });
+    const fresh = await variant("explain-fresh.json", (input) => {
+      input.Source = { ...input.Source, CollectedAt: "2026-12-02T08:15:00.000Z" };
+      for (const table of input.RouteTables ?? []) {
+        table.Routes = table.Routes?.filter(
+          (route) => route.DestinationIpv6CidrBlock !== "64:ff9b::/96",
+        );
+      }
+    });
+    const run = runCli(["explain", "-s", stale, "-s", fresh, "--subnet", APP, "--service", "ssm"]);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`the copy in ${fresh} is used because`);
   });
 
   it("notes a dual-stack subnet without DNS64", () => {

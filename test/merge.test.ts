@@ -34,7 +34,8 @@ describe("merging copies of a resource", () => {
     expect(loaded.snapshot.Subnets).toEqual([subnet]);
     expect(loaded.warnings).toEqual([
       `Subnets: subnet-a appears in ${first} and ${second} with different content; the first ` +
-        "copy is used, so remove the stale copy or collect the VPC again",
+        `copy is used because ${first} and ${second} have no Source.CollectedAt, so remove the ` +
+        "stale copy or collect the VPC again",
     ]);
   });
 
@@ -86,8 +87,174 @@ describe("merging copies of a resource", () => {
     ]);
     expect(loaded.warnings).toEqual([
       `VpcAttributes of vpc-1: EnableDnsSupport is true in ${on} and false in ${off}; the ` +
-        "first is used, so remove the stale file or collect the VPC again",
+        `first copy is used because ${on} and ${off} have no Source.CollectedAt, so remove the ` +
+        "stale copy or collect the VPC again",
     ]);
+  });
+});
+
+/** A snapshot file of one subnet, collected at the given time. */
+async function collectedFile(name: string, collectedAt: string, item: object): Promise<string> {
+  return file(name, { SnapshotVersion: 1, Source: { CollectedAt: collectedAt }, Subnets: [item] });
+}
+
+const MONDAY = "2026-12-01T08:15:00.000Z";
+const TUESDAY = "2026-12-02T08:15:00.000Z";
+const WEDNESDAY = "2026-12-03T08:15:00.000Z";
+const changed = { ...subnet, EnableDns64: true };
+
+describe("merging copies collected at different times", () => {
+  it("keeps the later copy from a later file", async () => {
+    const stale = await collectedFile("stale-first.json", MONDAY, subnet);
+    const fresh = await collectedFile("fresh-second.json", TUESDAY, changed);
+    const loaded = await loadSnapshotFiles([stale, fresh]);
+
+    expect(loaded.snapshot.Subnets).toEqual([changed]);
+    expect(loaded.warnings).toEqual([
+      `Subnets: subnet-a appears in ${stale} and ${fresh} with different content; the copy in ` +
+        `${fresh} is used because its Source.CollectedAt ${TUESDAY} is later than ${MONDAY} ` +
+        `in ${stale}`,
+    ]);
+  });
+
+  it("keeps the later copy from an earlier file", async () => {
+    const fresh = await collectedFile("fresh-first.json", TUESDAY, changed);
+    const stale = await collectedFile("stale-second.json", MONDAY, subnet);
+    const loaded = await loadSnapshotFiles([fresh, stale]);
+
+    expect(loaded.snapshot.Subnets).toEqual([changed]);
+    expect(loaded.warnings).toEqual([
+      `Subnets: subnet-a appears in ${fresh} and ${stale} with different content; the copy in ` +
+        `${fresh} is used because its Source.CollectedAt ${TUESDAY} is later than ${MONDAY} ` +
+        `in ${stale}`,
+    ]);
+  });
+
+  it("keeps the latest of three copies", async () => {
+    const monday = await collectedFile("three-monday.json", MONDAY, subnet);
+    const wednesday = await collectedFile("three-wednesday.json", WEDNESDAY, changed);
+    const tuesday = await collectedFile("three-tuesday.json", TUESDAY, subnet);
+    const loaded = await loadSnapshotFiles([monday, wednesday, tuesday]);
+
+    expect(loaded.snapshot.Subnets).toEqual([changed]);
+    expect(loaded.warnings).toEqual([
+      `Subnets: subnet-a appears in ${monday}, ${wednesday} and ${tuesday} with different ` +
+        `content; the copy in ${wednesday} is used because its Source.CollectedAt ` +
+        `${WEDNESDAY} is the latest`,
+    ]);
+  });
+
+  it("keeps the copy at the place of the first one", async () => {
+    const other = { ...subnet, SubnetId: "subnet-b" };
+    const stale = await file("place-stale.json", {
+      Source: { CollectedAt: MONDAY },
+      Subnets: [subnet, other],
+    });
+    const fresh = await collectedFile("place-fresh.json", TUESDAY, changed);
+    const loaded = await loadSnapshotFiles([stale, fresh]);
+
+    expect(loaded.snapshot.Subnets).toEqual([changed, other]);
+  });
+
+  it("keeps the first copy when the times are equal", async () => {
+    const first = await collectedFile("tie-a.json", MONDAY, subnet);
+    const second = await collectedFile("tie-b.json", MONDAY, changed);
+    const loaded = await loadSnapshotFiles([first, second]);
+
+    expect(loaded.snapshot.Subnets).toEqual([subnet]);
+    expect(loaded.warnings).toEqual([
+      `Subnets: subnet-a appears in ${first} and ${second} with different content; the first ` +
+        `copy is used because every file has Source.CollectedAt ${MONDAY}, so remove the ` +
+        "stale copy or collect the VPC again",
+    ]);
+  });
+
+  it("keeps the first copy when one file is undated", async () => {
+    const dated = await collectedFile("dated.json", MONDAY, subnet);
+    const undated = await file("undated.json", { Subnets: [changed] });
+    const loaded = await loadSnapshotFiles([undated, dated]);
+
+    expect(loaded.snapshot.Subnets).toEqual([changed]);
+    expect(loaded.warnings).toEqual([
+      `Subnets: subnet-a appears in ${undated} and ${dated} with different content; the first ` +
+        `copy is used because ${undated} has no Source.CollectedAt, so remove the stale copy ` +
+        "or collect the VPC again",
+    ]);
+  });
+
+  it("treats an unreadable time as missing", async () => {
+    const odd = await collectedFile("odd-time.json", "yesterday", subnet);
+    const dated = await collectedFile("readable-time.json", MONDAY, changed);
+    const loaded = await loadSnapshotFiles([odd, dated]);
+
+    expect(loaded.snapshot.Subnets).toEqual([subnet]);
+    expect(loaded.warnings[0]).toContain(`because ${odd} has no Source.CollectedAt`);
+  });
+
+  it("stays silent about equal copies of different times", async () => {
+    const stale = await collectedFile("equal-monday.json", MONDAY, subnet);
+    const fresh = await collectedFile("equal-tuesday.json", TUESDAY, subnet);
+    const loaded = await loadSnapshotFiles([stale, fresh]);
+
+    expect(loaded.snapshot.Subnets).toEqual([subnet]);
+    expect(loaded.warnings).toEqual([]);
+  });
+
+  it("keeps the later VPC attribute", async () => {
+    const attributes = (value: boolean, collectedAt: string) => ({
+      Source: { CollectedAt: collectedAt },
+      VpcAttributes: [{ VpcId: "vpc-1", EnableDnsSupport: { Value: value } }],
+    });
+    const stale = await file("attributes-monday.json", attributes(true, MONDAY));
+    const fresh = await file("attributes-tuesday.json", attributes(false, TUESDAY));
+    const loaded = await loadSnapshotFiles([stale, fresh]);
+
+    expect(loaded.snapshot.VpcAttributes).toEqual([
+      { VpcId: "vpc-1", EnableDnsSupport: { Value: false } },
+    ]);
+    expect(loaded.warnings).toEqual([
+      `VpcAttributes of vpc-1: EnableDnsSupport is true in ${stale} and false in ${fresh}; the ` +
+        `copy in ${fresh} is used because its Source.CollectedAt ${TUESDAY} is later than ` +
+        `${MONDAY} in ${stale}`,
+    ]);
+  });
+
+  it("points a kept copy at its own file", async () => {
+    const stale = await collectedFile("located-monday.json", MONDAY, subnet);
+    const fresh = await collectedFile("located-tuesday.json", TUESDAY, changed);
+    const loaded = await loadSnapshotFiles([stale, fresh]);
+
+    expect(loaded.locations.get("subnet-a")?.file).toMatch(/located-tuesday\.json$/);
+  });
+
+  it("points an undated merge at the first file", async () => {
+    const first = await file("located-a.json", { Subnets: [subnet] });
+    const second = await file("located-b.json", { Subnets: [changed] });
+    const loaded = await loadSnapshotFiles([first, second]);
+
+    expect(loaded.locations.get("subnet-a")?.file).toMatch(/located-a\.json$/);
+  });
+});
+
+describe("load warnings in the run", () => {
+  it("reach the run's warnings", async () => {
+    const stale = await collectedFile("run-monday.json", MONDAY, subnet);
+    const fresh = await collectedFile("run-tuesday.json", TUESDAY, changed);
+    const loaded = await loadSnapshotFiles([stale, fresh]);
+    const result = runLint([{ snapshot: loaded.snapshot, warnings: loaded.warnings }], {
+      settings: DEFAULT_SETTINGS,
+    });
+
+    expect(loaded.warnings).toHaveLength(1);
+    expect(result.warnings).toEqual(loaded.warnings);
+  });
+
+  it("are absent when the input has none", async () => {
+    const only = await collectedFile("run-alone.json", MONDAY, subnet);
+    const loaded = await loadSnapshotFiles([only]);
+    const result = runLint([{ snapshot: loaded.snapshot }], { settings: DEFAULT_SETTINGS });
+
+    expect(result.warnings.some((line) => line.includes("different content"))).toBe(false);
   });
 });
 

@@ -70,6 +70,54 @@ describe("JSON report", () => {
     expect(validateReport(report)).toBe(false);
   });
 
+  it("carries the assumption warnings of the run", async () => {
+    const loaded = await loadSnapshotFiles([join(EXAMPLES, "public-nat64.json")]);
+    delete loaded.snapshot.HostedZones;
+    const result = runLint([{ snapshot: loaded.snapshot }], { settings: DEFAULT_SETTINGS });
+    const report = JSON.parse(formatJson(result));
+
+    expect(report.warnings).toEqual([
+      "HostedZones is not in the snapshot for 111122223333, us-east-1, so the path checks " +
+        "assumed that no private hosted zone answers for a service's name",
+    ]);
+    expect(schemaErrors(result)).toEqual([]);
+  });
+
+  it("carries the load warnings of its input first", async () => {
+    const loaded = await loadSnapshotFiles([join(EXAMPLES, "public-nat64.json")]);
+    delete loaded.snapshot.HostedZones;
+    const input = { snapshot: loaded.snapshot, warnings: ["a.json: skipped, not valid JSON"] };
+    const report = JSON.parse(formatJson(runLint([input], { settings: DEFAULT_SETTINGS })));
+
+    expect(report.warnings).toHaveLength(2);
+    expect(report.warnings[0]).toBe("a.json: skipped, not valid JSON");
+    expect(report.warnings[1]).toMatch(/^HostedZones is not in the snapshot/);
+  });
+
+  it("lists no warnings for a complete snapshot", async () => {
+    const result = await lintFiles([join(EXAMPLES, "broken-nat64.json")]);
+    const report = JSON.parse(formatJson(result));
+
+    expect(report.warnings).toEqual([]);
+  });
+
+  it("accepts a report without warnings, as earlier versions wrote", async () => {
+    const result = await lintFiles([join(EXAMPLES, "broken-nat64.json")]);
+    const report = JSON.parse(formatJson(result));
+    delete report.warnings;
+
+    expect(validateReport(report)).toBe(true);
+    expect(report.schemaVersion).toBe(1);
+  });
+
+  it("rejects an empty warning", async () => {
+    const result = await lintFiles([join(EXAMPLES, "broken-nat64.json")]);
+    const report = JSON.parse(formatJson(result));
+    report.warnings = [""];
+
+    expect(validateReport(report)).toBe(false);
+  });
+
   const corpusCase = HAS_CORPUS
     ? "for the published AWS examples matches the report schema"
     : "for the published AWS examples: skipped because the corpus directory is absent";

@@ -1,5 +1,5 @@
 /** The `explain` view: one subnet's path to one service, hop by hop, with the first break marked. */
-import type { Finding } from "../engine/types.js";
+import type { Finding, Severity } from "../engine/types.js";
 import { docsPath } from "../engine/docs.js";
 import type { Hop, ServicePath } from "../reach/types.js";
 import { printable } from "./escape.js";
@@ -14,12 +14,14 @@ const LABEL: Record<Hop["status"], string> = {
 
 /**
  * Formats a path; `findings` supplies the fix for the hop that breaks it. `untraced` gives the
- * reason a lint does not check this path, for a subnet the analysis leaves out.
+ * reason a lint does not check this path, for a subnet the analysis leaves out. `severities`, the
+ * config file's rule levels, adds a note when the rule of the breaking hop has one.
  */
 export function formatExplain(
   path: ServicePath,
   findings: readonly Finding[],
   untraced?: string,
+  severities?: ReadonlyMap<string, Severity | "off">,
 ): string {
   const lines = [
     `${path.subnetId} -> ${path.service} (${path.host}): ${path.verdict}, ${describeMode(path)}`,
@@ -31,13 +33,20 @@ export function formatExplain(
     lines.push(
       `${marker} ${String(position + 1).padStart(2)}  ${LABEL[hop.status].padEnd(7)}  ${hop.kind.padEnd(23)}  ${hop.text}${owner}`,
     );
-    if (position === firstBroken && hop.owner)
-      lines.push(`        fix: ${fixFor(hop, path, findings)}`);
+    if (position !== firstBroken || !hop.owner) return;
+    lines.push(`        fix: ${fixFor(hop, path, findings)}`);
+    const level = severities?.get(hop.owner);
+    if (level) lines.push(`        config: ${levelNote(hop.owner, level)}`);
   });
   if (path.verdict === "reachable") lines.push("Every hop works.");
   if (untraced) lines.push(`Not checked by a lint: ${untraced}.`);
   // Hop texts and fixes quote snapshot names, and the view adds no control characters of its own.
   return `${lines.map(printable).join("\n")}\n`;
+}
+
+function levelNote(ruleId: string, level: Severity | "off"): string {
+  if (level === "off") return `the config file turns ${ruleId} off, so a lint does not report it`;
+  return `the config file sets ${ruleId} to ${level}, so a lint reports it as ${level}`;
 }
 
 function describeMode(path: ServicePath): string {

@@ -14,6 +14,7 @@ export function formatJson(result: RunResult): string {
     executionErrors: result.executionErrors,
     summary: result.summary,
     reachability: result.reachability(),
+    warnings: result.warnings,
   };
   return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -20,9 +20,12 @@ export interface LoadedInput {
   snapshot: Snapshot;
   /** Every file that contributed to the snapshot. */
   files: string[];
-  /** Files skipped and keys left out, for standard error. */
+  /** Files skipped, keys left out and copies of a resource that differ, for the reports. */
   warnings: string[];
-  /** The file and line of each resource, from the first file that has it, found on first use. */
+  /**
+   * The file and line of each resource, found on first use: from the file collected last when
+   * every file has Source.CollectedAt, else from the first file that has it.
+   */
   locations: ReadonlyMap<string, SourceLocation>;
 }
 
@@ -33,7 +36,7 @@ export interface LoadedInput {
 export async function loadSnapshotFiles(paths: string[]): Promise<LoadedInput> {
   const warnings: string[] = [];
   const parts: { file: string; snapshot: Snapshot }[] = [];
-  const locations = new MergedLocations();
+  const located: { collectedAt: number; locations: () => Map<string, SourceLocation> }[] = [];
 
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
@@ -46,14 +49,36 @@ export async function loadSnapshotFiles(paths: string[]): Promise<LoadedInput> {
       const part = await loadFile(file, info.isDirectory(), warnings);
       if (!part) continue;
       parts.push({ file, snapshot: part.snapshot });
-      locations.add(part.locations);
+      const collectedAt = Date.parse(part.snapshot.Source?.CollectedAt ?? "");
+      located.push({ collectedAt, locations: part.locations });
     }
   }
   if (parts.length === 0) {
     throw new InputError(`${paths.join(", ")}: no file in a shape vpc-lint reads`);
   }
   const files = parts.map((part) => part.file);
-  return { snapshot: mergeSnapshots(parts, warnings), files, warnings, locations };
+  return {
+    snapshot: mergeSnapshots(parts, warnings),
+    files,
+    warnings,
+    locations: mergedLocations(located),
+  };
+}
+
+/**
+ * Merges the locations so that a resource points at the copy mergeSnapshots keeps. When every
+ * file is dated, the latest file goes first, and the stable sort keeps file order among ties.
+ */
+function mergedLocations(
+  located: { collectedAt: number; locations: () => Map<string, SourceLocation> }[],
+): MergedLocations {
+  const dated = located.every((entry) => !Number.isNaN(entry.collectedAt));
+  // NOTE: when some files are undated, a resource found only in dated files keeps the latest copy
+  // but still points at the first file that has it.
+  const ordered = dated ? [...located].sort((a, b) => b.collectedAt - a.collectedAt) : located;
+  const locations = new MergedLocations();
+  for (const entry of ordered) locations.add(entry.locations);
+  return locations;
 }
 
 async function jsonFilesIn(directory: string): Promise<string[]> {
@@ -160,8 +185,9 @@ function checkVersion(file: string, snapshot: Snapshot): void {
 
 /**
  * Merges partial snapshots by concatenating their sections. A resource present in several files is
- * kept once (the first copy), with a warning when the copies differ; files of different accounts
- * or regions do not merge.
+ * kept once, with a warning when the copies differ: the copy from the file collected last when
+ * every such file has Source.CollectedAt, else the first copy. Files of different accounts or
+ * regions do not merge.
  */
 export function mergeSnapshots(
   parts: { file: string; snapshot: Snapshot }[],
@@ -217,34 +243,38 @@ function mergeVpcAttributes(
   parts: { file: string; snapshot: Snapshot }[],
   warnings: string[],
 ): VpcAttributes[] {
-  const byVpc = new Map<string, { merged: VpcAttributes; files: Record<string, string> }>();
+  const byVpc = new Map<string, Map<VpcAttributeName, Copy<AttributeValue>[]>>();
   for (const part of parts) {
     for (const item of part.snapshot.VpcAttributes ?? []) {
-      const entry = byVpc.get(item.VpcId) ?? { merged: { VpcId: item.VpcId }, files: {} };
-      for (const name of ["EnableDnsSupport", "EnableDnsHostnames"] as const) {
+      const attributes = byVpc.get(item.VpcId) ?? new Map();
+      byVpc.set(item.VpcId, attributes);
+      for (const name of VPC_ATTRIBUTE_NAMES) {
         const value = item[name];
         if (value === undefined) continue;
-        const current = entry.merged[name];
-        if (current === undefined) {
-          entry.merged[name] = value;
-          entry.files[name] = part.file;
-        } else if (canonical(current) !== canonical(value)) {
-          warnings.push(
-            `VpcAttributes of ${item.VpcId}: ${name} is ${attributeText(current)} in ` +
-              `${entry.files[name]} and ${attributeText(value)} in ${part.file}; the first is ` +
-              "used, so remove the stale file or collect the VPC again",
-          );
-        }
+        attributes.set(name, [...(attributes.get(name) ?? []), copyOf(value, part)]);
       }
-      byVpc.set(item.VpcId, entry);
     }
   }
-  return [...byVpc.values()].map((entry) => dropUndefined(entry.merged));
+
+  const merged: VpcAttributes[] = [];
+  for (const [vpcId, attributes] of byVpc) {
+    const entry: VpcAttributes = { VpcId: vpcId };
+    for (const [name, copies] of attributes) {
+      const { kept, reason } = chooseCopy(copies);
+      entry[name] = kept.value;
+      const texts = new Set(copies.map((copy) => canonical(copy.value)));
+      if (texts.size === 1) continue;
+      const values = copies.map((copy) => `${attributeText(copy.value)} in ${copy.file}`);
+      warnings.push(`VpcAttributes of ${vpcId}: ${name} is ${listText(values)}; ${reason}`);
+    }
+    merged.push(dropUndefined(entry));
+  }
+  return merged;
 }
 
 /**
- * Keeps the first copy of each resource by id, in file order, and warns when a later copy
- * differs from it, since the result then depends on the order of the files.
+ * Keeps one copy of each resource by id, at the place of its first copy, and warns when the
+ * copies differ, naming the copy kept and why (see chooseCopy).
  */
 function uniqueItems(
   parts: { file: string; snapshot: Snapshot }[],
@@ -252,37 +282,117 @@ function uniqueItems(
   idField: string,
   warnings: string[],
 ): object[] {
-  const first = new Map<string, object>();
-  const warned = new Set<string>();
+  const copiesById = new Map<string, { position: number; copies: Copy<object>[] }>();
   const items: object[] = [];
   for (const part of parts) {
     for (const item of part.snapshot[section] as object[]) {
       const id = keyOf(item, idField);
-      if (id === undefined) {
-        items.push(item);
+      const entry = id === undefined ? undefined : copiesById.get(id);
+      if (entry) {
+        entry.copies.push(copyOf(item, part));
         continue;
       }
-      const earlier = first.get(id);
-      if (!earlier) {
-        first.set(id, item);
-        items.push(item);
-      } else if (!warned.has(id) && !sameContent(earlier, item, `${section}: ${id}`)) {
-        warned.add(id);
-        const earlierFile = parts.find((candidate) =>
-          (candidate.snapshot[section] as object[]).includes(earlier),
-        )?.file;
-        const where =
-          earlierFile === part.file
-            ? `twice in ${part.file}`
-            : `in ${earlierFile} and ${part.file}`;
-        warnings.push(
-          `${section}: ${id} appears ${where} with different content; the first copy is used, ` +
-            "so remove the stale copy or collect the VPC again",
-        );
+      if (id !== undefined) {
+        copiesById.set(id, { position: items.length, copies: [copyOf(item, part)] });
       }
+      items.push(item);
     }
   }
+
+  for (const [id, { position, copies }] of copiesById) {
+    if (copies.length === 1) continue;
+    const { kept, reason } = chooseCopy(copies);
+    items[position] = kept.value;
+    const differs = copies.some(
+      (copy) => !sameContent(kept.value, copy.value, `${section}: ${id}`),
+    );
+    if (differs) warnings.push(`${section}: ${id} ${whereCopiesAre(copies)} ${reason}`);
+  }
   return items;
+}
+
+const VPC_ATTRIBUTE_NAMES = ["EnableDnsSupport", "EnableDnsHostnames"] as const;
+type VpcAttributeName = (typeof VPC_ATTRIBUTE_NAMES)[number];
+type AttributeValue = NonNullable<VpcAttributes[VpcAttributeName]>;
+
+/** One copy of a resource or attribute, with the file it came from. */
+interface Copy<T> {
+  value: T;
+  file: string;
+  /** The file's Source.CollectedAt, as written. */
+  collectedAt?: string;
+}
+
+function copyOf<T>(value: T, part: { file: string; snapshot: Snapshot }): Copy<T> {
+  const collectedAt = part.snapshot.Source?.CollectedAt;
+  return collectedAt === undefined
+    ? { value, file: part.file }
+    : { value, file: part.file, collectedAt };
+}
+
+/**
+ * Chooses the copy a merge keeps: the one from the file collected last when every copy's file has
+ * a Source.CollectedAt that Date.parse reads, else the first copy in file order. Among files with
+ * the same latest time, the first one wins. The reason completes the conflict warning.
+ */
+function chooseCopy<T>(copies: Copy<T>[]): { kept: Copy<T>; reason: string } {
+  const first = copies[0] as Copy<T>;
+  const files = [...new Set(copies.map((copy) => copy.file))];
+  if (files.length === 1) {
+    return {
+      kept: first,
+      reason: "the first copy is used, so remove the stale copy or collect the VPC again",
+    };
+  }
+  const stale = "so remove the stale copy or collect the VPC again";
+  const times = copies.map((copy) => Date.parse(copy.collectedAt ?? ""));
+  const undated = [
+    ...new Set(copies.filter((_, at) => Number.isNaN(times[at])).map((c) => c.file)),
+  ];
+  if (undated.length > 0) {
+    const verb = undated.length === 1 ? "has" : "have";
+    return {
+      kept: first,
+      reason: `the first copy is used because ${listText(undated)} ${verb} no Source.CollectedAt, ${stale}`,
+    };
+  }
+
+  const latest = Math.max(...times);
+  const kept = copies[times.indexOf(latest)] as Copy<T>;
+  const latestFiles = new Set(copies.filter((_, at) => times[at] === latest).map((c) => c.file));
+  if (latestFiles.size === files.length) {
+    return {
+      kept,
+      reason: `the first copy is used because every file has Source.CollectedAt ${kept.collectedAt}, ${stale}`,
+    };
+  }
+  if (latestFiles.size > 1) {
+    return {
+      kept,
+      reason: `the copy in ${kept.file} is used because it is the first file with the latest Source.CollectedAt, ${kept.collectedAt}, ${stale}`,
+    };
+  }
+  const other = copies.find((copy) => copy.file !== kept.file) as Copy<T>;
+  const comparison =
+    files.length === 2 ? `later than ${other.collectedAt} in ${other.file}` : "the latest";
+  return {
+    kept,
+    reason: `the copy in ${kept.file} is used because its Source.CollectedAt ${kept.collectedAt} is ${comparison}`,
+  };
+}
+
+/** Names where the copies of a resource are, ending in "with different content;". */
+function whereCopiesAre(copies: Copy<object>[]): string {
+  const files = [...new Set(copies.map((copy) => copy.file))];
+  if (files.length > 1) return `appears in ${listText(files)} with different content;`;
+  const times = copies.length === 2 ? "twice" : `${copies.length} times`;
+  return `appears ${times} in ${files[0]} with different content;`;
+}
+
+/** Joins names as "a", "a and b" or "a, b and c". */
+function listText(names: readonly string[]): string {
+  if (names.length <= 1) return names.join("");
+  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 }
 
 function attributeText(attribute: { Value?: boolean }): string {
