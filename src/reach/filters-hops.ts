@@ -87,13 +87,17 @@ export function addClientEgressHops(trace: Trace, destinations: Cidr[], owner: s
   });
 }
 
-/** Checks that an endpoint's security groups admit HTTPS from each source. */
+/**
+ * Checks that an endpoint's security groups admit HTTPS from each source. With `partial`, the
+ * sources are one NAT gateway's addresses, so admitting some of them is a warning, not a break.
+ */
 export function checkEndpointIngress(
   trace: Trace,
   endpointId: string,
   groups: SecurityGroup[] | undefined,
   sources: { cidr: Cidr; groupIds?: string[] }[],
   owner: string,
+  partial = false,
 ): void {
   if (!groups) {
     trace.add(
@@ -135,6 +139,20 @@ export function checkEndpointIngress(
   }
   const ids = idsOf(groups);
   const sourceText = blocked.map((source) => source.cidr.text).join(", ");
+  if (partial && blocked.length < sources.length) {
+    // A NAT gateway spreads connections over its private addresses, so only some fail.
+    const admitted = sources.filter((source) => !blocked.includes(source));
+    const admittedText = admitted.map((source) => source.cidr.text).join(", ");
+    trace.add(
+      "endpoint-security-group",
+      "warning",
+      endpointId,
+      `security groups ${ids} of ${endpointId} allow TCP 443 from ${admittedText} but not from ${sourceText}`,
+      owner,
+      { groupIds: ids, sources: sourceText, admitted: admittedText },
+    );
+    return;
+  }
   trace.add(
     "endpoint-security-group",
     "broken",

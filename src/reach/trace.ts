@@ -458,6 +458,7 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
     endpointGroups(trace, endpoint),
     sources,
     "endpoint-sg-blocks-nat64-source",
+    true,
   );
 }
 

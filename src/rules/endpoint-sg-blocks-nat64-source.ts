@@ -1,7 +1,7 @@
 import { defineRule } from "../engine/types.js";
 import { factsOf, hopsOwnedBy } from "../reach/findings.js";
 
-export default defineRule<"blocked">({
+export default defineRule<"blocked" | "blocksSome">({
   id: "endpoint-sg-blocks-nat64-source",
   title: "Endpoint security group does not admit the NAT gateway's address",
   description:
@@ -30,17 +30,31 @@ export default defineRule<"blocked">({
         "Add an inbound rule for TCP 443 from {sources} (or the NAT gateway subnet's IPv4 range) " +
         "to security group {groupId}.",
     },
+    blocksSome: {
+      severity: "warning",
+      text:
+        "Endpoint {endpointId} allows TCP 443 from {admitted} but not from {sources}, other " +
+        "private addresses of the NAT gateways that translate for {subnetIds}, so the {services} " +
+        "calls that leave through those addresses time out.",
+      fix:
+        "Add an inbound rule for TCP 443 from {sources} (or the NAT gateway subnet's IPv4 range) " +
+        "to security group {groupId}.",
+    },
   },
   check(context) {
-    for (const group of hopsOwnedBy(context, "endpoint-sg-blocks-nat64-source")) {
+    const owner = "endpoint-sg-blocks-nat64-source";
+    // Hops that block every address and hops that block some stay in separate findings.
+    for (const group of hopsOwnedBy(context, owner, (hop) => `${hop.resourceId} ${hop.status}`)) {
       const endpointId = group.hop.resourceId;
       const endpoint = group.paths[0]?.endpoint;
       const groupId = String(group.hop.facts?.groupIds ?? "").split(", ")[0] ?? "";
+      const some = group.hop.status === "warning";
       context.report({
-        messageId: "blocked",
+        messageId: some ? "blocksSome" : "blocked",
         data: {
           endpointId,
           sources: factsOf(group, "sources"),
+          ...(some && { admitted: factsOf(group, "admitted") }),
           subnetIds: group.subnetIds,
           services: group.services,
           groupId,
@@ -58,6 +72,7 @@ export default defineRule<"blocked">({
           ...String(group.hop.facts?.groupIds ?? "").split(", "),
           ...group.paths.map((path) => path.subnetId),
         ],
+        ...(some && { discriminator: "some addresses" }),
       });
     }
   },

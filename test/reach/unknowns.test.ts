@@ -261,6 +261,28 @@ describe("routing details on the path", () => {
       (f) => f.ruleId === "endpoint-sg-blocks-nat64-source",
     );
     expect(blocked.map((f) => f.data.sources)).toEqual(["10.1.0.99", "10.1.0.99"]);
+    // The primary address still gets through, so only some connections fail.
+    expect(blocked.map((f) => `${f.messageId} ${f.severity}`)).toEqual([
+      "blocksSome warning",
+      "blocksSome warning",
+    ]);
+    expect(blocked[0]?.message).toContain("allows TCP 443 from 10.1.0.10 but not from 10.1.0.99");
+  });
+
+  it("reports an error when no address of a NAT gateway gets through", () => {
+    const snapshot = design("private-nat64-endpoints");
+    const nat = snapshot.NatGateways?.find((item) => item.NatGatewayId === PRIVATE.natA);
+    nat?.NatGatewayAddresses?.push({ PrivateIp: "10.1.0.99", IsPrimary: false });
+    group(snapshot, PRIVATE.endpointGroup).IpPermissions = [
+      { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "10.1.1.10/32" }] },
+    ];
+    const findings = lint(snapshot).findings.filter(
+      (f) => f.ruleId === "endpoint-sg-blocks-nat64-source",
+    );
+    expect(findings.map((f) => `${f.messageId} ${f.severity} ${f.data.sources}`)).toEqual([
+      "blocked error 10.1.0.10, 10.1.0.99",
+      "blocked error 10.1.0.10, 10.1.0.99",
+    ]);
   });
 });
 
