@@ -857,6 +857,11 @@ async function explainCommand(
   const severities = config?.severities;
   const result = runLint([snapshot], { settings, ...(severities && { severities }) });
   const { path, untraced } = explainPath(snapshot.snapshot, settings, args.subnet, service);
+  if (!path) {
+    const line = `${args.subnet} -> ${service}: not traced, because ${untraced}.`;
+    process.stdout.write(`${printable(line)}\n`);
+    return 0;
+  }
   process.stdout.write(formatExplain(path, result.findings, untraced, severities));
   return path.verdict === "reachable" || path.verdict === "depends-on-hub" ? 0 : 1;
 }

@@ -868,10 +868,12 @@ describe("explain", () => {
     expect(run.stderr).toContain(`the copy in ${fresh} is used because`);
   });
 
-  it("notes a dual-stack subnet without DNS64", () => {
+  it("traces no path from a dual-stack subnet without DNS64", () => {
     const run = explain(PUBLIC, NAT_SUBNET);
-    expect(run.stdout).toContain(
-      "Not checked by a lint: the subnet has IPv4 addresses and DNS64 is not enabled",
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(
+      `${NAT_SUBNET} -> ssm: not traced, because the subnet has IPv4 addresses and DNS64 is not ` +
+        "enabled, so its workloads reach services over IPv4.\n",
     );
   });
 });

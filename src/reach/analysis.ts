@@ -173,7 +173,7 @@ function untracedSubnets(index: SnapshotIndex): { subnetId: string; reason: stri
   if (index.has("NetworkInterfaces") || index.has("Reservations")) return missing;
   const unknown = index
     .subnets()
-    .filter((subnet) => isIpv6Only(subnet) || subnet.EnableDns64 === true)
+    .filter(usesIpv6Paths)
     .map((subnet) => ({
       subnetId: subnet.SubnetId as string,
       reason:
@@ -182,9 +182,14 @@ function untracedSubnets(index: SnapshotIndex): { subnetId: string; reason: stri
   return [...unknown, ...missing];
 }
 
+/** Tells whether a subnet's workloads reach services over IPv6: IPv6-only, or with DNS64. */
+function usesIpv6Paths(subnet: Subnet): boolean {
+  return isIpv6Only(subnet) || subnet.EnableDns64 === true;
+}
+
 /** Returns why the analysis traces no path from a subnet, or undefined when it traces them. */
 function whyNotTraced(index: SnapshotIndex, subnet: Subnet): string | undefined {
-  if (!isIpv6Only(subnet) && subnet.EnableDns64 !== true) {
+  if (!usesIpv6Paths(subnet)) {
     return "the subnet has IPv4 addresses and DNS64 is not enabled, so its workloads reach services over IPv4";
   }
   const workloads = index.hostsWorkloads(subnet.SubnetId as string);
@@ -261,10 +266,12 @@ export function explainPath(
   settings: LintSettings,
   subnetId: string,
   service: string,
-): { path: ServicePath; untraced?: string } {
+): { path?: ServicePath; untraced?: string } {
   const index = new SnapshotIndex(snapshot);
   const subnet = index.subnet(subnetId) as Subnet;
   const untraced = whyNotTraced(index, subnet);
+  // A dual-stack subnet without DNS64 reaches services over IPv4, which vpc-lint does not trace.
+  if (!usesIpv6Paths(subnet)) return { untraced };
   const path =
     analyse(index, settings).path(subnetId, service) ?? tracePath(index, subnet, service, true);
   return untraced === undefined ? { path } : { path, untraced };
