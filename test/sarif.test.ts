@@ -395,6 +395,7 @@ function anonymous(snapshot: Snapshot): Snapshot {
   const copy = JSON.parse(JSON.stringify(snapshot)) as Snapshot;
   delete copy.Source;
   for (const vpc of copy.Vpcs ?? []) delete vpc.OwnerId;
+  for (const reservation of copy.Reservations ?? []) delete reservation.OwnerId;
   for (const subnet of copy.Subnets ?? []) {
     delete subnet.OwnerId;
     delete subnet.AvailabilityZone;

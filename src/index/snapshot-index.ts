@@ -415,8 +415,32 @@ export class SnapshotIndex {
     return ref;
   }
 
+  /**
+   * Returns the account that owns a resource when the snapshot records it. In a VPC shared through
+   * AWS RAM, the VPC, its subnets and their route tables belong to the owner account, not to the
+   * account that collected the snapshot.
+   */
+  private ownerOf(type: ResourceType, id: string): string | undefined {
+    switch (type) {
+      case "vpc":
+        return this.vpc(id)?.OwnerId;
+      case "subnet":
+        return this.subnet(id)?.OwnerId;
+      case "route-table":
+        return this.routeTable(id)?.OwnerId;
+      case "security-group":
+        return this.securityGroup(id)?.OwnerId;
+      case "dhcp-options":
+        return this.dhcpOptions(id)?.OwnerId;
+      default:
+        return undefined;
+    }
+  }
+
   private arnOf(type: ResourceType, id: string): string | undefined {
-    if (!this.accountId || !this.region) return undefined;
+    if (type === "subnet" && this.subnet(id)?.SubnetArn) return this.subnet(id)?.SubnetArn;
+    const account = this.ownerOf(type, id) ?? this.accountId;
+    if (!account || !this.region) return undefined;
     const partition = this.region.startsWith("cn-")
       ? "aws-cn"
       : this.region.startsWith("us-gov-")
@@ -425,7 +449,7 @@ export class SnapshotIndex {
     const service = type === "ssm-managed-instance" ? "ssm" : "ec2";
     const resource = ARN_RESOURCE[type];
     if (!resource) return undefined;
-    return `arn:${partition}:${service}:${this.region}:${this.accountId}:${resource}/${id}`;
+    return `arn:${partition}:${service}:${this.region}:${account}:${resource}/${id}`;
   }
 
   private indexAssociations(): void {
@@ -529,11 +553,18 @@ function inferRegion(snapshot: Snapshot): string | undefined {
   return undefined;
 }
 
+/**
+ * Infers the collecting account from the owners in the snapshot. DescribeInstances lists only
+ * the caller's own reservations, so their owner is the caller even in a shared VPC, whose VPC
+ * and subnets another account owns. Without reservations, one owner of the VPCs and subnets is.
+ */
 function inferAccount(snapshot: Snapshot): string | undefined {
-  const owners = new Set(
-    [...(snapshot.Vpcs ?? []), ...(snapshot.Subnets ?? [])]
-      .map((item) => item.OwnerId)
-      .filter((owner): owner is string => typeof owner === "string" && /^\d{12}$/.test(owner)),
+  const single = (owners: (string | undefined)[]): string | undefined => {
+    const valid = new Set(owners.filter((owner) => owner !== undefined && /^\d{12}$/.test(owner)));
+    return valid.size === 1 ? [...valid][0] : undefined;
+  };
+  return (
+    single((snapshot.Reservations ?? []).map((reservation) => reservation.OwnerId)) ??
+    single([...(snapshot.Vpcs ?? []), ...(snapshot.Subnets ?? [])].map((item) => item.OwnerId))
   );
-  return owners.size === 1 ? [...owners][0] : undefined;
 }
