@@ -174,6 +174,10 @@ describe("baseline flags", () => {
 
     const run = runCli(["--snapshot", BROKEN, "--baseline", path, "--fail-on", "error"]);
     expect(run.status).toBe(1);
+    const marked = run.stdout.split("\n").filter((line) => line.endsWith("(new)"));
+    expect(marked).toHaveLength(1);
+    expect(marked[0]).toContain("nat64-route-blackhole");
+    expect(run.stdout).toMatch(/; 1 new, \d+ in the baseline\n$/);
   });
 
   it("--baseline with a missing file exits 2", () => {

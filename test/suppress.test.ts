@@ -242,6 +242,8 @@ describe("suppressions in reports", () => {
     const text = runCli(["--snapshot", BROKEN], {}, cwd);
     expect(text.status).toBe(0);
     expect(text.stdout).not.toContain(BLACKHOLE_TABLE);
-    expect(text.stdout).toContain("0 errors, 0 warnings, 0 info in 1 VPC");
+    expect(text.stdout).toContain(
+      `0 errors, 0 warnings, 0 info in 1 VPC; ${report.findings.length} suppressed`,
+    );
   });
 });

@@ -43,7 +43,9 @@ export function formatText(result: RunResult, options: TextOptions): string {
 function formatFinding(finding: Finding, paint: (style: Style, text: string) => string): string[] {
   const label = paint(SEVERITY_STYLE[finding.severity], finding.severity.padEnd(7));
   const rule = paint("dim", printable(finding.ruleId));
-  const lines = [`    ${label} ${printable(finding.message)} ${rule}`];
+  // Against a baseline, the findings that fail the run are the new ones.
+  const isNew = finding.baselineState === "new" ? ` ${paint("bold", "(new)")}` : "";
+  const lines = [`    ${label} ${printable(finding.message)} ${rule}${isNew}`];
   const indent = " ".repeat(12);
   finding.evidence.forEach((item, position) => {
     const head = position === 0 ? "evidence: " : "          ";
@@ -62,11 +64,15 @@ function summaryLine(result: RunResult, paint: (style: Style, text: string) => s
   const skipped = result.skipped.length
     ? `; ${plural(result.skipped.length, "check")} skipped`
     : "";
+  const { unchanged, suppressed = 0, total } = result.summary;
+  const baseline =
+    unchanged === undefined ? "" : `; ${total - unchanged} new, ${unchanged} in the baseline`;
+  const hidden = suppressed > 0 ? `; ${suppressed} suppressed` : "";
   const vpcs = new Set(result.source.flatMap((scope) => scope.vpcIds)).size;
   let style: Style = "bold";
   if (warning > 0) style = "yellow";
   if (error > 0) style = "red";
-  return paint(style, `${counts} in ${plural(vpcs, "VPC")}${skipped}`);
+  return paint(style, `${counts} in ${plural(vpcs, "VPC")}${baseline}${hidden}${skipped}`);
 }
 
 /** Formats skipped checks for standard error, so a skipped check is not read as a pass. */
