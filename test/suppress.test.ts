@@ -166,8 +166,20 @@ describe("resource tag suppressions", () => {
     const result = lint([], tagged);
     expect(suppressedIds(result)).toEqual([]);
     expect(result.warnings).toEqual([
-      `${DNS64_SUBNET} has the tag vpc-lint:ignore but no vpc-lint:ignore-reason tag, so it ` +
-        "suppresses nothing; add vpc-lint:ignore-reason with the reason",
+      `${DNS64_SUBNET} has the tag vpc-lint:ignore but no vpc-lint:ignore-reason tag, or an ` +
+        "empty one, so it suppresses nothing; set vpc-lint:ignore-reason to the reason",
+    ]);
+  });
+
+  it("warn that snapshot-incomplete in the tag suppresses nothing", () => {
+    const tagged = withTags("Subnets", DNS64_SUBNET, {
+      "vpc-lint:ignore": "snapshot-incomplete",
+      "vpc-lint:ignore-reason": "known gap",
+    });
+    expect(lint([], tagged).warnings).toEqual([
+      `${DNS64_SUBNET} has the tag vpc-lint:ignore with a rule id, snapshot-incomplete (a rule ` +
+        "that is never suppressed), which suppresses nothing; run vpc-lint rules for the list " +
+        "of rule ids",
     ]);
   });
 

@@ -127,17 +127,19 @@ const RULE_IDS = new Set(RULES.map((rule) => rule.id));
 function noteUnknownIds(resourceId: string, tags: Tag[], misspelt: Map<string, string[]>): void {
   if (misspelt.has(resourceId)) return;
   const ids = (tagValue(tags, IGNORE_TAG) ?? "").split(",").map((id) => id.trim());
-  const unknown = ids.filter((id) => id && !RULE_IDS.has(id));
+  const unknown = ids.filter((id) => id && (!RULE_IDS.has(id) || UNSUPPRESSIBLE_RULES.has(id)));
   if (unknown.length > 0) misspelt.set(resourceId, unknown);
 }
 
 function unknownIdWarning(resourceId: string, ids: string[]): string {
   const named = ids.map((id) => {
+    if (UNSUPPRESSIBLE_RULES.has(id)) return `${id} (a rule that is never suppressed)`;
     const nearest = nearestRuleId(id);
     return nearest ? `${id} (did you mean ${nearest}?)` : id;
   });
-  const [what, verb] =
-    ids.length === 1 ? ["an unknown rule id", "suppresses"] : ["unknown rule ids", "suppress"];
+  const unknown = ids.length === 1 ? "an unknown rule id" : "unknown rule ids";
+  const what = ids.every((id) => UNSUPPRESSIBLE_RULES.has(id)) ? "a rule id" : unknown;
+  const verb = ids.length === 1 ? "suppresses" : "suppress";
   return (
     `${resourceId} has the tag ${IGNORE_TAG} with ${what}, ${named.join(", ")}, which ` +
     `${verb} nothing; run vpc-lint rules for the list of rule ids`
@@ -160,8 +162,8 @@ function expiredWarnings(expired: Map<SuppressionEntry, number>): string[] {
 
 function missingReasonWarning(resourceId: string): string {
   return (
-    `${resourceId} has the tag ${IGNORE_TAG} but no ${IGNORE_REASON_TAG} tag, so it suppresses ` +
-    `nothing; add ${IGNORE_REASON_TAG} with the reason`
+    `${resourceId} has the tag ${IGNORE_TAG} but no ${IGNORE_REASON_TAG} tag, or an empty one, ` +
+    `so it suppresses nothing; set ${IGNORE_REASON_TAG} to the reason`
   );
 }
 
