@@ -66,6 +66,8 @@ describe("Markdown diagrams", () => {
     expect(classLine).toContain("n_rtb_0a1b2c3d4e5f60033");
     expect(classLine).toContain("n_nat_0a1b2c3d4e5f60031");
     expect(classLine).not.toContain("n_subnet_0a1b2c3d4e5f60031");
+    // The egress-only gateway works; only the route that sends NAT64 traffic to it is wrong.
+    expect(classLine).not.toContain("n_eigw_");
   });
 
   it("labels a NAT gateway that is not available with its state", async () => {
@@ -85,7 +87,9 @@ describe("Markdown diagrams", () => {
     const lines = diagram.split("\n");
     const links = lines.filter((line) => /-->|-\.-/.test(line));
     const blackhole = links.findIndex((line) =>
-      line.includes('n_rtb_0a1b2c3d4e5f60033 -->|"64:ff9b::/96"| n_nat_0a1b2c3d4e5f60031'),
+      line.includes(
+        'n_rtb_0a1b2c3d4e5f60033 -->|"64:ff9b::/96, blackhole"| n_nat_0a1b2c3d4e5f60031',
+      ),
     );
     const styled = lines.find((line) => line.trim().startsWith("linkStyle")) ?? "";
     expect(blackhole).toBeGreaterThanOrEqual(0);

@@ -29,14 +29,16 @@ export function vpcDiagrams(result: RunResult): string[] {
   });
 }
 
-/** Collects every resource id an unsuppressed error finding names, as subject or evidence. */
+/**
+ * Collects every resource id an unsuppressed error finding names as subject or evidence. Related
+ * resources stay out: they include working ones, such as the target of a route that is wrong.
+ */
 function brokenResources(result: RunResult): Set<string> {
   const ids = new Set<string>();
   for (const finding of result.findings) {
     if (finding.severity !== "error" || finding.suppressed) continue;
     ids.add(finding.resource.id);
     for (const item of finding.evidence) ids.add(item.resourceId);
-    for (const id of finding.related) ids.add(id);
   }
   return ids;
 }
@@ -124,7 +126,8 @@ function targetLines(
     const blackhole = route.State === "blackhole";
     if (!nodes.has(target.id))
       lines.push(`  ${node(target.id, label(target.id, target.kind), nodes)}`);
-    edges.push({ from: tableId, to: target.id, label: destination, broken: blackhole });
+    const text = blackhole ? `${destination}, blackhole` : destination;
+    edges.push({ from: tableId, to: target.id, label: text, broken: blackhole });
   }
   return lines;
 }
