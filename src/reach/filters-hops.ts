@@ -312,9 +312,12 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
     );
   }
   if (partials) return;
-  const { from, to } = crossing;
+  const { from, to, source } = crossing;
   trace.add("network-acl", "ok", from.SubnetId as string, () => {
     const sides = to ? `${from.SubnetId} and ${to.SubnetId}` : from.SubnetId;
-    return `network ACLs of ${sides} allow the request and its reply`;
+    // A host source, such as one of a NAT gateway's addresses, tells its crossings apart.
+    const fromHost =
+      source.length === (source.family === 4 ? 32 : 128) ? ` from ${source.text}` : "";
+    return `network ACLs of ${sides} allow the request${fromHost} and its reply`;
   });
 }
