@@ -68,9 +68,9 @@ export function usableEndpointsFor(
 }
 
 /**
- * Tells whether an endpoint's private DNS answers only queries from an inbound Resolver endpoint
- * (an S3 option). Clients in the VPC then resolve the service's public addresses, which AWS
- * routes through the S3 gateway endpoint.
+ * Tells whether an endpoint's private DNS answers only queries from an inbound Resolver endpoint,
+ * an option of services with both gateway and interface endpoints (S3, DynamoDB). Clients in the
+ * VPC then resolve the service's public addresses, which AWS routes through the gateway endpoint.
  */
 function answersOnlyInboundResolver(endpoint: VpcEndpoint): boolean {
   return endpoint.DnsOptions?.PrivateDnsOnlyForInboundResolverEndpoint === true;

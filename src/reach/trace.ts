@@ -393,8 +393,10 @@ function natHop(trace: Trace, path: ServicePath, natId: string): NatGateway | un
   return nat;
 }
 
+/** Returns the private addresses a NAT gateway translates to; a failed assignment is not one. */
 export function natAddresses(nat: NatGateway): string[] {
   return (nat.NatGatewayAddresses ?? [])
+    .filter((address) => lower(address.Status) !== "failed")
     .map((address) => address.PrivateIp)
     .filter((ip): ip is string => Boolean(ip));
 }

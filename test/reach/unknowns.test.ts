@@ -278,6 +278,21 @@ describe("routing details on the path", () => {
     expect(crossings.some((hop) => hop.text.includes("from 10.1.0.99"))).toBe(true);
   });
 
+  it("leaves out a NAT gateway address whose assignment failed", () => {
+    const snapshot = design("private-nat64-endpoints");
+    const nat = snapshot.NatGateways?.find((item) => item.NatGatewayId === PRIVATE.natA);
+    nat?.NatGatewayAddresses?.push({ PrivateIp: "10.1.0.99", IsPrimary: false, Status: "failed" });
+    group(snapshot, PRIVATE.endpointGroup).IpPermissions = [
+      {
+        IpProtocol: "tcp",
+        FromPort: 443,
+        ToPort: 443,
+        IpRanges: [{ CidrIp: "10.1.0.10/32" }, { CidrIp: "10.1.1.10/32" }],
+      },
+    ];
+    expect(findingsOf(lint(snapshot), "endpoint-sg-blocks-nat64-source")).toEqual([]);
+  });
+
   it("reports an error when no address of a NAT gateway gets through", () => {
     const snapshot = design("private-nat64-endpoints");
     const nat = snapshot.NatGateways?.find((item) => item.NatGatewayId === PRIVATE.natA);
