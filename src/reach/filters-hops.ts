@@ -4,11 +4,20 @@ import type { Cidr } from "../net/cidr.js";
 import { aclAllows, groupsAllow, undecidedClause, type GroupDecision } from "./filters.js";
 import { HTTPS, type Trace, aclOf, workloadGroupSets } from "./context.js";
 
-/** Checks that the workloads' security groups let HTTPS out to every destination prefix. */
-export function checkClientEgress(trace: Trace, destinations: Cidr[], owner: string): void {
+/**
+ * Checks that the workloads' security groups let HTTPS out to every destination prefix. With
+ * `approximate`, the prefixes stand in for addresses the snapshot lacks, so a block found there
+ * is unknown, for the reason given.
+ */
+export function checkClientEgress(
+  trace: Trace,
+  destinations: Cidr[],
+  owner: string,
+  approximate?: string,
+): void {
   const targets = destinations.map((cidr) => cidr.text).join(" ");
-  trace.once(trace.subnet, `egress ${targets} ${owner}`, () =>
-    addClientEgressHops(trace, destinations, owner),
+  trace.once(trace.subnet, `egress ${targets} ${owner} ${approximate ?? ""}`, () =>
+    addClientEgressHops(trace, destinations, owner, approximate),
   );
 }
 
@@ -16,7 +25,12 @@ export function checkClientEgress(trace: Trace, destinations: Cidr[], owner: str
  * Adds the hops of checkClientEgress without keeping them for other traces, for callers that
  * already keep the hops of a larger check containing this one.
  */
-export function addClientEgressHops(trace: Trace, destinations: Cidr[], owner: string): void {
+export function addClientEgressHops(
+  trace: Trace,
+  destinations: Cidr[],
+  owner: string,
+  approximate?: string,
+): void {
   const { index } = trace;
   if (!index.has("SecurityGroups")) {
     trace.add(
@@ -60,6 +74,19 @@ export function addClientEgressHops(trace: Trace, destinations: Cidr[], owner: s
       continue;
     }
     const deniedText = denied.map((cidr) => cidr.text).join(", ");
+    // Unless a rule admits part of a stand-in range, no address in it gets through.
+    const partlyAdmitted = (cidr: Cidr) =>
+      groupsAllow(index, groups, "egress", { cidr }, HTTPS, true).verdict !== "deny";
+    if (approximate && denied.some(partlyAdmitted)) {
+      trace.add(
+        "security-group-egress",
+        "unknown",
+        ids[0] as string,
+        `security groups ${ids.join(", ")} allow no TCP 443 egress to all of ${deniedText}, and ${approximate}`,
+        owner,
+      );
+      return;
+    }
     trace.add(
       "security-group-egress",
       "broken",

@@ -33,7 +33,8 @@ const GROUP_ALLOWED: GroupDecision = Object.freeze({
 
 /**
  * Decides whether any of the groups lets TCP traffic on `port` pass to (egress) or from
- * (ingress) the peer. A group reference matches only a peer that carries that group.
+ * (ingress) the peer. A group reference matches only a peer that carries that group. With
+ * `partly`, a rule that admits part of the peer's range counts too.
  */
 export function groupsAllow(
   index: SnapshotIndex,
@@ -41,6 +42,7 @@ export function groupsAllow(
   direction: "ingress" | "egress",
   peer: Peer,
   port: number,
+  partly = false,
 ): GroupDecision {
   const unresolved: string[] = [];
   const portless: string[] = [];
@@ -49,7 +51,7 @@ export function groupsAllow(
     for (const permission of permissions ?? []) {
       const covers = coversPort(permission, port);
       if (!covers) continue;
-      const match = permissionMatches(index, permission, peer);
+      const match = permissionMatches(index, permission, peer, partly);
       if (match === "allow" && covers === "unknown") portless.push(group.GroupId as string);
       else if (match === "allow") return GROUP_ALLOWED;
       else if (typeof match === "object") unresolved.push(...match);
@@ -97,14 +99,17 @@ function permissionMatches(
   index: SnapshotIndex,
   permission: IpPermission,
   peer: Peer,
+  partly: boolean,
 ): "allow" | "none" | string[] {
+  const matches = (range: string | undefined): boolean =>
+    contains(range, peer.cidr) || (partly && within(range, peer.cidr));
   if (peer.cidr.family === 4) {
     for (const range of permission.IpRanges ?? []) {
-      if (contains(range.CidrIp, peer.cidr)) return "allow";
+      if (matches(range.CidrIp)) return "allow";
     }
   } else {
     for (const range of permission.Ipv6Ranges ?? []) {
-      if (contains(range.CidrIpv6, peer.cidr)) return "allow";
+      if (matches(range.CidrIpv6)) return "allow";
     }
   }
   const groupIds = peer.groupIds ?? [];
@@ -128,6 +133,12 @@ function permissionMatches(
 function contains(range: string | undefined, peer: Cidr): boolean {
   const cidr = range ? parseCidr(range) : undefined;
   return cidr !== undefined && cidrContains(cidr, peer);
+}
+
+/** Tells whether a rule's range lies inside the peer's, so it admits part of the peer. */
+function within(range: string | undefined, peer: Cidr): boolean {
+  const cidr = range ? parseCidr(range) : undefined;
+  return cidr !== undefined && cidrContains(peer, cidr);
 }
 
 /** A network ACL decision for a port range, naming the rule that denies part of it. */

@@ -367,12 +367,15 @@ function natHop(trace: Trace, path: ServicePath, natId: string): NatGateway | un
     );
   }
 
-  const destinations = path.endpoint ? endpointNat64Destinations(trace, path.endpoint) : [];
-  checkClientEgress(
-    trace,
-    destinations.length > 0 ? destinations : [NAT64_PREFIX],
-    "instance-sg-egress-blocks-nat64",
-  );
+  const toEndpoint = path.endpoint && endpointNat64Destinations(trace, path.endpoint);
+  if (toEndpoint && toEndpoint.cidrs.length > 0) {
+    const approximate = toEndpoint.exact
+      ? undefined
+      : `the network interfaces of ${path.endpoint?.VpcEndpointId} are not in the snapshot, so its subnets' ranges stand in for their addresses`;
+    checkClientEgress(trace, toEndpoint.cidrs, "instance-sg-egress-blocks-nat64", approximate);
+  } else {
+    checkClientEgress(trace, [NAT64_PREFIX], "instance-sg-egress-blocks-nat64");
+  }
   if (!natSubnet && !isRegionalNat(nat)) noteMissingNatSubnet(trace, nat);
   if (natSubnet) {
     const source = trace.clientSource();
@@ -695,19 +698,24 @@ function endpointSubnets(trace: Trace, endpoint: VpcEndpoint): Subnet[] {
 
 /**
  * Returns the addresses DNS64 gives clients for an endpoint's IPv4 addresses: those of its
- * network interfaces, or, when one of them is not in the snapshot, of its subnets' IPv4 ranges.
+ * network interfaces, or, when one of them is not in the snapshot, of its subnets' IPv4 ranges,
+ * which are then not `exact`.
  */
-function endpointNat64Destinations(trace: Trace, endpoint: VpcEndpoint): Cidr[] {
+function endpointNat64Destinations(
+  trace: Trace,
+  endpoint: VpcEndpoint,
+): { cidrs: Cidr[]; exact: boolean } {
   return trace.memo.value(endpoint, "nat64 destinations", () => {
     const { index } = trace;
     const addresses = (endpoint.NetworkInterfaceIds ?? []).map(
       (id) => index.networkInterface(id)?.PrivateIpAddress,
     );
-    const known = addresses.length > 0 && addresses.every(Boolean);
-    const ipv4 = known
+    const exact = addresses.length > 0 && addresses.every(Boolean);
+    const ipv4 = exact
       ? addresses.map((address) => parseCidr(address as string))
       : endpointSubnets(trace, endpoint).map((subnet) => parseCidr(subnet.CidrBlock ?? ""));
-    return ipv4.filter((cidr): cidr is Cidr => cidr?.family === 4).map(nat64PrefixOf);
+    const cidrs = ipv4.filter((cidr): cidr is Cidr => cidr?.family === 4).map(nat64PrefixOf);
+    return { cidrs, exact };
   });
 }
 

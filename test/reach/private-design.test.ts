@@ -192,6 +192,33 @@ describe("private NAT64 design with Session Manager endpoints", () => {
     expect(findingsOf(lint(snapshot), "instance-sg-egress-blocks-nat64")).toEqual(expected);
   });
 
+  it.each([
+    ["admits only the endpoints' addresses", ENDPOINT_ADDRESSES, []],
+    ["admits no IPv6 at all", [], [`blocked ${PRIVATE.appGroup}`]],
+  ])("judges egress without the endpoints' interfaces when it %s", (_, ranges, expected) => {
+    const snapshot = design("private-nat64-endpoints");
+    snapshot.NetworkInterfaces = snapshot.NetworkInterfaces?.filter(
+      (eni) => eni.InterfaceType !== "vpc_endpoint",
+    );
+    group(snapshot, PRIVATE.appGroup).IpPermissionsEgress = [
+      {
+        IpProtocol: "tcp",
+        FromPort: 443,
+        ToPort: 443,
+        IpRanges: [{ CidrIp: "0.0.0.0/0" }],
+        Ipv6Ranges: ranges.map((range) => ({ CidrIpv6: range })),
+      },
+    ];
+    const result = lint(snapshot);
+    expect(findingsOf(result, "instance-sg-egress-blocks-nat64")).toEqual(expected);
+    if (expected.length === 0) {
+      const reasons = result.skipped
+        .filter((skip) => skip.ruleId === "instance-sg-egress-blocks-nat64")
+        .map((skip) => skip.reason);
+      expect(reasons.join("\n")).toContain("are not in the snapshot, so its subnets' ranges");
+    }
+  });
+
   it("accepts egress to 64:ff9b::/96 on port 443 only", () => {
     const snapshot = design("private-nat64-endpoints");
     group(snapshot, PRIVATE.appGroup).IpPermissionsEgress = [
