@@ -1,6 +1,6 @@
 /** The links of the NAT64 chain: the 64:ff9b::/96 route, its NAT gateway and the path beyond. */
 import type { NatGateway, RouteTable, Subnet } from "@aws-sdk/client-ec2";
-import { NAT64_PREFIX } from "../net/cidr.js";
+import { IPV4_DEFAULT, NAT64_PREFIX } from "../net/cidr.js";
 import type { RouteLookup, RouteView } from "./routes.js";
 import type { SnapshotIndex } from "./snapshot-index.js";
 import { lower } from "./util.js";
@@ -107,6 +107,22 @@ export function onwardTableOf(index: SnapshotIndex, nat: NatGateway): RouteTable
   }
   const subnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
   return subnet ? index.routeTableOf(subnet)?.table : undefined;
+}
+
+/**
+ * Route targets that lead to networks outside the snapshot, which may reach the internet. A VPC
+ * peering connection is not one: a peer's internet or NAT gateway does not carry its traffic.
+ */
+const BEYOND_VPC = new Set(["transit-gateway", "virtual-private-gateway", "core-network"]);
+
+/**
+ * Returns the route that carries a NAT gateway's translated IPv4 traffic out of the VPC, through a
+ * transit gateway, a virtual private gateway or Cloud WAN, or undefined when there is none.
+ */
+export function onwardRouteBeyondVpc(index: SnapshotIndex, nat: NatGateway): RouteView | undefined {
+  const onward = onwardTableOf(index, nat);
+  const route = onward ? index.lookupRoute(onward, IPV4_DEFAULT).route : undefined;
+  return route && !route.blackhole && BEYOND_VPC.has(route.target.kind) ? route : undefined;
 }
 
 /** Returns, for each route table in the VPC, the subnets that use it as their effective table. */

@@ -13,6 +13,7 @@ import {
   isRegionalNat,
   nat64RouteOf,
   natTarget,
+  onwardRouteBeyondVpc,
   onwardTableOf,
 } from "../index/nat64.js";
 import { describeRoute } from "../index/routes.js";
@@ -40,11 +41,6 @@ const NO_TRANSLATION = new Set([
   "local-gateway",
   "local",
 ]);
-/**
- * Route targets that lead to networks outside the snapshot, which may reach the internet. A VPC
- * peering connection is not one: a peer's internet or NAT gateway does not carry its traffic.
- */
-const BEYOND_VPC = new Set(["transit-gateway", "virtual-private-gateway", "core-network"]);
 /** Global unicast IPv6, where public service addresses live. */
 const PUBLIC_IPV6 = parseCidr("2000::/3") as Cidr;
 
@@ -531,13 +527,8 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
     // A private NAT gateway may send its traffic on through a transit gateway or a virtual
     // private gateway, and a network beyond them, such as a central egress VPC, may reach the
     // internet. vpc-lint cannot see that network, so such a route leaves the path unknown.
-    const onwardRoute = onward ? index.lookupRoute(onward, IPV4_DEFAULT).route : undefined;
-    if (
-      onward &&
-      onwardRoute &&
-      !onwardRoute.blackhole &&
-      BEYOND_VPC.has(onwardRoute.target.kind)
-    ) {
+    const onwardRoute = onwardRouteBeyondVpc(index, nat);
+    if (onward && onwardRoute) {
       trace.add(
         "onward-route",
         "unknown",

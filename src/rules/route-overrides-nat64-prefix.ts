@@ -1,8 +1,14 @@
 import type { NatGateway } from "@aws-sdk/client-ec2";
 import { defineRule } from "../engine/types.js";
-import { isPublicNat, nat64RouteIn, natTarget, subnetsByTable } from "../index/nat64.js";
+import {
+  isPublicNat,
+  nat64RouteIn,
+  natTarget,
+  onwardRouteBeyondVpc,
+  subnetsByTable,
+} from "../index/nat64.js";
 import { describeRoute } from "../index/routes.js";
-import { NAT64_PREFIX, cidrContains } from "../net/cidr.js";
+import { NAT64_PREFIX, cidrContains, parseCidr, type Cidr } from "../net/cidr.js";
 
 type MessageId = "override" | "toUnavailableNat" | "toOtherNatType";
 
@@ -99,11 +105,15 @@ export default defineRule<MessageId>({
             state: DOWN_TEXT[target.state] ?? target.state,
           });
         } else {
-          // An available NAT gateway translates the range, and reaches what the 64:ff9b::/96
-          // route's gateway reaches when both are public or both are private.
+          // An available NAT gateway translates the range. Only public addresses sent to a
+          // private one, beside a public 64:ff9b::/96 route, are cut off: a private NAT gateway
+          // reaches private networks, and public ones only through a network beyond the VPC.
           const main = nat64RouteIn(index, table).winner;
           const mainNat = main?.target.kind === "nat-gateway" && index.natGateway(main.target.id);
-          if (!mainNat || isPublicNat(mainNat) === isPublicNat(target.nat)) continue;
+          if (!mainNat || !isPublicNat(mainNat) || isPublicNat(target.nat)) continue;
+          if (onlyPrivateIpv4(view.destination) || onwardRouteBeyondVpc(index, target.nat)) {
+            continue;
+          }
           report("toOtherNatType", {
             natGatewayId,
             natType: natType(target.nat),
@@ -121,6 +131,20 @@ const DOWN_TEXT: Record<string, string> = {
   blackhole: "unreachable (the route is a blackhole)",
   missing: "missing from the snapshot's NAT gateways",
 };
+
+/** IPv4 ranges that are not on the internet: RFC 1918 and the shared address space. */
+const PRIVATE_IPV4 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].map(
+  (text) => parseCidr(text) as Cidr,
+);
+
+/** Tells whether a range inside 64:ff9b::/96 stands only for private IPv4 addresses. */
+function onlyPrivateIpv4(destination: Cidr): boolean {
+  const word = destination.words[3] as number;
+  const ipv4 = parseCidr(
+    `${word >>> 24}.${(word >>> 16) & 255}.${(word >>> 8) & 255}.${word & 255}/${destination.length - 96}`,
+  ) as Cidr;
+  return PRIVATE_IPV4.some((range) => cidrContains(range, ipv4));
+}
 
 function natType(nat: NatGateway): string {
   return isPublicNat(nat) ? "public" : "private";

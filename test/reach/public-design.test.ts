@@ -156,6 +156,43 @@ describe("public NAT64 design", () => {
     );
   });
 
+  it.each([
+    ["private IPv4 space", "64:ff9b::a00:0/104", false],
+    ["public space with a transit gateway onward", "64:ff9b::/97", true],
+  ])("accepts a more specific route to a private NAT gateway for %s", (_, range, onward) => {
+    const snapshot = design("public-nat64");
+    snapshot.Subnets?.push({
+      SubnetId: "subnet-0a1b2c3d4e5f60078",
+      VpcId: PUBLIC.vpc,
+      CidrBlock: "10.0.8.0/24",
+      AvailabilityZone: "us-east-1a",
+    });
+    snapshot.RouteTables?.push({
+      RouteTableId: "rtb-0a1b2c3d4e5f60078",
+      VpcId: PUBLIC.vpc,
+      Associations: [{ SubnetId: "subnet-0a1b2c3d4e5f60078" }],
+      Routes: [
+        { DestinationCidrBlock: "10.0.0.0/16", GatewayId: "local", State: "active" },
+        ...(onward
+          ? [{ DestinationCidrBlock: "0.0.0.0/0", TransitGatewayId: "tgw-0a1b2c3d4e5f60078" }]
+          : []),
+      ],
+    });
+    snapshot.NatGateways?.push({
+      NatGatewayId: "nat-0a1b2c3d4e5f60078",
+      VpcId: PUBLIC.vpc,
+      SubnetId: "subnet-0a1b2c3d4e5f60078",
+      State: "available",
+      ConnectivityType: "private",
+    });
+    table(snapshot, PUBLIC.appTable).Routes?.push({
+      DestinationIpv6CidrBlock: range,
+      NatGatewayId: "nat-0a1b2c3d4e5f60078",
+      State: "active",
+    });
+    expect(findingsOf(lint(snapshot), "route-overrides-nat64-prefix")).toEqual([]);
+  });
+
   it("lists a more specific route to a NAT gateway of unknown state as not checked", () => {
     const snapshot = design("public-nat64");
     snapshot.NatGateways?.push({ NatGatewayId: "nat-0a1b2c3d4e5f60079", VpcId: PUBLIC.vpc });
