@@ -137,7 +137,7 @@ const PRIVATE_IPV4 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0
   (text) => parseCidr(text) as Cidr,
 );
 
-/** Tells whether a range inside 64:ff9b::/96 stands only for private IPv4 addresses. */
+/** Tells whether a range inside 64:ff9b::/96 covers only the DNS64 forms of private IPv4 addresses. */
 function onlyPrivateIpv4(destination: Cidr): boolean {
   const word = destination.words[3] as number;
   const ipv4 = parseCidr(
