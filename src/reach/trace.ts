@@ -29,7 +29,7 @@ import {
   checkEndpointIngress,
 } from "./filters-hops.js";
 import { resolverOf, sharedZoneFor } from "./resolver.js";
-import type { PathMode, ServicePath } from "./types.js";
+import { Hop, type PathMode, type ServicePath } from "./types.js";
 
 const SESSION_MANAGER = new Set(["ssm", "ssmmessages", "ec2messages"]);
 const NO_TRANSLATION = new Set([
@@ -392,6 +392,39 @@ function natHop(trace: Trace, path: ServicePath, natId: string): NatGateway | un
   return nat;
 }
 
+/** Returns the positions of the broken hops added to the trace since `start`. */
+function brokenSince(trace: Trace, start: number): number[] {
+  const positions: number[] = [];
+  for (let position = start; position < trace.hops.length; position += 1) {
+    if (trace.hops[position]?.status === "broken") positions.push(position);
+  }
+  return positions;
+}
+
+/**
+ * Turns network ACL blocks of some of a NAT gateway's addresses into warnings in this trace only,
+ * since kept hops are shared between traces. The address becomes the blocked part of the range.
+ */
+function softenBlocks(trace: Trace, positions: readonly number[], nat: NatGateway): void {
+  const addresses = natAddresses(nat).join(", ");
+  for (const position of positions) {
+    const hop = trace.hops[position] as Hop;
+    const softened = new Hop(
+      hop.kind,
+      "warning",
+      hop.resourceId,
+      `${hop.text}, while other addresses of ${nat.NatGatewayId} get through`,
+    );
+    if (hop.owner) softened.owner = hop.owner;
+    softened.facts = {
+      ...hop.facts,
+      range: String(hop.facts?.peer ?? ""),
+      peer: `the addresses of NAT gateway ${nat.NatGatewayId} (${addresses})`,
+    };
+    trace.hops[position] = softened;
+  }
+}
+
 /** Returns the private addresses a NAT gateway translates to; a failed assignment is not one. */
 export function natAddresses(nat: NatGateway): string[] {
   return (nat.NatGatewayAddresses ?? [])
@@ -437,8 +470,11 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
       );
       continue;
     }
+    if (!natSubnet) continue;
+    const blocked: number[] = [];
+    let passed = 0;
     for (const ip of natAddresses(nat)) {
-      if (!natSubnet) break;
+      const start = trace.hops.length;
       checkCrossing(
         trace,
         {
@@ -450,7 +486,12 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
         },
         "nacl-blocks-nat64",
       );
+      const broken = brokenSince(trace, start);
+      if (broken.length === 0) passed += 1;
+      else blocked.push(...broken);
     }
+    // A NAT gateway spreads connections over its addresses, so blocking some breaks only some.
+    if (passed > 0) softenBlocks(trace, blocked, nat);
   }
   const sources = natAddresses(nat).map((ip) => ({ cidr: parseCidr(ip) as Cidr }));
   checkEndpointIngress(

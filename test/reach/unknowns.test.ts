@@ -293,6 +293,31 @@ describe("routing details on the path", () => {
     expect(findingsOf(lint(snapshot), "endpoint-sg-blocks-nat64-source")).toEqual([]);
   });
 
+  it.each([
+    ["one of its addresses", ["10.1.0.99/32"], "deniesPart warning"],
+    ["all of its addresses", ["10.1.0.99/32", "10.1.0.10/32"], "denies error"],
+  ])("judges a network ACL that blocks %s", (_, blocked, expected) => {
+    const snapshot = design("private-nat64-endpoints");
+    const nat = snapshot.NatGateways?.find((item) => item.NatGatewayId === PRIVATE.natA);
+    nat?.NatGatewayAddresses?.push({ PrivateIp: "10.1.0.99", IsPrimary: false });
+    group(snapshot, PRIVATE.endpointGroup).IpPermissions = [
+      { IpProtocol: "-1", IpRanges: [{ CidrIp: "10.1.0.0/16" }] },
+    ];
+    const acl = snapshot.NetworkAcls?.find((item) => item.NetworkAclId === PRIVATE.acl);
+    blocked.forEach((cidr, position) =>
+      acl?.Entries?.unshift({
+        RuleNumber: 40 + position,
+        Protocol: "6",
+        RuleAction: "deny",
+        Egress: false,
+        CidrBlock: cidr,
+        PortRange: { From: 443, To: 443 },
+      }),
+    );
+    const findings = lint(snapshot).findings.filter((f) => f.ruleId === "nacl-blocks-nat64");
+    expect([...new Set(findings.map((f) => `${f.messageId} ${f.severity}`))]).toEqual([expected]);
+  });
+
   it("reports an error when no address of a NAT gateway gets through", () => {
     const snapshot = design("private-nat64-endpoints");
     const nat = snapshot.NatGateways?.find((item) => item.NatGatewayId === PRIVATE.natA);
