@@ -194,7 +194,7 @@ export async function main(rawArgv: string[]): Promise<number> {
           .option("config", CONFIG_OPTION)
           .option("require-service", REQUIRE_SERVICE_OPTION)
           .check((args) => {
-            checkValues(args, ["snapshot", "subnet", "service", "config", "require-service"]);
+            checkValues(args, EXPLAIN_VALUE_FLAGS);
             return true;
           }),
       async (args) => {
@@ -262,7 +262,7 @@ function collectionOptions<T>(command: Argv<T>) {
       describe: "Maximum AWS API calls in flight at once, from 1 to 64",
     })
     .check((args) => {
-      checkValues(args, ["vpc", "region", "profile", "concurrency"]);
+      checkValues(args, COLLECTION_VALUE_FLAGS);
       const value = String(args.concurrency);
       const count = /^\d+$/.test(value) ? Number(value) : Number.NaN;
       if (!(count >= 1 && count <= 64)) {
@@ -376,20 +376,7 @@ function lintOptions<T>(command: Argv<T>) {
       describe: "Output of terraform show -json PLAN to lint before apply",
     })
     .check((args) => {
-      checkValues(args, [
-        "snapshot",
-        "format",
-        "output",
-        "fail-on",
-        "config",
-        "baseline",
-        "write-baseline",
-        "require-service",
-        "template",
-        "parameters",
-        "account",
-        "terraform-plan",
-      ]);
+      checkValues(args, LINT_VALUE_FLAGS);
       checkInputKinds(args);
       return true;
     });
@@ -480,33 +467,34 @@ function missingValue(name: string, flags: Record<string, ValueFlag>): string {
 const COMMANDS = ["collect", "rules", "explain"];
 type CommandName = "lint" | "collect" | "rules" | "explain";
 
-const COLLECTION_FLAGS = ["vpc", "all-vpcs", "region", "profile", "concurrency"];
+/** The value flags each command checks, beside its switches. */
+const COLLECTION_VALUE_FLAGS = ["vpc", "region", "profile", "concurrency"];
+const LINT_VALUE_FLAGS = [
+  "snapshot",
+  "format",
+  "output",
+  "fail-on",
+  "config",
+  "baseline",
+  "write-baseline",
+  "require-service",
+  "template",
+  "parameters",
+  "account",
+  "terraform-plan",
+];
+const EXPLAIN_VALUE_FLAGS = ["snapshot", "subnet", "service", "config", "require-service"];
+const COLLECTION_FLAGS = [...COLLECTION_VALUE_FLAGS, "all-vpcs"];
 
 /**
  * The long flags of each command, so that a flag of another command is named as such and not
  * treated as a typo. Keep these lists in step with the options each command declares.
  */
 const COMMAND_FLAGS: Record<CommandName, readonly string[]> = {
-  lint: [
-    ...COLLECTION_FLAGS,
-    "snapshot",
-    "format",
-    "output",
-    "fail-on",
-    "config",
-    "baseline",
-    "write-baseline",
-    "include-suppressed",
-    "require-complete",
-    "require-service",
-    "template",
-    "parameters",
-    "account",
-    "terraform-plan",
-  ],
+  lint: [...COLLECTION_FLAGS, ...LINT_VALUE_FLAGS, "include-suppressed", "require-complete"],
   collect: [...COLLECTION_FLAGS, "output"],
   rules: ["format"],
-  explain: [...COLLECTION_FLAGS, "snapshot", "subnet", "service", "config", "require-service"],
+  explain: [...COLLECTION_FLAGS, ...EXPLAIN_VALUE_FLAGS],
 };
 
 const COMMAND_LABELS: Record<CommandName, string> = {
