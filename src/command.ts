@@ -28,6 +28,7 @@ import { loadSnapshotFiles } from "./snapshot/loader.js";
 import { formatBaseline, parseBaseline, readBaseline } from "./suppress/baseline.js";
 import type { Snapshot } from "./snapshot/types.js";
 import { TOOL_VERSION } from "./version.js";
+import { joinNames } from "./index/util.js";
 
 const RULES_FORMATS = ["text", "json"] as const;
 type RulesFormat = (typeof RULES_FORMATS)[number];
@@ -519,12 +520,6 @@ function foreignFlag(typed: string, name: string, command: CommandName): string 
   if (owners.length === 0) return undefined;
   const labels = owners.map((owner) => COMMAND_LABELS[owner]);
   return `${typed} is a flag of ${joinNames(labels)}, not of ${command}`;
-}
-
-/** Joins names as "a", "a and b" or "a, b and c". */
-function joinNames(names: readonly string[]): string {
-  if (names.length <= 1) return names.join("");
-  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-/** Small collection helpers shared by the index and the rules. */
+/** Small collection and message helpers shared by the index, the rules and the commands. */
 
 /** Maps items by a key, skipping items without one; the first item wins on a repeated key. */
 export function indexBy<T>(
@@ -32,4 +32,10 @@ export function groupBy<T>(
 /** Lower-cases an AWS enum value; published outputs mix `available` and `Available`. */
 export function lower(value: string | undefined | null): string {
   return (value ?? "").toLowerCase();
+}
+
+/** Joins names for a message as "a", "a and b" or "a, b and c". */
+export function joinNames(names: readonly string[]): string {
+  if (names.length <= 1) return names.join("");
+  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 }

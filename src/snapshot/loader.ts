@@ -14,6 +14,7 @@ import {
   type VpcAttributes,
 } from "./types.js";
 import { foundText, validateSnapshot } from "./validate.js";
+import { joinNames } from "../index/util.js";
 
 /** The merged snapshot and what the loader noticed on the way. */
 export interface LoadedInput {
@@ -265,7 +266,7 @@ function mergeVpcAttributes(
       const texts = new Set(copies.map((copy) => canonical(copy.value)));
       if (texts.size === 1) continue;
       const values = copies.map((copy) => `${attributeText(copy.value)} in ${copy.file}`);
-      warnings.push(`VpcAttributes of ${vpcId}: ${name} is ${listText(values)}; ${reason}`);
+      warnings.push(`VpcAttributes of ${vpcId}: ${name} is ${joinNames(values)}; ${reason}`);
     }
     merged.push(dropUndefined(entry));
   }
@@ -353,7 +354,7 @@ function chooseCopy<T>(copies: Copy<T>[]): { kept: Copy<T>; reason: string } {
     const verb = undated.length === 1 ? "has" : "have";
     return {
       kept: first,
-      reason: `the first copy is used because ${listText(undated)} ${verb} no Source.CollectedAt, ${stale}`,
+      reason: `the first copy is used because ${joinNames(undated)} ${verb} no Source.CollectedAt, ${stale}`,
     };
   }
 
@@ -384,15 +385,9 @@ function chooseCopy<T>(copies: Copy<T>[]): { kept: Copy<T>; reason: string } {
 /** Names where the copies of a resource are, ending in "with different content;". */
 function whereCopiesAre(copies: Copy<object>[]): string {
   const files = [...new Set(copies.map((copy) => copy.file))];
-  if (files.length > 1) return `appears in ${listText(files)} with different content;`;
+  if (files.length > 1) return `appears in ${joinNames(files)} with different content;`;
   const times = copies.length === 2 ? "twice" : `${copies.length} times`;
   return `appears ${times} in ${files[0]} with different content;`;
-}
-
-/** Joins names as "a", "a and b" or "a, b and c". */
-function listText(names: readonly string[]): string {
-  if (names.length <= 1) return names.join("");
-  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 }
 
 function attributeText(attribute: { Value?: boolean }): string {
