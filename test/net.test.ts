@@ -4,6 +4,7 @@ import {
   IPV6_DEFAULT,
   NAT64_PREFIX,
   cidrContains,
+  ipv4OfNat64,
   nat64PrefixOf,
   cidrOverlaps,
   formatIpv4,
@@ -259,5 +260,6 @@ describe("nat64PrefixOf", () => {
     expect(mapped.family).toBe(6);
     expect(cidrContains(cidr(expected), mapped)).toBe(true);
     expect(cidrContains(mapped, cidr(expected))).toBe(true);
+    expect(ipv4OfNat64(mapped).text).toBe(cidr(ipv4).text);
   });
 });

@@ -265,6 +265,13 @@ export function formatIpv4(value: bigint): string {
 /** The well-known NAT64 prefix of RFC 6052, which the Route 53 Resolver uses for DNS64. */
 export const NAT64_PREFIX = parseCidr("64:ff9b::/96") as Cidr;
 
+/** Returns the IPv4 prefix that a prefix inside 64:ff9b::/96 synthesises addresses for. */
+export function ipv4OfNat64(prefix: Cidr): Cidr {
+  const word = prefix.words[3] as number;
+  const address = `${word >>> 24}.${(word >>> 16) & 255}.${(word >>> 8) & 255}.${word & 255}`;
+  return parseCidr(`${address}/${prefix.length - 96}`) as Cidr;
+}
+
 /** Returns the addresses DNS64 synthesises for an IPv4 prefix: 64:ff9b::/96 with it appended. */
 export function nat64PrefixOf(ipv4: Cidr): Cidr {
   const network = ipv4.words[0] as number;

@@ -405,8 +405,13 @@ function brokenSince(trace: Trace, start: number): number[] {
  * Turns network ACL blocks of some of a NAT gateway's addresses into warnings in this trace only,
  * since kept hops are shared between traces. The address becomes the blocked part of the range.
  */
-function softenBlocks(trace: Trace, positions: readonly number[], nat: NatGateway): void {
-  const addresses = natAddresses(nat).join(", ");
+function softenBlocks(
+  trace: Trace,
+  positions: readonly number[],
+  nat: NatGateway,
+  addresses: readonly string[],
+): void {
+  const listed = addresses.join(", ");
   for (const position of positions) {
     const hop = trace.hops[position] as Hop;
     const softened = new Hop(
@@ -419,7 +424,7 @@ function softenBlocks(trace: Trace, positions: readonly number[], nat: NatGatewa
     softened.facts = {
       ...hop.facts,
       range: String(hop.facts?.peer ?? ""),
-      peer: `the addresses of NAT gateway ${nat.NatGatewayId} (${addresses})`,
+      peer: `the addresses of NAT gateway ${nat.NatGatewayId} (${listed})`,
     };
     trace.hops[position] = softened;
   }
@@ -437,7 +442,8 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
   const { index } = trace;
   const endpointId = endpoint.VpcEndpointId as string;
   const natId = nat.NatGatewayId as string;
-  if (natAddresses(nat).length === 0) {
+  const addresses = natAddresses(nat);
+  if (addresses.length === 0) {
     // After NAT64 the source is the NAT gateway's private IPv4 address, so without it neither
     // the endpoint's security groups nor the network ACLs on the way can be judged.
     trace.add(
@@ -473,7 +479,7 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
     if (!natSubnet) continue;
     const blocked: number[] = [];
     let passed = 0;
-    for (const ip of natAddresses(nat)) {
+    for (const ip of addresses) {
       const start = trace.hops.length;
       checkCrossing(
         trace,
@@ -491,9 +497,9 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
       else blocked.push(...broken);
     }
     // A NAT gateway spreads connections over its addresses, so blocking some breaks only some.
-    if (passed > 0) softenBlocks(trace, blocked, nat);
+    if (passed > 0) softenBlocks(trace, blocked, nat, addresses);
   }
-  const sources = natAddresses(nat).map((ip) => ({ cidr: parseCidr(ip) as Cidr }));
+  const sources = addresses.map((ip) => ({ cidr: parseCidr(ip) as Cidr }));
   checkEndpointIngress(
     trace,
     endpointId,

@@ -8,7 +8,7 @@ import {
   subnetsByTable,
 } from "../index/nat64.js";
 import { describeRoute } from "../index/routes.js";
-import { NAT64_PREFIX, cidrContains, parseCidr, type Cidr } from "../net/cidr.js";
+import { NAT64_PREFIX, cidrContains, ipv4OfNat64, parseCidr, type Cidr } from "../net/cidr.js";
 
 type MessageId = "override" | "toUnavailableNat" | "toOtherNatType";
 
@@ -139,10 +139,7 @@ const PRIVATE_IPV4 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0
 
 /** Tells whether a range inside 64:ff9b::/96 covers only the DNS64 forms of private IPv4 addresses. */
 function onlyPrivateIpv4(destination: Cidr): boolean {
-  const word = destination.words[3] as number;
-  const ipv4 = parseCidr(
-    `${word >>> 24}.${(word >>> 16) & 255}.${(word >>> 8) & 255}.${word & 255}/${destination.length - 96}`,
-  ) as Cidr;
+  const ipv4 = ipv4OfNat64(destination);
   return PRIVATE_IPV4.some((range) => cidrContains(range, ipv4));
 }
 
