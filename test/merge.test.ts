@@ -93,7 +93,7 @@ describe("merging copies of a resource", () => {
   });
 });
 
-/** A snapshot file of one subnet, collected at the given time. */
+/** Writes a snapshot file of one subnet, collected at the given time, and returns its path. */
 async function collectedFile(name: string, collectedAt: string, item: object): Promise<string> {
   return file(name, { SnapshotVersion: 1, Source: { CollectedAt: collectedAt }, Subnets: [item] });
 }

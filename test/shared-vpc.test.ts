@@ -10,7 +10,7 @@ import { design } from "./reach/designs.js";
 const OWNER = "444455556666";
 const PARTICIPANT = "111122223333";
 
-/** Returns the broken example as a participant sees it, with or without its Source block. */
+/** Returns the broken example as a participant account collects it, with or without Source. */
 function participantView(withSource: boolean): Snapshot {
   const snapshot = design("broken-nat64");
   for (const item of [...(snapshot.Vpcs ?? []), ...(snapshot.Subnets ?? [])]) item.OwnerId = OWNER;

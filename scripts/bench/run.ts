@@ -48,8 +48,8 @@ const NOTES = `## Notes
   per IPv6-dependent subnet: its network ACL crossings into each endpoint subnet (one per AZ),
   its workloads' security groups and the first reading of its interfaces and instances. A first
   run in a process takes 150-200 ms longer than a second one over a freshly parsed copy with
-  other prefixes: validation about 40 ms and the path analysis about 120 ms, while the code runs
-  before the optimizing compiler has finished with it. That fixed cost weighs most on the
+  other prefixes: about 40 ms in validation and 120 ms in the path analysis. That code runs
+  before the optimizing compiler has finished with it, and the fixed cost weighs most on the
   8k-subnet ratio. The compiler itself runs on the second core; on one thread it is about a
   quarter of all instructions of a 2k-subnet lint (callgrind).
 - The JSON report lists every hop of every path, so at 8k subnets it is larger than the

@@ -342,7 +342,7 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
   const { from, to, source } = crossing;
   trace.add("network-acl", "ok", from.SubnetId as string, () => {
     const sides = to ? `${from.SubnetId} and ${to.SubnetId}` : from.SubnetId;
-    // A host source, such as one of a NAT gateway's addresses, tells its crossings apart.
+    // A host source, such as one of a NAT gateway's addresses, distinguishes its crossings.
     const fromHost =
       source.length === (source.family === 4 ? 32 : 128) ? ` from ${source.text}` : "";
     return `network ACLs of ${sides} allow the request${fromHost} and its reply`;

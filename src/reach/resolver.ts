@@ -68,7 +68,7 @@ export function resolverOf(
 export interface SharedZone {
   id: string;
   text: string;
-  /** Set when the rule's status or type leaves open how it answers, such as CREATING. */
+  /** The status or type that leaves open how the rule resolves the name, such as CREATING. */
   unsettled?: string;
 }
 
@@ -102,8 +102,8 @@ export function sharedZoneFor(
   const text = `Resolver ${kind} rule ${rule.Id} for ${(rule.DomainName ?? "").replace(/\.$/, "")}`;
   if (unsettled) return { id: rule.Id, text, unsettled };
   if (type === "forward") return { id: rule.Id, text };
-  // System and recursive rules answer with the VPC's own resolver. A rule of another type, such
-  // as a delegation, answers in a way vpc-lint does not model.
+  // System and recursive rules resolve with the VPC's own resolver. A rule of another type, such
+  // as a delegation, resolves in a way vpc-lint does not model.
   if (LOCAL_RULE_TYPES.has(type)) return undefined;
   return { id: rule.Id, text, unsettled: `of type ${rule.RuleType ?? "unknown"}` };
 }

@@ -138,10 +138,10 @@ function unknownIdWarning(resourceId: string, ids: string[]): string {
     return nearest ? `${id} (did you mean ${nearest}?)` : id;
   });
   const unknown = ids.length === 1 ? "an unknown rule id" : "unknown rule ids";
-  const what = ids.every((id) => UNSUPPRESSIBLE_RULES.has(id)) ? "a rule id" : unknown;
+  const described = ids.every((id) => UNSUPPRESSIBLE_RULES.has(id)) ? "a rule id" : unknown;
   const verb = ids.length === 1 ? "suppresses" : "suppress";
   return (
-    `${resourceId} has the tag ${IGNORE_TAG} with ${what}, ${named.join(", ")}, which ` +
+    `${resourceId} has the tag ${IGNORE_TAG} with ${described}, ${named.join(", ")}, which ` +
     `${verb} nothing; run vpc-lint rules for the list of rule ids`
   );
 }

@@ -19,7 +19,7 @@ function lint(snapshot: Snapshot, rules: readonly Rule[] = RULES): RunResult {
   });
 }
 
-/** The broken example with the collection of `section` failed, as the collector leaves it. */
+/** Returns the broken example with the collection of `section` failed, as the collector leaves it. */
 function withFailedSection(section: SectionName, operation: string): Snapshot {
   const snapshot = readExample("broken-nat64.json");
   delete snapshot[section];
@@ -27,14 +27,14 @@ function withFailedSection(section: SectionName, operation: string): Snapshot {
   return snapshot;
 }
 
-/** A finding of an earlier run on the same resource that the broken example no longer has. */
+/** Returns a finding of an earlier run on a resource of the broken example, under another fingerprint. */
 function gone(ruleId: string): Finding {
   const finding = lint(readExample("broken-nat64.json")).findings.find((f) => f.ruleId === ruleId);
   if (!finding) throw new Error(`the broken example has no ${ruleId} finding`);
   return { ...finding, fingerprint: "f".repeat(32) };
 }
 
-/** A snapshot-incomplete finding of an earlier run whose failed call now succeeds. */
+/** Returns a snapshot-incomplete finding of an earlier run whose failed call now succeeds. */
 function goneIncomplete(): Finding {
   const result = lint(withFailedSection("InstanceTypes", "DescribeInstanceTypes"));
   const finding = result.findings.find((f) => f.ruleId === "snapshot-incomplete");
@@ -115,7 +115,7 @@ describe("compare with missing data", () => {
     expect(changes.carryReasons[0]).toMatch(/^rule subnet-dns64-disabled could not judge/);
   });
 
-  it("carries a finding of a rule that ran on one of two alternative sections", () => {
+  it("carries a finding when one alternative section failed", () => {
     const finding = gone("ssm-endpoint-missing");
     const current = lint(withFailedSection("Reservations", "DescribeInstances"));
 

@@ -132,7 +132,7 @@ describe("public NAT64 design", () => {
     expect(finding?.message).toContain(`NAT gateway nat-0a1b2c3d4e5f60077 ${text}`);
   });
 
-  it("flags a more specific route to a private NAT gateway beside a public one", () => {
+  it("flags a specific route to a private NAT", () => {
     const snapshot = design("public-nat64");
     snapshot.NatGateways?.push({
       NatGatewayId: "nat-0a1b2c3d4e5f60078",
@@ -193,7 +193,7 @@ describe("public NAT64 design", () => {
     expect(findingsOf(lint(snapshot), "route-overrides-nat64-prefix")).toEqual([]);
   });
 
-  it("lists a more specific route to a NAT gateway of unknown state as not checked", () => {
+  it("skips a specific route to a NAT of unknown state", () => {
     const snapshot = design("public-nat64");
     snapshot.NatGateways?.push({ NatGatewayId: "nat-0a1b2c3d4e5f60079", VpcId: PUBLIC.vpc });
     table(snapshot, PUBLIC.appTable).Routes?.push({
