@@ -283,25 +283,39 @@ function uniqueItems(
   idField: string,
   warnings: string[],
 ): object[] {
-  const copiesById = new Map<string, { position: number; copies: Copy<object>[] }>();
+  // Each id maps to the position of its first copy; copies are gathered only for repeated ids,
+  // which keeps a large file's merge to one map entry per resource.
+  const positions = new Map<string, number>();
+  const firstPart: { file: string; snapshot: Snapshot }[] = [];
+  const repeated = new Map<string, Copy<object>[]>();
   const items: object[] = [];
   for (const part of parts) {
     for (const item of part.snapshot[section] as object[]) {
       const id = keyOf(item, idField);
-      const entry = id === undefined ? undefined : copiesById.get(id);
-      if (entry) {
-        entry.copies.push(copyOf(item, part));
+      const position = id === undefined ? undefined : positions.get(id);
+      if (position === undefined) {
+        if (id !== undefined) positions.set(id, items.length);
+        firstPart.push(part);
+        items.push(item);
         continue;
       }
-      if (id !== undefined) {
-        copiesById.set(id, { position: items.length, copies: [copyOf(item, part)] });
+      const copies = repeated.get(id as string);
+      if (copies) copies.push(copyOf(item, part));
+      else {
+        const first = copyOf(items[position] as object, firstPart[position] as typeof part);
+        repeated.set(id as string, [first, copyOf(item, part)]);
       }
-      items.push(item);
     }
   }
 
-  for (const [id, { position, copies }] of copiesById) {
-    if (copies.length === 1) continue;
+  // Warnings follow the order of the first copies.
+  const byPosition = [...repeated].map(([id, copies]) => ({
+    id,
+    copies,
+    position: positions.get(id) as number,
+  }));
+  byPosition.sort((a, b) => a.position - b.position);
+  for (const { id, copies, position } of byPosition) {
     const { kept, reason } = chooseCopy(copies);
     items[position] = kept.value;
     const differs = copies.some(
