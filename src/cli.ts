@@ -3,6 +3,7 @@
 import { hideBin } from "yargs/helpers";
 import { main } from "./command.js";
 import { removeStagedFiles } from "./io.js";
+import { applyV8Flags } from "./v8-flags.js";
 
 // An interrupted run leaves no temporary report files behind. The signal is then raised again
 // with its default action, since exiting normally would wait for a write blocked on a FIFO.
@@ -13,4 +14,5 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
+applyV8Flags();
 process.exitCode = await main(hideBin(process.argv));

@@ -101,6 +101,7 @@ interface LintArgs {
   baseline?: string;
   writeBaseline?: string;
   includeSuppressed: boolean;
+  everyHop: boolean;
   template?: string;
   parameters?: string;
   account?: string;
@@ -354,6 +355,11 @@ function lintOptions<T>(command: Argv<T>) {
       default: false,
       describe: "Exit 1 when any check was skipped for missing data",
     })
+    .option("every-hop", {
+      type: "boolean",
+      default: false,
+      describe: "List the hops of every path in the JSON report, reachable ones included",
+    })
     .option("require-service", REQUIRE_SERVICE_OPTION)
     .option("template", {
       requiresArg: true,
@@ -429,7 +435,7 @@ function separateShortValues(argv: readonly string[]): string[] {
 }
 
 /** Flags that are on or off; written with `=`, they take only true or false. */
-const SWITCHES = ["all-vpcs", "include-suppressed", "require-complete"];
+const SWITCHES = ["all-vpcs", "include-suppressed", "require-complete", "every-hop"];
 
 /** Returns the message for a switch given a value other than true or false, if any. */
 function badSwitchValue(argv: readonly string[]): string | undefined {
@@ -492,7 +498,13 @@ const COLLECTION_FLAGS = [...COLLECTION_VALUE_FLAGS, "all-vpcs"];
  * treated as a typo. Keep these lists in step with the options each command declares.
  */
 const COMMAND_FLAGS: Record<CommandName, readonly string[]> = {
-  lint: [...COLLECTION_FLAGS, ...LINT_VALUE_FLAGS, "include-suppressed", "require-complete"],
+  lint: [
+    ...COLLECTION_FLAGS,
+    ...LINT_VALUE_FLAGS,
+    "include-suppressed",
+    "require-complete",
+    "every-hop",
+  ],
   collect: [...COLLECTION_FLAGS, "output"],
   rules: ["format"],
   explain: [...COLLECTION_FLAGS, ...EXPLAIN_VALUE_FLAGS],
@@ -606,6 +618,9 @@ function checkInputKinds(args: Record<string, unknown>): void {
 
 async function lintCommand(args: LintArgs): Promise<number> {
   const targets = parseTargets(args.format ?? [], args.output);
+  if (args.everyHop && !targets.some((target) => target.format === "json")) {
+    throw new InputError("--every-hop applies only to the JSON report; add --format json");
+  }
   const configFile = findConfigFile(args.config, process.env, process.cwd());
   const config = configFile ? await loadConfig(configFile) : undefined;
   const baseline = args.baseline ? await readBaseline(args.baseline) : undefined;
@@ -772,6 +787,7 @@ function renderTargets(
     const content = renderReport(target.format, result, {
       color,
       includeSuppressed: args.includeSuppressed,
+      everyHop: args.everyHop,
     });
     return target.path ? { path: target.path, content } : { content };
   });

@@ -4,6 +4,10 @@
  */
 import type { Context } from "aws-lambda";
 import { handleEvent, type LintResponse, type TargetsResponse } from "./lambda/handler.js";
+import { applyV8Flags } from "./v8-flags.js";
+
+// Once per execution environment, before its first event.
+applyV8Flags();
 
 export type { LintResponse, TargetsResponse } from "./lambda/handler.js";
 

@@ -1,3 +1,3 @@
 /** The release version; a test keeps it equal to package.json's. */
-export const TOOL_VERSION = "0.1.0";
+export const TOOL_VERSION = "0.2.0";
 export const TOOL_NAME = "vpc-lint";

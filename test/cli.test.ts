@@ -326,6 +326,30 @@ describe("output", () => {
     );
   });
 
+  it("prints the hops of clean paths in the JSON report only with --every-hop", () => {
+    const hopsOf = (run: CliRun) =>
+      (JSON.parse(run.stdout) as { reachability: { hops?: unknown[] }[] }).reachability.map(
+        (entry) => entry.hops?.length ?? 0,
+      );
+    const trimmed = runCli(["--snapshot", PRIVATE, "--format", "json"]);
+    const full = runCli(["--snapshot", PRIVATE, "--format", "json", "--every-hop"]);
+
+    expect(trimmed.status).toBe(0);
+    expect(full.status).toBe(0);
+    expect(hopsOf(trimmed).every((count) => count === 0)).toBe(true);
+    expect(hopsOf(full).every((count) => count > 0)).toBe(true);
+  });
+
+  it("rejects --every-hop without a JSON report and exits 2", () => {
+    const run = runCli(["--snapshot", PRIVATE, "--every-hop", "--format", "sarif"]);
+
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      "vpc-lint: --every-hop applies only to the JSON report; add --format json\n",
+    );
+  });
+
   it("writes no colour to a pipe even without NO_COLOR", () => {
     const run = spawnSync(process.execPath, [CLI, "--snapshot", DEMO], {
       cwd: ROOT,

@@ -52,7 +52,7 @@ describe("JSON report", () => {
   it("carries the findings, skipped checks and summary of the run", async () => {
     const result = await lintFiles([join(EXAMPLES, "broken-nat64.json")]);
     const report = JSON.parse(formatJson(result));
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     expect(report.tool).toEqual({ name: "vpc-lint", version: result.tool.version });
     expect(report.findings).toEqual(JSON.parse(JSON.stringify(result.findings)));
     expect(report.findings.length).toBeGreaterThan(0);
@@ -107,7 +107,41 @@ describe("JSON report", () => {
     delete report.warnings;
 
     expect(validateReport(report)).toBe(true);
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
+  });
+
+  it("keeps the hops of every path with a hop that is not ok", async () => {
+    for (const name of ["broken-nat64.json", "public-nat64.json"]) {
+      const result = await lintFiles([join(EXAMPLES, name)]);
+      const entries = JSON.parse(formatJson(result)).reachability as {
+        hops?: { status: string }[];
+      }[];
+
+      expect(entries.length).toBeGreaterThan(0);
+      for (const entry of entries) {
+        expect(entry.hops?.some((hop) => hop.status !== "ok")).toBe(true);
+      }
+    }
+  });
+
+  it("leaves out the hops of reachable paths whose every hop is ok, unless asked", async () => {
+    const result = await lintFiles([join(EXAMPLES, "private-nat64-endpoints.json")]);
+    const trimmed = JSON.parse(formatJson(result)).reachability as { hops?: unknown[] }[];
+    const full = JSON.parse(formatJson(result, { everyHop: true })).reachability as {
+      verdict: string;
+      hops: { status: string }[];
+    }[];
+
+    expect(trimmed.length).toBeGreaterThan(0);
+    expect(trimmed.every((entry) => entry.hops === undefined)).toBe(true);
+    expect(full).toHaveLength(trimmed.length);
+    for (const entry of full) {
+      expect(entry.verdict).toBe("reachable");
+      expect(entry.hops.length).toBeGreaterThan(0);
+      expect(entry.hops.every((hop) => hop.status === "ok")).toBe(true);
+    }
+    expect(full.map(({ hops: _hops, ...summary }) => summary)).toEqual(trimmed);
+    expect(schemaErrors(result)).toEqual([]);
   });
 
   it("rejects an empty warning", async () => {

@@ -113,7 +113,7 @@ describe("--format and -o", () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toBe("");
     const report = JSON.parse(await readFile(path, "utf8")) as { schemaVersion: number };
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     expect(await readdir(directory)).toEqual(["report.json"]);
   });
 

@@ -2,12 +2,15 @@
  * Lints one snapshot file in a fresh process and prints its measurements as one JSON line. It
  * times a bare JSON.parse of the file, then loading, validation, indexing, every rule and the
  * report together (wall and CPU time), and reads the process's peak resident memory. The report
- * is the text one `vpc-lint --snapshot` prints unless another format is named.
+ * is the text one `vpc-lint --snapshot` prints unless another format is named. Options after the
+ * format: `every-hop` prints the JSON report as `--every-hop` does, and `v8-defaults` runs with
+ * V8's own settings instead of those of the command line.
  */
 import { readFileSync } from "node:fs";
 import { renderReport, type Format } from "../../src/report/formats.js";
 import { runLint } from "../../src/run.js";
 import { loadSnapshotFiles } from "../../src/snapshot/loader.js";
+import { applyV8Flags } from "../../src/v8-flags.js";
 
 export interface LintMeasurement {
   parseMs: number;
@@ -19,7 +22,7 @@ export interface LintMeasurement {
   findings: number;
 }
 
-async function measure(path: string, format: Format): Promise<LintMeasurement> {
+async function measure(path: string, format: Format, everyHop: boolean): Promise<LintMeasurement> {
   const text = readFileSync(path, "utf8");
   const parseStart = performance.now();
   JSON.parse(text);
@@ -34,7 +37,7 @@ async function measure(path: string, format: Format): Promise<LintMeasurement> {
     everyPath: format === "json",
   });
   const rulesAt = performance.now();
-  renderReport(format, result, { color: false, includeSuppressed: false });
+  renderReport(format, result, { color: false, includeSuppressed: false, everyHop });
   const end = performance.now();
   const lintMs = end - start;
   const cpu = process.cpuUsage(cpuStart);
@@ -50,6 +53,9 @@ async function measure(path: string, format: Format): Promise<LintMeasurement> {
   };
 }
 
-const [path, format = "text"] = process.argv.slice(2);
-if (!path) throw new Error("usage: lint-child.mjs SNAPSHOT_FILE [FORMAT]");
-process.stdout.write(`${JSON.stringify(await measure(path, format as Format))}\n`);
+const [path, format = "text", ...options] = process.argv.slice(2);
+if (!path)
+  throw new Error("usage: lint-child.mjs SNAPSHOT_FILE [FORMAT [every-hop] [v8-defaults]]");
+if (!options.includes("v8-defaults")) applyV8Flags();
+const measured = await measure(path, format as Format, options.includes("every-hop"));
+process.stdout.write(`${JSON.stringify(measured)}\n`);

@@ -40,8 +40,9 @@ const NOTES = `## Notes
   same networks. Each lint row names its file size.
 - Lint rows print the text report, which \`vpc-lint --snapshot\` prints by default; load is reading,
   parsing and validating the file, rules is indexing and every rule, report is rendering. The
-  rows marked "with the JSON report" add its reachability section, which lists every path of
-  every IPv6-dependent subnet and is the largest part of a large report.
+  rows marked "with the JSON report" add its reachability section, one entry per path of every
+  IPv6-dependent subnet. Like the command line, each measured process turns off inlining in V8's
+  optimizing compiler (src/v8-flags.ts); one row runs with V8's default for comparison.
 - Where lint time goes at 8k subnets: reading and decoding the file take about a quarter of
   a bare JSON.parse, and the parse's own garbage collection is part of both figures. Schema
   validation, the index, the path analysis and the other rules follow. Most of the analysis is
@@ -113,15 +114,22 @@ function benchStart(): void {
 /** Runs of each lint measurement; the table shows the median of each figure. */
 const LINT_RUNS = 5;
 
+/** Options of scripts/bench/lint-child.ts, after the format. */
+type ChildOption = "every-hop" | "v8-defaults";
+
 /** Lints a file in fresh processes and returns the median of each figure over the runs. */
-function lintFile(snapshotFile: string, format: "text" | "json"): LintMeasurement {
+function lintFile(
+  snapshotFile: string,
+  format: "text" | "json",
+  options: readonly ChildOption[] = [],
+): LintMeasurement {
   // scripts/bench/bundle-child.mjs bundles the child like dist/cli.js, prebuilt validator included.
   const child = join(ROOT, "node_modules", ".cache", "vpc-lint-bench", "lint-child.mjs");
   const runs: LintMeasurement[] = [];
   for (let run = 0; run < LINT_RUNS; run += 1) {
     const result = spawnSync(
       process.execPath,
-      ["--max-old-space-size=4096", child, snapshotFile, format],
+      ["--max-old-space-size=4096", child, snapshotFile, format, ...options],
       { encoding: "utf8" },
     );
     if (result.status !== 0) throw new Error(`lint-child failed: ${result.stderr}`);
@@ -181,6 +189,23 @@ function benchJson(result: ScaleResult, name: string): LintMeasurement {
   const json = lintFile(result.file, "json");
   record(`lint ${name} with the JSON report`, describeLint(json));
   return json;
+}
+
+/**
+ * Lints the 8k-subnet file as the rows above do but with one choice undone each: the hops of
+ * every path in the JSON report, and V8's default inlining.
+ */
+function benchChoices(result: ScaleResult, text: LintMeasurement): void {
+  const everyHop = lintFile(result.file, "json", ["every-hop"]);
+  record("lint 8000 subnets in one VPC, JSON report with --every-hop", describeLint(everyHop));
+  const defaults = lintFile(result.file, "text", ["v8-defaults"]);
+  record("lint 8000 subnets in one VPC with V8's default inlining", describeLint(defaults));
+  const saved = 1 - text.lintMs / defaults.lintMs;
+  const savedCpu = 1 - text.lintCpuMs / defaults.lintCpuMs;
+  record(
+    "  inlining off: time and CPU saved",
+    `${(saved * 100).toFixed(0)}% of wall time, ${(savedCpu * 100).toFixed(0)}% of CPU`,
+  );
 }
 
 function checkScaling(results: ScaleResult[], subnets: number[]): void {
@@ -314,6 +339,7 @@ async function main(): Promise<void> {
     const sixteenK = benchJson(scaling[4]!, "16000 subnets in one VPC");
     checkLargest(scaling[4]!.text, sixteenK);
     checkParseRatio(scaling[3]!.text, eightK);
+    benchChoices(scaling[3]!, scaling[3]!.text);
 
     const organisations = benchScale(directory, "vpcs", [
       [100, 20],

@@ -1,10 +1,19 @@
 /** The versioned JSON report; `report.schema.json` describes it and tests validate against it. */
+import type { ReachabilityEntry } from "../reach/report.js";
 import type { RunResult } from "../run.js";
 
-/** Bumped only when a field is removed or changes meaning; new fields keep the version. */
-export const REPORT_SCHEMA_VERSION = 1;
+/**
+ * Bumped only when a field is removed or changes meaning; new fields keep the version. Version 2
+ * leaves out the hops of clean reachable paths unless `everyHop` is set.
+ */
+export const REPORT_SCHEMA_VERSION = 2;
 
-export function formatJson(result: RunResult): string {
+export interface JsonOptions {
+  /** List the hops of every path, those of plainly reachable paths included. */
+  everyHop?: boolean;
+}
+
+export function formatJson(result: RunResult, options: JsonOptions = {}): string {
   const report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: result.tool,
@@ -13,8 +22,27 @@ export function formatJson(result: RunResult): string {
     skipped: result.skipped,
     executionErrors: result.executionErrors,
     summary: result.summary,
-    reachability: result.reachability(),
+    reachability: printedPaths(result.reachability(), options.everyHop === true),
     warnings: result.warnings,
   };
   return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/**
+ * Returns the reachability entries as the report prints them. A reachable path whose every hop is
+ * ok keeps its verdict, mode, endpoint and NAT gateway but not its hops. In a network of thousands
+ * of subnets those hops outweigh the rest of the report, and `vpc-lint explain` prints any path.
+ */
+function printedPaths(
+  entries: readonly ReachabilityEntry[],
+  everyHop: boolean,
+): (ReachabilityEntry | Omit<ReachabilityEntry, "hops">)[] {
+  if (everyHop) return [...entries];
+  return entries.map((entry) => {
+    if (entry.verdict !== "reachable" || entry.hops.some((hop) => hop.status !== "ok")) {
+      return entry;
+    }
+    const { hops: _hops, ...summary } = entry;
+    return summary;
+  });
 }
