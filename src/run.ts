@@ -52,9 +52,10 @@ export interface RunResult {
   summary: Summary;
   /**
    * For each IPv6-dependent subnet and service: the verdict and the hops of the path. Built when
-   * first called, since only the JSON report prints it.
+   * first called, since only the JSON report prints it. With `everyHop` false, clean paths carry
+   * no hops, as the JSON report prints them.
    */
-  reachability: () => ReachabilityEntry[];
+  reachability: (options?: { everyHop?: boolean }) => ReachabilityEntry[];
   /** The linted snapshots, in the order of `source`, for reports that draw the network. */
   snapshots: Snapshot[];
   /** The file and line of each resource id, for inputs that were files. */
@@ -120,7 +121,7 @@ export const DEFAULT_SETTINGS: LintSettings = { requiredServices: [] };
 export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult {
   const rules = options.rules ?? RULES;
   const locations = new MergedLocations();
-  const reachabilityOf: (() => ReachabilityEntry[])[] = [];
+  const reachabilityOf: ((everyHop: boolean) => ReachabilityEntry[])[] = [];
   const result: RunResult = {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     source: [],
@@ -150,7 +151,7 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
       ...(scope.region && { region: scope.region }),
     };
     result.source.push(scope);
-    reachabilityOf.push(() => toReachability(index, options.settings, where));
+    reachabilityOf.push((everyHop) => toReachability(index, options.settings, where, everyHop));
     result.snapshots.push(input.snapshot);
     if (input.locations) locations.add(input.locations);
     result.warnings.push(...(input.warnings ?? []));
@@ -161,8 +162,15 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
     result.skipped.push(...lint.skipped.map((skip) => ({ ...skip, ...where })));
     result.executionErrors.push(...lint.executionErrors.map((error) => ({ ...error, ...where })));
   }
-  let reachability: ReachabilityEntry[] | undefined;
-  result.reachability = () => (reachability ??= reachabilityOf.flatMap((build) => build()));
+  const reachability = new Map<boolean, ReachabilityEntry[]>();
+  result.reachability = ({ everyHop = true } = {}) => {
+    let entries = reachability.get(everyHop);
+    if (!entries) {
+      entries = reachabilityOf.flatMap((build) => build(everyHop));
+      reachability.set(everyHop, entries);
+    }
+    return entries;
+  };
   if (options.baseline) markBaseline(result.findings, options.baseline);
   result.summary = summarize(result.findings, result.skipped.length);
   return result;

@@ -108,23 +108,33 @@ describe("parseIp", () => {
 
 describe("parseCidr", () => {
   it("parses an IPv6 prefix", () => {
-    expect(parseCidr("64:ff9b::/96")).toEqual({
+    const cidr = parseCidr("64:ff9b::/96");
+
+    expect(cidr).toEqual({
       family: 6,
-      network: words(0x64, 0xff9b, 0, 0, 0, 0, 0, 0),
       length: 96,
       text: "64:ff9b::/96",
       words: [0x64ff9b, 0, 0, 0],
     });
+    expect(cidr?.network).toBe(words(0x64, 0xff9b, 0, 0, 0, 0, 0, 0));
   });
 
   it("clears host bits and keeps the text as written", () => {
-    expect(parseCidr("10.0.1.7/16")).toEqual({
-      family: 4,
-      network: 0x0a000000n,
-      length: 16,
-      text: "10.0.1.7/16",
-      words: [0x0a000000],
-    });
+    const cidr = parseCidr("10.0.1.7/16");
+
+    expect(cidr).toEqual({ family: 4, length: 16, text: "10.0.1.7/16", words: [0x0a000000] });
+    expect(cidr?.network).toBe(0x0a000000n);
+  });
+
+  it.each([
+    ["::/0", [0, 0, 0, 0, 0, 0, 0, 0]],
+    ["::1/128", [0, 0, 0, 0, 0, 0, 0, 1]],
+    ["1::/16", [1, 0, 0, 0, 0, 0, 0, 0]],
+    ["2600:1f18::a:b/128", [0x2600, 0x1f18, 0, 0, 0, 0, 0xa, 0xb]],
+    ["1:2:3::6:7:8/128", [1, 2, 3, 0, 0, 6, 7, 8]],
+    ["1:2:3:4:5:6::8/128", [1, 2, 3, 4, 5, 6, 0, 8]],
+  ])("expands :: in %s", (text, groups) => {
+    expect(parseCidr(text)?.network).toBe(words(...groups));
   });
 
   it("clears host bits of random prefixes", () => {

@@ -502,8 +502,20 @@ function interfaceTypeKey(type: string | undefined): string {
   return lower(type).replace(/[_-]/g, "");
 }
 
+/** Infrastructure verdicts by interface type as written, since a VPC uses only a few types. */
+const INFRASTRUCTURE_TYPES = new Map<string | undefined, boolean>();
+
+function isInfrastructureType(type: string | undefined): boolean {
+  let infrastructure = INFRASTRUCTURE_TYPES.get(type);
+  if (infrastructure === undefined) {
+    infrastructure = INFRASTRUCTURE_INTERFACES.has(interfaceTypeKey(type));
+    if (INFRASTRUCTURE_TYPES.size < 1000) INFRASTRUCTURE_TYPES.set(type, infrastructure);
+  }
+  return infrastructure;
+}
+
 function isWorkloadInterface(eni: NetworkInterface): boolean {
-  if (INFRASTRUCTURE_INTERFACES.has(interfaceTypeKey(eni.InterfaceType))) return false;
+  if (isInfrastructureType(eni.InterfaceType)) return false;
   return !(eni.RequesterManaged && INFRASTRUCTURE_REQUESTERS.has(lower(eni.RequesterId)));
 }
 

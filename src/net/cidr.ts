@@ -3,13 +3,22 @@
 export type IpFamily = 4 | 6;
 
 /** A parsed prefix: `network` has every host bit cleared. */
-export interface Cidr {
-  family: IpFamily;
-  network: bigint;
-  length: number;
-  text: string;
-  /** The network in 32-bit words, most significant first: one for IPv4, four for IPv6. */
-  words: readonly number[];
+export class Cidr {
+  #network: bigint | undefined;
+
+  constructor(
+    readonly family: IpFamily,
+    readonly length: number,
+    readonly text: string,
+    /** The network in 32-bit words, most significant first: one for IPv4, four for IPv6. */
+    readonly words: readonly number[],
+  ) {}
+
+  /** The network as one integer, computed on first read because most checks compare `words`. */
+  get network(): bigint {
+    this.#network ??= wordsValue(this.words);
+    return this.#network;
+  }
 }
 
 const WIDTH: Record<IpFamily, number> = { 4: 32, 6: 128 };
@@ -105,9 +114,16 @@ function ipv6Groups(text: string, start = 0, limit = text.length): number[] | un
       if (position === limit) return undefined;
     }
   }
-  if (gap < 0 ? groups.length !== 8 : groups.length > 7) return undefined;
-  if (gap >= 0) groups.splice(gap, 0, ...Array<number>(8 - groups.length).fill(0));
-  return groups;
+  if (gap < 0) return groups.length === 8 ? groups : undefined;
+  if (groups.length > 7) return undefined;
+  // The groups after `::` move to the end, and the groups `::` replaces are zero.
+  const expanded = [0, 0, 0, 0, 0, 0, 0, 0];
+  const tail = groups.length - gap;
+  for (let index = 0; index < gap; index += 1) expanded[index] = groups[index] as number;
+  for (let index = 0; index < tail; index += 1) {
+    expanded[8 - tail + index] = groups[gap + index] as number;
+  }
+  return expanded;
 }
 
 function hexDigit(code: number): number {
@@ -142,7 +158,8 @@ export function parseCidr(text: string): Cidr | undefined {
   if (cached !== undefined || PARSED.has(text)) return cached;
   if (PARSED.size >= MAX_PARSED) PARSED.clear();
   const parsed = parseCidrText(text);
-  PARSED.set(text, parsed && Object.freeze(parsed));
+  if (parsed) Object.freeze(parsed);
+  PARSED.set(text, parsed);
   return parsed;
 }
 
@@ -213,7 +230,7 @@ function parseCidrText(text: string): Cidr | undefined {
   if (!prefix) return undefined;
   const { family, address, length, trimmed } = prefix;
   const words = networkWords(address, length);
-  return { family, network: wordsValue(words), length, text: trimmed, words };
+  return new Cidr(family, length, trimmed, words);
 }
 
 /** Returns an address's 32-bit words with the bits after the first `length` cleared. */

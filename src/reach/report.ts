@@ -2,7 +2,7 @@
 import type { LintSettings } from "../engine/types.js";
 import type { SnapshotIndex } from "../index/snapshot-index.js";
 import { analyse } from "./analysis.js";
-import type { Hop, PathMode, PathVerdict } from "./types.js";
+import type { Hop, PathMode, PathVerdict, ServicePath } from "./types.js";
 
 export interface ReachabilityEntry {
   accountId?: string;
@@ -16,14 +16,22 @@ export interface ReachabilityEntry {
   verdict: PathVerdict;
   endpointId?: string;
   natGatewayId?: string;
-  /** The path's hops, shared with the analysis; each prints as a ReportHop. */
-  hops: readonly Hop[];
+  /**
+   * The path's hops, shared with the analysis; each prints as a ReportHop. Undefined for a clean
+   * path (reachable, every hop ok) unless every hop was requested.
+   */
+  hops: readonly Hop[] | undefined;
 }
 
+/**
+ * Returns one entry per path of the analysis. Without `everyHop`, clean paths carry no hops, because
+ * in a network of thousands of subnets they would outweigh the rest of the JSON report.
+ */
 export function toReachability(
   index: SnapshotIndex,
   settings: LintSettings,
   where: { accountId?: string; region?: string },
+  everyHop: boolean,
 ): ReachabilityEntry[] {
   // Every entry has every key, in the printed order; JSON leaves the undefined ones out.
   return analyse(index, settings)
@@ -40,6 +48,10 @@ export function toReachability(
       verdict: path.verdict,
       endpointId: path.endpoint?.VpcEndpointId,
       natGatewayId: path.nat?.NatGatewayId,
-      hops: path.hops,
+      hops: everyHop || !isClean(path) ? path.hops : undefined,
     }));
+}
+
+function isClean(path: ServicePath): boolean {
+  return path.verdict === "reachable" && path.hops.every((hop) => hop.status === "ok");
 }

@@ -1,5 +1,4 @@
 /** The versioned JSON report; `report.schema.json` describes it and tests validate against it. */
-import type { ReachabilityEntry } from "../reach/report.js";
 import type { RunResult } from "../run.js";
 
 /**
@@ -22,27 +21,8 @@ export function formatJson(result: RunResult, options: JsonOptions = {}): string
     skipped: result.skipped,
     executionErrors: result.executionErrors,
     summary: result.summary,
-    reachability: printedPaths(result.reachability(), options.everyHop === true),
+    reachability: result.reachability({ everyHop: options.everyHop === true }),
     warnings: result.warnings,
   };
   return `${JSON.stringify(report, null, 2)}\n`;
-}
-
-/**
- * Returns the reachability entries as the report prints them. A reachable path whose every hop is
- * ok keeps its verdict, mode, endpoint and NAT gateway but not its hops. In a network of thousands
- * of subnets those hops outweigh the rest of the report, and `vpc-lint explain` prints any path.
- */
-function printedPaths(
-  entries: readonly ReachabilityEntry[],
-  everyHop: boolean,
-): (ReachabilityEntry | Omit<ReachabilityEntry, "hops">)[] {
-  if (everyHop) return [...entries];
-  return entries.map((entry) => {
-    if (entry.verdict !== "reachable" || entry.hops.some((hop) => hop.status !== "ok")) {
-      return entry;
-    }
-    const { hops: _hops, ...summary } = entry;
-    return summary;
-  });
 }
