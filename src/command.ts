@@ -101,7 +101,7 @@ interface LintArgs {
   baseline?: string;
   writeBaseline?: string;
   includeSuppressed: boolean;
-  everyHop: boolean;
+  everyPath: boolean;
   template?: string;
   parameters?: string;
   account?: string;
@@ -355,10 +355,10 @@ function lintOptions<T>(command: Argv<T>) {
       default: false,
       describe: "Exit 1 when any check was skipped for missing data",
     })
-    .option("every-hop", {
+    .option("every-path", {
       type: "boolean",
       default: false,
-      describe: "List the hops of every path in the JSON report, reachable ones included",
+      describe: "In the JSON report, list every path with all its hops, optional services included",
     })
     .option("require-service", REQUIRE_SERVICE_OPTION)
     .option("template", {
@@ -435,7 +435,7 @@ function separateShortValues(argv: readonly string[]): string[] {
 }
 
 /** Flags that are on or off; written with `=`, they take only true or false. */
-const SWITCHES = ["all-vpcs", "include-suppressed", "require-complete", "every-hop"];
+const SWITCHES = ["all-vpcs", "include-suppressed", "require-complete", "every-path"];
 
 /** Returns the message for a switch given a value other than true or false, if any. */
 function badSwitchValue(argv: readonly string[]): string | undefined {
@@ -503,7 +503,7 @@ const COMMAND_FLAGS: Record<CommandName, readonly string[]> = {
     ...LINT_VALUE_FLAGS,
     "include-suppressed",
     "require-complete",
-    "every-hop",
+    "every-path",
   ],
   collect: [...COLLECTION_FLAGS, "output"],
   rules: ["format"],
@@ -618,8 +618,8 @@ function checkInputKinds(args: Record<string, unknown>): void {
 
 async function lintCommand(args: LintArgs): Promise<number> {
   const targets = parseTargets(args.format ?? [], args.output);
-  if (args.everyHop && !targets.some((target) => target.format === "json")) {
-    throw new InputError("--every-hop applies only to the JSON report; add --format json");
+  if (args.everyPath && !targets.some((target) => target.format === "json")) {
+    throw new InputError("--every-path applies only to the JSON report; add --format json");
   }
   const configFile = findConfigFile(args.config, process.env, process.cwd());
   const config = configFile ? await loadConfig(configFile) : undefined;
@@ -642,7 +642,7 @@ async function lintCommand(args: LintArgs): Promise<number> {
 
   const result = runLint(inputs, {
     settings: settingsOf(args, config),
-    everyPath: targets.some((target) => target.format === "json"),
+    everyPath: args.everyPath,
     ...(config && { severities: config.severities, suppressions: config.suppressions }),
     ...(baseline && { baseline }),
   });
@@ -787,7 +787,7 @@ function renderTargets(
     const content = renderReport(target.format, result, {
       color,
       includeSuppressed: args.includeSuppressed,
-      everyHop: args.everyHop,
+      everyPath: args.everyPath,
     });
     return target.path ? { path: target.path, content } : { content };
   });

@@ -52,10 +52,10 @@ export interface RunResult {
   summary: Summary;
   /**
    * For each IPv6-dependent subnet and service: the verdict and the hops of the path. Built when
-   * first called, since only the JSON report prints it. With `everyHop` false, clean paths carry
-   * no hops, as the JSON report prints them.
+   * first called, since only the JSON report prints it. Unless `everyPath` is set, as the JSON
+   * report prints them: only required paths, and clean paths without hops.
    */
-  reachability: (options?: { everyHop?: boolean }) => ReachabilityEntry[];
+  reachability: (options?: { everyPath?: boolean }) => ReachabilityEntry[];
   /** The linted snapshots, in the order of `source`, for reports that draw the network. */
   snapshots: Snapshot[];
   /** The file and line of each resource id, for inputs that were files. */
@@ -107,8 +107,8 @@ export interface RunOptions {
   /** Fingerprints of accepted findings; only findings not in it fail the run. */
   baseline?: ReadonlySet<string>;
   /**
-   * Set when a report lists every path, as the JSON report does, so that the analysis traces the
-   * paths subnets do not require together with the required ones.
+   * Set when a report lists every path, as the JSON report does with `--every-path`, so that the
+   * analysis traces the paths subnets do not require together with the required ones.
    */
   everyPath?: boolean;
   /** The day suppressions expire against, as YYYY-MM-DD; defaults to today in UTC. */
@@ -121,7 +121,7 @@ export const DEFAULT_SETTINGS: LintSettings = { requiredServices: [] };
 export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult {
   const rules = options.rules ?? RULES;
   const locations = new MergedLocations();
-  const reachabilityOf: ((everyHop: boolean) => ReachabilityEntry[])[] = [];
+  const reachabilityOf: ((everyPath: boolean) => ReachabilityEntry[])[] = [];
   const result: RunResult = {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     source: [],
@@ -151,7 +151,7 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
       ...(scope.region && { region: scope.region }),
     };
     result.source.push(scope);
-    reachabilityOf.push((everyHop) => toReachability(index, options.settings, where, everyHop));
+    reachabilityOf.push((everyPath) => toReachability(index, options.settings, where, everyPath));
     result.snapshots.push(input.snapshot);
     if (input.locations) locations.add(input.locations);
     result.warnings.push(...(input.warnings ?? []));
@@ -163,11 +163,11 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
     result.executionErrors.push(...lint.executionErrors.map((error) => ({ ...error, ...where })));
   }
   const reachability = new Map<boolean, ReachabilityEntry[]>();
-  result.reachability = ({ everyHop = true } = {}) => {
-    let entries = reachability.get(everyHop);
+  result.reachability = ({ everyPath = true } = {}) => {
+    let entries = reachability.get(everyPath);
     if (!entries) {
-      entries = reachabilityOf.flatMap((build) => build(everyHop));
-      reachability.set(everyHop, entries);
+      entries = reachabilityOf.flatMap((build) => build(everyPath));
+      reachability.set(everyPath, entries);
     }
     return entries;
   };

@@ -326,13 +326,13 @@ describe("output", () => {
     );
   });
 
-  it("prints the hops of clean paths in the JSON report only with --every-hop", () => {
+  it("prints clean paths' hops only with --every-path", () => {
     const hopsOf = (run: CliRun) =>
       (JSON.parse(run.stdout) as { reachability: { hops?: unknown[] }[] }).reachability.map(
         (entry) => entry.hops?.length ?? 0,
       );
     const trimmed = runCli(["--snapshot", PRIVATE, "--format", "json"]);
-    const full = runCli(["--snapshot", PRIVATE, "--format", "json", "--every-hop"]);
+    const full = runCli(["--snapshot", PRIVATE, "--format", "json", "--every-path"]);
 
     expect(trimmed.status).toBe(0);
     expect(full.status).toBe(0);
@@ -340,13 +340,13 @@ describe("output", () => {
     expect(hopsOf(full).every((count) => count > 0)).toBe(true);
   });
 
-  it("rejects --every-hop without a JSON report and exits 2", () => {
-    const run = runCli(["--snapshot", PRIVATE, "--every-hop", "--format", "sarif"]);
+  it("rejects --every-path without a JSON report", () => {
+    const run = runCli(["--snapshot", PRIVATE, "--every-path", "--format", "sarif"]);
 
     expect(run.status).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toBe(
-      "vpc-lint: --every-hop applies only to the JSON report; add --format json\n",
+      "vpc-lint: --every-path applies only to the JSON report; add --format json\n",
     );
   });
 

@@ -124,24 +124,38 @@ describe("JSON report", () => {
     }
   });
 
-  it("leaves out the hops of reachable paths whose every hop is ok, unless asked", async () => {
+  it("leaves out clean paths' hops and optional paths", async () => {
     const result = await lintFiles([join(EXAMPLES, "private-nat64-endpoints.json")]);
-    const trimmed = JSON.parse(formatJson(result)).reachability as { hops?: unknown[] }[];
-    const full = JSON.parse(formatJson(result, { everyHop: true })).reachability as {
-      verdict: string;
-      hops: { status: string }[];
+    const trimmed = JSON.parse(formatJson(result)).reachability as {
+      required: boolean;
+      hops?: unknown[];
     }[];
 
     expect(trimmed.length).toBeGreaterThan(0);
+    expect(trimmed.every((entry) => entry.required)).toBe(true);
     expect(trimmed.every((entry) => entry.hops === undefined)).toBe(true);
-    expect(full).toHaveLength(trimmed.length);
+    expect(schemaErrors(result)).toEqual([]);
+  });
+
+  it("lists every path in full with everyPath", async () => {
+    const result = await lintFiles([join(EXAMPLES, "private-nat64-endpoints.json")]);
+    const trimmed = JSON.parse(formatJson(result)).reachability as unknown[];
+    const full = JSON.parse(formatJson(result, { everyPath: true })).reachability as {
+      service: string;
+      required: boolean;
+      verdict: string;
+      hops: { status: string }[];
+    }[];
+    const optional = full.filter((entry) => !entry.required);
+
+    expect(optional.map((entry) => entry.service)).toEqual(["ec2messages", "ec2messages"]);
     for (const entry of full) {
       expect(entry.verdict).toBe("reachable");
       expect(entry.hops.length).toBeGreaterThan(0);
       expect(entry.hops.every((hop) => hop.status === "ok")).toBe(true);
     }
-    expect(full.map(({ hops: _hops, ...summary }) => summary)).toEqual(trimmed);
-    expect(schemaErrors(result)).toEqual([]);
+    const required = full.filter((entry) => entry.required);
+    expect(required.map(({ hops: _hops, ...summary }) => summary)).toEqual(trimmed);
   });
 
   it("rejects an empty warning", async () => {

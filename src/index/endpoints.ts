@@ -31,7 +31,7 @@ function isAvailable(endpoint: VpcEndpoint): boolean {
 }
 
 /** Usable endpoints by VPC and service, since every subnet of a VPC looks up the same ones. */
-const USABLE = new WeakMap<SnapshotIndex, Map<string, VpcEndpoint[]>>();
+const USABLE = new WeakMap<SnapshotIndex, Map<string, Map<string, VpcEndpoint[]>>>();
 
 /**
  * Returns the VPC's interface endpoints for a service (short name such as `ssm`) that clients
@@ -43,13 +43,17 @@ export function usableEndpointsFor(
   vpcId: string,
   service: string,
 ): VpcEndpoint[] {
-  let byKey = USABLE.get(index);
-  if (!byKey) {
-    byKey = new Map();
-    USABLE.set(index, byKey);
+  let byVpc = USABLE.get(index);
+  if (!byVpc) {
+    byVpc = new Map();
+    USABLE.set(index, byVpc);
   }
-  const key = `${vpcId} ${service}`;
-  let usable = byKey.get(key);
+  let byService = byVpc.get(vpcId);
+  if (!byService) {
+    byService = new Map();
+    byVpc.set(vpcId, byService);
+  }
+  let usable = byService.get(service);
   if (!usable) {
     usable = index
       .endpointsOf(vpcId)
@@ -62,7 +66,7 @@ export function usableEndpointsFor(
           !answersOnlyInboundResolver(endpoint),
       )
       .sort((a, b) => Number(!isAvailable(a)) - Number(!isAvailable(b)));
-    byKey.set(key, usable);
+    byService.set(service, usable);
   }
   return usable;
 }

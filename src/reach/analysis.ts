@@ -225,9 +225,26 @@ export function requiredServicesOf(
   add(settings.requiredServicesByVpc?.[vpcId]);
   const byTag = settings.requiredServicesBySubnetTag;
   if (byTag) for (const tag of subnet.Tags ?? []) add(byTag[`${tag.Key}=${tag.Value}`]);
-  add(tagList(index.vpc(vpcId)?.Tags, SERVICES_TAG));
+  add(vpcServiceTag(index, vpcId));
   add(tagList(subnet.Tags, SERVICES_TAG));
   return [...services];
+}
+
+/** The services each VPC's own tag names, by index, since every subnet of a VPC reads them. */
+const VPC_SERVICE_TAGS = new WeakMap<SnapshotIndex, Map<string, string[]>>();
+
+function vpcServiceTag(index: SnapshotIndex, vpcId: string): string[] {
+  let byVpc = VPC_SERVICE_TAGS.get(index);
+  if (!byVpc) {
+    byVpc = new Map();
+    VPC_SERVICE_TAGS.set(index, byVpc);
+  }
+  let names = byVpc.get(vpcId);
+  if (!names) {
+    names = tagList(index.vpc(vpcId)?.Tags, SERVICES_TAG);
+    byVpc.set(vpcId, names);
+  }
+  return names;
 }
 
 function needsEc2messages(index: SnapshotIndex, subnet: Subnet): boolean {
@@ -254,7 +271,8 @@ function tagValue(tags: Tag[] | undefined, key: string): string | undefined {
 }
 
 function tagList(tags: Tag[] | undefined, key: string): string[] {
-  return (tagValue(tags, key) ?? "").split(",");
+  const value = tagValue(tags, key);
+  return value ? value.split(",") : [];
 }
 
 /**

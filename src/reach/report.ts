@@ -18,38 +18,38 @@ export interface ReachabilityEntry {
   natGatewayId?: string;
   /**
    * The path's hops, shared with the analysis; each prints as a ReportHop. Undefined for a clean
-   * path (reachable, every hop ok) unless every hop was requested.
+   * path (reachable, every hop ok) unless every path was requested in full.
    */
   hops: readonly Hop[] | undefined;
 }
 
 /**
- * Returns one entry per path of the analysis. Without `everyHop`, clean paths carry no hops, because
- * in a network of thousands of subnets they would outweigh the rest of the JSON report.
+ * Returns one entry per required path, and clean paths carry no hops because in a large network
+ * they would outweigh the rest of the JSON report. With `everyPath`, returns every path in full.
  */
 export function toReachability(
   index: SnapshotIndex,
   settings: LintSettings,
   where: { accountId?: string; region?: string },
-  everyHop: boolean,
+  everyPath: boolean,
 ): ReachabilityEntry[] {
+  const analysis = analyse(index, settings);
+  const paths = everyPath ? analysis.allPaths() : analysis.paths;
   // Every entry has every key, in the printed order; JSON leaves the undefined ones out.
-  return analyse(index, settings)
-    .allPaths()
-    .map((path) => ({
-      accountId: where.accountId,
-      region: where.region,
-      vpcId: path.vpcId,
-      subnetId: path.subnetId,
-      service: path.service,
-      host: path.host,
-      required: path.required,
-      mode: path.mode,
-      verdict: path.verdict,
-      endpointId: path.endpoint?.VpcEndpointId,
-      natGatewayId: path.nat?.NatGatewayId,
-      hops: everyHop || !isClean(path) ? path.hops : undefined,
-    }));
+  return paths.map((path) => ({
+    accountId: where.accountId,
+    region: where.region,
+    vpcId: path.vpcId,
+    subnetId: path.subnetId,
+    service: path.service,
+    host: path.host,
+    required: path.required,
+    mode: path.mode,
+    verdict: path.verdict,
+    endpointId: path.endpoint?.VpcEndpointId,
+    natGatewayId: path.nat?.NatGatewayId,
+    hops: everyPath || !isClean(path) ? path.hops : undefined,
+  }));
 }
 
 function isClean(path: ServicePath): boolean {

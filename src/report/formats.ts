@@ -21,8 +21,8 @@ export interface RenderOptions {
   color: boolean;
   /** Keep suppressed findings in SARIF, marked with `suppressions`. */
   includeSuppressed: boolean;
-  /** List the hops of every path in the JSON report, those of plainly reachable paths included. */
-  everyHop?: boolean;
+  /** List every path in full in the JSON report, as `--every-path` does. */
+  everyPath?: boolean;
 }
 
 /** The path that names standard output in `-o` and `--format NAME=PATH`. */
@@ -79,7 +79,7 @@ function parseTarget(spec: string): ReportTarget {
 export function renderReport(format: Format, result: RunResult, options: RenderOptions): string {
   switch (format) {
     case "json":
-      return formatJson(result, { everyHop: options.everyHop === true });
+      return formatJson(result, { everyPath: options.everyPath === true });
     case "sarif":
       return formatSarif(result, { includeSuppressed: options.includeSuppressed });
     case "markdown":

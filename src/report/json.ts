@@ -3,13 +3,13 @@ import type { RunResult } from "../run.js";
 
 /**
  * Bumped only when a field is removed or changes meaning; new fields keep the version. Version 2
- * leaves out the hops of clean reachable paths unless `everyHop` is set.
+ * lists only required paths, and clean ones without hops, unless `everyPath` is set.
  */
 export const REPORT_SCHEMA_VERSION = 2;
 
 export interface JsonOptions {
-  /** List the hops of every path, those of plainly reachable paths included. */
-  everyHop?: boolean;
+  /** List every path in full: the hops of clean paths, and paths subnets do not require. */
+  everyPath?: boolean;
 }
 
 export function formatJson(result: RunResult, options: JsonOptions = {}): string {
@@ -21,7 +21,7 @@ export function formatJson(result: RunResult, options: JsonOptions = {}): string
     skipped: result.skipped,
     executionErrors: result.executionErrors,
     summary: result.summary,
-    reachability: result.reachability({ everyHop: options.everyHop === true }),
+    reachability: result.reachability({ everyPath: options.everyPath === true }),
     warnings: result.warnings,
   };
   return `${JSON.stringify(report, null, 2)}\n`;
