@@ -38,15 +38,16 @@ const NOTES = `## Notes
   median of each run's lint time over the bare JSON.parse measured in the same process. The
   process collects the bare parse's garbage before the lint starts, as a lint process starts
   without it.
-- The CPU targets depend on the machine's speed: the 8k row's bare JSON.parse time shows it.
+- The CPU targets depend on the machine's speed, which the \`node -e 0\` row and the bare
+  JSON.parse time in the 8k rows show.
 - The generated resources carry the fields the AWS APIs return (instances, network interfaces and
   SSM registrations make up most of each file), so file sizes match collected snapshots of the
   same networks. Each lint row names its file size.
 - Lint rows print the text report, which \`vpc-lint --snapshot\` prints by default; load is reading,
   parsing and validating the file, rules is indexing and every rule, report is rendering. The
   rows marked "with the JSON report" add its reachability section, one entry per required path
-  of every IPv6-dependent subnet. Like the command line, each measured process turns off inlining in V8's
-  optimizing compiler (src/v8-flags.ts); one row runs with V8's default for comparison.
+  of every IPv6-dependent subnet. Like the command line, each measured process turns off
+  inlining in V8's optimizing compiler (src/v8-flags.ts); one row runs with V8's default.
 - Where lint time goes at 8k subnets: reading and decoding the file take about a tenth of a
   bare JSON.parse, and the parse's own garbage collection is part of both figures. Schema
   validation, the index, the path analysis and the other rules follow; the path analysis is
