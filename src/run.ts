@@ -163,7 +163,7 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
     result.executionErrors.push(...lint.executionErrors.map((error) => ({ ...error, ...where })));
   }
   const reachability = new Map<boolean, ReachabilityEntry[]>();
-  result.reachability = ({ everyPath = true } = {}) => {
+  result.reachability = ({ everyPath = false } = {}) => {
     let entries = reachability.get(everyPath);
     if (!entries) {
       entries = reachabilityOf.flatMap((build) => build(everyPath));

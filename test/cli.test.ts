@@ -772,6 +772,23 @@ describe("an interrupted run", () => {
     expect(await ended).toBe("SIGTERM");
     expect(await readdir(folder)).toEqual(["results.sarif"]);
   });
+
+  it("stops while waiting for a snapshot pipe", async () => {
+    const folder = await mkdtemp(join(workspace, "waiting-"));
+    const fifo = join(folder, "snapshot.json");
+    execFileSync("mkfifo", [fifo]);
+    // The pipe has no writer, so reading it waits; start-up is over well within the pause.
+    const child = spawn(process.execPath, [CLI, "-s", fifo], { stdio: "ignore" });
+    const ended = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on("exit", (_, signal) => resolve(signal)),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    child.kill("SIGTERM");
+    const stuck = setTimeout(() => child.kill("SIGKILL"), 5000);
+
+    expect(await ended).toBe("SIGTERM");
+    clearTimeout(stuck);
+  });
 });
 
 describe("explain", () => {

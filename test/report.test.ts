@@ -70,6 +70,15 @@ describe("JSON report", () => {
     expect(validateReport(report)).toBe(false);
   });
 
+  it("rejects an unreachable path without hops", async () => {
+    const result = await lintFiles([join(EXAMPLES, "broken-nat64.json")]);
+    const report = JSON.parse(formatJson(result));
+    expect(report.reachability[0].verdict).toBe("unreachable");
+    delete report.reachability[0].hops;
+
+    expect(validateReport(report)).toBe(false);
+  });
+
   it("carries the assumption warnings of the run", async () => {
     const loaded = await loadSnapshotFiles([join(EXAMPLES, "public-nat64.json")]);
     delete loaded.snapshot.HostedZones;

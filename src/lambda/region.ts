@@ -92,8 +92,10 @@ async function runRegion(
   const snapshot = await collectRegion(region, context, log);
   if (!snapshot) return { region, status: "no-vpcs", vpcIds: [] };
 
+  // The stored JSON report lists every path in full, as `--every-path` does.
   const result = runLint([{ snapshot }], {
     settings: { requiredServices: context.request.requiredServices },
+    everyPath: true,
   });
   const vpcIds = result.source[0]?.vpcIds ?? [];
   log.info("linted", {
@@ -167,7 +169,7 @@ async function publishRegion(
 
   const day = context.startedAt.toISOString().slice(0, 10);
   const keys = reportKeys(request.prefix, context.account, region, context.runId, day);
-  await store.put(keys.json, formatJson(result), "application/json");
+  await store.put(keys.json, formatJson(result, { everyPath: true }), "application/json");
   await store.put(
     keys.sarif,
     formatSarif(result, { includeSuppressed: true }),

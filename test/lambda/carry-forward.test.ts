@@ -200,3 +200,18 @@ describe("a run scoped with vpcIds", () => {
     expect(outcome?.carried).toBe(0);
   });
 });
+
+describe("the stored JSON report", () => {
+  it("lists every path in full", async () => {
+    await run(worldOf(readExample("public-nat64.json")));
+
+    const key = [...objects.keys()].find((k) => k.endsWith(".json") && !k.endsWith(".open.json"));
+    const report = JSON.parse(objects.get(key ?? "") ?? "{}") as {
+      reachability: { service: string; required: boolean; hops?: unknown[] }[];
+    };
+    const optional = report.reachability.filter((entry) => !entry.required);
+
+    expect(optional.map((entry) => entry.service)).toEqual(["ec2messages"]);
+    expect(report.reachability.every((entry) => (entry.hops?.length ?? 0) > 0)).toBe(true);
+  });
+});
