@@ -4,7 +4,7 @@
  * Most of a lint over a large snapshot runs before V8's optimizing compiler has finished with the
  * code. That compiler works through a queue on another thread, and each function it inlines makes
  * the caller's job longer. With inlining off the queue empties sooner. On Node.js 20 an
- * 8000-subnet lint took 5-10% less wall time and about 12% less CPU, and a lint of 2,000 VPCs was
+ * 8000-subnet lint took 5-10% less wall time and 11-16% less CPU, and a lint of 2,000 VPCs was
  * no slower (docs/benchmarks.md compares both settings at 8000 subnets).
  */
 import { setFlagsFromString } from "node:v8";
