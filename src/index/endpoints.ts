@@ -1,7 +1,7 @@
 /** Interface endpoints by service, and what their DNS records make reachable. */
 import type { VpcEndpoint } from "@aws-sdk/client-ec2";
 import { type SnapshotIndex, shortServiceName } from "./snapshot-index.js";
-import { lower } from "./util.js";
+import { innerMap, lower } from "./util.js";
 
 /** The Session Manager services; `ec2messages` is needed only by agents before 3.3.40.0. */
 export const SESSION_MANAGER_SERVICES = ["ssm", "ssmmessages", "ec2messages"] as const;
@@ -43,16 +43,7 @@ export function usableEndpointsFor(
   vpcId: string,
   service: string,
 ): VpcEndpoint[] {
-  let byVpc = USABLE.get(index);
-  if (!byVpc) {
-    byVpc = new Map();
-    USABLE.set(index, byVpc);
-  }
-  let byService = byVpc.get(vpcId);
-  if (!byService) {
-    byService = new Map();
-    byVpc.set(vpcId, byService);
-  }
+  const byService = innerMap(innerMap(USABLE, index), vpcId);
   let usable = byService.get(service);
   if (!usable) {
     usable = index

@@ -27,7 +27,7 @@ import type {
   VpcAttributes,
 } from "../snapshot/types.js";
 import { expandRoutes, longestMatch, type RouteLookup, type RouteView } from "./routes.js";
-import { groupBy, indexBy, lower } from "./util.js";
+import { groupBy, indexBy, innerMap, lower } from "./util.js";
 
 export type Tristate = boolean | undefined;
 
@@ -208,11 +208,7 @@ export class SnapshotIndex {
    * table and parsed prefix, since every subnet of a table looks up the same destinations.
    */
   lookupRoute(table: RouteTable, destination: Cidr): RouteLookup {
-    let byDestination = this.lookups.get(table);
-    if (!byDestination) {
-      byDestination = new Map();
-      this.lookups.set(table, byDestination);
-    }
+    const byDestination = innerMap(this.lookups, table);
     let lookup = byDestination.get(destination);
     if (!lookup) {
       lookup = this.findRoute(table, destination);

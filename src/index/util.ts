@@ -29,6 +29,22 @@ export function groupBy<T>(
   return map;
 }
 
+/** A Map or WeakMap whose values are maps, as the memos of the index and the analysis are. */
+interface MapOfMaps<K, K2, V> {
+  get(key: K): Map<K2, V> | undefined;
+  set(key: K, value: Map<K2, V>): unknown;
+}
+
+/** Returns the inner map stored under `key`, storing an empty one on first request. */
+export function innerMap<K, K2, V>(outer: MapOfMaps<K, K2, V>, key: K): Map<K2, V> {
+  let inner = outer.get(key);
+  if (!inner) {
+    inner = new Map();
+    outer.set(key, inner);
+  }
+  return inner;
+}
+
 /** Lower-cases an AWS enum value; published outputs mix `available` and `Available`. */
 export function lower(value: string | undefined | null): string {
   return (value ?? "").toLowerCase();

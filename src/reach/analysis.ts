@@ -7,6 +7,7 @@ import type { LintSettings } from "../engine/types.js";
 import { SnapshotIndex, isIpv6Only } from "../index/snapshot-index.js";
 import type { SectionName, Snapshot } from "../snapshot/types.js";
 import { agentNeedsEc2messages } from "../index/ssm-agent.js";
+import { innerMap } from "../index/util.js";
 import { TraceMemo } from "./context.js";
 import { SERVICE_NAME } from "./catalog.js";
 import { tracePath } from "./trace.js";
@@ -60,12 +61,11 @@ export function analyse(
   options: { everyPath?: boolean } = {},
 ): Analysis {
   const key = JSON.stringify(settings);
-  const cached = CACHE.get(index)?.get(key);
+  const byKey = innerMap(CACHE, index);
+  const cached = byKey.get(key);
   if (cached) return cached;
   const analysis = compute(index, settings, options.everyPath === true);
-  const byKey = CACHE.get(index) ?? new Map<string, Analysis>();
   byKey.set(key, analysis);
-  CACHE.set(index, byKey);
   return analysis;
 }
 
@@ -234,11 +234,7 @@ export function requiredServicesOf(
 const VPC_SERVICE_TAGS = new WeakMap<SnapshotIndex, Map<string, string[]>>();
 
 function vpcServiceTag(index: SnapshotIndex, vpcId: string): string[] {
-  let byVpc = VPC_SERVICE_TAGS.get(index);
-  if (!byVpc) {
-    byVpc = new Map();
-    VPC_SERVICE_TAGS.set(index, byVpc);
-  }
+  const byVpc = innerMap(VPC_SERVICE_TAGS, index);
   let names = byVpc.get(vpcId);
   if (!names) {
     names = tagList(index.vpc(vpcId)?.Tags, SERVICES_TAG);

@@ -1,6 +1,7 @@
 /** Shared state while tracing one subnet's path to one service. */
 import type { NetworkAcl, SecurityGroup, Subnet, Vpc } from "@aws-sdk/client-ec2";
 import type { SnapshotIndex } from "../index/snapshot-index.js";
+import { innerMap } from "../index/util.js";
 import type { Cidr } from "../net/cidr.js";
 import type { SectionName } from "../snapshot/types.js";
 import { Hop, type HopKind, type HopStatus } from "./types.js";
@@ -32,11 +33,7 @@ export class TraceMemo {
 
   /** Returns the value `compute` gives for `scope` and `key`, computing it on first request. */
   value<T>(scope: object, key: string, compute: () => T): T {
-    let byKey = this.values.get(scope);
-    if (!byKey) {
-      byKey = new Map();
-      this.values.set(scope, byKey);
-    }
+    const byKey = innerMap(this.values, scope);
     if (byKey.has(key)) return byKey.get(key) as T;
     const value = compute();
     byKey.set(key, value);
@@ -61,11 +58,7 @@ export class Trace {
    * and `key` together. The scope and key must name every input of the check.
    */
   once(scope: object, key: string, check: () => void): void {
-    let byKey = this.memo.hops.get(scope);
-    if (!byKey) {
-      byKey = new Map();
-      this.memo.hops.set(scope, byKey);
-    }
+    const byKey = innerMap(this.memo.hops, scope);
     const known = byKey.get(key);
     if (known) {
       for (const hop of known) this.hops.push(hop);
