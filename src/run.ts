@@ -52,8 +52,8 @@ export interface RunResult {
   summary: Summary;
   /**
    * For each IPv6-dependent subnet and service: the verdict and the hops of the path. Built when
-   * first called, since only the JSON report prints it. Unless `everyPath` is set, as the JSON
-   * report prints them: only required paths, and clean paths without hops.
+   * first called, since only the JSON report prints it. By default these are the required paths,
+   * clean ones without hops, as the JSON report prints them. `everyPath` gives every path in full.
    */
   reachability: (options?: { everyPath?: boolean }) => ReachabilityEntry[];
   /** The linted snapshots, in the order of `source`, for reports that draw the network. */

@@ -9,7 +9,7 @@
  */
 import { setFlagsFromString } from "node:v8";
 
-/** The variable that keeps V8's own settings when 1 or true; a Lambda function has no node options. */
+/** The variable that keeps V8's own settings when 1 or true, since a Lambda takes no node options. */
 export const KEEP_DEFAULTS_VARIABLE = "VPC_LINT_V8_DEFAULTS";
 
 /** `--turbo-inlining` and `--no-turbo-inlining`, with either separator and an optional value. */

@@ -58,7 +58,7 @@ const NOTES = `## Notes
   about two thirds of the rules. Most of it is per IPv6-dependent subnet: its network ACL
   crossings into each endpoint subnet (one per AZ), its workloads' security groups and the
   first reading of its interfaces and instances.
-- Most of a lint runs before V8's optimizing compiler has finished with the code: the rules of
+- Most of a lint runs before V8's optimizing compiler has finished with the code. The rules of
   a second lint in the same process, over a freshly parsed copy with other prefixes, take about
   a third less time than the first lint's. The compiler works on the second core. With V8's
   default inlining it spent about 2 s of CPU on an 8k-subnet lint (node --trace-opt), more

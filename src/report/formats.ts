@@ -21,7 +21,7 @@ export interface RenderOptions {
   color: boolean;
   /** Keep suppressed findings in SARIF, marked with `suppressions`. */
   includeSuppressed: boolean;
-  /** List every path in full in the JSON report, as `--every-path` does. */
+  /** Whether the JSON report lists every path in full, as `--every-path` does. */
   everyPath?: boolean;
 }
 

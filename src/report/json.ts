@@ -8,7 +8,7 @@ import type { RunResult } from "../run.js";
 export const REPORT_SCHEMA_VERSION = 2;
 
 export interface JsonOptions {
-  /** List every path in full: the hops of clean paths, and paths subnets do not require. */
+  /** Whether to list every path in full: clean paths' hops, and paths subnets do not require. */
   everyPath?: boolean;
 }
 

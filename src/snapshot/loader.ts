@@ -48,7 +48,7 @@ export async function loadSnapshotFiles(paths: string[]): Promise<LoadedInput> {
       throw new InputError(`${path}: the directory contains no .json files`);
     }
     for (const file of files) {
-      // Directories list only regular files; a named path may be a pipe such as /dev/stdin.
+      // Directories list only regular files, but a named path may be a pipe such as /dev/stdin.
       const regular = info.isDirectory() || info.isFile();
       const part = await loadFile(file, { inDirectory: info.isDirectory(), regular }, warnings);
       if (!part) continue;
