@@ -325,6 +325,37 @@ describe("rejected input", () => {
     );
   });
 
+  it("asks for a non-empty id and accepts an id of one character", async () => {
+    const file = await fixture("empty-id.json", {
+      Subnets: [
+        { ...subnetA, SubnetId: "" },
+        { ...subnetB, VpcId: "x" },
+      ],
+    });
+    const error = await loadError([file]);
+    expect(error.message).toBe(
+      `${file}: invalid Subnets output:\n` +
+        '  /Subnets/0/SubnetId: found "", expected a non-empty string\n' +
+        "Fix these values or re-export the file with the AWS CLI's --output json.",
+    );
+  });
+
+  it("says what every negated part of the snapshot schema rejects", async () => {
+    // The validator words a failed `not` as a request for a non-empty string.
+    const { default: schema } = await import("../src/schemas/snapshot.schema.json");
+    const negated: unknown[] = [];
+    const visit = (node: unknown): void => {
+      if (typeof node !== "object" || node === null) return;
+      for (const [key, value] of Object.entries(node)) {
+        if (key === "not") negated.push(value);
+        visit(value);
+      }
+    };
+    visit(schema);
+    expect(negated.length).toBeGreaterThan(0);
+    for (const value of negated) expect(value).toEqual({ const: "" });
+  });
+
   it.each(["-1", "icmp", "tcp"])(
     "accepts a %s security group rule without ports",
     async (protocol) => {

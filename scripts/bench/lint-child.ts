@@ -1,7 +1,8 @@
 /**
  * Lints one snapshot file in a fresh process and prints its measurements as one JSON line. It
- * times a bare JSON.parse of the file, then loading, validation, indexing, every rule and the
- * report together (wall and CPU time), and reads the process's peak resident memory. The report
+ * first reads and parses the file bare, timing the parse and the CPU of both. It then times
+ * loading, validation, indexing, every rule and the report together: wall time, CPU time and the
+ * main thread's part of that CPU. Last it reads the process's peak resident memory. The report
  * is the text one `vpc-lint --snapshot` prints unless another format is named. Options after the
  * format: `every-path` prints the JSON report as `--every-path` does, and `v8-defaults` runs with
  * V8's own settings instead of those of the command line.
@@ -14,8 +15,12 @@ import { applyV8Flags } from "../../src/v8-flags.js";
 
 export interface LintMeasurement {
   parseMs: number;
+  /** CPU time, every thread, of reading and decoding the file and the bare JSON.parse. */
+  readParseCpuMs: number;
   lintMs: number;
   lintCpuMs: number;
+  /** The part of lintCpuMs spent on the main thread, where /proc gives it (Linux). */
+  lintMainCpuMs?: number;
   /** The parts of lintMs: reading, parsing and validating; the rules; the report. */
   phasesMs: { load: number; rules: number; report: number };
   peakRssMiB: number;
@@ -23,15 +28,18 @@ export interface LintMeasurement {
 }
 
 async function measure(path: string, format: Format, everyPath: boolean): Promise<LintMeasurement> {
-  const text = readFileSync(path, "utf8");
+  const readStart = process.cpuUsage();
+  const text = readFileSync(path).toString("utf8");
   const parseStart = performance.now();
   JSON.parse(text);
   const parseMs = performance.now() - parseStart;
+  const readParse = process.cpuUsage(readStart);
   // A lint process starts without the bare parse's garbage, so it is collected before timing.
   if (typeof globalThis.gc !== "function") throw new Error("run lint-child.mjs with --expose-gc");
   globalThis.gc();
 
   const cpuStart = process.cpuUsage();
+  const mainStart = mainThreadCpuMs();
   const start = performance.now();
   const loaded = await loadSnapshotFiles([path]);
   const loadedAt = performance.now();
@@ -44,16 +52,35 @@ async function measure(path: string, format: Format, everyPath: boolean): Promis
   const end = performance.now();
   const lintMs = end - start;
   const cpu = process.cpuUsage(cpuStart);
+  const mainEnd = mainThreadCpuMs();
 
   return {
     parseMs,
+    readParseCpuMs: (readParse.user + readParse.system) / 1000,
     lintMs,
     lintCpuMs: (cpu.user + cpu.system) / 1000,
+    ...(mainStart !== undefined && mainEnd !== undefined && { lintMainCpuMs: mainEnd - mainStart }),
     phasesMs: { load: loadedAt - start, rules: rulesAt - loadedAt, report: end - rulesAt },
     // maxRSS is in KiB on Linux.
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
     findings: result.findings.length,
   };
+}
+
+/**
+ * Returns the CPU time of the calling thread in milliseconds, from /proc/thread-self/stat (user
+ * and system time in clock ticks of 10 ms), or undefined where that file does not exist.
+ */
+function mainThreadCpuMs(): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync("/proc/thread-self/stat", "utf8");
+  } catch {
+    return undefined;
+  }
+  // The fields after the command name, which is in parentheses, start with the state (field 3).
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 const [path, format = "text", ...options] = process.argv.slice(2);

@@ -53,6 +53,8 @@ function expectation(error: ErrorObject): string {
       return FORMAT_EXPECTATIONS[String(error.params.format)] ?? `a ${String(error.params.format)}`;
     case "const":
       return `the value ${JSON.stringify(error.params.allowedValue)}`;
+    // The snapshot schema uses `not` only to reject the empty string as an id.
+    case "not":
     case "minLength":
       return "a non-empty string";
     default:
