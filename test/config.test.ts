@@ -240,6 +240,24 @@ describe("config parsing", () => {
       'cfg.json: /rules/nat64-route-missing is "warn"; allowed values are off, error, warning, info',
     ],
     [
+      "failed collection calls turned off",
+      { rules: { "snapshot-incomplete": "off" } },
+      'cfg.json: /rules/snapshot-incomplete is "off"; a failed collection call hides what the ' +
+        "other rules would find, so this rule is always an error: remove the setting",
+    ],
+    [
+      "failed collection calls lowered to info",
+      { rules: { "snapshot-incomplete": "info" } },
+      'cfg.json: /rules/snapshot-incomplete is "info"; a failed collection call hides what the ' +
+        "other rules would find, so this rule is always an error: remove the setting",
+    ],
+    [
+      "failed collection calls turned off in a severity object",
+      { rules: { "snapshot-incomplete": { severity: "off" } } },
+      'cfg.json: /rules/snapshot-incomplete is {"severity":"off"}; a failed collection call ' +
+        "hides what the other rules would find, so this rule is always an error: remove the setting",
+    ],
+    [
       "severity object for a rule without options",
       { rules: { "public-nat64-leaks-service-traffic": { severity: "info" } } },
       'cfg.json: /rules/public-nat64-leaks-service-traffic is {"severity":"info"}, but rule ' +

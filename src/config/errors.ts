@@ -3,7 +3,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import type { Rule } from "../engine/types.js";
 import { RULES } from "../rules/index.js";
-import { globMatches } from "../suppress/suppressions.js";
+import { UNSUPPRESSIBLE_RULES, globMatches } from "../suppress/suppressions.js";
 import { buildRulesSchema } from "./rules-schema.js";
 import { configServiceErrors, type RequiredServices } from "./service-names.js";
 
@@ -103,6 +103,7 @@ function sentence(file: string, error: ErrorObject, ruleIds: readonly string[]):
     case "additionalProperties":
       return unknownKey(file, error, String(params.additionalProperty), ruleIds);
     case "enum":
+      if (fixedRule(error)) return alwaysError(file, error);
       return `${file}: ${path} is ${value}; allowed values are ${(params.allowedValues as unknown[]).join(", ")}`;
     case "type":
       return wrongType(file, error);
@@ -131,6 +132,7 @@ function sentence(file: string, error: ErrorObject, ruleIds: readonly string[]):
  * names them. For a rule set to an object, the sentence adds that the rule takes no options.
  */
 function wrongType(file: string, error: ErrorObject): string {
+  if (fixedRule(error)) return alwaysError(file, error);
   const path = error.instancePath || "/";
   const value = JSON.stringify(error.data);
   const allowed = (error.parentSchema as { enum?: unknown[] } | undefined)?.enum;
@@ -144,6 +146,19 @@ function wrongType(file: string, error: ErrorObject): string {
     return `${file}: ${path} is ${value}, but rule ${ruleId} has no options; set it to ${choices}`;
   }
   return `${file}: ${path} is ${value}; expected ${choices}`;
+}
+
+/** Tells whether an error is about the setting of a rule whose severity is fixed. */
+function fixedRule(error: ErrorObject): boolean {
+  const ruleId = /^\/rules\/([^/]+)$/.exec(error.instancePath)?.[1];
+  return ruleId !== undefined && UNSUPPRESSIBLE_RULES.has(ruleId);
+}
+
+function alwaysError(file: string, error: ErrorObject): string {
+  return (
+    `${file}: ${error.instancePath} is ${JSON.stringify(error.data)}; a failed collection call ` +
+    "hides what the other rules would find, so this rule is always an error: remove the setting"
+  );
 }
 
 function isPlainObject(value: unknown): boolean {

@@ -4,6 +4,7 @@
  */
 import { SEVERITIES, type Rule } from "../engine/types.js";
 import { SERVICE_NAME } from "../reach/catalog.js";
+import { UNSUPPRESSIBLE_RULES } from "../suppress/suppressions.js";
 
 type Schema = Record<string, unknown>;
 
@@ -60,6 +61,14 @@ export function buildRulesSchema(rules: readonly Rule[]): Schema {
 
 function ruleSchema(rule: Rule): Schema {
   const description = `${rule.title}. Default: ${rule.severity}.`;
+  // A failed collection call hides what other rules would find, so its rule stays an error.
+  if (UNSUPPRESSIBLE_RULES.has(rule.id)) {
+    return {
+      description: `${rule.title}. Always an error, never off or lower. Default: ${rule.severity}.`,
+      type: "string",
+      enum: ["error"],
+    };
+  }
   if (!rule.options) return { description, $ref: "#/definitions/level" };
   return {
     description: `${description} Either a severity or an object with severity and options.`,
