@@ -1,5 +1,5 @@
 import { defineRule } from "../engine/types.js";
-import { factsOf, hopsOwnedBy } from "../reach/findings.js";
+import { factsOf, hopsOwnedBy, type HopGroup } from "../reach/findings.js";
 
 export default defineRule<"blocked" | "blocksSome">({
   id: "endpoint-sg-blocks-nat64-source",
@@ -62,11 +62,11 @@ export default defineRule<"blocked" | "blocksSome">({
         resource: context.index.ref("vpc-endpoint", endpointId, endpoint?.VpcId, endpoint?.Tags),
         evidence: [
           { resourceId: endpointId, attribute: "Groups", value: group.hop.facts?.groupIds ?? null },
-          {
-            resourceId: group.paths[0]?.nat?.NatGatewayId ?? "",
+          ...sourcesByNat(group).map(([natId, sources]) => ({
+            resourceId: natId,
             attribute: "NatGatewayAddresses.PrivateIp",
-            value: factsOf(group, "sources"),
-          },
+            value: sources,
+          })),
         ],
         related: [
           ...String(group.hop.facts?.groupIds ?? "").split(", "),
@@ -77,3 +77,22 @@ export default defineRule<"blocked" | "blocksSome">({
     }
   },
 });
+
+/**
+ * Returns each NAT gateway on the group's paths with its blocked addresses, since the subnets of
+ * one finding may translate through different NAT gateways.
+ */
+function sourcesByNat(group: HopGroup): [string, string][] {
+  const byNat = new Map<string, Set<string>>();
+  group.paths.forEach((path, position) => {
+    const natId = path.nat?.NatGatewayId;
+    if (!natId) return;
+    const sources = String(group.hops[position]?.facts?.sources ?? "").split(", ");
+    const known = byNat.get(natId) ?? new Set<string>();
+    for (const source of sources) if (source) known.add(source);
+    byNat.set(natId, known);
+  });
+  return [...byNat]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([natId, sources]) => [natId, [...sources].sort().join(", ")]);
+}

@@ -37,6 +37,26 @@ describe("private NAT64 design with Session Manager endpoints", () => {
     );
   });
 
+  it("names each NAT gateway with its own addresses in the evidence", () => {
+    const snapshot = design("private-nat64-endpoints");
+    group(snapshot, PRIVATE.endpointGroup).IpPermissions = [];
+    const finding = lint(snapshot).findings.find(
+      (f) => f.ruleId === "endpoint-sg-blocks-nat64-source",
+    );
+    expect(finding?.evidence.slice(1)).toEqual([
+      {
+        resourceId: PRIVATE.natA,
+        attribute: "NatGatewayAddresses.PrivateIp",
+        value: "10.1.0.10",
+      },
+      {
+        resourceId: PRIVATE.natB,
+        attribute: "NatGatewayAddresses.PrivateIp",
+        value: "10.1.1.10",
+      },
+    ]);
+  });
+
   it("flags an endpoint security group that admits only the clients' IPv6 range", () => {
     const snapshot = design("private-nat64-endpoints");
     group(snapshot, PRIVATE.endpointGroup).IpPermissions = [
