@@ -1,11 +1,13 @@
-import type { Subnet } from "@aws-sdk/client-ec2";
+import type { Subnet, VpcEndpoint } from "@aws-sdk/client-ec2";
 import { defineRule, type RuleContext } from "../engine/types.js";
-import { usableEndpointsFor } from "../index/endpoints.js";
+import { isInterfaceEndpoint, isLiveEndpoint, usableEndpointsFor } from "../index/endpoints.js";
 import { analyse } from "../reach/analysis.js";
-import { type SnapshotIndex, isIpv6Only } from "../index/snapshot-index.js";
+import { type SnapshotIndex, isIpv6Only, shortServiceName } from "../index/snapshot-index.js";
 import { EC2MESSAGES_OPTIONAL_FROM, agentNeedsEc2messages } from "../index/ssm-agent.js";
 
-type MessageId = "missing" | "ec2messagesOptional";
+type MessageId = "missing" | "privateDnsOff" | "pathBroken" | "ec2messagesOptional";
+
+const OWN_ID = "ssm-endpoint-missing";
 
 export default defineRule<MessageId>({
   id: "ssm-endpoint-missing",
@@ -42,6 +44,28 @@ export default defineRule<MessageId>({
         "Create an interface endpoint for com.amazonaws.{region}.{service} with private DNS " +
         "enabled in a subnet of each AZ, or route 64:ff9b::/96 from these subnets to a public " +
         "NAT gateway.",
+    },
+    privateDnsOff: {
+      severity: "error",
+      text:
+        "VPC {vpcId} has interface endpoint {endpointIds} for {service}, but its private DNS " +
+        "is off, so clients resolve the service's public IPv4 name, and IPv6-only subnets " +
+        "{subnetIds} have no working public NAT64 path to it: Session Manager cannot reach " +
+        "their instances.",
+      fix:
+        "Turn private DNS on: aws ec2 modify-vpc-endpoint --vpc-endpoint-id {firstEndpointId} " +
+        "--private-dns-enabled (CloudFormation PrivateDnsEnabled, Terraform private_dns_enabled).",
+    },
+    pathBroken: {
+      severity: "error",
+      text:
+        "VPC {vpcId} has no usable interface endpoint for {service}, and the paths of IPv6-only " +
+        "subnets {subnetIds} to its public name break, first at links that {causes} reports, " +
+        "so Session Manager cannot reach their instances.",
+      fix:
+        "Fix the {causes} findings and lint again, since a path is traced up to its first " +
+        "broken link; or create an interface endpoint for com.amazonaws.{region}.{service} with " +
+        "private DNS enabled in a subnet of each AZ.",
     },
     ec2messagesOptional: {
       severity: "info",
@@ -120,31 +144,80 @@ function reportService(
   const reported = needed ? needing : stranded;
   const subnetIds = reported.map(idOf);
   const vpc = index.vpc(vpcId);
+  const dnsOff = needed ? endpointsWithDnsOff(index, vpcId, service) : [];
+  const causes = needed && dnsOff.length === 0 ? brokenLinks(context, reported, service) : [];
+  let messageId: MessageId = needed ? "missing" : "ec2messagesOptional";
+  if (dnsOff.length > 0) messageId = "privateDnsOff";
+  else if (causes.length > 0) messageId = "pathBroken";
+  const endpointIds = dnsOff.map((endpoint) => endpoint.VpcEndpointId as string);
   context.report({
-    messageId: needed ? "missing" : "ec2messagesOptional",
+    messageId,
     data: {
       vpcId,
       service,
       region: index.region ?? "<region>",
       subnetIds: subnetIds.join(", "),
       minimumVersion: EC2MESSAGES_OPTIONAL_FROM,
+      endpointIds: endpointIds.join(", "),
+      firstEndpointId: endpointIds[0] ?? "",
+      causes: causes.join(", "),
     },
     resource: index.ref("vpc", vpcId, vpcId, vpc?.Tags),
     evidence: [
-      {
-        resourceId: vpcId,
-        attribute: "VpcEndpoints[ServiceName]",
-        value: `no ${service} endpoint`,
-      },
+      ...(dnsOff.length > 0
+        ? endpointIds.map((endpointId) => ({
+            resourceId: endpointId,
+            attribute: "PrivateDnsEnabled",
+            value: false,
+          }))
+        : [
+            {
+              resourceId: vpcId,
+              attribute: "VpcEndpoints[ServiceName]",
+              value: `no ${service} endpoint`,
+            },
+          ]),
       ...reported.map((subnet) => ({
         resourceId: subnet.SubnetId as string,
         attribute: "EnableDns64",
         value: subnet.EnableDns64 ?? null,
       })),
     ],
-    related: subnetIds,
+    related: [...endpointIds, ...subnetIds],
     discriminator: service,
   });
+}
+
+/** Returns the VPC's live interface endpoints for the service whose private DNS is off. */
+function endpointsWithDnsOff(index: SnapshotIndex, vpcId: string, service: string): VpcEndpoint[] {
+  return index
+    .endpointsOf(vpcId)
+    .filter(
+      (endpoint) =>
+        isInterfaceEndpoint(endpoint) &&
+        isLiveEndpoint(endpoint) &&
+        shortServiceName(endpoint.ServiceName) === service &&
+        endpoint.PrivateDnsEnabled === false,
+    );
+}
+
+/**
+ * Returns the rules that own the broken hops of the subnets' paths to the service, other than
+ * this rule: a path that reaches a public NAT gateway and breaks further on has its own finding.
+ */
+function brokenLinks(
+  context: RuleContext<MessageId>,
+  subnets: readonly Subnet[],
+  service: string,
+): string[] {
+  const analysis = analyse(context.index, context.settings);
+  const owners = new Set<string>();
+  for (const subnet of subnets) {
+    for (const hop of analysis.path(idOf(subnet), service)?.hops ?? []) {
+      if (hop.status === "broken" && hop.owner && hop.owner !== OWN_ID) owners.add(hop.owner);
+    }
+  }
+  return [...owners].sort();
 }
 
 /** Tells whether the subnets may hold instances: they do, or instances were not collected. */

@@ -55,7 +55,8 @@ export default defineRule<"notRegistered" | "connectionLost">({
         if (!broken) {
           broken = brokenHops(paths);
           const causes = [...new Set(broken.map((hop) => hop.owner).filter(Boolean))];
-          if (causes.length) causeText = `; links found broken on its path: ${causes.join(", ")}`;
+          if (causes.length)
+            causeText = `; its paths break first at links that ${causes.join(", ")} reports`;
         }
         context.report({
           messageId: info ? "connectionLost" : "notRegistered",

@@ -45,8 +45,8 @@ describe("public NAT64 design", () => {
     ]);
     expect(findingsOf(result, "ssm-endpoint-missing").sort()).toEqual([
       `ec2messagesOptional ${PUBLIC.vpc}`,
-      `missing ${PUBLIC.vpc}`,
-      `missing ${PUBLIC.vpc}`,
+      `pathBroken ${PUBLIC.vpc}`,
+      `pathBroken ${PUBLIC.vpc}`,
     ]);
   });
 

@@ -41,6 +41,42 @@ function missing(service: string): ExpectedFinding {
   };
 }
 
+const privateDnsOff: ExpectedFinding = {
+  ruleId: RULE,
+  messageId: "privateDnsOff",
+  severity: "error",
+  message:
+    "VPC vpc-0a11 has interface endpoint vpce-ssmmessages for ssmmessages, but its private DNS " +
+    "is off, so clients resolve the service's public IPv4 name, and IPv6-only subnets " +
+    "subnet-v6only have no working public NAT64 path to it: Session Manager cannot reach their " +
+    "instances.",
+  resource: ref("vpc", "vpc-0a11"),
+  evidence: [
+    { resourceId: "vpce-ssmmessages", attribute: "PrivateDnsEnabled", value: false },
+    { resourceId: IDS.v6Subnet, attribute: "EnableDns64", value: true },
+  ],
+  related: ["vpce-ssmmessages", IDS.v6Subnet],
+  fix:
+    "Turn private DNS on: aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-ssmmessages " +
+    "--private-dns-enabled (CloudFormation PrivateDnsEnabled, Terraform private_dns_enabled).",
+};
+
+/** The finding for a subnet whose public path reaches a NAT gateway and breaks at `causes`. */
+function pathBroken(service: string, causes: string): ExpectedFinding {
+  return {
+    ...missing(service),
+    messageId: "pathBroken",
+    message:
+      `VPC vpc-0a11 has no usable interface endpoint for ${service}, and the paths of IPv6-only ` +
+      `subnets subnet-v6only to its public name break, first at links that ${causes} reports, ` +
+      "so Session Manager cannot reach their instances.",
+    fix:
+      `Fix the ${causes} findings and lint again, since a path is traced up to its first broken ` +
+      `link; or create an interface endpoint for com.amazonaws.${REGION}.${service} with ` +
+      "private DNS enabled in a subnet of each AZ.",
+  };
+}
+
 const ec2messagesOptional: ExpectedFinding = {
   ruleId: RULE,
   messageId: "ec2messagesOptional",
@@ -120,7 +156,7 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
       endpoint({ id: "vpce-ssmmessages", service: "ssmmessages", privateDns: false }),
       endpoint({ id: "vpce-ec2messages", service: "ec2messages" }),
     ]),
-    findings: [missing("ssmmessages")],
+    findings: [privateDnsOff],
   },
   {
     name: "deleted ssm endpoint",
@@ -134,7 +170,7 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
   {
     name: "public NAT64 design whose NAT gateway is pending",
     input: snapshot(publicNat64({ natState: "pending", endpoints: ["ssm", "ec2messages"] })),
-    findings: [missing("ssmmessages")],
+    findings: [pathBroken("ssmmessages", "nat64-route-blackhole")],
   },
 ];
 
