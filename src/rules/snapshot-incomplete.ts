@@ -4,7 +4,34 @@ import type { SnapshotIndex } from "../index/snapshot-index.js";
 import { iamActionOf, sectionOfOperation } from "../snapshot/sections.js";
 import type { SectionName } from "../snapshot/types.js";
 
-export default defineRule<"callFailed">({
+type MessageId = "callDenied" | "callThrottled" | "callFailed";
+
+const TEXT =
+  "{operation}{scope} failed with {code}: {errorMessage}. Rules that need its data and did not " +
+  "run: {rules}. Checks that stopped at the missing data are listed as skipped.";
+
+/** Error codes of a call the collecting identity may not make. */
+const DENIED_CODES = new Set([
+  "AccessDenied",
+  "AccessDeniedException",
+  "UnauthorizedOperation",
+  "UnauthorizedAccess",
+]);
+
+/** Error codes of a call refused for the request rate, after the collector's retries. */
+const THROTTLED_CODES = new Set([
+  "RequestLimitExceeded",
+  "Throttling",
+  "ThrottlingException",
+  "ThrottledException",
+  "TooManyRequestsException",
+  "RequestThrottled",
+  "RequestThrottledException",
+  "PriorRequestNotComplete",
+  "SlowDown",
+]);
+
+export default defineRule<MessageId>({
   id: "snapshot-incomplete",
   title: "A collection call failed, so some checks could not run",
   description:
@@ -24,12 +51,22 @@ export default defineRule<"callFailed">({
   ],
   requires: [],
   messages: {
+    callDenied: {
+      severity: "error",
+      text: TEXT,
+      fix: "Grant {iamAction} to the identity that collects, then collect again.",
+    },
+    callThrottled: {
+      severity: "error",
+      text: TEXT,
+      fix:
+        "Collect again later or with a lower --concurrency; the collector retried the call " +
+        "before it gave up.",
+    },
     callFailed: {
       severity: "error",
-      text: "{operation}{scope} failed with {code}: {errorMessage}. Rules that could not run: {rules}.",
-      fix:
-        "Grant {iamAction} to the identity that collects (or wait out the throttling), then " +
-        "collect again.",
+      text: TEXT,
+      fix: "Look up why {operation} returned {code}, remove the cause, then collect again.",
     },
   },
   check(context) {
@@ -42,7 +79,7 @@ export default defineRule<"callFailed">({
       // Checks that read the section only when present run without it on an assumption.
       if (info?.fallback) rules += `; checks that read it when present assume ${info.fallback}`;
       context.report({
-        messageId: "callFailed",
+        messageId: messageOf(error.Code, info !== undefined),
         data: {
           operation: error.Operation,
           scope: error.Scope ? ` for ${error.Scope}` : "",
@@ -76,4 +113,11 @@ function rulesBlocked(
     .filter((rule) => rule.requires.some(reads))
     .filter((rule) => missingRequirement(rule.requires, index, failed) !== undefined)
     .map((rule) => rule.id);
+}
+
+/** Picks the message whose fix suits the error code; an operation vpc-lint does not know gets no IAM action. */
+function messageOf(code: string, knownOperation: boolean): MessageId {
+  if (THROTTLED_CODES.has(code)) return "callThrottled";
+  if (DENIED_CODES.has(code) && knownOperation) return "callDenied";
+  return "callFailed";
 }

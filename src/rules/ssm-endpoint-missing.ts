@@ -202,8 +202,8 @@ function endpointsWithDnsOff(index: SnapshotIndex, vpcId: string, service: strin
 }
 
 /**
- * Returns the rules that own the broken hops of the subnets' paths to the service, other than
- * this rule: a path that reaches a public NAT gateway and breaks further on has its own finding.
+ * Returns the rules, other than this one, that own the broken hops of the subnets' paths to the
+ * service; each reports its break in a finding of its own.
  */
 function brokenLinks(
   context: RuleContext<MessageId>,

@@ -21,26 +21,38 @@ function collectedWith(errors: CollectionError[], absent: (keyof Snapshot)[] = [
   return input;
 }
 
-function callFailed(
+const TAIL = "Checks that stopped at the missing data are listed as skipped.";
+
+/** The fix of each message, which depends on the error code. */
+const FIXES = {
+  callDenied: (iamAction: string) =>
+    `Grant ${iamAction} to the identity that collects, then collect again.`,
+  callThrottled: () =>
+    "Collect again later or with a lower --concurrency; the collector retried the call before " +
+    "it gave up.",
+  callFailed: (_: string, code: string, operation: string) =>
+    `Look up why ${operation} returned ${code}, remove the cause, then collect again.`,
+};
+
+function callFinding(
+  messageId: keyof typeof FIXES,
   error: CollectionError,
   text: string,
   rules: string[],
-  iamAction: string,
+  iamAction = "",
 ): ExpectedFinding {
   return {
     ruleId: RULE,
-    messageId: "callFailed",
+    messageId,
     severity: "error",
-    message: text,
+    message: `${text} ${TAIL}`,
     resource: ref("snapshot", SCOPE, { vpcId: null }),
     evidence: [
       { resourceId: SCOPE, attribute: "Errors.Operation", value: error.Operation },
       { resourceId: SCOPE, attribute: "Errors.Code", value: error.Code },
     ],
     related: rules,
-    fix:
-      `Grant ${iamAction} to the identity that collects (or wait out the throttling), then ` +
-      "collect again.",
+    fix: FIXES[messageId](iamAction, error.Code, error.Operation),
   };
 }
 
@@ -70,10 +82,12 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
     name: "DescribeInstances denied and no reservations",
     input: collectedWith([DENIED], ["Reservations"]),
     findings: [
-      callFailed(
+      callFinding(
+        "callDenied",
         DENIED,
         "DescribeInstances failed with UnauthorizedOperation: You are not authorized to " +
-          `perform this operation. Rules that could not run: ${blockedByInstances.join(", ")}.`,
+          "perform this operation. Rules that need its data and did not run: " +
+          `${blockedByInstances.join(", ")}.`,
         blockedByInstances,
         "ec2:DescribeInstances",
       ),
@@ -83,12 +97,13 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
     name: "throttled SSM call scoped to a VPC",
     input: collectedWith([throttled], ["InstanceInformationList"]),
     findings: [
-      callFailed(
+      callFinding(
+        "callThrottled",
         throttled,
         "DescribeInstanceInformation for vpc-0a11 failed with ThrottlingException: Rate " +
-          `exceeded. Rules that could not run: ${blockedByAgents.join(", ") || "none"}.`,
+          "exceeded. Rules that need its data and did not run: " +
+          `${blockedByAgents.join(", ") || "none"}.`,
         blockedByAgents,
-        "ssm:DescribeInstanceInformation",
       ),
     ],
   },
@@ -96,12 +111,25 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
     name: "denied call that fills no section",
     input: collectedWith([unknownCall]),
     findings: [
-      callFailed(
+      callFinding(
+        "callFailed",
         unknownCall,
         "DescribeFlowLogs failed with UnauthorizedOperation: You are not authorized to perform " +
-          "this operation. Rules that could not run: none.",
+          "this operation. Rules that need its data and did not run: none.",
         [],
-        "ec2:DescribeFlowLogs",
+      ),
+    ],
+  },
+  {
+    name: "call whose response could not be read",
+    input: collectedWith([{ ...DENIED, Code: "InvalidResponse", Message: "HTTP 500" }]),
+    findings: [
+      callFinding(
+        "callFailed",
+        { ...DENIED, Code: "InvalidResponse" },
+        "DescribeInstances failed with InvalidResponse: HTTP 500. Rules that need its data and " +
+          `did not run: ${blockedByInstances.join(", ")}.`,
+        blockedByInstances,
       ),
     ],
   },
@@ -164,9 +192,9 @@ describe("sections the path checks read when present", () => {
   it("names the assumption after a failure", () => {
     const result = lintRule(RULE, collectedWith([zonesDenied], ["HostedZones"]));
     expect(result.findings.map((finding) => finding.message)).toEqual([
-      "ListHostedZonesByVPC failed with AccessDenied: Denied. Rules that could not run: none; " +
-        "checks that read it when present assume that no private hosted zone answers for a " +
-        "service's name.",
+      "ListHostedZonesByVPC failed with AccessDenied: Denied. Rules that need its data and did " +
+        "not run: none; checks that read it when present assume that no private hosted zone " +
+        `answers for a service's name. ${TAIL}`,
     ]);
   });
 
