@@ -280,6 +280,8 @@ export interface InstanceOptions {
   groupId?: string;
   vpcId?: string;
   name?: string;
+  /** `windows` sets `Platform` and `PlatformDetails` as DescribeInstances does for Windows. */
+  platform?: "windows";
   omit?: readonly (keyof Instance)[];
 }
 
@@ -299,6 +301,10 @@ export function instance(options: InstanceOptions): Instance {
     },
     ...tags(options.name),
   };
+  if (options.platform === "windows") {
+    item.Platform = "windows" as Instance["Platform"];
+    item.PlatformDetails = "Windows";
+  }
   return without(item, options.omit);
 }
 
@@ -368,6 +374,23 @@ export function defaultNetworkAcl(subnetIds: string[]): NetworkAcl {
       CidrBlock: "0.0.0.0/0",
     },
     { RuleNumber: 101, Protocol: "-1", RuleAction: "allow", Egress: egress, Ipv6CidrBlock: "::/0" },
+    ...finalAclRules(egress),
+  ]);
+  return networkAclOf("acl-default", true, subnetIds, entries);
+}
+
+/**
+ * Builds a custom network ACL for the given subnets: the entries, then the final rules that deny
+ * what no entry allowed.
+ */
+export function networkAcl(id: string, subnetIds: string[], entries: object[]): NetworkAcl {
+  const final = [false, true].flatMap(finalAclRules);
+  return networkAclOf(id, false, subnetIds, [...entries, ...final]);
+}
+
+/** Returns the rules that end every network ACL, numbered as DescribeNetworkAcls lists them. */
+function finalAclRules(egress: boolean): object[] {
+  return [
     {
       RuleNumber: 32767,
       Protocol: "-1",
@@ -382,16 +405,24 @@ export function defaultNetworkAcl(subnetIds: string[]): NetworkAcl {
       Egress: egress,
       Ipv6CidrBlock: "::/0",
     },
-  ]);
+  ];
+}
+
+function networkAclOf(
+  id: string,
+  isDefault: boolean,
+  subnetIds: string[],
+  entries: object[],
+): NetworkAcl {
   return {
-    NetworkAclId: "acl-default",
+    NetworkAclId: id,
     VpcId: VPC_ID,
-    IsDefault: true,
+    IsDefault: isDefault,
     OwnerId: ACCOUNT,
     Entries: entries as NetworkAcl["Entries"],
     Associations: subnetIds.map((subnetId) => ({
       NetworkAclAssociationId: `aclassoc-${subnetId}`,
-      NetworkAclId: "acl-default",
+      NetworkAclId: id,
       SubnetId: subnetId,
     })),
   };

@@ -31,6 +31,14 @@ import { groupBy, indexBy, innerMap, lower } from "./util.js";
 
 export type Tristate = boolean | undefined;
 
+/** The platforms a subnet's workloads run, which pick ephemeral ports from different ranges. */
+export interface WorkloadPlatforms {
+  /** The first Windows instance found, if any. */
+  windows: Instance | undefined;
+  /** Linux and other instances, and interfaces of no instance, such as Lambda's and containers'. */
+  other: boolean;
+}
+
 /**
  * Interface types that belong to AWS infrastructure rather than to workloads, from the
  * DescribeNetworkInterfaces `interface-type` values.
@@ -89,7 +97,9 @@ export class SnapshotIndex {
   private readonly singleGroupSets = new Map<string, string[]>();
   private readonly lookups = new Map<RouteTable, Map<Cidr, RouteLookup>>();
   private readonly blocksBySubnet = new Map<Subnet, Cidr[]>();
+  private readonly platformsBySubnet = new Map<string, WorkloadPlatforms>();
   private interfacesById: Map<string, NetworkInterface> | undefined;
+  private instancesById: Map<string, Instance> | undefined;
 
   constructor(readonly snapshot: Snapshot) {
     this.accountId = snapshot.Source?.AccountId ?? inferAccount(snapshot);
@@ -381,6 +391,48 @@ export class SnapshotIndex {
     return this.instancesBySubnet.get(subnetId) ?? [];
   }
 
+  /** Returns an instance that still exists by id, indexing them on first use. */
+  instance(instanceId: string): Instance | undefined {
+    this.instancesById ??= indexBy(this.liveInstances, (instance) => instance.InstanceId);
+    return this.instancesById.get(instanceId);
+  }
+
+  /**
+   * Tells which platforms the workloads of a subnet run, from the same section hostsWorkloads
+   * reads, computed once per subnet. An interface counts as Windows when it is attached to a
+   * Windows instance, wherever that instance's primary interface is.
+   */
+  workloadPlatforms(subnetId: string): WorkloadPlatforms {
+    let platforms = this.platformsBySubnet.get(subnetId);
+    if (!platforms) {
+      platforms = this.findWorkloadPlatforms(subnetId);
+      this.platformsBySubnet.set(subnetId, platforms);
+    }
+    return platforms;
+  }
+
+  private findWorkloadPlatforms(subnetId: string): WorkloadPlatforms {
+    let windows: Instance | undefined;
+    let other = false;
+    if (this.has("NetworkInterfaces")) {
+      for (const eni of this.interfacesBySubnet.get(subnetId) ?? []) {
+        if (!isWorkloadInterface(eni)) continue;
+        // NOTE: without Reservations an instance's platform is unknown, so it counts as Linux,
+        // and so do interfaces of no instance, Windows containers on Fargate among them.
+        const instanceId = eni.Attachment?.InstanceId;
+        const instance = instanceId ? this.instance(instanceId) : undefined;
+        if (instance && isWindows(instance)) windows ??= instance;
+        else other = true;
+      }
+    } else {
+      for (const instance of this.instancesIn(subnetId)) {
+        if (isWindows(instance)) windows ??= instance;
+        else other = true;
+      }
+    }
+    return { windows, other };
+  }
+
   instanceInformation(instanceId: string): InstanceInformation | undefined {
     return this.ssmByInstance.get(instanceId);
   }
@@ -513,6 +565,17 @@ function isInfrastructureType(type: string | undefined): boolean {
 function isWorkloadInterface(eni: NetworkInterface): boolean {
   if (isInfrastructureType(eni.InterfaceType)) return false;
   return !(eni.RequesterManaged && INFRASTRUCTURE_REQUESTERS.has(lower(eni.RequesterId)));
+}
+
+/**
+ * Tells whether an instance runs Windows. DescribeInstances sets `Platform` to `windows` for
+ * Windows instances and leaves it out otherwise. `PlatformDetails`, the billing platform of the
+ * AMI, starts with `Windows` for them (`Windows`, `Windows BYOL`, `Windows with SQL Server Web`).
+ */
+export function isWindows(instance: Instance): boolean {
+  return (
+    lower(instance.Platform) === "windows" || lower(instance.PlatformDetails).startsWith("windows")
+  );
 }
 
 /** Tells whether a subnet has no IPv4 range: `Ipv6Native`, or an IPv6 block and no IPv4 block. */

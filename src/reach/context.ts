@@ -7,11 +7,43 @@ import type { SectionName } from "../snapshot/types.js";
 import { Hop, type HopKind, type HopStatus } from "./types.js";
 
 /**
- * Ephemeral ports: many Linux kernels, Amazon Linux among them, use 32768-61000; NAT gateways use
- * 1024-65535 (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html).
+ * Destination ports of one direction of a flow. For a reply, `clients` names the workloads whose
+ * ephemeral ports these are, such as "Windows instances", and is empty when one range serves all.
  */
-export const CLIENT_PORTS: [number, number] = [32768, 61000];
-export const NAT_PORTS: [number, number] = [1024, 65535];
+export interface ClientPorts {
+  clients: string;
+  low: number;
+  high: number;
+  /** Set for the range of Windows instances, so findings can cite their `Platform`. */
+  windows?: true;
+}
+
+/** The ranges replies return to, each of which must get through, and a memo key naming them. */
+export interface ReplyPorts {
+  key: string;
+  ranges: readonly ClientPorts[];
+}
+
+function replyPorts(...ranges: ClientPorts[]): ReplyPorts {
+  const key = ranges.map(({ clients, low, high }) => `${clients}:${low}-${high}`).join(",");
+  return Object.freeze({ key, ranges: Object.freeze(ranges) });
+}
+
+/*
+ * Ephemeral ports (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html):
+ * many Linux kernels, Amazon Linux among them, use 32768-61000, Windows Server 2008 and later use
+ * 49152-65535, and NAT gateways use 1024-65535.
+ */
+const LINUX = { low: 32768, high: 61000 };
+const WINDOWS = { low: 49152, high: 65535, windows: true } as const;
+/** Replies to a subnet without Windows instances, whose other workloads count as Linux. */
+const CLIENT_PORTS = replyPorts({ clients: "", ...LINUX });
+const WINDOWS_PORTS = replyPorts({ clients: "Windows instances", ...WINDOWS });
+const MIXED_PORTS = replyPorts(
+  { clients: "Linux and other workloads", ...LINUX },
+  { clients: "Windows instances", ...WINDOWS },
+);
+export const NAT_PORTS = replyPorts({ clients: "", low: 1024, high: 65535 });
 export const HTTPS = 443;
 
 /**
@@ -93,6 +125,16 @@ export class Trace {
     for (const section of sections) {
       if (!this.index.has(section)) this.memo.assumed.add(section);
     }
+  }
+
+  /**
+   * Returns the ephemeral port ranges the subnet's workloads use, to which their replies return:
+   * the Linux range, the Windows range, or both when the subnet hosts both kinds.
+   */
+  clientReplyPorts(): ReplyPorts {
+    const { windows, other } = this.index.workloadPlatforms(this.subnetId);
+    if (!windows) return CLIENT_PORTS;
+    return other ? MIXED_PORTS : WINDOWS_PORTS;
   }
 
   /** Returns the subnet's associated IPv6 prefixes, the sources of its clients' traffic. */

@@ -1,8 +1,21 @@
 /** Hops that filter traffic: security groups and network ACLs on each subnet boundary crossed. */
-import type { SecurityGroup, Subnet } from "@aws-sdk/client-ec2";
+import type { NetworkAcl, SecurityGroup, Subnet } from "@aws-sdk/client-ec2";
 import type { Cidr } from "../net/cidr.js";
-import { aclAllows, groupsAllow, undecidedClause, type GroupDecision } from "./filters.js";
-import { HTTPS, type Trace, aclOf, workloadGroupSets } from "./context.js";
+import {
+  aclAllows,
+  aclDeniedPorts,
+  groupsAllow,
+  undecidedClause,
+  type GroupDecision,
+} from "./filters.js";
+import {
+  HTTPS,
+  type ClientPorts,
+  type ReplyPorts,
+  type Trace,
+  aclOf,
+  workloadGroupSets,
+} from "./context.js";
 
 /**
  * Checks that the workloads' security groups let HTTPS out to every destination prefix. With
@@ -194,15 +207,11 @@ function idsOf(groups: readonly SecurityGroup[]): string {
   return groups.map((group) => group.GroupId as string).join(", ");
 }
 
-/** A check that passed although a rule denies part of the peer range: the hop's facts. */
+/** The hop of a check that passed although a rule denies part of the peer or of its ports. */
 interface PartialDenial {
   aclId: string;
-  subnetId: string;
-  direction: string;
-  peer: string;
-  ports: string;
-  ruleNumber: string;
-  range: string;
+  text: string;
+  facts: Record<string, string>;
 }
 
 /**
@@ -223,6 +232,8 @@ const SIDES: readonly Side[] = [
   { far: true, egress: true, request: false, direction: "outbound reply" },
 ];
 
+const REQUEST_PORTS: readonly ClientPorts[] = [{ clients: "", low: HTTPS, high: HTTPS }];
+
 /** One direction of a flow across a subnet boundary. */
 interface Crossing {
   from: Subnet;
@@ -231,19 +242,20 @@ interface Crossing {
   /** Where the request goes and where it comes from, as each ACL matches them. */
   destination: Cidr;
   source: Cidr;
-  /** The ephemeral ports the initiator uses, to which the replies return. */
-  replyPorts: [number, number];
+  /** The ephemeral ports the initiators use, to which the replies return. */
+  replyPorts: ReplyPorts;
 }
 
 /**
- * Checks both network ACLs of a crossing for the request (TCP 443) and its reply (to the
- * initiator's ephemeral ports). Traffic inside one subnet meets no network ACL.
+ * Checks both network ACLs of a crossing for the request (TCP 443) and its reply (to each of the
+ * initiators' ephemeral port ranges). Traffic inside one subnet meets no network ACL.
  */
 export function checkCrossing(trace: Trace, crossing: Crossing, owner: string): void {
   const { from, to, destination, source, replyPorts } = crossing;
   if (to && from.SubnetId === to.SubnetId) return;
-  // The hops name only the crossing's subnets, so every trace through them shares the result.
-  const key = `acl ${to?.SubnetId} ${destination.text} ${source.text} ${replyPorts.join("-")} ${owner}`;
+  // The hops name only the crossing's subnets and reply ports, so every trace through them
+  // shares the result.
+  const key = `acl ${to?.SubnetId} ${destination.text} ${source.text} ${replyPorts.key} ${owner}`;
   trace.once(from, key, () => crossingHops(trace, crossing, owner));
 }
 
@@ -260,6 +272,18 @@ function portsText(low: number, high: number): string {
   return low === high ? `port ${low}` : `ports ${low}-${high}`;
 }
 
+/** Writes flat [low, high] pairs as "port 80", "ports 80-90" or "ports 80-90, 100-110". */
+function rangesText(ranges: readonly number[]): string {
+  if (ranges.length === 2) return portsText(ranges[0] as number, ranges[1] as number);
+  const parts: string[] = [];
+  for (let position = 0; position < ranges.length; position += 2) {
+    const low = ranges[position] as number;
+    const high = ranges[position + 1] as number;
+    parts.push(low === high ? String(low) : `${low}-${high}`);
+  }
+  return `ports ${parts.join(", ")}`;
+}
+
 function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
   const { index } = trace;
   if (!index.has("NetworkAcls")) {
@@ -271,18 +295,15 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
     );
     return;
   }
-  let partials: PartialDenial[] | undefined;
+  const partials: PartialDenial[] = [];
   const sides = crossing.to ? SIDES.length : 2;
   const nearAcl = aclOf(index, crossing.from);
   const farAcl = crossing.to && aclOf(index, crossing.to);
   for (let position = 0; position < sides; position += 1) {
-    const { far, egress, request, direction } = SIDES[position] as Side;
-    const subnet = (far ? crossing.to : crossing.from) as Subnet;
-    const peer = far ? crossing.source : crossing.destination;
-    const low = request ? HTTPS : crossing.replyPorts[0];
-    const high = request ? HTTPS : crossing.replyPorts[1];
+    const side = SIDES[position] as Side;
+    const subnet = (side.far ? crossing.to : crossing.from) as Subnet;
     const subnetId = subnet.SubnetId as string;
-    const acl = far ? farAcl : nearAcl;
+    const acl = side.far ? farAcl : nearAcl;
     if (!acl) {
       trace.add(
         "network-acl",
@@ -292,53 +313,17 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
       );
       continue;
     }
-    const aclId = acl.NetworkAclId as string;
-    const decision = aclAllows(acl, egress, peer, low, high);
-    if (decision.verdict === "allow") {
-      const denied = decision.partlyDenied;
-      if (denied) {
-        (partials ??= []).push({
-          aclId,
-          subnetId,
-          direction,
-          peer: peer.text,
-          ports: portsText(low, high),
-          ruleNumber: String(denied.ruleNumber),
-          range: denied.range,
-        });
-      }
-      continue;
+    const peer = side.far ? crossing.source : crossing.destination;
+    const portRanges = side.request ? REQUEST_PORTS : crossing.replyPorts.ranges;
+    for (const ports of portRanges) {
+      const check = { acl, subnetId, side, peer, ports };
+      if (checkSide(trace, check, owner, partials)) return;
     }
-    trace.add(
-      "network-acl",
-      "broken",
-      aclId,
-      `network ACL ${aclId} of ${subnetId} denies the ${direction} (TCP ${portsText(low, high)} ${egress ? "to" : "from"} ${peer.text}) by rule ${decision.ruleNumber}`,
-      owner,
-      {
-        aclId,
-        subnetId,
-        direction,
-        peer: peer.text,
-        ports: portsText(low, high),
-        ruleNumber: String(decision.ruleNumber),
-      },
-    );
-    return;
   }
-  for (const partial of partials ?? []) {
-    const { aclId, subnetId, direction, ports, range, peer, ruleNumber } = partial;
-    const preposition = direction.startsWith("outbound") ? "to" : "from";
-    trace.add(
-      "network-acl",
-      "warning",
-      aclId,
-      `network ACL ${aclId} of ${subnetId} denies the ${direction} (TCP ${ports} ${preposition} ${range}, part of ${peer}) by rule ${ruleNumber}`,
-      owner,
-      { ...partial },
-    );
+  for (const { aclId, text, facts } of partials) {
+    trace.add("network-acl", "warning", aclId, text, owner, facts);
   }
-  if (partials) return;
+  if (partials.length > 0) return;
   const { from, to, source } = crossing;
   trace.add("network-acl", "ok", from.SubnetId as string, () => {
     const sides = to ? `${from.SubnetId} and ${to.SubnetId}` : from.SubnetId;
@@ -347,4 +332,89 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
       source.length === (source.family === 4 ? 32 : 128) ? ` from ${source.text}` : "";
     return `network ACLs of ${sides} allow the request${fromHost} and its reply`;
   });
+}
+
+/** One side of a crossing checked for one port range. */
+interface SideCheck {
+  acl: NetworkAcl;
+  subnetId: string;
+  side: Side;
+  peer: Cidr;
+  ports: ClientPorts;
+}
+
+/**
+ * Checks one ACL of a crossing for one port range. A block of the whole range adds a broken hop
+ * and returns true. A block of part of the peer or of the ports lets some connections through,
+ * so it is kept in `partials`.
+ */
+function checkSide(
+  trace: Trace,
+  check: SideCheck,
+  owner: string,
+  partials: PartialDenial[],
+): boolean {
+  const { acl, subnetId, side, peer, ports } = check;
+  const aclId = acl.NetworkAclId as string;
+  const direction = ports.clients ? `${side.direction} to ${ports.clients}` : side.direction;
+  const preposition = side.egress ? "to" : "from";
+  const range = portsText(ports.low, ports.high);
+  const decision = aclAllows(acl, side.egress, peer, ports.low, ports.high);
+  if (decision.verdict === "allow") {
+    const denied = decision.partlyDenied;
+    if (!denied) return false;
+    const ruleNumber = String(denied.ruleNumber);
+    partials.push({
+      aclId,
+      text: `network ACL ${aclId} of ${subnetId} denies the ${direction} (TCP ${range} ${preposition} ${denied.range}, part of ${peer.text}) by rule ${ruleNumber}`,
+      facts: {
+        aclId,
+        subnetId,
+        direction,
+        peer: peer.text,
+        ports: range,
+        ruleNumber,
+        range: denied.range,
+      },
+    });
+    return false;
+  }
+  const denied = aclDeniedPorts(acl, side.egress, peer, ports.low, ports.high);
+  const ruleNumber = String(denied.ruleNumber);
+  const whole =
+    denied.ports.length === 2 && denied.ports[0] === ports.low && denied.ports[1] === ports.high;
+  if (!whole) {
+    // Each connection takes one ephemeral port from the range, so only those on denied ports fail.
+    const deniedText = rangesText(denied.ports);
+    const replyPorts = `${ports.low}-${ports.high}`;
+    partials.push({
+      aclId,
+      text: `network ACL ${aclId} of ${subnetId} denies the ${direction} (TCP ${deniedText} of ${replyPorts} ${preposition} ${peer.text}) by rule ${ruleNumber}`,
+      facts: {
+        aclId,
+        subnetId,
+        direction,
+        peer: peer.text,
+        ports: deniedText,
+        replyPorts,
+        ruleNumber,
+        ...platformOf(ports),
+      },
+    });
+    return false;
+  }
+  trace.add(
+    "network-acl",
+    "broken",
+    aclId,
+    `network ACL ${aclId} of ${subnetId} denies the ${direction} (TCP ${range} ${preposition} ${peer.text}) by rule ${ruleNumber}`,
+    owner,
+    { aclId, subnetId, direction, peer: peer.text, ports: range, ruleNumber, ...platformOf(ports) },
+  );
+  return true;
+}
+
+/** Returns the fact that marks the hop of a Windows range, for its finding's evidence. */
+function platformOf(ports: ClientPorts): { platform?: string } {
+  return ports.windows ? { platform: "windows" } : {};
 }

@@ -199,6 +199,49 @@ export function aclAllows(
   return IMPLICIT_DENY;
 }
 
+/** The ports of a range that a network ACL denies, and the first rule that denies one of them. */
+export interface DeniedPorts {
+  /** Flat [low, high] pairs in ascending order, without overlaps. */
+  ports: readonly number[];
+  /** The lowest-numbered deny rule that decides one of the ports, or `*` for the implicit one. */
+  ruleNumber: number | "*";
+}
+
+/**
+ * Finds the ports of `from`..`to` that a network ACL denies for TCP traffic to or from the peer.
+ * It reads the rules as aclAllows does and names the same rule. Callers use it to tell a range
+ * that aclAllows denies in part from one it denies whole.
+ */
+export function aclDeniedPorts(
+  acl: NetworkAcl,
+  egress: boolean,
+  peer: Cidr,
+  from: number,
+  to: number,
+): DeniedPorts {
+  let undecided: readonly number[] = [from, to];
+  const denied: number[] = [];
+  let ruleNumber: number | "*" | undefined;
+  for (const entry of orderedEntries(acl, egress)) {
+    if (undecided.length === 0) break;
+    if (!decidesPeer(entry, peer) || !overlaps(undecided, entry.low, entry.high)) continue;
+    if (entry.deny) {
+      denied.push(...intersect(undecided, entry.low, entry.high));
+      ruleNumber ??= entry.ruleNumber;
+    }
+    undecided = subtract(undecided, entry.low, entry.high);
+  }
+  // The implicit final rule denies the ports no rule decided.
+  denied.push(...undecided);
+  return { ports: merge(denied), ruleNumber: ruleNumber ?? "*" };
+}
+
+/** Tells whether an entry covers TCP and a range that contains the whole peer. */
+function decidesPeer(entry: ReadEntry, peer: Cidr): boolean {
+  const range = peer.family === 4 ? entry.ipv4 : entry.ipv6;
+  return entry.tcp && range !== undefined && cidrContains(range, peer);
+}
+
 /** The decisions that name no rule, shared by every call that reaches them. */
 const ALLOWED: AclDecision = Object.freeze({ verdict: "allow" });
 const IMPLICIT_DENY: AclDecision = Object.freeze({ verdict: "deny", ruleNumber: "*" });
@@ -283,4 +326,32 @@ function subtract(ranges: readonly number[], low: number, high: number): readonl
     }
   }
   return result ?? NO_PORTS;
+}
+
+/** Returns the parts of flat [low, high] pairs that lie within `low`..`high`. */
+function intersect(ranges: readonly number[], low: number, high: number): number[] {
+  const result: number[] = [];
+  for (let position = 0; position < ranges.length; position += 2) {
+    const a = Math.max(ranges[position] as number, low);
+    const b = Math.min(ranges[position + 1] as number, high);
+    if (a <= b) result.push(a, b);
+  }
+  return result;
+}
+
+/** Sorts flat [low, high] pairs and joins those that overlap or touch. */
+function merge(ranges: readonly number[]): number[] {
+  const pairs: [number, number][] = [];
+  for (let position = 0; position < ranges.length; position += 2) {
+    pairs.push([ranges[position] as number, ranges[position + 1] as number]);
+  }
+  pairs.sort((x, y) => x[0] - y[0]);
+  const result: number[] = [];
+  for (const [low, high] of pairs) {
+    const last = result.length - 1;
+    if (last > 0 && low <= (result[last] as number) + 1) {
+      result[last] = Math.max(result[last] as number, high);
+    } else result.push(low, high);
+  }
+  return result;
 }

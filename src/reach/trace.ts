@@ -20,7 +20,7 @@ import { describeRoute } from "../index/routes.js";
 import { lower } from "../index/util.js";
 import { IPV4_DEFAULT, NAT64_PREFIX, nat64PrefixOf, parseCidr, type Cidr } from "../net/cidr.js";
 import { defaultServiceName, dualStackName, supportsIpv6PrivateLink } from "./catalog.js";
-import { CLIENT_PORTS, NAT_PORTS, Trace, type TraceMemo } from "./context.js";
+import { NAT_PORTS, Trace, type TraceMemo } from "./context.js";
 import {
   addClientEgressHops,
   addCrossingHops,
@@ -383,7 +383,7 @@ function natHop(trace: Trace, path: ServicePath, natId: string): NatGateway | un
           to: natSubnet,
           destination: NAT64_PREFIX,
           source,
-          replyPorts: CLIENT_PORTS,
+          replyPorts: trace.clientReplyPorts(),
         },
         "nacl-blocks-nat64",
       );
@@ -514,6 +514,7 @@ function endpointIpv6Leg(trace: Trace, endpoint: VpcEndpoint): void {
   const { index, memo } = trace;
   const endpointId = endpoint.VpcEndpointId as string;
   // Endpoints of several services often share subnets; their routes and ACLs are checked once.
+  // The scope, the client subnet, also fixes the reply ports its workloads use.
   trace.once(trace.subnet, subnetKeyOf(trace, endpoint), () => ipv6LegFilters(trace, endpoint));
   // Clients keep their IPv6 addresses and security groups all the way to the endpoint.
   const sources = memo.value(trace.subnet, "ipv6 sources", () => {
@@ -555,7 +556,13 @@ function ipv6LegFilters(trace: Trace, endpoint: VpcEndpoint): void {
     else {
       addCrossingHops(
         trace,
-        { from: trace.subnet, to: target, destination, source, replyPorts: CLIENT_PORTS },
+        {
+          from: trace.subnet,
+          to: target,
+          destination,
+          source,
+          replyPorts: trace.clientReplyPorts(),
+        },
         "nacl-blocks-nat64",
       );
     }
@@ -711,7 +718,12 @@ function publicIpv6Leg(trace: Trace, name: string): void {
   if (source) {
     checkCrossing(
       trace,
-      { from: trace.subnet, destination: PUBLIC_IPV6, source, replyPorts: CLIENT_PORTS },
+      {
+        from: trace.subnet,
+        destination: PUBLIC_IPV6,
+        source,
+        replyPorts: trace.clientReplyPorts(),
+      },
       "nacl-blocks-nat64",
     );
   }

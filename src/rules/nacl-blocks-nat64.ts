@@ -1,12 +1,14 @@
-import { defineRule } from "../engine/types.js";
+import { defineRule, type Evidence } from "../engine/types.js";
+import type { SnapshotIndex } from "../index/snapshot-index.js";
 import { hopsOwnedBy } from "../reach/findings.js";
 
-export default defineRule<"denies" | "deniesPart">({
+export default defineRule<"denies" | "deniesPart" | "deniesSomePorts">({
   id: "nacl-blocks-nat64",
   title: "Network ACL on the path denies the request or its reply",
   description:
     "Network ACLs are stateless: each subnet boundary needs the request (TCP 443) and the reply " +
-    "to the initiator's ephemeral ports allowed in both ACLs. NAT gateways use ports 1024-65535.",
+    "to the initiator's ephemeral ports allowed in both ACLs. Linux instances use ports " +
+    "32768-61000, Windows instances 49152-65535 and NAT gateways 1024-65535.",
   severity: "error",
   tags: ["nat64", "network-acl", "ipv6-only"],
   references: [
@@ -40,6 +42,16 @@ export default defineRule<"denies" | "deniesPart">({
         "Narrow rule {ruleNumber} of {aclId} so it leaves out the addresses the traffic uses, " +
         "or allow that traffic in a rule numbered below {ruleNumber}.",
     },
+    deniesSomePorts: {
+      severity: "warning",
+      text:
+        "Network ACL {aclId} of {subnetId} denies the {direction} (TCP {ports} of " +
+        "{replyPorts} {preposition} {peer}) by rule {ruleNumber}, so connections from " +
+        "{subnetIds} to {services} whose ephemeral port is in {ports} are dropped.",
+      fix:
+        "Add a rule numbered below {ruleNumber} to {aclId} that allows the {direction}: TCP " +
+        "ports {replyPorts} {preposition} {peer}.",
+    },
   },
   check(context) {
     const keyOf = (hop: { resourceId: string; facts?: Record<string, string | number> }) =>
@@ -59,8 +71,13 @@ export default defineRule<"denies" | "deniesPart">({
       );
       const direction = String(facts.direction ?? "");
       const partial = group.hop.status === "warning";
+      // A partial block names either the blocked part of the ephemeral ports or of the peer.
+      const somePorts = partial && facts.replyPorts !== undefined;
+      let messageId: "denies" | "deniesPart" | "deniesSomePorts" = "denies";
+      if (somePorts) messageId = "deniesSomePorts";
+      else if (partial) messageId = "deniesPart";
       context.report({
-        messageId: partial ? "deniesPart" : "denies",
+        messageId,
         data: {
           aclId,
           subnetId: String(facts.subnetId ?? ""),
@@ -70,6 +87,7 @@ export default defineRule<"denies" | "deniesPart">({
           peer: String(facts.peer ?? ""),
           ruleNumber: String(facts.ruleNumber ?? "*"),
           range: String(facts.range ?? ""),
+          ...(somePorts && { replyPorts: String(facts.replyPorts) }),
           services: group.services,
           subnetIds: group.subnetIds,
         },
@@ -77,6 +95,7 @@ export default defineRule<"denies" | "deniesPart">({
         evidence: [
           { resourceId: aclId, attribute: "Entries.RuleNumber", value: facts.ruleNumber ?? "*" },
           { resourceId: aclId, attribute: "Associations.SubnetId", value: facts.subnetId ?? null },
+          ...platformEvidence(context.index, facts, group.paths[0]?.subnetId),
         ],
         related: [String(facts.subnetId ?? ""), ...group.paths.map((path) => path.subnetId)],
         discriminator: [
@@ -90,3 +109,21 @@ export default defineRule<"denies" | "deniesPart">({
     }
   },
 });
+
+/**
+ * Cites the platform of a Windows instance in the client subnet for a hop of the Windows range,
+ * which explains why the reply ports are 49152-65535.
+ */
+function platformEvidence(
+  index: SnapshotIndex,
+  facts: Record<string, string | number>,
+  subnetId: string | undefined,
+): Evidence[] {
+  if (facts.platform !== "windows" || !subnetId) return [];
+  const instance = index.workloadPlatforms(subnetId).windows;
+  if (!instance) return [];
+  const resourceId = instance.InstanceId as string;
+  return instance.Platform
+    ? [{ resourceId, attribute: "Platform", value: instance.Platform }]
+    : [{ resourceId, attribute: "PlatformDetails", value: instance.PlatformDetails ?? null }];
+}

@@ -2,7 +2,12 @@ import type { NetworkAcl, NetworkAclEntry, SecurityGroup } from "@aws-sdk/client
 import { describe, expect, it } from "vitest";
 import { SnapshotIndex } from "../../src/index/snapshot-index.js";
 import { parseCidr, type Cidr } from "../../src/net/cidr.js";
-import { aclAllows, groupsAllow, undecidedClause } from "../../src/reach/filters.js";
+import {
+  aclAllows,
+  aclDeniedPorts,
+  groupsAllow,
+  undecidedClause,
+} from "../../src/reach/filters.js";
 
 const cidr = (text: string) => parseCidr(text) as Cidr;
 
@@ -382,22 +387,72 @@ describe("network ACL port ranges", () => {
     return { verdict: "deny", ruleNumber: numbered.length ? Math.min(...numbered) : "*" };
   }
 
+  /** Builds up to five TCP rules on ports 0-59 for 0.0.0.0/0, a third of them deny rules. */
+  function randomEntries(next: () => number): NetworkAclEntry[] {
+    const entries: NetworkAclEntry[] = [];
+    const count = 1 + Math.floor(next() * 5);
+    for (let position = 0; position < count; position += 1) {
+      const low = Math.floor(next() * 40);
+      entries.push({
+        RuleNumber: 10 * (position + 1),
+        Protocol: "6",
+        RuleAction: next() < 0.3 ? "deny" : "allow",
+        Egress: false,
+        CidrBlock: "0.0.0.0/0",
+        PortRange: { From: low, To: low + Math.floor(next() * 20) },
+      });
+    }
+    return entries;
+  }
+
+  /** Returns the ports of `from`..`to` the first covering rule denies, as flat [low, high] pairs. */
+  function deniedPortByPort(entries: NetworkAclEntry[], from: number, to: number): number[] {
+    const sorted = [...entries].sort((a, b) => (a.RuleNumber ?? 0) - (b.RuleNumber ?? 0));
+    const denied: number[] = [];
+    for (let port = from; port <= to; port += 1) {
+      const rule = sorted.find(
+        (entry) => (entry.PortRange?.From ?? 0) <= port && port <= (entry.PortRange?.To ?? 65535),
+      );
+      if (rule?.RuleAction === "allow") continue;
+      if (denied.at(-1) === port - 1) denied[denied.length - 1] = port;
+      else denied.push(port, port);
+    }
+    return denied;
+  }
+
+  it("finds the denied ports of a range as a port-by-port evaluation does", () => {
+    const next = random(11);
+    for (let round = 0; round < 300; round += 1) {
+      const entries = randomEntries(next);
+      const from = Math.floor(next() * 30);
+      const to = from + Math.floor(next() * 20);
+      const expected = portByPort(entries, from, to);
+      const denied = aclDeniedPorts(acl(...entries), false, cidr("10.0.0.0/24"), from, to);
+      const context = JSON.stringify({ entries, from, to });
+
+      expect(denied.ports, context).toEqual(deniedPortByPort(entries, from, to));
+      if (expected.verdict === "deny") expect(denied.ruleNumber, context).toBe(expected.ruleNumber);
+    }
+  });
+
+  it("finds Windows ports a Linux-range rule misses", () => {
+    const linuxRange = {
+      RuleNumber: 100,
+      Protocol: "6",
+      RuleAction: "allow",
+      Egress: false,
+      Ipv6CidrBlock: "::/0",
+      PortRange: { From: 32768, To: 61000 },
+    };
+    const denied = aclDeniedPorts(acl(linuxRange), false, cidr("2001:db8::/64"), 49152, 65535);
+
+    expect(denied).toEqual({ ports: [61001, 65535], ruleNumber: "*" });
+  });
+
   it("matches a port-by-port evaluation", () => {
     const next = random(7);
     for (let round = 0; round < 300; round += 1) {
-      const entries: NetworkAclEntry[] = [];
-      const count = 1 + Math.floor(next() * 5);
-      for (let position = 0; position < count; position += 1) {
-        const low = Math.floor(next() * 40);
-        entries.push({
-          RuleNumber: 10 * (position + 1),
-          Protocol: "6",
-          RuleAction: next() < 0.3 ? "deny" : "allow",
-          Egress: false,
-          CidrBlock: "0.0.0.0/0",
-          PortRange: { From: low, To: low + Math.floor(next() * 20) },
-        });
-      }
+      const entries = randomEntries(next);
       const from = Math.floor(next() * 30);
       const to = from + Math.floor(next() * 20);
       const expected = portByPort(entries, from, to);

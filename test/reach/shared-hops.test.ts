@@ -64,6 +64,40 @@ describe("hops shared between paths", () => {
     expectSameAsAlone(snapshot);
   });
 
+  it("keep the reply ports of Windows workloads to their subnets", () => {
+    const snapshot = generateSnapshot({ seed: 7, vpcs: 1, subnetsPerVpc: 40 });
+    // Subnets of both kinds share network ACLs that admit IPv6 replies on the Linux range only.
+    for (const acl of snapshot.NetworkAcls!) {
+      acl.Entries = acl.Entries!.map((entry) =>
+        !entry.Egress && entry.Ipv6CidrBlock && entry.RuleAction === "allow"
+          ? { ...entry, Protocol: "6", PortRange: { From: 32768, To: 61000 } }
+          : entry,
+      );
+      acl.Entries.push({
+        RuleNumber: 99,
+        Protocol: "6",
+        RuleAction: "allow",
+        Egress: false,
+        Ipv6CidrBlock: "::/0",
+        PortRange: { From: 443, To: 443 },
+      });
+    }
+    const instances = snapshot.Reservations!.flatMap((reservation) => reservation.Instances!);
+    instances.forEach((instance, position) => {
+      if (position % 3 === 0) instance.Platform = "windows" as typeof instance.Platform;
+    });
+
+    const paths = expectSameAsAlone(snapshot);
+    const windowsWarnings = paths.filter((path) =>
+      path.hops.some(
+        (hop) => hop.status === "warning" && hop.text.includes("reply to Windows instances"),
+      ),
+    );
+    const clean = paths.filter((path) => path.hops.every((hop) => hop.status === "ok"));
+    expect(windowsWarnings.length).toBeGreaterThan(0);
+    expect(clean.length).toBeGreaterThan(0);
+  });
+
   it("keep a network ACL deny that matches one subnet's block to that subnet", () => {
     const snapshot = generateSnapshot({ seed: 7, vpcs: 1, subnetsPerVpc: 40 });
     const index = new SnapshotIndex(snapshot);

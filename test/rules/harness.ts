@@ -44,6 +44,7 @@ const ARN_TYPES: Record<string, string> = {
   "route-table": "route-table",
   "nat-gateway": "natgateway",
   "vpc-endpoint": "vpc-endpoint",
+  "network-acl": "network-acl",
   instance: "instance",
 };
 
