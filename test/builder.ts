@@ -5,7 +5,10 @@
  */
 import type {
   DhcpOptions,
+  EgressOnlyInternetGateway,
   Instance,
+  InternetGateway,
+  InternetGatewayAttachment,
   NatGateway,
   NetworkAcl,
   NetworkInterface,
@@ -340,6 +343,32 @@ export function eni(options: {
   return item;
 }
 
+/**
+ * Builds a gateway attachment. DescribeInternetGateways returns `available` for an attached
+ * internet gateway, which the SDK's AttachmentStatus type does not list, so the state is cast.
+ */
+export function attachment(vpcId: string, state?: string): InternetGatewayAttachment {
+  return state === undefined ? { VpcId: vpcId } : { VpcId: vpcId, State: state as never };
+}
+
+export function internetGateway(
+  id: string,
+  attachments?: InternetGatewayAttachment[],
+): InternetGateway {
+  return attachments
+    ? { InternetGatewayId: id, Attachments: attachments }
+    : { InternetGatewayId: id };
+}
+
+export function egressOnlyGateway(
+  id: string,
+  attachments?: InternetGatewayAttachment[],
+): EgressOnlyInternetGateway {
+  return attachments
+    ? { EgressOnlyInternetGatewayId: id, Attachments: attachments }
+    : { EgressOnlyInternetGatewayId: id };
+}
+
 /** Builds a security group that, like every new group, allows all outbound traffic. */
 export function securityGroup(
   id: string,
@@ -552,16 +581,9 @@ function nat64Design(options: Nat64Options, internet: boolean): Partial<Snapshot
         connectivity: options.connectivity ?? "public",
       }),
     ],
-    InternetGateways: internet
-      ? [{ InternetGatewayId: IDS.igw, Attachments: [{ VpcId: VPC_ID, State: "attached" }] }]
-      : [],
+    InternetGateways: internet ? [internetGateway(IDS.igw, [attachment(VPC_ID, "available")])] : [],
     EgressOnlyInternetGateways: internet
-      ? [
-          {
-            EgressOnlyInternetGatewayId: IDS.eigw,
-            Attachments: [{ VpcId: VPC_ID, State: "attached" }],
-          },
-        ]
+      ? [egressOnlyGateway(IDS.eigw, [attachment(VPC_ID, "attached")])]
       : [],
     VpcEndpoints: (options.endpoints ?? []).map((service) =>
       endpoint({ id: `vpce-${service}`, service, subnets: [IDS.natSubnet] }),

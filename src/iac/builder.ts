@@ -255,7 +255,7 @@ export class SnapshotBuilder {
       ManagedPrefixLists: this.prefixLists,
       NatGateways: this.buildNats(),
       InternetGateways: this.buildInternetGateways(),
-      EgressOnlyInternetGateways: this.egressOnlyGateways,
+      EgressOnlyInternetGateways: this.buildEgressOnlyGateways(),
       VpcEndpoints: this.buildEndpoints(),
       SecurityGroups: this.buildSecurityGroups(),
       NetworkAcls: this.buildNetworkAcls(),
@@ -475,19 +475,81 @@ export class SnapshotBuilder {
     return { NatGatewayId: natGatewayId, ...(vpcId && { VpcId: vpcId }) };
   }
 
+  /**
+   * Builds the internet gateways the input creates, each with its attachments, and one for each
+   * internet gateway that a route or an attachment names but the input does not declare.
+   */
   private buildInternetGateways(): EC2.InternetGateway[] {
-    return [...this.internetGateways.values()].map((gateway) => {
-      const attachments = this.gatewayAttachments
-        .filter((item) => item.gatewayId === gateway.InternetGatewayId)
-        .map((item): EC2.InternetGatewayAttachment => ({
-          VpcId: item.vpcId,
-          State: "available" as EC2.AttachmentStatus,
-        }));
-      return this.owned({
+    const attachmentsOf = (gatewayId: string): EC2.InternetGatewayAttachment[] =>
+      this.gatewayAttachments
+        .filter((item) => item.gatewayId === gatewayId)
+        // DescribeInternetGateways reports an attached internet gateway as `available`.
+        .map((item) => ({ VpcId: item.vpcId, State: "available" as EC2.AttachmentStatus }));
+    const gateways = [...this.internetGateways.values()].map((gateway): EC2.InternetGateway =>
+      this.owned({
         ...gateway,
-        Attachments: [...(gateway.Attachments ?? []), ...attachments],
-      });
-    });
+        Attachments: [
+          ...(gateway.Attachments ?? []),
+          ...attachmentsOf(gateway.InternetGatewayId as string),
+        ],
+      }),
+    );
+    const known = new Set(this.internetGateways.keys());
+    for (const { gatewayId } of this.gatewayAttachments) {
+      if (known.has(gatewayId)) continue;
+      known.add(gatewayId);
+      gateways.push({ InternetGatewayId: gatewayId, Attachments: attachmentsOf(gatewayId) });
+    }
+    for (const { gatewayId, tableId } of this.routedGateways("GatewayId", "igw-")) {
+      if (known.has(gatewayId)) continue;
+      known.add(gatewayId);
+      gateways.push({ InternetGatewayId: gatewayId });
+      this.warnOutsideGateway("internet gateway", gatewayId, tableId);
+    }
+    return gateways;
+  }
+
+  /**
+   * Builds the egress-only internet gateways the input creates, and one for each that a route
+   * names but the input does not declare.
+   */
+  private buildEgressOnlyGateways(): EC2.EgressOnlyInternetGateway[] {
+    const gateways = [...this.egressOnlyGateways];
+    const known = new Set(gateways.map((gateway) => gateway.EgressOnlyInternetGatewayId));
+    const routed = this.routedGateways("EgressOnlyInternetGatewayId", "eigw-");
+    for (const { gatewayId, tableId } of routed) {
+      if (known.has(gatewayId)) continue;
+      known.add(gatewayId);
+      gateways.push({ EgressOnlyInternetGatewayId: gatewayId });
+      this.warnOutsideGateway("egress-only internet gateway", gatewayId, tableId);
+    }
+    return gateways;
+  }
+
+  /** Lists the gateways that routes name in a field, leaving out the tables of shared VPCs. */
+  private routedGateways(
+    field: "GatewayId" | "EgressOnlyInternetGatewayId",
+    prefix: string,
+  ): { gatewayId: string; tableId: string }[] {
+    const found: { gatewayId: string; tableId: string }[] = [];
+    for (const { tableId, route } of this.routes) {
+      const gatewayId = route[field];
+      if (!gatewayId?.startsWith(prefix)) continue;
+      if (this.isShared(this.tables.get(tableId)?.VpcId)) continue;
+      found.push({ gatewayId, tableId });
+    }
+    return found;
+  }
+
+  /**
+   * Warns about a gateway that exists outside the input. Its Attachments are left out, because
+   * only the deployed gateway has them, so checks that need them report it unknown.
+   */
+  private warnOutsideGateway(label: string, gatewayId: string, tableId: string): void {
+    this.warnings.push(
+      `route table ${tableId} routes to ${label} ${gatewayId}, which the input does not ` +
+        "declare; its attachment is unknown, so the checks that need it are reported as skipped",
+    );
   }
 
   private buildEndpoints(): EC2.VpcEndpoint[] {

@@ -1,7 +1,9 @@
 /** Lookups the rules need over one snapshot, built once per lint run. */
 import type {
   DhcpOptions,
+  EgressOnlyInternetGateway,
   Instance,
+  InternetGateway,
   NatGateway,
   NetworkAcl,
   NetworkInterface,
@@ -26,6 +28,7 @@ import type {
   Snapshot,
   VpcAttributes,
 } from "../snapshot/types.js";
+import type { GatewayKind } from "./gateways.js";
 import { expandRoutes, longestMatch, type RouteLookup, type RouteView } from "./routes.js";
 import { groupBy, indexBy, innerMap, lower } from "./util.js";
 
@@ -100,6 +103,8 @@ export class SnapshotIndex {
   private readonly platformsBySubnet = new Map<string, WorkloadPlatforms>();
   private interfacesById: Map<string, NetworkInterface> | undefined;
   private instancesById: Map<string, Instance> | undefined;
+  private internetGatewaysById: Map<string, InternetGateway> | undefined;
+  private egressOnlyGatewaysById: Map<string, EgressOnlyInternetGateway> | undefined;
 
   constructor(readonly snapshot: Snapshot) {
     this.accountId = snapshot.Source?.AccountId ?? inferAccount(snapshot);
@@ -249,6 +254,25 @@ export class SnapshotIndex {
 
   natGateways(): NatGateway[] {
     return this.snapshot.NatGateways ?? [];
+  }
+
+  /** Returns an internet gateway or egress-only internet gateway by id, indexing them on first use. */
+  gateway(
+    kind: GatewayKind,
+    gatewayId: string,
+  ): InternetGateway | EgressOnlyInternetGateway | undefined {
+    if (kind === "internet-gateway") {
+      this.internetGatewaysById ??= indexBy(
+        this.snapshot.InternetGateways ?? [],
+        (gateway) => gateway.InternetGatewayId,
+      );
+      return this.internetGatewaysById.get(gatewayId);
+    }
+    this.egressOnlyGatewaysById ??= indexBy(
+      this.snapshot.EgressOnlyInternetGateways ?? [],
+      (gateway) => gateway.EgressOnlyInternetGatewayId,
+    );
+    return this.egressOnlyGatewaysById.get(gatewayId);
   }
 
   endpointsOf(vpcId: string): VpcEndpoint[] {
@@ -522,6 +546,8 @@ export type ResourceType =
   | "subnet"
   | "route-table"
   | "nat-gateway"
+  | "internet-gateway"
+  | "egress-only-internet-gateway"
   | "vpc-endpoint"
   | "security-group"
   | "network-acl"
@@ -535,6 +561,8 @@ const ARN_RESOURCE: Partial<Record<ResourceType, string>> = {
   subnet: "subnet",
   "route-table": "route-table",
   "nat-gateway": "natgateway",
+  "internet-gateway": "internet-gateway",
+  "egress-only-internet-gateway": "egress-only-internet-gateway",
   "vpc-endpoint": "vpc-endpoint",
   "security-group": "security-group",
   "network-acl": "network-acl",

@@ -145,8 +145,9 @@ function blindSpotOf(finding: Finding, view: RunView): string | undefined {
 /**
  * Lists the sections a rule may read: those it declares, and every section no rule declares.
  * NOTE: path checks read some sections only when present (Route 53 zones, Resolver rules, endpoint
- * service details, prefix lists) and `requires` does not name them, so every rule that reads the
- * snapshot counts as reading them. This carries more findings than needed, never fewer.
+ * service details, prefix lists, internet gateways) and `requires` does not name them, so every
+ * rule that reads the snapshot counts as reading them. This carries more findings than needed,
+ * never fewer.
  */
 function sectionsReadBy(rule: Rule, view: RunView): SectionName[] {
   if (rule.requires.length === 0) return [];

@@ -28,6 +28,7 @@ import {
   checkCrossing,
   checkEndpointIngress,
 } from "./filters-hops.js";
+import { checkGateway } from "./gateway-hop.js";
 import { resolverOf, sharedZoneFor } from "./resolver.js";
 import { Hop, type PathMode, type ServicePath } from "./types.js";
 
@@ -625,6 +626,7 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
     return;
   }
   trace.add("onward-route", "ok", tableId, `${tableId}: ${describeRoute(route)}`);
+  if (!checkGateway(trace, "onward-route", route, "public-nat-subnet-no-igw-route")) return;
   const natSubnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
   if (natSubnet) {
     // Toward the internet the NAT gateway is the client, so replies return to its ports.
@@ -713,6 +715,7 @@ function publicIpv6Leg(trace: Trace, name: string): void {
     return;
   }
   trace.add("route", "ok", tableId, `${tableId}: ${describeRoute(route)}`);
+  if (!checkGateway(trace, "route", route, "ipv6-default-route-missing")) return;
   checkClientEgress(trace, [PUBLIC_IPV6], "instance-sg-egress-blocks-ipv6");
   const source = trace.clientSource();
   if (source) {

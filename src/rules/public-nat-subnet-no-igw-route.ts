@@ -1,18 +1,30 @@
-import { defineRule } from "../engine/types.js";
-import { hopsOwnedBy } from "../reach/findings.js";
+import { defineRule, type RuleContext } from "../engine/types.js";
+import { hopsOwnedBy, type HopGroup } from "../reach/findings.js";
+import { gatewayEvidence, gatewayKindOf, routeTableOfHop } from "../reach/gateway-hop.js";
 
-export default defineRule<"noInternetRoute">({
+type MessageId = "noInternetRoute" | "gatewayNotAttached";
+
+export default defineRule<MessageId>({
   id: "public-nat-subnet-no-igw-route",
   title: "Public NAT64 gateway's subnet has no route to the internet gateway",
   description:
     "A public NAT gateway sends translated traffic out through its own subnet's route table. " +
-    "Without 0.0.0.0/0 to an internet gateway there, destinations outside the VPC are unreachable.",
+    "Without 0.0.0.0/0 to an internet gateway attached to the VPC there, destinations outside " +
+    "the VPC are unreachable.",
   severity: "error",
   tags: ["nat64", "nat-gateway", "routing"],
   references: [
     {
       title: "NAT gateway use cases: access the internet from a private subnet",
       url: "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-scenarios.html",
+    },
+    {
+      title: "NAT gateways: route traffic from a public NAT gateway to the VPC's internet gateway",
+      url: "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html",
+    },
+    {
+      title: "InternetGatewayAttachment: attachment states",
+      url: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InternetGatewayAttachment.html",
     },
     {
       title: "DNS64 and NAT64",
@@ -30,32 +42,70 @@ export default defineRule<"noInternetRoute">({
         "Add 0.0.0.0/0 -> igw-… to {routeTableId}: aws ec2 create-route --route-table-id " +
         "{routeTableId} --destination-cidr-block 0.0.0.0/0 --gateway-id <igw-id>.",
     },
+    gatewayNotAttached: {
+      severity: "error",
+      text:
+        "Route table {routeTableId} of public NAT gateway {natGatewayId} sends 0.0.0.0/0 to " +
+        "internet gateway {gatewayId}, which {problem}, so {services} are unreachable from " +
+        "{subnetIds}.",
+      fix:
+        "Attach {gatewayId} to {vpcId}: aws ec2 attach-internet-gateway --internet-gateway-id " +
+        "{gatewayId} --vpc-id {vpcId}. Or point the route at the internet gateway attached to " +
+        "{vpcId}: aws ec2 replace-route --route-table-id {routeTableId} --destination-cidr-block " +
+        "0.0.0.0/0 --gateway-id <igw-id>.",
+    },
   },
   check(context) {
-    for (const group of hopsOwnedBy(context, "public-nat-subnet-no-igw-route")) {
-      const routeTableId = group.hop.resourceId;
-      const table = context.index.routeTable(routeTableId);
-      const natGatewayId = group.paths[0]?.nat?.NatGatewayId ?? "";
-      context.report({
-        messageId: "noInternetRoute",
-        data: {
-          routeTableId,
-          natGatewayId,
-          found: String(group.hop.facts?.found ?? "no 0.0.0.0/0 route"),
-          services: group.services,
-          subnetIds: group.subnetIds,
-        },
-        resource: context.index.ref("route-table", routeTableId, table?.VpcId, table?.Tags),
-        evidence: [
-          {
-            resourceId: routeTableId,
-            attribute: "Routes[0.0.0.0/0]",
-            value: group.hop.facts?.found ?? null,
-          },
-          { resourceId: natGatewayId, attribute: "ConnectivityType", value: "public" },
-        ],
-        related: [natGatewayId, ...group.paths.map((path) => path.subnetId)],
-      });
+    for (const group of hopsOwnedBy(context, "public-nat-subnet-no-igw-route", routeTableOfHop)) {
+      if (gatewayKindOf(group.hop)) reportGateway(context, group);
+      else reportRoute(context, group);
     }
   },
 });
+
+function reportRoute(context: RuleContext<MessageId>, group: HopGroup): void {
+  const routeTableId = group.hop.resourceId;
+  const table = context.index.routeTable(routeTableId);
+  const natGatewayId = group.paths[0]?.nat?.NatGatewayId ?? "";
+  context.report({
+    messageId: "noInternetRoute",
+    data: {
+      routeTableId,
+      natGatewayId,
+      found: String(group.hop.facts?.found ?? "no 0.0.0.0/0 route"),
+      services: group.services,
+      subnetIds: group.subnetIds,
+    },
+    resource: context.index.ref("route-table", routeTableId, table?.VpcId, table?.Tags),
+    evidence: [
+      {
+        resourceId: routeTableId,
+        attribute: "Routes[0.0.0.0/0]",
+        value: group.hop.facts?.found ?? null,
+      },
+      { resourceId: natGatewayId, attribute: "ConnectivityType", value: "public" },
+    ],
+    related: [natGatewayId, ...group.paths.map((path) => path.subnetId)],
+  });
+}
+
+function reportGateway(context: RuleContext<MessageId>, group: HopGroup): void {
+  const routeTableId = routeTableOfHop(group.hop);
+  const table = context.index.routeTable(routeTableId);
+  const natGatewayId = group.paths[0]?.nat?.NatGatewayId ?? "";
+  context.report({
+    messageId: "gatewayNotAttached",
+    data: {
+      routeTableId,
+      natGatewayId,
+      gatewayId: group.hop.resourceId,
+      vpcId: String(group.hop.facts?.vpcId ?? ""),
+      problem: String(group.hop.facts?.problem ?? ""),
+      services: group.services,
+      subnetIds: group.subnetIds,
+    },
+    resource: context.index.ref("route-table", routeTableId, table?.VpcId, table?.Tags),
+    evidence: gatewayEvidence(context.index, group.hop, "0.0.0.0/0"),
+    related: [group.hop.resourceId, natGatewayId, ...group.paths.map((path) => path.subnetId)],
+  });
+}

@@ -30,13 +30,25 @@ export const SECTIONS: readonly SectionInfo[] = [
     idField: "PrefixListId",
   },
   section("NatGateways", "DescribeNatGateways", "NatGatewayId", "NatGateway"),
-  section("InternetGateways", "DescribeInternetGateways", "InternetGatewayId", "InternetGateway"),
-  section(
-    "EgressOnlyInternetGateways",
-    "DescribeEgressOnlyInternetGateways",
-    "EgressOnlyInternetGatewayId",
-    "EgressOnlyInternetGateway",
-  ),
+  {
+    ...section(
+      "InternetGateways",
+      "DescribeInternetGateways",
+      "InternetGatewayId",
+      "InternetGateway",
+    ),
+    fallback: "nothing about internet gateways and report the paths through one as unknown",
+  },
+  {
+    ...section(
+      "EgressOnlyInternetGateways",
+      "DescribeEgressOnlyInternetGateways",
+      "EgressOnlyInternetGatewayId",
+      "EgressOnlyInternetGateway",
+    ),
+    fallback:
+      "nothing about egress-only internet gateways and report the paths through one as unknown",
+  },
   section("VpcEndpoints", "DescribeVpcEndpoints", "VpcEndpointId", "VpcEndpoint"),
   {
     ...section("ServiceDetails", "DescribeVpcEndpointServices", "ServiceName"),

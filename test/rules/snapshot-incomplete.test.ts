@@ -198,6 +198,21 @@ describe("sections the path checks read when present", () => {
     ]);
   });
 
+  it("names the internet gateway assumption after a failure", () => {
+    const denied: CollectionError = {
+      Operation: "DescribeInternetGateways",
+      Code: "UnauthorizedOperation",
+      Message: "You are not authorized to perform this operation.",
+    };
+    const result = lintRule(RULE, collectedWith([denied], ["InternetGateways"]));
+    expect(result.findings.map((finding) => finding.message)).toEqual([
+      "DescribeInternetGateways failed with UnauthorizedOperation: You are not authorized to " +
+        "perform this operation. Rules that could not run: none; checks that read it when " +
+        "present assume nothing about internet gateways and report the paths through one as " +
+        "unknown.",
+    ]);
+  });
+
   it("warns about an assumed section", () => {
     const input = collectedWith([], ["HostedZones", "ResolverRules"]);
     const result = runLint([{ snapshot: input }], { settings: DEFAULT_SETTINGS });

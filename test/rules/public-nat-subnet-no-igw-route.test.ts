@@ -1,0 +1,285 @@
+import type { InternetGateway, InternetGatewayAttachment } from "@aws-sdk/client-ec2";
+import { describe, expect, it } from "vitest";
+import type { SkippedCheck } from "../../src/engine/lint.js";
+import { DEFAULT_SETTINGS, exitCodeOf, runLint } from "../../src/run.js";
+import type { Snapshot } from "../../src/snapshot/types.js";
+import {
+  ACCOUNT,
+  IDS,
+  REGION,
+  VPC_ID,
+  attachment,
+  internetGateway,
+  nat,
+  privateNat64,
+  publicNat64,
+  route,
+  routeTable,
+  snapshot,
+  subnet,
+} from "../builder.js";
+import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
+
+const RULE = "public-nat-subnet-no-igw-route";
+
+/** Builds the public NAT64 design with the internet gateway section given. */
+function design(internetGateways: InternetGateway[] | undefined): Snapshot {
+  return snapshot({ ...publicNat64(), InternetGateways: internetGateways });
+}
+
+/** Builds the design whose one internet gateway has the given attachments. */
+function attached(...attachments: InternetGatewayAttachment[]): Snapshot {
+  return design([internetGateway(IDS.igw, attachments)]);
+}
+
+/** Returns the finding for the NAT subnet's route to an internet gateway that carries nothing. */
+function notAttached(problem: string, attachments: string): ExpectedFinding {
+  return {
+    ruleId: RULE,
+    messageId: "gatewayNotAttached",
+    severity: "error",
+    message:
+      "Route table rtb-nat of public NAT gateway nat-0a11 sends 0.0.0.0/0 to internet gateway " +
+      `igw-0a11, which ${problem}, so ssm, ssmmessages are unreachable from subnet-v6only.`,
+    resource: ref("route-table", IDS.natTable),
+    evidence: [
+      { resourceId: IDS.natTable, attribute: "Routes[0.0.0.0/0]", value: IDS.igw },
+      { resourceId: IDS.igw, attribute: "Attachments", value: attachments },
+    ],
+    related: [IDS.igw, IDS.nat, IDS.v6Subnet],
+    fix:
+      "Attach igw-0a11 to vpc-0a11: aws ec2 attach-internet-gateway --internet-gateway-id " +
+      "igw-0a11 --vpc-id vpc-0a11. Or point the route at the internet gateway attached to " +
+      "vpc-0a11: aws ec2 replace-route --route-table-id rtb-nat --destination-cidr-block " +
+      "0.0.0.0/0 --gateway-id <igw-id>.",
+  };
+}
+
+const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] = [
+  {
+    name: "route to a gateway missing from an empty InternetGateways",
+    input: design([]),
+    findings: [
+      notAttached(
+        "is missing from InternetGateways (deleted, or attached to no VPC the snapshot covers)",
+        "not in InternetGateways",
+      ),
+    ],
+  },
+  {
+    name: "route to a gateway with no attachments",
+    input: attached(),
+    findings: [notAttached("is attached to no VPC", "none")],
+  },
+  {
+    name: "route to a gateway attached to another VPC",
+    input: attached(attachment("vpc-other", "available")),
+    findings: [notAttached("is attached to vpc-other instead", "vpc-other (available)")],
+  },
+  {
+    name: "route to a gateway being detached",
+    input: attached(attachment(VPC_ID, "detaching")),
+    findings: [
+      notAttached("has its attachment to vpc-0a11 in state detaching", "vpc-0a11 (detaching)"),
+    ],
+  },
+  {
+    name: "route to a detached gateway",
+    input: attached(attachment(VPC_ID, "detached")),
+    findings: [
+      notAttached("has its attachment to vpc-0a11 in state detached", "vpc-0a11 (detached)"),
+    ],
+  },
+  {
+    name: "NAT subnet without a 0.0.0.0/0 route",
+    input: snapshot({
+      ...publicNat64(),
+      RouteTables: [
+        routeTable({ id: IDS.mainTable, main: true }),
+        routeTable({ id: IDS.natTable, subnets: [IDS.natSubnet] }),
+        routeTable({
+          id: IDS.v6Table,
+          subnets: [IDS.v6Subnet],
+          routes: [route("64:ff9b::/96", IDS.nat)],
+        }),
+      ],
+    }),
+    findings: [
+      {
+        ruleId: RULE,
+        messageId: "noInternetRoute",
+        severity: "error",
+        message:
+          "Route table rtb-nat of public NAT gateway nat-0a11 sends no 0.0.0.0/0 traffic to an " +
+          "internet gateway (no 0.0.0.0/0 route), so ssm, ssmmessages are unreachable from " +
+          "subnet-v6only.",
+        resource: ref("route-table", IDS.natTable),
+        evidence: [
+          { resourceId: IDS.natTable, attribute: "Routes[0.0.0.0/0]", value: "no 0.0.0.0/0 route" },
+          { resourceId: IDS.nat, attribute: "ConnectivityType", value: "public" },
+        ],
+        related: [IDS.nat, IDS.v6Subnet],
+      },
+    ],
+  },
+];
+
+const accepted: { name: string; input: Snapshot }[] = [
+  { name: "gateway attached with State available", input: publicNat64AsSnapshot() },
+  {
+    name: "gateway attached with State attached",
+    input: attached(attachment(VPC_ID, "attached")),
+  },
+  {
+    name: "gateway attached to this VPC and listed with another",
+    input: design([
+      internetGateway("igw-other", [attachment("vpc-other", "available")]),
+      internetGateway(IDS.igw, [attachment(VPC_ID, "available")]),
+    ]),
+  },
+  {
+    name: "regional NAT gateway whose route table reaches an attached gateway",
+    input: regionalNat([internetGateway(IDS.igw, [attachment(VPC_ID, "available")])]),
+  },
+  {
+    name: "private NAT design without internet gateways",
+    input: snapshot({ ...privateNat64({ endpoints: ["ssm", "ssmmessages"] }) }),
+  },
+];
+
+const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
+  {
+    name: "InternetGateways not collected",
+    input: design(undefined),
+    skipped: [
+      {
+        ruleId: RULE,
+        reason:
+          "InternetGateways is not in the snapshot, so whether igw-0a11 is attached to vpc-0a11 " +
+          "is unknown",
+        resourceIds: [IDS.v6Subnet],
+      },
+    ],
+  },
+  {
+    name: "attachment without State",
+    input: attached(attachment(VPC_ID)),
+    skipped: [
+      {
+        ruleId: RULE,
+        reason: "the State of the attachment of igw-0a11 to vpc-0a11 is not in the snapshot",
+        resourceIds: [IDS.v6Subnet],
+      },
+    ],
+  },
+  {
+    name: "attachment still attaching",
+    input: attached(attachment(VPC_ID, "attaching")),
+    skipped: [
+      {
+        ruleId: RULE,
+        reason: "igw-0a11 is still attaching to vpc-0a11, so whether it carries traffic is unknown",
+        resourceIds: [IDS.v6Subnet],
+      },
+    ],
+  },
+  {
+    name: "gateway without Attachments, as templates give an outside gateway",
+    input: design([internetGateway(IDS.igw)]),
+    skipped: [
+      {
+        ruleId: RULE,
+        reason: "the attachments of igw-0a11 are not in the snapshot",
+        resourceIds: [IDS.v6Subnet],
+      },
+    ],
+  },
+];
+
+function publicNat64AsSnapshot(): Snapshot {
+  return snapshot(publicNat64());
+}
+
+/**
+ * Builds the public design with a regional NAT gateway, which has no subnet and sends its
+ * traffic on through its own route table.
+ */
+function regionalNat(internetGateways: InternetGateway[]): Snapshot {
+  const regional = {
+    ...nat({ id: IDS.nat, subnet: IDS.natSubnet, omit: ["SubnetId"] }),
+    AvailabilityMode: "regional" as const,
+    RouteTableId: "rtb-regional",
+  };
+  return snapshot({
+    ...publicNat64(),
+    Subnets: [subnet({ id: IDS.v6Subnet, kind: "ipv6-only", dns64: true, block: 1 })],
+    RouteTables: [
+      routeTable({ id: IDS.mainTable, main: true }),
+      routeTable({ id: "rtb-regional", routes: [route("0.0.0.0/0", IDS.igw)] }),
+      routeTable({
+        id: IDS.v6Table,
+        subnets: [IDS.v6Subnet],
+        routes: [route("64:ff9b::/96", IDS.nat)],
+      }),
+    ],
+    NatGateways: [regional],
+    InternetGateways: internetGateways,
+  });
+}
+
+describe(RULE, () => {
+  it.each(flagged)("flags $name", ({ input, findings }) => {
+    const result = lintRule(RULE, input);
+    expectFindings(result.findings, findings);
+    expect(result.skipped).toEqual([]);
+    expect(result.executionErrors).toEqual([]);
+  });
+
+  it.each(accepted)("accepts $name", ({ input }) => {
+    const result = lintRule(RULE, input);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual([]);
+  });
+
+  it.each(unknown)("skips $name", ({ input, skipped }) => {
+    const result = lintRule(RULE, input);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual(skipped);
+  });
+
+  it("flags regional NAT route to detached gateway", () => {
+    const input = regionalNat([internetGateway(IDS.igw, [attachment(VPC_ID, "detached")])]);
+    const messages = lintRule(RULE, input).findings.map((finding) => finding.message);
+    expect(messages).toEqual([
+      "Route table rtb-regional of public NAT gateway nat-0a11 sends 0.0.0.0/0 to internet " +
+        "gateway igw-0a11, which has its attachment to vpc-0a11 in state detached, so ssm, " +
+        "ssmmessages are unreachable from subnet-v6only.",
+    ]);
+  });
+
+  it("leaves path unknown without InternetGateways", () => {
+    const result = runLint([{ snapshot: design(undefined) }], { settings: DEFAULT_SETTINGS });
+    const verdicts = result.reachability().map((path) => `${path.service} ${path.verdict}`);
+    expect(verdicts).toEqual(["ssm unknown", "ssmmessages unknown"]);
+    expect(result.warnings).toEqual([
+      `InternetGateways is not in the snapshot for ${ACCOUNT}, ${REGION}, so the path checks ` +
+        "assumed nothing about internet gateways and report the paths through one as unknown",
+    ]);
+    expect(exitCodeOf(result, "warning", true)).toBe(1);
+  });
+
+  it("marks path unreachable at gateway hop", () => {
+    const result = runLint([{ snapshot: design([]) }], { settings: DEFAULT_SETTINGS });
+    const ssm = result.reachability().find((path) => path.service === "ssm");
+    expect(ssm?.verdict).toBe("unreachable");
+    expect(ssm?.hops?.at(-1)).toMatchObject({
+      kind: "onward-route",
+      status: "broken",
+      resourceId: IDS.igw,
+      text:
+        "internet gateway igw-0a11 is missing from InternetGateways (deleted, or attached to no " +
+        "VPC the snapshot covers), so it carries no traffic from vpc-0a11",
+      owner: RULE,
+    });
+  });
+});
