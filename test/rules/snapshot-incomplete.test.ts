@@ -207,9 +207,9 @@ describe("sections the path checks read when present", () => {
     const result = lintRule(RULE, collectedWith([denied], ["InternetGateways"]));
     expect(result.findings.map((finding) => finding.message)).toEqual([
       "DescribeInternetGateways failed with UnauthorizedOperation: You are not authorized to " +
-        "perform this operation. Rules that could not run: none; checks that read it when " +
-        "present assume nothing about internet gateways and report the paths through one as " +
-        "unknown.",
+        "perform this operation. Rules that need its data and did not run: none; checks that " +
+        "read it when present assume nothing about internet gateways and report the paths " +
+        `through one as unknown. ${TAIL}`,
     ]);
   });
 
