@@ -730,6 +730,17 @@ function publicIpv6Leg(trace: Trace, name: string): void {
       "nacl-blocks-nat64",
     );
   }
+  // The path works only for clients told to use the dual-stack name; the default name has A
+  // records only, and SDKs keep it unless use_dualstack_endpoint is set.
+  if (trace.hops.some((hop) => hop.status === "broken")) return;
+  trace.add(
+    "dns",
+    "warning",
+    trace.vpcId,
+    `only clients set to use the dual-stack name ${name} reach the service; the default name has A records only`,
+    "dualstack-name-needs-client-setting",
+    { name },
+  );
 }
 
 /** Returns the memo key of an endpoint's subnets, built once per endpoint and analysis. */

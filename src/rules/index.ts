@@ -1,6 +1,7 @@
 /** Every rule, in alphabetical order of id. A test keeps this list, the files and the docs in step. */
 import type { Rule } from "../engine/types.js";
 import dhcpCustomDnsServers from "./dhcp-custom-dns-servers.js";
+import dualstackNameNeedsClientSetting from "./dualstack-name-needs-client-setting.js";
 import endpointAzCoverage from "./endpoint-az-coverage.js";
 import endpointCouldBeDualstack from "./endpoint-could-be-dualstack.js";
 import endpointDnsRecordsIpv4Only from "./endpoint-dns-records-ipv4-only.js";
@@ -32,6 +33,7 @@ import vpcDnsSupportDisabled from "./vpc-dns-support-disabled.js";
 
 export const RULES: readonly Rule[] = [
   dhcpCustomDnsServers,
+  dualstackNameNeedsClientSetting,
   endpointAzCoverage,
   endpointCouldBeDualstack,
   endpointDnsRecordsIpv4Only,

@@ -441,6 +441,7 @@ function findingKeys(report: JsonReport): string[] {
  * server's subnets, so each lists the subnet as skipped.
  */
 const PATH_RULES = [
+  "dualstack-name-needs-client-setting",
   "endpoint-could-be-dualstack",
   "endpoint-dns-records-ipv4-only",
   "endpoint-sg-blocks-ipv6-clients",
