@@ -245,22 +245,28 @@ describe("loading files", () => {
 });
 
 describe("loading a directory", () => {
-  it("skips unsupported and invalid files with a warning", async () => {
+  it("skips files of other shapes with a warning", async () => {
     const good = await fixture("subnets.json", { Subnets: [subnetA] }, "mixed");
     const odd = await fixture("rules.json", { SecurityGroupRules: [] }, "mixed");
-    const broken = await fixture("broken.json", "{ not json", "mixed");
     await fixture("notes.txt", "not read", "mixed");
     const loaded = await loadSnapshotFiles([join(workspace, "mixed")]);
     expect(loaded.files).toEqual([good]);
     expect(loaded.snapshot.Subnets).toEqual([subnetA]);
-    expect(loaded.warnings).toHaveLength(2);
-    expect(loaded.warnings[0]).toMatch(
-      new RegExp(`^${escape(broken)}: skipped, not valid JSON \\(`),
-    );
-    expect(loaded.warnings[1]).toBe(
+    expect(loaded.warnings).toEqual([
       `${odd}: skipped, found an object with keys SecurityGroupRules; expected a vpc-lint ` +
         "snapshot (SnapshotVersion), a Describe* output with a key such as Subnets or " +
         "RouteTables, or a Create* output such as Subnet or NatGateway",
+    ]);
+  });
+
+  it("rejects a directory with a file that is not JSON", async () => {
+    await fixture("subnets.json", { Subnets: [subnetA] }, "truncated");
+    const broken = await fixture("routes.json", '{ "RouteTables": [', "truncated");
+    const error = await loadError([join(workspace, "truncated")]);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^${escape(broken)}: not valid JSON \(.+\); fix it or move it out of the directory$`,
+      ),
     );
   });
 
@@ -300,6 +306,14 @@ describe("rejected input", () => {
     expect(error.message).toBe(
       `${file}: unsupported input: found a JSON array; expected an object such as the output of ` +
         "`aws ec2 describe-subnets` (a `--query` expression that returns a list loses the section name)",
+    );
+  });
+
+  it("asks for SnapshotVersion as a number", async () => {
+    const file = await fixture("quoted-version.json", { SnapshotVersion: "1", Subnets: [] });
+    const error = await loadError([file]);
+    expect(error.message).toBe(
+      `${file}: SnapshotVersion is "1", a string; write it as the number 1, without quotes.`,
     );
   });
 

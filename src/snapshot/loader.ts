@@ -171,12 +171,10 @@ function parseShaped(
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const reason = (error as Error).message;
-    if (inDirectory) {
-      warnings.push(`${file}: skipped, not valid JSON (${reason})`);
-      return undefined;
-    }
-    throw new InputError(`${file}: not valid JSON (${reason})`);
+    // Even inside a directory, a broken file is most likely a truncated AWS CLI output, and
+    // skipping it would drop a section without a trace; files of other shapes are skipped.
+    const where = inDirectory ? "; fix it or move it out of the directory" : "";
+    throw new InputError(`${file}: not valid JSON (${(error as Error).message})${where}`);
   }
   try {
     return shapeInput(value);
@@ -191,8 +189,14 @@ function parseShaped(
 }
 
 function checkVersion(file: string, snapshot: Snapshot): void {
-  const version = snapshot.SnapshotVersion;
+  const version: unknown = snapshot.SnapshotVersion;
   if (version === undefined || version === SNAPSHOT_VERSION) return;
+  if (typeof version !== "number") {
+    throw new InputError(
+      `${file}: SnapshotVersion is ${JSON.stringify(version)}, a ${typeof version}; write it as ` +
+        `the number ${SNAPSHOT_VERSION}, without quotes.`,
+    );
+  }
   throw new InputError(
     `${file}: SnapshotVersion ${JSON.stringify(version)} is not supported; this vpc-lint reads ` +
       `version ${SNAPSHOT_VERSION}. Upgrade vpc-lint or collect the snapshot again.`,
