@@ -114,7 +114,7 @@ describe("loading files", () => {
   it("merges the VPC ids and fills missing source fields", async () => {
     const first = await fixture(
       "one.json",
-      { Source: { AccountId: "111122223333", VpcIds: ["vpc-2"] } },
+      { Source: { AccountId: "111122223333", VpcIds: ["vpc-2"] }, Subnets: [] },
       "source",
     );
     const second = await fixture(
@@ -307,6 +307,22 @@ describe("rejected input", () => {
       `${file}: unsupported input: found a JSON array; expected an object such as the output of ` +
         "`aws ec2 describe-subnets` (a `--query` expression that returns a list loses the section name)",
     );
+  });
+
+  it("rejects a snapshot with no section and no failed call", async () => {
+    const file = await fixture("bare.json", { SnapshotVersion: 1, Source: { Region: "mars-1" } });
+    const error = await loadError([file]);
+    expect(error.message).toBe(
+      `${file}: no snapshot section (such as Subnets or RouteTables) and no Errors; collect ` +
+        "the snapshot again or name the files that hold the sections",
+    );
+  });
+
+  it("lints a snapshot whose every call failed", async () => {
+    const errors = [{ Operation: "DescribeSubnets", Code: "AccessDenied", Message: "Denied" }];
+    const file = await fixture("denied.json", { SnapshotVersion: 1, Errors: errors });
+    const loaded = await loadSnapshotFiles([file]);
+    expect(loaded.snapshot.Errors).toEqual(errors);
   });
 
   it("asks for SnapshotVersion as a number", async () => {

@@ -61,8 +61,16 @@ export async function loadSnapshotFiles(paths: string[]): Promise<LoadedInput> {
     throw new InputError(`${paths.join(", ")}: no file in a shape vpc-lint reads`);
   }
   const files = parts.map((part) => part.file);
+  const snapshot = mergeSnapshots(parts, warnings);
+  // Without a section or a failed call, every check would be skipped and the run would pass.
+  if (!snapshot.Errors && SECTIONS.every((info) => snapshot[info.name] === undefined)) {
+    throw new InputError(
+      `${files.join(", ")}: no snapshot section (such as Subnets or RouteTables) and no Errors; ` +
+        "collect the snapshot again or name the files that hold the sections",
+    );
+  }
   return {
-    snapshot: mergeSnapshots(parts, warnings),
+    snapshot,
     files,
     warnings,
     locations: mergedLocations(located),
