@@ -24,7 +24,7 @@ import {
   type RunResult,
   type SnapshotInput,
 } from "./run.js";
-import { loadSnapshotFiles } from "./snapshot/loader.js";
+import { STDIN_PATH, loadSnapshotFiles } from "./snapshot/loader.js";
 import { formatBaseline, parseBaseline, readBaseline } from "./suppress/baseline.js";
 import type { Snapshot } from "./snapshot/types.js";
 import { TOOL_VERSION } from "./version.js";
@@ -110,7 +110,7 @@ interface LintArgs {
 
 /** Parses the arguments and runs the command; resolves to the process exit code. */
 export async function main(rawArgv: string[]): Promise<number> {
-  const argv = separateShortValues(rawArgv);
+  const argv = readDashAsStdin(separateShortValues(rawArgv));
   const switchProblem = badSwitchValue(argv) ?? argumentsAfterSeparator(argv);
   if (switchProblem) return reportError(new InputError(switchProblem));
   let exitCode = 0;
@@ -432,6 +432,22 @@ function separateShortValues(argv: readonly string[]): string[] {
     } else separated.push(token);
   }
   return separated;
+}
+
+/**
+ * Reads `--snapshot -` (and `-s -`, `--snapshot=-`) as standard input, as `-o -` names standard
+ * output. yargs would take a lone `-` for a missing value.
+ */
+function readDashAsStdin(argv: readonly string[]): string[] {
+  const read: string[] = [];
+  for (const [position, token] of argv.entries()) {
+    if (token === "--") return [...read, ...argv.slice(position)];
+    const previous = read.at(-1);
+    if (token === "-" && (previous === "-s" || previous === "--snapshot")) read.push(STDIN_PATH);
+    else if (token === "--snapshot=-") read.push("--snapshot", STDIN_PATH);
+    else read.push(token);
+  }
+  return read;
 }
 
 /** Flags that are on or off; written with `=`, they take only true or false. */

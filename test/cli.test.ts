@@ -1,6 +1,7 @@
 /** The built command line, end to end on the bundled examples: output streams and exit codes. */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -772,6 +773,21 @@ describe("an interrupted run", () => {
     expect(await ended).toBe("SIGTERM");
     expect(await readdir(folder)).toEqual(["results.sarif"]);
   });
+
+  it.each([["-s", "-"], ["--snapshot", "-"], ["--snapshot=-"]])(
+    "reads the snapshot from standard input with %s %s",
+    (...args) => {
+      const input = join(EXAMPLES, "public-nat64.json");
+      const run = spawnSync(process.execPath, [CLI, ...args, "--format", "json"], {
+        input: readFileSync(input, "utf8"),
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" },
+      });
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+      expect(JSON.parse(run.stdout).summary.total).toBeGreaterThan(0);
+    },
+  );
 
   it("stops while waiting for a snapshot pipe", async () => {
     const folder = await mkdtemp(join(workspace, "waiting-"));

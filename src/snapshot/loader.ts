@@ -17,6 +17,9 @@ import {
 import { foundText, validateSnapshot } from "./validate.js";
 import { joinNames } from "../index/util.js";
 
+/** The path of standard input, which `--snapshot -` names. */
+export const STDIN_PATH = "/dev/stdin";
+
 /** The merged snapshot and what the loader noticed on the way. */
 export interface LoadedInput {
   snapshot: Snapshot;
@@ -138,11 +141,22 @@ async function loadFile(
  */
 async function readBytes(file: string, regular: boolean): Promise<Buffer> {
   try {
+    if (file === STDIN_PATH && !regular) return await readStream(process.stdin);
     return regular ? readFileSync(file) : await readFile(file);
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     throw new InputError(`${file}: cannot read the file (${code ?? message})`);
   }
+}
+
+/**
+ * Reads a stream to its end. Standard input is read this way, since a socket, which a parent
+ * process may pass as standard input, cannot be opened by its /dev/stdin path.
+ */
+async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks);
 }
 
 /**
@@ -179,8 +193,8 @@ function parseShaped(
   try {
     value = JSON.parse(text);
   } catch (error) {
-    // Even inside a directory, a broken file is most likely a truncated AWS CLI output, and
-    // skipping it would drop a section without a trace; files of other shapes are skipped.
+    // A broken file is most likely a truncated AWS CLI output. Skipping it, even inside a
+    // directory, would drop its section without a trace.
     const where = inDirectory ? "; fix it or move it out of the directory" : "";
     throw new InputError(`${file}: not valid JSON (${(error as Error).message})${where}`);
   }
