@@ -310,13 +310,37 @@ describe("rejected input", () => {
   });
 
   it("rejects a snapshot with no section and no failed call", async () => {
-    const file = await fixture("bare.json", { SnapshotVersion: 1, Source: { Region: "mars-1" } });
+    const file = await fixture("bare.json", {
+      SnapshotVersion: 1,
+      Source: { Region: "eu-west-1" },
+    });
     const error = await loadError([file]);
     expect(error.message).toBe(
       `${file}: no snapshot section (such as Subnets or RouteTables) and no Errors; collect ` +
         "the snapshot again or name the files that hold the sections",
     );
   });
+
+  it.each([
+    ["AccountId", "abc", "a 12-digit AWS account id such as 111122223333"],
+    ["Region", "mars", "an AWS Region code such as us-east-1"],
+  ])("rejects a Source %s of %s", async (field, value, expected) => {
+    const file = await fixture(`source-${field}.json`, { Source: { [field]: value }, Subnets: [] });
+    const error = await loadError([file]);
+    expect(error.message).toContain(`/Source/${field}: found "${value}", expected ${expected}`);
+  });
+
+  it.each(["us-gov-west-1", "ap-southeast-5", "cn-north-1", "eusc-de-east-1"])(
+    "accepts the Region %s",
+    async (region) => {
+      const file = await fixture(`region-${region}.json`, {
+        Source: { Region: region },
+        Subnets: [],
+      });
+      const loaded = await loadSnapshotFiles([file]);
+      expect(loaded.snapshot.Source?.Region).toBe(region);
+    },
+  );
 
   it("lints a snapshot whose every call failed", async () => {
     const errors = [{ Operation: "DescribeSubnets", Code: "AccessDenied", Message: "Denied" }];

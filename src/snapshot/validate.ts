@@ -43,6 +43,12 @@ const FORMAT_EXPECTATIONS: Record<string, string> = {
   "ipv6-cidr-or-empty": "an IPv6 prefix such as 2001:db8::/56, or an empty string",
 };
 
+/** Descriptions of the values each schema pattern accepts, by the pointer of the value. */
+const PATTERN_EXPECTATIONS: Record<string, string> = {
+  "/Source/AccountId": "a 12-digit AWS account id such as 111122223333",
+  "/Source/Region": "an AWS Region code such as us-east-1",
+};
+
 function expectation(error: ErrorObject): string {
   switch (error.keyword) {
     case "required":
@@ -51,6 +57,11 @@ function expectation(error: ErrorObject): string {
       return `a value of type ${String(error.params.type)}`;
     case "format":
       return FORMAT_EXPECTATIONS[String(error.params.format)] ?? `a ${String(error.params.format)}`;
+    case "pattern":
+      return (
+        PATTERN_EXPECTATIONS[error.instancePath] ??
+        `a value that matches ${String(error.params.pattern)}`
+      );
     case "const":
       return `the value ${JSON.stringify(error.params.allowedValue)}`;
     // The snapshot schema uses `not` only to reject the empty string as an id.
