@@ -44,9 +44,9 @@ const NOTES = `## Notes
   JSON.parse time in the 8k rows show. Runs of the same code differ by 5-10% on a shared
   machine, so the four 8k-subnet variants that the parse ratios and the inlining comparison use
   take turns, ${CHOICE_RUNS} runs each.
-- The 16k rows split the lint's CPU between the main thread and V8's helper threads (the garbage
-  collector's and the optimizing compiler's), and show the CPU that reading the file and a bare
-  JSON.parse of it take in the same process: the floor under any lint of that file.
+- The 16k rows split the lint's CPU between the main thread and V8's helper threads, which run
+  the garbage collector and the optimizing compiler. They also show the CPU of reading the file
+  and a bare JSON.parse of it in the same process, the floor under any lint of that file.
 - The generated resources carry the fields the AWS APIs return (instances, network interfaces and
   SSM registrations make up most of each file), so file sizes match collected snapshots of the
   same networks. Each lint row names its file size.

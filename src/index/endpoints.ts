@@ -46,20 +46,30 @@ export function usableEndpointsFor(
   const byService = innerMap(innerMap(USABLE, index), vpcId);
   let usable = byService.get(service);
   if (!usable) {
-    usable = index
-      .endpointsOf(vpcId)
+    usable = liveInterfaceEndpointsFor(index, vpcId, service)
       .filter(
-        (endpoint) =>
-          isInterfaceEndpoint(endpoint) &&
-          isLiveEndpoint(endpoint) &&
-          shortServiceName(endpoint.ServiceName) === service &&
-          endpoint.PrivateDnsEnabled !== false &&
-          !answersOnlyInboundResolver(endpoint),
+        (endpoint) => endpoint.PrivateDnsEnabled !== false && !answersOnlyInboundResolver(endpoint),
       )
       .sort((a, b) => Number(!isAvailable(a)) - Number(!isAvailable(b)));
     byService.set(service, usable);
   }
   return usable;
+}
+
+/** Returns the VPC's live interface endpoints for a service (short name such as `ssm`). */
+export function liveInterfaceEndpointsFor(
+  index: SnapshotIndex,
+  vpcId: string,
+  service: string,
+): VpcEndpoint[] {
+  return index
+    .endpointsOf(vpcId)
+    .filter(
+      (endpoint) =>
+        isInterfaceEndpoint(endpoint) &&
+        isLiveEndpoint(endpoint) &&
+        shortServiceName(endpoint.ServiceName) === service,
+    );
 }
 
 /**

@@ -730,8 +730,8 @@ function publicIpv6Leg(trace: Trace, name: string): void {
       "nacl-blocks-nat64",
     );
   }
-  // The path works only for clients told to use the dual-stack name; the default name has A
-  // records only, and SDKs keep it unless use_dualstack_endpoint is set.
+  // The path works only for clients set to use the dual-stack name. The default name has A
+  // records only, and SDKs call it unless use_dualstack_endpoint is set.
   if (trace.hops.some((hop) => hop.status === "broken")) return;
   trace.add(
     "dns",

@@ -1,8 +1,8 @@
 import type { Subnet, VpcEndpoint } from "@aws-sdk/client-ec2";
 import { defineRule, type RuleContext } from "../engine/types.js";
-import { isInterfaceEndpoint, isLiveEndpoint, usableEndpointsFor } from "../index/endpoints.js";
+import { liveInterfaceEndpointsFor, usableEndpointsFor } from "../index/endpoints.js";
 import { analyse } from "../reach/analysis.js";
-import { type SnapshotIndex, isIpv6Only, shortServiceName } from "../index/snapshot-index.js";
+import { type SnapshotIndex, isIpv6Only } from "../index/snapshot-index.js";
 import { EC2MESSAGES_OPTIONAL_FROM, agentNeedsEc2messages } from "../index/ssm-agent.js";
 
 type MessageId = "missing" | "privateDnsOff" | "pathBroken" | "ec2messagesOptional";
@@ -190,20 +190,14 @@ function reportService(
 
 /** Returns the VPC's live interface endpoints for the service whose private DNS is off. */
 function endpointsWithDnsOff(index: SnapshotIndex, vpcId: string, service: string): VpcEndpoint[] {
-  return index
-    .endpointsOf(vpcId)
-    .filter(
-      (endpoint) =>
-        isInterfaceEndpoint(endpoint) &&
-        isLiveEndpoint(endpoint) &&
-        shortServiceName(endpoint.ServiceName) === service &&
-        endpoint.PrivateDnsEnabled === false,
-    );
+  return liveInterfaceEndpointsFor(index, vpcId, service).filter(
+    (endpoint) => endpoint.PrivateDnsEnabled === false,
+  );
 }
 
 /**
  * Returns the rules, other than this one, that own the broken hops of the subnets' paths to the
- * service; each reports its break in a finding of its own.
+ * service. Each of those rules reports its break in a finding of its own.
  */
 function brokenLinks(
   context: RuleContext<MessageId>,

@@ -61,7 +61,7 @@ const privateDnsOff: ExpectedFinding = {
     "--private-dns-enabled (CloudFormation PrivateDnsEnabled, Terraform private_dns_enabled).",
 };
 
-/** The finding for a subnet whose public path reaches a NAT gateway and breaks at `causes`. */
+/** Builds the finding for a subnet whose public path breaks first at a link `causes` reports. */
 function pathBroken(service: string, causes: string): ExpectedFinding {
   return {
     ...missing(service),
