@@ -2,6 +2,8 @@
 import type { NetworkAcl, SecurityGroup, Subnet } from "@aws-sdk/client-ec2";
 import type { Cidr } from "../net/cidr.js";
 import {
+  type AclDecision,
+  type DeniedPorts,
   aclAllows,
   aclDeniedPorts,
   groupsAllow,
@@ -299,7 +301,8 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
   const sides = crossing.to ? SIDES.length : 2;
   const nearAcl = aclOf(index, crossing.from);
   const farAcl = crossing.to && aclOf(index, crossing.to);
-  for (let position = 0; position < sides; position += 1) {
+  let broken = false;
+  for (let position = 0; position < sides && !broken; position += 1) {
     const side = SIDES[position] as Side;
     const subnet = (side.far ? crossing.to : crossing.from) as Subnet;
     const subnetId = subnet.SubnetId as string;
@@ -315,15 +318,18 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
     }
     const peer = side.far ? crossing.source : crossing.destination;
     const portRanges = side.request ? REQUEST_PORTS : crossing.replyPorts.ranges;
+    // The reply ranges of a subnet with Linux and Windows workloads concern different clients,
+    // so each is checked even when another is blocked.
+    const someClients = portRanges.length > 1;
     for (const ports of portRanges) {
-      const check = { acl, subnetId, side, peer, ports };
-      if (checkSide(trace, check, owner, partials)) return;
+      const check = { acl, subnetId, side, peer, ports, someClients };
+      if (checkSide(trace, check, owner, partials)) broken = true;
     }
   }
   for (const { aclId, text, facts } of partials) {
     trace.add("network-acl", "warning", aclId, text, owner, facts);
   }
-  if (partials.length > 0) return;
+  if (broken || partials.length > 0) return;
   const { from, to, source } = crossing;
   trace.add("network-acl", "ok", from.SubnetId as string, () => {
     const sides = to ? `${from.SubnetId} and ${to.SubnetId}` : from.SubnetId;
@@ -341,6 +347,8 @@ interface SideCheck {
   side: Side;
   peer: Cidr;
   ports: ClientPorts;
+  /** Set when the subnet's workloads use other reply ports too, so a block stops only some. */
+  someClients: boolean;
 }
 
 /**
@@ -354,64 +362,82 @@ function checkSide(
   owner: string,
   partials: PartialDenial[],
 ): boolean {
-  const { acl, subnetId, side, peer, ports } = check;
-  const aclId = acl.NetworkAclId as string;
-  const direction = ports.clients ? `${side.direction} to ${ports.clients}` : side.direction;
-  const preposition = side.egress ? "to" : "from";
-  const range = portsText(ports.low, ports.high);
+  const { acl, side, peer, ports } = check;
   const decision = aclAllows(acl, side.egress, peer, ports.low, ports.high);
   if (decision.verdict === "allow") {
-    const denied = decision.partlyDenied;
-    if (!denied) return false;
-    const ruleNumber = String(denied.ruleNumber);
-    partials.push({
-      aclId,
-      text: `network ACL ${aclId} of ${subnetId} denies the ${direction} (TCP ${range} ${preposition} ${denied.range}, part of ${peer.text}) by rule ${ruleNumber}`,
-      facts: {
-        aclId,
-        subnetId,
-        direction,
-        peer: peer.text,
-        ports: range,
-        ruleNumber,
-        range: denied.range,
-      },
-    });
+    if (decision.partlyDenied) partials.push(peerDenial(check, decision.partlyDenied));
     return false;
   }
   const denied = aclDeniedPorts(acl, side.egress, peer, ports.low, ports.high);
-  const ruleNumber = String(denied.ruleNumber);
   const whole =
     denied.ports.length === 2 && denied.ports[0] === ports.low && denied.ports[1] === ports.high;
   if (!whole) {
-    // Each connection takes one ephemeral port from the range, so only those on denied ports fail.
-    const deniedText = rangesText(denied.ports);
-    const replyPorts = `${ports.low}-${ports.high}`;
-    partials.push({
-      aclId,
-      text: `network ACL ${aclId} of ${subnetId} denies the ${direction} (TCP ${deniedText} of ${replyPorts} ${preposition} ${peer.text}) by rule ${ruleNumber}`,
-      facts: {
-        aclId,
-        subnetId,
-        direction,
-        peer: peer.text,
-        ports: deniedText,
-        replyPorts,
-        ruleNumber,
-        ...platformOf(ports),
-      },
-    });
+    partials.push(portsDenial(check, denied));
     return false;
   }
+  const { aclId, subnetId, direction, preposition, range, facts } = describeSide(check);
+  const ruleNumber = String(denied.ruleNumber);
   trace.add(
     "network-acl",
     "broken",
     aclId,
     `network ACL ${aclId} of ${subnetId} denies the ${direction} (TCP ${range} ${preposition} ${peer.text}) by rule ${ruleNumber}`,
     owner,
-    { aclId, subnetId, direction, peer: peer.text, ports: range, ruleNumber, ...platformOf(ports) },
+    {
+      ...facts,
+      ports: range,
+      ruleNumber,
+      ...(check.someClients && { clients: ports.clients }),
+      ...platformOf(ports),
+    },
   );
   return true;
+}
+
+/** Returns the words and the facts every hop of one side's check uses. */
+function describeSide(check: SideCheck) {
+  const { acl, subnetId, side, peer, ports } = check;
+  const aclId = acl.NetworkAclId as string;
+  const direction = ports.clients ? `${side.direction} to ${ports.clients}` : side.direction;
+  return {
+    aclId,
+    subnetId,
+    direction,
+    preposition: side.egress ? "to" : "from",
+    range: portsText(ports.low, ports.high),
+    facts: { aclId, subnetId, direction, peer: peer.text },
+  };
+}
+
+/** Returns the warning for an allowed range when a rule denies part of the peer. */
+function peerDenial(
+  check: SideCheck,
+  denied: NonNullable<AclDecision["partlyDenied"]>,
+): PartialDenial {
+  const { aclId, subnetId, direction, preposition, range, facts } = describeSide(check);
+  const ruleNumber = String(denied.ruleNumber);
+  return {
+    aclId,
+    text: `network ACL ${aclId} of ${subnetId} denies the ${direction} (TCP ${range} ${preposition} ${denied.range}, part of ${check.peer.text}) by rule ${ruleNumber}`,
+    facts: { ...facts, ports: range, ruleNumber, range: denied.range },
+  };
+}
+
+/**
+ * Returns the warning for a range the ACL denies in part. Each connection takes one ephemeral
+ * port from the range, so only those on denied ports fail.
+ */
+function portsDenial(check: SideCheck, denied: DeniedPorts): PartialDenial {
+  const { aclId, subnetId, direction, preposition, facts } = describeSide(check);
+  const { peer, ports } = check;
+  const ruleNumber = String(denied.ruleNumber);
+  const deniedText = rangesText(denied.ports);
+  const replyPorts = `${ports.low}-${ports.high}`;
+  return {
+    aclId,
+    text: `network ACL ${aclId} of ${subnetId} denies the ${direction} (TCP ${deniedText} of ${replyPorts} ${preposition} ${peer.text}) by rule ${ruleNumber}`,
+    facts: { ...facts, ports: deniedText, replyPorts, ruleNumber, ...platformOf(ports) },
+  };
 }
 
 /** Returns the fact that marks the hop of a Windows range, for its finding's evidence. */

@@ -2,7 +2,9 @@ import { defineRule, type Evidence } from "../engine/types.js";
 import type { SnapshotIndex } from "../index/snapshot-index.js";
 import { hopsOwnedBy } from "../reach/findings.js";
 
-export default defineRule<"denies" | "deniesPart" | "deniesSomePorts">({
+type MessageId = "denies" | "deniesSomeClients" | "deniesPart" | "deniesSomePorts";
+
+export default defineRule<MessageId>({
   id: "nacl-blocks-nat64",
   title: "Network ACL on the path denies the request or its reply",
   description:
@@ -28,6 +30,15 @@ export default defineRule<"denies" | "deniesPart" | "deniesSomePorts">({
       text:
         "Network ACL {aclId} of {subnetId} denies the {direction} (TCP {ports} {preposition} " +
         "{peer}) by rule {ruleNumber}, so {services} cannot be reached from {subnetIds}.",
+      fix:
+        "Add a rule numbered below {ruleNumber} to {aclId} that allows the {direction}: TCP " +
+        "{ports} {preposition} {peer}.",
+    },
+    deniesSomeClients: {
+      severity: "error",
+      text:
+        "Network ACL {aclId} of {subnetId} denies the {direction} (TCP {ports} {preposition} " +
+        "{peer}) by rule {ruleNumber}, so {clients} in {subnetIds} cannot reach {services}.",
       fix:
         "Add a rule numbered below {ruleNumber} to {aclId} that allows the {direction}: TCP " +
         "{ports} {preposition} {peer}.",
@@ -73,9 +84,12 @@ export default defineRule<"denies" | "deniesPart" | "deniesSomePorts">({
       const partial = group.hop.status === "warning";
       // A partial block names either the blocked part of the ephemeral ports or of the peer.
       const somePorts = partial && facts.replyPorts !== undefined;
-      let messageId: "denies" | "deniesPart" | "deniesSomePorts" = "denies";
+      // In a subnet of Linux and Windows workloads, a blocked reply range stops only one kind.
+      const clients = partial ? undefined : facts.clients;
+      let messageId: MessageId = "denies";
       if (somePorts) messageId = "deniesSomePorts";
       else if (partial) messageId = "deniesPart";
+      else if (clients !== undefined) messageId = "deniesSomeClients";
       context.report({
         messageId,
         data: {
@@ -88,6 +102,7 @@ export default defineRule<"denies" | "deniesPart" | "deniesSomePorts">({
           ruleNumber: String(facts.ruleNumber ?? "*"),
           range: String(facts.range ?? ""),
           ...(somePorts && { replyPorts: String(facts.replyPorts) }),
+          ...(clients !== undefined && { clients: String(clients) }),
           services: group.services,
           subnetIds: group.subnetIds,
         },

@@ -103,17 +103,17 @@ const windowsEvidence = (instanceId: string) => ({
   value: "windows",
 });
 
-/** Returns the warning for the Windows replies that an ACL admitting only 32768-61000 drops. */
-function windowsPortsAbove61000(instanceId: string): ExpectedFinding {
+/** Returns the warning for the Windows replies on `ports` that the subnet's ACL drops. */
+function windowsPortsDenied(instanceId: string, ports: string): ExpectedFinding {
   return {
     ruleId: RULE,
     messageId: "deniesSomePorts",
     severity: "warning",
     message:
       `Network ACL ${ACL} of ${IDS.v6Subnet} denies the inbound reply to Windows instances ` +
-      `(TCP ports 61001-65535 of 49152-65535 from ${ENDPOINT_BLOCK}) by rule 32768, so ` +
+      `(TCP ports ${ports} of 49152-65535 from ${ENDPOINT_BLOCK}) by rule 32768, so ` +
       `connections from ${IDS.v6Subnet} to ssm, ssmmessages whose ephemeral port is in ` +
-      "ports 61001-65535 are dropped.",
+      `ports ${ports} are dropped.`,
     resource: ref("network-acl", ACL),
     evidence: [...aclEvidence(32768), windowsEvidence(instanceId)],
     related: [IDS.v6Subnet],
@@ -127,12 +127,12 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
   {
     name: "Windows replies allowed only on the Linux range",
     input: design(["windows", "windows"], [32768, 61000]),
-    findings: [windowsPortsAbove61000("i-app1")],
+    findings: [windowsPortsDenied("i-app1", "61001-65535")],
   },
   {
     name: "mixed subnet with replies allowed only on the Linux range",
     input: design(["linux", "windows"], [32768, 61000]),
-    findings: [windowsPortsAbove61000("i-app2")],
+    findings: [windowsPortsDenied("i-app2", "61001-65535")],
   },
   {
     name: "mixed subnet with replies allowed only on the Windows range",
@@ -154,6 +154,59 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
           `Add a rule numbered below 32768 to ${ACL} that allows the inbound reply to Linux and ` +
           `other workloads: TCP ports 32768-61000 from ${ENDPOINT_BLOCK}.`,
       },
+    ],
+  },
+  {
+    name: "mixed subnet whose ACL admits no Windows reply port",
+    input: design(["linux", "windows"], [32768, 48000]),
+    findings: [
+      {
+        ruleId: RULE,
+        messageId: "deniesSomeClients",
+        severity: "error",
+        message:
+          `Network ACL ${ACL} of ${IDS.v6Subnet} denies the inbound reply to Windows instances ` +
+          `(TCP ports 49152-65535 from ${ENDPOINT_BLOCK}) by rule 32768, so Windows instances ` +
+          `in ${IDS.v6Subnet} cannot reach ssm, ssmmessages.`,
+        resource: ref("network-acl", ACL),
+        evidence: [...aclEvidence(32768), windowsEvidence("i-app2")],
+        related: [IDS.v6Subnet],
+        fix:
+          `Add a rule numbered below 32768 to ${ACL} that allows the inbound reply to Windows ` +
+          `instances: TCP ports 49152-65535 from ${ENDPOINT_BLOCK}.`,
+      },
+      {
+        ruleId: RULE,
+        messageId: "deniesSomePorts",
+        severity: "warning",
+        message:
+          `Network ACL ${ACL} of ${IDS.v6Subnet} denies the inbound reply to Linux and other ` +
+          `workloads (TCP ports 48001-61000 of 32768-61000 from ${ENDPOINT_BLOCK}) by rule ` +
+          `32768, so connections from ${IDS.v6Subnet} to ssm, ssmmessages whose ephemeral port ` +
+          "is in ports 48001-61000 are dropped.",
+        resource: ref("network-acl", ACL),
+        evidence: aclEvidence(32768),
+        related: [IDS.v6Subnet],
+      },
+    ],
+  },
+  {
+    name: "mixed subnet whose ACL admits no Linux reply port",
+    input: design(["windows", "lambda"], [61001, 65535]),
+    findings: [
+      {
+        ruleId: RULE,
+        messageId: "deniesSomeClients",
+        severity: "error",
+        message:
+          `Network ACL ${ACL} of ${IDS.v6Subnet} denies the inbound reply to Linux and other ` +
+          `workloads (TCP ports 32768-61000 from ${ENDPOINT_BLOCK}) by rule 32768, so Linux and ` +
+          `other workloads in ${IDS.v6Subnet} cannot reach ssm, ssmmessages.`,
+        resource: ref("network-acl", ACL),
+        evidence: aclEvidence(32768),
+        related: [IDS.v6Subnet],
+      },
+      windowsPortsDenied("i-app1", "49152-61000"),
     ],
   },
   {
@@ -239,6 +292,29 @@ describe(RULE, () => {
     const result = lintRule(RULE, input);
     expect(result.findings).toEqual([]);
     expect(result.skipped).toEqual([]);
+  });
+
+  it("reports a partial deny of the request together with a blocked reply", () => {
+    const input = design(["linux"]);
+    const acl = input.NetworkAcls!.find((item) => item.NetworkAclId === ACL)!;
+    acl.Entries = [
+      {
+        RuleNumber: 50,
+        Protocol: "6",
+        RuleAction: "deny",
+        Egress: true,
+        Ipv6CidrBlock: "2001:db8:1a::/65",
+        PortRange: { From: 443, To: 443 },
+      },
+      ...(acl.Entries ?? []),
+    ];
+
+    const findings = lintRule(RULE, input).findings;
+
+    expect(findings.map((item) => `${item.messageId} ${item.severity}`).sort()).toEqual([
+      "denies error",
+      "deniesPart warning",
+    ]);
   });
 
   it("reads a Windows platform from PlatformDetails alone", () => {
