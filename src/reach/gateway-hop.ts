@@ -1,5 +1,5 @@
 /** The hop of the internet gateway or egress-only internet gateway a route sends traffic to. */
-import type { Evidence } from "../engine/types.js";
+import type { Evidence, ResourceRef } from "../engine/types.js";
 import {
   describeAttachments,
   gatewayAttachment,
@@ -9,6 +9,7 @@ import {
 import type { RouteView } from "../index/routes.js";
 import type { SnapshotIndex } from "../index/snapshot-index.js";
 import type { Trace } from "./context.js";
+import type { HopGroup } from "./findings.js";
 import type { Hop, HopKind } from "./types.js";
 
 const LABELS: Record<GatewayKind, string> = {
@@ -59,17 +60,49 @@ export function gatewayKindOf(hop: Hop): GatewayKind | undefined {
   return hop.facts?.gatewayKind as GatewayKind | undefined;
 }
 
-/** Returns the evidence of a broken gateway hop: the route to the gateway and its attachments. */
-export function gatewayEvidence(index: SnapshotIndex, hop: Hop, destination: string): Evidence[] {
+/** The parts of a finding about a broken gateway hop that both gateway rules report alike. */
+export interface GatewayFindingParts {
+  data: Record<string, string>;
+  resource: ResourceRef;
+  evidence: Evidence[];
+  related: string[];
+}
+
+/**
+ * Returns the route table a group's broken gateway hop is about, the message data naming the
+ * gateway and its problem, and the evidence: the route to the gateway and its attachments. The
+ * related resources are the gateway, `alsoRelated` and the affected subnets.
+ */
+export function gatewayFinding(
+  index: SnapshotIndex,
+  group: HopGroup,
+  destination: string,
+  alsoRelated: readonly string[] = [],
+): GatewayFindingParts {
+  const { hop } = group;
   const kind = gatewayKindOf(hop) ?? "internet-gateway";
   const gatewayId = hop.resourceId;
+  const routeTableId = routeTableOfHop(hop);
+  const table = index.routeTable(routeTableId);
   const attachments = index.gateway(kind, gatewayId)?.Attachments;
-  return [
-    { resourceId: routeTableOfHop(hop), attribute: `Routes[${destination}]`, value: gatewayId },
-    {
-      resourceId: gatewayId,
-      attribute: "Attachments",
-      value: attachments ? describeAttachments(attachments) : `not in ${gatewaySection(kind)}`,
+  return {
+    data: {
+      routeTableId,
+      gatewayId,
+      vpcId: String(hop.facts?.vpcId ?? ""),
+      problem: String(hop.facts?.problem ?? ""),
+      services: group.services,
+      subnetIds: group.subnetIds,
     },
-  ];
+    resource: index.ref("route-table", routeTableId, table?.VpcId, table?.Tags),
+    evidence: [
+      { resourceId: routeTableId, attribute: `Routes[${destination}]`, value: gatewayId },
+      {
+        resourceId: gatewayId,
+        attribute: "Attachments",
+        value: attachments ? describeAttachments(attachments) : `not in ${gatewaySection(kind)}`,
+      },
+    ],
+    related: [gatewayId, ...alsoRelated, ...group.paths.map((path) => path.subnetId)],
+  };
 }

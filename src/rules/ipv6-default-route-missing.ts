@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from "../engine/types.js";
 import { hopsOwnedBy, type HopGroup } from "../reach/findings.js";
-import { gatewayEvidence, gatewayKindOf, routeTableOfHop } from "../reach/gateway-hop.js";
+import { gatewayFinding, gatewayKindOf, routeTableOfHop } from "../reach/gateway-hop.js";
 
 type MessageId = "noIpv6Route" | "internetGatewayNotAttached" | "egressOnlyGatewayNotAttached";
 
@@ -83,21 +83,9 @@ function reportRoute(context: RuleContext<MessageId>, group: HopGroup): void {
 }
 
 function reportGateway(context: RuleContext<MessageId>, group: HopGroup): void {
-  const routeTableId = routeTableOfHop(group.hop);
-  const table = context.index.routeTable(routeTableId);
   const egressOnly = gatewayKindOf(group.hop) === "egress-only-internet-gateway";
   context.report({
     messageId: egressOnly ? "egressOnlyGatewayNotAttached" : "internetGatewayNotAttached",
-    data: {
-      routeTableId,
-      gatewayId: group.hop.resourceId,
-      vpcId: String(group.hop.facts?.vpcId ?? ""),
-      problem: String(group.hop.facts?.problem ?? ""),
-      subnetIds: group.subnetIds,
-      services: group.services,
-    },
-    resource: context.index.ref("route-table", routeTableId, table?.VpcId, table?.Tags),
-    evidence: gatewayEvidence(context.index, group.hop, "::/0"),
-    related: [group.hop.resourceId, ...group.paths.map((path) => path.subnetId)],
+    ...gatewayFinding(context.index, group, "::/0"),
   });
 }

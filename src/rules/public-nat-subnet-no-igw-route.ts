@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from "../engine/types.js";
 import { hopsOwnedBy, type HopGroup } from "../reach/findings.js";
-import { gatewayEvidence, gatewayKindOf, routeTableOfHop } from "../reach/gateway-hop.js";
+import { gatewayFinding, gatewayKindOf, routeTableOfHop } from "../reach/gateway-hop.js";
 
 type MessageId = "noInternetRoute" | "gatewayNotAttached";
 
@@ -90,22 +90,11 @@ function reportRoute(context: RuleContext<MessageId>, group: HopGroup): void {
 }
 
 function reportGateway(context: RuleContext<MessageId>, group: HopGroup): void {
-  const routeTableId = routeTableOfHop(group.hop);
-  const table = context.index.routeTable(routeTableId);
   const natGatewayId = group.paths[0]?.nat?.NatGatewayId ?? "";
+  const parts = gatewayFinding(context.index, group, "0.0.0.0/0", [natGatewayId]);
   context.report({
     messageId: "gatewayNotAttached",
-    data: {
-      routeTableId,
-      natGatewayId,
-      gatewayId: group.hop.resourceId,
-      vpcId: String(group.hop.facts?.vpcId ?? ""),
-      problem: String(group.hop.facts?.problem ?? ""),
-      services: group.services,
-      subnetIds: group.subnetIds,
-    },
-    resource: context.index.ref("route-table", routeTableId, table?.VpcId, table?.Tags),
-    evidence: gatewayEvidence(context.index, group.hop, "0.0.0.0/0"),
-    related: [group.hop.resourceId, natGatewayId, ...group.paths.map((path) => path.subnetId)],
+    ...parts,
+    data: { ...parts.data, natGatewayId },
   });
 }
