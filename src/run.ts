@@ -12,7 +12,7 @@ import {
   type Rule,
   type Severity,
 } from "./engine/types.js";
-import { SnapshotIndex } from "./index/snapshot-index.js";
+import { SnapshotIndex, type InputOrigin } from "./index/snapshot-index.js";
 import { analyse, computedAnalysis } from "./reach/analysis.js";
 import { toReachability, type ReachabilityEntry } from "./reach/report.js";
 import { RULES } from "./rules/index.js";
@@ -92,6 +92,8 @@ export interface SourceLocation {
 
 export interface SnapshotInput {
   snapshot: Snapshot;
+  /** Set for a snapshot built from a template or plan, so messages do not call sections uncollected. */
+  origin?: InputOrigin;
   files?: string[];
   /** Locations of resources by resource id, when the input was a file that has them. */
   locations?: ReadonlyMap<string, SourceLocation>;
@@ -138,7 +140,7 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
   };
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   for (const input of inputs) {
-    const index = new SnapshotIndex(input.snapshot);
+    const index = new SnapshotIndex(input.snapshot, input.origin);
     if (options.everyPath) analyse(index, options.settings, { everyPath: true });
     const lint = lintSnapshot(index, {
       rules,

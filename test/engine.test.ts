@@ -246,7 +246,7 @@ describe("skipped rules", () => {
     expect(lint([rule], { ...input, Reservations: undefined }).skipped).toEqual([
       {
         ruleId: "test-subnet-rule",
-        reason: "NetworkInterfaces was not collected and Reservations was not collected",
+        reason: "neither NetworkInterfaces nor Reservations was collected",
       },
     ]);
   });

@@ -165,7 +165,9 @@ export function missingRequirement(
   for (const requirement of requires) {
     const options = typeof requirement === "string" ? [requirement] : requirement;
     if (options.some((section) => index.has(section) && !failed.has(section))) continue;
-    const reasons = options.map((section) => failed.get(section) ?? `${section} was not collected`);
+    const reasons = options.flatMap((section) => failed.get(section) ?? []);
+    const absent = options.filter((section) => !failed.has(section));
+    if (absent.length > 0) reasons.push(index.absent(...absent));
     return reasons.join(" and ");
   }
   return undefined;

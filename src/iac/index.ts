@@ -41,6 +41,7 @@ export async function readIacInputs(
   return [
     {
       snapshot: result.snapshot,
+      origin: options.template ? "template" : "plan",
       files: result.files,
       locations: result.locations,
       unresolved: result.unresolved,

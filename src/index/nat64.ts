@@ -79,8 +79,7 @@ export function natTarget(index: SnapshotIndex, natId: string, blackhole: boolea
     return nat
       ? { status: "down", state: "blackhole", nat }
       : { status: "down", state: "blackhole" };
-  if (!index.has("NatGateways"))
-    return { status: "unknown", reason: "NatGateways was not collected" };
+  if (!index.has("NatGateways")) return { status: "unknown", reason: index.absent("NatGateways") };
   if (!nat) return { status: "down", state: "missing" };
   const state = natState(nat);
   // Inputs built from templates leave the state out for a NAT gateway they only refer to.

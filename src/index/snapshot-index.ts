@@ -68,6 +68,12 @@ const INFRASTRUCTURE_REQUESTERS = new Set(["amazon-elb", "amazon-rds"]);
 
 const GONE_INSTANCE_STATES = new Set(["terminated", "shutting-down"]);
 
+/**
+ * The source of a snapshot: collected from AWS or read from snapshot files, or built from a
+ * CloudFormation template or a Terraform plan, which define no running resources.
+ */
+export type InputOrigin = "snapshot" | "template" | "plan";
+
 export class SnapshotIndex {
   readonly accountId: string | undefined;
   readonly region: string | undefined;
@@ -106,7 +112,10 @@ export class SnapshotIndex {
   private internetGatewaysById: Map<string, InternetGateway> | undefined;
   private egressOnlyGatewaysById: Map<string, EgressOnlyInternetGateway> | undefined;
 
-  constructor(readonly snapshot: Snapshot) {
+  constructor(
+    readonly snapshot: Snapshot,
+    readonly origin: InputOrigin = "snapshot",
+  ) {
     this.accountId = snapshot.Source?.AccountId ?? inferAccount(snapshot);
     this.region = snapshot.Source?.Region ?? inferRegion(snapshot);
     const subnets = snapshot.Subnets ?? [];
@@ -147,6 +156,18 @@ export class SnapshotIndex {
   /** Tells whether a section was collected; an absent section is unknown, not empty. */
   has(section: SectionName): boolean {
     return this.snapshot[section] !== undefined;
+  }
+
+  /**
+   * Returns why the snapshot lacks the sections, as a clause: "X was not collected", or for a
+   * template or plan "the template defines nothing for X".
+   */
+  absent(...sections: SectionName[]): string {
+    if (this.origin !== "snapshot") {
+      return `the ${this.origin} defines nothing for ${sections.join(" or ")}`;
+    }
+    if (sections.length === 1) return `${sections[0]} was not collected`;
+    return `neither ${sections.join(" nor ")} was collected`;
   }
 
   vpcs(): Vpc[] {

@@ -176,8 +176,7 @@ function untracedSubnets(index: SnapshotIndex): { subnetId: string; reason: stri
     .filter(usesIpv6Paths)
     .map((subnet) => ({
       subnetId: subnet.SubnetId as string,
-      reason:
-        "its workloads are unknown because neither NetworkInterfaces nor Reservations was collected",
+      reason: `its workloads are unknown because ${index.absent("NetworkInterfaces", "Reservations")}`,
     }));
   return [...unknown, ...missing];
 }
@@ -197,7 +196,7 @@ function whyNotTraced(index: SnapshotIndex, subnet: Subnet): string | undefined 
     return "the subnet hosts no instance or other workload yet; the path matters once one is launched";
   }
   if (workloads === undefined) {
-    return "neither NetworkInterfaces nor Reservations was collected, so its workloads are unknown";
+    return `${index.absent("NetworkInterfaces", "Reservations")}, so its workloads are unknown`;
   }
   return undefined;
 }

@@ -48,12 +48,7 @@ export function addClientEgressHops(
 ): void {
   const { index } = trace;
   if (!index.has("SecurityGroups")) {
-    trace.add(
-      "security-group-egress",
-      "unknown",
-      trace.subnetId,
-      "SecurityGroups was not collected",
-    );
+    trace.add("security-group-egress", "unknown", trace.subnetId, index.absent("SecurityGroups"));
     return;
   }
   const sets = workloadGroupSets(trace);
@@ -293,7 +288,7 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
       "network-acl",
       "unknown",
       crossing.from.SubnetId as string,
-      "NetworkAcls was not collected",
+      index.absent("NetworkAcls"),
     );
     return;
   }

@@ -84,7 +84,7 @@ export default defineRule<"routesNat64" | "needsIpv4Services">({
       if (hostsWorkloads === undefined) context.unknown(subnetId, "its workloads are unknown");
       if (hostsWorkloads !== true) continue;
       if (!index.has("VpcEndpoints")) {
-        context.unknown(subnetId, "VpcEndpoints was not collected");
+        context.unknown(subnetId, context.index.absent("VpcEndpoints"));
         continue;
       }
       const vpcId = subnet.VpcId as string;

@@ -89,6 +89,15 @@ describe("vpc-lint --template", () => {
     expect(run.stderr).toContain("which the input does not declare; its state is unknown");
   });
 
+  it("says the template defines no instances", () => {
+    const run = runCli(["--template", fixture("ipv6-only-dns64.yaml")]);
+
+    expect(run.stderr).toContain(
+      "instance-imds-ipv6-disabled, ssm-instance-not-online: the template defines nothing for Reservations",
+    );
+    expect(run.stderr).not.toContain("was not collected");
+  });
+
   it("exits 2 on a file that is not a template", () => {
     const run = runCli(["--template", fixture("not-cloudformation.yaml")]);
 
@@ -120,6 +129,19 @@ describe("vpc-lint --terraform-plan", () => {
 
     expect(ruleIds(report)).not.toContain("nat64-route-missing");
     expect(report.source[0]?.region).toBe("eu-west-1");
+  });
+
+  it("says the plan defines no SSM registrations", () => {
+    const run = runCli([
+      "--terraform-plan",
+      fixture("plan-dns64-missing.json"),
+      "--format",
+      "json",
+    ]);
+    const report = JSON.parse(run.stdout) as { skipped: { ruleId: string; reason: string }[] };
+    const skip = report.skipped.find((item) => item.ruleId === "ssm-instance-not-online");
+
+    expect(skip?.reason).toBe("the plan defines nothing for InstanceInformationList");
   });
 
   it("points SARIF results at the plan file", () => {

@@ -260,7 +260,7 @@ describe(RULE, () => {
     expect(lintRule(RULE, input).skipped).toEqual([
       {
         ruleId: RULE,
-        reason: "NetworkInterfaces was not collected and Reservations was not collected",
+        reason: "neither NetworkInterfaces nor Reservations was collected",
       },
     ]);
   });
