@@ -29,6 +29,7 @@ import {
   checkEndpointIngress,
 } from "./filters-hops.js";
 import { checkGateway } from "./gateway-hop.js";
+import { passInspectionEndpoint } from "./inspection-hop.js";
 import { resolverOf, sharedZoneFor } from "./resolver.js";
 import { Hop, type PathMode, type ServicePath } from "./types.js";
 
@@ -602,8 +603,8 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
     );
     return;
   }
-  const route = onward ? index.lookupRoute(onward, IPV4_DEFAULT).route : undefined;
-  const tableId = onward?.RouteTableId ?? natId;
+  let route = onward ? index.lookupRoute(onward, IPV4_DEFAULT).route : undefined;
+  let tableId = onward?.RouteTableId ?? natId;
   if (!onward) {
     trace.add(
       "onward-route",
@@ -613,19 +614,35 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
     );
     return;
   }
-  if (!route || route.target.kind !== "internet-gateway" || route.blackhole) {
-    const found = route ? describeRoute(route) : "no 0.0.0.0/0 route";
-    trace.add(
+  let found = route ? describeRoute(route) : "no 0.0.0.0/0 route";
+  let routeText = `${tableId}: ${found}`;
+  let brokenText = `${tableId} of NAT gateway ${natId} has ${found}, not 0.0.0.0/0 -> igw`;
+  if (route) {
+    // A firewall endpoint between the NAT gateway and the internet gateway passes the traffic on
+    // through the route table of its own subnet.
+    const inspected = passInspectionEndpoint(
+      trace,
       "onward-route",
-      "broken",
-      tableId,
-      `${tableId} of NAT gateway ${natId} has ${found}, not 0.0.0.0/0 -> igw`,
+      route,
+      IPV4_DEFAULT,
       "public-nat-subnet-no-igw-route",
-      { found },
     );
+    if (inspected.kind === "unknown") return;
+    if (inspected.kind === "followed") {
+      route = inspected.route;
+      tableId = inspected.tableId;
+      found = inspected.text;
+      routeText = inspected.text;
+      brokenText = `${inspected.text}, not 0.0.0.0/0 -> igw, so the traffic of NAT gateway ${natId} does not reach the internet`;
+    }
+  }
+  if (!route || route.target.kind !== "internet-gateway" || route.blackhole) {
+    trace.add("onward-route", "broken", tableId, brokenText, "public-nat-subnet-no-igw-route", {
+      found,
+    });
     return;
   }
-  trace.add("onward-route", "ok", tableId, `${tableId}: ${describeRoute(route)}`);
+  trace.add("onward-route", "ok", tableId, routeText);
   if (!checkGateway(trace, "onward-route", route, "public-nat-subnet-no-igw-route")) return;
   const natSubnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
   if (natSubnet) {
@@ -701,20 +718,32 @@ function publicIpv6Leg(trace: Trace, name: string): void {
     );
     return;
   }
-  const tableId = table.RouteTableId as string;
-  const route = index.lookupRoute(table, PUBLIC_IPV6).route;
-  const kinds = new Set(["egress-only-internet-gateway", "internet-gateway"]);
-  if (!route || !kinds.has(route.target.kind) || route.blackhole) {
-    trace.add(
+  let tableId = table.RouteTableId as string;
+  let route = index.lookupRoute(table, PUBLIC_IPV6).route;
+  let routeText = `${tableId}: ${route ? describeRoute(route) : "no ::/0 route"}`;
+  let brokenText = `${tableId} has ${route ? describeRoute(route) : "no ::/0 route"}, not ::/0 to an egress-only or internet gateway`;
+  if (route) {
+    const inspected = passInspectionEndpoint(
+      trace,
       "route",
-      "broken",
-      tableId,
-      `${tableId} has ${route ? describeRoute(route) : "no ::/0 route"}, not ::/0 to an egress-only or internet gateway`,
+      route,
+      PUBLIC_IPV6,
       "ipv6-default-route-missing",
     );
+    if (inspected.kind === "unknown") return;
+    if (inspected.kind === "followed") {
+      route = inspected.route;
+      tableId = inspected.tableId;
+      routeText = inspected.text;
+      brokenText = `${inspected.text}, not ::/0 to an egress-only or internet gateway`;
+    }
+  }
+  const kinds = new Set(["egress-only-internet-gateway", "internet-gateway"]);
+  if (!route || !kinds.has(route.target.kind) || route.blackhole) {
+    trace.add("route", "broken", tableId, brokenText, "ipv6-default-route-missing");
     return;
   }
-  trace.add("route", "ok", tableId, `${tableId}: ${describeRoute(route)}`);
+  trace.add("route", "ok", tableId, routeText);
   if (!checkGateway(trace, "route", route, "ipv6-default-route-missing")) return;
   checkClientEgress(trace, [PUBLIC_IPV6], "instance-sg-egress-blocks-ipv6");
   const source = trace.clientSource();

@@ -1,4 +1,4 @@
-import type { EgressOnlyInternetGateway, InternetGateway } from "@aws-sdk/client-ec2";
+import type { EgressOnlyInternetGateway, InternetGateway, Route } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import type { SkippedCheck } from "../../src/engine/lint.js";
 import type { LintSettings } from "../../src/engine/types.js";
@@ -8,11 +8,13 @@ import {
   VPC_ID,
   attachment,
   egressOnlyGateway,
+  endpoint,
   internetGateway,
   publicNat64,
   route,
   routeTable,
   snapshot,
+  subnet,
 } from "../builder.js";
 import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
 
@@ -40,6 +42,40 @@ function throughInternetGateway(gateways: InternetGateway[]): Snapshot {
       }),
     ],
     InternetGateways: gateways,
+  });
+}
+
+/**
+ * Builds the design with DNS64 off whose IPv6-only subnet sends ::/0 to a Gateway Load Balancer
+ * endpoint, as AWS Network Firewall creates, in a subnet whose route table has the given routes.
+ */
+function throughFirewall(firewallRoutes: Route[]): Snapshot {
+  const base = publicNat64({ dns64: false });
+  const tables = (base.RouteTables ?? []).filter((table) => table.RouteTableId !== IDS.v6Table);
+  return snapshot({
+    ...base,
+    Subnets: [
+      ...(base.Subnets ?? []),
+      subnet({ id: "subnet-firewall", kind: "dual-stack", block: 9 }),
+    ],
+    RouteTables: [
+      ...tables,
+      routeTable({ id: "rtb-firewall", subnets: ["subnet-firewall"], routes: firewallRoutes }),
+      routeTable({
+        id: IDS.v6Table,
+        subnets: [IDS.v6Subnet],
+        routes: [route("::/0", "vpce-firewall")],
+      }),
+    ],
+    VpcEndpoints: [
+      endpoint({
+        id: "vpce-firewall",
+        service: "com.amazonaws.vpce.us-east-1.vpce-svc-0firewall",
+        type: "GatewayLoadBalancer",
+        privateDns: false,
+        subnets: ["subnet-firewall"],
+      }),
+    ],
   });
 }
 
@@ -128,6 +164,10 @@ const accepted: { name: string; input: Snapshot }[] = [
     name: "internet gateway attached with State available",
     input: throughInternetGateway([internetGateway(IDS.igw, [attachment(VPC_ID, "available")])]),
   },
+  {
+    name: "firewall endpoint whose subnet routes to the egress-only gateway",
+    input: throughFirewall([route("::/0", IDS.eigw)]),
+  },
 ];
 
 const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
@@ -165,6 +205,12 @@ describe(RULE, () => {
     const result = lintRule(RULE, input, KMS);
     expect(result.findings).toEqual([]);
     expect(result.skipped).toEqual([]);
+  });
+
+  it("flags firewall endpoint without onward route", () => {
+    const result = lintRule(RULE, throughFirewall([]), KMS);
+    expect(result.findings.map((finding) => finding.resource.id)).toEqual(["rtb-firewall"]);
+    expect(result.findings.map((finding) => finding.messageId)).toEqual(["noIpv6Route"]);
   });
 
   it.each(unknown)("skips $name", ({ input, skipped }) => {

@@ -1,4 +1,9 @@
-import type { InternetGateway, InternetGatewayAttachment } from "@aws-sdk/client-ec2";
+import type {
+  InternetGateway,
+  InternetGatewayAttachment,
+  Route,
+  VpcEndpoint,
+} from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import type { SkippedCheck } from "../../src/engine/lint.js";
 import { DEFAULT_SETTINGS, exitCodeOf, runLint } from "../../src/run.js";
@@ -9,6 +14,7 @@ import {
   REGION,
   VPC_ID,
   attachment,
+  endpoint,
   internetGateway,
   nat,
   privateNat64,
@@ -21,6 +27,9 @@ import {
 import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
 
 const RULE = "public-nat-subnet-no-igw-route";
+const FIREWALL_SUBNET = "subnet-firewall";
+const FIREWALL_TABLE = "rtb-firewall";
+const FIREWALL_ENDPOINT = "vpce-firewall";
 
 /** Builds the public NAT64 design with the internet gateway section given. */
 function design(internetGateways: InternetGateway[] | undefined): Snapshot {
@@ -122,6 +131,34 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
       },
     ],
   },
+  {
+    name: "firewall endpoint whose subnet has no 0.0.0.0/0 route",
+    input: inspected([]),
+    findings: [
+      {
+        ruleId: RULE,
+        messageId: "noInternetRoute",
+        severity: "error",
+        message:
+          "Route table rtb-firewall of public NAT gateway nat-0a11 sends no 0.0.0.0/0 traffic to " +
+          "an internet gateway (rtb-nat: 0.0.0.0/0 -> vpce-firewall, a Gateway Load Balancer " +
+          "endpoint in subnet-firewall, whose route table rtb-firewall has no route for " +
+          "0.0.0.0/0), so ssm, ssmmessages are unreachable from subnet-v6only.",
+        resource: ref("route-table", FIREWALL_TABLE),
+        evidence: [
+          {
+            resourceId: FIREWALL_TABLE,
+            attribute: "Routes[0.0.0.0/0]",
+            value:
+              "rtb-nat: 0.0.0.0/0 -> vpce-firewall, a Gateway Load Balancer endpoint in " +
+              "subnet-firewall, whose route table rtb-firewall has no route for 0.0.0.0/0",
+          },
+          { resourceId: IDS.nat, attribute: "ConnectivityType", value: "public" },
+        ],
+        related: [IDS.nat, IDS.v6Subnet],
+      },
+    ],
+  },
 ];
 
 const accepted: { name: string; input: Snapshot }[] = [
@@ -142,12 +179,29 @@ const accepted: { name: string; input: Snapshot }[] = [
     input: regionalNat([internetGateway(IDS.igw, [attachment(VPC_ID, "available")])]),
   },
   {
+    name: "route through a firewall endpoint whose subnet reaches the gateway",
+    input: inspected([route("0.0.0.0/0", IDS.igw)]),
+  },
+  {
     name: "private NAT design without internet gateways",
     input: snapshot({ ...privateNat64({ endpoints: ["ssm", "ssmmessages"] }) }),
   },
 ];
 
 const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
+  {
+    name: "route to an endpoint missing from VpcEndpoints",
+    input: inspected([route("0.0.0.0/0", IDS.igw)], []),
+    skipped: [
+      {
+        ruleId: RULE,
+        reason:
+          "rtb-nat: 0.0.0.0/0 -> vpce-firewall, and vpce-firewall is not in VpcEndpoints, so " +
+          "vpc-lint cannot follow the traffic beyond it",
+        resourceIds: [IDS.v6Subnet],
+      },
+    ],
+  },
   {
     name: "InternetGateways not collected",
     input: design(undefined),
@@ -195,6 +249,45 @@ const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
     ],
   },
 ];
+
+/**
+ * Builds the public design with a Gateway Load Balancer endpoint, as AWS Network Firewall creates,
+ * between the NAT gateway and the internet gateway: the NAT subnet sends 0.0.0.0/0 to the
+ * endpoint, and the endpoint's subnet has the given routes.
+ */
+function inspected(firewallRoutes: Route[], endpoints?: VpcEndpoint[]): Snapshot {
+  const design = publicNat64();
+  return snapshot({
+    ...design,
+    Subnets: [
+      ...(design.Subnets ?? []),
+      subnet({ id: FIREWALL_SUBNET, kind: "ipv4-only", block: 9 }),
+    ],
+    RouteTables: [
+      routeTable({ id: IDS.mainTable, main: true }),
+      routeTable({
+        id: IDS.natTable,
+        subnets: [IDS.natSubnet],
+        routes: [route("0.0.0.0/0", FIREWALL_ENDPOINT)],
+      }),
+      routeTable({ id: FIREWALL_TABLE, subnets: [FIREWALL_SUBNET], routes: firewallRoutes }),
+      routeTable({
+        id: IDS.v6Table,
+        subnets: [IDS.v6Subnet],
+        routes: [route("64:ff9b::/96", IDS.nat), route("::/0", IDS.eigw)],
+      }),
+    ],
+    VpcEndpoints: endpoints ?? [
+      endpoint({
+        id: FIREWALL_ENDPOINT,
+        service: "com.amazonaws.vpce.us-east-1.vpce-svc-0firewall",
+        type: "GatewayLoadBalancer",
+        privateDns: false,
+        subnets: [FIREWALL_SUBNET],
+      }),
+    ],
+  });
+}
 
 function publicNat64AsSnapshot(): Snapshot {
   return snapshot(publicNat64());
