@@ -69,6 +69,11 @@ describe("--format and -o", () => {
       "b.sarif",
       "-o b.sarif and --format sarif=a.sarif both name a file; keep one",
     ],
+    [
+      ["json=-"],
+      "out.json",
+      "-o out.json names a file, but --format json=- names standard output; keep one",
+    ],
   ])("%j with -o %s is rejected", (specs, output, message) => {
     expect(() => parseTargets(specs, output)).toThrow(message);
   });

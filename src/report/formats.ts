@@ -57,6 +57,12 @@ export function parseTargets(
       `-o ${output} and --format ${targets[0].format}=${targets[0].path} both name a file; keep one`,
     );
   }
+  const toStdout = specs.find((spec) => spec.endsWith(`=${STDOUT}`));
+  if (output !== undefined && toStdout !== undefined) {
+    throw new InputError(
+      `-o ${output} names a file, but --format ${toStdout} names standard output; keep one`,
+    );
+  }
   return targets.map((target) => (output !== undefined ? { ...target, path: output } : target));
 }
 
