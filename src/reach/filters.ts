@@ -21,6 +21,8 @@ export interface GroupDecision {
   unresolvedPrefixLists: readonly string[];
   /** Groups with a TCP rule that admits the peer but has no ports, when they decide it. */
   portlessGroups: readonly string[];
+  /** Groups whose rule list for the direction is not in the snapshot, when they decide it. */
+  unlistedGroups: readonly string[];
 }
 
 const TCP = new Set(["-1", "tcp", "6", "all"]);
@@ -29,6 +31,7 @@ const GROUP_ALLOWED: GroupDecision = Object.freeze({
   verdict: "allow",
   unresolvedPrefixLists: Object.freeze([]),
   portlessGroups: Object.freeze([]),
+  unlistedGroups: Object.freeze([]),
 });
 
 /**
@@ -46,8 +49,11 @@ export function groupsAllow(
 ): GroupDecision {
   const unresolved: string[] = [];
   const portless: string[] = [];
+  const unlisted: string[] = [];
   for (const group of groups) {
     const permissions = direction === "egress" ? group.IpPermissionsEgress : group.IpPermissions;
+    // DescribeSecurityGroups always returns both lists, so a missing one is unknown, not empty.
+    if (permissions === undefined) unlisted.push(group.GroupId as string);
     for (const permission of permissions ?? []) {
       const covers = coversPort(permission, port);
       if (!covers) continue;
@@ -57,11 +63,12 @@ export function groupsAllow(
       else if (typeof match === "object") unresolved.push(...match);
     }
   }
-  const undecided = unresolved.length > 0 || portless.length > 0;
+  const undecided = unresolved.length > 0 || portless.length > 0 || unlisted.length > 0;
   return {
     verdict: undecided ? "unknown" : "deny",
     unresolvedPrefixLists: unresolved,
     portlessGroups: [...new Set(portless)],
+    unlistedGroups: unlisted,
   };
 }
 
@@ -75,6 +82,10 @@ export function undecidedClause(decision: GroupDecision): string {
   if (decision.portlessGroups.length > 0) {
     const groups = decision.portlessGroups.join(", ");
     parts.push(`the TCP rules of ${groups} that have no ports cover port 443`);
+  }
+  if (decision.unlistedGroups.length > 0) {
+    const groups = decision.unlistedGroups.join(", ");
+    parts.push(`the rules of ${groups}, which are not in the snapshot, allow it`);
   }
   return parts.join(", or ");
 }

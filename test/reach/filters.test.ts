@@ -151,7 +151,24 @@ describe("security group evaluation", () => {
       verdict: "unknown",
       unresolvedPrefixLists: ["pl-0a1b2c3d4e5f60002"],
       portlessGroups: [],
+      unlistedGroups: [],
     });
+  });
+
+  it("returns unknown for a group without rule list", () => {
+    const group: SecurityGroup = { GroupId: "sg-0a1b2c3d4e5f60009", IpPermissions: [] };
+    const decision = groupsAllow(index(), [group], "egress", { cidr: cidr("64:ff9b::/96") }, 443);
+    expect(decision.verdict).toBe("unknown");
+    expect(decision.unlistedGroups).toEqual(["sg-0a1b2c3d4e5f60009"]);
+    expect(undecidedClause(decision)).toBe(
+      "the rules of sg-0a1b2c3d4e5f60009, which are not in the snapshot, allow it",
+    );
+  });
+
+  it("denies for a group with empty rule list", () => {
+    const group: SecurityGroup = { GroupId: "sg-0a1b2c3d4e5f60009", IpPermissionsEgress: [] };
+    const decision = groupsAllow(index(), [group], "egress", { cidr: cidr("64:ff9b::/96") }, 443);
+    expect(decision.verdict).toBe("deny");
   });
 
   it("returns unknown for a matching TCP rule without ports", () => {
