@@ -432,6 +432,30 @@ function softenBlocks(
   }
 }
 
+/**
+ * Turns network ACL blocks toward one of an endpoint's subnets into warnings in this trace only,
+ * when the endpoint's network interfaces in other subnets are reachable.
+ */
+function softenEndpointSubnetBlocks(
+  trace: Trace,
+  positions: readonly number[],
+  endpointId: string,
+  endpointSubnetId: string,
+): void {
+  for (const position of positions) {
+    const hop = trace.hops[position] as Hop;
+    const softened = new Hop(
+      hop.kind,
+      "warning",
+      hop.resourceId,
+      `${hop.text}, so only connections to the network interface of ${endpointId} in ${endpointSubnetId} fail`,
+    );
+    if (hop.owner) softened.owner = hop.owner;
+    softened.facts = { ...hop.facts, endpointId, endpointSubnetId };
+    trace.hops[position] = softened;
+  }
+}
+
 /** Returns the private addresses a NAT gateway translates to; a failed assignment is not one. */
 export function natAddresses(nat: NatGateway): string[] {
   return (nat.NatGatewayAddresses ?? [])
@@ -460,7 +484,10 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
   const onward = onwardTableOf(index, nat);
   const natSubnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
   noteMissingEndpointSubnets(trace, endpoint);
+  const blockedSubnets: { subnetId: string; positions: number[] }[] = [];
+  let openSubnets = 0;
   for (const endpointSubnet of endpointSubnets(trace, endpoint)) {
+    const subnetStart = trace.hops.length;
     const destination = endpointSubnet.CidrBlock ? parseCidr(endpointSubnet.CidrBlock) : undefined;
     if (!destination) {
       noteMissingPrefix(trace, endpointSubnet, "IPv4");
@@ -500,6 +527,20 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
     }
     // A NAT gateway spreads connections over its addresses, so blocking some breaks only some.
     if (passed > 0) softenBlocks(trace, blocked, nat, addresses);
+    const subnetBlocked = brokenSince(trace, subnetStart);
+    if (subnetBlocked.length === 0) openSubnets += 1;
+    else
+      blockedSubnets.push({
+        subnetId: endpointSubnet.SubnetId as string,
+        positions: subnetBlocked,
+      });
+  }
+  // Private DNS answers with the endpoint's addresses in all its subnets, so clients spread their
+  // connections over them, and a block toward some of the subnets breaks only those connections.
+  if (openSubnets > 0) {
+    for (const { subnetId, positions } of blockedSubnets) {
+      softenEndpointSubnetBlocks(trace, positions, endpointId, subnetId);
+    }
   }
   const sources = addresses.map((ip) => ({ cidr: parseCidr(ip) as Cidr }));
   checkEndpointIngress(

@@ -2,7 +2,8 @@ import { defineRule, type Evidence } from "../engine/types.js";
 import type { SnapshotIndex } from "../index/snapshot-index.js";
 import { hopsOwnedBy } from "../reach/findings.js";
 
-type MessageId = "denies" | "deniesSomeClients" | "deniesPart" | "deniesSomePorts";
+type MessageId =
+  "denies" | "deniesSomeClients" | "deniesPart" | "deniesSomePorts" | "deniesSomeEndpointSubnets";
 
 export default defineRule<MessageId>({
   id: "nacl-blocks-nat64",
@@ -63,6 +64,17 @@ export default defineRule<MessageId>({
         "Add a rule numbered below {ruleNumber} to {aclId} that allows the {direction}: TCP " +
         "ports {replyPorts} {preposition} {peer}.",
     },
+    deniesSomeEndpointSubnets: {
+      severity: "warning",
+      text:
+        "Network ACL {aclId} of {subnetId} denies the {direction} (TCP {ports} {preposition} " +
+        "{peer}) by rule {ruleNumber}, so connections from {subnetIds} to {services} through " +
+        "the endpoint network interfaces in {endpointSubnetId} are dropped, while those " +
+        "through the interfaces in other subnets get through.",
+      fix:
+        "Add a rule numbered below {ruleNumber} to {aclId} that allows the {direction}: TCP " +
+        "{ports} {preposition} {peer}.",
+    },
   },
   check(context) {
     const keyOf = (hop: { resourceId: string; facts?: Record<string, string | number> }) =>
@@ -73,6 +85,7 @@ export default defineRule<MessageId>({
         hop.facts?.peer,
         hop.facts?.ports,
         hop.facts?.range,
+        hop.facts?.endpointSubnetId,
       ].join("|");
     for (const group of hopsOwnedBy(context, "nacl-blocks-nat64", keyOf)) {
       const facts = group.hop.facts ?? {};
@@ -83,11 +96,15 @@ export default defineRule<MessageId>({
       const direction = String(facts.direction ?? "");
       const partial = group.hop.status === "warning";
       // A partial block names either the blocked part of the ephemeral ports or of the peer.
-      const somePorts = partial && facts.replyPorts !== undefined;
+      // A block toward some of an endpoint's subnets is checked first, because its hop keeps the
+      // facts of the block it softened, which may name reply ports.
+      const someSubnets = partial && facts.endpointSubnetId !== undefined;
+      const somePorts = partial && !someSubnets && facts.replyPorts !== undefined;
       // In a subnet of Linux and Windows workloads, a blocked reply range stops only one kind.
       const clients = partial ? undefined : facts.clients;
       let messageId: MessageId = "denies";
-      if (somePorts) messageId = "deniesSomePorts";
+      if (someSubnets) messageId = "deniesSomeEndpointSubnets";
+      else if (somePorts) messageId = "deniesSomePorts";
       else if (partial) messageId = "deniesPart";
       else if (clients !== undefined) messageId = "deniesSomeClients";
       context.report({
@@ -103,6 +120,7 @@ export default defineRule<MessageId>({
           range: String(facts.range ?? ""),
           ...(somePorts && { replyPorts: String(facts.replyPorts) }),
           ...(clients !== undefined && { clients: String(clients) }),
+          ...(someSubnets && { endpointSubnetId: String(facts.endpointSubnetId) }),
           services: group.services,
           subnetIds: group.subnetIds,
         },
@@ -119,6 +137,7 @@ export default defineRule<MessageId>({
           facts.peer,
           facts.ports,
           ...(partial ? [facts.range] : []),
+          ...(someSubnets ? [facts.endpointSubnetId] : []),
         ].join("|"),
       });
     }

@@ -298,6 +298,8 @@ describe("routing details on the path", () => {
     ["all of its addresses", ["10.1.0.99/32", "10.1.0.10/32"], "denies error"],
   ])("judges a network ACL that blocks %s", (_, blocked, expected) => {
     const snapshot = design("private-nat64-endpoints");
+    // With the endpoints only in the other AZ's subnet, every connection crosses the ACL.
+    for (const item of snapshot.VpcEndpoints ?? []) item.SubnetIds = ["subnet-0a1b2c3d4e5f60022"];
     const nat = snapshot.NatGateways?.find((item) => item.NatGatewayId === PRIVATE.natA);
     nat?.NatGatewayAddresses?.push({ PrivateIp: "10.1.0.99", IsPrimary: false });
     group(snapshot, PRIVATE.endpointGroup).IpPermissions = [

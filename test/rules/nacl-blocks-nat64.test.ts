@@ -12,6 +12,7 @@ import {
   privateNat64,
   reservations,
   snapshot,
+  subnet,
 } from "../builder.js";
 import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
 
@@ -283,7 +284,81 @@ const accepted: { name: string; input: Snapshot }[] = [
   },
 ];
 
+const SECOND_ENDPOINT_SUBNET = "subnet-endpoints-b";
+
+/**
+ * Builds the private NAT design with ssm and ssmmessages endpoints in the NAT gateway's subnet and
+ * in a second subnet, whose own ACL denies inbound traffic from the NAT gateway's subnet.
+ */
+function endpointsInTwoSubnets(): Snapshot {
+  const base = privateNat64({ endpoints: ["ssm", "ssmmessages"] });
+  return snapshot({
+    ...base,
+    Subnets: [
+      ...(base.Subnets ?? []),
+      subnet({ id: SECOND_ENDPOINT_SUBNET, kind: "dual-stack", block: 5 }),
+    ],
+    VpcEndpoints: ["ssm", "ssmmessages"].map((service) =>
+      endpoint({
+        id: `vpce-${service}`,
+        service,
+        subnets: [IDS.natSubnet, SECOND_ENDPOINT_SUBNET],
+      }),
+    ),
+    NetworkAcls: [
+      defaultNetworkAcl([IDS.natSubnet, IDS.v6Subnet]),
+      networkAcl(
+        "acl-endpoints-b",
+        [SECOND_ENDPOINT_SUBNET],
+        [
+          {
+            RuleNumber: 50,
+            Protocol: "-1",
+            RuleAction: "deny",
+            Egress: false,
+            CidrBlock: "10.0.0.0/24",
+          },
+          {
+            RuleNumber: 100,
+            Protocol: "-1",
+            RuleAction: "allow",
+            Egress: false,
+            CidrBlock: "0.0.0.0/0",
+          },
+          {
+            RuleNumber: 100,
+            Protocol: "-1",
+            RuleAction: "allow",
+            Egress: true,
+            CidrBlock: "0.0.0.0/0",
+          },
+        ],
+      ),
+    ],
+  });
+}
+
 describe(RULE, () => {
+  it("warns on block toward one endpoint subnet", () => {
+    const findings = lintRule(RULE, endpointsInTwoSubnets()).findings;
+    expect(findings.map((finding) => finding.severity)).toEqual(["warning"]);
+    expect(findings.map((finding) => finding.messageId)).toEqual(["deniesSomeEndpointSubnets"]);
+    expect(findings.map((finding) => finding.message)).toEqual([
+      "Network ACL acl-endpoints-b of subnet-endpoints-b denies the inbound request (TCP port 443 " +
+        "from 10.0.0.10) by rule 50, so connections from subnet-v6only to ssm, ssmmessages " +
+        "through the endpoint network interfaces in subnet-endpoints-b are dropped, while those " +
+        "through the interfaces in other subnets get through.",
+    ]);
+  });
+
+  it("errs on block toward the only endpoint subnet", () => {
+    const input = endpointsInTwoSubnets();
+    for (const item of input.VpcEndpoints ?? []) item.SubnetIds = [SECOND_ENDPOINT_SUBNET];
+    const findings = lintRule(RULE, input).findings;
+    expect(findings.map((finding) => finding.severity)).toEqual(["error"]);
+    expect(findings.map((finding) => finding.messageId)).toEqual(["denies"]);
+  });
+
   it.each(flagged)("flags $name", ({ input, findings }) => {
     expectFindings(lintRule(RULE, input).findings, findings);
   });
