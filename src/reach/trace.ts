@@ -432,27 +432,48 @@ function softenBlocks(
   }
 }
 
+/** The hops that block the way to one of an endpoint's subnets, by position in the trace. */
+interface SubnetBlocks {
+  subnetId: string;
+  positions: number[];
+}
+
 /**
- * Turns network ACL blocks toward one of an endpoint's subnets into warnings in this trace only,
- * when the endpoint's network interfaces in other subnets are reachable.
+ * Runs `check` for each of an endpoint's subnets; it returns false when it could not judge the
+ * way to the subnet. When some subnet is reachable, turns the blocks toward the others into
+ * warnings: private DNS answers with the endpoint's addresses in all its subnets, so clients
+ * spread their connections over them and a block breaks only some. The hops change in this trace
+ * only, or in the hops its caller keeps for the same endpoint subnets, and name no endpoint,
+ * since endpoints of several services may share those hops.
  */
-function softenEndpointSubnetBlocks(
+function checkEndpointSubnets(
   trace: Trace,
-  positions: readonly number[],
-  endpointId: string,
-  endpointSubnetId: string,
+  subnets: readonly Subnet[],
+  check: (subnet: Subnet) => boolean,
 ): void {
-  for (const position of positions) {
-    const hop = trace.hops[position] as Hop;
-    const softened = new Hop(
-      hop.kind,
-      "warning",
-      hop.resourceId,
-      `${hop.text}, so only connections to the network interface of ${endpointId} in ${endpointSubnetId} fail`,
-    );
-    if (hop.owner) softened.owner = hop.owner;
-    softened.facts = { ...hop.facts, endpointId, endpointSubnetId };
-    trace.hops[position] = softened;
+  const blocked: SubnetBlocks[] = [];
+  let open = 0;
+  for (const subnet of subnets) {
+    const start = trace.hops.length;
+    if (!check(subnet)) continue;
+    const positions = brokenSince(trace, start);
+    if (positions.length === 0) open += 1;
+    else blocked.push({ subnetId: subnet.SubnetId as string, positions });
+  }
+  if (open === 0) return;
+  for (const { subnetId, positions } of blocked) {
+    for (const position of positions) {
+      const hop = trace.hops[position] as Hop;
+      const softened = new Hop(
+        hop.kind,
+        "warning",
+        hop.resourceId,
+        `${hop.text}, so only connections to the endpoint's network interface in ${subnetId} fail`,
+      );
+      if (hop.owner) softened.owner = hop.owner;
+      softened.facts = { ...hop.facts, endpointSubnetId: subnetId };
+      trace.hops[position] = softened;
+    }
   }
 }
 
@@ -484,14 +505,11 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
   const onward = onwardTableOf(index, nat);
   const natSubnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
   noteMissingEndpointSubnets(trace, endpoint);
-  const blockedSubnets: { subnetId: string; positions: number[] }[] = [];
-  let openSubnets = 0;
-  for (const endpointSubnet of endpointSubnets(trace, endpoint)) {
-    const subnetStart = trace.hops.length;
+  checkEndpointSubnets(trace, endpointSubnets(trace, endpoint), (endpointSubnet) => {
     const destination = endpointSubnet.CidrBlock ? parseCidr(endpointSubnet.CidrBlock) : undefined;
     if (!destination) {
       noteMissingPrefix(trace, endpointSubnet, "IPv4");
-      continue;
+      return false;
     }
     const route = onward ? index.lookupRoute(onward, destination).route : undefined;
     if (!route || route.target.kind !== "local") {
@@ -503,9 +521,9 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
           ? `NAT traffic to ${destination.text} does not follow the local route`
           : `the route table of NAT gateway ${natId} is not in the snapshot`,
       );
-      continue;
+      return false;
     }
-    if (!natSubnet) continue;
+    if (!natSubnet) return false;
     const blocked: number[] = [];
     let passed = 0;
     for (const ip of addresses) {
@@ -527,21 +545,8 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
     }
     // A NAT gateway spreads connections over its addresses, so blocking some breaks only some.
     if (passed > 0) softenBlocks(trace, blocked, nat, addresses);
-    const subnetBlocked = brokenSince(trace, subnetStart);
-    if (subnetBlocked.length === 0) openSubnets += 1;
-    else
-      blockedSubnets.push({
-        subnetId: endpointSubnet.SubnetId as string,
-        positions: subnetBlocked,
-      });
-  }
-  // Private DNS answers with the endpoint's addresses in all its subnets, so clients spread their
-  // connections over them, and a block toward some of the subnets breaks only those connections.
-  if (openSubnets > 0) {
-    for (const { subnetId, positions } of blockedSubnets) {
-      softenEndpointSubnetBlocks(trace, positions, endpointId, subnetId);
-    }
-  }
+    return true;
+  });
   const sources = addresses.map((ip) => ({ cidr: parseCidr(ip) as Cidr }));
   checkEndpointIngress(
     trace,
@@ -593,23 +598,25 @@ function ipv6LegFilters(trace: Trace, endpoint: VpcEndpoint): void {
   noteMissingEndpointSubnets(trace, endpoint);
   const source = trace.clientSource();
   if (!source) return;
-  for (const target of targets) {
+  checkEndpointSubnets(trace, targets, (target) => {
     const destination = ipv6Of(target);
-    if (!destination) noteMissingPrefix(trace, target, "IPv6");
-    else {
-      addCrossingHops(
-        trace,
-        {
-          from: trace.subnet,
-          to: target,
-          destination,
-          source,
-          replyPorts: trace.clientReplyPorts(),
-        },
-        "nacl-blocks-nat64",
-      );
+    if (!destination) {
+      noteMissingPrefix(trace, target, "IPv6");
+      return false;
     }
-  }
+    addCrossingHops(
+      trace,
+      {
+        from: trace.subnet,
+        to: target,
+        destination,
+        source,
+        replyPorts: trace.clientReplyPorts(),
+      },
+      "nacl-blocks-nat64",
+    );
+    return true;
+  });
 }
 
 function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void {

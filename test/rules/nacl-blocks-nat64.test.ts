@@ -338,6 +338,49 @@ function endpointsInTwoSubnets(): Snapshot {
   });
 }
 
+/**
+ * Builds the IPv6 design of `design` with the dual-stack endpoints in a second subnet too, whose
+ * own ACL denies all inbound IPv6 traffic.
+ */
+function dualStackEndpointsInTwoSubnets(): Snapshot {
+  const base = design(["linux"], [32768, 61000]);
+  const second = subnet({ id: SECOND_ENDPOINT_SUBNET, kind: "dual-stack", block: 5 });
+  const allow = { Protocol: "-1", RuleAction: "allow", CidrBlock: "0.0.0.0/0" };
+  return snapshot({
+    ...base,
+    Subnets: [...(base.Subnets ?? []), second],
+    VpcEndpoints: (base.VpcEndpoints ?? []).map((item) => ({
+      ...item,
+      SubnetIds: [IDS.natSubnet, SECOND_ENDPOINT_SUBNET],
+    })),
+    NetworkAcls: [
+      ...(base.NetworkAcls ?? []),
+      networkAcl(
+        "acl-endpoints-b",
+        [SECOND_ENDPOINT_SUBNET],
+        [
+          {
+            RuleNumber: 50,
+            Protocol: "-1",
+            RuleAction: "deny",
+            Egress: false,
+            Ipv6CidrBlock: "::/0",
+          },
+          { RuleNumber: 100, Egress: false, ...allow },
+          { RuleNumber: 100, Egress: true, ...allow },
+          {
+            RuleNumber: 101,
+            Protocol: "-1",
+            RuleAction: "allow",
+            Egress: true,
+            Ipv6CidrBlock: "::/0",
+          },
+        ],
+      ),
+    ],
+  });
+}
+
 describe(RULE, () => {
   it("warns on block toward one endpoint subnet", () => {
     const findings = lintRule(RULE, endpointsInTwoSubnets()).findings;
@@ -357,6 +400,24 @@ describe(RULE, () => {
     const findings = lintRule(RULE, input).findings;
     expect(findings.map((finding) => finding.severity)).toEqual(["error"]);
     expect(findings.map((finding) => finding.messageId)).toEqual(["denies"]);
+  });
+
+  it("warns on IPv6 block toward one endpoint subnet", () => {
+    const input = dualStackEndpointsInTwoSubnets();
+    const findings = lintRule(RULE, input).findings;
+
+    expect(findings.map((finding) => finding.messageId)).toEqual(["deniesSomeEndpointSubnets"]);
+    expect(findings.map((finding) => finding.severity)).toEqual(["warning"]);
+    expect(findings[0]?.data.endpointSubnetId).toBe(SECOND_ENDPOINT_SUBNET);
+  });
+
+  it("errs on IPv6 block toward the only endpoint subnet", () => {
+    const input = dualStackEndpointsInTwoSubnets();
+    for (const item of input.VpcEndpoints ?? []) item.SubnetIds = [SECOND_ENDPOINT_SUBNET];
+    const findings = lintRule(RULE, input).findings;
+
+    expect(findings.map((finding) => finding.messageId)).toEqual(["denies"]);
+    expect(findings.map((finding) => finding.severity)).toEqual(["error"]);
   });
 
   it.each(flagged)("flags $name", ({ input, findings }) => {
