@@ -416,20 +416,28 @@ function softenBlocks(
   const listed = addresses.join(", ");
   for (const position of positions) {
     const hop = trace.hops[position] as Hop;
-    const softened = new Hop(
-      hop.kind,
-      "warning",
-      hop.resourceId,
-      `${hop.text}, while other addresses of ${nat.NatGatewayId} get through`,
-    );
-    if (hop.owner) softened.owner = hop.owner;
-    softened.facts = {
-      ...hop.facts,
+    soften(trace, position, `while other addresses of ${nat.NatGatewayId} get through`, {
       range: String(hop.facts?.peer ?? ""),
       peer: `the addresses of NAT gateway ${nat.NatGatewayId} (${listed})`,
-    };
-    trace.hops[position] = softened;
+    });
   }
+}
+
+/**
+ * Replaces the broken hop at `position` of this trace with a warning whose text adds `clause`
+ * and whose facts add `facts`. Kept hops are shared between traces, so the hop is not changed.
+ */
+function soften(
+  trace: Trace,
+  position: number,
+  clause: string,
+  facts: Record<string, string>,
+): void {
+  const hop = trace.hops[position] as Hop;
+  const softened = new Hop(hop.kind, "warning", hop.resourceId, `${hop.text}, ${clause}`);
+  if (hop.owner) softened.owner = hop.owner;
+  softened.facts = { ...hop.facts, ...facts };
+  trace.hops[position] = softened;
 }
 
 /** The hops that block the way to one of an endpoint's subnets, by position in the trace. */
@@ -462,17 +470,9 @@ function checkEndpointSubnets(
   }
   if (open === 0) return;
   for (const { subnetId, positions } of blocked) {
+    const clause = `so only connections to the endpoint's network interface in ${subnetId} fail`;
     for (const position of positions) {
-      const hop = trace.hops[position] as Hop;
-      const softened = new Hop(
-        hop.kind,
-        "warning",
-        hop.resourceId,
-        `${hop.text}, so only connections to the endpoint's network interface in ${subnetId} fail`,
-      );
-      if (hop.owner) softened.owner = hop.owner;
-      softened.facts = { ...hop.facts, endpointSubnetId: subnetId };
-      trace.hops[position] = softened;
+      soften(trace, position, clause, { endpointSubnetId: subnetId });
     }
   }
 }
