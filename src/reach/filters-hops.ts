@@ -38,13 +38,15 @@ export function checkClientEgress(
 
 /**
  * Adds the hops of checkClientEgress without keeping them for other traces, for callers that
- * already keep the hops of a larger check containing this one.
+ * already keep the hops of a larger check containing this one. `peerGroupIds` are the security
+ * groups of the interfaces at the destinations, and an egress rule that names one of them matches.
  */
 export function addClientEgressHops(
   trace: Trace,
   destinations: Cidr[],
   owner: string,
   approximate?: string,
+  peerGroupIds: readonly string[] = [],
 ): void {
   const { index } = trace;
   if (!index.has("SecurityGroups")) {
@@ -66,11 +68,15 @@ export function addClientEgressHops(
     // Every interface has at least one security group; an empty list means the data is partial.
     if (groups.length === 0) continue;
     // Subnets whose workloads share a set of groups share its decisions.
-    const decisions = trace.memo.value(ids, "egress", () => new Map<Cidr, GroupDecision>());
+    const decisions = trace.memo.value(
+      ids,
+      peerGroupIds.length > 0 ? `egress to ${peerGroupIds.join(",")}` : "egress",
+      () => new Map<Cidr, GroupDecision>(),
+    );
     const decide = (cidr: Cidr): GroupDecision => {
       let decision = decisions.get(cidr);
       if (!decision) {
-        decision = groupsAllow(index, groups, "egress", { cidr }, HTTPS);
+        decision = groupsAllow(index, groups, "egress", { cidr, groupIds: peerGroupIds }, HTTPS);
         decisions.set(cidr, decision);
       }
       return decision;
@@ -86,7 +92,8 @@ export function addClientEgressHops(
     const deniedText = denied.map((cidr) => cidr.text).join(", ");
     // Unless a rule admits part of a stand-in range, no address in it gets through.
     const partlyAdmitted = (cidr: Cidr) =>
-      groupsAllow(index, groups, "egress", { cidr }, HTTPS, true).verdict !== "deny";
+      groupsAllow(index, groups, "egress", { cidr, groupIds: peerGroupIds }, HTTPS, true)
+        .verdict !== "deny";
     if (approximate && denied.some(partlyAdmitted)) {
       trace.add(
         "security-group-egress",

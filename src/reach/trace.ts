@@ -590,10 +590,14 @@ function ipv6LegFilters(trace: Trace, endpoint: VpcEndpoint): void {
     trace.subnetId,
     `the endpoint's IPv6 addresses are in the VPC, reached by the local route`,
   );
+  // The endpoint's interfaces carry its security groups, so egress rules that reference them
+  // admit the traffic.
   addClientEgressHops(
     trace,
     endpointDestinations(trace, endpoint),
     "instance-sg-egress-blocks-ipv6",
+    undefined,
+    endpointGroupIds(endpoint),
   );
   noteMissingEndpointSubnets(trace, endpoint);
   const source = trace.clientSource();
@@ -820,13 +824,24 @@ function publicIpv6Leg(trace: Trace, name: string): void {
   );
 }
 
-/** Returns the memo key of an endpoint's subnets, built once per endpoint and analysis. */
+/**
+ * Returns the memo key of an endpoint's subnets and security groups, the inputs of its IPv6 leg
+ * besides the client subnet, built once per endpoint and analysis.
+ */
 function subnetKeyOf(trace: Trace, endpoint: VpcEndpoint): string {
   return trace.memo.value(
     endpoint,
     "subnet key",
-    () => `ipv6 leg ${(endpoint.SubnetIds ?? []).join(",")}`,
+    () =>
+      `ipv6 leg ${(endpoint.SubnetIds ?? []).join(",")} groups ${endpointGroupIds(endpoint).join(",")}`,
   );
+}
+
+/** Returns the ids of the security groups on an endpoint's network interfaces. */
+function endpointGroupIds(endpoint: VpcEndpoint): string[] {
+  return (endpoint.Groups ?? [])
+    .map((group) => group.GroupId)
+    .filter((id): id is string => Boolean(id));
 }
 
 function endpointSubnets(trace: Trace, endpoint: VpcEndpoint): Subnet[] {

@@ -59,6 +59,46 @@ describe("dual-stack endpoints", () => {
     expect(findingsOf(result, "endpoint-sg-blocks-ipv6-clients")).toEqual([]);
   });
 
+  it("accepts egress to the endpoint's security group", () => {
+    const snapshot = dualStack("dualstack");
+    group(snapshot, PRIVATE.endpointGroup).IpPermissions?.push({
+      IpProtocol: "tcp",
+      FromPort: 443,
+      ToPort: 443,
+      UserIdGroupPairs: [{ GroupId: PRIVATE.appGroup }],
+    });
+    group(snapshot, PRIVATE.appGroup).IpPermissionsEgress = [
+      {
+        IpProtocol: "tcp",
+        FromPort: 443,
+        ToPort: 443,
+        UserIdGroupPairs: [{ GroupId: PRIVATE.endpointGroup }],
+      },
+    ];
+    expect(findingsOf(lint(snapshot), "instance-sg-egress-blocks-ipv6")).toEqual([]);
+  });
+
+  it("flags egress to a group the endpoint does not carry", () => {
+    const snapshot = dualStack("dualstack");
+    group(snapshot, PRIVATE.endpointGroup).IpPermissions?.push({
+      IpProtocol: "tcp",
+      FromPort: 443,
+      ToPort: 443,
+      UserIdGroupPairs: [{ GroupId: PRIVATE.appGroup }],
+    });
+    group(snapshot, PRIVATE.appGroup).IpPermissionsEgress = [
+      {
+        IpProtocol: "tcp",
+        FromPort: 443,
+        ToPort: 443,
+        UserIdGroupPairs: [{ GroupId: PRIVATE.appGroup }],
+      },
+    ];
+    expect(findingsOf(lint(snapshot), "instance-sg-egress-blocks-ipv6")).toEqual([
+      `blocked ${PRIVATE.appGroup}`,
+    ]);
+  });
+
   it("flags a dual-stack endpoint that publishes only A records", () => {
     const result = lint(dualStack("ipv4"));
     expect(findingsOf(result, "endpoint-dns-records-ipv4-only")).toEqual([
