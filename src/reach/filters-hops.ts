@@ -332,14 +332,19 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
     trace.add("network-acl", "warning", aclId, text, owner, facts);
   }
   if (broken || partials.length > 0) return;
-  const { from, to, source } = crossing;
+  const { from, to, source, destination } = crossing;
   trace.add("network-acl", "ok", from.SubnetId as string, () => {
     const sides = to ? `${from.SubnetId} and ${to.SubnetId}` : from.SubnetId;
-    // A host source, such as one of a NAT gateway's addresses, distinguishes its crossings.
-    const fromHost =
-      source.length === (source.family === 4 ? 32 : 128) ? ` from ${source.text}` : "";
-    return `network ACLs of ${sides} allow the request${fromHost} and its reply`;
+    // A host source, such as one of a NAT gateway's addresses, or a host destination, such as
+    // an endpoint's address, distinguishes its crossings.
+    const toHost = isHost(destination) ? ` to ${destination.text}` : "";
+    const fromHost = isHost(source) ? ` from ${source.text}` : "";
+    return `network ACLs of ${sides} allow the request${toHost}${fromHost} and its reply`;
   });
+}
+
+function isHost(cidr: Cidr): boolean {
+  return cidr.length === (cidr.family === 4 ? 32 : 128);
 }
 
 /** One side of a crossing checked for one port range. */

@@ -376,22 +376,38 @@ function natHop(trace: Trace, path: ServicePath, natId: string): NatGateway | un
   }
   if (!natSubnet && !isRegionalNat(nat)) noteMissingNatSubnet(trace, nat);
   if (natSubnet) {
-    const source = trace.clientSource();
-    if (source) {
-      checkCrossing(
-        trace,
-        {
-          from: trace.subnet,
-          to: natSubnet,
-          destination: NAT64_PREFIX,
-          source,
-          replyPorts: trace.clientReplyPorts(),
-        },
-        "nacl-blocks-nat64",
-      );
-    }
+    // Toward an endpoint, the client's network ACL matches the DNS64 forms of the endpoint's
+    // addresses, the same destinations as the security group check above.
+    const destinations =
+      toEndpoint && toEndpoint.cidrs.length > 0 ? toEndpoint.cidrs : [NAT64_PREFIX];
+    checkNat64Crossings(trace, natSubnet, destinations);
   }
   return nat;
+}
+
+/**
+ * Checks the network ACLs between the client subnet and the NAT gateway's subnet for each
+ * destination. It stops at the first blocked destination, because a block by the NAT gateway's
+ * ACL would repeat for every destination.
+ */
+function checkNat64Crossings(trace: Trace, natSubnet: Subnet, destinations: readonly Cidr[]): void {
+  const source = trace.clientSource();
+  if (!source) return;
+  for (const destination of destinations) {
+    const start = trace.hops.length;
+    checkCrossing(
+      trace,
+      {
+        from: trace.subnet,
+        to: natSubnet,
+        destination,
+        source,
+        replyPorts: trace.clientReplyPorts(),
+      },
+      "nacl-blocks-nat64",
+    );
+    if (brokenSince(trace, start).length > 0) return;
+  }
 }
 
 /** Returns the positions of the broken hops added to the trace since `start`. */

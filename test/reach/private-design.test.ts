@@ -288,6 +288,60 @@ describe("private NAT64 design with Session Manager endpoints", () => {
     expect(findingsOf(lint(snapshot), "nacl-blocks-nat64")).toEqual([]);
   });
 
+  it("accepts client egress only to the endpoints' DNS64 range", () => {
+    const snapshot = design("private-nat64-endpoints");
+    const acl = snapshot.NetworkAcls?.[0];
+    if (!acl) throw new Error("the design has a network ACL");
+    // 64:ff9b::a01:0/112 is the DNS64 form of the VPC's 10.1.0.0/16, where the endpoints are.
+    acl.Entries = [
+      ...(acl.Entries ?? []).filter((entry) => !(entry.Egress && entry.RuleNumber === 101)),
+      {
+        RuleNumber: 101,
+        Protocol: "-1",
+        RuleAction: "allow",
+        Egress: true,
+        Ipv6CidrBlock: "2600:1f18:4c2:b200::/56",
+      },
+      {
+        RuleNumber: 102,
+        Protocol: "6",
+        RuleAction: "allow",
+        Egress: true,
+        Ipv6CidrBlock: "64:ff9b::a01:0/112",
+        PortRange: { From: 443, To: 443 },
+      },
+    ];
+    expect(findingsOf(lint(snapshot), "nacl-blocks-nat64")).toEqual([]);
+  });
+
+  it("flags client egress denied to an endpoint's DNS64 address", () => {
+    const snapshot = design("private-nat64-endpoints");
+    const acl = snapshot.NetworkAcls?.[0];
+    if (!acl) throw new Error("the design has a network ACL");
+    // 64:ff9b::a01:14 is the DNS64 form of 10.1.0.20, the ssm endpoint's address in AZ a.
+    acl.Entries = [
+      {
+        RuleNumber: 90,
+        Protocol: "6",
+        RuleAction: "deny",
+        Egress: true,
+        Ipv6CidrBlock: "64:ff9b::a01:14/128",
+        PortRange: { From: 443, To: 443 },
+      },
+      ...(acl.Entries ?? []),
+    ];
+    const findings = lint(snapshot).findings.filter((f) => f.ruleId === "nacl-blocks-nat64");
+    // Both app subnets use the design's one network ACL, so each gets a finding.
+    expect(findings.map((f) => `${f.messageId} ${f.severity} ${f.data.subnetId}`)).toEqual([
+      `denies error ${PRIVATE.appA}`,
+      `denies error ${PRIVATE.appB}`,
+    ]);
+    for (const finding of findings) {
+      expect(finding.data.peer).toBe("64:ff9b::a01:14/128");
+      expect(finding.data.services).toBe("ssm");
+    }
+  });
+
   it("flags a NAT64 route to a zonal NAT gateway in another AZ", () => {
     const snapshot = design("private-nat64-endpoints");
     const table = snapshot.RouteTables?.find((t) => t.RouteTableId === "rtb-0a1b2c3d4e5f60023");
