@@ -20,7 +20,8 @@ import { describeRoute } from "../index/routes.js";
 import { lower } from "../index/util.js";
 import { IPV4_DEFAULT, NAT64_PREFIX, nat64PrefixOf, parseCidr, type Cidr } from "../net/cidr.js";
 import { defaultServiceName, dualStackName, supportsIpv6PrivateLink } from "./catalog.js";
-import { NAT_PORTS, Trace, type TraceMemo } from "./context.js";
+import { HTTPS, NAT_PORTS, Trace, type TraceMemo } from "./context.js";
+import { groupsAllow } from "./filters.js";
 import {
   addClientEgressHops,
   addCrossingHops,
@@ -580,18 +581,45 @@ function endpointIpv6Leg(trace: Trace, endpoint: VpcEndpoint): void {
   // Endpoints of several services often share subnets; their routes and ACLs are checked once.
   // The scope, the client subnet, also fixes the reply ports its workloads use.
   trace.once(trace.subnet, subnetKeyOf(trace, endpoint), () => ipv6LegFilters(trace, endpoint));
-  // Clients keep their IPv6 addresses and security groups all the way to the endpoint.
-  const sources = memo.value(trace.subnet, "ipv6 sources", () => {
-    const groupIds = index.workloadGroupIds(trace.subnetId)?.flat() ?? [];
-    return trace.clientBlocks().map((cidr) => ({ cidr, groupIds }));
+  // Clients keep their IPv6 addresses and security groups all the way to the endpoint. Each
+  // distinct set of workload groups is a client of its own, since a rule that references one
+  // group admits only the workloads that carry it.
+  const sourceSets = memo.value(trace.subnet, "ipv6 sources", () => {
+    const blocks = trace.clientBlocks();
+    const sets = (index.workloadGroupIds(trace.subnetId) ?? []).filter((ids) => ids.length > 0);
+    if (sets.length === 0) return [blocks.map((cidr) => ({ cidr, groupIds: [] }))];
+    return sets.map((ids) => blocks.map((cidr) => ({ cidr, groupIds: [...ids] })));
   });
+  const groups = endpointGroups(trace, endpoint);
   checkEndpointIngress(
     trace,
     endpointId,
-    endpointGroups(trace, endpoint),
-    sources,
+    groups,
+    leastAdmittedSources(index, groups, sourceSets),
     "endpoint-sg-blocks-ipv6-clients",
   );
+}
+
+/**
+ * Picks the workload sources to check: the first set that the endpoint's groups deny, else the
+ * first they may not admit, else the first set. The one check of the path then reports the worst.
+ */
+function leastAdmittedSources(
+  index: SnapshotIndex,
+  groups: SecurityGroup[] | undefined,
+  sourceSets: { cidr: Cidr; groupIds: string[] }[][],
+): { cidr: Cidr; groupIds: string[] }[] {
+  const first = sourceSets[0] ?? [];
+  if (!groups || sourceSets.length === 1) return first;
+  let undecided: { cidr: Cidr; groupIds: string[] }[] | undefined;
+  for (const sources of sourceSets) {
+    const verdicts = sources.map(
+      (source) => groupsAllow(index, groups, "ingress", source, HTTPS).verdict,
+    );
+    if (verdicts.includes("deny")) return sources;
+    if (verdicts.includes("unknown")) undecided ??= sources;
+  }
+  return undecided ?? first;
 }
 
 /**

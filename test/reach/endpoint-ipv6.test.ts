@@ -99,6 +99,55 @@ describe("dual-stack endpoints", () => {
     ]);
   });
 
+  describe("workloads with different security groups", () => {
+    const OTHER_GROUP = "sg-0a1b2c3d4e5f60029";
+
+    /** Adds a workload interface with its own group to app-a, and admits the app group only. */
+    function twoWorkloads(): Snapshot {
+      const snapshot = dualStack("dualstack");
+      const appGroup = group(snapshot, PRIVATE.appGroup);
+      snapshot.SecurityGroups?.push({ ...appGroup, GroupId: OTHER_GROUP, GroupName: "other" });
+      const template = snapshot.NetworkInterfaces?.find(
+        (eni) => eni.SubnetId === PRIVATE.appA && eni.InterfaceType === "interface",
+      );
+      if (!template) throw new Error("the design has a workload interface in app-a");
+      snapshot.NetworkInterfaces?.push({
+        ...template,
+        NetworkInterfaceId: "eni-0a1b2c3d4e5f60029",
+        Attachment: undefined,
+        Groups: [{ GroupId: OTHER_GROUP, GroupName: "other" }],
+      });
+      group(snapshot, PRIVATE.endpointGroup).IpPermissions?.push({
+        IpProtocol: "tcp",
+        FromPort: 443,
+        ToPort: 443,
+        UserIdGroupPairs: [{ GroupId: PRIVATE.appGroup }],
+      });
+      return snapshot;
+    }
+
+    it("flags the group the endpoint does not admit", () => {
+      const result = lint(twoWorkloads());
+      expect(findingsOf(result, "endpoint-sg-blocks-ipv6-clients")).toEqual([
+        `blocked ${PRIVATE.ssmEndpoint}`,
+        `blocked ${PRIVATE.ssmmessagesEndpoint}`,
+      ]);
+      const finding = result.findings.find((f) => f.ruleId === "endpoint-sg-blocks-ipv6-clients");
+      expect(finding?.data.subnetIds).toBe(PRIVATE.appA);
+    });
+
+    it("accepts both groups when both are admitted", () => {
+      const snapshot = twoWorkloads();
+      group(snapshot, PRIVATE.endpointGroup).IpPermissions?.push({
+        IpProtocol: "tcp",
+        FromPort: 443,
+        ToPort: 443,
+        UserIdGroupPairs: [{ GroupId: OTHER_GROUP }],
+      });
+      expect(findingsOf(lint(snapshot), "endpoint-sg-blocks-ipv6-clients")).toEqual([]);
+    });
+  });
+
   it("flags a dual-stack endpoint that publishes only A records", () => {
     const result = lint(dualStack("ipv4"));
     expect(findingsOf(result, "endpoint-dns-records-ipv4-only")).toEqual([
