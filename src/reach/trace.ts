@@ -541,6 +541,8 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
       return false;
     }
     if (!natSubnet) return false;
+    // The NAT gateway's network ACL matches the endpoint's own address when it is known.
+    const target = endpointAddressIn(trace, endpoint, endpointSubnet) ?? destination;
     const blocked: number[] = [];
     let passed = 0;
     for (const ip of addresses) {
@@ -550,7 +552,7 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
         {
           from: natSubnet,
           to: endpointSubnet,
-          destination,
+          destination: target,
           source: parseCidr(ip) as Cidr,
           replyPorts: NAT_PORTS,
         },
@@ -917,6 +919,17 @@ function endpointNat64Destinations(
     const cidrs = ipv4.filter((cidr): cidr is Cidr => cidr?.family === 4).map(nat64PrefixOf);
     return { cidrs, exact };
   });
+}
+
+/** Returns the IPv4 address of the endpoint's network interface in a subnet, if the snapshot has it. */
+function endpointAddressIn(trace: Trace, endpoint: VpcEndpoint, subnet: Subnet): Cidr | undefined {
+  for (const interfaceId of endpoint.NetworkInterfaceIds ?? []) {
+    const eni = trace.index.networkInterface(interfaceId);
+    if (!eni?.PrivateIpAddress || eni.SubnetId !== subnet.SubnetId) continue;
+    const address = parseCidr(eni.PrivateIpAddress);
+    if (address?.family === 4) return address;
+  }
+  return undefined;
 }
 
 /** Adds an unknown network ACL hop when some of an endpoint's subnets are not in the snapshot. */

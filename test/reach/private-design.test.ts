@@ -1,6 +1,8 @@
+import type { NetworkAclEntry } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { SnapshotIndex } from "../../src/index/snapshot-index.js";
 import { analyse } from "../../src/reach/analysis.js";
+import type { Snapshot } from "../../src/snapshot/types.js";
 import { PRIVATE, design, findingsOf, group, lint, loudRules } from "./designs.js";
 
 describe("private NAT64 design with Session Manager endpoints", () => {
@@ -340,6 +342,69 @@ describe("private NAT64 design with Session Manager endpoints", () => {
       expect(finding.data.peer).toBe("64:ff9b::a01:14/128");
       expect(finding.data.services).toBe("ssm");
     }
+  });
+
+  describe("endpoints in a subnet of their own", () => {
+    const ENDPOINT_SUBNET = "subnet-0a1b2c3d4e5f60025";
+
+    /**
+     * Moves the endpoints' interfaces out of NAT subnet A into a new subnet 10.1.5.0/24, at
+     * 10.1.5.20 and up, and puts a rule 90 in the design's network ACL.
+     */
+    function separateEndpoints(rule: NetworkAclEntry): Snapshot {
+      const snapshot = design("private-nat64-endpoints");
+      const natSubnet = snapshot.Subnets?.find((item) => item.SubnetId === PRIVATE.natSubnetA);
+      if (!natSubnet) throw new Error("the design has NAT subnet A");
+      snapshot.Subnets?.push({
+        ...natSubnet,
+        SubnetId: ENDPOINT_SUBNET,
+        CidrBlock: "10.1.5.0/24",
+        Ipv6CidrBlockAssociationSet: [{ Ipv6CidrBlock: "2600:1f18:4c2:b205::/64" }],
+      });
+      for (const endpoint of snapshot.VpcEndpoints ?? []) {
+        endpoint.SubnetIds = endpoint.SubnetIds?.map((id) =>
+          id === PRIVATE.natSubnetA ? ENDPOINT_SUBNET : id,
+        );
+      }
+      let host = 20;
+      for (const eni of snapshot.NetworkInterfaces ?? []) {
+        if (eni.InterfaceType !== "vpc_endpoint" || eni.SubnetId !== PRIVATE.natSubnetA) continue;
+        eni.SubnetId = ENDPOINT_SUBNET;
+        eni.PrivateIpAddress = `10.1.5.${host}`;
+        eni.PrivateIpAddresses = [{ Primary: true, PrivateIpAddress: eni.PrivateIpAddress }];
+        host += 1;
+      }
+      const acl = snapshot.NetworkAcls?.[0];
+      if (!acl) throw new Error("the design has a network ACL");
+      acl.Entries = [rule, ...(acl.Entries ?? [])];
+      return snapshot;
+    }
+
+    const denyEgress = (cidr: string): NetworkAclEntry => ({
+      RuleNumber: 90,
+      Protocol: "6",
+      RuleAction: "deny",
+      Egress: true,
+      CidrBlock: cidr,
+      PortRange: { From: 443, To: 443 },
+    });
+
+    it("accepts a deny for addresses no endpoint uses", () => {
+      const result = lint(separateEndpoints(denyEgress("10.1.5.128/25")));
+      expect(findingsOf(result, "nacl-blocks-nat64")).toEqual([]);
+    });
+
+    it("flags a deny for the endpoints' addresses", () => {
+      const result = lint(separateEndpoints(denyEgress("10.1.5.0/27")));
+      const findings = result.findings.filter((f) => f.ruleId === "nacl-blocks-nat64");
+      expect(findings.length).toBeGreaterThan(0);
+      for (const finding of findings) {
+        expect(finding.messageId).toBe("denies");
+        expect(finding.data.direction).toBe("outbound request");
+        expect(finding.data.ruleNumber).toBe("90");
+      }
+      expect(findings.map((f) => f.data.peer)).toContain("10.1.5.20");
+    });
   });
 
   it("flags a NAT64 route to a zonal NAT gateway in another AZ", () => {
