@@ -44,13 +44,13 @@ describe("loading files", () => {
     const subnets = await fixture("subnets.json", { Subnets: [subnetA] }, "merge");
     const tables = await fixture(
       "route-tables.json",
-      { RouteTables: [{ RouteTableId: "rtb-1", VpcId: "vpc-1", Routes: [] }] },
+      { RouteTables: [{ RouteTableId: "rtb-1", VpcId: "vpc-1", Routes: [], Associations: [] }] },
       "merge",
     );
     const loaded = await loadSnapshotFiles([subnets, tables]);
     expect(loaded.snapshot.Subnets).toEqual([subnetA]);
     expect(loaded.snapshot.RouteTables).toEqual([
-      { RouteTableId: "rtb-1", VpcId: "vpc-1", Routes: [] },
+      { RouteTableId: "rtb-1", VpcId: "vpc-1", Routes: [], Associations: [] },
     ]);
     expect(loaded.snapshot.SnapshotVersion).toBe(1);
     expect(loaded.files).toEqual([subnets, tables]);
@@ -496,7 +496,7 @@ describe("rejected input", () => {
     const file = await fixture("create-subnet.json", { Subnet: { SubnetId: "subnet-a" } });
     const error = await loadError([file]);
     expect(error.message).toContain(`${file}: invalid Subnet output:\n`);
-    expect(error.message).toContain("  /Subnet/VpcId: found nothing, expected a VpcId field\n");
+    expect(error.message).toContain("  /Subnet/VpcId: found nothing, expected the field VpcId\n");
   });
 
   it("points at the original key of an aliased section", async () => {
@@ -622,6 +622,7 @@ const WRONG_FAMILY: FamilyCase[] = [
         {
           RouteTableId: "rtb-1",
           Routes: [{ DestinationIpv6CidrBlock: "10.0.0.0/8", GatewayId: "igw-1" }],
+          Associations: [],
         },
       ],
     },
@@ -633,7 +634,11 @@ const WRONG_FAMILY: FamilyCase[] = [
     label: "IPv6 route DestinationCidrBlock",
     snapshot: {
       RouteTables: [
-        { RouteTableId: "rtb-1", Routes: [{ DestinationCidrBlock: "::/0", GatewayId: "igw-1" }] },
+        {
+          RouteTableId: "rtb-1",
+          Routes: [{ DestinationCidrBlock: "::/0", GatewayId: "igw-1" }],
+          Associations: [],
+        },
       ],
     },
     pointer: "/RouteTables/0/Routes/0/DestinationCidrBlock",
@@ -642,7 +647,9 @@ const WRONG_FAMILY: FamilyCase[] = [
   },
   {
     label: "IPv6 network ACL CidrBlock",
-    snapshot: { NetworkAcls: [{ NetworkAclId: "acl-1", Entries: [{ CidrBlock: "::" }] }] },
+    snapshot: {
+      NetworkAcls: [{ NetworkAclId: "acl-1", Entries: [{ CidrBlock: "::" }], Associations: [] }],
+    },
     pointer: "/NetworkAcls/0/Entries/0/CidrBlock",
     value: "::",
     expected: IPV4_PREFIX,
@@ -650,13 +657,41 @@ const WRONG_FAMILY: FamilyCase[] = [
   {
     label: "IPv4 network ACL Ipv6CidrBlock",
     snapshot: {
-      NetworkAcls: [{ NetworkAclId: "acl-1", Entries: [{ Ipv6CidrBlock: "0.0.0.0/0" }] }],
+      NetworkAcls: [
+        { NetworkAclId: "acl-1", Entries: [{ Ipv6CidrBlock: "0.0.0.0/0" }], Associations: [] },
+      ],
     },
     pointer: "/NetworkAcls/0/Entries/0/Ipv6CidrBlock",
     value: "0.0.0.0/0",
     expected: IPV6_PREFIX,
   },
 ];
+
+describe("fields AWS always returns", () => {
+  // Read as empty, a missing list would make a table route nothing or an ACL deny everything.
+  it.each([
+    {
+      field: "Routes",
+      snapshot: { RouteTables: [{ RouteTableId: "rtb-1", Associations: [] }] },
+      pointer: "/RouteTables/0/Routes",
+    },
+    {
+      field: "Associations",
+      snapshot: { RouteTables: [{ RouteTableId: "rtb-1", Routes: [] }] },
+      pointer: "/RouteTables/0/Associations",
+    },
+    {
+      field: "Entries",
+      snapshot: { NetworkAcls: [{ NetworkAclId: "acl-1", Associations: [] }] },
+      pointer: "/NetworkAcls/0/Entries",
+    },
+  ])("rejects a missing $field list", async ({ field, snapshot, pointer }) => {
+    const file = await fixture("missing.json", { SnapshotVersion: 1, ...snapshot });
+    const error = await loadError([file]);
+
+    expect(error.message).toContain(`  ${pointer}: found nothing, expected the field ${field}\n`);
+  });
+});
 
 describe("prefix families", () => {
   it.each(WRONG_FAMILY)("rejects $label", async ({ snapshot, pointer, value, expected }) => {
@@ -693,6 +728,7 @@ describe("prefix families", () => {
             { DestinationCidrBlock: "0.0.0.0/0", GatewayId: "igw-1" },
             { DestinationIpv6CidrBlock: "64:ff9b::/96", NatGatewayId: "nat-1" },
           ],
+          Associations: [],
         },
       ],
       SecurityGroups: [
@@ -710,6 +746,7 @@ describe("prefix families", () => {
         {
           NetworkAclId: "acl-1",
           Entries: [{ CidrBlock: "0.0.0.0/0" }, { Ipv6CidrBlock: "::/0" }],
+          Associations: [],
         },
       ],
       ManagedPrefixLists: [

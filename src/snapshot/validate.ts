@@ -52,7 +52,7 @@ const PATTERN_EXPECTATIONS: Record<string, string> = {
 function expectation(error: ErrorObject): string {
   switch (error.keyword) {
     case "required":
-      return `a ${String(error.params.missingProperty)} field`;
+      return `the field ${String(error.params.missingProperty)}`;
     case "type":
       return `a value of type ${String(error.params.type)}`;
     case "format":
