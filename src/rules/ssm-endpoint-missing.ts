@@ -5,7 +5,7 @@ import { analyse } from "../reach/analysis.js";
 import { type SnapshotIndex, isIpv6Only } from "../index/snapshot-index.js";
 import { EC2MESSAGES_OPTIONAL_FROM, agentNeedsEc2messages } from "../index/ssm-agent.js";
 
-type MessageId = "missing" | "privateDnsOff" | "pathBroken" | "ec2messagesOptional";
+type MessageId = "missing" | "privateDnsOff" | "pathBroken" | "noInstances" | "ec2messagesOptional";
 
 const OWN_ID = "ssm-endpoint-missing";
 
@@ -66,6 +66,18 @@ export default defineRule<MessageId>({
         "Fix the {causes} findings and lint again, since a path is traced up to its first " +
         "broken link; or create an interface endpoint for com.amazonaws.{region}.{service} with " +
         "private DNS enabled in a subnet of each AZ.",
+    },
+    noInstances: {
+      severity: "warning",
+      text:
+        "VPC {vpcId} has no usable interface endpoint for {service}, and IPv6-only subnets " +
+        "{subnetIds}, which host no instances, have no working path to it. Session Manager " +
+        "needs none there, but their other workloads, such as Lambda functions or ECS tasks, " +
+        "cannot call {service}.",
+      fix:
+        "If these workloads call {service}, create an interface endpoint for " +
+        "com.amazonaws.{region}.{service} with private DNS enabled, or route 64:ff9b::/96 from " +
+        "these subnets to a public NAT gateway. Otherwise no action is needed.",
     },
     ec2messagesOptional: {
       severity: "info",
@@ -133,22 +145,47 @@ function reportService(
   stranded: Subnet[],
 ): void {
   const { index } = context;
-  // Only SSM Agents use ec2messages, so with no instance in the subnets there is no agent to judge.
-  if (service === "ec2messages" && !hasInstances(index, stranded.map(idOf))) return;
+  const hosting = stranded.filter((subnet) => hasInstances(index, [idOf(subnet)]));
+  // Session Manager reaches instances only, but other workloads, such as Lambda functions reading
+  // Parameter Store, may call ssm too. Only SSM Agents use ec2messages.
+  const others = stranded.filter((subnet) => !hosting.includes(subnet));
+  if (others.length > 0 && service !== "ec2messages") {
+    emit(context, { vpcId, service, messageId: "noInstances", subnets: others });
+  }
+  if (hosting.length === 0) return;
   // The error names only the subnets whose agents need ec2messages; the advice names them all.
   const needing =
     service === "ec2messages"
-      ? stranded.filter((subnet) => needsEc2messages(index, [idOf(subnet)]))
-      : stranded;
+      ? hosting.filter((subnet) => needsEc2messages(index, [idOf(subnet)]))
+      : hosting;
   const needed = needing.length > 0;
-  const reported = needed ? needing : stranded;
-  const subnetIds = reported.map(idOf);
-  const vpc = index.vpc(vpcId);
+  const subnets = needed ? needing : hosting;
   const dnsOff = needed ? endpointsWithDnsOff(index, vpcId, service) : [];
-  const causes = needed && dnsOff.length === 0 ? brokenLinks(context, reported, service) : [];
+  const causes = needed && dnsOff.length === 0 ? brokenLinks(context, subnets, service) : [];
   let messageId: MessageId = needed ? "missing" : "ec2messagesOptional";
   if (dnsOff.length > 0) messageId = "privateDnsOff";
   else if (causes.length > 0) messageId = "pathBroken";
+  emit(context, { vpcId, service, messageId, subnets, dnsOff, causes });
+}
+
+/** One finding of the rule: the service, the subnets it names, and the cause found. */
+interface Report {
+  vpcId: string;
+  service: string;
+  messageId: MessageId;
+  subnets: readonly Subnet[];
+  /** The VPC's endpoints for the service whose private DNS is off. */
+  dnsOff?: readonly VpcEndpoint[];
+  /** The rules that report the links where the subnets' public paths break. */
+  causes?: readonly string[];
+}
+
+/** Reports one finding, with the missing endpoint or those whose private DNS is off as evidence. */
+function emit(context: RuleContext<MessageId>, report: Report): void {
+  const { index } = context;
+  const { vpcId, service, messageId, subnets, dnsOff = [], causes = [] } = report;
+  const subnetIds = subnets.map(idOf);
+  const vpc = index.vpc(vpcId);
   const endpointIds = dnsOff.map((endpoint) => endpoint.VpcEndpointId as string);
   context.report({
     messageId,
@@ -177,14 +214,15 @@ function reportService(
               value: `no ${service} endpoint`,
             },
           ]),
-      ...reported.map((subnet) => ({
+      ...subnets.map((subnet) => ({
         resourceId: subnet.SubnetId as string,
         attribute: "EnableDns64",
         value: subnet.EnableDns64 ?? null,
       })),
     ],
     related: [...endpointIds, ...subnetIds],
-    discriminator: service,
+    // Subnets without instances get a finding of their own beside the one for the others.
+    discriminator: messageId === "noInstances" ? `${service} without instances` : service,
   });
 }
 

@@ -243,6 +243,58 @@ describe(RULE, () => {
     ]);
   });
 
+  it("warns for subnets that host no instances", () => {
+    const base = privateNat64({ endpoints: [] });
+    const input = snapshot({
+      ...base,
+      NetworkInterfaces: [
+        ...(base.NetworkInterfaces ?? []).filter((item) => item.SubnetId !== IDS.v6Subnet),
+        eni({ id: "eni-lambda", subnet: IDS.v6Subnet, type: "lambda" }),
+      ],
+      Reservations: [],
+      InstanceInformationList: [],
+    });
+    const findings = lintRule(RULE, input).findings;
+
+    expect(findings.map((item) => `${item.data.service} ${item.messageId}`).sort()).toEqual([
+      "ssm noInstances",
+      "ssmmessages noInstances",
+    ]);
+    expect(findings.map((item) => item.severity)).toEqual(["warning", "warning"]);
+    expect(findings.find((item) => item.data.service === "ssm")?.message).toBe(
+      "VPC vpc-0a11 has no usable interface endpoint for ssm, and IPv6-only subnets " +
+        "subnet-v6only, which host no instances, have no working path to it. Session Manager " +
+        "needs none there, but their other workloads, such as Lambda functions or ECS tasks, " +
+        "cannot call ssm.",
+    );
+  });
+
+  it("names subnets with and without instances apart", () => {
+    const base = privateNat64({ endpoints: ["ec2messages"] });
+    const input = snapshot({
+      ...base,
+      Subnets: [
+        ...(base.Subnets ?? []),
+        subnet({ id: "subnet-lambda", kind: "ipv6-only", dns64: true, block: 2 }),
+      ],
+      NetworkInterfaces: [
+        ...(base.NetworkInterfaces ?? []),
+        eni({ id: "eni-lambda", subnet: "subnet-lambda", type: "lambda" }),
+      ],
+    });
+    const findings = lintRule(RULE, input).findings;
+    const named = findings.map(
+      (item) => `${item.data.service} ${item.messageId} ${item.data.subnetIds}`,
+    );
+
+    expect(named.sort()).toEqual([
+      "ssm missing subnet-v6only",
+      "ssm noInstances subnet-lambda",
+      "ssmmessages missing subnet-v6only",
+      "ssmmessages noInstances subnet-lambda",
+    ]);
+  });
+
   it("judges workloads by instances when interfaces were not collected", () => {
     const input = snapshot({
       ...privateNat64({ endpoints: ["ssm", "ec2messages"] }),
