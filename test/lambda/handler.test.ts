@@ -102,8 +102,8 @@ describe("lint event", () => {
     const response = (await invoke(EVENT, lines)) as LintResponse;
 
     const findings = importedFindings(fakes.hub);
-    expect(findings).toHaveLength(10);
-    expect(response.regions[0]?.imported).toBe(10);
+    expect(findings).toHaveLength(12);
+    expect(response.regions[0]?.imported).toBe(12);
     for (const finding of findings) {
       expect(finding.Id).toMatch(/^vpc-lint\/[0-9a-f]{32}$/);
       expect(finding.ProductArn).toBe(
@@ -240,7 +240,7 @@ describe("several Regions", () => {
     expect(metrics).toHaveLength(2);
     expect(byRegion["us-east-1"]).toMatchObject({
       ErrorFindings: 8,
-      WarningFindings: 2,
+      WarningFindings: 4,
       FailedRuns: 0,
     });
     expect(byRegion["eu-west-1"]).toMatchObject({ ErrorFindings: 0, FailedRuns: 1 });
@@ -259,7 +259,7 @@ describe("Security Hub import", () => {
     const response = (await invoke(EVENT, lines)) as LintResponse;
 
     expect(fakes.hub.commandCalls(BatchImportFindingsCommand)).toHaveLength(3);
-    expect(response.regions[0]?.imported).toBe(10);
+    expect(response.regions[0]?.imported).toBe(12);
     expect(logEntries().filter((entry) => /throttled/.test(String(entry.message)))).toHaveLength(2);
   });
 
@@ -284,8 +284,8 @@ describe("Security Hub import", () => {
 
     const findings = importedFindings(fakes.hub);
     expect(response.regions[0]?.summary?.total).toBe(0);
-    expect(response.regions[0]?.resolved).toBe(10);
-    expect(findings).toHaveLength(10);
+    expect(response.regions[0]?.resolved).toBe(12);
+    expect(findings).toHaveLength(12);
     for (const finding of findings) {
       expect(finding.RecordState).toBe("ARCHIVED");
       expect(finding.Workflow?.Status).toBe("RESOLVED");
