@@ -17,7 +17,7 @@ import { DEFAULT_SETTINGS, runLint, type RunResult } from "../src/run.js";
 import { loadSnapshotFiles } from "../src/snapshot/loader.js";
 import type { Snapshot } from "../src/snapshot/types.js";
 import { seededRandom } from "../scripts/bench/generate.js";
-import { EXAMPLES, type Mermaid, loadMermaid, runCli } from "./helpers.js";
+import { EXAMPLES, type Mermaid, MERMAID_LOAD_TIMEOUT_MS, loadMermaid, runCli } from "./helpers.js";
 
 const BROKEN = join(EXAMPLES, "broken-nat64.json");
 const VPC_ID = "vpc-0a1b2c3d4e5f60003";
@@ -38,7 +38,7 @@ let mermaid: Mermaid;
 
 beforeAll(async () => {
   mermaid = await loadMermaid();
-});
+}, MERMAID_LOAD_TIMEOUT_MS);
 
 /** Gives the VPC, a subnet and the broken route table the name, and the subnet's zone too. */
 function rename(snapshot: Snapshot, name: string): void {

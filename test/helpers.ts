@@ -39,6 +39,13 @@ export type Mermaid = (typeof import("mermaid"))["default"];
  * Loads Mermaid for parsing diagrams. It sanitizes labels with DOMPurify, which needs a DOM when
  * imported, so jsdom provides one first.
  */
+/**
+ * How long a hook may take to load mermaid and jsdom. Warm, they load in about 2 s. On a fresh
+ * clone, with cold files and other test files loading at the same time, loading may take longer
+ * than vitest's default hook limit of 10 s.
+ */
+export const MERMAID_LOAD_TIMEOUT_MS = 60_000;
+
 export async function loadMermaid(): Promise<Mermaid> {
   const { JSDOM } = await import("jsdom");
   const dom = new JSDOM("<!doctype html><html><body></body></html>");

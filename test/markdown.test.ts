@@ -5,7 +5,7 @@ import { formatMarkdown } from "../src/report/markdown.js";
 import { DEFAULT_SETTINGS, runLint, type RunResult } from "../src/run.js";
 import { loadSnapshotFiles } from "../src/snapshot/loader.js";
 import type { Snapshot } from "../src/snapshot/types.js";
-import { EXAMPLES, type Mermaid, loadMermaid, runCli } from "./helpers.js";
+import { EXAMPLES, type Mermaid, MERMAID_LOAD_TIMEOUT_MS, loadMermaid, runCli } from "./helpers.js";
 
 const BROKEN = join(EXAMPLES, "broken-nat64.json");
 const EXAMPLE_FILES = readdirSync(EXAMPLES).filter((name) => name.endsWith(".json"));
@@ -13,7 +13,7 @@ let mermaid: Mermaid;
 
 beforeAll(async () => {
   mermaid = await loadMermaid();
-});
+}, MERMAID_LOAD_TIMEOUT_MS);
 
 async function lintFile(path: string, change?: (snapshot: Snapshot) => void): Promise<RunResult> {
   const { snapshot } = await loadSnapshotFiles([path]);
