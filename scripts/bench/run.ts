@@ -40,8 +40,8 @@ const NOTES = `## Notes
   median of each run's lint time over the bare JSON.parse measured in the same process. The
   process drops the bare parse's text and value and collects them before the lint starts, as a
   lint process starts without them. Runs before December 2026 kept the text, which gave the
-  lint a larger heap to start from: about 120 ms less load time at 8k subnets (in alternating
-  runs), and peak memory at 16k about 85 MiB higher, the size of that text.
+  lint a larger heap to start from. Their load time at 8k subnets was about 120 ms lower (in
+  alternating runs), and their peak memory at 16k about 85 MiB higher, the size of that text.
 - The CPU targets depend on the machine's speed, which the \`node -e 0\` row and the bare
   JSON.parse time in the 8k rows show. Runs of the same code differ by 5-10% on a shared
   machine, so the four 8k-subnet variants that the parse ratios and the inlining comparison use

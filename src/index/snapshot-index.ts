@@ -109,6 +109,7 @@ export class SnapshotIndex {
   private readonly platformsBySubnet = new Map<string, WorkloadPlatforms>();
   private interfacesById: Map<string, NetworkInterface> | undefined;
   private instancesById: Map<string, Instance> | undefined;
+  private endpointsById: Map<string, VpcEndpoint> | undefined;
   private internetGatewaysById: Map<string, InternetGateway> | undefined;
   private egressOnlyGatewaysById: Map<string, EgressOnlyInternetGateway> | undefined;
 
@@ -312,6 +313,12 @@ export class SnapshotIndex {
 
   endpoints(): VpcEndpoint[] {
     return this.snapshot.VpcEndpoints ?? [];
+  }
+
+  /** Returns a VPC endpoint by id, indexing them on first use. */
+  endpoint(endpointId: string): VpcEndpoint | undefined {
+    this.endpointsById ??= indexBy(this.endpoints(), (endpoint) => endpoint.VpcEndpointId);
+    return this.endpointsById.get(endpointId);
   }
 
   /** Returns a network interface by id, indexing them on first use. */

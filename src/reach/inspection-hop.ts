@@ -8,9 +8,9 @@ import type { HopKind } from "./types.js";
 
 /** The outcome of following a route past a Gateway Load Balancer endpoint. */
 export type InspectedRoute =
-  /** The route does not target a VPC endpoint, so there is nothing to pass. */
+  /** The route leads through no Gateway Load Balancer endpoint, so there is nothing to pass. */
   | { kind: "direct" }
-  /** The endpoint or its subnet's route table is not in the snapshot, so an unknown hop was added. */
+  /** The endpoint or its subnet's route table is not in the snapshot: an unknown hop was added. */
   | { kind: "unknown" }
   /**
    * A Gateway Load Balancer endpoint was passed. `route` is the route that wins for the destination
@@ -22,8 +22,8 @@ export type InspectedRoute =
  * Follows a route to a Gateway Load Balancer endpoint to the route that the endpoint's subnet uses
  * for the same destination. AWS Network Firewall and third-party appliances sit on the path this
  * way, because the NAT gateway's or workload's subnet sends the traffic to the endpoint and the
- * endpoint's subnet sends it on to the internet gateway. Adds an unknown hop, owned by `owner`, when the
- * endpoint or its route table is not in the snapshot.
+ * endpoint's subnet sends it on to the internet gateway. Adds an unknown hop, owned by `owner`,
+ * when the endpoint or its route table is not in the snapshot.
  *
  * NOTE: the network ACL of the endpoint's subnet and the appliance's own rules are not checked.
  */
@@ -37,7 +37,7 @@ export function passInspectionEndpoint(
   if (route.target.kind !== "vpc-endpoint" || route.blackhole) return { kind: "direct" };
   const { index } = trace;
   const endpointId = route.target.id;
-  const endpoint = index.endpoints().find((candidate) => candidate.VpcEndpointId === endpointId);
+  const endpoint = index.endpoint(endpointId);
   if (!endpoint) {
     trace.assumeMissing("VpcEndpoints");
     trace.add(

@@ -48,7 +48,7 @@ export default defineRule<"publicNat" | "privateNat">({
     for (const group of hopsOwnedBy(context, "s3-gateway-endpoint-not-on-nat-path", keyOf)) {
       const endpointId = group.hop.resourceId;
       const routeTableId = String(group.hop.facts?.routeTableId ?? "");
-      const endpoint = context.index.endpoints().find((item) => item.VpcEndpointId === endpointId);
+      const endpoint = context.index.endpoint(endpointId);
       context.report({
         messageId: group.hop.status === "broken" ? "privateNat" : "publicNat",
         data: {
