@@ -197,6 +197,13 @@ describe("loading files", () => {
     expect((await loadSnapshotFiles([path])).snapshot.Subnets).toEqual([subnetA]);
   });
 
+  it("decodes UTF-8 beyond ASCII, such as tag values in other scripts", async () => {
+    const tagged = { ...subnetA, Tags: [{ Key: "Name", Value: "Zürich – 東京 🛰" }] };
+    const path = join(workspace, "non-ascii.json");
+    await writeFile(path, Buffer.from(JSON.stringify({ Subnets: [tagged] }), "utf8"));
+    expect((await loadSnapshotFiles([path])).snapshot.Subnets).toEqual([tagged]);
+  });
+
   it.each([
     ["little-endian", Buffer.from(JSON.stringify({ Subnets: [subnetA] }), "utf16le")],
     ["big-endian", Buffer.from(JSON.stringify({ Subnets: [subnetA] }), "utf16le").swap16()],
