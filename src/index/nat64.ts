@@ -1,9 +1,20 @@
 /** The links of the NAT64 chain: the 64:ff9b::/96 route, its NAT gateway and the path beyond. */
 import type { NatGateway, RouteTable, Subnet } from "@aws-sdk/client-ec2";
 import { IPV4_DEFAULT, NAT64_PREFIX } from "../net/cidr.js";
-import type { RouteLookup, RouteView } from "./routes.js";
+import type { RouteLookup, RouteView, TargetKind } from "./routes.js";
 import type { SnapshotIndex } from "./snapshot-index.js";
 import { lower } from "./util.js";
+
+/** Route targets that forward IPv6 packets unchanged, so 64:ff9b:: addresses are never translated. */
+export const NO_TRANSLATION: ReadonlySet<TargetKind> = new Set<TargetKind>([
+  "egress-only-internet-gateway",
+  "internet-gateway",
+  "vpc-peering",
+  "virtual-private-gateway",
+  "carrier-gateway",
+  "local-gateway",
+  "local",
+]);
 
 /** The route a subnet uses for synthesised `64:ff9b::/96` addresses. */
 export interface Nat64Route {

@@ -12,6 +12,7 @@ import {
   isPublicNat,
   isRegionalNat,
   nat64RouteOf,
+  NO_TRANSLATION,
   natTarget,
   onwardRouteBeyondVpc,
   onwardTableOf,
@@ -35,15 +36,6 @@ import { resolverOf, sharedZoneFor } from "./resolver.js";
 import { Hop, type PathMode, type ServicePath } from "./types.js";
 
 const SESSION_MANAGER = new Set(["ssm", "ssmmessages", "ec2messages"]);
-const NO_TRANSLATION = new Set([
-  "egress-only-internet-gateway",
-  "internet-gateway",
-  "vpc-peering",
-  "virtual-private-gateway",
-  "carrier-gateway",
-  "local-gateway",
-  "local",
-]);
 /** Global unicast IPv6, where public service addresses live. */
 const PUBLIC_IPV6 = parseCidr("2000::/3") as Cidr;
 

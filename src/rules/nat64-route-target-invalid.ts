@@ -1,17 +1,6 @@
 import { defineRule } from "../engine/types.js";
-import { tablesWithNat64Route } from "../index/nat64.js";
+import { NO_TRANSLATION, tablesWithNat64Route } from "../index/nat64.js";
 import { describeRoute, type TargetKind } from "../index/routes.js";
-
-/** Targets that forward IPv6 packets unchanged, so 64:ff9b:: addresses are never translated. */
-const NO_TRANSLATION = new Set<TargetKind>([
-  "egress-only-internet-gateway",
-  "internet-gateway",
-  "vpc-peering",
-  "virtual-private-gateway",
-  "carrier-gateway",
-  "local-gateway",
-  "local",
-]);
 
 /** Each target kind as a message names it, with its article. */
 const TARGET_NAMES: Record<TargetKind, string> = {
