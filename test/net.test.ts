@@ -13,6 +13,7 @@ import {
   parseIp,
   parseIpv4,
   parseIpv6,
+  rangePrefixes,
   type Cidr,
 } from "../src/net/cidr.js";
 
@@ -264,6 +265,33 @@ describe("cidrContains", () => {
     expect(NAT64_PREFIX.text).toBe("64:ff9b::/96");
     expect(cidrContains(IPV6_DEFAULT, NAT64_PREFIX)).toBe(true);
     expect(IPV4_DEFAULT.length).toBe(0);
+  });
+});
+
+describe("rangePrefixes", () => {
+  it.each([
+    ["64:ff9b::/96", ["64:ff9b::/96"]],
+    ["10.0.0.0/24", ["10.0.0.0/24"]],
+    ["::/0", ["::/0"]],
+    ["10.0.0.5/32", ["10.0.0.5/32"]],
+  ])("writes %s back as itself", (text, expected) => {
+    const prefix = cidr(text);
+    expect(rangePrefixes(prefix.family, prefix.network, prefix.last)).toEqual(expected);
+  });
+
+  it("splits an unaligned range", () => {
+    expect(rangePrefixes(4, parseIpv4("10.0.0.1")!, parseIpv4("10.0.0.6")!)).toEqual([
+      "10.0.0.1/32",
+      "10.0.0.2/31",
+      "10.0.0.4/31",
+      "10.0.0.6/32",
+    ]);
+  });
+
+  it("splits the NAT64 prefix without its first half", () => {
+    const prefix = cidr("64:ff9b::/96");
+    const half = cidr("64:ff9b::/97");
+    expect(rangePrefixes(6, half.last + 1n, prefix.last)).toEqual(["64:ff9b::8000:0/97"]);
   });
 });
 

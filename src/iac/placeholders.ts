@@ -3,7 +3,9 @@
  * input gives a resource, and IPv6 prefixes carved from the documentation range 2001:db8::/32.
  */
 import { createHash } from "node:crypto";
-import { formatIpv4, parseCidr, type Cidr } from "../net/cidr.js";
+import { formatIpv4, formatIpv6, parseCidr, type Cidr } from "../net/cidr.js";
+
+export { formatIpv6 };
 
 /** The documentation range of RFC 3849; no deployed VPC uses it, so a placeholder is recognisable. */
 export const PLACEHOLDER_IPV6_RANGE = "2001:db8::/32";
@@ -35,28 +37,6 @@ export class Ipv6Placeholders {
     this.byKey.set(key, prefix);
     return prefix;
   }
-}
-
-/** Formats a 128-bit integer as an IPv6 address, compressing the longest run of zero groups. */
-export function formatIpv6(value: bigint): string {
-  const groups: number[] = [];
-  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(Number((value >> shift) & 0xffffn));
-
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let start = 0; start < 8; start++) {
-    let length = 0;
-    while (start + length < 8 && groups[start + length] === 0) length++;
-    if (length > bestLength) {
-      bestStart = start;
-      bestLength = length;
-    }
-  }
-  const hex = groups.map((group) => group.toString(16));
-  if (bestStart < 0) return hex.join(":");
-  const head = hex.slice(0, bestStart).join(":");
-  const tail = hex.slice(bestStart + bestLength).join(":");
-  return `${head}::${tail}`;
 }
 
 /**

@@ -5,6 +5,7 @@ export type IpFamily = 4 | 6;
 /** A parsed prefix: `network` has every host bit cleared. */
 export class Cidr {
   #network: bigint | undefined;
+  #last: bigint | undefined;
 
   constructor(
     readonly family: IpFamily,
@@ -18,6 +19,12 @@ export class Cidr {
   get network(): bigint {
     this.#network ??= wordsValue(this.words);
     return this.#network;
+  }
+
+  /** The last address of the prefix as one integer, computed on first read. */
+  get last(): bigint {
+    this.#last ??= this.network | ((1n << BigInt(WIDTH[this.family] - this.length)) - 1n);
+    return this.#last;
   }
 }
 
@@ -277,6 +284,53 @@ export function cidrOverlaps(a: Cidr, b: Cidr): boolean {
 /** Formats an IPv4 integer as a dotted quad. */
 export function formatIpv4(value: bigint): string {
   return [24n, 16n, 8n, 0n].map((shift) => Number((value >> shift) & 0xffn)).join(".");
+}
+
+/** Formats a 128-bit integer as an IPv6 address, compressing the longest run of zero groups. */
+export function formatIpv6(value: bigint): string {
+  const groups: number[] = [];
+  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(Number((value >> shift) & 0xffffn));
+
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let start = 0; start < 8; start++) {
+    let length = 0;
+    while (start + length < 8 && groups[start + length] === 0) length++;
+    if (length > bestLength) {
+      bestStart = start;
+      bestLength = length;
+    }
+  }
+  const hex = groups.map((group) => group.toString(16));
+  if (bestStart < 0) return hex.join(":");
+  const head = hex.slice(0, bestStart).join(":");
+  const tail = hex.slice(bestStart + bestLength).join(":");
+  return `${head}::${tail}`;
+}
+
+/**
+ * Returns the fewest prefixes that cover the addresses `low`..`high` of a family exactly, as
+ * text, in ascending order.
+ */
+export function rangePrefixes(family: IpFamily, low: bigint, high: bigint): string[] {
+  const width = WIDTH[family];
+  const prefixes: string[] = [];
+  let start = low;
+  while (start <= high) {
+    // The largest block that starts at `start`, is aligned there and ends by `high`.
+    let hostBits = 0;
+    while (
+      hostBits < width &&
+      (start & ((1n << BigInt(hostBits + 1)) - 1n)) === 0n &&
+      start + (1n << BigInt(hostBits + 1)) - 1n <= high
+    ) {
+      hostBits += 1;
+    }
+    const address = family === 4 ? formatIpv4(start) : formatIpv6(start);
+    prefixes.push(`${address}/${width - hostBits}`);
+    start += 1n << BigInt(hostBits);
+  }
+  return prefixes;
 }
 
 /** The well-known NAT64 prefix of RFC 6052, which the Route 53 Resolver uses for DNS64. */

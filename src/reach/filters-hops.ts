@@ -371,10 +371,8 @@ function checkSide(
 ): boolean {
   const { acl, side, peer, ports } = check;
   const decision = aclAllows(acl, side.egress, peer, ports.low, ports.high);
-  if (decision.verdict === "allow") {
-    if (decision.partlyDenied) partials.push(peerDenial(check, decision.partlyDenied));
-    return false;
-  }
+  if (decision.partlyDenied) partials.push(peerDenial(check, decision.partlyDenied));
+  if (decision.verdict === "allow") return false;
   const denied = aclDeniedPorts(acl, side.egress, peer, ports.low, ports.high);
   const whole =
     denied.ports.length === 2 && denied.ports[0] === ports.low && denied.ports[1] === ports.high;
@@ -423,10 +421,12 @@ function peerDenial(
 ): PartialDenial {
   const { aclId, subnetId, direction, preposition, range, facts } = describeSide(check);
   const ruleNumber = String(denied.ruleNumber);
+  // A rule may deny the part of the peer on only some of the checked ports.
+  const ports = denied.ports ? rangesText(denied.ports) : range;
   return {
     aclId,
-    text: `network ACL ${aclId} of ${subnetId} denies the ${direction} (TCP ${range} ${preposition} ${denied.range}, part of ${check.peer.text}) by rule ${ruleNumber}`,
-    facts: { ...facts, ports: range, ruleNumber, range: denied.range },
+    text: `network ACL ${aclId} of ${subnetId} denies the ${direction} (TCP ${ports} ${preposition} ${denied.range}, part of ${check.peer.text}) by rule ${ruleNumber}`,
+    facts: { ...facts, ports, ruleNumber, range: denied.range },
   };
 }
 

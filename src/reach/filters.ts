@@ -3,7 +3,7 @@
  * allow-only; network ACLs are stateless, ordered by rule number, and need the return traffic too.
  */
 import type { IpPermission, NetworkAcl, NetworkAclEntry, SecurityGroup } from "@aws-sdk/client-ec2";
-import { cidrContains, parseCidr, type Cidr } from "../net/cidr.js";
+import { cidrContains, parseCidr, rangePrefixes, type Cidr } from "../net/cidr.js";
 import type { SnapshotIndex } from "../index/snapshot-index.js";
 
 export type Verdict = "allow" | "deny" | "unknown";
@@ -155,20 +155,23 @@ function within(range: string | undefined, peer: Cidr): boolean {
 /** A network ACL decision for a port range, naming the rule that denies part of it. */
 export interface AclDecision {
   verdict: Verdict;
-  /** The deciding deny rule number, or `*` for the implicit final deny. */
+  /** The first deny rule that decides a port for the whole peer, or `*` for the implicit one. */
   ruleNumber?: number | "*";
-  /** For an allowed peer: the first deny rule that covers part of it, and that part's range. */
-  partlyDenied?: { ruleNumber: number | "*"; range: string };
+  /**
+   * The first rule that denies some of the peer's addresses but not all of them, the prefixes it
+   * denies, and, when it denies only some of the checked ports, those ports as flat pairs.
+   */
+  partlyDenied?: { ruleNumber: number | "*"; range: string; ports?: readonly number[] };
 }
 
 /**
  * Evaluates a network ACL for TCP traffic in one direction to or from the peer on destination
- * ports `from`..`to`. Rules apply in ascending number; the first rule matching a port decides it.
- * A rule decides the peer only when its range contains the whole peer range. A deny rule that
- * covers part of the peer range, such as half of a subnet's /64, decides only that part, so an
- * allowed peer carries the first such rule in `partlyDenied`, unless an earlier allow rule
- * covers that part. An allow rule that covers part of the peer range does not decide the rest,
- * so its hosts may be reported as denied by a later rule for the whole range.
+ * ports `from`..`to`. Rules apply in ascending number, and the first rule matching an address
+ * and a port decides that pair, so allow rules that each cover part of the peer can allow all of
+ * it together. The verdict is "allow" when no pair is denied, or when the denied pairs cover
+ * only some of the peer's addresses, which `partlyDenied` then names. It is "deny" when every
+ * pair is denied, or when some ports are denied for the whole peer, as aclDeniedPorts lists.
+ * A deny verdict may carry `partlyDenied` too when another rule denies part of the peer.
  */
 export function aclAllows(
   acl: NetworkAcl,
@@ -177,37 +180,16 @@ export function aclAllows(
   from: number,
   to: number,
 ): AclDecision {
-  const entries = orderedEntries(acl, egress);
-  // The ports no rule has decided yet, as flat [low, high] pairs. Undefined means all of from..to.
-  let undecided: readonly number[] | undefined;
-  let partlyDenied: AclDecision["partlyDenied"];
-  // Parts of the peer that earlier allow rules decided, which later deny rules cannot reach.
-  let partlyAllowed: Cidr[] | undefined;
-  for (let position = 0; position < entries.length; position += 1) {
-    const entry = entries[position] as ReadEntry;
-    if (!entry.tcp) continue;
-    const range = peer.family === 4 ? entry.ipv4 : entry.ipv6;
-    if (!range) continue;
-    const whole = cidrContains(range, peer);
-    if (!whole && !cidrContains(peer, range)) continue;
-    const { low, high } = entry;
-    if (undecided ? !overlaps(undecided, low, high) : high < from || low > to) continue;
-    if (!whole) {
-      const shadowed = partlyAllowed?.some((allowed) => cidrContains(allowed, range)) === true;
-      if (!entry.deny) (partlyAllowed ??= []).push(range);
-      else if (!partlyDenied && !shadowed) {
-        partlyDenied = { ruleNumber: entry.ruleNumber, range: range.text };
-      }
-      continue;
-    }
-    if (entry.deny) return { verdict: "deny", ruleNumber: entry.ruleNumber };
-    undecided =
-      low <= from && to <= high && !undecided
-        ? NO_PORTS
-        : subtract(undecided ?? [from, to], low, high);
-    if (undecided.length === 0) return partlyDenied ? { verdict: "allow", partlyDenied } : ALLOWED;
-  }
-  return IMPLICIT_DENY;
+  const walk = walkAcl(acl, egress, peer, from, to);
+  if (walk.denied.length === 0) return ALLOWED;
+  const first = walk.denied[0] as DeniedPart;
+  if (!walk.allowed) return denyBy(first.ruleNumber);
+  const spanning = walk.denied.find((denied) => spansPeer(denied, peer));
+  const part = walk.denied.find((denied) => !spansPeer(denied, peer));
+  const partlyDenied = part && describePart(walk.denied, part, peer, from, to);
+  if (!spanning) return { verdict: "allow", partlyDenied };
+  const decision = denyBy(spanning.ruleNumber);
+  return partlyDenied ? { ...decision, partlyDenied } : decision;
 }
 
 /** The ports of a range that a network ACL denies, and the first rule that denies one of them. */
@@ -219,9 +201,10 @@ export interface DeniedPorts {
 }
 
 /**
- * Finds the ports of `from`..`to` that a network ACL denies for TCP traffic to or from the peer.
- * It reads the rules as aclAllows does and names the same rule. Callers use it to tell a range
- * that aclAllows denies in part from one it denies whole.
+ * Finds the ports of `from`..`to` that a network ACL denies for TCP traffic to or from the whole
+ * peer, all of them when it allows none of the peer's traffic. It reads the rules as aclAllows
+ * does and names the same rule. Callers use it to tell a range that aclAllows denies in part
+ * from one it denies whole.
  */
 export function aclDeniedPorts(
   acl: NetworkAcl,
@@ -230,27 +213,175 @@ export function aclDeniedPorts(
   from: number,
   to: number,
 ): DeniedPorts {
-  let undecided: readonly number[] = [from, to];
-  const denied: number[] = [];
-  let ruleNumber: number | "*" | undefined;
-  for (const entry of orderedEntries(acl, egress)) {
-    if (undecided.length === 0) break;
-    if (!decidesPeer(entry, peer) || !overlaps(undecided, entry.low, entry.high)) continue;
-    if (entry.deny) {
-      denied.push(...intersect(undecided, entry.low, entry.high));
-      ruleNumber ??= entry.ruleNumber;
-    }
-    undecided = subtract(undecided, entry.low, entry.high);
-  }
-  // The implicit final rule denies the ports no rule decided.
-  denied.push(...undecided);
-  return { ports: merge(denied), ruleNumber: ruleNumber ?? "*" };
+  const walk = walkAcl(acl, egress, peer, from, to);
+  const first = walk.denied[0];
+  if (!first) return { ports: NO_PORTS, ruleNumber: "*" };
+  if (!walk.allowed) return { ports: [from, to], ruleNumber: first.ruleNumber };
+  const spanning = walk.denied.filter((denied) => spansPeer(denied, peer));
+  const ports = merge(spanning.flatMap((denied) => denied.ports));
+  return { ports, ruleNumber: spanning[0]?.ruleNumber ?? "*" };
 }
 
-/** Tells whether an entry covers TCP and a range that contains the whole peer. */
-function decidesPeer(entry: ReadEntry, peer: Cidr): boolean {
-  const range = peer.family === 4 ? entry.ipv4 : entry.ipv6;
-  return entry.tcp && range !== undefined && cidrContains(range, peer);
+/**
+ * A part of the checked traffic: the peer's addresses `low`..`high` on the destination ports in
+ * `ports`, flat [low, high] pairs.
+ */
+interface TrafficPart {
+  low: bigint;
+  high: bigint;
+  ports: readonly number[];
+}
+
+/** A part of the traffic that a rule denies, or the implicit final rule (`*`). */
+interface DeniedPart extends TrafficPart {
+  ruleNumber: number | "*";
+}
+
+/** The outcome of reading an ACL's rules for a peer and a port range. */
+interface AclWalk {
+  /** Whether a rule allows any part of the traffic. */
+  allowed: boolean;
+  /** The denied parts in rule order, the implicit rule's last. */
+  denied: DeniedPart[];
+}
+
+/**
+ * Reads the rules in order, keeping the parts of the traffic no rule has decided yet. A rule
+ * decides the undecided traffic it covers, and the rest stays undecided. Until a rule covers only
+ * part of the peer, the undecided traffic is the whole peer on some ports, kept as port pairs
+ * alone, so the common ACL whose rules all contain the peer costs no more than a scan of them.
+ */
+function walkAcl(acl: NetworkAcl, egress: boolean, peer: Cidr, from: number, to: number): AclWalk {
+  // The undecided ports of the whole peer, while no rule has split it into parts.
+  let ports: readonly number[] = [from, to];
+  let parts: TrafficPart[] | undefined;
+  let allowed = false;
+  let denied: DeniedPart[] | undefined;
+  for (const entry of orderedEntries(acl, egress)) {
+    if ((parts ?? ports).length === 0) break;
+    if (!entry.tcp) continue;
+    const range = peer.family === 4 ? entry.ipv4 : entry.ipv6;
+    if (!range) continue;
+    const whole = cidrContains(range, peer);
+    if (!whole && !cidrContains(peer, range)) continue;
+    if (whole && !parts) {
+      if (!overlaps(ports, entry.low, entry.high)) continue;
+      if (entry.deny) {
+        const deniedPorts = intersect(ports, entry.low, entry.high);
+        const part = { low: peer.network, high: peer.last, ports: deniedPorts };
+        (denied ??= []).push({ ...part, ruleNumber: entry.ruleNumber });
+      } else allowed = true;
+      ports = subtract(ports, entry.low, entry.high);
+      continue;
+    }
+    parts ??= [{ low: peer.network, high: peer.last, ports }];
+    const low = whole ? peer.network : range.network;
+    const high = whole ? peer.last : range.last;
+    const step = decideParts(parts, entry, low, high);
+    parts = step.undecided;
+    if (step.denied.length > 0) (denied ??= []).push(...step.denied);
+    allowed ||= step.allowed;
+  }
+  const undecided =
+    parts ?? (ports.length > 0 ? [{ low: peer.network, high: peer.last, ports }] : []);
+  if (!denied && undecided.length === 0) return ALL_ALLOWED;
+  denied ??= [];
+  // The implicit final rule denies what no rule decided.
+  for (const part of undecided) denied.push({ ...part, ruleNumber: "*" });
+  return { allowed, denied };
+}
+
+const ALL_ALLOWED: AclWalk = Object.freeze({ allowed: true, denied: [] });
+
+/**
+ * Applies one rule, whose addresses are `low`..`high`, to the undecided parts. Both the peer and
+ * a rule's range are prefixes, so the rule's range either contains a part or lies inside it. A
+ * part therefore splits into at most three: the ports the rule leaves out, and the addresses
+ * below and above the rule's on the ports it covers.
+ */
+function decideParts(
+  parts: TrafficPart[],
+  entry: ReadEntry,
+  low: bigint,
+  high: bigint,
+): { undecided: TrafficPart[]; denied: DeniedPart[]; allowed: boolean } {
+  const undecided: TrafficPart[] = [];
+  const denied: DeniedPart[] = [];
+  let allowed = false;
+  for (const part of parts) {
+    if (part.high < low || part.low > high || !overlaps(part.ports, entry.low, entry.high)) {
+      undecided.push(part);
+      continue;
+    }
+    const ports = intersect(part.ports, entry.low, entry.high);
+    if (entry.deny) {
+      const decidedLow = part.low > low ? part.low : low;
+      const decidedHigh = part.high < high ? part.high : high;
+      denied.push({ low: decidedLow, high: decidedHigh, ports, ruleNumber: entry.ruleNumber });
+    } else allowed = true;
+    const otherPorts = subtract(part.ports, entry.low, entry.high);
+    if (otherPorts.length > 0) undecided.push({ ...part, ports: otherPorts });
+    if (part.low < low) undecided.push({ low: part.low, high: low - 1n, ports });
+    if (part.high > high) undecided.push({ low: high + 1n, high: part.high, ports });
+  }
+  return { undecided, denied, allowed };
+}
+
+/** Tells whether a denied part covers every address of the peer. */
+function spansPeer(part: TrafficPart, peer: Cidr): boolean {
+  return part.low === peer.network && part.high === peer.last;
+}
+
+/**
+ * Describes a part of the peer that the rule of `first` denies. It names the prefixes of that
+ * rule's denied parts that cover only some of the peer on the same ports as `first`, and those
+ * ports when they are not all of `from`..`to`, so the rule denies every address and port named.
+ */
+function describePart(
+  denied: readonly DeniedPart[],
+  first: DeniedPart,
+  peer: Cidr,
+  from: number,
+  to: number,
+): NonNullable<AclDecision["partlyDenied"]> {
+  const parts = denied
+    .filter(
+      (part) =>
+        part.ruleNumber === first.ruleNumber &&
+        !spansPeer(part, peer) &&
+        samePorts(part.ports, first.ports),
+    )
+    .sort(byLowAddress);
+  const prefixes: string[] = [];
+  let low: bigint | undefined;
+  let high = 0n;
+  // Parts that touch join before they are written as prefixes.
+  for (const part of parts) {
+    if (low !== undefined && part.low <= high + 1n) {
+      if (part.high > high) high = part.high;
+      continue;
+    }
+    if (low !== undefined) prefixes.push(...rangePrefixes(peer.family, low, high));
+    low = part.low;
+    high = part.high;
+  }
+  if (low !== undefined) prefixes.push(...rangePrefixes(peer.family, low, high));
+  const { ports } = first;
+  const allPorts = samePorts(ports, [from, to]);
+  return { ruleNumber: first.ruleNumber, range: prefixes.join(", "), ...(!allPorts && { ports }) };
+}
+
+function byLowAddress(a: TrafficPart, b: TrafficPart): number {
+  if (a.low === b.low) return 0;
+  return a.low < b.low ? -1 : 1;
+}
+
+function samePorts(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((port, position) => port === b[position]);
+}
+
+function denyBy(ruleNumber: number | "*"): AclDecision {
+  return ruleNumber === "*" ? IMPLICIT_DENY : { verdict: "deny", ruleNumber };
 }
 
 /** The decisions that name no rule, shared by every call that reaches them. */

@@ -1,7 +1,7 @@
 import type { NetworkAcl, NetworkAclEntry, SecurityGroup } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { SnapshotIndex } from "../../src/index/snapshot-index.js";
-import { parseCidr, type Cidr } from "../../src/net/cidr.js";
+import { cidrContains, parseCidr, type Cidr } from "../../src/net/cidr.js";
 import {
   aclAllows,
   aclDeniedPorts,
@@ -219,6 +219,15 @@ describe("security group evaluation", () => {
   });
 });
 
+/** A small seeded generator, so a failing case can be replayed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
 /** Builds an ACL from plain entries; the SDK's enum types would reject the lower-case wire values. */
 function acl(...entries: object[]): NetworkAcl {
   return { NetworkAclId: "acl-0a1b2c3d4e5f60099", Entries: entries as NetworkAclEntry[] };
@@ -374,16 +383,221 @@ describe("network ACL evaluation", () => {
   });
 });
 
-describe("network ACL port ranges", () => {
-  /** A small seeded generator, so a failing case can be replayed. */
-  function random(seed: number): () => number {
-    let state = seed;
-    return () => {
-      state = (state * 1103515245 + 12345) % 2 ** 31;
-      return state / 2 ** 31;
-    };
+describe("network ACL rules that split the peer", () => {
+  const rule = (ruleNumber: number, action: string, range: string, ports?: [number, number]) => ({
+    RuleNumber: ruleNumber,
+    Protocol: ports ? "6" : "-1",
+    RuleAction: action,
+    Egress: true,
+    ...(range.includes(":") ? { Ipv6CidrBlock: range } : { CidrBlock: range }),
+    ...(ports && { PortRange: { From: ports[0], To: ports[1] } }),
+  });
+  const denyAll6 = rule(32768, "deny", "::/0");
+  const denyAll4 = rule(32767, "deny", "0.0.0.0/0");
+
+  it("allows the NAT64 prefix covered by two /97 rules", () => {
+    const entries = [rule(100, "allow", "64:ff9b::/97"), rule(110, "allow", "64:ff9b::8000:0/97")];
+    const decision = aclAllows(acl(...entries, denyAll6), true, cidr("64:ff9b::/96"), 443, 443);
+
+    expect(decision).toEqual({ verdict: "allow" });
+  });
+
+  it("allows a /64 covered by two /65 rules", () => {
+    const entries = [
+      rule(100, "allow", "2001:db8:0:1::/65"),
+      rule(110, "allow", "2001:db8:0:1:8000::/65"),
+    ];
+    const peer = cidr("2001:db8:0:1::/64");
+
+    expect(aclAllows(acl(...entries, denyAll6), true, peer, 32768, 61000)).toEqual({
+      verdict: "allow",
+    });
+    expect(aclDeniedPorts(acl(...entries, denyAll6), true, peer, 32768, 61000).ports).toEqual([]);
+  });
+
+  it("allows an IPv4 range covered by two /25 rules", () => {
+    const entries = [rule(100, "allow", "10.0.1.0/25"), rule(110, "allow", "10.0.1.128/25")];
+    const decision = aclAllows(acl(...entries, denyAll4), true, cidr("10.0.1.0/24"), 443, 443);
+
+    expect(decision).toEqual({ verdict: "allow" });
+  });
+
+  it("names the half no rule allows", () => {
+    const decision = aclAllows(
+      acl(rule(100, "allow", "64:ff9b::/97"), denyAll6),
+      true,
+      cidr("64:ff9b::/96"),
+      443,
+      443,
+    );
+
+    expect(decision).toEqual({
+      verdict: "allow",
+      partlyDenied: { ruleNumber: 32768, range: "64:ff9b::8000:0/97" },
+    });
+  });
+
+  it("names the half a later deny decides", () => {
+    const entries = [
+      rule(100, "allow", "2001:db8:0:1::/65"),
+      rule(110, "deny", "::/0"),
+      rule(120, "allow", "::/0"),
+    ];
+    const decision = aclAllows(acl(...entries), true, cidr("2001:db8:0:1::/64"), 443, 443);
+
+    expect(decision).toEqual({
+      verdict: "allow",
+      partlyDenied: { ruleNumber: 110, range: "2001:db8:0:1:8000::/65" },
+    });
+  });
+
+  it("names the ports a half is denied on", () => {
+    const entries = [
+      rule(100, "allow", "2001:db8:0:1::/65"),
+      rule(110, "allow", "::/0", [32768, 40000]),
+    ];
+    const decision = aclAllows(
+      acl(...entries, denyAll6),
+      true,
+      cidr("2001:db8:0:1::/64"),
+      32768,
+      61000,
+    );
+
+    expect(decision).toEqual({
+      verdict: "allow",
+      partlyDenied: { ruleNumber: 32768, range: "2001:db8:0:1:8000::/65", ports: [40001, 61000] },
+    });
+  });
+
+  it("denies when the halves are denied by different rules", () => {
+    const entries = [rule(100, "deny", "64:ff9b::/97"), rule(110, "deny", "64:ff9b::8000:0/97")];
+    const peer = cidr("64:ff9b::/96");
+    const denied = aclDeniedPorts(
+      acl(...entries, rule(120, "allow", "::/0")),
+      true,
+      peer,
+      443,
+      443,
+    );
+
+    expect(aclAllows(acl(...entries), true, peer, 443, 443)).toEqual({
+      verdict: "deny",
+      ruleNumber: 100,
+    });
+    expect(denied).toEqual({ ports: [443, 443], ruleNumber: 100 });
+  });
+
+  it("keeps a port block of the whole peer apart from a partial one", () => {
+    const entries = [
+      rule(100, "deny", "::/0", [32768, 40000]),
+      rule(110, "deny", "2001:db8:0:1::/65"),
+      rule(120, "allow", "::/0"),
+    ];
+    const peer = cidr("2001:db8:0:1::/64");
+
+    expect(aclAllows(acl(...entries), true, peer, 32768, 61000)).toEqual({
+      verdict: "deny",
+      ruleNumber: 100,
+      partlyDenied: { ruleNumber: 110, range: "2001:db8:0:1::/65", ports: [40001, 61000] },
+    });
+    expect(aclDeniedPorts(acl(...entries), true, peer, 32768, 61000)).toEqual({
+      ports: [32768, 40000],
+      ruleNumber: 100,
+    });
+  });
+
+  /** Prefixes around the peer 10.0.0.0/28: containing it, inside it, or beside it. */
+  const RANGES = [
+    "0.0.0.0/0",
+    "10.0.0.0/28",
+    "10.0.0.0/29",
+    "10.0.0.8/29",
+    "10.0.0.4/30",
+    "10.0.0.12/30",
+    "10.0.0.5/32",
+    "10.0.0.16/28",
+  ];
+
+  /** Decides each address and port of the peer on its own: the first matching rule wins. */
+  function pairByPair(entries: readonly NetworkAclEntry[], from: number, to: number) {
+    const sorted = [...entries].sort((a, b) => (a.RuleNumber ?? 0) - (b.RuleNumber ?? 0));
+    const denied = new Map<string, number | "*">();
+    for (let host = 0; host < 16; host += 1) {
+      const address = cidr(`10.0.0.${host}/32`);
+      for (let port = from; port <= to; port += 1) {
+        const match = sorted.find(
+          (entry) =>
+            cidrContains(cidr(entry.CidrBlock as string), address) &&
+            (entry.PortRange?.From ?? 0) <= port &&
+            port <= (entry.PortRange?.To ?? 65535),
+        );
+        if (match?.RuleAction === "allow") continue;
+        denied.set(`${host} ${port}`, match?.RuleNumber ?? "*");
+      }
+    }
+    return denied;
   }
 
+  it("agrees with a pair-by-pair evaluation", () => {
+    const next = random(5);
+    const peer = cidr("10.0.0.0/28");
+    for (let round = 0; round < 300; round += 1) {
+      const entries: object[] = [];
+      const count = 1 + Math.floor(next() * 5);
+      for (let position = 0; position < count; position += 1) {
+        const low = Math.floor(next() * 30);
+        const range = RANGES[Math.floor(next() * RANGES.length)] as string;
+        const action = next() < 0.3 ? "deny" : "allow";
+        entries.push(
+          rule(10 * (position + 1), action, range, [low, low + Math.floor(next() * 20)]),
+        );
+      }
+      const from = Math.floor(next() * 20);
+      const to = from + Math.floor(next() * 20);
+      const context = JSON.stringify({ entries, from, to });
+      const denied = pairByPair(entries as NetworkAclEntry[], from, to);
+      const decision = aclAllows(acl(...entries), true, peer, from, to);
+      const ports = aclDeniedPorts(acl(...entries), true, peer, from, to);
+      const pairs = 16 * (to - from + 1);
+
+      if (denied.size === 0) expect(decision, context).toEqual({ verdict: "allow" });
+      if (denied.size === pairs) {
+        expect(decision.verdict, context).toBe("deny");
+        expect(ports.ports, context).toEqual([from, to]);
+      }
+      if (denied.size > 0 && denied.size < pairs) {
+        expect(decision.partlyDenied ?? ports.ports.length > 0, context).toBeTruthy();
+      }
+      // Every port aclDeniedPorts lists is denied for every address.
+      for (let position = 0; position < ports.ports.length; position += 2) {
+        for (let port = ports.ports[position]!; port <= ports.ports[position + 1]!; port += 1) {
+          for (let host = 0; host < 16; host += 1) {
+            expect(denied.has(`${host} ${port}`), `${context} ${host} ${port}`).toBe(true);
+          }
+        }
+      }
+      // Every pair partlyDenied names is denied by the rule it names.
+      const part = decision.partlyDenied;
+      if (!part) continue;
+      const partPorts = part.ports ?? [from, to];
+      for (const prefix of part.range.split(", ").map(cidr)) {
+        for (let host = 0; host < 16; host += 1) {
+          if (!cidrContains(prefix, cidr(`10.0.0.${host}/32`))) continue;
+          for (let position = 0; position < partPorts.length; position += 2) {
+            for (let port = partPorts[position]!; port <= partPorts[position + 1]!; port += 1) {
+              expect(denied.get(`${host} ${port}`), `${context} ${host} ${port}`).toBe(
+                part.ruleNumber,
+              );
+            }
+          }
+        }
+      }
+    }
+  });
+});
+
+describe("network ACL port ranges", () => {
   /**
    * Decides one port at a time: the first rule covering a port decides it. A denied range names
    * the lowest-numbered deny rule that decides one of its ports, else the implicit rule.

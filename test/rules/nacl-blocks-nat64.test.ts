@@ -10,6 +10,7 @@ import {
   instance,
   networkAcl,
   privateNat64,
+  publicNat64,
   reservations,
   snapshot,
   subnet,
@@ -381,6 +382,35 @@ function dualStackEndpointsInTwoSubnets(): Snapshot {
   });
 }
 
+/**
+ * Builds the public NAT64 design whose IPv6-only subnet's ACL allows outbound traffic to the
+ * first `halves` of the two /97 halves of 64:ff9b::/96, and all inbound IPv6 traffic.
+ */
+function nat64PrefixInHalves(halves: 1 | 2): Snapshot {
+  const ranges = ["64:ff9b::/97", "64:ff9b::8000:0/97"].slice(0, halves);
+  const outbound = ranges.map((range, position) => ({
+    RuleNumber: 100 + 10 * position,
+    Protocol: "-1",
+    RuleAction: "allow",
+    Egress: true,
+    Ipv6CidrBlock: range,
+  }));
+  const inbound = {
+    RuleNumber: 100,
+    Protocol: "-1",
+    RuleAction: "allow",
+    Egress: false,
+    Ipv6CidrBlock: "::/0",
+  };
+  return snapshot({
+    ...publicNat64(),
+    NetworkAcls: [
+      defaultNetworkAcl([IDS.natSubnet]),
+      networkAcl(ACL, [IDS.v6Subnet], [...outbound, inbound]),
+    ],
+  });
+}
+
 describe(RULE, () => {
   it("warns on block toward one endpoint subnet", () => {
     const findings = lintRule(RULE, endpointsInTwoSubnets()).findings;
@@ -451,6 +481,22 @@ describe(RULE, () => {
       "denies error",
       "deniesPart warning",
     ]);
+  });
+
+  it("accepts the NAT64 prefix allowed in two halves", () => {
+    const findings = lintRule(RULE, nat64PrefixInHalves(2)).findings;
+
+    expect(findings).toEqual([]);
+  });
+
+  it("warns on the NAT64 half no rule allows", () => {
+    const findings = lintRule(RULE, nat64PrefixInHalves(1)).findings;
+
+    expect(findings.map((item) => `${item.messageId} ${item.severity}`)).toEqual([
+      "deniesPart warning",
+    ]);
+    expect(findings[0]?.data.range).toBe("64:ff9b::8000:0/97");
+    expect(findings[0]?.data.ruleNumber).toBe("32768");
   });
 
   it("reads a Windows platform from PlatformDetails alone", () => {
