@@ -1,5 +1,11 @@
 /** Traces one subnet's path to one service: name resolution, routes, NAT64, filters, placement. */
-import type { NatGateway, SecurityGroup, Subnet, VpcEndpoint } from "@aws-sdk/client-ec2";
+import type {
+  NatGateway,
+  NetworkInterface,
+  SecurityGroup,
+  Subnet,
+  VpcEndpoint,
+} from "@aws-sdk/client-ec2";
 import {
   isIpv6Only,
   hasIpv4,
@@ -19,7 +25,14 @@ import {
 } from "../index/nat64.js";
 import { describeRoute } from "../index/routes.js";
 import { lower } from "../index/util.js";
-import { IPV4_DEFAULT, NAT64_PREFIX, nat64PrefixOf, parseCidr, type Cidr } from "../net/cidr.js";
+import {
+  IPV4_DEFAULT,
+  NAT64_PREFIX,
+  nat64PrefixOf,
+  parseCidr,
+  type Cidr,
+  type IpFamily,
+} from "../net/cidr.js";
 import { defaultServiceName, dualStackName, supportsIpv6PrivateLink } from "./catalog.js";
 import { HTTPS, NAT_PORTS, Trace, type TraceMemo } from "./context.js";
 import { groupsAllow } from "./filters.js";
@@ -360,9 +373,7 @@ function natHop(trace: Trace, path: ServicePath, natId: string): NatGateway | un
 
   const toEndpoint = path.endpoint && endpointNat64Destinations(trace, path.endpoint);
   if (toEndpoint && toEndpoint.cidrs.length > 0) {
-    const approximate = toEndpoint.exact
-      ? undefined
-      : `the network interfaces of ${path.endpoint?.VpcEndpointId} are not in the snapshot, so its subnets' ranges stand in for their addresses`;
+    const approximate = approximateNote(toEndpoint, path.endpoint?.VpcEndpointId);
     checkClientEgress(trace, toEndpoint.cidrs, "instance-sg-egress-blocks-nat64", approximate);
   } else {
     checkClientEgress(trace, [NAT64_PREFIX], "instance-sg-egress-blocks-nat64");
@@ -534,7 +545,7 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
     }
     if (!natSubnet) return false;
     // The NAT gateway's network ACL matches the endpoint's own address when it is known.
-    const target = endpointAddressIn(trace, endpoint, endpointSubnet) ?? destination;
+    const target = endpointAddressIn(trace, endpoint, endpointSubnet, 4) ?? destination;
     const blocked: number[] = [];
     let passed = 0;
     for (const ip of addresses) {
@@ -630,18 +641,20 @@ function ipv6LegFilters(trace: Trace, endpoint: VpcEndpoint): void {
   );
   // The endpoint's interfaces carry its security groups, so egress rules that reference them
   // admit the traffic.
+  const addresses = endpointAddresses(trace, endpoint, 6);
   addClientEgressHops(
     trace,
-    endpointDestinations(trace, endpoint),
+    addresses.cidrs,
     "instance-sg-egress-blocks-ipv6",
-    undefined,
+    approximateNote(addresses),
     endpointGroupIds(endpoint),
   );
   noteMissingEndpointSubnets(trace, endpoint);
   const source = trace.clientSource();
   if (!source) return;
   checkEndpointSubnets(trace, targets, (target) => {
-    const destination = ipv6Of(target);
+    // The network ACLs match the endpoint's own address in the subnet when it is known.
+    const destination = endpointAddressIn(trace, endpoint, target, 6) ?? ipv6Of(target);
     if (!destination) {
       noteMissingPrefix(trace, target, "IPv6");
       return false;
@@ -863,16 +876,17 @@ function publicIpv6Leg(trace: Trace, name: string): void {
 }
 
 /**
- * Returns the memo key of an endpoint's subnets and security groups, the inputs of its IPv6 leg
- * besides the client subnet, built once per endpoint and analysis.
+ * Returns the memo key of an endpoint's subnets, IPv6 addresses and security groups, the inputs
+ * of its IPv6 leg besides the client subnet, built once per endpoint and analysis.
  */
 function subnetKeyOf(trace: Trace, endpoint: VpcEndpoint): string {
-  return trace.memo.value(
-    endpoint,
-    "subnet key",
-    () =>
-      `ipv6 leg ${(endpoint.SubnetIds ?? []).join(",")} groups ${endpointGroupIds(endpoint).join(",")}`,
-  );
+  return trace.memo.value(endpoint, "subnet key", () => {
+    const subnets = (endpoint.SubnetIds ?? []).join(",");
+    const addresses = endpointAddresses(trace, endpoint, 6);
+    // Endpoints whose interfaces are not in the snapshot share their subnets' ranges.
+    const destinations = addresses.exact ? addresses.cidrs.map((cidr) => cidr.text).join(",") : "";
+    return `ipv6 leg ${subnets} to ${destinations} groups ${endpointGroupIds(endpoint).join(",")}`;
+  });
 }
 
 /** Returns the ids of the security groups on an endpoint's network interfaces. */
@@ -891,37 +905,101 @@ function endpointSubnets(trace: Trace, endpoint: VpcEndpoint): Subnet[] {
 }
 
 /**
- * Returns the addresses DNS64 gives clients for an endpoint's IPv4 addresses: those of its
- * network interfaces, or, when one of them is not in the snapshot, of its subnets' IPv4 ranges,
+ * An endpoint's addresses of one family: those of its network interfaces, or, when one of them
+ * is not in the snapshot or has no address of the family, its subnets' ranges of that family,
  * which are then not `exact`.
  */
-function endpointNat64Destinations(
+interface EndpointAddresses {
+  cidrs: Cidr[];
+  exact: boolean;
+}
+
+/** Returns the endpoint's addresses of a family, read once per endpoint and analysis. */
+function endpointAddresses(
   trace: Trace,
   endpoint: VpcEndpoint,
-): { cidrs: Cidr[]; exact: boolean } {
-  return trace.memo.value(endpoint, "nat64 destinations", () => {
+  family: IpFamily,
+): EndpointAddresses {
+  return trace.memo.value(endpoint, `addresses ${family}`, () => {
     const { index } = trace;
-    const addresses = (endpoint.NetworkInterfaceIds ?? []).map(
-      (id) => index.networkInterface(id)?.PrivateIpAddress,
+    const addresses = (endpoint.NetworkInterfaceIds ?? []).map((id) =>
+      interfaceAddress(index.networkInterface(id), family),
     );
     const exact = addresses.length > 0 && addresses.every(Boolean);
-    const ipv4 = exact
-      ? addresses.map((address) => parseCidr(address as string))
-      : endpointSubnets(trace, endpoint).map((subnet) => parseCidr(subnet.CidrBlock ?? ""));
-    const cidrs = ipv4.filter((cidr): cidr is Cidr => cidr?.family === 4).map(nat64PrefixOf);
+    const cidrs = exact
+      ? (addresses as Cidr[])
+      : endpointSubnets(trace, endpoint)
+          .map((subnet) => subnetPrefix(subnet, family))
+          .filter((cidr): cidr is Cidr => cidr !== undefined);
     return { cidrs, exact };
   });
 }
 
-/** Returns the IPv4 address of the endpoint's network interface in a subnet, if the snapshot has it. */
-function endpointAddressIn(trace: Trace, endpoint: VpcEndpoint, subnet: Subnet): Cidr | undefined {
+/**
+ * Returns the addresses DNS64 gives clients for an endpoint's IPv4 addresses, or for its subnets'
+ * IPv4 ranges when those addresses are not `exact`.
+ */
+function endpointNat64Destinations(trace: Trace, endpoint: VpcEndpoint): EndpointAddresses {
+  return trace.memo.value(endpoint, "nat64 destinations", () => {
+    const { cidrs, exact } = endpointAddresses(trace, endpoint, 4);
+    return { cidrs: cidrs.map(nat64PrefixOf), exact };
+  });
+}
+
+/**
+ * Returns the note for a check whose destinations stand in for an endpoint's addresses, or
+ * undefined when they are its addresses. Without `endpointId`, the note names no endpoint, for
+ * hops that endpoints in the same subnets share.
+ */
+function approximateNote(addresses: EndpointAddresses, endpointId?: string): string | undefined {
+  if (addresses.exact) return undefined;
+  const interfaces = endpointId
+    ? `the network interfaces of ${endpointId} are`
+    : "the endpoint's network interfaces are";
+  return `${interfaces} not in the snapshot, so its subnets' ranges stand in for their addresses`;
+}
+
+/**
+ * Returns the address of a family of the endpoint's network interface in a subnet, if the
+ * snapshot has it.
+ */
+function endpointAddressIn(
+  trace: Trace,
+  endpoint: VpcEndpoint,
+  subnet: Subnet,
+  family: IpFamily,
+): Cidr | undefined {
   for (const interfaceId of endpoint.NetworkInterfaceIds ?? []) {
     const eni = trace.index.networkInterface(interfaceId);
-    if (!eni?.PrivateIpAddress || eni.SubnetId !== subnet.SubnetId) continue;
-    const address = parseCidr(eni.PrivateIpAddress);
-    if (address?.family === 4) return address;
+    if (eni?.SubnetId !== subnet.SubnetId) continue;
+    const address = interfaceAddress(eni, family);
+    if (address) return address;
   }
   return undefined;
+}
+
+/**
+ * Returns a network interface's address of a family as a host prefix: its primary private IPv4
+ * address, or its primary IPv6 address, else the first it lists.
+ */
+function interfaceAddress(eni: NetworkInterface | undefined, family: IpFamily): Cidr | undefined {
+  const text =
+    family === 4
+      ? eni?.PrivateIpAddress
+      : (eni?.Ipv6Addresses?.find((address) => address.IsPrimaryIpv6)?.Ipv6Address ??
+        eni?.Ipv6Address ??
+        eni?.Ipv6Addresses?.[0]?.Ipv6Address);
+  const address = text ? parseCidr(text) : undefined;
+  return address?.family === family ? address : undefined;
+}
+
+/** Returns a subnet's first prefix of a family. */
+function subnetPrefix(subnet: Subnet, family: IpFamily): Cidr | undefined {
+  return family === 4
+    ? subnet.CidrBlock
+      ? parseCidr(subnet.CidrBlock)
+      : undefined
+    : ipv6Of(subnet);
 }
 
 /** Adds an unknown network ACL hop when some of an endpoint's subnets are not in the snapshot. */
@@ -957,15 +1035,6 @@ function noteMissingNatSubnet(trace: Trace, nat: NatGateway): void {
     nat.NatGatewayId as string,
     `the subnet ${nat.SubnetId ?? "(none given)"} of NAT gateway ${nat.NatGatewayId} is not in the snapshot`,
     "nacl-blocks-nat64",
-  );
-}
-
-/** Returns the IPv6 prefixes of an endpoint's subnets, read once per endpoint and analysis. */
-function endpointDestinations(trace: Trace, endpoint: VpcEndpoint): Cidr[] {
-  return trace.memo.value(endpoint, "ipv6 destinations", () =>
-    endpointSubnets(trace, endpoint)
-      .map(ipv6Of)
-      .filter((cidr): cidr is Cidr => cidr !== undefined),
   );
 }
 

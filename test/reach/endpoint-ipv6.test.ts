@@ -15,6 +15,16 @@ function dualStack(recordType: string): Snapshot {
 
 const APP_RANGES = ["2600:1f18:4c2:b202::/64", "2600:1f18:4c2:b203::/64"];
 
+/** Lets the endpoints' security group admit TCP 443 from the clients' IPv6 ranges. */
+function admitClients(snapshot: Snapshot): void {
+  group(snapshot, PRIVATE.endpointGroup).IpPermissions?.push({
+    IpProtocol: "tcp",
+    FromPort: 443,
+    ToPort: 443,
+    Ipv6Ranges: APP_RANGES.map((range) => ({ CidrIpv6: range })),
+  });
+}
+
 describe("dual-stack endpoints", () => {
   it("flags a security group that admits only the NAT gateways' IPv4 ranges", () => {
     const result = lint(dualStack("dualstack"));
@@ -39,12 +49,7 @@ describe("dual-stack endpoints", () => {
 
   it("flags workloads with no IPv6 egress to the endpoint", () => {
     const snapshot = dualStack("dualstack");
-    group(snapshot, PRIVATE.endpointGroup).IpPermissions?.push({
-      IpProtocol: "tcp",
-      FromPort: 443,
-      ToPort: 443,
-      Ipv6Ranges: APP_RANGES.map((range) => ({ CidrIpv6: range })),
-    });
+    admitClients(snapshot);
     group(snapshot, PRIVATE.appGroup).IpPermissionsEgress = [
       {
         IpProtocol: "-1",
@@ -183,6 +188,115 @@ describe("dual-stack endpoints", () => {
     expect(result.findings.find((f) => f.ruleId === "endpoint-could-be-dualstack")?.severity).toBe(
       "info",
     );
+  });
+});
+
+/**
+ * Gives each endpoint network interface of the design an IPv6 address in its subnet's /64, with
+ * the last digits of its IPv4 address: 10.1.1.20 becomes 2600:1f18:4c2:b201::20.
+ */
+function withEndpointIpv6(snapshot: Snapshot): string[] {
+  const addresses: string[] = [];
+  for (const eni of snapshot.NetworkInterfaces ?? []) {
+    if (eni.InterfaceType !== "vpc_endpoint") continue;
+    const [, , third, fourth] = (eni.PrivateIpAddress as string).split(".");
+    const address = `2600:1f18:4c2:b20${third}::${fourth}`;
+    eni.Ipv6Addresses = [{ Ipv6Address: address, IsPrimaryIpv6: false }];
+    addresses.push(address);
+  }
+  return addresses;
+}
+
+/** Lets the workloads send TCP 443 only to `targets`, which admit them. */
+function egressOnlyTo(snapshot: Snapshot, targets: string[]): void {
+  admitClients(snapshot);
+  group(snapshot, PRIVATE.appGroup).IpPermissionsEgress = [
+    {
+      IpProtocol: "tcp",
+      FromPort: 443,
+      ToPort: 443,
+      Ipv6Ranges: targets.map((target) => ({ CidrIpv6: `${target}/128` })),
+    },
+  ];
+}
+
+/**
+ * Replaces the IPv6 rules of the design's one ACL: the clients' ranges both ways, and the
+ * `targets` both ways, on all ports.
+ */
+function aclOnlyTo(snapshot: Snapshot, targets: string[]): void {
+  const acl = snapshot.NetworkAcls?.find((item) => item.NetworkAclId === PRIVATE.acl);
+  if (!acl) throw new Error("the design has one network ACL");
+  const ranges = [...APP_RANGES, ...targets.map((target) => `${target}/128`)];
+  const rules = [false, true].flatMap((egress) =>
+    ranges.map((range, position) => ({
+      RuleNumber: 200 + position,
+      Protocol: "-1",
+      RuleAction: "allow",
+      Egress: egress,
+      Ipv6CidrBlock: range,
+    })),
+  );
+  acl.Entries = [
+    ...(acl.Entries ?? []).filter((entry) => !entry.Ipv6CidrBlock || entry.RuleAction === "deny"),
+    ...(rules as typeof acl.Entries & object),
+  ];
+}
+
+describe("dual-stack endpoint addresses", () => {
+  it("accepts egress to the endpoint's own addresses", () => {
+    const snapshot = dualStack("dualstack");
+    egressOnlyTo(snapshot, withEndpointIpv6(snapshot));
+    const result = lint(snapshot);
+
+    expect(findingsOf(result, "instance-sg-egress-blocks-ipv6")).toEqual([]);
+    expect(result.skipped.map((skip) => skip.ruleId)).not.toContain(
+      "instance-sg-egress-blocks-ipv6",
+    );
+  });
+
+  it("flags egress to other addresses of the subnets", () => {
+    const snapshot = dualStack("dualstack");
+    withEndpointIpv6(snapshot);
+    egressOnlyTo(snapshot, ["2600:1f18:4c2:b200::99", "2600:1f18:4c2:b201::99"]);
+
+    expect(findingsOf(lint(snapshot), "instance-sg-egress-blocks-ipv6")).toEqual([
+      `blocked ${PRIVATE.appGroup}`,
+    ]);
+  });
+
+  it("leaves egress to /128s unknown without interface addresses", () => {
+    const snapshot = dualStack("dualstack");
+    const addresses = withEndpointIpv6(snapshot);
+    for (const eni of snapshot.NetworkInterfaces ?? []) delete eni.Ipv6Addresses;
+    egressOnlyTo(snapshot, addresses);
+    const result = lint(snapshot);
+    const skipped = result.skipped.filter(
+      (skip) => skip.ruleId === "instance-sg-egress-blocks-ipv6",
+    );
+
+    expect(findingsOf(result, "instance-sg-egress-blocks-ipv6")).toEqual([]);
+    expect(skipped.map((skip) => skip.reason).join(" ")).toContain("stand in for their addresses");
+  });
+
+  it("accepts an ACL naming the endpoint's own addresses", () => {
+    const snapshot = dualStack("dualstack");
+    aclOnlyTo(snapshot, withEndpointIpv6(snapshot));
+    const result = lint(snapshot);
+
+    expect(findingsOf(result, "nacl-blocks-nat64")).toEqual([]);
+    expect(result.skipped.map((skip) => skip.ruleId)).not.toContain("nacl-blocks-nat64");
+  });
+
+  it("flags an ACL naming other addresses of the subnets", () => {
+    const snapshot = dualStack("dualstack");
+    withEndpointIpv6(snapshot);
+    aclOnlyTo(snapshot, ["2600:1f18:4c2:b200::99", "2600:1f18:4c2:b201::99"]);
+    const result = lint(snapshot);
+    const findings = result.findings.filter((finding) => finding.ruleId === "nacl-blocks-nat64");
+
+    expect(findings.map((finding) => finding.severity)).toContain("error");
+    expect(findings.map((finding) => finding.data.peer)).toContain("2600:1f18:4c2:b200::20");
   });
 });
 
