@@ -380,25 +380,23 @@ function natHop(trace: Trace, path: ServicePath, natId: string): NatGateway | un
   }
   if (!natSubnet && !isRegionalNat(nat)) noteMissingNatSubnet(trace, nat);
   if (natSubnet) {
-    // Toward an endpoint, the client's network ACL matches the DNS64 forms of the endpoint's
-    // addresses, the same destinations as the security group check above.
-    const destinations =
-      toEndpoint && toEndpoint.cidrs.length > 0 ? toEndpoint.cidrs : [NAT64_PREFIX];
-    checkNat64Crossings(trace, natSubnet, destinations);
+    const endpoint = toEndpoint && toEndpoint.cidrs.length > 0 ? path.endpoint : undefined;
+    checkNat64Crossings(trace, natSubnet, endpoint);
   }
   return nat;
 }
 
 /**
- * Checks the network ACLs between the client subnet and the NAT gateway's subnet for each
- * destination. It stops at the first blocked destination, because a block by the NAT gateway's
- * ACL would repeat for every destination.
+ * Checks the network ACLs between the client subnet and the NAT gateway's subnet. Toward a public
+ * name the destination is 64:ff9b::/96. Toward an endpoint, the client's ACL matches the DNS64
+ * form of the endpoint's address in each of its subnets, or of the subnet's IPv4 range when that
+ * address is not in the snapshot. A block toward some of those subnets becomes a warning, as
+ * checkEndpointSubnets explains.
  */
-function checkNat64Crossings(trace: Trace, natSubnet: Subnet, destinations: readonly Cidr[]): void {
+function checkNat64Crossings(trace: Trace, natSubnet: Subnet, endpoint?: VpcEndpoint): void {
   const source = trace.clientSource();
   if (!source) return;
-  for (const destination of destinations) {
-    const start = trace.hops.length;
+  const cross = (destination: Cidr) =>
     checkCrossing(
       trace,
       {
@@ -410,8 +408,25 @@ function checkNat64Crossings(trace: Trace, natSubnet: Subnet, destinations: read
       },
       "nacl-blocks-nat64",
     );
-    if (brokenSince(trace, start).length > 0) return;
+  if (!endpoint) {
+    cross(NAT64_PREFIX);
+    return;
   }
+  // The NAT gateway's ACL sees the same source for every destination, so once it blocks the
+  // crossing, checking the other destinations would only repeat that block.
+  let natAclBlocks = false;
+  checkEndpointSubnets(trace, endpointSubnets(trace, endpoint), (endpointSubnet) => {
+    if (natAclBlocks) return false;
+    const address = endpointAddressIn(trace, endpoint, endpointSubnet, 4);
+    const ipv4 = address ?? subnetPrefix(endpointSubnet, 4);
+    if (!ipv4) return false;
+    const start = trace.hops.length;
+    cross(nat64PrefixOf(ipv4));
+    natAclBlocks = brokenSince(trace, start).some(
+      (position) => trace.hops[position]?.facts?.subnetId === natSubnet.SubnetId,
+    );
+    return true;
+  });
 }
 
 /** Returns the positions of the broken hops added to the trace since `start`. */

@@ -316,32 +316,83 @@ describe("private NAT64 design with Session Manager endpoints", () => {
     expect(findingsOf(lint(snapshot), "nacl-blocks-nat64")).toEqual([]);
   });
 
-  it("flags client egress denied to an endpoint's DNS64 address", () => {
+  /**
+   * Puts rules numbered from 90 in the design's network ACL that deny outbound TCP 443 to
+   * `addresses`. 64:ff9b::a01:14 is the DNS64 form of 10.1.0.20, the ssm endpoint's address in AZ a, and
+   * 64:ff9b::a01:114 that of 10.1.1.20, its address in AZ b.
+   */
+  function denyDns64Addresses(...addresses: string[]): Snapshot {
     const snapshot = design("private-nat64-endpoints");
     const acl = snapshot.NetworkAcls?.[0];
     if (!acl) throw new Error("the design has a network ACL");
-    // 64:ff9b::a01:14 is the DNS64 form of 10.1.0.20, the ssm endpoint's address in AZ a.
-    acl.Entries = [
-      {
-        RuleNumber: 90,
-        Protocol: "6",
-        RuleAction: "deny",
-        Egress: true,
-        Ipv6CidrBlock: "64:ff9b::a01:14/128",
-        PortRange: { From: 443, To: 443 },
-      },
-      ...(acl.Entries ?? []),
-    ];
+    const rules = addresses.map((address, position) => ({
+      RuleNumber: 90 + position,
+      Protocol: "6",
+      RuleAction: "deny" as const,
+      Egress: true,
+      Ipv6CidrBlock: address,
+      PortRange: { From: 443, To: 443 },
+    }));
+    acl.Entries = [...rules, ...(acl.Entries ?? [])];
+    return snapshot;
+  }
+
+  it("warns on client egress denied to one endpoint address", () => {
+    const snapshot = denyDns64Addresses("64:ff9b::a01:14/128");
     const findings = lint(snapshot).findings.filter((f) => f.ruleId === "nacl-blocks-nat64");
+
     // Both app subnets use the design's one network ACL, so each gets a finding.
     expect(findings.map((f) => `${f.messageId} ${f.severity} ${f.data.subnetId}`)).toEqual([
-      `denies error ${PRIVATE.appA}`,
-      `denies error ${PRIVATE.appB}`,
+      `deniesSomeEndpointSubnets warning ${PRIVATE.appA}`,
+      `deniesSomeEndpointSubnets warning ${PRIVATE.appB}`,
     ]);
     for (const finding of findings) {
       expect(finding.data.peer).toBe("64:ff9b::a01:14/128");
       expect(finding.data.services).toBe("ssm");
+      expect(finding.data.endpointSubnetId).toBe(PRIVATE.natSubnetA);
     }
+  });
+
+  it("flags client egress denied to every endpoint address", () => {
+    const snapshot = denyDns64Addresses("64:ff9b::a01:14/128", "64:ff9b::a01:114/128");
+    const findings = lint(snapshot).findings.filter((f) => f.ruleId === "nacl-blocks-nat64");
+
+    const lines = findings.map(
+      (f) => `${f.messageId} ${f.severity} ${f.data.subnetId} ${f.data.peer}`,
+    );
+
+    expect(lines.sort()).toEqual([
+      `denies error ${PRIVATE.appA} 64:ff9b::a01:114/128`,
+      `denies error ${PRIVATE.appA} 64:ff9b::a01:14/128`,
+      `denies error ${PRIVATE.appB} 64:ff9b::a01:114/128`,
+      `denies error ${PRIVATE.appB} 64:ff9b::a01:14/128`,
+    ]);
+    for (const finding of findings) expect(finding.data.services).toBe("ssm");
+  });
+
+  it("reports a NAT subnet block once per path", () => {
+    const snapshot = design("private-nat64-endpoints");
+    const acl = snapshot.NetworkAcls?.[0];
+    if (!acl) throw new Error("the design has a network ACL");
+    // The design's one ACL also guards the NAT subnets, where it now denies app A's requests.
+    acl.Entries = [
+      {
+        RuleNumber: 90,
+        Protocol: "-1",
+        RuleAction: "deny",
+        Egress: false,
+        Ipv6CidrBlock: "2600:1f18:4c2:b202::/64",
+      },
+      ...(acl.Entries ?? []),
+    ];
+    const paths = analyse(new SnapshotIndex(snapshot), { requiredServices: [] }).paths;
+    const path = paths.find((item) => item.subnetId === PRIVATE.appA && item.service === "ssm");
+    const blocks = (path?.hops ?? []).filter(
+      (hop) => hop.kind === "network-acl" && hop.status === "broken",
+    );
+
+    expect(path?.verdict).toBe("unreachable");
+    expect(blocks.map((hop) => hop.facts?.subnetId)).toEqual([PRIVATE.natSubnetA]);
   });
 
   describe("endpoints in a subnet of their own", () => {
