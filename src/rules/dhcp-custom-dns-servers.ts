@@ -8,7 +8,7 @@ import {
 } from "../index/dns.js";
 import { isIpv6Only } from "../index/snapshot-index.js";
 
-export default defineRule<"customServers" | "noResolverForIpv6Only">({
+export default defineRule<"customServers" | "customServersFirst" | "noResolverForIpv6Only">({
   id: "dhcp-custom-dns-servers",
   title: "DHCP options send DNS queries past the Amazon-provided resolver",
   description:
@@ -29,6 +29,10 @@ export default defineRule<"customServers" | "noResolverForIpv6Only">({
       title: "DNS64 and NAT64",
       url: "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html",
     },
+    {
+      title: "resolv.conf(5): name servers are queried in the order listed",
+      url: "https://www.unix.com/man-page/linux/5/resolver",
+    },
   ],
   requires: ["Vpcs", "DhcpOptions", "Subnets", "VpcEndpoints"],
   messages: {
@@ -41,6 +45,18 @@ export default defineRule<"customServers" | "noResolverForIpv6Only">({
       fix:
         "Add AmazonProvidedDNS to the DHCP options, or forward the servers' queries for AWS " +
         "names to a Route 53 Resolver inbound endpoint.",
+    },
+    customServersFirst: {
+      severity: "warning",
+      text:
+        "VPC {vpcId} uses DHCP options {dhcpOptionsId} with domain-name-servers {servers}, " +
+        "which list {custom} before {resolver}. Clients query the servers in that order and " +
+        "try the next only after a timeout, which leaves {dependents} to {custom}: they work " +
+        "only if those servers forward to the Route 53 Resolver, and lookups wait for the " +
+        "timeout where those servers cannot be reached.",
+      fix:
+        "Create DHCP options that list {resolver} first and associate them, or make {custom} " +
+        "forward queries for AWS names to a Route 53 Resolver inbound endpoint.",
     },
     noResolverForIpv6Only: {
       severity: "error",
@@ -67,7 +83,10 @@ export default defineRule<"customServers" | "noResolverForIpv6Only">({
       const ipv6Only = index.subnetsOf(vpcId).filter(isIpv6Only);
       // The VPC base plus two is the Amazon resolver, but an IPv6-only subnet cannot reach it.
       const stranded = ipv6Only.length > 0 && !servers.some(reachableFromIpv6Only);
-      if (!stranded && servers.some((server) => isAmazonResolver(server, vpc))) continue;
+      // Clients ask the first server and move on only after a timeout, so the Amazon resolver
+      // answers only when it comes before every custom server.
+      const resolverAt = servers.findIndex((server) => isAmazonResolver(server, vpc));
+      if (!stranded && resolverAt === 0) continue;
 
       const { dns64Subnets, privateDnsEndpoints } = resolverDependents(index, vpcId);
       if (!stranded && dns64Subnets.length === 0 && privateDnsEndpoints.length === 0) continue;
@@ -81,14 +100,22 @@ export default defineRule<"customServers" | "noResolverForIpv6Only">({
           : "",
       ].filter(Boolean);
       const subnetIds = ipv6Only.map((subnet) => subnet.SubnetId as string);
+      let messageId: "noResolverForIpv6Only" | "customServers" | "customServersFirst" =
+        "customServers";
+      if (stranded) messageId = "noResolverForIpv6Only";
+      else if (resolverAt > 0) messageId = "customServersFirst";
       context.report({
-        messageId: stranded ? "noResolverForIpv6Only" : "customServers",
+        messageId,
         data: {
           vpcId,
           dhcpOptionsId: optionsId,
           servers: servers.join(", "),
           dependents: dependents.join(" and "),
           subnetIds: listIds(subnetIds),
+          ...(resolverAt > 0 && {
+            custom: servers.slice(0, resolverAt).join(", "),
+            resolver: servers[resolverAt] as string,
+          }),
         },
         resource: index.ref("vpc", vpcId, vpcId, vpc.Tags),
         evidence: [

@@ -99,13 +99,89 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
       },
     ],
   },
+  {
+    name: "custom server before AmazonProvidedDNS with DNS64 and a private DNS endpoint",
+    input: customDns(["10.0.0.53", "AmazonProvidedDNS"], {
+      Subnets: [dualStackDns64, ipv6Only],
+      VpcEndpoints: [endpoint({ id: "vpce-ssm", service: "ssm" })],
+    }),
+    findings: [
+      {
+        ruleId: RULE,
+        messageId: "customServersFirst",
+        severity: "warning",
+        message:
+          "VPC vpc-0a11 uses DHCP options dopt-custom with domain-name-servers 10.0.0.53, " +
+          "AmazonProvidedDNS, which list 10.0.0.53 before AmazonProvidedDNS. Clients query the " +
+          "servers in that order and try the next only after a timeout, which leaves DNS64 in " +
+          "subnet-ds, subnet-v6 and private DNS of vpce-ssm to 10.0.0.53: they work only if " +
+          "those servers forward to the Route 53 Resolver, and lookups wait for the timeout " +
+          "where those servers cannot be reached.",
+        resource: ref("vpc", "vpc-0a11", { name: "app" }),
+        evidence: [
+          { resourceId: "vpc-0a11", attribute: "DhcpOptionsId", value: "dopt-custom" },
+          {
+            resourceId: "dopt-custom",
+            attribute: "DhcpConfigurations[domain-name-servers]",
+            value: ["10.0.0.53", "AmazonProvidedDNS"],
+          },
+        ],
+        related: ["dopt-custom"],
+        fix:
+          "Create DHCP options that list AmazonProvidedDNS first and associate them, or make " +
+          "10.0.0.53 forward queries for AWS names to a Route 53 Resolver inbound endpoint.",
+      },
+    ],
+  },
+  {
+    name: "two custom servers before the VPC base address plus two",
+    input: customDns(["10.0.0.53", "10.0.1.53", "10.0.0.2"], { Subnets: [dualStackDns64] }),
+    findings: [
+      {
+        ruleId: RULE,
+        messageId: "customServersFirst",
+        severity: "warning",
+        message:
+          "VPC vpc-0a11 uses DHCP options dopt-custom with domain-name-servers 10.0.0.53, " +
+          "10.0.1.53, 10.0.0.2, which list 10.0.0.53, 10.0.1.53 before 10.0.0.2. Clients query " +
+          "the servers in that order and try the next only after a timeout, which leaves DNS64 " +
+          "in subnet-ds to 10.0.0.53, 10.0.1.53: they work only if those servers forward to the " +
+          "Route 53 Resolver, and lookups wait for the timeout where those servers cannot be " +
+          "reached.",
+        resource: ref("vpc", "vpc-0a11", { name: "app" }),
+        evidence: [
+          { resourceId: "vpc-0a11", attribute: "DhcpOptionsId", value: "dopt-custom" },
+          {
+            resourceId: "dopt-custom",
+            attribute: "DhcpConfigurations[domain-name-servers]",
+            value: ["10.0.0.53", "10.0.1.53", "10.0.0.2"],
+          },
+        ],
+        related: ["dopt-custom"],
+      },
+    ],
+  },
 ];
 
 const accepted: { name: string; input: Snapshot }[] = [
   { name: "AmazonProvidedDNS", input: customDns(["AmazonProvidedDNS"], { Subnets: [ipv6Only] }) },
   {
-    name: "custom servers beside AmazonProvidedDNS",
-    input: customDns(["10.0.0.53", "AmazonProvidedDNS"], { Subnets: [ipv6Only] }),
+    name: "custom servers after AmazonProvidedDNS",
+    input: customDns(["AmazonProvidedDNS", "10.0.0.53"], {
+      Subnets: [dualStackDns64, ipv6Only],
+      VpcEndpoints: [endpoint({ id: "vpce-ssm", service: "ssm" })],
+    }),
+  },
+  {
+    name: "custom servers after the VPC base address plus two",
+    input: customDns(["10.0.0.2", "10.0.0.53"], { Subnets: [dualStackDns64] }),
+  },
+  {
+    name: "custom server first with nothing relying on the Amazon resolver",
+    input: customDns(["10.0.0.53", "AmazonProvidedDNS"], {
+      Subnets: [subnet({ id: "subnet-ds", kind: "dual-stack" })],
+      VpcEndpoints: [endpoint({ id: "vpce-ssm", service: "ssm", privateDns: false })],
+    }),
   },
   {
     name: "VPC base address plus two with a dual-stack subnet",
