@@ -50,9 +50,10 @@ export default defineRule<MessageId>({
         "Network ACL {aclId} of {subnetId} denies the {direction} (TCP {ports} {preposition} " +
         "{range}, part of {peer}) by rule {ruleNumber}, so connections from {subnetIds} to " +
         "{services} that use addresses in {range} are dropped.",
+      // The deciding rule may be the final deny, which cannot be changed, so the fix adds a rule.
       fix:
-        "Narrow rule {ruleNumber} of {aclId} so it leaves out the addresses the traffic uses, " +
-        "or allow that traffic in a rule numbered below {ruleNumber}.",
+        "Add a rule numbered below {ruleNumber} to {aclId} that allows the {direction}: TCP " +
+        "{ports} {preposition} {range}.",
     },
     deniesSomePorts: {
       severity: "warning",

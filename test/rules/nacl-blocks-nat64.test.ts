@@ -497,6 +497,11 @@ describe(RULE, () => {
     ]);
     expect(findings[0]?.data.range).toBe("64:ff9b::8000:0/97");
     expect(findings[0]?.data.ruleNumber).toBe("32768");
+    // The final rule cannot be changed, so the fix adds an allow rule for the denied half.
+    expect(findings[0]?.fix).toBe(
+      "Add a rule numbered below 32768 to acl-v6only that allows the outbound request: TCP port " +
+        "443 to 64:ff9b::8000:0/97.",
+    );
   });
 
   it("reads a Windows platform from PlatformDetails alone", () => {
