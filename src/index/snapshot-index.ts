@@ -491,14 +491,15 @@ export class SnapshotIndex {
 
   /**
    * Tells whether a subnet hosts workloads: network interfaces of instances, Lambda functions,
-   * containers and the like. Falls back to instances when interfaces were not collected, and
-   * returns undefined when neither section is present.
+   * containers and the like. Falls back to instances when interfaces were not collected. Then a
+   * subnet without instances is unknown, because its other workloads are only in
+   * NetworkInterfaces.
    */
   hostsWorkloads(subnetId: string): Tristate {
     if (this.has("NetworkInterfaces")) {
       return (this.interfacesBySubnet.get(subnetId) ?? []).some(isWorkloadInterface);
     }
-    if (this.has("Reservations")) return this.instancesIn(subnetId).length > 0;
+    if (this.has("Reservations") && this.instancesIn(subnetId).length > 0) return true;
     return undefined;
   }
 

@@ -162,23 +162,33 @@ export function consumerSubnets(index: SnapshotIndex): Subnet[] {
 }
 
 /**
- * Returns the subnets whose paths cannot be traced: those that depend on IPv6 when no collected
- * section lists workloads, and those that host workloads but are missing from Subnets.
+ * Returns the subnets whose paths cannot be traced: those that depend on IPv6 but whose workloads
+ * are unknown, and those that host workloads but are missing from Subnets.
  */
 function untracedSubnets(index: SnapshotIndex): { subnetId: string; reason: string }[] {
   const missing = index.missingWorkloadSubnets().map((subnetId) => ({
     subnetId,
     reason: "it hosts workloads but is not in Subnets, so that output is incomplete",
   }));
-  if (index.has("NetworkInterfaces") || index.has("Reservations")) return missing;
+  if (index.has("NetworkInterfaces")) return missing;
   const unknown = index
     .subnets()
-    .filter(usesIpv6Paths)
+    .filter(
+      (subnet) =>
+        usesIpv6Paths(subnet) && index.hostsWorkloads(subnet.SubnetId as string) === undefined,
+    )
     .map((subnet) => ({
       subnetId: subnet.SubnetId as string,
-      reason: `its workloads are unknown because ${index.absent("NetworkInterfaces", "Reservations")}`,
+      reason: `its workloads are unknown because ${unknownWorkloadsCause(index)}`,
     }));
   return [...unknown, ...missing];
+}
+
+/** Returns why the workloads of a subnet that hostsWorkloads reads as unknown are not known. */
+function unknownWorkloadsCause(index: SnapshotIndex): string {
+  if (!index.has("Reservations")) return index.absent("NetworkInterfaces", "Reservations");
+  // Instances alone do not show Lambda functions, containers and other workloads.
+  return `it runs no instance and ${index.absent("NetworkInterfaces")}`;
 }
 
 /** Tells whether a subnet's workloads reach services over IPv6: IPv6-only, or with DNS64. */
@@ -196,7 +206,7 @@ function whyNotTraced(index: SnapshotIndex, subnet: Subnet): string | undefined 
     return "the subnet hosts no instance or other workload yet; the path matters once one is launched";
   }
   if (workloads === undefined) {
-    return `${index.absent("NetworkInterfaces", "Reservations")}, so its workloads are unknown`;
+    return `${unknownWorkloadsCause(index)}, so its workloads are unknown`;
   }
   return undefined;
 }

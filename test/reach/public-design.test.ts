@@ -254,6 +254,26 @@ describe("public NAT64 design", () => {
     expect(result.reachability().map((entry) => entry.subnetId)).toContain(PUBLIC.app);
   });
 
+  it("skips subnets without instances or interfaces", () => {
+    const snapshot = design("public-nat64");
+    delete snapshot.NetworkInterfaces;
+    snapshot.Reservations = [];
+    // Lambda functions or containers may run there, and only NetworkInterfaces would show them.
+    const result = lint(snapshot);
+    expect(result.reachability().map((entry) => entry.subnetId)).not.toContain(PUBLIC.app);
+    expect(result.skipped).toContainEqual(
+      expect.objectContaining({
+        ruleId: "nacl-blocks-nat64",
+        reason:
+          "its workloads are unknown because it runs no instance and NetworkInterfaces was not collected",
+        resourceIds: [PUBLIC.app],
+      }),
+    );
+    expect(result.skipped).toContainEqual(
+      expect.objectContaining({ ruleId: "ssm-endpoint-missing", resourceIds: [PUBLIC.app] }),
+    );
+  });
+
   it("uses the dual-stack public name when DNS64 is off and needs ::/0", () => {
     const snapshot = design("public-nat64");
     const app = snapshot.Subnets?.find((s) => s.SubnetId === PUBLIC.app);
