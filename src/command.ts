@@ -599,28 +599,29 @@ function withDashes(flag: string | undefined, typed: string): string | undefined
   return flag === undefined || flag === typed ? undefined : `--${flag}`;
 }
 
-/** Rejects a run with no input or with more than one kind of input. */
-function checkInputKinds(args: Record<string, unknown>): void {
+/** Returns the flags of the kinds of input a run names, such as `--snapshot` and `--vpc`. */
+function inputKindsOf(args: Record<string, unknown>): string[] {
   const files = (args.snapshot as string[] | undefined) ?? [];
   const vpcs = (args.vpc as string[] | undefined) ?? [];
-  const kinds = [
+  return [
     files.length > 0 ? "--snapshot" : "",
     vpcs.length > 0 ? "--vpc" : "",
     args.allVpcs ? "--all-vpcs" : "",
     args.template ? "--template" : "",
     args.terraformPlan ? "--terraform-plan" : "",
   ].filter(Boolean);
+}
+
+/** Rejects a run with no input or with more than one kind of input. */
+function checkInputKinds(args: Record<string, unknown>): void {
+  const kinds = inputKindsOf(args);
   if (kinds.length === 0) {
     throw new InputError(
       "nothing to lint: pass --snapshot FILE to lint a file, --vpc VPC_ID or --all-vpcs to lint live VPCs, " +
         "--template FILE to lint a CloudFormation template or --terraform-plan FILE to lint a Terraform plan",
     );
   }
-  if (kinds.length > 1) {
-    throw new InputError(
-      `${kinds.join(" and ")} cannot be combined: lint one kind of input per run`,
-    );
-  }
+  rejectMixedInputs(kinds, "lint one kind of input per run");
   for (const flag of ["parameters", "account"]) {
     if (args[flag] && !args.template)
       throw new InputError(`--${flag} applies only to --template; pass a template too`);
@@ -630,6 +631,12 @@ function checkInputKinds(args: Record<string, unknown>): void {
       `--account ${args.account} is not an account id; account ids are 12 digits`,
     );
   }
+}
+
+/** Rejects more than one kind of input, with a message that ends in `advice`. */
+function rejectMixedInputs(kinds: readonly string[], advice: string): void {
+  if (kinds.length > 1)
+    throw new InputError(`${kinds.join(" and ")} cannot be combined: ${advice}`);
 }
 
 async function lintCommand(args: LintArgs): Promise<number> {
@@ -849,6 +856,14 @@ function reportError(error: unknown): number {
 async function explainCommand(
   args: LintArgs & { subnet: string; service: string },
 ): Promise<number> {
+  const kinds = inputKindsOf(args as unknown as Record<string, unknown>);
+  if (kinds.length === 0) {
+    throw new InputError(
+      "nothing to explain: pass --snapshot FILE to read a file, or --vpc VPC_ID or --all-vpcs " +
+        "to collect live VPCs",
+    );
+  }
+  rejectMixedInputs(kinds, "explain reads one kind of input per run");
   const configFile = findConfigFile(args.config, process.env, process.cwd());
   const config = configFile ? await loadConfig(configFile) : undefined;
   const inputs = args.snapshot?.length

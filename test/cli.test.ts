@@ -451,6 +451,35 @@ describe("flag values", () => {
     );
   });
 
+  it("rejects explain without input", () => {
+    const run = runCli(["explain", "--subnet", "subnet-0a1b2c3d4e5f60033", "--service", "ssm"]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      "vpc-lint: nothing to explain: pass --snapshot FILE to read a file, or --vpc VPC_ID or " +
+        "--all-vpcs to collect live VPCs\n",
+    );
+  });
+
+  it("rejects explain with --snapshot and --vpc", () => {
+    const run = runCli([
+      "explain",
+      "-s",
+      DEMO,
+      "--vpc",
+      "vpc-0a1b2c3d4e5f60003",
+      "--subnet",
+      "subnet-0a1b2c3d4e5f60033",
+      "--service",
+      "ssm",
+    ]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      "vpc-lint: --snapshot and --vpc cannot be combined: explain reads one kind of input per run\n",
+    );
+  });
+
   it("rejects a repeated single-value flag", () => {
     const run = runCli(["-s", PUBLIC, "-o", "a.txt", "-o", "b.txt"]);
     expect(run.status).toBe(2);
