@@ -370,6 +370,20 @@ describe("config parsing", () => {
       { suppressions: [{ rule: "bucket-*", reason: "r" }] },
       'cfg.json: /suppressions/0/rule is "bucket-*", which matches no rule id; run vpc-lint rules for the list',
     ],
+    [
+      "suppression of snapshot-incomplete, which is never suppressed",
+      { suppressions: [{ rule: "snapshot-incomplete", reason: "r" }] },
+      'cfg.json: /suppressions/0/rule is "snapshot-incomplete", which matches only snapshot-incomplete, a ' +
+        "rule that is never suppressed because a failed collection call hides what the other " +
+        "rules would find: remove the entry and fix the failed call",
+    ],
+    [
+      "suppression of snapshot-*, which is never suppressed",
+      { suppressions: [{ rule: "snapshot-*", reason: "r" }] },
+      'cfg.json: /suppressions/0/rule is "snapshot-*", which matches only snapshot-incomplete, a ' +
+        "rule that is never suppressed because a failed collection call hides what the other " +
+        "rules would find: remove the entry and fix the failed call",
+    ],
   ])("rejects a %s in one sentence", (_, config, sentence) => {
     expect(parseError("cfg.json", JSON.stringify(config))).toBe(
       `invalid config file:\n  ${sentence}`,

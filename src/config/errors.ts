@@ -49,7 +49,8 @@ export function configErrors(
 
 /**
  * Rejects suppressions without a selector, because a bare reason would hide every finding, and
- * rule selectors that match no rule, because a misspelt id would silently suppress nothing.
+ * rule selectors that match no rule or only rules that are never suppressed, because such an
+ * entry would silently suppress nothing.
  */
 function suppressionErrors(
   file: string,
@@ -65,7 +66,16 @@ function suppressionErrors(
     ];
   }
   const rule = entry.rule;
-  if (typeof rule !== "string" || ruleIds.some((id) => globMatches(rule, id))) return [];
+  if (typeof rule !== "string") return [];
+  const matched = ruleIds.filter((id) => globMatches(rule, id));
+  if (matched.length > 0 && matched.every((id) => UNSUPPRESSIBLE_RULES.has(id))) {
+    return [
+      `${path}/rule is ${JSON.stringify(rule)}, which matches only ${matched.join(", ")}, a rule ` +
+        "that is never suppressed because a failed collection call hides what the other rules " +
+        "would find: remove the entry and fix the failed call",
+    ];
+  }
+  if (matched.length > 0) return [];
   const nearest = nearestRuleId(rule, ruleIds);
   const hint = nearest ? `did you mean ${nearest}?` : "run vpc-lint rules for the list";
   return [`${path}/rule is ${JSON.stringify(rule)}, which matches no rule id; ${hint}`];
