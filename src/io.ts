@@ -4,6 +4,7 @@ import {
   access,
   chmod,
   lstat,
+  readFile,
   readlink,
   realpath,
   rename,
@@ -17,6 +18,17 @@ import { InputError } from "./errors.js";
 /** File system error codes that a user fixes by choosing another path or permission. */
 const PATH_ERRORS = new Set(["ENOENT", "ENOTDIR", "EISDIR", "EACCES", "EPERM", "EROFS", "EPIPE"]);
 const PERMISSION_ERRORS = new Set(["EACCES", "EPERM", "EROFS"]);
+
+/** Reads a UTF-8 file given by `flag`, raising an InputError that names both when it cannot. */
+export async function readText(file: string, flag: string): Promise<string> {
+  return readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+    const reason =
+      error.code === "ENOENT"
+        ? "file not found"
+        : `cannot read the file (${error.code ?? error.message})`;
+    throw new InputError(`${file}: ${reason}; check the ${flag} path`);
+  });
+}
 
 /** One file to write and its content. */
 export interface FileWrite {

@@ -183,6 +183,6 @@ describe("baseline flags", () => {
   it("--baseline with a missing file exits 2", () => {
     const run = runCli(["--snapshot", BROKEN, "--baseline", join(workspace, "absent.json")]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain("absent.json: cannot read the baseline file (ENOENT)");
+    expect(run.stderr).toContain("absent.json: file not found; check the --baseline path\n");
   });
 });

@@ -526,6 +526,8 @@ describe("config file on the command line", () => {
   it("exits 2 when --config names a missing file", () => {
     const run = runCli(["--snapshot", BROKEN, "--config", join(workspace, "absent.json")]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain("absent.json: cannot read the config file (ENOENT)");
+    expect(run.stderr).toContain(
+      "absent.json: file not found; check the --config or VPC_LINT_CONFIG path\n",
+    );
   });
 });

@@ -3,11 +3,11 @@
  * `.vpc-lint.json`, `.vpc-lint.yaml` or `.vpc-lint.yml` in the working directory.
  */
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isScalar, parseDocument } from "yaml";
 import type { Severity } from "../engine/types.js";
 import { InputError } from "../errors.js";
+import { readText } from "../io.js";
 import type { FailOn } from "../run.js";
 import type { SuppressionEntry } from "../suppress/suppressions.js";
 import { configErrors } from "./errors.js";
@@ -59,10 +59,7 @@ export function findConfigFile(
 
 /** Reads and validates a config file; every problem becomes an InputError, so exit code 2. */
 export async function loadConfig(file: string): Promise<Config> {
-  const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(`${file}: cannot read the config file (${error.code ?? error.message})`);
-  });
-  return parseConfig(file, text);
+  return parseConfig(file, await readText(file, "--config or VPC_LINT_CONFIG"));
 }
 
 /**

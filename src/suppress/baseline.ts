@@ -2,9 +2,9 @@
  * Baselines: the fingerprints of findings a team has accepted for now. With a baseline, only
  * findings whose fingerprint is not in it fail the run.
  */
-import { readFile } from "node:fs/promises";
 import type { Finding } from "../engine/types.js";
 import { InputError } from "../errors.js";
+import { readText } from "../io.js";
 import { UNSUPPRESSIBLE_RULES } from "./suppressions.js";
 
 export const BASELINE_VERSION = 1;
@@ -43,10 +43,7 @@ export function formatBaseline(findings: readonly Finding[]): string {
 
 /** Reads a baseline file and returns its fingerprints; a malformed file is an InputError. */
 export async function readBaseline(path: string): Promise<Set<string>> {
-  const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(`${path}: cannot read the baseline file (${error.code ?? error.message})`);
-  });
-  return parseBaseline(path, text);
+  return parseBaseline(path, await readText(path, "--baseline"));
 }
 
 /** Parses the text of a baseline file written by `--write-baseline`. */

@@ -1,7 +1,7 @@
 /** Turns a CloudFormation template and its parameters into a snapshot with template locations. */
-import { readFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { InputError } from "../../errors.js";
+import { readText } from "../../io.js";
 import { SnapshotBuilder } from "../builder.js";
 import type { IacResult } from "../result.js";
 import { locationFile } from "../result.js";
@@ -91,16 +91,6 @@ function isIncluded(context: TemplateContext, logicalId: string, warnings: strin
     return true;
   }
   return value;
-}
-
-export async function readText(file: string, flag: string): Promise<string> {
-  return readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
-    const reason =
-      error.code === "ENOENT"
-        ? "file not found"
-        : `cannot read the file (${error.code ?? error.message})`;
-    throw new InputError(`${file}: ${reason}; check the ${flag} path`);
-  });
 }
 
 /**

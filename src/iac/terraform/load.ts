@@ -2,7 +2,7 @@
 import { InputError } from "../../errors.js";
 import type { SourceLocation } from "../../run.js";
 import { SnapshotBuilder } from "../builder.js";
-import { readText } from "../cloudformation/load.js";
+import { readText } from "../../io.js";
 import { locationFile, type IacResult } from "../result.js";
 import { isRecord } from "../unresolved.js";
 import { PlanContext } from "./context.js";
