@@ -648,9 +648,13 @@ async function lintCommand(args: LintArgs): Promise<number> {
   const config = configFile ? await loadConfig(configFile) : undefined;
   const baseline = args.baseline ? await readBaseline(args.baseline) : undefined;
   const inputs = await lintInputs(args);
-  const reportPaths = targets.flatMap((target) =>
-    target.path ? [{ label: `--format ${target.format}=${target.path}`, path: target.path }] : [],
-  );
+  const reportPaths = targets.flatMap((target) => {
+    if (!target.path) return [];
+    // parseTargets gives the single format the -o path, so the label names -o as typed.
+    const fromOutput = args.output !== undefined && target.path === args.output;
+    const label = fromOutput ? `-o ${target.path}` : `--format ${target.format}=${target.path}`;
+    return [{ label, path: target.path }];
+  });
   await checkDistinctOutputs(
     [
       ...reportPaths,

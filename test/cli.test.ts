@@ -633,6 +633,19 @@ describe("files a run must not replace", () => {
     expect(await readFile(config, "utf8")).toBe("{}");
   });
 
+  it("names -o when it would replace the input", async () => {
+    const input = join(workspace, "kept-input.json");
+    await writeFile(input, await readFile(PUBLIC, "utf8"));
+    const run = runCli(["-s", input, "-o", input]);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      `vpc-lint: -o ${input} names the same file as the input file ${input}, so one would ` +
+        "overwrite the other; give it a file of its own\n",
+    );
+    expect(await readFile(input, "utf8")).toBe(await readFile(PUBLIC, "utf8"));
+  });
+
   it("keeps the baseline a report would replace", async () => {
     const baseline = join(workspace, "kept-baseline.json");
     expect(runCli(["-s", DEMO, "--write-baseline", baseline]).status).toBe(0);
