@@ -55,6 +55,17 @@ describe.each(RULES.map((rule) => [rule.id, rule] as const))("rule page %s", (id
     expect(run.stdout).toContain(` ${id}\n`);
     expect(exampleBlock(page(id))).toBe(run.stdout);
   });
+
+  it("gives create-nat-gateway an address or private type", () => {
+    // A public NAT gateway, the default type, cannot be created without an Elastic IP address.
+    const commands =
+      page(id)
+        .replace(/\s+/g, " ")
+        .match(/aws ec2 create-nat-gateway [^`]*/g) ?? [];
+    for (const command of commands) {
+      expect(command).toMatch(/--allocation-id|--connectivity-type private/);
+    }
+  });
 });
 
 describe("rule docs folder", () => {
