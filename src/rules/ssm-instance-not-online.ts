@@ -29,15 +29,18 @@ export default defineRule<"notRegistered" | "connectionLost">({
         "Instance {instanceId} in {subnetId} is running but not registered with Systems " +
         "Manager{causes}.",
       fix:
-        "Fix the broken links listed, check the instance profile grants the " +
-        "AmazonSSMManagedInstanceCore permissions, and check that the SSM Agent runs.",
+        "Fix the broken links that other findings report on the subnet's paths, if any, check " +
+        "that the instance profile grants the AmazonSSMManagedInstanceCore permissions, and " +
+        "check that the SSM Agent runs.",
     },
     connectionLost: {
       severity: "error",
       text:
         "Instance {instanceId} in {subnetId} is running but its SSM Agent {agentVersion} has " +
         "PingStatus ConnectionLost{causes}.",
-      fix: "Fix the broken links listed, then restart the SSM Agent or the instance.",
+      fix:
+        "Fix the broken links that other findings report on the subnet's paths, if any, then " +
+        "restart the SSM Agent or the instance.",
     },
   },
   check(context) {

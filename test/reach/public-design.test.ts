@@ -342,6 +342,15 @@ describe("public NAT64 design", () => {
     ]);
   });
 
+  it("asks for no listed links when the paths are clean", () => {
+    const snapshot = design("public-nat64");
+    snapshot.InstanceInformationList = [];
+    const finding = lint(snapshot).findings.find((f) => f.ruleId === "ssm-instance-not-online");
+    expect(finding?.message).not.toContain("break first");
+    expect(finding?.fix).not.toContain("broken links listed");
+    expect(finding?.fix).toContain("if any");
+  });
+
   it("flags workload egress rules that do not cover 64:ff9b::/96", () => {
     const snapshot = design("public-nat64");
     group(snapshot, PUBLIC.appGroup).IpPermissionsEgress = [
