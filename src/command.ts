@@ -10,7 +10,7 @@ import { nearestName } from "./config/errors.js";
 import { findConfigFile, loadConfig, type Config } from "./config/load.js";
 import { serviceNamesOfFlag } from "./config/service-names.js";
 import { noteUnresolved, readIacInputs } from "./iac/index.js";
-import { checkDistinctOutputs, writeFilesAtomic, type FileWrite } from "./io.js";
+import { checkDistinctOutputs, checkWritable, writeFilesAtomic, type FileWrite } from "./io.js";
 import { parseTargets, renderReport, type ReportTarget } from "./report/formats.js";
 import { formatExplain } from "./report/explain.js";
 import { formatSkipped } from "./report/text.js";
@@ -647,6 +647,11 @@ async function lintCommand(args: LintArgs): Promise<number> {
   const configFile = findConfigFile(args.config, process.env, process.cwd());
   const config = configFile ? await loadConfig(configFile) : undefined;
   const baseline = args.baseline ? await readBaseline(args.baseline) : undefined;
+  // A live collection can take minutes, so a path that cannot be written fails before it starts.
+  await checkWritable([
+    ...targets.flatMap((target) => (target.path ? [target.path] : [])),
+    ...(args.writeBaseline ? [args.writeBaseline] : []),
+  ]);
   const inputs = await lintInputs(args);
   const reportPaths = targets.flatMap((target) => {
     if (!target.path) return [];
@@ -784,20 +789,22 @@ async function collect(args: LintArgs): Promise<Snapshot[]> {
 
 /** Writes the snapshot, or with several Regions one file per Region, all of them or none. */
 async function collectCommand(args: LintArgs & { output: string }): Promise<number> {
+  const regions = parseRegions([args.region]);
+  // collect returns one snapshot per Region, in this order.
+  const paths =
+    regions.length > 1 ? regions.map((region) => regionFile(args.output, region)) : [args.output];
+  // A collection can take minutes, so a path that cannot be written fails before it starts.
+  await checkWritable(paths);
   const snapshots = await collect(args);
-  const pathOf = (snapshot: Snapshot) =>
-    snapshots.length > 1 ? regionFile(args.output, snapshot.Source?.Region ?? "") : args.output;
-  await writeFilesAtomic(
-    snapshots.map((snapshot) => ({
-      path: pathOf(snapshot),
-      content: `${JSON.stringify(snapshot, null, 2)}\n`,
-    })),
-  );
-  for (const snapshot of snapshots) {
-    const path = pathOf(snapshot);
+  const writes = snapshots.map((snapshot, position) => ({
+    path: paths[position] as string,
+    content: `${JSON.stringify(snapshot, null, 2)}\n`,
+  }));
+  await writeFilesAtomic(writes);
+  for (const [position, snapshot] of snapshots.entries()) {
     const failures = snapshot.Errors?.length ?? 0;
     process.stderr.write(
-      `wrote ${path}${failures ? ` (${failures} calls failed; see Errors)` : ""}\n`,
+      `wrote ${paths[position]}${failures ? ` (${failures} calls failed; see Errors)` : ""}\n`,
     );
   }
   return 0;

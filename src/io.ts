@@ -1,5 +1,5 @@
 /** File output that never leaves a half-written file behind. */
-import { constants, rmSync } from "node:fs";
+import { constants, rmSync, type Stats } from "node:fs";
 import {
   access,
   chmod,
@@ -103,17 +103,43 @@ export function removeStagedFiles(): void {
 /** Counts temporary files, so two written in the same millisecond never share a name. */
 let temporaryCount = 0;
 
-/** Stages one write: a temporary file with the content, or a checked device or FIFO. */
-async function prepareWrite({ path, content }: FileWrite): Promise<PreparedWrite> {
+/**
+ * Raises the InputError that writing a path would raise later, without writing anything. Runs
+ * that collect for minutes before they write call it first. It catches a directory, a file or
+ * device that is not writable, and a new file whose directory is missing or not writable.
+ */
+export async function checkWritable(paths: readonly string[]): Promise<void> {
+  try {
+    for (const path of paths) {
+      const { target, existing } = await inspectTarget(path);
+      if (!existing) await writeOrExplain(path, () => access(dirname(target), constants.W_OK));
+    }
+  } catch (error) {
+    // writeFilesAtomic adds the same words when a write of several files fails.
+    if (error instanceof InputError && paths.length > 1) {
+      throw new InputError(`${error.message}; no output file was written`);
+    }
+    throw error;
+  }
+}
+
+/** Follows links to the file a path names and checks that it is no directory and, if it exists, writable. */
+async function inspectTarget(path: string): Promise<{ target: string; existing?: Stats }> {
   const target = await followLinks(path);
   const existing = await stat(target).catch(() => undefined);
   if (existing?.isDirectory()) {
     throw new InputError(`${path}: is a directory; name a file to write the report to`);
   }
+  if (!existing) return { target };
   // Renaming over a read-only file would succeed in a writable directory, so check the file too.
-  if (existing?.isFile()) await writeOrExplain(path, () => access(target, constants.W_OK));
+  await writeOrExplain(path, () => access(target, constants.W_OK));
+  return { target, existing };
+}
+
+/** Stages one write: a temporary file with the content, or a checked device or FIFO. */
+async function prepareWrite({ path, content }: FileWrite): Promise<PreparedWrite> {
+  const { target, existing } = await inspectTarget(path);
   if (existing && !existing.isFile()) {
-    await writeOrExplain(path, () => access(target, constants.W_OK));
     return {
       path,
       renamed: false,

@@ -145,6 +145,29 @@ describe("vpc-lint collect", () => {
     expect(run.stderr).toContain("vpc-lint: could not load AWS credentials");
     expect(fake.requests).toHaveLength(0);
   });
+
+  it("rejects an unwritable -o before collecting", async () => {
+    const output = join(directory, "missing", "snapshot.json");
+
+    const run = await runCliAsync(["collect", "--vpc", VPC_ID, "-o", output]);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      `vpc-lint: ${output}: cannot write the file (ENOENT); check that its directory exists ` +
+        "and is writable\n",
+    );
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("rejects an unwritable report before collecting", async () => {
+    const report = join(directory, "missing", "report.json");
+
+    const run = await runCliAsync(["--vpc", VPC_ID, "--format", `json=${report}`]);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`vpc-lint: ${report}: cannot write the file (ENOENT)`);
+    expect(fake.requests).toHaveLength(0);
+  });
 });
 
 describe("vpc-lint collect across Regions", () => {
