@@ -111,7 +111,8 @@ interface LintArgs {
 /** Parses the arguments and runs the command; resolves to the process exit code. */
 export async function main(rawArgv: string[]): Promise<number> {
   const argv = readDashAsStdin(separateShortValues(rawArgv));
-  const switchProblem = badSwitchValue(argv) ?? argumentsAfterSeparator(argv);
+  const switchProblem =
+    badSwitchValue(argv) ?? argumentsAfterSeparator(argv) ?? repeatedStandardInput(argv);
   if (switchProblem) return reportError(new InputError(switchProblem));
   let exitCode = 0;
   const valueFlags = argv[0] === "rules" ? RULES_VALUE_FLAGS : VALUE_FLAGS;
@@ -448,6 +449,19 @@ function readDashAsStdin(argv: readonly string[]): string[] {
     else read.push(token);
   }
   return read;
+}
+
+/** Returns the message for standard input given to --snapshot more than once, if so. */
+function repeatedStandardInput(argv: readonly string[]): string | undefined {
+  const reads = argv.filter(
+    (token, position) =>
+      token === STDIN_PATH && (argv[position - 1] === "-s" || argv[position - 1] === "--snapshot"),
+  );
+  if (reads.length < 2) return undefined;
+  return (
+    `--snapshot - was given ${reads.length} times, but standard input can be read only once; ` +
+    "pass it once"
+  );
 }
 
 /** Flags that are on or off; written with `=`, they take only true or false. */

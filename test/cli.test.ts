@@ -831,6 +831,21 @@ describe("an interrupted run", () => {
     },
   );
 
+  it("rejects standard input given twice", () => {
+    const input = join(EXAMPLES, "public-nat64.json");
+    const run = spawnSync(process.execPath, [CLI, "-s", "-", "--snapshot=-"], {
+      input: readFileSync(input, "utf8"),
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" },
+    });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      "vpc-lint: --snapshot - was given 2 times, but standard input can be read only once; " +
+        "pass it once\n",
+    );
+  });
+
   it("stops while waiting for a snapshot pipe", async () => {
     const folder = await mkdtemp(join(workspace, "waiting-"));
     const fifo = join(folder, "snapshot.json");
