@@ -207,5 +207,11 @@ function resourceOf(resource: ResourceRef, region: string): AsffResource {
 }
 
 function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  let end = max - 1;
+  // A cut between the two halves of a surrogate pair, such as an emoji in a Name tag, would
+  // leave half a character, which is not valid UTF-8 in the request.
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
 }

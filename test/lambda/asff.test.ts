@@ -153,6 +153,16 @@ describe("ASFF report", () => {
     expect(asff.Description.endsWith("…")).toBe(true);
   });
 
+  it("cuts a long message before a character made of two code units, not inside it", () => {
+    const message = `${"x".repeat(1022)}🛰 and more`;
+    const finding: Finding = { ...firstFinding(), message };
+
+    const asff = toAsff(finding, { accountId: ACCOUNT, region: "us-east-1", now: NOW });
+
+    expect(asff.Description).toBe(`${"x".repeat(1022)}…`);
+    expect(Buffer.from(asff.Description, "utf8").toString("utf8")).toBe(asff.Description);
+  });
+
   it.each([
     ["eu-west-1", "aws"],
     ["cn-north-1", "aws-cn"],
