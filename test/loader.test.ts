@@ -698,6 +698,51 @@ describe("fields AWS always returns", () => {
 
     expect(error.message).toContain(`  ${pointer}: found nothing, expected the field ${field}\n`);
   });
+
+  // Read as all ports, a TCP or UDP entry without its ports could hide a block.
+  it.each([
+    { protocol: "6", entry: {}, field: "PortRange", pointer: "/NetworkAcls/0/Entries/0/PortRange" },
+    {
+      protocol: "17",
+      entry: {},
+      field: "PortRange",
+      pointer: "/NetworkAcls/0/Entries/0/PortRange",
+    },
+    {
+      protocol: "6",
+      entry: { PortRange: { From: 443 } },
+      field: "To",
+      pointer: "/NetworkAcls/0/Entries/0/PortRange/To",
+    },
+  ])(
+    "rejects a network ACL entry of protocol $protocol without $field",
+    async ({ protocol, entry, field, pointer }) => {
+      const acl = {
+        NetworkAclId: "acl-1",
+        Entries: [{ RuleNumber: 100, Protocol: protocol, RuleAction: "allow", ...entry }],
+        Associations: [],
+      };
+      const file = await fixture("ports.json", { SnapshotVersion: 1, NetworkAcls: [acl] });
+      const error = await loadError([file]);
+
+      expect(error.message).toBe(
+        `${file}: invalid snapshot:\n` +
+          `  ${pointer}: found nothing, expected the field ${field}\n` +
+          "Fix these values or re-export the file with the AWS CLI's --output json.",
+      );
+    },
+  );
+
+  it("accepts a network ACL entry of every protocol without PortRange", async () => {
+    const acl = {
+      NetworkAclId: "acl-1",
+      Entries: [{ RuleNumber: 100, Protocol: "-1", RuleAction: "allow", CidrBlock: "0.0.0.0/0" }],
+      Associations: [],
+    };
+    const file = await fixture("all.json", { SnapshotVersion: 1, NetworkAcls: [acl] });
+
+    expect((await loadSnapshotFiles([file])).snapshot.NetworkAcls).toEqual([acl]);
+  });
 });
 
 describe("prefix families", () => {

@@ -21,7 +21,10 @@ export interface SchemaProblem {
 export function validateSnapshot(snapshot: unknown): SchemaProblem[] {
   const validate = validator();
   if (validate(snapshot)) return [];
-  return (validate.errors ?? []).map((error) => toProblem(snapshot, error));
+  // An `if` error only repeats that its `then` failed, whose own errors name the problem.
+  return (validate.errors ?? [])
+    .filter((error) => error.keyword !== "if")
+    .map((error) => toProblem(snapshot, error));
 }
 
 function toProblem(root: unknown, error: ErrorObject): SchemaProblem {
