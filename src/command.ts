@@ -2,6 +2,7 @@
 import yargs, { type Argv } from "yargs";
 import { printable } from "./report/escape.js";
 import { InputError } from "./errors.js";
+import { DEFAULT_CONCURRENCY } from "./collect/limiter.js";
 import { progressFor } from "./collect/progress.js";
 import { parseRegions, regionFile } from "./collect/regions.js";
 import { docsPath } from "./engine/docs.js";
@@ -90,8 +91,11 @@ interface LintArgs {
   allVpcs: boolean;
   region?: string;
   profile?: string;
-  /** The flag's text as given, checked by collectionOptions. The collect function parses it. */
-  concurrency: string;
+  /**
+   * The flag's text as given, checked by collectionOptions, or undefined when not given, so a
+   * run without live collection can tell that it was passed. The collect function parses it.
+   */
+  concurrency?: string;
   format?: string[];
   output?: string;
   failOn?: FailOn;
@@ -259,14 +263,13 @@ function collectionOptions<T>(command: Argv<T>) {
     .option("concurrency", {
       // A string, so that an invalid value can be quoted back as given.
       type: "string",
-      default: "16",
-      defaultDescription: "16",
+      defaultDescription: String(DEFAULT_CONCURRENCY),
       requiresArg: true,
       describe: "Maximum AWS API calls in flight at once, from 1 to 64",
     })
     .check((args) => {
       checkValues(args, COLLECTION_VALUE_FLAGS);
-      const value = String(args.concurrency);
+      const value = String(args.concurrency ?? DEFAULT_CONCURRENCY);
       const count = /^\d+$/.test(value) ? Number(value) : Number.NaN;
       if (!(count >= 1 && count <= 64)) {
         throw new InputError(
@@ -636,6 +639,7 @@ function checkInputKinds(args: Record<string, unknown>): void {
     );
   }
   rejectMixedInputs(kinds, "lint one kind of input per run");
+  rejectCollectionFlags(args, kinds);
   for (const flag of ["parameters", "account"]) {
     if (args[flag] && !args.template)
       throw new InputError(`--${flag} applies only to --template; pass a template too`);
@@ -643,6 +647,21 @@ function checkInputKinds(args: Record<string, unknown>): void {
   if (typeof args.account === "string" && !/^\d{12}$/.test(args.account)) {
     throw new InputError(
       `--account ${args.account} is not an account id; account ids are 12 digits`,
+    );
+  }
+}
+
+/**
+ * Rejects the flags that only a live collection reads when the input is a file, a template or a
+ * plan, since they would do nothing. `--region` stays accepted: CI passes it with any input.
+ */
+function rejectCollectionFlags(args: Record<string, unknown>, kinds: readonly string[]): void {
+  const [input] = kinds;
+  if (!input || input === "--vpc" || input === "--all-vpcs") return;
+  for (const flag of ["profile", "concurrency"]) {
+    if (args[flag] === undefined) continue;
+    throw new InputError(
+      `--${flag} applies only to live collection with --vpc or --all-vpcs; leave it out with ${input}`,
     );
   }
 }
@@ -793,7 +812,7 @@ async function collect(args: LintArgs): Promise<Snapshot[]> {
         allVpcs: args.allVpcs,
         ...(region && { region }),
         ...(args.profile && { profile: args.profile }),
-        concurrency: Number(args.concurrency),
+        concurrency: Number(args.concurrency ?? DEFAULT_CONCURRENCY),
         log: (line) => output.log(line),
         progress: (done, planned) => output.update(done, planned),
       }).finally(() => output.finish());
@@ -889,6 +908,7 @@ async function explainCommand(
     );
   }
   rejectMixedInputs(kinds, "explain reads one kind of input per run");
+  rejectCollectionFlags(args as unknown as Record<string, unknown>, kinds);
   const configFile = findConfigFile(args.config, process.env, process.cwd());
   const config = configFile ? await loadConfig(configFile) : undefined;
   const inputs = args.snapshot?.length

@@ -831,6 +831,32 @@ describe("an interrupted run", () => {
     },
   );
 
+  it.each([
+    [["-s", "x.json", "--profile", "dev"], "--profile", "--snapshot"],
+    [["-s", "x.json", "--concurrency", "16"], "--concurrency", "--snapshot"],
+    [["--template", "t.yaml", "--profile", "dev"], "--profile", "--template"],
+    [
+      ["explain", "-s", "x.json", "--subnet", "s", "--service", "ssm", "--concurrency=3"],
+      "--concurrency",
+      "--snapshot",
+    ],
+  ])("rejects %j, a flag only live collection reads", (args, flag, input) => {
+    const run = runCli(args);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      `vpc-lint: ${flag} applies only to live collection with --vpc or --all-vpcs; ` +
+        `leave it out with ${input}\n`,
+    );
+  });
+
+  it("accepts --region with a snapshot, as CI passes it with any input", () => {
+    const run = runCli(["-s", join(EXAMPLES, "public-nat64.json"), "--region", "us-east-1"]);
+
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+  });
+
   it("rejects standard input given twice", () => {
     const input = join(EXAMPLES, "public-nat64.json");
     const run = spawnSync(process.execPath, [CLI, "-s", "-", "--snapshot=-"], {

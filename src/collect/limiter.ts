@@ -1,3 +1,6 @@
+/** AWS requests in flight at once per Region when the command line or the Lambda names none. */
+export const DEFAULT_CONCURRENCY = 16;
+
 /** A counting semaphore that caps how many AWS requests are in flight at once. */
 export class Limiter {
   private active = 0;

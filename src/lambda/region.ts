@@ -5,6 +5,7 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { collectSnapshot } from "../collect/collector.js";
 import { summarizeError } from "../collect/errors.js";
+import { DEFAULT_CONCURRENCY } from "../collect/limiter.js";
 import { listVpcIds } from "../collect/list-vpcs.js";
 import type { Finding } from "../engine/types.js";
 import { ruleTitles, toAsff, toResolvedAsff, type AsffContext } from "../report/asff.js";
@@ -28,9 +29,6 @@ import {
   reportKeys,
   type ReportKeys,
 } from "./storage.js";
-
-/** Requests in flight at once per Region, as the CLI's default --concurrency. */
-const COLLECT_CONCURRENCY = 16;
 
 export interface RegionContext {
   request: LintRequest;
@@ -207,7 +205,7 @@ async function collectRegion(
   const snapshot = await collectSnapshot({
     vpcIds,
     region,
-    concurrency: COLLECT_CONCURRENCY,
+    concurrency: DEFAULT_CONCURRENCY,
     log: (line) => log.debug(line),
     ...(clientOverrides && { clientOverrides }),
   });
