@@ -3,7 +3,7 @@ import { analyse } from "../reach/analysis.js";
 import { lower } from "../index/util.js";
 import type { Hop, ServicePath } from "../reach/types.js";
 
-export default defineRule<"notRegistered" | "connectionLost">({
+export default defineRule<"notRegistered" | "connectionLost" | "notOnline">({
   id: "ssm-instance-not-online",
   title: "Running instance is not online in Systems Manager",
   description:
@@ -42,6 +42,13 @@ export default defineRule<"notRegistered" | "connectionLost">({
         "Fix the broken links that other findings report on the subnet's paths, if any, then " +
         "restart the SSM Agent or the instance.",
     },
+    notOnline: {
+      severity: "error",
+      text:
+        "Instance {instanceId} in {subnetId} is running but its SSM Agent {agentVersion} has " +
+        "PingStatus {pingStatus}, not Online{causes}.",
+      fix: "Fix the broken links listed, then restart the SSM Agent or the instance.",
+    },
   },
   check(context) {
     const { index } = context;
@@ -53,8 +60,12 @@ export default defineRule<"notRegistered" | "connectionLost">({
         if (lower(instance.State?.Name) !== "running") continue;
         const instanceId = instance.InstanceId as string;
         const info = index.instanceInformation(instanceId);
-        const lost = lower(info?.PingStatus) === "connectionlost";
-        if (info && !lost) continue;
+        const status = lower(info?.PingStatus);
+        if (status === "online") continue;
+        if (info && status === "") {
+          context.unknown(instanceId, "its PingStatus is not in the snapshot");
+          continue;
+        }
         if (!broken) {
           broken = brokenHops(paths);
           const causes = [...new Set(broken.map((hop) => hop.owner).filter(Boolean))];
@@ -62,8 +73,18 @@ export default defineRule<"notRegistered" | "connectionLost">({
             causeText = `; its paths break first at links that ${causes.join(", ")} reports`;
         }
         context.report({
-          messageId: info ? "connectionLost" : "notRegistered",
-          data: { instanceId, subnetId, agentVersion: info?.AgentVersion ?? "", causes: causeText },
+          messageId: !info
+            ? "notRegistered"
+            : status === "connectionlost"
+              ? "connectionLost"
+              : "notOnline",
+          data: {
+            instanceId,
+            subnetId,
+            agentVersion: info?.AgentVersion ?? "",
+            pingStatus: info?.PingStatus ?? "",
+            causes: causeText,
+          },
           resource: index.ref("instance", instanceId, instance.VpcId, instance.Tags),
           evidence: [
             { resourceId: instanceId, attribute: "State.Name", value: "running" },
