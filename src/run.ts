@@ -1,10 +1,5 @@
 /** The run both the CLI and the Lambda handler share: lint snapshots, then summarise. */
-import {
-  failedSections,
-  lintSnapshot,
-  type ExecutionError,
-  type SkippedCheck,
-} from "./engine/lint.js";
+import { lintSnapshot, type ExecutionError, type SkippedCheck } from "./engine/lint.js";
 import {
   SEVERITY_RANK,
   type Finding,
@@ -19,7 +14,7 @@ import { RULES } from "./rules/index.js";
 import { MergedLocations } from "./snapshot/locations.js";
 import { markBaseline } from "./suppress/baseline.js";
 import { applySuppressions, type SuppressionEntry } from "./suppress/suppressions.js";
-import { sectionInfo } from "./snapshot/sections.js";
+import { failedSections, sectionInfo } from "./snapshot/sections.js";
 import type { SectionName, Snapshot } from "./snapshot/types.js";
 import { TOOL_NAME, TOOL_VERSION } from "./version.js";
 

@@ -1,8 +1,8 @@
 /** Runs the rules over a snapshot and turns their reports into sorted, fingerprinted findings. */
 import { createHash } from "node:crypto";
 import type { SnapshotIndex } from "../index/snapshot-index.js";
-import { sectionOfOperation } from "../snapshot/sections.js";
-import type { SectionName, Snapshot } from "../snapshot/types.js";
+import { failedSections } from "../snapshot/sections.js";
+import type { SectionName } from "../snapshot/types.js";
 import { docsUrl } from "./docs.js";
 import type {
   Finding,
@@ -142,18 +142,6 @@ export function render(template: string, data: MessageData): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in data ? String(data[name]) : whole,
   );
-}
-
-/** Maps each section whose collection failed to the failed operation and error code. */
-export function failedSections(snapshot: Snapshot): Map<SectionName, string> {
-  const failed = new Map<SectionName, string>();
-  for (const error of snapshot.Errors ?? []) {
-    const section = sectionOfOperation(error.Operation);
-    if (section && !failed.has(section.name)) {
-      failed.set(section.name, `${error.Operation} failed with ${error.Code}`);
-    }
-  }
-  return failed;
 }
 
 /** Returns why a rule cannot run, or undefined when every section it reads is present. */

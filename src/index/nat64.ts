@@ -83,15 +83,21 @@ export type NatTarget =
   | { status: "down"; state: "blackhole" | "missing" | string; nat?: NatGateway }
   | { status: "unknown"; reason: string };
 
-/** Judges the NAT gateway a route leads to; a blackhole route is down whatever the gateway. */
+/**
+ * Judges the NAT gateway a route leads to; a blackhole route is down whatever the gateway. A
+ * gateway missing from NatGateways is unknown unless that section was collected whole.
+ */
 export function natTarget(index: SnapshotIndex, natId: string, blackhole: boolean): NatTarget {
-  const nat = index.has("NatGateways") ? index.natGateway(natId) : undefined;
+  const nat = index.natGateway(natId);
   if (blackhole)
     return nat
       ? { status: "down", state: "blackhole", nat }
       : { status: "down", state: "blackhole" };
-  if (!index.has("NatGateways")) return { status: "unknown", reason: index.absent("NatGateways") };
-  if (!nat) return { status: "down", state: "missing" };
+  if (!nat) {
+    return index.has("NatGateways")
+      ? { status: "down", state: "missing" }
+      : { status: "unknown", reason: index.absent("NatGateways") };
+  }
   const state = natState(nat);
   // Inputs built from templates leave the state out for a NAT gateway they only refer to.
   if (state === "")

@@ -28,6 +28,7 @@ import type {
   Snapshot,
   VpcAttributes,
 } from "../snapshot/types.js";
+import { failedSections } from "../snapshot/sections.js";
 import type { GatewayKind } from "./gateways.js";
 import { expandRoutes, longestMatch, type RouteLookup, type RouteView } from "./routes.js";
 import { groupBy, indexBy, innerMap, lower } from "./util.js";
@@ -78,6 +79,8 @@ export class SnapshotIndex {
   readonly accountId: string | undefined;
   readonly region: string | undefined;
 
+  /** Sections whose collection call failed, with the operation and error code. */
+  private readonly failed: Map<SectionName, string>;
   private readonly subnetsById: Map<string, Subnet>;
   private readonly subnetsByVpc: Map<string, Subnet[]>;
   private readonly tablesById: Map<string, RouteTable>;
@@ -119,6 +122,7 @@ export class SnapshotIndex {
   ) {
     this.accountId = snapshot.Source?.AccountId ?? inferAccount(snapshot);
     this.region = snapshot.Source?.Region ?? inferRegion(snapshot);
+    this.failed = failedSections(snapshot);
     const subnets = snapshot.Subnets ?? [];
     this.subnetsById = indexBy(subnets, (subnet) => subnet.SubnetId);
     this.subnetsByVpc = groupBy(subnets, (subnet) => subnet.VpcId);
@@ -154,21 +158,28 @@ export class SnapshotIndex {
     );
   }
 
-  /** Tells whether a section was collected; an absent section is unknown, not empty. */
+  /**
+   * Tells whether a section was collected whole. An absent section is unknown, not empty. So is a
+   * section whose call `Errors` lists as failed, because merged files may carry items of other VPCs.
+   */
   has(section: SectionName): boolean {
-    return this.snapshot[section] !== undefined;
+    return this.snapshot[section] !== undefined && !this.failed.has(section);
   }
 
   /**
-   * Returns why the snapshot lacks the sections, as a clause: "X was not collected", or for a
-   * template or plan "the template defines nothing for X".
+   * Returns why the snapshot lacks the sections, as a clause: "X was not collected", "DescribeX
+   * failed with Code" when `Errors` lists the call, or for a template or plan "the template
+   * defines nothing for X".
    */
   absent(...sections: SectionName[]): string {
     if (this.origin !== "snapshot") {
       return `the ${this.origin} defines nothing for ${sections.join(" or ")}`;
     }
-    if (sections.length === 1) return `${sections[0]} was not collected`;
-    return `neither ${sections.join(" nor ")} was collected`;
+    const failures = sections.flatMap((section) => this.failed.get(section) ?? []);
+    const missing = sections.filter((section) => !this.failed.has(section));
+    if (missing.length === 1) failures.push(`${missing[0]} was not collected`);
+    if (missing.length > 1) failures.push(`neither ${missing.join(" nor ")} was collected`);
+    return failures.join(" and ");
   }
 
   vpcs(): Vpc[] {

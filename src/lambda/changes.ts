@@ -3,10 +3,9 @@
  * resolved only when this run could have seen it and did not. Otherwise it is carried forward and
  * stays open, because a finding that could not be checked is unknown, not fixed.
  */
-import { failedSections } from "../engine/lint.js";
 import type { Finding, Requirement, Rule } from "../engine/types.js";
 import { isGating, type RunResult } from "../run.js";
-import { SECTIONS } from "../snapshot/sections.js";
+import { SECTIONS, failedSections } from "../snapshot/sections.js";
 import type { SectionName, Snapshot } from "../snapshot/types.js";
 
 /** The scope of a run: the VPCs it linted, and whether they are every VPC of the Region. */

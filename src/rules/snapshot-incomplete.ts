@@ -1,7 +1,7 @@
-import { failedSections, missingRequirement } from "../engine/lint.js";
+import { missingRequirement } from "../engine/lint.js";
 import { defineRule, type Requirement, type Rule } from "../engine/types.js";
 import type { SnapshotIndex } from "../index/snapshot-index.js";
-import { iamActionOf, sectionOfOperation } from "../snapshot/sections.js";
+import { failedSections, iamActionOf, sectionOfOperation } from "../snapshot/sections.js";
 import type { SectionName } from "../snapshot/types.js";
 
 type MessageId = "callDenied" | "callThrottled" | "callFailed";

@@ -1,5 +1,5 @@
 /** What each snapshot section is, which API call fills it and which IAM action that call needs. */
-import type { SectionName } from "./types.js";
+import type { SectionName, Snapshot } from "./types.js";
 
 export interface SectionInfo {
   name: SectionName;
@@ -110,6 +110,18 @@ export function sectionInfo(name: SectionName): SectionInfo {
 /** Returns the section an API operation fills, or undefined for an operation no section needs. */
 export function sectionOfOperation(operation: string): SectionInfo | undefined {
   return BY_OPERATION.get(operation);
+}
+
+/** Maps each section whose collection failed to the failed operation and error code. */
+export function failedSections(snapshot: Snapshot): Map<SectionName, string> {
+  const failed = new Map<SectionName, string>();
+  for (const error of snapshot.Errors ?? []) {
+    const section = sectionOfOperation(error.Operation);
+    if (section && !failed.has(section.name)) {
+      failed.set(section.name, `${error.Operation} failed with ${error.Code}`);
+    }
+  }
+  return failed;
 }
 
 /** Returns the IAM action for an operation, such as `ec2:DescribeSubnets`. */

@@ -10,6 +10,7 @@ import {
   routeTable,
   snapshot,
   subnet,
+  VPC_ID,
 } from "../builder.js";
 import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
 
@@ -244,6 +245,28 @@ const accepted: { name: string; input: Snapshot }[] = [
 ];
 
 const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
+  {
+    name: "route to a NAT gateway whose VPC's call failed",
+    // Merged files list another VPC's NAT gateway, and the call for this VPC was denied.
+    input: design("available", "active", {
+      NatGateways: [nat({ id: "nat-other", subnet: "subnet-other" })],
+      Errors: [
+        {
+          Operation: "DescribeNatGateways",
+          Code: "UnauthorizedOperation",
+          Message: "You are not authorized to perform this operation.",
+          Scope: VPC_ID,
+        },
+      ],
+    }),
+    skipped: [
+      {
+        ruleId: RULE,
+        reason: "DescribeNatGateways failed with UnauthorizedOperation",
+        resourceIds: [IDS.v6Table],
+      },
+    ],
+  },
   {
     name: "active route to a NAT gateway without State",
     input: design("available", "active", {
