@@ -1,5 +1,12 @@
+import type { VpcEndpoint } from "@aws-sdk/client-ec2";
 import { defineRule } from "../engine/types.js";
-import { isAwsServiceEndpoint, isInterfaceEndpoint, isLiveEndpoint } from "../index/endpoints.js";
+import {
+  isAwsServiceEndpoint,
+  isInterfaceEndpoint,
+  isLiveEndpoint,
+  usableEndpointsFor,
+} from "../index/endpoints.js";
+import { shortServiceName } from "../index/snapshot-index.js";
 
 export default defineRule<"disabled">({
   id: "endpoint-private-dns-disabled",
@@ -45,6 +52,11 @@ export default defineRule<"disabled">({
       const detail = index.serviceDetail(serviceName);
       // A service that publishes no private DNS name cannot be resolved through the endpoint.
       if (detail && !detail.PrivateDnsName && !(detail.PrivateDnsNames ?? []).length) continue;
+      // Another endpoint's private DNS already answers for the service's name in this VPC, and
+      // EC2 rejects private DNS on a second endpoint for the same service there.
+      const vpcId = endpoint.VpcId as string;
+      const service = shortServiceName(serviceName);
+      if (usableEndpointsFor(index, vpcId, service).some(hasPrivateDns)) continue;
 
       context.report({
         messageId: "disabled",
@@ -56,3 +68,7 @@ export default defineRule<"disabled">({
     }
   },
 });
+
+function hasPrivateDns(endpoint: VpcEndpoint): boolean {
+  return endpoint.PrivateDnsEnabled === true;
+}

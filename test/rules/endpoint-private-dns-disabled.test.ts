@@ -36,6 +36,14 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
     findings: [disabled],
   },
   {
+    name: "endpoint beside a deleted one with private DNS",
+    input: withEndpoints(
+      endpoint({ id: "vpce-ssm", service: "ssm", privateDns: false, name: "ssm" }),
+      endpoint({ id: "vpce-old", service: "ssm", state: "deleted" }),
+    ),
+    findings: [disabled],
+  },
+  {
     name: "endpoint whose service publishes a private DNS name",
     input: {
       ...withEndpoints(
@@ -54,6 +62,13 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
 ];
 
 const accepted: { name: string; input: Snapshot }[] = [
+  {
+    name: "second endpoint beside one with private DNS",
+    input: withEndpoints(
+      endpoint({ id: "vpce-ssm", service: "ssm", name: "ssm" }),
+      endpoint({ id: "vpce-ssm-2", service: "ssm", privateDns: false }),
+    ),
+  },
   {
     name: "interface endpoint with private DNS",
     input: withEndpoints(endpoint({ id: "vpce-ssm", service: "ssm" })),
