@@ -94,8 +94,3 @@ export function hasIpv6EndpointFor(index: SnapshotIndex, vpcId: string, service:
     return ipv6Address && aaaaRecords;
   });
 }
-
-/** Returns the services every workload subnet must reach: Session Manager's and the configured ones. */
-export function requiredServices(extra: readonly string[]): string[] {
-  return [...new Set(["ssm", "ssmmessages", ...extra])];
-}

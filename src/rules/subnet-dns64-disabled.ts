@@ -1,9 +1,11 @@
 import { defineRule } from "../engine/types.js";
 import { isAmazonResolver, nameServersOf, reachableFromIpv6Only } from "../index/dns.js";
-import { hasIpv6EndpointFor, requiredServices } from "../index/endpoints.js";
+import { hasIpv6EndpointFor, usableEndpointsFor } from "../index/endpoints.js";
 import { isNat64Route, nat64RouteOf } from "../index/nat64.js";
 import { describeRoute } from "../index/routes.js";
 import { isIpv6Only, type SnapshotIndex } from "../index/snapshot-index.js";
+import { requiredServicesOf } from "../reach/analysis.js";
+import { dualStackName } from "../reach/catalog.js";
 
 export default defineRule<"routesNat64" | "needsIpv4Services">({
   id: "subnet-dns64-disabled",
@@ -88,8 +90,9 @@ export default defineRule<"routesNat64" | "needsIpv4Services">({
         continue;
       }
       const vpcId = subnet.VpcId as string;
-      const services = requiredServices(context.settings.requiredServices).filter(
-        (service) => !hasIpv6EndpointFor(index, vpcId, service),
+      const services = requiredServicesOf(index, context.settings, subnet).filter(
+        (service) =>
+          !hasIpv6EndpointFor(index, vpcId, service) && !usesDualStackName(index, vpcId, service),
       );
       if (services.length === 0) continue;
       context.report({
@@ -112,4 +115,13 @@ function usesOwnNameServers(index: SnapshotIndex, vpcId: string): boolean {
   const servers = vpc ? nameServersOf(index, vpc) : undefined;
   if (!vpc || !servers || servers.some((server) => isAmazonResolver(server, vpc))) return false;
   return servers.some(reachableFromIpv6Only);
+}
+
+/**
+ * Tells whether the path checks send a service to its public dual-stack name: it has one and the
+ * VPC has no usable endpoint for it. dualstack-name-needs-client-setting reports that path.
+ */
+function usesDualStackName(index: SnapshotIndex, vpcId: string, service: string): boolean {
+  if (dualStackName(service, index.region) === undefined) return false;
+  return usableEndpointsFor(index, vpcId, service).length === 0;
 }

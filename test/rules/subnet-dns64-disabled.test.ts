@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { SkippedCheck } from "../../src/engine/lint.js";
 import type { Snapshot } from "../../src/snapshot/types.js";
-import { IDS, endpoint, eni, privateNat64, publicNat64, snapshot, subnet } from "../builder.js";
+import {
+  IDS,
+  endpoint,
+  eni,
+  privateNat64,
+  publicNat64,
+  snapshot,
+  subnet,
+  vpc,
+} from "../builder.js";
 import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
 
 const RULE = "subnet-dns64-disabled";
@@ -90,12 +99,27 @@ const flagged: {
   {
     name: "configured service without an IPv6 endpoint",
     input: isolated({ VpcEndpoints: [ipv6Endpoint("ssm"), ipv6Endpoint("ssmmessages")] }),
-    services: ["kms"],
-    findings: [needsIpv4Services("kms")],
+    services: ["sqs"],
+    findings: [needsIpv4Services("sqs")],
+  },
+  {
+    name: "service the VPC's tag requires",
+    input: isolated({
+      Vpcs: [{ ...vpc(), Tags: [{ Key: "vpc-lint:services", Value: "sqs" }] }],
+      VpcEndpoints: [ipv6Endpoint("ssm"), ipv6Endpoint("ssmmessages")],
+    }),
+    findings: [needsIpv4Services("sqs")],
   },
 ];
 
 const accepted: { name: string; input: Snapshot }[] = [
+  {
+    name: "service with a dual-stack public name",
+    input: isolated({
+      Vpcs: [{ ...vpc(), Tags: [{ Key: "vpc-lint:services", Value: "kms" }] }],
+      VpcEndpoints: [ipv6Endpoint("ssm"), ipv6Endpoint("ssmmessages")],
+    }),
+  },
   { name: "IPv6-only subnet with DNS64 on", input: snapshot(publicNat64()) },
   {
     name: "dual-stack subnet with DNS64 off",
