@@ -74,6 +74,13 @@ export function natState(nat: NatGateway): string {
   return lower(nat.State);
 }
 
+const ENDED_STATES = new Set(["deleted", "deleting", "failed"]);
+
+/** Tells whether a NAT gateway is deleted, being deleted or failed, so it will never carry traffic. */
+export function isEndedNat(nat: NatGateway): boolean {
+  return ENDED_STATES.has(natState(nat));
+}
+
 /**
  * The gateway a NAT route reaches: an available one, one that cannot carry traffic (`down`, with
  * the route's or the gateway's state), or one whose state the snapshot lacks.

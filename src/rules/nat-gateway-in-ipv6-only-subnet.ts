@@ -1,8 +1,6 @@
 import { defineRule } from "../engine/types.js";
-import { isRegionalNat, natState } from "../index/nat64.js";
+import { isEndedNat, isRegionalNat } from "../index/nat64.js";
 import { isIpv6Only } from "../index/snapshot-index.js";
-
-const ENDED_STATES = new Set(["deleted", "deleting", "failed"]);
 
 export default defineRule<"noIpv4">({
   id: "nat-gateway-in-ipv6-only-subnet",
@@ -37,7 +35,7 @@ export default defineRule<"noIpv4">({
   check(context) {
     const { index } = context;
     for (const nat of index.natGateways()) {
-      if (ENDED_STATES.has(natState(nat)) || isRegionalNat(nat) || !nat.SubnetId) continue;
+      if (isEndedNat(nat) || isRegionalNat(nat) || !nat.SubnetId) continue;
       const natGatewayId = nat.NatGatewayId as string;
       const subnet = index.subnet(nat.SubnetId);
       if (!subnet) {

@@ -1,5 +1,5 @@
 import { defineRule } from "../engine/types.js";
-import { isNat64Route, isRegionalNat, nat64RouteOf } from "../index/nat64.js";
+import { isEndedNat, isNat64Route, isRegionalNat, nat64RouteOf } from "../index/nat64.js";
 
 export default defineRule<"crossAz">({
   id: "nat64-cross-az",
@@ -40,7 +40,9 @@ export default defineRule<"crossAz">({
       if (!route || !winner || !isNat64Route(winner) || winner.target.kind !== "nat-gateway")
         continue;
       const nat = index.natGateway(winner.target.id);
-      if (!nat || isRegionalNat(nat) || !nat.SubnetId) continue;
+      // A route that drops the traffic is nat64-route-blackhole's finding, wherever the gateway was.
+      if (!nat || winner.blackhole || isEndedNat(nat)) continue;
+      if (isRegionalNat(nat) || !nat.SubnetId) continue;
       const natZone = index.subnet(nat.SubnetId)?.AvailabilityZone;
       const subnetZone = subnet.AvailabilityZone;
       if (!natZone || !subnetZone || natZone === subnetZone) continue;
