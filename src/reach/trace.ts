@@ -320,20 +320,7 @@ function natHop(trace: Trace, path: ServicePath, natId: string): NatGateway | un
     trace.add("nat-gateway", "unknown", natId, target.reason);
     return undefined;
   }
-  let nat: NatGateway;
-  if (target.status === "available") nat = target.nat;
-  else if (target.state === "pending" && target.nat) {
-    // A pending NAT gateway drops traffic only until it becomes available, which
-    // nat64-route-blackhole reports as a warning, so the path goes on to the links after it.
-    nat = target.nat;
-    trace.add(
-      "nat-gateway",
-      "warning",
-      natId,
-      `NAT gateway ${natId} is still pending, so traffic is dropped until it becomes available`,
-      "nat64-route-blackhole",
-    );
-  } else {
+  if (target.status === "down") {
     trace.add(
       "nat-gateway",
       "broken",
@@ -343,6 +330,7 @@ function natHop(trace: Trace, path: ServicePath, natId: string): NatGateway | un
     );
     return undefined;
   }
+  const nat = target.nat;
   path.nat = nat;
 
   const natSubnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;

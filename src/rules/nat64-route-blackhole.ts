@@ -51,7 +51,7 @@ export default defineRule<"blackhole" | "natNotFound" | "natNotAvailable" | "nat
         "{destination} --nat-gateway-id <nat-id>.",
     },
     natPending: {
-      severity: "warning",
+      severity: "error",
       text:
         "Route table {routeTableId} sends {route}, and NAT gateway {natGatewayId} is still " +
         "pending, so DNS64 traffic from {subnetIds} is dropped until it becomes available.",

@@ -50,35 +50,6 @@ describe("public NAT64 design", () => {
     ]);
   });
 
-  it("warns, without breaking the paths, while the NAT gateway is pending", () => {
-    const snapshot = design("public-nat64");
-    const nat = snapshot.NatGateways?.find((item) => item.NatGatewayId === PUBLIC.nat);
-    if (!nat) throw new Error("the design has a NAT gateway");
-    nat.State = "pending";
-    const result = lint(snapshot);
-
-    expect(loudRules(result)).toEqual(["nat64-route-blackhole"]);
-    expect(findingsOf(result, "nat64-route-blackhole")).toEqual([`natPending ${PUBLIC.appTable}`]);
-    const paths = result.reachability().filter((entry) => entry.subnetId === PUBLIC.app);
-    expect(paths.map((entry) => `${entry.service} ${entry.verdict}`).sort()).toEqual([
-      "ssm reachable",
-      "ssmmessages reachable",
-    ]);
-  });
-
-  it("breaks the paths through a NAT gateway that failed", () => {
-    const snapshot = design("public-nat64");
-    const nat = snapshot.NatGateways?.find((item) => item.NatGatewayId === PUBLIC.nat);
-    if (!nat) throw new Error("the design has a NAT gateway");
-    nat.State = "failed";
-    const result = lint(snapshot);
-
-    expect(findingsOf(result, "nat64-route-blackhole")).toEqual([
-      `natNotAvailable ${PUBLIC.appTable}`,
-    ]);
-    expect(findingsOf(result, "ssm-endpoint-missing")).toContain(`pathBroken ${PUBLIC.vpc}`);
-  });
-
   it("accepts a NAT subnet whose default route is a prefix-list route to the internet gateway", () => {
     const snapshot = design("public-nat64");
     const routes = table(snapshot, PUBLIC.publicTable).Routes ?? [];

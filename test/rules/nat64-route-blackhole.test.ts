@@ -79,7 +79,7 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
       {
         ruleId: RULE,
         messageId: "natPending",
-        severity: "warning",
+        severity: "error",
         message:
           "Route table rtb-v6only sends 64:ff9b::/96 -> nat-0a11, and NAT gateway nat-0a11 is " +
           "still pending, so DNS64 traffic from subnet-v6only is dropped until it becomes available.",
@@ -100,7 +100,7 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
       {
         ruleId: RULE,
         messageId: "natPending",
-        severity: "warning",
+        severity: "error",
         message:
           "Route table rtb-v6only sends 64:ff9b::/96 -> nat-0a11, and NAT gateway nat-0a11 is " +
           "still pending, so DNS64 traffic from subnet-v6only is dropped until it becomes available.",
