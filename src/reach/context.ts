@@ -26,8 +26,8 @@ export interface ReplyPorts {
 
 function replyPorts(...ranges: ClientPorts[]): ReplyPorts {
   const key = ranges.map(({ clients, low, high }) => `${clients}:${low}-${high}`).join(",");
-  // The ranges stay a plain array: V8 iterates a frozen array with for-of far more slowly,
-  // allocating at every step, and every network ACL check loops over them.
+  // The ranges stay a plain array, because V8 iterates a frozen array with for-of more slowly
+  // and allocates at every step. Every network ACL check loops over them.
   return Object.freeze({ key, ranges });
 }
 

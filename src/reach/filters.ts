@@ -249,7 +249,7 @@ interface AclWalk {
  * Reads the rules in order, keeping the parts of the traffic no rule has decided yet. A rule
  * decides the undecided traffic it covers, and the rest stays undecided. Until a rule covers only
  * part of the peer, the undecided traffic is the whole peer on some ports, kept as port pairs
- * alone, so the common ACL whose rules all contain the peer costs no more than a scan of them.
+ * alone. An ACL whose rules all contain the peer, the common case, then costs one scan.
  */
 function walkAcl(acl: NetworkAcl, egress: boolean, peer: Cidr, from: number, to: number): AclWalk {
   // The undecided ports of the whole peer, while no rule has split it into parts.
@@ -334,8 +334,8 @@ function spansPeer(part: TrafficPart, peer: Cidr): boolean {
 
 /**
  * Describes a part of the peer that the rule of `first` denies. It names the prefixes of that
- * rule's denied parts that cover only some of the peer on the same ports as `first`, and those
- * ports when they are not all of `from`..`to`, so the rule denies every address and port named.
+ * rule's denied parts that cover only some of the peer on the same ports as `first`. It names
+ * those ports when they are not all of `from`..`to`, so the rule denies every pair named.
  */
 function describePart(
   denied: readonly DeniedPart[],

@@ -83,8 +83,8 @@ export default defineRule<"customServers" | "customServersFirst" | "noResolverFo
       const ipv6Only = index.subnetsOf(vpcId).filter(isIpv6Only);
       // The VPC base plus two is the Amazon resolver, but an IPv6-only subnet cannot reach it.
       const stranded = ipv6Only.length > 0 && !servers.some(reachableFromIpv6Only);
-      // Clients ask the first server and move on only after a timeout, so the Amazon resolver
-      // answers only when it comes before every custom server.
+      // Clients query the first server and move on only after a timeout, so the Amazon resolver
+      // resolves their queries only when it comes before every custom server.
       const resolverAt = servers.findIndex((server) => isAmazonResolver(server, vpc));
       if (!stranded && resolverAt === 0) continue;
 

@@ -180,8 +180,8 @@ function decodeText(file: string, bytes: Buffer): string {
         "re-save the file as UTF-8 and run again",
     );
   }
-  // AWS CLI output is almost always ASCII, which decodes the same as Latin-1, a plain copy: for a
-  // 44 MB snapshot the check and the copy took about half the time of decoding UTF-8.
+  // AWS CLI output is almost always ASCII, which decodes the same as Latin-1, a plain copy. For a
+  // 44 MB snapshot, the check and the copy took about half the time of decoding UTF-8.
   if (isAscii(bytes)) return bytes.toString("latin1");
   const text = bytes.toString("utf8");
   return text.startsWith("\uFEFF") ? text.slice(1) : text;
