@@ -123,7 +123,7 @@ export async function checkWritable(paths: readonly string[]): Promise<void> {
   }
 }
 
-/** Follows links to the file a path names and checks that it is no directory and, if it exists, writable. */
+/** Follows links from a path to its file and checks that the file is no directory and is writable. */
 async function inspectTarget(path: string): Promise<{ target: string; existing?: Stats }> {
   const target = await followLinks(path);
   const existing = await stat(target).catch(() => undefined);

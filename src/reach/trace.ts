@@ -412,7 +412,7 @@ function checkNat64Crossings(trace: Trace, natSubnet: Subnet, endpoint?: VpcEndp
     cross(NAT64_PREFIX);
     return;
   }
-  // The NAT gateway's ACL sees the same source for every destination, so once it blocks the
+  // The NAT gateway's ACL checks the same source for every destination, so once it blocks the
   // crossing, checking the other destinations would only repeat that block.
   let natAclBlocks = false;
   checkEndpointSubnets(trace, endpointSubnets(trace, endpoint), (endpointSubnet) => {
@@ -541,7 +541,7 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
   const natSubnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
   noteMissingEndpointSubnets(trace, endpoint);
   checkEndpointSubnets(trace, endpointSubnets(trace, endpoint), (endpointSubnet) => {
-    const destination = endpointSubnet.CidrBlock ? parseCidr(endpointSubnet.CidrBlock) : undefined;
+    const destination = subnetPrefix(endpointSubnet, 4);
     if (!destination) {
       noteMissingPrefix(trace, endpointSubnet, "IPv4");
       return false;
@@ -1010,11 +1010,8 @@ function interfaceAddress(eni: NetworkInterface | undefined, family: IpFamily): 
 
 /** Returns a subnet's first prefix of a family. */
 function subnetPrefix(subnet: Subnet, family: IpFamily): Cidr | undefined {
-  return family === 4
-    ? subnet.CidrBlock
-      ? parseCidr(subnet.CidrBlock)
-      : undefined
-    : ipv6Of(subnet);
+  if (family === 6) return ipv6Of(subnet);
+  return subnet.CidrBlock ? parseCidr(subnet.CidrBlock) : undefined;
 }
 
 /** Adds an unknown network ACL hop when some of an endpoint's subnets are not in the snapshot. */
