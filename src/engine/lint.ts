@@ -1,8 +1,6 @@
 /** Runs the rules over a snapshot and turns their reports into sorted, fingerprinted findings. */
 import { createHash } from "node:crypto";
 import type { SnapshotIndex } from "../index/snapshot-index.js";
-import { failedSections } from "../snapshot/sections.js";
-import type { SectionName } from "../snapshot/types.js";
 import { docsUrl } from "./docs.js";
 import type {
   Finding,
@@ -44,13 +42,12 @@ export interface LintOptions {
 
 /** Lints one indexed snapshot: one account and one region. */
 export function lintSnapshot(index: SnapshotIndex, options: LintOptions): LintResult {
-  const failed = failedSections(index.snapshot);
   const result: LintResult = { findings: [], skipped: [], executionErrors: [] };
 
   for (const rule of options.rules) {
     const override = options.severities?.get(rule.id);
     if (override === "off") continue;
-    const missing = missingRequirement(rule.requires, index, failed);
+    const missing = missingRequirement(rule.requires, index);
     if (missing) {
       result.skipped.push({ ruleId: rule.id, reason: missing });
       continue;
@@ -144,19 +141,18 @@ export function render(template: string, data: MessageData): string {
   );
 }
 
-/** Returns why a rule cannot run, or undefined when every section it reads is present. */
+/**
+ * Returns why a rule cannot run, or undefined when every section it reads is present. The index
+ * counts a section whose call failed as absent, and its reason names that call.
+ */
 export function missingRequirement(
   requires: readonly Requirement[],
   index: SnapshotIndex,
-  failed: ReadonlyMap<SectionName, string>,
 ): string | undefined {
   for (const requirement of requires) {
     const options = typeof requirement === "string" ? [requirement] : requirement;
-    if (options.some((section) => index.has(section) && !failed.has(section))) continue;
-    const reasons = options.flatMap((section) => failed.get(section) ?? []);
-    const absent = options.filter((section) => !failed.has(section));
-    if (absent.length > 0) reasons.push(index.absent(...absent));
-    return reasons.join(" and ");
+    if (options.some((section) => index.has(section))) continue;
+    return index.absent(...options);
   }
   return undefined;
 }

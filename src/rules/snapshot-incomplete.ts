@@ -1,7 +1,7 @@
 import { missingRequirement } from "../engine/lint.js";
 import { defineRule, type Requirement, type Rule } from "../engine/types.js";
 import type { SnapshotIndex } from "../index/snapshot-index.js";
-import { failedSections, iamActionOf, sectionOfOperation } from "../snapshot/sections.js";
+import { iamActionOf, sectionOfOperation } from "../snapshot/sections.js";
 import type { SectionName } from "../snapshot/types.js";
 
 type MessageId = "callDenied" | "callThrottled" | "callFailed";
@@ -106,12 +106,11 @@ function rulesBlocked(
   index: SnapshotIndex,
   section: SectionName,
 ): string[] {
-  const failed = failedSections(index.snapshot);
   const reads = (requirement: Requirement) =>
     typeof requirement === "string" ? requirement === section : requirement.includes(section);
   return rules
     .filter((rule) => rule.requires.some(reads))
-    .filter((rule) => missingRequirement(rule.requires, index, failed) !== undefined)
+    .filter((rule) => missingRequirement(rule.requires, index) !== undefined)
     .map((rule) => rule.id);
 }
 
