@@ -47,7 +47,9 @@ export default defineRule<"notRegistered" | "connectionLost" | "notOnline">({
       text:
         "Instance {instanceId} in {subnetId} is running but its SSM Agent {agentVersion} has " +
         "PingStatus {pingStatus}, not Online{causes}.",
-      fix: "Fix the broken links listed, then restart the SSM Agent or the instance.",
+      fix:
+        "Fix the broken links that other findings report on the subnet's paths, if any, then " +
+        "restart the SSM Agent or the instance.",
     },
   },
   check(context) {
@@ -72,12 +74,11 @@ export default defineRule<"notRegistered" | "connectionLost" | "notOnline">({
           if (causes.length)
             causeText = `; its paths break first at links that ${causes.join(", ")} reports`;
         }
+        let messageId: "notRegistered" | "connectionLost" | "notOnline" = "notOnline";
+        if (!info) messageId = "notRegistered";
+        else if (status === "connectionlost") messageId = "connectionLost";
         context.report({
-          messageId: !info
-            ? "notRegistered"
-            : status === "connectionlost"
-              ? "connectionLost"
-              : "notOnline",
+          messageId,
           data: {
             instanceId,
             subnetId,

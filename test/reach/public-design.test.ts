@@ -351,6 +351,15 @@ describe("public NAT64 design", () => {
     expect(finding?.fix).toContain("if any");
   });
 
+  it("asks an inactive agent for no listed links", () => {
+    const snapshot = design("public-nat64");
+    for (const info of snapshot.InstanceInformationList ?? []) info.PingStatus = "Inactive";
+    const finding = lint(snapshot).findings.find((f) => f.ruleId === "ssm-instance-not-online");
+    expect(finding?.messageId).toBe("notOnline");
+    expect(finding?.fix).not.toContain("broken links listed");
+    expect(finding?.fix).toContain("if any");
+  });
+
   it("flags workload egress rules that do not cover 64:ff9b::/96", () => {
     const snapshot = design("public-nat64");
     group(snapshot, PUBLIC.appGroup).IpPermissionsEgress = [
