@@ -145,10 +145,14 @@ function reportService(
   stranded: Subnet[],
 ): void {
   const { index } = context;
-  const hosting = stranded.filter((subnet) => hasInstances(index, [idOf(subnet)]));
   // Session Manager reaches instances only, but other workloads, such as Lambda functions reading
   // Parameter Store, may call ssm too. Only SSM Agents use ec2messages.
-  const others = stranded.filter((subnet) => !hosting.includes(subnet));
+  const hosting: Subnet[] = [];
+  const others: Subnet[] = [];
+  for (const subnet of stranded) {
+    if (hasInstances(index, [idOf(subnet)])) hosting.push(subnet);
+    else others.push(subnet);
+  }
   if (others.length > 0 && service !== "ec2messages") {
     emit(context, { vpcId, service, messageId: "noInstances", subnets: others });
   }
