@@ -52,7 +52,7 @@ export default defineRule<"disabled">({
       const detail = index.serviceDetail(serviceName);
       // A service that publishes no private DNS name cannot be resolved through the endpoint.
       if (detail && !detail.PrivateDnsName && !(detail.PrivateDnsNames ?? []).length) continue;
-      // Another endpoint's private DNS already answers for the service's name in this VPC, and
+      // Another endpoint's private DNS already resolves the service's name in this VPC, and
       // EC2 rejects private DNS on a second endpoint for the same service there.
       const vpcId = endpoint.VpcId as string;
       const service = shortServiceName(serviceName);
