@@ -3,9 +3,7 @@
  * input gives a resource, and IPv6 prefixes carved from the documentation range 2001:db8::/32.
  */
 import { createHash } from "node:crypto";
-import { formatIpv4, formatIpv6, parseCidr, type Cidr } from "../net/cidr.js";
-
-export { formatIpv6 };
+import { formatIp, formatIpv6, parseCidr, type Cidr } from "../net/cidr.js";
 
 /** The documentation range of RFC 3849; no deployed VPC uses it, so a placeholder is recognisable. */
 export const PLACEHOLDER_IPV6_RANGE = "2001:db8::/32";
@@ -55,8 +53,7 @@ export function splitCidr(block: string, count: number, hostBits: number): strin
   const prefixes: string[] = [];
   for (let i = 0n; i < BigInt(count); i++) {
     const network = cidr.network | (i << BigInt(hostBits));
-    const address = cidr.family === 4 ? formatIpv4(network) : formatIpv6(network);
-    prefixes.push(`${address}/${length}`);
+    prefixes.push(`${formatIp(cidr.family, network)}/${length}`);
   }
   return prefixes;
 }

@@ -308,6 +308,11 @@ export function formatIpv6(value: bigint): string {
   return `${head}::${tail}`;
 }
 
+/** Formats an address of either family, the inverse of parseIp. */
+export function formatIp(family: IpFamily, value: bigint): string {
+  return family === 4 ? formatIpv4(value) : formatIpv6(value);
+}
+
 /**
  * Returns the fewest prefixes that cover the addresses `low`..`high` of a family exactly, as
  * text, in ascending order.
@@ -326,8 +331,7 @@ export function rangePrefixes(family: IpFamily, low: bigint, high: bigint): stri
     ) {
       hostBits += 1;
     }
-    const address = family === 4 ? formatIpv4(start) : formatIpv6(start);
-    prefixes.push(`${address}/${width - hostBits}`);
+    prefixes.push(`${formatIp(family, start)}/${width - hostBits}`);
     start += 1n << BigInt(hostBits);
   }
   return prefixes;

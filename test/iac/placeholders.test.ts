@@ -2,11 +2,10 @@ import { describe, expect, it } from "vitest";
 import {
   Ipv6Placeholders,
   encodeAddressForUri,
-  formatIpv6,
   placeholderId,
   splitCidr,
 } from "../../src/iac/placeholders.js";
-import { parseIpv6 } from "../../src/net/cidr.js";
+import { formatIpv6, parseIpv6 } from "../../src/net/cidr.js";
 
 describe("placeholderId", () => {
   it("has the AWS id shape", () => {
