@@ -1,5 +1,4 @@
 /** Reads snapshot files and directories of AWS CLI outputs, validates them and merges them. */
-import { isAscii } from "node:buffer";
 import { readFileSync } from "node:fs";
 import { readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -180,9 +179,9 @@ function decodeText(file: string, bytes: Buffer): string {
         "re-save the file as UTF-8 and run again",
     );
   }
-  // AWS CLI output is almost always ASCII, which decodes the same as Latin-1, a plain copy. For a
-  // 44 MB snapshot, the check and the copy took about half the time of decoding UTF-8.
-  if (isAscii(bytes)) return bytes.toString("latin1");
+  // Decoded as UTF-8 even when it is ASCII. Node.js returns a large Latin-1 or ASCII decoding as an
+  // external string, and V8's JSON.parse took about 60% longer over one: for a 44 MB snapshot,
+  // 290 ms against 175 ms, while the UTF-8 decoding cost 6 ms more.
   const text = bytes.toString("utf8");
   return text.startsWith("\uFEFF") ? text.slice(1) : text;
 }
