@@ -39,7 +39,9 @@ export type Tristate = boolean | undefined;
 export interface WorkloadPlatforms {
   /** The first Windows instance found, if any. */
   windows: Instance | undefined;
-  /** Linux and other instances, and interfaces of no instance, such as Lambda's and containers'. */
+  /** The first interface of a Lambda function found, if any. */
+  lambda: NetworkInterface | undefined;
+  /** Linux and other instances, and other interfaces of no instance, such as containers'. */
   other: boolean;
 }
 
@@ -476,10 +478,15 @@ export class SnapshotIndex {
 
   private findWorkloadPlatforms(subnetId: string): WorkloadPlatforms {
     let windows: Instance | undefined;
+    let lambda: NetworkInterface | undefined;
     let other = false;
     if (this.has("NetworkInterfaces")) {
       for (const eni of this.interfacesBySubnet.get(subnetId) ?? []) {
         if (!isWorkloadInterface(eni)) continue;
+        if (lower(eni.InterfaceType) === "lambda") {
+          lambda ??= eni;
+          continue;
+        }
         // NOTE: without Reservations an instance's platform is unknown, so it counts as Linux,
         // and so do interfaces of no instance, Windows containers on Fargate among them.
         const instanceId = eni.Attachment?.InstanceId;
@@ -493,7 +500,7 @@ export class SnapshotIndex {
         else other = true;
       }
     }
-    return { windows, other };
+    return { windows, lambda, other };
   }
 
   instanceInformation(instanceId: string): InstanceInformation | undefined {

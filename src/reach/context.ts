@@ -14,8 +14,11 @@ export interface ClientPorts {
   clients: string;
   low: number;
   high: number;
-  /** Set for the range of Windows instances, so findings can cite their `Platform`. */
-  windows?: true;
+  /**
+   * Set for the range of Windows instances or of Lambda functions, so findings can cite the
+   * instance's `Platform` or the interface's `InterfaceType`.
+   */
+  platform?: "windows" | "lambda";
 }
 
 /** The ranges replies return to, each of which must get through, and a memo key naming them. */
@@ -34,17 +37,35 @@ function replyPorts(...ranges: ClientPorts[]): ReplyPorts {
 /*
  * Ephemeral ports (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html):
  * many Linux kernels, Amazon Linux among them, use 32768-61000, Windows Server 2008 and later use
- * 49152-65535, and NAT gateways use 1024-65535.
+ * 49152-65535, and NAT gateways and AWS Lambda functions use 1024-65535.
  */
 const LINUX = { low: 32768, high: 61000 };
-const WINDOWS = { low: 49152, high: 65535, windows: true } as const;
-/** Replies to a subnet without Windows instances, whose other workloads count as Linux. */
-const CLIENT_PORTS = replyPorts({ clients: "", ...LINUX });
-const WINDOWS_PORTS = replyPorts({ clients: "Windows instances", ...WINDOWS });
-const MIXED_PORTS = replyPorts(
-  { clients: "Linux and other workloads", ...LINUX },
-  { clients: "Windows instances", ...WINDOWS },
-);
+const WINDOWS = { low: 49152, high: 65535, platform: "windows" } as const;
+const LAMBDA = { low: 1024, high: 65535, platform: "lambda" } as const;
+/** The reply ports of each mix of platforms, built on first use: at most eight. */
+const PORTS_BY_MIX = new Map<number, ReplyPorts>();
+
+/**
+ * Returns the ranges replies return to in a subnet whose workloads run on these platforms. Linux
+ * and other workloads, and a subnet without workloads, use the Linux range, which findings name
+ * only beside another range.
+ */
+function portsOf(platforms: { windows: boolean; lambda: boolean; other: boolean }): ReplyPorts {
+  const { windows, lambda } = platforms;
+  const linux = platforms.other || (!windows && !lambda);
+  const mix = Number(linux) + 2 * Number(windows) + 4 * Number(lambda);
+  let ports = PORTS_BY_MIX.get(mix);
+  if (!ports) {
+    const ranges: ClientPorts[] = [];
+    const alone = !windows && !lambda;
+    if (linux) ranges.push({ clients: alone ? "" : "Linux and other workloads", ...LINUX });
+    if (windows) ranges.push({ clients: "Windows instances", ...WINDOWS });
+    if (lambda) ranges.push({ clients: "Lambda functions", ...LAMBDA });
+    ports = replyPorts(...ranges);
+    PORTS_BY_MIX.set(mix, ports);
+  }
+  return ports;
+}
 export const NAT_PORTS = replyPorts({ clients: "", low: 1024, high: 65535 });
 export const HTTPS = 443;
 
@@ -131,12 +152,11 @@ export class Trace {
 
   /**
    * Returns the ephemeral port ranges the subnet's workloads use, to which their replies return:
-   * the Linux range, the Windows range, or both when the subnet hosts both kinds.
+   * the Linux, Windows and Lambda ranges of the platforms the subnet hosts.
    */
   clientReplyPorts(): ReplyPorts {
-    const { windows, other } = this.index.workloadPlatforms(this.subnetId);
-    if (!windows) return CLIENT_PORTS;
-    return other ? MIXED_PORTS : WINDOWS_PORTS;
+    const { windows, lambda, other } = this.index.workloadPlatforms(this.subnetId);
+    return portsOf({ windows: windows !== undefined, lambda: lambda !== undefined, other });
   }
 
   /** Returns the subnet's associated IPv6 prefixes, the sources of its clients' traffic. */

@@ -447,7 +447,7 @@ function portsDenial(check: SideCheck, denied: DeniedPorts): PartialDenial {
   };
 }
 
-/** Returns the fact that marks the hop of a Windows range, for its finding's evidence. */
+/** Returns the fact that marks the hop of a Windows or Lambda range, for its finding's evidence. */
 function platformOf(ports: ClientPorts): { platform?: string } {
-  return ports.windows ? { platform: "windows" } : {};
+  return ports.platform ? { platform: ports.platform } : {};
 }

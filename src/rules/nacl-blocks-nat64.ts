@@ -146,19 +146,23 @@ export default defineRule<MessageId>({
 });
 
 /**
- * Cites the platform of a Windows instance in the client subnet for a hop of the Windows range,
- * which explains why the reply ports are 49152-65535.
+ * Cites what explains the reply ports of a hop's range: the platform of a Windows instance in the
+ * client subnet for 49152-65535, or the type of a Lambda function's interface for 1024-65535.
  */
 function platformEvidence(
   index: SnapshotIndex,
   facts: Record<string, string | number>,
   subnetId: string | undefined,
 ): Evidence[] {
-  if (facts.platform !== "windows" || !subnetId) return [];
-  const instance = index.workloadPlatforms(subnetId).windows;
-  if (!instance) return [];
-  const resourceId = instance.InstanceId as string;
-  return instance.Platform
-    ? [{ resourceId, attribute: "Platform", value: instance.Platform }]
-    : [{ resourceId, attribute: "PlatformDetails", value: instance.PlatformDetails ?? null }];
+  if (!subnetId) return [];
+  const { windows, lambda } = index.workloadPlatforms(subnetId);
+  if (facts.platform === "lambda" && lambda) {
+    const resourceId = lambda.NetworkInterfaceId as string;
+    return [{ resourceId, attribute: "InterfaceType", value: lambda.InterfaceType ?? null }];
+  }
+  if (facts.platform !== "windows" || !windows) return [];
+  const resourceId = windows.InstanceId as string;
+  return windows.Platform
+    ? [{ resourceId, attribute: "Platform", value: windows.Platform }]
+    : [{ resourceId, attribute: "PlatformDetails", value: windows.PlatformDetails ?? null }];
 }

@@ -105,6 +105,12 @@ const windowsEvidence = (instanceId: string) => ({
   value: "windows",
 });
 
+const lambdaEvidence = (interfaceId: string) => ({
+  resourceId: interfaceId,
+  attribute: "InterfaceType",
+  value: "lambda",
+});
+
 /** Returns the warning for the Windows replies on `ports` that the subnet's ACL drops. */
 function windowsPortsDenied(instanceId: string, ports: string): ExpectedFinding {
   return {
@@ -138,7 +144,7 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
   },
   {
     name: "mixed subnet with replies allowed only on the Windows range",
-    input: design(["windows", "lambda"], [49152, 65535]),
+    input: design(["windows", "linux"], [49152, 65535]),
     findings: [
       {
         ruleId: RULE,
@@ -194,7 +200,7 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
   },
   {
     name: "mixed subnet whose ACL admits no Linux reply port",
-    input: design(["windows", "lambda"], [61001, 65535]),
+    input: design(["windows", "linux"], [61001, 65535]),
     findings: [
       {
         ruleId: RULE,
@@ -251,6 +257,46 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
     ],
   },
   {
+    name: "Lambda subnet with replies allowed only on the Linux range",
+    input: design(["lambda"], [32768, 61000]),
+    findings: [
+      {
+        ruleId: RULE,
+        messageId: "deniesSomePorts",
+        severity: "warning",
+        message:
+          `Network ACL ${ACL} of ${IDS.v6Subnet} denies the inbound reply to Lambda functions ` +
+          `(TCP ports 1024-32767, 61001-65535 of 1024-65535 from ${ENDPOINT_BLOCK}) by rule ` +
+          `32768, so connections from ${IDS.v6Subnet} to ssm, ssmmessages whose ephemeral port ` +
+          "is in ports 1024-32767, 61001-65535 are dropped.",
+        resource: ref("network-acl", ACL),
+        evidence: [...aclEvidence(32768), lambdaEvidence("eni-lambda1")],
+        related: [IDS.v6Subnet],
+        fix:
+          `Add a rule numbered below 32768 to ${ACL} that allows the inbound reply to Lambda ` +
+          `functions: TCP ports 1024-65535 from ${ENDPOINT_BLOCK}.`,
+      },
+    ],
+  },
+  {
+    name: "Lambda subnet whose ACL admits no reply port",
+    input: design(["lambda"]),
+    findings: [
+      {
+        ruleId: RULE,
+        messageId: "denies",
+        severity: "error",
+        message:
+          `Network ACL ${ACL} of ${IDS.v6Subnet} denies the inbound reply to Lambda functions ` +
+          `(TCP ports 1024-65535 from ${ENDPOINT_BLOCK}) by rule 32768, so ssm, ssmmessages ` +
+          `cannot be reached from ${IDS.v6Subnet}.`,
+        resource: ref("network-acl", ACL),
+        evidence: [...aclEvidence(32768), lambdaEvidence("eni-lambda1")],
+        related: [IDS.v6Subnet],
+      },
+    ],
+  },
+  {
     name: "Linux subnet whose ACL admits part of the Linux range",
     input: design(["linux"], [40000, 61000]),
     findings: [
@@ -278,10 +324,14 @@ const accepted: { name: string; input: Snapshot }[] = [
     input: design(["windows", "windows"], [49152, 65535]),
   },
   { name: "Linux subnet with replies on 32768-61000", input: design(["linux"], [32768, 61000]) },
-  { name: "Lambda subnet with replies on 32768-61000", input: design(["lambda"], [32768, 61000]) },
+  { name: "Lambda subnet with replies on 1024-65535", input: design(["lambda"], [1024, 65535]) },
   {
-    name: "mixed subnet with replies on 32768-65535",
-    input: design(["linux", "windows", "lambda"], [32768, 65535]),
+    name: "Linux and Windows subnet with replies on 32768-65535",
+    input: design(["linux", "windows"], [32768, 65535]),
+  },
+  {
+    name: "mixed subnet with Lambda and replies on 1024-65535",
+    input: design(["linux", "windows", "lambda"], [1024, 65535]),
   },
 ];
 
