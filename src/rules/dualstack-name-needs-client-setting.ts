@@ -30,9 +30,11 @@ export default defineRule<"clientSettingNeeded">({
         "since they have no NAT64 path and no interface endpoint for it; clients that keep the " +
         "default name, whose records are A only, cannot connect.",
       fix:
-        "Set use_dualstack_endpoint = true in the clients' shared config (or " +
-        "AWS_USE_DUALSTACK_ENDPOINT=true), or give the subnets an interface endpoint for " +
-        "{services} or a NAT64 path: DNS64 and 64:ff9b::/96 to a NAT gateway.",
+        "Turn on the dual-stack endpoint option of the workloads' SDK clients for {services}, " +
+        "or set use_dualstack_endpoint = true in their shared config (or " +
+        "AWS_USE_DUALSTACK_ENDPOINT=true) if every service they call has a dual-stack endpoint; " +
+        "or give the subnets an interface endpoint for {services} or a NAT64 path: DNS64 and " +
+        "64:ff9b::/96 to a NAT gateway.",
     },
   },
   check(context) {
