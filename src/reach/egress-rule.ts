@@ -1,6 +1,6 @@
-/** The two workload egress rules differ only in the path they watch; this builds both. */
-import { defineRule, type Reference, type Rule } from "../engine/types.js";
-import { hopsOwnedBy } from "./findings.js";
+/** The two workload egress rules differ in the path they watch and in whether it has partial blocks. */
+import { defineRule, type MessageTemplate, type Reference, type Rule } from "../engine/types.js";
+import { factsOf, hopsOwnedBy } from "./findings.js";
 
 const REFERENCES: Reference[] = [
   {
@@ -18,35 +18,64 @@ export interface EgressRuleSpec {
   title: string;
   description: string;
   tags: string[];
+  /**
+   * The documentation behind `blocksSome`, for a rule whose path checks addresses that DNS returns
+   * together for one name. Without it, the rule reports every block as `blocked`.
+   */
+  someAddressesReference?: Reference;
 }
+
+type MessageId = "blocked" | "blocksSome";
+
+const BLOCKED: MessageTemplate = {
+  severity: "error",
+  text:
+    "Security groups {groupIds} of the workloads in {subnetIds} allow no TCP 443 egress to " +
+    "{destination}, so {services} cannot be reached.",
+  fix: "Add an outbound rule for TCP 443 to {destination} (or ::/0) to security group {groupId}.",
+};
+
+const BLOCKS_SOME: MessageTemplate = {
+  severity: "warning",
+  text:
+    "Security groups {groupIds} of the workloads in {subnetIds} allow TCP 443 egress to " +
+    "{admitted} but not to {destination}, so the connections to {services} that go to " +
+    "{destination} are dropped.",
+  fix: "Add an outbound rule for TCP 443 to {destination} (or ::/0) to security group {groupId}.",
+};
 
 /** Builds a rule reporting workload security groups that block HTTPS egress on its path. */
 export function workloadEgressRule(spec: EgressRuleSpec): Rule {
-  return defineRule<"blocked">({
-    ...spec,
+  const { someAddressesReference, ...metadata } = spec;
+  const messages = (
+    someAddressesReference ? { blocked: BLOCKED, blocksSome: BLOCKS_SOME } : { blocked: BLOCKED }
+  ) as Record<MessageId, MessageTemplate>;
+  return defineRule<MessageId>({
+    ...metadata,
     severity: "error",
-    references: REFERENCES,
+    references: someAddressesReference ? [...REFERENCES, someAddressesReference] : REFERENCES,
     requires: ["Subnets", "RouteTables", "SecurityGroups", ["NetworkInterfaces", "Reservations"]],
-    messages: {
-      blocked: {
-        severity: "error",
-        text:
-          "Security groups {groupIds} of the workloads in {subnetIds} allow no TCP 443 egress to " +
-          "{destination}, so {services} cannot be reached.",
-        fix: "Add an outbound rule for TCP 443 to {destination} (or ::/0) to security group {groupId}.",
-      },
-    },
+    messages,
     check(context) {
-      for (const group of hopsOwnedBy(context, spec.id)) {
+      // Blocks of every destination and blocks of some stay in separate findings.
+      for (const group of hopsOwnedBy(
+        context,
+        spec.id,
+        (hop) => `${hop.resourceId} ${hop.status}`,
+      )) {
         const groupId = group.hop.resourceId;
         const groupIds = String(group.hop.facts?.groupIds ?? groupId);
         const securityGroup = context.index.securityGroup(groupId);
+        const some = group.hop.status === "warning";
         context.report({
-          messageId: "blocked",
+          messageId: some ? "blocksSome" : "blocked",
           data: {
             groupIds,
             groupId,
-            destination: String(group.hop.facts?.destination ?? ""),
+            destination: some
+              ? factsOf(group, "destination")
+              : String(group.hop.facts?.destination ?? ""),
+            ...(some && { admitted: factsOf(group, "admitted") }),
             subnetIds: group.subnetIds,
             services: group.services,
           },
@@ -64,6 +93,7 @@ export function workloadEgressRule(spec: EgressRuleSpec): Rule {
             },
           ],
           related: [...groupIds.split(", "), ...group.paths.map((path) => path.subnetId)],
+          ...(some && { discriminator: "some addresses" }),
         });
       }
     },

@@ -22,17 +22,21 @@ import {
 /**
  * Checks that the workloads' security groups let HTTPS out to every destination prefix. With
  * `approximate`, the prefixes stand in for addresses the snapshot lacks, so a block found there
- * is unknown, for the reason given.
+ * is unknown, for the reason given. With `alternatives`, DNS returns the destinations together
+ * for one name. Blocking some of them while allowing others is then a warning, because only the
+ * connections to the blocked ones fail.
  */
 export function checkClientEgress(
   trace: Trace,
   destinations: Cidr[],
   owner: string,
   approximate?: string,
+  alternatives = false,
 ): void {
   const targets = destinations.map((cidr) => cidr.text).join(" ");
-  trace.once(trace.subnet, `egress ${targets} ${owner} ${approximate ?? ""}`, () =>
-    addClientEgressHops(trace, destinations, owner, approximate),
+  const key = `egress ${targets} ${owner} ${approximate ?? ""}${alternatives ? " alternatives" : ""}`;
+  trace.once(trace.subnet, key, () =>
+    addClientEgressHops(trace, destinations, owner, approximate, [], alternatives),
   );
 }
 
@@ -47,6 +51,7 @@ export function addClientEgressHops(
   owner: string,
   approximate?: string,
   peerGroupIds: readonly string[] = [],
+  alternatives = false,
 ): void {
   const { index } = trace;
   if (!index.has("SecurityGroups")) {
@@ -64,6 +69,7 @@ export function addClientEgressHops(
     return;
   }
   let undecided: { ids: readonly string[]; cidr: Cidr; decision: GroupDecision } | undefined;
+  let someBlocked: { ids: readonly string[]; denied: Cidr[]; admitted: Cidr[] } | undefined;
   for (const { ids, groups } of sets) {
     // Every interface has at least one security group; an empty list means the data is partial.
     if (groups.length === 0) continue;
@@ -104,6 +110,15 @@ export function addClientEgressHops(
       );
       return;
     }
+    // A set that blocks only some alternatives is reported after the others are checked,
+    // because another set may block them all.
+    const admitted = alternatives
+      ? destinations.filter((cidr) => decide(cidr).verdict === "allow")
+      : [];
+    if (admitted.length > 0) {
+      someBlocked ??= { ids, denied, admitted };
+      continue;
+    }
     trace.add(
       "security-group-egress",
       "broken",
@@ -114,6 +129,7 @@ export function addClientEgressHops(
     );
     return;
   }
+  if (someBlocked) addSomeBlockedHop(trace, someBlocked, owner);
   if (undecided) {
     const { ids, cidr, decision } = undecided;
     trace.add(
@@ -125,10 +141,30 @@ export function addClientEgressHops(
     );
     return;
   }
+  if (someBlocked) return;
   trace.add("security-group-egress", "ok", trace.subnetId, () => {
     const target = destinations.map((cidr) => cidr.text).join(", ");
     return `the workloads' security groups allow TCP 443 to ${target}`;
   });
+}
+
+/** Adds the warning for workload groups that allow egress to some alternatives but not others. */
+function addSomeBlockedHop(
+  trace: Trace,
+  blocks: { ids: readonly string[]; denied: Cidr[]; admitted: Cidr[] },
+  owner: string,
+): void {
+  const { ids, denied, admitted } = blocks;
+  const deniedText = denied.map((cidr) => cidr.text).join(", ");
+  const admittedText = admitted.map((cidr) => cidr.text).join(", ");
+  trace.add(
+    "security-group-egress",
+    "warning",
+    ids[0] as string,
+    `security groups ${ids.join(", ")} allow TCP 443 egress to ${admittedText} but not to ${deniedText}, so only the connections to ${deniedText} fail`,
+    owner,
+    { groupIds: ids.join(", "), destination: deniedText, admitted: admittedText },
+  );
 }
 
 /**

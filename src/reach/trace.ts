@@ -374,7 +374,10 @@ function natHop(trace: Trace, path: ServicePath, natId: string): NatGateway | un
   const toEndpoint = path.endpoint && endpointNat64Destinations(trace, path.endpoint);
   if (toEndpoint && toEndpoint.cidrs.length > 0) {
     const approximate = approximateNote(toEndpoint, path.endpoint?.VpcEndpointId);
-    checkClientEgress(trace, toEndpoint.cidrs, "instance-sg-egress-blocks-nat64", approximate);
+    // DNS returns the endpoint's addresses in all its subnets, so a block of some breaks only
+    // the connections to those.
+    const owner = "instance-sg-egress-blocks-nat64";
+    checkClientEgress(trace, toEndpoint.cidrs, owner, approximate, true);
   } else {
     checkClientEgress(trace, [NAT64_PREFIX], "instance-sg-egress-blocks-nat64");
   }

@@ -198,7 +198,7 @@ describe("private NAT64 design with Session Manager endpoints", () => {
     [
       "some of the endpoints' addresses",
       ENDPOINT_ADDRESSES.slice(1),
-      [`blocked ${PRIVATE.appGroup}`],
+      [`blocksSome ${PRIVATE.appGroup}`],
     ],
     ["a range missing the endpoints", ["64:ff9b::c0a8:0/112"], [`blocked ${PRIVATE.appGroup}`]],
   ])("judges egress to %s by the endpoints' addresses", (_, ranges, expected) => {
@@ -212,6 +212,99 @@ describe("private NAT64 design with Session Manager endpoints", () => {
       },
     ];
     expect(findingsOf(lint(snapshot), "instance-sg-egress-blocks-nat64")).toEqual(expected);
+  });
+
+  /** Sets the workloads' egress to TCP 443 to the given IPv6 ranges alone. */
+  function egressTo(snapshot: Snapshot, groupId: string, ranges: string[]): void {
+    group(snapshot, groupId).IpPermissionsEgress = [
+      {
+        IpProtocol: "tcp",
+        FromPort: 443,
+        ToPort: 443,
+        Ipv6Ranges: ranges.map((range) => ({ CidrIpv6: range })),
+      },
+    ];
+  }
+
+  it("warns on egress denied to one endpoint address", () => {
+    const snapshot = design("private-nat64-endpoints");
+    // The first address, 64:ff9b::a01:14, is the DNS64 form of the ssm endpoint's 10.1.0.20.
+    egressTo(snapshot, PRIVATE.appGroup, ENDPOINT_ADDRESSES.slice(1));
+    const result = lint(snapshot);
+    const findings = result.findings.filter(
+      (finding) => finding.ruleId === "instance-sg-egress-blocks-nat64",
+    );
+    const ssm = result.reachability().filter((entry) => entry.service === "ssm");
+
+    expect(findings.map((finding) => `${finding.messageId} ${finding.severity}`)).toEqual([
+      "blocksSome warning",
+    ]);
+    expect(findings[0]?.message).toBe(
+      `Security groups ${PRIVATE.appGroup} of the workloads in ${PRIVATE.appA}, ${PRIVATE.appB} ` +
+        "allow TCP 443 egress to 64:ff9b::a01:114/128 but not to 64:ff9b::a01:14/128, so the " +
+        "connections to ssm that go to 64:ff9b::a01:14/128 are dropped.",
+    );
+    // The other address of the endpoint still carries the service.
+    expect(ssm.map((entry) => entry.verdict)).toEqual(["reachable", "reachable"]);
+  });
+
+  it("names every partly blocked endpoint in one warning", () => {
+    const snapshot = design("private-nat64-endpoints");
+    // The ssm and ssmmessages endpoints each lose their address in AZ a.
+    egressTo(snapshot, PRIVATE.appGroup, ENDPOINT_ADDRESSES.slice(2));
+    const finding = lint(snapshot).findings.find(
+      (item) => item.ruleId === "instance-sg-egress-blocks-nat64",
+    );
+
+    expect(finding?.messageId).toBe("blocksSome");
+    expect(finding?.data.destination).toBe("64:ff9b::a01:14/128, 64:ff9b::a01:15/128");
+    expect(finding?.data.admitted).toBe("64:ff9b::a01:114/128, 64:ff9b::a01:115/128");
+    expect(finding?.data.services).toBe("ssm, ssmmessages");
+  });
+
+  it("flags one workload group that allows no endpoint address", () => {
+    const snapshot = design("private-nat64-endpoints");
+    // A second instance in app subnet A carries a group of its own, without IPv6 egress.
+    const other = structuredClone(group(snapshot, PRIVATE.appGroup));
+    other.GroupId = "sg-0a1b2c3d4e5f60029";
+    snapshot.SecurityGroups?.push(other);
+    const eni = structuredClone(
+      snapshot.NetworkInterfaces?.find((item) => item.SubnetId === PRIVATE.appA),
+    );
+    if (!eni) throw new Error("the design has an interface in app subnet A");
+    eni.NetworkInterfaceId = "eni-0a1b2c3d4e5f60029";
+    eni.Groups = [{ GroupId: other.GroupId, GroupName: "other" }];
+    snapshot.NetworkInterfaces?.push(eni);
+    egressTo(snapshot, PRIVATE.appGroup, ENDPOINT_ADDRESSES.slice(1));
+    egressTo(snapshot, other.GroupId, []);
+    const findings = lint(snapshot).findings.filter(
+      (finding) => finding.ruleId === "instance-sg-egress-blocks-nat64",
+    );
+    const lines = findings.map(
+      (finding) => `${finding.messageId} ${finding.resource.id} ${finding.data.subnetIds}`,
+    );
+
+    // Subnet A's block by the other group wins over its partial one; subnet B has only the latter.
+    expect(lines.sort()).toEqual([
+      `blocked sg-0a1b2c3d4e5f60029 ${PRIVATE.appA}`,
+      `blocksSome ${PRIVATE.appGroup} ${PRIVATE.appB}`,
+    ]);
+  });
+
+  it("warns without the endpoints' interfaces when one subnet is allowed", () => {
+    const snapshot = design("private-nat64-endpoints");
+    snapshot.NetworkInterfaces = snapshot.NetworkInterfaces?.filter(
+      (eni) => eni.InterfaceType !== "vpc_endpoint",
+    );
+    // 64:ff9b::a01:100/120 is the DNS64 form of 10.1.1.0/24, the endpoint subnet in AZ b.
+    egressTo(snapshot, PRIVATE.appGroup, ["64:ff9b::a01:100/120"]);
+    const finding = lint(snapshot).findings.find(
+      (item) => item.ruleId === "instance-sg-egress-blocks-nat64",
+    );
+
+    expect(finding?.messageId).toBe("blocksSome");
+    expect(finding?.severity).toBe("warning");
+    expect(finding?.data.destination).toBe("64:ff9b::a01:0/120");
   });
 
   it.each([
