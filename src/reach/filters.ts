@@ -155,11 +155,15 @@ function within(range: string | undefined, peer: Cidr): boolean {
 /** A network ACL decision for a port range, naming the rule that denies part of it. */
 export interface AclDecision {
   verdict: Verdict;
-  /** The first deny rule that decides a port for the whole peer, or `*` for the implicit one. */
+  /**
+   * The first deny rule that decides a port denied for the whole peer, or `*` for the implicit
+   * one.
+   */
   ruleNumber?: number | "*";
   /**
-   * The first rule that denies some of the peer's addresses but not all of them, the prefixes it
-   * denies, and, when it denies only some of the checked ports, those ports as flat pairs.
+   * The first rule that denies some of the peer's addresses on a port that other addresses may
+   * use, the prefixes it denies there, and, when it denies only some of the checked ports, those
+   * ports as flat pairs.
    */
   partlyDenied?: { ruleNumber: number | "*"; range: string; ports?: readonly number[] };
 }
@@ -169,9 +173,10 @@ export interface AclDecision {
  * ports `from`..`to`. Rules apply in ascending number, and the first rule matching an address
  * and a port decides that pair, so allow rules that each cover part of the peer can allow all of
  * it together. The verdict is "allow" when no pair is denied, or when the denied pairs cover
- * only some of the peer's addresses, which `partlyDenied` then names. It is "deny" when every
- * pair is denied, or when some ports are denied for the whole peer, as aclDeniedPorts lists.
- * A deny verdict may carry `partlyDenied` too when another rule denies part of the peer.
+ * only some of the peer's addresses on each port, which `partlyDenied` then names. It is "deny"
+ * when every pair is denied, or when some ports are denied for the whole peer, by one rule or by
+ * several together, as aclDeniedPorts lists. A deny verdict may carry `partlyDenied` too when a
+ * rule denies part of the peer on other ports.
  */
 export function aclAllows(
   acl: NetworkAcl,
@@ -184,11 +189,12 @@ export function aclAllows(
   if (walk.denied.length === 0) return ALLOWED;
   const first = walk.denied[0] as DeniedPart;
   if (!walk.allowed) return denyBy(first.ruleNumber);
-  const spanning = walk.denied.find((denied) => spansPeer(denied, peer));
-  const part = walk.denied.find((denied) => !spansPeer(denied, peer));
-  const partlyDenied = part && describePart(walk.denied, part, peer, from, to);
-  if (!spanning) return { verdict: "allow", partlyDenied };
-  const decision = denyBy(spanning.ruleNumber);
+  const everywhere = portsDeniedEverywhere(walk.denied, peer);
+  const rest = partialDenials(walk.denied, everywhere.ports);
+  const part = rest[0];
+  const partlyDenied = part && describePart(rest, part, peer, from, to);
+  if (everywhere.ports.length === 0) return { verdict: "allow", partlyDenied };
+  const decision = denyBy(everywhere.ruleNumber);
   return partlyDenied ? { ...decision, partlyDenied } : decision;
 }
 
@@ -202,8 +208,9 @@ export interface DeniedPorts {
 
 /**
  * Finds the ports of `from`..`to` that a network ACL denies for TCP traffic to or from the whole
- * peer, all of them when it allows none of the peer's traffic. It reads the rules as aclAllows
- * does and names the same rule. Callers use it to tell a range that aclAllows denies in part
+ * peer, whether one rule denies them or several rules each deny part of the peer. When the ACL
+ * allows none of the peer's traffic, that is all of them. It reads the rules as aclAllows does
+ * and names the same rule. Callers use it to tell a range that aclAllows denies in part
  * from one it denies whole.
  */
 export function aclDeniedPorts(
@@ -217,9 +224,7 @@ export function aclDeniedPorts(
   const first = walk.denied[0];
   if (!first) return { ports: NO_PORTS, ruleNumber: "*" };
   if (!walk.allowed) return { ports: [from, to], ruleNumber: first.ruleNumber };
-  const spanning = walk.denied.filter((denied) => spansPeer(denied, peer));
-  const ports = merge(spanning.flatMap((denied) => denied.ports));
-  return { ports, ruleNumber: spanning[0]?.ruleNumber ?? "*" };
+  return portsDeniedEverywhere(walk.denied, peer);
 }
 
 /**
@@ -325,6 +330,70 @@ function decideParts(
     if (part.high > high) undecided.push({ low: high + 1n, high: part.high, ports });
   }
   return { undecided, denied, allowed };
+}
+
+/**
+ * Finds the ports on which the denied parts cover every address of the peer, and the first rule
+ * that denies one of them. The parts are disjoint, so on one port they cover the peer exactly
+ * when their address counts add up to its size.
+ */
+function portsDeniedEverywhere(denied: readonly DeniedPart[], peer: Cidr): DeniedPorts {
+  if (denied.every((part) => spansPeer(part, peer))) {
+    const ports = merge(denied.flatMap((part) => part.ports));
+    return { ports, ruleNumber: denied[0]?.ruleNumber ?? "*" };
+  }
+  // Between two neighbouring bounds, every part denies all of the ports or none of them.
+  const bounds: number[] = [];
+  for (const part of denied) {
+    for (let position = 0; position < part.ports.length; position += 2) {
+      bounds.push(part.ports[position] as number, (part.ports[position + 1] as number) + 1);
+    }
+  }
+  bounds.sort((a, b) => a - b);
+  const size = peer.last - peer.network + 1n;
+  const ports: number[] = [];
+  for (let position = 0; position + 1 < bounds.length; position += 1) {
+    const low = bounds[position] as number;
+    const next = bounds[position + 1] as number;
+    if (low === next) continue;
+    let addresses = 0n;
+    for (const part of denied) {
+      if (overlaps(part.ports, low, low)) addresses += part.high - part.low + 1n;
+    }
+    if (addresses !== size) continue;
+    if (ports.at(-1) === low - 1) ports[ports.length - 1] = next - 1;
+    else ports.push(low, next - 1);
+  }
+  const first = denied.find((part) => sharesPort(part.ports, ports));
+  return { ports, ruleNumber: first?.ruleNumber ?? "*" };
+}
+
+/** Tells whether two lists of flat [low, high] pairs share a port. */
+function sharesPort(a: readonly number[], b: readonly number[]): boolean {
+  for (let position = 0; position < b.length; position += 2) {
+    if (overlaps(a, b[position] as number, b[position + 1] as number)) return true;
+  }
+  return false;
+}
+
+/**
+ * Returns the denied parts without the ports denied for the whole peer, leaving what each rule
+ * denies of only some addresses. Parts with no port left are dropped.
+ */
+function partialDenials(
+  denied: readonly DeniedPart[],
+  everywhere: readonly number[],
+): readonly DeniedPart[] {
+  if (everywhere.length === 0) return denied;
+  const rest: DeniedPart[] = [];
+  for (const part of denied) {
+    let ports = part.ports;
+    for (let position = 0; position < everywhere.length; position += 2) {
+      ports = subtract(ports, everywhere[position] as number, everywhere[position + 1] as number);
+    }
+    if (ports.length > 0) rest.push({ ...part, ports });
+  }
+  return rest;
 }
 
 /** Tells whether a denied part covers every address of the peer. */

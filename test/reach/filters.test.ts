@@ -507,6 +507,60 @@ describe("network ACL rules that split the peer", () => {
     });
   });
 
+  const HALF = "2001:db8:0:1::/65";
+  const OTHER_HALF = "2001:db8:0:1:8000::/65";
+
+  // Ports 45000-50000 in the last case are denied for every address, and the rest of each rule
+  // denies one half.
+  it.each([
+    {
+      name: "some ports of the whole peer by one rule",
+      denials: [rule(100, "deny", "::/0", [40000, 50000])],
+      decision: { verdict: "deny", ruleNumber: 100 },
+      denied: { ports: [40000, 50000], ruleNumber: 100 },
+    },
+    {
+      name: "ports that two halves deny together",
+      denials: [
+        rule(100, "deny", HALF, [40000, 50000]),
+        rule(110, "deny", OTHER_HALF, [40000, 50000]),
+      ],
+      decision: { verdict: "deny", ruleNumber: 100 },
+      denied: { ports: [40000, 50000], ruleNumber: 100 },
+    },
+    {
+      name: "other ports in each half",
+      denials: [
+        rule(100, "deny", HALF, [40000, 45000]),
+        rule(110, "deny", OTHER_HALF, [50000, 55000]),
+      ],
+      decision: {
+        verdict: "allow",
+        partlyDenied: { ruleNumber: 100, range: HALF, ports: [40000, 45000] },
+      },
+      denied: { ports: [], ruleNumber: "*" },
+    },
+    {
+      name: "overlapping ports in each half",
+      denials: [
+        rule(100, "deny", HALF, [40000, 50000]),
+        rule(110, "deny", OTHER_HALF, [45000, 55000]),
+      ],
+      decision: {
+        verdict: "deny",
+        ruleNumber: 100,
+        partlyDenied: { ruleNumber: 100, range: HALF, ports: [40000, 44999] },
+      },
+      denied: { ports: [45000, 50000], ruleNumber: 100 },
+    },
+  ])("classifies denials of $name", ({ denials, decision, denied }) => {
+    const entries = [...denials, rule(120, "allow", "::/0")];
+    const peer = cidr("2001:db8:0:1::/64");
+
+    expect(aclAllows(acl(...entries), true, peer, 32768, 61000)).toEqual(decision);
+    expect(aclDeniedPorts(acl(...entries), true, peer, 32768, 61000)).toEqual(denied);
+  });
+
   /** Prefixes around the peer 10.0.0.0/28: containing it, inside it, or beside it. */
   const RANGES = [
     "0.0.0.0/0",
@@ -569,18 +623,44 @@ describe("network ACL rules that split the peer", () => {
       if (denied.size > 0 && denied.size < pairs) {
         expect(decision.partlyDenied ?? ports.ports.length > 0, context).toBeTruthy();
       }
-      // Every port aclDeniedPorts lists is denied for every address.
-      for (let position = 0; position < ports.ports.length; position += 2) {
-        for (let port = ports.ports[position]!; port <= ports.ports[position + 1]!; port += 1) {
-          for (let host = 0; host < 16; host += 1) {
-            expect(denied.has(`${host} ${port}`), `${context} ${host} ${port}`).toBe(true);
-          }
-        }
+      // aclDeniedPorts lists exactly the ports denied for every address, by whichever rules.
+      const everywhere: number[] = [];
+      for (let port = from; port <= to; port += 1) {
+        let hosts = 0;
+        for (let host = 0; host < 16; host += 1) if (denied.has(`${host} ${port}`)) hosts += 1;
+        if (hosts < 16) continue;
+        if (everywhere.at(-1) === port - 1) everywhere[everywhere.length - 1] = port;
+        else everywhere.push(port, port);
       }
+      const inEverywhere = (port: number) =>
+        everywhere.some(
+          (low, position) => position % 2 === 0 && low <= port && port <= everywhere[position + 1]!,
+        );
+      if (denied.size < pairs) expect(ports.ports, context).toEqual(everywhere);
+      // A deny verdict names the lowest-numbered rule that denies a pair on one of those ports.
+      const deciding = [...denied]
+        .filter(([pair]) => inEverywhere(Number(pair.split(" ")[1])))
+        .map(([, ruleNumber]) => ruleNumber);
+      const numbered = deciding.filter((ruleNumber): ruleNumber is number => ruleNumber !== "*");
+      if (denied.size < pairs && everywhere.length > 0) {
+        expect(decision.verdict, context).toBe("deny");
+        expect(decision.ruleNumber, context).toBe(numbered.length ? Math.min(...numbered) : "*");
+      }
+      if (everywhere.length === 0) expect(decision.verdict, context).toBe("allow");
+      // partlyDenied is there exactly when a pair is denied on a port some address may use.
+      const elsewhere = [...denied.keys()].some(
+        (pair) => !inEverywhere(Number(pair.split(" ")[1])),
+      );
+      if (denied.size < pairs) expect(decision.partlyDenied !== undefined, context).toBe(elsewhere);
       // Every pair partlyDenied names is denied by the rule it names.
       const part = decision.partlyDenied;
       if (!part) continue;
       const partPorts = part.ports ?? [from, to];
+      for (let position = 0; position < partPorts.length; position += 2) {
+        for (let port = partPorts[position]!; port <= partPorts[position + 1]!; port += 1) {
+          expect(inEverywhere(port), `${context} ${port}`).toBe(false);
+        }
+      }
       for (const prefix of part.range.split(", ").map(cidr)) {
         for (let host = 0; host < 16; host += 1) {
           if (!cidrContains(prefix, cidr(`10.0.0.${host}/32`))) continue;

@@ -533,6 +533,67 @@ describe(RULE, () => {
     ]);
   });
 
+  /**
+   * Puts inbound TCP deny rules numbered from 50, each for a range and ports, before the rule
+   * that admits the Linux replies from the endpoints' subnet.
+   */
+  function denyReplies(...rules: [string, number, number][]): Snapshot {
+    const input = design(["linux"], [32768, 61000]);
+    const acl = input.NetworkAcls!.find((item) => item.NetworkAclId === ACL)!;
+    const entries = rules.map(([range, from, to], position) => ({
+      RuleNumber: 50 + 10 * position,
+      Protocol: "6",
+      RuleAction: "deny" as const,
+      Egress: false,
+      Ipv6CidrBlock: range,
+      PortRange: { From: from, To: to },
+    }));
+    acl.Entries = [...entries, ...(acl.Entries ?? [])];
+    return input;
+  }
+
+  /** The halves of the endpoints' subnet. */
+  const LOW_HALF = "2001:db8:1a::/65";
+  const HIGH_HALF = "2001:db8:1a:0:8000::/65";
+
+  // In the second case a rule numbered below both deny rules lets the replies through, so the
+  // finding names the first.
+  it.each([
+    {
+      name: "one rule denies",
+      rules: [["::/0", 40000, 50000]] as [string, number, number][],
+      expected: ["deniesSomePorts warning", "ports 40000-50000", ENDPOINT_BLOCK, "50"],
+    },
+    {
+      name: "two halves deny",
+      rules: [
+        [LOW_HALF, 40000, 50000],
+        [HIGH_HALF, 40000, 50000],
+      ] as [string, number, number][],
+      expected: ["deniesSomePorts warning", "ports 40000-50000", ENDPOINT_BLOCK, "50"],
+    },
+    {
+      name: "halves deny apart",
+      rules: [
+        [LOW_HALF, 40000, 45000],
+        [HIGH_HALF, 50000, 55000],
+      ] as [string, number, number][],
+      expected: ["deniesPart warning", "ports 40000-45000", ENDPOINT_BLOCK, "50", LOW_HALF],
+    },
+  ])("reports reply ports $name", ({ rules, expected }) => {
+    const findings = lintRule(RULE, denyReplies(...rules)).findings;
+    const [finding] = findings;
+
+    expect(findings).toHaveLength(1);
+    expect([
+      `${finding?.messageId} ${finding?.severity}`,
+      finding?.data.ports,
+      finding?.data.peer,
+      finding?.data.ruleNumber,
+      ...(finding?.data.range ? [finding.data.range] : []),
+    ]).toEqual(expected);
+  });
+
   it("accepts the NAT64 prefix allowed in two halves", () => {
     const findings = lintRule(RULE, nat64PrefixInHalves(2)).findings;
 
