@@ -4,8 +4,7 @@ import type { Cidr } from "../net/cidr.js";
 import {
   type AclDecision,
   type DeniedPorts,
-  aclAllows,
-  aclDeniedPorts,
+  evaluateAcl,
   groupsAllow,
   undecidedClause,
   type GroupDecision,
@@ -406,10 +405,10 @@ function checkSide(
   partials: PartialDenial[],
 ): boolean {
   const { acl, side, peer, ports } = check;
-  const decision = aclAllows(acl, side.egress, peer, ports.low, ports.high);
+  const evaluation = evaluateAcl(acl, side.egress, peer, ports.low, ports.high);
+  const { decision, deniedPorts: denied } = evaluation;
   if (decision.partlyDenied) partials.push(peerDenial(check, decision.partlyDenied));
   if (decision.verdict === "allow") return false;
-  const denied = aclDeniedPorts(acl, side.egress, peer, ports.low, ports.high);
   const whole =
     denied.ports.length === 2 && denied.ports[0] === ports.low && denied.ports[1] === ports.high;
   if (!whole) {

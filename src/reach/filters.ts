@@ -185,17 +185,7 @@ export function aclAllows(
   from: number,
   to: number,
 ): AclDecision {
-  const walk = walkAcl(acl, egress, peer, from, to);
-  if (walk.denied.length === 0) return ALLOWED;
-  const first = walk.denied[0] as DeniedPart;
-  if (!walk.allowed) return denyBy(first.ruleNumber);
-  const everywhere = portsDeniedEverywhere(walk.denied, peer);
-  const rest = partialDenials(walk.denied, everywhere.ports);
-  const part = rest[0];
-  const partlyDenied = part && describePart(rest, part, peer, from, to);
-  if (everywhere.ports.length === 0) return { verdict: "allow", partlyDenied };
-  const decision = denyBy(everywhere.ruleNumber);
-  return partlyDenied ? { ...decision, partlyDenied } : decision;
+  return evaluateAcl(acl, egress, peer, from, to).decision;
 }
 
 /** The ports of a range that a network ACL denies, and the first rule that denies one of them. */
@@ -220,11 +210,46 @@ export function aclDeniedPorts(
   from: number,
   to: number,
 ): DeniedPorts {
+  return evaluateAcl(acl, egress, peer, from, to).deniedPorts;
+}
+
+/** The results of aclAllows and aclDeniedPorts for one ACL, peer and port range. */
+export interface AclEvaluation {
+  decision: AclDecision;
+  /** No ports, named by rule `*`, unless the verdict is "deny". */
+  deniedPorts: DeniedPorts;
+}
+
+/**
+ * Returns what aclAllows and aclDeniedPorts return for the same arguments, from one reading of
+ * the rules, for callers that need both.
+ */
+export function evaluateAcl(
+  acl: NetworkAcl,
+  egress: boolean,
+  peer: Cidr,
+  from: number,
+  to: number,
+): AclEvaluation {
   const walk = walkAcl(acl, egress, peer, from, to);
-  const first = walk.denied[0];
-  if (!first) return { ports: NO_PORTS, ruleNumber: "*" };
-  if (!walk.allowed) return { ports: [from, to], ruleNumber: first.ruleNumber };
-  return portsDeniedEverywhere(walk.denied, peer);
+  if (walk.denied.length === 0) return ALLOWED_EVALUATION;
+  const first = walk.denied[0] as DeniedPart;
+  if (!walk.allowed) {
+    const deniedPorts = { ports: [from, to], ruleNumber: first.ruleNumber };
+    return { decision: denyBy(first.ruleNumber), deniedPorts };
+  }
+  const everywhere = portsDeniedEverywhere(walk.denied, peer);
+  const rest = partialDenials(walk.denied, everywhere.ports);
+  const part = rest[0];
+  const partlyDenied = part && describePart(rest, part, peer, from, to);
+  if (everywhere.ports.length === 0) {
+    return { decision: { verdict: "allow", partlyDenied }, deniedPorts: NONE_DENIED };
+  }
+  const decision = denyBy(everywhere.ruleNumber);
+  return {
+    decision: partlyDenied ? { ...decision, partlyDenied } : decision,
+    deniedPorts: everywhere,
+  };
 }
 
 /**
@@ -456,6 +481,12 @@ function denyBy(ruleNumber: number | "*"): AclDecision {
 /** The decisions that name no rule, shared by every call that reaches them. */
 const ALLOWED: AclDecision = Object.freeze({ verdict: "allow" });
 const IMPLICIT_DENY: AclDecision = Object.freeze({ verdict: "deny", ruleNumber: "*" });
+const NO_PORTS: readonly number[] = Object.freeze([]);
+const NONE_DENIED: DeniedPorts = Object.freeze({ ports: NO_PORTS, ruleNumber: "*" });
+const ALLOWED_EVALUATION: AclEvaluation = Object.freeze({
+  decision: ALLOWED,
+  deniedPorts: NONE_DENIED,
+});
 
 /** An ACL entry read once: whether it covers TCP, its prefixes, ports and action. */
 interface ReadEntry {
@@ -521,8 +552,6 @@ function overlaps(ranges: readonly number[], low: number, high: number): boolean
   }
   return false;
 }
-
-const NO_PORTS: readonly number[] = Object.freeze([]);
 
 /** Removes `low`..`high` from flat [low, high] pairs. */
 function subtract(ranges: readonly number[], low: number, high: number): readonly number[] {
