@@ -14,7 +14,7 @@ import { RULES } from "./rules/index.js";
 import { MergedLocations } from "./snapshot/locations.js";
 import { markBaseline } from "./suppress/baseline.js";
 import { applySuppressions, type SuppressionEntry } from "./suppress/suppressions.js";
-import { failedSections, sectionInfo } from "./snapshot/sections.js";
+import { sectionInfo } from "./snapshot/sections.js";
 import type { SectionName, Snapshot } from "./snapshot/types.js";
 import { TOOL_NAME, TOOL_VERSION } from "./version.js";
 
@@ -228,11 +228,10 @@ export function exitCodeOf(result: RunResult, failOn: FailOn, requireComplete: b
  */
 function assumptionWarnings(index: SnapshotIndex, settings: LintSettings): string[] {
   const assumed = computedAnalysis(index, settings)?.assumed ?? new Set<SectionName>();
-  const failed = failedSections(index.snapshot);
   // Sections with one fallback, such as the two Resolver rule sections, share a warning.
   const byFallback = new Map<string, SectionName[]>();
   for (const section of [...assumed].sort()) {
-    if (failed.has(section)) continue;
+    if (index.failure(section) !== undefined) continue;
     const fallback = sectionInfo(section).fallback ?? "that it is empty";
     byFallback.set(fallback, [...(byFallback.get(fallback) ?? []), section]);
   }

@@ -169,6 +169,14 @@ export class SnapshotIndex {
   }
 
   /**
+   * Returns the failed call and its error code, such as "DescribeSubnets failed with
+   * AccessDenied", when `Errors` lists the section's collection call, else undefined.
+   */
+  failure(section: SectionName): string | undefined {
+    return this.failed.get(section);
+  }
+
+  /**
    * Returns why the snapshot lacks the sections, as a clause: "X was not collected", "DescribeX
    * failed with Code" when `Errors` lists the call, or for a template or plan "the template
    * defines nothing for X".

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SnapshotIndex } from "../../src/index/snapshot-index.js";
 import { RULES } from "../../src/rules/index.js";
 import { DEFAULT_SETTINGS, exitCodeOf, runLint } from "../../src/run.js";
 import type { CollectionError, Snapshot } from "../../src/snapshot/types.js";
@@ -222,6 +223,13 @@ describe("sections the path checks read when present", () => {
       `ResolverRules is not in the snapshot for ${ACCOUNT}, ${REGION}, so the path checks ` +
         "assumed that no Resolver rule forwards a service's name",
     ]);
+  });
+
+  it("reads a failed section from the index", () => {
+    const index = new SnapshotIndex(collectedWith([zonesDenied]));
+
+    expect(index.failure("HostedZones")).toBe("ListHostedZonesByVPC failed with AccessDenied");
+    expect(index.failure("Subnets")).toBeUndefined();
   });
 
   it("leaves a failed section to the finding", () => {
