@@ -659,6 +659,8 @@ function ipv6LegFilters(trace: Trace, endpoint: VpcEndpoint): void {
   );
   // The endpoint's interfaces carry its security groups, so egress rules that reference them
   // admit the traffic.
+  // NOTE: a block of some of these addresses is the error `blocked`, although DNS returns all of
+  // them. On the NAT64 leg such a block is the warning `blocksSome`.
   const addresses = endpointAddresses(trace, endpoint, 6);
   addClientEgressHops(
     trace,
