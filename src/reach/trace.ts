@@ -658,9 +658,8 @@ function ipv6LegFilters(trace: Trace, endpoint: VpcEndpoint): void {
     `the endpoint's IPv6 addresses are in the VPC, reached by the local route`,
   );
   // The endpoint's interfaces carry its security groups, so egress rules that reference them
-  // admit the traffic.
-  // NOTE: a block of some of these addresses is the error `blocked`, although DNS returns all of
-  // them. On the NAT64 leg such a block is the warning `blocksSome`.
+  // admit the traffic. DNS returns the addresses in all the endpoint's subnets, so a block of
+  // some breaks only the connections to those.
   const addresses = endpointAddresses(trace, endpoint, 6);
   addClientEgressHops(
     trace,
@@ -668,6 +667,7 @@ function ipv6LegFilters(trace: Trace, endpoint: VpcEndpoint): void {
     "instance-sg-egress-blocks-ipv6",
     approximateNote(addresses),
     endpointGroupIds(endpoint),
+    true,
   );
   noteMissingEndpointSubnets(trace, endpoint);
   const source = trace.clientSource();

@@ -265,6 +265,24 @@ describe("dual-stack endpoint addresses", () => {
     ]);
   });
 
+  it("warns on egress denied to one endpoint address", () => {
+    const snapshot = dualStack("dualstack");
+    const addresses = withEndpointIpv6(snapshot);
+    // The ssm endpoint has the first two addresses, one in each endpoint subnet.
+    egressOnlyTo(snapshot, addresses.slice(1));
+    const result = lint(snapshot);
+    const findings = result.findings.filter(
+      (finding) => finding.ruleId === "instance-sg-egress-blocks-ipv6",
+    );
+
+    expect(findings.map((finding) => `${finding.messageId} ${finding.severity}`)).toEqual([
+      "blocksSome warning",
+    ]);
+    expect(findings[0]?.data.destination).toBe(addresses[0]);
+    expect(findings[0]?.data.admitted).toBe(addresses[1]);
+    expect(findings[0]?.data.services).toBe("ssm");
+  });
+
   it("leaves egress to /128s unknown without interface addresses", () => {
     const snapshot = dualStack("dualstack");
     const addresses = withEndpointIpv6(snapshot);
