@@ -6,6 +6,7 @@ import type { Finding, Severity } from "../engine/types.js";
 import { docsUrl } from "../engine/docs.js";
 import type { RunResult } from "../run.js";
 import { vpcDiagrams } from "./mermaid.js";
+import { groupBy } from "../index/util.js";
 import { markdownCode, markdownText } from "./escape.js";
 
 const HEADINGS: Record<Severity, string> = { error: "Errors", warning: "Warnings", info: "Info" };
@@ -51,11 +52,10 @@ function summaryTable(result: RunResult): string {
 function severitySection(severity: Severity, findings: Finding[]): string[] {
   const matching = findings.filter((finding) => finding.severity === severity);
   if (matching.length === 0) return [];
-  const byResource = new Map<string, Finding[]>();
-  for (const finding of matching) {
-    const key = `${finding.resource.type} ${finding.resource.id}`;
-    byResource.set(key, [...(byResource.get(key) ?? []), finding]);
-  }
+  const byResource = groupBy(
+    matching,
+    (finding) => `${finding.resource.type} ${finding.resource.id}`,
+  );
   const blocks = [...byResource].map(([key, group]) => resourceBlock(key, group));
   return [`### ${HEADINGS[severity]} (${matching.length})`, ...blocks];
 }

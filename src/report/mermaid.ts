@@ -6,6 +6,7 @@
 import type { Subnet } from "@aws-sdk/client-ec2";
 import { SnapshotIndex } from "../index/snapshot-index.js";
 import { routeTarget } from "../index/routes.js";
+import { groupBy } from "../index/util.js";
 import type { RunResult } from "../run.js";
 import { markdownText, printable } from "./escape.js";
 
@@ -152,12 +153,8 @@ function edgeLines(edges: Edge[], nodes: Set<string>, broken: ReadonlySet<string
 }
 
 function subnetsByZone(subnets: Subnet[]): Map<string, Subnet[]> {
-  const zones = new Map<string, Subnet[]>();
   const sorted = [...subnets].sort((a, b) => (a.SubnetId ?? "").localeCompare(b.SubnetId ?? ""));
-  for (const subnet of sorted) {
-    const zone = subnet.AvailabilityZone ?? "unknown zone";
-    zones.set(zone, [...(zones.get(zone) ?? []), subnet]);
-  }
+  const zones = groupBy(sorted, (subnet) => subnet.AvailabilityZone ?? "unknown zone");
   return new Map([...zones].sort(([a], [b]) => a.localeCompare(b)));
 }
 

@@ -113,7 +113,9 @@ function groupFindings(findings: Finding[]): Map<string, Map<string, Map<string,
     const byResource = byVpc.get(vpcKey) ?? new Map<string, Finding[]>();
     byVpc.set(vpcKey, byResource);
     const resourceKey = `${type}/${id}`;
-    byResource.set(resourceKey, [...(byResource.get(resourceKey) ?? []), finding]);
+    const list = byResource.get(resourceKey);
+    if (list) list.push(finding);
+    else byResource.set(resourceKey, [finding]);
   }
   return groups;
 }
