@@ -8,6 +8,8 @@ import { escapeMarkdown } from "./sarif-rules.js";
 const UNSAFE_CLASS =
   "[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]";
 const UNSAFE = new RegExp(UNSAFE_CLASS, "g");
+/** A backslash or an unsafe character: text without either prints as it is. */
+const NEEDS_ESCAPING = new RegExp(`\\\\|${UNSAFE_CLASS}`);
 /** Backslashes that would otherwise run into an escape or into text that reads like one. */
 const BEFORE_ESCAPE = new RegExp(`\\\\+(?=u[0-9a-fA-F]{4}|${UNSAFE_CLASS})`, "g");
 
@@ -17,6 +19,7 @@ const BEFORE_ESCAPE = new RegExp(`\\\\+(?=u[0-9a-fA-F]{4}|${UNSAFE_CLASS})`, "g"
  * them always ends in an escape and text such as a literal `\u202e` never reads as one.
  */
 export function printable(text: string): string {
+  if (!NEEDS_ESCAPING.test(text)) return text;
   return escapeUnsafe(text.replace(BEFORE_ESCAPE, "$&$&"));
 }
 
