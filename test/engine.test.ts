@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { lintSnapshot } from "../src/engine/lint.js";
+import { lintSnapshot, render } from "../src/engine/lint.js";
 import {
   SEVERITY_RANK,
   defineRule,
@@ -130,6 +130,24 @@ describe("rule that throws", () => {
         message: "rule test-bad-message reported unknown message id gone",
       },
     ]);
+  });
+});
+
+describe("message templates", () => {
+  it("fills every placeholder, repeated ones too", () => {
+    expect(render("{a} to {b}, then {a}", { a: "x", b: 2 })).toBe("x to 2, then x");
+  });
+
+  it("keeps a placeholder without data visible", () => {
+    expect(render("route {route} of {tableId}", { route: "::/0" })).toBe("route ::/0 of {tableId}");
+  });
+
+  it("inserts values as written, braces and dollar signs included", () => {
+    expect(render("[{value}]", { value: "{a} $& $1" })).toBe("[{a} $& $1]");
+  });
+
+  it("returns a template without placeholders unchanged", () => {
+    expect(render("no placeholders {}", {})).toBe("no placeholders {}");
   });
 });
 
