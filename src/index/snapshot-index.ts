@@ -115,6 +115,7 @@ export class SnapshotIndex {
   private interfacesById: Map<string, NetworkInterface> | undefined;
   private instancesById: Map<string, Instance> | undefined;
   private endpointsById: Map<string, VpcEndpoint> | undefined;
+  private aclsById: Map<string, NetworkAcl> | undefined;
   private internetGatewaysById: Map<string, InternetGateway> | undefined;
   private egressOnlyGatewaysById: Map<string, EgressOnlyInternetGateway> | undefined;
 
@@ -357,6 +358,12 @@ export class SnapshotIndex {
 
   securityGroup(groupId: string): SecurityGroup | undefined {
     return this.groupsById.get(groupId);
+  }
+
+  /** Returns a network ACL by id, indexing them on first use. */
+  networkAcl(aclId: string): NetworkAcl | undefined {
+    this.aclsById ??= indexBy(this.snapshot.NetworkAcls ?? [], (acl) => acl.NetworkAclId);
+    return this.aclsById.get(aclId);
   }
 
   networkAclOf(subnetId: string): NetworkAcl | undefined {

@@ -91,9 +91,7 @@ export default defineRule<MessageId>({
     for (const group of hopsOwnedBy(context, "nacl-blocks-nat64", keyOf)) {
       const facts = group.hop.facts ?? {};
       const aclId = group.hop.resourceId;
-      const acl = (context.index.snapshot.NetworkAcls ?? []).find(
-        (item) => item.NetworkAclId === aclId,
-      );
+      const acl = context.index.networkAcl(aclId);
       const direction = String(facts.direction ?? "");
       const partial = group.hop.status === "warning";
       // A partial block names either the blocked part of the ephemeral ports or of the peer.
