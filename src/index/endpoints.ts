@@ -81,16 +81,56 @@ function answersOnlyInboundResolver(endpoint: VpcEndpoint): boolean {
   return endpoint.DnsOptions?.PrivateDnsOnlyForInboundResolverEndpoint === true;
 }
 
+/** The record types of an endpoint's private DNS name for its service: A, AAAA or both. */
+export interface EndpointRecordTypes {
+  a: boolean;
+  aaaa: boolean;
+}
+
+const A_ONLY: EndpointRecordTypes = Object.freeze({ a: true, aaaa: false });
+const AAAA_ONLY: EndpointRecordTypes = Object.freeze({ a: false, aaaa: true });
+const A_AND_AAAA: EndpointRecordTypes = Object.freeze({ a: true, aaaa: true });
+
 /**
- * Tells whether clients resolve the service's own name to IPv6 addresses through an endpoint:
- * a dual-stack or IPv6 endpoint whose private DNS records include AAAA.
+ * Returns the record types of the service's own name through an endpoint, or undefined when the
+ * snapshot does not fix them. The address type limits the choice: an `ipv4` endpoint can publish
+ * only A records and an `ipv6` endpoint only AAAA records. Otherwise `DnsOptions.DnsRecordIpType`
+ * decides, and `service-defined` gives AAAA records only to the endpoint-specific names, so the
+ * service's name gets A records. The EC2 API documents no default for a DnsRecordIpType that
+ * DescribeVpcEndpoints leaves out, so a dual-stack endpoint without it is undefined.
  */
-export function hasIpv6EndpointFor(index: SnapshotIndex, vpcId: string, service: string): boolean {
-  return usableEndpointsFor(index, vpcId, service).some((endpoint) => {
-    const addressType = lower(endpoint.IpAddressType);
-    const recordType = lower(endpoint.DnsOptions?.DnsRecordIpType);
-    const ipv6Address = addressType === "dualstack" || addressType === "ipv6";
-    const aaaaRecords = recordType === "dualstack" || recordType === "ipv6";
-    return ipv6Address && aaaaRecords;
-  });
+export function endpointRecordTypes(endpoint: VpcEndpoint): EndpointRecordTypes | undefined {
+  const addressType = lower(endpoint.IpAddressType);
+  if (addressType === "ipv4") return A_ONLY;
+  if (addressType === "ipv6") return AAAA_ONLY;
+  switch (lower(endpoint.DnsOptions?.DnsRecordIpType)) {
+    case "dualstack":
+      return A_AND_AAAA;
+    case "ipv6":
+      return AAAA_ONLY;
+    case "ipv4":
+    case "service-defined":
+      return A_ONLY;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Tells whether clients resolve the service's own name to IPv6 addresses through an endpoint
+ * whose private DNS records include AAAA. Returns undefined when no endpoint is known to, but the
+ * record types of one are not in the snapshot.
+ */
+export function hasIpv6EndpointFor(
+  index: SnapshotIndex,
+  vpcId: string,
+  service: string,
+): boolean | undefined {
+  let unknown = false;
+  for (const endpoint of usableEndpointsFor(index, vpcId, service)) {
+    const records = endpointRecordTypes(endpoint);
+    if (records?.aaaa) return true;
+    if (!records) unknown = true;
+  }
+  return unknown ? undefined : false;
 }

@@ -12,7 +12,11 @@ import {
   shortServiceName,
   type SnapshotIndex,
 } from "../index/snapshot-index.js";
-import { usableEndpointsFor } from "../index/endpoints.js";
+import {
+  endpointRecordTypes,
+  usableEndpointsFor,
+  type EndpointRecordTypes,
+} from "../index/endpoints.js";
 import {
   isNat64Route,
   isPublicNat,
@@ -163,7 +167,11 @@ function throughEndpoint(trace: Trace, path: ServicePath, endpoint: VpcEndpoint)
     );
     return "endpoint-nat64";
   }
-  const records = trace.memo.value(endpoint, "records", () => recordTypes(endpoint));
+  const records = trace.memo.value(endpoint, "records", () => endpointRecordTypes(endpoint));
+  if (!records) {
+    unknownRecordTypes(trace, path, endpoint);
+    return "none";
+  }
   // An endpoint serves one service, so it also fixes the host name in the hop.
   trace.once(endpoint, "dns", () => {
     const kinds = [records.a ? "A" : "", records.aaaa ? "AAAA" : ""].filter(Boolean).join(" and ");
@@ -185,17 +193,37 @@ function throughEndpoint(trace: Trace, path: ServicePath, endpoint: VpcEndpoint)
   return "endpoint-nat64";
 }
 
+/**
+ * Adds the unknown DNS hop of an endpoint whose record types the snapshot lacks. Whether clients
+ * get AAAA records decides between the IPv6 and the NAT64 leg, so the path stops here. Only in
+ * IPv6-only subnets, which endpoint-dns-records-ipv4-only checks, does that rule own the hop.
+ */
+function unknownRecordTypes(trace: Trace, path: ServicePath, endpoint: VpcEndpoint): void {
+  const endpointId = endpoint.VpcEndpointId as string;
+  const missing = endpoint.IpAddressType
+    ? "DnsOptions.DnsRecordIpType is"
+    : "IpAddressType and DnsOptions.DnsRecordIpType are";
+  trace.add(
+    "dns",
+    "unknown",
+    endpointId,
+    `${missing} not in the snapshot for endpoint ${endpointId}, so whether ${path.host} has AAAA records is unknown`,
+    isIpv6Only(trace.subnet) ? "endpoint-dns-records-ipv4-only" : undefined,
+  );
+}
+
 function noteDualStack(
   trace: Trace,
   path: ServicePath,
   endpoint: VpcEndpoint,
-  records: { aaaa: boolean },
+  records: EndpointRecordTypes,
 ): void {
   if (records.aaaa || !isIpv6Only(trace.subnet)) return;
   const endpointId = endpoint.VpcEndpointId as string;
   const addressType = lower(endpoint.IpAddressType);
   if (addressType === "dualstack") {
-    const recordType = endpoint.DnsOptions?.DnsRecordIpType ?? "unknown";
+    // endpointRecordTypes decides a dual-stack endpoint's records from this field alone.
+    const recordType = endpoint.DnsOptions?.DnsRecordIpType as string;
     trace.add(
       "placement",
       "warning",
@@ -215,20 +243,6 @@ function noteDualStack(
       "endpoint-could-be-dualstack",
     );
   }
-}
-
-/**
- * Returns the record types of the endpoint's private DNS name. With `service-defined`, only the
- * endpoint-specific `vpce` names get AAAA records, so the service name gets A records.
- */
-function recordTypes(endpoint: VpcEndpoint): { a: boolean; aaaa: boolean } {
-  const addressType = lower(endpoint.IpAddressType) || "ipv4";
-  const recordType =
-    lower(endpoint.DnsOptions?.DnsRecordIpType) || (addressType === "ipv6" ? "ipv6" : "ipv4");
-  if (addressType === "ipv4") return { a: true, aaaa: false };
-  if (recordType === "dualstack") return { a: true, aaaa: true };
-  if (recordType === "ipv6") return { a: false, aaaa: true };
-  return { a: true, aaaa: false };
 }
 
 /** Records the DNS64 hop; returns false when DNS64 does not synthesise for this subnet. */

@@ -90,10 +90,20 @@ export default defineRule<"routesNat64" | "needsIpv4Services">({
         continue;
       }
       const vpcId = subnet.VpcId as string;
-      const services = requiredServicesOf(index, context.settings, subnet).filter(
-        (service) =>
-          !hasIpv6EndpointFor(index, vpcId, service) && !usesDualStackName(index, vpcId, service),
-      );
+      const services: string[] = [];
+      const undecided: string[] = [];
+      for (const service of requiredServicesOf(index, context.settings, subnet)) {
+        if (usesDualStackName(index, vpcId, service)) continue;
+        const ipv6Endpoint = hasIpv6EndpointFor(index, vpcId, service);
+        if (ipv6Endpoint === undefined) undecided.push(service);
+        else if (!ipv6Endpoint) services.push(service);
+      }
+      if (undecided.length > 0) {
+        context.unknown(
+          subnetId,
+          `the DNS record types of the endpoints for ${undecided.join(", ")} are not in the snapshot`,
+        );
+      }
       if (services.length === 0) continue;
       context.report({
         messageId: "needsIpv4Services",

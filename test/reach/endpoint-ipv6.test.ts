@@ -1,7 +1,7 @@
 import type { VpcEndpoint } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import type { Snapshot } from "../../src/snapshot/types.js";
-import { PRIVATE, PUBLIC, design, findingsOf, group, lint } from "./designs.js";
+import { PRIVATE, PUBLIC, design, findingsOf, group, lint, loudRules } from "./designs.js";
 
 /** Makes every Session Manager endpoint of the private design dual-stack with the given records. */
 function dualStack(recordType: string): Snapshot {
@@ -168,6 +168,43 @@ describe("dual-stack endpoints", () => {
     expect(
       findingsOf(lint(dualStack("service-defined")), "endpoint-dns-records-ipv4-only"),
     ).toHaveLength(2);
+  });
+
+  it("skips a dual-stack endpoint without a DNS record type", () => {
+    const snapshot = dualStack("dualstack");
+    for (const endpoint of snapshot.VpcEndpoints ?? []) delete endpoint.DnsOptions;
+    const result = lint(snapshot);
+    expect(findingsOf(result, "endpoint-dns-records-ipv4-only")).toEqual([]);
+    expect(loudRules(result)).toEqual([]);
+    const reasons = result.skipped
+      .filter((skip) => skip.ruleId === "endpoint-dns-records-ipv4-only")
+      .map((skip) => skip.reason);
+    expect(reasons).toContain(
+      `DnsOptions.DnsRecordIpType is not in the snapshot for endpoint ${PRIVATE.ssmEndpoint}, so ` +
+        "whether ssm.us-east-1.amazonaws.com has AAAA records is unknown",
+    );
+  });
+
+  it("leaves the path unknown without a DNS record type", () => {
+    const snapshot = dualStack("dualstack");
+    for (const endpoint of snapshot.VpcEndpoints ?? []) delete endpoint.DnsOptions;
+    const path = lint(snapshot)
+      .reachability({ everyPath: true })
+      .find((item) => item.subnetId === PRIVATE.appA && item.service === "ssm");
+    expect(path?.verdict).toBe("unknown");
+    expect(path?.mode).toBe("none");
+  });
+
+  it("reads an IPv6 endpoint without a DNS record type as AAAA records", () => {
+    const snapshot = dualStack("ipv6");
+    for (const endpoint of snapshot.VpcEndpoints ?? []) {
+      endpoint.IpAddressType = "ipv6" as VpcEndpoint["IpAddressType"];
+      delete endpoint.DnsOptions;
+    }
+    const path = lint(snapshot)
+      .reachability({ everyPath: true })
+      .find((item) => item.subnetId === PRIVATE.appA && item.service === "ssm");
+    expect(path?.mode).toBe("endpoint-ipv6");
   });
 
   it("accepts an IPv4 endpoint without IPv6 support in the service", () => {

@@ -23,6 +23,16 @@ function isolated(extra: Partial<Snapshot> = {}): Snapshot {
   });
 }
 
+/** Builds an interface endpoint of an address type whose DnsOptions are not in the snapshot. */
+function endpointWithoutRecordType(service: string, addressType: string) {
+  return endpoint({
+    id: `vpce-${service}`,
+    service,
+    ipAddressType: addressType,
+    omit: ["DnsOptions"],
+  });
+}
+
 /** Builds an interface endpoint whose private DNS returns AAAA records, for IPv6-only clients. */
 function ipv6Endpoint(service: string, addressType = "dualstack"): ReturnType<typeof endpoint> {
   return endpoint({
@@ -110,6 +120,16 @@ const flagged: {
     }),
     findings: [needsIpv4Services("sqs")],
   },
+  {
+    name: "IPv4 endpoint without a DNS record type",
+    input: isolated({
+      VpcEndpoints: [
+        endpointWithoutRecordType("ssm", "ipv4"),
+        endpointWithoutRecordType("ssmmessages", "ipv4"),
+      ],
+    }),
+    findings: [needsIpv4Services("ssm, ssmmessages")],
+  },
 ];
 
 const accepted: { name: string; input: Snapshot }[] = [
@@ -142,6 +162,15 @@ const accepted: { name: string; input: Snapshot }[] = [
       VpcEndpoints: [ipv6Endpoint("ssm", "IPV6"), ipv6Endpoint("ssmmessages", "DUALSTACK")],
     }),
   },
+  {
+    name: "IPv6 endpoints without a DNS record type",
+    input: isolated({
+      VpcEndpoints: [
+        endpointWithoutRecordType("ssm", "ipv6"),
+        endpointWithoutRecordType("ssmmessages", "ipv6"),
+      ],
+    }),
+  },
 ];
 
 const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
@@ -171,6 +200,23 @@ const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
     skipped: [{ ruleId: RULE, reason: "its workloads are unknown", resourceIds: [IDS.v6Subnet] }],
   },
   {
+    name: "dual-stack endpoints without a DNS record type",
+    input: isolated({
+      VpcEndpoints: [
+        endpointWithoutRecordType("ssm", "dualstack"),
+        endpointWithoutRecordType("ssmmessages", "dualstack"),
+      ],
+    }),
+    skipped: [
+      {
+        ruleId: RULE,
+        reason:
+          "the DNS record types of the endpoints for ssm, ssmmessages are not in the snapshot",
+        resourceIds: [IDS.v6Subnet],
+      },
+    ],
+  },
+  {
     name: "endpoints not collected",
     input: isolated({ VpcEndpoints: undefined }),
     skipped: [
@@ -180,6 +226,21 @@ const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
 ];
 
 describe(RULE, () => {
+  it("reports the known service beside an undecided one", () => {
+    const input = isolated({
+      VpcEndpoints: [endpointWithoutRecordType("ssm", "dualstack")],
+    });
+    const result = lintRule(RULE, input);
+    expectFindings(result.findings, [needsIpv4Services("ssmmessages")]);
+    expect(result.skipped).toEqual([
+      {
+        ruleId: RULE,
+        reason: "the DNS record types of the endpoints for ssm are not in the snapshot",
+        resourceIds: [IDS.v6Subnet],
+      },
+    ]);
+  });
+
   it.each(flagged)("flags $name", ({ input, findings, services }) => {
     const result = lintRule(RULE, input, { requiredServices: services ?? [] });
     expectFindings(result.findings, findings);
