@@ -1,7 +1,7 @@
 /** The links of the NAT64 chain: the 64:ff9b::/96 route, its NAT gateway and the path beyond. */
 import type { NatGateway, RouteTable, Subnet } from "@aws-sdk/client-ec2";
 import { IPV4_DEFAULT, NAT64_PREFIX } from "../net/cidr.js";
-import type { RouteLookup, RouteView, TargetKind } from "./routes.js";
+import type { RouteLookup, RoutePart, RouteView, TargetKind } from "./routes.js";
 import type { SnapshotIndex } from "./snapshot-index.js";
 import { lower } from "./util.js";
 
@@ -23,6 +23,11 @@ export interface Nat64Route {
   winner?: RouteView;
   /** Prefix lists in the table whose entries were not collected; they may hide a NAT64 route. */
   unresolvedPrefixLists: string[];
+  /**
+   * The parts of 64:ff9b::/96 and the route that wins each. There is one part unless routes
+   * inside the prefix, such as two /97 routes, split it.
+   */
+  parts: readonly RoutePart[];
 }
 
 /** Returns the route for 64:ff9b::/96 in the subnet's effective table, or undefined without one. */
@@ -42,7 +47,11 @@ export function nat64RouteIn(index: SnapshotIndex, table: RouteTable): Readonly<
   const lookup = index.lookupRoute(table, NAT64_PREFIX);
   let result = BY_LOOKUP.get(lookup);
   if (!result) {
-    result = { table, unresolvedPrefixLists: lookup.unresolvedPrefixLists };
+    result = {
+      table,
+      unresolvedPrefixLists: lookup.unresolvedPrefixLists,
+      parts: index.lookupRouteParts(table, NAT64_PREFIX),
+    };
     if (lookup.route) result.winner = lookup.route;
     BY_LOOKUP.set(lookup, result);
   }
@@ -67,6 +76,23 @@ export function isNat64WinnerKnown(route: Nat64Route): boolean {
 /** Tells whether a route is a NAT64 route: it covers 64:ff9b::/96 and is not the default route. */
 export function isNat64Route(route: RouteView | undefined): boolean {
   return route !== undefined && route.destination.length > 0;
+}
+
+/**
+ * Tells whether a NAT64 route may translate the addresses it carries: its target is not one that
+ * forwards IPv6 unchanged, and not a blackhole or a NAT gateway that is down. A target vpc-lint
+ * cannot judge, such as a network interface, may translate.
+ */
+export function mayTranslate(index: SnapshotIndex, route: RouteView | undefined): boolean {
+  if (!route || !isNat64Route(route) || route.blackhole) return false;
+  if (NO_TRANSLATION.has(route.target.kind)) return false;
+  if (route.target.kind !== "nat-gateway") return true;
+  return natTarget(index, route.target.id, false).status !== "down";
+}
+
+/** Returns the parts that no NAT64 route carries, so they follow `::/0` or no route. */
+export function partsWithoutNat64(parts: readonly RoutePart[]): RoutePart[] {
+  return parts.filter((part) => !isNat64Route(part.route));
 }
 
 /** NAT gateway states from DescribeNatGateways, lower-cased. */

@@ -1,6 +1,6 @@
 /** Route targets and longest-prefix lookup over a route table, prefix-list routes included. */
 import type { Route, RouteTable } from "@aws-sdk/client-ec2";
-import { cidrContains, parseCidr, type Cidr } from "../net/cidr.js";
+import { cidrContains, parseCidr, rangePrefixes, type Cidr } from "../net/cidr.js";
 import type { ManagedPrefixList } from "../snapshot/types.js";
 
 export type TargetKind =
@@ -147,6 +147,64 @@ export function longestMatch(
     if (!best || beats(view, best)) best = view;
   }
   return best;
+}
+
+/** Addresses `low`..`high` of a destination, and the route that wins for each of them if any. */
+export interface RoutePart {
+  low: bigint;
+  high: bigint;
+  route?: RouteView;
+}
+
+/**
+ * Splits a destination prefix into ranges that one route wins for, in ascending order. A VPC looks
+ * up the route of each packet's destination address, so a route inside the destination wins its
+ * part of it over `covering`, the route that longestMatch picks for the whole destination.
+ */
+export function routeParts(
+  views: readonly RouteView[],
+  destination: Cidr,
+  covering: RouteView | undefined,
+): RoutePart[] {
+  const inner = views.filter(
+    (view) =>
+      view.destination.length > destination.length && cidrContains(destination, view.destination),
+  );
+  const whole: RoutePart = { low: destination.network, high: destination.last };
+  if (covering) whole.route = covering;
+  if (inner.length === 0) return [whole];
+  // Prefixes nest or are disjoint, so painting shorter ones first leaves each address to its
+  // longest match. At equal prefixes the route that wins is painted last.
+  inner.sort((a, b) => a.destination.length - b.destination.length || priority(b) - priority(a));
+  let parts = [whole];
+  for (const view of inner) parts = paint(parts, view);
+  return parts;
+}
+
+/** Gives the addresses of `view`'s destination to `view`, splitting the parts it cuts. */
+function paint(parts: readonly RoutePart[], view: RouteView): RoutePart[] {
+  const low = view.destination.network;
+  const high = view.destination.last;
+  const painted: RoutePart[] = [];
+  for (const part of parts) {
+    if (part.high < low || part.low > high) {
+      painted.push(part);
+      continue;
+    }
+    if (part.low < low) painted.push({ ...part, high: low - 1n });
+    painted.push({
+      low: part.low > low ? part.low : low,
+      high: part.high < high ? part.high : high,
+      route: view,
+    });
+    if (part.high > high) painted.push({ ...part, low: high + 1n });
+  }
+  return painted;
+}
+
+/** Formats route parts as the fewest prefixes that cover them, separated by commas. */
+export function describeParts(parts: readonly RoutePart[], destination: Cidr): string {
+  return parts.flatMap((part) => rangePrefixes(destination.family, part.low, part.high)).join(", ");
 }
 
 function beats(candidate: RouteView, current: RouteView): boolean {

@@ -30,7 +30,14 @@ import type {
 } from "../snapshot/types.js";
 import { failedSections } from "../snapshot/sections.js";
 import type { GatewayKind } from "./gateways.js";
-import { expandRoutes, longestMatch, type RouteLookup, type RouteView } from "./routes.js";
+import {
+  expandRoutes,
+  longestMatch,
+  routeParts,
+  type RouteLookup,
+  type RoutePart,
+  type RouteView,
+} from "./routes.js";
 import { groupBy, indexBy, innerMap, lower } from "./util.js";
 
 export type Tristate = boolean | undefined;
@@ -110,6 +117,7 @@ export class SnapshotIndex {
   private readonly groupSets = new Map<string, string[]>();
   private readonly singleGroupSets = new Map<string, string[]>();
   private readonly lookups = new Map<RouteTable, Map<Cidr, RouteLookup>>();
+  private readonly partsByLookup = new WeakMap<RouteLookup, readonly RoutePart[]>();
   private readonly blocksBySubnet = new Map<Subnet, Cidr[]>();
   private readonly platformsBySubnet = new Map<string, WorkloadPlatforms>();
   private interfacesById: Map<string, NetworkInterface> | undefined;
@@ -274,6 +282,20 @@ export class SnapshotIndex {
       byDestination.set(destination, lookup);
     }
     return lookup;
+  }
+
+  /**
+   * Splits a destination prefix into the ranges that one route of the table wins for, kept with
+   * the look-up of the same table and destination. The prefix lists of that look-up apply too.
+   */
+  lookupRouteParts(table: RouteTable, destination: Cidr): readonly RoutePart[] {
+    const lookup = this.lookupRoute(table, destination);
+    let parts = this.partsByLookup.get(lookup);
+    if (!parts) {
+      parts = routeParts(this.routesOf(table).views, destination, lookup.route);
+      this.partsByLookup.set(lookup, parts);
+    }
+    return parts;
   }
 
   private findRoute(table: RouteTable, destination: Cidr): RouteLookup {

@@ -20,14 +20,17 @@ import {
 import {
   isNat64Route,
   isPublicNat,
+  mayTranslate,
+  partsWithoutNat64,
   isRegionalNat,
   nat64RouteOf,
   NO_TRANSLATION,
   natTarget,
   onwardRouteBeyondVpc,
   onwardTableOf,
+  type Nat64Route,
 } from "../index/nat64.js";
-import { describeRoute } from "../index/routes.js";
+import { describeParts, describeRoute, type RouteView } from "../index/routes.js";
 import { lower } from "../index/util.js";
 import {
   IPV4_DEFAULT,
@@ -272,8 +275,9 @@ function needsDns64(trace: Trace): boolean {
 }
 
 function throughPublicName(trace: Trace, path: ServicePath): PathMode {
-  const route = nat64RouteOf(trace.index, trace.subnet)?.winner;
-  const hasNat64 = trace.subnet.EnableDns64 === true && route !== undefined && isNat64Route(route);
+  const parts = nat64RouteOf(trace.index, trace.subnet)?.parts ?? [];
+  const hasNat64 =
+    trace.subnet.EnableDns64 === true && parts.some((part) => isNat64Route(part.route));
   const dualStack = dualStackName(path.service, trace.index.region);
   if (!hasNat64 && dualStack && trace.subnet.EnableDns64 !== undefined) {
     publicIpv6Leg(trace, dualStack);
@@ -299,13 +303,23 @@ function nat64Leg(trace: Trace, path: ServicePath): NatGateway | undefined {
     return undefined;
   }
   const tableId = route.table.RouteTableId as string;
-  const winner = route.winner;
+  const { winner, unrouted } = followedNat64Route(trace, path, route);
   if (!winner || !isNat64Route(winner)) {
     const text = winner
       ? `64:ff9b::/96 follows ${describeRoute(winner)}, which does not translate`
       : "no route covers 64:ff9b::/96";
     trace.add("route", "broken", tableId, `${tableId}: ${text}`, "nat64-route-missing");
     return undefined;
+  }
+  if (unrouted) {
+    trace.add(
+      "route",
+      "warning",
+      tableId,
+      `${tableId}: no NAT64 route covers ${unrouted}, so DNS64 connections to those addresses fail`,
+      "nat64-route-missing",
+      { parts: unrouted },
+    );
   }
   const routeText = `${tableId}: ${describeRoute(winner)}`;
   if (winner.target.kind !== "nat-gateway") {
@@ -325,6 +339,45 @@ function nat64Leg(trace: Trace, path: ServicePath): NatGateway | undefined {
   }
   trace.add("route", "ok", tableId, routeText);
   return natHop(trace, path, winner.target.id);
+}
+
+/**
+ * Picks the NAT64 route a path follows and names the parts of its destinations that no NAT64 route
+ * covers. A VPC routes each destination address on its own. Toward a public name the destination
+ * is all of 64:ff9b::/96, and toward an endpoint it is the DNS64 form of each endpoint address.
+ * Where routes split a destination, the path follows a route that may translate if there is one.
+ */
+function followedNat64Route(
+  trace: Trace,
+  path: ServicePath,
+  route: Readonly<Nat64Route>,
+): { winner?: RouteView; unrouted?: string } {
+  const { index } = trace;
+  const endpointDestinations = path.endpoint
+    ? endpointNat64Destinations(trace, path.endpoint).cidrs
+    : [];
+  if (endpointDestinations.length === 0 && isNat64Route(route.winner)) {
+    // Routes inside 64:ff9b::/96 that bypass this one are route-overrides-nat64-prefix's findings.
+    return route.winner ? { winner: route.winner } : {};
+  }
+  const destinations =
+    endpointDestinations.length > 0
+      ? endpointDestinations.map((cidr) => ({
+          cidr,
+          parts: index.lookupRouteParts(route.table, cidr),
+        }))
+      : [{ cidr: NAT64_PREFIX, parts: route.parts }];
+  const parts = destinations.flatMap((destination) => destination.parts);
+  const routed = parts.filter((part) => isNat64Route(part.route));
+  // NOTE: the path follows one NAT gateway, so the others that routed parts reach are checked
+  // only by the route table rules.
+  const chosen = (routed.find((part) => mayTranslate(index, part.route)) ?? routed[0])?.route;
+  if (!chosen) return parts[0]?.route ? { winner: parts[0].route } : {};
+  const unrouted = destinations
+    .map((destination) => describeParts(partsWithoutNat64(destination.parts), destination.cidr))
+    .filter(Boolean)
+    .join(", ");
+  return unrouted ? { winner: chosen, unrouted } : { winner: chosen };
 }
 
 function natHop(trace: Trace, path: ServicePath, natId: string): NatGateway | undefined {

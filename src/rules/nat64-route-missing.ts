@@ -1,8 +1,9 @@
 import { defineRule } from "../engine/types.js";
-import { nat64RouteOf, isNat64Route } from "../index/nat64.js";
-import { describeRoute } from "../index/routes.js";
+import { isNat64Route, mayTranslate, nat64RouteOf, partsWithoutNat64 } from "../index/nat64.js";
+import { describeParts, describeRoute } from "../index/routes.js";
+import { NAT64_PREFIX } from "../net/cidr.js";
 
-export default defineRule<"noRoute" | "otherRouteWins">({
+export default defineRule<"noRoute" | "otherRouteWins" | "partlyRouted">({
   id: "nat64-route-missing",
   title: "Subnet with DNS64 has no NAT64 route",
   description:
@@ -43,6 +44,17 @@ export default defineRule<"noRoute" | "otherRouteWins">({
         "create-route --route-table-id {routeTableId} --destination-ipv6-cidr-block 64:ff9b::/96 " +
         "--nat-gateway-id <nat-id>.",
     },
+    partlyRouted: {
+      severity: "warning",
+      text:
+        "Subnet {subnetId} has EnableDns64 true, but route table {routeTableId} routes only " +
+        "part of 64:ff9b::/96 to NAT64, so DNS64 addresses in {parts} follow {winningRoute} " +
+        "and connections to the IPv4 addresses they stand for fail.",
+      fix:
+        "Add a route for {parts} to a NAT gateway, or one for all of 64:ff9b::/96: aws ec2 " +
+        "create-route --route-table-id {routeTableId} --destination-ipv6-cidr-block " +
+        "64:ff9b::/96 --nat-gateway-id <nat-id>.",
+    },
   },
   check(context) {
     const { index } = context;
@@ -58,6 +70,12 @@ export default defineRule<"noRoute" | "otherRouteWins">({
         continue;
       }
       if (isNat64Route(route.winner)) continue;
+      // Routes inside 64:ff9b::/96 may cover all of it together, such as two /97 routes. Those
+      // whose targets cannot translate are route-overrides-nat64-prefix's warnings, unless no
+      // part may be translated, so that every DNS64 connection fails.
+      const unrouted = partsWithoutNat64(route.parts);
+      const translated = route.parts.some((part) => mayTranslate(index, part.route));
+      if (translated && unrouted.length === 0) continue;
       // Older DescribeSubnets outputs lack EnableDns64; without a NAT64 route the answer depends on it.
       if (subnet.EnableDns64 === undefined) {
         context.unknown(subnetId, "EnableDns64 is not in the snapshot");
@@ -73,6 +91,25 @@ export default defineRule<"noRoute" | "otherRouteWins">({
 
       const routeTableId = route.table.RouteTableId as string;
       const winner = route.winner;
+      if (translated) {
+        const parts = describeParts(unrouted, NAT64_PREFIX);
+        const winningRoute = winner ? describeRoute(winner) : "no route";
+        context.report({
+          messageId: "partlyRouted",
+          data: { subnetId, routeTableId, parts, winningRoute },
+          resource: index.ref("subnet", subnetId, subnet.VpcId, subnet.Tags),
+          evidence: [
+            { resourceId: subnetId, attribute: "EnableDns64", value: true },
+            {
+              resourceId: routeTableId,
+              attribute: `Routes[${parts}]`,
+              value: winner ? describeRoute(winner) : null,
+            },
+          ],
+          related: [routeTableId, ...(winner ? [winner.target.id] : [])],
+        });
+        continue;
+      }
       context.report({
         messageId: winner ? "otherRouteWins" : "noRoute",
         data: winner

@@ -29,6 +29,29 @@ export function loudRules(result: RunResult): string[] {
   ].sort();
 }
 
+/** Replaces the 64:ff9b::/96 route of a design's route table with routes to `natId`. */
+export function replaceNat64Route(
+  snapshot: Snapshot,
+  tableId: string,
+  natId: string,
+  destinations: readonly string[],
+): Snapshot {
+  const table = snapshot.RouteTables?.find((item) => item.RouteTableId === tableId);
+  if (!table) throw new Error(`no route table ${tableId} in the design`);
+  table.Routes = (table.Routes ?? []).filter(
+    (item) => item.DestinationIpv6CidrBlock !== "64:ff9b::/96",
+  );
+  for (const destination of destinations) {
+    table.Routes.push({
+      DestinationIpv6CidrBlock: destination,
+      NatGatewayId: natId,
+      Origin: "CreateRoute",
+      State: "active",
+    });
+  }
+  return snapshot;
+}
+
 export function group(snapshot: Snapshot, groupId: string) {
   const found = snapshot.SecurityGroups?.find((item) => item.GroupId === groupId);
   if (!found) throw new Error(`no security group ${groupId} in the design`);

@@ -3,7 +3,15 @@ import { describe, expect, it } from "vitest";
 import { SnapshotIndex } from "../../src/index/snapshot-index.js";
 import { analyse } from "../../src/reach/analysis.js";
 import type { Snapshot } from "../../src/snapshot/types.js";
-import { PRIVATE, design, findingsOf, group, lint, loudRules } from "./designs.js";
+import {
+  PRIVATE,
+  design,
+  findingsOf,
+  group,
+  lint,
+  loudRules,
+  replaceNat64Route,
+} from "./designs.js";
 
 describe("private NAT64 design with Session Manager endpoints", () => {
   it("lints with nothing at warning or above", () => {
@@ -553,6 +561,53 @@ describe("private NAT64 design with Session Manager endpoints", () => {
     });
   });
 
+  describe("NAT64 routes to the endpoints' addresses only", () => {
+    /** Replaces app subnet A's 64:ff9b::/96 route with routes to the given DNS64 prefixes. */
+    function routeOnly(destinations: string[]): Snapshot {
+      const snapshot = design("private-nat64-endpoints");
+      return replaceNat64Route(snapshot, APP_A_TABLE, PRIVATE.natA, destinations);
+    }
+
+    function appAPaths(snapshot: Snapshot) {
+      const index = new SnapshotIndex(snapshot);
+      return analyse(index, { requiredServices: [] }).paths.filter(
+        (path) => path.required && path.subnetId === PRIVATE.appA,
+      );
+    }
+
+    it("reaches the endpoints through routes for their subnets", () => {
+      // 10.1.0.0/24 and 10.1.1.0/24, the endpoint subnets, in DNS64 form.
+      const paths = appAPaths(routeOnly(["64:ff9b::a01:0/120", "64:ff9b::a01:100/120"]));
+      expect(paths.map((path) => `${path.service} ${path.verdict}`)).toEqual([
+        "ssm reachable",
+        "ssmmessages reachable",
+      ]);
+      const routeHops = paths.flatMap((path) => path.hops.filter((hop) => hop.kind === "route"));
+      expect(routeHops.map((hop) => hop.status)).toEqual(["ok", "ok"]);
+    });
+
+    it("warns on an endpoint address without a route", () => {
+      const paths = appAPaths(routeOnly(["64:ff9b::a01:0/120"]));
+      const warnings = paths.flatMap((path) =>
+        path.hops.filter((hop) => hop.owner === "nat64-route-missing"),
+      );
+      expect(warnings.map((hop) => `${hop.status} ${hop.facts?.parts}`)).toEqual([
+        "warning 64:ff9b::a01:114/128",
+        "warning 64:ff9b::a01:115/128",
+      ]);
+      expect(paths.map((path) => path.verdict)).toEqual(["reachable", "reachable"]);
+    });
+
+    it("breaks the path when no endpoint address is routed", () => {
+      const paths = appAPaths(routeOnly(["64:ff9b::808:800/120"]));
+      expect(paths.map((path) => path.verdict)).toEqual(["unreachable", "unreachable"]);
+      const broken = paths.flatMap((path) =>
+        path.hops.filter((hop) => hop.status === "broken").map((hop) => hop.owner),
+      );
+      expect(broken).toEqual(["nat64-route-missing", "nat64-route-missing"]);
+    });
+  });
+
   it("flags a NAT64 route to a zonal NAT gateway in another AZ", () => {
     const snapshot = design("private-nat64-endpoints");
     const table = snapshot.RouteTables?.find((t) => t.RouteTableId === "rtb-0a1b2c3d4e5f60023");
@@ -589,6 +644,8 @@ describe("private NAT64 design with Session Manager endpoints", () => {
     );
   });
 });
+
+const APP_A_TABLE = "rtb-0a1b2c3d4e5f60022";
 
 function runReach() {
   const index = new SnapshotIndex(design("private-nat64-endpoints"));

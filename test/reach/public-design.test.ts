@@ -1,6 +1,14 @@
 import type { VpcEndpoint } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
-import { PUBLIC, design, findingsOf, group, lint, loudRules } from "./designs.js";
+import {
+  PUBLIC,
+  design,
+  findingsOf,
+  group,
+  lint,
+  loudRules,
+  replaceNat64Route,
+} from "./designs.js";
 
 function table(snapshot: ReturnType<typeof design>, id: string) {
   const found = snapshot.RouteTables?.find((item) => item.RouteTableId === id);
@@ -31,6 +39,29 @@ describe("public NAT64 design", () => {
       `privateOnlyVpc ${PUBLIC.vpc}`,
       `privateOnlyVpc ${PUBLIC.vpc}`,
     ]);
+  });
+
+  describe("NAT64 routes that split 64:ff9b::/96", () => {
+    /** Replaces the app subnet's 64:ff9b::/96 route with routes to the NAT gateway. */
+    function splitRoutes(destinations: string[]): ReturnType<typeof design> {
+      return replaceNat64Route(design("public-nat64"), PUBLIC.appTable, PUBLIC.nat, destinations);
+    }
+
+    it("accepts two /97 routes that cover it", () => {
+      const result = lint(splitRoutes(["64:ff9b::/97", "64:ff9b::8000:0/97"]));
+      expect(loudRules(result)).toEqual([]);
+      const verdicts = result.reachability().map((path) => `${path.service} ${path.verdict}`);
+      expect(verdicts).toEqual(["ssm reachable", "ssmmessages reachable"]);
+    });
+
+    it("warns on a /97 route that leaves the other half", () => {
+      const result = lint(splitRoutes(["64:ff9b::/97"]));
+      expect(findingsOf(result, "nat64-route-missing")).toEqual([`partlyRouted ${PUBLIC.app}`]);
+      expect(loudRules(result)).toEqual(["nat64-route-missing"]);
+      const finding = result.findings.find((f) => f.ruleId === "nat64-route-missing");
+      expect(finding?.severity).toBe("warning");
+      expect(finding?.data.parts).toBe("64:ff9b::8000:0/97");
+    });
   });
 
   it("flags the NAT subnet without 0.0.0.0/0 to the internet gateway", () => {

@@ -127,8 +127,62 @@ const flagged: Flagged[] = [
     ],
   },
   {
-    name: "route more specific than the NAT64 prefix covers only part of it",
-    input: privateSubnetRouting([route("64:ff9b::/112", "nat-0a11"), route("::/0", "eigw-0a11")]),
+    name: "one /97 route to a NAT gateway",
+    input: privateSubnetRouting([route("64:ff9b::/97", "nat-0a11"), route("::/0", "eigw-0a11")]),
+    findings: [
+      {
+        ruleId: RULE,
+        messageId: "partlyRouted",
+        severity: "warning",
+        message:
+          "Subnet subnet-private has EnableDns64 true, but route table rtb-private routes only " +
+          "part of 64:ff9b::/96 to NAT64, so DNS64 addresses in 64:ff9b::8000:0/97 follow " +
+          "::/0 -> eigw-0a11 and connections to the IPv4 addresses they stand for fail.",
+        resource: ref("subnet", "subnet-private", { name: "private-a" }),
+        evidence: [
+          { resourceId: "subnet-private", attribute: "EnableDns64", value: true },
+          {
+            resourceId: "rtb-private",
+            attribute: "Routes[64:ff9b::8000:0/97]",
+            value: "::/0 -> eigw-0a11",
+          },
+        ],
+        related: ["rtb-private", "eigw-0a11"],
+        fix:
+          "Add a route for 64:ff9b::8000:0/97 to a NAT gateway, or one for all of " +
+          "64:ff9b::/96: aws ec2 create-route --route-table-id rtb-private " +
+          "--destination-ipv6-cidr-block 64:ff9b::/96 --nat-gateway-id <nat-id>.",
+      },
+    ],
+  },
+  {
+    name: "/97 route without any other IPv6 route",
+    input: privateSubnetRouting([route("64:ff9b::8000:0/97", "nat-0a11")]),
+    findings: [
+      {
+        ruleId: RULE,
+        messageId: "partlyRouted",
+        severity: "warning",
+        message:
+          "Subnet subnet-private has EnableDns64 true, but route table rtb-private routes only " +
+          "part of 64:ff9b::/96 to NAT64, so DNS64 addresses in 64:ff9b::/97 follow no route " +
+          "and connections to the IPv4 addresses they stand for fail.",
+        resource: ref("subnet", "subnet-private", { name: "private-a" }),
+        evidence: [
+          { resourceId: "subnet-private", attribute: "EnableDns64", value: true },
+          { resourceId: "rtb-private", attribute: "Routes[64:ff9b::/97]", value: null },
+        ],
+        related: ["rtb-private"],
+      },
+    ],
+  },
+  {
+    name: "two /97 routes that are both blackholes",
+    input: privateSubnetRouting([
+      route("64:ff9b::/97", "nat-0a11", "blackhole"),
+      route("64:ff9b::8000:0/97", "nat-0a11", "blackhole"),
+      route("::/0", "eigw-0a11"),
+    ]),
     findings: [
       {
         ruleId: RULE,
@@ -226,6 +280,37 @@ const accepted: { name: string; input: Snapshot }[] = [
     },
   },
   {
+    name: "two /97 routes to NAT gateways",
+    input: {
+      ...privateSubnetRouting([
+        route("64:ff9b::/97", "nat-0a11"),
+        route("64:ff9b::8000:0/97", "nat-0b22"),
+        route("::/0", "eigw-0a11"),
+      ]),
+      NatGateways: [
+        nat({ id: "nat-0a11", subnet: "subnet-public" }),
+        nat({ id: "nat-0b22", subnet: "subnet-public" }),
+      ],
+    },
+  },
+  {
+    name: "four /98 routes without a default route",
+    input: privateSubnetRouting([
+      route("64:ff9b::/98", "nat-0a11"),
+      route("64:ff9b::4000:0/98", "nat-0a11"),
+      route("64:ff9b::8000:0/98", "nat-0a11"),
+      route("64:ff9b::c000:0/98", "nat-0a11"),
+    ]),
+  },
+  {
+    name: "/97 route that is a blackhole beside a working one",
+    input: privateSubnetRouting([
+      route("64:ff9b::/97", "nat-0a11"),
+      route("64:ff9b::8000:0/97", "nat-0a11", "blackhole"),
+      route("::/0", "eigw-0a11"),
+    ]),
+  },
+  {
     name: "broader 64:ff9b::/64 route covering the prefix",
     input: privateSubnetRouting([route("64:ff9b::/64", "nat-0a11")]),
   },
@@ -275,6 +360,24 @@ const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
   {
     name: "prefix list missing from the snapshot",
     input: privateSubnetRouting([route("pl-elsewhere", "nat-0a11"), route("::/0", "eigw-0a11")]),
+    skipped: [
+      {
+        ruleId: RULE,
+        reason: "a route uses a prefix list whose entries are not in the snapshot",
+        resourceIds: ["subnet-private"],
+      },
+    ],
+  },
+  {
+    name: "/97 route beside a prefix list whose entries were not collected",
+    input: {
+      ...privateSubnetRouting([
+        route("64:ff9b::/97", "nat-0a11"),
+        route("pl-nat64", "nat-0a11"),
+        route("::/0", "eigw-0a11"),
+      ]),
+      ManagedPrefixLists: [prefixList("pl-nat64")],
+    },
     skipped: [
       {
         ruleId: RULE,

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { describeParts, expandRoutes, longestMatch, routeParts } from "../src/index/routes.js";
+import { NAT64_PREFIX } from "../src/net/cidr.js";
+import { route, routeTable } from "./builder.js";
+
+/** Returns each part of 64:ff9b::/96 as `prefixes -> target`, for the given routes. */
+function partsOf(routes: ReturnType<typeof route>[]): string[] {
+  const table = routeTable({ id: "rtb-parts", routes });
+  const { views } = expandRoutes(table, new Map());
+  const covering = longestMatch(views, NAT64_PREFIX);
+  return routeParts(views, NAT64_PREFIX, covering).map(
+    (part) => `${describeParts([part], NAT64_PREFIX)} -> ${part.route?.target.id ?? "none"}`,
+  );
+}
+
+describe("routeParts", () => {
+  it("keeps one part without routes inside", () => {
+    expect(partsOf([route("::/0", "eigw-0a11")])).toEqual(["64:ff9b::/96 -> eigw-0a11"]);
+  });
+
+  it("splits the prefix at a /97 route", () => {
+    expect(partsOf([route("64:ff9b::8000:0/97", "nat-0a11"), route("::/0", "eigw-0a11")])).toEqual([
+      "64:ff9b::/97 -> eigw-0a11",
+      "64:ff9b::8000:0/97 -> nat-0a11",
+    ]);
+  });
+
+  it("gives nested routes their longest match", () => {
+    expect(
+      partsOf([route("64:ff9b::4000:0/98", "nat-0b22"), route("64:ff9b::/97", "nat-0a11")]),
+    ).toEqual([
+      "64:ff9b::/98 -> nat-0a11",
+      "64:ff9b::4000:0/98 -> nat-0b22",
+      "64:ff9b::8000:0/97 -> none",
+    ]);
+  });
+
+  it("prefers a static route at equal length", () => {
+    const propagated = {
+      ...route("64:ff9b::/97", "vgw-0a11"),
+      Origin: "EnableVgwRoutePropagation",
+    };
+    expect(
+      partsOf([
+        route("64:ff9b::/97", "nat-0a11"),
+        propagated as ReturnType<typeof route>,
+        route("64:ff9b::8000:0/97", "nat-0a11"),
+      ]),
+    ).toEqual(["64:ff9b::/97 -> nat-0a11", "64:ff9b::8000:0/97 -> nat-0a11"]);
+  });
+
+  it("names a range as its fewest prefixes", () => {
+    expect(partsOf([route("64:ff9b::/112", "nat-0a11")])).toEqual([
+      "64:ff9b::/112 -> nat-0a11",
+      "64:ff9b::1:0/112, 64:ff9b::2:0/111, 64:ff9b::4:0/110, 64:ff9b::8:0/109, " +
+        "64:ff9b::10:0/108, 64:ff9b::20:0/107, 64:ff9b::40:0/106, 64:ff9b::80:0/105, " +
+        "64:ff9b::100:0/104, 64:ff9b::200:0/103, 64:ff9b::400:0/102, 64:ff9b::800:0/101, " +
+        "64:ff9b::1000:0/100, 64:ff9b::2000:0/99, 64:ff9b::4000:0/98, 64:ff9b::8000:0/97 -> none",
+    ]);
+  });
+});
