@@ -194,7 +194,9 @@ export interface TableNat64Route {
   route: RouteView;
 }
 
-const UNRESOLVED_PREFIX_LIST = "a route uses a prefix list whose entries are not in the snapshot";
+/** The reason NAT64 checks give for a table whose unread prefix lists may route 64:ff9b::/96. */
+export const UNRESOLVED_PREFIX_LIST =
+  "a route uses a prefix list whose entries are not in the snapshot";
 
 /**
  * Returns every route table that a subnet uses and whose NAT64 route is known to win. A table where

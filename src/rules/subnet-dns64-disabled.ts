@@ -1,7 +1,7 @@
 import { defineRule } from "../engine/types.js";
 import { isAmazonResolver, nameServersOf, reachableFromIpv6Only } from "../index/dns.js";
 import { hasIpv6EndpointFor, usableEndpointsFor } from "../index/endpoints.js";
-import { isNat64Route, nat64RouteOf } from "../index/nat64.js";
+import { isNat64Route, nat64RouteOf, UNRESOLVED_PREFIX_LIST } from "../index/nat64.js";
 import { describeRoute } from "../index/routes.js";
 import { isIpv6Only, type SnapshotIndex } from "../index/snapshot-index.js";
 import { requiredServicesOf } from "../reach/analysis.js";
@@ -63,22 +63,29 @@ export default defineRule<"routesNat64" | "needsIpv4Services">({
       const resource = index.ref("subnet", subnetId, subnet.VpcId, subnet.Tags);
       const evidence = [{ resourceId: subnetId, attribute: "EnableDns64", value: false }];
       const route = nat64RouteOf(index, subnet);
-      if (route?.winner && isNat64Route(route.winner)) {
+      // Routes inside 64:ff9b::/96, such as two /97 routes, route NAT64 traffic too.
+      const nat64Route = route?.parts.find((part) => isNat64Route(part.route))?.route;
+      if (route && nat64Route) {
         const routeTableId = route.table.RouteTableId as string;
         context.report({
           messageId: "routesNat64",
-          data: { subnetId, route: describeRoute(route.winner) },
+          data: { subnetId, route: describeRoute(nat64Route) },
           resource,
           evidence: [
             ...evidence,
             {
               resourceId: routeTableId,
               attribute: "Routes[64:ff9b::/96]",
-              value: describeRoute(route.winner),
+              value: describeRoute(nat64Route),
             },
           ],
           related: [routeTableId],
         });
+        continue;
+      }
+      // A prefix list whose entries were not collected may route 64:ff9b::/96 to a NAT gateway.
+      if (route && route.unresolvedPrefixLists.length > 0) {
+        context.unknown(subnetId, UNRESOLVED_PREFIX_LIST);
         continue;
       }
 

@@ -5,8 +5,10 @@ import {
   IDS,
   endpoint,
   eni,
+  prefixList,
   privateNat64,
   publicNat64,
+  route,
   snapshot,
   subnet,
   vpc,
@@ -41,6 +43,40 @@ function ipv6Endpoint(service: string, addressType = "dualstack"): ReturnType<ty
     ipAddressType: addressType,
     dnsRecordIpType: addressType,
   });
+}
+
+/**
+ * Builds the public design with DNS64 off and no workloads, whose subnet's NAT64 routes are the
+ * given ones, and a prefix list `pl-nat64` of the given family whose entries were not collected.
+ */
+function withUnreadPrefixList(nat64Routes: ReturnType<typeof route>[], family = "IPv6"): Snapshot {
+  const input = snapshot({
+    ...publicNat64({ dns64: false, nat64Route: null }),
+    NetworkInterfaces: [],
+    Reservations: [],
+    ManagedPrefixLists: [prefixList("pl-nat64", undefined, family)],
+  });
+  const table = input.RouteTables?.find((item) => item.RouteTableId === IDS.v6Table);
+  table?.Routes?.push(route("pl-nat64", IDS.nat), ...nat64Routes);
+  return input;
+}
+
+/** Returns the routesNat64 finding for the design's subnet and one NAT64 route. */
+function routesNat64(routeText: string): ExpectedFinding {
+  return {
+    ruleId: RULE,
+    messageId: "routesNat64",
+    severity: "error",
+    message:
+      `Subnet subnet-v6only is IPv6-only and routes ${routeText}, but EnableDns64 is false, so ` +
+      "no name resolves to a 64:ff9b:: address and the NAT64 route carries no traffic.",
+    resource: ref("subnet", IDS.v6Subnet),
+    evidence: [
+      { resourceId: IDS.v6Subnet, attribute: "EnableDns64", value: false },
+      { resourceId: IDS.v6Table, attribute: "Routes[64:ff9b::/96]", value: routeText },
+    ],
+    related: [IDS.v6Table],
+  };
 }
 
 function needsIpv4Services(services: string): ExpectedFinding {
@@ -121,6 +157,16 @@ const flagged: {
     findings: [needsIpv4Services("sqs")],
   },
   {
+    name: "NAT64 route beside a prefix list whose entries were not collected",
+    input: withUnreadPrefixList([route("64:ff9b::/96", IDS.nat)]),
+    findings: [routesNat64("64:ff9b::/96 -> nat-0a11")],
+  },
+  {
+    name: "/97 NAT64 route without a route for all of 64:ff9b::/96",
+    input: snapshot(publicNat64({ dns64: false, nat64Route: route("64:ff9b::/97", IDS.nat) })),
+    findings: [routesNat64("64:ff9b::/97 -> nat-0a11")],
+  },
+  {
     name: "IPv4 endpoint without a DNS record type",
     input: isolated({
       VpcEndpoints: [
@@ -163,6 +209,10 @@ const accepted: { name: string; input: Snapshot }[] = [
     }),
   },
   {
+    name: "IPv4 prefix list whose entries were not collected",
+    input: withUnreadPrefixList([], "IPv4"),
+  },
+  {
     name: "IPv6 endpoints without a DNS record type",
     input: isolated({
       VpcEndpoints: [
@@ -198,6 +248,33 @@ const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
     name: "workloads unknown because neither interfaces nor instances were collected",
     input: isolated({ NetworkInterfaces: undefined, Reservations: undefined }),
     skipped: [{ ruleId: RULE, reason: "its workloads are unknown", resourceIds: [IDS.v6Subnet] }],
+  },
+  {
+    name: "prefix list whose entries were not collected",
+    input: withUnreadPrefixList([]),
+    skipped: [
+      {
+        ruleId: RULE,
+        reason: "a route uses a prefix list whose entries are not in the snapshot",
+        resourceIds: [IDS.v6Subnet],
+      },
+    ],
+  },
+  {
+    name: "workloads and a prefix list whose entries were not collected",
+    input: (() => {
+      const input = isolated({ ManagedPrefixLists: [prefixList("pl-nat64")] });
+      const table = input.RouteTables?.find((item) => item.RouteTableId === IDS.v6Table);
+      table?.Routes?.push(route("pl-nat64", IDS.nat));
+      return input;
+    })(),
+    skipped: [
+      {
+        ruleId: RULE,
+        reason: "a route uses a prefix list whose entries are not in the snapshot",
+        resourceIds: [IDS.v6Subnet],
+      },
+    ],
   },
   {
     name: "dual-stack endpoints without a DNS record type",
