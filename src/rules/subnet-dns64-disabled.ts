@@ -1,4 +1,5 @@
-import { defineRule } from "../engine/types.js";
+import type { Subnet } from "@aws-sdk/client-ec2";
+import { defineRule, type Evidence, type ResourceRef, type RuleContext } from "../engine/types.js";
 import { isAmazonResolver, nameServersOf, reachableFromIpv6Only } from "../index/dns.js";
 import { hasIpv6EndpointFor, usableEndpointsFor } from "../index/endpoints.js";
 import { isNat64Route, nat64RouteOf, UNRESOLVED_PREFIX_LIST } from "../index/nat64.js";
@@ -83,45 +84,63 @@ export default defineRule<"routesNat64" | "needsIpv4Services">({
         });
         continue;
       }
-      // A prefix list whose entries were not collected may route 64:ff9b::/96 to a NAT gateway.
-      if (route && route.unresolvedPrefixLists.length > 0) {
+      // needsIpv4Services applies whatever the routes are. Without it, a prefix list whose entries
+      // were not collected may still route 64:ff9b::/96 to a NAT gateway, which routesNat64 reports.
+      const reported = reportIpv4Services(context, subnet, resource, evidence);
+      if (!reported && route && route.unresolvedPrefixLists.length > 0) {
         context.unknown(subnetId, UNRESOLVED_PREFIX_LIST);
-        continue;
       }
-
-      const hostsWorkloads = index.hostsWorkloads(subnetId);
-      if (hostsWorkloads === undefined) context.unknown(subnetId, "its workloads are unknown");
-      if (hostsWorkloads !== true) continue;
-      if (!index.has("VpcEndpoints")) {
-        context.unknown(subnetId, context.index.absent("VpcEndpoints"));
-        continue;
-      }
-      const vpcId = subnet.VpcId as string;
-      const services: string[] = [];
-      const undecided: string[] = [];
-      for (const service of requiredServicesOf(index, context.settings, subnet)) {
-        if (usesDualStackName(index, vpcId, service)) continue;
-        const ipv6Endpoint = hasIpv6EndpointFor(index, vpcId, service);
-        if (ipv6Endpoint === undefined) undecided.push(service);
-        else if (!ipv6Endpoint) services.push(service);
-      }
-      if (undecided.length > 0) {
-        context.unknown(
-          subnetId,
-          `the DNS record types of the endpoints for ${undecided.join(", ")} are not in the snapshot`,
-        );
-      }
-      if (services.length === 0) continue;
-      context.report({
-        messageId: "needsIpv4Services",
-        data: { subnetId, services: services.join(", ") },
-        resource,
-        evidence,
-        related: [vpcId],
-      });
     }
   },
 });
+
+/**
+ * Reports needsIpv4Services for an IPv6-only subnet without DNS64 whose workloads need services
+ * that it reaches only over IPv4. Returns whether it reported.
+ */
+function reportIpv4Services(
+  context: RuleContext,
+  subnet: Subnet,
+  resource: ResourceRef,
+  evidence: Evidence[],
+): boolean {
+  const { index } = context;
+  const subnetId = subnet.SubnetId as string;
+  const hostsWorkloads = index.hostsWorkloads(subnetId);
+  if (hostsWorkloads === undefined) context.unknown(subnetId, "its workloads are unknown");
+  if (hostsWorkloads !== true) return false;
+
+  if (!index.has("VpcEndpoints")) {
+    context.unknown(subnetId, context.index.absent("VpcEndpoints"));
+    return false;
+  }
+
+  const vpcId = subnet.VpcId as string;
+  const services: string[] = [];
+  const undecided: string[] = [];
+  for (const service of requiredServicesOf(index, context.settings, subnet)) {
+    if (usesDualStackName(index, vpcId, service)) continue;
+    const ipv6Endpoint = hasIpv6EndpointFor(index, vpcId, service);
+    if (ipv6Endpoint === undefined) undecided.push(service);
+    else if (!ipv6Endpoint) services.push(service);
+  }
+  if (undecided.length > 0) {
+    context.unknown(
+      subnetId,
+      `the DNS record types of the endpoints for ${undecided.join(", ")} are not in the snapshot`,
+    );
+  }
+  if (services.length === 0) return false;
+
+  context.report({
+    messageId: "needsIpv4Services",
+    data: { subnetId, services: services.join(", ") },
+    resource,
+    evidence,
+    related: [vpcId],
+  });
+  return true;
+}
 
 /**
  * Tells whether an IPv6-only subnet resolves through name servers of the user's own: the DHCP

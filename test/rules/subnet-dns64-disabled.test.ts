@@ -133,6 +133,17 @@ const flagged: {
     findings: [needsIpv4Services("ssm, ssmmessages")],
   },
   {
+    // Without DNS64 the workloads need the services whatever the prefix list routes.
+    name: "workloads and a prefix list whose entries were not collected",
+    input: (() => {
+      const input = isolated({ ManagedPrefixLists: [prefixList("pl-nat64")] });
+      const table = input.RouteTables?.find((item) => item.RouteTableId === IDS.v6Table);
+      table?.Routes?.push(route("pl-nat64", IDS.nat));
+      return input;
+    })(),
+    findings: [needsIpv4Services("ssm, ssmmessages")],
+  },
+  {
     name: "IPv4-only endpoints, which IPv6-only clients cannot use",
     input: isolated({
       VpcEndpoints: [
@@ -252,22 +263,6 @@ const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
   {
     name: "prefix list whose entries were not collected",
     input: withUnreadPrefixList([]),
-    skipped: [
-      {
-        ruleId: RULE,
-        reason: "a route uses a prefix list whose entries are not in the snapshot",
-        resourceIds: [IDS.v6Subnet],
-      },
-    ],
-  },
-  {
-    name: "workloads and a prefix list whose entries were not collected",
-    input: (() => {
-      const input = isolated({ ManagedPrefixLists: [prefixList("pl-nat64")] });
-      const table = input.RouteTables?.find((item) => item.RouteTableId === IDS.v6Table);
-      table?.Routes?.push(route("pl-nat64", IDS.nat));
-      return input;
-    })(),
     skipped: [
       {
         ruleId: RULE,
