@@ -1,6 +1,7 @@
 /**
- * Lints one snapshot file in a fresh process and prints its measurements as one JSON line. It
- * first reads and parses the file bare, timing the parse and the CPU of both. It then times
+ * Measures one snapshot file in a fresh process and prints the figures as one JSON line. With the
+ * format `parse`, it reads and parses the file bare, timing the parse and the CPU of both. Else it
+ * lints the file as `vpc-lint --snapshot` does, as the first work of the process, and times
  * loading, validation, indexing, every rule and the report together: wall time, CPU time and the
  * main thread's part of that CPU. Last it reads the process's peak resident memory. The report
  * is the text one `vpc-lint --snapshot` prints unless another format is named. Options after the
@@ -13,10 +14,14 @@ import { runLint } from "../../src/run.js";
 import { loadSnapshotFiles } from "../../src/snapshot/loader.js";
 import { applyV8Flags } from "../../src/v8-flags.js";
 
-export interface LintMeasurement {
+/** The figures of a bare read and JSON.parse of the file. */
+export interface ParseMeasurement {
   parseMs: number;
   /** CPU time, every thread, of reading and decoding the file and the bare JSON.parse. */
   readParseCpuMs: number;
+}
+
+export interface LintMeasurement {
   lintMs: number;
   lintCpuMs: number;
   /** The part of lintCpuMs spent on the main thread, where /proc gives it (Linux). */
@@ -27,11 +32,8 @@ export interface LintMeasurement {
   findings: number;
 }
 
-/**
- * Reads and parses the file bare. The text and its value are dropped on return, so that neither
- * stays in the heap the lint is measured in.
- */
-function bareParse(path: string): { parseMs: number; readParseCpuMs: number } {
+/** Reads and parses the file bare, as the floor under any lint of it. */
+function bareParse(path: string): ParseMeasurement {
   const readStart = process.cpuUsage();
   const text = readFileSync(path).toString("utf8");
   const parseStart = performance.now();
@@ -42,11 +44,6 @@ function bareParse(path: string): { parseMs: number; readParseCpuMs: number } {
 }
 
 async function measure(path: string, format: Format, everyPath: boolean): Promise<LintMeasurement> {
-  const { parseMs, readParseCpuMs } = bareParse(path);
-  // A lint process starts without the bare parse's garbage, so it is collected before timing.
-  if (typeof globalThis.gc !== "function") throw new Error("run lint-child.mjs with --expose-gc");
-  globalThis.gc();
-
   const cpuStart = process.cpuUsage();
   const mainStart = mainThreadCpuMs();
   const start = performance.now();
@@ -64,8 +61,6 @@ async function measure(path: string, format: Format, everyPath: boolean): Promis
   const mainEnd = mainThreadCpuMs();
 
   return {
-    parseMs,
-    readParseCpuMs,
     lintMs,
     lintCpuMs: (cpu.user + cpu.system) / 1000,
     ...(mainStart !== undefined && mainEnd !== undefined && { lintMainCpuMs: mainEnd - mainStart }),
@@ -93,8 +88,15 @@ function mainThreadCpuMs(): number | undefined {
 }
 
 const [path, format = "text", ...options] = process.argv.slice(2);
-if (!path)
-  throw new Error("usage: lint-child.mjs SNAPSHOT_FILE [FORMAT [every-path] [v8-defaults]]");
-if (!options.includes("v8-defaults")) applyV8Flags();
-const measured = await measure(path, format as Format, options.includes("every-path"));
+if (!path) {
+  throw new Error(
+    "usage: lint-child.mjs SNAPSHOT_FILE [parse | FORMAT [every-path] [v8-defaults]]",
+  );
+}
+let measured: ParseMeasurement | LintMeasurement;
+if (format === "parse") measured = bareParse(path);
+else {
+  if (!options.includes("v8-defaults")) applyV8Flags();
+  measured = await measure(path, format as Format, options.includes("every-path"));
+}
 process.stdout.write(`${JSON.stringify(measured)}\n`);

@@ -4,13 +4,15 @@
  * Targets are checked here and reported, never in a test.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchCollect, benchThrottled } from "./collect.js";
 import { generateSnapshot } from "./generate.js";
-import type { LintMeasurement } from "./lint-child.js";
+import type { LintMeasurement, ParseMeasurement } from "./lint-child.js";
+import type { NetworkAclEntry } from "@aws-sdk/client-ec2";
+import type { Snapshot } from "../../src/snapshot/types.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 // The script runs compiled, from node_modules/.cache/vpc-lint-scripts/scripts/bench.
@@ -36,19 +38,24 @@ const NOTES = `## Notes
 
 - Wall times include whatever else the machine runs at the time; CPU times count every thread
   of the measured process, the garbage collector's and the compiler's helpers included, so CPU
-  exceeds wall time on two cores. The scaling checks use CPU time. The parse ratios are the
-  median of each run's lint time over the bare JSON.parse measured in the same process. The
-  process drops the bare parse's text and value and collects them before the lint starts, as a
-  lint process starts without them. Runs before December 2026 kept the text, which gave the
-  lint a larger heap to start from. Their load time at 8k subnets was about 120 ms lower (in
-  alternating runs), and their peak memory at 16k about 85 MiB higher, the size of that text.
+  exceeds wall time on two cores. The scaling checks use CPU time. Every lint runs as the first
+  work of a fresh process, as \`vpc-lint --snapshot\` does. Each round of lints starts with a
+  bare read and JSON.parse of the file in a fresh process of its own, and a parse ratio is the
+  median over the rounds of the lint time over that round's parse. Until December 2026 the bare
+  parse ran in the lint's own process, which then collected its garbage and linted. In
+  alternating runs on the 8k file, that way measured the load about 40 ms longer than a fresh
+  process does, and the text report's ratio at 4.34x against 4.12x.
 - The CPU targets depend on the machine's speed, which the \`node -e 0\` row and the bare
   JSON.parse time in the 8k rows show. Runs of the same code differ by 5-10% on a shared
   machine, so the four 8k-subnet variants that the parse ratios and the inlining comparison use
   take turns, ${CHOICE_RUNS} runs each.
 - The 16k rows split the lint's CPU between the main thread and V8's helper threads, which run
   the garbage collector and the optimizing compiler. They also show the CPU of reading the file
-  and a bare JSON.parse of it in the same process, the floor under any lint of that file.
+  and a bare JSON.parse of it in a process of its own, the floor under any lint of that file.
+- The row with denied ports adds two inbound deny rules for TCP 40000-50000 (IPv4 and IPv6) to
+  every network ACL of the 8k file. Each IPv6-dependent subnet then loses part of its reply ports
+  on each crossing to an endpoint subnet, one \`nacl-blocks-nat64\` warning per crossing, so the
+  row measures a run with tens of thousands of findings.
 - The generated resources carry the fields the AWS APIs return (instances, network interfaces and
   SSM registrations make up most of each file), so file sizes match collected snapshots of the
   same networks. Each lint row names its file size.
@@ -131,11 +138,14 @@ function benchStart(): void {
 /** Runs of each lint measurement; the table shows the median of each figure. */
 const LINT_RUNS = 5;
 
+/** One lint run with the bare parse of the same round. */
+type RoundMeasurement = LintMeasurement & ParseMeasurement;
+
 /**
- * The medians of a file's lint runs. `parseRatio` is the median of each run's lint time over its
- * own bare parse, so a run slowed by the machine counts against its own parse.
+ * The medians of a file's lint runs. `parseRatio` is the median of each run's lint time over the
+ * bare parse of its round, so a spell in which the machine is slow counts against both.
  */
-interface LintRuns extends LintMeasurement {
+interface LintRuns extends RoundMeasurement {
   parseRatio: number;
 }
 
@@ -158,37 +168,39 @@ function lintFile(
 }
 
 /**
- * Lints a file in each variant, taking turns run by run so that a slow spell of the machine
- * weighs on every variant alike, and returns the medians of each variant's runs.
+ * Lints a file in each variant, in rounds: a bare parse of the file, then each variant, every one
+ * in a fresh process, as a user's run starts. Taking turns makes a slow spell of the machine weigh
+ * on every variant alike. Returns the medians of each variant's runs.
  */
 function lintVariants(
   snapshotFile: string,
   variants: readonly Variant[],
   runs: number,
 ): LintRuns[] {
-  const measured: LintMeasurement[][] = variants.map(() => []);
+  const measured: RoundMeasurement[][] = variants.map(() => []);
   for (let run = 0; run < runs; run += 1) {
-    variants.forEach((variant, position) => {
-      measured[position]!.push(lintOnce(snapshotFile, variant));
+    const parse = runChild<ParseMeasurement>([snapshotFile, "parse"]);
+    variants.forEach(({ format, options = [] }, position) => {
+      const lint = runChild<LintMeasurement>([snapshotFile, format, ...options]);
+      measured[position]!.push({ ...lint, ...parse });
     });
   }
   return measured.map(medians);
 }
 
-function lintOnce(snapshotFile: string, { format, options = [] }: Variant): LintMeasurement {
+/** Runs the benchmark child with `args` in a fresh process and returns the figures it prints. */
+function runChild<T>(args: readonly string[]): T {
   // scripts/bench/bundle-child.mjs bundles the child like dist/cli.js, prebuilt validator included.
   const child = join(ROOT, "node_modules", ".cache", "vpc-lint-bench", "lint-child.mjs");
-  const result = spawnSync(
-    process.execPath,
-    ["--max-old-space-size=4096", "--expose-gc", child, snapshotFile, format, ...options],
-    { encoding: "utf8" },
-  );
+  const result = spawnSync(process.execPath, ["--max-old-space-size=4096", child, ...args], {
+    encoding: "utf8",
+  });
   if (result.status !== 0) throw new Error(`lint-child failed: ${result.stderr}`);
-  return JSON.parse(result.stdout) as LintMeasurement;
+  return JSON.parse(result.stdout) as T;
 }
 
-function medians(runs: readonly LintMeasurement[]): LintRuns {
-  const of = (figure: (run: LintMeasurement) => number): number => median(runs.map(figure));
+function medians(runs: readonly RoundMeasurement[]): LintRuns {
+  const of = (figure: (run: RoundMeasurement) => number): number => median(runs.map(figure));
   const main = runs.map((run) => run.lintMainCpuMs);
   return {
     parseMs: of((run) => run.parseMs),
@@ -278,6 +290,37 @@ function benchChoices(result: ScaleResult): { text: LintRuns; json: LintRuns } {
   return { text, json };
 }
 
+/**
+ * Lints the 8k-subnet file after adding, to every network ACL, inbound rules that deny TCP
+ * 40000-50000 from anywhere. Each IPv6-dependent subnet then loses part of its reply ports toward
+ * each endpoint subnet, which gives one finding per crossing: the path of a run with many findings.
+ */
+function benchManyFindings(directory: string, result: ScaleResult): void {
+  const snapshot = JSON.parse(readFileSync(result.file, "utf8")) as Snapshot;
+  const denyRule = (ruleNumber: number, range: NetworkAclEntry): NetworkAclEntry => ({
+    RuleNumber: ruleNumber,
+    Protocol: "6",
+    RuleAction: "deny",
+    Egress: false,
+    PortRange: { From: 40000, To: 50000 },
+    ...range,
+  });
+  for (const acl of snapshot.NetworkAcls ?? []) {
+    acl.Entries = [
+      ...(acl.Entries ?? []),
+      denyRule(50, { Ipv6CidrBlock: "::/0" }),
+      denyRule(51, { CidrBlock: "0.0.0.0/0" }),
+    ];
+  }
+  const file = join(directory, "bench-8000-denied-ports.json");
+  writeFileSync(file, JSON.stringify(snapshot));
+  const text = lintFile(file, "text");
+  record(
+    `lint 8000 subnets, every ACL denying ports 40000-50000 (${text.findings} findings)`,
+    describeLint(text),
+  );
+}
+
 function checkScaling(results: ScaleResult[], subnets: number[]): void {
   for (let n = 1; n < results.length; n += 1) {
     const growth = results[n]!.text.lintCpuMs / results[n - 1]!.text.lintCpuMs;
@@ -318,7 +361,7 @@ function checkLargest(text: LintMeasurement, json: LintMeasurement): void {
 }
 
 /** Shows the CPU time of reading and parsing the 16k-subnet file, the floor under its lint. */
-function showParseFloor(result: LintMeasurement): void {
+function showParseFloor(result: ParseMeasurement): void {
   record(
     "  16k subnets: reading and JSON.parse alone, CPU",
     `${seconds(result.readParseCpuMs)} s (parse ${result.parseMs.toFixed(0)} ms)`,
@@ -429,6 +472,7 @@ async function main(): Promise<void> {
     showParseFloor(scaling[4]!.text);
     const eightK = benchChoices(scaling[3]!);
     checkParseRatio(eightK.text, eightK.json);
+    benchManyFindings(directory, scaling[3]!);
 
     const organisations = benchScale(directory, "vpcs", [
       [100, 20],
