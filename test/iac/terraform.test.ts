@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -185,6 +185,93 @@ describe("Terraform plan: Auto Scaling group", () => {
     const instanceId = placeholderId("i", `aws_autoscaling_group.app/${privateIds[0]}`);
 
     expect(input.locations?.get(instanceId)?.logicalName).toBe("aws_autoscaling_group.app");
+  });
+});
+
+/** Writes a copy of a fixture plan after `change` edits its parsed JSON. */
+function editedPlan(name: string, change: (plan: Record<string, any>) => void): string {
+  const plan = JSON.parse(readFileSync(fixture(name), "utf8"));
+  change(plan);
+  const path = join(mkdtempSync(join(tmpdir(), "vpc-lint-plan-")), name);
+  writeFileSync(path, JSON.stringify(plan));
+  return path;
+}
+
+function configResourceOf(plan: Record<string, any>, address: string): Record<string, any> {
+  return plan.configuration.root_module.resources.find(
+    (item: { address: string }) => item.address === address,
+  );
+}
+
+describe("Terraform plan: for_each over resources", () => {
+  const keys = ["eu-west-1a", "eu-west-1b"];
+  const appTables = keys.map((key) => placeholderId("rtb", `aws_route_table.app["${key}"]`));
+  const publicTable = placeholderId("rtb", "aws_route_table.public");
+
+  it("passes the public NAT64 design", async () => {
+    const { result, warnings } = await lintIac({ terraformPlan: fixture("plan-for-each.json") });
+
+    expect(result.findings.filter((finding) => finding.severity !== "info")).toEqual([]);
+    expect(warnings.filter((line) => line.includes("known only after apply"))).toEqual([]);
+  });
+
+  it("follows each.value to the instance with the same key", async () => {
+    const { input } = await lintIac({ terraformPlan: fixture("plan-for-each.json") });
+    const tables = new Map(input.snapshot.RouteTables?.map((table) => [table.RouteTableId, table]));
+
+    keys.forEach((key, i) => {
+      const table = tables.get(appTables[i] as string);
+      const nat64 = table?.Routes?.find((item) => item.DestinationIpv6CidrBlock === "64:ff9b::/96");
+      expect(nat64?.NatGatewayId).toBe(placeholderId("nat", `aws_nat_gateway.nat["${key}"]`));
+      expect(table?.Associations?.map((item) => item.SubnetId)).toEqual([
+        placeholderId("subnet", `aws_subnet.app["${key}"]`),
+      ]);
+    });
+  });
+
+  it("leaves each.value of another collection unresolved", async () => {
+    const plan = editedPlan("plan-for-each.json", (document) => {
+      configResourceOf(document, "aws_route.app_nat64").for_each_expression = {
+        references: ["local.route_tables"],
+      };
+    });
+    const { result, warnings } = await lintIac({ terraformPlan: plan });
+
+    expect(findingsOf(result, "nat64-route-missing")).toHaveLength(2);
+    expect(
+      warnings.some((line) =>
+        line.includes('aws_route.app_nat64["eu-west-1a"] route_table_id is known only after apply'),
+      ),
+    ).toBe(true);
+  });
+
+  it("reads an inline route target from one id reference", async () => {
+    const { input } = await lintIac({ terraformPlan: fixture("plan-for-each.json") });
+    const table = input.snapshot.RouteTables?.find((item) => item.RouteTableId === publicTable);
+    const igwId = placeholderId("igw", "aws_internet_gateway.igw");
+
+    expect(
+      table?.Routes?.find((item) => item.DestinationCidrBlock === "0.0.0.0/0")?.GatewayId,
+    ).toBe(igwId);
+    expect(table?.Routes?.find((item) => item.DestinationIpv6CidrBlock === "::/0")?.GatewayId).toBe(
+      igwId,
+    );
+  });
+
+  it("leaves an inline route target of several references unknown", async () => {
+    const plan = editedPlan("plan-for-each.json", (document) => {
+      configResourceOf(document, "aws_route_table.public").expressions.route.references.push(
+        "aws_egress_only_internet_gateway.eigw.id",
+        "aws_egress_only_internet_gateway.eigw",
+      );
+    });
+    const { result, warnings } = await lintIac({ terraformPlan: plan });
+
+    expect(findingsOf(result, "public-nat-subnet-no-igw-route")).toEqual([]);
+    expect(result.skipped.map((item) => item.ruleId)).toContain("public-nat-subnet-no-igw-route");
+    expect(
+      warnings.some((line) => line.includes("is set by one expression for all route blocks")),
+    ).toBe(true);
   });
 });
 

@@ -22,6 +22,7 @@ export interface PlanInstance {
 interface ConfigResource {
   address: string;
   expressions?: Record<string, unknown>;
+  for_each_expression?: unknown;
 }
 
 interface ConfigModule {
@@ -30,10 +31,14 @@ interface ConfigModule {
   outputs?: Record<string, { expression?: unknown }>;
 }
 
-/** The context of an expression: the module instance and the resource's count or for_each key. */
+/**
+ * The context of an expression: the module instance, the resource's count or for_each key, and
+ * the resource's `for_each` expression, which `each.value` reads.
+ */
 interface Scope {
   moduleAddress: string;
   index?: number | string;
+  forEach?: unknown;
 }
 
 /** A reference to a resource attribute, such as `aws_subnet.private[0].id`. */
@@ -77,11 +82,33 @@ export class Plan {
     const scope: Scope = {
       moduleAddress: instance.moduleAddress,
       ...(instance.index !== undefined && { index: instance.index }),
+      ...(instance.config?.for_each_expression !== undefined && {
+        forEach: instance.config.for_each_expression,
+      }),
     };
-    // AWS computes the attributes the configuration does not set, such as the route table ids of
-    // an interface endpoint. Such an attribute is left out rather than replaced by a placeholder.
-    if (expression === undefined) return undefined;
-    return this.evaluate(expression, scope, `${instance.address} ${path.join(".")}`);
+    const label = `${instance.address} ${path.join(".")}`;
+    if (expression === undefined) {
+      // Blocks such as the inline `route` of a route table may be set as one attribute
+      // expression for the whole list, which the plan does not split by block.
+      const whole = wholeExpressionAt(instance.config?.expressions, path);
+      if (whole !== undefined) {
+        const single = singleIdReference(whole.expression);
+        // When every reference in the list names the id of one resource, an unknown id field in
+        // any of its blocks can only be that id, as in a route table whose one `route` with an
+        // unknown target has `gateway_id = aws_internet_gateway.main.id`.
+        if (single && String(path[path.length - 1]).endsWith("_id"))
+          return this.evaluate({ references: [single] }, scope, label);
+        return new Unresolved(
+          `${label} is known only after apply and is set by one expression for all ${whole.name} blocks, which vpc-lint does not split by block`,
+          label,
+        );
+      }
+      // AWS computes the attributes the configuration does not set, such as the route table ids
+      // of an interface endpoint. Such an attribute is left out rather than replaced by a
+      // placeholder.
+      return undefined;
+    }
+    return this.evaluate(expression, scope, label);
   }
 
   /** Tells whether the configuration sets an argument, whatever its value. */
@@ -93,9 +120,7 @@ export class Plan {
     if (!isRecord(expression))
       return new Unresolved(`${label} has no expression in the configuration`, label);
     if ("constant_value" in expression) return expression.constant_value;
-    const references = Array.isArray(expression.references)
-      ? expression.references.map(String)
-      : [];
+    const references = referencesOf(expression);
     const usesIndex = references.some((ref) => ref === "count.index" || ref.startsWith("each."));
     const values: unknown[] = [];
     const seen = new Set<string>();
@@ -118,6 +143,8 @@ export class Plan {
     if (reference.startsWith("var."))
       return this.variable(reference.slice(4).split(".")[0] as string, scope);
     if (reference.startsWith("module.")) return this.moduleOutput(reference, scope);
+    if (reference === "each.value" || reference.startsWith("each.value."))
+      return this.eachValue(reference, scope, seen);
     const target = parseReference(reference);
     if (!target) return undefined;
     const base = `${scope.moduleAddress ? `${scope.moduleAddress}.` : ""}${target.type}.${target.name}`;
@@ -128,6 +155,31 @@ export class Plan {
     if (targets.length === 0) return undefined;
     const values = targets.map((instance) => this.attribute(instance, target.attribute ?? "id"));
     return target.index === undefined && !usesIndex && targets.length > 1 ? values : values[0];
+  }
+
+  /**
+   * Follows `each.value` when `for_each` iterates over the instances of one resource, such as
+   * `for_each = aws_subnet.app`: the value is that resource's instance with the same key. Any
+   * other `for_each` collection is not evaluated, so the reference adds nothing.
+   */
+  private eachValue(reference: string, scope: Scope, seen: Set<string>): unknown {
+    // The plan lists `each.value.id` and then `each.value`; only the first one counts.
+    if (seen.has("each.value") || scope.index === undefined) return undefined;
+    seen.add("each.value");
+    const prefix = scope.moduleAddress ? `${scope.moduleAddress}.` : "";
+    const bases = new Set<string>();
+    for (const text of referencesOf(scope.forEach)) {
+      // A variable such as the condition of `var.enabled ? aws_subnet.app : {}` selects no instance.
+      if (text.startsWith("var.") || text.startsWith("module.")) continue;
+      const source = parseReference(text);
+      if (source) bases.add(`${prefix}${source.type}.${source.name}`);
+    }
+    if (bases.size !== 1) return undefined;
+    const [base] = [...bases];
+    const instance = this.byAddress.get(`${base}${indexText(scope.index)}`);
+    if (!instance) return undefined;
+    const attribute = reference.split(".")[2] ?? "id";
+    return this.attribute(instance, attribute);
   }
 
   private targetsOf(
@@ -261,6 +313,13 @@ function parseReference(text: string): ResourceReference | undefined {
   return reference;
 }
 
+/** Returns the references an expression of the plan's configuration lists. */
+function referencesOf(expression: unknown): string[] {
+  return isRecord(expression) && Array.isArray(expression.references)
+    ? expression.references.map(String)
+    : [];
+}
+
 function indexText(index: number | string): string {
   return typeof index === "number" ? `[${index}]` : `["${index}"]`;
 }
@@ -279,6 +338,43 @@ export function valueAt(root: unknown, path: (string | number)[]): unknown {
     else return undefined;
   }
   return current;
+}
+
+/**
+ * Returns the block list on a path whose configuration is one expression with references rather
+ * than a list of blocks, as the plan records the inline `route` blocks of `aws_route_table`.
+ */
+function wholeExpressionAt(
+  expressions: Record<string, unknown> | undefined,
+  path: (string | number)[],
+): { name: string; expression: Record<string, unknown> } | undefined {
+  let current: unknown = expressions;
+  for (const [position, step] of path.entries()) {
+    if (Array.isArray(current) && typeof step === "number") current = current[step];
+    else if (isRecord(current) && typeof step === "string") current = current[step];
+    else return undefined;
+    const next = path[position + 1];
+    if (typeof next === "number" && isRecord(current) && Array.isArray(current.references))
+      return { name: String(step), expression: current };
+  }
+  return undefined;
+}
+
+/**
+ * Returns the reference when an expression refers to the id of one resource and to nothing
+ * else, as `["aws_internet_gateway.main.id", "aws_internet_gateway.main"]` does; else undefined.
+ */
+function singleIdReference(expression: Record<string, unknown>): string | undefined {
+  const idReferences = new Set<string>();
+  for (const text of referencesOf(expression)) {
+    const reference = parseReference(text);
+    if (!reference || text.startsWith("var.") || text.startsWith("module.")) return undefined;
+    if (reference.attribute !== undefined && reference.attribute !== "id") return undefined;
+    idReferences.add(
+      `${reference.type}.${reference.name}${reference.index === undefined ? "" : indexText(reference.index)}.id`,
+    );
+  }
+  return idReferences.size === 1 ? [...idReferences][0] : undefined;
 }
 
 /** Returns the configuration expression at a path; nested blocks are lists of expression maps. */
