@@ -59,6 +59,7 @@ export class SnapshotBuilder {
   private readonly declaredNats = new Set<string>();
   /** VPCs whose route tables another stack may change, with the reason. */
   private readonly sharedVpcs = new Map<string, string>();
+  private readonly uncertainRouting: { candidates: string[] | "any"; reason: string }[] = [];
   private readonly internetGateways = new Map<string, EC2.InternetGateway>();
   private readonly gatewayAttachments: { gatewayId: string; vpcId: string }[] = [];
   private readonly egressOnlyGateways: EC2.EgressOnlyInternetGateway[] = [];
@@ -178,6 +179,15 @@ export class SnapshotBuilder {
     if (!this.sharedVpcs.has(vpcId)) this.sharedVpcs.set(vpcId, reason);
   }
 
+  /**
+   * Records a route or association that names one of `candidates` (route table or subnet ids),
+   * or any resource of the input, without telling which. At build time the VPCs of the
+   * candidates are marked as with shareVpc, so their route tables are left out.
+   */
+  noteUncertainRouting(candidates: string[] | "any", reason: string): void {
+    this.uncertainRouting.push({ candidates, reason });
+  }
+
   /** Returns the VPC of a route table the input defines. */
   vpcOfRouteTable(tableId: string): string | undefined {
     return this.tables.get(tableId)?.VpcId;
@@ -244,6 +254,7 @@ export class SnapshotBuilder {
 
   /** Builds the snapshot. Reservations is present only when the input declares instances. */
   build(): Snapshot {
+    this.shareUncertainVpcs();
     this.warnSharedVpcs();
     const snapshot: Snapshot = {
       SnapshotVersion: SNAPSHOT_VERSION,
@@ -430,6 +441,16 @@ export class SnapshotBuilder {
 
   private isShared(vpcId: string | undefined): boolean {
     return vpcId !== undefined && this.sharedVpcs.has(vpcId);
+  }
+
+  private shareUncertainVpcs(): void {
+    for (const { candidates, reason } of this.uncertainRouting) {
+      const vpcIds =
+        candidates === "any"
+          ? [...this.vpcs.keys()]
+          : candidates.map((id) => this.tables.get(id)?.VpcId ?? this.subnets.get(id)?.VpcId);
+      for (const vpcId of vpcIds) if (vpcId) this.shareVpc(vpcId, reason);
+    }
   }
 
   /** Warns once for each VPC whose route tables are left out, with the reason. */

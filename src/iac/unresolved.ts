@@ -6,6 +6,11 @@ export class Unresolved {
     readonly reason: string,
     /** A stable key for the expression, so equal expressions share one placeholder. */
     readonly key: string,
+    /**
+     * The references of a Terraform expression: resource addresses with their module, and other
+     * references (`local.`, `data.`, `count.index`) as the plan lists them. Empty for templates.
+     */
+    readonly references: readonly string[] = [],
   ) {}
 }
 

@@ -237,7 +237,8 @@ describe("Terraform plan: for_each over resources", () => {
     });
     const { result, warnings } = await lintIac({ terraformPlan: plan });
 
-    expect(findingsOf(result, "nat64-route-missing")).toHaveLength(2);
+    expect(findingsOf(result, "nat64-route-missing")).toEqual([]);
+    expect(result.skipped.map((item) => item.ruleId)).toContain("nat64-route-missing");
     expect(
       warnings.some((line) =>
         line.includes('aws_route.app_nat64["eu-west-1a"] route_table_id is known only after apply'),
@@ -272,6 +273,56 @@ describe("Terraform plan: for_each over resources", () => {
     expect(
       warnings.some((line) => line.includes("is set by one expression for all route blocks")),
     ).toBe(true);
+  });
+});
+
+describe("Terraform plan: unresolved route tables", () => {
+  const vpcId = placeholderId("vpc", "aws_vpc.main");
+
+  /** Returns the plan with the NAT64 routes' table read from `references`. */
+  function nat64TableFrom(references: string[]): string {
+    return editedPlan("plan-for-each.json", (document) => {
+      configResourceOf(document, "aws_route.app_nat64").expressions.route_table_id = {
+        references,
+      };
+    });
+  }
+
+  it("skips routing checks for a local table", async () => {
+    const plan = nat64TableFrom(["local.app_tables", "each.key"]);
+    const { input, result, warnings } = await lintIac({ terraformPlan: plan });
+    const skipped = result.skipped.find((item) => item.ruleId === "nat64-route-missing");
+
+    expect(findingsOf(result, "nat64-route-missing")).toEqual([]);
+    expect(skipped?.resourceIds).toHaveLength(2);
+    expect(input.snapshot.RouteTables?.filter((table) => table.VpcId === vpcId)).toEqual([]);
+    expect(
+      warnings.some((line) =>
+        line.includes(
+          `route_table_id names a route table of the plan that vpc-lint cannot resolve; the route tables of ${vpcId} are left out`,
+        ),
+      ),
+    ).toBe(true);
+  });
+
+  it("skips routing checks for a local subnet", async () => {
+    const plan = editedPlan("plan-for-each.json", (document) => {
+      configResourceOf(document, "aws_route_table_association.app").expressions.subnet_id = {
+        references: ["local.app_subnets", "each.key"],
+      };
+    });
+    const { result } = await lintIac({ terraformPlan: plan });
+
+    expect(findingsOf(result, "nat64-route-missing")).toEqual([]);
+    expect(result.skipped.map((item) => item.ruleId)).toContain("nat64-route-missing");
+  });
+
+  it("keeps routing checks for a data source table", async () => {
+    const plan = nat64TableFrom(["data.aws_route_table.shared.id", "data.aws_route_table.shared"]);
+    const { input, result } = await lintIac({ terraformPlan: plan });
+
+    expect(input.snapshot.RouteTables?.some((table) => table.VpcId === vpcId)).toBe(true);
+    expect(findingsOf(result, "nat64-route-missing")).toHaveLength(2);
   });
 });
 

@@ -262,6 +262,28 @@ export class AttributeReader {
     return result;
   }
 
+  /**
+   * Returns the ids of the plan's resources that an argument known only after apply may name,
+   * such as every instance of `aws_route_table.app` for
+   * `aws_route_table.app[local.azs[count.index]].id`. Returns "any" when a reference, such as a
+   * `local` value, may name any resource, and undefined when the argument is resolved.
+   */
+  candidateIds(name: string): string[] | "any" | undefined {
+    const problem = firstUnresolved(this.raw(name));
+    if (!problem) return undefined;
+    if (problem.references.length === 0) return "any";
+    const ids: string[] = [];
+    for (const reference of problem.references) {
+      // An index selects among the instances, and a data source is outside the plan.
+      if (reference === "count.index" || reference === "each.key") continue;
+      if (/^(module\.[^.]+\.)*data\./.test(reference)) continue;
+      const instances = this.context.plan.instancesOf(reference);
+      if (!instances) return "any";
+      ids.push(...instances.map((instance) => this.context.idOf(instance)));
+    }
+    return ids;
+  }
+
   /** Returns a reader for each nested block, such as each inline `route` of a route table. */
   blocks(name: string): AttributeReader[] {
     const value = this.raw(name);

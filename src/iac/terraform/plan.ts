@@ -70,6 +70,25 @@ export class Plan {
   }
 
   /**
+   * Returns the instances a reference such as `aws_route_table.app` or
+   * `module.vpc.aws_subnet.private[0]` names, or undefined when it names no resource of the plan.
+   */
+  instancesOf(reference: string): PlanInstance[] | undefined {
+    const match = /^((?:module\.[^.[]+(?:\[[^\]]*\])?\.)*)(.*)$/.exec(reference);
+    const target = parseReference(match?.[2] ?? "");
+    if (!target) return undefined;
+    const base = `${match?.[1] ?? ""}${target.type}.${target.name}`;
+    if (target.index !== undefined) {
+      const single = this.byAddress.get(`${base}${indexText(target.index)}`);
+      return single ? [single] : undefined;
+    }
+    const single = this.byAddress.get(base);
+    if (single) return [single];
+    const all = this.instances.filter((instance) => instance.address.startsWith(`${base}[`));
+    return all.length > 0 ? all : undefined;
+  }
+
+  /**
    * Returns the value at a path of a resource's attributes: the planned value when it is known,
    * else what its configuration expression refers to, else an Unresolved saying why. Returns
    * undefined for an unknown attribute that the configuration does not set.
@@ -133,6 +152,7 @@ export class Plan {
       return new Unresolved(
         `${label} is known only after apply and refers to ${text}, which vpc-lint cannot evaluate`,
         label,
+        references.map((reference) => qualify(reference, scope.moduleAddress)),
       );
     }
     return values.length === 1 ? values[0] : values.flat();
@@ -311,6 +331,13 @@ function parseReference(text: string): ResourceReference | undefined {
     reference.index = index.startsWith('"') ? index.slice(1, -1) : Number(index);
   if (match[4]) reference.attribute = match[4];
   return reference;
+}
+
+/** Returns a reference to a resource with the address of its module; others as they are. */
+function qualify(reference: string, moduleAddress: string): string {
+  if (!moduleAddress || !parseReference(reference) || /^(var|module)\./.test(reference))
+    return reference;
+  return `${moduleAddress}.${reference}`;
 }
 
 /** Returns the references an expression of the plan's configuration lists. */

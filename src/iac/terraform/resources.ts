@@ -187,6 +187,7 @@ function addRoute(
 function mapRoute(reader: AttributeReader): void {
   const tableId = reader.string("route_table_id", "rtb");
   if (!tableId) return;
+  noteUncertainRouting(reader, "route_table_id", "a route table");
   reader.attachNotesTo(tableId);
   addRoute(reader, tableId, "destination_");
 }
@@ -195,7 +196,23 @@ function mapRouteTableAssociation(reader: AttributeReader): void {
   const subnetId = reader.string("subnet_id", "subnet");
   if (subnetId) reader.attachNotesTo(subnetId);
   const tableId = reader.string("route_table_id", "rtb");
+  noteUncertainRouting(reader, "subnet_id", "a subnet");
+  noteUncertainRouting(reader, "route_table_id", "a route table");
   if (tableId && subnetId) reader.builder.associateRouteTable(tableId, subnetId, reader.id);
+}
+
+/**
+ * Marks the VPCs whose routing is uncertain when a route or association names a route table or
+ * subnet that cannot be resolved. Its placeholder matches none of them, so without the mark the
+ * route would be left out, or the subnet would stay on the main table.
+ */
+function noteUncertainRouting(reader: AttributeReader, name: string, what: string): void {
+  const candidates = reader.candidateIds(name);
+  if (candidates === undefined) return;
+  reader.builder.noteUncertainRouting(
+    candidates,
+    `${reader.address} ${name} names ${what} of the plan that vpc-lint cannot resolve`,
+  );
 }
 
 function mapMainRouteTableAssociation(reader: AttributeReader): void {
