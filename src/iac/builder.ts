@@ -422,12 +422,7 @@ export class SnapshotBuilder {
     }
     for (const association of this.tableAssociations) {
       const table = tables.get(association.tableId);
-      if (!table) {
-        this.warnings.push(
-          `subnet ${association.subnetId} is associated with route table ${association.tableId}, which the input does not define`,
-        );
-        continue;
-      }
+      if (!table) continue;
       table.Associations?.push({
         Main: false,
         RouteTableAssociationId: association.id,
@@ -444,6 +439,15 @@ export class SnapshotBuilder {
   }
 
   private shareUncertainVpcs(): void {
+    // A subnet associated with a route table the input does not define, such as an imported one,
+    // uses routes that are not known. Without this mark it would be judged on the main table.
+    for (const { tableId, subnetId } of this.tableAssociations) {
+      if (this.definesRouteTable(tableId)) continue;
+      const reason = `subnet ${subnetId} is associated with route table ${tableId}, which the input does not define`;
+      const vpcId = this.subnets.get(subnetId)?.VpcId;
+      if (vpcId === undefined) this.warnings.push(reason);
+      else this.shareVpc(vpcId, reason);
+    }
     for (const { candidates, reason } of this.uncertainRouting) {
       const vpcIds =
         candidates === "any"
@@ -451,6 +455,15 @@ export class SnapshotBuilder {
           : candidates.map((id) => this.tables.get(id)?.VpcId ?? this.subnets.get(id)?.VpcId);
       for (const vpcId of vpcIds) if (vpcId) this.shareVpc(vpcId, reason);
     }
+  }
+
+  /** Tells whether a route table is in the input, or is the main table AWS creates with a VPC. */
+  private definesRouteTable(tableId: string): boolean {
+    if (this.tables.has(tableId)) return true;
+    return [...this.vpcs].some(
+      ([vpcId, draft]) =>
+        (this.mainTables.get(vpcId) ?? draft.defaults.mainRouteTableId) === tableId,
+    );
   }
 
   /** Warns once for each VPC whose route tables are left out, with the reason. */

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { implicitVpcIds } from "../../src/iac/builder.js";
 import { placeholderId } from "../../src/iac/placeholders.js";
@@ -665,5 +668,58 @@ describe("CloudFormation: input errors", () => {
     });
 
     await expect(attempt).rejects.toThrow(/broken\.yaml: not valid JSON/);
+  });
+});
+
+/** Writes a copy of a fixture template with `from` replaced by `to`, which must occur once. */
+function editedTemplate(name: string, from: string, to: string): string {
+  const text = readFileSync(fixture(name), "utf8");
+  expect(text.split(from)).toHaveLength(2);
+  const path = join(mkdtempSync(join(tmpdir(), "vpc-lint-template-")), name);
+  writeFileSync(path, text.replace(from, to));
+  return path;
+}
+
+describe("CloudFormation: route tables outside the template", () => {
+  const publicVpcId = placeholderId("vpc", "Vpc");
+  const appAssociation = "      SubnetId: !Ref AppSubnet\n      RouteTableId: !Ref AppRt";
+
+  it("passes the public NAT64 design", async () => {
+    const { result } = await lintIac({ template: fixture("public-nat64.yaml") });
+
+    expect(result.findings.filter((finding) => finding.severity !== "info")).toEqual([]);
+  });
+
+  it("skips a subnet on an imported table", async () => {
+    const template = editedTemplate(
+      "public-nat64.yaml",
+      appAssociation,
+      "      SubnetId: !Ref AppSubnet\n      RouteTableId: !ImportValue shared-AppRouteTable",
+    );
+    const { input, result, warnings } = await lintIac({ template });
+    const skipped = result.skipped.find((item) => item.ruleId === "nat64-route-missing");
+
+    expect(findingsOf(result, "nat64-route-missing")).toEqual([]);
+    expect(skipped?.resourceIds).toEqual([placeholderId("subnet", "AppSubnet")]);
+    expect(input.snapshot.RouteTables?.some((table) => table.VpcId === publicVpcId)).toBe(false);
+    expect(
+      warnings.some((line) =>
+        line.includes("which the input does not define; the route tables of"),
+      ),
+    ).toBe(true);
+  });
+
+  it("keeps a route into an imported table apart", async () => {
+    const template = editedTemplate(
+      "public-nat64.yaml",
+      "      RouteTableId: !Ref AppRt\n      DestinationIpv6CidrBlock: 64:ff9b::/96",
+      "      RouteTableId: !ImportValue shared-AppRouteTable\n      DestinationIpv6CidrBlock: 64:ff9b::/96",
+    );
+    const { result } = await lintIac({ template });
+
+    // The template's own table AppRt has no NAT64 route, whatever the imported table holds.
+    expect(findingsOf(result, "nat64-route-missing").map((item) => item.resource.id)).toEqual([
+      placeholderId("subnet", "AppSubnet"),
+    ]);
   });
 });
