@@ -188,6 +188,18 @@ export class SnapshotBuilder {
     this.uncertainRouting.push({ candidates, reason });
   }
 
+  /**
+   * Records a route whose destination is unknown before deployment. Its placeholder prefix
+   * matches no real address, but the route may carry or override the traffic that the checks
+   * follow. So the VPC of its table is marked as with shareVpc.
+   */
+  noteUnknownDestination(tableId: string, resourceName: string, property: string): void {
+    this.noteUncertainRouting(
+      [tableId],
+      `route ${resourceName} has a ${property} that is known only after deployment`,
+    );
+  }
+
   /** Returns the VPC of a route table the input defines. */
   vpcOfRouteTable(tableId: string): string | undefined {
     return this.tables.get(tableId)?.VpcId;

@@ -709,6 +709,23 @@ describe("CloudFormation: route tables outside the template", () => {
     ).toBe(true);
   });
 
+  it("skips routing for an unknown route destination", async () => {
+    const template = editedTemplate(
+      "public-nat64.yaml",
+      "      DestinationIpv6CidrBlock: 64:ff9b::/96",
+      "      DestinationIpv6CidrBlock: !ImportValue shared-Nat64Prefix",
+    );
+    const { result, warnings } = await lintIac({ template });
+
+    expect(findingsOf(result, "nat64-route-missing")).toEqual([]);
+    expect(result.skipped.map((item) => item.ruleId)).toContain("nat64-route-missing");
+    expect(
+      warnings.some((line) =>
+        line.includes("route AppNat64 has a DestinationIpv6CidrBlock that is known only after"),
+      ),
+    ).toBe(true);
+  });
+
   it("keeps a route into an imported table apart", async () => {
     const template = editedTemplate(
       "public-nat64.yaml",

@@ -317,6 +317,32 @@ describe("Terraform plan: unresolved route tables", () => {
     expect(result.skipped.map((item) => item.ruleId)).toContain("nat64-route-missing");
   });
 
+  it("skips routing checks for an unknown destination", async () => {
+    const plan = editedPlan("plan-for-each.json", (document) => {
+      const address = 'aws_route.app_nat64["eu-west-1a"]';
+      const planned = document.planned_values.root_module.resources.find(
+        (item: { address: string }) => item.address === address,
+      );
+      const change = document.resource_changes.find(
+        (item: { address: string }) => item.address === address,
+      );
+      delete planned.values.destination_ipv6_cidr_block;
+      change.change.after_unknown.destination_ipv6_cidr_block = true;
+      configResourceOf(document, "aws_route.app_nat64").expressions.destination_ipv6_cidr_block = {
+        references: ["local.nat64_prefix"],
+      };
+    });
+    const { result, warnings } = await lintIac({ terraformPlan: plan });
+
+    expect(findingsOf(result, "nat64-route-missing")).toEqual([]);
+    expect(result.skipped.map((item) => item.ruleId)).toContain("nat64-route-missing");
+    expect(
+      warnings.some((line) =>
+        line.includes("has a destination_ipv6_cidr_block that is known only after deployment"),
+      ),
+    ).toBe(true);
+  });
+
   it("keeps routing checks for a data source table", async () => {
     const plan = nat64TableFrom(["data.aws_route_table.shared.id", "data.aws_route_table.shared"]);
     const { input, result } = await lintIac({ terraformPlan: plan });

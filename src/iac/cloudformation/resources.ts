@@ -5,6 +5,7 @@ import type { PropertyReader, TemplateContext } from "./context.js";
 import { protocolName, protocolNumber } from "../protocols.js";
 import { mapAutoScalingGroup, mapInstance } from "./instances.js";
 import { natGatewayOf, type NatGatewayProperties } from "../nat-gateway.js";
+import { firstUnresolved } from "../unresolved.js";
 
 /** Maps one resource; returns the ids of further snapshot resources it created, if any. */
 type Mapper = (reader: PropertyReader, context: TemplateContext) => string[] | void;
@@ -152,6 +153,10 @@ function mapRoute(reader: PropertyReader): void {
     const target = reader.string(property, prefix);
     if (target) route[field] = target;
   }
+  const unknown = ["DestinationCidrBlock", "DestinationIpv6CidrBlock"].find((property) =>
+    firstUnresolved(reader.properties[property]),
+  );
+  if (unknown) reader.builder.noteUnknownDestination(tableId, reader.logicalId, unknown);
   reader.builder.addRoute(tableId, route as EC2.Route);
 }
 

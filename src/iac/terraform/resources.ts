@@ -5,6 +5,7 @@ import { protocolName, protocolNumber } from "../protocols.js";
 import type { AttributeReader, PlanContext } from "./context.js";
 import { mapAutoScalingGroup, mapInstance } from "./instances.js";
 import { natGatewayOf, type NatGatewayProperties } from "../nat-gateway.js";
+import { firstUnresolved } from "../unresolved.js";
 
 /** Maps one resource; returns the ids of further snapshot resources it created, if any. */
 type Mapper = (reader: AttributeReader, context: PlanContext) => string[] | void;
@@ -175,6 +176,10 @@ function addRoute(
     const target = reader.string(name, prefix);
     if (target && !route[field]) route[field] = target;
   }
+  const unknown = [`${destinationPrefix}cidr_block`, `${destinationPrefix}ipv6_cidr_block`].find(
+    (name) => firstUnresolved(reader.raw(name)),
+  );
+  if (unknown) reader.builder.noteUnknownDestination(tableId, reader.address, unknown);
   if (
     !route.DestinationCidrBlock &&
     !route.DestinationIpv6CidrBlock &&
