@@ -352,6 +352,52 @@ describe("Terraform plan: unresolved route tables", () => {
   });
 });
 
+describe("Terraform plan: private NAT64 to endpoints", () => {
+  /** Returns the planned values of one resource of a parsed plan. */
+  function plannedValues(document: Record<string, any>, address: string): Record<string, any> {
+    return document.planned_values.root_module.resources.find(
+      (item: { address: string }) => item.address === address,
+    ).values;
+  }
+
+  it("reads the NAT gateway's private IP", async () => {
+    const { input, result } = await lintIac({ terraformPlan: fixture("plan-private-nat.json") });
+
+    expect(input.snapshot.NatGateways?.[0]?.NatGatewayAddresses?.[0]?.PrivateIp).toBe("10.40.0.10");
+    expect(result.findings.filter((finding) => finding.severity !== "info")).toEqual([]);
+    expect(result.skipped.map((item) => item.ruleId)).not.toContain(
+      "endpoint-sg-blocks-nat64-source",
+    );
+  });
+
+  it("flags endpoints closed to the NAT address", async () => {
+    const plan = editedPlan("plan-private-nat.json", (document) => {
+      plannedValues(document, "aws_security_group.endpoints").ingress[0].cidr_blocks = [
+        "10.40.9.0/24",
+      ];
+    });
+    const { result } = await lintIac({ terraformPlan: plan });
+    const findings = findingsOf(result, "endpoint-sg-blocks-nat64-source");
+
+    expect(findings).toHaveLength(3);
+    expect(findings.every((finding) => finding.severity === "error")).toBe(true);
+  });
+
+  it("skips the endpoint check without a private IP", async () => {
+    const plan = editedPlan("plan-private-nat.json", (document) => {
+      delete plannedValues(document, "aws_nat_gateway.nat").private_ip;
+      delete configResourceOf(document, "aws_nat_gateway.nat").expressions.private_ip;
+      plannedValues(document, "aws_security_group.endpoints").ingress[0].cidr_blocks = [
+        "10.40.9.0/24",
+      ];
+    });
+    const { result } = await lintIac({ terraformPlan: plan });
+
+    expect(findingsOf(result, "endpoint-sg-blocks-nat64-source")).toEqual([]);
+    expect(result.skipped.map((item) => item.ruleId)).toContain("endpoint-sg-blocks-nat64-source");
+  });
+});
+
 /** Writes a plan whose DNS64 flag and NAT id come from local values, with an optional provider Region variable. */
 /**
  * Writes a plan whose route reads its NAT gateway from `local.nat_id`, unknown before apply, or

@@ -232,6 +232,7 @@ function mapNatGateway(reader: AttributeReader): void {
     tags: reader.tags(),
     connectivityType: reader.string("connectivity_type"),
     allocationId: reader.string("allocation_id", "eipalloc"),
+    privateIp: reader.string("private_ip"),
     subnetId: reader.string("subnet_id", "subnet"),
     availabilityMode: reader.string("availability_mode"),
     vpcId: reader.string("vpc_id", "vpc"),
