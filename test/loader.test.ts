@@ -481,6 +481,32 @@ describe("rejected input", () => {
     ]);
   });
 
+  it("leaves out a section another page completes", async () => {
+    const directory = join(workspace, "two-pages");
+    await fixture("subnets-1.json", { Subnets: [subnetA], NextToken: "abc" }, "two-pages");
+    await fixture("subnets-2.json", { Subnets: [subnetB] }, "two-pages");
+    await fixture("vpcs.json", { Vpcs: [{ VpcId: "vpc-1" }] }, "two-pages");
+    const loaded = await loadSnapshotFiles([directory]);
+
+    expect(loaded.snapshot.Subnets).toBeUndefined();
+    expect(loaded.snapshot.Vpcs).toEqual([{ VpcId: "vpc-1" }]);
+    expect(loaded.warnings).toContain(
+      "Subnets is left out, since a skipped file contains one page of it and the other pages may " +
+        "be missing; the checks that need it are reported as skipped",
+    );
+  });
+
+  it("keeps sections of a complete output beside a page", async () => {
+    const directory = join(workspace, "page-beside");
+    await fixture("subnets.json", { Subnets: [subnetA, subnetB] }, "page-beside");
+    await fixture("vpcs.json", { Vpcs: [{ VpcId: "vpc-1" }], NextToken: "abc" }, "page-beside");
+    const loaded = await loadSnapshotFiles([directory]);
+
+    expect(loaded.snapshot.Subnets).toEqual([subnetA, subnetB]);
+    expect(loaded.snapshot.Vpcs).toBeUndefined();
+    expect(loaded.warnings).toHaveLength(1);
+  });
+
   it("reads an output whose NextToken is empty", async () => {
     const file = await fixture("last-page.json", { Subnets: [subnetA], NextToken: "" });
     const loaded = await loadSnapshotFiles([file]);

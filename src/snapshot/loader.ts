@@ -6,7 +6,7 @@ import { InputError } from "../errors.js";
 import type { SourceLocation } from "../run.js";
 import { MergedLocations, locateResources } from "./locations.js";
 import { SECTIONS } from "./sections.js";
-import { ShapeError, shapeInput, type ShapedInput } from "./shape.js";
+import { ShapeError, TruncatedOutputError, shapeInput, type ShapedInput } from "./shape.js";
 import {
   SNAPSHOT_VERSION,
   type SectionName,
@@ -42,6 +42,8 @@ export async function loadSnapshotFiles(paths: string[]): Promise<LoadedInput> {
   const warnings: string[] = [];
   const parts: { file: string; snapshot: Snapshot }[] = [];
   const located: { collectedAt: number; locations: () => Map<string, SourceLocation> }[] = [];
+  /** Sections of which a skipped file contains one page, so the other files may lack the rest. */
+  const truncated = new Set<SectionName>();
 
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
@@ -53,7 +55,8 @@ export async function loadSnapshotFiles(paths: string[]): Promise<LoadedInput> {
     for (const file of files) {
       // Directories list only regular files, but a named path may be a pipe such as /dev/stdin.
       const regular = info.isDirectory() || info.isFile();
-      const part = await loadFile(file, { inDirectory: info.isDirectory(), regular }, warnings);
+      const options = { inDirectory: info.isDirectory(), regular, truncated };
+      const part = await loadFile(file, options, warnings);
       if (!part) continue;
       parts.push({ file, snapshot: part.snapshot });
       const collectedAt = Date.parse(part.snapshot.Source?.CollectedAt ?? "");
@@ -65,6 +68,7 @@ export async function loadSnapshotFiles(paths: string[]): Promise<LoadedInput> {
   }
   const files = parts.map((part) => part.file);
   const snapshot = mergeSnapshots(parts, warnings);
+  leaveOutTruncated(snapshot, truncated, warnings);
   // Without a section or a failed call, every check would be skipped and the run would pass.
   if (!snapshot.Errors && SECTIONS.every((info) => snapshot[info.name] === undefined)) {
     throw new InputError(
@@ -78,6 +82,26 @@ export async function loadSnapshotFiles(paths: string[]): Promise<LoadedInput> {
     warnings,
     locations: mergedLocations(located),
   };
+}
+
+/**
+ * Leaves out each section of which a skipped, truncated output contains one page. The pages in
+ * other files are then only part of the section. Read as the whole of it, they would hide
+ * resources, such as the route table of a subnet, which would then seem to use the main table.
+ */
+function leaveOutTruncated(
+  snapshot: Snapshot,
+  truncated: Set<SectionName>,
+  warnings: string[],
+): void {
+  for (const section of truncated) {
+    if (snapshot[section] === undefined) continue;
+    delete snapshot[section];
+    warnings.push(
+      `${section} is left out, since a skipped file contains one page of it and the other pages ` +
+        "may be missing; the checks that need it are reported as skipped",
+    );
+  }
 }
 
 /**
@@ -106,12 +130,16 @@ async function jsonFilesIn(directory: string): Promise<string[]> {
 
 async function loadFile(
   file: string,
-  { inDirectory, regular }: { inDirectory: boolean; regular: boolean },
+  {
+    inDirectory,
+    regular,
+    truncated,
+  }: { inDirectory: boolean; regular: boolean; truncated: Set<SectionName> },
   warnings: string[],
 ): Promise<{ snapshot: Snapshot; locations: () => Map<string, SourceLocation> } | undefined> {
   const bytes = await readBytes(file, regular);
   const text = decodeText(file, bytes);
-  const shaped = parseShaped(file, text, inDirectory, warnings);
+  const shaped = parseShaped(file, text, inDirectory, warnings, truncated);
   if (!shaped) return undefined;
 
   for (const key of shaped.unusedKeys) {
@@ -191,6 +219,7 @@ function parseShaped(
   text: string,
   inDirectory: boolean,
   warnings: string[],
+  truncated: Set<SectionName>,
 ): ShapedInput | undefined {
   let value: unknown;
   try {
@@ -207,6 +236,9 @@ function parseShaped(
     if (!(error instanceof ShapeError)) throw error;
     if (inDirectory) {
       warnings.push(`${file}: skipped, ${error.message}`);
+      if (error instanceof TruncatedOutputError) {
+        for (const section of error.sections) truncated.add(section);
+      }
       return undefined;
     }
     throw new InputError(`${file}: unsupported input: ${error.message}`);

@@ -20,6 +20,19 @@ export class ShapeError extends Error {
   override name = "ShapeError";
 }
 
+/** An AWS CLI output that contains only one page of its sections, since it still has a NextToken. */
+export class TruncatedOutputError extends ShapeError {
+  override name = "TruncatedOutputError";
+
+  constructor(
+    message: string,
+    /** The snapshot sections of which the output contains one page. */
+    readonly sections: SectionName[],
+  ) {
+    super(message);
+  }
+}
+
 const SNAPSHOT_ONLY_KEYS = ["SnapshotVersion", "Source", "Errors", "VpcAttributes"];
 const IGNORED_KEYS = new Set(["NextToken", "ResponseMetadata", "ServiceNames"]);
 /** Top-level keys that some AWS CLI outputs use for a section. */
@@ -87,9 +100,10 @@ function shapeObject(value: Record<string, unknown>): ShapedInput {
 function shapePlural(value: Record<string, unknown>, keys: string[]): ShapedInput {
   if (typeof value.NextToken === "string" && value.NextToken !== "") {
     // The AWS CLI prints NextToken only when it stopped early, with --max-items or --no-paginate.
-    throw new ShapeError(
+    throw new TruncatedOutputError(
       `${keys.join(", ")} output is truncated: it has a NextToken, so later pages are missing; ` +
         "run the AWS CLI command again without --max-items or --no-paginate",
+      keys.map((key) => ALIASES[key] ?? (key as SectionName)),
     );
   }
   const snapshot: Record<string, unknown> = {};
