@@ -60,6 +60,8 @@ export class SnapshotBuilder {
   /** VPCs whose route tables another stack may change, with the reason. */
   private readonly sharedVpcs = new Map<string, string>();
   private readonly uncertainRouting: { candidates: string[] | "any"; reason: string }[] = [];
+  /** `groupId direction` of the security group rules with a CIDR unknown before deployment. */
+  private readonly unknownPeers = new Set<string>();
   private readonly internetGateways = new Map<string, EC2.InternetGateway>();
   private readonly gatewayAttachments: { gatewayId: string; vpcId: string }[] = [];
   private readonly egressOnlyGateways: EC2.EgressOnlyInternetGateway[] = [];
@@ -238,6 +240,15 @@ export class SnapshotBuilder {
 
   addPermission(groupId: string, direction: Direction, permission: EC2.IpPermission): void {
     this.permissions.push({ groupId, direction, permission });
+  }
+
+  /**
+   * Records a rule whose CIDR is known only after deployment. Without it the group would seem to
+   * admit less than it may, so the group's rules of that direction are left out and the checks
+   * that read them report unknown.
+   */
+  noteUnknownPeer(groupId: string, direction: Direction): void {
+    this.unknownPeers.add(`${groupId} ${direction}`);
   }
 
   addNetworkAcl(acl: EC2.NetworkAcl): void {
@@ -667,8 +678,22 @@ export class SnapshotBuilder {
       // NOTE: AWS adds only the IPv4 rule to a new group; the VPC's default group also gets ::/0.
       if (defaultEgress)
         result.IpPermissionsEgress.unshift(allTraffic({ IpRanges: [{ CidrIp: "0.0.0.0/0" }] }));
+      this.leaveOutUnknownRules(result);
       return result;
     });
+  }
+
+  private leaveOutUnknownRules(group: EC2.SecurityGroup): void {
+    for (const direction of ["ingress", "egress"] as const) {
+      if (!this.unknownPeers.has(`${group.GroupId} ${direction}`)) continue;
+      if (direction === "ingress") delete group.IpPermissions;
+      else delete group.IpPermissionsEgress;
+      this.warnings.push(
+        `security group ${group.GroupId} has an ${direction} rule whose CIDR is known only after ` +
+          `deployment; its ${direction} rules are left out, so the checks that read them are ` +
+          "reported as skipped",
+      );
+    }
   }
 
   private defaultSecurityGroup(vpcId: string, groupId: string): EC2.SecurityGroup {

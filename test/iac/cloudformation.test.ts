@@ -740,3 +740,51 @@ describe("CloudFormation: route tables outside the template", () => {
     ]);
   });
 });
+
+describe("CloudFormation: private NAT64 to Session Manager endpoints", () => {
+  const options = { region: "eu-west-1" };
+  const endpointGroupId = placeholderId("sg", "EndpointSg");
+  const natSubnetRule = "CidrIp: !GetAtt NatSubnetA.CidrBlock";
+
+  it("passes the private NAT64 design", async () => {
+    const { result } = await lintIac({ ...options, template: fixture("private-nat64-ssm.yaml") });
+
+    expect(result.findings.filter((finding) => finding.severity !== "info")).toEqual([]);
+    expect(result.skipped.map((item) => item.ruleId)).not.toContain(
+      "endpoint-sg-blocks-nat64-source",
+    );
+  });
+
+  it("flags endpoints closed to the NAT address", async () => {
+    const template = editedTemplate(
+      "private-nat64-ssm.yaml",
+      natSubnetRule,
+      "CidrIp: 10.30.9.0/24",
+    );
+    const { result } = await lintIac({ ...options, template });
+    const findings = findingsOf(result, "endpoint-sg-blocks-nat64-source");
+
+    expect(findings).toHaveLength(3);
+    expect(findings.every((finding) => finding.severity === "error")).toBe(true);
+  });
+
+  it("skips the endpoint check for an imported CIDR", async () => {
+    const template = editedTemplate(
+      "private-nat64-ssm.yaml",
+      natSubnetRule,
+      "CidrIp: !ImportValue shared-NatCidr",
+    );
+    const { input, result, warnings } = await lintIac({ ...options, template });
+    const group = input.snapshot.SecurityGroups?.find((item) => item.GroupId === endpointGroupId);
+
+    expect(findingsOf(result, "endpoint-sg-blocks-nat64-source")).toEqual([]);
+    expect(result.skipped.map((item) => item.ruleId)).toContain("endpoint-sg-blocks-nat64-source");
+    expect(group?.IpPermissions).toBeUndefined();
+    expect(group?.IpPermissionsEgress).toBeDefined();
+    expect(
+      warnings.some((line) =>
+        line.includes(`security group ${endpointGroupId} has an ingress rule whose CIDR is known`),
+      ),
+    ).toBe(true);
+  });
+});

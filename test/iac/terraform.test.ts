@@ -383,6 +383,26 @@ describe("Terraform plan: private NAT64 to endpoints", () => {
     expect(findings.every((finding) => finding.severity === "error")).toBe(true);
   });
 
+  it("skips the endpoint check for an unknown CIDR", async () => {
+    const plan = editedPlan("plan-private-nat.json", (document) => {
+      const address = "aws_security_group.endpoints";
+      const change = document.resource_changes.find(
+        (item: { address: string }) => item.address === address,
+      );
+      delete plannedValues(document, address).ingress[0].cidr_blocks;
+      change.change.after_unknown.ingress[0].cidr_blocks = true;
+      configResourceOf(document, address).expressions.ingress = { references: ["local.nat_cidr"] };
+    });
+    const { input, result } = await lintIac({ terraformPlan: plan });
+    const group = input.snapshot.SecurityGroups?.find(
+      (item) => item.GroupId === placeholderId("sg", "aws_security_group.endpoints"),
+    );
+
+    expect(findingsOf(result, "endpoint-sg-blocks-nat64-source")).toEqual([]);
+    expect(result.skipped.map((item) => item.ruleId)).toContain("endpoint-sg-blocks-nat64-source");
+    expect(group?.IpPermissions).toBeUndefined();
+  });
+
   it("skips the endpoint check without a private IP", async () => {
     const plan = editedPlan("plan-private-nat.json", (document) => {
       delete plannedValues(document, "aws_nat_gateway.nat").private_ip;

@@ -295,6 +295,8 @@ function addRule(
   if (prefixList) permission.PrefixListIds?.push({ PrefixListId: prefixList, ...extra });
   const peer = text(`${side}SecurityGroupId`, "sg");
   if (peer) permission.UserIdGroupPairs?.push({ GroupId: peer, ...extra });
+  if (firstUnresolved(rule.CidrIp) || firstUnresolved(rule.CidrIpv6))
+    reader.builder.noteUnknownPeer(groupId, direction);
   reader.builder.addPermission(groupId, direction, permission);
 }
 

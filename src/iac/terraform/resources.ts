@@ -338,7 +338,19 @@ function addInlineRule(
   ];
   if (reader.bool("self", false)) peers.push(groupId);
   for (const peer of new Set(peers)) permission.UserIdGroupPairs?.push({ GroupId: peer, ...extra });
+  noteUnknownPeer(reader, groupId, direction, ["cidr_blocks", "ipv6_cidr_blocks"]);
   reader.builder.addPermission(groupId, direction, permission);
+}
+
+/** Marks the group's rules of a direction unknown when one of the CIDR attributes is unresolved. */
+function noteUnknownPeer(
+  reader: AttributeReader,
+  groupId: string,
+  direction: "ingress" | "egress",
+  names: string[],
+): void {
+  if (names.some((name) => firstUnresolved(reader.raw(name))))
+    reader.builder.noteUnknownPeer(groupId, direction);
 }
 
 function mapLegacyGroupRule(reader: AttributeReader): void {
@@ -364,6 +376,7 @@ function mapGroupRule(reader: AttributeReader, direction: "ingress" | "egress"):
   if (list) permission.PrefixListIds?.push({ PrefixListId: list, ...extra });
   const peer = reader.string("referenced_security_group_id", "sg");
   if (peer) permission.UserIdGroupPairs?.push({ GroupId: peer, ...extra });
+  noteUnknownPeer(reader, groupId, direction, ["cidr_ipv4", "cidr_ipv6"]);
   reader.builder.addPermission(groupId, direction, permission);
 }
 
