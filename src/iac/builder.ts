@@ -62,6 +62,8 @@ export class SnapshotBuilder {
   private readonly uncertainRouting: { candidates: string[] | "any"; reason: string }[] = [];
   /** `groupId direction` of the security group rules with a CIDR unknown before deployment. */
   private readonly unknownPeers = new Set<string>();
+  /** Network ACLs with an entry whose CIDR is unknown before deployment. */
+  private readonly unknownAcls = new Set<string>();
   private readonly internetGateways = new Map<string, EC2.InternetGateway>();
   private readonly gatewayAttachments: { gatewayId: string; vpcId: string }[] = [];
   private readonly egressOnlyGateways: EC2.EgressOnlyInternetGateway[] = [];
@@ -753,7 +755,36 @@ export class SnapshotBuilder {
     }
     for (const acl of acls.values()) acl.Entries?.push(...this.denyAllEntries(acl.VpcId));
     this.associateAcls(acls);
-    return [...acls.values()];
+    return this.leaveOutUnknownAcls([...acls.values()]);
+  }
+
+  /**
+   * Records a network ACL entry whose CIDR is known only after deployment. Read without it, the
+   * ACL would deny what the entry may allow, or allow what it may deny.
+   */
+  noteUnknownAclEntry(aclId: string): void {
+    this.unknownAcls.add(aclId);
+  }
+
+  /**
+   * Leaves out the ACLs with an unknown entry, and the default ACL of their VPCs, which their
+   * subnets would otherwise seem to use, so the checks that cross them report unknown.
+   */
+  private leaveOutUnknownAcls(acls: EC2.NetworkAcl[]): EC2.NetworkAcl[] {
+    const unknown = acls.filter((acl) => this.unknownAcls.has(acl.NetworkAclId as string));
+    const vpcIds = new Set(unknown.map((acl) => acl.VpcId));
+    for (const acl of unknown) {
+      this.warnings.push(
+        `network ACL ${acl.NetworkAclId} has an entry whose CIDR is known only after deployment; ` +
+          `it and the default ACL of ${acl.VpcId ?? "its VPC"} are left out, so the checks ` +
+          "that cross them are reported as skipped",
+      );
+    }
+    return acls.filter(
+      (acl) =>
+        !this.unknownAcls.has(acl.NetworkAclId as string) &&
+        !(acl.IsDefault && vpcIds.has(acl.VpcId)),
+    );
   }
 
   /** Associates each subnet with its explicit network ACL, else with its VPC's default ACL. */

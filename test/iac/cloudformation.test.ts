@@ -768,6 +768,38 @@ describe("CloudFormation: private NAT64 to Session Manager endpoints", () => {
     expect(findings.every((finding) => finding.severity === "error")).toBe(true);
   });
 
+  it("skips ACL checks for an imported CIDR", async () => {
+    const acl = [
+      "  NatAcl:",
+      "    Type: AWS::EC2::NetworkAcl",
+      "    Properties: {VpcId: !Ref Vpc}",
+      "  NatAclAssociation:",
+      "    Type: AWS::EC2::SubnetNetworkAclAssociation",
+      "    Properties: {SubnetId: !Ref NatSubnetA, NetworkAclId: !Ref NatAcl}",
+      "  NatAclIn:",
+      "    Type: AWS::EC2::NetworkAclEntry",
+      "    Properties:",
+      "      NetworkAclId: !Ref NatAcl",
+      "      RuleNumber: 100",
+      "      Protocol: -1",
+      "      RuleAction: allow",
+      "      CidrBlock: !ImportValue shared-VpcCidr",
+      "  AppSg:",
+    ].join("\n");
+    const template = editedTemplate("private-nat64-ssm.yaml", "  AppSg:", acl);
+    const { input, result, warnings } = await lintIac({ ...options, template });
+    const aclIds = input.snapshot.NetworkAcls?.map((item) => item.NetworkAclId);
+
+    expect(findingsOf(result, "nacl-blocks-nat64")).toEqual([]);
+    expect(result.skipped.map((item) => item.ruleId)).toContain("nacl-blocks-nat64");
+    expect(aclIds).toEqual([]);
+    expect(
+      warnings.some((line) =>
+        line.includes(`network ACL ${placeholderId("acl", "NatAcl")} has an entry whose CIDR`),
+      ),
+    ).toBe(true);
+  });
+
   it("skips the endpoint check for an imported CIDR", async () => {
     const template = editedTemplate(
       "private-nat64-ssm.yaml",

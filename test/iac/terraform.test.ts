@@ -403,6 +403,50 @@ describe("Terraform plan: private NAT64 to endpoints", () => {
     expect(group?.IpPermissions).toBeUndefined();
   });
 
+  it("skips ACL checks for an unknown CIDR", async () => {
+    const address = "aws_network_acl.nat";
+    const subnetIds = ["aws_subnet.nat.id", "aws_subnet.nat"];
+    const plan = editedPlan("plan-private-nat.json", (document) => {
+      const values = { ingress: [{ action: "allow", from_port: 0, to_port: 0, protocol: "-1" }] };
+      document.planned_values.root_module.resources.push({
+        address,
+        mode: "managed",
+        type: "aws_network_acl",
+        name: "nat",
+        values: { ...values, egress: [] },
+      });
+      document.resource_changes.push({
+        address,
+        change: {
+          actions: ["create"],
+          after: values,
+          after_unknown: {
+            id: true,
+            vpc_id: true,
+            subnet_ids: true,
+            ingress: [{ cidr_block: true }],
+          },
+        },
+      });
+      document.configuration.root_module.resources.push({
+        address,
+        mode: "managed",
+        type: "aws_network_acl",
+        name: "nat",
+        expressions: {
+          vpc_id: { references: ["aws_vpc.main.id", "aws_vpc.main"] },
+          subnet_ids: { references: subnetIds },
+          ingress: { references: ["local.vpc_cidr"] },
+        },
+      });
+    });
+    const { input, result } = await lintIac({ terraformPlan: plan });
+
+    expect(findingsOf(result, "nacl-blocks-nat64")).toEqual([]);
+    expect(result.skipped.map((item) => item.ruleId)).toContain("nacl-blocks-nat64");
+    expect(input.snapshot.NetworkAcls).toEqual([]);
+  });
+
   it("skips the endpoint check without a private IP", async () => {
     const plan = editedPlan("plan-private-nat.json", (document) => {
       delete plannedValues(document, "aws_nat_gateway.nat").private_ip;

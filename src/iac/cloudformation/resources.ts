@@ -326,6 +326,11 @@ function mapNetworkAclEntry(reader: PropertyReader): void {
   if (cidr) entry.CidrBlock = cidr;
   const ipv6 = reader.ipv6Cidr("Ipv6CidrBlock", 64);
   if (ipv6) entry.Ipv6CidrBlock = ipv6;
+  if (
+    firstUnresolved(reader.properties.CidrBlock) ||
+    firstUnresolved(reader.properties.Ipv6CidrBlock)
+  )
+    reader.builder.noteUnknownAclEntry(aclId);
   const ports = reader.properties.PortRange;
   if (isRecord(ports)) {
     entry.PortRange = dropUndefined({

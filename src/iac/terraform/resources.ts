@@ -444,6 +444,8 @@ function addAclEntry(
   if (cidr) entry.CidrBlock = cidr;
   const ipv6 = reader.ipv6Cidr("ipv6_cidr_block", 64);
   if (ipv6) entry.Ipv6CidrBlock = ipv6;
+  if (["cidr_block", "ipv6_cidr_block"].some((name) => firstUnresolved(reader.raw(name))))
+    reader.builder.noteUnknownAclEntry(aclId);
   const from = reader.number("from_port");
   const to = reader.number("to_port");
   if (entry.Protocol !== "-1" && (from !== undefined || to !== undefined))
