@@ -65,7 +65,7 @@ export default defineRule<"noRoute" | "otherRouteWins" | "partlyRouted">({
       if (!route) {
         context.unknown(
           subnetId,
-          "no route table is associated and the VPC's main table is not in the snapshot",
+          "neither a route table associated with the subnet nor the VPC's main table is in the snapshot",
         );
         continue;
       }

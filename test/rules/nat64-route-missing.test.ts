@@ -395,7 +395,8 @@ const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
     skipped: [
       {
         ruleId: RULE,
-        reason: "no route table is associated and the VPC's main table is not in the snapshot",
+        reason:
+          "neither a route table associated with the subnet nor the VPC's main table is in the snapshot",
         resourceIds: ["subnet-v6"],
       },
     ],
