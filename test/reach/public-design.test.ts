@@ -62,6 +62,21 @@ describe("public NAT64 design", () => {
       expect(finding?.severity).toBe("warning");
       expect(finding?.data.parts).toBe("64:ff9b::8000:0/97");
     });
+
+    it("follows the /97 route that translates", () => {
+      const snapshot = splitRoutes(["64:ff9b::8000:0/97"]);
+      const routes = table(snapshot, PUBLIC.appTable).Routes ?? [];
+      routes.unshift({
+        DestinationIpv6CidrBlock: "64:ff9b::/97",
+        EgressOnlyInternetGatewayId: "eigw-0a1b2c3d4e5f60001",
+        Origin: "CreateRoute",
+        State: "active",
+      });
+      const result = lint(snapshot);
+      const verdicts = result.reachability().map((path) => `${path.service} ${path.verdict}`);
+      expect(verdicts).toEqual(["ssm reachable", "ssmmessages reachable"]);
+      expect(findingsOf(result, "nat64-route-missing")).toEqual([]);
+    });
   });
 
   it("flags the NAT subnet without 0.0.0.0/0 to the internet gateway", () => {
