@@ -118,6 +118,14 @@ export function addClientEgressHops(
       someBlocked ??= { ids, denied, admitted };
       continue;
     }
+    // An undecided alternative may carry the connections, so blocking the others is no break.
+    const open = alternatives
+      ? destinations.find((cidr) => decide(cidr).verdict === "unknown")
+      : undefined;
+    if (open) {
+      undecided ??= { ids, cidr: open, decision: decide(open) };
+      continue;
+    }
     trace.add(
       "security-group-egress",
       "broken",

@@ -299,6 +299,26 @@ describe("private NAT64 design with Session Manager endpoints", () => {
     ]);
   });
 
+  it("leaves a block unknown when another address is undecided", () => {
+    const snapshot = design("private-nat64-endpoints");
+    // ssm's address in AZ b, 64:ff9b::a01:114, has only a TCP rule without ports, which may or
+    // may not cover 443, and its address in AZ a has no rule at all.
+    egressTo(
+      snapshot,
+      PRIVATE.appGroup,
+      ENDPOINT_ADDRESSES.filter((_, i) => i !== 0 && i !== 3),
+    );
+    group(snapshot, PRIVATE.appGroup).IpPermissionsEgress?.push({
+      IpProtocol: "tcp",
+      Ipv6Ranges: [{ CidrIpv6: "64:ff9b::a01:114/128" }],
+    });
+    const result = lint(snapshot);
+    const ssm = result.reachability().filter((entry) => entry.service === "ssm");
+
+    expect(findingsOf(result, "instance-sg-egress-blocks-nat64")).toEqual([]);
+    expect(ssm.map((entry) => entry.verdict)).toEqual(["unknown", "unknown"]);
+  });
+
   it("warns without the endpoints' interfaces when one subnet is allowed", () => {
     const snapshot = design("private-nat64-endpoints");
     snapshot.NetworkInterfaces = snapshot.NetworkInterfaces?.filter(
