@@ -322,6 +322,10 @@ function nat64Leg(trace: Trace, path: ServicePath): NatGateway | undefined {
     );
   }
   const routeText = `${tableId}: ${describeRoute(winner)}`;
+  // route-overrides-nat64-prefix reports the routes inside 64:ff9b::/96 that do not translate.
+  const inner = winner.destination.length > NAT64_PREFIX.length;
+  const ownerOf = (wholePrefixOwner: string) =>
+    inner ? "route-overrides-nat64-prefix" : wholePrefixOwner;
   if (winner.target.kind !== "nat-gateway") {
     const broken = NO_TRANSLATION.has(winner.target.kind);
     trace.add(
@@ -329,16 +333,17 @@ function nat64Leg(trace: Trace, path: ServicePath): NatGateway | undefined {
       broken ? "broken" : "unknown",
       tableId,
       `${routeText}, which ${broken ? "does not perform NAT64" : "vpc-lint cannot verify"}`,
-      "nat64-route-target-invalid",
+      ownerOf("nat64-route-target-invalid"),
     );
     return undefined;
   }
+  const downOwner = ownerOf("nat64-route-blackhole");
   if (winner.blackhole) {
-    trace.add("route", "broken", tableId, `${routeText} is a blackhole`, "nat64-route-blackhole");
+    trace.add("route", "broken", tableId, `${routeText} is a blackhole`, downOwner);
     return undefined;
   }
   trace.add("route", "ok", tableId, routeText);
-  return natHop(trace, path, winner.target.id);
+  return natHop(trace, path, winner.target.id, downOwner);
 }
 
 /**
@@ -380,7 +385,16 @@ function followedNat64Route(
   return unrouted ? { winner: chosen, unrouted } : { winner: chosen };
 }
 
-function natHop(trace: Trace, path: ServicePath, natId: string): NatGateway | undefined {
+/**
+ * Checks the NAT gateway a route leads to. `downOwner` is the rule that reports the route when
+ * the gateway is down.
+ */
+function natHop(
+  trace: Trace,
+  path: ServicePath,
+  natId: string,
+  downOwner: string,
+): NatGateway | undefined {
   const { index } = trace;
   const target = natTarget(index, natId, false);
   if (target.status === "unknown") {
@@ -388,13 +402,7 @@ function natHop(trace: Trace, path: ServicePath, natId: string): NatGateway | un
     return undefined;
   }
   if (target.status === "down") {
-    trace.add(
-      "nat-gateway",
-      "broken",
-      natId,
-      `NAT gateway ${natId} is ${target.state}`,
-      "nat64-route-blackhole",
-    );
+    trace.add("nat-gateway", "broken", natId, `NAT gateway ${natId} is ${target.state}`, downOwner);
     return undefined;
   }
   const nat = target.nat;

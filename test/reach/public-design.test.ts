@@ -77,6 +77,21 @@ describe("public NAT64 design", () => {
       expect(verdicts).toEqual(["ssm reachable", "ssmmessages reachable"]);
       expect(findingsOf(result, "nat64-route-missing")).toEqual([]);
     });
+
+    it("attributes /97 blackhole routes to the rule that reports them", () => {
+      const snapshot = splitRoutes(["64:ff9b::/97", "64:ff9b::8000:0/97"]);
+      for (const route of table(snapshot, PUBLIC.appTable).Routes ?? []) {
+        if (route.DestinationIpv6CidrBlock?.endsWith("/97")) route.State = "blackhole";
+      }
+      const result = lint(snapshot);
+      const broken = result
+        .reachability()
+        .map((path) => path.hops.find((hop) => hop.status === "broken")?.owner);
+
+      expect(broken).toEqual(["route-overrides-nat64-prefix", "route-overrides-nat64-prefix"]);
+      expect(findingsOf(result, "route-overrides-nat64-prefix")).toHaveLength(2);
+      expect(findingsOf(result, "nat64-route-blackhole")).toEqual([]);
+    });
   });
 
   it("flags the NAT subnet without 0.0.0.0/0 to the internet gateway", () => {
