@@ -86,7 +86,7 @@ describe("public NAT64 design", () => {
       const result = lint(snapshot);
       const broken = result
         .reachability()
-        .map((path) => path.hops.find((hop) => hop.status === "broken")?.owner);
+        .map((path) => path.hops?.find((hop) => hop.status === "broken")?.owner);
 
       expect(broken).toEqual(["route-overrides-nat64-prefix", "route-overrides-nat64-prefix"]);
       expect(findingsOf(result, "route-overrides-nat64-prefix")).toHaveLength(2);
