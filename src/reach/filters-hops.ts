@@ -177,6 +177,7 @@ function addSomeBlockedHop(
 /**
  * Checks that an endpoint's security groups admit HTTPS from each source. With `partial`, the
  * sources are one NAT gateway's addresses, so admitting some of them is a warning, not a break.
+ * `facts` go on a hop that blocks every source, for its finding.
  */
 export function checkEndpointIngress(
   trace: Trace,
@@ -185,6 +186,7 @@ export function checkEndpointIngress(
   sources: { cidr: Cidr; groupIds?: string[] }[],
   owner: string,
   partial = false,
+  facts: Record<string, string> = {},
 ): void {
   if (!groups) {
     trace.add(
@@ -213,13 +215,15 @@ export function checkEndpointIngress(
   }
   if (blocked.length === 0) {
     // The hop names only the endpoint and its groups, so every path through it shares one hop.
-    // Callers pass the same list of groups for an endpoint every time.
-    trace.once(groups, "ingress ok", () =>
+    // Callers pass the same list of groups for an endpoint every time. The owner marks the check
+    // as made, so a path left unknown by another hop is not listed as skipped for it.
+    trace.once(groups, `ingress ok ${owner}`, () =>
       trace.add(
         "endpoint-security-group",
         "ok",
         endpointId,
         `security groups ${idsOf(groups)} allow TCP 443 from the traffic's source`,
+        owner,
       ),
     );
     return;
@@ -246,7 +250,7 @@ export function checkEndpointIngress(
     endpointId,
     `security groups ${ids} of ${endpointId} allow no TCP 443 from ${sourceText}`,
     owner,
-    { groupIds: ids, sources: sourceText },
+    { groupIds: ids, sources: sourceText, ...facts },
   );
 }
 

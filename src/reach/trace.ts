@@ -604,15 +604,16 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
   const natId = nat.NatGatewayId as string;
   const addresses = natAddresses(nat);
   if (addresses.length === 0) {
-    // After NAT64 the source is the NAT gateway's private IPv4 address, so without it neither
-    // the endpoint's security groups nor the network ACLs on the way can be judged.
+    // After NAT64 the source is the NAT gateway's private IPv4 address, so without it the network
+    // ACLs on the way cannot be judged. The endpoint's groups are judged by the range it comes from.
     trace.add(
-      "endpoint-security-group",
+      "network-acl",
       "unknown",
       natId,
       `the private IPv4 address of NAT gateway ${natId} is not in the snapshot`,
-      "endpoint-sg-blocks-nat64-source",
+      "nacl-blocks-nat64",
     );
+    checkIngressFromNatSubnet(trace, endpoint, nat);
     return;
   }
   const onward = onwardTableOf(index, nat);
@@ -671,6 +672,45 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
     "endpoint-sg-blocks-nat64-source",
     true,
   );
+}
+
+/**
+ * Judges the endpoint's security groups for a NAT gateway whose private address the snapshot
+ * lacks, as a template without PrivateIpAddress gives it. AWS assigns the address from the IPv4
+ * range of the gateway's subnet, so a rule for all of that range admits it, and no rule for any
+ * of it blocks it. A rule for part of the range leaves the check unknown.
+ */
+function checkIngressFromNatSubnet(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway): void {
+  const endpointId = endpoint.VpcEndpointId as string;
+  const natId = nat.NatGatewayId as string;
+  const owner = "endpoint-sg-blocks-nat64-source";
+  const natSubnet = nat.SubnetId ? trace.index.subnet(nat.SubnetId) : undefined;
+  const range = natSubnet && subnetPrefix(natSubnet, 4);
+  if (!natSubnet || !range) {
+    const text = `neither the private IPv4 address of NAT gateway ${natId} nor the range of its subnet is in the snapshot`;
+    trace.add("endpoint-security-group", "unknown", natId, text, owner);
+    return;
+  }
+  const natSubnetId = natSubnet.SubnetId as string;
+  const groups = endpointGroups(trace, endpoint);
+  if (groups) {
+    const source = { cidr: range };
+    const whole = groupsAllow(trace.index, groups, "ingress", source, HTTPS);
+    const part = groupsAllow(trace.index, groups, "ingress", source, HTTPS, true);
+    if (whole.verdict !== "allow" && part.verdict === "allow") {
+      trace.add(
+        "endpoint-security-group",
+        "unknown",
+        endpointId,
+        `security groups of ${endpointId} allow TCP 443 from part of ${range.text}, the range of ${natSubnetId}, and the private IPv4 address NAT gateway ${natId} takes from it is not in the snapshot`,
+        owner,
+      );
+      return;
+    }
+  }
+  checkEndpointIngress(trace, endpointId, groups, [{ cidr: range }], owner, false, {
+    natSubnetIds: natSubnetId,
+  });
 }
 
 function endpointIpv6Leg(trace: Trace, endpoint: VpcEndpoint): void {

@@ -1,7 +1,9 @@
-import { defineRule } from "../engine/types.js";
+import { defineRule, type Evidence } from "../engine/types.js";
+import type { SnapshotIndex } from "../index/snapshot-index.js";
 import { factsOf, hopsOwnedBy, type HopGroup } from "../reach/findings.js";
+import type { Hop } from "../reach/types.js";
 
-export default defineRule<"blocked" | "blocksSome">({
+export default defineRule<"blocked" | "blocksSome" | "blocksNatSubnet">({
   id: "endpoint-sg-blocks-nat64-source",
   title: "Endpoint security group does not admit the NAT gateway's address",
   description:
@@ -30,6 +32,14 @@ export default defineRule<"blocked" | "blocksSome">({
         "Add an inbound rule for TCP 443 from {sources} (or the NAT gateway subnet's IPv4 range) " +
         "to security group {groupId}.",
     },
+    blocksNatSubnet: {
+      severity: "error",
+      text:
+        "Endpoint {endpointId} allows no TCP 443 from {sources}, the IPv4 ranges of subnets " +
+        "{natSubnetIds}, from which the NAT gateways that translate for {subnetIds} take their " +
+        "private addresses, so {services} calls from there time out.",
+      fix: "Add an inbound rule for TCP 443 from {sources} to security group {groupId}.",
+    },
     blocksSome: {
       severity: "warning",
       text:
@@ -43,18 +53,27 @@ export default defineRule<"blocked" | "blocksSome">({
   },
   check(context) {
     const owner = "endpoint-sg-blocks-nat64-source";
-    // Hops that block every address and hops that block some stay in separate findings.
-    for (const group of hopsOwnedBy(context, owner, (hop) => `${hop.resourceId} ${hop.status}`)) {
+    // Hops that block every address, some of them, or a NAT subnet's range stay in separate
+    // findings.
+    const keyOf = (hop: Hop) =>
+      `${hop.resourceId} ${hop.status} ${hop.facts?.natSubnetIds === undefined ? "" : "range"}`;
+    for (const group of hopsOwnedBy(context, owner, keyOf)) {
       const endpointId = group.hop.resourceId;
       const endpoint = group.paths[0]?.endpoint;
       const groupId = String(group.hop.facts?.groupIds ?? "").split(", ")[0] ?? "";
       const some = group.hop.status === "warning";
+      const byRange = group.hop.facts?.natSubnetIds !== undefined;
+      let messageId: "blocked" | "blocksSome" | "blocksNatSubnet" = "blocked";
+      if (some) messageId = "blocksSome";
+      else if (byRange) messageId = "blocksNatSubnet";
+      const natSubnetIds = byRange ? factsOf(group, "natSubnetIds") : "";
       context.report({
-        messageId: some ? "blocksSome" : "blocked",
+        messageId,
         data: {
           endpointId,
           sources: factsOf(group, "sources"),
           ...(some && { admitted: factsOf(group, "admitted") }),
+          ...(byRange && { natSubnetIds }),
           subnetIds: group.subnetIds,
           services: group.services,
           groupId,
@@ -62,21 +81,33 @@ export default defineRule<"blocked" | "blocksSome">({
         resource: context.index.ref("vpc-endpoint", endpointId, endpoint?.VpcId, endpoint?.Tags),
         evidence: [
           { resourceId: endpointId, attribute: "Groups", value: group.hop.facts?.groupIds ?? null },
-          ...sourcesByNat(group).map(([natId, sources]) => ({
-            resourceId: natId,
-            attribute: "NatGatewayAddresses.PrivateIp",
-            value: sources,
-          })),
+          ...(byRange
+            ? rangeEvidence(context.index, natSubnetIds)
+            : sourcesByNat(group).map(([natId, sources]) => ({
+                resourceId: natId,
+                attribute: "NatGatewayAddresses.PrivateIp",
+                value: sources,
+              }))),
         ],
         related: [
           ...String(group.hop.facts?.groupIds ?? "").split(", "),
           ...group.paths.map((path) => path.subnetId),
         ],
         ...(some && { discriminator: "some addresses" }),
+        ...(byRange && { discriminator: "NAT subnet ranges" }),
       });
     }
   },
 });
+
+/** Cites the IPv4 range of each NAT gateway subnet whose range stood in for the addresses. */
+function rangeEvidence(index: SnapshotIndex, natSubnetIds: string): Evidence[] {
+  return natSubnetIds.split(", ").map((subnetId) => ({
+    resourceId: subnetId,
+    attribute: "CidrBlock",
+    value: index.subnet(subnetId)?.CidrBlock ?? null,
+  }));
+}
 
 /**
  * Returns each NAT gateway on the group's paths with its blocked addresses, since the subnets of

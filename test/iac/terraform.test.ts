@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { placeholderId } from "../../src/iac/placeholders.js";
+import type { RunResult } from "../../src/run.js";
 import { findingsOf, fixture, lintIac, locationPath } from "./helpers.js";
 
 const vpcId = placeholderId("vpc", "module.vpc.aws_vpc.this");
@@ -447,18 +448,49 @@ describe("Terraform plan: private NAT64 to endpoints", () => {
     expect(input.snapshot.NetworkAcls).toEqual([]);
   });
 
-  it("skips the endpoint check without a private IP", async () => {
-    const plan = editedPlan("plan-private-nat.json", (document) => {
-      delete plannedValues(document, "aws_nat_gateway.nat").private_ip;
-      delete configResourceOf(document, "aws_nat_gateway.nat").expressions.private_ip;
-      plannedValues(document, "aws_security_group.endpoints").ingress[0].cidr_blocks = [
-        "10.40.9.0/24",
-      ];
-    });
-    const { result } = await lintIac({ terraformPlan: plan });
+  describe("a NAT gateway without a private IP", () => {
+    /** Lints the plan without the NAT gateway's private_ip, the endpoints admitting `cidrs`. */
+    async function lintWithoutPrivateIp(cidrs: string[]) {
+      const plan = editedPlan("plan-private-nat.json", (document) => {
+        delete plannedValues(document, "aws_nat_gateway.nat").private_ip;
+        delete configResourceOf(document, "aws_nat_gateway.nat").expressions.private_ip;
+        plannedValues(document, "aws_security_group.endpoints").ingress[0].cidr_blocks = cidrs;
+      });
+      return (await lintIac({ terraformPlan: plan })).result;
+    }
+    const skippedRules = (result: RunResult) => result.skipped.map((item) => item.ruleId);
 
-    expect(findingsOf(result, "endpoint-sg-blocks-nat64-source")).toEqual([]);
-    expect(result.skipped.map((item) => item.ruleId)).toContain("endpoint-sg-blocks-nat64-source");
+    it("flags endpoints that admit none of the NAT subnet's range", async () => {
+      const result = await lintWithoutPrivateIp(["10.40.9.0/24"]);
+      const findings = result.findings.filter(
+        (item) => item.ruleId === "endpoint-sg-blocks-nat64-source",
+      );
+
+      expect(findings.map((item) => `${item.messageId} ${item.severity}`)).toContain(
+        "blocksNatSubnet error",
+      );
+      expect(findings[0]?.data.sources).toBe("10.40.0.0/24");
+      expect(findings[0]?.evidence).toContainEqual({
+        resourceId: findings[0]?.data.natSubnetIds,
+        attribute: "CidrBlock",
+        value: "10.40.0.0/24",
+      });
+    });
+
+    it("accepts endpoints that admit the NAT subnet's whole range", async () => {
+      const result = await lintWithoutPrivateIp(["10.40.0.0/16"]);
+
+      expect(findingsOf(result, "endpoint-sg-blocks-nat64-source")).toEqual([]);
+      expect(skippedRules(result)).not.toContain("endpoint-sg-blocks-nat64-source");
+      expect(skippedRules(result)).toContain("nacl-blocks-nat64");
+    });
+
+    it("skips endpoints that admit part of the NAT subnet's range", async () => {
+      const result = await lintWithoutPrivateIp(["10.40.0.0/28"]);
+
+      expect(findingsOf(result, "endpoint-sg-blocks-nat64-source")).toEqual([]);
+      expect(skippedRules(result)).toContain("endpoint-sg-blocks-nat64-source");
+    });
   });
 });
 

@@ -110,14 +110,42 @@ describe("reachability with missing addresses and members", () => {
   it.each([
     ["left out", undefined],
     ["empty", []],
-  ])("is unknown when NAT gateway addresses are %s", (_, addresses) => {
+  ])("judges endpoint groups by the NAT subnet when addresses are %s", (_, addresses) => {
     const snapshot = design("private-nat64-endpoints");
     for (const nat of snapshot.NatGateways ?? []) nat.NatGatewayAddresses = addresses;
     group(snapshot, PRIVATE.endpointGroup).IpPermissions = [];
-    expect(verdicts(snapshot)).toEqual(["unknown"]);
-    expect(findingsOf(lint(snapshot), "endpoint-sg-blocks-nat64-source")).toEqual([]);
-    expect(skipReasons(snapshot, "endpoint-sg-blocks-nat64-source")).toContain(
+    const findings = findingsOf(lint(snapshot), "endpoint-sg-blocks-nat64-source");
+
+    expect(verdicts(snapshot)).toEqual(["unreachable"]);
+    expect(new Set(findings.map((finding) => finding.split(" ")[0]))).toEqual(
+      new Set(["blocksNatSubnet"]),
+    );
+    expect(skipReasons(snapshot, "nacl-blocks-nat64")).toContain(
       `the private IPv4 address of NAT gateway ${PRIVATE.natA} is not in the snapshot`,
+    );
+  });
+
+  it("leaves endpoint groups that admit part of the NAT subnet unknown", () => {
+    const snapshot = design("private-nat64-endpoints");
+    for (const nat of snapshot.NatGateways ?? []) nat.NatGatewayAddresses = [];
+    // The first /28 of each NAT gateway's subnet.
+    const natSubnets = (snapshot.Subnets ?? []).filter((item) =>
+      (snapshot.NatGateways ?? []).some((nat) => nat.SubnetId === item.SubnetId),
+    );
+    const firstBlocks = natSubnets.map((item) => `${(item.CidrBlock ?? "").split("/")[0]}/28`);
+    group(snapshot, PRIVATE.endpointGroup).IpPermissions = [
+      {
+        IpProtocol: "tcp",
+        FromPort: 443,
+        ToPort: 443,
+        IpRanges: firstBlocks.map((cidr) => ({ CidrIp: cidr })),
+      },
+    ];
+
+    expect(natSubnets).toHaveLength(2);
+    expect(findingsOf(lint(snapshot), "endpoint-sg-blocks-nat64-source")).toEqual([]);
+    expect(skipReasons(snapshot, "endpoint-sg-blocks-nat64-source").join(" ")).toContain(
+      `allow TCP 443 from part of ${natSubnets[0]?.CidrBlock}`,
     );
   });
 
