@@ -136,7 +136,7 @@ function permissionMatches(
     if (!listId) continue;
     const entries = index.prefixList(listId)?.Entries;
     if (!entries) unresolved.push(listId);
-    else if (entries.some((entry) => contains(entry.Cidr, peer.cidr))) return "allow";
+    else if (entries.some((entry) => matches(entry.Cidr))) return "allow";
   }
   return unresolved.length ? unresolved : "none";
 }

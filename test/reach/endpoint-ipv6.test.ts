@@ -334,6 +334,30 @@ describe("dual-stack endpoint addresses", () => {
     expect(skipped.map((skip) => skip.reason).join(" ")).toContain("stand in for their addresses");
   });
 
+  it("leaves egress to a prefix list of /128s unknown", () => {
+    const snapshot = dualStack("dualstack");
+    const addresses = withEndpointIpv6(snapshot);
+    for (const eni of snapshot.NetworkInterfaces ?? []) delete eni.Ipv6Addresses;
+    egressOnlyTo(snapshot, []);
+    const listId = "pl-0a1b2c3d4e5f60078";
+    snapshot.ManagedPrefixLists = [
+      {
+        PrefixListId: listId,
+        AddressFamily: "IPv6",
+        Entries: addresses.map((address) => ({ Cidr: `${address}/128` })),
+      },
+    ];
+    const egress = group(snapshot, PRIVATE.appGroup).IpPermissionsEgress ?? [];
+    for (const permission of egress) permission.PrefixListIds = [{ PrefixListId: listId }];
+    const result = lint(snapshot);
+    const skipped = result.skipped.filter(
+      (skip) => skip.ruleId === "instance-sg-egress-blocks-ipv6",
+    );
+
+    expect(findingsOf(result, "instance-sg-egress-blocks-ipv6")).toEqual([]);
+    expect(skipped.map((skip) => skip.reason).join(" ")).toContain("stand in for their addresses");
+  });
+
   it("accepts an ACL naming the endpoint's own addresses", () => {
     const snapshot = dualStack("dualstack");
     aclOnlyTo(snapshot, withEndpointIpv6(snapshot));

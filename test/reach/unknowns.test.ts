@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SnapshotIndex } from "../../src/index/snapshot-index.js";
 import { analyse } from "../../src/reach/analysis.js";
 import type { Snapshot } from "../../src/snapshot/types.js";
+import type { Subnet } from "@aws-sdk/client-ec2";
 import { PRIVATE, PUBLIC, design, findingsOf, group, lint } from "./designs.js";
 
 function verdicts(snapshot: Snapshot): string[] {
@@ -107,6 +108,22 @@ describe("reachability with missing addresses and members", () => {
       .map((skip) => skip.reason);
   }
 
+  /**
+   * Removes the NAT gateways' private addresses, and returns their subnets with the first /28 of
+   * each, which may or may not contain the address AWS assigns.
+   */
+  function withoutNatAddresses(snapshot: Snapshot): {
+    natSubnets: Subnet[];
+    firstBlocks: string[];
+  } {
+    for (const nat of snapshot.NatGateways ?? []) nat.NatGatewayAddresses = [];
+    const natSubnets = (snapshot.Subnets ?? []).filter((item) =>
+      (snapshot.NatGateways ?? []).some((nat) => nat.SubnetId === item.SubnetId),
+    );
+    const firstBlocks = natSubnets.map((item) => `${(item.CidrBlock ?? "").split("/")[0]}/28`);
+    return { natSubnets, firstBlocks };
+  }
+
   it.each([
     ["left out", undefined],
     ["empty", []],
@@ -127,12 +144,7 @@ describe("reachability with missing addresses and members", () => {
 
   it("leaves endpoint groups that admit part of the NAT subnet unknown", () => {
     const snapshot = design("private-nat64-endpoints");
-    for (const nat of snapshot.NatGateways ?? []) nat.NatGatewayAddresses = [];
-    // The first /28 of each NAT gateway's subnet.
-    const natSubnets = (snapshot.Subnets ?? []).filter((item) =>
-      (snapshot.NatGateways ?? []).some((nat) => nat.SubnetId === item.SubnetId),
-    );
-    const firstBlocks = natSubnets.map((item) => `${(item.CidrBlock ?? "").split("/")[0]}/28`);
+    const { natSubnets, firstBlocks } = withoutNatAddresses(snapshot);
     group(snapshot, PRIVATE.endpointGroup).IpPermissions = [
       {
         IpProtocol: "tcp",
@@ -147,6 +159,38 @@ describe("reachability with missing addresses and members", () => {
     expect(skipReasons(snapshot, "endpoint-sg-blocks-nat64-source").join(" ")).toContain(
       `allow TCP 443 from part of ${natSubnets[0]?.CidrBlock}`,
     );
+  });
+
+  it("leaves endpoint groups whose prefix list contains part of the NAT subnet unknown", () => {
+    const snapshot = design("private-nat64-endpoints");
+    const { natSubnets, firstBlocks } = withoutNatAddresses(snapshot);
+    const listId = "pl-0a1b2c3d4e5f60077";
+    snapshot.ManagedPrefixLists = [
+      {
+        PrefixListId: listId,
+        AddressFamily: "IPv4",
+        Entries: firstBlocks.map((Cidr) => ({ Cidr })),
+      },
+    ];
+    group(snapshot, PRIVATE.endpointGroup).IpPermissions = [
+      { IpProtocol: "tcp", FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: listId }] },
+    ];
+
+    expect(natSubnets).toHaveLength(2);
+    expect(findingsOf(lint(snapshot), "endpoint-sg-blocks-nat64-source")).toEqual([]);
+    expect(skipReasons(snapshot, "endpoint-sg-blocks-nat64-source").join(" ")).toContain(
+      `allow TCP 443 from part of ${natSubnets[0]?.CidrBlock}`,
+    );
+
+    // A list that contains none of the range still blocks it.
+    snapshot.ManagedPrefixLists = [
+      { PrefixListId: listId, AddressFamily: "IPv4", Entries: [{ Cidr: "192.0.2.0/28" }] },
+    ];
+    expect(
+      new Set(
+        findingsOf(lint(snapshot), "endpoint-sg-blocks-nat64-source").map((f) => f.split(" ")[0]),
+      ),
+    ).toEqual(new Set(["blocksNatSubnet"]));
   });
 
   it.each([
