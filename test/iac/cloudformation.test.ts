@@ -800,6 +800,41 @@ describe("CloudFormation: private NAT64 to Session Manager endpoints", () => {
     ).toBe(true);
   });
 
+  /**
+   * Lints the design with `secondary` added to NAT gateway NatA, the endpoints admitting only its
+   * primary address from that subnet.
+   */
+  async function lintWithSecondaryIps(secondary: string) {
+    const primary = "PrivateIpAddress: 10.30.0.10";
+    const withSecondary = editedTemplate(
+      "private-nat64-ssm.yaml",
+      primary,
+      `${primary}\n${secondary}`,
+    );
+    const text = readFileSync(withSecondary, "utf8");
+    expect(text.split(natSubnetRule)).toHaveLength(2);
+    writeFileSync(withSecondary, text.replace(natSubnetRule, "CidrIp: 10.30.0.10/32"));
+    return (await lintIac({ ...options, template: withSecondary })).result;
+  }
+
+  it("warns on endpoints closed to a listed secondary IP", async () => {
+    const result = await lintWithSecondaryIps("      SecondaryPrivateIpAddresses: [10.30.0.11]");
+    const findings = result.findings.filter(
+      (item) => item.ruleId === "endpoint-sg-blocks-nat64-source",
+    );
+
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.every((item) => item.messageId === "blocksSome")).toBe(true);
+    expect(findings[0]?.data.sources).toBe("10.30.0.11");
+  });
+
+  it("skips endpoints that admit the primary IP beside a secondary count", async () => {
+    const result = await lintWithSecondaryIps("      SecondaryPrivateIpAddressCount: 2");
+
+    expect(findingsOf(result, "endpoint-sg-blocks-nat64-source")).toEqual([]);
+    expect(result.skipped.map((item) => item.ruleId)).toContain("endpoint-sg-blocks-nat64-source");
+  });
+
   it("skips the endpoint check for an imported CIDR", async () => {
     const template = editedTemplate(
       "private-nat64-ssm.yaml",

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { placeholderId } from "../../src/iac/placeholders.js";
 import type { RunResult } from "../../src/run.js";
+import type { Snapshot } from "../../src/snapshot/types.js";
 import { findingsOf, fixture, lintIac, locationPath } from "./helpers.js";
 
 const vpcId = placeholderId("vpc", "module.vpc.aws_vpc.this");
@@ -492,7 +493,73 @@ describe("Terraform plan: private NAT64 to endpoints", () => {
       expect(skippedRules(result)).toContain("endpoint-sg-blocks-nat64-source");
     });
   });
+
+  describe("a NAT gateway with secondary private IPs", () => {
+    /**
+     * Lints the plan with secondary addresses set by `arguments` on the NAT gateway, the
+     * endpoints admitting only its primary address.
+     */
+    async function lintWithSecondaryIps(arguments_: Record<string, unknown>) {
+      const plan = editedPlan("plan-private-nat.json", (document) => {
+        const expressions = configResourceOf(document, "aws_nat_gateway.nat").expressions;
+        for (const [name, value] of Object.entries(arguments_)) {
+          plannedValues(document, "aws_nat_gateway.nat")[name] = value;
+          expressions[name] = { constant_value: value };
+        }
+        plannedValues(document, "aws_security_group.endpoints").ingress[0].cidr_blocks = [
+          "10.40.0.10/32",
+        ];
+      });
+      return lintIac({ terraformPlan: plan });
+    }
+
+    it("keeps the primary IP alone without secondary IPs", async () => {
+      const { input, result } = await lintWithSecondaryIps({});
+
+      expect(natAddressesOf(input.snapshot)).toEqual(["10.40.0.10"]);
+      expect(findingsOf(result, "endpoint-sg-blocks-nat64-source")).toEqual([]);
+      expect(result.skipped.map((item) => item.ruleId)).not.toContain(
+        "endpoint-sg-blocks-nat64-source",
+      );
+    });
+
+    it("warns on endpoints closed to a listed secondary IP", async () => {
+      const { input, result } = await lintWithSecondaryIps({
+        secondary_private_ip_addresses: ["10.40.0.11"],
+      });
+      const findings = result.findings.filter(
+        (item) => item.ruleId === "endpoint-sg-blocks-nat64-source",
+      );
+
+      expect(natAddressesOf(input.snapshot)).toEqual(["10.40.0.10", "10.40.0.11"]);
+      expect(findings.length).toBeGreaterThan(0);
+      expect(findings.every((item) => item.messageId === "blocksSome")).toBe(true);
+      expect(findings[0]?.data.sources).toBe("10.40.0.11");
+    });
+
+    it.each([
+      ["an address count", { secondary_private_ip_address_count: 2 }],
+      ["secondary Elastic IPs", { secondary_allocation_ids: ["eipalloc-0a1b2c3d4e5f60001"] }],
+    ])("skips endpoints that admit the primary IP with %s", async (_, arguments_) => {
+      const { input, result } = await lintWithSecondaryIps(arguments_);
+
+      expect(natAddressesOf(input.snapshot)).toEqual([]);
+      expect(findingsOf(result, "endpoint-sg-blocks-nat64-source")).toEqual([]);
+      expect(result.skipped.map((item) => item.ruleId)).toContain(
+        "endpoint-sg-blocks-nat64-source",
+      );
+    });
+  });
 });
+
+/** Returns the private addresses of a snapshot's NAT gateways. */
+function natAddressesOf(snapshot: Snapshot): string[] {
+  return (snapshot.NatGateways ?? []).flatMap((nat) =>
+    (nat.NatGatewayAddresses ?? []).flatMap((address) =>
+      address.PrivateIp ? [address.PrivateIp] : [],
+    ),
+  );
+}
 
 /** Writes a plan whose DNS64 flag and NAT id come from local values, with an optional provider Region variable. */
 /**

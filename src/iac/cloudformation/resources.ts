@@ -4,7 +4,11 @@ import { isRecord } from "./parse.js";
 import type { PropertyReader, TemplateContext } from "./context.js";
 import { protocolName, protocolNumber } from "../protocols.js";
 import { mapAutoScalingGroup, mapInstance } from "./instances.js";
-import { natGatewayOf, type NatGatewayProperties } from "../nat-gateway.js";
+import {
+  hasUnlistedSecondaryIps,
+  natGatewayOf,
+  type NatGatewayProperties,
+} from "../nat-gateway.js";
 import { firstUnresolved } from "../unresolved.js";
 
 /** Maps one resource; returns the ids of further snapshot resources it created, if any. */
@@ -168,12 +172,21 @@ function mapRouteTableAssociation(reader: PropertyReader): void {
 }
 
 function mapNatGateway(reader: PropertyReader): void {
+  const listed = reader.properties.SecondaryPrivateIpAddresses;
   const properties: NatGatewayProperties = {
     id: reader.id,
     tags: reader.tags(),
     connectivityType: reader.string("ConnectivityType"),
     allocationId: reader.string("AllocationId", "eipalloc"),
     privateIp: reader.string("PrivateIpAddress"),
+    secondaryPrivateIps: Array.isArray(listed)
+      ? listed.filter((item): item is string => typeof item === "string")
+      : undefined,
+    unlistedSecondaryIps: hasUnlistedSecondaryIps(
+      listed,
+      reader.properties.SecondaryPrivateIpAddressCount,
+      reader.properties.SecondaryAllocationIds,
+    ),
     subnetId: reader.string("SubnetId", "subnet"),
     availabilityMode: reader.string("AvailabilityMode"),
     vpcId: reader.string("VpcId", "vpc"),

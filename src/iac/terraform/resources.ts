@@ -4,7 +4,11 @@ import { placeholderId } from "../placeholders.js";
 import { protocolName, protocolNumber } from "../protocols.js";
 import type { AttributeReader, PlanContext } from "./context.js";
 import { mapAutoScalingGroup, mapInstance } from "./instances.js";
-import { natGatewayOf, type NatGatewayProperties } from "../nat-gateway.js";
+import {
+  hasUnlistedSecondaryIps,
+  natGatewayOf,
+  type NatGatewayProperties,
+} from "../nat-gateway.js";
 import { firstUnresolved } from "../unresolved.js";
 
 /** Maps one resource; returns the ids of further snapshot resources it created, if any. */
@@ -233,6 +237,12 @@ function mapNatGateway(reader: AttributeReader): void {
     connectivityType: reader.string("connectivity_type"),
     allocationId: reader.string("allocation_id", "eipalloc"),
     privateIp: reader.string("private_ip"),
+    secondaryPrivateIps: reader.strings("secondary_private_ip_addresses"),
+    unlistedSecondaryIps: hasUnlistedSecondaryIps(
+      reader.raw("secondary_private_ip_addresses"),
+      reader.raw("secondary_private_ip_address_count"),
+      reader.raw("secondary_allocation_ids"),
+    ),
     subnetId: reader.string("subnet_id", "subnet"),
     availabilityMode: reader.string("availability_mode"),
     vpcId: reader.string("vpc_id", "vpc"),
