@@ -345,6 +345,18 @@ describe("Terraform plan: unresolved route tables", () => {
     ).toBe(true);
   });
 
+  it("keeps routing checks for a subnet on the main table", async () => {
+    const plan = editedPlan("plan-for-each.json", (document) => {
+      configResourceOf(document, "aws_route_table_association.app").expressions.route_table_id = {
+        references: ["aws_vpc.main.main_route_table_id", "aws_vpc.main"],
+      };
+    });
+    const { input, result } = await lintIac({ terraformPlan: plan });
+
+    expect(input.snapshot.RouteTables?.some((table) => table.VpcId === vpcId)).toBe(true);
+    expect(findingsOf(result, "nat64-route-missing")).toHaveLength(2);
+  });
+
   it("keeps routing checks for a data source table", async () => {
     const plan = nat64TableFrom(["data.aws_route_table.shared.id", "data.aws_route_table.shared"]);
     const { input, result } = await lintIac({ terraformPlan: plan });
