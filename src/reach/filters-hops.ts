@@ -417,8 +417,13 @@ function checkSide(
   partials: PartialDenial[],
 ): boolean {
   const { acl, side, peer, ports } = check;
-  const evaluation = evaluateAcl(acl, side.egress, peer, ports.low, ports.high);
-  const { decision, deniedPorts: denied } = evaluation;
+  const { decision, deniedPorts: denied } = evaluateAcl(
+    acl,
+    side.egress,
+    peer,
+    ports.low,
+    ports.high,
+  );
   if (decision.partlyDenied) partials.push(peerDenial(check, decision.partlyDenied));
   if (decision.verdict === "allow") return false;
   const whole =

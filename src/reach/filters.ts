@@ -168,26 +168,6 @@ export interface AclDecision {
   partlyDenied?: { ruleNumber: number | "*"; range: string; ports?: readonly number[] };
 }
 
-/**
- * Evaluates a network ACL for TCP traffic in one direction to or from the peer on destination
- * ports `from`..`to`. Rules apply in ascending number, and the first rule matching an address
- * and a port decides that pair, so allow rules that each cover part of the peer can allow all of
- * it together. The verdict is "allow" when no pair is denied, or when the denied pairs cover
- * only some of the peer's addresses on each port, which `partlyDenied` then names. It is "deny"
- * when every pair is denied, or when some ports are denied for the whole peer, by one rule or by
- * several together, as aclDeniedPorts lists. A deny verdict may carry `partlyDenied` too when a
- * rule denies part of the peer on other ports.
- */
-export function aclAllows(
-  acl: NetworkAcl,
-  egress: boolean,
-  peer: Cidr,
-  from: number,
-  to: number,
-): AclDecision {
-  return evaluateAcl(acl, egress, peer, from, to).decision;
-}
-
 /** The ports of a range that a network ACL denies, and the first rule that denies one of them. */
 export interface DeniedPorts {
   /** Flat [low, high] pairs in ascending order, without overlaps. */
@@ -196,33 +176,26 @@ export interface DeniedPorts {
   ruleNumber: number | "*";
 }
 
-/**
- * Finds the ports of `from`..`to` that a network ACL denies for TCP traffic to or from the whole
- * peer, whether one rule denies them or several rules each deny part of the peer. When the ACL
- * allows none of the peer's traffic, that is all of them. It reads the rules as aclAllows does
- * and names the same rule. Callers use it to tell a range that aclAllows denies in part
- * from one it denies whole.
- */
-export function aclDeniedPorts(
-  acl: NetworkAcl,
-  egress: boolean,
-  peer: Cidr,
-  from: number,
-  to: number,
-): DeniedPorts {
-  return evaluateAcl(acl, egress, peer, from, to).deniedPorts;
-}
-
-/** The results of aclAllows and aclDeniedPorts for one ACL, peer and port range. */
+/** A network ACL's decision for a peer and a port range, and the ports it denies the whole peer. */
 export interface AclEvaluation {
   decision: AclDecision;
-  /** No ports, named by rule `*`, unless the verdict is "deny". */
+  /**
+   * The ports denied for every address of the peer, whether one rule denies them or several
+   * rules each deny part of it. No ports, named by rule `*`, unless the verdict is "deny".
+   */
   deniedPorts: DeniedPorts;
 }
 
 /**
- * Returns what aclAllows and aclDeniedPorts return for the same arguments, from one reading of
- * the rules, for callers that need both.
+ * Evaluates a network ACL for TCP traffic in one direction to or from the peer on destination
+ * ports `from`..`to`. Rules apply in ascending number, and the first rule matching an address
+ * and a port decides that pair, so allow rules that each cover part of the peer can allow all of
+ * it together. The verdict is "allow" when no pair is denied, or when the denied pairs cover
+ * only some of the peer's addresses on each port, which `partlyDenied` then names. It is "deny"
+ * when every pair is denied, or when some ports are denied for the whole peer, which
+ * `deniedPorts` lists. A deny verdict may carry `partlyDenied` too when a rule denies part of the
+ * peer on other ports. Callers use `deniedPorts` to tell a range denied in part from one denied
+ * whole.
  */
 export function evaluateAcl(
   acl: NetworkAcl,

@@ -2,14 +2,12 @@ import type { NetworkAcl, NetworkAclEntry, SecurityGroup } from "@aws-sdk/client
 import { describe, expect, it } from "vitest";
 import { SnapshotIndex } from "../../src/index/snapshot-index.js";
 import { cidrContains, parseCidr, type Cidr } from "../../src/net/cidr.js";
-import {
-  aclAllows,
-  aclDeniedPorts,
-  groupsAllow,
-  undecidedClause,
-} from "../../src/reach/filters.js";
+import { evaluateAcl, groupsAllow, undecidedClause } from "../../src/reach/filters.js";
 
 const cidr = (text: string) => parseCidr(text) as Cidr;
+const aclAllows = (...args: Parameters<typeof evaluateAcl>) => evaluateAcl(...args).decision;
+const aclDeniedPorts = (...args: Parameters<typeof evaluateAcl>) =>
+  evaluateAcl(...args).deniedPorts;
 
 function index(prefixLists: { PrefixListId: string; Entries?: { Cidr: string }[] }[] = []) {
   return new SnapshotIndex({ ManagedPrefixLists: prefixLists });
