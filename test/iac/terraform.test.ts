@@ -508,13 +508,13 @@ describe("Terraform plan: private NAT64 to endpoints", () => {
 
   describe("a NAT gateway with secondary private IPs", () => {
     /**
-     * Lints the plan with secondary addresses set by `arguments` on the NAT gateway, the
+     * Lints the plan with secondary addresses set by `natArguments` on the NAT gateway, the
      * endpoints admitting only its primary address.
      */
-    async function lintWithSecondaryIps(arguments_: Record<string, unknown>) {
+    async function lintWithSecondaryIps(natArguments: Record<string, unknown>) {
       const plan = editedPlan("plan-private-nat.json", (document) => {
         const expressions = configResourceOf(document, "aws_nat_gateway.nat").expressions;
-        for (const [name, value] of Object.entries(arguments_)) {
+        for (const [name, value] of Object.entries(natArguments)) {
           plannedValues(document, "aws_nat_gateway.nat")[name] = value;
           expressions[name] = { constant_value: value };
         }
@@ -552,8 +552,8 @@ describe("Terraform plan: private NAT64 to endpoints", () => {
     it.each([
       ["an address count", { secondary_private_ip_address_count: 2 }],
       ["secondary Elastic IPs", { secondary_allocation_ids: ["eipalloc-0a1b2c3d4e5f60001"] }],
-    ])("skips endpoints that admit the primary IP with %s", async (_, arguments_) => {
-      const { input, result } = await lintWithSecondaryIps(arguments_);
+    ])("skips endpoints that admit the primary IP with %s", async (_, natArguments) => {
+      const { input, result } = await lintWithSecondaryIps(natArguments);
 
       expect(natAddressesOf(input.snapshot)).toEqual([]);
       expect(findingsOf(result, "endpoint-sg-blocks-nat64-source")).toEqual([]);

@@ -215,12 +215,12 @@ function mapRouteTableAssociation(reader: AttributeReader): void {
  * subnet that cannot be resolved. Its placeholder matches none of them, so without the mark the
  * route would be left out, or the subnet would stay on the main table.
  */
-function noteUncertainRouting(reader: AttributeReader, name: string, what: string): void {
+function noteUncertainRouting(reader: AttributeReader, name: string, kind: string): void {
   const candidates = reader.candidateIds(name);
   if (candidates === undefined) return;
   reader.builder.noteUncertainRouting(
     candidates,
-    `${reader.address} ${name} names ${what} of the plan that vpc-lint cannot resolve`,
+    `${reader.address} ${name} names ${kind} of the plan that vpc-lint cannot resolve`,
   );
 }
 
