@@ -1,9 +1,10 @@
 /** Shared state while tracing one subnet's path to one service. */
-import type { NetworkAcl, SecurityGroup, Subnet, Vpc } from "@aws-sdk/client-ec2";
+import type { NetworkAcl, SecurityGroup, Subnet, Vpc, VpcEndpoint } from "@aws-sdk/client-ec2";
 import type { SnapshotIndex } from "../index/snapshot-index.js";
 import { innerMap } from "../index/util.js";
 import type { Cidr } from "../net/cidr.js";
 import type { SectionName } from "../snapshot/types.js";
+import { EndpointView } from "./endpoint-view.js";
 import { Hop, type HopKind, type HopStatus } from "./types.js";
 
 /**
@@ -78,6 +79,8 @@ export class TraceMemo {
   readonly hops = new Map<object, Map<string, readonly Hop[]>>();
   /** Sections that were missing when a check read them, so the check used their fallback. */
   readonly assumed = new Set<SectionName>();
+  /** What the traces read about each endpoint they pass. */
+  readonly endpoints = new Map<VpcEndpoint, EndpointView>();
   private readonly values = new Map<object, Map<string, unknown>>();
 
   /** Drops what was kept for a scope that no later trace will meet, such as a traced subnet. */
@@ -98,6 +101,9 @@ export class TraceMemo {
 
 export class Trace {
   readonly hops: Hop[] = [];
+  /** The subnet's reply ports and IPv6 prefixes, which a trace reads once per crossing. */
+  private replyPorts?: ReplyPorts;
+  private blocks?: Cidr[];
 
   constructor(
     readonly index: SnapshotIndex,
@@ -122,6 +128,16 @@ export class Trace {
     const start = this.hops.length;
     check();
     byKey.set(key, this.hops.slice(start));
+  }
+
+  /** Returns what the analysis knows about an endpoint, kept for every trace through it. */
+  endpointView(endpoint: VpcEndpoint): EndpointView {
+    let view = this.memo.endpoints.get(endpoint);
+    if (!view) {
+      view = new EndpointView(this.index, endpoint);
+      this.memo.endpoints.set(endpoint, view);
+    }
+    return view;
   }
 
   get subnetId(): string {
@@ -155,13 +171,21 @@ export class Trace {
    * the Linux, Windows and Lambda ranges of the platforms the subnet hosts.
    */
   clientReplyPorts(): ReplyPorts {
-    const { windows, lambda, other } = this.index.workloadPlatforms(this.subnetId);
-    return portsOf({ windows: windows !== undefined, lambda: lambda !== undefined, other });
+    if (!this.replyPorts) {
+      const { windows, lambda, other } = this.index.workloadPlatforms(this.subnetId);
+      this.replyPorts = portsOf({
+        windows: windows !== undefined,
+        lambda: lambda !== undefined,
+        other,
+      });
+    }
+    return this.replyPorts;
   }
 
   /** Returns the subnet's associated IPv6 prefixes, the sources of its clients' traffic. */
   clientBlocks(): Cidr[] {
-    return this.index.ipv6BlocksOf(this.subnet);
+    this.blocks ??= this.index.ipv6BlocksOf(this.subnet);
+    return this.blocks;
   }
 
   /**

@@ -1,22 +1,12 @@
 /** Traces one subnet's path to one service: name resolution, routes, NAT64, filters, placement. */
-import type {
-  NatGateway,
-  NetworkInterface,
-  SecurityGroup,
-  Subnet,
-  VpcEndpoint,
-} from "@aws-sdk/client-ec2";
+import type { NatGateway, SecurityGroup, Subnet, VpcEndpoint } from "@aws-sdk/client-ec2";
 import {
   isIpv6Only,
   hasIpv4,
   shortServiceName,
   type SnapshotIndex,
 } from "../index/snapshot-index.js";
-import {
-  endpointRecordTypes,
-  usableEndpointsFor,
-  type EndpointRecordTypes,
-} from "../index/endpoints.js";
+import { usableEndpointsFor, type EndpointRecordTypes } from "../index/endpoints.js";
 import {
   isNat64Route,
   isPublicNat,
@@ -32,16 +22,15 @@ import {
 } from "../index/nat64.js";
 import { describeParts, describeRoute, type RouteView } from "../index/routes.js";
 import { lower } from "../index/util.js";
-import {
-  IPV4_DEFAULT,
-  NAT64_PREFIX,
-  nat64PrefixOf,
-  parseCidr,
-  type Cidr,
-  type IpFamily,
-} from "../net/cidr.js";
+import { IPV4_DEFAULT, NAT64_PREFIX, nat64PrefixOf, parseCidr, type Cidr } from "../net/cidr.js";
 import { defaultServiceName, dualStackName, supportsIpv6PrivateLink } from "./catalog.js";
 import { HTTPS, NAT_PORTS, Trace, type TraceMemo } from "./context.js";
+import {
+  ipv6Of,
+  subnetPrefix,
+  type EndpointAddresses,
+  type EndpointView,
+} from "./endpoint-view.js";
 import { groupsAllow } from "./filters.js";
 import {
   addClientEgressHops,
@@ -170,7 +159,7 @@ function throughEndpoint(trace: Trace, path: ServicePath, endpoint: VpcEndpoint)
     );
     return "endpoint-nat64";
   }
-  const records = trace.memo.value(endpoint, "records", () => endpointRecordTypes(endpoint));
+  const records = trace.endpointView(endpoint).records();
   if (!records) {
     unknownRecordTypes(trace, path, endpoint);
     return "none";
@@ -359,7 +348,7 @@ function followedNat64Route(
 ): { winner?: RouteView; unrouted?: string } {
   const { index } = trace;
   const endpointDestinations = path.endpoint
-    ? endpointNat64Destinations(trace, path.endpoint).cidrs
+    ? trace.endpointView(path.endpoint).nat64Destinations().cidrs
     : [];
   if (endpointDestinations.length === 0 && isNat64Route(route.winner)) {
     // Routes inside 64:ff9b::/96 that bypass this one are route-overrides-nat64-prefix's findings.
@@ -446,7 +435,7 @@ function natHop(
     );
   }
 
-  const toEndpoint = path.endpoint && endpointNat64Destinations(trace, path.endpoint);
+  const toEndpoint = path.endpoint && trace.endpointView(path.endpoint).nat64Destinations();
   if (toEndpoint && toEndpoint.cidrs.length > 0) {
     const approximate = approximateNote(toEndpoint, path.endpoint?.VpcEndpointId);
     // DNS returns the endpoint's addresses in all its subnets, so a block of some breaks only
@@ -493,9 +482,10 @@ function checkNat64Crossings(trace: Trace, natSubnet: Subnet, endpoint?: VpcEndp
   // The NAT gateway's ACL checks the same source for every destination, so once it blocks the
   // crossing, checking the other destinations would only repeat that block.
   let natAclBlocks = false;
-  checkEndpointSubnets(trace, endpointSubnets(trace, endpoint), (endpointSubnet) => {
+  const view = trace.endpointView(endpoint);
+  checkEndpointSubnets(trace, view.subnets(), (endpointSubnet) => {
     if (natAclBlocks) return false;
-    const address = endpointAddressIn(trace, endpoint, endpointSubnet, 4);
+    const address = view.addressIn(endpointSubnet, 4);
     const ipv4 = address ?? subnetPrefix(endpointSubnet, 4);
     if (!ipv4) return false;
     const start = trace.hops.length;
@@ -618,8 +608,9 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
   }
   const onward = onwardTableOf(index, nat);
   const natSubnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
+  const view = trace.endpointView(endpoint);
   noteMissingEndpointSubnets(trace, endpoint);
-  checkEndpointSubnets(trace, endpointSubnets(trace, endpoint), (endpointSubnet) => {
+  checkEndpointSubnets(trace, view.subnets(), (endpointSubnet) => {
     const destination = subnetPrefix(endpointSubnet, 4);
     if (!destination) {
       noteMissingPrefix(trace, endpointSubnet, "IPv4");
@@ -639,7 +630,7 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
     }
     if (!natSubnet) return false;
     // The NAT gateway's network ACL matches the endpoint's own address when it is known.
-    const target = endpointAddressIn(trace, endpoint, endpointSubnet, 4) ?? destination;
+    const target = view.addressIn(endpointSubnet, 4) ?? destination;
     const blocked: number[] = [];
     let passed = 0;
     for (const ip of addresses) {
@@ -667,7 +658,7 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
   checkEndpointIngress(
     trace,
     endpointId,
-    endpointGroups(trace, endpoint),
+    view.groups(),
     sources,
     "endpoint-sg-blocks-nat64-source",
     true,
@@ -692,7 +683,7 @@ function checkIngressFromNatSubnet(trace: Trace, endpoint: VpcEndpoint, nat: Nat
     return;
   }
   const natSubnetId = natSubnet.SubnetId as string;
-  const groups = endpointGroups(trace, endpoint);
+  const groups = trace.endpointView(endpoint).groups();
   if (groups) {
     const source = { cidr: range };
     const whole = groupsAllow(trace.index, groups, "ingress", source, HTTPS);
@@ -716,9 +707,10 @@ function checkIngressFromNatSubnet(trace: Trace, endpoint: VpcEndpoint, nat: Nat
 function endpointIpv6Leg(trace: Trace, endpoint: VpcEndpoint): void {
   const { index, memo } = trace;
   const endpointId = endpoint.VpcEndpointId as string;
+  const view = trace.endpointView(endpoint);
   // Endpoints of several services often share subnets; their routes and ACLs are checked once.
   // The scope, the client subnet, also fixes the reply ports its workloads use.
-  trace.once(trace.subnet, subnetKeyOf(trace, endpoint), () => ipv6LegFilters(trace, endpoint));
+  trace.once(trace.subnet, view.ipv6LegKey(), () => ipv6LegFilters(trace, view));
   // Clients keep their IPv6 addresses and security groups all the way to the endpoint. Each
   // distinct set of workload groups is a client of its own, since a rule that references one
   // group admits only the workloads that carry it.
@@ -728,7 +720,7 @@ function endpointIpv6Leg(trace: Trace, endpoint: VpcEndpoint): void {
     if (sets.length === 0) return [blocks.map((cidr) => ({ cidr, groupIds: [] }))];
     return sets.map((ids) => blocks.map((cidr) => ({ cidr, groupIds: [...ids] })));
   });
-  const groups = endpointGroups(trace, endpoint);
+  const groups = view.groups();
   checkEndpointIngress(
     trace,
     endpointId,
@@ -764,8 +756,8 @@ function leastAdmittedSources(
  * Adds the route, workload egress and network ACL hops from a subnet to an endpoint's subnets.
  * The caller keeps these hops per subnet and endpoint subnets, so the crossings are not kept again.
  */
-function ipv6LegFilters(trace: Trace, endpoint: VpcEndpoint): void {
-  const targets = endpointSubnets(trace, endpoint);
+function ipv6LegFilters(trace: Trace, view: EndpointView): void {
+  const targets = view.subnets();
   trace.add(
     "route",
     "ok",
@@ -775,21 +767,21 @@ function ipv6LegFilters(trace: Trace, endpoint: VpcEndpoint): void {
   // The endpoint's interfaces carry its security groups, so egress rules that reference them
   // admit the traffic. DNS returns the addresses in all the endpoint's subnets, so a block of
   // some breaks only the connections to those.
-  const addresses = endpointAddresses(trace, endpoint, 6);
+  const addresses = view.addresses(6);
   addClientEgressHops(
     trace,
     addresses.cidrs,
     "instance-sg-egress-blocks-ipv6",
     approximateNote(addresses),
-    endpointGroupIds(endpoint),
+    view.groupIds(),
     true,
   );
-  noteMissingEndpointSubnets(trace, endpoint);
+  noteMissingEndpointSubnets(trace, view.endpoint);
   const source = trace.clientSource();
   if (!source) return;
   checkEndpointSubnets(trace, targets, (target) => {
     // The network ACLs match the endpoint's own address in the subnet when it is known.
-    const destination = endpointAddressIn(trace, endpoint, target, 6) ?? ipv6Of(target);
+    const destination = view.addressIn(target, 6) ?? ipv6Of(target);
     if (!destination) {
       noteMissingPrefix(trace, target, "IPv6");
       return false;
@@ -1011,77 +1003,6 @@ function publicIpv6Leg(trace: Trace, name: string): void {
 }
 
 /**
- * Returns the memo key of an endpoint's subnets, IPv6 addresses and security groups, the inputs
- * of its IPv6 leg besides the client subnet, built once per endpoint and analysis.
- */
-function subnetKeyOf(trace: Trace, endpoint: VpcEndpoint): string {
-  return trace.memo.value(endpoint, "subnet key", () => {
-    const subnets = (endpoint.SubnetIds ?? []).join(",");
-    const addresses = endpointAddresses(trace, endpoint, 6);
-    // Endpoints whose interfaces are not in the snapshot share their subnets' ranges.
-    const destinations = addresses.exact ? addresses.cidrs.map((cidr) => cidr.text).join(",") : "";
-    return `ipv6 leg ${subnets} to ${destinations} groups ${endpointGroupIds(endpoint).join(",")}`;
-  });
-}
-
-/** Returns the ids of the security groups on an endpoint's network interfaces. */
-function endpointGroupIds(endpoint: VpcEndpoint): string[] {
-  return (endpoint.Groups ?? [])
-    .map((group) => group.GroupId)
-    .filter((id): id is string => Boolean(id));
-}
-
-function endpointSubnets(trace: Trace, endpoint: VpcEndpoint): Subnet[] {
-  return trace.memo.value(endpoint, "subnets", () =>
-    (endpoint.SubnetIds ?? [])
-      .map((id) => trace.index.subnet(id))
-      .filter((subnet): subnet is Subnet => Boolean(subnet)),
-  );
-}
-
-/**
- * An endpoint's addresses of one family: those of its network interfaces, or, when one of them
- * is not in the snapshot or has no address of the family, its subnets' ranges of that family,
- * which are then not `exact`.
- */
-interface EndpointAddresses {
-  cidrs: Cidr[];
-  exact: boolean;
-}
-
-/** Returns the endpoint's addresses of a family, read once per endpoint and analysis. */
-function endpointAddresses(
-  trace: Trace,
-  endpoint: VpcEndpoint,
-  family: IpFamily,
-): EndpointAddresses {
-  return trace.memo.value(endpoint, `addresses ${family}`, () => {
-    const { index } = trace;
-    const addresses = (endpoint.NetworkInterfaceIds ?? []).map((id) =>
-      interfaceAddress(index.networkInterface(id), family),
-    );
-    const exact = addresses.length > 0 && addresses.every(Boolean);
-    const cidrs = exact
-      ? (addresses as Cidr[])
-      : endpointSubnets(trace, endpoint)
-          .map((subnet) => subnetPrefix(subnet, family))
-          .filter((cidr): cidr is Cidr => cidr !== undefined);
-    return { cidrs, exact };
-  });
-}
-
-/**
- * Returns the addresses DNS64 gives clients for an endpoint's IPv4 addresses, or for its subnets'
- * IPv4 ranges when those addresses are not `exact`.
- */
-function endpointNat64Destinations(trace: Trace, endpoint: VpcEndpoint): EndpointAddresses {
-  return trace.memo.value(endpoint, "nat64 destinations", () => {
-    const { cidrs, exact } = endpointAddresses(trace, endpoint, 4);
-    return { cidrs: cidrs.map(nat64PrefixOf), exact };
-  });
-}
-
-/**
  * Returns the note for a check whose destinations stand in for an endpoint's addresses, or
  * undefined when they are its addresses. Without `endpointId`, the note names no endpoint, for
  * hops that endpoints in the same subnets share.
@@ -1094,51 +1015,10 @@ function approximateNote(addresses: EndpointAddresses, endpointId?: string): str
   return `${interfaces} not in the snapshot, so its subnets' ranges stand in for their addresses`;
 }
 
-/**
- * Returns the address of a family of the endpoint's network interface in a subnet, if the
- * snapshot has it.
- */
-function endpointAddressIn(
-  trace: Trace,
-  endpoint: VpcEndpoint,
-  subnet: Subnet,
-  family: IpFamily,
-): Cidr | undefined {
-  for (const interfaceId of endpoint.NetworkInterfaceIds ?? []) {
-    const eni = trace.index.networkInterface(interfaceId);
-    if (eni?.SubnetId !== subnet.SubnetId) continue;
-    const address = interfaceAddress(eni, family);
-    if (address) return address;
-  }
-  return undefined;
-}
-
-/**
- * Returns a network interface's address of a family as a host prefix: its primary private IPv4
- * address, or its primary IPv6 address, else the first it lists.
- */
-function interfaceAddress(eni: NetworkInterface | undefined, family: IpFamily): Cidr | undefined {
-  const text =
-    family === 4
-      ? eni?.PrivateIpAddress
-      : (eni?.Ipv6Addresses?.find((address) => address.IsPrimaryIpv6)?.Ipv6Address ??
-        eni?.Ipv6Address ??
-        eni?.Ipv6Addresses?.[0]?.Ipv6Address);
-  const address = text ? parseCidr(text) : undefined;
-  return address?.family === family ? address : undefined;
-}
-
-/** Returns a subnet's first prefix of a family. */
-function subnetPrefix(subnet: Subnet, family: IpFamily): Cidr | undefined {
-  if (family === 6) return ipv6Of(subnet);
-  return subnet.CidrBlock ? parseCidr(subnet.CidrBlock) : undefined;
-}
-
 /** Adds an unknown network ACL hop when some of an endpoint's subnets are not in the snapshot. */
 function noteMissingEndpointSubnets(trace: Trace, endpoint: VpcEndpoint): void {
-  const ids = endpoint.SubnetIds ?? [];
-  if (endpointSubnets(trace, endpoint).length === ids.length) return;
-  const missing = ids.filter((id) => !trace.index.subnet(id));
+  if (!trace.endpointView(endpoint).lacksSubnets()) return;
+  const missing = (endpoint.SubnetIds ?? []).filter((id) => !trace.index.subnet(id));
   trace.add(
     "network-acl",
     "unknown",
@@ -1168,20 +1048,4 @@ function noteMissingNatSubnet(trace: Trace, nat: NatGateway): void {
     `the subnet ${nat.SubnetId ?? "(none given)"} of NAT gateway ${nat.NatGatewayId} is not in the snapshot`,
     "nacl-blocks-nat64",
   );
-}
-
-function endpointGroups(trace: Trace, endpoint: VpcEndpoint): SecurityGroup[] | undefined {
-  const { index } = trace;
-  if (!index.has("SecurityGroups")) return undefined;
-  return trace.memo.value(endpoint, "groups", () => {
-    // AWS gives every interface endpoint a security group, so an empty list means missing data.
-    if (!endpoint.Groups?.length) return undefined;
-    const groups = endpoint.Groups.map((group) => index.securityGroup(group.GroupId ?? ""));
-    return groups.every(Boolean) ? (groups as SecurityGroup[]) : undefined;
-  });
-}
-
-function ipv6Of(subnet: Subnet): Cidr | undefined {
-  const block = subnet.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock;
-  return block ? parseCidr(block) : undefined;
 }
