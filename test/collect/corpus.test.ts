@@ -9,14 +9,7 @@ import { collectSnapshot } from "../../src/collect/collector.js";
 import { DEFAULT_SETTINGS, runLint } from "../../src/run.js";
 import type { Snapshot } from "../../src/snapshot/types.js";
 import { CORPUS, HAS_CORPUS } from "../helpers.js";
-import {
-  CREDENTIALS,
-  isolateAwsEnvironment,
-  mockWorld,
-  worldOf,
-  type Ec2Mock,
-  type SsmMock,
-} from "./world.js";
+import { CREDENTIALS, isolateAwsEnvironment, mockWorld, worldOf } from "./world.js";
 
 const VPC = "vpc-072d45b801aeffef2";
 const PREFIX = "batfish-snapshot-vpce-interface-";
@@ -52,8 +45,6 @@ describe.skipIf(!HAS_CORPUS)(
     ? "collectSnapshot on published AWS outputs"
     : "collectSnapshot on published AWS outputs: skipped because the corpus directory is absent",
   () => {
-    let ec2: Ec2Mock;
-    let ssm: SsmMock;
     let restoreMocks: () => void;
     let published: Snapshot;
     let snapshot: Snapshot;
@@ -61,7 +52,7 @@ describe.skipIf(!HAS_CORPUS)(
     beforeEach(async () => {
       isolateAwsEnvironment();
       published = publishedAccount();
-      ({ ec2, ssm, restore: restoreMocks } = mockWorld(worldOf(published)));
+      ({ restore: restoreMocks } = mockWorld(worldOf(published)));
       snapshot = await collectSnapshot({
         vpcIds: [VPC],
         region: "us-east-1",

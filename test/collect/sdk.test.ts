@@ -205,7 +205,7 @@ describe("collectSnapshot unreadable responses", () => {
 
 describe("collectSnapshot pagination over HTTP", () => {
   it("follows NextToken and joins the pages", async () => {
-    const fake = new FakeAws((operation, attempt, request) => {
+    const fake = new FakeAws((operation, _attempt, request) => {
       if (operation !== "DescribeSubnets") return undefined;
       const token = request.params.get("NextToken");
       const id = token === null ? "subnet-0a1b2c3d4e5f6000a" : "subnet-0a1b2c3d4e5f6000b";

@@ -208,7 +208,7 @@ export class IntrinsicResolver {
       : [args, {}];
     if (typeof text !== "string" || !isRecord(variables)) return invalid("Fn::Sub", args);
     let blocked: Unresolved | undefined;
-    const output = text.replace(/\$\{([^}]*)\}/g, (whole, name: string) => {
+    const output = text.replace(/\$\{([^}]*)\}/g, (_whole, name: string) => {
       if (name.startsWith("!")) return `\${${name.slice(1)}}`;
       const value =
         name in variables
