@@ -76,6 +76,16 @@ const NOTES = `## Notes
   default inlining it spent about 2 s of CPU on an 8k-subnet lint (node --trace-opt), more
   than the lint's own wall time, and single compile jobs took up to 90 ms. With inlining off it
   spent about 0.9 s, so optimized code arrives sooner; the rows above compare both settings.
+- Garbage collection is part of the gap to the parse ratio. The decoded text of the 8k file
+  (46 MB) stays in V8's old generation until a full collection, and with the parsed snapshot
+  (57 MB) it fills 102 MB of the 128 MB limit V8 starts the old generation with. Incremental
+  marking therefore starts as the parse ends, and the lint pays a full collection (about 12 ms,
+  plus 18 ms of marking steps) that the bare parse, which ends sooner, does not.
+  \`node --initial-old-space-size=512\` avoids it (589 against 645 ms, median of 5 alternating
+  runs), but V8 reads that setting only at start-up: NODE_OPTIONS rejects it, and a
+  \`#!/usr/bin/env -S node\` line would break the command where \`env\` has no \`-S\`, as in
+  BusyBox. Decoding the file as an external Latin-1 string keeps the text out of the heap, but
+  the scavenges during JSON.parse then took twice as long (parse 262 against 155 ms).
 - The JSON report lists the required paths, and clean ones without their hops: at 8k subnets it
   is about 7 MB. With --every-path it lists every path in full, 64 MB against the 44 MB
   snapshot, and printing it costs about as much as parsing the input.
