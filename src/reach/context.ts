@@ -79,14 +79,44 @@ export class TraceMemo {
   readonly hops = new Map<object, Map<string, readonly Hop[]>>();
   /** Sections that were missing when a check read them, so the check used their fallback. */
   readonly assumed = new Set<SectionName>();
-  /** What the traces read about each endpoint they pass. */
+  /** The view of each endpoint the traces pass, by endpoint. */
   readonly endpoints = new Map<VpcEndpoint, EndpointView>();
   private readonly values = new Map<object, Map<string, unknown>>();
+  /** The view of the subnet traced last, since the analysis traces a subnet's paths together. */
+  private lastSubnet?: SubnetView;
+  /** The network ACL of each subnet a crossing met, by subnet. */
+  private readonly acls = new Map<Subnet, NetworkAcl | undefined>();
+  /** The security groups of each distinct set of workload group ids; undefined if some are missing. */
+  private readonly groupsBySet = new Map<readonly string[], SecurityGroup[] | undefined>();
 
   /** Drops what was kept for a scope that no later trace will meet, such as a traced subnet. */
   forget(scope: object): void {
     this.hops.delete(scope);
     this.values.delete(scope);
+    if (this.lastSubnet?.subnet === scope) this.lastSubnet = undefined;
+  }
+
+  /** Returns the view of a subnet that the traces from it share. */
+  subnetView(index: SnapshotIndex, subnet: Subnet): SubnetView {
+    if (this.lastSubnet?.subnet !== subnet) this.lastSubnet = new SubnetView(index, subnet, this);
+    return this.lastSubnet;
+  }
+
+  /** Returns the network ACL of a subnet: its association, else the VPC's default ACL. */
+  aclOf(index: SnapshotIndex, subnet: Subnet): NetworkAcl | undefined {
+    if (this.acls.has(subnet)) return this.acls.get(subnet);
+    const acl = aclOf(index, subnet);
+    this.acls.set(subnet, acl);
+    return acl;
+  }
+
+  /** Returns the groups of a set of ids the index hands out, or undefined when some are missing. */
+  groupsOf(index: SnapshotIndex, ids: readonly string[]): SecurityGroup[] | undefined {
+    if (this.groupsBySet.has(ids)) return this.groupsBySet.get(ids);
+    const found = ids.map((id) => index.securityGroup(id));
+    const groups = found.every(Boolean) ? (found as SecurityGroup[]) : undefined;
+    this.groupsBySet.set(ids, groups);
+    return groups;
   }
 
   /** Returns the value `compute` gives for `scope` and `key`, computing it on first request. */
@@ -99,11 +129,98 @@ export class TraceMemo {
   }
 }
 
-export class Trace {
-  readonly hops: Hop[] = [];
-  /** The subnet's reply ports and IPv6 prefixes, which a trace reads once per crossing. */
+/** A distinct set of workload security groups: their ids, as the index hands them out, and groups. */
+export interface GroupSet {
+  ids: readonly string[];
+  groups: SecurityGroup[];
+}
+
+/** A workload source on the IPv6 leg: one of the subnet's prefixes and one set of its groups. */
+export interface Ipv6Source {
+  cidr: Cidr;
+  groupIds: string[];
+}
+
+/**
+ * The facts about a client subnet that each of its traces reads, several times per trace: its
+ * workloads' reply ports and security groups, and its IPv6 prefixes.
+ */
+export class SubnetView {
   private replyPorts?: ReplyPorts;
   private blocks?: Cidr[];
+  private groupSets?: GroupSet[] | null;
+  private sources?: Ipv6Source[][];
+
+  constructor(
+    private readonly index: SnapshotIndex,
+    readonly subnet: Subnet,
+    private readonly memo: TraceMemo,
+  ) {}
+
+  /** Returns the ephemeral port ranges of the platforms the subnet's workloads run. */
+  clientReplyPorts(): ReplyPorts {
+    if (!this.replyPorts) {
+      const platforms = this.index.workloadPlatforms(this.subnet.SubnetId as string);
+      const { windows, lambda, other } = platforms;
+      this.replyPorts = portsOf({
+        windows: windows !== undefined,
+        lambda: lambda !== undefined,
+        other,
+      });
+    }
+    return this.replyPorts;
+  }
+
+  /** Returns the subnet's associated IPv6 prefixes. */
+  clientBlocks(): Cidr[] {
+    this.blocks ??= this.index.ipv6BlocksOf(this.subnet);
+    return this.blocks;
+  }
+
+  /**
+   * Returns the distinct security group sets of the subnet's workloads, or undefined when the
+   * workloads are unknown or a group is not in the snapshot.
+   */
+  workloadGroupSets(): GroupSet[] | undefined {
+    if (this.groupSets === undefined) {
+      const sets = this.index.workloadGroupIds(this.subnet.SubnetId as string);
+      let result: GroupSet[] | null = sets ? [] : null;
+      for (const ids of sets ?? []) {
+        const groups = this.memo.groupsOf(this.index, ids);
+        if (!groups) {
+          result = null;
+          break;
+        }
+        result?.push({ ids, groups });
+      }
+      this.groupSets = result;
+    }
+    return this.groupSets ?? undefined;
+  }
+
+  /**
+   * Returns the workload sources of the IPv6 leg: one list of the subnet's prefixes per distinct
+   * set of workload groups, or a single list without groups when no set is known.
+   */
+  ipv6Sources(): Ipv6Source[][] {
+    if (!this.sources) {
+      const blocks = this.clientBlocks();
+      const sets = (this.index.workloadGroupIds(this.subnet.SubnetId as string) ?? []).filter(
+        (ids) => ids.length > 0,
+      );
+      this.sources =
+        sets.length === 0
+          ? [blocks.map((cidr) => ({ cidr, groupIds: [] }))]
+          : sets.map((ids) => blocks.map((cidr) => ({ cidr, groupIds: [...ids] })));
+    }
+    return this.sources;
+  }
+}
+
+export class Trace {
+  readonly hops: Hop[] = [];
+  /** The facts about the traced subnet, shared with the other traces from it. */
+  readonly view: SubnetView;
 
   constructor(
     readonly index: SnapshotIndex,
@@ -112,7 +229,9 @@ export class Trace {
     readonly subnet: Subnet,
     /** The analysis's memo. Hops never change once made, so paths can share them. */
     readonly memo: TraceMemo = new TraceMemo(),
-  ) {}
+  ) {
+    this.view = memo.subnetView(index, subnet);
+  }
 
   /**
    * Appends the hops `check` appends, running it only the first time the analysis meets `scope`
@@ -130,7 +249,7 @@ export class Trace {
     byKey.set(key, this.hops.slice(start));
   }
 
-  /** Returns what the analysis knows about an endpoint, kept for every trace through it. */
+  /** Returns the view of an endpoint, kept for every trace through it. */
   endpointView(endpoint: VpcEndpoint): EndpointView {
     let view = this.memo.endpoints.get(endpoint);
     if (!view) {
@@ -171,21 +290,12 @@ export class Trace {
    * the Linux, Windows and Lambda ranges of the platforms the subnet hosts.
    */
   clientReplyPorts(): ReplyPorts {
-    if (!this.replyPorts) {
-      const { windows, lambda, other } = this.index.workloadPlatforms(this.subnetId);
-      this.replyPorts = portsOf({
-        windows: windows !== undefined,
-        lambda: lambda !== undefined,
-        other,
-      });
-    }
-    return this.replyPorts;
+    return this.view.clientReplyPorts();
   }
 
   /** Returns the subnet's associated IPv6 prefixes, the sources of its clients' traffic. */
   clientBlocks(): Cidr[] {
-    this.blocks ??= this.index.ipv6BlocksOf(this.subnet);
-    return this.blocks;
+    return this.view.clientBlocks();
   }
 
   /**
@@ -208,31 +318,8 @@ export class Trace {
 }
 
 /** Returns the network ACL of a subnet: its association, else the VPC's default ACL. */
-export function aclOf(index: SnapshotIndex, subnet: Subnet): NetworkAcl | undefined {
+function aclOf(index: SnapshotIndex, subnet: Subnet): NetworkAcl | undefined {
   return (
     index.networkAclOf(subnet.SubnetId as string) ?? index.defaultNetworkAcl(subnet.VpcId ?? "")
   );
-}
-
-/**
- * Returns the distinct security group sets of the workloads in the trace's subnet, each as its
- * ids and its groups, or undefined when a group is not in the snapshot.
- */
-export function workloadGroupSets(
-  trace: Trace,
-): { ids: readonly string[]; groups: SecurityGroup[] }[] | undefined {
-  const { index } = trace;
-  const sets = index.workloadGroupIds(trace.subnetId);
-  if (!sets) return undefined;
-  const result: { ids: readonly string[]; groups: SecurityGroup[] }[] = [];
-  for (const ids of sets) {
-    // The index hands out one array per distinct set, so its groups are looked up once.
-    const groups = trace.memo.value(ids, "groups", () => {
-      const found = ids.map((id) => index.securityGroup(id));
-      return found.every(Boolean) ? (found as SecurityGroup[]) : undefined;
-    });
-    if (!groups) return undefined;
-    result.push({ ids, groups });
-  }
-  return result;
 }

@@ -27,6 +27,7 @@ export class EndpointView {
   private readonly addressSets: { 4?: EndpointAddresses; 6?: EndpointAddresses } = {};
   private nat64Addresses?: EndpointAddresses;
   private readonly addressBySubnet: { 4?: Map<string, Cidr>; 6?: Map<string, Cidr> } = {};
+  private groupIdList?: string[];
   private groupList: SecurityGroup[] | undefined | typeof UNSET = UNSET;
   private legKey?: string;
 
@@ -106,10 +107,11 @@ export class EndpointView {
   }
 
   /** Returns the ids of the security groups on the endpoint's network interfaces. */
-  groupIds(): string[] {
-    return (this.endpoint.Groups ?? [])
+  groupIds(): readonly string[] {
+    this.groupIdList ??= (this.endpoint.Groups ?? [])
       .map((group) => group.GroupId)
       .filter((id): id is string => Boolean(id));
+    return this.groupIdList;
   }
 
   /** Returns the endpoint's security groups, or undefined when some are not in the snapshot. */

@@ -9,14 +9,7 @@ import {
   undecidedClause,
   type GroupDecision,
 } from "./filters.js";
-import {
-  HTTPS,
-  type ClientPorts,
-  type ReplyPorts,
-  type Trace,
-  aclOf,
-  workloadGroupSets,
-} from "./context.js";
+import { HTTPS, type ClientPorts, type ReplyPorts, type Trace } from "./context.js";
 
 /**
  * Checks that the workloads' security groups let HTTPS out to every destination prefix. With
@@ -57,7 +50,7 @@ export function addClientEgressHops(
     trace.add("security-group-egress", "unknown", trace.subnetId, index.absent("SecurityGroups"));
     return;
   }
-  const sets = workloadGroupSets(trace);
+  const sets = trace.view.workloadGroupSets();
   if (!sets) {
     trace.add(
       "security-group-egress",
@@ -73,11 +66,8 @@ export function addClientEgressHops(
     // Every interface has at least one security group; an empty list means the data is partial.
     if (groups.length === 0) continue;
     // Subnets whose workloads share a set of groups share its decisions.
-    const decisions = trace.memo.value(
-      ids,
-      peerGroupIds.length > 0 ? `egress to ${peerGroupIds.join(",")}` : "egress",
-      () => new Map<Cidr, GroupDecision>(),
-    );
+    const key = egressKey(peerGroupIds);
+    const decisions = trace.memo.value(ids, key, () => new Map<Cidr, GroupDecision>());
     const decide = (cidr: Cidr): GroupDecision => {
       let decision = decisions.get(cidr);
       if (!decision) {
@@ -155,6 +145,20 @@ export function addClientEgressHops(
   });
 }
 
+/** The memo keys of egress decisions by the peer groups they match, built once per list. */
+const EGRESS_KEYS = new WeakMap<readonly string[], string>();
+
+/** Returns the memo key of egress decisions toward peers that carry these security groups. */
+function egressKey(peerGroupIds: readonly string[]): string {
+  if (peerGroupIds.length === 0) return "egress";
+  let key = EGRESS_KEYS.get(peerGroupIds);
+  if (key === undefined) {
+    key = `egress to ${peerGroupIds.join(",")}`;
+    EGRESS_KEYS.set(peerGroupIds, key);
+  }
+  return key;
+}
+
 /** Adds the warning for workload groups that allow egress to some alternatives but not others. */
 function addSomeBlockedHop(
   trace: Trace,
@@ -217,7 +221,7 @@ export function checkEndpointIngress(
     // The hop names only the endpoint and its groups, so every path through it shares one hop.
     // Callers pass the same list of groups for an endpoint every time. The owner marks the check
     // as made, so a path left unknown by another hop is not listed as skipped for it.
-    trace.once(groups, `ingress ok ${owner}`, () =>
+    trace.once(groups, ingressOkKey(owner), () =>
       trace.add(
         "endpoint-security-group",
         "ok",
@@ -252,6 +256,18 @@ export function checkEndpointIngress(
     owner,
     { groupIds: ids, sources: sourceText, ...facts },
   );
+}
+
+/** The memo keys of passed ingress checks, by the rule that owns the check. */
+const INGRESS_OK_KEYS = new Map<string, string>();
+
+function ingressOkKey(owner: string): string {
+  let key = INGRESS_OK_KEYS.get(owner);
+  if (key === undefined) {
+    key = `ingress ok ${owner}`;
+    INGRESS_OK_KEYS.set(owner, key);
+  }
+  return key;
 }
 
 function idsOf(groups: readonly SecurityGroup[]): string {
@@ -348,8 +364,8 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
   }
   const partials: PartialDenial[] = [];
   const sides = crossing.to ? SIDES.length : 2;
-  const nearAcl = aclOf(index, crossing.from);
-  const farAcl = crossing.to && aclOf(index, crossing.to);
+  const nearAcl = trace.memo.aclOf(index, crossing.from);
+  const farAcl = crossing.to && trace.memo.aclOf(index, crossing.to);
   let broken = false;
   for (let position = 0; position < sides && !broken; position += 1) {
     const side = SIDES[position] as Side;

@@ -24,7 +24,7 @@ import { describeParts, describeRoute, type RouteView } from "../index/routes.js
 import { lower } from "../index/util.js";
 import { IPV4_DEFAULT, NAT64_PREFIX, nat64PrefixOf, parseCidr, type Cidr } from "../net/cidr.js";
 import { defaultServiceName, dualStackName, supportsIpv6PrivateLink } from "./catalog.js";
-import { HTTPS, NAT_PORTS, Trace, type TraceMemo } from "./context.js";
+import { HTTPS, NAT_PORTS, Trace, type Ipv6Source, type TraceMemo } from "./context.js";
 import {
   ipv6Of,
   subnetPrefix,
@@ -705,22 +705,17 @@ function checkIngressFromNatSubnet(trace: Trace, endpoint: VpcEndpoint, nat: Nat
 }
 
 function endpointIpv6Leg(trace: Trace, endpoint: VpcEndpoint): void {
-  const { index, memo } = trace;
+  const { index } = trace;
   const endpointId = endpoint.VpcEndpointId as string;
-  const view = trace.endpointView(endpoint);
+  const endpointView = trace.endpointView(endpoint);
   // Endpoints of several services often share subnets; their routes and ACLs are checked once.
   // The scope, the client subnet, also fixes the reply ports its workloads use.
-  trace.once(trace.subnet, view.ipv6LegKey(), () => ipv6LegFilters(trace, view));
+  trace.once(trace.subnet, endpointView.ipv6LegKey(), () => ipv6LegFilters(trace, endpointView));
   // Clients keep their IPv6 addresses and security groups all the way to the endpoint. Each
   // distinct set of workload groups is a client of its own, since a rule that references one
   // group admits only the workloads that carry it.
-  const sourceSets = memo.value(trace.subnet, "ipv6 sources", () => {
-    const blocks = trace.clientBlocks();
-    const sets = (index.workloadGroupIds(trace.subnetId) ?? []).filter((ids) => ids.length > 0);
-    if (sets.length === 0) return [blocks.map((cidr) => ({ cidr, groupIds: [] }))];
-    return sets.map((ids) => blocks.map((cidr) => ({ cidr, groupIds: [...ids] })));
-  });
-  const groups = view.groups();
+  const sourceSets = trace.view.ipv6Sources();
+  const groups = endpointView.groups();
   checkEndpointIngress(
     trace,
     endpointId,
@@ -737,11 +732,11 @@ function endpointIpv6Leg(trace: Trace, endpoint: VpcEndpoint): void {
 function leastAdmittedSources(
   index: SnapshotIndex,
   groups: SecurityGroup[] | undefined,
-  sourceSets: { cidr: Cidr; groupIds: string[] }[][],
-): { cidr: Cidr; groupIds: string[] }[] {
+  sourceSets: Ipv6Source[][],
+): Ipv6Source[] {
   const first = sourceSets[0] ?? [];
   if (!groups || sourceSets.length === 1) return first;
-  let undecided: { cidr: Cidr; groupIds: string[] }[] | undefined;
+  let undecided: Ipv6Source[] | undefined;
   for (const sources of sourceSets) {
     const verdicts = sources.map(
       (source) => groupsAllow(index, groups, "ingress", source, HTTPS).verdict,
