@@ -216,20 +216,11 @@ export function isCidrText(text: string): boolean {
 }
 
 /**
- * Families by prefix text. Snapshots repeat a few prefixes (0.0.0.0/0, ::/0, a VPC's range) in
- * thousands of routes and rules, so each text is read once.
+ * Returns the family of a prefix text that parseCidr accepts. The prefix is parsed and kept, since
+ * the checks parse most prefixes that the snapshot's validation reads.
  */
-const FAMILIES = new Map<string, IpFamily | null>();
-
-/** Returns the family of a prefix text that parseCidr accepts, without building the prefix. */
 export function cidrTextFamily(text: string): IpFamily | undefined {
-  let family = FAMILIES.get(text);
-  if (family === undefined) {
-    family = readPrefix(text)?.family ?? null;
-    if (FAMILIES.size >= MAX_PARSED) FAMILIES.clear();
-    FAMILIES.set(text, family);
-  }
-  return family ?? undefined;
+  return parseCidr(text)?.family;
 }
 
 function parseCidrText(text: string): Cidr | undefined {
