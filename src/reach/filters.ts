@@ -5,6 +5,7 @@
 import type { IpPermission, NetworkAcl, NetworkAclEntry, SecurityGroup } from "@aws-sdk/client-ec2";
 import { cidrContains, parseCidr, rangePrefixes, type Cidr } from "../net/cidr.js";
 import type { SnapshotIndex } from "../index/snapshot-index.js";
+import { innerMap } from "../index/util.js";
 
 export type Verdict = "allow" | "deny" | "unknown";
 
@@ -198,6 +199,25 @@ export interface AclEvaluation {
  * whole.
  */
 export function evaluateAcl(
+  acl: NetworkAcl,
+  egress: boolean,
+  peer: Cidr,
+  from: number,
+  to: number,
+): AclEvaluation {
+  // Many crossings share an ACL, a peer and a port range, and prefixes are parsed into shared
+  // objects, so most evaluations repeat one made before.
+  const byFlow = innerMap(orderedRecord(acl).evaluations, peer);
+  const key = (from * 65536 + to) * 2 + Number(egress);
+  let evaluation = byFlow.get(key);
+  if (!evaluation) {
+    evaluation = evaluateFlow(acl, egress, peer, from, to);
+    byFlow.set(key, evaluation);
+  }
+  return evaluation;
+}
+
+function evaluateFlow(
   acl: NetworkAcl,
   egress: boolean,
   peer: Cidr,
@@ -489,18 +509,28 @@ function readEntry(entry: NetworkAclEntry): ReadEntry {
 /**
  * Entries of each ACL by direction in rule order, read and sorted once per ACL however many
  * subnets use it. The source list and its length are kept so an ACL whose entries were replaced
- * is read again.
+ * is read and evaluated again.
  */
 interface OrderedEntries {
   source: NetworkAclEntry[] | undefined;
   count: number;
   egress: ReadEntry[];
   ingress: ReadEntry[];
+  /**
+   * The evaluations made from these entries, by peer, then by port range and direction. Callers
+   * share them, so they must not change them.
+   */
+  evaluations: Map<Cidr, Map<number, AclEvaluation>>;
 }
 
 const ORDERED = new WeakMap<NetworkAcl, OrderedEntries>();
 
 function orderedEntries(acl: NetworkAcl, egress: boolean): ReadEntry[] {
+  const ordered = orderedRecord(acl);
+  return egress ? ordered.egress : ordered.ingress;
+}
+
+function orderedRecord(acl: NetworkAcl): OrderedEntries {
   let ordered = ORDERED.get(acl);
   if (!ordered || ordered.source !== acl.Entries || ordered.count !== (acl.Entries?.length ?? 0)) {
     const sorted = [...(acl.Entries ?? [])].sort(
@@ -511,10 +541,11 @@ function orderedEntries(acl: NetworkAcl, egress: boolean): ReadEntry[] {
       count: sorted.length,
       egress: sorted.filter((entry) => Boolean(entry.Egress)).map(readEntry),
       ingress: sorted.filter((entry) => !entry.Egress).map(readEntry),
+      evaluations: new Map(),
     };
     ORDERED.set(acl, ordered);
   }
-  return egress ? ordered.egress : ordered.ingress;
+  return ordered;
 }
 
 /** Tells whether any of the flat [low, high] pairs shares a port with `low`..`high`. */
