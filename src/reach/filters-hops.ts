@@ -3,6 +3,7 @@ import type { NetworkAcl, SecurityGroup, Subnet } from "@aws-sdk/client-ec2";
 import type { Cidr } from "../net/cidr.js";
 import {
   type AclDecision,
+  type AclEvaluation,
   type DeniedPorts,
   evaluateAcl,
   groupsAllow,
@@ -387,8 +388,11 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
     // so each is checked even when another is blocked.
     const someClients = portRanges.length > 1;
     for (const ports of portRanges) {
+      const evaluation = evaluateAcl(acl, side.egress, peer, ports.low, ports.high);
+      // An ACL that allows the whole range, the common case, needs no description.
+      if (evaluation.decision.verdict === "allow" && !evaluation.decision.partlyDenied) continue;
       const check = { acl, subnetId, side, peer, ports, someClients };
-      if (checkSide(trace, check, owner, partials)) broken = true;
+      if (checkSide(trace, check, evaluation, owner, partials)) broken = true;
     }
   }
   for (const { aclId, text, facts } of partials) {
@@ -422,24 +426,19 @@ interface SideCheck {
 }
 
 /**
- * Checks one ACL of a crossing for one port range. A block of the whole range adds a broken hop
- * and returns true. A block of part of the peer or of the ports lets some connections through,
- * so it is kept in `partials`.
+ * Reports the evaluation of one ACL of a crossing for one port range. A block of the whole range
+ * adds a broken hop and returns true. A block of part of the peer or of the ports lets some
+ * connections through, so it is kept in `partials`.
  */
 function checkSide(
   trace: Trace,
   check: SideCheck,
+  evaluation: AclEvaluation,
   owner: string,
   partials: PartialDenial[],
 ): boolean {
-  const { acl, side, peer, ports } = check;
-  const { decision, deniedPorts: denied } = evaluateAcl(
-    acl,
-    side.egress,
-    peer,
-    ports.low,
-    ports.high,
-  );
+  const { peer, ports } = check;
+  const { decision, deniedPorts: denied } = evaluation;
   if (decision.partlyDenied) partials.push(peerDenial(check, decision.partlyDenied));
   if (decision.verdict === "allow") return false;
   const whole =
