@@ -205,20 +205,7 @@ export function checkEndpointIngress(
   const decisions = sources.map((source) =>
     groupsAllow(trace.index, groups, "ingress", source, HTTPS),
   );
-  const blocked = sources.filter((_, position) => decisions[position]?.verdict === "deny");
-  const undecided = sources.findIndex((_, position) => decisions[position]?.verdict === "unknown");
-  if (blocked.length === 0 && undecided >= 0) {
-    const decision = decisions[undecided] as GroupDecision;
-    trace.add(
-      "endpoint-security-group",
-      "unknown",
-      endpointId,
-      `security groups ${idsOf(groups)} of ${endpointId} allow TCP 443 from ${sources[undecided]?.cidr.text} only if ${undecidedClause(decision)}`,
-      owner,
-    );
-    return;
-  }
-  if (blocked.length === 0) {
+  if (decisions.every((decision) => decision.verdict === "allow")) {
     // The hop names only the endpoint and its groups, so every path through it shares one hop.
     // Callers pass the same list of groups for an endpoint every time. The owner marks the check
     // as made, so a path left unknown by another hop is not listed as skipped for it.
@@ -230,6 +217,19 @@ export function checkEndpointIngress(
         `security groups ${idsOf(groups)} allow TCP 443 from the traffic's source`,
         owner,
       ),
+    );
+    return;
+  }
+  const blocked = sources.filter((_, position) => decisions[position]?.verdict === "deny");
+  if (blocked.length === 0) {
+    const undecided = decisions.findIndex((decision) => decision.verdict === "unknown");
+    const decision = decisions[undecided] as GroupDecision;
+    trace.add(
+      "endpoint-security-group",
+      "unknown",
+      endpointId,
+      `security groups ${idsOf(groups)} of ${endpointId} allow TCP 443 from ${sources[undecided]?.cidr.text} only if ${undecidedClause(decision)}`,
+      owner,
     );
     return;
   }
