@@ -835,12 +835,17 @@ async function collectCommand(args: LintArgs & { output: string }): Promise<numb
   }));
   await writeFilesAtomic(writes);
   for (const [position, snapshot] of snapshots.entries()) {
-    const failures = snapshot.Errors?.length ?? 0;
     process.stderr.write(
-      `wrote ${paths[position]}${failures ? ` (${failures} calls failed; see Errors)` : ""}\n`,
+      `wrote ${paths[position]}${failedCallsNote(snapshot.Errors?.length ?? 0)}\n`,
     );
   }
   return 0;
+}
+
+/** Returns ` (N calls failed; see Errors)` for a snapshot with failed calls, else nothing. */
+function failedCallsNote(failures: number): string {
+  if (failures === 0) return "";
+  return ` (${failures} ${failures === 1 ? "call" : "calls"} failed; see Errors)`;
 }
 
 /** Renders every report. A report without a path goes to standard output. */

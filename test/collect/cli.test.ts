@@ -121,7 +121,7 @@ describe("vpc-lint collect", () => {
     const run = await runCliAsync(["collect", "--vpc", VPC_ID, "-o", output]);
 
     expect(run.status).toBe(0);
-    expect(run.stderr).toContain(`wrote ${output} (1 calls failed; see Errors)`);
+    expect(run.stderr).toContain(`wrote ${output} (1 call failed; see Errors)`);
     const snapshot = JSON.parse(readFileSync(output, "utf8")) as Snapshot;
     expect(snapshot.Errors?.map((error) => error.Operation)).toEqual(["DescribeInstances"]);
     expect(snapshot).not.toHaveProperty("Reservations");
