@@ -144,7 +144,7 @@ export async function main(rawArgv: string[]): Promise<number> {
             requiresArg: true,
             demandOption: "collect needs -o FILE",
             describe:
-              "Snapshot file to write; with several Regions, one file per Region named FILE with the Region before the extension",
+              "Snapshot file to write, or - for standard output; with several Regions, one file per Region named FILE with the Region before the extension",
           })
           .check((args) => {
             checkValues(args, ["output"]);
@@ -820,24 +820,38 @@ async function collect(args: LintArgs): Promise<Snapshot[]> {
   );
 }
 
-/** Writes the snapshot, or with several Regions one file per Region, all of them or none. */
+/**
+ * Writes the snapshot, or with several Regions one file per Region, all of them or none. `-o -`
+ * writes the one snapshot of a single Region to standard output.
+ */
 async function collectCommand(args: LintArgs & { output: string }): Promise<number> {
   const regions = parseRegions([args.region]);
+  const toStdout = args.output === "-";
+  if (toStdout && regions.length > 1) {
+    throw new InputError(
+      `collect -o - writes one snapshot to standard output, but --region names ${regions.length} ` +
+        "Regions; give -o a file name, and each Region gets a file of its own",
+    );
+  }
   // collect returns one snapshot per Region, in this order.
   const paths =
     regions.length > 1 ? regions.map((region) => regionFile(args.output, region)) : [args.output];
   // A collection can take minutes, so a path that cannot be written fails before it starts.
-  await checkWritable(paths);
+  if (!toStdout) await checkWritable(paths);
   const snapshots = await collect(args);
-  const writes = snapshots.map((snapshot, position) => ({
-    path: paths[position] as string,
-    content: `${JSON.stringify(snapshot, null, 2)}\n`,
-  }));
-  await writeFilesAtomic(writes);
+  const contents = snapshots.map((snapshot) => `${JSON.stringify(snapshot, null, 2)}\n`);
+  if (toStdout) {
+    process.stdout.write(contents[0] ?? "");
+  } else {
+    const writes = contents.map((content, position) => ({
+      path: paths[position] as string,
+      content,
+    }));
+    await writeFilesAtomic(writes);
+  }
   for (const [position, snapshot] of snapshots.entries()) {
-    process.stderr.write(
-      `wrote ${paths[position]}${failedCallsNote(snapshot.Errors?.length ?? 0)}\n`,
-    );
+    const written = toStdout ? "standard output" : paths[position];
+    process.stderr.write(`wrote ${written}${failedCallsNote(snapshot.Errors?.length ?? 0)}\n`);
   }
   return 0;
 }

@@ -3,7 +3,7 @@
  * through AWS_ENDPOINT_URL, signs with dummy credentials and never leaves the machine.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -64,10 +64,14 @@ async function respond(request: IncomingMessage) {
 }
 
 /** Runs the built CLI without blocking, so the in-process server can respond. */
-function runCliAsync(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+function runCliAsync(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = ROOT,
+): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: ROOT,
+      cwd,
       env: {
         PATH: process.env.PATH ?? "",
         NO_COLOR: "1",
@@ -125,6 +129,16 @@ describe("vpc-lint collect", () => {
     const snapshot = JSON.parse(readFileSync(output, "utf8")) as Snapshot;
     expect(snapshot.Errors?.map((error) => error.Operation)).toEqual(["DescribeInstances"]);
     expect(snapshot).not.toHaveProperty("Reservations");
+  });
+
+  it("writes -o - to standard output", async () => {
+    const run = await runCliAsync(["collect", "--vpc", VPC_ID, "-o", "-"], {}, directory);
+
+    expect(run.status).toBe(0);
+    const snapshot = JSON.parse(run.stdout) as Snapshot;
+    expect(snapshot.Source?.VpcIds).toEqual([VPC_ID]);
+    expect(run.stderr).toContain("wrote standard output\n");
+    expect(existsSync(join(directory, "-"))).toBe(false);
   });
 
   it("exits 2 for a VPC that does not exist", async () => {
@@ -233,6 +247,21 @@ describe("vpc-lint collect across Regions", () => {
     expect(run.status).toBe(0);
     const report = JSON.parse(run.stdout) as { source: Array<{ region: string }> };
     expect(report.source.map((source) => source.region)).toEqual(["us-east-1", "eu-west-1"]);
+  });
+
+  it("rejects -o - with several Regions", async () => {
+    const run = await runCliAsync(
+      ["collect", "--all-vpcs", "--region", "us-east-1,eu-west-1", "-o", "-"],
+      {},
+      directory,
+    );
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(
+      "vpc-lint: collect -o - writes one snapshot to standard output, but --region names 2 Regions",
+    );
+    expect(fake.requests).toHaveLength(0);
+    expect(readdirSync(directory)).toEqual([]);
   });
 
   it("rejects --vpc with --all-vpcs", async () => {
