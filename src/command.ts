@@ -677,6 +677,12 @@ async function lintCommand(args: LintArgs): Promise<number> {
   if (args.everyPath && !targets.some((target) => target.format === "json")) {
     throw new InputError("--every-path applies only to the JSON report; add --format json");
   }
+  if (args.writeBaseline === "-") {
+    throw new InputError(
+      "--write-baseline - would write a file named -; name the baseline file that later runs " +
+        "read with --baseline, such as --write-baseline .vpc-lint-baseline.json",
+    );
+  }
   const configFile = findConfigFile(args.config, process.env, process.cwd());
   const config = configFile ? await loadConfig(configFile) : undefined;
   const baseline = args.baseline ? await readBaseline(args.baseline) : undefined;

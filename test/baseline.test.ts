@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -178,6 +178,14 @@ describe("baseline flags", () => {
     expect(marked).toHaveLength(1);
     expect(marked[0]).toContain("nat64-route-blackhole");
     expect(run.stdout).toMatch(/; 1 new, \d+ in the baseline\n$/);
+  });
+
+  it("--write-baseline - exits 2", () => {
+    const run = runCli(["--snapshot", BROKEN, "--write-baseline", "-"], {}, workspace);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("vpc-lint: --write-baseline - would write a file named -;");
+    expect(run.stdout).toBe("");
+    expect(existsSync(join(workspace, "-"))).toBe(false);
   });
 
   it("--baseline with a missing file exits 2", () => {
