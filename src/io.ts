@@ -16,7 +16,16 @@ import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "./errors.js";
 
 /** File system error codes that a user fixes by choosing another path or permission. */
-const PATH_ERRORS = new Set(["ENOENT", "ENOTDIR", "EISDIR", "EACCES", "EPERM", "EROFS", "EPIPE"]);
+const PATH_ERRORS = new Set([
+  "ENOENT",
+  "ENOTDIR",
+  "EISDIR",
+  "EACCES",
+  "EPERM",
+  "EROFS",
+  "EPIPE",
+  "ENAMETOOLONG",
+]);
 const PERMISSION_ERRORS = new Set(["EACCES", "EPERM", "EROFS"]);
 
 /** Reads a UTF-8 file given by `flag`, raising an InputError that names both when it cannot. */
@@ -126,7 +135,11 @@ export async function checkWritable(paths: readonly string[]): Promise<void> {
 /** Follows links from a path to its file and checks that the file is no directory and is writable. */
 async function inspectTarget(path: string): Promise<{ target: string; existing?: Stats }> {
   const target = await followLinks(path);
-  const existing = await stat(target).catch(() => undefined);
+  const existing = await stat(target).catch((error: NodeJS.ErrnoException) => {
+    // A name longer than the file system allows fails the write too, so it is reported now.
+    if (error.code === "ENAMETOOLONG") throw pathError(path, error.code);
+    return undefined;
+  });
   if (existing?.isDirectory()) {
     throw new InputError(`${path}: is a directory; name a file to write the report to`);
   }
@@ -150,7 +163,7 @@ async function prepareWrite({ path, content }: FileWrite): Promise<PreparedWrite
   temporaryCount += 1;
   const temporary = join(
     dirname(target),
-    `.${basename(target)}.${process.pid}.${Date.now()}.${temporaryCount}.tmp`,
+    `.${temporaryStem(target)}.${process.pid}.${Date.now()}.${temporaryCount}.tmp`,
   );
   const discard = async (): Promise<void> => {
     STAGED.delete(temporary);
@@ -181,6 +194,18 @@ async function prepareWrite({ path, content }: FileWrite): Promise<PreparedWrite
       }),
     discard,
   };
+}
+
+/**
+ * The maximum length in bytes of the target's name inside a temporary file's name. The rest of
+ * the name adds about 30 bytes, and ext4, XFS and Btrfs allow names of up to 255 bytes.
+ */
+const MAX_STEM_BYTES = 200;
+
+/** Returns the target's file name for its temporary file, or a fixed stem when it is too long. */
+function temporaryStem(target: string): string {
+  const name = basename(target);
+  return Buffer.byteLength(name) <= MAX_STEM_BYTES ? name : "vpc-lint-output";
 }
 
 /** The maximum number of symbolic links followed before a path counts as a loop (Linux: 40). */
@@ -215,14 +240,18 @@ async function writeOrExplain(path: string, write: () => Promise<void>): Promise
     await write();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code && PATH_ERRORS.has(code)) {
-      let hint = "check that its directory exists and is writable";
-      if (PERMISSION_ERRORS.has(code)) hint = "check that the file and its directory are writable";
-      if (code === "EPIPE") hint = "the program reading the pipe closed it before the end";
-      throw new InputError(`${path}: cannot write the file (${code}); ${hint}`);
-    }
+    if (code && PATH_ERRORS.has(code)) throw pathError(path, code);
     throw error;
   }
+}
+
+/** Returns the InputError for a path that cannot be written, with the fix for its error code. */
+function pathError(path: string, code: string): InputError {
+  let hint = "check that its directory exists and is writable";
+  if (PERMISSION_ERRORS.has(code)) hint = "check that the file and its directory are writable";
+  if (code === "EPIPE") hint = "the program reading the pipe closed it before the end";
+  if (code === "ENAMETOOLONG") hint = "the file system does not allow so long a name; shorten it";
+  return new InputError(`${path}: cannot write the file (${code}); ${hint}`);
 }
 
 /** A file the run writes, named as the user gave it, such as `--format json=report.json`. */

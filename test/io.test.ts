@@ -16,7 +16,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../src/errors.js";
-import { checkDistinctOutputs, writeFileAtomic, writeFilesAtomic } from "../src/io.js";
+import {
+  checkDistinctOutputs,
+  checkWritable,
+  writeFileAtomic,
+  writeFilesAtomic,
+} from "../src/io.js";
 import { parseTargets } from "../src/report/formats.js";
 
 async function scratch(): Promise<string> {
@@ -105,6 +110,27 @@ describe("report file writes", () => {
     const directory = await scratch();
 
     await expect(writeFileAtomic(directory, "x")).rejects.toThrow(`${directory}: is a directory`);
+  });
+
+  it("write a file with a long name", async () => {
+    const directory = await scratch();
+    const name = `${"r".repeat(245)}.json`;
+
+    await writeFileAtomic(join(directory, name), "long");
+
+    expect(await readFile(join(directory, name), "utf8")).toBe("long");
+    expect(await readdir(directory)).toEqual([name]);
+  });
+
+  it("name a file name that is too long", async () => {
+    const directory = await scratch();
+    const path = join(directory, `${"r".repeat(300)}.json`);
+    const message = `${path}: cannot write the file (ENAMETOOLONG); the file system does not allow`;
+
+    await expect(checkWritable([path])).rejects.toThrow(InputError);
+    await expect(checkWritable([path])).rejects.toThrow(message);
+    await expect(writeFileAtomic(path, "x")).rejects.toThrow(message);
+    expect(await readdir(directory)).toEqual([]);
   });
 
   it("name the path when its directory is missing", async () => {
