@@ -63,7 +63,7 @@ export function parseEvent(
 ): LintRequest {
   const validate = validator();
   if (!validate(event)) {
-    const problems = (validate.errors ?? []).map((error) => describeError(error));
+    const problems = (validate.errors ?? []).map((error) => describeError(error, event));
     throw new EventError(`invalid event: ${problems.join("; ")}`);
   }
   const eventProblems = serviceProblems(event as LintEvent);
@@ -74,7 +74,7 @@ export function parseEvent(
   const merged = withEnvironment(event as LintEvent, env);
   const problems = validate(merged.event)
     ? serviceProblems(merged.event, merged)
-    : (validate.errors ?? []).map((error) => describeError(error, merged));
+    : (validate.errors ?? []).map((error) => describeError(error, merged.event, merged));
   const level = env.VPC_LINT_LOG_LEVEL;
   if (level && !isLogLevel(level)) {
     problems.push(`VPC_LINT_LOG_LEVEL is ${JSON.stringify(level)}; use debug, info, warn or error`);
@@ -82,7 +82,7 @@ export function parseEvent(
   if (problems.length > 0) {
     throw new EventError(`invalid environment: ${problems.join("; ")}`);
   }
-  return complete(merged.event, homeAccount);
+  return complete(merged, homeAccount);
 }
 
 /** Describes each required service that is not a short name, such as a full endpoint name. */
@@ -136,7 +136,8 @@ function withEnvironment(event: LintEvent, env: NodeJS.ProcessEnv): MergedEvent 
 }
 
 /** Builds the request from a valid event that the environment has completed. */
-function complete(event: LintEvent, homeAccount: string | undefined): LintRequest {
+function complete(merged: MergedEvent, homeAccount: string | undefined): LintRequest {
+  const event = merged.event;
   const regions = event.regions;
   if (!regions) {
     throw new EventError(
@@ -151,9 +152,15 @@ function complete(event: LintEvent, homeAccount: string | undefined): LintReques
   }
   const vpcIds = event.vpcIds;
   if (vpcIds && regions.length !== 1) {
+    // The stack sets VPC_LINT_REGIONS, so either list may come from the environment.
+    const vpcOrigin = merged.origins.get("/vpcIds");
+    const regionOrigin = merged.origins.get("/regions");
+    const source = vpcOrigin && regionOrigin ? "environment" : "event";
     throw new EventError(
-      `invalid event: /vpcIds names VPCs of one Region, but /regions lists ${regions.length} ` +
-        `(${regions.join(", ")}); list one Region, or leave vpcIds out to lint every VPC`,
+      `invalid ${source}: /vpcIds${vpcOrigin ? ` (from ${vpcOrigin})` : ""} names VPCs of one ` +
+        `Region, but /regions${regionOrigin ? ` (from ${regionOrigin})` : ""} lists ` +
+        `${regions.length} (${regions.join(", ")}); list one Region in the event, or leave ` +
+        "vpcIds out to lint every VPC",
     );
   }
   if (vpcIds && event.organization) {
@@ -217,7 +224,7 @@ function listOf(value: string | undefined): string[] | undefined {
  * Phrases one ajv error as `/path: problem; fix`. For a value that came from the environment,
  * the path is followed by the value and the variable's name.
  */
-function describeError(error: ErrorObject, merged?: MergedEvent): string {
+function describeError(error: ErrorObject, event: unknown, merged?: MergedEvent): string {
   const path = error.instancePath || "/";
   const origin = merged && originOf(path, merged);
   const subject = origin ? `${path} (${origin})` : path;
@@ -231,7 +238,7 @@ function describeError(error: ErrorObject, merged?: MergedEvent): string {
     case "type":
       // Only a flag such as VPC_LINT_SECURITY_HUB can give a value of the wrong type.
       if (origin) return `${subject} must be true or false`;
-      return `${path} must be of type ${String(error.params.type)}`;
+      return typeProblem(path, valueAt(event, path), String(error.params.type));
     case "minItems":
       return `${subject} is empty; list at least one item or leave the field out`;
     case "uniqueItems":
@@ -239,6 +246,23 @@ function describeError(error: ErrorObject, merged?: MergedEvent): string {
     default:
       return `${subject} ${error.message ?? "is invalid"}`;
   }
+}
+
+/** Describes a value of the wrong type with its fix. The external id is shown by its type only. */
+function typeProblem(path: string, value: unknown, type: string): string {
+  let shown = JSON.stringify(value) ?? String(value);
+  if (shown.length > 60) shown = `${shown.slice(0, 57)}...`;
+  if (path === "/externalId") shown = `a ${typeof value}`;
+  if (path === "/") {
+    return `the event is ${shown}; send a JSON object such as {"regions": ["eu-west-1"]}, or {}`;
+  }
+  const expected: Record<string, string> = {
+    array: 'an array, such as ["item"], even for one item',
+    boolean: "true or false, without quotes",
+    object: "an object",
+    string: "a string",
+  };
+  return `${path} is ${shown}; expected ${expected[type] ?? `a value of type ${type}`}`;
 }
 
 /** Names the variable a field came from, with the value when it is a string and not secret. */
@@ -253,9 +277,13 @@ function originOf(path: string, merged: MergedEvent): string | undefined {
   return `${JSON.stringify(value)}, from ${name}`;
 }
 
-/** Reads the value at a JSON path such as `/output/bucket`; undefined when any step is missing. */
-function valueAt(event: object, path: string): unknown {
+/**
+ * Reads the value at a JSON path such as `/output/bucket`, or the whole event at `/`; undefined
+ * when any step is missing.
+ */
+function valueAt(event: unknown, path: string): unknown {
   let value: unknown = event;
+  if (path === "/") return value;
   for (const key of path.split("/").slice(1)) {
     if (value === null || typeof value !== "object") return undefined;
     value = (value as Record<string, unknown>)[key];

@@ -49,7 +49,42 @@ describe("parseEvent", () => {
 
     expect(parse).toThrow(EventError);
     expect(parse).toThrow("/colour is not a known field");
-    expect(parse).toThrow("/regions must be of type array");
+    expect(parse).toThrow('/regions is "eu-west-1"; expected an array, such as ["item"]');
+  });
+
+  it.each([
+    [null, 'the event is null; send a JSON object such as {"regions": ["eu-west-1"]}, or {}'],
+    ["run", 'the event is "run"; send a JSON object'],
+    [[], "the event is []; send a JSON object"],
+    [{ securityHub: "false" }, '/securityHub is "false"; expected true or false, without quotes'],
+    [{ output: "results" }, '/output is "results"; expected an object'],
+    [{ externalId: 1234 }, "/externalId is a number; expected a string"],
+  ])("names the value and type of %j", (event, message) => {
+    const parse = () => parseEvent(event, ENV);
+
+    expect(parse).toThrow(EventError);
+    expect(parse).toThrow(`invalid event: ${message}`);
+  });
+
+  it("names the variables behind vpcIds and regions", () => {
+    const fromEvent = () => parseEvent({ vpcIds: ["vpc-0a1b2c3d"] }, ENV);
+    const fromEnvironment = () => parseEvent({}, { ...ENV, VPC_LINT_VPC_IDS: "vpc-0a1b2c3d" });
+
+    expect(fromEvent).toThrow(
+      "invalid event: /vpcIds names VPCs of one Region, but /regions (from VPC_LINT_REGIONS) " +
+        "lists 2 (eu-west-1, eu-central-1); list one Region in the event",
+    );
+    expect(fromEnvironment).toThrow(
+      "invalid environment: /vpcIds (from VPC_LINT_VPC_IDS) names VPCs of one Region, but " +
+        "/regions (from VPC_LINT_REGIONS) lists 2",
+    );
+  });
+
+  it("accepts vpcIds with one Region in the event", () => {
+    const request = parseEvent({ regions: ["eu-west-1"], vpcIds: ["vpc-0a1b2c3d"] }, ENV);
+
+    expect(request.regions).toEqual(["eu-west-1"]);
+    expect(request.vpcIds).toEqual(["vpc-0a1b2c3d"]);
   });
 
   it("rejects vpcIds with organization", () => {
