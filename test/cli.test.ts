@@ -1008,6 +1008,26 @@ describe("explain", () => {
     expect(run.stderr).toContain(`the copy in ${fresh} is used because`);
   });
 
+  it("names unknown DNS64 of a dual-stack subnet", async () => {
+    const file = await variant("explain-dns64-unknown.json", (input) => {
+      const subnet = input.Subnets?.find((candidate) => candidate.SubnetId === NAT_SUBNET);
+      if (subnet) delete subnet.EnableDns64;
+    });
+
+    const run = explain(file, NAT_SUBNET);
+    const lint = runCli(["-s", file]);
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(
+      `${NAT_SUBNET} -> ssm: not traced, because the subnet has IPv4 addresses and EnableDns64 ` +
+        "is not in the snapshot, so it is unknown whether its workloads use DNS64 and NAT64; a " +
+        "lint lists nat64-route-missing for it as skipped.\n",
+    );
+    expect(lint.stderr).toContain(
+      `  nat64-route-missing for ${NAT_SUBNET}: EnableDns64 is not in the snapshot\n`,
+    );
+  });
+
   it("traces no path from a dual-stack subnet without DNS64", () => {
     const run = explain(PUBLIC, NAT_SUBNET);
     expect(run.status).toBe(0);

@@ -198,8 +198,14 @@ function usesIpv6Paths(subnet: Subnet): boolean {
 
 /** Returns why the analysis traces no path from a subnet, or undefined when it traces them. */
 function whyNotTraced(index: SnapshotIndex, subnet: Subnet): string | undefined {
-  if (!usesIpv6Paths(subnet)) {
+  if (!usesIpv6Paths(subnet) && subnet.EnableDns64 === false) {
     return "the subnet has IPv4 addresses and DNS64 is not enabled, so its workloads reach services over IPv4";
+  }
+  if (!usesIpv6Paths(subnet)) {
+    return (
+      "the subnet has IPv4 addresses and EnableDns64 is not in the snapshot, so it is unknown " +
+      "whether its workloads use DNS64 and NAT64; a lint lists nat64-route-missing for it as skipped"
+    );
   }
   const workloads = index.hostsWorkloads(subnet.SubnetId as string);
   if (workloads === false) {
