@@ -218,6 +218,8 @@ export async function main(rawArgv: string[]): Promise<number> {
       const missing = /^Not enough arguments following: (\S+)$/.exec(message ?? "");
       if (missing?.[1]) throw new InputError(missingValue(missing[1], valueFlags));
       if (error) throw error;
+      const choices = invalidChoices(message ?? "", valueFlags);
+      if (choices) throw new InputError(choices);
       const unknown = /^Unknown arguments?: (.+)$/.exec(message ?? "");
       if (unknown?.[1]) {
         const command = commandOf(argv);
@@ -502,6 +504,21 @@ function missingValue(name: string, flags: Record<string, ValueFlag>): string {
   const [long, flag] = entry;
   const typed = name === long ? `--${long}` : `-${name}`;
   return `${typed} needs a value; pass ${flag.usage}`;
+}
+
+/**
+ * Rewords yargs' `Invalid values:` message, one `Argument: NAME, Given: VALUE, Choices: ...` line
+ * per flag, as one line per flag with its value and usage. Returns undefined for other messages.
+ */
+function invalidChoices(message: string, flags: Record<string, ValueFlag>): string | undefined {
+  if (!message.startsWith("Invalid values:")) return undefined;
+  const lines = [...message.matchAll(/Argument: (\S+), Given: (.*), Choices: (.*)/g)].map(
+    ([, name = "", given = "", allowed = ""]) => {
+      const usage = flags[name]?.usage ?? `--${name} with one of ${allowed}`;
+      return `--${name} ${given} is not an allowed value; pass ${usage}`;
+    },
+  );
+  return lines.length > 0 ? lines.join("\n") : undefined;
 }
 
 const COMMANDS = ["collect", "rules", "explain"];

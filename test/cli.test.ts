@@ -404,6 +404,22 @@ describe("flag values", () => {
     },
   );
 
+  it.each([
+    [
+      ["-s", PUBLIC, "--fail-on", "Error"],
+      '--fail-on "Error" is not an allowed value; pass --fail-on error, warning, info or never\n',
+    ],
+    [
+      ["rules", "--format", "xml"],
+      '--format "xml" is not an allowed value; pass --format text or --format json\n',
+    ],
+  ])("names the value and choices of %j", (args, message) => {
+    const run = runCli(args);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(`vpc-lint: ${message}`);
+  });
+
   it("names the flag of a bad value written against it", () => {
     const run = runCli(["-s", PUBLIC, "-ffoo"]);
     expect(run.status).toBe(2);
