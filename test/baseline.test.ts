@@ -188,6 +188,18 @@ describe("baseline flags", () => {
     expect(existsSync(join(workspace, "-"))).toBe(false);
   });
 
+  it("--baseline reads a file with a byte order mark", async () => {
+    const path = join(workspace, "bom.json");
+    runCli(["--snapshot", BROKEN, "--write-baseline", path]);
+    await writeFile(path, `\uFEFF${await readFile(path, "utf8")}`);
+
+    const run = runCli(["--snapshot", BROKEN, "--baseline", path]);
+
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/; 0 new, \d+ in the baseline\n$/);
+  });
+
   it("--baseline with a missing file exits 2", () => {
     const run = runCli(["--snapshot", BROKEN, "--baseline", join(workspace, "absent.json")]);
     expect(run.status).toBe(2);

@@ -523,6 +523,19 @@ describe("config file on the command line", () => {
     expect(run.stdout).toContain("nat64-route-blackhole");
   });
 
+  it.each([
+    ["UTF-8", Buffer.from('\uFEFF{"failOn": "never"}', "utf8")],
+    ["UTF-16LE", Buffer.from('\uFEFF{"failOn": "never"}', "utf16le")],
+  ])("reads a JSON file in %s with a byte order mark", async (_encoding, bytes) => {
+    const file = join(workspace, "with-bom.json");
+    await writeFile(file, bytes);
+
+    const run = runCli(["--snapshot", BROKEN, "--config", file]);
+
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+  });
+
   it("exits 2 when --config names a missing file", () => {
     const run = runCli(["--snapshot", BROKEN, "--config", join(workspace, "absent.json")]);
     expect(run.status).toBe(2);
