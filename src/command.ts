@@ -284,8 +284,16 @@ function collectionOptions<T>(command: Argv<T>) {
           "--vpc and --all-vpcs cannot be combined: name the VPCs or collect them all",
         );
       }
-      parseRegions([args.region as string | undefined]);
-      for (const id of (args.vpc as string[] | undefined) ?? []) {
+      const regions = parseRegions([args.region as string | undefined]);
+      const vpcs = (args.vpc as string[] | undefined) ?? [];
+      // A VPC id belongs to one Region, and every --vpc is looked up in every Region.
+      if (vpcs.length > 0 && regions.length > 1) {
+        throw new InputError(
+          `--vpc names VPCs of one Region, but --region lists ${regions.length} ` +
+            `(${regions.join(", ")}); run once per Region, or use --all-vpcs with several Regions`,
+        );
+      }
+      for (const id of vpcs) {
         if (!/^vpc-[0-9a-f]+$/.test(id)) {
           throw new InputError(
             `--vpc ${id} is not a VPC id; VPC ids look like vpc-0a1b2c3d4e5f67890`,

@@ -212,8 +212,7 @@ describe("vpc-lint collect across Regions", () => {
 
     const run = await runCliAsync([
       "collect",
-      "--vpc",
-      VPC_ID,
+      "--all-vpcs",
       "--region",
       "us-east-1,eu-west-1",
       "-o",
@@ -262,6 +261,43 @@ describe("vpc-lint collect across Regions", () => {
     );
     expect(fake.requests).toHaveLength(0);
     expect(readdirSync(directory)).toEqual([]);
+  });
+
+  it.each([[[]], [["collect", "-o", "snapshot.json"]]])(
+    "rejects --vpc with several Regions: %j",
+    async (command) => {
+      const run = await runCliAsync(
+        [...command, "--vpc", VPC_ID, "--region", "us-east-1,eu-west-1"],
+        {},
+        directory,
+      );
+
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(
+        "vpc-lint: --vpc names VPCs of one Region, but --region lists 2 (us-east-1, eu-west-1); " +
+          "run once per Region, or use --all-vpcs with several Regions\n",
+      );
+      expect(fake.requests).toHaveLength(0);
+    },
+  );
+
+  it("accepts --vpc with a Region named twice", async () => {
+    const output = join(directory, "snapshot.json");
+
+    const run = await runCliAsync([
+      "collect",
+      "--vpc",
+      VPC_ID,
+      "--region",
+      "eu-west-1,eu-west-1",
+      "-o",
+      output,
+    ]);
+
+    expect(run.status).toBe(0);
+    const snapshot = JSON.parse(readFileSync(output, "utf8")) as Snapshot;
+    expect(snapshot.Source?.Region).toBe("eu-west-1");
+    expect(snapshot.Source?.VpcIds).toEqual([VPC_ID]);
   });
 
   it("rejects --vpc with --all-vpcs", async () => {
