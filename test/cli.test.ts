@@ -1028,6 +1028,13 @@ describe("explain", () => {
     const file = await variant("explain-dns64-unknown.json", (input) => {
       const subnet = input.Subnets?.find((candidate) => candidate.SubnetId === NAT_SUBNET);
       if (subnet) delete subnet.EnableDns64;
+      // An instance's interface beside the NAT gateway's makes the subnet host a workload.
+      const workload = input.NetworkInterfaces?.find((eni) => eni.SubnetId === APP);
+      input.NetworkInterfaces?.push({
+        ...workload,
+        NetworkInterfaceId: "eni-0a1b2c3d4e5f60009",
+        SubnetId: NAT_SUBNET,
+      });
     });
 
     const run = explain(file, NAT_SUBNET);
@@ -1037,10 +1044,47 @@ describe("explain", () => {
     expect(run.stdout).toBe(
       `${NAT_SUBNET} -> ssm: not traced, because the subnet has IPv4 addresses and EnableDns64 ` +
         "is not in the snapshot, so it is unknown whether its workloads use DNS64 and NAT64; a " +
-        "lint lists nat64-route-missing for it as skipped.\n",
+        "lint lists its paths as skipped.\n",
     );
     expect(lint.stderr).toContain(
       `  nat64-route-missing for ${NAT_SUBNET}: EnableDns64 is not in the snapshot\n`,
+    );
+    expect(lint.stderr).toContain(
+      `nacl-blocks-nat64, private-nat64-to-public-destination, public-nat-subnet-no-igw-route, ` +
+        `public-nat64-leaks-service-traffic, s3-gateway-endpoint-not-on-nat-path for ` +
+        `${NAT_SUBNET}: EnableDns64 is not in the snapshot, so whether its workloads use NAT64 ` +
+        "is unknown\n",
+    );
+  });
+
+  it("skips no path of a subnet without workloads and DNS64", async () => {
+    const file = await variant("explain-dns64-unknown-idle.json", (input) => {
+      const subnet = input.Subnets?.find((candidate) => candidate.SubnetId === NAT_SUBNET);
+      if (subnet) delete subnet.EnableDns64;
+    });
+
+    const run = explain(file, NAT_SUBNET);
+    const lint = runCli(["-s", file]);
+
+    expect(run.stdout).toBe(
+      `${NAT_SUBNET} -> ssm: not traced, because the subnet hosts no instance or other workload ` +
+        "yet; the path matters once one is launched.\n",
+    );
+    expect(lint.stderr).not.toContain("so whether its workloads use NAT64 is unknown");
+  });
+
+  it("traces no path from a subnet without IPv6", async () => {
+    const file = await variant("explain-ipv4-only.json", (input) => {
+      const subnet = input.Subnets?.find((candidate) => candidate.SubnetId === NAT_SUBNET);
+      if (subnet) {
+        delete subnet.EnableDns64;
+        delete subnet.Ipv6CidrBlockAssociationSet;
+      }
+    });
+    const run = explain(file, NAT_SUBNET);
+    expect(run.stdout).toBe(
+      `${NAT_SUBNET} -> ssm: not traced, because the subnet has no IPv6 prefix, so its ` +
+        "workloads reach services over IPv4.\n",
     );
   });
 

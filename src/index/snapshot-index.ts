@@ -122,6 +122,8 @@ export class SnapshotIndex {
   private readonly platformsBySubnet = new Map<string, WorkloadPlatforms>();
   private interfacesById: Map<string, NetworkInterface> | undefined;
   private instancesById: Map<string, Instance> | undefined;
+  /** The interfaces that NAT gateways and endpoints list, built on first use. */
+  private serviceInterfaceIds: Set<string> | undefined;
   private endpointsById: Map<string, VpcEndpoint> | undefined;
   private aclsById: Map<string, NetworkAcl> | undefined;
   private internetGatewaysById: Map<string, InternetGateway> | undefined;
@@ -237,7 +239,7 @@ export class SnapshotIndex {
   missingWorkloadSubnets(): string[] {
     if (!this.has("Subnets")) return [];
     const workloads: { SubnetId?: string; VpcId?: string }[] = this.has("NetworkInterfaces")
-      ? (this.snapshot.NetworkInterfaces ?? []).filter(isWorkloadInterface)
+      ? (this.snapshot.NetworkInterfaces ?? []).filter((eni) => this.isWorkload(eni))
       : this.liveInstances;
     const missing = new Set<string>();
     for (const { SubnetId, VpcId } of workloads) {
@@ -418,7 +420,7 @@ export class SnapshotIndex {
     let sets: string[][];
     if (this.has("NetworkInterfaces")) {
       sets = (this.interfacesBySubnet.get(subnetId) ?? [])
-        .filter(isWorkloadInterface)
+        .filter((eni) => this.isWorkload(eni))
         .map((eni) => (eni.Groups ?? []).map((group) => group.GroupId as string));
     } else if (this.has("Reservations")) {
       sets = this.instancesIn(subnetId).map((i) =>
@@ -519,7 +521,7 @@ export class SnapshotIndex {
     let other = false;
     if (this.has("NetworkInterfaces")) {
       for (const eni of this.interfacesBySubnet.get(subnetId) ?? []) {
-        if (!isWorkloadInterface(eni)) continue;
+        if (!this.isWorkload(eni)) continue;
         if (lower(eni.InterfaceType) === "lambda") {
           lambda ??= eni;
           continue;
@@ -552,10 +554,32 @@ export class SnapshotIndex {
    */
   hostsWorkloads(subnetId: string): Tristate {
     if (this.has("NetworkInterfaces")) {
-      return (this.interfacesBySubnet.get(subnetId) ?? []).some(isWorkloadInterface);
+      return (this.interfacesBySubnet.get(subnetId) ?? []).some((eni) => this.isWorkload(eni));
     }
     if (this.has("Reservations") && this.instancesIn(subnetId).length > 0) return true;
     return undefined;
+  }
+
+  /**
+   * Tells whether an interface is a workload's: not of an infrastructure type or requester, and
+   * not one that a NAT gateway or an endpoint lists. AWS marks those with their interface type,
+   * but emulators and hand-written snapshots may leave it out.
+   */
+  private isWorkload(eni: NetworkInterface): boolean {
+    if (!isWorkloadInterface(eni)) return false;
+    if (!this.serviceInterfaceIds) {
+      const ids = new Set<string>();
+      for (const nat of this.snapshot.NatGateways ?? []) {
+        for (const address of nat.NatGatewayAddresses ?? []) {
+          if (address.NetworkInterfaceId) ids.add(address.NetworkInterfaceId);
+        }
+      }
+      for (const endpoint of this.snapshot.VpcEndpoints ?? []) {
+        for (const id of endpoint.NetworkInterfaceIds ?? []) ids.add(id);
+      }
+      this.serviceInterfaceIds = ids;
+    }
+    return !this.serviceInterfaceIds.has(eni.NetworkInterfaceId ?? "");
   }
 
   /** Builds a resource reference with the account, region, Name tag and ARN where known. */

@@ -163,25 +163,45 @@ export function consumerSubnets(index: SnapshotIndex): Subnet[] {
 
 /**
  * Returns the subnets whose paths cannot be traced: those that depend on IPv6 but whose workloads
- * are unknown, and those that host workloads but are missing from Subnets.
+ * are unknown, dual-stack ones with workloads whose EnableDns64 is unknown, and those that host
+ * workloads but are missing from Subnets.
  */
 function untracedSubnets(index: SnapshotIndex): { subnetId: string; reason: string }[] {
   const missing = index.missingWorkloadSubnets().map((subnetId) => ({
     subnetId,
     reason: "it hosts workloads but is not in Subnets, so that output is incomplete",
   }));
-  if (index.has("NetworkInterfaces")) return missing;
-  const unknown = index
-    .subnets()
-    .filter(
-      (subnet) =>
-        usesIpv6Paths(subnet) && index.hostsWorkloads(subnet.SubnetId as string) === undefined,
-    )
-    .map((subnet) => ({
-      subnetId: subnet.SubnetId as string,
-      reason: `its workloads are unknown because ${unknownWorkloadsCause(index)}`,
-    }));
+  const unknown: { subnetId: string; reason: string }[] = [];
+  for (const subnet of index.subnets()) {
+    const subnetId = subnet.SubnetId as string;
+    const dns64 = dns64Unknown(index, subnet);
+    if (!usesIpv6Paths(subnet) && !dns64) continue;
+    // With interfaces collected, the workloads of every subnet are known.
+    if (!dns64 && index.has("NetworkInterfaces")) continue;
+    const workloads = index.hostsWorkloads(subnetId);
+    if (workloads === undefined) {
+      unknown.push({
+        subnetId,
+        reason: `its workloads are unknown because ${unknownWorkloadsCause(index)}`,
+      });
+    } else if (workloads && dns64) {
+      unknown.push({
+        subnetId,
+        reason: "EnableDns64 is not in the snapshot, so whether its workloads use NAT64 is unknown",
+      });
+    }
+  }
   return [...unknown, ...missing];
+}
+
+/**
+ * Tells whether a dual-stack subnet lacks EnableDns64, so whether its workloads use NAT64 is
+ * unknown. A subnet without an IPv6 prefix cannot use DNS64 answers, so there it does not matter.
+ */
+function dns64Unknown(index: SnapshotIndex, subnet: Subnet): boolean {
+  return (
+    subnet.EnableDns64 === undefined && !isIpv6Only(subnet) && index.ipv6BlocksOf(subnet).length > 0
+  );
 }
 
 /** Returns why the workloads of a subnet that hostsWorkloads reads as unknown are not known. */
@@ -198,14 +218,11 @@ function usesIpv6Paths(subnet: Subnet): boolean {
 
 /** Returns why the analysis traces no path from a subnet, or undefined when it traces them. */
 function whyNotTraced(index: SnapshotIndex, subnet: Subnet): string | undefined {
-  if (!usesIpv6Paths(subnet) && subnet.EnableDns64 === false) {
-    return "the subnet has IPv4 addresses and DNS64 is not enabled, so its workloads reach services over IPv4";
-  }
-  if (!usesIpv6Paths(subnet)) {
-    return (
-      "the subnet has IPv4 addresses and EnableDns64 is not in the snapshot, so it is unknown " +
-      "whether its workloads use DNS64 and NAT64; a lint lists nat64-route-missing for it as skipped"
-    );
+  const dns64 = dns64Unknown(index, subnet);
+  if (!usesIpv6Paths(subnet) && !dns64) {
+    return index.ipv6BlocksOf(subnet).length === 0
+      ? "the subnet has no IPv6 prefix, so its workloads reach services over IPv4"
+      : "the subnet has IPv4 addresses and DNS64 is not enabled, so its workloads reach services over IPv4";
   }
   const workloads = index.hostsWorkloads(subnet.SubnetId as string);
   if (workloads === false) {
@@ -213,6 +230,12 @@ function whyNotTraced(index: SnapshotIndex, subnet: Subnet): string | undefined 
   }
   if (workloads === undefined) {
     return `${unknownWorkloadsCause(index)}, so its workloads are unknown`;
+  }
+  if (dns64) {
+    return (
+      "the subnet has IPv4 addresses and EnableDns64 is not in the snapshot, so it is unknown " +
+      "whether its workloads use DNS64 and NAT64; a lint lists its paths as skipped"
+    );
   }
   return undefined;
 }

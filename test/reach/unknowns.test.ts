@@ -427,4 +427,22 @@ describe("network interfaces that host no workload", () => {
     const index = new SnapshotIndex(design("public-nat64"));
     expect(index.hostsWorkloads(PUBLIC.app)).toBe(true);
   });
+
+  it.each([
+    ["a NAT gateway", "nat"],
+    ["an endpoint", "endpoint"],
+  ])("leaves out an untyped interface that %s lists", (_name, owner) => {
+    const snapshot = design("public-nat64");
+    delete snapshot.Reservations;
+    const eni = snapshot.NetworkInterfaces?.find((item) => item.SubnetId === PUBLIC.app);
+    eni!.InterfaceType = "interface";
+    const id = eni!.NetworkInterfaceId as string;
+    if (owner === "nat") {
+      snapshot.NatGateways![0]!.NatGatewayAddresses!.push({ NetworkInterfaceId: id });
+    } else {
+      snapshot.VpcEndpoints = [{ VpcEndpointId: "vpce-0a1b", NetworkInterfaceIds: [id] }];
+    }
+    const index = new SnapshotIndex(snapshot);
+    expect(index.hostsWorkloads(PUBLIC.app)).toBe(false);
+  });
 });
