@@ -1,5 +1,5 @@
 /** Runs the rules over a snapshot and turns their reports into sorted, fingerprinted findings. */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { SnapshotIndex } from "../index/snapshot-index.js";
 import { docsUrl } from "./docs.js";
 import type {
@@ -131,7 +131,8 @@ export function fingerprint(
   const key = [ruleId, accountId ?? "", region ?? "", resourceId, discriminator ?? ""].join(
     "\u0000",
   );
-  return createHash("sha256").update(key).digest("hex").slice(0, 32);
+  // The one-shot hash costs about a third of a Hash object's, and large runs hash every finding.
+  return hash("sha256", key, "hex").slice(0, 32);
 }
 
 /**
