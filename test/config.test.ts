@@ -358,7 +358,7 @@ describe("config parsing", () => {
     [
       "suppression without selector",
       { suppressions: [{ reason: "all of it" }] },
-      "cfg.json: /suppressions/0 has no selector; add at least one of rule, resource, account, region, tag, so it cannot hide every finding",
+      'cfg.json: /suppressions/0 has no selector; add at least one of rule, resource, account, region, tag, or "rule": "*" to suppress every finding on purpose',
     ],
     [
       "suppression of a misspelt rule",

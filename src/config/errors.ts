@@ -48,9 +48,9 @@ export function configErrors(
 }
 
 /**
- * Rejects suppressions without a selector, because a bare reason would hide every finding, and
- * rule selectors that match no rule or only rules that are never suppressed, because such an
- * entry would silently suppress nothing.
+ * Rejects suppressions without a selector, because a bare reason would hide every finding by
+ * accident (`"rule": "*"` hides them on purpose). Rejects rule selectors that match no rule or only
+ * rules that are never suppressed, because such an entry would silently suppress nothing.
  */
 function suppressionErrors(
   file: string,
@@ -62,7 +62,7 @@ function suppressionErrors(
   if (!SELECTORS.some((key) => key in entry)) {
     return [
       `${path} has no selector; add at least one of ${SELECTORS.join(", ")}, ` +
-        "so it cannot hide every finding",
+        'or "rule": "*" to suppress every finding on purpose',
     ];
   }
   const rule = entry.rule;
