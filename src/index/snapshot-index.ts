@@ -43,6 +43,13 @@ import { groupBy, indexBy, innerMap, lower } from "./util.js";
 export type Tristate = boolean | undefined;
 
 /** The platforms a subnet's workloads run, which pick ephemeral ports from different ranges. */
+/** A subnet's workloads as one reading of its interfaces or instances finds them. */
+interface SubnetWorkloads {
+  groupIds: string[][] | undefined;
+  platforms: WorkloadPlatforms;
+  hosts: Tristate;
+}
+
 export interface WorkloadPlatforms {
   /** The first Windows instance found, if any. */
   windows: Instance | undefined;
@@ -113,13 +120,13 @@ export class SnapshotIndex {
   private readonly zonesByVpc: Map<string, HostedZoneAssociation[]>;
   private readonly resolverRulesById: Map<string, ResolverRule>;
   private readonly ruleAssociationsByVpc: Map<string, ResolverRuleAssociation[]>;
-  private readonly groupIdsBySubnet = new Map<string, string[][] | undefined>();
+  /** The workloads of each subnet read so far, read from its interfaces or instances once. */
+  private readonly workloadsBySubnet = new Map<string, SubnetWorkloads>();
   private readonly groupSets = new Map<string, string[]>();
   private readonly singleGroupSets = new Map<string, string[]>();
   private readonly lookups = new Map<RouteTable, Map<Cidr, RouteLookup>>();
   private readonly partsByLookup = new WeakMap<RouteLookup, readonly RoutePart[]>();
   private readonly blocksBySubnet = new Map<Subnet, Cidr[]>();
-  private readonly platformsBySubnet = new Map<string, WorkloadPlatforms>();
   private interfacesById: Map<string, NetworkInterface> | undefined;
   private instancesById: Map<string, Instance> | undefined;
   /** The interfaces that NAT gateways and endpoints list, built on first use. */
@@ -410,26 +417,56 @@ export class SnapshotIndex {
    * interfaces, else from the instances; undefined when neither section was collected.
    */
   workloadGroupIds(subnetId: string): readonly (readonly string[])[] | undefined {
-    if (!this.groupIdsBySubnet.has(subnetId)) {
-      this.groupIdsBySubnet.set(subnetId, this.findWorkloadGroupIds(subnetId));
-    }
-    return this.groupIdsBySubnet.get(subnetId);
+    return this.workloadsOf(subnetId).groupIds;
   }
 
-  private findWorkloadGroupIds(subnetId: string): string[][] | undefined {
-    let sets: string[][];
+  /**
+   * Reads a subnet's workloads once for workloadGroupIds, workloadPlatforms and hostsWorkloads:
+   * from its interfaces when NetworkInterfaces was collected, else from its instances.
+   */
+  private workloadsOf(subnetId: string): SubnetWorkloads {
+    let workloads = this.workloadsBySubnet.get(subnetId);
+    if (workloads) return workloads;
+    const sets: string[][] = [];
+    let windows: Instance | undefined;
+    let lambda: NetworkInterface | undefined;
+    let other = false;
+    let hosts: Tristate;
     if (this.has("NetworkInterfaces")) {
-      sets = (this.interfacesBySubnet.get(subnetId) ?? [])
-        .filter((eni) => this.isWorkload(eni))
-        .map((eni) => (eni.Groups ?? []).map((group) => group.GroupId as string));
-    } else if (this.has("Reservations")) {
-      sets = this.instancesIn(subnetId).map((i) =>
-        (i.SecurityGroups ?? []).map((g) => g.GroupId as string),
-      );
+      hosts = false;
+      for (const eni of this.interfacesBySubnet.get(subnetId) ?? []) {
+        if (!this.isWorkload(eni)) continue;
+        hosts = true;
+        sets.push(this.internGroupSet((eni.Groups ?? []).map((group) => group.GroupId as string)));
+        if (lower(eni.InterfaceType) === "lambda") {
+          lambda ??= eni;
+          continue;
+        }
+        // NOTE: without Reservations an instance's platform is unknown, so it counts as Linux,
+        // and so do interfaces of no instance, Windows containers on Fargate among them.
+        const instanceId = eni.Attachment?.InstanceId;
+        const instance = instanceId ? this.instance(instanceId) : undefined;
+        if (instance && isWindows(instance)) windows ??= instance;
+        else other = true;
+      }
     } else {
-      return undefined;
+      const instances = this.instancesIn(subnetId);
+      hosts = this.has("Reservations") && instances.length > 0 ? true : undefined;
+      for (const instance of instances) {
+        const ids = (instance.SecurityGroups ?? []).map((group) => group.GroupId as string);
+        sets.push(this.internGroupSet(ids));
+        if (isWindows(instance)) windows ??= instance;
+        else other = true;
+      }
     }
-    return [...new Set(sets.map((set) => this.internGroupSet(set)))];
+    const known = this.has("NetworkInterfaces") || this.has("Reservations");
+    workloads = {
+      groupIds: known ? [...new Set(sets)] : undefined,
+      platforms: { windows, lambda, other },
+      hosts,
+    };
+    this.workloadsBySubnet.set(subnetId, workloads);
+    return workloads;
   }
 
   /**
@@ -507,39 +544,7 @@ export class SnapshotIndex {
    * Windows instance, wherever that instance's primary interface is.
    */
   workloadPlatforms(subnetId: string): WorkloadPlatforms {
-    let platforms = this.platformsBySubnet.get(subnetId);
-    if (!platforms) {
-      platforms = this.findWorkloadPlatforms(subnetId);
-      this.platformsBySubnet.set(subnetId, platforms);
-    }
-    return platforms;
-  }
-
-  private findWorkloadPlatforms(subnetId: string): WorkloadPlatforms {
-    let windows: Instance | undefined;
-    let lambda: NetworkInterface | undefined;
-    let other = false;
-    if (this.has("NetworkInterfaces")) {
-      for (const eni of this.interfacesBySubnet.get(subnetId) ?? []) {
-        if (!this.isWorkload(eni)) continue;
-        if (lower(eni.InterfaceType) === "lambda") {
-          lambda ??= eni;
-          continue;
-        }
-        // NOTE: without Reservations an instance's platform is unknown, so it counts as Linux,
-        // and so do interfaces of no instance, Windows containers on Fargate among them.
-        const instanceId = eni.Attachment?.InstanceId;
-        const instance = instanceId ? this.instance(instanceId) : undefined;
-        if (instance && isWindows(instance)) windows ??= instance;
-        else other = true;
-      }
-    } else {
-      for (const instance of this.instancesIn(subnetId)) {
-        if (isWindows(instance)) windows ??= instance;
-        else other = true;
-      }
-    }
-    return { windows, lambda, other };
+    return this.workloadsOf(subnetId).platforms;
   }
 
   instanceInformation(instanceId: string): InstanceInformation | undefined {
@@ -553,11 +558,7 @@ export class SnapshotIndex {
    * NetworkInterfaces.
    */
   hostsWorkloads(subnetId: string): Tristate {
-    if (this.has("NetworkInterfaces")) {
-      return (this.interfacesBySubnet.get(subnetId) ?? []).some((eni) => this.isWorkload(eni));
-    }
-    if (this.has("Reservations") && this.instancesIn(subnetId).length > 0) return true;
-    return undefined;
+    return this.workloadsOf(subnetId).hosts;
   }
 
   /**
