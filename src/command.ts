@@ -26,7 +26,13 @@ import {
   type SnapshotInput,
 } from "./run.js";
 import { STDIN_PATH, loadSnapshotFiles } from "./snapshot/loader.js";
-import { formatBaseline, parseBaseline, readBaseline } from "./suppress/baseline.js";
+import {
+  formatBaseline,
+  parseBaseline,
+  readBaseline,
+  staleBaselineWarning,
+  staleEntries,
+} from "./suppress/baseline.js";
 import type { Snapshot } from "./snapshot/types.js";
 import { TOOL_VERSION } from "./version.js";
 import { joinNames } from "./index/util.js";
@@ -740,9 +746,14 @@ async function lintCommand(args: LintArgs): Promise<number> {
     settings: settingsOf(args, config),
     everyPath: args.everyPath,
     ...(config && { severities: config.severities, suppressions: config.suppressions }),
-    ...(baseline && { baseline }),
+    ...(baseline && { baseline: baseline.fingerprints }),
   });
   noteUnresolved(result, inputs);
+  // A baseline written now drops the entries of fixed findings anyway.
+  if (baseline && args.baseline && !args.writeBaseline) {
+    const stale = staleBaselineWarning(args.baseline, staleEntries(baseline, result));
+    if (stale) result.warnings.push(stale);
+  }
   const baselineFile = args.writeBaseline ? baselineOf(args.writeBaseline, result) : undefined;
   const reports = renderTargets(result, targets, args);
   await writeFilesAtomic([
@@ -780,7 +791,7 @@ function settingsOf(args: LintArgs, config: Config | undefined) {
  */
 function baselineOf(path: string, result: RunResult): { write: FileWrite; note: string } {
   const text = formatBaseline(result.findings);
-  const fingerprints = parseBaseline(path, text);
+  const { fingerprints } = parseBaseline(path, text);
   applyBaseline(result, fingerprints);
   return {
     write: { path, content: text },

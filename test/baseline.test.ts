@@ -11,7 +11,13 @@ import { formatJson } from "../src/report/json.js";
 import { DEFAULT_SETTINGS, exitCodeOf, runLint } from "../src/run.js";
 import { loadSnapshotFiles } from "../src/snapshot/loader.js";
 import type { Snapshot } from "../src/snapshot/types.js";
-import { formatBaseline, parseBaseline, type BaselineFile } from "../src/suppress/baseline.js";
+import {
+  formatBaseline,
+  parseBaseline,
+  staleBaselineWarning,
+  staleEntries,
+  type BaselineFile,
+} from "../src/suppress/baseline.js";
 import { EXAMPLES, ROOT, runCli } from "./helpers.js";
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -77,10 +83,11 @@ describe("baseline file", () => {
 
   it("reads back the fingerprints it wrote", () => {
     const result = runLint([{ snapshot }], { settings: DEFAULT_SETTINGS });
-    const fingerprints = parseBaseline("base.json", formatBaseline(result.findings));
+    const { fingerprints, entries } = parseBaseline("base.json", formatBaseline(result.findings));
     expect([...fingerprints].sort()).toEqual(
       [...new Set(result.findings.map((f) => f.fingerprint))].sort(),
     );
+    expect(entries.map((entry) => entry.fingerprint).sort()).toEqual([...fingerprints].sort());
   });
 
   it.each([
@@ -143,6 +150,100 @@ describe("runs against a baseline", () => {
     const incomplete = result.findings.find((f) => f.ruleId === "snapshot-incomplete");
     expect(incomplete?.baselineState).toBe("new");
     expect(exitCodeOf(result, "error", false)).toBe(1);
+  });
+});
+
+describe("stale baseline entries", () => {
+  /** The broken example's baseline, and a run over a copy whose blackhole route is fixed. */
+  function fixedBlackhole(change: (copy: Snapshot) => void = () => undefined) {
+    const baseline = parseBaseline(
+      "base.json",
+      formatBaseline(runLint([{ snapshot }], { settings: DEFAULT_SETTINGS }).findings),
+    );
+    const copy = structuredClone(snapshot);
+    for (const table of copy.RouteTables ?? []) {
+      for (const route of table.Routes ?? []) {
+        if (route.State === "blackhole") route.State = "active";
+      }
+    }
+    for (const nat of copy.NatGateways ?? []) nat.State = "available";
+    change(copy);
+    const result = runLint([{ snapshot: copy }], {
+      settings: DEFAULT_SETTINGS,
+      baseline: baseline.fingerprints,
+    });
+    return { baseline, result };
+  }
+
+  it("names the entry of a fixed finding", () => {
+    const { baseline, result } = fixedBlackhole();
+    const stale = staleEntries(baseline, result);
+    expect(stale.map((entry) => entry.ruleId)).toEqual(["nat64-route-blackhole"]);
+    expect(staleBaselineWarning("base.json", stale)).toBe(
+      `base.json: 1 entry matches no finding, although this run checked the resource with the ` +
+        `rule, so the finding was fixed: nat64-route-blackhole on ${stale[0]?.resourceId}; ` +
+        "write the baseline again with --write-baseline base.json so it accepts no more than it must",
+    );
+  });
+
+  it("lists five stale entries and counts the rest", () => {
+    const stale = Array.from({ length: 7 }, (_, position) => ({
+      fingerprint: String(position).padStart(32, "0"),
+      ruleId: "nat64-route-blackhole",
+      resourceId: `rtb-${position}`,
+    }));
+    expect(staleBaselineWarning("base.json", stale)).toBe(
+      "base.json: 7 entries match no finding, although this run checked their resources with " +
+        "their rules, so those findings were fixed: nat64-route-blackhole on rtb-0, " +
+        "nat64-route-blackhole on rtb-1, nat64-route-blackhole on rtb-2, nat64-route-blackhole " +
+        "on rtb-3, nat64-route-blackhole on rtb-4 and 2 more; write the baseline again with " +
+        "--write-baseline base.json so it accepts no more than it must",
+    );
+  });
+
+  it("keeps entries whose findings remain", () => {
+    const result = runLint([{ snapshot }], { settings: DEFAULT_SETTINGS });
+    const baseline = parseBaseline("base.json", formatBaseline(result.findings));
+    expect(staleEntries(baseline, result)).toEqual([]);
+    expect(staleBaselineWarning("base.json", [])).toBeUndefined();
+  });
+
+  it("keeps an entry whose resource is not in the run", () => {
+    const { baseline, result } = fixedBlackhole((copy) => {
+      copy.RouteTables = copy.RouteTables?.filter((table) =>
+        table.Routes?.every((route) => !route.NatGatewayId),
+      );
+    });
+    const blackhole = baseline.entries.find((entry) => entry.ruleId === "nat64-route-blackhole");
+    expect(blackhole).toBeDefined();
+    expect(staleEntries(baseline, result)).not.toContainEqual(blackhole);
+  });
+
+  it("keeps the entries of a rule that skipped a check", () => {
+    const { baseline, result } = fixedBlackhole();
+    result.skipped.push({ ruleId: "nat64-route-blackhole", reason: "data missing" });
+    expect(staleEntries(baseline, result)).toEqual([]);
+  });
+
+  it("keeps the entries of a rule turned off", () => {
+    const { baseline, result } = fixedBlackhole();
+    result.severities = new Map([["nat64-route-blackhole", "off"]]);
+    expect(staleEntries(baseline, result)).toEqual([]);
+  });
+
+  it("warns on standard error through --baseline", async () => {
+    const path = join(workspace, "stale.json");
+    const fixed = join(workspace, "fixed.json");
+    const { result } = fixedBlackhole();
+    await writeFile(fixed, JSON.stringify(result.snapshots[0]));
+    runCli(["--snapshot", BROKEN, "--write-baseline", path]);
+
+    const run = runCli(["--snapshot", fixed, "--baseline", path]);
+    expect(run.stderr).toContain(
+      `warning: ${path}: 1 entry matches no finding, although this run checked the resource`,
+    );
+    const rewrite = runCli(["--snapshot", fixed, "--baseline", path, "--write-baseline", path]);
+    expect(rewrite.stderr).not.toContain("matches no finding");
   });
 });
 

@@ -98,6 +98,28 @@ export const SECTIONS: readonly SectionInfo[] = [
 
 export const SECTION_NAMES: readonly SectionName[] = SECTIONS.map((info) => info.name);
 
+/**
+ * Calls `visit` with the id and the item of every resource in a snapshot: each section's items by
+ * their id field, and the instances inside Reservations by their instance id.
+ */
+export function forEachResource(
+  snapshot: Snapshot,
+  visit: (id: string, item: Record<string, unknown>) => void,
+): void {
+  for (const info of SECTIONS) {
+    const items = (snapshot[info.name] as Record<string, unknown>[] | undefined) ?? [];
+    for (const item of items) {
+      const id = item[info.idField];
+      if (typeof id === "string") visit(id, item);
+    }
+  }
+  for (const reservation of snapshot.Reservations ?? []) {
+    for (const instance of reservation.Instances ?? []) {
+      if (instance.InstanceId) visit(instance.InstanceId, instance as Record<string, unknown>);
+    }
+  }
+}
+
 const BY_NAME = new Map(SECTIONS.map((info) => [info.name, info]));
 const BY_OPERATION = new Map(
   SECTIONS.flatMap((info) => info.operations.map((operation) => [operation, info] as const)),

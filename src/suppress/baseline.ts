@@ -5,6 +5,8 @@
 import type { Finding } from "../engine/types.js";
 import { InputError } from "../errors.js";
 import { readText } from "../io.js";
+import type { RunResult } from "../run.js";
+import { forEachResource } from "../snapshot/sections.js";
 import { UNSUPPRESSIBLE_RULES } from "./suppressions.js";
 
 export const BASELINE_VERSION = 1;
@@ -19,6 +21,12 @@ export interface BaselineEntry {
 export interface BaselineFile {
   baselineVersion: number;
   findings: BaselineEntry[];
+}
+
+/** A baseline file as read: its fingerprints, and its entries that name their rule and resource. */
+export interface Baseline {
+  fingerprints: Set<string>;
+  entries: BaselineEntry[];
 }
 
 const FINGERPRINT = /^[0-9a-f]{32}$/;
@@ -41,13 +49,13 @@ export function formatBaseline(findings: readonly Finding[]): string {
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
-/** Reads a baseline file and returns its fingerprints; a malformed file is an InputError. */
-export async function readBaseline(path: string): Promise<Set<string>> {
+/** Reads a baseline file; a malformed file is an InputError. */
+export async function readBaseline(path: string): Promise<Baseline> {
   return parseBaseline(path, await readText(path, "--baseline"));
 }
 
 /** Parses the text of a baseline file written by `--write-baseline`. */
-export function parseBaseline(path: string, text: string): Set<string> {
+export function parseBaseline(path: string, text: string): Baseline {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -62,8 +70,9 @@ export function parseBaseline(path: string, text: string): Set<string> {
     );
   }
   const fingerprints = new Set<string>();
+  const entries: BaselineEntry[] = [];
   file.findings.forEach((entry, position) => {
-    const fingerprint = (entry as Partial<BaselineEntry> | null)?.fingerprint;
+    const { fingerprint, ruleId, resourceId } = (entry ?? {}) as Partial<BaselineEntry>;
     if (typeof fingerprint !== "string" || !FINGERPRINT.test(fingerprint)) {
       throw new InputError(
         `${path}: /findings/${position}/fingerprint is ${JSON.stringify(fingerprint)}, ` +
@@ -71,8 +80,60 @@ export function parseBaseline(path: string, text: string): Set<string> {
       );
     }
     fingerprints.add(fingerprint);
+    // Rule and resource only inform readers, so an entry without them still counts.
+    if (typeof ruleId === "string" && typeof resourceId === "string") {
+      entries.push({ fingerprint, ruleId, resourceId });
+    }
   });
-  return fingerprints;
+  return { fingerprints, entries };
+}
+
+/**
+ * Returns the baseline entries that no finding of the run matches although the run judged their
+ * resource with their rule, so the findings they accepted were fixed. An entry counts only when
+ * its resource is in the run's snapshots and its rule ran, threw nothing and skipped no check,
+ * since a baseline may cover other accounts and Regions and a skipped check proves nothing.
+ */
+export function staleEntries(baseline: Baseline, result: RunResult): BaselineEntry[] {
+  const found = new Set(result.findings.map((finding) => finding.fingerprint));
+  const unsure = new Set([
+    ...result.skipped.map((skip) => skip.ruleId),
+    ...result.executionErrors.map((error) => error.ruleId),
+    ...[...result.severities].flatMap(([ruleId, level]) => (level === "off" ? [ruleId] : [])),
+  ]);
+  const judged = new Set(result.rules.map((rule) => rule.id).filter((id) => !unsure.has(id)));
+  const candidates = baseline.entries.filter(
+    (entry) => !found.has(entry.fingerprint) && judged.has(entry.ruleId),
+  );
+  if (candidates.length === 0) return [];
+  const sought = new Set(candidates.map((entry) => entry.resourceId));
+  const present = new Set<string>();
+  for (const snapshot of result.snapshots) {
+    forEachResource(snapshot, (id) => {
+      if (sought.has(id)) present.add(id);
+    });
+  }
+  return candidates.filter((entry) => present.has(entry.resourceId));
+}
+
+/** Returns the warning that lists stale baseline entries, or undefined when there are none. */
+export function staleBaselineWarning(
+  path: string,
+  stale: readonly BaselineEntry[],
+): string | undefined {
+  if (stale.length === 0) return undefined;
+  const listed = stale.slice(0, 5).map((entry) => `${entry.ruleId} on ${entry.resourceId}`);
+  const more = stale.length > listed.length ? ` and ${stale.length - listed.length} more` : "";
+  const one = stale.length === 1;
+  const checked = one
+    ? "1 entry matches no finding, although this run checked the resource with the rule, so the " +
+      "finding was fixed"
+    : `${stale.length} entries match no finding, although this run checked their resources with ` +
+      "their rules, so those findings were fixed";
+  return (
+    `${path}: ${checked}: ${listed.join(", ")}${more}; write the baseline again with ` +
+    `--write-baseline ${path} so it accepts no more than it must`
+  );
 }
 
 /**

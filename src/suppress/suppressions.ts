@@ -6,7 +6,7 @@ import type { Tag } from "@aws-sdk/client-ec2";
 import type { Finding, Suppression } from "../engine/types.js";
 import { nearestRuleId } from "../config/errors.js";
 import { RULES } from "../rules/index.js";
-import { SECTIONS } from "../snapshot/sections.js";
+import { forEachResource } from "../snapshot/sections.js";
 import type { Snapshot } from "../snapshot/types.js";
 
 /** The tag that lists the rule ids to ignore on a resource, separated by commas. */
@@ -187,20 +187,8 @@ function globTokenToRegExp(char: string): string {
 function tagsByResource(snapshot: Snapshot, ids: ReadonlySet<string>): Map<string, Tag[]> {
   const tags = new Map<string, Tag[]>();
   if (ids.size === 0) return tags;
-  for (const info of SECTIONS) {
-    const items = (snapshot[info.name] as Record<string, unknown>[] | undefined) ?? [];
-    for (const item of items) {
-      const id = item[info.idField];
-      if (typeof id === "string" && ids.has(id) && Array.isArray(item.Tags)) {
-        tags.set(id, item.Tags as Tag[]);
-      }
-    }
-  }
-  for (const reservation of snapshot.Reservations ?? []) {
-    for (const instance of reservation.Instances ?? []) {
-      const id = instance.InstanceId;
-      if (id && ids.has(id) && instance.Tags) tags.set(id, instance.Tags);
-    }
-  }
+  forEachResource(snapshot, (id, item) => {
+    if (ids.has(id) && Array.isArray(item.Tags)) tags.set(id, item.Tags as Tag[]);
+  });
   return tags;
 }
