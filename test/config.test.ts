@@ -356,6 +356,17 @@ describe("config parsing", () => {
       'cfg.json: /suppressions/0/account is "1234"; expected a 12-digit AWS account id',
     ],
     [
+      "VPC listed twice",
+      {
+        privateOnlyVpcs: [
+          "vpc-0a1b2c3d4e5f60001",
+          "vpc-0a1b2c3d4e5f60002",
+          "vpc-0a1b2c3d4e5f60002",
+        ],
+      },
+      "cfg.json: /privateOnlyVpcs lists an item twice (items 1 and 2); list each once",
+    ],
+    [
       "suppression without selector",
       { suppressions: [{ reason: "all of it" }] },
       'cfg.json: /suppressions/0 has no selector; add at least one of rule, resource, account, region, tag, or "rule": "*" to suppress every finding on purpose',

@@ -125,8 +125,11 @@ function sentence(file: string, error: ErrorObject, ruleIds: readonly string[]):
       return error.propertyName === undefined
         ? `${file}: ${path} is ${value}; expected ${patternMeaning(error)}`
         : `${file}: ${path} has the key ${value}; expected ${patternMeaning(error)}`;
-    case "uniqueItems":
-      return `${file}: ${path} lists an item twice (items ${String(params.j)} and ${String(params.i)}); list each once`;
+    case "uniqueItems": {
+      // ajv names the two positions in either order, depending on the items' type.
+      const [first, second] = [Number(params.i), Number(params.j)].sort((a, b) => a - b);
+      return `${file}: ${path} lists an item twice (items ${first} and ${second}); list each once`;
+    }
     case "anyOf":
       return (
         `${file}: ${path} is ${value}; expected one of off, error, warning, info, ` +
