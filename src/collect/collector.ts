@@ -184,8 +184,8 @@ function checkVpcsFound(
   const owner = found.Vpcs[0]?.OwnerId;
   const where = owner ? `${region} (account ${owner})` : region;
   throw new InputError(
-    `${noun} ${missing.join(", ")} not found in ${where}: check the id, the Region (--region) ` +
-      "and the account the credentials belong to",
+    `${noun} ${missing.join(", ")} not found in ${where}: check the id, the Region (--region, ` +
+      "or regions in a Lambda event) and the account the credentials belong to",
   );
 }
 

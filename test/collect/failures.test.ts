@@ -277,7 +277,9 @@ describe("collectSnapshot input errors", () => {
 
     await expect(run).rejects.toThrow(InputError);
     await expect(run).rejects.toThrow(
-      "VPC vpc-0000000000000dead not found in us-east-1 (account 111122223333)",
+      "VPC vpc-0000000000000dead not found in us-east-1 (account 111122223333): check the id, " +
+        "the Region (--region, or regions in a Lambda event) and the account the credentials " +
+        "belong to",
     );
   });
 
