@@ -801,7 +801,13 @@ function baselineOf(path: string, result: RunResult): { write: FileWrite; note: 
 
 /** Reads the one kind of input the flags name: snapshot files, a template, a plan or live VPCs. */
 async function lintInputs(args: LintArgs): Promise<SnapshotInput[]> {
-  if (args.snapshot?.length) return readInputs(args.snapshot);
+  if (args.snapshot?.length) {
+    const inputs = await readInputs(args.snapshot);
+    const warning = args.region ? regionMismatch(args.region, inputs) : undefined;
+    return warning
+      ? inputs.map((input) => ({ ...input, warnings: [...(input.warnings ?? []), warning] }))
+      : inputs;
+  }
   if (args.template || args.terraformPlan) {
     const warn = (line: string) => process.stderr.write(`warning: ${printable(line)}\n`);
     return readIacInputs(
@@ -816,6 +822,20 @@ async function lintInputs(args: LintArgs): Promise<SnapshotInput[]> {
     );
   }
   return collectInputs(args);
+}
+
+/**
+ * Returns the warning for a --region that names none of the snapshots' Regions. The flag applies
+ * only to collection, so such a run lints the snapshot's Region, which its findings name.
+ */
+function regionMismatch(flag: string, inputs: readonly SnapshotInput[]): string | undefined {
+  const named = parseRegions([flag]);
+  const found = [...new Set(inputs.flatMap((input) => input.snapshot.Source?.Region ?? []))];
+  if (found.length === 0 || found.some((region) => named.includes(region))) return undefined;
+  return (
+    `--region ${flag} does not apply to --snapshot, and the snapshot was collected in ` +
+    `${found.join(", ")}; the findings name that Region`
+  );
 }
 
 /** Reads snapshot files; their load warnings travel with the input into the run's warnings. */

@@ -906,6 +906,23 @@ describe("an interrupted run", () => {
   });
 });
 
+describe("--region with --snapshot", () => {
+  it.each([["eu-west-1"], ["eu-west-1,ap-south-1"]])("warns for %s", (region) => {
+    const run = runCli(["--snapshot", DEMO, "--region", region, "--fail-on", "never"]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain(
+      `warning: --region ${region} does not apply to --snapshot, and the snapshot was collected ` +
+        "in us-east-1; the findings name that Region\n",
+    );
+  });
+
+  it.each([["us-east-1"], ["eu-west-1,us-east-1"]])("stays quiet for %s", (region) => {
+    const run = runCli(["--snapshot", DEMO, "--region", region, "--fail-on", "never"]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).not.toContain("does not apply to --snapshot");
+  });
+});
+
 describe("explain", () => {
   const APP = "subnet-0a1b2c3d4e5f60012";
   const NAT_SUBNET = "subnet-0a1b2c3d4e5f60011";
