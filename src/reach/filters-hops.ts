@@ -363,7 +363,8 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
     );
     return;
   }
-  const partials: PartialDenial[] = [];
+  // Most crossings deny nothing, so the list of partial denials is made for the first one.
+  let partials: PartialDenial[] | undefined;
   const sides = crossing.to ? SIDES.length : 2;
   const nearAcl = trace.memo.aclOf(index, crossing.from);
   const farAcl = crossing.to && trace.memo.aclOf(index, crossing.to);
@@ -392,13 +393,13 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
       // An ACL that allows the whole range, the common case, needs no description.
       if (evaluation.decision.verdict === "allow" && !evaluation.decision.partlyDenied) continue;
       const check = { acl, subnetId, side, peer, ports, someClients };
-      if (checkSide(trace, check, evaluation, owner, partials)) broken = true;
+      if (checkSide(trace, check, evaluation, owner, (partials ??= []))) broken = true;
     }
   }
-  for (const { aclId, text, facts } of partials) {
+  for (const { aclId, text, facts } of partials ?? []) {
     trace.add("network-acl", "warning", aclId, text, owner, facts);
   }
-  if (broken || partials.length > 0) return;
+  if (broken || partials?.length) return;
   const { from, to, source, destination } = crossing;
   trace.add("network-acl", "ok", from.SubnetId as string, () => {
     const sides = to ? `${from.SubnetId} and ${to.SubnetId}` : from.SubnetId;

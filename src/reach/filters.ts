@@ -5,7 +5,6 @@
 import type { IpPermission, NetworkAcl, NetworkAclEntry, SecurityGroup } from "@aws-sdk/client-ec2";
 import { cidrContains, parseCidr, rangePrefixes, type Cidr } from "../net/cidr.js";
 import type { SnapshotIndex } from "../index/snapshot-index.js";
-import { innerMap } from "../index/util.js";
 
 export type Verdict = "allow" | "deny" | "unknown";
 
@@ -48,28 +47,29 @@ export function groupsAllow(
   port: number,
   partly = false,
 ): GroupDecision {
-  const unresolved: string[] = [];
-  const portless: string[] = [];
-  const unlisted: string[] = [];
+  // Most decisions allow, so the lists of what leaves one undecided are made when first needed.
+  let unresolved: string[] | undefined;
+  let portless: string[] | undefined;
+  let unlisted: string[] | undefined;
   for (const group of groups) {
     const permissions = direction === "egress" ? group.IpPermissionsEgress : group.IpPermissions;
     // DescribeSecurityGroups always returns both lists, so a missing one is unknown, not empty.
-    if (permissions === undefined) unlisted.push(group.GroupId as string);
+    if (permissions === undefined) (unlisted ??= []).push(group.GroupId as string);
     for (const permission of permissions ?? []) {
       const covers = coversPort(permission, port);
       if (!covers) continue;
       const match = permissionMatches(index, permission, peer, partly);
-      if (match === "allow" && covers === "unknown") portless.push(group.GroupId as string);
+      if (match === "allow" && covers === "unknown")
+        (portless ??= []).push(group.GroupId as string);
       else if (match === "allow") return GROUP_ALLOWED;
-      else if (typeof match === "object") unresolved.push(...match);
+      else if (typeof match === "object") (unresolved ??= []).push(...match);
     }
   }
-  const undecided = unresolved.length > 0 || portless.length > 0 || unlisted.length > 0;
   return {
-    verdict: undecided ? "unknown" : "deny",
-    unresolvedPrefixLists: unresolved,
+    verdict: unresolved?.length || portless?.length || unlisted?.length ? "unknown" : "deny",
+    unresolvedPrefixLists: unresolved ?? [],
     portlessGroups: [...new Set(portless)],
-    unlistedGroups: unlisted,
+    unlistedGroups: unlisted ?? [],
   };
 }
 
@@ -207,13 +207,19 @@ export function evaluateAcl(
 ): AclEvaluation {
   // Many crossings share an ACL, a peer and a port range, and prefixes are parsed into shared
   // objects, so most evaluations repeat one made before.
-  const byFlow = innerMap(orderedRecord(acl).evaluations, peer);
+  const evaluations = orderedRecord(acl).evaluations;
   const key = (from * 65536 + to) * 2 + Number(egress);
-  let evaluation = byFlow.get(key);
-  if (!evaluation) {
-    evaluation = evaluateFlow(acl, egress, peer, from, to);
-    byFlow.set(key, evaluation);
+  // A peer meets an ACL in a few directions and port ranges, so a flat list of pairs serves.
+  let byFlow = evaluations.get(peer);
+  if (!byFlow) {
+    byFlow = [];
+    evaluations.set(peer, byFlow);
   }
+  for (let position = 0; position < byFlow.length; position += 2) {
+    if (byFlow[position] === key) return byFlow[position + 1] as AclEvaluation;
+  }
+  const evaluation = evaluateFlow(acl, egress, peer, from, to);
+  byFlow.push(key, evaluation);
   return evaluation;
 }
 
@@ -517,10 +523,10 @@ interface OrderedEntries {
   egress: ReadEntry[];
   ingress: ReadEntry[];
   /**
-   * The evaluations made from these entries, by peer, then by port range and direction. Callers
-   * share them, so they must not change them.
+   * The evaluations made from these entries, by peer, then as pairs of a key for the port range
+   * and direction and the evaluation. Callers share them, so they must not change them.
    */
-  evaluations: Map<Cidr, Map<number, AclEvaluation>>;
+  evaluations: Map<Cidr, (number | AclEvaluation)[]>;
 }
 
 const ORDERED = new WeakMap<NetworkAcl, OrderedEntries>();

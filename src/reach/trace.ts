@@ -498,13 +498,15 @@ function checkNat64Crossings(trace: Trace, natSubnet: Subnet, endpoint?: VpcEndp
 }
 
 /** Returns the positions of the broken hops added to the trace since `start`. */
-function brokenSince(trace: Trace, start: number): number[] {
-  const positions: number[] = [];
+function brokenSince(trace: Trace, start: number): readonly number[] {
+  let positions: number[] | undefined;
   for (let position = start; position < trace.hops.length; position += 1) {
-    if (trace.hops[position]?.status === "broken") positions.push(position);
+    if (trace.hops[position]?.status === "broken") (positions ??= []).push(position);
   }
-  return positions;
+  return positions ?? NO_POSITIONS;
 }
+
+const NO_POSITIONS: readonly number[] = Object.freeze([]);
 
 /**
  * Turns network ACL blocks of some of a NAT gateway's addresses into warnings in this trace only,
@@ -546,7 +548,7 @@ function soften(
 /** The hops that block the way to one of an endpoint's subnets, by position in the trace. */
 interface SubnetBlocks {
   subnetId: string;
-  positions: number[];
+  positions: readonly number[];
 }
 
 /**
