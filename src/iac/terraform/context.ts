@@ -274,9 +274,11 @@ export class AttributeReader {
     if (problem.references.length === 0) return "any";
     const ids: string[] = [];
     for (const reference of problem.references) {
-      // An index selects among the instances, and a data source is outside the plan.
+      // An index selects among the instances.
       if (reference === "count.index" || reference === "each.key") continue;
-      if (/^(module\.[^.]+\.)*data\./.test(reference)) continue;
+      // A data source read during planning gives a known value. One whose reading waits for the
+      // apply depends on the plan's own resources, so it may name a resource of any VPC.
+      if (/^(module\.[^.]+\.)*data\./.test(reference)) return "any";
       const instances = this.context.plan.instancesOf(reference);
       if (!instances) return "any";
       ids.push(...instances.map((instance) => this.context.idOf(instance)));
