@@ -13,7 +13,11 @@ import { toReachability, type ReachabilityEntry } from "./reach/report.js";
 import { RULES } from "./rules/index.js";
 import { MergedLocations } from "./snapshot/locations.js";
 import { markBaseline } from "./suppress/baseline.js";
-import { applySuppressions, type SuppressionEntry } from "./suppress/suppressions.js";
+import {
+  applySuppressions,
+  unusedSuppressionWarnings,
+  type SuppressionEntry,
+} from "./suppress/suppressions.js";
 import { sectionInfo } from "./snapshot/sections.js";
 import type { SectionName, Snapshot } from "./snapshot/types.js";
 import { TOOL_NAME, TOOL_VERSION } from "./version.js";
@@ -168,6 +172,9 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
     }
     return entries;
   };
+  if (options.suppressions?.length) {
+    result.warnings.push(...unusedSuppressionWarnings(options.suppressions, result, today));
+  }
   if (options.baseline) markBaseline(result.findings, options.baseline);
   result.summary = summarize(result.findings, result.skipped.length);
   return result;

@@ -146,6 +146,56 @@ describe("config suppressions", () => {
   });
 });
 
+describe("config suppressions that match nothing", () => {
+  const blackhole = entry({ rule: "nat64-route-blackhole", resource: BLACKHOLE_TABLE });
+
+  /** Returns a copy of the snapshot whose blackhole route and NAT gateway work again. */
+  function fixed(): Snapshot {
+    const copy = structuredClone(snapshot);
+    for (const table of copy.RouteTables ?? []) {
+      for (const route of table.Routes ?? []) {
+        if (route.State === "blackhole") route.State = "active";
+      }
+    }
+    for (const nat of copy.NatGateways ?? []) nat.State = "available";
+    return copy;
+  }
+
+  const unused = (result: RunResult) =>
+    result.warnings.filter((warning) => warning.includes("matches no finding"));
+
+  it("warns about an entry whose finding was fixed", () => {
+    expect(unused(lint([blackhole], fixed()))).toEqual([
+      `suppression cfg.json /suppressions/0 ("accepted for the test") matches no finding, ` +
+        `although this run checked ${BLACKHOLE_TABLE} with the rules it selects, so the ` +
+        "finding was fixed; remove the entry",
+    ]);
+  });
+
+  it("stays quiet while the finding remains", () => {
+    expect(unused(lint([blackhole]))).toEqual([]);
+  });
+
+  it.each([
+    ["a resource outside the run", { resource: "rtb-0000000000000beef" }],
+    ["a resource pattern", { resource: "rtb-0a1b2c3d4e5f6003*" }],
+    ["another Region", { region: "eu-*" }],
+    ["another account", { account: "999999999999" }],
+    ["a tag selector", { tag: "team=network" }],
+    ["an expired entry", { expires: "2027-01-01" }],
+  ])("stays quiet for %s", (_, fields) => {
+    expect(unused(lint([{ ...blackhole, ...fields }], fixed()))).toEqual([]);
+  });
+
+  it("stays quiet when a rule it selects skipped a check", () => {
+    const partial = fixed();
+    delete partial.NatGateways;
+    const result = lint([entry({ resource: BLACKHOLE_TABLE })], partial);
+    expect(result.skipped.length).toBeGreaterThan(0);
+    expect(unused(result)).toEqual([]);
+  });
+});
+
 describe("resource tag suppressions", () => {
   it("suppress the rules the vpc-lint:ignore tag lists", () => {
     const tagged = withTags("Subnets", DNS64_SUBNET, {

@@ -183,6 +183,75 @@ function globTokenToRegExp(char: string): string {
   return /[.+^${}()|[\]\\/]/.test(char) ? `\\${char}` : char;
 }
 
+/** The parts of a run that tell whether a suppression could have matched a finding. */
+export interface JudgedRun {
+  findings: readonly Finding[];
+  /** The linted snapshots and the account and Region of each, in the same order. */
+  snapshots: readonly Snapshot[];
+  source: readonly { accountId?: string; region?: string }[];
+  rules: readonly { id: string }[];
+  skipped: readonly { ruleId: string; accountId?: string; region?: string }[];
+  executionErrors: readonly { ruleId: string; accountId?: string; region?: string }[];
+  severities: ReadonlyMap<string, string>;
+}
+
+/**
+ * Returns warnings for config entries that match no finding although the run checked their
+ * resource with every rule they select, so the findings they accepted were fixed. Only entries
+ * that name one resource by its id, without a tag selector, are judged. The resource must be in a
+ * snapshot whose account and Region the entry selects. Every rule the entry selects must have run
+ * there without throwing or skipping a check. A config shared by runs of other accounts and
+ * Regions then gets no warning for their entries.
+ */
+export function unusedSuppressionWarnings(
+  entries: readonly SuppressionEntry[],
+  run: JudgedRun,
+  today: string,
+): string[] {
+  const candidates = entries.filter(
+    (entry) =>
+      !isExpired(entry, today) &&
+      entry.resource !== undefined &&
+      !/[*?]/.test(entry.resource) &&
+      !entry.resource.startsWith("arn:") &&
+      entry.tag === undefined &&
+      !run.findings.some((finding) => entryMatches(entry, finding, [])),
+  );
+  if (candidates.length === 0) return [];
+  const off = new Set(
+    [...run.severities].flatMap(([ruleId, level]) => (level === "off" ? [ruleId] : [])),
+  );
+  const warnings: string[] = [];
+  run.snapshots.forEach((snapshot, position) => {
+    const scope = run.source[position] ?? {};
+    const sameScope = (item: { accountId?: string; region?: string }) =>
+      item.accountId === scope.accountId && item.region === scope.region;
+    const unsure = new Set([
+      ...run.skipped.filter(sameScope).map((skip) => skip.ruleId),
+      ...run.executionErrors.filter(sameScope).map((error) => error.ruleId),
+    ]);
+    const ids = new Set<string>();
+    forEachResource(snapshot, (id) => ids.add(id));
+    for (const entry of candidates) {
+      if (!ids.has(entry.resource as string)) continue;
+      if (entry.account !== undefined && entry.account !== scope.accountId) continue;
+      if (entry.region !== undefined && !globMatches(entry.region, scope.region ?? "")) continue;
+      const rules = run.rules.filter(
+        (rule) => entry.rule === undefined || globMatches(entry.rule, rule.id),
+      );
+      if (rules.length === 0 || rules.some((rule) => off.has(rule.id) || unsure.has(rule.id))) {
+        continue;
+      }
+      warnings.push(
+        `suppression ${entry.origin} ("${entry.reason}") matches no finding, although this run ` +
+          `checked ${entry.resource} with the rules it selects, so the finding was fixed; ` +
+          "remove the entry",
+      );
+    }
+  });
+  return warnings;
+}
+
 /** Maps the given resource ids to their tags in the snapshot, instances included. */
 function tagsByResource(snapshot: Snapshot, ids: ReadonlySet<string>): Map<string, Tag[]> {
   const tags = new Map<string, Tag[]>();
