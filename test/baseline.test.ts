@@ -90,6 +90,13 @@ describe("baseline file", () => {
     expect(entries.map((entry) => entry.fingerprint).sort()).toEqual([...fingerprints].sort());
   });
 
+  it("records the account and Region of each entry", () => {
+    const result = runLint([{ snapshot }], { settings: DEFAULT_SETTINGS });
+    const { entries } = parseBaseline("base.json", formatBaseline(result.findings));
+    const scopes = new Set(entries.map((entry) => `${entry.accountId} ${entry.region}`));
+    expect([...scopes]).toEqual([`${snapshot.Source?.AccountId} ${snapshot.Source?.Region}`]);
+  });
+
   it.each([
     ["broken JSON", "{", /^base\.json: the baseline is not valid JSON \(/],
     [
@@ -229,6 +236,54 @@ describe("stale baseline entries", () => {
     const { baseline, result } = fixedBlackhole();
     result.severities = new Map([["nat64-route-blackhole", "off"]]);
     expect(staleEntries(baseline, result)).toEqual([]);
+  });
+
+  it("keeps another account's entries on the same resources", () => {
+    // A VPC shared through AWS RAM has the same resource ids in the owner's and a participant's
+    // snapshots, and each account's findings have fingerprints of their own.
+    const inAccount = (accountId: string): Snapshot => {
+      const copy = structuredClone(snapshot);
+      copy.Source = { ...copy.Source, AccountId: accountId };
+      return copy;
+    };
+    const owner = runLint([{ snapshot: inAccount("444455556666") }], {
+      settings: DEFAULT_SETTINGS,
+    });
+    const participant = runLint([{ snapshot: inAccount("111122223333") }], {
+      settings: DEFAULT_SETTINGS,
+    });
+    const baseline = parseBaseline(
+      "base.json",
+      formatBaseline([...owner.findings, ...participant.findings]),
+    );
+    const result = runLint([{ snapshot: inAccount("111122223333") }], {
+      settings: DEFAULT_SETTINGS,
+      baseline: baseline.fingerprints,
+    });
+
+    expect(result.summary.unchanged).toBe(participant.findings.length);
+    expect(staleEntries(baseline, result)).toEqual([]);
+  });
+
+  it("names a fixed entry of the linted account only", () => {
+    const { baseline, result } = fixedBlackhole();
+    const elsewhere = baseline.entries.map((entry) => ({ ...entry, accountId: "444455556666" }));
+    const stale = staleEntries(
+      { ...baseline, entries: [...baseline.entries, ...elsewhere] },
+      result,
+    );
+    expect(stale.map((entry) => entry.ruleId)).toEqual(["nat64-route-blackhole"]);
+    expect(stale[0]?.accountId).toBe(snapshot.Source?.AccountId);
+  });
+
+  it("keeps entries written without account and Region", () => {
+    const { baseline, result } = fixedBlackhole();
+    const entries = baseline.entries.map(({ fingerprint, ruleId, resourceId }) => ({
+      fingerprint,
+      ruleId,
+      resourceId,
+    }));
+    expect(staleEntries({ ...baseline, entries }, result)).toEqual([]);
   });
 
   it("warns on standard error through --baseline", async () => {

@@ -16,6 +16,12 @@ export interface BaselineEntry {
   fingerprint: string;
   ruleId: string;
   resourceId: string;
+  /**
+   * The account and Region of the run that found it, when known. Files written before they were
+   * added lack them.
+   */
+  accountId?: string;
+  region?: string;
 }
 
 export interface BaselineFile {
@@ -36,8 +42,14 @@ export function formatBaseline(findings: readonly Finding[]): string {
   const entries = new Map<string, BaselineEntry>();
   for (const finding of findings) {
     if (finding.suppressed || UNSUPPRESSIBLE_RULES.has(finding.ruleId)) continue;
-    const { fingerprint, ruleId } = finding;
-    entries.set(fingerprint, { fingerprint, ruleId, resourceId: finding.resource.id });
+    const { fingerprint, ruleId, resource } = finding;
+    entries.set(fingerprint, {
+      fingerprint,
+      ruleId,
+      resourceId: resource.id,
+      ...(resource.accountId !== undefined && { accountId: resource.accountId }),
+      ...(resource.region !== undefined && { region: resource.region }),
+    });
   }
   const sorted = [...entries.values()].sort(
     (a, b) =>
@@ -72,7 +84,8 @@ export function parseBaseline(path: string, text: string): Baseline {
   const fingerprints = new Set<string>();
   const entries: BaselineEntry[] = [];
   file.findings.forEach((entry, position) => {
-    const { fingerprint, ruleId, resourceId } = (entry ?? {}) as Partial<BaselineEntry>;
+    const { fingerprint, ruleId, resourceId, accountId, region } = (entry ??
+      {}) as Partial<BaselineEntry>;
     if (typeof fingerprint !== "string" || !FINGERPRINT.test(fingerprint)) {
       throw new InputError(
         `${path}: /findings/${position}/fingerprint is ${JSON.stringify(fingerprint)}, ` +
@@ -82,7 +95,13 @@ export function parseBaseline(path: string, text: string): Baseline {
     fingerprints.add(fingerprint);
     // Rule and resource only inform readers, so an entry without them still counts.
     if (typeof ruleId === "string" && typeof resourceId === "string") {
-      entries.push({ fingerprint, ruleId, resourceId });
+      entries.push({
+        fingerprint,
+        ruleId,
+        resourceId,
+        ...(typeof accountId === "string" && { accountId }),
+        ...(typeof region === "string" && { region }),
+      });
     }
   });
   return { fingerprints, entries };
@@ -91,8 +110,9 @@ export function parseBaseline(path: string, text: string): Baseline {
 /**
  * Returns the baseline entries that no finding of the run matches although the run judged their
  * resource with their rule, so the findings they accepted were fixed. An entry counts only when
- * its resource is in the run's snapshots and its rule ran, threw nothing and skipped no check,
- * since a baseline may cover other accounts and Regions and a skipped check proves nothing.
+ * the run linted the account and Region it names, that scope's snapshot has its resource, and its
+ * rule ran, threw nothing and skipped no check. Resource ids alone do not tell scopes apart,
+ * because a VPC shared through AWS RAM puts the same subnet ids in several accounts' snapshots.
  */
 export function staleEntries(baseline: Baseline, result: RunResult): BaselineEntry[] {
   const found = new Set(result.findings.map((finding) => finding.fingerprint));
@@ -106,14 +126,21 @@ export function staleEntries(baseline: Baseline, result: RunResult): BaselineEnt
     (entry) => !found.has(entry.fingerprint) && judged.has(entry.ruleId),
   );
   if (candidates.length === 0) return [];
-  const sought = new Set(candidates.map((entry) => entry.resourceId));
-  const present = new Set<string>();
-  for (const snapshot of result.snapshots) {
+  const stale = new Set<BaselineEntry>();
+  result.snapshots.forEach((snapshot, position) => {
+    const scope = result.source[position];
+    const inScope = candidates.filter(
+      (entry) => entry.accountId === scope?.accountId && entry.region === scope?.region,
+    );
+    if (inScope.length === 0) return;
+    const sought = new Set(inScope.map((entry) => entry.resourceId));
+    const present = new Set<string>();
     forEachResource(snapshot, (id) => {
       if (sought.has(id)) present.add(id);
     });
-  }
-  return candidates.filter((entry) => present.has(entry.resourceId));
+    for (const entry of inScope) if (present.has(entry.resourceId)) stale.add(entry);
+  });
+  return candidates.filter((entry) => stale.has(entry));
 }
 
 /** Returns the warning that lists stale baseline entries, or undefined when there are none. */
