@@ -128,18 +128,22 @@ export class EndpointView {
   }
 
   /**
-   * Returns the memo key of the endpoint's subnets, IPv6 addresses and security groups, the inputs of its
-   * IPv6 leg besides the client subnet.
+   * Returns the memo key of the endpoint's subnets, IPv6 addresses and security groups, the inputs
+   * of its IPv6 leg besides the client subnet, and of the endpoint itself when the leg's hops name it.
    */
   ipv6LegKey(): string {
     if (this.legKey === undefined) {
       const subnets = (this.endpoint.SubnetIds ?? []).join(",");
       const addresses = this.addresses(6);
-      // Endpoints whose interfaces are not in the snapshot share their subnets' ranges.
+      // Endpoints whose interfaces are not all in the snapshot share their subnets' ranges, but
+      // the network ACLs still match the address of each interface that the snapshot has.
+      const known = this.subnets().map((subnet) => this.addressIn(subnet, 6)?.text ?? "");
       const destinations = addresses.exact
-        ? addresses.cidrs.map((cidr) => cidr.text).join(",")
-        : "";
-      this.legKey = `ipv6 leg ${subnets} to ${destinations} groups ${this.groupIds().join(",")}`;
+        ? `exact ${addresses.cidrs.map((cidr) => cidr.text).join(",")}`
+        : `ranges ${known.join(",")}`;
+      // The hop about subnets missing from the snapshot names the endpoint.
+      const named = this.lacksSubnets() ? ` of ${this.endpoint.VpcEndpointId}` : "";
+      this.legKey = `ipv6 leg${named} ${subnets} to ${destinations} groups ${this.groupIds().join(",")}`;
     }
     return this.legKey;
   }

@@ -137,4 +137,53 @@ describe("hops shared between paths", () => {
     expect(verdicts(victim!)).toEqual(new Set(["unreachable"]));
     expect(verdicts(neighbour!)).toEqual(new Set(["reachable"]));
   });
+
+  it("keep a known endpoint address to its own endpoint", () => {
+    const snapshot = generateSnapshot({ seed: 5, vpcs: 1, subnetsPerVpc: 8 });
+    const ssm = snapshot.VpcEndpoints!.find((item) => item.ServiceName!.endsWith(".ssm"))!;
+    // One interface of the ssm endpoint has an address. The others have none, so every
+    // endpoint's addresses are approximate, and the ACLs deny HTTPS to that address alone.
+    const eni = snapshot.NetworkInterfaces!.find(
+      (item) => item.NetworkInterfaceId === ssm.NetworkInterfaceIds![0],
+    )!;
+    const block = ipv6Blocks(new SnapshotIndex(snapshot).subnet(eni.SubnetId!)!)[0]!;
+    const address = block.text.replace("::/64", "::e5");
+    eni.Ipv6Addresses = [{ Ipv6Address: address, IsPrimaryIpv6: true }];
+    for (const acl of snapshot.NetworkAcls!) {
+      acl.Entries = [
+        ...acl.Entries!,
+        {
+          RuleNumber: 10,
+          Protocol: "6",
+          RuleAction: "deny",
+          Egress: true,
+          Ipv6CidrBlock: `${address}/128`,
+          PortRange: { From: 443, To: 443 },
+        },
+      ];
+    }
+
+    const paths = expectSameAsAlone(snapshot);
+    const denials = (service: string) =>
+      paths
+        .filter((path) => path.service === service && path.mode === "endpoint-ipv6")
+        .flatMap((path) => path.hops.filter((hop) => hop.owner === "nacl-blocks-nat64"))
+        .map((hop) => hop.text);
+    expect(denials("ssm").some((text) => text.includes(`to ${address})`))).toBe(true);
+    expect(denials("ssmmessages").some((text) => text.includes(`to ${address})`))).toBe(false);
+  });
+
+  it("name each endpoint whose subnets are missing", () => {
+    const snapshot = generateSnapshot({ seed: 5, vpcs: 1, subnetsPerVpc: 8 });
+    const endpoints = snapshot.VpcEndpoints!.filter((item) => item.VpcEndpointType === "Interface");
+    for (const endpoint of endpoints) {
+      endpoint.SubnetIds = [...endpoint.SubnetIds!, "subnet-0ffffffffffffffff"];
+    }
+
+    const paths = expectSameAsAlone(snapshot);
+    const missing = paths
+      .filter((path) => path.mode === "endpoint-ipv6")
+      .flatMap((path) => path.hops.filter((hop) => hop.text.includes("are not in the snapshot")));
+    expect(new Set(missing.map((hop) => hop.resourceId)).size).toBeGreaterThan(1);
+  });
 });
