@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RULES } from "../src/rules/index.js";
 import type { Snapshot } from "../src/snapshot/types.js";
+import { generateSnapshot } from "../scripts/bench/generate.js";
 import { CLI, EXAMPLES, ROOT, runCli, type CliRun } from "./helpers.js";
 
 const DEMO = join(EXAMPLES, "broken-nat64.json");
@@ -903,6 +904,29 @@ describe("an interrupted run", () => {
 
     expect(await ended).toBe("SIGTERM");
     clearTimeout(stuck);
+  });
+});
+
+describe("standard output closed early", () => {
+  it("ends with the lint's exit code and no error", async () => {
+    const file = join(workspace, "large.json");
+    await writeFile(
+      file,
+      JSON.stringify(generateSnapshot({ seed: 3, vpcs: 1, subnetsPerVpc: 300 })),
+    );
+    const child = spawn(
+      process.execPath,
+      [CLI, "--snapshot", file, "--format", "json", "--every-path", "--fail-on", "never"],
+      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    // Like `head`, the reader takes the first chunk and closes the pipe.
+    child.stdout.once("data", () => child.stdout.destroy());
+    const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+
+    expect(stderr).not.toContain("EPIPE");
+    expect(status).toBe(0);
   });
 });
 
