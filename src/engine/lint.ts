@@ -72,6 +72,7 @@ function runRule(
     index,
     settings: options.settings,
     rules: options.rules,
+    enabled: (ruleId) => options.severities?.get(ruleId) !== "off",
     report: (report) => findings.push(toFinding(rule, report, override)),
     unknown: (resourceId, reason) => {
       const ids = unknown.get(reason);

@@ -107,6 +107,8 @@ export interface RuleContext<M extends string = string> {
   settings: LintSettings;
   /** Every registered rule, for rules that report on the others. */
   rules: readonly Rule[];
+  /** Tells whether a rule runs in this lint, that is, whether the config leaves it on. */
+  enabled(ruleId: string): boolean;
   report(report: Report<M>): void;
   /** Records resources the rule could not judge because an attribute it reads is unknown. */
   unknown(resourceId: string, reason: string): void;

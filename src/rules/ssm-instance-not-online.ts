@@ -70,7 +70,14 @@ export default defineRule<"notRegistered" | "connectionLost" | "notOnline">({
         }
         if (!broken) {
           broken = brokenHops(paths);
-          const causes = [...new Set(broken.map((hop) => hop.owner).filter(Boolean))];
+          // A rule the config turns off reports nothing, so naming it would send the reader
+          // to a finding that is not there.
+          const owners = broken.map((hop) => hop.owner);
+          const causes = [
+            ...new Set(
+              owners.filter((owner): owner is string => !!owner && context.enabled(owner)),
+            ),
+          ];
           if (causes.length)
             causeText = `; its paths break first at links that ${causes.join(", ")} reports`;
         }

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { PingStatus } from "@aws-sdk/client-ssm";
+import { join } from "node:path";
+import { DEFAULT_SETTINGS, runLint } from "../../src/run.js";
+import { loadSnapshotFiles } from "../../src/snapshot/loader.js";
 import { publicNat64, snapshot } from "../builder.js";
+import { EXAMPLES } from "../helpers.js";
 import { lintRule } from "./harness.js";
 
 const RULE = "ssm-instance-not-online";
@@ -49,5 +53,23 @@ describe(RULE, () => {
     expect(result.skipped).toEqual([
       expect.objectContaining({ ruleId: RULE, resourceIds: ["i-app1"] }),
     ]);
+  });
+
+  it.each([
+    ["names the rule behind the break", new Map(), true],
+    [
+      "leaves out a rule the config turns off",
+      new Map([["dhcp-custom-dns-servers", "off"]]),
+      false,
+    ],
+  ] as const)("%s", async (_, severities, named) => {
+    const { snapshot: broken } = await loadSnapshotFiles([join(EXAMPLES, "broken-nat64.json")]);
+    const result = runLint([{ snapshot: broken }], {
+      settings: DEFAULT_SETTINGS,
+      severities: new Map(severities),
+    });
+    const finding = result.findings.find((item) => item.ruleId === RULE);
+    expect(finding?.message).toBeDefined();
+    expect(finding?.message.includes("links that dhcp-custom-dns-servers reports")).toBe(named);
   });
 });
