@@ -167,9 +167,20 @@ describe("config suppressions that match nothing", () => {
   it("warns about an entry whose finding was fixed", () => {
     expect(unused(lint([blackhole], fixed()))).toEqual([
       `suppression cfg.json /suppressions/0 ("accepted for the test") matches no finding, ` +
-        `although this run checked ${BLACKHOLE_TABLE} with the rules it selects, so the ` +
-        "finding was fixed; remove the entry",
+        `although this run checked ${BLACKHOLE_TABLE} with the rules it selects, so it ` +
+        "suppresses nothing; remove it if its finding was fixed, or correct its selectors",
     ]);
+  });
+
+  it("warns once for a resource in two snapshots", () => {
+    const other = fixed();
+    other.Source = { ...other.Source, AccountId: "444455556666" };
+    const result = runLint([{ snapshot: fixed() }, { snapshot: other }], {
+      settings: DEFAULT_SETTINGS,
+      suppressions: [blackhole],
+      today: TODAY,
+    });
+    expect(unused(result)).toHaveLength(1);
   });
 
   it("stays quiet while the finding remains", () => {

@@ -183,7 +183,7 @@ function globTokenToRegExp(char: string): string {
   return /[.+^${}()|[\]\\/]/.test(char) ? `\\${char}` : char;
 }
 
-/** The parts of a run that tell whether a suppression could have matched a finding. */
+/** The parts of a run that decide whether a suppression could have matched a finding. */
 export interface JudgedRun {
   findings: readonly Finding[];
   /** The linted snapshots and the account and Region of each, in the same order. */
@@ -197,7 +197,7 @@ export interface JudgedRun {
 
 /**
  * Returns warnings for config entries that match no finding although the run checked their
- * resource with every rule they select, so the findings they accepted were fixed. Only entries
+ * resource with every rule they select, so they suppress nothing. Only entries
  * that name one resource by its id, without a tag selector, are judged. The resource must be in a
  * snapshot whose account and Region the entry selects. Every rule the entry selects must have run
  * there without throwing or skipping a check. A config shared by runs of other accounts and
@@ -221,7 +221,8 @@ export function unusedSuppressionWarnings(
   const off = new Set(
     [...run.severities].flatMap(([ruleId, level]) => (level === "off" ? [ruleId] : [])),
   );
-  const warnings: string[] = [];
+  // A resource of a VPC shared through AWS RAM is in the snapshot of every account that uses it.
+  const unused = new Set<SuppressionEntry>();
   run.snapshots.forEach((snapshot, position) => {
     const scope = run.source[position] ?? {};
     const sameScope = (item: { accountId?: string; region?: string }) =>
@@ -242,14 +243,15 @@ export function unusedSuppressionWarnings(
       if (rules.length === 0 || rules.some((rule) => off.has(rule.id) || unsure.has(rule.id))) {
         continue;
       }
-      warnings.push(
-        `suppression ${entry.origin} ("${entry.reason}") matches no finding, although this run ` +
-          `checked ${entry.resource} with the rules it selects, so the finding was fixed; ` +
-          "remove the entry",
-      );
+      unused.add(entry);
     }
   });
-  return warnings;
+  return [...unused].map(
+    (entry) =>
+      `suppression ${entry.origin} ("${entry.reason}") matches no finding, although this run ` +
+      `checked ${entry.resource} with the rules it selects, so it suppresses nothing; remove it ` +
+      "if its finding was fixed, or correct its selectors",
+  );
 }
 
 /** Maps the given resource ids to their tags in the snapshot, instances included. */
