@@ -36,6 +36,7 @@ import {
 import type { Snapshot } from "./snapshot/types.js";
 import { TOOL_VERSION } from "./version.js";
 import { joinNames } from "./index/util.js";
+import { snapshotRegion } from "./index/snapshot-index.js";
 
 const RULES_FORMATS = ["text", "json"] as const;
 type RulesFormat = (typeof RULES_FORMATS)[number];
@@ -830,7 +831,7 @@ async function lintInputs(args: LintArgs): Promise<SnapshotInput[]> {
  */
 function regionMismatch(flag: string, inputs: readonly SnapshotInput[]): string | undefined {
   const named = parseRegions([flag]);
-  const found = [...new Set(inputs.flatMap((input) => input.snapshot.Source?.Region ?? []))];
+  const found = [...new Set(inputs.flatMap((input) => snapshotRegion(input.snapshot) ?? []))];
   if (found.length === 0 || found.some((region) => named.includes(region))) return undefined;
   return (
     `--region ${flag} does not apply to --snapshot, and the snapshot was collected in ` +

@@ -945,6 +945,35 @@ describe("--region with --snapshot", () => {
     expect(run.status).toBe(0);
     expect(run.stderr).not.toContain("does not apply to --snapshot");
   });
+
+  /** Writes each section of the demo example to a file of its own, as AWS CLI outputs are. */
+  async function cliOutputs(): Promise<string> {
+    const directory = join(workspace, "cli-outputs");
+    await mkdir(directory, { recursive: true });
+    const demo = JSON.parse(await readFile(DEMO, "utf8")) as Record<string, unknown>;
+    for (const [section, items] of Object.entries(demo)) {
+      if (section === "SnapshotVersion" || section === "Source") continue;
+      await writeFile(join(directory, `${section}.json`), JSON.stringify({ [section]: items }));
+    }
+    return directory;
+  }
+
+  it("warns for the Region of AWS CLI outputs without Source", async () => {
+    const directory = await cliOutputs();
+    const run = runCli(["--snapshot", directory, "--region", "eu-west-1", "--fail-on", "never"]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain(
+      "warning: --region eu-west-1 does not apply to --snapshot, and the snapshot was collected " +
+        "in us-east-1",
+    );
+  });
+
+  it("stays quiet for the Region of AWS CLI outputs", async () => {
+    const directory = await cliOutputs();
+    const run = runCli(["--snapshot", directory, "--region", "us-east-1", "--fail-on", "never"]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).not.toContain("does not apply to --snapshot");
+  });
 });
 
 describe("explain", () => {

@@ -141,7 +141,7 @@ export class SnapshotIndex {
     readonly origin: InputOrigin = "snapshot",
   ) {
     this.accountId = snapshot.Source?.AccountId ?? inferAccount(snapshot);
-    this.region = snapshot.Source?.Region ?? inferRegion(snapshot);
+    this.region = snapshotRegion(snapshot);
     this.failed = failedSections(snapshot);
     const subnets = snapshot.Subnets ?? [];
     this.subnetsById = indexBy(subnets, (subnet) => subnet.SubnetId);
@@ -753,6 +753,14 @@ export function shortServiceName(serviceName: string | undefined): string {
   if (!serviceName) return "";
   const match = /^com\.amazonaws\.(?:[a-z]{2}(?:-[a-z]+)+-\d+)\.(.+)$/.exec(serviceName);
   return match ? (match[1] as string) : serviceName;
+}
+
+/**
+ * Returns the Region of a snapshot, which its findings name: `Source.Region`, else the Region of
+ * its subnets' Availability Zones, as in a directory of AWS CLI outputs.
+ */
+export function snapshotRegion(snapshot: Snapshot): string | undefined {
+  return snapshot.Source?.Region ?? inferRegion(snapshot);
 }
 
 function inferRegion(snapshot: Snapshot): string | undefined {
