@@ -835,7 +835,8 @@ function regionMismatch(flag: string, inputs: readonly SnapshotInput[]): string 
   if (found.length === 0 || found.some((region) => named.includes(region))) return undefined;
   return (
     `--region ${flag} does not apply to --snapshot, and the snapshot was collected in ` +
-    `${found.join(", ")}; the findings name that Region`
+    `${found.join(", ")}, the Region its findings name; leave out --region, or lint a snapshot ` +
+    `collected in ${named.join(" or ")}`
   );
 }
 
