@@ -198,6 +198,38 @@ describe("config suppressions that match nothing", () => {
     expect(unused(lint([{ ...blackhole, ...fields }], fixed()))).toEqual([]);
   });
 
+  describe("in a participant account of a shared VPC", () => {
+    const OWNER = "444455556666";
+
+    /** Returns the fixed snapshot with its route tables owned by another account. */
+    function shared(): Snapshot {
+      const copy = fixed();
+      for (const table of copy.RouteTables ?? []) table.OwnerId = OWNER;
+      return copy;
+    }
+
+    it("stays quiet for an entry without account", () => {
+      expect(unused(lint([blackhole], shared()))).toEqual([]);
+    });
+
+    it("warns for an entry of its own account", () => {
+      const own = { ...blackhole, account: snapshot.Source?.AccountId as string };
+      expect(unused(lint([own], shared()))).toHaveLength(1);
+    });
+
+    it("stays quiet for a subnet whose ARN names the owner", () => {
+      const dns64 = entry({ rule: "subnet-dns64-disabled", resource: DNS64_SUBNET });
+      expect(unused(lint([dns64], fixed()))).toHaveLength(1);
+
+      const copy = fixed();
+      const subnet = copy.Subnets?.find((item) => item.SubnetId === DNS64_SUBNET);
+      expect(subnet).toBeDefined();
+      delete subnet?.OwnerId;
+      if (subnet) subnet.SubnetArn = `arn:aws:ec2:us-east-1:${OWNER}:subnet/${DNS64_SUBNET}`;
+      expect(unused(lint([dns64], copy))).toEqual([]);
+    });
+  });
+
   it("stays quiet when a rule it selects skipped a check", () => {
     const partial = fixed();
     delete partial.NatGateways;

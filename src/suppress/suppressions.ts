@@ -231,11 +231,20 @@ export function unusedSuppressionWarnings(
       ...run.skipped.filter(sameScope).map((skip) => skip.ruleId),
       ...run.executionErrors.filter(sameScope).map((error) => error.ruleId),
     ]);
-    const ids = new Set<string>();
-    forEachResource(snapshot, (id) => ids.add(id));
+    const owners = new Map<string, string | undefined>();
+    forEachResource(snapshot, (id, item) => owners.set(id, ownerAccountOf(item)));
     for (const entry of candidates) {
-      if (!ids.has(entry.resource as string)) continue;
+      const resource = entry.resource as string;
+      if (!owners.has(resource)) continue;
       if (entry.account !== undefined && entry.account !== scope.accountId) continue;
+      // A resource that another account owns is shared with this one through AWS RAM. An entry
+      // that names no account may accept that account's finding, which this run cannot see.
+      // NOTE: the owner's snapshot does not show which subnets it shares, so an entry without
+      // account for a participant's finding is still judged in the owner's run.
+      const owner = owners.get(resource);
+      if (entry.account === undefined && owner !== undefined && owner !== scope.accountId) {
+        continue;
+      }
       if (entry.region !== undefined && !globMatches(entry.region, scope.region ?? "")) continue;
       const rules = run.rules.filter(
         (rule) => entry.rule === undefined || globMatches(entry.rule, rule.id),
@@ -252,6 +261,13 @@ export function unusedSuppressionWarnings(
       `checked ${entry.resource} with the rules it selects, so it suppresses nothing; remove it ` +
       "if its finding was fixed, or correct its selectors",
   );
+}
+
+/** Returns the account that owns a snapshot item: its `OwnerId`, else the account of `SubnetArn`. */
+function ownerAccountOf(item: Record<string, unknown>): string | undefined {
+  if (typeof item.OwnerId === "string") return item.OwnerId;
+  if (typeof item.SubnetArn === "string") return item.SubnetArn.split(":")[4];
+  return undefined;
 }
 
 /** Maps the given resource ids to their tags in the snapshot, instances included. */
