@@ -15,11 +15,14 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 // A reader that stops early, such as `head`, closes the pipe. The rest of the report is then
-// unwanted, so the run ends with its own exit code instead of an unhandled write error.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code !== "EPIPE") throw error;
-  process.stdout.destroy();
-});
+// unwanted, so the run ends with its own exit code instead of an unhandled write error. Standard
+// error needs the same, since `2>&1 | head` closes it too.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    stream.destroy();
+  });
+}
 
 applyV8Flags();
 process.exitCode = await main(hideBin(process.argv));

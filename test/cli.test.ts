@@ -928,6 +928,23 @@ describe("standard output closed early", () => {
     expect(stderr).not.toContain("EPIPE");
     expect(status).toBe(0);
   });
+
+  it("ends with the lint's exit code when standard error closes too", async () => {
+    // The text report, about 200 KB, fills the pipe, so the reader closes it mid-report.
+    const snapshot = generateSnapshot({ seed: 3, vpcs: 8, subnetsPerVpc: 300 });
+    // Without NAT gateways checks are skipped, and the text report lists them on standard error
+    // after the report.
+    delete snapshot.NatGateways;
+    const file = join(workspace, "large-skipped.json");
+    const statusFile = join(workspace, "status");
+    await writeFile(file, JSON.stringify(snapshot));
+    // The shell writes the run's exit code to a file, since the pipeline's status is head's.
+    const script =
+      '{ "$0" "$1" --snapshot "$2" --fail-on never 2>&1; echo $? > "$3"; } | head -c 10 > /dev/null';
+    spawnSync("sh", ["-c", script, process.execPath, CLI, file, statusFile], { cwd: ROOT });
+
+    expect(readFileSync(statusFile, "utf8").trim()).toBe("0");
+  });
 });
 
 describe("--region with --snapshot", () => {
