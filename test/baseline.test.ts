@@ -208,6 +208,26 @@ describe("stale baseline entries", () => {
     );
   });
 
+  it("names entries of one rule and resource once", () => {
+    // Three services of one VPC: the entries differ only in their fingerprints.
+    const stale = Array.from({ length: 3 }, (_, position) => ({
+      fingerprint: String(position).padStart(32, "0"),
+      ruleId: "ssm-endpoint-missing",
+      resourceId: "vpc-0",
+    }));
+    stale.push({
+      fingerprint: "9".repeat(32),
+      ruleId: "nat64-route-blackhole",
+      resourceId: "rtb-0",
+    });
+    expect(staleBaselineWarning("base.json", stale)).toBe(
+      "base.json: 4 entries match no finding, although this run checked their resources with " +
+        "their rules, so those findings were fixed: ssm-endpoint-missing on vpc-0 (3 entries), " +
+        "nat64-route-blackhole on rtb-0; write the baseline again with --write-baseline " +
+        "base.json so it accepts no more than it must",
+    );
+  });
+
   it("keeps entries whose findings remain", () => {
     const result = runLint([{ snapshot }], { settings: DEFAULT_SETTINGS });
     const baseline = parseBaseline("base.json", formatBaseline(result.findings));

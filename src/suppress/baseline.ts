@@ -149,8 +149,18 @@ export function staleBaselineWarning(
   stale: readonly BaselineEntry[],
 ): string | undefined {
   if (stale.length === 0) return undefined;
-  const listed = stale.slice(0, 5).map((entry) => `${entry.ruleId} on ${entry.resourceId}`);
-  const more = stale.length > listed.length ? ` and ${stale.length - listed.length} more` : "";
+  // Entries of one rule and resource differ in a detail the file does not show, such as the
+  // service, so they are named once with their number.
+  const counts = new Map<string, number>();
+  for (const entry of stale) {
+    const label = `${entry.ruleId} on ${entry.resourceId}`;
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  const labels = [...counts].map(([label, count]) =>
+    count === 1 ? label : `${label} (${count} entries)`,
+  );
+  const listed = labels.slice(0, 5);
+  const more = labels.length > listed.length ? ` and ${labels.length - listed.length} more` : "";
   const one = stale.length === 1;
   const checked = one
     ? "1 entry matches no finding, although this run checked the resource with the rule, so the " +
