@@ -802,13 +802,7 @@ function baselineOf(path: string, result: RunResult): { write: FileWrite; note: 
 
 /** Reads the one kind of input the flags name: snapshot files, a template, a plan or live VPCs. */
 async function lintInputs(args: LintArgs): Promise<SnapshotInput[]> {
-  if (args.snapshot?.length) {
-    const inputs = await readInputs(args.snapshot);
-    const warning = args.region ? regionMismatch(args.region, inputs) : undefined;
-    return warning
-      ? inputs.map((input) => ({ ...input, warnings: [...(input.warnings ?? []), warning] }))
-      : inputs;
-  }
+  if (args.snapshot?.length) return readSnapshotInputs(args.snapshot, args.region);
   if (args.template || args.terraformPlan) {
     const warn = (line: string) => process.stderr.write(`warning: ${printable(line)}\n`);
     return readIacInputs(
@@ -838,6 +832,18 @@ function regionMismatch(flag: string, inputs: readonly SnapshotInput[]): string 
     `${found.join(", ")}, the Region its findings name; leave out --region, or lint a snapshot ` +
     `collected in ${named.join(" or ")}`
   );
+}
+
+/** Reads `--snapshot` files and warns when `--region` names none of their Regions. */
+async function readSnapshotInputs(
+  paths: string[],
+  region: string | undefined,
+): Promise<SnapshotInput[]> {
+  const inputs = await readInputs(paths);
+  const warning = region ? regionMismatch(region, inputs) : undefined;
+  return warning
+    ? inputs.map((input) => ({ ...input, warnings: [...(input.warnings ?? []), warning] }))
+    : inputs;
 }
 
 /** Reads snapshot files; their load warnings travel with the input into the run's warnings. */
@@ -995,7 +1001,7 @@ async function explainCommand(
   const configFile = findConfigFile(args.config, process.env, process.cwd());
   const config = configFile ? await loadConfig(configFile) : undefined;
   const inputs = args.snapshot?.length
-    ? await readInputs(args.snapshot)
+    ? await readSnapshotInputs(args.snapshot, args.region)
     : await collectInputs(args);
   const snapshot = inputs.find((input) =>
     input.snapshot.Subnets?.some((s) => s.SubnetId === args.subnet),

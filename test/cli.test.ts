@@ -986,6 +986,20 @@ describe("--region with --snapshot", () => {
     );
   });
 
+  it.each([
+    ["warns", "eu-west-1", true],
+    ["stays quiet", "us-east-1", false],
+  ])("%s in explain for %s", (_, region, warned) => {
+    const subnet = "subnet-0a1b2c3d4e5f60012";
+    const args = ["explain", "-s", PUBLIC, "--subnet", subnet, "--service", "ssm"];
+    const run = runCli([...args, "--region", region]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(subnet);
+    expect(run.stderr.includes(`warning: --region ${region} does not apply to --snapshot`)).toBe(
+      warned,
+    );
+  });
+
   it("stays quiet for the Region of AWS CLI outputs", async () => {
     const directory = await cliOutputs();
     const run = runCli(["--snapshot", directory, "--region", "us-east-1", "--fail-on", "never"]);
