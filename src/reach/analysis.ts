@@ -323,7 +323,8 @@ export function explainPath(
   const subnet = index.subnet(subnetId) as Subnet;
   const untraced = whyNotTraced(index, subnet);
   // A dual-stack subnet without DNS64 reaches services over IPv4, which vpc-lint does not trace.
-  if (!usesIpv6Paths(subnet)) return { untraced };
+  // One whose EnableDns64 is unknown gets the path DNS64 would give, stopped at that unknown.
+  if (!usesIpv6Paths(subnet) && !dns64Unknown(index, subnet)) return { untraced };
   const path =
     analyse(index, settings).path(subnetId, service) ?? tracePath(index, subnet, service, true);
   return untraced === undefined ? { path } : { path, untraced };
