@@ -162,35 +162,19 @@ export function consumerSubnets(index: SnapshotIndex): Subnet[] {
 }
 
 /**
- * Returns the subnets whose paths cannot be traced: those that depend on IPv6 but whose workloads
- * are unknown, dual-stack ones with workloads whose EnableDns64 is unknown, and those that host
- * workloads but are missing from Subnets.
+ * Returns the subnets whose paths cannot be traced, with the reason the path rules list them as
+ * skipped: those whyNotTraced leaves out for missing data, then those that host workloads but are
+ * missing from Subnets.
  */
 function untracedSubnets(index: SnapshotIndex): { subnetId: string; reason: string }[] {
+  const unknown = index.subnets().flatMap((subnet) => {
+    const skipped = whyNotTraced(index, subnet)?.skipped;
+    return skipped ? [{ subnetId: subnet.SubnetId as string, reason: skipped }] : [];
+  });
   const missing = index.missingWorkloadSubnets().map((subnetId) => ({
     subnetId,
     reason: "it hosts workloads but is not in Subnets, so that output is incomplete",
   }));
-  const unknown: { subnetId: string; reason: string }[] = [];
-  for (const subnet of index.subnets()) {
-    const subnetId = subnet.SubnetId as string;
-    const dns64 = dns64Unknown(index, subnet);
-    if (!usesIpv6Paths(subnet) && !dns64) continue;
-    // With interfaces collected, the workloads of every subnet are known.
-    if (!dns64 && index.has("NetworkInterfaces")) continue;
-    const workloads = index.hostsWorkloads(subnetId);
-    if (workloads === undefined) {
-      unknown.push({
-        subnetId,
-        reason: `its workloads are unknown because ${unknownWorkloadsCause(index)}`,
-      });
-    } else if (workloads && dns64) {
-      unknown.push({
-        subnetId,
-        reason: "EnableDns64 is not in the snapshot, so whether its workloads use NAT64 is unknown",
-      });
-    }
-  }
   return [...unknown, ...missing];
 }
 
@@ -216,26 +200,46 @@ function usesIpv6Paths(subnet: Subnet): boolean {
   return isIpv6Only(subnet) || subnet.EnableDns64 === true;
 }
 
+/**
+ * Why the analysis traces no path from a subnet: the reason `explain` prints, and, when the subnet
+ * is left out for missing data, the reason the path rules list it as skipped.
+ */
+interface NotTraced {
+  reason: string;
+  skipped?: string;
+}
+
 /** Returns why the analysis traces no path from a subnet, or undefined when it traces them. */
-function whyNotTraced(index: SnapshotIndex, subnet: Subnet): string | undefined {
+function whyNotTraced(index: SnapshotIndex, subnet: Subnet): NotTraced | undefined {
   const dns64 = dns64Unknown(index, subnet);
   if (!usesIpv6Paths(subnet) && !dns64) {
-    return index.ipv6BlocksOf(subnet).length === 0
-      ? "the subnet has no IPv6 prefix, so its workloads reach services over IPv4"
-      : "the subnet has IPv4 addresses and DNS64 is not enabled, so its workloads reach services over IPv4";
+    const reason =
+      index.ipv6BlocksOf(subnet).length === 0
+        ? "the subnet has no IPv6 prefix, so its workloads reach services over IPv4"
+        : "the subnet has IPv4 addresses and DNS64 is not enabled, so its workloads reach services over IPv4";
+    return { reason };
   }
   const workloads = index.hostsWorkloads(subnet.SubnetId as string);
   if (workloads === false) {
-    return "the subnet hosts no instance or other workload yet; the path matters once one is launched";
+    return {
+      reason:
+        "the subnet hosts no instance or other workload yet; the path matters once one is launched",
+    };
   }
   if (workloads === undefined) {
-    return `${unknownWorkloadsCause(index)}, so its workloads are unknown`;
+    const cause = unknownWorkloadsCause(index);
+    return {
+      reason: `${cause}, so its workloads are unknown`,
+      skipped: `its workloads are unknown because ${cause}`,
+    };
   }
   if (dns64) {
-    return (
-      "the subnet has IPv4 addresses and EnableDns64 is not in the snapshot, so it is unknown " +
-      "whether its workloads use DNS64 and NAT64; a lint lists its paths as skipped"
-    );
+    return {
+      reason:
+        "the subnet has IPv4 addresses and EnableDns64 is not in the snapshot, so it is unknown " +
+        "whether its workloads use DNS64 and NAT64; a lint lists its paths as skipped",
+      skipped: "EnableDns64 is not in the snapshot, so whether its workloads use NAT64 is unknown",
+    };
   }
   return undefined;
 }
@@ -321,7 +325,7 @@ export function explainPath(
 ): { path?: ServicePath; untraced?: string } {
   const index = new SnapshotIndex(snapshot);
   const subnet = index.subnet(subnetId) as Subnet;
-  const untraced = whyNotTraced(index, subnet);
+  const untraced = whyNotTraced(index, subnet)?.reason;
   // A dual-stack subnet without DNS64 reaches services over IPv4, which vpc-lint does not trace.
   // One whose EnableDns64 is unknown gets the path DNS64 would give, stopped at that unknown.
   if (!usesIpv6Paths(subnet) && !dns64Unknown(index, subnet)) return { untraced };
