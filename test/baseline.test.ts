@@ -161,7 +161,7 @@ describe("runs against a baseline", () => {
 });
 
 describe("stale baseline entries", () => {
-  /** The broken example's baseline, and a run over a copy whose blackhole route is fixed. */
+  /** Returns the broken example's baseline and a run over a copy whose blackhole route is fixed. */
   function fixedBlackhole(change: (copy: Snapshot) => void = () => undefined) {
     const baseline = parseBaseline(
       "base.json",

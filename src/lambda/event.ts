@@ -248,13 +248,16 @@ function describeError(error: ErrorObject, event: unknown, merged?: MergedEvent)
   }
 }
 
-/** Describes a value of the wrong type with its fix. The external id is shown by its type only. */
+/**
+ * Describes a value of the wrong type with its fix. The external id is printed as its type only,
+ * so it stays out of logs.
+ */
 function typeProblem(path: string, value: unknown, type: string): string {
-  let shown = JSON.stringify(value) ?? String(value);
-  if (shown.length > 60) shown = `${shown.slice(0, 57)}...`;
-  if (path === "/externalId") shown = `a ${typeof value}`;
+  let printed = JSON.stringify(value) ?? String(value);
+  if (printed.length > 60) printed = `${printed.slice(0, 57)}...`;
+  if (path === "/externalId") printed = `a ${typeof value}`;
   if (path === "/") {
-    return `the event is ${shown}; send a JSON object such as {"regions": ["eu-west-1"]}, or {}`;
+    return `the event is ${printed}; send a JSON object such as {"regions": ["eu-west-1"]}, or {}`;
   }
   const expected: Record<string, string> = {
     array: 'an array, such as ["item"], even for one item',
@@ -262,7 +265,7 @@ function typeProblem(path: string, value: unknown, type: string): string {
     object: "an object",
     string: "a string",
   };
-  return `${path} is ${shown}; expected ${expected[type] ?? `a value of type ${type}`}`;
+  return `${path} is ${printed}; expected ${expected[type] ?? `a value of type ${type}`}`;
 }
 
 /** Names the variable a field came from, with the value when it is a string and not secret. */

@@ -86,7 +86,7 @@ export class TraceMemo {
   private lastSubnet?: SubnetView;
   /** The network ACL of each subnet a crossing met, by subnet. */
   private readonly acls = new Map<Subnet, NetworkAcl | undefined>();
-  /** The security groups of each distinct set of workload group ids; undefined if some are missing. */
+  /** The groups of each distinct set of workload group ids, undefined when one is missing. */
   private readonly groupsBySet = new Map<readonly string[], SecurityGroup[] | undefined>();
 
   /** Drops what was kept for a scope that no later trace will meet, such as a traced subnet. */
@@ -129,7 +129,7 @@ export class TraceMemo {
   }
 }
 
-/** A distinct set of workload security groups: their ids, as the index hands them out, and groups. */
+/** A distinct set of workload security groups: the ids as the index hands them out, and groups. */
 export interface GroupSet {
   ids: readonly string[];
   groups: SecurityGroup[];

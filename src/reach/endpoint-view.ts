@@ -75,8 +75,8 @@ export class EndpointView {
   }
 
   /**
-   * Returns the addresses DNS64 gives clients for the endpoint's IPv4 addresses, or for its subnets' IPv4
-   * ranges when those addresses are not `exact`.
+   * Returns the addresses DNS64 gives clients for the endpoint's IPv4 addresses, or for its
+   * subnets' IPv4 ranges when those addresses are not `exact`.
    */
   nat64Destinations(): EndpointAddresses {
     if (!this.nat64Addresses) {
@@ -129,7 +129,8 @@ export class EndpointView {
 
   /**
    * Returns the memo key of the endpoint's subnets, IPv6 addresses and security groups, the inputs
-   * of its IPv6 leg besides the client subnet, and of the endpoint itself when the leg's hops name it.
+   * of its IPv6 leg besides the client subnet, and of the endpoint itself when the leg's hops
+   * name it.
    */
   ipv6LegKey(): string {
     if (this.legKey === undefined) {
@@ -143,7 +144,8 @@ export class EndpointView {
         : `ranges ${known.join(",")}`;
       // The hop about subnets missing from the snapshot names the endpoint.
       const named = this.lacksSubnets() ? ` of ${this.endpoint.VpcEndpointId}` : "";
-      this.legKey = `ipv6 leg${named} ${subnets} to ${destinations} groups ${this.groupIds().join(",")}`;
+      const groups = this.groupIds().join(",");
+      this.legKey = `ipv6 leg${named} ${subnets} to ${destinations} groups ${groups}`;
     }
     return this.legKey;
   }

@@ -161,8 +161,8 @@ export function staleBaselineWarning(
   );
   const listed = labels.slice(0, 5);
   const more = labels.length > listed.length ? ` and ${labels.length - listed.length} more` : "";
-  const one = stale.length === 1;
-  const checked = one
+  const single = stale.length === 1;
+  const checked = single
     ? "1 entry matches no finding, although this run checked the resource with the rule, so the " +
       "finding was fixed"
     : `${stale.length} entries match no finding, although this run checked their resources with ` +

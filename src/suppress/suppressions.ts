@@ -263,7 +263,7 @@ export function unusedSuppressionWarnings(
   );
 }
 
-/** Returns the account that owns a snapshot item: its `OwnerId`, else the account of `SubnetArn`. */
+/** Returns the account that owns a snapshot item: `OwnerId`, else the account in `SubnetArn`. */
 function ownerAccountOf(item: Record<string, unknown>): string | undefined {
   if (typeof item.OwnerId === "string") return item.OwnerId;
   if (typeof item.SubnetArn === "string") return item.SubnetArn.split(":")[4];
