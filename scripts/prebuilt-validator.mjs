@@ -2,37 +2,41 @@
 // the schema at every start. Bundles swap src/snapshot/compile-validator.ts for this code.
 import { Ajv, _ } from "ajv";
 import standaloneCode from "ajv/dist/standalone/index.js";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { build } from "esbuild";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 
+const SOURCE = resolve("src/snapshot/compile-validator.ts");
 const GENERATED = resolve("dist/.generated/compile-validator.js");
+const COMPILER = resolve("dist/.generated/schema-compiler.mjs");
 
-/** Writes a module with the same export as src/snapshot/compile-validator.ts, precompiled. */
-function generateValidator() {
-  const schema = JSON.parse(readFileSync("src/schemas/snapshot.schema.json", "utf8"));
-  // The checks only decide which formats exist; the generated code imports the real ones.
-  const names = [
-    "ipv4",
-    "cidr",
-    "ipv4-cidr",
-    "ipv6-cidr",
-    "ipv4-cidr-or-empty",
-    "ipv6-cidr-or-empty",
-  ];
-  const ajv = new Ajv({
-    allErrors: true,
-    strict: false,
-    code: { source: true, esm: true, formats: _`formats` },
+/**
+ * Writes a module with the same export as src/snapshot/compile-validator.ts, precompiled. The
+ * schema, the ajv options and the format names come from that module, built for this purpose.
+ */
+async function generateValidator() {
+  mkdirSync(resolve("dist/.generated"), { recursive: true });
+  await build({
+    entryPoints: [SOURCE],
+    outfile: COMPILER,
+    bundle: true,
+    packages: "external",
+    format: "esm",
+    platform: "node",
+    logLevel: "warning",
   });
-  for (const name of names) ajv.addFormat(name, () => true);
-  const code = standaloneCode.default(ajv, ajv.compile(schema));
+  const { AJV_OPTIONS, formats, inlinedSchema } = await import(pathToFileURL(COMPILER).href);
+  // The checks only decide which formats exist; the generated code imports the real ones.
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true, formats: _`formats` } });
+  for (const name of Object.keys(formats)) ajv.addFormat(name, () => true);
+  const code = standaloneCode.default(ajv, ajv.compile(inlinedSchema()));
   const formatsModule = resolve("src/snapshot/formats.ts");
   const module = [
     `import { formats } from ${JSON.stringify(formatsModule)};`,
     code.replace(/^"use strict";/, ""),
-    "export function compileSnapshotValidator() { return validate10; }",
+    "export function compileSnapshotValidator() { return validate; }",
   ].join("\n");
-  mkdirSync(resolve("dist/.generated"), { recursive: true });
   writeFileSync(GENERATED, module);
 }
 

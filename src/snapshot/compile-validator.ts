@@ -9,8 +9,43 @@ import { formats } from "./formats.js";
 /** The ajv options both the runtime compilation and the build-time code generation use. */
 export const AJV_OPTIONS = { allErrors: true, strict: false } as const;
 
+/** The build-time code generation reads the format names from here, as the runtime does. */
+export { formats };
+
 export function compileSnapshotValidator(): ValidateFunction {
   const ajv = new Ajv(AJV_OPTIONS);
   for (const [name, check] of Object.entries(formats)) ajv.addFormat(name, check);
-  return ajv.compile(schema);
+  return ajv.compile(inlinedSchema());
+}
+
+/** The prefix of a reference to one of the schema's definitions. */
+const DEFINITION = "#/definitions/";
+
+/**
+ * Returns the snapshot schema with each reference replaced by its definition. Ajv then writes one
+ * function that builds an item's JSON pointer only for an error, instead of one function per
+ * definition whose caller builds it for every item: a first validation of 8000 subnets took about
+ * 30 ms instead of 55 ms.
+ */
+export function inlinedSchema(): object {
+  const { definitions, ...root } = schema as { definitions: Record<string, unknown> };
+  const inline = (node: unknown, path: readonly string[]): unknown => {
+    if (Array.isArray(node)) return node.map((item) => inline(item, path));
+    if (typeof node !== "object" || node === null) return node;
+    const { $ref: reference, ...rest } = node as Record<string, unknown>;
+    if (typeof reference === "string" && reference.startsWith(DEFINITION)) {
+      const name = reference.slice(DEFINITION.length);
+      if (path.includes(name) || !(name in definitions) || Object.keys(rest).length > 0) {
+        throw new Error(
+          `snapshot schema: the reference ${reference} is circular, undefined or has sibling ` +
+            "keywords, so it cannot be inlined; point it at a plain definition",
+        );
+      }
+      return inline(definitions[name], [...path, name]);
+    }
+    return Object.fromEntries(
+      Object.entries(node).map(([key, value]) => [key, inline(value, path)]),
+    );
+  };
+  return inline(root, []) as object;
 }
