@@ -251,7 +251,8 @@ function collectionOptions<T>(command: Argv<T>) {
       type: "string",
       array: true,
       requiresArg: true,
-      describe: "VPC id to collect and lint (repeatable)",
+      describe:
+        "VPC id to collect and lint (repeatable); with several Regions, each is looked up in every one",
     })
     .option("all-vpcs", {
       type: "boolean",
@@ -291,16 +292,8 @@ function collectionOptions<T>(command: Argv<T>) {
           "--vpc and --all-vpcs cannot be combined: name the VPCs or collect them all",
         );
       }
-      const regions = parseRegions([args.region as string | undefined]);
-      const vpcs = (args.vpc as string[] | undefined) ?? [];
-      // A VPC id belongs to one Region, and every --vpc is looked up in every Region.
-      if (vpcs.length > 0 && regions.length > 1) {
-        throw new InputError(
-          `--vpc names VPCs of one Region, but --region lists ${regions.length} ` +
-            `(${regions.join(", ")}); run once per Region, or use --all-vpcs with several Regions`,
-        );
-      }
-      for (const id of vpcs) {
+      parseRegions([args.region as string | undefined]);
+      for (const id of (args.vpc as string[] | undefined) ?? []) {
         if (!/^vpc-[0-9a-f]+$/.test(id)) {
           throw new InputError(
             `--vpc ${id} is not a VPC id; VPC ids look like vpc-0a1b2c3d4e5f67890`,
@@ -860,26 +853,36 @@ async function readInputs(paths: string[]): Promise<SnapshotInput[]> {
 }
 
 async function collectInputs(args: LintArgs): Promise<SnapshotInput[]> {
-  const snapshots = await collect(args);
-  return snapshots.map((snapshot) => ({ snapshot }));
+  const collected = await collect(args);
+  return collected.map(({ snapshot }) => ({ snapshot }));
+}
+
+/** The snapshot of one Region; `region` is unset when the SDK's default Region applies. */
+interface RegionSnapshot {
+  region?: string;
+  snapshot: Snapshot;
 }
 
 /**
  * Collects one snapshot per Region, all Regions in parallel, each with its own concurrency limit.
- * With several Regions every progress line starts with its Region.
+ * With several Regions every progress line starts with its Region. VPCs named with --vpc across
+ * several Regions are looked up in each, and only the Regions that contain some are returned.
  */
-async function collect(args: LintArgs): Promise<Snapshot[]> {
+async function collect(args: LintArgs): Promise<RegionSnapshot[]> {
   // The AWS SDK loads only here, so linting a file starts without it.
   const { collectSnapshot } = await import("./collect/collector.js");
   const regions = parseRegions([args.region]);
   const targets = regions.length > 0 ? regions : [undefined];
-  return Promise.all(
+  const vpcIds = args.vpc ?? [];
+  const locate = vpcIds.length > 0 && targets.length > 1;
+  const snapshots = await Promise.all(
     targets.map((region) => {
       const prefix = targets.length > 1 ? `[${region}] ` : "";
       const output = progressFor(process.stderr, prefix);
       return collectSnapshot({
-        vpcIds: args.vpc ?? [],
+        vpcIds,
         allVpcs: args.allVpcs,
+        ...(locate && { locate }),
         ...(region && { region }),
         ...(args.profile && { profile: args.profile }),
         concurrency: Number(args.concurrency ?? DEFAULT_CONCURRENCY),
@@ -888,6 +891,21 @@ async function collect(args: LintArgs): Promise<Snapshot[]> {
       }).finally(() => output.finish());
     }),
   );
+  const collected = snapshots.map((snapshot, position) => {
+    const region = targets[position];
+    return region ? { region, snapshot } : { snapshot };
+  });
+  if (!locate) return collected;
+  const found = new Set(snapshots.flatMap((snapshot) => snapshot.Source?.VpcIds ?? []));
+  const missing = [...new Set(vpcIds)].filter((id) => !found.has(id));
+  if (missing.length > 0) {
+    const noun = missing.length === 1 ? "VPC" : "VPCs";
+    throw new InputError(
+      `${noun} ${missing.join(", ")} not found in ${regions.join(", ")}: check the id, the ` +
+        "Regions in --region and the account the credentials belong to",
+    );
+  }
+  return collected.filter(({ snapshot }) => (snapshot.Source?.VpcIds ?? []).length > 0);
 }
 
 /**
@@ -903,25 +921,21 @@ async function collectCommand(args: LintArgs & { output: string }): Promise<numb
         "Regions; give -o a file name, and each Region gets a file of its own",
     );
   }
-  // collect returns one snapshot per Region, in this order.
-  const paths =
-    regions.length > 1 ? regions.map((region) => regionFile(args.output, region)) : [args.output];
+  const pathOf = (region: string | undefined): string =>
+    regions.length > 1 && region ? regionFile(args.output, region) : args.output;
   // A collection can take minutes, so a path that cannot be written fails before it starts.
-  if (!toStdout) await checkWritable(paths);
-  const snapshots = await collect(args);
-  const contents = snapshots.map((snapshot) => `${JSON.stringify(snapshot, null, 2)}\n`);
-  if (toStdout) {
-    process.stdout.write(contents[0] ?? "");
-  } else {
-    const writes = contents.map((content, position) => ({
-      path: paths[position] as string,
-      content,
-    }));
-    await writeFilesAtomic(writes);
-  }
-  for (const [position, snapshot] of snapshots.entries()) {
-    const written = toStdout ? "standard output" : paths[position];
-    process.stderr.write(`wrote ${written}${failedCallsNote(snapshot.Errors?.length ?? 0)}\n`);
+  if (!toStdout) await checkWritable(regions.length > 1 ? regions.map(pathOf) : [args.output]);
+  const collected = await collect(args);
+  const writes = collected.map(({ region, snapshot }) => ({
+    path: pathOf(region),
+    content: `${JSON.stringify(snapshot, null, 2)}\n`,
+    failures: snapshot.Errors?.length ?? 0,
+  }));
+  if (toStdout) process.stdout.write(writes[0]?.content ?? "");
+  else await writeFilesAtomic(writes.map(({ path, content }) => ({ path, content })));
+  for (const { path, failures } of writes) {
+    const written = toStdout ? "standard output" : path;
+    process.stderr.write(`wrote ${written}${failedCallsNote(failures)}\n`);
   }
   return 0;
 }

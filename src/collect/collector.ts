@@ -12,6 +12,7 @@ import {
   type Snapshot,
   type SnapshotSource,
 } from "../snapshot/types.js";
+import { chunk, EC2_FILTER_VALUES, joinChunks } from "./chunks.js";
 import { createClients, type ClientOverrides } from "./clients.js";
 import { collectDependent } from "./dependent.js";
 import { mergeErrors } from "./errors.js";
@@ -50,6 +51,11 @@ export interface CollectOptions {
   vpcIds: string[];
   /** Collects every VPC of the Region, found by an unfiltered DescribeVpcs, instead of `vpcIds`. */
   allVpcs?: boolean;
+  /**
+   * Looks `vpcIds` up with a DescribeVpcs first and collects those in the Region, possibly none,
+   * so that one run can name VPCs of several Regions. Without it a VPC not in the Region fails.
+   */
+  locate?: boolean;
   /** AWS Region. Defaults to AWS_REGION, then AWS_DEFAULT_REGION, then the profile's region. */
   region?: string;
   /** Named profile from the AWS config files. */
@@ -87,12 +93,19 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
 
   try {
     const runner = new CallRunner(limiter, options.log, options.progress);
-    const knownVpcs = options.allVpcs ? await discoverVpcs(clients.ec2, runner, region) : undefined;
+    const knownVpcs =
+      options.allVpcs || options.locate
+        ? await discoverVpcs(clients.ec2, runner, region, options.allVpcs ? undefined : requested)
+        : undefined;
     const vpcIds = knownVpcs ? knownVpcs.map((vpc) => vpc.VpcId as string) : requested;
     const profile = options.profile ? ` with profile ${options.profile}` : "";
-    options.log(
-      `collecting ${describeVpcs(vpcIds)} in ${region}${profile}, at most ${limiter.max} requests at once`,
-    );
+    if (options.locate && vpcIds.length === 0) {
+      options.log(`${describeVpcs(requested)}: not in ${region}${profile}`);
+    } else {
+      options.log(
+        `collecting ${describeVpcs(vpcIds)} in ${region}${profile}, at most ${limiter.max} requests at once`,
+      );
+    }
     if (vpcIds.length === 0) {
       return assemble({ Region: region, CollectedAt: collectedAt, VpcIds: [] }, { Vpcs: [] }, []);
     }
@@ -120,21 +133,40 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
 }
 
 /**
- * Lists every VPC of the Region with an unfiltered DescribeVpcs. The VPC ids are needed before the
- * first wave can start, so a failure here stops the collection.
+ * Lists the Region's VPCs with DescribeVpcs: every one, or those of `vpcIds` that exist there. The
+ * VPC ids are needed before the first wave can start, so a failure here stops the collection.
  */
-async function discoverVpcs(ec2: EC2Client, runner: CallRunner, region: string): Promise<Vpc[]> {
-  const vpcs = await runner.paginate(
-    callOf("Vpcs"),
-    paginateDescribeVpcs({ client: ec2, stopOnSameToken: true }, {}),
-    (page) => page.Vpcs,
+async function discoverVpcs(
+  ec2: EC2Client,
+  runner: CallRunner,
+  region: string,
+  vpcIds?: readonly string[],
+): Promise<Vpc[]> {
+  const requests = vpcIds
+    ? chunk(vpcIds, EC2_FILTER_VALUES).map((values) => ({
+        Filters: [{ Name: "vpc-id", Values: values }],
+      }))
+    : [{}];
+  const pages = await Promise.all(
+    requests.map((request) =>
+      runner.paginate(
+        callOf("Vpcs"),
+        paginateDescribeVpcs({ client: ec2, stopOnSameToken: true }, request),
+        (page) => page.Vpcs,
+      ),
+    ),
   );
+  const vpcs = joinChunks(pages);
   if (vpcs) return vpcs.filter((vpc) => typeof vpc.VpcId === "string");
   const failure = runner.errors.at(-1);
-  const reason = failure ? ` with ${failure.Code}: ${failure.Message}` : "";
+  const reason = failure ? ` with ${failure.Code}: ${withoutFullStop(failure.Message)}` : "";
+  const purpose = vpcIds
+    ? "so the VPCs named with --vpc cannot be looked up in each Region"
+    : "so --all-vpcs cannot list the VPCs";
+  const alternative = vpcIds ? "run once per Region" : "name the VPCs with --vpc";
   throw new InputError(
-    `DescribeVpcs in ${region} failed${reason}, so --all-vpcs cannot list the VPCs. ` +
-      `Grant ${iamActionOf("DescribeVpcs")}, or name the VPCs with --vpc.`,
+    `DescribeVpcs in ${region} failed${reason}, ${purpose}. ` +
+      `Grant ${iamActionOf("DescribeVpcs")}, or ${alternative}.`,
   );
 }
 
@@ -197,8 +229,13 @@ function checkSomeCallSucceeded(runner: CallRunner, region: string): void {
   const scope = first.Scope ? ` for ${first.Scope}` : "";
   throw new InputError(
     `every AWS call in ${region} failed. The first, ${first.Operation}${scope}, failed with ` +
-      `${first.Code}: ${first.Message}. ${fixFor(first)}`,
+      `${first.Code}: ${withoutFullStop(first.Message)}. ${fixFor(first)}`,
   );
+}
+
+/** Drops the full stop that ends most AWS error messages, which are quoted inside a sentence. */
+function withoutFullStop(message: string): string {
+  return message.replace(/\.$/, "");
 }
 
 const CREDENTIAL_CODES = new Set([

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Snapshot } from "../../src/snapshot/types.js";
 import { CLI, ROOT, type CliRun } from "../helpers.js";
-import { ec2Error, FakeAws, VPC_ID, type Override } from "./transport.js";
+import { ec2Body, ec2Error, FakeAws, VPC_ID, type Override } from "./transport.js";
 import { ACCESS_KEY, SECRET_KEY } from "./world.js";
 
 let server: Server;
@@ -263,23 +263,94 @@ describe("vpc-lint collect across Regions", () => {
     expect(readdirSync(directory)).toEqual([]);
   });
 
-  it.each([[[]], [["collect", "-o", "snapshot.json"]]])(
-    "rejects --vpc with several Regions: %j",
-    async (command) => {
+  describe("--vpc with several Regions", () => {
+    const regions = ["--region", "us-east-1,eu-west-1"];
+    /** Answers DescribeVpcs in eu-west-1 with no VPC, so the VPC is in us-east-1 only. */
+    const onlyInUsEast1: Override = (operation, _attempt, request) =>
+      operation === "DescribeVpcs" && request.region === "eu-west-1"
+        ? { status: 200, body: ec2Body("DescribeVpcs", "<vpcSet/>") }
+        : undefined;
+
+    it("lints the VPC in the Region that has it", async () => {
+      override = onlyInUsEast1;
+
       const run = await runCliAsync(
-        [...command, "--vpc", VPC_ID, "--region", "us-east-1,eu-west-1"],
+        ["--vpc", VPC_ID, ...regions, "--format", "json", "--fail-on", "never"],
+        {},
+        directory,
+      );
+
+      expect(run.status).toBe(0);
+      const report = JSON.parse(run.stdout) as { source: Array<{ region: string }> };
+      expect(report.source.map((source) => source.region)).toEqual(["us-east-1"]);
+      expect(run.stderr).toContain(`[eu-west-1] ${VPC_ID}: not in eu-west-1`);
+      expect(run.stderr).toContain(`[us-east-1] collecting ${VPC_ID} in us-east-1`);
+    });
+
+    it("looks the VPCs up by the vpc-id filter", async () => {
+      override = onlyInUsEast1;
+
+      await runCliAsync(["--vpc", VPC_ID, ...regions, "--fail-on", "never"], {}, directory);
+
+      const lookups = fake.requests.filter(
+        (request) => request.operation === "DescribeVpcs" && request.region === "eu-west-1",
+      );
+      expect(lookups).toHaveLength(1);
+      expect(lookups[0]?.params.get("Filter.1.Name")).toBe("vpc-id");
+      expect(lookups[0]?.params.get("Filter.1.Value.1")).toBe(VPC_ID);
+      const euWest1 = fake.requests.filter((request) => request.region === "eu-west-1");
+      expect(euWest1.map((request) => request.operation)).toEqual(["DescribeVpcs"]);
+    });
+
+    it("writes a file for the Region that has the VPC", async () => {
+      override = onlyInUsEast1;
+      const output = join(directory, "snapshot.json");
+
+      const run = await runCliAsync(["collect", "--vpc", VPC_ID, ...regions, "-o", output]);
+
+      expect(run.status).toBe(0);
+      expect(readdirSync(directory).filter((name) => name.endsWith(".json"))).toEqual([
+        "snapshot.us-east-1.json",
+      ]);
+      expect(run.stderr).toContain(`wrote ${join(directory, "snapshot.us-east-1.json")}`);
+    });
+
+    it("rejects a VPC that no Region has", async () => {
+      override = (operation) =>
+        operation === "DescribeVpcs"
+          ? { status: 200, body: ec2Body("DescribeVpcs", "<vpcSet/>") }
+          : undefined;
+
+      const run = await runCliAsync(
+        ["collect", "--vpc", VPC_ID, ...regions, "-o", join(directory, "snapshot.json")],
         {},
         directory,
       );
 
       expect(run.status).toBe(2);
       expect(run.stderr).toContain(
-        "vpc-lint: --vpc names VPCs of one Region, but --region lists 2 (us-east-1, eu-west-1); " +
-          "run once per Region, or use --all-vpcs with several Regions\n",
+        `vpc-lint: VPC ${VPC_ID} not found in us-east-1, eu-west-1: check the id, the Regions ` +
+          "in --region and the account the credentials belong to\n",
       );
-      expect(fake.requests).toHaveLength(0);
-    },
-  );
+      expect(readdirSync(directory).filter((name) => name.endsWith(".json"))).toEqual([]);
+    });
+
+    it("stops when a Region's lookup fails", async () => {
+      override = (operation, _attempt, request) =>
+        operation === "DescribeVpcs" && request.region === "eu-west-1"
+          ? ec2Error("UnauthorizedOperation", "You are not authorized to perform this operation.")
+          : undefined;
+
+      const run = await runCliAsync(["--vpc", VPC_ID, ...regions], {}, directory);
+
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(
+        "DescribeVpcs in eu-west-1 failed with UnauthorizedOperation: You are not authorized to " +
+          "perform this operation, so the VPCs named with --vpc cannot be looked up in each " +
+          "Region. Grant ec2:DescribeVpcs, or run once per Region.",
+      );
+    });
+  });
 
   it("accepts --vpc with a Region named twice", async () => {
     const output = join(directory, "snapshot.json");

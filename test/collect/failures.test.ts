@@ -311,7 +311,7 @@ describe("collectSnapshot input errors", () => {
     await expect(run).rejects.toThrow(
       "every AWS call in us-east-1 failed. The first, DescribeVpcs, failed with UnauthorizedOperation",
     );
-    await expect(run).rejects.toThrow("Grant ec2:DescribeVpcs");
+    await expect(run).rejects.toThrow("perform this operation. Grant ec2:DescribeVpcs");
   });
 
   it("names the credentials when every call fails authentication", async () => {

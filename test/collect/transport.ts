@@ -36,6 +36,8 @@ export interface SeenRequest {
   port: number | undefined;
   /** The access key id from the SigV4 Authorization header. */
   accessKeyId: string | undefined;
+  /** The Region from the same header's credential scope. */
+  region: string | undefined;
   params: URLSearchParams;
 }
 
@@ -81,12 +83,13 @@ export class FakeAws {
   private describe(request: HttpRequest): SeenRequest {
     const target = header(request, "x-amz-target");
     const authorization = header(request, "authorization") ?? "";
-    const accessKeyId = /Credential=([^/]+)\//.exec(authorization)?.[1];
+    const scope = /Credential=([^/]+)\/[^/]+\/([^/]+)\//.exec(authorization);
     const common = {
       protocol: request.protocol,
       hostname: request.hostname,
       port: request.port,
-      accessKeyId,
+      accessKeyId: scope?.[1],
+      region: scope?.[2],
     };
     if (target) {
       return {

@@ -3,7 +3,7 @@
  * AWS_ENDPOINT_URL, as a user runs it against an AWS account. Where moto 5.2 differs from AWS,
  * the tests pin what the collector and the rules make of the difference.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -326,6 +326,26 @@ describe("collection errors", () => {
       expect(run.status).toBe(2);
       expect(run.stderr).toContain(`collecting ${publicDesign.vpcId} in eu-west-1`);
       expect(run.stderr).toContain(`VPC ${publicDesign.vpcId} not found in eu-west-1`);
+    },
+    CLI_TIMEOUT_MS,
+  );
+
+  it(
+    "finds a VPC among several Regions",
+    async () => {
+      // The designs exist in us-east-1 only: eu-west-1 is looked up and left out.
+      const output = join(workDir, "regions.json");
+      const regions = "eu-west-1,us-east-1";
+      const args = ["collect", "--vpc", publicDesign.vpcId, "--region", regions, "-o", output];
+      const run = await runLive(args, live.env);
+      expect(run.status).toBe(0);
+      expect(run.stderr).toContain(`[eu-west-1] ${publicDesign.vpcId}: not in eu-west-1`);
+      expect(existsSync(join(workDir, "regions.eu-west-1.json"))).toBe(false);
+      const collected = JSON.parse(
+        readFileSync(join(workDir, "regions.us-east-1.json"), "utf8"),
+      ) as Snapshot;
+      expect(collected.Source?.VpcIds).toEqual([publicDesign.vpcId]);
+      expect(collected.Subnets?.length).toBeGreaterThan(0);
     },
     CLI_TIMEOUT_MS,
   );
