@@ -23,7 +23,10 @@ export interface LintEvent {
 /** A complete request: the event's fields, else the environment's, else the defaults. */
 export interface LintRequest {
   regions: string[];
-  /** Undefined means every VPC of each Region. */
+  /**
+   * Undefined means every VPC of each Region. With several Regions, each VPC is looked up in
+   * every one and linted in the Region that has it.
+   */
   vpcIds?: string[];
   requiredServices: string[];
   accountId?: string;
@@ -151,18 +154,6 @@ function complete(merged: MergedEvent, homeAccount: string | undefined): LintReq
     );
   }
   const vpcIds = event.vpcIds;
-  if (vpcIds && regions.length !== 1) {
-    // The stack sets VPC_LINT_REGIONS, so either list may come from the environment.
-    const vpcOrigin = merged.origins.get("/vpcIds");
-    const regionOrigin = merged.origins.get("/regions");
-    const source = vpcOrigin && regionOrigin ? "environment" : "event";
-    throw new EventError(
-      `invalid ${source}: /vpcIds${vpcOrigin ? ` (from ${vpcOrigin})` : ""} names VPCs of one ` +
-        `Region, but /regions${regionOrigin ? ` (from ${regionOrigin})` : ""} lists ` +
-        `${regions.length} (${regions.join(", ")}); list one Region in the event, or leave ` +
-        "vpcIds out to lint every VPC",
-    );
-  }
   if (vpcIds && event.organization) {
     throw new EventError(
       "invalid event: /vpcIds cannot be combined with /organization, which lints every VPC " +

@@ -22,9 +22,11 @@ export interface HandlerDeps {
 export interface LintResponse {
   runId: string;
   account: string;
-  /** `partial` when some Regions failed and others were linted. */
+  /** `partial` when some Regions failed, or some VPCs of `vpcIds` are in none of the Regions. */
   status: "succeeded" | "partial";
   regions: RegionOutcome[];
+  /** The VPCs of `vpcIds` that no Region has, when every Region was looked at. */
+  missingVpcIds?: string[];
 }
 
 /** The organization mode's response: one complete lint event per active account and Region. */
@@ -83,10 +85,14 @@ export async function handleEvent(
       }),
     ),
   );
-  return finish({ runId, account, regions }, log);
+  return finish({ runId, account, regions }, request.vpcIds, log);
 }
 
-function finish(run: Omit<LintResponse, "status">, log: Logger): LintResponse {
+function finish(
+  run: Omit<LintResponse, "status">,
+  vpcIds: readonly string[] | undefined,
+  log: Logger,
+): LintResponse {
   const failed = run.regions.filter((outcome) => outcome.status === "failed");
   if (failed.length === run.regions.length) {
     const reasons = failed.map((outcome) => `${outcome.region}: ${outcome.error ?? "failed"}`);
@@ -95,9 +101,34 @@ function finish(run: Omit<LintResponse, "status">, log: Logger): LintResponse {
       `vpc-lint failed in every Region of ${run.account}: ${reasons.join("; ")}`,
     );
   }
-  const status = failed.length > 0 ? "partial" : "succeeded";
+  const missing = missingVpcIds(run.regions, vpcIds);
+  if (missing.length > 0) {
+    const regions = run.regions.map((outcome) => outcome.region);
+    log.error("VPCs in vpcIds not found in any Region", { vpcIds: missing, regions });
+    if (run.regions.every((outcome) => outcome.status === "no-vpcs")) {
+      const noun = missing.length === 1 ? "VPC" : "VPCs";
+      throw new RunFailedError(
+        `${noun} ${missing.join(", ")} not found in ${regions.join(", ")} of account ` +
+          `${run.account}: check vpcIds, regions and the account`,
+      );
+    }
+  }
+  const status = failed.length > 0 || missing.length > 0 ? "partial" : "succeeded";
   log.info("run finished", { status, failedRegions: failed.map((outcome) => outcome.region) });
-  return { ...run, status };
+  return { ...run, status, ...(missing.length > 0 && { missingVpcIds: missing }) };
+}
+
+/**
+ * Returns the VPCs of `vpcIds` that no Region's lint covered. A failed Region may have the
+ * others, so then none counts as missing.
+ */
+function missingVpcIds(
+  regions: readonly RegionOutcome[],
+  vpcIds: readonly string[] | undefined,
+): string[] {
+  if (!vpcIds || regions.some((outcome) => outcome.status === "failed")) return [];
+  const found = new Set(regions.flatMap((outcome) => outcome.vpcIds ?? []));
+  return [...new Set(vpcIds)].filter((id) => !found.has(id));
 }
 
 interface Home {

@@ -190,8 +190,9 @@ async function collectRegion(
   log: Logger,
 ): Promise<Snapshot | undefined> {
   const clientOverrides = context.credentials ? { credentials: context.credentials } : undefined;
+  const named = context.request.vpcIds;
   const vpcIds =
-    context.request.vpcIds ??
+    named ??
     (await listVpcIds({
       region,
       ownerId: context.account,
@@ -202,13 +203,20 @@ async function collectRegion(
     return undefined;
   }
 
+  // Named VPCs of several Regions are looked up in each, and a Region may have none of them.
+  const locate = named !== undefined && context.request.regions.length > 1;
   const snapshot = await collectSnapshot({
     vpcIds,
     region,
     concurrency: DEFAULT_CONCURRENCY,
     log: (line) => log.debug(line),
+    ...(locate && { locate }),
     ...(clientOverrides && { clientOverrides }),
   });
+  if (snapshot.Source?.VpcIds?.length === 0) {
+    log.info("the Region has none of the VPCs in vpcIds; nothing to lint");
+    return undefined;
+  }
   for (const failure of snapshot.Errors ?? []) {
     log.warn("an AWS call failed during collection; its checks are skipped", {
       operation: failure.Operation,

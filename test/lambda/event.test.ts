@@ -66,18 +66,13 @@ describe("parseEvent", () => {
     expect(parse).toThrow(`invalid event: ${message}`);
   });
 
-  it("names the variables behind vpcIds and regions", () => {
-    const fromEvent = () => parseEvent({ vpcIds: ["vpc-0a1b2c3d"] }, ENV);
-    const fromEnvironment = () => parseEvent({}, { ...ENV, VPC_LINT_VPC_IDS: "vpc-0a1b2c3d" });
+  it("accepts vpcIds with several Regions", () => {
+    const fromEvent = parseEvent({ vpcIds: ["vpc-0a1b2c3d"] }, ENV);
+    const fromEnvironment = parseEvent({}, { ...ENV, VPC_LINT_VPC_IDS: "vpc-0a1b2c3d" });
 
-    expect(fromEvent).toThrow(
-      "invalid event: /vpcIds names VPCs of one Region, but /regions (from VPC_LINT_REGIONS) " +
-        "lists 2 (eu-west-1, eu-central-1); list one Region in the event",
-    );
-    expect(fromEnvironment).toThrow(
-      "invalid environment: /vpcIds (from VPC_LINT_VPC_IDS) names VPCs of one Region, but " +
-        "/regions (from VPC_LINT_REGIONS) lists 2",
-    );
+    expect(fromEvent.regions).toEqual(["eu-west-1", "eu-central-1"]);
+    expect(fromEvent.vpcIds).toEqual(["vpc-0a1b2c3d"]);
+    expect(fromEnvironment.vpcIds).toEqual(["vpc-0a1b2c3d"]);
   });
 
   it("accepts vpcIds with one Region in the event", () => {

@@ -213,6 +213,100 @@ describe("several Regions", () => {
     });
   });
 
+  describe("with vpcIds", () => {
+    /** Answers DescribeVpcs with the broken VPC in us-east-1 only. */
+    const onlyInUsEast1 = (fakes: ReturnType<typeof install>) =>
+      fakes.ec2.on(DescribeVpcsCommand).callsFake(async (input, getClient) => {
+        const region = await getClient().config.region();
+        const wanted = input.Filters?.[0]?.Values ?? [];
+        const vpcs = brokenWorld().Vpcs ?? [];
+        return {
+          Vpcs:
+            region === "us-east-1" ? vpcs.filter((vpc) => wanted.includes(vpc.VpcId ?? "")) : [],
+        };
+      });
+
+    it("lints each VPC in the Region that has it", async () => {
+      const fakes = install(brokenWorld());
+      onlyInUsEast1(fakes);
+      const event = {
+        regions: ["us-east-1", "eu-west-1"],
+        vpcIds: [BROKEN_VPC],
+        output: { bucket: BUCKET },
+      };
+
+      const response = (await invoke(event, lines)) as LintResponse;
+
+      expect(response.status).toBe("succeeded");
+      const byRegion = Object.fromEntries(
+        response.regions.map((outcome) => [outcome.region, outcome]),
+      );
+      expect(byRegion["us-east-1"]?.status).toBe("linted");
+      expect(byRegion["us-east-1"]?.vpcIds).toEqual([BROKEN_VPC]);
+      expect(byRegion["eu-west-1"]?.status).toBe("no-vpcs");
+      expect(response.missingVpcIds).toBeUndefined();
+      const keys = [...fakes.objects.keys()];
+      expect(keys.filter((key) => key.includes("/eu-west-1/"))).toEqual([]);
+      expect(keys.filter((key) => key.includes("/us-east-1/"))).toHaveLength(3);
+    });
+
+    it("names the VPCs that no Region has", async () => {
+      const fakes = install(brokenWorld());
+      onlyInUsEast1(fakes);
+      const missing = "vpc-0123456789abcdef0";
+      const event = {
+        regions: ["us-east-1", "eu-west-1"],
+        vpcIds: [BROKEN_VPC, missing],
+        output: { bucket: BUCKET },
+      };
+
+      const response = (await invoke(event, lines)) as LintResponse;
+
+      expect(response.status).toBe("partial");
+      expect(response.missingVpcIds).toEqual([missing]);
+      const errors = logEntries().filter((entry) => entry.level === "error");
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ vpcIds: [missing], regions: ["us-east-1", "eu-west-1"] });
+    });
+
+    it("throws when no Region has any of them", async () => {
+      const fakes = install(brokenWorld());
+      fakes.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
+      const event = {
+        regions: ["us-east-1", "eu-west-1"],
+        vpcIds: [BROKEN_VPC],
+        output: { bucket: BUCKET },
+      };
+
+      const run = invoke(event, lines);
+
+      await expect(run).rejects.toThrow(
+        `VPC ${BROKEN_VPC} not found in us-east-1, eu-west-1 of account ${HOME_ACCOUNT}: check`,
+      );
+      expect(fakes.s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    });
+
+    it("names no VPC missing when a Region failed", async () => {
+      const fakes = install(brokenWorld());
+      fakes.ec2.on(DescribeVpcsCommand).callsFake(async (_input, getClient) => {
+        if ((await getClient().config.region()) === "eu-west-1") {
+          throw awsError("UnauthorizedOperation", "denied", 403);
+        }
+        return { Vpcs: [] };
+      });
+      const event = {
+        regions: ["us-east-1", "eu-west-1"],
+        vpcIds: [BROKEN_VPC],
+        output: { bucket: BUCKET },
+      };
+
+      const response = (await invoke(event, lines)) as LintResponse;
+
+      expect(response.status).toBe("partial");
+      expect(response.missingVpcIds).toBeUndefined();
+    });
+  });
+
   it("throws when every Region fails", async () => {
     const fakes = install(brokenWorld());
     fakes.ec2.on(DescribeVpcsCommand).rejects(awsError("UnauthorizedOperation", "denied", 403));
@@ -368,10 +462,6 @@ describe("invalid event", () => {
     [
       { ...EVENT, accountId: MEMBER_ACCOUNT },
       /\/accountId 999988887777 needs a role to assume; set \/roleName/,
-    ],
-    [
-      { ...EVENT, regions: ["us-east-1", "eu-west-1"], vpcIds: [BROKEN_VPC] },
-      /\/vpcIds names VPCs of one Region, but \/regions lists 2/,
     ],
     [
       { ...EVENT, output: { bucket: "arn:aws:s3:::results" } },
