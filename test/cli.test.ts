@@ -1183,13 +1183,29 @@ describe("explain", () => {
       const subnet = input.Subnets?.find((candidate) => candidate.SubnetId === NAT_SUBNET);
       if (subnet) {
         delete subnet.EnableDns64;
-        delete subnet.Ipv6CidrBlockAssociationSet;
+        subnet.Ipv6CidrBlockAssociationSet = [];
       }
     });
     const run = explain(file, NAT_SUBNET);
     expect(run.stdout).toBe(
       `${NAT_SUBNET} -> ssm: not traced, because the subnet has no IPv6 prefix, so its ` +
         "workloads reach services over IPv4.\n",
+    );
+  });
+
+  it("names a missing IPv6 association set", async () => {
+    const file = await variant("explain-no-ipv6-set.json", (input) => {
+      const subnet = input.Subnets?.find((candidate) => candidate.SubnetId === NAT_SUBNET);
+      if (subnet) {
+        delete subnet.EnableDns64;
+        delete subnet.Ipv6CidrBlockAssociationSet;
+      }
+    });
+    const run = explain(file, NAT_SUBNET);
+    expect(run.stdout).toBe(
+      `${NAT_SUBNET} -> ssm: not traced, because Ipv6CidrBlockAssociationSet is not in the ` +
+        "snapshot, so vpc-lint takes the subnet to have no IPv6 prefix and its workloads to " +
+        "reach services over IPv4.\n",
     );
   });
 

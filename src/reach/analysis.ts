@@ -213,10 +213,15 @@ interface NotTraced {
 function whyNotTraced(index: SnapshotIndex, subnet: Subnet): NotTraced | undefined {
   const dns64 = dns64Unknown(index, subnet);
   if (!usesIpv6Paths(subnet) && !dns64) {
-    const reason =
-      index.ipv6BlocksOf(subnet).length === 0
-        ? "the subnet has no IPv6 prefix, so its workloads reach services over IPv4"
-        : "the subnet has IPv4 addresses and DNS64 is not enabled, so its workloads reach services over IPv4";
+    let reason =
+      "the subnet has IPv4 addresses and DNS64 is not enabled, so its workloads reach services over IPv4";
+    if (subnet.Ipv6CidrBlockAssociationSet === undefined) {
+      reason =
+        "Ipv6CidrBlockAssociationSet is not in the snapshot, so vpc-lint takes the subnet to have " +
+        "no IPv6 prefix and its workloads to reach services over IPv4";
+    } else if (index.ipv6BlocksOf(subnet).length === 0) {
+      reason = "the subnet has no IPv6 prefix, so its workloads reach services over IPv4";
+    }
     return { reason };
   }
   const workloads = index.hostsWorkloads(subnet.SubnetId as string);
