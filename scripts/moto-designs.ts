@@ -53,11 +53,11 @@ export interface BuiltDesign {
 }
 
 /** Returns an EC2 client for a loopback endpoint, with moto's dummy keys and Region. */
-export function motoEc2Client(endpoint: string): EC2Client {
+export function motoEc2Client(endpoint: string, region = MOTO_REGION): EC2Client {
   assertLoopback(endpoint);
   return new EC2Client({
     endpoint,
-    region: MOTO_REGION,
+    region,
     credentials: MOTO_CREDENTIALS,
     maxAttempts: 1,
   });

@@ -19,6 +19,7 @@ import {
   buildBrokenNat64,
   buildPrivateNat64,
   buildPublicNat64,
+  motoEc2Client,
   type BuiltDesign,
 } from "../../scripts/moto-designs.js";
 import type { Snapshot } from "../../src/snapshot/types.js";
@@ -331,21 +332,26 @@ describe("collection errors", () => {
   );
 
   it(
-    "finds a VPC among several Regions",
+    "finds each VPC among several Regions",
     async () => {
-      // The designs exist in us-east-1 only: eu-west-1 is looked up and left out.
+      // The designs exist in us-east-1; one more VPC is made in eu-west-1, none in us-west-2.
+      const europe = motoEc2Client(live.endpoint, "eu-west-1");
+      const created = await europe.send(new CreateVpcCommand({ CidrBlock: "10.9.0.0/16" }));
+      europe.destroy();
+      const europeVpcId = created.Vpc?.VpcId as string;
       const output = join(workDir, "regions.json");
-      const regions = "eu-west-1,us-east-1";
-      const args = ["collect", "--vpc", publicDesign.vpcId, "--region", regions, "-o", output];
-      const run = await runLive(args, live.env);
+      const vpcs = ["--vpc", publicDesign.vpcId, "--vpc", europeVpcId];
+      const regions = ["--region", "us-west-2,eu-west-1,us-east-1"];
+      const run = await runLive(["collect", ...vpcs, ...regions, "-o", output], live.env);
       expect(run.status).toBe(0);
-      expect(run.stderr).toContain(`[eu-west-1] ${publicDesign.vpcId}: not in eu-west-1`);
-      expect(existsSync(join(workDir, "regions.eu-west-1.json"))).toBe(false);
-      const collected = JSON.parse(
-        readFileSync(join(workDir, "regions.us-east-1.json"), "utf8"),
-      ) as Snapshot;
-      expect(collected.Source?.VpcIds).toEqual([publicDesign.vpcId]);
-      expect(collected.Subnets?.length).toBeGreaterThan(0);
+      expect(run.stderr).toContain(`[us-west-2] ${publicDesign.vpcId}, ${europeVpcId}: not in`);
+      expect(existsSync(join(workDir, "regions.us-west-2.json"))).toBe(false);
+      const read = (region: string) =>
+        JSON.parse(readFileSync(join(workDir, `regions.${region}.json`), "utf8")) as Snapshot;
+      expect(read("us-east-1").Source?.VpcIds).toEqual([publicDesign.vpcId]);
+      expect(read("us-east-1").Subnets?.length).toBeGreaterThan(0);
+      expect(read("eu-west-1").Source?.VpcIds).toEqual([europeVpcId]);
+      expect(read("eu-west-1").Source?.Region).toBe("eu-west-1");
     },
     CLI_TIMEOUT_MS,
   );
