@@ -155,6 +155,11 @@ describe("lint event", () => {
   });
 });
 
+/** Returns a response's Region outcomes by Region. */
+function outcomesByRegion(response: LintResponse) {
+  return Object.fromEntries(response.regions.map((outcome) => [outcome.region, outcome]));
+}
+
 describe("several Regions", () => {
   it("completes the other Regions when one is denied", async () => {
     const fakes = install(brokenWorld());
@@ -177,9 +182,7 @@ describe("several Regions", () => {
     const response = (await invoke(event, lines)) as LintResponse;
 
     expect(response.status).toBe("partial");
-    const byRegion = Object.fromEntries(
-      response.regions.map((outcome) => [outcome.region, outcome]),
-    );
+    const byRegion = outcomesByRegion(response);
     expect(byRegion["us-east-1"]?.status).toBe("linted");
     expect(byRegion["ap-southeast-2"]?.status).toBe("linted");
     expect(byRegion["eu-west-1"]?.status).toBe("failed");
@@ -214,6 +217,11 @@ describe("several Regions", () => {
   });
 
   describe("with vpcIds", () => {
+    const EVENT_WITH_VPC = {
+      regions: ["us-east-1", "eu-west-1"],
+      vpcIds: [BROKEN_VPC],
+      output: { bucket: BUCKET },
+    };
     /** Answers DescribeVpcs with the broken VPC in us-east-1 only. */
     const onlyInUsEast1 = (fakes: ReturnType<typeof install>) =>
       fakes.ec2.on(DescribeVpcsCommand).callsFake(async (input, getClient) => {
@@ -229,18 +237,11 @@ describe("several Regions", () => {
     it("lints each VPC in the Region that has it", async () => {
       const fakes = install(brokenWorld());
       onlyInUsEast1(fakes);
-      const event = {
-        regions: ["us-east-1", "eu-west-1"],
-        vpcIds: [BROKEN_VPC],
-        output: { bucket: BUCKET },
-      };
 
-      const response = (await invoke(event, lines)) as LintResponse;
+      const response = (await invoke(EVENT_WITH_VPC, lines)) as LintResponse;
 
       expect(response.status).toBe("succeeded");
-      const byRegion = Object.fromEntries(
-        response.regions.map((outcome) => [outcome.region, outcome]),
-      );
+      const byRegion = outcomesByRegion(response);
       expect(byRegion["us-east-1"]?.status).toBe("linted");
       expect(byRegion["us-east-1"]?.vpcIds).toEqual([BROKEN_VPC]);
       expect(byRegion["eu-west-1"]?.status).toBe("no-vpcs");
@@ -272,13 +273,8 @@ describe("several Regions", () => {
     it("throws when no Region has any of them", async () => {
       const fakes = install(brokenWorld());
       fakes.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
-      const event = {
-        regions: ["us-east-1", "eu-west-1"],
-        vpcIds: [BROKEN_VPC],
-        output: { bucket: BUCKET },
-      };
 
-      const run = invoke(event, lines);
+      const run = invoke(EVENT_WITH_VPC, lines);
 
       await expect(run).rejects.toThrow(
         `VPC ${BROKEN_VPC} not found in us-east-1, eu-west-1 of account ${HOME_ACCOUNT}: check`,
@@ -294,13 +290,8 @@ describe("several Regions", () => {
         }
         return { Vpcs: [] };
       });
-      const event = {
-        regions: ["us-east-1", "eu-west-1"],
-        vpcIds: [BROKEN_VPC],
-        output: { bucket: BUCKET },
-      };
 
-      const response = (await invoke(event, lines)) as LintResponse;
+      const response = (await invoke(EVENT_WITH_VPC, lines)) as LintResponse;
 
       expect(response.status).toBe("partial");
       expect(response.missingVpcIds).toBeUndefined();
