@@ -258,8 +258,23 @@ export function requiredServicesOf(
   settings: LintSettings,
   subnet: Subnet,
 ): string[] {
-  const vpcId = subnet.VpcId as string;
   const services = new Set(["ssm", "ssmmessages"]);
+  if (needsEc2messages(index, subnet)) services.add("ec2messages");
+  for (const service of declaredServicesOf(index, settings, subnet)) services.add(service);
+  return [...services];
+}
+
+/**
+ * The services a subnet must reach because the flags, the config or the `vpc-lint:services` tags
+ * name them, without the Session Manager services that requiredServicesOf adds for SSM Agents.
+ */
+export function declaredServicesOf(
+  index: SnapshotIndex,
+  settings: LintSettings,
+  subnet: Subnet,
+): string[] {
+  const vpcId = subnet.VpcId as string;
+  const services = new Set<string>();
   const add = (names: readonly string[] | undefined): void => {
     for (const name of names ?? []) {
       // Names are lower-cased like endpoint service names. Invalid tag values are skipped.
@@ -267,7 +282,6 @@ export function requiredServicesOf(
       if (SERVICE_NAME.test(service)) services.add(service);
     }
   };
-  if (needsEc2messages(index, subnet)) services.add("ec2messages");
   add(settings.requiredServices);
   add(settings.requiredServicesByVpc?.[vpcId]);
   const byTag = settings.requiredServicesBySubnetTag;
@@ -288,6 +302,16 @@ function vpcServiceTag(index: SnapshotIndex, vpcId: string): string[] {
     byVpc.set(vpcId, names);
   }
   return names;
+}
+
+/**
+ * Tells whether a subnet may hold instances, and so SSM Agents. It may when it holds one or when
+ * instances were not collected. Lambda functions and other workloads without an instance run no
+ * SSM Agent.
+ */
+export function mayHostInstances(index: SnapshotIndex, subnetId: string): boolean {
+  if (!index.has("Reservations")) return true;
+  return index.instancesIn(subnetId).length > 0;
 }
 
 function needsEc2messages(index: SnapshotIndex, subnet: Subnet): boolean {

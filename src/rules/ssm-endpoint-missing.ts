@@ -1,7 +1,7 @@
 import type { Subnet, VpcEndpoint } from "@aws-sdk/client-ec2";
 import { defineRule, type RuleContext } from "../engine/types.js";
 import { liveInterfaceEndpointsFor, usableEndpointsFor } from "../index/endpoints.js";
-import { analyse } from "../reach/analysis.js";
+import { analyse, mayHostInstances } from "../reach/analysis.js";
 import { type SnapshotIndex, isIpv6Only } from "../index/snapshot-index.js";
 import { EC2MESSAGES_OPTIONAL_FROM, agentNeedsEc2messages } from "../index/ssm-agent.js";
 
@@ -150,7 +150,7 @@ function reportService(
   const hosting: Subnet[] = [];
   const others: Subnet[] = [];
   for (const subnet of stranded) {
-    if (hasInstances(index, [idOf(subnet)])) hosting.push(subnet);
+    if (mayHostInstances(index, idOf(subnet))) hosting.push(subnet);
     else others.push(subnet);
   }
   if (others.length > 0 && service !== "ec2messages") {
@@ -254,12 +254,6 @@ function brokenLinks(
     }
   }
   return [...owners].sort();
-}
-
-/** Tells whether the subnets may hold instances: they do, or instances were not collected. */
-function hasInstances(index: SnapshotIndex, subnetIds: string[]): boolean {
-  if (!index.has("Reservations")) return true;
-  return subnetIds.some((subnetId) => index.instancesIn(subnetId).length > 0);
 }
 
 /** Tells whether any instance in the subnets runs an agent that needs ec2messages or is unknown. */

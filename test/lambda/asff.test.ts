@@ -188,7 +188,7 @@ describe("--format asff", () => {
 
     const findings = JSON.parse(run.stdout) as AsffFinding[];
     expect(run.status).toBe(0);
-    expect(findings).toHaveLength(12);
+    expect(findings).toHaveLength(11);
     expect(findings[0]?.SchemaVersion).toBe("2018-10-08");
   });
 });

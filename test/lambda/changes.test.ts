@@ -105,14 +105,14 @@ describe("compare with missing data", () => {
   });
 
   it("carries a finding on a resource the rule could not judge", () => {
-    const finding = gone("subnet-dns64-disabled");
+    const finding = gone("nat64-route-missing");
     const snapshot = readExample("broken-nat64.json");
     for (const subnet of snapshot.Subnets ?? []) delete subnet.EnableDns64;
 
     const changes = compare([finding], lint(snapshot), WHOLE_REGION);
 
     expect(changes.carried).toEqual([finding]);
-    expect(changes.carryReasons[0]).toMatch(/^rule subnet-dns64-disabled could not judge/);
+    expect(changes.carryReasons[0]).toMatch(/^rule nat64-route-missing could not judge/);
   });
 
   it("carries a finding when one alternative section failed", () => {

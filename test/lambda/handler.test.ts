@@ -91,7 +91,7 @@ describe("lint event", () => {
     const report = JSON.parse(fakes.objects.get(`${key}.json`) ?? "{}") as {
       summary: { error: number };
     };
-    expect(report.summary.error).toBe(8);
+    expect(report.summary.error).toBe(7);
     const sarif = JSON.parse(fakes.objects.get(`${key}.sarif`) ?? "{}") as { version: string };
     expect(sarif.version).toBe("2.1.0");
   });
@@ -102,8 +102,8 @@ describe("lint event", () => {
     const response = (await invoke(EVENT, lines)) as LintResponse;
 
     const findings = importedFindings(fakes.hub);
-    expect(findings).toHaveLength(12);
-    expect(response.regions[0]?.imported).toBe(12);
+    expect(findings).toHaveLength(11);
+    expect(response.regions[0]?.imported).toBe(11);
     for (const finding of findings) {
       expect(finding.Id).toMatch(/^vpc-lint\/[0-9a-f]{32}$/);
       expect(finding.ProductArn).toBe(
@@ -324,7 +324,7 @@ describe("several Regions", () => {
     const byRegion = Object.fromEntries(metrics.map((entry) => [entry.Region, entry]));
     expect(metrics).toHaveLength(2);
     expect(byRegion["us-east-1"]).toMatchObject({
-      ErrorFindings: 8,
+      ErrorFindings: 7,
       WarningFindings: 4,
       FailedRuns: 0,
     });
@@ -344,7 +344,7 @@ describe("Security Hub import", () => {
     const response = (await invoke(EVENT, lines)) as LintResponse;
 
     expect(fakes.hub.commandCalls(BatchImportFindingsCommand)).toHaveLength(3);
-    expect(response.regions[0]?.imported).toBe(12);
+    expect(response.regions[0]?.imported).toBe(11);
     expect(logEntries().filter((entry) => /throttled/.test(String(entry.message)))).toHaveLength(2);
   });
 
@@ -369,8 +369,8 @@ describe("Security Hub import", () => {
 
     const findings = importedFindings(fakes.hub);
     expect(response.regions[0]?.summary?.total).toBe(0);
-    expect(response.regions[0]?.resolved).toBe(12);
-    expect(findings).toHaveLength(12);
+    expect(response.regions[0]?.resolved).toBe(11);
+    expect(findings).toHaveLength(11);
     for (const finding of findings) {
       expect(finding.RecordState).toBe("ARCHIVED");
       expect(finding.Workflow?.Status).toBe("RESOLVED");
@@ -404,11 +404,11 @@ describe("notifications", () => {
     )) as LintResponse;
 
     const calls = fakes.sns.commandCalls(PublishCommand);
-    expect(response.regions[0]?.newErrors).toBe(8);
+    expect(response.regions[0]?.newErrors).toBe(7);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.args[0].input.TopicArn).toBe(TOPIC_ARN);
     expect(calls[0]?.args[0].input.Subject).toBe(
-      `vpc-lint: 8 new errors in ${HOME_ACCOUNT} us-east-1`,
+      `vpc-lint: 7 new errors in ${HOME_ACCOUNT} us-east-1`,
     );
     expect(calls[0]?.args[0].input.Message).toContain(
       `s3://${BUCKET}/vpc-lint/${HOME_ACCOUNT}/us-east-1/`,

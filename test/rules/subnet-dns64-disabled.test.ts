@@ -25,6 +25,15 @@ function isolated(extra: Partial<Snapshot> = {}): Snapshot {
   });
 }
 
+/** Builds the isolated subnet with a Lambda function's interface in place of the instance. */
+function lambdaOnly(extra: Partial<Snapshot> = {}): Snapshot {
+  return isolated({
+    NetworkInterfaces: [eni({ id: "eni-lambda", subnet: IDS.v6Subnet, type: "lambda" })],
+    Reservations: [],
+    ...extra,
+  });
+}
+
 /** Builds an interface endpoint of an address type whose DnsOptions are not in the snapshot. */
 function endpointWithoutRecordType(service: string, addressType: string) {
   return endpoint({
@@ -168,6 +177,18 @@ const flagged: {
     findings: [needsIpv4Services("sqs")],
   },
   {
+    name: "Lambda subnet with a service the VPC's tag requires",
+    input: lambdaOnly({
+      Vpcs: [{ ...vpc(), Tags: [{ Key: "vpc-lint:services", Value: "sqs" }] }],
+    }),
+    findings: [needsIpv4Services("sqs")],
+  },
+  {
+    name: "Lambda subnet whose instances were not collected",
+    input: lambdaOnly({ Reservations: undefined }),
+    findings: [needsIpv4Services("ssm, ssmmessages, ec2messages")],
+  },
+  {
     name: "NAT64 route beside a prefix list whose entries were not collected",
     input: withUnreadPrefixList([route("64:ff9b::/96", IDS.nat)]),
     findings: [routesNat64("64:ff9b::/96 -> nat-0a11")],
@@ -208,6 +229,11 @@ const accepted: { name: string; input: Snapshot }[] = [
   {
     name: "IPv6-only subnet without workloads",
     input: isolated({ NetworkInterfaces: [], Reservations: [] }),
+  },
+  {
+    // Session Manager reaches instances only, and ssm-endpoint-missing warns about other callers.
+    name: "Lambda subnet that needs only Session Manager's services",
+    input: lambdaOnly(),
   },
   {
     name: "dual-stack endpoints with AAAA records for every needed service",
