@@ -3,7 +3,7 @@ import type { Subnet, Vpc } from "@aws-sdk/client-ec2";
 import { isAmazonResolver, nameServersOf, reachableFromIpv6Only } from "../index/dns.js";
 import { isIpv6Only, type SnapshotIndex } from "../index/snapshot-index.js";
 import { lower } from "../index/util.js";
-import type { ResolverRule } from "../snapshot/types.js";
+import type { HostedZoneAssociation, ResolverRule } from "../snapshot/types.js";
 import type { HopStatus } from "./types.js";
 
 export interface ResolverAnswer {
@@ -81,7 +81,7 @@ export function sharedZoneFor(
   vpcId: string,
   host: string,
 ): SharedZone | undefined {
-  const zone = index.hostedZonesOf(vpcId).find((item) => covers(item.Name, host));
+  const zone = hostedZoneFor(index, vpcId, host);
   if (zone)
     return {
       id: zone.HostedZoneId,
@@ -106,6 +106,15 @@ export function sharedZoneFor(
   // as a delegation, resolves in a way vpc-lint does not model.
   if (LOCAL_RULE_TYPES.has(type)) return undefined;
   return { id: rule.Id, text, unsettled: `of type ${rule.RuleType ?? "unknown"}` };
+}
+
+/** Returns a Route 53 private hosted zone associated with the VPC whose domain covers the name. */
+export function hostedZoneFor(
+  index: SnapshotIndex,
+  vpcId: string,
+  host: string,
+): HostedZoneAssociation | undefined {
+  return index.hostedZonesOf(vpcId).find((item) => covers(item.Name, host));
 }
 
 const LOCAL_RULE_TYPES = new Set(["system", "recursive"]);

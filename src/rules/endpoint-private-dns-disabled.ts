@@ -7,6 +7,8 @@ import {
   usableEndpointsFor,
 } from "../index/endpoints.js";
 import { shortServiceName } from "../index/snapshot-index.js";
+import { defaultServiceName } from "../reach/catalog.js";
+import { hostedZoneFor } from "../reach/resolver.js";
 
 export default defineRule<"disabled">({
   id: "endpoint-private-dns-disabled",
@@ -24,6 +26,10 @@ export default defineRule<"disabled">({
     {
       title: "Private DNS names for interface endpoints",
       url: "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html",
+    },
+    {
+      title: "Centralized access to VPC private endpoints",
+      url: "https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/centralized-access-to-vpc-private-endpoints.html",
     },
   ],
   requires: ["VpcEndpoints"],
@@ -57,6 +63,9 @@ export default defineRule<"disabled">({
       const vpcId = endpoint.VpcId as string;
       const service = shortServiceName(serviceName);
       if (usableEndpointsFor(index, vpcId, service).some(hasPrivateDns)) continue;
+      // A private hosted zone of the VPC answers for the service's name in place of private DNS,
+      // as in a hub VPC whose zone points the name at the endpoint and is shared with spokes.
+      if (hostedZoneFor(index, vpcId, defaultServiceName(service, index.region))) continue;
 
       context.report({
         messageId: "disabled",

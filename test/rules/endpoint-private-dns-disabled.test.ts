@@ -1,12 +1,17 @@
 import { describe, expect, it } from "vitest";
-import type { Snapshot } from "../../src/snapshot/types.js";
-import { REGION, endpoint, snapshot } from "../builder.js";
+import type { HostedZoneAssociation, Snapshot } from "../../src/snapshot/types.js";
+import { REGION, VPC_ID, endpoint, snapshot } from "../builder.js";
 import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
 
 const RULE = "endpoint-private-dns-disabled";
 const SSM = `com.amazonaws.${REGION}.ssm`;
 /** An endpoint service of another account, which AWS names under com.amazonaws.vpce. */
 const PARTNER = `com.amazonaws.vpce.${REGION}.vpce-svc-0a1b2c3d4e5f60001`;
+
+/** Builds a private hosted zone for a domain, associated with the endpoints' VPC or another. */
+function hostedZone(name: string, vpcId = VPC_ID): HostedZoneAssociation {
+  return { HostedZoneId: "Z0HUB", Name: `${name}.`, VpcId: vpcId };
+}
 
 function withEndpoints(...endpoints: ReturnType<typeof endpoint>[]): Snapshot {
   return snapshot({ VpcEndpoints: endpoints });
@@ -59,6 +64,26 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
     },
     findings: [disabled],
   },
+  {
+    name: "endpoint whose private hosted zone is another VPC's",
+    input: {
+      ...withEndpoints(
+        endpoint({ id: "vpce-ssm", service: "ssm", privateDns: false, name: "ssm" }),
+      ),
+      HostedZones: [hostedZone(`ssm.${REGION}.amazonaws.com`, "vpc-spoke")],
+    },
+    findings: [disabled],
+  },
+  {
+    name: "endpoint whose VPC has a private hosted zone for another service",
+    input: {
+      ...withEndpoints(
+        endpoint({ id: "vpce-ssm", service: "ssm", privateDns: false, name: "ssm" }),
+      ),
+      HostedZones: [hostedZone(`ssmmessages.${REGION}.amazonaws.com`)],
+    },
+    findings: [disabled],
+  },
 ];
 
 const accepted: { name: string; input: Snapshot }[] = [
@@ -88,6 +113,14 @@ const accepted: { name: string; input: Snapshot }[] = [
     input: withEndpoints(
       endpoint({ id: "vpce-ssm", service: "ssm", privateDns: false, state: "deleted" }),
     ),
+  },
+  {
+    // A hub VPC shares its endpoints through a private hosted zone for the service's name.
+    name: "endpoint whose VPC has a private hosted zone for the service",
+    input: {
+      ...withEndpoints(endpoint({ id: "vpce-ssm", service: "ssm", privateDns: false })),
+      HostedZones: [hostedZone(`ssm.${REGION}.amazonaws.com`)],
+    },
   },
   {
     name: "service that publishes no private DNS name",
