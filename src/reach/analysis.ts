@@ -22,11 +22,12 @@ export interface Analysis {
   /** The required paths by subnet id, then by service. */
   bySubnet: Map<string, Map<string, ServicePath>>;
   /**
-   * A subnet's path to a service. The ec2messages path of a subnet whose agents do not need it is
-   * traced on first request, since only reports that list every path and one rule read it.
+   * A subnet's path to a service. A path to a Session Manager service that the subnet does not
+   * require, such as ec2messages for recent agents, is traced on first request, since only
+   * reports that list every path, `explain` and ssm-endpoint-missing read it.
    */
   path(subnetId: string, service: string): ServicePath | undefined;
-  /** Every path: each subnet's required ones, then its optional ec2messages path. */
+  /** Every path: each subnet's required ones, then its optional Session Manager paths. */
   allPaths(): ServicePath[];
   /** The hops of required paths by the rule that owns them, in path order, built on first use. */
   ownedHops(): ReadonlyMap<string, readonly OwnedHop[]>;
@@ -38,8 +39,11 @@ export interface Analysis {
   untraced: readonly { subnetId: string; reason: string }[];
 }
 
-/** Every consumer subnet gets a path to it, required or not: agents before 3.3.40.0 use it. */
-const OPTIONAL_SERVICE = "ec2messages";
+/**
+ * The services of SSM Agents. Every consumer subnet gets a path to each, required or not, because
+ * agents before 3.3.40.0 use ec2messages, and workloads without an instance may still call ssm.
+ */
+const SESSION_MANAGER_SERVICES = ["ssm", "ssmmessages", "ec2messages"];
 
 /** A hop with the path it lies on and that path's position in `paths`. */
 export interface OwnedHop {
@@ -80,7 +84,8 @@ export function computedAnalysis(
 function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolean): Analysis {
   const paths: ServicePath[] = [];
   const bySubnet = new Map<string, Map<string, ServicePath>>();
-  const optional = new Map<string, ServicePath>();
+  /** Optional paths by subnet id, then by service. */
+  const optional = new Map<string, Map<string, ServicePath>>();
   const memo = new TraceMemo();
   const subnets = consumerSubnets(index);
   for (const subnet of subnets) {
@@ -92,22 +97,27 @@ function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolea
       paths.push(path);
     }
     bySubnet.set(subnetId, services);
-    if (everyPath && !services.has(OPTIONAL_SERVICE)) {
-      optional.set(subnetId, tracePath(index, subnet, OPTIONAL_SERVICE, false, memo));
-    }
+    if (everyPath) optionalPaths(subnet);
     // Checks scoped to this subnet never recur, so their memos need not outlive its paths.
     memo.forget(subnet);
   }
-  const optionalPath = (subnet: Subnet): ServicePath | undefined => {
+  /** Returns the subnet's path to a Session Manager service it does not require, tracing it once. */
+  function optionalPath(subnet: Subnet, service: string): ServicePath {
     const subnetId = subnet.SubnetId as string;
-    if (bySubnet.get(subnetId)?.has(OPTIONAL_SERVICE)) return undefined;
-    let path = optional.get(subnetId);
+    const traced = innerMap(optional, subnetId);
+    let path = traced.get(service);
     if (!path) {
-      path = tracePath(index, subnet, OPTIONAL_SERVICE, false, memo);
-      optional.set(subnetId, path);
+      path = tracePath(index, subnet, service, false, memo);
+      traced.set(service, path);
     }
     return path;
-  };
+  }
+  function optionalPaths(subnet: Subnet): ServicePath[] {
+    const required = bySubnet.get(subnet.SubnetId as string);
+    return SESSION_MANAGER_SERVICES.filter((service) => !required?.has(service)).map((service) =>
+      optionalPath(subnet, service),
+    );
+  }
   let all: ServicePath[] | undefined;
   let owned: Map<string, OwnedHop[]> | undefined;
   let unknown: OwnedHop[] | undefined;
@@ -116,15 +126,15 @@ function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolea
     bySubnet,
     path: (subnetId, service) => {
       const found = bySubnet.get(subnetId)?.get(service);
-      if (found || service !== OPTIONAL_SERVICE || !bySubnet.has(subnetId)) return found;
-      return optionalPath(index.subnet(subnetId) as Subnet);
+      if (found || !SESSION_MANAGER_SERVICES.includes(service) || !bySubnet.has(subnetId))
+        return found;
+      return optionalPath(index.subnet(subnetId) as Subnet, service);
     },
     allPaths: () =>
-      (all ??= subnets.flatMap((subnet) => {
-        const required = [...(bySubnet.get(subnet.SubnetId as string)?.values() ?? [])];
-        const extra = optionalPath(subnet);
-        return extra ? [...required, extra] : required;
-      })),
+      (all ??= subnets.flatMap((subnet) => [
+        ...(bySubnet.get(subnet.SubnetId as string)?.values() ?? []),
+        ...optionalPaths(subnet),
+      ])),
     ownedHops: () => (owned ??= hopsByOwner(paths)),
     assumed: memo.assumed,
     unknownPaths: () => (unknown ??= unknownPathsOf(paths)),
@@ -250,31 +260,24 @@ function whyNotTraced(index: SnapshotIndex, subnet: Subnet): NotTraced | undefin
 }
 
 /**
- * The services a subnet must reach: Session Manager's (`ec2messages` only for agents before
- * 3.3.40.0 or of unknown version), the flags', the config's, and the `vpc-lint:services` tags.
+ * The services a subnet must reach: Session Manager's where it may hold instances (`ec2messages`
+ * only for agents before 3.3.40.0 or of unknown version), the flags', the config's, and the
+ * `vpc-lint:services` tags.
  */
 export function requiredServicesOf(
   index: SnapshotIndex,
   settings: LintSettings,
   subnet: Subnet,
 ): string[] {
-  const services = new Set(["ssm", "ssmmessages"]);
-  if (needsEc2messages(index, subnet)) services.add("ec2messages");
-  for (const service of declaredServicesOf(index, settings, subnet)) services.add(service);
-  return [...services];
-}
-
-/**
- * The services a subnet must reach because the flags, the config or the `vpc-lint:services` tags
- * name them, without the Session Manager services that requiredServicesOf adds for SSM Agents.
- */
-export function declaredServicesOf(
-  index: SnapshotIndex,
-  settings: LintSettings,
-  subnet: Subnet,
-): string[] {
   const vpcId = subnet.VpcId as string;
   const services = new Set<string>();
+  // Session Manager reaches instances only. Lambda functions and other workloads without an
+  // instance run no SSM Agent, and ssm-endpoint-missing warns when they cannot reach ssm.
+  if (mayHostInstances(index, subnet.SubnetId as string)) {
+    services.add("ssm");
+    services.add("ssmmessages");
+  }
+  if (needsEc2messages(index, subnet)) services.add("ec2messages");
   const add = (names: readonly string[] | undefined): void => {
     for (const name of names ?? []) {
       // Names are lower-cased like endpoint service names. Invalid tag values are skipped.
@@ -305,7 +308,7 @@ function vpcServiceTag(index: SnapshotIndex, vpcId: string): string[] {
 }
 
 /**
- * Tells whether a subnet may hold instances, and so SSM Agents. It may when it holds one or when
+ * Tells whether a subnet may hold instances, and so SSM Agents. It may when it runs one or when
  * instances were not collected. Lambda functions and other workloads without an instance run no
  * SSM Agent.
  */

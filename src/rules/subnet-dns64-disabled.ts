@@ -5,7 +5,7 @@ import { hasIpv6EndpointFor, usableEndpointsFor } from "../index/endpoints.js";
 import { isNat64Route, nat64RouteOf, UNRESOLVED_PREFIX_LIST } from "../index/nat64.js";
 import { describeRoute } from "../index/routes.js";
 import { isIpv6Only, type SnapshotIndex } from "../index/snapshot-index.js";
-import { declaredServicesOf, mayHostInstances, requiredServicesOf } from "../reach/analysis.js";
+import { requiredServicesOf } from "../reach/analysis.js";
 import { dualStackName } from "../reach/catalog.js";
 
 export default defineRule<"routesNat64" | "needsIpv4Services">({
@@ -118,12 +118,7 @@ function reportIpv4Services(
   const vpcId = subnet.VpcId as string;
   const services: string[] = [];
   const undecided: string[] = [];
-  // Session Manager reaches instances only. Without one, ssm-endpoint-missing warns that other
-  // workloads may call ssm, so only the services the user names count here.
-  const required = mayHostInstances(index, subnetId)
-    ? requiredServicesOf(index, context.settings, subnet)
-    : declaredServicesOf(index, context.settings, subnet);
-  for (const service of required) {
+  for (const service of requiredServicesOf(index, context.settings, subnet)) {
     if (usesDualStackName(index, vpcId, service)) continue;
     const ipv6Endpoint = hasIpv6EndpointFor(index, vpcId, service);
     if (ipv6Endpoint === undefined) undecided.push(service);

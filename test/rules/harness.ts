@@ -68,6 +68,14 @@ export type ExpectedFinding = Omit<Finding, "data" | "fix" | "docsUrl" | "finger
   fix?: string;
 };
 
+/** A snapshot that a rule flags, with the findings expected and the services the lint requires. */
+export interface FlaggedCase {
+  name: string;
+  input: Snapshot;
+  findings: ExpectedFinding[];
+  services?: string[];
+}
+
 /**
  * Compares findings in order with the expected ones: rule, message id, severity, message text,
  * resource, evidence and related in full, the fix in full when stated, and the rest for shape.

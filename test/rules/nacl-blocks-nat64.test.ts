@@ -15,7 +15,13 @@ import {
   snapshot,
   subnet,
 } from "../builder.js";
-import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
+import {
+  type ExpectedFinding,
+  type FlaggedCase,
+  expectFindings,
+  lintRule,
+  ref,
+} from "./harness.js";
 
 const RULE = "nacl-blocks-nat64";
 const ACL = "acl-v6only";
@@ -131,7 +137,13 @@ function windowsPortsDenied(instanceId: string, ports: string): ExpectedFinding 
   };
 }
 
-const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] = [
+/**
+ * Lambda functions run no SSM Agent, so a subnet with no instance requires Session Manager's
+ * services only when the settings name them, as these do for functions that call them.
+ */
+const SESSION_MANAGER = ["ssm", "ssmmessages"];
+
+const flagged: FlaggedCase[] = [
   {
     name: "Windows replies allowed only on the Linux range",
     input: design(["windows", "windows"], [32768, 61000]),
@@ -259,6 +271,7 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
   {
     name: "Lambda subnet with replies allowed only on the Linux range",
     input: design(["lambda"], [32768, 61000]),
+    services: SESSION_MANAGER,
     findings: [
       {
         ruleId: RULE,
@@ -281,6 +294,7 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
   {
     name: "Lambda subnet whose ACL admits no reply port",
     input: design(["lambda"]),
+    services: SESSION_MANAGER,
     findings: [
       {
         ruleId: RULE,
@@ -317,14 +331,19 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
   },
 ];
 
-const accepted: { name: string; input: Snapshot }[] = [
+const accepted: { name: string; input: Snapshot; services?: string[] }[] = [
   { name: "Windows subnet with replies on 1024-65535", input: design(["windows"], [1024, 65535]) },
   {
     name: "Windows subnet with replies on 49152-65535",
     input: design(["windows", "windows"], [49152, 65535]),
   },
   { name: "Linux subnet with replies on 32768-61000", input: design(["linux"], [32768, 61000]) },
-  { name: "Lambda subnet with replies on 1024-65535", input: design(["lambda"], [1024, 65535]) },
+  {
+    name: "Lambda subnet with replies on 1024-65535",
+    input: design(["lambda"], [1024, 65535]),
+    services: SESSION_MANAGER,
+  },
+  { name: "Lambda subnet that requires no service", input: design(["lambda"]) },
   {
     name: "Linux and Windows subnet with replies on 32768-65535",
     input: design(["linux", "windows"], [32768, 65535]),
@@ -500,12 +519,12 @@ describe(RULE, () => {
     expect(findings.map((finding) => finding.severity)).toEqual(["error"]);
   });
 
-  it.each(flagged)("flags $name", ({ input, findings }) => {
-    expectFindings(lintRule(RULE, input).findings, findings);
+  it.each(flagged)("flags $name", ({ input, findings, services }) => {
+    expectFindings(lintRule(RULE, input, { requiredServices: services ?? [] }).findings, findings);
   });
 
-  it.each(accepted)("accepts $name", ({ input }) => {
-    const result = lintRule(RULE, input);
+  it.each(accepted)("accepts $name", ({ input, services }) => {
+    const result = lintRule(RULE, input, { requiredServices: services ?? [] });
     expect(result.findings).toEqual([]);
     expect(result.skipped).toEqual([]);
   });

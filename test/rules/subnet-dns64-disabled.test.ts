@@ -13,7 +13,13 @@ import {
   subnet,
   vpc,
 } from "../builder.js";
-import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
+import {
+  type ExpectedFinding,
+  type FlaggedCase,
+  expectFindings,
+  lintRule,
+  ref,
+} from "./harness.js";
 
 const RULE = "subnet-dns64-disabled";
 
@@ -102,12 +108,7 @@ function needsIpv4Services(services: string): ExpectedFinding {
   };
 }
 
-const flagged: {
-  name: string;
-  input: Snapshot;
-  findings: ExpectedFinding[];
-  services?: string[];
-}[] = [
+const flagged: FlaggedCase[] = [
   {
     name: "IPv6-only subnet that routes NAT64 with DNS64 off",
     input: snapshot(publicNat64({ dns64: false })),
