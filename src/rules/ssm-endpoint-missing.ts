@@ -1,13 +1,23 @@
 import type { Subnet, VpcEndpoint } from "@aws-sdk/client-ec2";
 import { defineRule, type RuleContext } from "../engine/types.js";
 import { liveInterfaceEndpointsFor, usableEndpointsFor } from "../index/endpoints.js";
-import { analyse, mayHostInstances } from "../reach/analysis.js";
+import { analyse, isPrivateOnly, mayHostInstances } from "../reach/analysis.js";
 import { type SnapshotIndex, isIpv6Only } from "../index/snapshot-index.js";
 import { EC2MESSAGES_OPTIONAL_FROM, agentNeedsEc2messages } from "../index/ssm-agent.js";
 
-type MessageId = "missing" | "privateDnsOff" | "pathBroken" | "noInstances" | "ec2messagesOptional";
+type MessageId =
+  | "missing"
+  | "missingPrivateOnly"
+  | "privateDnsOff"
+  | "pathBroken"
+  | "noInstances"
+  | "noInstancesPrivateOnly"
+  | "ec2messagesOptional";
 
 const OWN_ID = "ssm-endpoint-missing";
+
+/** The messages about subnets without instances, whose findings stay apart from the others. */
+const NO_INSTANCES: ReadonlySet<MessageId> = new Set(["noInstances", "noInstancesPrivateOnly"]);
 
 export default defineRule<MessageId>({
   id: "ssm-endpoint-missing",
@@ -45,6 +55,16 @@ export default defineRule<MessageId>({
         "enabled in a subnet of each AZ, or route 64:ff9b::/96 from these subnets to a public " +
         "NAT gateway.",
     },
+    missingPrivateOnly: {
+      severity: "error",
+      text:
+        "VPC {vpcId} must not reach the internet and has no usable interface endpoint for " +
+        "{service}, so IPv6-only subnets {subnetIds} have no working path to it, and Session " +
+        "Manager cannot reach their instances.",
+      fix:
+        "Create an interface endpoint for com.amazonaws.{region}.{service} with private DNS " +
+        "enabled in a subnet of each AZ.",
+    },
     privateDnsOff: {
       severity: "error",
       text:
@@ -78,6 +98,17 @@ export default defineRule<MessageId>({
         "If these workloads call {service}, create an interface endpoint for " +
         "com.amazonaws.{region}.{service} with private DNS enabled, or route 64:ff9b::/96 from " +
         "these subnets to a public NAT gateway. Otherwise no action is needed.",
+    },
+    noInstancesPrivateOnly: {
+      severity: "warning",
+      text:
+        "VPC {vpcId} must not reach the internet and has no usable interface endpoint for " +
+        "{service}, so IPv6-only subnets {subnetIds}, which host no instances, have no working " +
+        "path to it. Session Manager needs none there, but their other workloads, such as " +
+        "Lambda functions or ECS tasks, cannot call {service}.",
+      fix:
+        "If these workloads call {service}, create an interface endpoint for " +
+        "com.amazonaws.{region}.{service} with private DNS enabled. Otherwise no action is needed.",
     },
     ec2messagesOptional: {
       severity: "info",
@@ -145,6 +176,7 @@ function reportService(
   stranded: Subnet[],
 ): void {
   const { index } = context;
+  const privateOnly = isPrivateOnly(index, context.settings, vpcId);
   // Session Manager reaches instances only, but other workloads, such as Lambda functions reading
   // Parameter Store, may call ssm too. Only SSM Agents use ec2messages.
   const hosting: Subnet[] = [];
@@ -154,7 +186,8 @@ function reportService(
     else others.push(subnet);
   }
   if (others.length > 0 && service !== "ec2messages") {
-    emit(context, { vpcId, service, messageId: "noInstances", subnets: others });
+    const messageId = privateOnly ? "noInstancesPrivateOnly" : "noInstances";
+    emit(context, { vpcId, service, messageId, subnets: others });
   }
   if (hosting.length === 0) return;
   // The error names only the subnets whose agents need ec2messages; the advice names them all.
@@ -167,6 +200,8 @@ function reportService(
   const dnsOff = needed ? endpointsWithDnsOff(index, vpcId, service) : [];
   const causes = needed && dnsOff.length === 0 ? brokenLinks(context, subnets, service) : [];
   let messageId: MessageId = needed ? "missing" : "ec2messagesOptional";
+  // A public NAT gateway is no way out for a VPC that must stay private, so its fix omits one.
+  if (needed && privateOnly) messageId = "missingPrivateOnly";
   if (dnsOff.length > 0) messageId = "privateDnsOff";
   else if (causes.length > 0) messageId = "pathBroken";
   emit(context, { vpcId, service, messageId, subnets, dnsOff, causes });
@@ -226,7 +261,7 @@ function emit(context: RuleContext<MessageId>, report: Report): void {
     ],
     related: [...endpointIds, ...subnetIds],
     // Subnets without instances get a finding of their own beside the one for the others.
-    discriminator: messageId === "noInstances" ? `${service} without instances` : service,
+    discriminator: NO_INSTANCES.has(messageId) ? `${service} without instances` : service,
   });
 }
 

@@ -37,7 +37,9 @@ describe("subnets named by findings", () => {
     const result = lint(snapshot);
     const [finding] = result.findings.filter((item) => item.ruleId === "ssm-endpoint-missing");
 
-    expect(findingsOf(result, "ssm-endpoint-missing")).toEqual([`missing ${PRIVATE.vpc}`]);
+    expect(findingsOf(result, "ssm-endpoint-missing")).toEqual([
+      `missingPrivateOnly ${PRIVATE.vpc}`,
+    ]);
     expect(finding?.data.service).toBe("ec2messages");
     expect(finding?.data.subnetIds).toBe(PRIVATE.appB);
   });

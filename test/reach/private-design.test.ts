@@ -175,7 +175,9 @@ describe("private NAT64 design with Session Manager endpoints", () => {
       (e) => e.VpcEndpointId !== PRIVATE.ssmmessagesEndpoint,
     );
     const result = lint(snapshot);
-    expect(findingsOf(result, "ssm-endpoint-missing")).toEqual([`missing ${PRIVATE.vpc}`]);
+    expect(findingsOf(result, "ssm-endpoint-missing")).toEqual([
+      `missingPrivateOnly ${PRIVATE.vpc}`,
+    ]);
     expect(result.findings.find((f) => f.ruleId === "ssm-endpoint-missing")?.data.service).toBe(
       "ssmmessages",
     );

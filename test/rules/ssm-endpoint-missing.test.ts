@@ -10,6 +10,7 @@ import {
   publicNat64,
   snapshot,
   subnet,
+  vpc,
 } from "../builder.js";
 import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
 
@@ -39,6 +40,22 @@ function missing(service: string): ExpectedFinding {
       "enabled in a subnet of each AZ, or route 64:ff9b::/96 from these subnets to a public " +
       "NAT gateway.",
   };
+}
+
+/** Adds to a design an IPv6-only subnet whose only workload is a Lambda function. */
+function withLambdaSubnet(base: Partial<Snapshot>, extra: Partial<Snapshot> = {}): Snapshot {
+  return snapshot({
+    ...base,
+    Subnets: [
+      ...(base.Subnets ?? []),
+      subnet({ id: "subnet-lambda", kind: "ipv6-only", dns64: true, block: 2 }),
+    ],
+    NetworkInterfaces: [
+      ...(base.NetworkInterfaces ?? []),
+      eni({ id: "eni-lambda", subnet: "subnet-lambda", type: "lambda" }),
+    ],
+    ...extra,
+  });
 }
 
 const privateDnsOff: ExpectedFinding = {
@@ -269,19 +286,35 @@ describe(RULE, () => {
     );
   });
 
+  it("leaves the public NAT gateway out of a private-only VPC's fix", () => {
+    const findings = lintRule(
+      RULE,
+      withLambdaSubnet(privateNat64({ endpoints: ["ssmmessages", "ec2messages"] }), {
+        Vpcs: [{ ...vpc(), Tags: [{ Key: "vpc-lint:private-only", Value: "true" }] }],
+      }),
+    ).findings;
+    const named = findings.map(
+      (item) => `${item.data.service} ${item.messageId} ${item.data.subnetIds}`,
+    );
+
+    expect(named.sort()).toEqual([
+      "ssm missingPrivateOnly subnet-v6only",
+      "ssm noInstancesPrivateOnly subnet-lambda",
+    ]);
+    const missingFix = findings.find((item) => item.messageId === "missingPrivateOnly")?.fix;
+    expect(missingFix).toBe(
+      `Create an interface endpoint for com.amazonaws.${REGION}.ssm with private DNS enabled ` +
+        "in a subnet of each AZ.",
+    );
+    const noInstancesFix = findings.find(
+      (item) => item.messageId === "noInstancesPrivateOnly",
+    )?.fix;
+    expect(noInstancesFix).not.toContain("NAT gateway");
+    expect(findings.map((item) => item.severity).sort()).toEqual(["error", "warning"]);
+  });
+
   it("names subnets with and without instances apart", () => {
-    const base = privateNat64({ endpoints: ["ec2messages"] });
-    const input = snapshot({
-      ...base,
-      Subnets: [
-        ...(base.Subnets ?? []),
-        subnet({ id: "subnet-lambda", kind: "ipv6-only", dns64: true, block: 2 }),
-      ],
-      NetworkInterfaces: [
-        ...(base.NetworkInterfaces ?? []),
-        eni({ id: "eni-lambda", subnet: "subnet-lambda", type: "lambda" }),
-      ],
-    });
+    const input = withLambdaSubnet(privateNat64({ endpoints: ["ec2messages"] }));
     const findings = lintRule(RULE, input).findings;
     const named = findings.map(
       (item) => `${item.data.service} ${item.messageId} ${item.data.subnetIds}`,
