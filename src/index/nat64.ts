@@ -171,7 +171,15 @@ const BEYOND_VPC = new Set(["transit-gateway", "virtual-private-gateway", "core-
 export function onwardRouteBeyondVpc(index: SnapshotIndex, nat: NatGateway): RouteView | undefined {
   const onward = onwardTableOf(index, nat);
   const route = onward ? index.lookupRoute(onward, IPV4_DEFAULT).route : undefined;
-  return route && !route.blackhole && BEYOND_VPC.has(route.target.kind) ? route : undefined;
+  return route && leavesVpc(route) ? route : undefined;
+}
+
+/**
+ * Tells whether a route carries traffic out of the VPC to a network that may reach the internet:
+ * a transit gateway, a virtual private gateway or Cloud WAN, and not a blackhole.
+ */
+export function leavesVpc(route: RouteView | undefined): boolean {
+  return route !== undefined && !route.blackhole && BEYOND_VPC.has(route.target.kind);
 }
 
 /** Returns, for each route table in the VPC, the subnets that use it as their effective table. */

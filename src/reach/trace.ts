@@ -16,6 +16,7 @@ import {
   nat64RouteOf,
   NO_TRANSLATION,
   natTarget,
+  leavesVpc,
   onwardRouteBeyondVpc,
   onwardTableOf,
   type Nat64Route,
@@ -862,6 +863,19 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
       routeText = inspected.text;
       brokenText = `${inspected.text}, not 0.0.0.0/0 -> igw, so the traffic of NAT gateway ${natId} does not reach the internet`;
     }
+  }
+  // A public NAT gateway may also send its traffic through a transit gateway or a virtual private
+  // gateway, as a private one does, to a network such as a central egress VPC that vpc-lint
+  // cannot see.
+  if (leavesVpc(route)) {
+    trace.add(
+      "onward-route",
+      "unknown",
+      tableId,
+      `${routeText} carries the traffic of public NAT gateway ${natId} beyond the VPC, where vpc-lint cannot follow it`,
+      "public-nat-subnet-no-igw-route",
+    );
+    return;
   }
   if (!route || route.target.kind !== "internet-gateway" || route.blackhole) {
     trace.add("onward-route", "broken", tableId, brokenText, "public-nat-subnet-no-igw-route", {

@@ -36,6 +36,40 @@ function design(internetGateways: InternetGateway[] | undefined): Snapshot {
   return snapshot({ ...publicNat64(), InternetGateways: internetGateways });
 }
 
+/** Builds the public design whose NAT subnet's route table has only the given routes. */
+function natRoutes(...routes: Route[]): Snapshot {
+  return snapshot({
+    ...publicNat64(),
+    RouteTables: [
+      routeTable({ id: IDS.mainTable, main: true }),
+      routeTable({ id: IDS.natTable, subnets: [IDS.natSubnet], routes }),
+      routeTable({
+        id: IDS.v6Table,
+        subnets: [IDS.v6Subnet],
+        routes: [route("64:ff9b::/96", IDS.nat)],
+      }),
+    ],
+  });
+}
+
+/** Returns the finding for the NAT subnet's route table, whose 0.0.0.0/0 route is `found`. */
+function noInternetRoute(found: string): ExpectedFinding {
+  return {
+    ruleId: RULE,
+    messageId: "noInternetRoute",
+    severity: "error",
+    message:
+      "Route table rtb-nat of public NAT gateway nat-0a11 sends no 0.0.0.0/0 traffic to an " +
+      `internet gateway (${found}), so ssm, ssmmessages are unreachable from subnet-v6only.`,
+    resource: ref("route-table", IDS.natTable),
+    evidence: [
+      { resourceId: IDS.natTable, attribute: "Routes[0.0.0.0/0]", value: found },
+      { resourceId: IDS.nat, attribute: "ConnectivityType", value: "public" },
+    ],
+    related: [IDS.nat, IDS.v6Subnet],
+  };
+}
+
 /** Builds the design whose one internet gateway has the given attachments. */
 function attached(...attachments: InternetGatewayAttachment[]): Snapshot {
   return design([internetGateway(IDS.igw, attachments)]);
@@ -101,35 +135,14 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
   },
   {
     name: "NAT subnet without a 0.0.0.0/0 route",
-    input: snapshot({
-      ...publicNat64(),
-      RouteTables: [
-        routeTable({ id: IDS.mainTable, main: true }),
-        routeTable({ id: IDS.natTable, subnets: [IDS.natSubnet] }),
-        routeTable({
-          id: IDS.v6Table,
-          subnets: [IDS.v6Subnet],
-          routes: [route("64:ff9b::/96", IDS.nat)],
-        }),
-      ],
-    }),
-    findings: [
-      {
-        ruleId: RULE,
-        messageId: "noInternetRoute",
-        severity: "error",
-        message:
-          "Route table rtb-nat of public NAT gateway nat-0a11 sends no 0.0.0.0/0 traffic to an " +
-          "internet gateway (no 0.0.0.0/0 route), so ssm, ssmmessages are unreachable from " +
-          "subnet-v6only.",
-        resource: ref("route-table", IDS.natTable),
-        evidence: [
-          { resourceId: IDS.natTable, attribute: "Routes[0.0.0.0/0]", value: "no 0.0.0.0/0 route" },
-          { resourceId: IDS.nat, attribute: "ConnectivityType", value: "public" },
-        ],
-        related: [IDS.nat, IDS.v6Subnet],
-      },
-    ],
+    input: natRoutes(),
+    findings: [noInternetRoute("no 0.0.0.0/0 route")],
+  },
+  {
+    // A peer VPC's gateways do not carry the traffic of a peering connection.
+    name: "route to a VPC peering connection",
+    input: natRoutes(route("0.0.0.0/0", "pcx-0a11")),
+    findings: [noInternetRoute("0.0.0.0/0 -> pcx-0a11")],
   },
   {
     name: "firewall endpoint whose subnet has no 0.0.0.0/0 route",
@@ -198,6 +211,21 @@ const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
         reason:
           "rtb-nat: 0.0.0.0/0 -> vpce-firewall, and vpce-firewall is not in VpcEndpoints, so " +
           "vpc-lint cannot follow the traffic beyond it",
+        resourceIds: [IDS.v6Subnet],
+      },
+    ],
+  },
+  {
+    // AWS documents routing a public NAT gateway's traffic through a transit gateway, for example
+    // to a central egress VPC, which the snapshot does not show.
+    name: "route to a transit gateway",
+    input: natRoutes(route("0.0.0.0/0", "tgw-0a11")),
+    skipped: [
+      {
+        ruleId: RULE,
+        reason:
+          "rtb-nat: 0.0.0.0/0 -> tgw-0a11 carries the traffic of public NAT gateway nat-0a11 " +
+          "beyond the VPC, where vpc-lint cannot follow it",
         resourceIds: [IDS.v6Subnet],
       },
     ],
