@@ -94,6 +94,17 @@ function resolveAndRoute(trace: Trace, path: ServicePath): PathMode {
   );
   if (trace.hops.at(-1)?.status === "broken") return "none";
 
+  // Without VpcEndpoints the name may resolve to an endpoint or to the public service, and the
+  // two paths share no hop past the resolver, so the trace cannot go on.
+  if (!index.has("VpcEndpoints")) {
+    trace.add(
+      "dns",
+      "unknown",
+      vpcId,
+      `whether an interface endpoint answers for ${path.host} is unknown because ${index.absent("VpcEndpoints")}`,
+    );
+    return "none";
+  }
   const endpoint = activeEndpoint(trace, path.service);
   if (endpoint) {
     path.endpoint = endpoint;

@@ -10,6 +10,19 @@ function verdicts(snapshot: Snapshot): string[] {
   return [...new Set(paths.filter((path) => path.required).map((path) => path.verdict))];
 }
 
+/** Makes a design's NAT gateways public, each with an Elastic IP address. */
+function publicNatGateways(snapshot: Snapshot): Snapshot {
+  for (const [position, nat] of (snapshot.NatGateways ?? []).entries()) {
+    nat.ConnectivityType = "public";
+    const address = nat.NatGatewayAddresses?.[0];
+    if (address) {
+      address.AllocationId = `eipalloc-0a1b2c3d4e5f6009${position}`;
+      address.PublicIp = `203.0.113.${20 + position}`;
+    }
+  }
+  return snapshot;
+}
+
 describe("reachability with missing data", () => {
   it("is unknown, never reachable, without security groups", () => {
     const snapshot = design("private-nat64-endpoints");
@@ -241,6 +254,31 @@ describe("reachability with missing addresses and members", () => {
     }
     snapshot.Subnets = snapshot.Subnets?.filter((subnet) => subnet.SubnetId !== PUBLIC.app);
     expect(skipReasons(snapshot, "nacl-blocks-nat64")).toEqual([]);
+  });
+
+  it("is unknown without VpcEndpoints", () => {
+    const snapshot = design("private-nat64-endpoints");
+    delete snapshot.VpcEndpoints;
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+  });
+
+  it("does not judge a NAT subnet's routes without VpcEndpoints", () => {
+    const snapshot = publicNatGateways(design("private-nat64-endpoints"));
+    delete snapshot.VpcEndpoints;
+    const result = lint(snapshot);
+    expect(findingsOf(result, "public-nat-subnet-no-igw-route")).toEqual([]);
+    expect(skipReasons(snapshot, "public-nat-subnet-no-igw-route")).toContain(
+      "its path stops at an unknown hop: whether an interface endpoint answers for " +
+        "ssm.us-east-1.amazonaws.com is unknown because VpcEndpoints was not collected",
+    );
+  });
+
+  it("judges a NAT subnet's routes when the VPC has no endpoints", () => {
+    const snapshot = publicNatGateways(design("private-nat64-endpoints"));
+    snapshot.VpcEndpoints = [];
+    expect(findingsOf(lint(snapshot), "public-nat-subnet-no-igw-route")).toEqual([
+      "noInternetRoute rtb-0a1b2c3d4e5f60021",
+    ]);
   });
 
   it("is unknown when a zonal NAT gateway's subnet is missing", () => {
