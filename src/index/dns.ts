@@ -32,14 +32,26 @@ export function listIds(ids: string[]): string {
 
 const AMAZON_ADDRESSES = new Set(["169.254.169.253", "fd00:ec2::253"]);
 
-/** Returns the domain-name-servers of the VPC's DHCP options; `default` options have none. */
+/**
+ * Returns the domain-name-servers of the VPC's DHCP options; `default` options have none. Returns
+ * undefined when the snapshot lacks the VPC's DhcpOptionsId, its options or their
+ * DhcpConfigurations, which DescribeVpcs and DescribeDhcpOptions always return.
+ */
 export function nameServersOf(index: SnapshotIndex, vpc: Vpc): string[] | undefined {
   const optionsId = vpc.DhcpOptionsId;
-  if (!optionsId || optionsId === "default") return [];
-  const options = index.dhcpOptions(optionsId);
-  if (!options) return undefined;
-  const entry = options.DhcpConfigurations?.find((item) => item.Key === "domain-name-servers");
+  if (optionsId === "default") return [];
+  const configurations = optionsId ? index.dhcpOptions(optionsId)?.DhcpConfigurations : undefined;
+  if (!configurations) return undefined;
+  const entry = configurations.find((item) => item.Key === "domain-name-servers");
   return (entry?.Values ?? []).map((value) => value.Value ?? "").filter(Boolean);
+}
+
+/** Returns why nameServersOf returns undefined for a VPC, as a clause. */
+export function unknownNameServers(index: SnapshotIndex, vpc: Vpc): string {
+  const optionsId = vpc.DhcpOptionsId;
+  if (!optionsId) return `DhcpOptionsId of ${vpc.VpcId} is not in the snapshot`;
+  if (!index.dhcpOptions(optionsId)) return `DHCP options ${optionsId} are not in the snapshot`;
+  return `DhcpConfigurations of ${optionsId} is not in the snapshot`;
 }
 
 /**

@@ -1,6 +1,11 @@
 /** The resolver that serves a VPC's queries, and the hub zones that resolve service names for it. */
 import type { Subnet, Vpc } from "@aws-sdk/client-ec2";
-import { isAmazonResolver, nameServersOf, reachableFromIpv6Only } from "../index/dns.js";
+import {
+  isAmazonResolver,
+  nameServersOf,
+  reachableFromIpv6Only,
+  unknownNameServers,
+} from "../index/dns.js";
 import { isIpv6Only, type SnapshotIndex } from "../index/snapshot-index.js";
 import { lower } from "../index/util.js";
 import type { HostedZoneAssociation, ResolverRule } from "../snapshot/types.js";
@@ -29,7 +34,7 @@ export function resolverOf(
     return {
       status: "unknown",
       resourceId: vpc.DhcpOptionsId ?? vpcId,
-      text: "the VPC's DHCP options are not in the snapshot",
+      text: unknownNameServers(index, vpc),
     };
   }
   const optionsId = vpc.DhcpOptionsId ?? vpcId;

@@ -5,6 +5,7 @@ import {
   nameServersOf,
   reachableFromIpv6Only,
   resolverDependents,
+  unknownNameServers,
 } from "../index/dns.js";
 import { isIpv6Only } from "../index/snapshot-index.js";
 
@@ -76,7 +77,7 @@ export default defineRule<"customServers" | "customServersFirst" | "noResolverFo
       const optionsId = vpc.DhcpOptionsId ?? "default";
       const servers = nameServersOf(index, vpc);
       if (!servers) {
-        context.unknown(vpcId, `DHCP options ${optionsId} are not in the snapshot`);
+        context.unknown(vpcId, unknownNameServers(index, vpc));
         continue;
       }
       if (servers.length === 0) continue;

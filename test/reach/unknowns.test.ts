@@ -49,6 +49,18 @@ describe("reachability with missing data", () => {
     expect(lint(snapshot).findings.filter((f) => f.ruleId === "ssm-endpoint-missing")).toEqual([]);
   });
 
+  it("is unknown when the VPC's DhcpOptionsId is missing", () => {
+    const snapshot = design("private-nat64-endpoints");
+    delete snapshot.Vpcs?.[0]?.DhcpOptionsId;
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+  });
+
+  it("is unknown when DhcpConfigurations is missing", () => {
+    const snapshot = design("private-nat64-endpoints");
+    delete snapshot.DhcpOptions?.[0]?.DhcpConfigurations;
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+  });
+
   it("is unknown when an endpoint group allows only an uncollected prefix list", () => {
     const snapshot = design("private-nat64-endpoints");
     group(snapshot, PRIVATE.endpointGroup).IpPermissions = [

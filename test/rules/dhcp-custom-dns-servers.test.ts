@@ -231,6 +231,38 @@ describe(RULE, () => {
   });
 });
 
+describe(`${RULE} with missing attributes`, () => {
+  const gaps: { name: string; remove: (input: Snapshot) => void; reason: string }[] = [
+    {
+      name: "a VPC without DhcpOptionsId",
+      remove: (input) => delete input.Vpcs?.[0]?.DhcpOptionsId,
+      reason: "DhcpOptionsId of vpc-0a11 is not in the snapshot",
+    },
+    {
+      name: "DHCP options without DhcpConfigurations",
+      remove: (input) => delete input.DhcpOptions?.[0]?.DhcpConfigurations,
+      reason: "DhcpConfigurations of dopt-custom is not in the snapshot",
+    },
+  ];
+
+  it.each(gaps)("skips $name", ({ remove, reason }) => {
+    const input = customDns(["10.0.0.53"], { Subnets: [ipv6Only] });
+    remove(input);
+    const result = lintRule(RULE, input);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual([{ ruleId: RULE, reason, resourceIds: ["vpc-0a11"] }]);
+  });
+
+  it("accepts DHCP options without domain-name-servers", () => {
+    const input = customDns(["10.0.0.53"], { Subnets: [ipv6Only] });
+    const options = input.DhcpOptions?.[0];
+    if (options) options.DhcpConfigurations = [{ Key: "domain-name", Values: [{ Value: "corp" }] }];
+    const result = lintRule(RULE, input);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual([]);
+  });
+});
+
 describe(`${RULE} and the VPC base address plus two`, () => {
   it("flags it for an IPv6-only subnet", () => {
     const result = lintRule(RULE, customDns(["10.0.0.2"], { Subnets: [ipv6Only] }));
