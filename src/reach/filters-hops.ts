@@ -6,6 +6,7 @@ import {
   type AclEvaluation,
   type DeniedPorts,
   evaluateAcl,
+  missingAclFields,
   groupsAllow,
   undecidedClause,
   type GroupDecision,
@@ -369,18 +370,38 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
   const nearAcl = trace.memo.aclOf(index, crossing.from);
   const farAcl = crossing.to && trace.memo.aclOf(index, crossing.to);
   let broken = false;
+  // Each ACL that cannot be judged gets one unknown hop, and the crossing then gets no ok hop.
+  const unjudged = new Set<string>();
   for (let position = 0; position < sides && !broken; position += 1) {
     const side = SIDES[position] as Side;
     const subnet = (side.far ? crossing.to : crossing.from) as Subnet;
     const subnetId = subnet.SubnetId as string;
     const acl = side.far ? farAcl : nearAcl;
     if (!acl) {
-      trace.add(
-        "network-acl",
-        "unknown",
-        subnetId,
-        `the network ACL of ${subnetId} is not in the snapshot`,
-      );
+      if (!unjudged.has(subnetId)) {
+        trace.add(
+          "network-acl",
+          "unknown",
+          subnetId,
+          `the network ACL of ${subnetId} is not in the snapshot`,
+        );
+      }
+      unjudged.add(subnetId);
+      continue;
+    }
+    const missing = missingAclFields(acl);
+    if (missing.length > 0) {
+      const aclId = acl.NetworkAclId as string;
+      if (!unjudged.has(aclId)) {
+        trace.add(
+          "network-acl",
+          "unknown",
+          aclId,
+          `entries of network ACL ${aclId} lack ${missing.join(", ")}, so what it allows is unknown`,
+          owner,
+        );
+      }
+      unjudged.add(aclId);
       continue;
     }
     const peer = side.far ? crossing.source : crossing.destination;
@@ -399,7 +420,7 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
   for (const { aclId, text, facts } of partials ?? []) {
     trace.add("network-acl", "warning", aclId, text, owner, facts);
   }
-  if (broken || partials?.length) return;
+  if (broken || partials?.length || unjudged.size > 0) return;
   const { from, to, source, destination } = crossing;
   trace.add("network-acl", "ok", from.SubnetId as string, () => {
     const sides = to ? `${from.SubnetId} and ${to.SubnetId}` : from.SubnetId;

@@ -522,6 +522,8 @@ interface OrderedEntries {
   count: number;
   egress: ReadEntry[];
   ingress: ReadEntry[];
+  /** The fields some entry lacks, of those that decide what it matches and does. */
+  missingFields: string[];
   /**
    * The evaluations made from these entries, by peer, then as pairs of a key for the port range
    * and direction and the evaluation. Callers share them, so they must not change them.
@@ -547,11 +549,33 @@ function orderedRecord(acl: NetworkAcl): OrderedEntries {
       count: sorted.length,
       egress: sorted.filter((entry) => Boolean(entry.Egress)).map(readEntry),
       ingress: sorted.filter((entry) => !entry.Egress).map(readEntry),
+      missingFields: missingEntryFields(sorted),
       evaluations: new Map(),
     };
     ORDERED.set(acl, ordered);
   }
   return ordered;
+}
+
+/**
+ * Returns the fields that some of a network ACL's entries lack, of those DescribeNetworkAcls
+ * always returns. Without one, an entry's direction, action, order or match is unknown, and so is
+ * the ACL's decision. Returns an empty list for complete entries.
+ */
+export function missingAclFields(acl: NetworkAcl): readonly string[] {
+  return orderedRecord(acl).missingFields;
+}
+
+function missingEntryFields(entries: readonly NetworkAclEntry[]): string[] {
+  const missing = new Set<string>();
+  for (const entry of entries) {
+    if (entry.Egress === undefined) missing.add("Egress");
+    if (entry.Protocol === undefined) missing.add("Protocol");
+    if (entry.RuleAction === undefined) missing.add("RuleAction");
+    if (entry.RuleNumber === undefined) missing.add("RuleNumber");
+    if (!entry.CidrBlock && !entry.Ipv6CidrBlock) missing.add("CidrBlock or Ipv6CidrBlock");
+  }
+  return [...missing];
 }
 
 /** Tells whether any of the flat [low, high] pairs shares a port with `low`..`high`. */

@@ -41,6 +41,30 @@ describe("reachability with missing data", () => {
     expect(lint(snapshot).skipped.map((skip) => skip.ruleId)).toContain("nacl-blocks-nat64");
   });
 
+  it.each(["Egress", "Protocol", "RuleAction", "RuleNumber"] as const)(
+    "is unknown when network ACL entries lack %s",
+    (field) => {
+      const snapshot = design("public-nat64");
+      for (const entry of snapshot.NetworkAcls?.[0]?.Entries ?? []) delete entry[field];
+      expect(verdicts(snapshot)).toEqual(["unknown"]);
+      const result = lint(snapshot);
+      expect(findingsOf(result, "nacl-blocks-nat64")).toEqual([]);
+      const reasons = result.skipped
+        .filter((skip) => skip.ruleId === "nacl-blocks-nat64")
+        .map((skip) => skip.reason);
+      expect(reasons).toEqual([
+        `entries of network ACL acl-0a1b2c3d4e5f60001 lack ${field}, so what it allows is unknown`,
+      ]);
+    },
+  );
+
+  it("is reachable through network ACL entries of one address family", () => {
+    const snapshot = design("public-nat64");
+    const entries = snapshot.NetworkAcls?.[0]?.Entries ?? [];
+    expect(entries.some((entry) => entry.CidrBlock === undefined)).toBe(true);
+    expect(verdicts(snapshot)).toEqual(["reachable"]);
+  });
+
   it("is unknown when EnableDns64 is missing from the subnet", () => {
     const snapshot = design("public-nat64");
     const app = snapshot.Subnets?.find((subnet) => subnet.SubnetId === PUBLIC.app);
