@@ -725,6 +725,37 @@ describe("fields AWS always returns", () => {
     expect(error.message).toContain(`  ${pointer}: found nothing, expected the field ${field}\n`);
   });
 
+  // Without its type an endpoint would count as no interface endpoint, and a rule without its
+  // protocol as matching no traffic, which gives false findings.
+  it.each([
+    {
+      field: "VpcEndpointType",
+      snapshot: { VpcEndpoints: [{ VpcEndpointId: "vpce-1", ServiceName: "com.amazonaws.x.ssm" }] },
+      pointer: "/VpcEndpoints/0/VpcEndpointType",
+    },
+    {
+      field: "IpProtocol",
+      snapshot: {
+        SecurityGroups: [
+          { GroupId: "sg-1", IpPermissionsEgress: [{ FromPort: 443, ToPort: 443 }] },
+        ],
+      },
+      pointer: "/SecurityGroups/0/IpPermissionsEgress/0/IpProtocol",
+    },
+  ])("rejects a missing $field", async ({ field, snapshot, pointer }) => {
+    const file = await fixture("missing.json", { SnapshotVersion: 1, ...snapshot });
+    const error = await loadError([file]);
+
+    expect(error.message).toContain(`  ${pointer}: found nothing, expected the field ${field}\n`);
+  });
+
+  it("accepts a security group rule of every protocol without ports", async () => {
+    const group = { GroupId: "sg-1", IpPermissionsEgress: [{ IpProtocol: "-1" }] };
+    const file = await fixture("all.json", { SnapshotVersion: 1, SecurityGroups: [group] });
+
+    expect((await loadSnapshotFiles([file])).snapshot.SecurityGroups).toEqual([group]);
+  });
+
   // Read as all ports, a TCP or UDP entry without its ports could hide a block.
   it.each([
     { protocol: "6", entry: {}, field: "PortRange", pointer: "/NetworkAcls/0/Entries/0/PortRange" },
