@@ -161,6 +161,16 @@ function activeEndpoint(trace: Trace, service: string): VpcEndpoint | undefined 
 
 function throughEndpoint(trace: Trace, path: ServicePath, endpoint: VpcEndpoint): PathMode {
   const endpointId = endpoint.VpcEndpointId as string;
+  if (endpoint.State === undefined) {
+    trace.add(
+      "dns",
+      "unknown",
+      endpointId,
+      `the State of endpoint ${endpointId} is not in the snapshot`,
+      "endpoint-not-available",
+    );
+    return "none";
+  }
   if (lower(endpoint.State) !== "available") {
     trace.add(
       "dns",
@@ -410,6 +420,16 @@ function natHop(
   path.nat = nat;
 
   const natSubnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
+  // A subnet that is not IPv6-only has an IPv4 range, so a missing CidrBlock is missing data.
+  if (natSubnet && !hasIpv4(natSubnet) && !isIpv6Only(natSubnet)) {
+    trace.add(
+      "nat-gateway",
+      "unknown",
+      natId,
+      `the CidrBlock of ${natSubnet.SubnetId}, the subnet of NAT gateway ${natId}, is not in the snapshot`,
+    );
+    return undefined;
+  }
   if (natSubnet && !hasIpv4(natSubnet)) {
     trace.add(
       "nat-gateway",

@@ -65,6 +65,38 @@ describe("reachability with missing data", () => {
     expect(verdicts(snapshot)).toEqual(["reachable"]);
   });
 
+  it("is unknown when an endpoint's State is missing", () => {
+    const snapshot = design("private-nat64-endpoints");
+    for (const endpoint of snapshot.VpcEndpoints ?? []) delete endpoint.State;
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+  });
+
+  it("is unreachable through a pending endpoint", () => {
+    const snapshot = design("private-nat64-endpoints");
+    for (const endpoint of snapshot.VpcEndpoints ?? []) endpoint.State = "Pending";
+    expect(verdicts(snapshot)).toEqual(["unreachable"]);
+  });
+
+  it("is unknown when a NAT subnet that is not IPv6-only lacks CidrBlock", () => {
+    const snapshot = design("private-nat64-endpoints");
+    for (const subnet of snapshot.Subnets ?? []) delete subnet.CidrBlock;
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+    expect(findingsOf(lint(snapshot), "nat-gateway-in-ipv6-only-subnet")).toEqual([]);
+  });
+
+  it("is unreachable through a NAT gateway in an IPv6-only subnet", () => {
+    const snapshot = design("private-nat64-endpoints");
+    for (const subnet of snapshot.Subnets ?? []) {
+      delete subnet.CidrBlock;
+      subnet.Ipv6Native = true;
+    }
+    expect(verdicts(snapshot)).toEqual(["unreachable"]);
+    expect(findingsOf(lint(snapshot), "nat-gateway-in-ipv6-only-subnet")).toEqual([
+      `noIpv4 ${PRIVATE.natA}`,
+      `noIpv4 ${PRIVATE.natB}`,
+    ]);
+  });
+
   it("is unknown when EnableDns64 is missing from the subnet", () => {
     const snapshot = design("public-nat64");
     const app = snapshot.Subnets?.find((subnet) => subnet.SubnetId === PUBLIC.app);
