@@ -47,12 +47,20 @@ export function resolverOf(
     };
   }
   if (servers.length === 0 || servers.some((server) => isAmazonResolver(server, vpc))) {
-    if (index.vpcAttributes(vpcId)?.EnableDnsSupport?.Value === false) {
+    const support = index.vpcAttributes(vpcId)?.EnableDnsSupport?.Value;
+    if (support === false) {
       return {
         status: "broken",
         resourceId: vpcId,
         text: "enableDnsSupport is false, so the Amazon-provided resolver does not answer",
         owner: "vpc-dns-support-disabled",
+      };
+    }
+    if (support === undefined) {
+      return {
+        status: "unknown",
+        resourceId: vpcId,
+        text: `whether the Amazon-provided resolver answers is unknown because ${unknownDnsAttribute(index, vpcId, "enableDnsSupport")}`,
       };
     }
     return {
@@ -132,4 +140,19 @@ function covers(domain: string, host: string): boolean {
   const zone = domain.replace(/\.$/, "").toLowerCase();
   const name = host.toLowerCase();
   return name === zone || name.endsWith(`.${zone}`);
+}
+
+/**
+ * Returns why a VPC DNS attribute is unknown, as a clause: its section was not collected or its
+ * call failed, or the VPC's entry lacks it.
+ */
+export function unknownDnsAttribute(
+  index: SnapshotIndex,
+  vpcId: string,
+  attribute: "enableDnsSupport" | "enableDnsHostnames",
+): string {
+  if (!index.has("VpcAttributes") && !index.vpcAttributes(vpcId)) {
+    return index.absent("VpcAttributes");
+  }
+  return `${attribute} of ${vpcId} is not in the snapshot`;
 }

@@ -42,7 +42,7 @@ import {
 } from "./filters-hops.js";
 import { checkGateway } from "./gateway-hop.js";
 import { passInspectionEndpoint } from "./inspection-hop.js";
-import { resolverOf, sharedZoneFor } from "./resolver.js";
+import { resolverOf, sharedZoneFor, unknownDnsAttribute } from "./resolver.js";
 import { Hop, type PathMode, type ServicePath } from "./types.js";
 
 const SESSION_MANAGER = new Set(["ssm", "ssmmessages", "ec2messages"]);
@@ -106,6 +106,7 @@ function resolveAndRoute(trace: Trace, path: ServicePath): PathMode {
     return "none";
   }
   const endpoint = activeEndpoint(trace, path.service);
+  if (endpoint === "unknown") return "none";
   if (endpoint) {
     path.endpoint = endpoint;
     return throughEndpoint(trace, path, endpoint);
@@ -139,15 +140,31 @@ function resolveAndRoute(trace: Trace, path: ServicePath): PathMode {
   return throughPublicName(trace, path);
 }
 
-/** Returns the endpoint that answers for the service name, after checking its DNS attributes. */
-function activeEndpoint(trace: Trace, service: string): VpcEndpoint | undefined {
+/**
+ * Returns the endpoint that answers for the service name, after checking its DNS attributes.
+ * Returns "unknown", after adding an unknown hop, when a VPC DNS attribute that decides whether
+ * its private DNS is active is not in the snapshot.
+ */
+function activeEndpoint(trace: Trace, service: string): VpcEndpoint | "unknown" | undefined {
   const { index, vpcId } = trace;
   const endpoint = usableEndpointsFor(index, vpcId, service)[0];
   if (!endpoint || endpoint.PrivateDnsEnabled !== true) return endpoint;
   const attributes = index.vpcAttributes(vpcId);
+  const support = attributes?.EnableDnsSupport?.Value;
+  const hostnames = attributes?.EnableDnsHostnames?.Value;
   let off: string | undefined;
-  if (attributes?.EnableDnsSupport?.Value === false) off = "vpc-dns-support-disabled";
-  else if (attributes?.EnableDnsHostnames?.Value === false) off = "vpc-dns-hostnames-disabled";
+  if (support === false) off = "vpc-dns-support-disabled";
+  else if (hostnames === false) off = "vpc-dns-hostnames-disabled";
+  if (!off && (support === undefined || hostnames === undefined)) {
+    const attribute = support === undefined ? "enableDnsSupport" : "enableDnsHostnames";
+    trace.add(
+      "dns",
+      "unknown",
+      vpcId,
+      `whether private DNS of ${endpoint.VpcEndpointId} is active is unknown because ${unknownDnsAttribute(index, vpcId, attribute)}`,
+    );
+    return "unknown";
+  }
   if (!off) return endpoint;
   trace.add(
     "dns",

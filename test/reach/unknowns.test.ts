@@ -97,6 +97,32 @@ describe("reachability with missing data", () => {
     ]);
   });
 
+  it("is unknown without VpcAttributes", () => {
+    const snapshot = design("private-nat64-endpoints");
+    delete snapshot.VpcAttributes;
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+    expect(findingsOf(lint(snapshot), "ssm-endpoint-missing")).toEqual([]);
+  });
+
+  it("is unknown when enableDnsHostnames decides private DNS", () => {
+    const snapshot = design("private-nat64-endpoints");
+    delete snapshot.VpcAttributes?.[0]?.EnableDnsHostnames;
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+    const reasons = lint(snapshot)
+      .skipped.filter((skip) => skip.ruleId === "endpoint-sg-blocks-nat64-source")
+      .map((skip) => skip.reason);
+    expect(reasons).toContain(
+      `its path stops at an unknown hop: whether private DNS of ${PRIVATE.ssmEndpoint} is ` +
+        `active is unknown because enableDnsHostnames of ${PRIVATE.vpc} is not in the snapshot`,
+    );
+  });
+
+  it("is reachable without enableDnsHostnames when no endpoint uses it", () => {
+    const snapshot = design("public-nat64");
+    delete snapshot.VpcAttributes?.[0]?.EnableDnsHostnames;
+    expect(verdicts(snapshot)).toEqual(["reachable"]);
+  });
+
   it("is unknown when EnableDns64 is missing from the subnet", () => {
     const snapshot = design("public-nat64");
     const app = snapshot.Subnets?.find((subnet) => subnet.SubnetId === PUBLIC.app);
