@@ -282,3 +282,60 @@ describe("the VPCs of merged files", () => {
     expect(result.source[0]?.vpcIds).toEqual(["vpc-3"]);
   });
 });
+
+describe("collected snapshots that lack a section", () => {
+  const endpoint = {
+    VpcEndpointId: "vpce-1",
+    VpcId: "vpc-1",
+    VpcEndpointType: "Interface",
+    ServiceName: "com.amazonaws.us-east-1.ssm",
+  };
+
+  function collected(vpcId: string, sections: object): object {
+    return {
+      SnapshotVersion: 1,
+      Source: { AccountId: "111122223333", Region: "us-east-1", VpcIds: [vpcId] },
+      Subnets: [{ ...subnet, SubnetId: `subnet-${vpcId}`, VpcId: vpcId }],
+      ...sections,
+    };
+  }
+
+  it("leave out a section another VPC's file has", async () => {
+    const withEndpoints = await file(
+      "vpc-1.json",
+      collected("vpc-1", { VpcEndpoints: [endpoint] }),
+    );
+    const without = await file("vpc-2.json", collected("vpc-2", {}));
+    const loaded = await loadSnapshotFiles([withEndpoints, without]);
+
+    expect(loaded.snapshot.VpcEndpoints).toBeUndefined();
+    expect(loaded.snapshot.Subnets).toHaveLength(2);
+    expect(loaded.warnings).toEqual([
+      `VpcEndpoints is left out, since ${without} lacks it for vpc-2 and no other file ` +
+        "collected it for them; the checks that need it are reported as skipped",
+    ]);
+  });
+
+  it("keep a section another file collected for the same VPC", async () => {
+    const withEndpoints = await file(
+      "vpc-1-full.json",
+      collected("vpc-1", { VpcEndpoints: [endpoint] }),
+    );
+    const without = await file("vpc-1-part.json", collected("vpc-1", {}));
+    const loaded = await loadSnapshotFiles([withEndpoints, without]);
+
+    expect(loaded.snapshot.VpcEndpoints).toEqual([endpoint]);
+    expect(loaded.warnings).toEqual([]);
+  });
+
+  it("keep a section beside AWS CLI outputs without VPC ids", async () => {
+    const withEndpoints = await file("vpc-1-only.json", collected("vpc-1", { VpcEndpoints: [] }));
+    const outputs = await file("describe-subnets-2.json", {
+      Subnets: [{ ...subnet, SubnetId: "subnet-c", VpcId: "vpc-3" }],
+    });
+    const loaded = await loadSnapshotFiles([withEndpoints, outputs]);
+
+    expect(loaded.snapshot.VpcEndpoints).toEqual([]);
+    expect(loaded.warnings).toEqual([]);
+  });
+});

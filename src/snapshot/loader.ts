@@ -70,6 +70,7 @@ export async function loadSnapshotFiles(paths: string[]): Promise<LoadedInput> {
   const files = parts.map((part) => part.file);
   const snapshot = mergeSnapshots(parts, warnings);
   leaveOutTruncated(snapshot, truncated, warnings);
+  leaveOutUncovered(snapshot, parts, warnings);
   // Without a section or a failed call, every check would be skipped and the run would pass.
   if (!snapshot.Errors && SECTIONS.every((info) => snapshot[info.name] === undefined)) {
     throw new InputError(
@@ -101,6 +102,45 @@ function leaveOutTruncated(
     warnings.push(
       `${section} is left out, since a skipped file contains one page of it and the other pages ` +
         "may be missing; the checks that need it are reported as skipped",
+    );
+  }
+}
+
+/**
+ * Leaves out each section that a collected snapshot lacks for a VPC no other collected snapshot
+ * with the section covers. A collected snapshot names its VPCs in Source.VpcIds, and read as the
+ * whole section, the merged items would make such a VPC seem to have none of its resources.
+ * Outputs without VPC ids are not compared, since they may hold any VPC's resources, and neither
+ * are files without sections.
+ */
+function leaveOutUncovered(
+  snapshot: Snapshot,
+  parts: { file: string; snapshot: Snapshot }[],
+  warnings: string[],
+): void {
+  const collected = parts.filter(
+    (part) =>
+      (part.snapshot.Source?.VpcIds?.length ?? 0) > 0 &&
+      SECTIONS.some((info) => part.snapshot[info.name] !== undefined),
+  );
+  for (const info of SECTIONS) {
+    if (snapshot[info.name] === undefined) continue;
+    const covered = new Set(
+      collected
+        .filter((part) => part.snapshot[info.name] !== undefined)
+        .flatMap((part) => part.snapshot.Source?.VpcIds ?? []),
+    );
+    const uncovered = collected
+      .filter((part) => part.snapshot[info.name] === undefined)
+      .flatMap((part) => (part.snapshot.Source?.VpcIds ?? []).map((vpcId) => ({ part, vpcId })))
+      .filter(({ vpcId }) => !covered.has(vpcId));
+    if (uncovered.length === 0) continue;
+    delete snapshot[info.name];
+    const files = [...new Set(uncovered.map(({ part }) => part.file))].join(", ");
+    const vpcIds = [...new Set(uncovered.map(({ vpcId }) => vpcId))].sort().join(", ");
+    warnings.push(
+      `${info.name} is left out, since ${files} lacks it for ${vpcIds} and no other file ` +
+        "collected it for them; the checks that need it are reported as skipped",
     );
   }
 }
