@@ -725,8 +725,9 @@ describe("fields AWS always returns", () => {
     expect(error.message).toContain(`  ${pointer}: found nothing, expected the field ${field}\n`);
   });
 
-  // Without its type an endpoint would count as no interface endpoint, and a rule without its
-  // protocol as matching no traffic, which gives false findings.
+  // Read as absent, these fields would make an endpoint no interface endpoint, a rule or range
+  // match no traffic, an interface belong to no subnet, or an instance not run, which gives
+  // false findings or false passes.
   it.each([
     {
       field: "VpcEndpointType",
@@ -741,6 +742,39 @@ describe("fields AWS always returns", () => {
         ],
       },
       pointer: "/SecurityGroups/0/IpPermissionsEgress/0/IpProtocol",
+    },
+    {
+      field: "CidrIpv6",
+      snapshot: {
+        SecurityGroups: [
+          { GroupId: "sg-1", IpPermissionsEgress: [{ IpProtocol: "-1", Ipv6Ranges: [{}] }] },
+        ],
+      },
+      pointer: "/SecurityGroups/0/IpPermissionsEgress/0/Ipv6Ranges/0/CidrIpv6",
+    },
+    {
+      field: "CidrIp",
+      snapshot: {
+        SecurityGroups: [
+          { GroupId: "sg-1", IpPermissions: [{ IpProtocol: "-1", IpRanges: [{}] }] },
+        ],
+      },
+      pointer: "/SecurityGroups/0/IpPermissions/0/IpRanges/0/CidrIp",
+    },
+    {
+      field: "SubnetId",
+      snapshot: { NetworkInterfaces: [{ NetworkInterfaceId: "eni-1" }] },
+      pointer: "/NetworkInterfaces/0/SubnetId",
+    },
+    {
+      field: "State",
+      snapshot: { Reservations: [{ Instances: [{ InstanceId: "i-1" }] }] },
+      pointer: "/Reservations/0/Instances/0/State",
+    },
+    {
+      field: "Name",
+      snapshot: { Reservations: [{ Instances: [{ InstanceId: "i-1", State: { Code: 16 } }] }] },
+      pointer: "/Reservations/0/Instances/0/State/Name",
     },
   ])("rejects a missing $field", async ({ field, snapshot, pointer }) => {
     const file = await fixture("missing.json", { SnapshotVersion: 1, ...snapshot });
