@@ -783,6 +783,35 @@ describe("fields AWS always returns", () => {
     expect(error.message).toContain(`  ${pointer}: found nothing, expected the field ${field}\n`);
   });
 
+  it("rejects a route without a destination", async () => {
+    const table = {
+      RouteTableId: "rtb-1",
+      Routes: [{ NatGatewayId: "nat-1", State: "active" }],
+      Associations: [],
+    };
+    const file = await fixture("route.json", { SnapshotVersion: 1, RouteTables: [table] });
+    const error = await loadError([file]);
+
+    expect(error.message).toBe(
+      `${file}: invalid snapshot:\n` +
+        '  /RouteTables/0/Routes/0: found {"NatGatewayId":"nat-1","State":"active"}, expected ' +
+        "one of the fields DestinationCidrBlock, DestinationIpv6CidrBlock, " +
+        "DestinationPrefixListId\n" +
+        "Fix these values or re-export the file with the AWS CLI's --output json.",
+    );
+  });
+
+  it("accepts a route to a prefix list", async () => {
+    const table = {
+      RouteTableId: "rtb-1",
+      Routes: [{ DestinationPrefixListId: "pl-1", NatGatewayId: "nat-1" }],
+      Associations: [],
+    };
+    const file = await fixture("list-route.json", { SnapshotVersion: 1, RouteTables: [table] });
+
+    expect((await loadSnapshotFiles([file])).snapshot.RouteTables).toEqual([table]);
+  });
+
   it("accepts a security group rule of every protocol without ports", async () => {
     const group = { GroupId: "sg-1", IpPermissionsEgress: [{ IpProtocol: "-1" }] };
     const file = await fixture("all.json", { SnapshotVersion: 1, SecurityGroups: [group] });

@@ -22,9 +22,31 @@ export function validateSnapshot(snapshot: unknown): SchemaProblem[] {
   const validate = validator();
   if (validate(snapshot)) return [];
   // An `if` error only repeats that its `then` failed, whose own errors name the problem.
-  return (validate.errors ?? [])
-    .filter((error) => error.keyword !== "if")
-    .map((error) => toProblem(snapshot, error));
+  const errors = (validate.errors ?? []).filter((error) => error.keyword !== "if");
+  // Each branch of an `anyOf` of required fields names one field, and one problem names them all.
+  const alternatives = new Map<string, string[]>();
+  for (const error of errors) {
+    if (!isAlternative(error)) continue;
+    const fields = alternatives.get(error.instancePath) ?? [];
+    fields.push(String(error.params.missingProperty));
+    alternatives.set(error.instancePath, fields);
+  }
+  return errors
+    .filter((error) => !isAlternative(error))
+    .map((error) => {
+      const fields = error.keyword === "anyOf" ? alternatives.get(error.instancePath) : undefined;
+      if (!fields) return toProblem(snapshot, error);
+      const pointer = error.instancePath;
+      return {
+        pointer,
+        value: valueAt(snapshot, pointer),
+        expected: `one of the fields ${fields.join(", ")}`,
+      };
+    });
+}
+
+function isAlternative(error: ErrorObject): boolean {
+  return error.keyword === "required" && error.schemaPath.includes("/anyOf/");
 }
 
 function toProblem(root: unknown, error: ErrorObject): SchemaProblem {
