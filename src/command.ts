@@ -36,7 +36,7 @@ import {
 import type { Snapshot } from "./snapshot/types.js";
 import { TOOL_VERSION } from "./version.js";
 import { joinNames } from "./index/util.js";
-import { snapshotRegion } from "./index/snapshot-index.js";
+import { SnapshotIndex, snapshotRegion } from "./index/snapshot-index.js";
 
 const RULES_FORMATS = ["text", "json"] as const;
 type RulesFormat = (typeof RULES_FORMATS)[number];
@@ -1023,8 +1023,7 @@ async function explainCommand(
   for (const warning of inputs.flatMap((input) => input.warnings ?? [])) {
     process.stderr.write(`warning: ${printable(warning)}\n`);
   }
-  if (!snapshot)
-    throw new InputError(`--subnet ${args.subnet} is not in the snapshot; check the subnet id`);
+  if (!snapshot) throw new InputError(subnetNotFound(args.subnet, inputs));
   const settings = settingsOf(args, config);
   const [service, ...others] = serviceNamesOfFlag("--service", [args.service]);
   if (service === undefined || others.length > 0) {
@@ -1042,4 +1041,20 @@ async function explainCommand(
   }
   process.stdout.write(formatExplain(path, result.findings, untraced, severities));
   return path.verdict === "reachable" || path.verdict === "depends-on-hub" ? 0 : 1;
+}
+
+/**
+ * Returns the error for a --subnet that no input contains. When an input lacks Subnets, it says
+ * why, since the subnet id may be right and the snapshot incomplete.
+ */
+function subnetNotFound(subnetId: string, inputs: readonly SnapshotInput[]): string {
+  for (const input of inputs) {
+    const index = new SnapshotIndex(input.snapshot);
+    if (index.has("Subnets")) continue;
+    return (
+      `--subnet ${subnetId} is not in the snapshot because ${index.absent("Subnets")}; ` +
+      "collect the snapshot again with ec2:DescribeSubnets allowed"
+    );
+  }
+  return `--subnet ${subnetId} is not in the snapshot; check the subnet id`;
 }

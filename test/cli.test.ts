@@ -478,6 +478,44 @@ describe("flag values", () => {
     );
   });
 
+  it("names a missing Subnets section in explain", async () => {
+    const file = await variant("no-subnets.json", (input) => {
+      delete input.Subnets;
+      input.Errors = [{ Operation: "DescribeSubnets", Code: "UnauthorizedOperation", Message: "" }];
+    });
+    const run = runCli([
+      "explain",
+      "-s",
+      file,
+      "--subnet",
+      "subnet-0a1b2c3d4e5f60012",
+      "--service",
+      "ssm",
+    ]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      "vpc-lint: --subnet subnet-0a1b2c3d4e5f60012 is not in the snapshot because " +
+        "DescribeSubnets failed with UnauthorizedOperation; collect the snapshot again with " +
+        "ec2:DescribeSubnets allowed\n",
+    );
+  });
+
+  it("rejects an unknown subnet in explain", () => {
+    const run = runCli([
+      "explain",
+      "-s",
+      PUBLIC,
+      "--subnet",
+      "subnet-0a1b2c3d4e5f60099",
+      "--service",
+      "ssm",
+    ]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      "vpc-lint: --subnet subnet-0a1b2c3d4e5f60099 is not in the snapshot; check the subnet id\n",
+    );
+  });
+
   it("rejects explain with --snapshot and --vpc", () => {
     const run = runCli([
       "explain",
