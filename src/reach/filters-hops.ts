@@ -371,14 +371,15 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
   const farAcl = crossing.to && trace.memo.aclOf(index, crossing.to);
   let broken = false;
   // Each ACL that cannot be judged gets one unknown hop, and the crossing then gets no ok hop.
-  const unjudged = new Set<string>();
+  // The set is made for the first one, since most crossings judge both ACLs.
+  let unjudged: Set<string> | undefined;
   for (let position = 0; position < sides && !broken; position += 1) {
     const side = SIDES[position] as Side;
     const subnet = (side.far ? crossing.to : crossing.from) as Subnet;
     const subnetId = subnet.SubnetId as string;
     const acl = side.far ? farAcl : nearAcl;
     if (!acl) {
-      if (!unjudged.has(subnetId)) {
+      if (!unjudged?.has(subnetId)) {
         trace.add(
           "network-acl",
           "unknown",
@@ -386,13 +387,13 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
           `the network ACL of ${subnetId} is not in the snapshot`,
         );
       }
-      unjudged.add(subnetId);
+      (unjudged ??= new Set()).add(subnetId);
       continue;
     }
     const missing = missingAclFields(acl);
     if (missing.length > 0) {
       const aclId = acl.NetworkAclId as string;
-      if (!unjudged.has(aclId)) {
+      if (!unjudged?.has(aclId)) {
         trace.add(
           "network-acl",
           "unknown",
@@ -401,7 +402,7 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
           owner,
         );
       }
-      unjudged.add(aclId);
+      (unjudged ??= new Set()).add(aclId);
       continue;
     }
     const peer = side.far ? crossing.source : crossing.destination;
@@ -420,7 +421,7 @@ function crossingHops(trace: Trace, crossing: Crossing, owner: string): void {
   for (const { aclId, text, facts } of partials ?? []) {
     trace.add("network-acl", "warning", aclId, text, owner, facts);
   }
-  if (broken || partials?.length || unjudged.size > 0) return;
+  if (broken || partials?.length || unjudged) return;
   const { from, to, source, destination } = crossing;
   trace.add("network-acl", "ok", from.SubnetId as string, () => {
     const sides = to ? `${from.SubnetId} and ${to.SubnetId}` : from.SubnetId;
