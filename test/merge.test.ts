@@ -328,6 +328,15 @@ describe("collected snapshots that lack a section", () => {
     expect(loaded.warnings).toEqual([]);
   });
 
+  it("keep a section only an AWS CLI output has", async () => {
+    const without = await file("vpc-1-no-endpoints.json", collected("vpc-1", {}));
+    const output = await file("describe-vpc-endpoints.json", { VpcEndpoints: [endpoint] });
+    const loaded = await loadSnapshotFiles([without, output]);
+
+    expect(loaded.snapshot.VpcEndpoints).toEqual([endpoint]);
+    expect(loaded.warnings).toEqual([]);
+  });
+
   it("keep a section beside AWS CLI outputs without VPC ids", async () => {
     const withEndpoints = await file("vpc-1-only.json", collected("vpc-1", { VpcEndpoints: [] }));
     const outputs = await file("describe-subnets-2.json", {

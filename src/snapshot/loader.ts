@@ -110,21 +110,24 @@ function leaveOutTruncated(
  * Leaves out each section that a collected snapshot lacks for a VPC no other collected snapshot
  * with the section covers. A collected snapshot names its VPCs in Source.VpcIds, and read as the
  * whole section, the merged items would make such a VPC seem to have none of its resources.
- * Outputs without VPC ids are not compared, since they may hold any VPC's resources, and neither
- * are files without sections.
+ * Outputs without VPC ids are not compared, and a section that one of them has is kept, since
+ * such an output may hold any VPC's resources, as an unfiltered AWS CLI call returns them. Files
+ * without sections are not compared either.
  */
 function leaveOutUncovered(
   snapshot: Snapshot,
   parts: { file: string; snapshot: Snapshot }[],
   warnings: string[],
 ): void {
+  const hasVpcIds = (part: { snapshot: Snapshot }): boolean =>
+    (part.snapshot.Source?.VpcIds?.length ?? 0) > 0;
   const collected = parts.filter(
-    (part) =>
-      (part.snapshot.Source?.VpcIds?.length ?? 0) > 0 &&
-      SECTIONS.some((info) => part.snapshot[info.name] !== undefined),
+    (part) => hasVpcIds(part) && SECTIONS.some((info) => part.snapshot[info.name] !== undefined),
   );
+  const outputs = parts.filter((part) => !hasVpcIds(part));
   for (const info of SECTIONS) {
     if (snapshot[info.name] === undefined) continue;
+    if (outputs.some((part) => part.snapshot[info.name] !== undefined)) continue;
     const covered = new Set(
       collected
         .filter((part) => part.snapshot[info.name] !== undefined)
