@@ -1051,6 +1051,15 @@ describe("explain", () => {
   const NAT_SUBNET = "subnet-0a1b2c3d4e5f60011";
   const explain = (file: string, subnet: string) =>
     runCli(["explain", "-s", file, "--subnet", subnet, "--service", "ssm"]);
+  /** Adds a copy of an instance's interface beside the NAT gateway's, so the subnet hosts a workload. */
+  const addNatSubnetWorkload = (input: Snapshot) => {
+    const workload = input.NetworkInterfaces?.find((eni) => eni.SubnetId === APP);
+    input.NetworkInterfaces?.push({
+      ...workload,
+      NetworkInterfaceId: "eni-0a1b2c3d4e5f60009",
+      SubnetId: NAT_SUBNET,
+    });
+  };
 
   it("prints no note for a subnet a lint checks", () => {
     const run = explain(PUBLIC, APP);
@@ -1168,13 +1177,7 @@ describe("explain", () => {
     const file = await variant("explain-dns64-unknown.json", (input) => {
       const subnet = input.Subnets?.find((candidate) => candidate.SubnetId === NAT_SUBNET);
       if (subnet) delete subnet.EnableDns64;
-      // An instance's interface beside the NAT gateway's makes the subnet host a workload.
-      const workload = input.NetworkInterfaces?.find((eni) => eni.SubnetId === APP);
-      input.NetworkInterfaces?.push({
-        ...workload,
-        NetworkInterfaceId: "eni-0a1b2c3d4e5f60009",
-        SubnetId: NAT_SUBNET,
-      });
+      addNatSubnetWorkload(input);
     });
 
     const run = explain(file, NAT_SUBNET);
@@ -1231,19 +1234,41 @@ describe("explain", () => {
     );
   });
 
-  it("names a missing IPv6 association set", async () => {
+  it("skips paths without DNS64 and an IPv6 association set", async () => {
     const file = await variant("explain-no-ipv6-set.json", (input) => {
       const subnet = input.Subnets?.find((candidate) => candidate.SubnetId === NAT_SUBNET);
       if (subnet) {
         delete subnet.EnableDns64;
         delete subnet.Ipv6CidrBlockAssociationSet;
       }
+      addNatSubnetWorkload(input);
+    });
+
+    const run = explain(file, NAT_SUBNET);
+    const lint = runCli(["-s", file]);
+
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(`${NAT_SUBNET} -> ssm (ssm.us-east-1.amazonaws.com): unknown`);
+    expect(run.stdout).toContain(
+      "Not checked by a lint: the subnet has IPv4 addresses and EnableDns64 and " +
+        "Ipv6CidrBlockAssociationSet are not in the snapshot, so it is unknown whether its " +
+        "workloads use DNS64 and NAT64; a lint lists its paths as skipped.\n",
+    );
+    expect(lint.stderr).toContain(
+      `${NAT_SUBNET}: EnableDns64 and Ipv6CidrBlockAssociationSet are not in the snapshot, so ` +
+        "whether its workloads use NAT64 is unknown\n",
+    );
+  });
+
+  it("traces no path without DNS64 or an IPv6 association set", async () => {
+    const file = await variant("explain-dns64-off-no-ipv6-set.json", (input) => {
+      const subnet = input.Subnets?.find((candidate) => candidate.SubnetId === NAT_SUBNET);
+      if (subnet) delete subnet.Ipv6CidrBlockAssociationSet;
     });
     const run = explain(file, NAT_SUBNET);
     expect(run.stdout).toBe(
-      `${NAT_SUBNET} -> ssm: not traced, because Ipv6CidrBlockAssociationSet is not in the ` +
-        "snapshot, so vpc-lint takes the subnet to have no IPv6 prefix and its workloads to " +
-        "reach services over IPv4.\n",
+      `${NAT_SUBNET} -> ssm: not traced, because the subnet has IPv4 addresses and DNS64 is not ` +
+        "enabled, so its workloads reach services over IPv4.\n",
     );
   });
 

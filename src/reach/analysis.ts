@@ -189,13 +189,14 @@ function untracedSubnets(index: SnapshotIndex): { subnetId: string; reason: stri
 }
 
 /**
- * Tells whether a dual-stack subnet lacks EnableDns64, so whether its workloads use NAT64 is
- * unknown. A subnet without an IPv6 prefix cannot use DNS64 answers, so there it does not matter.
+ * Tells whether a subnet with IPv4 addresses lacks EnableDns64 while it has, or may have, an IPv6
+ * prefix, so whether its workloads use NAT64 is unknown. A subnet without an IPv6 prefix cannot
+ * use DNS64 answers, so there it does not matter, but a missing Ipv6CidrBlockAssociationSet
+ * leaves the prefix unknown.
  */
 function dns64Unknown(index: SnapshotIndex, subnet: Subnet): boolean {
-  return (
-    subnet.EnableDns64 === undefined && !isIpv6Only(subnet) && index.ipv6BlocksOf(subnet).length > 0
-  );
+  if (subnet.EnableDns64 !== undefined || isIpv6Only(subnet)) return false;
+  return subnet.Ipv6CidrBlockAssociationSet === undefined || index.ipv6BlocksOf(subnet).length > 0;
 }
 
 /** Returns why the workloads of a subnet that hostsWorkloads reads as unknown are not known. */
@@ -223,15 +224,10 @@ interface NotTraced {
 function whyNotTraced(index: SnapshotIndex, subnet: Subnet): NotTraced | undefined {
   const dns64 = dns64Unknown(index, subnet);
   if (!usesIpv6Paths(subnet) && !dns64) {
-    let reason =
-      "the subnet has IPv4 addresses and DNS64 is not enabled, so its workloads reach services over IPv4";
-    if (subnet.Ipv6CidrBlockAssociationSet === undefined) {
-      reason =
-        "Ipv6CidrBlockAssociationSet is not in the snapshot, so vpc-lint takes the subnet to have " +
-        "no IPv6 prefix and its workloads to reach services over IPv4";
-    } else if (index.ipv6BlocksOf(subnet).length === 0) {
-      reason = "the subnet has no IPv6 prefix, so its workloads reach services over IPv4";
-    }
+    const reason =
+      subnet.Ipv6CidrBlockAssociationSet !== undefined && index.ipv6BlocksOf(subnet).length === 0
+        ? "the subnet has no IPv6 prefix, so its workloads reach services over IPv4"
+        : "the subnet has IPv4 addresses and DNS64 is not enabled, so its workloads reach services over IPv4";
     return { reason };
   }
   const workloads = index.hostsWorkloads(subnet.SubnetId as string);
@@ -249,11 +245,15 @@ function whyNotTraced(index: SnapshotIndex, subnet: Subnet): NotTraced | undefin
     };
   }
   if (dns64) {
+    const missing =
+      subnet.Ipv6CidrBlockAssociationSet === undefined
+        ? "EnableDns64 and Ipv6CidrBlockAssociationSet are"
+        : "EnableDns64 is";
     return {
       reason:
-        "the subnet has IPv4 addresses and EnableDns64 is not in the snapshot, so it is unknown " +
+        `the subnet has IPv4 addresses and ${missing} not in the snapshot, so it is unknown ` +
         "whether its workloads use DNS64 and NAT64; a lint lists its paths as skipped",
-      skipped: "EnableDns64 is not in the snapshot, so whether its workloads use NAT64 is unknown",
+      skipped: `${missing} not in the snapshot, so whether its workloads use NAT64 is unknown`,
     };
   }
   return undefined;
