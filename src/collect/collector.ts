@@ -160,10 +160,11 @@ async function discoverVpcs(
   if (vpcs) return vpcs.filter((vpc) => typeof vpc.VpcId === "string");
   const failure = runner.errors.at(-1);
   const reason = failure ? ` with ${failure.Code}: ${withoutFullStop(failure.Message)}` : "";
+  // The Lambda function looks named VPCs up too, so that message names no command-line flag.
   const purpose = vpcIds
-    ? "so the VPCs named with --vpc cannot be looked up in each Region"
+    ? `so whether ${region} has ${describeVpcs(vpcIds)} is unknown`
     : "so --all-vpcs cannot list the VPCs";
-  const alternative = vpcIds ? "run once per Region" : "name the VPCs with --vpc";
+  const alternative = vpcIds ? `leave ${region} out of the Regions` : "name the VPCs with --vpc";
   throw new InputError(
     `DescribeVpcs in ${region} failed${reason}, ${purpose}. ` +
       `Grant ${iamActionOf("DescribeVpcs")}, or ${alternative}.`,

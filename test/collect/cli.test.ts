@@ -346,8 +346,8 @@ describe("vpc-lint collect across Regions", () => {
       expect(run.status).toBe(2);
       expect(run.stderr).toContain(
         "DescribeVpcs in eu-west-1 failed with UnauthorizedOperation: You are not authorized to " +
-          "perform this operation, so the VPCs named with --vpc cannot be looked up in each " +
-          "Region. Grant ec2:DescribeVpcs, or run once per Region.",
+          `perform this operation, so whether eu-west-1 has ${VPC_ID} is unknown. Grant ` +
+          "ec2:DescribeVpcs, or leave eu-west-1 out of the Regions.",
       );
     });
   });

@@ -295,6 +295,11 @@ describe("several Regions", () => {
 
       expect(response.status).toBe("partial");
       expect(response.missingVpcIds).toBeUndefined();
+      expect(outcomesByRegion(response)["eu-west-1"]?.error).toBe(
+        "InputError: DescribeVpcs in eu-west-1 failed with UnauthorizedOperation: denied, so " +
+          `whether eu-west-1 has ${BROKEN_VPC} is unknown. Grant ec2:DescribeVpcs, or leave ` +
+          "eu-west-1 out of the Regions.",
+      );
     });
   });
 
