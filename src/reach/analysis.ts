@@ -6,6 +6,7 @@ import type { Subnet, Tag } from "@aws-sdk/client-ec2";
 import type { LintSettings } from "../engine/types.js";
 import { SnapshotIndex, isIpv6Only } from "../index/snapshot-index.js";
 import type { SectionName, Snapshot } from "../snapshot/types.js";
+import { SESSION_MANAGER_SERVICES } from "../index/endpoints.js";
 import { agentNeedsEc2messages } from "../index/ssm-agent.js";
 import { innerMap } from "../index/util.js";
 import { TraceMemo } from "./context.js";
@@ -40,10 +41,11 @@ export interface Analysis {
 }
 
 /**
- * The services of SSM Agents. Every consumer subnet gets a path to each, required or not, because
- * agents before 3.3.40.0 use ec2messages, and workloads without an instance may still call ssm.
+ * The Session Manager services, typed for lookups by any service name. Every consumer subnet gets
+ * a path to each, required or not, because agents before 3.3.40.0 use ec2messages, and workloads
+ * without an instance may still call ssm.
  */
-const SESSION_MANAGER_SERVICES = ["ssm", "ssmmessages", "ec2messages"];
+const SESSION_MANAGER: readonly string[] = SESSION_MANAGER_SERVICES;
 
 /** A hop with the path it lies on and that path's position in `paths`. */
 export interface OwnedHop {
@@ -114,7 +116,7 @@ function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolea
   }
   function optionalPaths(subnet: Subnet): ServicePath[] {
     const required = bySubnet.get(subnet.SubnetId as string);
-    return SESSION_MANAGER_SERVICES.filter((service) => !required?.has(service)).map((service) =>
+    return SESSION_MANAGER.filter((service) => !required?.has(service)).map((service) =>
       optionalPath(subnet, service),
     );
   }
@@ -126,8 +128,7 @@ function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolea
     bySubnet,
     path: (subnetId, service) => {
       const found = bySubnet.get(subnetId)?.get(service);
-      if (found || !SESSION_MANAGER_SERVICES.includes(service) || !bySubnet.has(subnetId))
-        return found;
+      if (found || !SESSION_MANAGER.includes(service) || !bySubnet.has(subnetId)) return found;
       return optionalPath(index.subnet(subnetId) as Subnet, service);
     },
     allPaths: () =>
