@@ -524,17 +524,19 @@ async function buildFleet(count: number): Promise<{ vpcId: string; instanceIds: 
   const subnet = await live.ec2.send(
     new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.3.0.0/20" }),
   );
-  const launches = Array.from({ length: count }, () =>
-    live.ec2.send(
+  // One launch at a time: on a busy machine moto answered one of 105 concurrent RunInstances
+  // calls with an HTML error page. Each launch makes a reservation of its own either way.
+  const instanceIds: string[] = [];
+  for (let launch = 0; launch < count; launch += 1) {
+    const output = await live.ec2.send(
       new RunInstancesCommand({
         ImageId: IMAGE_ID,
         MinCount: 1,
         MaxCount: 1,
         SubnetId: subnet.Subnet?.SubnetId ?? "",
       }),
-    ),
-  );
-  const outputs = await Promise.all(launches);
-  const instanceIds = outputs.map((output) => output.Instances?.[0]?.InstanceId ?? "");
+    );
+    instanceIds.push(output.Instances?.[0]?.InstanceId ?? "");
+  }
   return { vpcId, instanceIds };
 }
