@@ -1033,13 +1033,18 @@ async function explainCommand(
   }
   const severities = config?.severities;
   const result = runLint([snapshot], { settings, ...(severities && { severities }) });
-  const { path, untraced } = explainPath(snapshot.snapshot, settings, args.subnet, service);
+  const { path, untraced, notRequired } = explainPath(
+    snapshot.snapshot,
+    settings,
+    args.subnet,
+    service,
+  );
   if (!path) {
     const line = `${args.subnet} -> ${service}: not traced, because ${untraced}.`;
     process.stdout.write(`${printable(line)}\n`);
     return 0;
   }
-  process.stdout.write(formatExplain(path, result.findings, untraced, severities));
+  process.stdout.write(formatExplain(path, result.findings, untraced, severities, notRequired));
   return path.verdict === "reachable" || path.verdict === "depends-on-hub" ? 0 : 1;
 }
 

@@ -1066,6 +1066,34 @@ describe("explain", () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("Every hop works.");
     expect(run.stdout).not.toContain("Not checked by a lint");
+    expect(run.stdout).not.toContain("Not required by a lint");
+  });
+
+  it("notes a path that recent agents do not need", () => {
+    const run = runCli(["explain", "-s", PUBLIC, "--subnet", APP, "--service", "ec2messages"]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(
+      "Not required by a lint: every SSM Agent in the subnet is 3.3.40.0 or later and connects " +
+        "through ssmmessages, so a lint reports no break on this path.\n",
+    );
+  });
+
+  it("notes a Session Manager path of a subnet without instances", async () => {
+    const file = await variant("lambda-only.json", (snapshot) => {
+      snapshot.Reservations = [];
+      snapshot.InstanceInformationList = [];
+      for (const eni of snapshot.NetworkInterfaces ?? []) {
+        if (eni.SubnetId !== APP) continue;
+        eni.InterfaceType = "lambda";
+        delete eni.Attachment;
+      }
+    });
+    const run = explain(file, APP);
+    expect(run.stdout).toContain(
+      "Not required by a lint: the subnet hosts no instance, and Session Manager reaches " +
+        "instances only, so a lint reports no break on this path.\n",
+    );
+    expect(run.stdout).not.toContain("Not checked by a lint");
   });
 
   it("notes a subnet without workloads, which a lint leaves out", async () => {

@@ -7,7 +7,7 @@ import type { LintSettings } from "../engine/types.js";
 import { SnapshotIndex, isIpv6Only } from "../index/snapshot-index.js";
 import type { SectionName, Snapshot } from "../snapshot/types.js";
 import { SESSION_MANAGER_SERVICES } from "../index/endpoints.js";
-import { agentNeedsEc2messages } from "../index/ssm-agent.js";
+import { EC2MESSAGES_OPTIONAL_FROM, agentNeedsEc2messages } from "../index/ssm-agent.js";
 import { innerMap } from "../index/util.js";
 import { TraceMemo } from "./context.js";
 import { SERVICE_NAME } from "./catalog.js";
@@ -355,7 +355,7 @@ export function explainPath(
   settings: LintSettings,
   subnetId: string,
   service: string,
-): { path?: ServicePath; untraced?: string } {
+): { path?: ServicePath; untraced?: string; notRequired?: string } {
   const index = new SnapshotIndex(snapshot);
   const subnet = index.subnet(subnetId) as Subnet;
   const untraced = whyNotTraced(index, subnet)?.reason;
@@ -364,5 +364,22 @@ export function explainPath(
   if (!usesIpv6Paths(subnet) && !dns64Unknown(index, subnet)) return { untraced };
   const path =
     analyse(index, settings).path(subnetId, service) ?? tracePath(index, subnet, service, true);
-  return untraced === undefined ? { path } : { path, untraced };
+  const result: { path: ServicePath; untraced?: string; notRequired?: string } = { path };
+  if (untraced !== undefined) result.untraced = untraced;
+  if (!path.required) result.notRequired = whyNotRequired(index, subnetId);
+  return result;
+}
+
+/**
+ * Returns why a subnet does not require the path to a Session Manager service that the analysis
+ * traced as optional: it holds no instance, or every SSM Agent in it is recent.
+ */
+function whyNotRequired(index: SnapshotIndex, subnetId: string): string {
+  if (!mayHostInstances(index, subnetId)) {
+    return "the subnet hosts no instance, and Session Manager reaches instances only, so a lint reports no break on this path";
+  }
+  return (
+    `every SSM Agent in the subnet is ${EC2MESSAGES_OPTIONAL_FROM} or later and connects ` +
+    "through ssmmessages, so a lint reports no break on this path"
+  );
 }

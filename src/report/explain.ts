@@ -22,6 +22,7 @@ export function formatExplain(
   findings: readonly Finding[],
   untraced?: string,
   severities?: ReadonlyMap<string, Severity | "off">,
+  notRequired?: string,
 ): string {
   const lines = [
     `${path.subnetId} -> ${path.service} (${path.host}): ${path.verdict}, ${describeMode(path)}`,
@@ -40,6 +41,7 @@ export function formatExplain(
   });
   if (path.verdict === "reachable") lines.push("Every hop works.");
   if (untraced) lines.push(`Not checked by a lint: ${untraced}.`);
+  if (notRequired) lines.push(`Not required by a lint: ${notRequired}.`);
   // Hop texts and fixes quote snapshot names, and the view adds no control characters of its own.
   return `${lines.map(printable).join("\n")}\n`;
 }
