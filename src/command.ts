@@ -4,7 +4,7 @@ import { printable } from "./report/escape.js";
 import { InputError } from "./errors.js";
 import { DEFAULT_CONCURRENCY } from "./collect/limiter.js";
 import { progressFor } from "./collect/progress.js";
-import { parseRegions, regionFile } from "./collect/regions.js";
+import { parseRegions, regionFile, vpcsInNoRegion } from "./collect/regions.js";
 import { docsPath } from "./engine/docs.js";
 import { SEVERITIES, type Severity } from "./engine/types.js";
 import { nearestName } from "./config/errors.js";
@@ -896,8 +896,10 @@ async function collect(args: LintArgs): Promise<RegionSnapshot[]> {
     return region ? { region, snapshot } : { snapshot };
   });
   if (!locate) return collected;
-  const found = new Set(snapshots.flatMap((snapshot) => snapshot.Source?.VpcIds ?? []));
-  const missing = [...new Set(vpcIds)].filter((id) => !found.has(id));
+  const missing = vpcsInNoRegion(
+    vpcIds,
+    snapshots.map((snapshot) => snapshot.Source?.VpcIds ?? []),
+  );
   if (missing.length > 0) {
     const noun = missing.length === 1 ? "VPC" : "VPCs";
     throw new InputError(

@@ -27,6 +27,18 @@ export function parseRegions(values: ReadonlyArray<string | undefined>): string[
 }
 
 /**
+ * Returns the requested VPC ids, each once, that none of the Regions' lists of found VPC ids
+ * contains.
+ */
+export function vpcsInNoRegion(
+  requested: readonly string[],
+  foundByRegion: readonly (readonly string[])[],
+): string[] {
+  const found = new Set(foundByRegion.flat());
+  return [...new Set(requested)].filter((id) => !found.has(id));
+}
+
+/**
  * Returns the snapshot file for one Region of a multi-Region `collect`: the Region goes before
  * the extension, so `snapshot.json` becomes `snapshot.eu-west-1.json`.
  */

@@ -4,6 +4,7 @@
  */
 import type { Context } from "aws-lambda";
 import { summarizeError } from "../collect/errors.js";
+import { vpcsInNoRegion } from "../collect/regions.js";
 import { assumeMemberRole, listActiveAccounts, type Credentials } from "./accounts.js";
 import { EventError, parseEvent, type LintEvent, type LintRequest } from "./event.js";
 import { levelOf, Logger } from "./log.js";
@@ -119,16 +120,18 @@ function finish(
 }
 
 /**
- * Returns the VPCs of `vpcIds` that no Region's lint covered. A failed Region may have the
- * others, so then none counts as missing.
+ * Returns the VPCs of `vpcIds` that no Region's lint covered. A failed Region may contain them,
+ * so then none counts as missing.
  */
 function missingVpcIds(
   regions: readonly RegionOutcome[],
   vpcIds: readonly string[] | undefined,
 ): string[] {
   if (!vpcIds || regions.some((outcome) => outcome.status === "failed")) return [];
-  const found = new Set(regions.flatMap((outcome) => outcome.vpcIds ?? []));
-  return [...new Set(vpcIds)].filter((id) => !found.has(id));
+  return vpcsInNoRegion(
+    vpcIds,
+    regions.map((outcome) => outcome.vpcIds ?? []),
+  );
 }
 
 interface Home {

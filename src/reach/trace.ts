@@ -6,7 +6,11 @@ import {
   shortServiceName,
   type SnapshotIndex,
 } from "../index/snapshot-index.js";
-import { usableEndpointsFor, type EndpointRecordTypes } from "../index/endpoints.js";
+import {
+  SESSION_MANAGER_SERVICES,
+  usableEndpointsFor,
+  type EndpointRecordTypes,
+} from "../index/endpoints.js";
 import {
   isNat64Route,
   isPublicNat,
@@ -45,7 +49,7 @@ import { passInspectionEndpoint } from "./inspection-hop.js";
 import { resolverOf, sharedZoneFor, unknownDnsAttribute } from "./resolver.js";
 import { Hop, type PathMode, type ServicePath } from "./types.js";
 
-const SESSION_MANAGER = new Set(["ssm", "ssmmessages", "ec2messages"]);
+const SESSION_MANAGER: ReadonlySet<string> = new Set(SESSION_MANAGER_SERVICES);
 /** Global unicast IPv6, where public service addresses live. */
 const PUBLIC_IPV6 = parseCidr("2000::/3") as Cidr;
 
