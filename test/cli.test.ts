@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RULES } from "../src/rules/index.js";
+import type { Subnet } from "@aws-sdk/client-ec2";
 import type { Snapshot } from "../src/snapshot/types.js";
 import { generateSnapshot } from "../scripts/bench/generate.js";
 import { CLI, EXAMPLES, ROOT, runCli, type CliRun } from "./helpers.js";
@@ -1051,6 +1052,9 @@ describe("explain", () => {
   const NAT_SUBNET = "subnet-0a1b2c3d4e5f60011";
   const explain = (file: string, subnet: string) =>
     runCli(["explain", "-s", file, "--subnet", subnet, "--service", "ssm"]);
+  /** Returns the NAT gateway's subnet in a copy of the public example. */
+  const natSubnetOf = (input: Snapshot): Subnet =>
+    input.Subnets?.find((candidate) => candidate.SubnetId === NAT_SUBNET) as Subnet;
   /** Adds a copy of an instance's interface beside the NAT gateway's, so the subnet hosts a workload. */
   const addNatSubnetWorkload = (input: Snapshot) => {
     const workload = input.NetworkInterfaces?.find((eni) => eni.SubnetId === APP);
@@ -1203,8 +1207,7 @@ describe("explain", () => {
 
   it("names unknown DNS64 of a dual-stack subnet", async () => {
     const file = await variant("explain-dns64-unknown.json", (input) => {
-      const subnet = input.Subnets?.find((candidate) => candidate.SubnetId === NAT_SUBNET);
-      if (subnet) delete subnet.EnableDns64;
+      delete natSubnetOf(input).EnableDns64;
       addNatSubnetWorkload(input);
     });
 
@@ -1233,8 +1236,7 @@ describe("explain", () => {
 
   it("skips no path of a subnet without workloads and DNS64", async () => {
     const file = await variant("explain-dns64-unknown-idle.json", (input) => {
-      const subnet = input.Subnets?.find((candidate) => candidate.SubnetId === NAT_SUBNET);
-      if (subnet) delete subnet.EnableDns64;
+      delete natSubnetOf(input).EnableDns64;
     });
 
     const run = explain(file, NAT_SUBNET);
@@ -1249,11 +1251,9 @@ describe("explain", () => {
 
   it("traces no path from a subnet without IPv6", async () => {
     const file = await variant("explain-ipv4-only.json", (input) => {
-      const subnet = input.Subnets?.find((candidate) => candidate.SubnetId === NAT_SUBNET);
-      if (subnet) {
-        delete subnet.EnableDns64;
-        subnet.Ipv6CidrBlockAssociationSet = [];
-      }
+      const subnet = natSubnetOf(input);
+      delete subnet.EnableDns64;
+      subnet.Ipv6CidrBlockAssociationSet = [];
     });
     const run = explain(file, NAT_SUBNET);
     expect(run.stdout).toBe(
@@ -1264,11 +1264,9 @@ describe("explain", () => {
 
   it("skips paths without DNS64 and an IPv6 association set", async () => {
     const file = await variant("explain-no-ipv6-set.json", (input) => {
-      const subnet = input.Subnets?.find((candidate) => candidate.SubnetId === NAT_SUBNET);
-      if (subnet) {
-        delete subnet.EnableDns64;
-        delete subnet.Ipv6CidrBlockAssociationSet;
-      }
+      const subnet = natSubnetOf(input);
+      delete subnet.EnableDns64;
+      delete subnet.Ipv6CidrBlockAssociationSet;
       addNatSubnetWorkload(input);
     });
 
@@ -1290,8 +1288,7 @@ describe("explain", () => {
 
   it("traces no path without DNS64 or an IPv6 association set", async () => {
     const file = await variant("explain-dns64-off-no-ipv6-set.json", (input) => {
-      const subnet = input.Subnets?.find((candidate) => candidate.SubnetId === NAT_SUBNET);
-      if (subnet) delete subnet.Ipv6CidrBlockAssociationSet;
+      delete natSubnetOf(input).Ipv6CidrBlockAssociationSet;
     });
     const run = explain(file, NAT_SUBNET);
     expect(run.stdout).toBe(
