@@ -1051,8 +1051,8 @@ async function explainCommand(
 }
 
 /**
- * Returns the error for a --subnet that no input contains. When an input lacks Subnets, it says
- * why, since the subnet id may be right and the snapshot incomplete.
+ * Returns the error for a --subnet that no input contains. When an input lacks Subnets, the
+ * message names the missing section or failed call, since the subnet id may be right.
  */
 function subnetNotFound(subnetId: string, inputs: readonly SnapshotInput[]): string {
   for (const input of inputs) {

@@ -283,7 +283,7 @@ describe("the VPCs of merged files", () => {
   });
 });
 
-describe("collected snapshots that lack a section", () => {
+describe("merging snapshots that lack a section", () => {
   const endpoint = {
     VpcEndpointId: "vpce-1",
     VpcId: "vpc-1",
@@ -300,7 +300,7 @@ describe("collected snapshots that lack a section", () => {
     };
   }
 
-  it("leave out a section another VPC's file has", async () => {
+  it("leaves out a section another VPC's file has", async () => {
     const withEndpoints = await file(
       "vpc-1.json",
       collected("vpc-1", { VpcEndpoints: [endpoint] }),
@@ -316,7 +316,7 @@ describe("collected snapshots that lack a section", () => {
     ]);
   });
 
-  it("keep a section another file collected for the same VPC", async () => {
+  it("keeps a section another file collected for the same VPC", async () => {
     const withEndpoints = await file(
       "vpc-1-full.json",
       collected("vpc-1", { VpcEndpoints: [endpoint] }),
@@ -328,7 +328,7 @@ describe("collected snapshots that lack a section", () => {
     expect(loaded.warnings).toEqual([]);
   });
 
-  it("keep a section only an AWS CLI output has", async () => {
+  it("keeps a section only an AWS CLI output has", async () => {
     const without = await file("vpc-1-no-endpoints.json", collected("vpc-1", {}));
     const output = await file("describe-vpc-endpoints.json", { VpcEndpoints: [endpoint] });
     const loaded = await loadSnapshotFiles([without, output]);
@@ -337,7 +337,7 @@ describe("collected snapshots that lack a section", () => {
     expect(loaded.warnings).toEqual([]);
   });
 
-  it("keep a section beside AWS CLI outputs without VPC ids", async () => {
+  it("keeps a section beside AWS CLI outputs without VPC ids", async () => {
     const withEndpoints = await file("vpc-1-only.json", collected("vpc-1", { VpcEndpoints: [] }));
     const outputs = await file("describe-subnets-2.json", {
       Subnets: [{ ...subnet, SubnetId: "subnet-c", VpcId: "vpc-3" }],

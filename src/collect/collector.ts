@@ -160,7 +160,7 @@ async function discoverVpcs(
   if (vpcs) return vpcs.filter((vpc) => typeof vpc.VpcId === "string");
   const failure = runner.errors.at(-1);
   const reason = failure ? ` with ${failure.Code}: ${withoutFullStop(failure.Message)}` : "";
-  // The Lambda function looks named VPCs up too, so that message names no command-line flag.
+  // The Lambda function looks named VPCs up too, so the message names no command-line flag.
   const purpose = vpcIds
     ? `so whether ${region} has ${describeVpcs(vpcIds)} is unknown`
     : "so --all-vpcs cannot list the VPCs";

@@ -372,7 +372,7 @@ export function explainPath(
 
 /**
  * Returns why a subnet does not require the path to a Session Manager service that the analysis
- * traced as optional: it holds no instance, or every SSM Agent in it is recent.
+ * traced as optional: it contains no instance, or every SSM Agent in it is recent.
  */
 function whyNotRequired(index: SnapshotIndex, subnetId: string): string {
   if (!mayHostInstances(index, subnetId)) {

@@ -22,10 +22,10 @@ export function compileSnapshotValidator(): ValidateFunction {
 const DEFINITION = "#/definitions/";
 
 /**
- * Returns the snapshot schema with each reference replaced by its definition. Ajv then writes one
- * function that builds an item's JSON pointer only for an error, instead of one function per
- * definition whose caller builds it for every item: a first validation of 8000 subnets took about
- * 30 ms instead of 55 ms.
+ * Returns the snapshot schema with each reference replaced by its definition. With references,
+ * ajv writes one function per definition, and its caller builds every item's JSON pointer. Inlined,
+ * one function builds a pointer only for an error. A first validation of 8000 subnets then took
+ * about 30 ms instead of 55 ms.
  */
 export function inlinedSchema(): object {
   const { definitions, ...root } = schema as { definitions: Record<string, unknown> };

@@ -265,7 +265,7 @@ describe("vpc-lint collect across Regions", () => {
 
   describe("--vpc with several Regions", () => {
     const regions = ["--region", "us-east-1,eu-west-1"];
-    /** Answers DescribeVpcs in eu-west-1 with no VPC, so the VPC is in us-east-1 only. */
+    /** Returns no VPC from DescribeVpcs in eu-west-1, so the VPC is in us-east-1 only. */
     const onlyInUsEast1: Override = (operation, _attempt, request) =>
       operation === "DescribeVpcs" && request.region === "eu-west-1"
         ? { status: 200, body: ec2Body("DescribeVpcs", "<vpcSet/>") }

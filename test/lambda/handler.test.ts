@@ -222,15 +222,15 @@ describe("several Regions", () => {
       vpcIds: [BROKEN_VPC],
       output: { bucket: BUCKET },
     };
-    /** Answers DescribeVpcs with the broken VPC in us-east-1 only. */
+    /** Returns the broken VPC from DescribeVpcs in us-east-1 only. */
     const onlyInUsEast1 = (fakes: ReturnType<typeof install>) =>
       fakes.ec2.on(DescribeVpcsCommand).callsFake(async (input, getClient) => {
         const region = await getClient().config.region();
-        const wanted = input.Filters?.[0]?.Values ?? [];
+        const requested = input.Filters?.[0]?.Values ?? [];
         const vpcs = brokenWorld().Vpcs ?? [];
         return {
           Vpcs:
-            region === "us-east-1" ? vpcs.filter((vpc) => wanted.includes(vpc.VpcId ?? "")) : [],
+            region === "us-east-1" ? vpcs.filter((vpc) => requested.includes(vpc.VpcId ?? "")) : [],
         };
       });
 

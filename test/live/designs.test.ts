@@ -524,8 +524,8 @@ async function buildFleet(count: number): Promise<{ vpcId: string; instanceIds: 
   const subnet = await live.ec2.send(
     new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.3.0.0/20" }),
   );
-  // One launch at a time: on a busy machine moto answered one of 105 concurrent RunInstances
-  // calls with an HTML error page. Each launch makes a reservation of its own either way.
+  // One launch at a time: on a busy machine moto returned an HTML error page for one of 105
+  // concurrent RunInstances calls. Each launch makes a reservation of its own either way.
   const instanceIds: string[] = [];
   for (let launch = 0; launch < count; launch += 1) {
     const output = await live.ec2.send(
