@@ -318,7 +318,11 @@ export function mayHostInstances(index: SnapshotIndex, subnetId: string): boolea
   return index.instancesIn(subnetId).length > 0;
 }
 
-function needsEc2messages(index: SnapshotIndex, subnet: Subnet): boolean {
+/**
+ * Tells whether a subnet's instances need ec2messages, as agents before 3.3.40.0 or of unknown
+ * version do. When instances or agents were not collected, a subnet that may hold instances does.
+ */
+export function needsEc2messages(index: SnapshotIndex, subnet: Subnet): boolean {
   const instances = index.instancesIn(subnet.SubnetId as string);
   if (!index.has("Reservations") || !index.has("InstanceInformationList"))
     return instances.length > 0 || !index.has("Reservations");

@@ -1,9 +1,9 @@
 import type { Subnet, VpcEndpoint } from "@aws-sdk/client-ec2";
 import { defineRule, type RuleContext } from "../engine/types.js";
 import { liveInterfaceEndpointsFor, usableEndpointsFor } from "../index/endpoints.js";
-import { analyse, isPrivateOnly, mayHostInstances } from "../reach/analysis.js";
+import { analyse, isPrivateOnly, mayHostInstances, needsEc2messages } from "../reach/analysis.js";
 import { type SnapshotIndex, isIpv6Only } from "../index/snapshot-index.js";
-import { EC2MESSAGES_OPTIONAL_FROM, agentNeedsEc2messages } from "../index/ssm-agent.js";
+import { EC2MESSAGES_OPTIONAL_FROM } from "../index/ssm-agent.js";
 
 type MessageId =
   | "missing"
@@ -193,7 +193,7 @@ function reportService(
   // The error names only the subnets whose agents need ec2messages; the advice names them all.
   const needing =
     service === "ec2messages"
-      ? hosting.filter((subnet) => needsEc2messages(index, [idOf(subnet)]))
+      ? hosting.filter((subnet) => needsEc2messages(index, subnet))
       : hosting;
   const needed = needing.length > 0;
   const subnets = needed ? needing : hosting;
@@ -289,17 +289,6 @@ function brokenLinks(
     }
   }
   return [...owners].sort();
-}
-
-/** Tells whether any instance in the subnets runs an agent that needs ec2messages or is unknown. */
-function needsEc2messages(index: SnapshotIndex, subnetIds: string[]): boolean {
-  if (!index.has("Reservations") || !index.has("InstanceInformationList")) return true;
-  return subnetIds.some((subnetId) =>
-    index.instancesIn(subnetId).some((instance) => {
-      const info = index.instanceInformation(instance.InstanceId as string);
-      return agentNeedsEc2messages(info?.AgentVersion);
-    }),
-  );
 }
 
 function idOf(subnet: Subnet): string {
