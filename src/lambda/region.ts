@@ -122,7 +122,10 @@ interface Linted {
   store: ReportStore;
 }
 
-/** Compares with the previous run, then imports, stores and notifies, in that order. */
+/**
+ * Compares with the previous run, stores the reports, imports the findings, notifies, and stores
+ * the open findings last.
+ */
 async function publishRegion(
   region: string,
   context: RegionContext,
@@ -150,8 +153,6 @@ async function publishRegion(
       reasons: changes.carryReasons,
     });
 
-  // Security Hub comes before S3: when the import fails, the next run still compares with the
-  // older open findings, so it archives the same resolved findings again.
   const outcome: RegionOutcome = {
     region,
     status: "linted",
@@ -162,24 +163,31 @@ async function publishRegion(
     carried: changes.carried.length,
     newErrors: changes.newErrors.length,
   };
-  if (request.securityHub)
-    await publishFindings(region, context, result, changes.resolved, outcome, log);
-
   const day = context.startedAt.toISOString().slice(0, 10);
   const keys = reportKeys(request.prefix, context.account, region, context.runId, day);
+  const openKey = openFindingsKey(keys.json);
   await store.put(keys.json, formatJson(result, { everyPath: true }), "application/json");
   await store.put(
     keys.sarif,
     formatSarif(result, { includeSuppressed: true }),
     "application/sarif+json",
   );
-  await store.put(openFindingsKey(keys.json), formatOpenFindings(changes.open), "application/json");
-  outcome.reports = keys;
   log.info("stored the reports", { bucket: request.bucket, key: keys.json });
 
-  if (request.topicArn && changes.newErrors.length > 0) {
-    await notify(region, context, changes.newErrors, keys.json, log);
+  // When the import or the notification fails, the previous open findings are stored instead,
+  // so the next run archives the same resolved findings and announces the same new errors.
+  try {
+    if (request.securityHub)
+      await publishFindings(region, context, result, changes.resolved, outcome, log);
+    if (request.topicArn && changes.newErrors.length > 0) {
+      await notify(region, context, changes.newErrors, keys.json, log);
+    }
+  } catch (error) {
+    await store.put(openKey, formatOpenFindings(previous?.findings ?? []), "application/json");
+    throw error;
   }
+  await store.put(openKey, formatOpenFindings(changes.open), "application/json");
+  outcome.reports = keys;
   return outcome;
 }
 

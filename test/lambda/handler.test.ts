@@ -437,6 +437,82 @@ describe("notifications", () => {
   });
 });
 
+describe("failed publishing", () => {
+  const event = { ...EVENT, output: { bucket: BUCKET, topicArn: TOPIC_ARN } };
+  const keys = (objects: Map<string, string>) => [...objects.keys()].sort();
+  const prefix = `vpc-lint/${HOME_ACCOUNT}/us-east-1/2026-12-04/20261204T100000Z-0f1e2d3c`;
+
+  it("announces errors the topic rejected again", async () => {
+    const objects = new Map<string, string>();
+    const first = install(brokenWorld(), objects);
+    first.sns.on(PublishCommand).rejects(new Error("topic unavailable"));
+    await expect(invoke(event, lines)).rejects.toThrow(/topic unavailable/);
+    for (const restore of restores.splice(0)) restore();
+    const fakes = install(brokenWorld(), objects);
+
+    const response = (await invoke(event, lines, {
+      now: () => new Date("2026-12-05T10:00:00.000Z"),
+    })) as LintResponse;
+
+    expect(response.regions[0]?.newErrors).toBe(7);
+    expect(fakes.sns.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
+  it("keeps previous open findings on SNS failure", async () => {
+    const fakes = install(brokenWorld());
+    fakes.sns.on(PublishCommand).rejects(new Error("topic unavailable"));
+
+    await expect(invoke(event, lines)).rejects.toThrow(/topic unavailable/);
+
+    expect(keys(fakes.objects)).toEqual([
+      `${prefix}.json`,
+      `${prefix}.open.json`,
+      `${prefix}.sarif`,
+    ]);
+    expect(JSON.parse(fakes.objects.get(`${prefix}.open.json`) ?? "")).toEqual({ findings: [] });
+  });
+
+  it("stores reports when the import fails", async () => {
+    const fakes = install(brokenWorld());
+    fakes.hub
+      .on(BatchImportFindingsCommand)
+      .rejects(awsError("InvalidAccessException", "Security Hub is not enabled", 401));
+
+    await expect(invoke(EVENT, lines)).rejects.toThrow(/InvalidAccessException/);
+
+    const report = JSON.parse(fakes.objects.get(`${prefix}.json`) ?? "{}") as {
+      summary: { error: number };
+    };
+    expect(report.summary.error).toBe(7);
+    expect(fakes.objects.has(`${prefix}.sarif`)).toBe(true);
+    expect(JSON.parse(fakes.objects.get(`${prefix}.open.json`) ?? "")).toEqual({ findings: [] });
+  });
+
+  it("archives again after a failed import", async () => {
+    const objects = new Map<string, string>();
+    install(brokenWorld(), objects);
+    await invoke(EVENT, lines);
+    for (const restore of restores.splice(0)) restore();
+    const failing = install(cleanWorld(), objects);
+    failing.hub.on(BatchImportFindingsCommand).rejects(new Error("Security Hub unavailable"));
+    await expect(
+      invoke(EVENT, lines, { now: () => new Date("2026-12-05T10:00:00.000Z") }),
+    ).rejects.toThrow(/Security Hub unavailable/);
+    for (const restore of restores.splice(0)) restore();
+    const fakes = install(cleanWorld(), objects);
+
+    const response = (await invoke(EVENT, lines, {
+      now: () => new Date("2026-12-06T10:00:00.000Z"),
+    })) as LintResponse;
+
+    expect(response.regions[0]?.resolved).toBeGreaterThan(0);
+    const archived = importedFindings(fakes.hub).filter(
+      (finding) => finding.RecordState === "ARCHIVED",
+    );
+    expect(archived).toHaveLength(response.regions[0]?.resolved ?? -1);
+  });
+});
+
 describe("invalid event", () => {
   it.each([
     [
