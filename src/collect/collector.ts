@@ -165,10 +165,12 @@ async function discoverVpcs(
     ? `so whether ${region} has ${describeVpcs(vpcIds)} is unknown`
     : "so --all-vpcs cannot list the VPCs";
   const alternative = vpcIds ? `leave ${region} out of the Regions` : "name the VPCs with --vpc";
-  throw new InputError(
-    `DescribeVpcs in ${region} failed${reason}, ${purpose}. ` +
-      `Grant ${iamActionOf("DescribeVpcs")}, or ${alternative}.`,
-  );
+  // Only a denied call is fixed by the grant. Expired keys or a network failure need another fix.
+  const fix =
+    failure && !isDenied(failure)
+      ? fixFor(failure)
+      : `Grant ${iamActionOf("DescribeVpcs")}, or ${alternative}.`;
+  throw new InputError(`DescribeVpcs in ${region} failed${reason}, ${purpose}. ${fix}`);
 }
 
 /** Names up to five VPCs, then the count of the others, so a large collection logs one short line. */
@@ -248,11 +250,15 @@ const CREDENTIAL_CODES = new Set([
   "UnrecognizedClientException",
 ]);
 
+function isDenied(error: CollectionError): boolean {
+  return /AccessDenied|Unauthorized/i.test(error.Code);
+}
+
 function fixFor(error: CollectionError): string {
   if (CREDENTIAL_CODES.has(error.Code)) {
     return "Check that the credentials are valid and not expired, and that the clock is correct.";
   }
-  if (/AccessDenied|Unauthorized/i.test(error.Code)) {
+  if (isDenied(error)) {
     return `Grant ${iamActionOf(error.Operation)} and the other actions in docs/iam-policy.md to the identity.`;
   }
   return "Check the network path to the AWS endpoints and any AWS_ENDPOINT_URL setting, then retry.";

@@ -168,10 +168,10 @@ describe("collectSnapshot with other failures", () => {
   });
 
   it("records a network error by its code", async () => {
-    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:4566"), {
+    const connectionError = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:4566"), {
       code: "ECONNREFUSED",
     });
-    ec2.on(DescribeSubnetsCommand).rejects(refused);
+    ec2.on(DescribeSubnetsCommand).rejects(connectionError);
 
     const snapshot = await collect();
 
@@ -326,6 +326,33 @@ describe("collectSnapshot input errors", () => {
     }
 
     await expect(collect()).rejects.toThrow("Check that the credentials are valid");
+  });
+
+  it("names the credentials when --all-vpcs cannot list", async () => {
+    ec2.on(DescribeVpcsCommand).rejects(awsError("ExpiredToken", "The token has expired.", 400));
+
+    const run = collect([], { allVpcs: true });
+
+    await expect(run).rejects.toThrow(
+      "DescribeVpcs in us-east-1 failed with ExpiredToken: The token has expired, so " +
+        "--all-vpcs cannot list the VPCs. Check that the credentials are valid and not " +
+        "expired, and that the clock is correct.",
+    );
+  });
+
+  it("names the network when a lookup cannot connect", async () => {
+    const connectionError = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), {
+      code: "ECONNREFUSED",
+    });
+    ec2.on(DescribeVpcsCommand).rejects(connectionError);
+
+    const run = collect([VPC], { locate: true });
+
+    await expect(run).rejects.toThrow(
+      `DescribeVpcs in us-east-1 failed with ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1, so ` +
+        `whether us-east-1 has ${VPC} is unknown. Check the network path to the AWS endpoints ` +
+        "and any AWS_ENDPOINT_URL setting, then retry.",
+    );
   });
 
   it("rejects an empty VPC list", async () => {
