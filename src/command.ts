@@ -3,7 +3,7 @@ import yargs, { type Argv } from "yargs";
 import { printable } from "./report/escape.js";
 import { InputError } from "./errors.js";
 import { DEFAULT_CONCURRENCY } from "./collect/limiter.js";
-import { progressFor } from "./collect/progress.js";
+import { progressFor, type ProgressOutput } from "./collect/progress.js";
 import { parseRegions, regionFile, vpcsInNoRegion } from "./collect/regions.js";
 import { docsPath } from "./engine/docs.js";
 import { SEVERITIES, type Severity } from "./engine/types.js";
@@ -875,10 +875,15 @@ async function collect(args: LintArgs): Promise<RegionSnapshot[]> {
   const targets = regions.length > 0 ? regions : [undefined];
   const vpcIds = args.vpc ?? [];
   const locate = vpcIds.length > 0 && targets.length > 1;
+  // The first Region that fails stops the others, whose output would follow its error message.
+  const stop = new AbortController();
+  const running = () => !stop.signal.aborted;
+  const outputs = targets.map((region) =>
+    progressFor(process.stderr, targets.length > 1 ? `[${region}] ` : ""),
+  );
   const snapshots = await Promise.all(
-    targets.map((region) => {
-      const prefix = targets.length > 1 ? `[${region}] ` : "";
-      const output = progressFor(process.stderr, prefix);
+    targets.map((region, position) => {
+      const output = outputs[position] as ProgressOutput;
       return collectSnapshot({
         vpcIds,
         allVpcs: args.allVpcs,
@@ -886,9 +891,17 @@ async function collect(args: LintArgs): Promise<RegionSnapshot[]> {
         ...(region && { region }),
         ...(args.profile && { profile: args.profile }),
         concurrency: Number(args.concurrency ?? DEFAULT_CONCURRENCY),
-        log: (line) => output.log(line),
-        progress: (done, planned) => output.update(done, planned),
-      }).finally(() => output.finish());
+        log: (line) => running() && output.log(line),
+        progress: (done, planned) => running() && output.update(done, planned),
+        signal: stop.signal,
+      })
+        .catch((error: unknown) => {
+          stop.abort();
+          // Every bar shares the last line of the terminal, so each clears it before the error.
+          for (const other of outputs) other.finish();
+          throw error;
+        })
+        .finally(() => output.finish());
     }),
   );
   const collected = snapshots.map((snapshot, position) => {

@@ -72,6 +72,8 @@ export interface CollectOptions {
   requestTimeoutMs?: number;
   /** Client settings to fix, such as a local transport and static credentials in tests. */
   clientOverrides?: ClientOverrides;
+  /** Stops the collection: requests not yet sent fail, and the collection rejects. */
+  signal?: AbortSignal;
 }
 
 /** Collects the requested VPCs, or throws InputError when nothing useful can be collected. */
@@ -92,7 +94,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
   const { region } = clients;
 
   try {
-    const runner = new CallRunner(limiter, options.log, options.progress);
+    const runner = new CallRunner(limiter, options.log, options.progress, options.signal);
     const knownVpcs =
       options.allVpcs || options.locate
         ? await discoverVpcs(clients.ec2, runner, region, options.allVpcs ? undefined : requested)
@@ -110,9 +112,11 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
       return assemble({ Region: region, CollectedAt: collectedAt, VpcIds: [] }, { Vpcs: [] }, []);
     }
     const scoped = await collectScoped(clients, runner, vpcIds, knownVpcs);
+    options.signal?.throwIfAborted();
     checkVpcsFound(vpcIds, scoped, runner.errors, region, options.log);
     checkSomeCallSucceeded(runner, region);
     const dependent = await collectDependent(clients, runner, scoped, options.log);
+    options.signal?.throwIfAborted();
 
     const accountId = accountOf(scoped, options.log);
     const source: SnapshotSource = {

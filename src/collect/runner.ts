@@ -33,6 +33,8 @@ export class CallRunner {
     private readonly limiter: Limiter,
     private readonly log: (line: string) => void,
     private readonly progress?: (done: number, planned: number) => void,
+    /** Once aborted, every request that has not started fails without being sent. */
+    private readonly signal?: AbortSignal,
   ) {}
 
   /**
@@ -50,7 +52,10 @@ export class CallRunner {
     let retries = 0;
     try {
       for (;;) {
-        const next = await this.limiter.run(() => iterator.next());
+        const next = await this.limiter.run(() => {
+          this.signal?.throwIfAborted();
+          return iterator.next();
+        });
         if (next.done) break;
         count += 1;
         retries += retriesOf(next.value);
@@ -74,7 +79,10 @@ export class CallRunner {
     request: () => Promise<O>,
   ): Promise<O | undefined> {
     try {
-      const output = await this.limiter.run(request);
+      const output = await this.limiter.run(() => {
+        this.signal?.throwIfAborted();
+        return request();
+      });
       this.succeeded += 1;
       this.advance();
       this.log(`${label(call)}: done${retryNote(retriesOf(output))}`);

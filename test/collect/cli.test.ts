@@ -248,6 +248,25 @@ describe("vpc-lint collect across Regions", () => {
     expect(report.source.map((source) => source.region)).toEqual(["us-east-1", "eu-west-1"]);
   });
 
+  it("stops every Region when one fails", async () => {
+    override = (operation, _attempt, request) =>
+      operation === "DescribeVpcs" && request.region === "eu-west-1"
+        ? ec2Error("UnauthorizedOperation", "You are not authorized to perform this operation.")
+        : undefined;
+
+    const run = await runCliAsync(
+      ["collect", "--all-vpcs", "--region", "us-east-1,eu-west-1", "-o", "snapshot.json"],
+      {},
+      directory,
+    );
+
+    expect(run.status).toBe(2);
+    const lines = run.stderr.trimEnd().split("\n");
+    expect(lines.at(-1)).toMatch(/^vpc-lint: DescribeVpcs in eu-west-1 failed/);
+    expect(run.stderr).not.toContain("[us-east-1] collection finished");
+    expect(readdirSync(directory)).toEqual([]);
+  });
+
   it("rejects -o - with several Regions", async () => {
     const run = await runCliAsync(
       ["collect", "--all-vpcs", "--region", "us-east-1,eu-west-1", "-o", "-"],
