@@ -1,4 +1,5 @@
 /** Tells an SNS topic about errors that a run found and the previous run of the Region did not. */
+import { createHash } from "node:crypto";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { Finding } from "../engine/types.js";
 
@@ -32,6 +33,19 @@ export function notificationOf(news: NewErrors): { subject: string; message: str
   return { subject: subject.slice(0, MAX_SUBJECT), message };
 }
 
+const FIFO_SUFFIX = ".fifo";
+
+/**
+ * Returns the ids SNS requires of a FIFO topic's messages: one group per account and Region, and
+ * the report key's hash as the deduplication id (https://docs.aws.amazon.com/sns/latest/api/API_Publish.html).
+ */
+function fifoFields(news: NewErrors): { MessageGroupId: string; MessageDeduplicationId: string } {
+  return {
+    MessageGroupId: `${news.account}-${news.region}`,
+    MessageDeduplicationId: createHash("sha256").update(news.reportKey).digest("hex"),
+  };
+}
+
 export async function publishNewErrors(
   topicArn: string,
   region: string,
@@ -41,7 +55,12 @@ export async function publishNewErrors(
   try {
     const { subject, message } = notificationOf(news);
     const output = await client.send(
-      new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: message }),
+      new PublishCommand({
+        TopicArn: topicArn,
+        Subject: subject,
+        Message: message,
+        ...(topicArn.endsWith(FIFO_SUFFIX) && fifoFields(news)),
+      }),
     );
     return output.MessageId;
   } finally {

@@ -420,6 +420,28 @@ describe("notifications", () => {
     );
   });
 
+  it("sends FIFO topics a group and deduplication id", async () => {
+    const fakes = install(brokenWorld());
+    const topicArn = `${TOPIC_ARN}.fifo`;
+
+    await invoke({ ...EVENT, output: { bucket: BUCKET, topicArn } }, lines);
+
+    const input = fakes.sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(input?.TopicArn).toBe(topicArn);
+    expect(input?.MessageGroupId).toBe(`${HOME_ACCOUNT}-us-east-1`);
+    expect(input?.MessageDeduplicationId).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("sends standard topics no FIFO fields", async () => {
+    const fakes = install(brokenWorld());
+
+    await invoke({ ...EVENT, output: { bucket: BUCKET, topicArn: TOPIC_ARN } }, lines);
+
+    const input = fakes.sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(input?.MessageGroupId).toBeUndefined();
+    expect(input?.MessageDeduplicationId).toBeUndefined();
+  });
+
   it("stays quiet when the errors are not new", async () => {
     const objects = new Map<string, string>();
     const event = { ...EVENT, output: { bucket: BUCKET, topicArn: TOPIC_ARN } };
