@@ -24,8 +24,8 @@ export interface LintEvent {
 export interface LintRequest {
   regions: string[];
   /**
-   * Undefined means every VPC of each Region. With several Regions, each VPC is looked up in
-   * every one and linted in the Region that has it.
+   * Undefined means every VPC of each Region. Each VPC is looked up in every Region and linted
+   * in the Region that has it.
    */
   vpcIds?: string[];
   requiredServices: string[];

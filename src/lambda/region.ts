@@ -211,8 +211,9 @@ async function collectRegion(
     return undefined;
   }
 
-  // Named VPCs of several Regions are looked up in each, and a Region may have none of them.
-  const locate = named !== undefined && context.request.regions.length > 1;
+  // Named VPCs are looked up in each Region first, so a VPC that no longer exists is listed in
+  // missingVpcIds while the others are still linted.
+  const locate = named !== undefined;
   const snapshot = await collectSnapshot({
     vpcIds,
     region,

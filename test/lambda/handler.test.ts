@@ -145,6 +145,34 @@ describe("lint event", () => {
     expect(response.regions[0]?.vpcIds).toEqual([BROKEN_VPC]);
   });
 
+  it("lints the existing VPCs of one Region", async () => {
+    install(brokenWorld());
+    const missing = "vpc-0123456789abcdef0";
+
+    const response = (await invoke(
+      { ...EVENT, vpcIds: [BROKEN_VPC, missing] },
+      lines,
+    )) as LintResponse;
+
+    expect(response.status).toBe("partial");
+    expect(response.missingVpcIds).toEqual([missing]);
+    expect(response.regions[0]?.status).toBe("linted");
+    expect(response.regions[0]?.vpcIds).toEqual([BROKEN_VPC]);
+  });
+
+  it("throws when one Region lacks every VPC", async () => {
+    const fakes = install(brokenWorld());
+    const missing = "vpc-0123456789abcdef0";
+
+    const run = invoke({ ...EVENT, vpcIds: [missing] }, lines);
+
+    await expect(run).rejects.toThrow(
+      `VPC ${missing} not found in us-east-1 of account ${HOME_ACCOUNT}: check vpcIds, regions ` +
+        "and the account",
+    );
+    expect(fakes.s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
   it("reports a Region without VPCs as no-vpcs and writes nothing", async () => {
     const fakes = install(worldOf());
 
