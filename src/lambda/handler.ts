@@ -8,7 +8,7 @@ import { vpcsInNoRegion } from "../collect/regions.js";
 import { assumeMemberRole, listActiveAccounts, type Credentials } from "./accounts.js";
 import { EventError, parseEvent, type LintEvent, type LintRequest } from "./event.js";
 import { levelOf, Logger } from "./log.js";
-import { lintRegion, type RegionOutcome } from "./region.js";
+import { emitMetrics, lintRegion, type RegionOutcome } from "./region.js";
 import type { RetryOptions } from "./retry.js";
 
 /** Inputs from outside the event: environment, clock and output stream, which tests replace. */
@@ -65,8 +65,20 @@ export async function handleEvent(
 
   const account = request.accountId ?? home.account;
   const log = base.child({ account });
-  const credentials = await credentialsFor(request, home, context.awsRequestId, log);
   const startedAt = deps.now();
+  let credentials: Credentials | undefined;
+  try {
+    credentials = await credentialsFor(request, home, context.awsRequestId, log);
+  } catch (error) {
+    // No Region can run without the role, so each counts as a failed run in the metrics.
+    for (const region of request.regions) {
+      emitMetrics(region, { account, now: deps.now, write: deps.write }, startedAt.getTime(), {
+        region,
+        status: "failed",
+      });
+    }
+    throw error;
+  }
   const runId = runIdOf(startedAt, context.awsRequestId);
   log.info("run started", { runId, regions: request.regions });
 

@@ -299,9 +299,10 @@ async function notify(
   });
 }
 
-function emitMetrics(
+/** Writes the Region's metric line; a failed outcome counts one failed run. */
+export function emitMetrics(
   region: string,
-  context: RegionContext,
+  context: Pick<RegionContext, "account" | "now" | "write">,
   started: number,
   outcome: RegionOutcome,
 ): void {

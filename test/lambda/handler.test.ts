@@ -682,6 +682,24 @@ describe("member accounts", () => {
     expect(input?.RoleSessionName).toBe(`vpc-lint-${REQUEST_ID}`);
   });
 
+  it("counts Regions failed when the role is denied", async () => {
+    const fakes = install(brokenWorld());
+    fakes.sts.on(AssumeRoleCommand).rejects(awsError("AccessDenied", "not authorized", 403));
+    const event = {
+      ...MEMBER_EVENT,
+      accountId: MEMBER_ACCOUNT,
+      regions: ["us-east-1", "eu-west-1"],
+    };
+
+    await expect(invoke(event, lines)).rejects.toThrow("not authorized");
+
+    const metrics = metricEntries();
+    expect(metrics.map((entry) => entry.Region)).toEqual(["us-east-1", "eu-west-1"]);
+    for (const entry of metrics) {
+      expect(entry).toMatchObject({ Account: MEMBER_ACCOUNT, FailedRuns: 1, ErrorFindings: 0 });
+    }
+  });
+
   it("imports member findings under the member account", async () => {
     const fakes = install(brokenWorld());
     // The member's VPCs carry the member account as owner.
