@@ -109,7 +109,9 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
       );
     }
     if (vpcIds.length === 0) {
-      return assemble({ Region: region, CollectedAt: collectedAt, VpcIds: [] }, { Vpcs: [] }, []);
+      // Without VPCs every section is empty, so no check is left for missing data.
+      const empty = Object.fromEntries(COLLECTED_SECTIONS.map((name) => [name, []]));
+      return assemble({ Region: region, CollectedAt: collectedAt, VpcIds: [] }, empty, []);
     }
     const scoped = await collectScoped(clients, runner, vpcIds, knownVpcs);
     options.signal?.throwIfAborted();

@@ -3,6 +3,7 @@ import { ListHostedZonesByVPCCommand } from "@aws-sdk/client-route-53";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { collectSnapshot } from "../../src/collect/collector.js";
 import { parseRegions, regionFile } from "../../src/collect/regions.js";
+import { DEFAULT_SETTINGS, runLint } from "../../src/run.js";
 import type { Snapshot } from "../../src/snapshot/types.js";
 import {
   CREDENTIALS,
@@ -88,6 +89,17 @@ describe("collectSnapshot with --all-vpcs", () => {
     expect(snapshot.Vpcs).toEqual([]);
     expect(snapshot.Source?.VpcIds).toEqual([]);
     expect(ec2.commandCalls(DescribeSubnetsCommand)).toHaveLength(0);
+  });
+
+  it("skips no check in an empty Region", async () => {
+    install(emptyWorld());
+
+    const snapshot = await collect({ allVpcs: true });
+    const result = runLint([{ snapshot }], { settings: DEFAULT_SETTINGS });
+
+    expect(result.skipped).toEqual([]);
+    expect(result.warnings).toEqual([]);
+    expect(result.findings).toEqual([]);
   });
 });
 
