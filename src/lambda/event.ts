@@ -307,6 +307,12 @@ const HINTS: Array<[RegExp, string]> = [
   [/^\/accountId$/, "use the 12-digit account id"],
   [/^\/output\/bucket$/, "use an S3 bucket name, not an ARN or URL"],
   [
+    /^\/output\/prefix$/,
+    "use key name parts joined by single slashes, with no slash at either end, such as " +
+      "reports/vpc-lint",
+  ],
+  [/^\/roleName$/, "use the role's name, such as VpcLintReadOnly, not its ARN"],
+  [
     /^\/output\/topicArn$/,
     "use an SNS topic ARN such as arn:aws:sns:eu-west-1:111122223333:vpc-lint",
   ],

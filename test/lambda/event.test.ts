@@ -66,6 +66,23 @@ describe("parseEvent", () => {
     expect(parse).toThrow(`invalid event: ${message}`);
   });
 
+  it.each([
+    [
+      { output: { prefix: "/vpc-lint/" } },
+      "/output/prefix does not match ^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$; use key " +
+        "name parts joined by single slashes, with no slash at either end, such as reports/vpc-lint",
+    ],
+    [
+      { roleName: "arn:aws:iam::444455556666:role/VpcLintReadOnly" },
+      "/roleName does not match ^[\\w+=,.@-]{1,64}$; use the role's name, such as " +
+        "VpcLintReadOnly, not its ARN",
+    ],
+  ])("names the fix for %j", (event, message) => {
+    const parse = () => parseEvent(event, ENV);
+
+    expect(parse).toThrow(`invalid event: ${message}`);
+  });
+
   it("accepts vpcIds with several Regions", () => {
     const fromEvent = parseEvent({ vpcIds: ["vpc-0a1b2c3d"] }, ENV);
     const fromEnvironment = parseEvent({}, { ...ENV, VPC_LINT_VPC_IDS: "vpc-0a1b2c3d" });
