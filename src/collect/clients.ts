@@ -10,6 +10,7 @@ import {
 } from "@aws-sdk/client-route53resolver";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { InputError } from "../errors.js";
+import { oneLine } from "./errors.js";
 
 /**
  * Attempts per request, the first included. Describe calls are read-only and cheap to repeat, so
@@ -43,10 +44,11 @@ export interface Clients {
  */
 export async function createClients(settings: ClientSettings): Promise<Clients> {
   const shared = sharedConfig(settings);
-  const ec2 = new EC2Client({ ...shared, ...regionOption(settings) });
+  const providerLog = new ProviderLog();
+  const ec2 = new EC2Client({ ...shared, ...regionOption(settings), logger: providerLog });
   try {
     const region = await resolveRegion(ec2, settings);
-    await loadCredentials(ec2, settings);
+    await loadCredentials(ec2, settings, providerLog);
     // The other clients reuse the EC2 client's memoized credentials, so a profile that runs a
     // process or an SSO login resolves once.
     const others = { ...shared, region, credentials: ec2.config.credentials };
@@ -117,20 +119,67 @@ async function resolveRegion(ec2: EC2Client, settings: ClientSettings): Promise<
   );
 }
 
-async function loadCredentials(ec2: EC2Client, settings: ClientSettings): Promise<void> {
+async function loadCredentials(
+  ec2: EC2Client,
+  settings: ClientSettings,
+  providerLog: ProviderLog,
+): Promise<void> {
   try {
     await ec2.config.credentials();
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new InputError(credentialsHint(settings.profile ?? process.env.AWS_PROFILE, reason));
+    const profile = settings.profile ?? process.env.AWS_PROFILE;
+    const reason =
+      (profile && providerLog.profileProblem(profile)) ??
+      (error instanceof Error ? error.message.split("\n")[0] : String(error));
+    throw new InputError(credentialsHint(profile, reason));
+  }
+}
+
+/**
+ * A client logger that keeps the credential providers' debug messages and drops the rest, as the
+ * SDK's default logger does. They give the reason a profile failed, which the chain's final error
+ * ("Could not load credentials from any providers") leaves out.
+ */
+class ProviderLog implements NonNullable<EC2ClientConfig["logger"]> {
+  private readonly messages: string[] = [];
+
+  debug(...content: unknown[]): void {
+    const text = content.map(String).join(" ");
+    const match = /^@smithy\/property-provider (?:->|\(!\)) (.*)$/s.exec(text);
+    if (match?.[1]) this.messages.push(match[1]);
+  }
+
+  info(): void {}
+
+  warn(...content: unknown[]): void {
+    // The provider chain writes its warnings to the console when no logger is set.
+    if (String(content[0]).startsWith("@aws-sdk/credential-provider")) console.warn(...content);
+  }
+
+  error(): void {}
+
+  /**
+   * Returns the first message about the profile. A failed credential_process is named without
+   * its message, which quotes the command and its standard error, where secrets may appear.
+   */
+  profileProblem(profile: string): string | undefined {
+    const name = profile.toLowerCase();
+    for (const message of this.messages) {
+      if (message.startsWith("Command failed:")) return "its credential_process command failed";
+      const lower = message.toLowerCase();
+      if (lower.includes(`profile ${name}`) || lower.includes(`profile: [${name}]`)) {
+        return oneLine(message).replace(/\.$/, "");
+      }
+    }
+    return undefined;
   }
 }
 
 function credentialsHint(profile: string | undefined, reason: string | undefined): string {
   if (profile) {
     return (
-      `could not load AWS credentials for profile "${profile}" (${reason}): check that the ` +
-      "profile exists in ~/.aws/config or ~/.aws/credentials (or the files AWS_CONFIG_FILE and " +
+      `could not load AWS credentials for profile "${profile}" (${reason}): check the ` +
+      "profile in ~/.aws/config or ~/.aws/credentials (or the files AWS_CONFIG_FILE and " +
       `AWS_SHARED_CREDENTIALS_FILE name), or for an SSO profile run aws sso login --profile ${profile}`
     );
   }

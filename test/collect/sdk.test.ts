@@ -373,6 +373,63 @@ describe("collectSnapshot configuration", () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  describe("with a profile that gives no credentials", () => {
+    function writeConfig(text: string): void {
+      writeFileSync(join(home, "config"), text);
+      vi.stubEnv("AWS_CONFIG_FILE", join(home, "config"));
+      vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", join(home, "credentials"));
+    }
+
+    function collectWith(profile: string): Promise<Snapshot> {
+      return collectSnapshot({
+        ...withoutOverrides(new FakeAws(), { profile }),
+        region: "eu-north-1",
+      });
+    }
+
+    it("names expired process credentials", async () => {
+      const output = JSON.stringify({
+        Version: 1,
+        AccessKeyId: "AKIAPROCESSEXAMPLE01",
+        SecretAccessKey: SECRET_KEY,
+        SessionToken: "token",
+        Expiration: "2020-01-01T00:00:00Z",
+      });
+      writeConfig(`[profile stale]\ncredential_process = echo '${output}'\n`);
+
+      const run = collectWith("stale");
+
+      await expect(run).rejects.toThrow(
+        'could not load AWS credentials for profile "stale" (Profile stale ' +
+          "credential_process returned expired credentials)",
+      );
+      await expect(run).rejects.not.toThrow(SECRET_KEY);
+    });
+
+    it("names a source_profile cycle", async () => {
+      writeConfig(
+        "[profile loop]\nsource_profile = loop\nrole_arn = arn:aws:iam::111122223333:role/x\n",
+      );
+
+      await expect(collectWith("loop")).rejects.toThrow(
+        "Detected a cycle attempting to resolve credentials for profile loop",
+      );
+    });
+
+    it("names a failed process without its output", async () => {
+      writeConfig(
+        `[profile broken]\ncredential_process = sh -c "echo ${SECRET_KEY} >&2; exit 3"\n`,
+      );
+
+      const run = collectWith("broken");
+
+      await expect(run).rejects.toThrow(
+        'for profile "broken" (its credential_process command failed)',
+      );
+      await expect(run).rejects.not.toThrow(SECRET_KEY);
+    });
+  });
+
   it("rejects a run without any credentials", async () => {
     const fake = new FakeAws();
 
