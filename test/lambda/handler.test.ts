@@ -62,6 +62,18 @@ function install(world: World, objects = new Map<string, string>()) {
   return installFakes(world, restores, objects);
 }
 
+/** Replaces the fakes with new ones over the same bucket, as a later invocation finds them. */
+function reinstall(world: World, objects: Map<string, string>) {
+  for (const restore of restores.splice(0)) restore();
+  return install(world, objects);
+}
+
+/** Runs the handler at 10:00 UTC on a later day of December 2026. */
+function invokeOn(day: number, event: unknown): ReturnType<typeof invoke> {
+  const date = `2026-12-${String(day).padStart(2, "0")}T10:00:00.000Z`;
+  return invoke(event, lines, { now: () => new Date(date) });
+}
+
 function logEntries(): Array<Record<string, unknown>> {
   return parseLogEntries(lines);
 }
@@ -117,7 +129,7 @@ describe("lint event", () => {
     const fakes = install(brokenWorld());
 
     await invoke(EVENT, lines);
-    await invoke(EVENT, lines, { now: () => new Date("2026-12-05T10:00:00.000Z") });
+    await invokeOn(5, EVENT);
 
     const calls = fakes.hub.commandCalls(BatchImportFindingsCommand);
     const first = (calls[0]?.args[0].input.Findings ?? []).map((f) => f.Id).sort();
@@ -393,12 +405,9 @@ describe("Security Hub import", () => {
     const objects = new Map<string, string>();
     install(brokenWorld(), objects);
     await invoke(EVENT, lines);
-    for (const restore of restores.splice(0)) restore();
-    const fakes = install(cleanWorld(), objects);
+    const fakes = reinstall(cleanWorld(), objects);
 
-    const response = (await invoke(EVENT, lines, {
-      now: () => new Date("2026-12-05T10:00:00.000Z"),
-    })) as LintResponse;
+    const response = (await invokeOn(5, EVENT)) as LintResponse;
 
     const findings = importedFindings(fakes.hub);
     expect(response.regions[0]?.summary?.total).toBe(0);
@@ -415,13 +424,11 @@ describe("Security Hub import", () => {
     const objects = new Map<string, string>();
     install(brokenWorld(), objects);
     await invoke(EVENT, lines);
-    for (const restore of restores.splice(0)) restore();
-    install(cleanWorld(), objects);
-    await invoke(EVENT, lines, { now: () => new Date("2026-12-05T10:00:00.000Z") });
-    for (const restore of restores.splice(0)) restore();
-    const fakes = install(cleanWorld(), objects);
+    reinstall(cleanWorld(), objects);
+    await invokeOn(5, EVENT);
+    const fakes = reinstall(cleanWorld(), objects);
 
-    await invoke(EVENT, lines, { now: () => new Date("2026-12-06T10:00:00.000Z") });
+    await invokeOn(6, EVENT);
 
     expect(fakes.hub.commandCalls(BatchImportFindingsCommand)).toHaveLength(0);
   });
@@ -475,12 +482,9 @@ describe("notifications", () => {
     const event = { ...EVENT, output: { bucket: BUCKET, topicArn: TOPIC_ARN } };
     install(brokenWorld(), objects);
     await invoke(event, lines);
-    for (const restore of restores.splice(0)) restore();
-    const fakes = install(brokenWorld(), objects);
+    const fakes = reinstall(brokenWorld(), objects);
 
-    const response = (await invoke(event, lines, {
-      now: () => new Date("2026-12-05T10:00:00.000Z"),
-    })) as LintResponse;
+    const response = (await invokeOn(5, event)) as LintResponse;
 
     expect(response.regions[0]?.newErrors).toBe(0);
     expect(fakes.sns.commandCalls(PublishCommand)).toHaveLength(0);
@@ -497,12 +501,9 @@ describe("failed publishing", () => {
     const first = install(brokenWorld(), objects);
     first.sns.on(PublishCommand).rejects(new Error("topic unavailable"));
     await expect(invoke(event, lines)).rejects.toThrow(/topic unavailable/);
-    for (const restore of restores.splice(0)) restore();
-    const fakes = install(brokenWorld(), objects);
+    const fakes = reinstall(brokenWorld(), objects);
 
-    const response = (await invoke(event, lines, {
-      now: () => new Date("2026-12-05T10:00:00.000Z"),
-    })) as LintResponse;
+    const response = (await invokeOn(5, event)) as LintResponse;
 
     expect(response.regions[0]?.newErrors).toBe(7);
     expect(fakes.sns.commandCalls(PublishCommand)).toHaveLength(1);
@@ -542,18 +543,12 @@ describe("failed publishing", () => {
     const objects = new Map<string, string>();
     install(brokenWorld(), objects);
     await invoke(EVENT, lines);
-    for (const restore of restores.splice(0)) restore();
-    const failing = install(cleanWorld(), objects);
+    const failing = reinstall(cleanWorld(), objects);
     failing.hub.on(BatchImportFindingsCommand).rejects(new Error("Security Hub unavailable"));
-    await expect(
-      invoke(EVENT, lines, { now: () => new Date("2026-12-05T10:00:00.000Z") }),
-    ).rejects.toThrow(/Security Hub unavailable/);
-    for (const restore of restores.splice(0)) restore();
-    const fakes = install(cleanWorld(), objects);
+    await expect(invokeOn(5, EVENT)).rejects.toThrow(/Security Hub unavailable/);
+    const fakes = reinstall(cleanWorld(), objects);
 
-    const response = (await invoke(EVENT, lines, {
-      now: () => new Date("2026-12-06T10:00:00.000Z"),
-    })) as LintResponse;
+    const response = (await invokeOn(6, EVENT)) as LintResponse;
 
     expect(response.regions[0]?.resolved).toBeGreaterThan(0);
     const archived = importedFindings(fakes.hub).filter(
