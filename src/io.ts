@@ -172,7 +172,9 @@ async function inspectTarget(path: string): Promise<{ target: string; existing?:
     return undefined;
   });
   if (existing?.isDirectory()) {
-    throw new InputError(`${path}: is a directory; name a file to write the report to`);
+    // The same check guards reports, snapshots and baselines, so the message names none of them.
+    const example = join(path, "out.json");
+    throw new InputError(`${path}: is a directory; name a file to write, such as ${example}`);
   }
   if (!existing) return { target };
   // Renaming over a read-only file would succeed in a writable directory, so check the file too.

@@ -109,7 +109,9 @@ describe("report file writes", () => {
   it("say so when the path is a directory", async () => {
     const directory = await scratch();
 
-    await expect(writeFileAtomic(directory, "x")).rejects.toThrow(`${directory}: is a directory`);
+    await expect(writeFileAtomic(directory, "x")).rejects.toThrow(
+      `${directory}: is a directory; name a file to write, such as ${join(directory, "out.json")}`,
+    );
   });
 
   it("write a file with a long name", async () => {
