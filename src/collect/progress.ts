@@ -14,6 +14,12 @@ export interface ProgressOutput {
   finish(): void;
 }
 
+/**
+ * The bar on a terminal's last line. The outputs of several Regions share one stream, so each
+ * clears whichever Region's bar is shown, and only the Region that updated last shows its bar.
+ */
+const SHOWN_BARS = new WeakMap<NodeJS.WriteStream, { bar: string }>();
+
 /** Returns the progress output for a stream: a bar when it is a terminal, plain lines otherwise. */
 export function progressFor(stream: NodeJS.WriteStream, prefix = ""): ProgressOutput {
   if (!stream.isTTY) {
@@ -23,23 +29,29 @@ export function progressFor(stream: NodeJS.WriteStream, prefix = ""): ProgressOu
       finish: () => undefined,
     };
   }
+  const shown = SHOWN_BARS.get(stream) ?? { bar: "" };
+  SHOWN_BARS.set(stream, shown);
   let bar = "";
   const clear = () => {
-    if (bar) stream.write("\r\x1b[2K");
+    if (shown.bar) stream.write("\r\x1b[2K");
   };
   return {
     log(line) {
       clear();
       stream.write(`${prefix}${line}\n`);
-      if (bar) stream.write(bar);
+      if (shown.bar) stream.write(shown.bar);
     },
     update(done, planned) {
       clear();
       bar = formatBar(prefix, done, planned);
+      shown.bar = bar;
       stream.write(bar);
     },
     finish() {
-      clear();
+      if (bar && shown.bar === bar) {
+        clear();
+        shown.bar = "";
+      }
       bar = "";
     },
   };

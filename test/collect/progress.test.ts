@@ -49,6 +49,28 @@ describe("progressFor", () => {
     ]);
   });
 
+  it("shows one Region's bar at a time", () => {
+    const { stream, writes } = fakeStream(true);
+    const east = progressFor(stream, "[us-east-1] ");
+    const west = progressFor(stream, "[us-west-2] ");
+
+    east.update(1, 24);
+    west.update(1, 16);
+    west.log("DescribeSubnets: 1 page, 2 items");
+    east.finish();
+    west.finish();
+
+    expect(writes).toEqual([
+      formatBar("[us-east-1] ", 1, 24),
+      "\r\x1b[2K",
+      formatBar("[us-west-2] ", 1, 16),
+      "\r\x1b[2K",
+      "[us-west-2] DescribeSubnets: 1 page, 2 items\n",
+      formatBar("[us-west-2] ", 1, 16),
+      "\r\x1b[2K",
+    ]);
+  });
+
   it("clears the bar when finished", () => {
     const { stream, writes } = fakeStream(true);
     const output = progressFor(stream);
