@@ -98,7 +98,11 @@ export class CallRunner {
     const counts = new Map<string, number>();
     for (const call of calls) counts.set(call.operation, (counts.get(call.operation) ?? 0) + 1);
     const names = [...counts].map(([operation, n]) => (n > 1 ? `${operation} ×${n}` : operation));
-    this.log(`${wave}: ${plural(calls.length, "call")} (${names.join(", ")})`);
+    this.log(
+      calls.length === 0
+        ? `${wave}: no calls`
+        : `${wave}: ${plural(calls.length, "call")} (${names.join(", ")})`,
+    );
     this.planned += calls.length;
     this.progress?.(this.finished, this.planned);
   }

@@ -412,6 +412,16 @@ describe("collectSnapshot logging", () => {
     expect(lines.some((line) => line.startsWith("wave 1: 16 calls (DescribeVpcs,"))).toBe(true);
     expect(lines.some((line) => line.startsWith("wave 2: "))).toBe(true);
   });
+
+  it("logs a wave without calls as such", async () => {
+    const example = readExample("public-nat64.json");
+    const vpcs = (example.Vpcs ?? []).map((vpc) => ({ ...vpc, DhcpOptionsId: "default" }));
+    remock(worldOf({ ...example, Vpcs: vpcs, Reservations: [], VpcEndpoints: [] }));
+
+    await collect();
+
+    expect(lines).toContain("wave 2: no calls");
+  });
 });
 
 /** Replaces the mocks with ones serving another world. */
