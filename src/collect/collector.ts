@@ -215,16 +215,32 @@ function checkVpcsFound(
     );
   }
   if (!found.Vpcs) {
+    // DescribeVpcAttribute names each VPC it does not find, so those are known to be missing.
+    const attributeMisses = errors.flatMap((error) =>
+      error.Operation === "DescribeVpcAttribute" && error.Code === "InvalidVpcID.NotFound"
+        ? [error.Scope?.split(" ")[0] ?? ""]
+        : [],
+    );
+    const missing = requested.filter((id) => attributeMisses.includes(id));
+    if (missing.length > 0) {
+      throw vpcsNotFound(
+        missing,
+        `${region} (DescribeVpcAttribute failed with InvalidVpcID.NotFound)`,
+      );
+    }
     log(`the VPC ids are unverified because DescribeVpcs failed: ${requested.join(", ")}`);
     return;
   }
   const present = new Set(found.Vpcs.map((vpc) => vpc.VpcId));
   const missing = requested.filter((id) => !present.has(id));
   if (missing.length === 0) return;
-  const noun = missing.length === 1 ? "VPC" : "VPCs";
   const owner = found.Vpcs[0]?.OwnerId;
-  const where = owner ? `${region} (account ${owner})` : region;
-  throw new InputError(
+  throw vpcsNotFound(missing, owner ? `${region} (account ${owner})` : region);
+}
+
+function vpcsNotFound(missing: readonly string[], where: string): InputError {
+  const noun = missing.length === 1 ? "VPC" : "VPCs";
+  return new InputError(
     `${noun} ${missing.join(", ")} not found in ${where}: check the id, the Region (--region, ` +
       "or regions in a Lambda event) and the account the credentials belong to",
   );

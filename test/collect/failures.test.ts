@@ -269,6 +269,16 @@ describe("collectSnapshot with a denied DescribeVpcs", () => {
     expect(lines).toContain(`the VPC ids are unverified because DescribeVpcs failed: ${VPC}`);
     expect(lines).toContain("DhcpOptions: not collected because DescribeVpcs failed");
   });
+
+  it("rejects a VPC that DescribeVpcAttribute does not find", async () => {
+    const run = collect([VPC, "vpc-0000000000000dead"]);
+
+    await expect(run).rejects.toThrow(InputError);
+    await expect(run).rejects.toThrow(
+      "VPC vpc-0000000000000dead not found in us-east-1 (DescribeVpcAttribute failed with " +
+        "InvalidVpcID.NotFound): check the id, the Region",
+    );
+  });
 });
 
 describe("collectSnapshot input errors", () => {
