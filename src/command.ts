@@ -263,7 +263,7 @@ function collectionOptions<T>(command: Argv<T>) {
       type: "string",
       requiresArg: true,
       describe:
-        "AWS Region, or several separated by commas, each collected in parallel; defaults to AWS_REGION or the profile's region",
+        "AWS Region, or several separated by commas, each collected in parallel; defaults to AWS_REGION, then AWS_DEFAULT_REGION, then the profile's region",
     })
     .option("profile", {
       type: "string",
