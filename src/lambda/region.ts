@@ -2,7 +2,6 @@
  * One Region of one account: collect, lint with the CLI's run function, compare with the
  * previous report, import into Security Hub, store the reports and notify.
  */
-import { S3Client } from "@aws-sdk/client-s3";
 import { collectSnapshot } from "../collect/collector.js";
 import { summarizeError } from "../collect/errors.js";
 import { DEFAULT_CONCURRENCY } from "../collect/limiter.js";
@@ -27,6 +26,7 @@ import {
   ReportStore,
   regionPrefix,
   reportKeys,
+  reportsClient,
   type ReportKeys,
 } from "./storage.js";
 
@@ -102,7 +102,7 @@ async function runRegion(
     errors: result.summary.error,
   });
 
-  const s3 = new S3Client({ region: context.homeRegion });
+  const s3 = reportsClient(context.homeRegion);
   try {
     return await publishRegion(region, context, log, {
       snapshot,

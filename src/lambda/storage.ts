@@ -7,6 +7,7 @@ import {
   GetObjectCommand,
   PutObjectCommand,
   S3Client,
+  type S3ClientConfig,
   paginateListObjectsV2,
 } from "@aws-sdk/client-s3";
 import type { Finding } from "../engine/types.js";
@@ -14,6 +15,15 @@ import type { Finding } from "../engine/types.js";
 export interface ReportKeys {
   json: string;
   sarif: string;
+}
+
+/**
+ * Returns the S3 client for the reports. The bucket may be in another Region than the function:
+ * S3 answers a request sent to the wrong Region with a 301 that names the bucket's Region, and
+ * the client then sends it again there.
+ */
+export function reportsClient(region: string, overrides: S3ClientConfig = {}): S3Client {
+  return new S3Client({ region, followRegionRedirects: true, ...overrides });
 }
 
 /** The findings open after an earlier run, which a run compares against. */
