@@ -67,6 +67,14 @@ export async function createClients(settings: ClientSettings): Promise<Clients> 
   }
 }
 
+/** Closes the sockets of every client, which would otherwise stay open in a warm Lambda. */
+export function destroyClients(clients: Clients): void {
+  clients.ec2.destroy();
+  clients.ssm.destroy();
+  clients.route53.destroy();
+  clients.resolver.destroy();
+}
+
 /** Milliseconds to open a connection, and to wait on an idle socket, before a request fails. */
 const CONNECTION_TIMEOUT_MS = 5_000;
 const REQUEST_TIMEOUT_MS = 30_000;

@@ -13,7 +13,7 @@ import {
   type SnapshotSource,
 } from "../snapshot/types.js";
 import { chunk, EC2_FILTER_VALUES, joinChunks } from "./chunks.js";
-import { createClients, type ClientOverrides } from "./clients.js";
+import { createClients, destroyClients, type ClientOverrides } from "./clients.js";
 import { collectDependent } from "./dependent.js";
 import { mergeErrors } from "./errors.js";
 import { Limiter } from "./limiter.js";
@@ -131,10 +131,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     options.log(summaryLine(runner.succeeded, errors));
     return assemble(source, { ...scoped, ...dependent }, errors);
   } finally {
-    clients.ec2.destroy();
-    clients.ssm.destroy();
-    clients.route53.destroy();
-    clients.resolver.destroy();
+    destroyClients(clients);
   }
 }
 

@@ -1,6 +1,6 @@
 /** Lists every VPC of a Region, for runs that lint a whole Region rather than named VPCs. */
 import { paginateDescribeVpcs } from "@aws-sdk/client-ec2";
-import { createClients, type ClientOverrides } from "./clients.js";
+import { createClients, destroyClients, type ClientOverrides } from "./clients.js";
 
 export interface ListVpcsOptions {
   region: string;
@@ -28,7 +28,6 @@ export async function listVpcIds(options: ListVpcsOptions): Promise<string[]> {
     }
     return ids.sort();
   } finally {
-    clients.ec2.destroy();
-    clients.ssm.destroy();
+    destroyClients(clients);
   }
 }

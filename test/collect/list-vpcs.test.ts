@@ -1,0 +1,68 @@
+/** Listing a Region's VPCs through the real EC2 client, with a fake transport for the network. */
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { Route53Client } from "@aws-sdk/client-route-53";
+import { Route53ResolverClient } from "@aws-sdk/client-route53resolver";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { listVpcIds } from "../../src/collect/list-vpcs.js";
+import { ec2Body, FakeAws, OWNER_ID } from "./transport.js";
+import { CREDENTIALS, isolateAwsEnvironment } from "./world.js";
+
+const SHARED_OWNER = "444455556666";
+
+/** Two pages of DescribeVpcs: two VPCs of the account, then one shared by another account. */
+function twoPages(): FakeAws {
+  const vpc = (id: string, owner: string) =>
+    `<item><vpcId>${id}</vpcId><ownerId>${owner}</ownerId><state>available</state></item>`;
+  return new FakeAws((operation, attempt) => {
+    if (operation !== "DescribeVpcs") return undefined;
+    const content =
+      attempt === 1
+        ? `<vpcSet>${vpc("vpc-0b", OWNER_ID)}${vpc("vpc-0a", OWNER_ID)}</vpcSet><nextToken>page-2</nextToken>`
+        : `<vpcSet>${vpc("vpc-0c", SHARED_OWNER)}</vpcSet>`;
+    return { status: 200, body: ec2Body(operation, content) };
+  });
+}
+
+beforeEach(() => {
+  isolateAwsEnvironment();
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
+
+describe("listVpcIds", () => {
+  it("reads every page, sorted", async () => {
+    const fake = twoPages();
+    const ids = await listVpcIds({
+      region: "us-east-1",
+      clientOverrides: { requestHandler: fake.handler, credentials: CREDENTIALS },
+    });
+    expect(ids).toEqual(["vpc-0a", "vpc-0b", "vpc-0c"]);
+    expect(fake.count("DescribeVpcs")).toBe(2);
+  });
+
+  it("leaves out VPCs of another owner", async () => {
+    const fake = twoPages();
+    const ids = await listVpcIds({
+      region: "us-east-1",
+      ownerId: OWNER_ID,
+      clientOverrides: { requestHandler: fake.handler, credentials: CREDENTIALS },
+    });
+    expect(ids).toEqual(["vpc-0a", "vpc-0b"]);
+  });
+
+  it("closes every client it created", async () => {
+    const closed = [EC2Client, SSMClient, Route53Client, Route53ResolverClient].map((client) =>
+      vi.spyOn(client.prototype, "destroy"),
+    );
+    const fake = twoPages();
+    await listVpcIds({
+      region: "us-east-1",
+      clientOverrides: { requestHandler: fake.handler, credentials: CREDENTIALS },
+    });
+    for (const destroy of closed) expect(destroy).toHaveBeenCalledTimes(1);
+  });
+});
