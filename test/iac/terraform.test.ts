@@ -248,6 +248,58 @@ describe("Terraform plan: for_each over resources", () => {
     ).toBe(true);
   });
 
+  it("leaves a variable-keyed NAT id unknown", async () => {
+    // nat_gateway_id = aws_nat_gateway.nat[var.nat_az].id
+    const plan = editedPlan("plan-for-each.json", (document) => {
+      document.variables.nat_az = { value: "eu-west-1b" };
+      configResourceOf(document, "aws_route.app_nat64").expressions.nat_gateway_id = {
+        references: ["aws_nat_gateway.nat", "var.nat_az"],
+      };
+    });
+    const { result, warnings } = await lintIac({ terraformPlan: plan });
+    const skipped = result.skipped
+      .filter((item) => item.ruleId === "nat64-route-blackhole")
+      .flatMap((item) => item.resourceIds ?? []);
+
+    expect(findingsOf(result, "nat64-cross-az")).toEqual([]);
+    expect(skipped.sort()).toEqual([...appTables].sort());
+    expect(
+      warnings.some((line) =>
+        line.includes(
+          'aws_route.app_nat64["eu-west-1b"] nat_gateway_id is known only after apply and refers to aws_nat_gateway.nat, var.nat_az',
+        ),
+      ),
+    ).toBe(true);
+  });
+
+  it("never takes a variable as NAT id", async () => {
+    // nat_gateway_id = aws_nat_gateway.nat[index(var.azs, each.key)].id, with count on the NAT
+    // gateways, so no NAT gateway has the route's key.
+    const plan = editedPlan("plan-for-each.json", (document) => {
+      document.variables.azs = { value: ["eu-west-1a"] };
+      configResourceOf(document, "aws_route.app_nat64").expressions.nat_gateway_id = {
+        references: ["aws_nat_gateway.nat", "var.azs", "each.key"],
+      };
+      const text = JSON.stringify(document).replace(
+        /aws_nat_gateway\.nat\[\\"eu-west-1([ab])\\"\]/g,
+        (_, zone: string) => `aws_nat_gateway.nat[${zone === "a" ? 0 : 1}]`,
+      );
+      Object.assign(document, JSON.parse(text));
+      for (const resource of document.planned_values.root_module.resources) {
+        if (resource.type === "aws_nat_gateway")
+          resource.index = Number(/\[(\d)\]/.exec(resource.address)?.[1]);
+      }
+    });
+    const { input, result } = await lintIac({ terraformPlan: plan });
+    const natIds = input.snapshot.RouteTables?.flatMap((table) =>
+      (table.Routes ?? []).map((route) => route.NatGatewayId).filter(Boolean),
+    );
+
+    expect(natIds).not.toContain("eu-west-1a");
+    expect(findingsOf(result, "nat64-route-blackhole")).toEqual([]);
+    expect(result.skipped.map((item) => item.ruleId)).toContain("nat64-route-blackhole");
+  });
+
   it("reads an inline route target from one id reference", async () => {
     const { input } = await lintIac({ terraformPlan: fixture("plan-for-each.json") });
     const table = input.snapshot.RouteTables?.find((item) => item.RouteTableId === publicTable);

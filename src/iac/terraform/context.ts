@@ -198,12 +198,17 @@ export class AttributeReader {
     return this.context.plan.value(this.instance, [...this.path, name]);
   }
 
+  /** Reads an argument that takes one value, as `Plan.single` does. */
+  single(name: string): unknown {
+    return this.context.plan.single(this.instance, [...this.path, name]);
+  }
+
   /** Reads a string; an unknown id gets a placeholder with the prefix, anything else is left out. */
   string(name: string, idPrefix?: string): string | undefined {
-    const value = this.raw(name);
+    const value = this.single(name);
     if (value === undefined || value === null || value === "") return undefined;
     const problem = firstUnresolved(value);
-    if (!problem) return Array.isArray(value) ? String(value[0]) : String(value);
+    if (!problem) return String(value);
     const placeholder = idPrefix ? placeholderId(idPrefix, problem.key) : undefined;
     this.note(name, problem, placeholder);
     return placeholder;
@@ -211,7 +216,7 @@ export class AttributeReader {
 
   /** Reads a boolean; an unknown value is left out so the rules that read it report it unknown. */
   bool(name: string, fallback?: boolean): boolean | undefined {
-    const value = this.raw(name);
+    const value = this.single(name);
     if (value === undefined || value === null) return fallback;
     if (value instanceof Unresolved) {
       this.note(name, value, undefined);
@@ -221,7 +226,7 @@ export class AttributeReader {
   }
 
   number(name: string): number | undefined {
-    const value = this.raw(name);
+    const value = this.single(name);
     if (value instanceof Unresolved) this.note(name, value, undefined);
     const number = Number(value);
     return value === undefined ||
@@ -234,7 +239,7 @@ export class AttributeReader {
 
   /** Reads an IPv6 prefix; an unknown one gets a placeholder of the given length. */
   ipv6Cidr(name: string, length: number): string | undefined {
-    const value = this.raw(name);
+    const value = this.single(name);
     if (value === undefined || value === null || value === "") return undefined;
     const problem = firstUnresolved(value);
     if (!problem) return String(value);
@@ -269,7 +274,7 @@ export class AttributeReader {
    * `local` value, may name any resource, and undefined when the argument is resolved.
    */
   candidateIds(name: string): string[] | "any" | undefined {
-    const problem = firstUnresolved(this.raw(name));
+    const problem = firstUnresolved(this.single(name));
     if (!problem) return undefined;
     if (problem.references.length === 0) return "any";
     const ids: string[] = [];

@@ -3,7 +3,7 @@
  * through the references the plan's `configuration` records for each argument.
  */
 import { InputError } from "../../errors.js";
-import { Unresolved, isRecord } from "../unresolved.js";
+import { Unresolved, firstUnresolved, isRecord } from "../unresolved.js";
 
 /** One resource instance from `planned_values`, with its configuration and unknown attributes. */
 export interface PlanInstance {
@@ -145,24 +145,45 @@ export class Plan {
     const seen = new Set<string>();
     for (const reference of references) {
       const value = this.follow(reference, scope, usesIndex, seen);
+      // An instance picked by a key that is not the resource's own, as in
+      // `aws_nat_gateway.nat[index(var.azs, each.key)].id`, may be any of them, and the other
+      // references are only arguments of that choice.
+      if (value === UNKNOWN_KEY) return unevaluated(label, references, scope.moduleAddress);
       if (value !== undefined) values.push(value);
     }
-    if (values.length === 0) {
-      const text = references.length > 0 ? references.join(", ") : "no reference";
-      return new Unresolved(
-        `${label} is known only after apply and refers to ${text}, which vpc-lint cannot evaluate`,
-        label,
-        references.map((reference) => qualify(reference, scope.moduleAddress)),
-      );
-    }
+    if (values.length === 0) return unevaluated(label, references, scope.moduleAddress);
     return values.length === 1 ? values[0] : values.flat();
+  }
+
+  /**
+   * Returns the value of an argument that takes one value, such as `nat_gateway_id`. An
+   * expression that gives several, as `aws_nat_gateway.nat[var.nat_az].id` gives every NAT
+   * gateway and the variable's value, selects one of them in a way vpc-lint does not evaluate,
+   * so the argument is unresolved.
+   */
+  single(instance: PlanInstance, path: (string | number)[]): unknown {
+    const value = this.value(instance, path);
+    if (!Array.isArray(value) || firstUnresolved(value)) return value;
+    if (new Set(value.map(String)).size <= 1) return value[0];
+    const expression = expressionAt(instance.config?.expressions, path);
+    return unevaluated(
+      `${instance.address} ${path.join(".")}`,
+      referencesOf(expression),
+      instance.moduleAddress,
+    );
   }
 
   /** Follows one reference; returns undefined for references that add nothing, such as `count.index`. */
   private follow(reference: string, scope: Scope, usesIndex: boolean, seen: Set<string>): unknown {
     if (reference.startsWith("var."))
       return this.variable(reference.slice(4).split(".")[0] as string, scope);
-    if (reference.startsWith("module.")) return this.moduleOutput(reference, scope);
+    if (reference.startsWith("module.")) {
+      // The plan lists `module.vpc.subnets[0]` and then `module.vpc.subnets`; only the first counts.
+      const output = /^module\.[^.[]+\.[A-Za-z0-9_-]+/.exec(reference)?.[0];
+      if (!output || seen.has(output)) return undefined;
+      seen.add(output);
+      return this.moduleOutput(reference, scope);
+    }
     if (reference === "each.value" || reference.startsWith("each.value."))
       return this.eachValue(reference, scope, seen);
     const target = parseReference(reference);
@@ -172,7 +193,10 @@ export class Plan {
     if (seen.has(base)) return undefined;
     seen.add(base);
     const targets = this.targetsOf(base, target, scope, usesIndex);
-    if (targets.length === 0) return undefined;
+    if (targets.length === 0) {
+      const keyed = usesIndex && target.index === undefined && scope.index !== undefined;
+      return keyed && this.instancesOf(base) ? UNKNOWN_KEY : undefined;
+    }
     const values = targets.map((instance) => this.attribute(instance, target.attribute ?? "id"));
     return target.index === undefined && !usesIndex && targets.length > 1 ? values : values[0];
   }
@@ -247,6 +271,19 @@ export class Plan {
   private moduleCall(moduleAddress: string, call: string) {
     return configModule(this.document, moduleAddress)?.module_calls?.[call];
   }
+}
+
+/** Marker that `follow` returns for a resource none of whose instances has the key being read. */
+const UNKNOWN_KEY = Symbol("unknown key");
+
+/** Returns the Unresolved for an expression whose value vpc-lint cannot evaluate. */
+function unevaluated(label: string, references: string[], moduleAddress: string): Unresolved {
+  const text = references.length > 0 ? references.join(", ") : "no reference";
+  return new Unresolved(
+    `${label} is known only after apply and refers to ${text}, which vpc-lint cannot evaluate`,
+    label,
+    references.map((reference) => qualify(reference, moduleAddress)),
+  );
 }
 
 /** Reads the plan's instances from `planned_values`, walking child modules. */

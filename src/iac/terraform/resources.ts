@@ -181,7 +181,7 @@ function addRoute(
     if (target && !route[field]) route[field] = target;
   }
   const unknown = [`${destinationPrefix}cidr_block`, `${destinationPrefix}ipv6_cidr_block`].find(
-    (name) => firstUnresolved(reader.raw(name)),
+    (name) => firstUnresolved(reader.single(name)),
   );
   if (unknown) reader.builder.noteUnknownDestination(tableId, reader.address, unknown);
   if (
