@@ -25,6 +25,8 @@ const PATH_ERRORS = new Set([
   "EROFS",
   "EPIPE",
   "ENAMETOOLONG",
+  "ENOSPC",
+  "EDQUOT",
 ]);
 const PERMISSION_ERRORS = new Set(["EACCES", "EPERM", "EROFS"]);
 
@@ -284,6 +286,8 @@ function pathError(path: string, code: string): InputError {
   if (PERMISSION_ERRORS.has(code)) hint = "check that the file and its directory are writable";
   if (code === "EPIPE") hint = "the program reading the pipe closed it before the end";
   if (code === "ENAMETOOLONG") hint = "the file system does not allow so long a name; shorten it";
+  if (code === "ENOSPC" || code === "EDQUOT")
+    hint = "the file system is full or over quota; free space or write the report elsewhere";
   return new InputError(`${path}: cannot write the file (${code}); ${hint}`);
 }
 
