@@ -60,6 +60,11 @@ describe("--format and -o", () => {
     ],
     [["sarif="], undefined, "--format sarif=: the file name after = is empty"],
     [
+      ["=report.json"],
+      undefined,
+      "--format =report.json: the format name before = is empty; use one of text, json, sarif, markdown, asff",
+    ],
+    [
       ["text", "json=-"],
       undefined,
       "formats text, json would all go to standard output; give all but one a file, such as --format sarif=results.sarif",

@@ -71,9 +71,8 @@ function parseTarget(spec: string): ReportTarget {
   const name = separator < 0 ? spec : spec.slice(0, separator);
   const path = separator < 0 ? undefined : spec.slice(separator + 1);
   if (!(FORMATS as readonly string[]).includes(name)) {
-    throw new InputError(
-      `--format ${spec}: unknown format ${name}; use one of ${FORMATS.join(", ")}`,
-    );
+    const problem = name === "" ? "the format name before = is empty" : `unknown format ${name}`;
+    throw new InputError(`--format ${spec}: ${problem}; use one of ${FORMATS.join(", ")}`);
   }
   if (path === "") throw new InputError(`--format ${spec}: the file name after = is empty`);
   return path === undefined || path === STDOUT
