@@ -37,10 +37,14 @@ const RESOURCE_TYPE: Record<string, string> = {
   instance: "AwsEc2Instance",
 };
 
-/** ASFF string limits: Title 256, Description 1024, Remediation.Recommendation.Text 512. */
+/**
+ * ASFF string limits: Title 256, Description 1024, Remediation.Recommendation.Text 512, and 2048
+ * for each value of ProductFields.
+ */
 const MAX_TITLE = 256;
 const MAX_DESCRIPTION = 1024;
 const MAX_RECOMMENDATION = 512;
+const MAX_PRODUCT_FIELD = 2048;
 
 /** A finding in ASFF, reduced to the fields vpc-lint fills. */
 export interface AsffFinding {
@@ -184,7 +188,9 @@ function productFields(finding: Finding): Record<string, string> {
     "vpc-lint/Fingerprint": finding.fingerprint,
   };
   if (finding.resource.vpcId) fields["vpc-lint/VpcId"] = finding.resource.vpcId;
-  if (finding.suppression) fields["vpc-lint/SuppressionReason"] = finding.suppression.reason;
+  // A suppression reason comes from the config file, which sets no length limit.
+  if (finding.suppression)
+    fields["vpc-lint/SuppressionReason"] = truncate(finding.suppression.reason, MAX_PRODUCT_FIELD);
   return fields;
 }
 

@@ -153,6 +153,19 @@ describe("ASFF report", () => {
     expect(asff.Description.endsWith("…")).toBe(true);
   });
 
+  it("truncates a long suppression reason to 2048 characters", () => {
+    const finding: Finding = {
+      ...firstFinding(),
+      suppressed: true,
+      suppression: { kind: "config", reason: "r".repeat(3000), origin: ".vpc-lint.json" },
+    };
+
+    const asff = toAsff(finding, { accountId: ACCOUNT, region: "us-east-1", now: NOW });
+
+    expect(asff.ProductFields["vpc-lint/SuppressionReason"]).toHaveLength(2048);
+    expect(asff.ProductFields["vpc-lint/SuppressionReason"]?.endsWith("…")).toBe(true);
+  });
+
   it("cuts before a surrogate pair", () => {
     const message = `${"x".repeat(1022)}🛰 and more`;
     const finding: Finding = { ...firstFinding(), message };
