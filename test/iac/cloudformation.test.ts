@@ -661,6 +661,22 @@ describe("CloudFormation: input errors", () => {
     await expect(attempt).rejects.toThrow(/expected a list of \{ParameterKey, ParameterValue\}/);
   });
 
+  it.each([
+    [`{"Parameters": {"VpcCidr": null}}`, "null"],
+    [`[{"ParameterKey": "VpcCidr", "ParameterValue": {"Ref": "Cidr"}}]`, `{"Ref":"Cidr"}`],
+    [`{"VpcCidr": ["10.0.0.0/16", null]}`, `["10.0.0.0/16",null]`],
+  ])("rejects the parameter value in %s", async (text, shown) => {
+    const parameters = join(mkdtempSync(join(tmpdir(), "vpc-lint-parameters-")), "values.json");
+    writeFileSync(parameters, text);
+    const attempt = lintIac({ template: fixture("ipv6-only-dns64.yaml"), parameters });
+
+    await expect(attempt).rejects.toBeInstanceOf(InputError);
+    await expect(attempt).rejects.toThrow(
+      `${parameters}: parameter VpcCidr has the value ${shown}; give a string, ` +
+        "or a list of strings for a List or CommaDelimitedList parameter",
+    );
+  });
+
   it("rejects a parameters file that is not JSON", async () => {
     const attempt = lintIac({
       template: fixture("ipv6-only-dns64.yaml"),

@@ -117,8 +117,20 @@ export async function readParameters(file: string): Promise<Map<string, string>>
       `${file}: expected a list of {ParameterKey, ParameterValue} or an object of parameter values`,
     );
   }
-  return new Map(
-    entries.map(([key, item]) => [key, Array.isArray(item) ? item.join(",") : String(item)]),
+  return new Map(entries.map(([key, item]) => [key, parameterText(file, key, item)]));
+}
+
+/**
+ * Returns a parameter value as CloudFormation receives it: a string, with numbers and booleans
+ * written out and a list joined with commas. Null and maps have no such form.
+ */
+function parameterText(file: string, key: string, value: unknown): string {
+  const scalar = (item: unknown) => ["string", "number", "boolean"].includes(typeof item);
+  if (scalar(value)) return String(value);
+  if (Array.isArray(value) && value.every(scalar)) return value.join(",");
+  throw new InputError(
+    `${file}: parameter ${key} has the value ${JSON.stringify(value)}; give a string, ` +
+      "or a list of strings for a List or CommaDelimitedList parameter",
   );
 }
 
