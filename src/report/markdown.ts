@@ -18,7 +18,7 @@ export function formatMarkdown(result: RunResult): string {
   const sections = [
     "## vpc-lint",
     summaryTable(result),
-    ...ORDER.flatMap((severity) => severitySection(severity, visible)),
+    ...ORDER.flatMap((severity) => severitySection(severity, visible, result.locations)),
     ...problemsSection(result),
     ...suppressedSection(result.findings.filter((finding) => finding.suppressed)),
     ...vpcDiagrams(result),
@@ -49,20 +49,31 @@ function summaryTable(result: RunResult): string {
   return [`Scanned ${markdownText(scopes.join(", ") || "no snapshot")}.`, "", ...lines].join("\n");
 }
 
-function severitySection(severity: Severity, findings: Finding[]): string[] {
+function severitySection(
+  severity: Severity,
+  findings: Finding[],
+  locations: RunResult["locations"],
+): string[] {
   const matching = findings.filter((finding) => finding.severity === severity);
   if (matching.length === 0) return [];
   const byResource = groupBy(
     matching,
     (finding) => `${finding.resource.type} ${finding.resource.id}`,
   );
-  const blocks = [...byResource].map(([key, group]) => resourceBlock(key, group));
+  const blocks = [...byResource].map(([key, group]) => resourceBlock(key, group, locations));
   return [`### ${HEADINGS[severity]} (${matching.length})`, ...blocks];
 }
 
-function resourceBlock(key: string, findings: Finding[]): string {
+function resourceBlock(
+  key: string,
+  findings: Finding[],
+  locations: RunResult["locations"],
+): string {
   const resource = (findings[0] as Finding).resource;
   const name = resource.name ? ` (${markdownText(resource.name)})` : "";
+  // The placeholder id appears in neither the template nor the plan, so name the logical id.
+  const logicalName = locations.get(resource.id)?.logicalName;
+  const origin = logicalName ? `, from ${markdownCode(logicalName)}` : "";
   const where =
     resource.vpcId && resource.vpcId !== resource.id ? ` in ${markdownText(resource.vpcId)}` : "";
   const items = findings.map((finding) => {
@@ -73,7 +84,7 @@ function resourceBlock(key: string, findings: Finding[]): string {
       `  [${markdownCode(finding.ruleId)}](${docsUrl(finding.ruleId)})`,
     ].join("<br>\n");
   });
-  return [`#### ${markdownCode(key)}${name}${where}`, "", ...items].join("\n");
+  return [`#### ${markdownCode(key)}${name}${origin}${where}`, "", ...items].join("\n");
 }
 
 function problemsSection(result: RunResult): string[] {

@@ -26,7 +26,10 @@ export function formatText(result: RunResult, options: TextOptions): string {
       for (const findings of byResource.values()) {
         const resource = (findings[0] as Finding).resource;
         const name = resource.name ? ` (${printable(resource.name)})` : "";
-        lines.push(`  ${printable(resource.type)} ${printable(resource.id)}${name}`);
+        // The placeholder id appears in neither the template nor the plan, so name the logical id.
+        const logicalName = result.locations.get(resource.id)?.logicalName;
+        const origin = logicalName ? `, from ${printable(logicalName)}` : "";
+        lines.push(`  ${printable(resource.type)} ${printable(resource.id)}${name}${origin}`);
         for (const finding of findings) lines.push(...formatFinding(finding, paint));
       }
       lines.push("");

@@ -66,6 +66,28 @@ describe("vpc-lint --template", () => {
     expect(location?.region?.startLine).toBe(90);
   });
 
+  it("names the logical id in the text report", () => {
+    const run = runCli(["--template", fixture("ipv6-only-dns64.yaml")]);
+
+    expect(run.stdout).toContain(
+      `  subnet ${placeholderId("subnet", "AppSubnet")} (app-a), from AppSubnet\n`,
+    );
+  });
+
+  it("names the plan address in the Markdown report", () => {
+    const run = runCli([
+      "--terraform-plan",
+      fixture("plan-dns64-missing.json"),
+      "--format",
+      "markdown",
+    ]);
+    const subnetId = placeholderId("subnet", "module.vpc.aws_subnet.private[0]");
+
+    expect(run.stdout).toContain(
+      `#### \`subnet ${subnetId}\` (private-a), from \`module.vpc.aws_subnet.private[0]\` in vpc-`,
+    );
+  });
+
   it("warns about unresolved values and notes them", () => {
     const run = runCli(["--template", fixture("unresolved.yaml"), "--format", "json"]);
     const report = JSON.parse(run.stdout) as JsonReport;
