@@ -36,6 +36,12 @@ const PERMISSION_ERRORS = new Set(["EACCES", "EPERM", "EROFS"]);
  */
 export async function readText(file: string, flag: string): Promise<string> {
   const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+    // Only --snapshot reads standard input for `-`, so a file named `-` is still read here.
+    if (file === "-" && error.code === "ENOENT") {
+      throw new InputError(
+        `-: ${flag} reads a file, not standard input; save the input to a file and pass its path`,
+      );
+    }
     const reason =
       error.code === "ENOENT"
         ? "file not found"

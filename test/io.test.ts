@@ -19,6 +19,7 @@ import { InputError } from "../src/errors.js";
 import {
   checkDistinctOutputs,
   checkWritable,
+  readText,
   writeFileAtomic,
   writeFilesAtomic,
 } from "../src/io.js";
@@ -140,6 +141,18 @@ describe("report file writes", () => {
 
     await expect(writeFileAtomic(path, "x")).rejects.toThrow(InputError);
     await expect(writeFileAtomic(path, "x")).rejects.toThrow(`${path}: cannot write the file`);
+  });
+});
+
+describe("input file reads", () => {
+  it("say that - does not read standard input", async () => {
+    const attempt = readText("-", "--terraform-plan");
+
+    await expect(attempt).rejects.toThrow(InputError);
+    await expect(attempt).rejects.toThrow(
+      "-: --terraform-plan reads a file, not standard input; save the input to a file and " +
+        "pass its path",
+    );
   });
 });
 
