@@ -300,6 +300,33 @@ describe("Terraform plan: for_each over resources", () => {
     expect(result.skipped.map((item) => item.ruleId)).toContain("nat64-route-blackhole");
   });
 
+  it("leaves out a flag computed from another attribute", async () => {
+    // enable_dns64 = aws_vpc.main.ipv6_cidr_block != "", known only after apply
+    const plan = editedPlan("plan-for-each.json", (document) => {
+      configResourceOf(document, "aws_subnet.app").expressions.enable_dns64 = {
+        references: ["aws_vpc.main.ipv6_cidr_block", "aws_vpc.main"],
+      };
+      for (const resource of document.planned_values.root_module.resources) {
+        if (resource.address.startsWith("aws_subnet.app")) delete resource.values.enable_dns64;
+      }
+      for (const change of document.resource_changes) {
+        if (!change.address.startsWith("aws_subnet.app")) continue;
+        delete change.change.after.enable_dns64;
+        change.change.after_unknown.enable_dns64 = true;
+      }
+    });
+    const { input, result } = await lintIac({ terraformPlan: plan });
+    const skipped = result.skipped.find((item) => item.ruleId === "subnet-dns64-disabled");
+
+    expect(findingsOf(result, "subnet-dns64-disabled")).toEqual([]);
+    const appSubnets = keys.map((key) => placeholderId("subnet", `aws_subnet.app["${key}"]`));
+    const subnets = input.snapshot.Subnets?.filter((subnet) =>
+      appSubnets.includes(subnet.SubnetId as string),
+    );
+    expect(subnets?.map((subnet) => subnet.EnableDns64)).toEqual([undefined, undefined]);
+    expect(skipped?.resourceIds?.sort()).toEqual([...appSubnets].sort());
+  });
+
   it("reads an inline route target from one id reference", async () => {
     const { input } = await lintIac({ terraformPlan: fixture("plan-for-each.json") });
     const table = input.snapshot.RouteTables?.find((item) => item.RouteTableId === publicTable);

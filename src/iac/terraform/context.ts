@@ -216,8 +216,12 @@ export class AttributeReader {
 
   /** Reads a boolean; an unknown value is left out so the rules that read it report it unknown. */
   bool(name: string, fallback?: boolean): boolean | undefined {
-    const value = this.single(name);
+    let value = this.single(name);
     if (value === undefined || value === null) return fallback;
+    // A reference to an attribute that is no boolean, such as `aws_vpc.main.ipv6_cidr_block` in
+    // `enable_dns64 = aws_vpc.main.ipv6_cidr_block != ""`, is an operand, not the value.
+    if (!(value instanceof Unresolved) && ![true, false, "true", "false"].includes(value as never))
+      value = this.context.plan.unevaluated(this.instance, [...this.path, name]);
     if (value instanceof Unresolved) {
       this.note(name, value, undefined);
       return undefined;

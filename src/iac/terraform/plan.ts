@@ -165,6 +165,11 @@ export class Plan {
     const value = this.value(instance, path);
     if (!Array.isArray(value) || firstUnresolved(value)) return value;
     if (new Set(value.map(String)).size <= 1) return value[0];
+    return this.unevaluated(instance, path);
+  }
+
+  /** Returns the Unresolved for an argument whose expression vpc-lint does not evaluate. */
+  unevaluated(instance: PlanInstance, path: (string | number)[]): Unresolved {
     const expression = expressionAt(instance.config?.expressions, path);
     return unevaluated(
       `${instance.address} ${path.join(".")}`,
