@@ -357,6 +357,46 @@ describe("Terraform plan: for_each over resources", () => {
   });
 });
 
+describe("Terraform plan: default route table, ACL and group", () => {
+  const file = "plan-default-resources.json";
+
+  /** Returns the plan with a block list of one resource emptied in its planned values. */
+  function withoutBlocks(address: string, names: string[]): string {
+    return editedPlan(file, (document) => {
+      const resource = document.planned_values.root_module.resources.find(
+        (item: { address: string }) => item.address === address,
+      );
+      for (const name of names) resource.values[name] = [];
+    });
+  }
+
+  it("passes the private NAT64 design", async () => {
+    const { result, warnings } = await lintIac({ terraformPlan: fixture(file) });
+
+    expect(result.findings.filter((finding) => finding.severity !== "info")).toEqual([]);
+    expect(result.skipped.map((item) => item.ruleId)).toEqual(["ssm-instance-not-online"]);
+    expect(warnings.filter((line) => line.includes("does not define"))).toEqual([]);
+  });
+
+  it("puts routes in the managed main table", async () => {
+    const { input } = await lintIac({ terraformPlan: fixture(file) });
+    const vpcId = placeholderId("vpc", "aws_vpc.main");
+    const main = input.snapshot.RouteTables?.find((table) =>
+      table.Associations?.some((association) => association.Main),
+    );
+
+    expect(main?.VpcId).toBe(vpcId);
+    expect(main?.Routes?.map((route) => route.DestinationIpv6CidrBlock)).toContain("64:ff9b::/96");
+  });
+
+  it("flags a default ACL whose rules are removed", async () => {
+    const plan = withoutBlocks("aws_default_network_acl.default", ["ingress", "egress"]);
+    const { result } = await lintIac({ terraformPlan: plan });
+
+    expect(findingsOf(result, "nacl-blocks-nat64").length).toBeGreaterThan(0);
+  });
+});
+
 describe("Terraform plan: unresolved route tables", () => {
   const vpcId = placeholderId("vpc", "aws_vpc.main");
 

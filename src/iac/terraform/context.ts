@@ -35,6 +35,13 @@ const ID_PREFIXES: Record<string, string> = {
   aws_vpc_security_group_egress_rule: "sgr",
 };
 
+/** The argument that names the VPC default resource each `aws_default_*` type takes over. */
+const MANAGED_DEFAULTS: Record<string, string> = {
+  aws_default_route_table: "default_route_table_id",
+  aws_default_network_acl: "default_network_acl_id",
+  aws_default_security_group: "vpc_id",
+};
+
 /** Attributes of other resources that hold an EC2 id, with the prefix a placeholder gets. */
 const ID_ATTRIBUTES: Record<string, string> = {
   vpc_id: "vpc",
@@ -54,14 +61,48 @@ export class PlanContext {
     plan.attribute = (instance, attribute) => this.attribute(instance, attribute);
   }
 
-  /** Returns a resource's id: the planned one, or a placeholder derived from its address. */
+  /**
+   * Returns a resource's id: the planned one, that of the VPC's default resource that an
+   * `aws_default_*` resource manages, or a placeholder derived from its address.
+   */
   idOf(instance: PlanInstance): string {
     const known = instance.values.id;
     if (typeof known === "string" && known !== "") return known;
+    const managed = this.managedDefaultId(instance);
+    if (managed) return managed;
     return placeholderId(
       ID_PREFIXES[instance.type] ?? instance.type.replace(/^aws_/, ""),
       instance.address,
     );
+  }
+
+  /**
+   * Returns the id of the route table, network ACL or security group that AWS created with a VPC
+   * and that an `aws_default_*` resource takes over, so references to the resource's `id` and
+   * to the VPC's `default_*_id` name one resource.
+   */
+  private managedDefaultId(instance: PlanInstance): string | undefined {
+    const argument = MANAGED_DEFAULTS[instance.type];
+    if (!argument) return undefined;
+    const value = this.plan.single(instance, [argument]);
+    if (typeof value !== "string" || value === "") return undefined;
+    if (argument !== "vpc_id") return value;
+    const vpc = this.plan.instances.find(
+      (item) => item.type === "aws_vpc" && this.idOf(item) === value,
+    );
+    const id = vpc && this.attribute(vpc, "default_security_group_id");
+    return typeof id === "string" ? id : implicitVpcIds(value).defaultSecurityGroupId;
+  }
+
+  /** Returns the id of the plan's VPC whose default route table or network ACL has an id. */
+  vpcWithDefault(
+    attribute: "default_route_table_id" | "default_network_acl_id",
+    id: string,
+  ): string | undefined {
+    const vpc = this.plan.instances.find(
+      (item) => item.type === "aws_vpc" && this.attribute(item, attribute) === id,
+    );
+    return vpc && this.idOf(vpc);
   }
 
   /** Returns what a reference to `instance.attribute` evaluates to before apply. */

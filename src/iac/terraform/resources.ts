@@ -39,7 +39,10 @@ export const MAPPERS: Record<string, Mapper> = {
   aws_vpc_security_group_ingress_rule: (reader) => mapGroupRule(reader, "ingress"),
   aws_vpc_security_group_egress_rule: (reader) => mapGroupRule(reader, "egress"),
   aws_security_group_rule: mapLegacyGroupRule,
-  aws_network_acl: mapNetworkAcl,
+  aws_network_acl: (reader) => mapNetworkAcl(reader, reader.string("vpc_id", "vpc"), false),
+  aws_default_network_acl: (reader, context) =>
+    mapNetworkAcl(reader, context.vpcWithDefault("default_network_acl_id", reader.id), true),
+  aws_default_security_group: mapSecurityGroup,
   aws_network_acl_rule: mapNetworkAclRule,
   aws_network_acl_association: mapNetworkAclAssociation,
   aws_vpc_dhcp_options: mapDhcpOptions,
@@ -136,9 +139,10 @@ function mapRouteTable(reader: AttributeReader): void {
 }
 
 /** `aws_default_route_table` manages the main route table that AWS created with the VPC. */
-function mapDefaultRouteTable(reader: AttributeReader): void {
+function mapDefaultRouteTable(reader: AttributeReader, context: PlanContext): void {
   const tableId = reader.string("default_route_table_id", "rtb") ?? reader.id;
-  const vpcId = reader.string("vpc_id", "vpc");
+  const vpcId =
+    reader.string("vpc_id", "vpc") ?? context.vpcWithDefault("default_route_table_id", tableId);
   reader.builder.addRouteTable({
     RouteTableId: tableId,
     ...(vpcId && { VpcId: vpcId }),
@@ -407,12 +411,19 @@ function basePermission(reader: AttributeReader, protocolAttribute: string): EC2
   return permission;
 }
 
-function mapNetworkAcl(reader: AttributeReader): void {
-  const vpcId = reader.string("vpc_id", "vpc");
+/**
+ * Maps `aws_network_acl`, or `aws_default_network_acl`, which takes over the ACL AWS created with
+ * the VPC and keeps only the rules it lists, as Terraform removes the others.
+ */
+function mapNetworkAcl(
+  reader: AttributeReader,
+  vpcId: string | undefined,
+  isDefault: boolean,
+): void {
   reader.builder.addNetworkAcl({
     NetworkAclId: reader.id,
     ...(vpcId && { VpcId: vpcId }),
-    IsDefault: false,
+    IsDefault: isDefault,
     Entries: [],
     Associations: [],
     Tags: reader.tags(),
