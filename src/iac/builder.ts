@@ -882,6 +882,14 @@ export class SnapshotBuilder {
     return this.instances.map((instance) => {
       const vpcId = instance.VpcId ?? this.vpcOfSubnet(instance.SubnetId);
       const full: EC2.Instance = { ...instance, ...(vpcId && { VpcId: vpcId }) };
+      // EC2 gives an instance launched without security groups its VPC's default group.
+      const defaultGroup = vpcId
+        ? this.vpcs.get(vpcId)?.defaults.defaultSecurityGroupId
+        : undefined;
+      if ((full.SecurityGroups ?? []).length === 0 && defaultGroup) {
+        const name = this.groups.get(defaultGroup)?.group.GroupName ?? "default";
+        full.SecurityGroups = [{ GroupId: defaultGroup, GroupName: name }];
+      }
       return this.owned({
         ReservationId: placeholderId("r", instance.InstanceId as string),
         Groups: [],

@@ -176,6 +176,22 @@ describe("CloudFormation: private NAT with endpoints", () => {
   };
   const endpointGroupId = placeholderId("sg", "EndpointGroup");
 
+  it("gives an instance without groups the VPC's default group", async () => {
+    const text = readFileSync(fixture("private-nat-endpoints.yaml"), "utf8");
+    const groups = "SecurityGroupIds: [!Ref AppGroup]";
+    expect(text.split(groups)).toHaveLength(3);
+    const template = join(mkdtempSync(join(tmpdir(), "vpc-lint-template-")), "no-groups.yaml");
+    writeFileSync(template, text.replaceAll(groups, "Tags: []"));
+    const { input } = await lintIac({ ...options, template });
+    const instance = input.snapshot.Reservations?.flatMap((item) => item.Instances ?? []).find(
+      (item) => item.InstanceId === placeholderId("i", "AppInstance"),
+    );
+
+    expect(instance?.SecurityGroups?.map((group) => group.GroupId)).toEqual([
+      implicitVpcIds(vpcId).defaultSecurityGroupId,
+    ]);
+  });
+
   it("builds the endpoint group that admits only itself", async () => {
     const { input } = await lintIac(options);
     const group = input.snapshot.SecurityGroups?.find((item) => item.GroupId === endpointGroupId);

@@ -389,6 +389,13 @@ describe("Terraform plan: default route table, ACL and group", () => {
     expect(main?.Routes?.map((route) => route.DestinationIpv6CidrBlock)).toContain("64:ff9b::/96");
   });
 
+  it("flags a default group whose egress is removed", async () => {
+    const plan = withoutBlocks("aws_default_security_group.default", ["egress"]);
+    const { result } = await lintIac({ terraformPlan: plan });
+
+    expect(findingsOf(result, "instance-sg-egress-blocks-nat64")).toHaveLength(1);
+  });
+
   it("flags a default ACL whose rules are removed", async () => {
     const plan = withoutBlocks("aws_default_network_acl.default", ["ingress", "egress"]);
     const { result } = await lintIac({ terraformPlan: plan });
