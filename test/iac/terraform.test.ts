@@ -113,6 +113,25 @@ describe("Terraform plan: values known after apply", () => {
     expect(instance?.SubnetId).toBe(privateIds[0]);
   });
 
+  it("follows outputs of a module instance with a key", async () => {
+    // module "vpc" { for_each = ... }, read as module.vpc["prod"].private_subnets[0]
+    const plan = editedPlan("plan-dns64-missing.json", (document) => {
+      const text = JSON.stringify(document)
+        .replaceAll('"module.vpc"', '"module.vpc[\\"prod\\"]"')
+        .replaceAll('"module.vpc.', '"module.vpc[\\"prod\\"].');
+      Object.assign(document, JSON.parse(text));
+    });
+    const { input, warnings } = await lintIac({ terraformPlan: plan });
+    const keyed = (prefix: string, address: string) =>
+      placeholderId(prefix, `module.vpc["prod"].${address}`);
+    const instance = input.snapshot.Reservations?.[0]?.Instances?.[0];
+
+    expect(input.snapshot.VpcEndpoints?.[0]?.VpcId).toBe(keyed("vpc", "aws_vpc.this"));
+    expect(instance?.SubnetId).toBe(keyed("subnet", "aws_subnet.private[0]"));
+    expect(input.snapshot.Vpcs?.map((vpc) => vpc.VpcId)).toEqual([keyed("vpc", "aws_vpc.this")]);
+    expect(warnings.filter((line) => line.includes("known only after apply"))).toEqual([]);
+  });
+
   it("carves subnet prefixes from the VPC's placeholder block", async () => {
     const { input } = await lintIac({ terraformPlan: fixture("plan-dns64-missing.json") });
     const prefixes = new Map(

@@ -184,7 +184,7 @@ export class Plan {
       return this.variable(reference.slice(4).split(".")[0] as string, scope);
     if (reference.startsWith("module.")) {
       // The plan lists `module.vpc.subnets[0]` and then `module.vpc.subnets`; only the first counts.
-      const output = /^module\.[^.[]+\.[A-Za-z0-9_-]+/.exec(reference)?.[0];
+      const output = MODULE_OUTPUT.exec(reference)?.[1];
       if (!output || seen.has(output)) return undefined;
       seen.add(output);
       return this.moduleOutput(reference, scope);
@@ -260,12 +260,17 @@ export class Plan {
       : this.evaluate(expression, { moduleAddress: parent }, `var.${name}`);
   }
 
-  /** Follows `module.NAME.OUTPUT` or `module.NAME.OUTPUT[N]` to the output's expression in that module. */
+  /**
+   * Follows `module.NAME.OUTPUT` or `module.NAME.OUTPUT[N]`, with an instance key such as
+   * `module.NAME["prod"]` for a module with `count` or `for_each`, to the output's expression in
+   * that module instance.
+   */
   private moduleOutput(reference: string, scope: Scope): unknown {
-    const match = /^module\.([^.[]+)\.([A-Za-z0-9_-]+)(?:\[(\d+)\])?/.exec(reference);
+    const match = MODULE_OUTPUT.exec(reference);
     if (!match) return undefined;
-    const [, call = "", output = "", position] = match;
-    const moduleAddress = `${scope.moduleAddress ? `${scope.moduleAddress}.` : ""}module.${call}`;
+    const [, , call = "", key = "", output = "", position] = match;
+    const parent = scope.moduleAddress ? `${scope.moduleAddress}.` : "";
+    const moduleAddress = `${parent}module.${call}${key}`;
     const expression = this.moduleCall(scope.moduleAddress, call)?.module?.outputs?.[output]
       ?.expression;
     if (expression === undefined) return undefined;
@@ -277,6 +282,12 @@ export class Plan {
     return configModule(this.document, moduleAddress)?.module_calls?.[call];
   }
 }
+
+/**
+ * A module output reference: the reference without its index, the module call's name, the
+ * instance key, the output's name and the index, as in `module.vpc["prod"].subnets[0]`.
+ */
+const MODULE_OUTPUT = /^(module\.([^.[]+)(\[[^\]]*\])?\.([A-Za-z0-9_-]+))(?:\[(\d+)\])?/;
 
 /** Marker that `follow` returns for a resource none of whose instances has the key being read. */
 const UNKNOWN_KEY = Symbol("unknown key");
