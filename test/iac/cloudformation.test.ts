@@ -787,6 +787,48 @@ describe("CloudFormation: private NAT64 to Session Manager endpoints", () => {
     );
   });
 
+  it.each([
+    [
+      "a rule under an unknown condition",
+      `SecurityGroupIngress:
+        - !If
+          - OpenNat
+          - {IpProtocol: tcp, FromPort: 443, ToPort: 443, ${natSubnetRule}}
+          - !Ref AWS::NoValue`,
+    ],
+    [
+      "rules under an unknown condition",
+      `SecurityGroupIngress: !If
+        - OpenNat
+        - [{IpProtocol: tcp, FromPort: 443, ToPort: 443, ${natSubnetRule}}]
+        - []`,
+    ],
+  ])("skips endpoints whose group has %s", async (_, ingress) => {
+    const text = readFileSync(fixture("private-nat64-ssm.yaml"), "utf8");
+    const inline = `SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 443
+          ToPort: 443
+          ${natSubnetRule}`;
+    expect(text.split(inline)).toHaveLength(2);
+    const edited = text
+      .replace(inline, ingress)
+      .replace("Parameters:\n", "Parameters:\n  NatAccess:\n    Type: String\n")
+      .replace("Conditions:\n", 'Conditions:\n  OpenNat: !Equals [!Ref NatAccess, "open"]\n');
+    const template = join(mkdtempSync(join(tmpdir(), "vpc-lint-template-")), "conditional.yaml");
+    writeFileSync(template, edited);
+    const { result, warnings } = await lintIac({ ...options, template });
+    const skipped = result.skipped.filter(
+      (item) => item.ruleId === "endpoint-sg-blocks-nat64-source",
+    );
+
+    expect(findingsOf(result, "endpoint-sg-blocks-nat64-source")).toEqual([]);
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(
+      warnings.some((line) => line.includes("resource EndpointSg property SecurityGroupIngress")),
+    ).toBe(true);
+  });
+
   it("flags endpoints closed to the NAT address", async () => {
     const template = editedTemplate(
       "private-nat64-ssm.yaml",

@@ -9,7 +9,7 @@ import {
   natGatewayOf,
   type NatGatewayProperties,
 } from "../nat-gateway.js";
-import { firstUnresolved } from "../unresolved.js";
+import { Unresolved, firstUnresolved } from "../unresolved.js";
 
 /** Maps one resource; returns the ids of further snapshot resources it created, if any. */
 type Mapper = (reader: PropertyReader, context: TemplateContext) => string[] | void;
@@ -244,9 +244,7 @@ function mapEndpoint(reader: PropertyReader): void {
 
 function mapSecurityGroup(reader: PropertyReader): void {
   const vpcId = reader.string("VpcId", "vpc");
-  const egress = Array.isArray(reader.properties.SecurityGroupEgress)
-    ? reader.properties.SecurityGroupEgress
-    : [];
+  const egress = ruleList(reader, "egress", "SecurityGroupEgress");
   const group: EC2.SecurityGroup = {
     GroupId: reader.id,
     GroupName: reader.string("GroupName") ?? reader.logicalId,
@@ -258,11 +256,31 @@ function mapSecurityGroup(reader: PropertyReader): void {
   if (vpcId) group.VpcId = vpcId;
   // EC2 keeps its default egress rule unless SecurityGroupEgress lists at least one rule.
   reader.builder.addSecurityGroup(group, egress.length === 0);
-  const ingress = Array.isArray(reader.properties.SecurityGroupIngress)
-    ? reader.properties.SecurityGroupIngress
-    : [];
+  const ingress = ruleList(reader, "ingress", "SecurityGroupIngress");
   for (const rule of ingress) addRule(reader, reader.id, "ingress", rule, "SecurityGroupIngress");
   for (const rule of egress) addRule(reader, reader.id, "egress", rule, "SecurityGroupEgress");
+}
+
+/**
+ * Returns the known rules of an inline rule list. An unknown list or item, such as an `Fn::If` on
+ * a condition that reads a parameter without a value, may add any rule. The group's rules of that
+ * direction are then left out, so the checks that read them are skipped.
+ */
+function ruleList(
+  reader: PropertyReader,
+  direction: "ingress" | "egress",
+  property: string,
+): unknown[] {
+  const value = reader.properties[property];
+  let items: unknown[] = [];
+  if (Array.isArray(value)) items = value;
+  else if (value instanceof Unresolved) items = [value];
+  return items.filter((item) => {
+    if (!(item instanceof Unresolved)) return true;
+    reader.stringOf(item, property);
+    reader.builder.noteUnknownPeer(reader.id, direction);
+    return false;
+  });
 }
 
 function mapGroupRule(reader: PropertyReader, direction: "ingress" | "egress"): void {
