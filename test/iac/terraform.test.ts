@@ -113,6 +113,34 @@ describe("Terraform plan: values known after apply", () => {
     expect(instance?.SubnetId).toBe(privateIds[0]);
   });
 
+  it("indexes a module output list by count index", async () => {
+    // Terraform lists count instances by address, so private[10] comes before private[2].
+    const plan = editedPlan("plan-dns64-missing.json", (document) => {
+      const module = document.planned_values.root_module.child_modules[0];
+      const template = module.resources.find(
+        (item: { address: string }) => item.address === "module.vpc.aws_subnet.private[1]",
+      );
+      const change = document.resource_changes.find(
+        (item: { address: string }) => item.address === "module.vpc.aws_subnet.private[1]",
+      );
+      for (let index = 2; index < 12; index += 1) {
+        const address = `module.vpc.aws_subnet.private[${index}]`;
+        module.resources.push({ ...structuredClone(template), address, index });
+        document.resource_changes.push({ ...structuredClone(change), address, index });
+      }
+      module.resources.sort((a: { address: string }, b: { address: string }) =>
+        a.address < b.address ? -1 : 1,
+      );
+      configResourceOf(document, "aws_instance.app").expressions.subnet_id = {
+        references: ["module.vpc.private_subnets[2]", "module.vpc.private_subnets", "module.vpc"],
+      };
+    });
+    const { input } = await lintIac({ terraformPlan: plan });
+    const instance = input.snapshot.Reservations?.[0]?.Instances?.[0];
+
+    expect(instance?.SubnetId).toBe(placeholderId("subnet", "module.vpc.aws_subnet.private[2]"));
+  });
+
   it("follows outputs of a module instance with a key", async () => {
     // module "vpc" { for_each = ... }, read as module.vpc["prod"].private_subnets[0]
     const plan = editedPlan("plan-dns64-missing.json", (document) => {

@@ -84,7 +84,7 @@ export class Plan {
     }
     const single = this.byAddress.get(base);
     if (single) return [single];
-    const all = this.instances.filter((instance) => instance.address.startsWith(`${base}[`));
+    const all = this.instancesUnder(base);
     return all.length > 0 ? all : undefined;
   }
 
@@ -244,7 +244,19 @@ export class Plan {
     if (usesIndex && scope.index !== undefined) {
       return [this.byAddress.get(`${base}${indexText(scope.index)}`)].filter(isInstance);
     }
-    return this.instances.filter((instance) => instance.address.startsWith(`${base}[`));
+    return this.instancesUnder(base);
+  }
+
+  /**
+   * Returns the instances of a resource with `count` or `for_each`, in the order of a splat such
+   * as `aws_subnet.private[*].id`. The plan lists them by address, which puts `[10]` before
+   * `[2]`, so count instances are sorted by index.
+   */
+  private instancesUnder(base: string): PlanInstance[] {
+    const all = this.instances.filter((instance) => instance.address.startsWith(`${base}[`));
+    const position = (instance: PlanInstance) =>
+      typeof instance.index === "number" ? instance.index : 0;
+    return all.sort((a, b) => position(a) - position(b));
   }
 
   private variable(name: string, scope: Scope): unknown {
