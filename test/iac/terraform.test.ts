@@ -387,6 +387,52 @@ describe("Terraform plan: for_each over resources", () => {
     );
   });
 
+  it.each([
+    ["each.key", ["aws_nat_gateway.nat", "each.key"], (key: string) => key],
+    [
+      "a fixed key",
+      [
+        'aws_nat_gateway.nat["eu-west-1a"].id',
+        'aws_nat_gateway.nat["eu-west-1a"]',
+        "aws_nat_gateway.nat",
+      ],
+      () => "eu-west-1a",
+    ],
+  ])("reads an inline route target indexed by %s", async (_, references, natKey) => {
+    // route { ipv6_cidr_block = "64:ff9b::/96", nat_gateway_id = aws_nat_gateway.nat[KEY].id }
+    const plan = editedPlan("plan-for-each.json", (document) => {
+      const root = document.planned_values.root_module;
+      root.resources = root.resources.filter(
+        (item: { address: string }) => !item.address.startsWith("aws_route.app_nat64"),
+      );
+      document.resource_changes = document.resource_changes.filter(
+        (item: { address: string }) => !item.address.startsWith("aws_route.app_nat64"),
+      );
+      for (const resource of root.resources) {
+        if (resource.address.startsWith("aws_route_table.app"))
+          resource.values.route = [{ ipv6_cidr_block: "64:ff9b::/96" }];
+      }
+      for (const change of document.resource_changes) {
+        if (!change.address.startsWith("aws_route_table.app")) continue;
+        change.change.after.route = [{ ipv6_cidr_block: "64:ff9b::/96" }];
+        change.change.after_unknown.route = [{ nat_gateway_id: true }];
+      }
+      configResourceOf(document, "aws_route_table.app").expressions.route = { references };
+    });
+    const { input, warnings } = await lintIac({ terraformPlan: plan });
+    const tables = new Map(input.snapshot.RouteTables?.map((table) => [table.RouteTableId, table]));
+
+    keys.forEach((key, i) => {
+      const nat64 = tables
+        .get(appTables[i] as string)
+        ?.Routes?.find((item) => item.DestinationIpv6CidrBlock === "64:ff9b::/96");
+      expect(nat64?.NatGatewayId).toBe(
+        placeholderId("nat", `aws_nat_gateway.nat["${natKey(key)}"]`),
+      );
+    });
+    expect(warnings.filter((line) => line.includes("known only after apply"))).toEqual([]);
+  });
+
   it("leaves an inline route target of several references unknown", async () => {
     const plan = editedPlan("plan-for-each.json", (document) => {
       configResourceOf(document, "aws_route_table.public").expressions.route.references.push(

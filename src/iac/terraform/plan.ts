@@ -116,7 +116,7 @@ export class Plan {
         // any of its blocks can only be that id, as in a route table whose one `route` with an
         // unknown target has `gateway_id = aws_internet_gateway.main.id`.
         if (single && String(path[path.length - 1]).endsWith("_id"))
-          return this.evaluate({ references: [single] }, scope, label);
+          return this.evaluate({ references: single }, scope, label);
         return new Unresolved(
           `${label} is known only after apply and is set by one expression for all ${whole.name} blocks, which vpc-lint does not split by block`,
           label,
@@ -453,20 +453,33 @@ function wholeExpressionAt(
 }
 
 /**
- * Returns the reference when an expression refers to the id of one resource and to nothing
+ * Returns the references when an expression refers to the id of one resource and to nothing
  * else, as `["aws_internet_gateway.main.id", "aws_internet_gateway.main"]` does; else undefined.
+ * `count.index` and `each.key` are kept, since they select the instance with the same index, as
+ * in `nat_gateway_id = aws_nat_gateway.nat[count.index].id`.
  */
-function singleIdReference(expression: Record<string, unknown>): string | undefined {
-  const idReferences = new Set<string>();
+function singleIdReference(expression: Record<string, unknown>): string[] | undefined {
+  // Instance indexes by resource. The plan lists `aws_nat_gateway.nat[0]` and
+  // then `aws_nat_gateway.nat`, which is the same reference without its index.
+  const resources = new Map<string, Set<string>>();
+  const indexes = new Set<string>();
   for (const text of referencesOf(expression)) {
+    if (text === "count.index" || text === "each.key") {
+      indexes.add(text);
+      continue;
+    }
     const reference = parseReference(text);
     if (!reference || text.startsWith("var.") || text.startsWith("module.")) return undefined;
     if (reference.attribute !== undefined && reference.attribute !== "id") return undefined;
-    idReferences.add(
-      `${reference.type}.${reference.name}${reference.index === undefined ? "" : indexText(reference.index)}.id`,
-    );
+    const base = `${reference.type}.${reference.name}`;
+    const read = resources.get(base) ?? new Set<string>();
+    if (reference.index !== undefined) read.add(indexText(reference.index));
+    resources.set(base, read);
   }
-  return idReferences.size === 1 ? [...idReferences][0] : undefined;
+  const [entry, ...others] = resources.entries();
+  if (!entry || others.length > 0 || entry[1].size > 1) return undefined;
+  const [base, read] = entry;
+  return [`${base}${[...read][0] ?? ""}.id`, ...indexes];
 }
 
 /** Returns the configuration expression at a path; nested blocks are lists of expression maps. */
