@@ -648,9 +648,11 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
   const endpointId = endpoint.VpcEndpointId as string;
   const natId = nat.NatGatewayId as string;
   const addresses = natAddresses(nat);
-  if (addresses.length === 0) {
-    // After NAT64 the source is the NAT gateway's private IPv4 address, so without it the network
-    // ACLs on the way cannot be judged. The endpoint's groups are judged by the range it comes from.
+  const natSubnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
+  // After NAT64 the source is the NAT gateway's private IPv4 address. A template leaves it to AWS,
+  // which takes it from the IPv4 range of the gateway's subnet, so the checks use that range.
+  const natRange = addresses.length === 0 && natSubnet ? subnetPrefix(natSubnet, 4) : undefined;
+  if (addresses.length === 0 && !natRange) {
     trace.add(
       "network-acl",
       "unknown",
@@ -662,7 +664,6 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
     return;
   }
   const onward = onwardTableOf(index, nat);
-  const natSubnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
   const view = trace.endpointView(endpoint);
   noteMissingEndpointSubnets(trace, endpoint);
   checkEndpointSubnets(trace, view.subnets(), (endpointSubnet) => {
@@ -686,6 +687,10 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
     if (!natSubnet) return false;
     // The NAT gateway's network ACL matches the endpoint's own address when it is known.
     const target = view.addressIn(endpointSubnet, 4) ?? destination;
+    if (natRange) {
+      checkCrossingFromNatRange(trace, nat, natSubnet, natRange, endpointSubnet, target);
+      return true;
+    }
     const blocked: number[] = [];
     let passed = 0;
     for (const ip of addresses) {
@@ -709,6 +714,10 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
     if (passed > 0) softenBlocks(trace, blocked, nat, addresses);
     return true;
   });
+  if (natRange) {
+    checkIngressFromNatSubnet(trace, endpoint, nat);
+    return;
+  }
   const sources = addresses.map((ip) => ({ cidr: parseCidr(ip) as Cidr }));
   checkEndpointIngress(
     trace,
@@ -717,6 +726,40 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
     sources,
     "endpoint-sg-blocks-nat64-source",
     true,
+  );
+}
+
+/**
+ * Judges the network ACLs between a NAT gateway whose private address the snapshot lacks and an
+ * endpoint subnet by the whole IPv4 range of the gateway's subnet. When they allow all of it, they
+ * allow the address AWS assigns. Else that address may or may not be blocked, so the crossing is
+ * unknown.
+ */
+function checkCrossingFromNatRange(
+  trace: Trace,
+  nat: NatGateway,
+  natSubnet: Subnet,
+  natRange: Cidr,
+  endpointSubnet: Subnet,
+  target: Cidr,
+): void {
+  const start = trace.hops.length;
+  const crossing = {
+    from: natSubnet,
+    to: endpointSubnet,
+    destination: target,
+    source: natRange,
+    replyPorts: NAT_PORTS,
+  };
+  checkCrossing(trace, crossing, "nacl-blocks-nat64");
+  if (trace.hops.slice(start).every((hop) => hop.status === "ok")) return;
+  trace.hops.length = start;
+  trace.add(
+    "network-acl",
+    "unknown",
+    nat.NatGatewayId as string,
+    `the private IPv4 address of NAT gateway ${nat.NatGatewayId} is not in the snapshot, and the network ACLs between ${natSubnet.SubnetId} and ${endpointSubnet.SubnetId} do not allow all of ${natRange.text}, the range AWS takes it from`,
+    "nacl-blocks-nat64",
   );
 }
 

@@ -244,8 +244,38 @@ describe("reachability with missing addresses and members", () => {
     expect(new Set(findings.map((finding) => finding.split(" ")[0]))).toEqual(
       new Set(["blocksNatSubnet"]),
     );
-    expect(skipReasons(snapshot, "nacl-blocks-nat64")).toContain(
-      `the private IPv4 address of NAT gateway ${PRIVATE.natA} is not in the snapshot`,
+    // The design's network ACL allows all of the NAT subnets' ranges, so it is judged.
+    expect(skipReasons(snapshot, "nacl-blocks-nat64")).toEqual([]);
+  });
+
+  it("reaches the endpoints when network ACLs admit the NAT subnets", () => {
+    const snapshot = design("private-nat64-endpoints");
+    withoutNatAddresses(snapshot);
+
+    expect(verdicts(snapshot)).toEqual(["reachable"]);
+    const result = lint(snapshot);
+    expect(result.findings.filter((finding) => finding.severity !== "info")).toEqual([]);
+    expect(result.skipped).toEqual([]);
+  });
+
+  it("leaves network ACLs that deny part of a NAT subnet unknown", () => {
+    const snapshot = design("private-nat64-endpoints");
+    const { natSubnets, firstBlocks } = withoutNatAddresses(snapshot);
+    const acl = (snapshot.NetworkAcls ?? []).find((item) => item.NetworkAclId === PRIVATE.acl);
+    acl?.Entries?.push({
+      RuleNumber: 50,
+      Protocol: "6",
+      RuleAction: "deny",
+      Egress: false,
+      CidrBlock: firstBlocks[0],
+      PortRange: { From: 443, To: 443 },
+    });
+
+    // Only the paths through the first NAT gateway cross the denied block.
+    expect(verdicts(snapshot).sort()).toEqual(["reachable", "unknown"]);
+    expect(findingsOf(lint(snapshot), "nacl-blocks-nat64")).toEqual([]);
+    expect(skipReasons(snapshot, "nacl-blocks-nat64").join(" ")).toContain(
+      `do not allow all of ${natSubnets[0]?.CidrBlock}, the range AWS takes it from`,
     );
   });
 
