@@ -6,14 +6,18 @@ export default defineRule<"publicNat" | "privateNat">({
   title: "S3 traffic through NAT64 bypasses the S3 gateway endpoint",
   description:
     "After NAT64 the traffic to S3 leaves from the NAT gateway's subnet, so only that route " +
-    "table's gateway endpoint routes count. Without it a public NAT pays for S3 traffic and a " +
-    "private NAT cannot reach S3 at all.",
+    "table's gateway endpoint routes count. Without it a public NAT sends S3 traffic out of the " +
+    "internet gateway, past the endpoint and its policy, and a private NAT cannot reach S3 at all.",
   severity: "error",
   tags: ["nat64", "s3", "gateway-endpoint"],
   references: [
     {
       title: "Gateway endpoints for Amazon S3",
       url: "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html",
+    },
+    {
+      title: "Controlling access from VPC endpoints with bucket policies",
+      url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies-vpc-endpoint.html",
     },
     {
       title: "DNS64 and NAT64",
@@ -26,8 +30,9 @@ export default defineRule<"publicNat" | "privateNat">({
       severity: "warning",
       text:
         "S3 gateway endpoint {endpointId} is not associated with route table {routeTableId} of " +
-        "NAT gateway {natGatewayId}, so S3 traffic from {subnetIds} goes through the internet " +
-        "gateway and is billed as NAT data processing.",
+        "NAT gateway {natGatewayId}, so S3 traffic from {subnetIds} goes out through the " +
+        "internet gateway instead of the endpoint: the endpoint policy does not apply, and " +
+        "bucket policies that require the endpoint (aws:SourceVpce) deny it.",
       fix:
         "Associate {endpointId} with {routeTableId}: aws ec2 modify-vpc-endpoint " +
         "--vpc-endpoint-id {endpointId} --add-route-table-ids {routeTableId}.",

@@ -377,9 +377,12 @@ describe("public NAT64 design", () => {
     expect(findingsOf(result, "s3-gateway-endpoint-not-on-nat-path")).toEqual([
       "publicNat vpce-0a1b2c3d4e5f60009",
     ]);
-    expect(
-      result.findings.find((f) => f.ruleId === "s3-gateway-endpoint-not-on-nat-path")?.severity,
-    ).toBe("warning");
+    const finding = result.findings.find((f) => f.ruleId === "s3-gateway-endpoint-not-on-nat-path");
+    expect(finding?.severity).toBe("warning");
+    // The NAT gateway bills NAT64 traffic whichever route table the endpoint is on.
+    expect(finding?.message).not.toMatch(/billed|data processing/);
+    expect(finding?.message).toContain("internet gateway");
+    expect(finding?.message).toContain("aws:SourceVpce");
   });
 
   it("flags a registered instance whose agent lost its connection, naming the broken link", () => {
