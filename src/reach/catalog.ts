@@ -21,18 +21,22 @@ interface ServiceFacts {
 }
 
 /**
- * Services whose documentation describes a dual-stack public endpoint and IPv6 over PrivateLink:
- * KMS (https://docs.aws.amazon.com/kms/latest/developerguide/ipv6-kms.html), AWS Private CA
+ * Services whose documentation describes a dual-stack public endpoint: KMS
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/ipv6-kms.html), AWS Private CA
  * (https://docs.aws.amazon.com/privateca/latest/userguide/dual-stack-endpoint-support.html),
- * STS (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_dual-stack_endpoint_support.html)
- * and S3 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/dual-stack-endpoints.html).
- * A service missing here is treated as IPv4-only, which can only under-report.
+ * STS (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_dual-stack_endpoint_support.html),
+ * S3 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/dual-stack-endpoints.html) and ECS
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/dual-stack-endpoint.html). The
+ * first three also describe IPv6 over PrivateLink. A missing service has no dual-stack name here.
+ * NOTE: other services publish dual-stack names too. Without NAT64 or an endpoint, such a
+ * service gets the subnet-dns64-disabled error where its clients may reach it over IPv6.
  */
 const CATALOG: Record<string, ServiceFacts> = {
   kms: { dualStackName: "kms.{region}.api.aws", ipv6PrivateLink: true },
   "acm-pca": { dualStackName: "acm-pca.{region}.api.aws", ipv6PrivateLink: true },
   sts: { dualStackName: "sts.{region}.api.aws", ipv6PrivateLink: true },
   s3: { dualStackName: "s3.dualstack.{region}.amazonaws.com" },
+  ecs: { dualStackName: "ecs.{region}.api.aws" },
 };
 
 /** Returns the service's default public name, which SDKs and the SSM Agent use unless configured otherwise. */

@@ -51,6 +51,16 @@ describe(RULE, () => {
     expect(findings(snapshot)).toEqual(["instance-sg-egress-blocks-ipv6 error"]);
   });
 
+  it("warns for ecs at its dual-stack name", () => {
+    const snapshot = fixture();
+    const tag = snapshot.Subnets?.[0]?.Tags?.find((item) => item.Key === "vpc-lint:services");
+    if (tag) tag.Value = "ecs";
+    const result = runLint([{ snapshot }], { settings: DEFAULT_SETTINGS });
+    const finding = result.findings.find((candidate) => candidate.ruleId === RULE);
+    expect(findings(snapshot)).toEqual([`${RULE} warning`]);
+    expect(finding?.message).toContain("ecs.us-east-1.api.aws");
+  });
+
   it("stays quiet for a subnet that does not need the service", () => {
     const snapshot = fixture();
     const subnet = snapshot.Subnets?.[0];
