@@ -1074,6 +1074,18 @@ function publicIpv6Leg(trace: Trace, name: string): void {
       brokenText = `${inspected.text}, not ::/0 to an egress-only or internet gateway`;
     }
   }
+  // AWS documents centralized IPv6 egress through a transit gateway to another VPC, which the
+  // snapshot does not show.
+  if (leavesVpc(route)) {
+    trace.add(
+      "route",
+      "unknown",
+      tableId,
+      `${routeText} carries the subnet's IPv6 traffic beyond the VPC, where vpc-lint cannot follow it`,
+      "ipv6-default-route-missing",
+    );
+    return;
+  }
   const kinds = new Set(["egress-only-internet-gateway", "internet-gateway"]);
   if (!route || !kinds.has(route.target.kind) || route.blackhole) {
     trace.add("route", "broken", tableId, brokenText, "ipv6-default-route-missing");

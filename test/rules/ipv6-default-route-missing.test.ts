@@ -45,6 +45,18 @@ function throughInternetGateway(gateways: InternetGateway[]): Snapshot {
   });
 }
 
+/** Builds the design with DNS64 off whose IPv6-only subnet sends ::/0 to `target`. */
+function throughTarget(target: string): Snapshot {
+  const base = publicNat64({ dns64: false });
+  const tables = (base.RouteTables ?? []).filter((table) => table.RouteTableId !== IDS.v6Table);
+  const v6Table = routeTable({
+    id: IDS.v6Table,
+    subnets: [IDS.v6Subnet],
+    routes: [route("::/0", target)],
+  });
+  return snapshot({ ...base, RouteTables: [...tables, v6Table] });
+}
+
 /**
  * Builds the design with DNS64 off whose IPv6-only subnet sends ::/0 to a Gateway Load Balancer
  * endpoint, as AWS Network Firewall creates, in a subnet whose route table has the given routes.
@@ -210,6 +222,19 @@ describe(RULE, () => {
   it("flags firewall endpoint without onward route", () => {
     const result = lintRule(RULE, throughFirewall([]), KMS);
     expect(result.findings.map((finding) => finding.resource.id)).toEqual(["rtb-firewall"]);
+    expect(result.findings.map((finding) => finding.messageId)).toEqual(["noIpv6Route"]);
+  });
+
+  it("skips ::/0 to a transit gateway", () => {
+    // AWS documents centralized IPv6 egress through another VPC, which the snapshot does not show.
+    const result = lintRule(RULE, throughTarget("tgw-0a11"), KMS);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped.map((check) => check.resourceIds)).toEqual([[IDS.v6Subnet]]);
+    expect(result.skipped[0]?.reason).toContain("beyond the VPC");
+  });
+
+  it("flags ::/0 to a VPC peering connection", () => {
+    const result = lintRule(RULE, throughTarget("pcx-0a11"), KMS);
     expect(result.findings.map((finding) => finding.messageId)).toEqual(["noIpv6Route"]);
   });
 
