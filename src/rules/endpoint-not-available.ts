@@ -12,8 +12,8 @@ export default defineRule<"notAvailable" | "pending" | "pendingInUse">({
   id: "endpoint-not-available",
   title: "VPC endpoint is not available",
   description:
-    "Only an endpoint in state available carries traffic. A failed, rejected or expired endpoint " +
-    "still occupies its private DNS name, so clients resolve addresses that do not answer.",
+    "Only an endpoint in state available carries traffic. A pending, failed, rejected or expired " +
+    "endpoint leaves the clients that should use it without a path to the service.",
   severity: "error",
   tags: ["privatelink"],
   references: [
