@@ -129,6 +129,8 @@ function targetFields(target: string): Partial<Route> {
       return { TransitGatewayId: target };
     case "pcx":
       return { VpcPeeringConnectionId: target };
+    case "lgw":
+      return { LocalGatewayId: target };
     default:
       return { GatewayId: target };
   }
@@ -136,7 +138,7 @@ function targetFields(target: string): Partial<Route> {
 
 /**
  * Builds a route for an IPv6 prefix, an IPv4 prefix or a prefix list id (`pl-`). The target id's
- * prefix picks the field it goes in: `nat-`, `eigw-`, `igw-`, `eni-`, `i-`, `tgw-`, `pcx-`, `vgw-`.
+ * prefix picks the field it goes in: `nat-`, `eigw-`, `igw-`, `eni-`, `i-`, `tgw-`, `pcx-`, `lgw-`, `vgw-`.
  */
 export function route(destination: string, target: string, state = "active"): Route {
   const where: Partial<Route> = destination.startsWith("pl-")

@@ -5,14 +5,17 @@ import type { RouteLookup, RoutePart, RouteView, TargetKind } from "./routes.js"
 import type { SnapshotIndex } from "./snapshot-index.js";
 import { lower } from "./util.js";
 
-/** Route targets that forward IPv6 packets unchanged, so 64:ff9b:: addresses are never translated. */
+/**
+ * Route targets that forward IPv6 packets unchanged to where nothing translates 64:ff9b::
+ * addresses. A peered VPC does not forward them through its own NAT gateway, since peering
+ * carries no edge-to-edge traffic. A virtual private gateway or a local gateway leads to a
+ * network outside AWS, where a NAT64 device may translate the prefix, so neither is listed.
+ */
 export const NO_TRANSLATION: ReadonlySet<TargetKind> = new Set<TargetKind>([
   "egress-only-internet-gateway",
   "internet-gateway",
   "vpc-peering",
-  "virtual-private-gateway",
   "carrier-gateway",
-  "local-gateway",
   "local",
 ]);
 

@@ -25,7 +25,7 @@ export default defineRule<"noTranslation" | "unverifiable">({
   title: "NAT64 route targets something that does not translate",
   description:
     "Only a NAT gateway translates 64:ff9b::/96 traffic to IPv4 inside AWS. A route that sends " +
-    "the prefix to a gateway, a peering connection or a VPN forwards IPv6 packets nobody answers.",
+    "the prefix to an internet gateway or a peering connection forwards IPv6 packets nobody answers.",
   severity: "error",
   tags: ["nat64", "routing"],
   references: [

@@ -89,9 +89,14 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
     findings: [noTranslation("pcx-0a11", "a VPC peering connection")],
   },
   {
-    name: "virtual private gateway target",
+    name: "virtual private gateway target, which may lead to a NAT64 device on premises",
     input: routing([route("64:ff9b::/96", "vgw-0a11")]),
-    findings: [noTranslation("vgw-0a11", "a virtual private gateway")],
+    findings: [unverifiable("vgw-0a11", "a virtual private gateway")],
+  },
+  {
+    name: "local gateway target, which may lead to a NAT64 device on premises",
+    input: routing([route("64:ff9b::/96", "lgw-0a11")]),
+    findings: [unverifiable("lgw-0a11", "a local gateway")],
   },
   {
     name: "network interface target, which may be a NAT64 appliance",
