@@ -72,7 +72,9 @@ const NOTES = `## Notes
   figures. Schema validation, the index, the path analysis and the other rules follow; the path
   analysis is more than half of the rules. Most of it is per IPv6-dependent subnet: its network ACL
   crossings into each endpoint subnet (one per AZ), its workloads' security groups and the
-  first reading of its interfaces and instances.
+  first reading of its interfaces and instances. No two of the 7,155 IPv6-dependent subnets of
+  that file share their route table, network ACL and workloads' security groups, so judging
+  subnets of one configuration once would not shorten this lint.
 - Most of a lint runs before V8's optimizing compiler has finished with the code. The rules of
   a second lint in the same process, over a freshly parsed copy with other prefixes, take about
   a third less time than the first lint's. The compiler works on the second core. With V8's
