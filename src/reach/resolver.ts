@@ -132,12 +132,19 @@ export function hostedZoneFor(
 
 const LOCAL_RULE_TYPES = new Set(["system", "recursive"]);
 
+/** Counts a domain's labels; the root domain "." has none. */
 function labels(domain: string): number {
-  return domain.replace(/\.$/, "").split(".").length;
+  const name = domain.replace(/\.$/, "");
+  return name === "" ? 0 : name.split(".").length;
 }
 
+/**
+ * Tells whether a domain covers a host name. The root domain "." covers every name, as a
+ * forwarding rule for "." sends all queries that no more specific rule matches.
+ */
 function covers(domain: string, host: string): boolean {
   const zone = domain.replace(/\.$/, "").toLowerCase();
+  if (zone === "") return true;
   const name = host.toLowerCase();
   return name === zone || name.endsWith(`.${zone}`);
 }

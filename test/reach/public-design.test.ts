@@ -539,5 +539,21 @@ describe("public NAT64 design", () => {
       expect(verdictOf(snapshot, "ssm")).not.toBe("depends-on-hub");
       expect(verdictOf(snapshot, "ssmmessages")).toBe("depends-on-hub");
     });
+
+    it("root forwarding rule covers every name", () => {
+      const snapshot = withRules([
+        { Id: FORWARD, DomainName: ".", RuleType: "FORWARD", Status: "COMPLETE" },
+      ]);
+      expect(verdictOf(snapshot, "ssm")).toBe("depends-on-hub");
+      expect(findingsOf(lint(snapshot), "ssm-endpoint-missing")).toEqual([]);
+    });
+
+    it("system rule overrides root forwarding rule", () => {
+      const snapshot = withRules([
+        { Id: FORWARD, DomainName: ".", RuleType: "FORWARD" },
+        { Id: SYSTEM, DomainName: "amazonaws.com.", RuleType: "SYSTEM" },
+      ]);
+      expect(verdictOf(snapshot, "ssm")).toBe("unreachable");
+    });
   });
 });
