@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { SnapshotIndex } from "../src/index/snapshot-index.js";
 import type { Snapshot } from "../src/snapshot/types.js";
-import { design } from "./reach/designs.js";
+import { design, findingsOf, lint, PUBLIC } from "./reach/designs.js";
 
 const OWNER = "444455556666";
 const PARTICIPANT = "111122223333";
@@ -45,5 +45,21 @@ describe("a shared VPC seen from a participant", () => {
     const snapshot = participantView(false);
     delete snapshot.Reservations;
     expect(new SnapshotIndex(snapshot).accountId).toBe(OWNER);
+  });
+
+  it("leaves owner's NAT gateway path unknown", () => {
+    // DescribeNatGateways in a participant account lists none of the owner's NAT gateways.
+    const snapshot = design("public-nat64");
+    for (const item of [...(snapshot.Vpcs ?? []), ...(snapshot.Subnets ?? [])])
+      item.OwnerId = OWNER;
+    for (const table of snapshot.RouteTables ?? []) table.OwnerId = OWNER;
+    snapshot.NatGateways = [];
+    const result = lint(snapshot);
+    const path = result
+      .reachability()
+      .find((entry) => entry.subnetId === PUBLIC.app && entry.service === "ssm");
+    expect(path?.verdict).toBe("unknown");
+    expect(findingsOf(result, "nat64-route-blackhole")).toEqual([]);
+    expect(findingsOf(result, "ssm-endpoint-missing")).toEqual([]);
   });
 });

@@ -90,7 +90,8 @@ export function mayTranslate(index: SnapshotIndex, route: RouteView | undefined)
   if (!route || !isNat64Route(route) || route.blackhole) return false;
   if (NO_TRANSLATION.has(route.target.kind)) return false;
   if (route.target.kind !== "nat-gateway") return true;
-  return natTarget(index, route.target.id, false).status !== "down";
+  const vpcId = index.routeTable(route.routeTableId)?.VpcId;
+  return natTarget(index, route.target.id, false, vpcId).status !== "down";
 }
 
 /** Returns the parts that no NAT64 route carries, so they follow `::/0` or no route. */
@@ -120,19 +121,34 @@ export type NatTarget =
   | { status: "unknown"; reason: string };
 
 /**
- * Judges the NAT gateway a route leads to; a blackhole route is down whatever the gateway. A
- * gateway missing from NatGateways is unknown unless that section was collected whole.
+ * Judges the NAT gateway a route of VPC `vpcId` leads to. A blackhole route is down whatever the
+ * gateway. A gateway missing from NatGateways is unknown unless that section was collected whole
+ * and the VPC belongs to the account that collected it.
  */
-export function natTarget(index: SnapshotIndex, natId: string, blackhole: boolean): NatTarget {
+export function natTarget(
+  index: SnapshotIndex,
+  natId: string,
+  blackhole: boolean,
+  vpcId: string | undefined,
+): NatTarget {
   const nat = index.natGateway(natId);
   if (blackhole)
     return nat
       ? { status: "down", state: "blackhole", nat }
       : { status: "down", state: "blackhole" };
   if (!nat) {
-    return index.has("NatGateways")
-      ? { status: "down", state: "missing" }
-      : { status: "unknown", reason: index.absent("NatGateways") };
+    if (!index.has("NatGateways"))
+      return { status: "unknown", reason: index.absent("NatGateways") };
+    // In a VPC shared through AWS RAM, a participant account cannot describe the NAT gateways
+    // of the owner, so an active route to one is not proof that it is gone.
+    const owner = vpcId ? index.vpc(vpcId)?.OwnerId : undefined;
+    if (owner && index.accountId && owner !== index.accountId) {
+      return {
+        status: "unknown",
+        reason: `NAT gateway ${natId} is not in the snapshot, and VPC ${vpcId} belongs to account ${owner}, whose NAT gateways account ${index.accountId} cannot describe`,
+      };
+    }
+    return { status: "down", state: "missing" };
   }
   const state = natState(nat);
   // Inputs built from templates leave the state out for a NAT gateway they only refer to.

@@ -428,7 +428,7 @@ function natHop(
   downOwner: string,
 ): NatGateway | undefined {
   const { index } = trace;
-  const target = natTarget(index, natId, false);
+  const target = natTarget(index, natId, false, trace.vpcId);
   if (target.status === "unknown") {
     trace.add("nat-gateway", "unknown", natId, target.reason);
     return undefined;

@@ -19,6 +19,10 @@ export default defineRule<"blackhole" | "natNotFound" | "natNotAvailable" | "nat
       title: "DescribeNatGateways: NatGateway state, FailureCode and FailureMessage",
       url: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NatGateway.html",
     },
+    {
+      title: "Share your VPC subnets with other accounts",
+      url: "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html",
+    },
   ],
   requires: ["Subnets", "RouteTables"],
   messages: {
@@ -65,7 +69,7 @@ export default defineRule<"blackhole" | "natNotFound" | "natNotAvailable" | "nat
       if (!route.blackhole && !isNat) continue;
       const routeTableId = table.RouteTableId as string;
       const target: NatTarget = isNat
-        ? natTarget(index, route.target.id, route.blackhole)
+        ? natTarget(index, route.target.id, route.blackhole, table.VpcId)
         : { status: "down", state: "blackhole" };
       if (target.status === "unknown") {
         context.unknown(routeTableId, target.reason);

@@ -96,7 +96,7 @@ export default defineRule<MessageId>({
           continue;
         }
         const natGatewayId = view.target.id;
-        const target = natTarget(index, natGatewayId, view.blackhole);
+        const target = natTarget(index, natGatewayId, view.blackhole, table.VpcId);
         if (target.status === "unknown") {
           context.unknown(routeTableId, target.reason);
         } else if (target.status === "down") {

@@ -10,6 +10,7 @@ import {
   routeTable,
   snapshot,
   subnet,
+  vpc,
   VPC_ID,
 } from "../builder.js";
 import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
@@ -298,6 +299,23 @@ const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
         ruleId: RULE,
         reason: "a route uses a prefix list whose entries are not in the snapshot",
         resourceIds: ["rtb-main"],
+      },
+    ],
+  },
+  {
+    name: "active route in a VPC shared by another account",
+    // A participant account describes only its own NAT gateways, not those of the VPC's owner.
+    input: design("available", "active", {
+      NatGateways: [],
+      Vpcs: [{ ...vpc(), OwnerId: "444455556666" }],
+    }),
+    skipped: [
+      {
+        ruleId: RULE,
+        reason:
+          "NAT gateway nat-0a11 is not in the snapshot, and VPC vpc-0a11 belongs to account " +
+          "444455556666, whose NAT gateways account 111122223333 cannot describe",
+        resourceIds: [IDS.v6Table],
       },
     ],
   },
