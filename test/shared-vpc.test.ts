@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { SnapshotIndex } from "../src/index/snapshot-index.js";
 import type { Snapshot } from "../src/snapshot/types.js";
-import { design, findingsOf, lint, PUBLIC } from "./reach/designs.js";
+import { design, findingsOf, lint, PRIVATE, PUBLIC } from "./reach/designs.js";
 
 const OWNER = "444455556666";
 const PARTICIPANT = "111122223333";
@@ -49,17 +49,44 @@ describe("a shared VPC seen from a participant", () => {
 
   it("leaves owner's NAT gateway path unknown", () => {
     // DescribeNatGateways in a participant account lists none of the owner's NAT gateways.
-    const snapshot = design("public-nat64");
-    for (const item of [...(snapshot.Vpcs ?? []), ...(snapshot.Subnets ?? [])])
-      item.OwnerId = OWNER;
-    for (const table of snapshot.RouteTables ?? []) table.OwnerId = OWNER;
+    const snapshot = ownedByOther("public-nat64");
     snapshot.NatGateways = [];
     const result = lint(snapshot);
-    const path = result
-      .reachability()
-      .find((entry) => entry.subnetId === PUBLIC.app && entry.service === "ssm");
-    expect(path?.verdict).toBe("unknown");
+    expect(verdictOf(result, PUBLIC.app)).toBe("unknown");
     expect(findingsOf(result, "nat64-route-blackhole")).toEqual([]);
     expect(findingsOf(result, "ssm-endpoint-missing")).toEqual([]);
   });
+
+  it("leaves owner's endpoints unknown", () => {
+    // DescribeVpcEndpoints in a participant account lists none of the owner's endpoints.
+    const snapshot = ownedByOther("private-nat64-endpoints");
+    snapshot.VpcEndpoints = [];
+    const result = lint(snapshot);
+    expect(verdictOf(result, PRIVATE.appA)).toBe("unknown");
+    expect(result.skipped.map((skip) => skip.reason)).toContain(
+      "its path stops at an unknown hop: whether an interface endpoint answers for " +
+        `ssm.us-east-1.amazonaws.com is unknown because VPC ${PRIVATE.vpc} belongs to account ` +
+        `${OWNER}, whose VPC endpoints account ${PARTICIPANT} cannot describe`,
+    );
+    expect(result.findings.filter((finding) => finding.severity !== "info")).toEqual([]);
+  });
 });
+
+/** Returns a bundled design whose VPC, subnets and route tables belong to the owner account. */
+function ownedByOther(name: "public-nat64" | "private-nat64-endpoints"): Snapshot {
+  const snapshot = design(name);
+  const owned = [
+    ...(snapshot.Vpcs ?? []),
+    ...(snapshot.Subnets ?? []),
+    ...(snapshot.RouteTables ?? []),
+  ];
+  for (const item of owned) item.OwnerId = OWNER;
+  return snapshot;
+}
+
+/** Returns the verdict of a subnet's path to ssm. */
+function verdictOf(result: ReturnType<typeof lint>, subnetId: string): string | undefined {
+  return result
+    .reachability()
+    .find((entry) => entry.subnetId === subnetId && entry.service === "ssm")?.verdict;
+}

@@ -141,8 +141,8 @@ export function natTarget(
       return { status: "unknown", reason: index.absent("NatGateways") };
     // In a VPC shared through AWS RAM, a participant account cannot describe the NAT gateways
     // of the owner, so an active route to one is not proof that it is gone.
-    const owner = vpcId ? index.vpc(vpcId)?.OwnerId : undefined;
-    if (owner && index.accountId && owner !== index.accountId) {
+    const owner = vpcId ? index.sharedVpcOwner(vpcId) : undefined;
+    if (owner) {
       return {
         status: "unknown",
         reason: `NAT gateway ${natId} is not in the snapshot, and VPC ${vpcId} belongs to account ${owner}, whose NAT gateways account ${index.accountId} cannot describe`,

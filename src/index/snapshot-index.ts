@@ -354,6 +354,29 @@ export class SnapshotIndex {
     return this.endpointsByVpc.get(vpcId) ?? [];
   }
 
+  /**
+   * Returns the owner of a VPC that another account shares with the collecting account through
+   * AWS RAM, or undefined when the collecting account owns it or either account is unknown. A
+   * participant account cannot describe the NAT gateways or VPC endpoints of the owner.
+   */
+  sharedVpcOwner(vpcId: string): string | undefined {
+    const owner = this.vpc(vpcId)?.OwnerId;
+    return owner && this.accountId && owner !== this.accountId ? owner : undefined;
+  }
+
+  /**
+   * Returns why the VPC endpoints of a VPC are unknown: VpcEndpoints was not collected, or it
+   * lists none for a VPC that another account shares. Returns undefined when they are known.
+   */
+  endpointsUnknown(vpcId: string): string | undefined {
+    if (!this.has("VpcEndpoints")) return this.absent("VpcEndpoints");
+    if (this.endpointsByVpc.has(vpcId)) return undefined;
+    const owner = this.sharedVpcOwner(vpcId);
+    return owner
+      ? `VPC ${vpcId} belongs to account ${owner}, whose VPC endpoints account ${this.accountId} cannot describe`
+      : undefined;
+  }
+
   /** Returns the subnet's associated IPv6 prefixes as ipv6Blocks does, computed once per subnet. */
   ipv6BlocksOf(subnet: Subnet): Cidr[] {
     let blocks = this.blocksBySubnet.get(subnet);

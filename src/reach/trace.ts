@@ -98,14 +98,15 @@ function resolveAndRoute(trace: Trace, path: ServicePath): PathMode {
   );
   if (trace.hops.at(-1)?.status === "broken") return "none";
 
-  // Without VpcEndpoints the name may resolve to an endpoint or to the public service, and the
-  // two paths share no hop past the resolver, so the trace cannot go on.
-  if (!index.has("VpcEndpoints")) {
+  // Without the VPC's endpoints the name may resolve to an endpoint or to the public service,
+  // and the two paths share no hop past the resolver, so the trace cannot go on.
+  const endpointsUnknown = index.endpointsUnknown(vpcId);
+  if (endpointsUnknown) {
     trace.add(
       "dns",
       "unknown",
       vpcId,
-      `whether an interface endpoint answers for ${path.host} is unknown because ${index.absent("VpcEndpoints")}`,
+      `whether an interface endpoint answers for ${path.host} is unknown because ${endpointsUnknown}`,
     );
     return "none";
   }

@@ -110,12 +110,13 @@ function reportIpv4Services(
   if (hostsWorkloads === undefined) context.unknown(subnetId, "its workloads are unknown");
   if (hostsWorkloads !== true) return false;
 
-  if (!index.has("VpcEndpoints")) {
-    context.unknown(subnetId, context.index.absent("VpcEndpoints"));
+  const vpcId = subnet.VpcId as string;
+  const endpointsUnknown = index.endpointsUnknown(vpcId);
+  if (endpointsUnknown) {
+    context.unknown(subnetId, endpointsUnknown);
     return false;
   }
 
-  const vpcId = subnet.VpcId as string;
   const services: string[] = [];
   const undecided: string[] = [];
   for (const service of requiredServicesOf(index, context.settings, subnet)) {

@@ -316,6 +316,20 @@ const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
     ],
   },
   {
+    name: "endpoints of a VPC shared by another account",
+    // A participant account cannot describe the endpoints of the VPC's owner.
+    input: isolated({ Vpcs: [{ ...vpc(), OwnerId: "444455556666" }] }),
+    skipped: [
+      {
+        ruleId: RULE,
+        reason:
+          "VPC vpc-0a11 belongs to account 444455556666, whose VPC endpoints account " +
+          "111122223333 cannot describe",
+        resourceIds: [IDS.v6Subnet],
+      },
+    ],
+  },
+  {
     name: "endpoints not collected",
     input: isolated({ VpcEndpoints: undefined }),
     skipped: [
