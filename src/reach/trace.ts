@@ -337,6 +337,18 @@ function nat64Leg(trace: Trace, path: ServicePath): NatGateway | undefined {
   }
   const tableId = route.table.RouteTableId as string;
   const { winner, unrouted } = followedNat64Route(trace, path, route);
+  if (winner && !isNat64Route(winner) && leavesVpc(winner)) {
+    // A central egress VPC behind a transit gateway may translate 64:ff9b::/96 traffic that
+    // follows ::/0 there, as it would for an explicit route to the same target.
+    trace.add(
+      "route",
+      "unknown",
+      tableId,
+      `${tableId}: 64:ff9b::/96 follows ${describeRoute(winner)}, beyond the VPC, where vpc-lint cannot tell whether it is translated`,
+      "nat64-route-missing",
+    );
+    return undefined;
+  }
   if (!winner || !isNat64Route(winner)) {
     const text = winner
       ? `64:ff9b::/96 follows ${describeRoute(winner)}, which does not translate`

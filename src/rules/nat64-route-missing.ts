@@ -1,5 +1,11 @@
 import { defineRule } from "../engine/types.js";
-import { isNat64Route, mayTranslate, nat64RouteOf, partsWithoutNat64 } from "../index/nat64.js";
+import {
+  isNat64Route,
+  leavesVpc,
+  mayTranslate,
+  nat64RouteOf,
+  partsWithoutNat64,
+} from "../index/nat64.js";
 import { describeParts, describeRoute } from "../index/routes.js";
 import { NAT64_PREFIX } from "../net/cidr.js";
 
@@ -91,6 +97,15 @@ export default defineRule<"noRoute" | "otherRouteWins" | "partlyRouted">({
 
       const routeTableId = route.table.RouteTableId as string;
       const winner = route.winner;
+      // A network beyond a transit gateway, a virtual private gateway or Cloud WAN may translate
+      // what follows ::/0 there, such as a central egress VPC with a NAT gateway.
+      if (winner && leavesVpc(winner)) {
+        context.unknown(
+          subnetId,
+          `64:ff9b::/96 follows ${describeRoute(winner)} in ${routeTableId}, beyond the VPC, where vpc-lint cannot tell whether it is translated`,
+        );
+        continue;
+      }
       if (translated) {
         const parts = describeParts(unrouted, NAT64_PREFIX);
         const winningRoute = winner ? describeRoute(winner) : "no route";

@@ -194,6 +194,23 @@ describe("reachability with missing data", () => {
     expect(findingsOf(lint(snapshot), "endpoint-sg-blocks-nat64-source")).not.toEqual([]);
   });
 
+  it("is unknown when 64:ff9b::/96 follows ::/0 to a transit gateway", () => {
+    const snapshot = design("public-nat64");
+    const table = snapshot.RouteTables?.find((t) => t.RouteTableId === PUBLIC.appTable);
+    if (!table?.Routes) throw new Error("the design has an app route table with routes");
+    table.Routes = table.Routes.filter((r) => r.DestinationIpv6CidrBlock !== "64:ff9b::/96");
+    const ipv6Default = table.Routes.find((r) => r.DestinationIpv6CidrBlock === "::/0");
+    if (!ipv6Default) throw new Error("the design routes ::/0");
+    delete ipv6Default.EgressOnlyInternetGatewayId;
+    delete ipv6Default.GatewayId;
+    ipv6Default.TransitGatewayId = "tgw-0a1b2c3d4e5f60066";
+
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+    const result = lint(snapshot);
+    expect(result.findings.filter((finding) => finding.severity === "error")).toEqual([]);
+    expect(result.skipped.map((skip) => skip.ruleId)).toContain("nat64-route-missing");
+  });
+
   it("is unknown when the NAT64 route uses an uncollected prefix list", () => {
     const snapshot = design("public-nat64");
     const table = snapshot.RouteTables?.find((t) => t.RouteTableId === PUBLIC.appTable);
