@@ -416,6 +416,34 @@ describe("config parsing", () => {
     expect(parseError("a.json", "{ rules: }")).toMatch(/^a\.json: not valid JSON \(/);
     expect(parseError("a.yaml", "rules: [off\n")).toMatch(/^a\.yaml: not valid YAML \(/);
   });
+
+  it.each([
+    ["!!omap", 'rules: !!omap [ {instance-imds-ipv6-disabled: "off"} ]\n', 8],
+    ["!!set", "privateOnlyVpcs: !!set {vpc-0a1b2c3d4e5f60003: null}\n", 18],
+    ["!!binary", "failOn: !!binary bmV2ZXI=\n", 9],
+    [
+      "!!timestamp",
+      "suppressions:\n  - rule: '*'\n    reason: r\n    expires: !!timestamp 2099-01-01\n",
+      14,
+    ],
+    ["!env", "failOn: !env FAIL_ON\n", 9],
+  ])("rejects the YAML tag %s", (tag, text, column) => {
+    const line = text.split("\n").findIndex((row) => row.includes(tag)) + 1;
+    expect(parseError("cfg.yaml", text)).toBe(
+      `cfg.yaml: line ${line}, column ${column} has the YAML tag ${tag}, which vpc-lint does not ` +
+        "read; remove the tag and write a plain mapping, list or string",
+    );
+  });
+
+  it("reads YAML 1.1 with the core schema", () => {
+    const config = parseConfig(
+      "cfg.yaml",
+      "%YAML 1.1\n---\nrules:\n  instance-imds-ipv6-disabled: off\nsuppressions:\n" +
+        "  - rule: nat64-route-missing\n    reason: r\n    expires: 2027-03-31\n",
+    );
+    expect([...config.severities]).toEqual([["instance-imds-ipv6-disabled", "off"]]);
+    expect(config.suppressions[0]?.expires).toBe("2027-03-31");
+  });
 });
 
 describe("nearest rule id", () => {

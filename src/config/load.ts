@@ -85,11 +85,28 @@ function parseJson(file: string, text: string): unknown {
   }
 }
 
+/**
+ * Parses YAML with the YAML 1.2 core schema, whatever `%YAML` directive the file has. Rejects
+ * explicit tags such as `!!omap`, because their values are not plain mappings, lists or strings.
+ */
 function parseYaml(file: string, text: string): unknown {
-  const document = parseDocument(text, { prettyErrors: true });
+  const document = parseDocument(text, {
+    prettyErrors: true,
+    schema: "core",
+    resolveKnownTags: false,
+  });
   const [first] = document.errors;
   if (first) {
     throw new InputError(`${file}: not valid YAML (${first.message.split("\n")[0] ?? first.code})`);
+  }
+  const tag = document.warnings.find((warning) => warning.code === "TAG_RESOLVE_FAILED");
+  if (tag) {
+    const start = tag.linePos?.[0];
+    const location = start ? `line ${start.line}, column ${start.col}` : "a value";
+    throw new InputError(
+      `${file}: ${location} has the YAML tag ${text.slice(tag.pos[0], tag.pos[1])}, which ` +
+        "vpc-lint does not read; remove the tag and write a plain mapping, list or string",
+    );
   }
   const contents = document.contents;
   // A lone `---` parses as a null scalar of zero length, unlike a written `null` or `~`.
