@@ -435,6 +435,13 @@ describe("config parsing", () => {
     );
   });
 
+  it("names the line of a second YAML document", () => {
+    expect(parseError("cfg.yaml", "failOn: never\n---\nfailOn: error\n")).toBe(
+      "cfg.yaml: not valid YAML (a second document starts at line 2, column 1; a config file " +
+        "contains one document, so remove that --- line or merge the documents)",
+    );
+  });
+
   it("reads YAML 1.1 with the core schema", () => {
     const config = parseConfig(
       "cfg.yaml",

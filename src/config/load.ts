@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { isScalar, parseDocument } from "yaml";
+import { isScalar, parseDocument, type YAMLError } from "yaml";
 import type { Severity } from "../engine/types.js";
 import { InputError } from "../errors.js";
 import { readText } from "../io.js";
@@ -96,9 +96,7 @@ function parseYaml(file: string, text: string): unknown {
     resolveKnownTags: false,
   });
   const [first] = document.errors;
-  if (first) {
-    throw new InputError(`${file}: not valid YAML (${first.message.split("\n")[0] ?? first.code})`);
-  }
+  if (first) throw new InputError(`${file}: not valid YAML (${yamlProblem(first)})`);
   const tag = document.warnings.find((warning) => warning.code === "TAG_RESOLVE_FAILED");
   if (tag) {
     const start = tag.linePos?.[0];
@@ -114,6 +112,21 @@ function parseYaml(file: string, text: string): unknown {
     contents === null ||
     (isScalar(contents) && contents.value === null && contents.range?.[0] === contents.range?.[1]);
   return empty ? {} : document.toJS();
+}
+
+/**
+ * Describes a YAML parse error in one line. For a second document, the parser's own text names
+ * a library function, so the line says what to change in the file instead.
+ */
+function yamlProblem(error: YAMLError): string {
+  const start = error.linePos?.[0];
+  if (error.code === "MULTIPLE_DOCS" && start) {
+    return (
+      `a second document starts at line ${start.line}, column ${start.col}; a config file ` +
+      "contains one document, so remove that --- line or merge the documents"
+    );
+  }
+  return error.message.split("\n")[0] ?? error.code;
 }
 
 function toConfig(file: string, raw: RawConfig): Config {
