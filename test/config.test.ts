@@ -435,6 +435,34 @@ describe("config parsing", () => {
     );
   });
 
+  it("rejects a key repeated in JSON", () => {
+    const text = JSON.stringify({ failOn: "error", rules: { "nat64-route-missing": "off" } })
+      .replace('"failOn":"error"', '"failOn":"error","failOn":"never"')
+      .replace(
+        '"nat64-route-missing":"off"',
+        '"nat64-route-missing":"off","nat64-route-missing":"info"',
+      );
+    expect(parseError("cfg.json", text)).toBe(
+      "invalid config file:\n" +
+        '  cfg.json: / has the key "failOn" twice; JSON keeps only the last, so remove one\n' +
+        '  cfg.json: /rules has the key "nat64-route-missing" twice; JSON keeps only the last, ' +
+        "so remove one",
+    );
+  });
+
+  it("finds repeated JSON keys in list items", () => {
+    const entry = '{"rule": "*", "reason": "a \\" b"}';
+    const repeated = '{"rule": "*", "reason": "x", "reason": "y"}';
+    expect(
+      parseConfig("cfg.json", `{"suppressions": [${entry}, ${entry}]}`).suppressions,
+    ).toHaveLength(2);
+    expect(parseError("cfg.json", `{"suppressions": [${entry}, ${repeated}]}`)).toBe(
+      "invalid config file:\n" +
+        '  cfg.json: /suppressions/1 has the key "reason" twice; JSON keeps only the last, so ' +
+        "remove one",
+    );
+  });
+
   it("names the line of a second YAML document", () => {
     expect(parseError("cfg.yaml", "failOn: never\n---\nfailOn: error\n")).toBe(
       "cfg.yaml: not valid YAML (a second document starts at line 2, column 1; a config file " +

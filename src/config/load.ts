@@ -70,19 +70,69 @@ export async function loadConfig(file: string): Promise<Config> {
 export function parseConfig(file: string, text: string): Config {
   const value = /\.ya?ml$/i.test(file) ? parseYaml(file, text) : parseJson(file, text);
   const problems = configErrors(file, value);
-  if (problems.length > 0) {
-    throw new InputError(`invalid config file:\n${problems.map((line) => `  ${line}`).join("\n")}`);
-  }
+  if (problems.length > 0) throw invalidConfig(problems);
   return toConfig(file, value as RawConfig);
 }
 
 function parseJson(file: string, text: string): unknown {
   if (text.trim() === "") return {};
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new InputError(`${file}: not valid JSON (${(error as Error).message})`);
   }
+  // JSON.parse keeps the last of two equal keys, where the YAML parser rejects them.
+  const repeated = repeatedKeys(text).map(
+    ({ path, key }) =>
+      `${file}: ${path || "/"} has the key ${JSON.stringify(key)} twice; JSON keeps only the ` +
+      "last, so remove one",
+  );
+  if (repeated.length > 0) throw invalidConfig(repeated);
+  return value;
+}
+
+/** Lists each key that an object of valid JSON text repeats, with the object's JSON pointer. */
+function repeatedKeys(text: string): { path: string; key: string }[] {
+  interface Frame {
+    path: string;
+    keys?: Set<string>;
+    /** The key of the value being read in an object, or its position in a list. */
+    member: string;
+    expectKey: boolean;
+  }
+  const found: { path: string; key: string }[] = [];
+  const stack: Frame[] = [];
+  const token = /"(?:[^"\\]|\\.)*"|[{}[\],:]/g;
+  for (const [match] of text.matchAll(token)) {
+    const frame = stack.at(-1);
+    if (match === "{" || match === "[") {
+      const path = frame ? `${frame.path}/${pointerToken(frame.member)}` : "";
+      const keys = match === "{" ? new Set<string>() : undefined;
+      stack.push({ path, ...(keys && { keys }), member: "0", expectKey: match === "{" });
+    } else if (match === "}" || match === "]") {
+      stack.pop();
+    } else if (match === ",") {
+      if (frame?.keys) frame.expectKey = true;
+      else if (frame) frame.member = String(Number(frame.member) + 1);
+    } else if (match.startsWith('"') && frame?.keys && frame.expectKey) {
+      const key = JSON.parse(match) as string;
+      if (frame.keys.has(key)) found.push({ path: frame.path, key });
+      frame.keys.add(key);
+      frame.member = key;
+      frame.expectKey = false;
+    }
+  }
+  return found;
+}
+
+/** Escapes a key or position as one token of a JSON pointer. */
+function pointerToken(member: string): string {
+  return member.replaceAll("~", "~0").replaceAll("/", "~1");
+}
+
+function invalidConfig(problems: readonly string[]): InputError {
+  return new InputError(`invalid config file:\n${problems.map((line) => `  ${line}`).join("\n")}`);
 }
 
 /**
@@ -116,7 +166,7 @@ function parseYaml(file: string, text: string): unknown {
 
 /**
  * Describes a YAML parse error in one line. For a second document, the parser's own text names
- * a library function, so the line says what to change in the file instead.
+ * a library function, so the message names the change to make in the file instead.
  */
 function yamlProblem(error: YAMLError): string {
   const start = error.linePos?.[0];
