@@ -134,6 +134,36 @@ describe("config suppressions", () => {
     ]);
   });
 
+  it("counts only findings no other suppression hides", () => {
+    const old = entry({ rule: "nat64-*", expires: "2027-01-14" });
+    const current = {
+      ...entry({ rule: "nat64-route-blackhole", expires: "2027-06-30" }),
+      origin: "cfg.json /suppressions/1",
+    };
+    const result = lint([old, current]);
+    expect(suppressedIds(result)).toEqual([`nat64-route-blackhole ${BLACKHOLE_TABLE}`]);
+    expect(result.warnings).toEqual([
+      'suppression cfg.json /suppressions/0 ("accepted for the test") expired after 2027-01-14, ' +
+        'so 1 finding it matched count again; fix them or extend "expires"',
+    ]);
+    const plain = lint([]);
+    expect(plain.findings.filter((f) => f.ruleId.startsWith("nat64-"))).toHaveLength(2);
+  });
+
+  it("says when other suppressions still hide every match", () => {
+    const old = entry({ rule: "nat64-route-blackhole", expires: "2027-01-14" });
+    const tagged = withTags("RouteTables", BLACKHOLE_TABLE, {
+      "vpc-lint:ignore": "nat64-route-blackhole",
+      "vpc-lint:ignore-reason": "NAT gateway replaced",
+    });
+    const result = lint([old], tagged);
+    expect(suppressedIds(result)).toEqual([`nat64-route-blackhole ${BLACKHOLE_TABLE}`]);
+    expect(result.warnings).toEqual([
+      'suppression cfg.json /suppressions/0 ("accepted for the test") expired after 2027-01-14, ' +
+        "and the 1 finding it matched stays suppressed by another suppression, so remove the entry",
+    ]);
+  });
+
   it("never suppresses snapshot-incomplete", () => {
     const failed = JSON.parse(JSON.stringify(snapshot)) as Snapshot;
     failed.Errors = [

@@ -48,7 +48,7 @@ export function applySuppressions(
 ): string[] {
   const tags = tagsByResource(snapshot, new Set(findings.map((finding) => finding.resource.id)));
   const misspelt = new Map<string, string[]>();
-  const expired = new Map<SuppressionEntry, number>();
+  const expired = new Map<SuppressionEntry, ExpiredMatches>();
   const untagged = new Set<string>();
 
   for (const finding of findings) {
@@ -57,10 +57,13 @@ export function applySuppressions(
     noteUnknownIds(finding.resource.id, resourceTags, misspelt);
     const matching = entries.filter((entry) => entryMatches(entry, finding, resourceTags));
     const active = matching.find((entry) => !isExpired(entry, today));
-    for (const entry of matching) {
-      if (isExpired(entry, today)) expired.set(entry, (expired.get(entry) ?? 0) + 1);
-    }
     const suppression = active ? fromEntry(active) : fromTags(finding, resourceTags, untagged);
+    for (const entry of matching.filter((candidate) => isExpired(candidate, today))) {
+      const counts = expired.get(entry) ?? { counting: 0, hidden: 0 };
+      if (suppression) counts.hidden += 1;
+      else counts.counting += 1;
+      expired.set(entry, counts);
+    }
     if (!suppression) continue;
     finding.suppressed = true;
     finding.suppression = suppression;
@@ -150,13 +153,22 @@ function tagValue(tags: Tag[], key: string): string | undefined {
   return tags.find((tag) => tag.Key === key)?.Value;
 }
 
-function expiredWarnings(expired: Map<SuppressionEntry, number>): string[] {
-  return [...expired].map(([entry, count]) => {
-    const findings = count === 1 ? "1 finding" : `${count} findings`;
-    return (
-      `suppression ${entry.origin} ("${entry.reason}") expired after ${entry.expires as string}, ` +
-      `so ${findings} it matched count again; fix them or extend "expires"`
-    );
+/** The findings an expired entry matched: those that count again, and those still suppressed. */
+interface ExpiredMatches {
+  counting: number;
+  hidden: number;
+}
+
+function expiredWarnings(expired: Map<SuppressionEntry, ExpiredMatches>): string[] {
+  return [...expired].map(([entry, { counting, hidden }]) => {
+    const expiry = `suppression ${entry.origin} ("${entry.reason}") expired after ${entry.expires as string}`;
+    if (counting === 0) {
+      const stay =
+        hidden === 1 ? "1 finding it matched stays" : `${hidden} findings it matched stay`;
+      return `${expiry}, and the ${stay} suppressed by another suppression, so remove the entry`;
+    }
+    const findings = counting === 1 ? "1 finding" : `${counting} findings`;
+    return `${expiry}, so ${findings} it matched count again; fix them or extend "expires"`;
   });
 }
 
