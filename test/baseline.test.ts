@@ -1,7 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -63,6 +65,32 @@ describe("baseline file", () => {
     );
     const keys = file.findings.map((entry) => `${entry.ruleId} ${entry.resourceId}`);
     expect(keys).toEqual([...keys].sort());
+  });
+
+  it("sorts the same in every locale", () => {
+    // In Danish collation "aa" sorts after "z", and AWS ids and fingerprints are hexadecimal.
+    const findings = ["rtb-0ab1", "rtb-0aa1", "rtb-0az1"].map((id, position) => ({
+      ruleId: "nat64-route-blackhole",
+      fingerprint: `${position}`.repeat(32),
+      resource: { id },
+    }));
+    const module = pathToFileURL(join(ROOT, "dist", "suppress", "baseline.js")).href;
+    const script =
+      `import { formatBaseline } from ${JSON.stringify(module)};\n` +
+      "process.stdout.write(formatBaseline(JSON.parse(process.argv[1])));";
+    for (const locale of ["C.UTF-8", "da_DK.UTF-8"]) {
+      const run = spawnSync(
+        process.execPath,
+        ["--input-type=module", "-e", script, JSON.stringify(findings)],
+        { encoding: "utf8", env: { PATH: process.env.PATH ?? "", LC_ALL: locale, LANG: locale } },
+      );
+      expect(run.stderr).toBe("");
+      const file = JSON.parse(run.stdout) as BaselineFile;
+      expect(
+        file.findings.map((entry) => entry.resourceId),
+        locale,
+      ).toEqual(["rtb-0aa1", "rtb-0ab1", "rtb-0az1"]);
+    }
   });
 
   it("leaves out suppressed and snapshot-incomplete findings", () => {

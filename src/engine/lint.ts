@@ -178,18 +178,22 @@ const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2
 
 function compareFindings(a: Finding, b: Finding): number {
   return (
-    compare(a.resource.accountId, b.resource.accountId) ||
-    compare(a.resource.region, b.resource.region) ||
-    compare(a.resource.vpcId, b.resource.vpcId) ||
-    compare(a.resource.type, b.resource.type) ||
-    compare(a.resource.id, b.resource.id) ||
+    compareText(a.resource.accountId, b.resource.accountId) ||
+    compareText(a.resource.region, b.resource.region) ||
+    compareText(a.resource.vpcId, b.resource.vpcId) ||
+    compareText(a.resource.type, b.resource.type) ||
+    compareText(a.resource.id, b.resource.id) ||
     SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-    compare(a.ruleId, b.ruleId) ||
-    compare(a.fingerprint, b.fingerprint)
+    compareText(a.ruleId, b.ruleId) ||
+    compareText(a.fingerprint, b.fingerprint)
   );
 }
 
-function compare(a: string | undefined, b: string | undefined): number {
+/**
+ * Compares two strings by UTF-16 code units, the same on every machine. `localeCompare` follows
+ * the locale, and Danish collation sorts "aa" after "z".
+ */
+export function compareText(a: string | undefined, b: string | undefined): number {
   const left = a ?? "";
   const right = b ?? "";
   if (left < right) return -1;

@@ -2,6 +2,7 @@
  * Baselines: the fingerprints of findings a team has accepted for now. With a baseline, only
  * findings whose fingerprint is not in it fail the run.
  */
+import { compareText } from "../engine/lint.js";
 import type { Finding } from "../engine/types.js";
 import { InputError } from "../errors.js";
 import { readText } from "../io.js";
@@ -37,7 +38,10 @@ export interface Baseline {
 
 const FINGERPRINT = /^[0-9a-f]{32}$/;
 
-/** Formats the baseline of a run: every finding except suppressed and unsuppressible ones. */
+/**
+ * Formats the baseline of a run: every finding except suppressed and unsuppressible ones, in an
+ * order that does not depend on the locale of the machine that writes it.
+ */
 export function formatBaseline(findings: readonly Finding[]): string {
   const entries = new Map<string, BaselineEntry>();
   for (const finding of findings) {
@@ -53,9 +57,9 @@ export function formatBaseline(findings: readonly Finding[]): string {
   }
   const sorted = [...entries.values()].sort(
     (a, b) =>
-      a.ruleId.localeCompare(b.ruleId) ||
-      a.resourceId.localeCompare(b.resourceId) ||
-      a.fingerprint.localeCompare(b.fingerprint),
+      compareText(a.ruleId, b.ruleId) ||
+      compareText(a.resourceId, b.resourceId) ||
+      compareText(a.fingerprint, b.fingerprint),
   );
   const file: BaselineFile = { baselineVersion: BASELINE_VERSION, findings: sorted };
   return `${JSON.stringify(file, null, 2)}\n`;
