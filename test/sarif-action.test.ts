@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, EXAMPLES, ROOT } from "./helpers.js";
@@ -50,8 +50,17 @@ interface StepRun {
  * Runs the action's lint script as GitHub runs a bash step (`bash -e -o pipefail`), with the
  * inputs as the step's env block maps them and the built CLI in place of the action's build.
  */
-async function runLintStep(inputs: Record<string, string>): Promise<StepRun> {
+async function runLintStep(
+  inputs: Record<string, string>,
+  files: Record<string, string> = {},
+): Promise<StepRun> {
   const directory = await mkdtemp(join(workspace, "job-"));
+  // The workspace is a checkout, whose root is where code scanning reads relative paths from.
+  spawnSync("git", ["init", "-q", directory]);
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(dirname(join(directory, name)), { recursive: true });
+    await writeFile(join(directory, name), text);
+  }
   const outputFile = join(directory, "output");
   const summaryFile = join(directory, "summary");
   await writeFile(outputFile, "");
@@ -79,7 +88,9 @@ async function runLintStep(inputs: Record<string, string>): Promise<StepRun> {
     "bash",
     ["--noprofile", "--norc", "-e", "-o", "pipefail", "-c", lintStep.run ?? ""],
     {
-      cwd: ROOT,
+      // GitHub runs the step in working-directory, relative to the workspace. Tests that give
+      // none run in the repository, so their snapshot paths are outside the job's workspace.
+      cwd: inputs["working-directory"] ? join(directory, inputs["working-directory"]) : ROOT,
       env,
       encoding: "utf8",
     },
@@ -163,6 +174,38 @@ describe("action lint step", () => {
     expect(run.status).toBe(0);
     expect(run.outputs["exit-code"]).toBe("0");
     expect(run.summary).toBe("");
+  });
+
+  it("prefixes file paths with working-directory", async () => {
+    const snapshot = readFileSync(join(EXAMPLES, "broken-nat64.json"), "utf8");
+    const run = await runLintStep(
+      { snapshot: "snapshots/", "working-directory": "network/prod" },
+      { "network/prod/snapshots/broken nat64.json": snapshot },
+    );
+    expect(run.outputs["exit-code"]).toBe("1");
+    const log = JSON.parse(await readFile(run.sarifPath, "utf8")) as Record<string, any>;
+    const uris = new Set<string>(
+      log.runs[0].results.flatMap((result: any) =>
+        result.locations.map((at: any) => at.physicalLocation.artifactLocation.uri),
+      ),
+    );
+    expect([...uris]).toEqual(["network/prod/snapshots/broken%20nat64.json"]);
+    expect(schemaErrors(log)).toEqual([]);
+    expect(githubProblems(log)).toEqual([]);
+  });
+
+  it("keeps paths of files outside it", async () => {
+    const run = await runLintStep(
+      { snapshot: join(EXAMPLES, "broken-nat64.json"), "working-directory": "network" },
+      { "network/.vpc-lint.json": "{}" },
+    );
+    expect(run.outputs["exit-code"]).toBe("1");
+    const log = JSON.parse(await readFile(run.sarifPath, "utf8")) as Record<string, any>;
+    const uris: string[] = log.runs[0].results.map(
+      (result: any) => result.locations[0].physicalLocation.artifactLocation.uri,
+    );
+    expect(uris.length).toBeGreaterThan(0);
+    expect(uris.every((uri) => uri.startsWith("aws/111122223333/us-east-1/"))).toBe(true);
   });
 
   it("reports exit code 2 and no SARIF for bad input", async () => {
