@@ -408,7 +408,7 @@ describe("config parsing", () => {
     );
     expect(message.split("\n").slice(1)).toEqual([
       '  cfg.json: /failOn is "x"; allowed values are error, warning, info, never',
-      "  cfg.json: /privateOnlyVpcs/1 is 3; expected a string",
+      "  cfg.json: /privateOnlyVpcs/1 is 3; expected a string, so write the value in quotes",
     ]);
   });
 
@@ -461,6 +461,15 @@ describe("config parsing", () => {
         '  cfg.json: /suppressions/1 has the key "reason" twice; JSON keeps only the last, so ' +
         "remove one",
     );
+  });
+
+  it("asks to quote a number given for a string", () => {
+    const yaml = "suppressions:\n  - rule: '*'\n    reason: true\n    account: 012345678901\n";
+    expect(parseError("cfg.yaml", yaml).split("\n").slice(1)).toEqual([
+      "  cfg.yaml: /suppressions/0/account is 12345678901; expected a string, so write the value " +
+        "in quotes, keeping the leading zeros an unquoted number loses",
+      "  cfg.yaml: /suppressions/0/reason is true; expected a string, so write the value in quotes",
+    ]);
   });
 
   it("names the line of a second YAML document", () => {

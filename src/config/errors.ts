@@ -151,7 +151,7 @@ function wrongType(file: string, error: ErrorObject): string {
   const allowed = (error.parentSchema as { enum?: unknown[] } | undefined)?.enum;
   if (!allowed) {
     const type = String((error.params as { type?: unknown }).type);
-    return `${file}: ${path} is ${value}; expected ${article(type)}`;
+    return `${file}: ${path} is ${value}; expected ${article(type)}${quoteHint(error, type)}`;
   }
   const choices = `one of the strings ${allowed.join(", ")}`;
   const ruleId = /^\/rules\/([^/]+)$/.exec(error.instancePath)?.[1];
@@ -159,6 +159,18 @@ function wrongType(file: string, error: ErrorObject): string {
     return `${file}: ${path} is ${value}, but rule ${ruleId} has no options; set it to ${choices}`;
   }
   return `${file}: ${path} is ${value}; expected ${choices}`;
+}
+
+/**
+ * Suggests quotes for a number or boolean where a string belongs. An unquoted YAML account id is
+ * a number that has lost its leading zeros, so the hint for an account mentions them.
+ */
+function quoteHint(error: ErrorObject, type: string): string {
+  const { data } = error;
+  if (type !== "string" || (typeof data !== "number" && typeof data !== "boolean")) return "";
+  const account = error.instancePath.endsWith("/account");
+  const zeros = account ? ", keeping the leading zeros an unquoted number loses" : "";
+  return `, so write the value in quotes${zeros}`;
 }
 
 /** Tells whether an error is about the setting of a rule whose severity is fixed. */
