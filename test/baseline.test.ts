@@ -133,6 +133,11 @@ describe("baseline file", () => {
       /^base\.json: not a vpc-lint baseline; expected an object with "baselineVersion": 1/,
     ],
     [
+      "an empty file",
+      " \n",
+      /^base\.json: the baseline is empty; write one with --write-baseline base\.json, which lists /,
+    ],
+    [
       "a bad fingerprint",
       '{"baselineVersion": 1, "findings": [{"fingerprint": "XYZ"}]}',
       /^base\.json: \/findings\/0\/fingerprint is "XYZ", expected 32 lowercase hexadecimal digits/,

@@ -72,6 +72,12 @@ export async function readBaseline(path: string): Promise<Baseline> {
 
 /** Parses the text of a baseline file written by `--write-baseline`. */
 export function parseBaseline(path: string, text: string): Baseline {
+  if (text.trim() === "") {
+    throw new InputError(
+      `${path}: the baseline is empty; write one with --write-baseline ${path}, which lists ` +
+        "the findings to accept, or an empty list when there are none",
+    );
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
