@@ -273,8 +273,8 @@ function endpointsWithDnsOff(index: SnapshotIndex, vpcId: string, service: strin
 }
 
 /**
- * Returns the rules, other than this one, that own the broken hops of the subnets' paths to the
- * service. Each of those rules reports its break in a finding of its own.
+ * Returns the enabled rules, other than this one, that own the broken hops of the subnets' paths
+ * to the service. Each of those rules reports its break in a finding of its own.
  */
 function brokenLinks(
   context: RuleContext<MessageId>,
@@ -285,7 +285,9 @@ function brokenLinks(
   const owners = new Set<string>();
   for (const subnet of subnets) {
     for (const hop of analysis.path(idOf(subnet), service)?.hops ?? []) {
-      if (hop.status === "broken" && hop.owner && hop.owner !== OWN_ID) owners.add(hop.owner);
+      // A rule the config turns off reports nothing, so the finding would point at no finding.
+      if (hop.status !== "broken" || !hop.owner || hop.owner === OWN_ID) continue;
+      if (context.enabled(hop.owner)) owners.add(hop.owner);
     }
   }
   return [...owners].sort();

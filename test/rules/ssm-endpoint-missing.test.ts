@@ -12,7 +12,7 @@ import {
   subnet,
   vpc,
 } from "../builder.js";
-import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
+import { type ExpectedFinding, expectFindings, lintRule, lintRules, ref } from "./harness.js";
 
 const RULE = "ssm-endpoint-missing";
 
@@ -118,7 +118,13 @@ function privateWith(endpoints: ReturnType<typeof endpoint>[], agents = [CURRENT
   return snapshot({ ...privateNat64({ agentVersions: agents }), VpcEndpoints: endpoints });
 }
 
-const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] = [
+/** A case the rule flags; `withRules` names the other rules the lint runs beside it. */
+const flagged: {
+  name: string;
+  input: Snapshot;
+  findings: ExpectedFinding[];
+  withRules?: string[];
+}[] = [
   {
     name: "private NAT design without an ssmmessages endpoint",
     input: snapshot(privateNat64({ endpoints: ["ssm", "ec2messages"] })),
@@ -188,6 +194,12 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
     name: "public NAT64 design whose NAT gateway is pending",
     input: snapshot(publicNat64({ natState: "pending", endpoints: ["ssm", "ec2messages"] })),
     findings: [pathBroken("ssmmessages", "nat64-route-blackhole")],
+    withRules: ["nat64-route-blackhole"],
+  },
+  {
+    name: "pending NAT gateway whose rule the config turns off",
+    input: snapshot(publicNat64({ natState: "pending", endpoints: ["ssm", "ec2messages"] })),
+    findings: [missing("ssmmessages")],
   },
 ];
 
@@ -232,9 +244,10 @@ const accepted: { name: string; input: Snapshot }[] = [
 ];
 
 describe(RULE, () => {
-  it.each(flagged)("flags $name", ({ input, findings }) => {
-    const result = lintRule(RULE, input);
-    expectFindings(result.findings, findings, { anyOrder: true });
+  it.each(flagged)("flags $name", ({ input, findings, withRules = [] }) => {
+    const result = lintRules([RULE, ...withRules], input);
+    const own = result.findings.filter((finding) => finding.ruleId === RULE);
+    expectFindings(own, findings, { anyOrder: true });
     expect(result.skipped).toEqual([]);
     expect(result.executionErrors).toEqual([]);
   });
