@@ -242,12 +242,27 @@ describe("loading files", () => {
       SnapshotVersion: 1,
       Source: { AccountId: "111122223333", Region: "us-east-1" },
       Subnetz: [subnetA],
+      RouteTables: [],
       Errors: [],
     });
     const loaded = await loadSnapshotFiles([file]);
     expect(loaded.warnings).toEqual([
       `${file}: top-level key Subnetz names no snapshot section and was left out`,
     ]);
+  });
+
+  it("names a misspelt only section", async () => {
+    const file = await fixture("misspelt-only.json", {
+      SnapshotVersion: 1,
+      Subnetz: [subnetA],
+      Errors: [],
+    });
+    const error = await loadError([file]);
+    expect(error.message).toBe(
+      `${file}: no snapshot section (such as Subnets or RouteTables) and no Errors; collect ` +
+        "the snapshot again or name the files that hold the sections\n" +
+        `${file}: top-level key Subnetz names no snapshot section and was left out`,
+    );
   });
 });
 
@@ -321,6 +336,15 @@ describe("rejected input", () => {
       SnapshotVersion: 1,
       Source: { Region: "eu-west-1" },
     });
+    const error = await loadError([file]);
+    expect(error.message).toBe(
+      `${file}: no snapshot section (such as Subnets or RouteTables) and no Errors; collect ` +
+        "the snapshot again or name the files that hold the sections",
+    );
+  });
+
+  it("rejects sectionless empty Errors", async () => {
+    const file = await fixture("no-errors.json", { SnapshotVersion: 1, Errors: [] });
     const error = await loadError([file]);
     expect(error.message).toBe(
       `${file}: no snapshot section (such as Subnets or RouteTables) and no Errors; collect ` +

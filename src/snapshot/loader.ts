@@ -71,11 +71,14 @@ export async function loadSnapshotFiles(paths: string[]): Promise<LoadedInput> {
   const snapshot = mergeSnapshots(parts, warnings);
   leaveOutTruncated(snapshot, truncated, warnings);
   leaveOutUncovered(snapshot, parts, warnings);
-  // Without a section or a failed call, every check would be skipped and the run would pass.
-  if (!snapshot.Errors && SECTIONS.every((info) => snapshot[info.name] === undefined)) {
+  // Without a section or a failed call, every check would be skipped and the run would pass. An
+  // empty Errors list records no failed call.
+  if (!snapshot.Errors?.length && SECTIONS.every((info) => snapshot[info.name] === undefined)) {
     throw new InputError(
       `${files.join(", ")}: no snapshot section (such as Subnets or RouteTables) and no Errors; ` +
-        "collect the snapshot again or name the files that hold the sections",
+        "collect the snapshot again or name the files that hold the sections" +
+        // A misspelt section or a skipped file is then the likely cause.
+        warnings.map((warning) => `\n${warning}`).join(""),
     );
   }
   return {
