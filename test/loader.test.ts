@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -279,6 +279,34 @@ describe("loading a directory", () => {
         "snapshot (SnapshotVersion), a Describe* output with a key such as Subnets or " +
         "RouteTables, or a Create* output such as Subnet or NatGateway",
     ]);
+  });
+
+  it("reads symbolic links to files", async () => {
+    const target = await fixture("subnets.json", { Subnets: [subnetA] }, "link-targets");
+    const tables = await fixture("route-tables.json", { RouteTables: [] }, "linked");
+    const link = join(workspace, "linked", "subnets.json");
+    await symlink(target, link);
+    const loaded = await loadSnapshotFiles([join(workspace, "linked")]);
+    expect(loaded.files).toEqual([tables, link]);
+    expect(loaded.snapshot.Subnets).toEqual([subnetA]);
+  });
+
+  it("skips a link to a directory", async () => {
+    const subnets = await fixture("subnets.json", { Subnets: [subnetA] }, "dir-link");
+    await mkdir(join(workspace, "dir-link-target"), { recursive: true });
+    await symlink(join(workspace, "dir-link-target"), join(workspace, "dir-link", "nested.json"));
+    const loaded = await loadSnapshotFiles([join(workspace, "dir-link")]);
+    expect(loaded.files).toEqual([subnets]);
+  });
+
+  it("rejects a broken symbolic link", async () => {
+    await fixture("subnets.json", { Subnets: [subnetA] }, "broken-link");
+    const link = join(workspace, "broken-link", "tables.json");
+    await symlink(join(workspace, "absent-target.json"), link);
+    const error = await loadError([join(workspace, "broken-link")]);
+    expect(error.message).toBe(
+      `${link}: cannot read the file (ENOENT); fix the link or move it out of the directory`,
+    );
   });
 
   it("rejects a directory with a file that is not JSON", async () => {

@@ -167,12 +167,32 @@ function mergedLocations(
   return locations;
 }
 
+/**
+ * Lists the `.json` files of a directory, following symbolic links to files, because skipping a
+ * link would leave out its sections without a warning.
+ */
 async function jsonFilesIn(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith(".json"))
-    .map((entry) => join(directory, entry.name))
-    .sort();
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (!entry.name.endsWith(".json")) continue;
+    const path = join(directory, entry.name);
+    if (entry.isFile()) files.push(path);
+    else if (entry.isSymbolicLink() && (await linksToFile(path))) files.push(path);
+  }
+  return files.sort();
+}
+
+/** Tells whether a symbolic link leads to a regular file, raising an InputError when it is broken. */
+async function linksToFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new InputError(
+      `${path}: cannot read the file (${code ?? message}); fix the link or move it out of the directory`,
+    );
+  }
 }
 
 async function loadFile(
