@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InputError } from "../src/errors.js";
 import { DEFAULT_SETTINGS, runLint } from "../src/run.js";
 import { loadSnapshotFiles } from "../src/snapshot/loader.js";
 
@@ -182,14 +183,30 @@ describe("merging copies collected at different times", () => {
     ]);
   });
 
-  it("treats an unreadable time as missing", async () => {
-    const odd = await collectedFile("odd-time.json", "yesterday", subnet);
-    const dated = await collectedFile("readable-time.json", MONDAY, changed);
-    const loaded = await loadSnapshotFiles([odd, dated]);
+  it.each(["yesterday", "2026-12-01T08:15:00", "12/01/2026 08:15 UTC", "2026-13-01T00:00:00Z"])(
+    "rejects the time %s",
+    async (time) => {
+      const odd = await collectedFile(`odd-time-${time.replace(/\W/g, "-")}.json`, time, subnet);
+      const error = await loadSnapshotFiles([odd]).catch((reason: unknown) => reason);
 
-    expect(loaded.snapshot.Subnets).toEqual([subnet]);
-    expect(loaded.warnings[0]).toContain(`because ${odd} has no Source.CollectedAt`);
-  });
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).message).toBe(
+        `${odd}: invalid snapshot:\n  /Source/CollectedAt: found ${JSON.stringify(time)}, ` +
+          "expected an ISO 8601 time with a time zone, such as 2026-12-01T08:15:00Z\n" +
+          "Fix these values or re-export the file with the AWS CLI's --output json.",
+      );
+    },
+  );
+
+  it.each(["2026-12-01", "2026-12-01T08:15:00+02:00", "2026-12-01 08:15:00.123456+0000"])(
+    "accepts the time %s",
+    async (time) => {
+      const dated = await collectedFile(`time-${time.replace(/\W/g, "-")}.json`, time, subnet);
+      const loaded = await loadSnapshotFiles([dated]);
+
+      expect(loaded.snapshot.Source?.CollectedAt).toBe(time);
+    },
+  );
 
   it("stays silent about equal copies of different times", async () => {
     const stale = await collectedFile("equal-monday.json", MONDAY, subnet);

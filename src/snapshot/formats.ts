@@ -4,7 +4,15 @@ import { cidrTextFamily, isCidrText, parseIpv4 } from "../net/cidr.js";
 const ipv4Cidr = (text: string) => cidrTextFamily(text) === 4;
 const ipv6Cidr = (text: string) => cidrTextFamily(text) === 6;
 
+/**
+ * An ISO 8601 date, or date and time with a time zone. Without a zone, Date.parse reads a time in
+ * the machine's own zone, so the copy a merge keeps would depend on where vpc-lint runs.
+ */
+const ISO_TIME =
+  /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2}))?$/;
+
 export const formats = {
+  "date-time": (text: string) => ISO_TIME.test(text) && !Number.isNaN(Date.parse(text)),
   ipv4: (text: string) => parseIpv4(text) !== undefined,
   cidr: isCidrText,
   "ipv4-cidr": ipv4Cidr,

@@ -60,6 +60,7 @@ function toProblem(root: unknown, error: ErrorObject): SchemaProblem {
 
 /** Descriptions of the text each schema format accepts, for error messages. */
 const FORMAT_EXPECTATIONS: Record<string, string> = {
+  "date-time": "an ISO 8601 time with a time zone, such as 2026-12-01T08:15:00Z",
   ipv4: "an IPv4 address such as 10.0.0.1",
   cidr: "an IPv4 or IPv6 prefix such as 10.0.0.0/16 or 2001:db8::/56",
   "ipv4-cidr": "an IPv4 prefix such as 10.0.0.0/16",
