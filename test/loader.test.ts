@@ -509,6 +509,26 @@ describe("rejected input", () => {
     expect(error.message).toContain(`found "10.0.0.0/${"9".repeat(190)}...,`);
   });
 
+  it("names a number too large to read", async () => {
+    const file = await fixture(
+      "huge-number.json",
+      '{"Subnets": [{"SubnetId": "subnet-a", "VpcId": 1e400, "CidrBlock": "10.0.1.0/24"}]}',
+    );
+    const error = await loadError([file]);
+    expect(error.message).toContain(
+      "/Subnets/0/VpcId: found a number too large to read (Infinity), expected a value of type string",
+    );
+  });
+
+  it("names a SnapshotVersion too large to read", async () => {
+    const file = await fixture("huge-version.json", '{"SnapshotVersion": -1e400, "Subnets": []}');
+    const error = await loadError([file]);
+    expect(error.message).toBe(
+      `${file}: SnapshotVersion is a number too large to read (-Infinity); write it as the ` +
+        "number 1.",
+    );
+  });
+
   it("rejects one page of a paginated AWS CLI output", async () => {
     const file = await fixture("page.json", {
       Subnets: [subnetA],

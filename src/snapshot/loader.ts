@@ -294,6 +294,11 @@ function checkVersion(file: string, snapshot: Snapshot): void {
         `the number ${SNAPSHOT_VERSION}, without quotes.`,
     );
   }
+  if (!Number.isFinite(version)) {
+    throw new InputError(
+      `${file}: SnapshotVersion is ${foundText(version)}; write it as the number ${SNAPSHOT_VERSION}.`,
+    );
+  }
   throw new InputError(
     `${file}: SnapshotVersion ${JSON.stringify(version)} is not supported; this vpc-lint reads ` +
       `version ${SNAPSHOT_VERSION}. Upgrade vpc-lint or collect the snapshot again.`,

@@ -115,6 +115,11 @@ const MAX_FOUND_LENGTH = 200;
 /** Quotes an invalid value for an error line, cut short when long. */
 export function foundText(value: unknown): string {
   if (value === undefined) return "nothing";
+  // JSON.parse reads a number beyond the range of a double, such as 1e400, as Infinity, which
+  // JSON.stringify would print as null.
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    return `a number too large to read (${value})`;
+  }
   let text: string;
   try {
     text = JSON.stringify(value);
