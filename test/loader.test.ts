@@ -347,7 +347,33 @@ describe("rejected input", () => {
   it("names a file that is not JSON", async () => {
     const file = await fixture("broken.json", '{"Subnets": [');
     const error = await loadError([file]);
-    expect(error.message).toMatch(new RegExp(`^${escape(file)}: not valid JSON \\(.+\\)$`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^${escape(file)}: not valid JSON \\(.+\\) at line 1, column 14, the end of the file, ` +
+          "which may be truncated$",
+      ),
+    );
+  });
+
+  it("names the line of a syntax error", async () => {
+    const text =
+      '{\r\n  "Subnets": [\r\n    {"SubnetId": "subnet-a"\r\n     "VpcId": "vpc-1"}\r\n  ]\r\n}\r\n';
+    const file = await fixture("missing-comma.json", text);
+    const error = await loadError([file]);
+    expect(error.message).toMatch(
+      new RegExp(`^${escape(file)}: not valid JSON \\(.+\\) at line 4, column 6$`),
+    );
+  });
+
+  it("names the end of a truncated file", async () => {
+    const file = await fixture("cut.json", '{\n  "Subnets": [\n    {"SubnetId": "subnet-a",\n');
+    const error = await loadError([file]);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^${escape(file)}: not valid JSON \\(.+\\) at line 4, column 1, the end of the file, ` +
+          "which may be truncated$",
+      ),
+    );
   });
 
   it("names the shape of an unsupported file", async () => {

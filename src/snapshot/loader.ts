@@ -267,8 +267,11 @@ function parseShaped(
   } catch (error) {
     // A broken file is most likely a truncated AWS CLI output. Skipping it, even inside a
     // directory, would drop its section without a trace.
+    const { message } = error as Error;
     const where = inDirectory ? "; fix it or move it out of the directory" : "";
-    throw new InputError(`${file}: not valid JSON (${(error as Error).message})${where}`);
+    throw new InputError(
+      `${file}: not valid JSON (${message})${syntaxErrorPlace(text, message)}${where}`,
+    );
   }
   try {
     return shapeInput(value);
@@ -283,6 +286,22 @@ function parseShaped(
     }
     throw new InputError(`${file}: unsupported input: ${error.message}`);
   }
+}
+
+/**
+ * Returns the line and column of a JSON syntax error, noting when it is at the end of the text, as
+ * in a truncated file. Node.js 20 gives only an offset, and a message with a line gets nothing.
+ */
+function syntaxErrorPlace(text: string, message: string): string {
+  if (/\bline \d+/.test(message)) return "";
+  const offset = /at position (\d+)/.exec(message)?.[1];
+  const position = offset === undefined ? text.length : Number(offset);
+  const before = text.slice(0, position);
+  const lineStart = before.lastIndexOf("\n") + 1;
+  const line = before.split("\n").length;
+  const place = `at line ${line}, column ${position - lineStart + 1}`;
+  const atEnd = position >= text.trimEnd().length;
+  return atEnd ? ` ${place}, the end of the file, which may be truncated` : ` ${place}`;
 }
 
 function checkVersion(file: string, snapshot: Snapshot): void {
