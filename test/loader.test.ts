@@ -517,6 +517,16 @@ describe("rejected input", () => {
       );
     });
 
+    it("rejects a recording holding one", async () => {
+      const subnet = `{"SubnetId": "subnet-a", "VpcId": "vpc-1", "Extra": ${deep}}`;
+      const file = await fixture("deep-recording.json", `{"data": {"Subnets": [${subnet}]}}`);
+      const error = await loadError([file]);
+      expect(error.message).toBe(
+        `${file}: a value in the recording is nested too deeply to read; remove it or record ` +
+          "the call again",
+      );
+    });
+
     it("rejects two copies of a resource holding one", async () => {
       const subnet = `{"SubnetId": "subnet-a", "VpcId": "vpc-1", "Extra": ${deep}}`;
       const file = await fixture("deep-twice.json", `{"Subnets": [${subnet}, ${subnet}]}`);

@@ -276,6 +276,13 @@ function parseShaped(
   try {
     return shapeInput(value);
   } catch (error) {
+    // Only the datetime objects of a recording are searched recursively.
+    if (error instanceof RangeError) {
+      throw new InputError(
+        `${file}: a value in the recording is nested too deeply to read; remove it or record ` +
+          "the call again",
+      );
+    }
     if (!(error instanceof ShapeError)) throw error;
     if (inDirectory) {
       warnings.push(`${file}: skipped, ${error.message}`);
