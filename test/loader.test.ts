@@ -365,6 +365,14 @@ describe("rejected input", () => {
     );
   });
 
+  it.each(["", " \r\n"])("names an empty file %j", async (text) => {
+    const file = await fixture("empty-output.json", text);
+    const error = await loadError([file]);
+    expect(error.message).toBe(
+      `${file}: the file is empty, so the command that wrote it may have failed; run it again`,
+    );
+  });
+
   it("names the end of a truncated file", async () => {
     const file = await fixture("cut.json", '{\n  "Subnets": [\n    {"SubnetId": "subnet-a",\n');
     const error = await loadError([file]);

@@ -267,8 +267,15 @@ function parseShaped(
   } catch (error) {
     // A broken file is most likely a truncated AWS CLI output. Skipping it, even inside a
     // directory, would drop its section without a trace.
-    const { message } = error as Error;
     const where = inDirectory ? "; fix it or move it out of the directory" : "";
+    // A failed `aws ... > file.json` leaves an empty file.
+    if (text.trim() === "") {
+      throw new InputError(
+        `${file}: the file is empty, so the command that wrote it may have failed; run it ` +
+          `again${where}`,
+      );
+    }
+    const { message } = error as Error;
     throw new InputError(
       `${file}: not valid JSON (${message})${syntaxErrorPlace(text, message)}${where}`,
     );
