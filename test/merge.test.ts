@@ -365,3 +365,80 @@ describe("merging snapshots that lack a section", () => {
     expect(loaded.warnings).toEqual([]);
   });
 });
+
+describe("merging snapshots of one VPC at different times", () => {
+  const table = (id: string, subnetId: string) => ({
+    RouteTableId: id,
+    VpcId: "vpc-1",
+    Routes: [],
+    Associations: [{ RouteTableId: id, SubnetId: subnetId }],
+  });
+
+  function collectedAt(time: string, vpcIds: string[], sections: object): object {
+    return {
+      SnapshotVersion: 1,
+      Source: { AccountId: "111122223333", Region: "us-east-1", CollectedAt: time, VpcIds: vpcIds },
+      ...sections,
+    };
+  }
+
+  it("leaves out resources deleted since", async () => {
+    const fresh = await file(
+      "deleted-tuesday.json",
+      collectedAt(TUESDAY, ["vpc-1"], { RouteTables: [table("rtb-new", "subnet-a")] }),
+    );
+    const stale = await file(
+      "deleted-monday.json",
+      collectedAt(MONDAY, ["vpc-1"], {
+        RouteTables: [table("rtb-old", "subnet-a"), table("rtb-b", "subnet-b")],
+      }),
+    );
+    const loaded = await loadSnapshotFiles([fresh, stale]);
+
+    expect(loaded.snapshot.RouteTables).toEqual([table("rtb-new", "subnet-a")]);
+    expect(loaded.warnings).toEqual([
+      `RouteTables: rtb-old and rtb-b of ${stale} are left out, since ${fresh}, collected ` +
+        `later (${TUESDAY}) for the same VPCs, lacks them`,
+    ]);
+  });
+
+  it("keeps resources of a VPC the later file lacks", async () => {
+    const fresh = await file(
+      "other-vpc-tuesday.json",
+      collectedAt(TUESDAY, ["vpc-1"], { RouteTables: [table("rtb-new", "subnet-a")] }),
+    );
+    const stale = await file(
+      "other-vpc-monday.json",
+      collectedAt(MONDAY, ["vpc-1", "vpc-2"], {
+        RouteTables: [
+          table("rtb-old", "subnet-a"),
+          { ...table("rtb-2", "subnet-c"), VpcId: "vpc-2" },
+        ],
+      }),
+    );
+    const loaded = await loadSnapshotFiles([stale, fresh]);
+
+    expect(loaded.snapshot.RouteTables?.map((item) => item.RouteTableId)).toEqual([
+      "rtb-old",
+      "rtb-2",
+      "rtb-new",
+    ]);
+  });
+
+  it("keeps resources when the later file lacks the section", async () => {
+    const fresh = await file(
+      "no-section-tuesday.json",
+      collectedAt(TUESDAY, ["vpc-1"], { Subnets: [subnet] }),
+    );
+    const stale = await file(
+      "no-section-monday.json",
+      collectedAt(MONDAY, ["vpc-1"], {
+        Subnets: [subnet],
+        RouteTables: [table("rtb-old", "subnet-a")],
+      }),
+    );
+    const loaded = await loadSnapshotFiles([stale, fresh]);
+
+    expect(loaded.snapshot.RouteTables).toEqual([table("rtb-old", "subnet-a")]);
+  });
+});

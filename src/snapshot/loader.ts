@@ -358,7 +358,12 @@ export function mergeSnapshots(
     const section =
       info.name === "VpcAttributes"
         ? mergeVpcAttributes(present, warnings)
-        : uniqueItems(present, info.name, info.idField, warnings);
+        : uniqueItems(
+            withoutDeleted(present, info.name, info.idField, warnings),
+            info.name,
+            info.idField,
+            warnings,
+          );
     (merged as Record<string, unknown>)[info.name] = section;
   }
   const errors = parts.flatMap((part) => part.snapshot.Errors ?? []);
@@ -425,6 +430,59 @@ function mergeVpcAttributes(
     merged.push(dropUndefined(entry));
   }
   return merged;
+}
+
+/** The maximum number of left-out resource ids that a warning names. */
+const MAX_NAMED_IDS = 10;
+
+/**
+ * Leaves out the resources that a collected snapshot has and a later one of the same VPCs lacks,
+ * because they were deleted in between. Kept, a deleted route table would still route its subnet.
+ */
+function withoutDeleted(
+  parts: { file: string; snapshot: Snapshot }[],
+  section: SectionName,
+  idField: string,
+  warnings: string[],
+): { file: string; snapshot: Snapshot }[] {
+  const timeOf = (part: { snapshot: Snapshot }) =>
+    Date.parse(part.snapshot.Source?.CollectedAt ?? "");
+  const vpcIdsOf = (part: { snapshot: Snapshot }) => part.snapshot.Source?.VpcIds ?? [];
+  return parts.map((part) => {
+    const time = timeOf(part);
+    const vpcIds = vpcIdsOf(part);
+    if (Number.isNaN(time) || vpcIds.length === 0) return part;
+    let latest: { file: string; snapshot: Snapshot } | undefined;
+    for (const other of parts) {
+      if (!(timeOf(other) > time) || !vpcIds.every((id) => vpcIdsOf(other).includes(id))) continue;
+      if (!latest || timeOf(other) > timeOf(latest)) latest = other;
+    }
+    if (!latest) return part;
+
+    const current = new Set(
+      (latest.snapshot[section] as object[]).map((item) => keyOf(item, idField)),
+    );
+    const deleted = new Set<object>();
+    for (const item of part.snapshot[section] as object[]) {
+      const id = keyOf(item, idField);
+      if (id !== undefined && !current.has(id)) deleted.add(item);
+    }
+    if (deleted.size === 0) return part;
+
+    const ids = [...deleted].map((item) => keyOf(item, idField) as string);
+    const named =
+      ids.length > MAX_NAMED_IDS
+        ? [...ids.slice(0, MAX_NAMED_IDS), `${ids.length - MAX_NAMED_IDS} more`]
+        : ids;
+    const verb = ids.length === 1 ? "is" : "are";
+    const pronoun = ids.length === 1 ? "it" : "them";
+    warnings.push(
+      `${section}: ${joinNames(named)} of ${part.file} ${verb} left out, since ${latest.file}, ` +
+        `collected later (${latest.snapshot.Source?.CollectedAt}) for the same VPCs, lacks ${pronoun}`,
+    );
+    const remaining = (part.snapshot[section] as object[]).filter((item) => !deleted.has(item));
+    return { file: part.file, snapshot: { ...part.snapshot, [section]: remaining } };
+  });
 }
 
 /**
