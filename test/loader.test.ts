@@ -928,6 +928,49 @@ describe("fields AWS always returns", () => {
     expect((await loadSnapshotFiles([file])).snapshot.RouteTables).toEqual([table]);
   });
 
+  it.each([
+    ["FromPort", 70000],
+    ["ToPort", -2],
+    ["ToPort", 1e23],
+  ])("rejects a rule's %s of %d", async (field, port) => {
+    const rule = { IpProtocol: "tcp", FromPort: 443, ToPort: 443, [field]: port };
+    const group = { GroupId: "sg-1", IpPermissions: [], IpPermissionsEgress: [rule] };
+    const file = await fixture(`port-${port}.json`, { SecurityGroups: [group] });
+    const error = await loadError([file]);
+    expect(error.message).toContain(
+      `/SecurityGroups/0/IpPermissionsEgress/0/${field}: found ${JSON.stringify(port)}, ` +
+        "expected a port, or an ICMP type or code, from -1 to 65535",
+    );
+  });
+
+  it("rejects a network ACL port of 65536", async () => {
+    const entry = {
+      RuleNumber: 100,
+      Protocol: "6",
+      RuleAction: "allow",
+      Egress: true,
+      Ipv6CidrBlock: "::/0",
+      PortRange: { From: 443, To: 65536 },
+    };
+    const acl = { NetworkAclId: "acl-1", Entries: [entry], Associations: [] };
+    const file = await fixture("acl-port.json", { NetworkAcls: [acl] });
+    const error = await loadError([file]);
+    expect(error.message).toContain(
+      "/NetworkAcls/0/Entries/0/PortRange/To: found 65536, expected a port from 0 to 65535",
+    );
+  });
+
+  it("accepts ports at the limits", async () => {
+    const rules = [
+      { IpProtocol: "icmpv6", FromPort: -1, ToPort: -1 },
+      { IpProtocol: "tcp", FromPort: 0, ToPort: 65535 },
+    ];
+    const group = { GroupId: "sg-1", IpPermissions: rules, IpPermissionsEgress: [] };
+    const file = await fixture("port-limits.json", { SecurityGroups: [group] });
+
+    expect((await loadSnapshotFiles([file])).snapshot.SecurityGroups).toEqual([group]);
+  });
+
   it("accepts a security group rule of every protocol without ports", async () => {
     const group = { GroupId: "sg-1", IpPermissionsEgress: [{ IpProtocol: "-1" }] };
     const file = await fixture("all.json", { SnapshotVersion: 1, SecurityGroups: [group] });

@@ -88,6 +88,13 @@ function expectation(error: ErrorObject): string {
         PATTERN_EXPECTATIONS[error.instancePath] ??
         `a value that matches ${String(error.params.pattern)}`
       );
+    // The snapshot schema bounds only ports: a network ACL's from 0, a security group rule's from
+    // -1, which stands for every ICMP type or code.
+    case "minimum":
+    case "maximum":
+      return /\/PortRange\/(From|To)$/.test(error.instancePath)
+        ? "a port from 0 to 65535"
+        : "a port, or an ICMP type or code, from -1 to 65535";
     case "const":
       return `the value ${JSON.stringify(error.params.allowedValue)}`;
     // The snapshot schema uses `not` only to reject the empty string as an id.
