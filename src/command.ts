@@ -1047,7 +1047,10 @@ async function explainCommand(
     );
   }
   const severities = config?.severities;
-  const result = runLint([snapshot], { settings, ...(severities && { severities }) });
+  // Fixes come from a lint with every rule on and the service required, so that a hop whose rule
+  // the config turns off, or a path a lint does not trace, still shows its fix.
+  const requiredServices = [...new Set([...settings.requiredServices, service])];
+  const result = runLint([snapshot], { settings: { ...settings, requiredServices } });
   const { path, untraced, notRequired } = explainPath(
     snapshot.snapshot,
     settings,

@@ -1082,6 +1082,23 @@ describe("explain", () => {
     );
   });
 
+  it("notes a service the subnet does not require", () => {
+    const args = ["explain", "-s", PRIVATE, "--subnet", "subnet-0a1b2c3d4e5f60023"];
+    const run = runCli([...args, "--service", "kms"]);
+    const required = runCli([...args, "--service", "kms", "--require-service", "kms"]);
+
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(
+      "fix: Create an interface endpoint for com.amazonaws.us-east-1.kms with private DNS enabled",
+    );
+    expect(run.stdout).toContain(
+      "Not required by a lint: kms is not among the services this subnet requires, so a lint " +
+        "reports no break on this path; name it with --require-service, the config file or the " +
+        "vpc-lint:services tag.\n",
+    );
+    expect(required.stdout).not.toContain("Not required by a lint");
+  });
+
   it("notes a Session Manager path of a subnet without instances", async () => {
     const file = await variant("lambda-only.json", (snapshot) => {
       snapshot.Reservations = [];
@@ -1131,7 +1148,8 @@ describe("explain", () => {
     expect(plain.stdout).not.toContain("config:");
     expect(plain.stdout).toContain("fix: Add a route 64:ff9b::/96");
     expect(configured.status).toBe(1);
-    expect(configured.stdout).toContain("fix: see docs/rules/nat64-route-missing.md\n");
+    expect(configured.stdout).toContain("fix: Add a route 64:ff9b::/96");
+    expect(configured.stdout).not.toContain("fix: see docs/rules/");
     expect(configured.stdout).toContain(
       "config: the config file turns nat64-route-missing off, so a lint does not report it\n",
     );

@@ -366,11 +366,17 @@ export function explainPath(
   // A dual-stack subnet without DNS64 reaches services over IPv4, which vpc-lint does not trace.
   // One whose EnableDns64 is unknown gets the path DNS64 would give, stopped at that unknown.
   if (!usesIpv6Paths(subnet) && !dns64Unknown(index, subnet)) return { untraced };
-  const path =
-    analyse(index, settings).path(subnetId, service) ?? tracePath(index, subnet, service, true);
+  const traced = analyse(index, settings).path(subnetId, service);
+  const path = traced ?? tracePath(index, subnet, service, true);
   const result: { path: ServicePath; untraced?: string; notRequired?: string } = { path };
   if (untraced !== undefined) result.untraced = untraced;
   if (!path.required) result.notRequired = whyNotRequired(index, subnetId);
+  // A subnet a lint traces that lacks this path does not require the service.
+  else if (!traced && untraced === undefined) {
+    result.notRequired =
+      `${service} is not among the services this subnet requires, so a lint reports no break on ` +
+      "this path; name it with --require-service, the config file or the vpc-lint:services tag";
+  }
   return result;
 }
 
