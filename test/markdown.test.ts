@@ -5,6 +5,9 @@ import { formatMarkdown } from "../src/report/markdown.js";
 import { DEFAULT_SETTINGS, runLint, type RunResult } from "../src/run.js";
 import { loadSnapshotFiles } from "../src/snapshot/loader.js";
 import type { Snapshot } from "../src/snapshot/types.js";
+import { SnapshotIndex } from "../src/index/snapshot-index.js";
+import { vpcFlowchart } from "../src/report/mermaid.js";
+import { generateSnapshot } from "../scripts/bench/generate.js";
 import { EXAMPLES, type Mermaid, MERMAID_LOAD_TIMEOUT_MS, loadMermaid, runCli } from "./helpers.js";
 
 const BROKEN = join(EXAMPLES, "broken-nat64.json");
@@ -47,6 +50,17 @@ describe("Markdown diagrams", () => {
     const [diagram] = diagramsOf(formatMarkdown(result));
     expect(diagram).toContain("db #quot;primary#quot; #lt;a#gt; [x] |y|");
     await expect(mermaid.parse(diagram as string)).resolves.toBeTruthy();
+  });
+
+  it("leaves out a diagram Mermaid cannot draw", async () => {
+    const snapshot = generateSnapshot({ seed: 1, vpcs: 1, subnetsPerVpc: 300 });
+    const vpcId = snapshot.Vpcs?.[0]?.VpcId as string;
+    const full = vpcFlowchart(new SnapshotIndex(snapshot), vpcId, new Set());
+    const markdown = formatMarkdown(runLint([{ snapshot }], { settings: DEFAULT_SETTINGS }));
+
+    await expect(mermaid.parse(full)).rejects.toThrow();
+    expect(diagramsOf(markdown)).toEqual([]);
+    expect(markdown).toContain(`### Network of ${vpcId}\n\nThe diagram of ${vpcId} is left out`);
   });
 
   it("groups subnets by Availability Zone", async () => {

@@ -18,14 +18,36 @@ interface Edge {
   broken: boolean;
 }
 
-/** Returns one `### Network of <vpc-id>` section with a Mermaid block for each linted VPC. */
+/**
+ * Mermaid's default limits on a diagram's text and links. Past either, Mermaid draws an error in
+ * place of the diagram. NOTE: GitHub is assumed to render with these defaults.
+ */
+const MAX_DIAGRAM_CHARACTERS = 50_000;
+const MAX_DIAGRAM_LINKS = 500;
+
+/** A link line: a node id, a space, then an arrow. Node lines have no space after the id. */
+const LINK_LINE = /^ {2}[nx]_\S* (?:-->|-\.-)/gm;
+
+/**
+ * Returns one `### Network of <vpc-id>` section with a Mermaid block for each linted VPC, or a
+ * note in place of a block that is over Mermaid's limits.
+ */
 export function vpcDiagrams(result: RunResult): string[] {
   const broken = brokenResources(result);
   return result.snapshots.flatMap((snapshot) => {
     const index = new SnapshotIndex(snapshot);
     return index.vpcIds().map((vpcId) => {
       const diagram = vpcFlowchart(index, vpcId, broken);
-      return `### Network of ${markdownText(vpcId)}\n\n\`\`\`mermaid\n${diagram}\`\`\``;
+      const heading = `### Network of ${markdownText(vpcId)}`;
+      const links = diagram.match(LINK_LINE)?.length ?? 0;
+      if (diagram.length <= MAX_DIAGRAM_CHARACTERS && links <= MAX_DIAGRAM_LINKS) {
+        return `${heading}\n\n\`\`\`mermaid\n${diagram}\`\`\``;
+      }
+      return (
+        `${heading}\n\nThe diagram of ${markdownText(vpcId)} is left out: it has ${links} links ` +
+        `and ${diagram.length} characters, and Mermaid draws at most ${MAX_DIAGRAM_LINKS} links ` +
+        `and ${MAX_DIAGRAM_CHARACTERS} characters.`
+      );
     });
   });
 }
