@@ -1,7 +1,8 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { formatMarkdown } from "../src/report/markdown.js";
+import { MAX_MARKDOWN_CHARACTERS, formatMarkdown } from "../src/report/markdown.js";
+import type { Finding } from "../src/engine/types.js";
 import { DEFAULT_SETTINGS, runLint, type RunResult } from "../src/run.js";
 import { loadSnapshotFiles } from "../src/snapshot/loader.js";
 import type { Snapshot } from "../src/snapshot/types.js";
@@ -156,6 +157,42 @@ describe("Markdown report", () => {
       "- `nat64-route-blackhole` on `rtb-0a1b2c3d4e5f60033`: NAT gateway swap in progress",
     );
     expect(markdown).not.toContain("#### `route-table rtb-0a1b2c3d4e5f60033`");
+  });
+
+  it("fits a large network in a comment", () => {
+    const snapshot = generateSnapshot({ seed: 7, vpcs: 3, subnetsPerVpc: 40 });
+    const result = runLint([{ snapshot }], { settings: DEFAULT_SETTINGS });
+    const markdown = formatMarkdown(result);
+
+    expect(markdown.length).toBeLessThanOrEqual(MAX_MARKDOWN_CHARACTERS);
+    expect(markdown).toContain(`### Errors (${result.summary.error})`);
+    expect(markdown).toMatch(/Left out to keep the report within 65,536 characters/);
+  });
+
+  it("fits many findings in a comment", async () => {
+    const result = await lintFile(BROKEN);
+    const [finding] = result.findings.filter((item) => item.severity === "error");
+    const copies = Array.from({ length: 2000 }, (_, position) => ({
+      ...(finding as Finding),
+      resource: {
+        ...(finding as Finding).resource,
+        id: `rtb-${String(position).padStart(17, "0")}`,
+      },
+    }));
+    result.findings.push(...copies);
+    const markdown = formatMarkdown(result);
+    const listed = markdown.match(/^- \*\*/gm)?.length ?? 0;
+    const left = Number(/(\d+) findings?/.exec(markdown.slice(-600))?.[1]);
+
+    expect(markdown.length).toBeLessThanOrEqual(MAX_MARKDOWN_CHARACTERS);
+    expect(listed).toBeGreaterThan(0);
+    expect(listed + left).toBe(result.findings.length);
+    expect(diagramsOf(markdown)).toEqual([]);
+  });
+
+  it("keeps a small report whole", async () => {
+    const markdown = formatMarkdown(await lintFile(BROKEN));
+    expect(markdown).not.toContain("Left out to keep the report");
   });
 
   it("CLI prints it for --format markdown", async () => {

@@ -12,18 +12,71 @@ import { markdownCode, markdownText } from "./escape.js";
 const HEADINGS: Record<Severity, string> = { error: "Errors", warning: "Warnings", info: "Info" };
 const ORDER: readonly Severity[] = ["error", "warning", "info"];
 
-/** Formats a run as GitHub-flavoured Markdown. */
+/** GitHub's limit on the body of a comment, in characters; the report stays within it. */
+export const MAX_MARKDOWN_CHARACTERS = 65_536;
+
+/** A part of the report, with what the reader loses when it is left out. */
+interface Part {
+  text: string;
+  findings?: number;
+  diagram?: boolean;
+  /** The description of the part in the note, for a part of neither findings nor a diagram. */
+  contents?: string;
+}
+
+/**
+ * Formats a run as GitHub-flavoured Markdown. A report over MAX_MARKDOWN_CHARACTERS loses parts
+ * from its end, diagrams first, and ends with a line counting what was left out.
+ */
 export function formatMarkdown(result: RunResult): string {
   const visible = result.findings.filter((finding) => !finding.suppressed);
-  const sections = [
-    "## vpc-lint",
-    summaryTable(result),
+  const parts: Part[] = [
+    { text: "## vpc-lint" },
+    { text: summaryTable(result) },
     ...ORDER.flatMap((severity) => severitySection(severity, visible, result.locations)),
-    ...problemsSection(result),
+    ...problemsSection(result).map((text) => ({
+      text,
+      contents: "the checks that did not run and the warnings",
+    })),
     ...suppressedSection(result.findings.filter((finding) => finding.suppressed)),
-    ...vpcDiagrams(result),
+    ...vpcDiagrams(result).map((text) => ({ text, diagram: true })),
   ];
-  return `${sections.join("\n\n")}\n`;
+  return `${fit(parts).join("\n\n")}\n`;
+}
+
+/** Returns the texts of the parts, less those at the end that take the report over the limit. */
+function fit(parts: Part[]): string[] {
+  const separators = 2 * (parts.length - 1) + 1;
+  let length = parts.reduce((sum, part) => sum + part.text.length, separators);
+  if (length <= MAX_MARKDOWN_CHARACTERS) return parts.map((part) => part.text);
+  const remaining = [...parts];
+  let findings = 0;
+  let diagrams = 0;
+  const other = new Set<string>();
+  let note = "";
+  // The heading and the summary table always stay.
+  while (remaining.length > 2) {
+    const part = remaining.pop() as Part;
+    length -= part.text.length + 2;
+    findings += part.findings ?? 0;
+    if (part.diagram) diagrams += 1;
+    else if (part.contents) other.add(part.contents);
+    note = leftOutNote(findings, diagrams, other);
+    if (length + 2 + note.length <= MAX_MARKDOWN_CHARACTERS) break;
+  }
+  return [...remaining.map((part) => part.text), note].filter(Boolean);
+}
+
+function leftOutNote(findings: number, diagrams: number, other: ReadonlySet<string>): string {
+  const items = [
+    findings > 0 ? `${findings} ${findings === 1 ? "finding" : "findings"}` : "",
+    diagrams > 0 ? `${diagrams} ${diagrams === 1 ? "VPC diagram" : "VPC diagrams"}` : "",
+    ...other,
+  ].filter(Boolean);
+  return (
+    "_Left out to keep the report within 65,536 characters, GitHub's limit for a comment: " +
+    `${items.join(", ")}. The JSON and SARIF reports list every finding._`
+  );
 }
 
 function summaryTable(result: RunResult): string {
@@ -49,19 +102,25 @@ function summaryTable(result: RunResult): string {
   return [`Scanned ${markdownText(scopes.join(", ") || "no snapshot")}.`, "", ...lines].join("\n");
 }
 
+/** Returns one part per resource; the first carries the section's heading. */
 function severitySection(
   severity: Severity,
   findings: Finding[],
   locations: RunResult["locations"],
-): string[] {
+): Part[] {
   const matching = findings.filter((finding) => finding.severity === severity);
   if (matching.length === 0) return [];
   const byResource = groupBy(
     matching,
     (finding) => `${finding.resource.type} ${finding.resource.id}`,
   );
-  const blocks = [...byResource].map(([key, group]) => resourceBlock(key, group, locations));
-  return [`### ${HEADINGS[severity]} (${matching.length})`, ...blocks];
+  const parts = [...byResource].map(([key, group]) => ({
+    text: resourceBlock(key, group, locations),
+    findings: group.length,
+  }));
+  const first = parts[0] as Part;
+  first.text = `### ${HEADINGS[severity]} (${matching.length})\n\n${first.text}`;
+  return parts;
 }
 
 function resourceBlock(
@@ -103,7 +162,7 @@ function problemsSection(result: RunResult): string[] {
   return ["### Checks that did not run and configuration warnings", lines.join("\n")];
 }
 
-function suppressedSection(findings: Finding[]): string[] {
+function suppressedSection(findings: Finding[]): Part[] {
   if (findings.length === 0) return [];
   const lines = findings.map((finding) => {
     const reason = finding.suppression?.reason ?? "";
@@ -111,6 +170,9 @@ function suppressedSection(findings: Finding[]): string[] {
     return `- ${subject}: ${markdownText(reason)}`;
   });
   return [
-    `<details><summary>Suppressed findings (${findings.length})</summary>\n\n${lines.join("\n")}\n\n</details>`,
+    {
+      contents: "the suppressed findings",
+      text: `<details><summary>Suppressed findings (${findings.length})</summary>\n\n${lines.join("\n")}\n\n</details>`,
+    },
   ];
 }
