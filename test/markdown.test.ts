@@ -1,4 +1,6 @@
 import { readdirSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_MARKDOWN_CHARACTERS, formatMarkdown } from "../src/report/markdown.js";
@@ -62,6 +64,26 @@ describe("Markdown diagrams", () => {
     await expect(mermaid.parse(full)).rejects.toThrow();
     expect(diagramsOf(markdown)).toEqual([]);
     expect(markdown).toContain(`### Network of ${vpcId}\n\nThe diagram of ${vpcId} is left out`);
+  });
+
+  it("orders subnets the same in every locale", async () => {
+    const text = (await readFile(join(EXAMPLES, "public-nat64.json"), "utf8"))
+      .replaceAll("subnet-0a1b2c3d4e5f60011", "subnet-0ab00000000000011")
+      .replaceAll("subnet-0a1b2c3d4e5f60012", "subnet-0aa00000000000012");
+    const dir = await mkdtemp(join(tmpdir(), "vpc-lint-markdown-"));
+    const file = join(dir, "snapshot.json");
+    await writeFile(file, text);
+    const args = ["--snapshot", file, "--format", "markdown", "--fail-on", "never"];
+    const plain = runCli(args, { LC_ALL: "C" });
+    // Danish collation sorts "aa" after "z".
+    const danish = runCli(args, { LC_ALL: "da_DK.UTF-8" });
+    await rm(dir, { recursive: true, force: true });
+
+    const [diagram = ""] = diagramsOf(plain.stdout);
+    expect(diagram.indexOf("n_subnet_0aa00000000000012[")).toBeLessThan(
+      diagram.indexOf("n_subnet_0ab00000000000011["),
+    );
+    expect(danish.stdout).toBe(plain.stdout);
   });
 
   it("groups subnets by Availability Zone", async () => {

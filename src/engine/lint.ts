@@ -55,7 +55,7 @@ export function lintSnapshot(index: SnapshotIndex, options: LintOptions): LintRe
     runRule(rule, index, options, override, result);
   }
   result.findings.sort(compareFindings);
-  result.skipped.sort((a, b) => a.ruleId.localeCompare(b.ruleId));
+  result.skipped.sort((a, b) => compareText(a.ruleId, b.ruleId));
   return result;
 }
 

@@ -1,5 +1,6 @@
 /** Groups the analysis's broken hops by the resource that breaks them, for the rules to report. */
 import type { RuleContext } from "../engine/types.js";
+import { compareText } from "../engine/lint.js";
 import { listIds } from "../index/dns.js";
 import { analyse } from "./analysis.js";
 import type { Hop, ServicePath } from "./types.js";
@@ -61,7 +62,7 @@ export function hopsOwnedBy(
     for (const { subnetId, reason } of analysis.untraced) context.unknown(subnetId, reason);
   }
   return [...groups.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([, group]) => ({
       ...group,
       subnetIds: listIds([...new Set(group.paths.map((path) => path.subnetId))].sort()),

@@ -7,6 +7,7 @@ import type { Subnet } from "@aws-sdk/client-ec2";
 import { SnapshotIndex } from "../index/snapshot-index.js";
 import { routeTarget } from "../index/routes.js";
 import { groupBy } from "../index/util.js";
+import { compareText } from "../engine/lint.js";
 import type { RunResult } from "../run.js";
 import { markdownText, printable } from "./escape.js";
 
@@ -175,9 +176,9 @@ function edgeLines(edges: Edge[], nodes: Set<string>, broken: ReadonlySet<string
 }
 
 function subnetsByZone(subnets: Subnet[]): Map<string, Subnet[]> {
-  const sorted = [...subnets].sort((a, b) => (a.SubnetId ?? "").localeCompare(b.SubnetId ?? ""));
+  const sorted = [...subnets].sort((a, b) => compareText(a.SubnetId, b.SubnetId));
   const zones = groupBy(sorted, (subnet) => subnet.AvailabilityZone ?? "unknown zone");
-  return new Map([...zones].sort(([a], [b]) => a.localeCompare(b)));
+  return new Map([...zones].sort(([a], [b]) => compareText(a, b)));
 }
 
 function subnetLabel(subnet: Subnet): string {

@@ -1,4 +1,5 @@
 import { defineRule, type Evidence } from "../engine/types.js";
+import { compareText } from "../engine/lint.js";
 import type { SnapshotIndex } from "../index/snapshot-index.js";
 import { factsOf, hopsOwnedBy, type HopGroup } from "../reach/findings.js";
 import type { Hop } from "../reach/types.js";
@@ -124,6 +125,6 @@ function sourcesByNat(group: HopGroup): [string, string][] {
     byNat.set(natId, known);
   });
   return [...byNat]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([natId, sources]) => [natId, [...sources].sort().join(", ")]);
 }
