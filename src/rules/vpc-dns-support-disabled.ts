@@ -1,5 +1,6 @@
 import { defineRule } from "../engine/types.js";
 import { listIds, resolverDependents } from "../index/dns.js";
+import { isIpv6Only } from "../index/snapshot-index.js";
 
 export default defineRule<"disabled">({
   id: "vpc-dns-support-disabled",
@@ -37,16 +38,23 @@ export default defineRule<"disabled">({
       const value = index.vpcAttributes(vpcId)?.EnableDnsSupport?.Value;
       if (value === true) continue;
       const { dns64Subnets, privateDnsEndpoints } = resolverDependents(index, vpcId);
-      if (dns64Subnets.length === 0 && privateDnsEndpoints.length === 0) continue;
+      // IPv6-only subnets resolve names through the Amazon-provided resolver even without DNS64.
+      const ipv6OnlySubnets = index
+        .subnetsOf(vpcId)
+        .filter((subnet) => isIpv6Only(subnet) && subnet.EnableDns64 !== true);
+      const relying = dns64Subnets.length + ipv6OnlySubnets.length + privateDnsEndpoints.length;
+      if (relying === 0) continue;
       if (value === undefined) {
         context.unknown(vpcId, "enableDnsSupport is not in the snapshot");
         continue;
       }
 
       const subnetIds = dns64Subnets.map((subnet) => subnet.SubnetId as string);
+      const ipv6OnlyIds = ipv6OnlySubnets.map((subnet) => subnet.SubnetId as string);
       const endpointIds = privateDnsEndpoints.map((endpoint) => endpoint.VpcEndpointId as string);
       const dependents = [
         subnetIds.length ? `DNS64 subnets ${listIds(subnetIds)}` : "",
+        ipv6OnlyIds.length ? `IPv6-only subnets ${listIds(ipv6OnlyIds)}` : "",
         endpointIds.length ? `private DNS endpoints ${listIds(endpointIds)}` : "",
       ].filter(Boolean);
       context.report({
@@ -54,7 +62,7 @@ export default defineRule<"disabled">({
         data: { vpcId, dependents: dependents.join(" and ") },
         resource: index.ref("vpc", vpcId, vpcId, index.vpc(vpcId)?.Tags),
         evidence: [{ resourceId: vpcId, attribute: "EnableDnsSupport", value: false }],
-        related: [...subnetIds, ...endpointIds],
+        related: [...subnetIds, ...ipv6OnlyIds, ...endpointIds],
       });
     }
   },

@@ -20,6 +20,7 @@ function attributes(
 
 const dns64 = subnet({ id: "subnet-v6", kind: "ipv6-only", dns64: true });
 const noDns64 = subnet({ id: "subnet-ds", kind: "dual-stack", block: 2 });
+const ipv6OnlyNoDns64 = subnet({ id: "subnet-v6only", kind: "ipv6-only", dns64: false, block: 3 });
 const ssm = endpoint({ id: "vpce-ssm", service: "ssm" });
 
 function disabled(dependents: string, related: string[]): ExpectedFinding {
@@ -51,6 +52,21 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
     name: "DNS support off with a DNS64 subnet only",
     input: attributes(false, [dns64]),
     findings: [disabled("DNS64 subnets subnet-v6", ["subnet-v6"])],
+  },
+  {
+    name: "DNS support off with an IPv6-only subnet without DNS64",
+    input: attributes(false, [ipv6OnlyNoDns64, noDns64]),
+    findings: [disabled("IPv6-only subnets subnet-v6only", ["subnet-v6only"])],
+  },
+  {
+    name: "DNS support off with DNS64 and IPv6-only subnets",
+    input: attributes(false, [dns64, ipv6OnlyNoDns64]),
+    findings: [
+      disabled("DNS64 subnets subnet-v6 and IPv6-only subnets subnet-v6only", [
+        "subnet-v6",
+        "subnet-v6only",
+      ]),
+    ],
   },
 ];
 
