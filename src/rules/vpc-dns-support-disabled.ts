@@ -1,6 +1,6 @@
 import { defineRule } from "../engine/types.js";
-import { listIds, resolverDependents } from "../index/dns.js";
-import { isIpv6Only } from "../index/snapshot-index.js";
+import { isAmazonResolver, listIds, nameServersOf, resolverDependents } from "../index/dns.js";
+import { isIpv6Only, type SnapshotIndex } from "../index/snapshot-index.js";
 
 export default defineRule<"disabled">({
   id: "vpc-dns-support-disabled",
@@ -38,10 +38,13 @@ export default defineRule<"disabled">({
       const value = index.vpcAttributes(vpcId)?.EnableDnsSupport?.Value;
       if (value === true) continue;
       const { dns64Subnets, privateDnsEndpoints } = resolverDependents(index, vpcId);
-      // IPv6-only subnets resolve names through the Amazon-provided resolver even without DNS64.
-      const ipv6OnlySubnets = index
-        .subnetsOf(vpcId)
-        .filter((subnet) => isIpv6Only(subnet) && subnet.EnableDns64 !== true);
+      // IPv6-only subnets resolve names through the Amazon-provided resolver even without DNS64,
+      // unless the DHCP options name only other servers, which DNS support does not switch off.
+      const ipv6OnlySubnets = usesAmazonResolver(index, vpcId)
+        ? index
+            .subnetsOf(vpcId)
+            .filter((subnet) => isIpv6Only(subnet) && subnet.EnableDns64 !== true)
+        : [];
       const relying = dns64Subnets.length + ipv6OnlySubnets.length + privateDnsEndpoints.length;
       if (relying === 0) continue;
       if (value === undefined) {
@@ -67,3 +70,14 @@ export default defineRule<"disabled">({
     }
   },
 });
+
+/**
+ * Tells whether a VPC's DHCP options send queries to the Amazon-provided resolver: they name no
+ * server or name it. Unknown options count as not, since the path trace then stops as unknown.
+ */
+function usesAmazonResolver(index: SnapshotIndex, vpcId: string): boolean {
+  const vpc = index.vpc(vpcId);
+  const servers = vpc ? nameServersOf(index, vpc) : undefined;
+  if (!vpc || !servers) return false;
+  return servers.length === 0 || servers.some((server) => isAmazonResolver(server, vpc));
+}

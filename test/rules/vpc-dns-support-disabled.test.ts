@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Subnet } from "@aws-sdk/client-ec2";
 import type { Snapshot } from "../../src/snapshot/types.js";
-import { endpoint, snapshot, subnet, vpcAttributes } from "../builder.js";
+import { dhcpOptions, endpoint, snapshot, subnet, vpc, vpcAttributes } from "../builder.js";
 import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
 
 const RULE = "vpc-dns-support-disabled";
@@ -73,6 +73,14 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
 const accepted: { name: string; input: Snapshot }[] = [
   { name: "DNS support on", input: attributes(true, [dns64], [ssm]) },
   { name: "DNS support off with nothing relying on it", input: attributes(false, [noDns64]) },
+  {
+    name: "DNS support off with an IPv6-only subnet whose DHCP options name an IPv6 server",
+    input: {
+      ...attributes(false, [ipv6OnlyNoDns64, noDns64]),
+      Vpcs: [vpc({ dhcpOptionsId: "dopt-own" })],
+      DhcpOptions: [dhcpOptions("dopt-own", ["2001:db8::53"])],
+    },
+  },
 ];
 
 describe(RULE, () => {
