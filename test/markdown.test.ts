@@ -212,6 +212,21 @@ describe("Markdown report", () => {
     expect(diagramsOf(markdown)).toEqual([]);
   });
 
+  it("drops the problems heading with its list", async () => {
+    const result = await lintFile(BROKEN);
+    const skips = Array.from({ length: 1500 }, (_, position) => ({
+      ruleId: "nat64-route-missing",
+      resourceIds: [`subnet-${String(position).padStart(17, "0")}`],
+      reason: "EnableDns64 is not in the snapshot",
+    }));
+    result.skipped.push(...skips);
+    const markdown = formatMarkdown(result);
+
+    expect(markdown.length).toBeLessThanOrEqual(MAX_MARKDOWN_CHARACTERS);
+    expect(markdown).toContain("the checks that did not run and the warnings");
+    expect(markdown).not.toContain("### Checks that did not run and configuration warnings");
+  });
+
   it("keeps a small report whole", async () => {
     const markdown = formatMarkdown(await lintFile(BROKEN));
     expect(markdown).not.toContain("Left out to keep the report");

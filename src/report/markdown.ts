@@ -34,10 +34,7 @@ export function formatMarkdown(result: RunResult): string {
     { text: "## vpc-lint" },
     { text: summaryTable(result) },
     ...ORDER.flatMap((severity) => severitySection(severity, visible, result.locations)),
-    ...problemsSection(result).map((text) => ({
-      text,
-      contents: "the checks that did not run and the warnings",
-    })),
+    ...problemsSection(result),
     ...suppressedSection(result.findings.filter((finding) => finding.suppressed)),
     ...vpcDiagrams(result).map((text) => ({ text, diagram: true })),
   ];
@@ -146,7 +143,8 @@ function resourceBlock(
   return [`#### ${markdownCode(key)}${name}${origin}${where}`, "", ...items].join("\n");
 }
 
-function problemsSection(result: RunResult): string[] {
+/** Returns the checks that did not run and the warnings as one part, under its heading. */
+function problemsSection(result: RunResult): Part[] {
   const lines = [
     ...result.executionErrors.map(
       (e) => `- Rule ${markdownCode(e.ruleId)} failed to run: ${markdownText(e.message)}`,
@@ -159,7 +157,12 @@ function problemsSection(result: RunResult): string[] {
     ...result.warnings.map((warning) => `- ${markdownText(warning)}`),
   ];
   if (lines.length === 0) return [];
-  return ["### Checks that did not run and configuration warnings", lines.join("\n")];
+  return [
+    {
+      text: `### Checks that did not run and configuration warnings\n\n${lines.join("\n")}`,
+      contents: "the checks that did not run and the warnings",
+    },
+  ];
 }
 
 function suppressedSection(findings: Finding[]): Part[] {
