@@ -192,6 +192,34 @@ describe("CloudFormation: private NAT with endpoints", () => {
     ]);
   });
 
+  it("reads an instance's groups from its network interface", async () => {
+    const text = readFileSync(fixture("private-nat-endpoints.yaml"), "utf8");
+    const instance = [
+      "      SubnetId: !Ref AppSubnet",
+      "      SecurityGroupIds: [!Ref AppGroup]",
+      "      LaunchTemplate:",
+    ].join("\n");
+    const withInterface = [
+      "      NetworkInterfaces:",
+      '        - DeviceIndex: "0"',
+      "          SubnetId: !Ref AppSubnet",
+      "          GroupSet: [!Ref AppGroup]",
+      "      LaunchTemplate:",
+    ].join("\n");
+    expect(text.split(instance)).toHaveLength(2);
+    const template = join(mkdtempSync(join(tmpdir(), "vpc-lint-template-")), "interface.yaml");
+    const groups = "SecurityGroupIds: [!Ref AppGroup]";
+    writeFileSync(template, text.replace(instance, withInterface).replaceAll(groups, "Tags: []"));
+    const { input } = await lintIac({ ...options, template });
+    const mapped = input.snapshot.Reservations?.flatMap((item) => item.Instances ?? []).find(
+      (item) => item.InstanceId === placeholderId("i", "AppInstance"),
+    );
+
+    expect(mapped?.SecurityGroups?.map((group) => group.GroupId)).toEqual([
+      placeholderId("sg", "AppGroup"),
+    ]);
+  });
+
   it("builds the endpoint group that admits only itself", async () => {
     const { input } = await lintIac(options);
     const group = input.snapshot.SecurityGroups?.find((item) => item.GroupId === endpointGroupId);

@@ -23,6 +23,8 @@ export function mapInstance(reader: PropertyReader, context: TemplateContext): v
     reader.properties.SubnetId ?? (isRecord(primary) ? primary.SubnetId : undefined);
   const data = launchTemplateData(context, reader.properties.LaunchTemplate);
   const groups = reader.ids("SecurityGroupIds", "sg");
+  // An instance that lists NetworkInterfaces takes its groups from the primary interface's GroupSet.
+  if (groups.length === 0) groups.push(...interfaceGroups(reader, primary));
   const instance: EC2.Instance = {
     InstanceId: reader.id,
     InstanceType: (reader.string("InstanceType") ??
@@ -105,6 +107,15 @@ function launchTemplateGroups(
   if (!Array.isArray(groups)) return [];
   return groups
     .map((group) => reader.stringOf(group, "LaunchTemplate.SecurityGroupIds", "sg"))
+    .filter(isString);
+}
+
+/** Returns the groups of an instance's primary network interface, from its GroupSet. */
+function interfaceGroups(reader: PropertyReader, primary: unknown): string[] {
+  const groups = isRecord(primary) ? primary.GroupSet : undefined;
+  if (!Array.isArray(groups)) return [];
+  return groups
+    .map((group) => reader.stringOf(group, "NetworkInterfaces.GroupSet", "sg"))
     .filter(isString);
 }
 
