@@ -472,6 +472,14 @@ describe("config parsing", () => {
     ]);
   });
 
+  it("names no lost zeros of a full account", () => {
+    const yaml = "suppressions:\n  - rule: '*'\n    reason: r\n    account: 123456789012\n";
+    expect(parseError("cfg.yaml", yaml).split("\n").slice(1)).toEqual([
+      "  cfg.yaml: /suppressions/0/account is 123456789012; expected a string, so write the " +
+        "value in quotes",
+    ]);
+  });
+
   it("names the line of a second YAML document", () => {
     expect(parseError("cfg.yaml", "failOn: never\n---\nfailOn: error\n")).toBe(
       "cfg.yaml: not valid YAML (a second document starts at line 2, column 1; a config file " +

@@ -161,15 +161,21 @@ function wrongType(file: string, error: ErrorObject): string {
   return `${file}: ${path} is ${value}; expected ${choices}`;
 }
 
+/** The number of digits in an AWS account id. */
+const ACCOUNT_DIGITS = 12;
+
 /**
- * Suggests quotes for a number or boolean where a string belongs. An unquoted YAML account id is
- * a number that has lost its leading zeros, so the hint for an account mentions them.
+ * Suggests quotes for a number or boolean where a string belongs. An unquoted account id shorter
+ * than 12 digits has lost its leading zeros, so the hint for such an account mentions them.
  */
 function quoteHint(error: ErrorObject, type: string): string {
   const { data } = error;
   if (type !== "string" || (typeof data !== "number" && typeof data !== "boolean")) return "";
-  const account = error.instancePath.endsWith("/account");
-  const zeros = account ? ", keeping the leading zeros an unquoted number loses" : "";
+  const lostZeros =
+    error.instancePath.endsWith("/account") &&
+    Number.isInteger(data) &&
+    String(data).length < ACCOUNT_DIGITS;
+  const zeros = lostZeros ? ", keeping the leading zeros an unquoted number loses" : "";
   return `, so write the value in quotes${zeros}`;
 }
 
