@@ -229,6 +229,40 @@ describe("Terraform plan: Auto Scaling group", () => {
     expect(scaled[0]?.InstanceType).toBe("t4g.small");
   });
 
+  it("reads groups from the template's network interface", async () => {
+    const address = "aws_launch_template.app";
+    const plan = editedPlan("plan-dns64-missing.json", (edited) => {
+      const config = configResourceOf(edited, address);
+      config.expressions.network_interfaces = [
+        {
+          device_index: { constant_value: 0 },
+          security_groups: config.expressions.vpc_security_group_ids,
+        },
+      ];
+      delete config.expressions.vpc_security_group_ids;
+      const planned = edited.planned_values.root_module.resources.find(
+        (item: { address: string }) => item.address === address,
+      );
+      planned.values.network_interfaces = [{ device_index: 0 }];
+      const change = edited.resource_changes.find(
+        (item: { address: string }) => item.address === address,
+      );
+      delete change.change.after_unknown.vpc_security_group_ids;
+      change.change.after_unknown.network_interfaces = [{ security_groups: true }];
+    });
+    const { input } = await lintIac({ terraformPlan: plan });
+    const instances =
+      input.snapshot.Reservations?.flatMap((reservation) => reservation.Instances ?? []) ?? [];
+    const scaled = instances.filter((instance) =>
+      instance.Tags?.some((tag) => tag.Key === "aws:autoscaling:groupName"),
+    );
+
+    expect(scaled.length).toBeGreaterThan(0);
+    expect(scaled[0]?.SecurityGroups?.map((group) => group.GroupId)).toEqual([
+      placeholderId("sg", "aws_security_group.endpoints"),
+    ]);
+  });
+
   it("locates the instances at the group's address", async () => {
     const { input } = await lintIac({ terraformPlan: fixture("plan-dns64-missing.json") });
     const instanceId = placeholderId("i", `aws_autoscaling_group.app/${privateIds[0]}`);

@@ -87,8 +87,15 @@ function launchTemplateOf(
   return template ? context.reader(template) : undefined;
 }
 
+/** Returns a launch template's groups, or those of its primary network interface. */
 function templateGroups(template: AttributeReader | undefined): string[] {
-  return template ? template.strings("vpc_security_group_ids", "sg") : [];
+  if (!template) return [];
+  const groups = template.strings("vpc_security_group_ids", "sg");
+  if (groups.length > 0) return groups;
+  const interfaces = template.blocks("network_interfaces");
+  const primary =
+    interfaces.find((block) => (block.number("device_index") ?? 0) === 0) ?? interfaces[0];
+  return primary ? primary.strings("security_groups", "sg") : [];
 }
 
 /** Layers `metadata_options` blocks over EC2's defaults; later layers win. */
