@@ -1,5 +1,11 @@
 import { defineRule } from "../engine/types.js";
-import { isAmazonResolver, listIds, nameServersOf, resolverDependents } from "../index/dns.js";
+import {
+  isAmazonResolver,
+  listIds,
+  nameServersOf,
+  resolverDependents,
+  unknownNameServers,
+} from "../index/dns.js";
 import { isIpv6Only, type SnapshotIndex } from "../index/snapshot-index.js";
 
 export default defineRule<"disabled">({
@@ -40,13 +46,26 @@ export default defineRule<"disabled">({
       const { dns64Subnets, privateDnsEndpoints } = resolverDependents(index, vpcId);
       // IPv6-only subnets resolve names through the Amazon-provided resolver even without DNS64,
       // unless the DHCP options name only other servers, which DNS support does not switch off.
-      const ipv6OnlySubnets = usesAmazonResolver(index, vpcId)
-        ? index
-            .subnetsOf(vpcId)
-            .filter((subnet) => isIpv6Only(subnet) && subnet.EnableDns64 !== true)
-        : [];
+      const ipv6Only = index
+        .subnetsOf(vpcId)
+        .filter((subnet) => isIpv6Only(subnet) && subnet.EnableDns64 !== true);
+      const viaAmazon = ipv6Only.length > 0 ? usesAmazonResolver(index, vpcId) : false;
+      const ipv6OnlySubnets = viaAmazon === true ? ipv6Only : [];
       const relying = dns64Subnets.length + ipv6OnlySubnets.length + privateDnsEndpoints.length;
-      if (relying === 0) continue;
+      if (relying === 0) {
+        // Unknown DHCP options leave open whether the IPv6-only subnets rely on the resolver.
+        if (viaAmazon === undefined && value === false) {
+          const vpc = index.vpc(vpcId);
+          const reason = vpc
+            ? unknownNameServers(index, vpc)
+            : `VPC ${vpcId} is not in the snapshot`;
+          context.unknown(
+            vpcId,
+            `${reason}, so whether IPv6-only subnets rely on the Amazon-provided resolver is unknown`,
+          );
+        }
+        continue;
+      }
       if (value === undefined) {
         context.unknown(vpcId, "enableDnsSupport is not in the snapshot");
         continue;
@@ -72,12 +91,12 @@ export default defineRule<"disabled">({
 });
 
 /**
- * Tells whether a VPC's DHCP options send queries to the Amazon-provided resolver: they name no
- * server or name it. Unknown options count as not, since the path trace then stops as unknown.
+ * Tells whether a VPC's DHCP options send queries to the Amazon-provided resolver, as they do when
+ * they name no server or name it. Returns undefined when the VPC or its options are unknown.
  */
-function usesAmazonResolver(index: SnapshotIndex, vpcId: string): boolean {
+function usesAmazonResolver(index: SnapshotIndex, vpcId: string): boolean | undefined {
   const vpc = index.vpc(vpcId);
   const servers = vpc ? nameServersOf(index, vpc) : undefined;
-  if (!vpc || !servers) return false;
+  if (!vpc || !servers) return undefined;
   return servers.length === 0 || servers.some((server) => isAmazonResolver(server, vpc));
 }

@@ -96,6 +96,24 @@ describe(RULE, () => {
     expect(result.skipped).toEqual([]);
   });
 
+  it("skips IPv6-only subnets whose DHCP options are unknown", () => {
+    const input = {
+      ...attributes(false, [ipv6OnlyNoDns64, noDns64]),
+      Vpcs: [vpc({ dhcpOptionsId: "dopt-gone" })],
+    };
+    const result = lintRule(RULE, input);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual([
+      {
+        ruleId: RULE,
+        reason:
+          "DHCP options dopt-gone are not in the snapshot, so whether IPv6-only subnets rely on " +
+          "the Amazon-provided resolver is unknown",
+        resourceIds: ["vpc-0a11"],
+      },
+    ]);
+  });
+
   it("skips a VPC whose enableDnsSupport is unknown", () => {
     const result = lintRule(RULE, attributes(undefined, [dns64]));
     expect(result.findings).toEqual([]);
