@@ -245,9 +245,9 @@ export class SnapshotBuilder {
   }
 
   /**
-   * Records a rule whose CIDR is known only after deployment. Without it the group would seem to
-   * admit less than it may, so the group's rules of that direction are left out and the checks
-   * that read them report unknown.
+   * Records a rule, or a rule's CIDR, known only after deployment. Without it the group would
+   * seem to admit less than it may, so the group's rules of that direction are left out and the
+   * checks that read them report unknown.
    */
   noteUnknownPeer(groupId: string, direction: Direction): void {
     this.unknownPeers.add(`${groupId} ${direction}`);
@@ -691,7 +691,7 @@ export class SnapshotBuilder {
       if (direction === "ingress") delete group.IpPermissions;
       else delete group.IpPermissionsEgress;
       this.warnings.push(
-        `security group ${group.GroupId} has an ${direction} rule whose CIDR is known only after ` +
+        `security group ${group.GroupId} has an ${direction} rule that is known only after ` +
           `deployment; its ${direction} rules are left out, so the checks that read them are ` +
           "reported as skipped",
       );

@@ -952,7 +952,7 @@ describe("CloudFormation: private NAT64 to Session Manager endpoints", () => {
     expect(group?.IpPermissionsEgress).toBeDefined();
     expect(
       warnings.some((line) =>
-        line.includes(`security group ${endpointGroupId} has an ingress rule whose CIDR is known`),
+        line.includes(`security group ${endpointGroupId} has an ingress rule that is known only`),
       ),
     ).toBe(true);
   });
