@@ -18,9 +18,9 @@ export interface ReportKeys {
 }
 
 /**
- * Returns the S3 client for the reports. The bucket may be in another Region than the function:
- * S3 answers a request sent to the wrong Region with a 301 that names the bucket's Region, and
- * the client then sends it again there.
+ * Returns the S3 client for the reports. The bucket may be in another Region than the function.
+ * S3 responds to a request sent to the wrong Region with a 301 that names the bucket's Region,
+ * and the client then sends the request again there.
  */
 export function reportsClient(region: string, overrides: S3ClientConfig = {}): S3Client {
   return new S3Client({ region, followRegionRedirects: true, ...overrides });

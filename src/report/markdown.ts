@@ -12,7 +12,7 @@ import { markdownCode, markdownText } from "./escape.js";
 const HEADINGS: Record<Severity, string> = { error: "Errors", warning: "Warnings", info: "Info" };
 const ORDER: readonly Severity[] = ["error", "warning", "info"];
 
-/** GitHub's limit on the body of a comment, in characters; the report stays within it. */
+/** GitHub's limit on the body of a comment, in characters, which the report stays within. */
 export const MAX_MARKDOWN_CHARACTERS = 65_536;
 
 /** A part of the report, with what the reader loses when it is left out. */
@@ -99,7 +99,7 @@ function summaryTable(result: RunResult): string {
   return [`Scanned ${markdownText(scopes.join(", ") || "no snapshot")}.`, "", ...lines].join("\n");
 }
 
-/** Returns one part per resource; the first carries the section's heading. */
+/** Returns one part per resource, the first of which carries the section's heading. */
 function severitySection(
   severity: Severity,
   findings: Finding[],

@@ -304,7 +304,8 @@ function parseShaped(
 
 /**
  * Returns the line and column of a JSON syntax error, noting when it is at the end of the text, as
- * in a truncated file. Node.js 20 gives only an offset, and a message with a line gets nothing.
+ * in a truncated file. Node.js 20 gives only an offset. A message that already names a line, as
+ * later Node.js releases write, gets nothing added.
  */
 function syntaxErrorPlace(text: string, message: string): string {
   if (/\bline \d+/.test(message)) return "";

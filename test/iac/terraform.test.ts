@@ -774,7 +774,7 @@ describe("Terraform plan: private NAT64 to endpoints", () => {
 
       expect(findingsOf(result, "endpoint-sg-blocks-nat64-source")).toEqual([]);
       expect(skippedRules(result)).not.toContain("endpoint-sg-blocks-nat64-source");
-      // The plan's network ACLs allow all of the NAT subnet's range, which holds the address.
+      // The plan's network ACLs allow all of the NAT subnet's range, which contains the address.
       expect(skippedRules(result)).not.toContain("nacl-blocks-nat64");
     });
 
