@@ -88,8 +88,8 @@ function expectation(error: ErrorObject): string {
         PATTERN_EXPECTATIONS[error.instancePath] ??
         `a value that matches ${String(error.params.pattern)}`
       );
-    // The snapshot schema bounds only ports: a network ACL's from 0, a security group rule's from
-    // -1, which stands for every ICMP type or code.
+    // The snapshot schema bounds only ports. A network ACL's start at 0 and a security group
+    // rule's at -1, which means every ICMP type or code.
     case "minimum":
     case "maximum":
       return /\/PortRange\/(From|To)$/.test(error.instancePath)
