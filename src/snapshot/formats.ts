@@ -12,6 +12,7 @@ const ISO_TIME =
   /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2}))?$/;
 
 export const formats = {
+  id: (text: string) => text !== "",
   "date-time": (text: string) => ISO_TIME.test(text) && !Number.isNaN(Date.parse(text)),
   ipv4: (text: string) => parseIpv4(text) !== undefined,
   cidr: isCidrText,

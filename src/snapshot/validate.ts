@@ -59,7 +59,8 @@ function toProblem(root: unknown, error: ErrorObject): SchemaProblem {
 }
 
 /** Descriptions of the text each schema format accepts, for error messages. */
-const FORMAT_EXPECTATIONS: Record<string, string> = {
+export const FORMAT_EXPECTATIONS: Record<string, string> = {
+  id: "a non-empty string",
   "date-time": "an ISO 8601 time with a time zone, such as 2026-12-01T08:15:00Z",
   ipv4: "an IPv4 address such as 10.0.0.1",
   cidr: "an IPv4 or IPv6 prefix such as 10.0.0.0/16 or 2001:db8::/56",
@@ -97,10 +98,6 @@ function expectation(error: ErrorObject): string {
         : "a port, or an ICMP type or code, from -1 to 65535";
     case "const":
       return `the value ${JSON.stringify(error.params.allowedValue)}`;
-    // The snapshot schema uses `not` only to reject the empty string as an id.
-    case "not":
-    case "minLength":
-      return "a non-empty string";
     default:
       return error.message ?? error.keyword;
   }
