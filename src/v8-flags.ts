@@ -1,5 +1,6 @@
 /**
- * The V8 setting a lint process runs with, applied before any rule runs.
+ * The V8 settings a lint process runs with: inlining off in the optimizing compiler, applied
+ * before any rule runs, and room in the heap for a large input, made before it is parsed.
  *
  * Most of a lint over a large snapshot runs before V8's optimizing compiler has finished with the
  * code. That compiler works through a queue on another thread, and each function it inlines makes
@@ -7,7 +8,8 @@
  * 8000-subnet lint took 5-10% less wall time and 11-16% less CPU, and a lint of 2,000 VPCs was
  * no slower (docs/benchmarks.md compares both settings at 8000 subnets).
  */
-import { setFlagsFromString } from "node:v8";
+import { getHeapStatistics, setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 
 /** The variable that keeps V8's own settings when 1 or true, since a Lambda takes no node options. */
 export const KEEP_DEFAULTS_VARIABLE = "VPC_LINT_V8_DEFAULTS";
@@ -15,19 +17,87 @@ export const KEEP_DEFAULTS_VARIABLE = "VPC_LINT_V8_DEFAULTS";
 /** `--turbo-inlining` and `--no-turbo-inlining`, with either separator and an optional value. */
 const INLINING_FLAG = /^--(?:no-|no_)?turbo[-_]inlining(?:=.*)?$/;
 
+/** Node options that size the heap's first limit or its growth, which the user's choice decides. */
+const HEAP_SIZING_FLAG =
+  /^--(?:initial[-_]old[-_]space[-_]size|initial[-_]heap[-_]size|heap[-_]growing[-_]percent)(?:=.*)?$/;
+
+/** Whether makeRoomForInput may change the heap, which applyV8Flags decides. */
+let heapSizing = false;
+
 /**
  * Turns off inlining in V8's optimizing compiler unless `node --[no-]turbo-inlining` or
- * VPC_LINT_V8_DEFAULTS decides otherwise. Returns whether it changed the setting.
+ * VPC_LINT_V8_DEFAULTS decides otherwise, and lets makeRoomForInput act unless that variable or
+ * a node option that sizes the heap does. Returns whether it changed the inlining setting.
  */
 export function applyV8Flags(
   execArgv: readonly string[] = process.execArgv,
   env: NodeJS.ProcessEnv = process.env,
   set: (flags: string) => void = setFlagsFromString,
 ): boolean {
-  if (execArgv.some((option) => INLINING_FLAG.test(option))) return false;
   const keep = (env[KEEP_DEFAULTS_VARIABLE] ?? "").toLowerCase();
-  if (keep === "1" || keep === "true") return false;
+  const keepDefaults = keep === "1" || keep === "true";
+  heapSizing = !keepDefaults && !execArgv.some((option) => HEAP_SIZING_FLAG.test(option));
+  if (keepDefaults) return false;
+  if (execArgv.some((option) => INLINING_FLAG.test(option))) return false;
   // Set before the rules' code gets hot, while no optimizing job is running.
   set("--no-turbo-inlining");
   return true;
+}
+
+/** Inputs shorter than this, in characters, leave room to lint within the limit V8 sets itself. */
+export const LARGE_INPUT_LENGTH = 16 * 1024 * 1024;
+
+/** The old-generation room a large input's parsed values and the lint's objects take, per character. */
+const ROOM_PER_CHARACTER = 4;
+
+/**
+ * Sets V8's old-generation limit to leave room for parsing a decoded input of the given length,
+ * once per process. Returns whether it did.
+ *
+ * Until its first full collection, V8 lowers the limit after each young-generation collection by
+ * the share of objects that survived it. A parse keeps nearly every object, so after parsing an
+ * 8000-subnet snapshot the limit lay just above the heap, and the lint's first objects started a
+ * full collection that marked the whole input: about 30 ms of the main thread and 110 ms of a
+ * helper thread, for almost nothing freed. A full collection fixes the limit, as the heap's live
+ * size times a growing factor. One made here, with the factor raised for it alone, fixes a limit
+ * with room for the parse, and later collections size the heap as V8 always does. It comes after
+ * the decoding, which marks the text as one object: before it, the young-generation collection
+ * after the long decode of a 244 MB file lowered the limit again, since V8 reads little young
+ * allocation as a sign to shrink the heap. It takes about 5 ms, so only inputs of
+ * LARGE_INPUT_LENGTH or more get it.
+ */
+export function makeRoomForInput(length: number): boolean {
+  if (!heapSizing || length < LARGE_INPUT_LENGTH) return false;
+  heapSizing = false;
+  const { used_heap_size: used, heap_size_limit: max } = getHeapStatistics();
+  // The live size after the collection is at most the used size now, so the limit lands at or
+  // below this target. A quarter of the maximum keeps the heap bounded for the largest inputs.
+  const target = Math.min(used + ROOM_PER_CHARACTER * length, max / 4);
+  if (target <= used) return false;
+  const percent = Math.ceil((target / used - 1) * 100);
+  try {
+    setFlagsFromString(`--heap-growing-percent=${percent}`);
+    fullCollection();
+  } finally {
+    // Zero restores V8's own factor.
+    setFlagsFromString("--heap-growing-percent=0");
+  }
+  return true;
+}
+
+/**
+ * Runs a full garbage collection. Without `node --expose-gc`, V8 gives the gc function only to
+ * contexts created while that flag is on, so one is created for it.
+ */
+function fullCollection(): void {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (typeof exposed === "function") return exposed();
+  setFlagsFromString("--expose-gc");
+  let collect: () => void;
+  try {
+    collect = runInNewContext("gc") as () => void;
+  } finally {
+    setFlagsFromString("--no-expose-gc");
+  }
+  collect();
 }

@@ -5,7 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { generateSnapshot } from "../scripts/bench/generate.js";
-import { KEEP_DEFAULTS_VARIABLE, applyV8Flags } from "../src/v8-flags.js";
+import {
+  KEEP_DEFAULTS_VARIABLE,
+  LARGE_INPUT_LENGTH,
+  applyV8Flags,
+  makeRoomForInput,
+} from "../src/v8-flags.js";
 import { CLI, ROOT } from "./helpers.js";
 
 describe("applyV8Flags", () => {
@@ -45,6 +50,30 @@ describe("applyV8Flags", () => {
   });
 });
 
+describe("makeRoomForInput", () => {
+  it("leaves the heap alone unless applyV8Flags allowed it", () => {
+    applyV8Flags([], { [KEEP_DEFAULTS_VARIABLE]: "1" }, vi.fn());
+
+    expect(makeRoomForInput(LARGE_INPUT_LENGTH)).toBe(false);
+  });
+
+  it.each([
+    ["--initial-old-space-size=512"],
+    ["--initial_heap_size=64"],
+    ["--heap-growing-percent=50"],
+  ])("leaves the heap alone under node %s", (option) => {
+    applyV8Flags([option], {}, vi.fn());
+
+    expect(makeRoomForInput(LARGE_INPUT_LENGTH)).toBe(false);
+  });
+
+  it("leaves the heap alone for a small input", () => {
+    applyV8Flags([], {}, vi.fn());
+
+    expect(makeRoomForInput(LARGE_INPUT_LENGTH - 1)).toBe(false);
+  });
+});
+
 describe("the command line", () => {
   // A network large enough that the optimizing compiler inlines functions when allowed to.
   const directory = mkdtempSync(join(tmpdir(), "vpc-lint-v8-"));
@@ -72,5 +101,42 @@ describe("the command line", () => {
 
   it("keeps inlining with VPC_LINT_V8_DEFAULTS=1", () => {
     expect(inliningTrace({ [KEEP_DEFAULTS_VARIABLE]: "1" })).toContain("Inlining ");
+  });
+});
+
+describe("the command line on a large snapshot", () => {
+  // 3000 subnets make a file just over LARGE_INPUT_LENGTH characters, which V8's own limit leaves
+  // too little room for: its lint then starts a full collection.
+  const directory = mkdtempSync(join(tmpdir(), "vpc-lint-heap-"));
+  const snapshot = join(directory, "snapshot.json");
+  const text = JSON.stringify(generateSnapshot({ seed: 7, vpcs: 1, subnetsPerVpc: 3000 }));
+  writeFileSync(snapshot, text);
+
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  /** The reasons of the full collections V8 traced while the command linted the snapshot. */
+  function fullCollections(env: NodeJS.ProcessEnv): string[] {
+    const run = spawnSync(
+      process.execPath,
+      ["--trace-gc", CLI, "--snapshot", snapshot, "--fail-on", "never"],
+      { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 1 << 28 },
+    );
+    expect(run.status).toBe(0);
+    return run.stdout
+      .split("\n")
+      .filter((line) => line.includes(" Mark-Compact "))
+      .map((line) => /current mu = [\d.]+\) (.*)$/.exec(line)?.[1] ?? line);
+  }
+
+  it("is large enough to need room", () => {
+    expect(text.length).toBeGreaterThanOrEqual(LARGE_INPUT_LENGTH);
+    expect(fullCollections({ [KEEP_DEFAULTS_VARIABLE]: "1" })).not.toEqual([]);
+  });
+
+  it("makes room before parsing, so the lint needs no full collection", () => {
+    const reasons = fullCollections({});
+
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toMatch(/^testing/);
   });
 });

@@ -17,6 +17,7 @@ import {
 } from "./types.js";
 import { foundText, validateSnapshot } from "./validate.js";
 import { joinNames } from "../index/util.js";
+import { makeRoomForInput } from "../v8-flags.js";
 
 /** The path of standard input, which `--snapshot -` names. */
 export const STDIN_PATH = "/dev/stdin";
@@ -204,8 +205,8 @@ async function loadFile(
   }: { inDirectory: boolean; regular: boolean; truncated: Set<SectionName> },
   warnings: string[],
 ): Promise<{ snapshot: Snapshot; locations: () => Map<string, SourceLocation> } | undefined> {
-  const bytes = await readBytes(file, regular);
-  const text = decodeText(file, bytes);
+  const text = decodeText(file, await readBytes(file, regular));
+  makeRoomForInput(text.length);
   const shaped = parseShaped(file, text, inDirectory, warnings, truncated);
   if (!shaped) return undefined;
 
