@@ -47,7 +47,7 @@ export function applyV8Flags(
 /** Inputs shorter than this, in characters, leave room to lint within the limit V8 sets itself. */
 export const LARGE_INPUT_LENGTH = 16 * 1024 * 1024;
 
-/** The old-generation room a large input's parsed values and the lint's objects take, per character. */
+/** The old-generation room per character of a large input, for its parsed values and the lint. */
 const ROOM_PER_CHARACTER = 4;
 
 /**
@@ -56,14 +56,15 @@ const ROOM_PER_CHARACTER = 4;
  *
  * Until its first full collection, V8 lowers the limit after each young-generation collection by
  * the share of objects that survived it. A parse keeps nearly every object, so after parsing an
- * 8000-subnet snapshot the limit lay just above the heap, and the lint's first objects started a
- * full collection that marked the whole input: about 30 ms of the main thread and 110 ms of a
- * helper thread, for almost nothing freed. A full collection fixes the limit, as the heap's live
- * size times a growing factor. One made here, with the factor raised for it alone, fixes a limit
- * with room for the parse, and later collections size the heap as V8 always does. It comes after
- * the decoding, which marks the text as one object: before it, the young-generation collection
- * after the long decode of a 244 MB file lowered the limit again, since V8 reads little young
- * allocation as a sign to shrink the heap. It takes about 5 ms, so only inputs of
+ * 8000-subnet snapshot the limit lay just above the heap. The lint's first objects then started
+ * a full collection that marked the whole input and freed almost nothing. It took about 30 ms of
+ * the main thread and 110 ms of a helper thread.
+ *
+ * A full collection fixes the limit, as the heap's live size times a growing factor. One made
+ * here, with the factor raised for it alone, fixes a limit with room for the parse, and later
+ * collections size the heap as V8 always does. Made after decoding, it marks the text as a single
+ * object. Made before, it was undone for a 244 MB file: after the long decode, V8 set the limit
+ * to 1.2 times the heap (node --trace-gc-verbose). It takes about 5 ms, so only inputs of
  * LARGE_INPUT_LENGTH or more get it.
  */
 export function makeRoomForInput(length: number): boolean {

@@ -114,7 +114,7 @@ describe("the command line on a large snapshot", () => {
 
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-  /** The reasons of the full collections V8 traced while the command linted the snapshot. */
+  /** Lints the snapshot and returns the reason of each full collection V8 traced meanwhile. */
   function fullCollections(env: NodeJS.ProcessEnv): string[] {
     const run = spawnSync(
       process.execPath,
@@ -128,12 +128,12 @@ describe("the command line on a large snapshot", () => {
       .map((line) => /current mu = [\d.]+\) (.*)$/.exec(line)?.[1] ?? line);
   }
 
-  it("is large enough to need room", () => {
+  it("needs room with V8 defaults", () => {
     expect(text.length).toBeGreaterThanOrEqual(LARGE_INPUT_LENGTH);
     expect(fullCollections({ [KEEP_DEFAULTS_VARIABLE]: "1" })).not.toEqual([]);
   });
 
-  it("makes room before parsing, so the lint needs no full collection", () => {
+  it("needs no full collection after parsing", () => {
     const reasons = fullCollections({});
 
     expect(reasons).toHaveLength(1);

@@ -50,8 +50,8 @@ const NOTES = `## Notes
   lint reads, decodes and parses the file with the same calls as the bare run.
 - The CPU targets depend on the machine's speed, which the \`node -e 0\` row and the bare
   JSON.parse time in the 8k rows show. Runs of the same code differ by 5-10% on a shared
-  machine, so the four 8k-subnet variants that the parse ratios and the comparison of V8 settings use
-  take turns, ${CHOICE_RUNS} runs each.
+  machine, so the four 8k-subnet variants that the parse ratios and the comparison of V8
+  settings use take turns, ${CHOICE_RUNS} runs each.
 - The 16k rows split the lint's CPU between the main thread and V8's helper threads, which run
   the garbage collector and the optimizing compiler. They also show the CPU of reading the file
   and a bare JSON.parse of it in a process of its own, the floor under any lint of that file.
