@@ -21,8 +21,14 @@ const INLINING_FLAG = /^--(?:no-|no_)?turbo[-_]inlining(?:=.*)?$/;
 const HEAP_SIZING_FLAG =
   /^--(?:initial[-_]old[-_]space[-_]size|initial[-_]heap[-_]size|heap[-_]growing[-_]percent)(?:=.*)?$/;
 
+/** `--expose-gc-as=NAME`, under which V8 gives every context the gc function as NAME instead. */
+const GC_NAME_FLAG = /^--expose[-_]gc[-_]as=(.+)$/;
+
 /** Whether makeRoomForInput may change the heap, which applyV8Flags decides. */
 let heapSizing = false;
+
+/** The global name of the gc function in every context, when a node option chose one. */
+let gcName: string | undefined;
 
 /**
  * Turns off inlining in V8's optimizing compiler unless `node --[no-]turbo-inlining` or
@@ -37,6 +43,9 @@ export function applyV8Flags(
   const keep = (env[KEEP_DEFAULTS_VARIABLE] ?? "").toLowerCase();
   const keepDefaults = keep === "1" || keep === "true";
   heapSizing = !keepDefaults && !execArgv.some((option) => HEAP_SIZING_FLAG.test(option));
+  // As with any V8 option given twice, the last one counts.
+  gcName = undefined;
+  for (const option of execArgv) gcName = GC_NAME_FLAG.exec(option)?.[1] ?? gcName;
   if (keepDefaults) return false;
   if (execArgv.some((option) => INLINING_FLAG.test(option))) return false;
   // Set before the rules' code gets hot, while no optimizing job is running.
@@ -88,11 +97,12 @@ export function makeRoomForInput(length: number): boolean {
 
 /**
  * Runs a full garbage collection. Without `node --expose-gc`, V8 gives the gc function only to
- * contexts created while that flag is on, so one is created for it.
+ * contexts created while that flag is on, so one is created for it. Under `node --expose-gc-as`,
+ * every context already has the function by that name, and a new one lacks `gc`.
  */
 function fullCollection(): void {
-  const exposed = (globalThis as { gc?: () => void }).gc;
-  if (typeof exposed === "function") return exposed();
+  const exposed = (globalThis as Record<string, unknown>)[gcName ?? "gc"];
+  if (typeof exposed === "function") return void exposed();
   setFlagsFromString("--expose-gc");
   let collect: () => void;
   try {

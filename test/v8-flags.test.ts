@@ -139,4 +139,27 @@ describe("the command line on a large snapshot", () => {
     expect(reasons).toHaveLength(1);
     expect(reasons[0]).toMatch(/^testing/);
   });
+
+  it("makes room under node --expose-gc-as", () => {
+    // V8 then gives every context the gc function under that name, and none as gc.
+    const run = spawnSync(
+      process.execPath,
+      [
+        "--expose-gc-as=collectNow",
+        "--trace-gc",
+        CLI,
+        "--snapshot",
+        snapshot,
+        "--fail-on",
+        "never",
+      ],
+      { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 28 },
+    );
+
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const reasons = run.stdout.split("\n").filter((line) => line.includes(" Mark-Compact "));
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toContain("testing");
+  });
 });
