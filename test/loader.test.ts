@@ -367,6 +367,14 @@ describe("rejected input", () => {
     );
   });
 
+  it("names no place for an unexpected token", async () => {
+    // Node.js 20 gives no offset for this error, and the token is not at the end of the file.
+    const file = await fixture("stray-token.json", '{"Subnets": [x]}');
+    const error = await loadError([file]);
+    expect(error.message).toMatch(new RegExp(`^${escape(file)}: not valid JSON \\(.+\\)$`));
+    expect(error.message).not.toContain("truncated");
+  });
+
   it.each(["", " \r\n"])("names an empty file %j", async (text) => {
     const file = await fixture("empty-output.json", text);
     const error = await loadError([file]);

@@ -306,11 +306,13 @@ function parseShaped(
 /**
  * Returns the line and column of a JSON syntax error, noting when it is at the end of the text, as
  * in a truncated file. Node.js 20 gives only an offset. A message that already names a line, as
- * later Node.js releases write, gets nothing added.
+ * later Node.js releases write, gets nothing added. So does one without an offset that is not
+ * about the end of the input: Node.js 20 reports an unexpected token by its text alone.
  */
 function syntaxErrorPlace(text: string, message: string): string {
   if (/\bline \d+/.test(message)) return "";
   const offset = /at position (\d+)/.exec(message)?.[1];
+  if (offset === undefined && !/end of JSON input/.test(message)) return "";
   const position = offset === undefined ? text.length : Number(offset);
   const before = text.slice(0, position);
   const lineStart = before.lastIndexOf("\n") + 1;
