@@ -60,6 +60,17 @@ describe("exit codes", () => {
     expect(run.status).toBe(0);
   });
 
+  it("names an empty id and exits 2", async () => {
+    // The command line checks ids with the validator generated at build time.
+    const path = await variant("empty-id.json", (input) => {
+      (input.Subnets as Subnet[])[0]!.SubnetId = "";
+    });
+    const run = runCli(["--snapshot", path]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain('/Subnets/0/SubnetId: found "", expected a non-empty string');
+  });
+
   it("names an unknown flag and exits 2", () => {
     const run = runCli(["--snapshot", PUBLIC, "--frobnicate"]);
     expect(run.status).toBe(2);
