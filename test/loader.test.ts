@@ -368,11 +368,35 @@ describe("rejected input", () => {
   });
 
   it("names no place for an unexpected token", async () => {
-    // Node.js 20 gives no offset for this error, and the token is not at the end of the file.
+    // Node.js 20 quotes the whole of a short text, so the place of the token is unknown.
     const file = await fixture("stray-token.json", '{"Subnets": [x]}');
     const error = await loadError([file]);
     expect(error.message).toMatch(new RegExp(`^${escape(file)}: not valid JSON \\(.+\\)$`));
     expect(error.message).not.toContain("truncated");
+  });
+
+  it.each([
+    [
+      "the middle",
+      '{\n  "Subnets": [\n    {"SubnetId": "subnet-a", "VpcId": vpc-1}\n  ]\n}\n',
+      3,
+      39,
+    ],
+    ["the start", 'Subnets: [{"SubnetId": "subnet-a"}]', 1, 1],
+    ["the end", '{"Subnets": [{"SubnetId": "subnet-a"}, x]}', 1, 40],
+  ])("names the place of an unexpected token at %s", async (_, text, line, column) => {
+    const file = await fixture("unexpected-token.json", text);
+    const error = await loadError([file]);
+    expect(error.message).toMatch(
+      new RegExp(`^${escape(file)}: not valid JSON \\([^]+\\) at line ${line}, column ${column}$`),
+    );
+  });
+
+  it("names no place for a token whose context repeats", async () => {
+    const item = '{"SubnetId": "subnet-a"}, ';
+    const file = await fixture("repeated.json", `[${item}${item}x, ${item}${item}x, ${item}1]`);
+    const error = await loadError([file]);
+    expect(error.message).toMatch(new RegExp(`^${escape(file)}: not valid JSON \\([^]+\\)$`));
   });
 
   it.each(["", " \r\n"])("names an empty file %j", async (text) => {

@@ -306,20 +306,48 @@ function parseShaped(
 /**
  * Returns the line and column of a JSON syntax error, noting when it is at the end of the text, as
  * in a truncated file. Node.js 20 gives only an offset. A message that already names a line, as
- * later Node.js releases write, gets nothing added. So does one without an offset that is not
- * about the end of the input: Node.js 20 reports an unexpected token by its text alone.
+ * later Node.js releases write, gets nothing added, and so does an error whose place is unknown.
  */
 function syntaxErrorPlace(text: string, message: string): string {
   if (/\bline \d+/.test(message)) return "";
   const offset = /at position (\d+)/.exec(message)?.[1];
-  if (offset === undefined && !/end of JSON input/.test(message)) return "";
-  const position = offset === undefined ? text.length : Number(offset);
+  const position =
+    offset !== undefined
+      ? Number(offset)
+      : /end of JSON input/.test(message)
+        ? text.length
+        : unexpectedTokenPosition(text, message);
+  if (position === undefined) return "";
   const before = text.slice(0, position);
   const lineStart = before.lastIndexOf("\n") + 1;
   const line = before.split("\n").length;
   const place = `at line ${line}, column ${position - lineStart + 1}`;
   const atEnd = position >= text.trimEnd().length;
   return atEnd ? ` ${place}, the end of the file, which may be truncated` : ` ${place}`;
+}
+
+/** The number of characters V8 quotes on either side of an unexpected token in a JSON error. */
+const TOKEN_CONTEXT_LENGTH = 10;
+
+/**
+ * Returns the offset of an unexpected token in the text, found from the excerpt around it that
+ * Node.js 20 quotes instead of an offset. A leading "..." means the excerpt starts ten characters
+ * before the token, and a trailing one that it ends ten characters after it. An excerpt that is
+ * the whole text or occurs more than once gives no offset.
+ */
+function unexpectedTokenPosition(text: string, message: string): number | undefined {
+  const quoted = /^Unexpected token [^]*?, (\.\.\.)?"([^]*)"(\.\.\.)? is not valid JSON$/.exec(
+    message,
+  );
+  if (!quoted) return undefined;
+  const [, before, excerpt = "", after] = quoted;
+  if (!before) {
+    return after && text.startsWith(excerpt) ? excerpt.length - TOKEN_CONTEXT_LENGTH : undefined;
+  }
+  const start = after ? text.indexOf(excerpt) : text.length - excerpt.length;
+  if (start < 0 || !text.startsWith(excerpt, start)) return undefined;
+  if (after && text.indexOf(excerpt, start + 1) >= 0) return undefined;
+  return start + TOKEN_CONTEXT_LENGTH;
 }
 
 function checkVersion(file: string, snapshot: Snapshot): void {
