@@ -105,7 +105,7 @@ describe("the command line", () => {
 });
 
 describe("the command line on a large snapshot", () => {
-  // 3000 subnets make a file just over LARGE_INPUT_LENGTH characters, which V8's own limit leaves
+  // 3000 subnets make a file over LARGE_INPUT_LENGTH characters, which V8's own limit leaves
   // too little room for: its lint then starts a full collection.
   const directory = mkdtempSync(join(tmpdir(), "vpc-lint-heap-"));
   const snapshot = join(directory, "snapshot.json");

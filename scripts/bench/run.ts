@@ -67,7 +67,7 @@ const NOTES = `## Notes
   rows marked "with the JSON report" add its reachability section, one entry per required path
   of every IPv6-dependent subnet. Each measured process applies the V8 settings of the command
   line (src/v8-flags.ts): inlining off in the optimizing compiler, and room in the heap for a
-  file of 16 MiB or more. One row runs with V8's defaults.
+  file of about 12 MiB or more. One row runs with V8's defaults.
 - Where lint time goes at 8k subnets: reading and decoding the file take about a third of a
   bare JSON.parse (about 50 ms), and the parse's own garbage collection is part of both
   figures. Schema validation, the index, the path analysis and the other rules follow; the path
@@ -87,9 +87,9 @@ const NOTES = `## Notes
   object, so after parsing the 8k file (46 MB of decoded text and 57 MB of values) the limit lay
   just above the heap. The lint's first objects then started a full collection that marked the
   whole input, about 30 ms of the main thread and 110 ms of a helper thread, and freed almost
-  nothing. After decoding a file of 16 MiB or more and before parsing it, the command line
-  therefore makes a full collection of its still small heap, with V8's growing factor raised
-  for that collection alone, which fixes a limit with room for four times the text. It costs
+  nothing. After decoding a file of about 12 MiB or more and before parsing it, the command
+  line therefore makes a full collection of its still small heap, with V8's growing factor
+  raised for that collection alone, which fixes a limit with room for four times the text. It costs
   about 5 ms. In alternating runs (median of 7) the 8k lint took 636 against 676 ms and 82 ms
   less CPU, with no full collection during it; 500 VPCs of 20 subnets took 924 against 1029 ms
   (median of 3).
