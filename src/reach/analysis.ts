@@ -17,6 +17,10 @@ import type { Hop, ServicePath } from "./types.js";
 export const SERVICES_TAG = "vpc-lint:services";
 export const PRIVATE_ONLY_TAG = "vpc-lint:private-only";
 
+/**
+ * The paths of one snapshot. A path that is not clean lists every hop. Unless the analysis was
+ * computed with `everyPath`, a clean path may list none, and `withEveryHop` traces them again.
+ */
 export interface Analysis {
   /** Each consumer subnet's paths to the services it requires, subnet by subnet. */
   paths: ServicePath[];
@@ -28,9 +32,17 @@ export interface Analysis {
    * reports that list every path, `explain` and ssm-endpoint-missing read it.
    */
   path(subnetId: string, service: string): ServicePath | undefined;
-  /** Every path: each subnet's required ones, then its optional Session Manager paths. */
+  /** Returns a path of this analysis after tracing it again with every hop if it lacks some. */
+  withEveryHop(path: ServicePath): ServicePath;
+  /**
+   * Every path, each with every hop: each subnet's required ones, then its optional Session
+   * Manager paths.
+   */
   allPaths(): ServicePath[];
-  /** The hops of required paths by the rule that owns them, in path order, built on first use. */
+  /**
+   * The hops of required paths that are not ok, by the rule that owns them, in path order. Built
+   * on first use.
+   */
   ownedHops(): ReadonlyMap<string, readonly OwnedHop[]>;
   /** Required paths whose verdict is unknown, in path order, with their first unknown hop. */
   unknownPaths(): readonly OwnedHop[];
@@ -58,8 +70,9 @@ const CACHE = new WeakMap<SnapshotIndex, Map<string, Analysis>>();
 
 /**
  * Returns the analysis for a snapshot and settings, computing it on first use. With `everyPath`,
- * that computation also traces the paths subnets do not require, because each subnet's checks are
- * still kept then. Otherwise those paths are traced when first requested.
+ * that computation keeps every hop of every path and also traces the paths subnets do not
+ * require, because each subnet's checks are still kept then. Otherwise those paths are traced
+ * when first requested.
  */
 export function analyse(
   index: SnapshotIndex,
@@ -89,12 +102,40 @@ function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolea
   /** Optional paths by subnet id, then by service. */
   const optional = new Map<string, Map<string, ServicePath>>();
   const memo = new TraceMemo();
+  /** Clean paths traced without their ok hops. */
+  const trimmed = new Set<ServicePath>();
+  /** Set while the path traced last was clean, since the next one most likely is too. */
+  let lastClean = true;
+  /**
+   * Traces a path. Without `everyPath`, a path likely to be clean is traced without its ok hops
+   * first. When it is not clean after all, it is traced again with them, because reports print
+   * every hop of such a path.
+   */
+  function trace(subnet: Subnet, service: string, required: boolean): ServicePath {
+    if (!everyPath && lastClean) {
+      const path = tracePath(index, subnet, service, required, memo, false);
+      if (isClean(path)) {
+        trimmed.add(path);
+        return path;
+      }
+    }
+    const path = tracePath(index, subnet, service, required, memo);
+    lastClean = isClean(path);
+    return path;
+  }
+  function withEveryHop(path: ServicePath): ServicePath {
+    if (trimmed.delete(path)) {
+      const subnet = index.subnet(path.subnetId) as Subnet;
+      path.hops = tracePath(index, subnet, path.service, path.required, memo).hops;
+    }
+    return path;
+  }
   const subnets = consumerSubnets(index);
   for (const subnet of subnets) {
     const subnetId = subnet.SubnetId as string;
     const services = new Map<string, ServicePath>();
     for (const service of requiredServicesOf(index, settings, subnet)) {
-      const path = tracePath(index, subnet, service, true, memo);
+      const path = trace(subnet, service, true);
       services.set(service, path);
       paths.push(path);
     }
@@ -109,7 +150,7 @@ function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolea
     const traced = innerMap(optional, subnetId);
     let path = traced.get(service);
     if (!path) {
-      path = tracePath(index, subnet, service, false, memo);
+      path = trace(subnet, service, false);
       traced.set(service, path);
     }
     return path;
@@ -131,11 +172,14 @@ function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolea
       if (found || !SESSION_MANAGER.includes(service) || !bySubnet.has(subnetId)) return found;
       return optionalPath(index.subnet(subnetId) as Subnet, service);
     },
+    withEveryHop,
     allPaths: () =>
-      (all ??= subnets.flatMap((subnet) => [
-        ...(bySubnet.get(subnet.SubnetId as string)?.values() ?? []),
-        ...optionalPaths(subnet),
-      ])),
+      (all ??= subnets.flatMap((subnet) => {
+        const required = bySubnet.get(subnet.SubnetId as string)?.values() ?? [];
+        const paths = [...required, ...optionalPaths(subnet)].map(withEveryHop);
+        memo.forget(subnet);
+        return paths;
+      })),
     ownedHops: () => (owned ??= hopsByOwner(paths)),
     assumed: memo.assumed,
     unknownPaths: () => (unknown ??= unknownPathsOf(paths)),
@@ -148,13 +192,18 @@ function hopsByOwner(paths: readonly ServicePath[]): Map<string, OwnedHop[]> {
   paths.forEach((path, position) => {
     if (!path.required) return;
     for (const hop of path.hops) {
-      if (!hop.owner) continue;
+      if (!hop.owner || hop.status === "ok") continue;
       const list = owned.get(hop.owner);
       if (list) list.push({ position, path, hop });
       else owned.set(hop.owner, [{ position, path, hop }]);
     }
   });
   return owned;
+}
+
+/** Tells whether a path is clean: reachable, with every hop ok. */
+export function isClean(path: ServicePath): boolean {
+  return path.verdict === "reachable" && path.hops.every((hop) => hop.status === "ok");
 }
 
 function unknownPathsOf(paths: readonly ServicePath[]): OwnedHop[] {
@@ -366,8 +415,9 @@ export function explainPath(
   // A dual-stack subnet without DNS64 reaches services over IPv4, which vpc-lint does not trace.
   // One whose EnableDns64 is unknown gets the path DNS64 would give, stopped at that unknown.
   if (!usesIpv6Paths(subnet) && !dns64Unknown(index, subnet)) return { untraced };
-  const traced = analyse(index, settings).path(subnetId, service);
-  const path = traced ?? tracePath(index, subnet, service, true);
+  const analysis = analyse(index, settings);
+  const traced = analysis.path(subnetId, service);
+  const path = traced ? analysis.withEveryHop(traced) : tracePath(index, subnet, service, true);
   const result: { path: ServicePath; untraced?: string; notRequired?: string } = { path };
   if (untraced !== undefined) result.untraced = untraced;
   if (!path.required) result.notRequired = whyNotRequired(index, subnetId);

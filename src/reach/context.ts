@@ -76,7 +76,12 @@ export const HTTPS = 443;
  * other inputs. Callers reuse key strings where they can, so lookups rarely hash a new string.
  */
 export class TraceMemo {
-  readonly hops = new Map<object, Map<string, readonly Hop[]>>();
+  /**
+   * The hops of checks already made, by scope and key: those of traces that keep ok hops, and
+   * those of traces that leave them out. The second lists are shorter, so the two never mix.
+   */
+  private readonly hopsWithOk = new Map<object, Map<string, readonly Hop[]>>();
+  private readonly hopsWithoutOk = new Map<object, Map<string, readonly Hop[]>>();
   /** Sections that were missing when a check read them, so the check used their fallback. */
   readonly assumed = new Set<SectionName>();
   /** The view of each endpoint the traces pass, by endpoint. */
@@ -91,9 +96,15 @@ export class TraceMemo {
 
   /** Drops what was kept for a scope that no later trace will meet, such as a traced subnet. */
   forget(scope: object): void {
-    this.hops.delete(scope);
+    this.hopsWithOk.delete(scope);
+    this.hopsWithoutOk.delete(scope);
     this.values.delete(scope);
     if (this.lastSubnet?.subnet === scope) this.lastSubnet = undefined;
+  }
+
+  /** Returns the hops kept for traces that keep ok hops, or for those that leave them out. */
+  keptHops(okHops: boolean): Map<object, Map<string, readonly Hop[]>> {
+    return okHops ? this.hopsWithOk : this.hopsWithoutOk;
   }
 
   /** Returns the view of a subnet that the traces from it share. */
@@ -229,6 +240,11 @@ export class Trace {
     readonly subnet: Subnet,
     /** The analysis's memo. Hops never change once made, so paths can share them. */
     readonly memo: TraceMemo = new TraceMemo(),
+    /**
+     * False when the trace leaves ok hops out, so that its path lists only the other hops. Those
+     * tell whether the path is clean, and they are all that the rules read.
+     */
+    readonly okHops = true,
   ) {
     this.view = memo.subnetView(index, subnet);
   }
@@ -238,7 +254,7 @@ export class Trace {
    * and `key` together. The scope and key must name every input of the check.
    */
   once(scope: object, key: string, check: () => void): void {
-    const byKey = innerMap(this.memo.hops, scope);
+    const byKey = innerMap(this.memo.keptHops(this.okHops), scope);
     const known = byKey.get(key);
     if (known) {
       for (const hop of known) this.hops.push(hop);
@@ -271,6 +287,7 @@ export class Trace {
     owner?: string,
     facts?: Record<string, string | number>,
   ): HopStatus {
+    if (status === "ok" && !this.okHops) return status;
     const hop = new Hop(kind, status, resourceId, text);
     if (owner) hop.owner = owner;
     if (facts) hop.facts = facts;

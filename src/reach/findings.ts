@@ -50,7 +50,6 @@ export function hopsOwnedBy(
       context.unknown(path.subnetId, hop.text);
       continue;
     }
-    if (hop.status === "ok") continue;
     const key = keyOf(hop);
     const group = groups.get(key) ?? { hop, hops: [], paths: [] };
     group.hops.push(hop);

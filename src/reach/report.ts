@@ -1,8 +1,8 @@
 /** The reachability section of the JSON report: one entry per subnet and service. */
 import type { LintSettings } from "../engine/types.js";
 import type { SnapshotIndex } from "../index/snapshot-index.js";
-import { analyse } from "./analysis.js";
-import type { Hop, PathMode, PathVerdict, ServicePath } from "./types.js";
+import { analyse, isClean } from "./analysis.js";
+import type { Hop, PathMode, PathVerdict } from "./types.js";
 
 export interface ReachabilityEntry {
   accountId?: string;
@@ -50,8 +50,4 @@ export function toReachability(
     natGatewayId: path.nat?.NatGatewayId,
     hops: everyPath || !isClean(path) ? path.hops : undefined,
   }));
-}
-
-function isClean(path: ServicePath): boolean {
-  return path.verdict === "reachable" && path.hops.every((hop) => hop.status === "ok");
 }

@@ -53,15 +53,20 @@ const SESSION_MANAGER: ReadonlySet<string> = new Set(SESSION_MANAGER_SERVICES);
 /** Global unicast IPv6, where public service addresses live. */
 const PUBLIC_IPV6 = parseCidr("2000::/3") as Cidr;
 
+/**
+ * Traces a subnet's path to a service. With `okHops` false the path lists only its hops that are
+ * not ok, and its verdict, mode, endpoint and NAT gateway are those it has with every hop.
+ */
 export function tracePath(
   index: SnapshotIndex,
   subnet: Subnet,
   service: string,
   required: boolean,
   memo?: TraceMemo,
+  okHops = true,
 ): ServicePath {
   const vpcId = subnet.VpcId as string;
-  const trace = new Trace(index, index.vpc(vpcId), vpcId, subnet, memo);
+  const trace = new Trace(index, index.vpc(vpcId), vpcId, subnet, memo, okHops);
   const host = defaultServiceName(service, index.region);
   const path: ServicePath = {
     vpcId,

@@ -591,10 +591,10 @@ describe("private NAT64 design with Session Manager endpoints", () => {
     }
 
     function appAPaths(snapshot: Snapshot) {
-      const index = new SnapshotIndex(snapshot);
-      return analyse(index, { requiredServices: [] }).paths.filter(
-        (path) => path.required && path.subnetId === PRIVATE.appA,
-      );
+      const analysis = analyse(new SnapshotIndex(snapshot), { requiredServices: [] });
+      return analysis.paths
+        .filter((path) => path.required && path.subnetId === PRIVATE.appA)
+        .map((path) => analysis.withEveryHop(path));
     }
 
     it("reaches the endpoints through routes for their subnets", () => {
