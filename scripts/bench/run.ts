@@ -75,7 +75,9 @@ const NOTES = `## Notes
   crossings into each endpoint subnet (one per AZ), its workloads' security groups and the
   first reading of its interfaces and instances. No two of the 7,155 IPv6-dependent subnets of
   that file share their route table, network ACL and workloads' security groups, so judging
-  subnets of one configuration once would not shorten this lint.
+  subnets of one configuration once would not shorten this lint. Unless a report prints every
+  path, the analysis keeps no ok hop of a clean path, which saved about 30 ms of wall time and
+  40 ms of CPU at 8k subnets (42 alternating runs).
 - Most of a lint runs before V8's optimizing compiler has finished with the code. The rules of
   a second lint in the same process, over a freshly parsed copy with other prefixes, take about
   a third less time than the first lint's. The compiler works on the second core. With V8's
