@@ -392,6 +392,26 @@ describe("rejected input", () => {
     );
   });
 
+  it("ignores a line number in the excerpt", async () => {
+    // The message quotes the text around the token, and a tag value there reads like a place.
+    const tags = '[{"Key": "Name", "Value": "line 2"},]';
+    const file = await fixture(
+      "line-tag.json",
+      `{"Subnets": [{"SubnetId": "subnet-a", "Tags": ${tags}}]}`,
+    );
+    const error = await loadError([file]);
+    expect(error.message).toMatch(
+      new RegExp(`^${escape(file)}: not valid JSON \\([^]+\\) at line 1, column 83$`),
+    );
+  });
+
+  it("ignores an offset in the excerpt", async () => {
+    // Node.js 20 quotes all of a text this short, and the words in it are not an offset.
+    const file = await fixture("position-word.json", '["at position 5",x]');
+    const error = await loadError([file]);
+    expect(error.message).toMatch(new RegExp(`^${escape(file)}: not valid JSON \\([^]+\\)$`));
+  });
+
   it("names no place for a token whose context repeats", async () => {
     const item = '{"SubnetId": "subnet-a"}, ';
     const file = await fixture("repeated.json", `[${item}${item}x, ${item}${item}x, ${item}1]`);

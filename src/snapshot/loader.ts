@@ -309,14 +309,17 @@ function parseShaped(
  * later Node.js releases write, gets nothing added, and so does an error whose place is unknown.
  */
 function syntaxErrorPlace(text: string, message: string): string {
-  if (/\bline \d+/.test(message)) return "";
-  const offset = /at position (\d+)/.exec(message)?.[1];
-  const position =
-    offset !== undefined
-      ? Number(offset)
-      : /end of JSON input/.test(message)
-        ? text.length
-        : unexpectedTokenPosition(text, message);
+  // An unexpected token's message quotes the file around it. It is read first, because the other
+  // patterns would also match words of the file in that quote.
+  const quoted = UNEXPECTED_TOKEN.exec(message);
+  let position: number | undefined;
+  if (quoted) {
+    position = unexpectedTokenPosition(text, quoted);
+  } else if (!/\bline \d+/.test(message)) {
+    const offset = /at position (\d+)/.exec(message)?.[1];
+    if (offset !== undefined) position = Number(offset);
+    else if (/end of JSON input/.test(message)) position = text.length;
+  }
   if (position === undefined) return "";
   const before = text.slice(0, position);
   const lineStart = before.lastIndexOf("\n") + 1;
@@ -329,17 +332,16 @@ function syntaxErrorPlace(text: string, message: string): string {
 /** The number of characters V8 quotes on either side of an unexpected token in a JSON error. */
 const TOKEN_CONTEXT_LENGTH = 10;
 
+/** The message of an unexpected token with the excerpt of the text around it. */
+const UNEXPECTED_TOKEN = /^Unexpected token [^]*?, (\.\.\.)?"([^]*)"(\.\.\.)? is not valid JSON$/;
+
 /**
  * Returns the offset of an unexpected token in the text, found from the excerpt around it that
  * Node.js 20 quotes instead of an offset. A leading "..." means the excerpt starts ten characters
  * before the token, and a trailing one that it ends ten characters after it. An excerpt that is
  * the whole text or occurs more than once gives no offset.
  */
-function unexpectedTokenPosition(text: string, message: string): number | undefined {
-  const quoted = /^Unexpected token [^]*?, (\.\.\.)?"([^]*)"(\.\.\.)? is not valid JSON$/.exec(
-    message,
-  );
-  if (!quoted) return undefined;
+function unexpectedTokenPosition(text: string, quoted: RegExpExecArray): number | undefined {
   const [, before, excerpt = "", after] = quoted;
   if (!before) {
     return after && text.startsWith(excerpt) ? excerpt.length - TOKEN_CONTEXT_LENGTH : undefined;
