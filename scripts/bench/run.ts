@@ -83,7 +83,8 @@ const NOTES = `## Notes
   a third less time than the first lint's. The compiler works on the second core. With V8's
   default inlining it spent about 2 s of CPU on an 8k-subnet lint (node --trace-opt), more
   than the lint's own wall time, and single compile jobs took up to 90 ms. With inlining off it
-  spent about 0.9 s, so optimized code arrives sooner; the rows above compare both settings.
+  spent about 0.9 s, so optimized code arrives sooner. The row with V8's default settings also
+  leaves out the room in the heap, so its saving is that of both settings together.
 - Until its first full garbage collection, V8 lowers the old generation's limit after each
   young-generation collection by the share of objects that survived. A parse keeps nearly every
   object, so after parsing the 8k file (46 MB of decoded text and 57 MB of values) the limit lay
