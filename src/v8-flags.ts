@@ -68,9 +68,11 @@ const ROOM_PER_CHARACTER = 4;
  * Sets V8's old-generation limit to leave room for parsing a decoded input of the given length,
  * once per process. Returns whether it did.
  *
- * Until its first full collection, V8 lowers the limit after each young-generation collection by
- * the share of objects that survived it. A parse keeps nearly every object, so after parsing an
- * 8000-subnet snapshot the limit lay just above the heap. The lint's first objects then started
+ * Until its first full collection, V8 scales the limit after each young-generation collection by
+ * the average share of young objects that survived, never raising it and never below the heap
+ * plus a step (Heap::ShrinkOldGenerationAllocationLimitIfNotConfigured). A parse keeps nearly
+ * every object, so the heap grows up to that limit: after parsing an 8000-subnet snapshot it lay
+ * just above the heap. The lint's first objects then started
  * a full collection that marked the whole input and freed almost nothing. It took about 30 ms of
  * the main thread and 110 ms of a helper thread.
  *
