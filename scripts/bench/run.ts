@@ -85,18 +85,18 @@ const NOTES = `## Notes
   than the lint's own wall time, and single compile jobs took up to 90 ms. With inlining off it
   spent about 0.9 s, so optimized code arrives sooner. The row with V8's default settings also
   leaves out the room in the heap, so its saving is that of both settings together.
-- Until its first full garbage collection, V8 scales the old generation's limit after each
-  young-generation collection by the average share of young objects that survived, never
-  raising it and never below the heap plus a step. A parse keeps nearly every object, so the
-  heap grows up to that limit: after parsing the 8k file (46 MB of decoded text and 57 MB of
-  values) it lay just above the heap. The lint's first objects then started a full collection that marked the
-  whole input, about 30 ms of the main thread and 110 ms of a helper thread, and freed almost
+- Until its first full garbage collection, V8 lowers the old generation's limit after each
+  young-generation collection by the average share of young objects that survived, down to a
+  step above the heap. A parse keeps nearly every object, so after parsing the 8k file (46 MB of
+  decoded text and 57 MB of values) the limit was 146 MB, against 512 MB at start-up, for a
+  heap of 105 MB. The lint's first objects then started a full collection that marked the whole
+  input, about 30 ms of the main thread and 110 ms of a helper thread, and freed almost
   nothing. After decoding a file of about 12 MiB or more and before parsing it, the command
   line therefore makes a full collection of its still small heap, with V8's growing factor
-  raised for that collection alone, which fixes a limit with room for four times the text. It costs
-  about 5 ms. In alternating runs (median of 7) the 8k lint took 636 against 676 ms and 82 ms
-  less CPU, with no full collection during it; 500 VPCs of 20 subnets took 924 against 1029 ms
-  (median of 3).
+  raised for that collection alone, which fixes a limit with room for four times the text. It
+  costs about 5 ms. In alternating runs (median of 7) the 8k lint took 636 against 676 ms and
+  82 ms less CPU, with no full collection during it. 500 VPCs of 20 subnets took 924 against
+  1029 ms (median of 3).
   \`node --initial-old-space-size\` would do the same, but V8 reads it only at start-up,
   NODE_OPTIONS rejects it, and a \`#!/usr/bin/env -S node\` line would break the command where
   \`env\` has no \`-S\`, as in BusyBox.
