@@ -54,9 +54,17 @@ export async function readText(file: string, flag: string): Promise<string> {
 /**
  * Decodes a file as UTF-8, or as UTF-16 when it starts with a UTF-16 byte order mark, which is how
  * Windows PowerShell 5.1 redirects `aws ... > file.json`. A UTF-8 byte order mark is dropped.
- * UTF-16 without a byte order mark raises an InputError that requests UTF-8.
+ * UTF-16 without a byte order mark, and a gzip file, raise an InputError that names the fix.
  */
 export function decodeText(file: string, bytes: Buffer): string {
+  // Every gzip stream starts with these two bytes (RFC 1952). They are not valid UTF-8, and UTF-16
+  // text starts with its byte order mark.
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    throw new InputError(
+      `${file}: is compressed with gzip, not text; decompress it, for example with gunzip, ` +
+        "and run again",
+    );
+  }
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString("utf16le");
   if (bytes[0] === 0xfe && bytes[1] === 0xff && bytes.length % 2 === 0) {
     return Buffer.from(bytes.subarray(2)).swap16().toString("utf16le");

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../src/errors.js";
 import { DEFAULT_SETTINGS, runLint } from "../src/run.js";
@@ -216,6 +217,16 @@ describe("loading files", () => {
     expect(error.message).toBe(
       `${path}: looks like UTF-16 text without a byte order mark, not UTF-8; ` +
         "re-save the file as UTF-8 and run again",
+    );
+  });
+
+  it("asks to decompress a gzip file", async () => {
+    const path = join(workspace, "snapshot.json.gz");
+    await writeFile(path, gzipSync(JSON.stringify({ Subnets: [subnetA] })));
+    const error = await loadError([path]);
+    expect(error.message).toBe(
+      `${path}: is compressed with gzip, not text; decompress it, for example with gunzip, ` +
+        "and run again",
     );
   });
 
