@@ -58,7 +58,7 @@ export async function readText(file: string, flag: string): Promise<string> {
  */
 export function decodeText(file: string, bytes: Buffer): string {
   // Every gzip stream starts with these two bytes (RFC 1952). They are not valid UTF-8, and UTF-16
-  // text starts with its byte order mark.
+  // is read only after a byte order mark.
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     throw new InputError(
       `${file}: is compressed with gzip, not text; decompress it, for example with gunzip, ` +
@@ -82,7 +82,7 @@ export function decodeText(file: string, bytes: Buffer): string {
   // Decoded as UTF-8 even when it is ASCII. Node.js returns a large Latin-1 or ASCII decoding as an
   // external string, and V8's JSON.parse took about 60% longer over one: for a 44 MB snapshot,
   // 290 ms against 175 ms, while the UTF-8 decoding cost 6 ms more. The file's buffer and that
-  // string together passed the external memory at which V8 starts marking the heap
+  // string together exceeded the external memory at which V8 starts marking the heap
   // (node --trace-incremental-marking), and the parse ran beside the marking.
   const text = bytes.toString("utf8");
   return text.startsWith("\uFEFF") ? text.slice(1) : text;

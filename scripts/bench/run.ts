@@ -91,10 +91,9 @@ const NOTES = `## Notes
   decoded text and 57 MB of values) the limit was 146 MB, against 512 MB at start-up, for a
   heap of 105 MB. The lint's first objects then started a full collection that marked the whole
   input, about 30 ms of the main thread and 110 ms of a helper thread, and freed almost
-  nothing. After decoding a file of about 12 MiB or more and before parsing it, the command
-  line therefore makes a full collection of its still small heap, with V8's growing factor
-  raised for that collection alone, which fixes a limit with room for four times the text. It
-  costs about 5 ms. In alternating runs (median of 7) the 8k lint took 636 against 676 ms and
+  nothing. So after decoding a file of about 12 MiB or more, and before parsing it, the command
+  line makes a full collection of its still small heap. V8's growing factor is raised for that
+  collection alone, which fixes a limit with room for four times the text. It costs about 5 ms. In alternating runs (median of 7) the 8k lint took 636 against 676 ms and
   82 ms less CPU, with no full collection during it. 500 VPCs of 20 subnets took 924 against
   1029 ms (median of 3).
   \`node --initial-old-space-size\` would do the same, but V8 reads it only at start-up,

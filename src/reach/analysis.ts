@@ -19,7 +19,7 @@ export const PRIVATE_ONLY_TAG = "vpc-lint:private-only";
 
 /**
  * The paths of one snapshot. A path that is not clean lists every hop. Unless the analysis was
- * computed with `everyPath`, a clean path may list none, and `withEveryHop` traces them again.
+ * computed with `everyPath`, a clean path may lack its ok hops, which `withEveryHop` restores.
  */
 export interface Analysis {
   /** Each consumer subnet's paths to the services it requires, subnet by subnet. */
@@ -104,7 +104,7 @@ function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolea
   const memo = new TraceMemo();
   /** Clean paths traced without their ok hops. */
   const trimmed = new Set<ServicePath>();
-  /** Set while the path traced last was clean, since the next one most likely is too. */
+  /** Whether the path traced last was clean, which makes the next one likely to be clean too. */
   let lastClean = true;
   /**
    * Traces a path. Without `everyPath`, a path likely to be clean is traced without its ok hops

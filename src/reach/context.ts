@@ -78,7 +78,7 @@ export const HTTPS = 443;
 export class TraceMemo {
   /**
    * The hops of checks already made, by scope and key: those of traces that keep ok hops, and
-   * those of traces that leave them out. The second lists are shorter, so the two never mix.
+   * those of traces that leave them out. The second kind lacks the ok hops, so they are kept apart.
    */
   private readonly hopsWithOk = new Map<object, Map<string, readonly Hop[]>>();
   private readonly hopsWithoutOk = new Map<object, Map<string, readonly Hop[]>>();
