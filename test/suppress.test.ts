@@ -10,7 +10,11 @@ import { formatJson } from "../src/report/json.js";
 import { DEFAULT_SETTINGS, exitCodeOf, runLint, type RunResult } from "../src/run.js";
 import { loadSnapshotFiles } from "../src/snapshot/loader.js";
 import type { Snapshot } from "../src/snapshot/types.js";
-import { globMatches, type SuppressionEntry } from "../src/suppress/suppressions.js";
+import {
+  applySuppressions,
+  globMatches,
+  type SuppressionEntry,
+} from "../src/suppress/suppressions.js";
 import { EXAMPLES, ROOT, runCli } from "./helpers.js";
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -339,6 +343,43 @@ describe("resource tag suppressions", () => {
       { Key: "vpc-lint:ignore-reason", Value: "Uses the IPv4 IMDS endpoint only" },
     ];
     expect(suppressedIds(lint([], copy))).toEqual([`instance-imds-ipv6-disabled ${INSTANCE}`]);
+  });
+  it.each([
+    ["ssm-managed-instance", INSTANCE, "Reservations"],
+    ["custom-resource", DNS64_SUBNET, "Subnets"],
+  ])("read tags for findings of type %s", (type, id, section) => {
+    const copy = JSON.parse(JSON.stringify(snapshot)) as Snapshot;
+    const items =
+      section === "Reservations"
+        ? (copy.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? [])
+        : (copy.Subnets ?? []);
+    const item = items.find(
+      (candidate) => ("InstanceId" in candidate ? candidate.InstanceId : candidate.SubnetId) === id,
+    );
+    if (!item) throw new Error(`${id} is not in ${section}`);
+    item.Tags = [
+      { Key: "vpc-lint:ignore", Value: "ssm-instance-not-online" },
+      { Key: "vpc-lint:ignore-reason", Value: "Decommissioned this week" },
+    ];
+    const finding = (): Finding => ({
+      ruleId: "ssm-instance-not-online",
+      messageId: "offline",
+      severity: "warning",
+      message: "",
+      data: {},
+      resource: { type, id },
+      evidence: [],
+      related: [],
+      fix: "",
+      docsUrl: "",
+      fingerprint: "",
+    });
+    const tagged = finding();
+    expect(applySuppressions([tagged], copy, [], TODAY)).toEqual([]);
+    expect(tagged.suppression?.origin).toBe(`tag vpc-lint:ignore on ${id}`);
+    const untagged = finding();
+    applySuppressions([untagged], snapshot, [], TODAY);
+    expect(untagged.suppressed).toBeUndefined();
   });
 });
 

@@ -100,19 +100,23 @@ export const SECTION_NAMES: readonly SectionName[] = SECTIONS.map((info) => info
 
 /**
  * Calls `visit` with the id and the item of every resource in a snapshot: each section's items by
- * their id field, and the instances inside Reservations by their instance id.
+ * their id field, and the instances inside Reservations by their instance id. With `sections`,
+ * only the items of those sections, where the instances belong to Reservations.
  */
 export function forEachResource(
   snapshot: Snapshot,
   visit: (id: string, item: Record<string, unknown>) => void,
+  sections?: ReadonlySet<SectionName>,
 ): void {
   for (const info of SECTIONS) {
+    if (sections && !sections.has(info.name)) continue;
     const items = (snapshot[info.name] as Record<string, unknown>[] | undefined) ?? [];
     for (const item of items) {
       const id = item[info.idField];
       if (typeof id === "string") visit(id, item);
     }
   }
+  if (sections && !sections.has("Reservations")) return;
   for (const reservation of snapshot.Reservations ?? []) {
     for (const instance of reservation.Instances ?? []) {
       if (instance.InstanceId) visit(instance.InstanceId, instance as Record<string, unknown>);

@@ -6,8 +6,9 @@ import type { Tag } from "@aws-sdk/client-ec2";
 import type { Finding, Suppression } from "../engine/types.js";
 import { nearestRuleId } from "../config/errors.js";
 import { RULES } from "../rules/index.js";
+import type { ResourceType } from "../index/snapshot-index.js";
 import { forEachResource } from "../snapshot/sections.js";
-import type { Snapshot } from "../snapshot/types.js";
+import type { SectionName, Snapshot } from "../snapshot/types.js";
 
 /** The tag that lists the rule ids to ignore on a resource, separated by commas. */
 export const IGNORE_TAG = "vpc-lint:ignore";
@@ -46,7 +47,7 @@ export function applySuppressions(
   entries: readonly SuppressionEntry[],
   today: string,
 ): string[] {
-  const tags = tagsByResource(snapshot, new Set(findings.map((finding) => finding.resource.id)));
+  const tags = tagsByResource(snapshot, findings);
   const misspelt = new Map<string, string[]>();
   const expired = new Map<SuppressionEntry, ExpiredMatches>();
   const untagged = new Set<string>();
@@ -282,12 +283,46 @@ function ownerAccountOf(item: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** Maps the given resource ids to their tags in the snapshot, instances included. */
-function tagsByResource(snapshot: Snapshot, ids: ReadonlySet<string>): Map<string, Tag[]> {
+/**
+ * The sections that hold the resources of each type findings name. The instance of an SSM
+ * registration carries its tags, and a snapshot has none.
+ */
+const SECTIONS_OF_TYPE: Record<ResourceType, readonly SectionName[]> = {
+  vpc: ["Vpcs"],
+  subnet: ["Subnets"],
+  "route-table": ["RouteTables"],
+  "nat-gateway": ["NatGateways"],
+  "internet-gateway": ["InternetGateways"],
+  "egress-only-internet-gateway": ["EgressOnlyInternetGateways"],
+  "vpc-endpoint": ["VpcEndpoints"],
+  "security-group": ["SecurityGroups"],
+  "network-acl": ["NetworkAcls"],
+  "dhcp-options": ["DhcpOptions"],
+  instance: ["Reservations"],
+  "ssm-managed-instance": ["Reservations"],
+  snapshot: [],
+};
+
+/**
+ * Maps the resources of the findings to their tags in the snapshot, reading only the sections
+ * of their types: a large snapshot's findings often name instances alone, and its interfaces
+ * and SSM registrations outnumber them.
+ */
+function tagsByResource(snapshot: Snapshot, findings: readonly Finding[]): Map<string, Tag[]> {
   const tags = new Map<string, Tag[]>();
-  if (ids.size === 0) return tags;
-  forEachResource(snapshot, (id, item) => {
+  const ids = new Set<string>();
+  const sections = new Set<SectionName>();
+  let anySection = false;
+  for (const { resource } of findings) {
+    ids.add(resource.id);
+    const types = SECTIONS_OF_TYPE[resource.type as ResourceType] as SectionName[] | undefined;
+    if (types) for (const name of types) sections.add(name);
+    else anySection = true;
+  }
+  if (ids.size === 0 || (sections.size === 0 && !anySection)) return tags;
+  const visit = (id: string, item: Record<string, unknown>) => {
     if (ids.has(id) && Array.isArray(item.Tags)) tags.set(id, item.Tags as Tag[]);
-  });
+  };
+  forEachResource(snapshot, visit, anySection ? undefined : sections);
   return tags;
 }
