@@ -245,15 +245,19 @@ export class SnapshotIndex {
    */
   missingWorkloadSubnets(): string[] {
     if (!this.has("Subnets")) return [];
-    const workloads: { SubnetId?: string; VpcId?: string }[] = this.has("NetworkInterfaces")
-      ? (this.snapshot.NetworkInterfaces ?? []).filter((eni) => this.isWorkload(eni))
-      : this.liveInstances;
-    const missing = new Set<string>();
-    for (const { SubnetId, VpcId } of workloads) {
-      if (!SubnetId || this.subnetsById.has(SubnetId)) continue;
-      if (VpcId && this.subnetsByVpc.has(VpcId)) missing.add(SubnetId);
+    const interfaces = this.has("NetworkInterfaces");
+    const grouped: Map<string, (NetworkInterface | Instance)[]> = interfaces
+      ? this.interfacesBySubnet
+      : this.instancesBySubnet;
+    const counts = (item: NetworkInterface | Instance) =>
+      Boolean(item.VpcId && this.subnetsByVpc.has(item.VpcId)) &&
+      (!interfaces || this.isWorkload(item as NetworkInterface));
+    // Only the workloads of subnets missing from Subnets are read.
+    const missing: string[] = [];
+    for (const [subnetId, items] of grouped) {
+      if (subnetId && !this.subnetsById.has(subnetId) && items.some(counts)) missing.push(subnetId);
     }
-    return [...missing].sort();
+    return missing.sort();
   }
 
   /** Returns the subnet's explicitly associated route table, else its VPC's main route table. */

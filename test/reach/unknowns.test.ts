@@ -388,6 +388,25 @@ describe("reachability with missing addresses and members", () => {
     ]);
   });
 
+  it("finds a workload subnet missing from Subnets by its instances without interfaces", () => {
+    const snapshot = design("public-nat64");
+    delete snapshot.NetworkInterfaces;
+    snapshot.Subnets = snapshot.Subnets?.filter((subnet) => subnet.SubnetId !== PUBLIC.app);
+    expect(skipReasons(snapshot, "nacl-blocks-nat64")).toContain(
+      "it hosts workloads but is not in Subnets, so that output is incomplete",
+    );
+  });
+
+  it("does not count a NAT gateway's interface as a workload of a missing subnet", () => {
+    const snapshot = design("public-nat64");
+    const natSubnets = new Set((snapshot.NatGateways ?? []).map((nat) => nat.SubnetId));
+    snapshot.Subnets = snapshot.Subnets?.filter((subnet) => !natSubnets.has(subnet.SubnetId));
+    expect(natSubnets.size).toBeGreaterThan(0);
+    expect(skipReasons(snapshot, "nacl-blocks-nat64")).not.toContain(
+      "it hosts workloads but is not in Subnets, so that output is incomplete",
+    );
+  });
+
   it("leaves out workloads of a VPC without subnets in the snapshot", () => {
     const snapshot = design("public-nat64");
     for (const eni of snapshot.NetworkInterfaces ?? []) {
