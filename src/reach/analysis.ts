@@ -130,7 +130,7 @@ function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolea
     }
     return path;
   }
-  const subnets = consumerSubnets(index);
+  const { consumers: subnets, untraced } = sortSubnets(index);
   for (const subnet of subnets) {
     const subnetId = subnet.SubnetId as string;
     const services = new Map<string, ServicePath>();
@@ -183,7 +183,7 @@ function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolea
     ownedHops: () => (owned ??= hopsByOwner(paths)),
     assumed: memo.assumed,
     unknownPaths: () => (unknown ??= unknownPathsOf(paths)),
-    untraced: untracedSubnets(index),
+    untraced,
   };
 }
 
@@ -218,24 +218,33 @@ function unknownPathsOf(paths: readonly ServicePath[]): OwnedHop[] {
 
 /** Subnets that host workloads and reach services over IPv6: IPv6-only, or dual-stack with DNS64. */
 export function consumerSubnets(index: SnapshotIndex): Subnet[] {
-  return index.subnets().filter((subnet) => whyNotTraced(index, subnet) === undefined);
+  return sortSubnets(index).consumers;
 }
 
 /**
- * Returns the subnets whose paths cannot be traced, with the reason the path rules list them as
- * skipped: those whyNotTraced leaves out for missing data, then those that host workloads but are
- * missing from Subnets.
+ * Sorts the subnets by whyNotTraced, asked once per subnet, into the consumers and those the
+ * analysis cannot trace. The untraced list gives the reason the path rules list each as skipped:
+ * first those left out for missing data, then those that host workloads but are missing from
+ * Subnets.
  */
-function untracedSubnets(index: SnapshotIndex): { subnetId: string; reason: string }[] {
-  const unknown = index.subnets().flatMap((subnet) => {
-    const skipped = whyNotTraced(index, subnet)?.skipped;
-    return skipped ? [{ subnetId: subnet.SubnetId as string, reason: skipped }] : [];
-  });
-  const missing = index.missingWorkloadSubnets().map((subnetId) => ({
-    subnetId,
-    reason: "it hosts workloads but is not in Subnets, so that output is incomplete",
-  }));
-  return [...unknown, ...missing];
+function sortSubnets(index: SnapshotIndex): {
+  consumers: Subnet[];
+  untraced: { subnetId: string; reason: string }[];
+} {
+  const consumers: Subnet[] = [];
+  const untraced: { subnetId: string; reason: string }[] = [];
+  for (const subnet of index.subnets()) {
+    const notTraced = whyNotTraced(index, subnet);
+    if (!notTraced) consumers.push(subnet);
+    else if (notTraced.skipped) {
+      untraced.push({ subnetId: subnet.SubnetId as string, reason: notTraced.skipped });
+    }
+  }
+  for (const subnetId of index.missingWorkloadSubnets()) {
+    const reason = "it hosts workloads but is not in Subnets, so that output is incomplete";
+    untraced.push({ subnetId, reason });
+  }
+  return { consumers, untraced };
 }
 
 /**
