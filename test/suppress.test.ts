@@ -273,6 +273,28 @@ describe("config suppressions that match nothing", () => {
   });
 });
 
+const IGNORE_OFFLINE = [
+  { Key: "vpc-lint:ignore", Value: "ssm-instance-not-online" },
+  { Key: "vpc-lint:ignore-reason", Value: "Decommissioned this week" },
+];
+
+/** Returns an ssm-instance-not-online finding on a resource of the given type and id. */
+function offlineFinding(type: string, id: string): Finding {
+  return {
+    ruleId: "ssm-instance-not-online",
+    messageId: "offline",
+    severity: "warning",
+    message: "",
+    data: {},
+    resource: { type, id },
+    evidence: [],
+    related: [],
+    fix: "",
+    docsUrl: "",
+    fingerprint: "",
+  };
+}
+
 describe("resource tag suppressions", () => {
   it("suppress the rules the vpc-lint:ignore tag lists", () => {
     const tagged = withTags("Subnets", DNS64_SUBNET, {
@@ -347,6 +369,7 @@ describe("resource tag suppressions", () => {
   it.each([
     ["ssm-managed-instance", INSTANCE, "Reservations"],
     ["custom-resource", DNS64_SUBNET, "Subnets"],
+    ["constructor", DNS64_SUBNET, "Subnets"],
   ])("read tags for findings of type %s", (type, id, section) => {
     const copy = JSON.parse(JSON.stringify(snapshot)) as Snapshot;
     const items =
@@ -357,29 +380,25 @@ describe("resource tag suppressions", () => {
       (candidate) => ("InstanceId" in candidate ? candidate.InstanceId : candidate.SubnetId) === id,
     );
     if (!item) throw new Error(`${id} is not in ${section}`);
-    item.Tags = [
-      { Key: "vpc-lint:ignore", Value: "ssm-instance-not-online" },
-      { Key: "vpc-lint:ignore-reason", Value: "Decommissioned this week" },
-    ];
-    const finding = (): Finding => ({
-      ruleId: "ssm-instance-not-online",
-      messageId: "offline",
-      severity: "warning",
-      message: "",
-      data: {},
-      resource: { type, id },
-      evidence: [],
-      related: [],
-      fix: "",
-      docsUrl: "",
-      fingerprint: "",
-    });
-    const tagged = finding();
+    item.Tags = IGNORE_OFFLINE;
+    const tagged = offlineFinding(type, id);
     expect(applySuppressions([tagged], copy, [], TODAY)).toEqual([]);
     expect(tagged.suppression?.origin).toBe(`tag vpc-lint:ignore on ${id}`);
-    const untagged = finding();
+    const untagged = offlineFinding(type, id);
     applySuppressions([untagged], snapshot, [], TODAY);
     expect(untagged.suppressed).toBeUndefined();
+  });
+
+  it("read an instance's tags from the instance, not from its SSM registration", () => {
+    const copy = JSON.parse(JSON.stringify(snapshot)) as Snapshot;
+    for (const instance of (copy.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+      delete instance.Tags;
+    }
+    const registration = { InstanceId: INSTANCE, Tags: IGNORE_OFFLINE };
+    copy.InstanceInformationList = [...(copy.InstanceInformationList ?? []), registration];
+    const finding = offlineFinding("instance", INSTANCE);
+    applySuppressions([finding], copy, [], TODAY);
+    expect(finding.suppressed).toBeUndefined();
   });
 });
 

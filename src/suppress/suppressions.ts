@@ -284,24 +284,26 @@ function ownerAccountOf(item: Record<string, unknown>): string | undefined {
 }
 
 /**
- * The sections that hold the resources of each type findings name. The instance of an SSM
- * registration carries its tags, and a snapshot has none.
+ * The sections that hold the resources of each type findings name. A resource's tags are those of
+ * its own item: an instance's are its EC2 tags, and a snapshot has none.
  */
-const SECTIONS_OF_TYPE: Record<ResourceType, readonly SectionName[]> = {
-  vpc: ["Vpcs"],
-  subnet: ["Subnets"],
-  "route-table": ["RouteTables"],
-  "nat-gateway": ["NatGateways"],
-  "internet-gateway": ["InternetGateways"],
-  "egress-only-internet-gateway": ["EgressOnlyInternetGateways"],
-  "vpc-endpoint": ["VpcEndpoints"],
-  "security-group": ["SecurityGroups"],
-  "network-acl": ["NetworkAcls"],
-  "dhcp-options": ["DhcpOptions"],
-  instance: ["Reservations"],
-  "ssm-managed-instance": ["Reservations"],
-  snapshot: [],
-};
+const SECTIONS_OF_TYPE = new Map<string, readonly SectionName[]>(
+  Object.entries({
+    vpc: ["Vpcs"],
+    subnet: ["Subnets"],
+    "route-table": ["RouteTables"],
+    "nat-gateway": ["NatGateways"],
+    "internet-gateway": ["InternetGateways"],
+    "egress-only-internet-gateway": ["EgressOnlyInternetGateways"],
+    "vpc-endpoint": ["VpcEndpoints"],
+    "security-group": ["SecurityGroups"],
+    "network-acl": ["NetworkAcls"],
+    "dhcp-options": ["DhcpOptions"],
+    instance: ["Reservations"],
+    "ssm-managed-instance": ["Reservations"],
+    snapshot: [],
+  } satisfies Record<ResourceType, readonly SectionName[]>),
+);
 
 /**
  * Maps the resources of the findings to their tags in the snapshot, reading only the sections
@@ -315,8 +317,8 @@ function tagsByResource(snapshot: Snapshot, findings: readonly Finding[]): Map<s
   let anySection = false;
   for (const { resource } of findings) {
     ids.add(resource.id);
-    const types = SECTIONS_OF_TYPE[resource.type as ResourceType] as SectionName[] | undefined;
-    if (types) for (const name of types) sections.add(name);
+    const typeSections = SECTIONS_OF_TYPE.get(resource.type);
+    if (typeSections) for (const name of typeSections) sections.add(name);
     else anySection = true;
   }
   if (ids.size === 0 || (sections.size === 0 && !anySection)) return tags;
