@@ -40,6 +40,11 @@ export function seededRandom(seed: number): () => number {
 
 /** Builds one snapshot of `vpcs` VPCs of `subnetsPerVpc` subnets each, in one account and Region. */
 export function generateSnapshot(options: GenerateOptions): Snapshot {
+  if (!Number.isInteger(options.subnetsPerVpc) || options.subnetsPerVpc < 1) {
+    throw new RangeError(
+      `subnetsPerVpc must be a whole number of 1 or more, not ${options.subnetsPerVpc}`,
+    );
+  }
   const region = options.region ?? "us-east-1";
   const random = seededRandom(options.seed);
   const snapshot = emptySnapshot(region);
@@ -113,7 +118,8 @@ function idOf(prefix: string, vpc: number, n: number): string {
 function addVpc(snapshot: Snapshot, plan: VpcPlan): void {
   const { random, region, index } = plan;
   const vpcId = idOf("vpc", index, 0);
-  const zones = ZONES.slice(0, 3 + Math.floor(random() * 4));
+  // Each zone needs a subnet of its own, for its NAT gateway.
+  const zones = ZONES.slice(0, Math.min(3 + Math.floor(random() * 4), plan.subnets));
   const ipv6Block = `2600:1f18:${(index % 65536).toString(16)}`;
   const subnets = planSubnets(plan, zones);
 

@@ -40,6 +40,21 @@ describe("benchmark snapshot generator", () => {
     expect(snapshot.Subnets).toHaveLength(240);
   });
 
+  it.each([1, 2, 5])("builds VPCs with fewer subnets than zones: %i per VPC", (subnets) => {
+    const snapshot = generateSnapshot({ seed: 3, vpcs: 4, subnetsPerVpc: subnets });
+
+    expect(validateSnapshot(snapshot)).toEqual([]);
+    expect(snapshot.Subnets).toHaveLength(4 * subnets);
+    const natSubnets = new Set(snapshot.NatGateways?.map((nat) => nat.SubnetId));
+    expect(snapshot.Subnets?.filter((subnet) => natSubnets.has(subnet.SubnetId))).not.toEqual([]);
+  });
+
+  it("rejects a VPC without subnets", () => {
+    expect(() => generateSnapshot({ seed: 3, vpcs: 1, subnetsPerVpc: 0 })).toThrow(
+      "subnetsPerVpc must be a whole number of 1 or more, not 0",
+    );
+  });
+
   it("gives the same snapshot for the same seed", () => {
     const first = generateSnapshot({ seed: 7, vpcs: 2, subnetsPerVpc: 40 });
     const second = generateSnapshot({ seed: 7, vpcs: 2, subnetsPerVpc: 40 });
