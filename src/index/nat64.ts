@@ -225,23 +225,37 @@ export interface TableNat64Route {
 export const UNRESOLVED_PREFIX_LIST =
   "a route uses a prefix list whose entries are not in the snapshot";
 
+/** The route tables in use with a known NAT64 route, and those left unknown, by index. */
+const NAT64_TABLES = new WeakMap<
+  SnapshotIndex,
+  { tables: readonly TableNat64Route[]; unknown: readonly string[] }
+>();
+
 /**
  * Returns every route table that a subnet uses and whose NAT64 route is known to win. A table where
- * an unread prefix list could win instead is reported as unknown through `onUnknown`.
+ * an unread prefix list could win instead is reported as unknown through `onUnknown`. The tables
+ * are found once per index, since several rules read them.
  */
 export function tablesWithNat64Route(
   index: SnapshotIndex,
   onUnknown: (routeTableId: string, reason: string) => void,
-): TableNat64Route[] {
-  const result: TableNat64Route[] = [];
-  for (const [table, subnets] of subnetsByTable(index, index.subnets())) {
-    const lookup = nat64RouteIn(index, table);
-    if (!isNat64WinnerKnown(lookup)) {
-      onUnknown(table.RouteTableId as string, UNRESOLVED_PREFIX_LIST);
-      continue;
+): readonly TableNat64Route[] {
+  let found = NAT64_TABLES.get(index);
+  if (!found) {
+    const tables: TableNat64Route[] = [];
+    const unknown: string[] = [];
+    for (const [table, subnets] of subnetsByTable(index, index.subnets())) {
+      const lookup = nat64RouteIn(index, table);
+      if (!isNat64WinnerKnown(lookup)) {
+        unknown.push(table.RouteTableId as string);
+        continue;
+      }
+      const route = lookup.winner;
+      if (route && isNat64Route(route)) tables.push({ table, subnets, route });
     }
-    const route = lookup.winner;
-    if (route && isNat64Route(route)) result.push({ table, subnets, route });
+    found = { tables, unknown };
+    NAT64_TABLES.set(index, found);
   }
-  return result;
+  for (const routeTableId of found.unknown) onUnknown(routeTableId, UNRESOLVED_PREFIX_LIST);
+  return found.tables;
 }

@@ -13,7 +13,7 @@ import {
   vpc,
   VPC_ID,
 } from "../builder.js";
-import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
+import { type ExpectedFinding, expectFindings, lintRule, lintRules, ref } from "./harness.js";
 
 const RULE = "nat64-route-blackhole";
 const NAT64_ROUTE = "64:ff9b::/96 -> nat-0a11";
@@ -366,5 +366,15 @@ describe(RULE, () => {
     const result = lintRule(RULE, input);
     expect(result.findings).toEqual([]);
     expect(result.skipped).toEqual(skipped);
+  });
+
+  it("skips a table for each rule that reads its NAT64 route in one lint", () => {
+    const rules = [RULE, "nat64-route-target-invalid"];
+    const input = unknown.find((example) => example.name.includes("unread prefix list"))?.input;
+    if (!input) throw new Error("no example with an unread prefix list");
+    const result = lintRules(rules, input);
+    expect(result.skipped.map((skip) => [skip.ruleId, skip.resourceIds])).toEqual(
+      rules.map((ruleId) => [ruleId, ["rtb-main"]]),
+    );
   });
 });
