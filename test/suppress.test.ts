@@ -366,6 +366,7 @@ describe("resource tag suppressions", () => {
     ];
     expect(suppressedIds(lint([], copy))).toEqual([`instance-imds-ipv6-disabled ${INSTANCE}`]);
   });
+
   it.each([
     ["ssm-managed-instance", INSTANCE, "Reservations"],
     ["custom-resource", DNS64_SUBNET, "Subnets"],
