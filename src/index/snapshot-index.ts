@@ -249,9 +249,10 @@ export class SnapshotIndex {
     const grouped: Map<string, (NetworkInterface | Instance)[]> = interfaces
       ? this.interfacesBySubnet
       : this.instancesBySubnet;
-    const counts = (item: NetworkInterface | Instance) =>
-      Boolean(item.VpcId && this.subnetsByVpc.has(item.VpcId)) &&
-      (!interfaces || this.isWorkload(item as NetworkInterface));
+    const counts = (item: NetworkInterface | Instance) => {
+      if (!item.VpcId || !this.subnetsByVpc.has(item.VpcId)) return false;
+      return !interfaces || this.isWorkload(item as NetworkInterface);
+    };
     // Only the workloads of subnets missing from Subnets are read.
     const missing: string[] = [];
     for (const [subnetId, items] of grouped) {
