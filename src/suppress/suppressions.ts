@@ -321,7 +321,7 @@ function tagsByResource(snapshot: Snapshot, findings: readonly Finding[]): Map<s
     if (typeSections) for (const name of typeSections) sections.add(name);
     else anySection = true;
   }
-  if (ids.size === 0 || (sections.size === 0 && !anySection)) return tags;
+  if (sections.size === 0 && !anySection) return tags;
   const visit = (id: string, item: Record<string, unknown>) => {
     if (ids.has(id) && Array.isArray(item.Tags)) tags.set(id, item.Tags as Tag[]);
   };
