@@ -390,7 +390,7 @@ describe("resource tag suppressions", () => {
     expect(untagged.suppressed).toBeUndefined();
   });
 
-  it("read an instance's tags from the instance, not from its SSM registration", () => {
+  it("ignore tags of SSM registrations", () => {
     const copy = JSON.parse(JSON.stringify(snapshot)) as Snapshot;
     for (const instance of (copy.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
       delete instance.Tags;

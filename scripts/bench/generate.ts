@@ -42,7 +42,7 @@ export function seededRandom(seed: number): () => number {
 export function generateSnapshot(options: GenerateOptions): Snapshot {
   if (!Number.isInteger(options.subnetsPerVpc) || options.subnetsPerVpc < 1) {
     throw new RangeError(
-      `subnetsPerVpc must be a whole number of 1 or more, not ${options.subnetsPerVpc}`,
+      `invalid subnetsPerVpc ${options.subnetsPerVpc}: expected a whole number of 1 or more`,
     );
   }
   const region = options.region ?? "us-east-1";

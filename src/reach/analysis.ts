@@ -222,9 +222,9 @@ export function consumerSubnets(index: SnapshotIndex): Subnet[] {
 }
 
 /**
- * Sorts the subnets by whyNotTraced, asked once per subnet, into the consumers and those the
- * analysis cannot trace. The untraced list gives the reason the path rules list each as skipped:
- * first those left out for missing data, then those that host workloads but are missing from
+ * Sorts the subnets into the consumers and those the analysis cannot trace, calling whyNotTraced
+ * once per subnet. Each untraced entry gives the reason the path rules list it as skipped: first
+ * the subnets left out for missing data, then those that host workloads but are missing from
  * Subnets.
  */
 function sortSubnets(index: SnapshotIndex): {

@@ -101,7 +101,7 @@ export const SECTION_NAMES: readonly SectionName[] = SECTIONS.map((info) => info
 /**
  * Calls `visit` with the id and the item of every resource in a snapshot: each section's items by
  * their id field, and the instances inside Reservations by their instance id. With `sections`,
- * only the items of those sections, where the instances belong to Reservations.
+ * visits only the items of those sections, and instances count as items of Reservations.
  */
 export function forEachResource(
   snapshot: Snapshot,

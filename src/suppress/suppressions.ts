@@ -284,8 +284,8 @@ function ownerAccountOf(item: Record<string, unknown>): string | undefined {
 }
 
 /**
- * The sections that hold the resources of each type findings name. A resource's tags are those of
- * its own item: an instance's are its EC2 tags, and a snapshot has none.
+ * The sections that contain the resources of each type that findings name. A resource's tags are
+ * those of its own item: an instance's are its EC2 tags, and a snapshot has none.
  */
 const SECTIONS_OF_TYPE = new Map<string, readonly SectionName[]>(
   Object.entries({
@@ -306,9 +306,10 @@ const SECTIONS_OF_TYPE = new Map<string, readonly SectionName[]>(
 );
 
 /**
- * Maps the resources of the findings to their tags in the snapshot, reading only the sections
- * of their types: a large snapshot's findings often name instances alone, and its interfaces
- * and SSM registrations outnumber them.
+ * Maps the resources of the findings to their tags, reading only the sections of their types,
+ * because the interfaces and SSM registrations of a large snapshot outnumber its findings.
+ * NOTE: a finding of a type outside SECTIONS_OF_TYPE makes it read every section, where an item
+ * of another type with the same id may lend its tags.
  */
 function tagsByResource(snapshot: Snapshot, findings: readonly Finding[]): Map<string, Tag[]> {
   const tags = new Map<string, Tag[]>();

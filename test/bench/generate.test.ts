@@ -40,7 +40,7 @@ describe("benchmark snapshot generator", () => {
     expect(snapshot.Subnets).toHaveLength(240);
   });
 
-  it.each([1, 2, 5])("builds VPCs with fewer subnets than zones: %i per VPC", (subnets) => {
+  it.each([1, 2, 5])("builds VPCs of %i subnets", (subnets) => {
     const snapshot = generateSnapshot({ seed: 3, vpcs: 4, subnetsPerVpc: subnets });
 
     expect(validateSnapshot(snapshot)).toEqual([]);
@@ -49,9 +49,9 @@ describe("benchmark snapshot generator", () => {
     expect(snapshot.Subnets?.filter((subnet) => natSubnets.has(subnet.SubnetId))).not.toEqual([]);
   });
 
-  it("rejects a VPC without subnets", () => {
+  it("rejects VPCs without subnets", () => {
     expect(() => generateSnapshot({ seed: 3, vpcs: 1, subnetsPerVpc: 0 })).toThrow(
-      "subnetsPerVpc must be a whole number of 1 or more, not 0",
+      "invalid subnetsPerVpc 0: expected a whole number of 1 or more",
     );
   });
 

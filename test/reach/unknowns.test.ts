@@ -388,7 +388,7 @@ describe("reachability with missing addresses and members", () => {
     ]);
   });
 
-  it("finds a workload subnet missing from Subnets by its instances without interfaces", () => {
+  it("finds missing subnets by their instances", () => {
     const snapshot = design("public-nat64");
     delete snapshot.NetworkInterfaces;
     snapshot.Subnets = snapshot.Subnets?.filter((subnet) => subnet.SubnetId !== PUBLIC.app);
@@ -397,7 +397,7 @@ describe("reachability with missing addresses and members", () => {
     );
   });
 
-  it("does not count a NAT gateway's interface as a workload of a missing subnet", () => {
+  it("ignores NAT interfaces of missing subnets", () => {
     const snapshot = design("public-nat64");
     const natSubnets = new Set((snapshot.NatGateways ?? []).map((nat) => nat.SubnetId));
     snapshot.Subnets = snapshot.Subnets?.filter((subnet) => !natSubnets.has(subnet.SubnetId));
