@@ -4,7 +4,7 @@
  */
 import { paginateDescribeVpcs, type EC2Client, type Vpc } from "@aws-sdk/client-ec2";
 import { InputError } from "../errors.js";
-import { iamActionOf } from "../snapshot/sections.js";
+import { iamActionOf, sectionInfo } from "../snapshot/sections.js";
 import {
   SNAPSHOT_VERSION,
   type CollectionError,
@@ -129,7 +129,7 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
     };
     const errors = mergeErrors(runner.errors);
     options.log(summaryLine(runner.succeeded, errors));
-    return assemble(source, { ...scoped, ...dependent }, errors);
+    return assemble(source, { ...scoped, ...dependent }, errors, options.log);
   } finally {
     destroyClients(clients);
   }
@@ -160,7 +160,10 @@ async function discoverVpcs(
     ),
   );
   const vpcs = joinChunks(pages);
-  if (vpcs) return vpcs.filter((vpc) => typeof vpc.VpcId === "string");
+  if (vpcs) {
+    const named = vpcs.filter((vpc) => typeof vpc.VpcId === "string");
+    return withoutRepeats(named, "VpcId");
+  }
   const failure = runner.errors.at(-1);
   const reason = failure ? ` with ${failure.Code}: ${withoutFullStop(failure.Message)}` : "";
   // The Lambda function looks named VPCs up too, so the message names no command-line flag.
@@ -174,6 +177,18 @@ async function discoverVpcs(
       ? fixFor(failure)
       : `Grant ${iamActionOf("DescribeVpcs")}, or ${alternative}.`;
   throw new InputError(`DescribeVpcs in ${region} failed${reason}, ${purpose}. ${fix}`);
+}
+
+/** Returns the items without those whose id field repeats an earlier item's, in order. */
+function withoutRepeats<T extends object>(items: readonly T[], idField: string): T[] {
+  const seen = new Set<unknown>();
+  return items.filter((item) => {
+    const id = (item as Record<string, unknown>)[idField];
+    if (typeof id !== "string") return true;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 /** Names up to five VPCs, then the count of the others, so a large collection logs one short line. */
@@ -303,12 +318,26 @@ function summaryLine(succeeded: number, errors: readonly CollectionError[]): str
 /**
  * Builds the snapshot with sections in COLLECTED_SECTIONS order. The JSON round trip turns Date
  * values into ISO strings and drops undefined fields, so the result equals the file `collect`
- * writes and linting it live gives the same findings as linting that file.
+ * writes and linting it live gives the same findings as linting that file. An item that a
+ * service returned on two pages is kept once, as the file loader keeps it.
  */
-function assemble(source: SnapshotSource, sections: Snapshot, errors: CollectionError[]): Snapshot {
+function assemble(
+  source: SnapshotSource,
+  sections: Snapshot,
+  errors: CollectionError[],
+  log: (line: string) => void = () => {},
+): Snapshot {
   const snapshot: Record<string, unknown> = { SnapshotVersion: SNAPSHOT_VERSION, Source: source };
   for (const name of COLLECTED_SECTIONS) {
-    if (sections[name] !== undefined) snapshot[name] = sections[name];
+    const items = sections[name] as object[] | undefined;
+    if (items === undefined) continue;
+    const unique = withoutRepeats(items, sectionInfo(name).idField);
+    if (unique.length < items.length) {
+      const repeats = items.length - unique.length;
+      const noun = repeats === 1 ? "item" : "items";
+      log(`${sectionInfo(name).operations[0]}: ${repeats} repeated ${noun} left out`);
+    }
+    snapshot[name] = unique;
   }
   if (errors.length > 0) snapshot.Errors = errors;
   return JSON.parse(JSON.stringify(snapshot)) as Snapshot;

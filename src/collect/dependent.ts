@@ -11,7 +11,6 @@ import {
   paginateGetManagedPrefixListEntries,
   type DescribeVpcEndpointServicesCommandOutput,
   type EC2Client,
-  type Instance,
   type InstanceTypeInfo,
   type ServiceDetail,
   type _InstanceType,
@@ -24,6 +23,7 @@ import {
 import type { ManagedPrefixList, SectionName, Snapshot } from "../snapshot/types.js";
 import { chunk, joinChunks } from "./chunks.js";
 import { callOf, type CallId, type CallRunner } from "./runner.js";
+import { isLiveInstance } from "../index/util.js";
 
 /** Instance ids per SSM `InstanceIds` filter, which is also the SSM page size cap. */
 const SSM_BATCH = 50;
@@ -33,9 +33,6 @@ const INSTANCE_TYPE_BATCH = 100;
 
 /** A DhcpOptionsId of `default` means the VPC has no option set and uses the Amazon DNS server. */
 const NO_OPTION_SET = "default";
-
-/** Instances in these states no longer run an agent, and SSM does not describe them. */
-const GONE_STATES = new Set(["shutting-down", "terminated"]);
 
 export interface Clients {
   ec2: EC2Client;
@@ -101,7 +98,9 @@ function planLookups(found: Snapshot): Lookups {
   if (found.Reservations) {
     const instances = found.Reservations.flatMap((reservation) => reservation.Instances ?? []);
     lookups.instanceTypes = unique(instances.map((instance) => instance.InstanceType));
-    lookups.instanceIds = unique(instances.filter(isLive).map((instance) => instance.InstanceId));
+    lookups.instanceIds = unique(
+      instances.filter(isLiveInstance).map((instance) => instance.InstanceId),
+    );
   }
   return lookups;
 }
@@ -284,8 +283,4 @@ function unique(values: ReadonlyArray<string | undefined>): string[] {
       values.filter((value): value is string => typeof value === "string" && value !== ""),
     ),
   ];
-}
-
-function isLive(instance: Instance): boolean {
-  return !GONE_STATES.has(instance.State?.Name ?? "");
 }

@@ -53,14 +53,26 @@ export function summarizeError(error: unknown): { Code: string; Message: string 
 }
 
 /**
+ * Fields of a signed request whose values are credentials or name them, which a proxy or another
+ * server may echo in an error message that vpc-lint then logs and writes to reports.
+ */
+const SIGNED_FIELD =
+  /\b(X-Amz-Security-Token|X-Amz-Credential|X-Amz-Signature|Credential|Signature)=[^\s&,;"']+/gi;
+
+/** An access key id: AKIA for long-term keys, ASIA for temporary ones. */
+const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g;
+
+/**
  * Cuts a message to its first line, drops the encoded authorization blob that EC2 appends to
  * UnauthorizedOperation (it decodes with `aws sts decode-authorization-message`, not by reading),
- * and caps the length.
+ * removes echoed credentials, and caps the length.
  */
 export function oneLine(message: string): string {
   const first = message.split("\n")[0] ?? "";
   const text = first
     .replace(/\s*Encoded authorization failure message:.*$/i, "")
+    .replace(SIGNED_FIELD, "$1=[removed]")
+    .replace(ACCESS_KEY_ID, "[removed]")
     .replace(/\s+/g, " ")
     .trim();
   return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : text;

@@ -20,7 +20,13 @@ export async function listVpcIds(options: ListVpcsOptions): Promise<string[]> {
   try {
     const ids: string[] = [];
     for await (const page of paginateDescribeVpcs({ client: clients.ec2 }, {})) {
-      for (const vpc of page.Vpcs ?? []) {
+      // DescribeVpcs always returns the list, so a page without it must not read as no VPCs.
+      if (!page.Vpcs) {
+        throw new Error(
+          `DescribeVpcs in ${options.region} returned HTTP ${page.$metadata.httpStatusCode ?? "?"} without a list of VPCs`,
+        );
+      }
+      for (const vpc of page.Vpcs) {
         if (!vpc.VpcId) continue;
         if (options.ownerId && vpc.OwnerId && vpc.OwnerId !== options.ownerId) continue;
         ids.push(vpc.VpcId);

@@ -18,7 +18,23 @@ export function callOf(section: SectionName, scope?: string, position = 0): Call
 }
 
 interface PageMetadata {
-  $metadata?: { attempts?: number };
+  $metadata?: { attempts?: number; httpStatusCode?: number };
+}
+
+/**
+ * Operations of JSON APIs, whose empty result may leave its list out. The EC2 and Route 53 APIs
+ * return the list element even when it is empty, so a page without it, such as an HTML error page
+ * from a proxy, did not come from the service and must not read as no resources.
+ */
+const LIST_MAY_BE_ABSENT = new Set([
+  "DescribeInstanceInformation",
+  "ListResolverRules",
+  "ListResolverRuleAssociations",
+]);
+
+/** An error for a page that the SDK read but that is not a valid response of the service. */
+class InvalidPageError extends Error {
+  override readonly name = "InvalidResponse";
 }
 
 export class CallRunner {
@@ -48,6 +64,8 @@ export class CallRunner {
   ): Promise<T[] | undefined> {
     const iterator = pages[Symbol.asyncIterator]();
     const items: T[] = [];
+    const tokens = new Set<string>();
+    let previous: unknown;
     let count = 0;
     let retries = 0;
     try {
@@ -59,7 +77,26 @@ export class CallRunner {
         if (next.done) break;
         count += 1;
         retries += retriesOf(next.value);
-        items.push(...(itemsOf(next.value) ?? []));
+        const found = itemsOf(next.value);
+        if (found === undefined && !LIST_MAY_BE_ABSENT.has(call.operation)) {
+          const status = next.value.$metadata?.httpStatusCode ?? "?";
+          throw new InvalidPageError(
+            `HTTP ${status} response on page ${count} had no list of items, which the API always returns`,
+          );
+        }
+        items.push(...(found ?? []));
+        // The paginator stops when a page returns the token of its own request, as the last page
+        // of some services does, but it follows a longer cycle forever.
+        const token = (next.value as { NextToken?: unknown }).NextToken;
+        if (typeof token === "string" && token !== "" && token !== previous) {
+          if (tokens.has(token)) {
+            throw new InvalidPageError(
+              `page ${count} returned a NextToken that an earlier page returned, so the pages repeat`,
+            );
+          }
+          tokens.add(token);
+        }
+        previous = token;
       }
     } catch (error) {
       this.fail(call, error);

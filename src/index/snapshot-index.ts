@@ -38,7 +38,7 @@ import {
   type RoutePart,
   type RouteView,
 } from "./routes.js";
-import { groupBy, indexBy, innerMap, lower } from "./util.js";
+import { groupBy, indexBy, innerMap, isLiveInstance, lower } from "./util.js";
 
 export type Tristate = boolean | undefined;
 
@@ -82,8 +82,6 @@ const INFRASTRUCTURE_INTERFACES = new Set(
 
 /** Requesters whose interfaces serve load balancers and databases, not code that calls AWS. */
 const INFRASTRUCTURE_REQUESTERS = new Set(["amazon-elb", "amazon-rds"]);
-
-const GONE_INSTANCE_STATES = new Set(["terminated", "shutting-down"]);
 
 /**
  * The source of a snapshot: collected from AWS or read from snapshot files, or built from a
@@ -166,7 +164,7 @@ export class SnapshotIndex {
     this.attributesByVpc = indexBy(snapshot.VpcAttributes ?? [], (item) => item.VpcId);
     this.liveInstances = (snapshot.Reservations ?? [])
       .flatMap((reservation) => reservation.Instances ?? [])
-      .filter((instance) => !GONE_INSTANCE_STATES.has(lower(instance.State?.Name)));
+      .filter(isLiveInstance);
     this.instancesBySubnet = groupBy(this.liveInstances, (instance) => instance.SubnetId);
     this.interfacesBySubnet = groupBy(snapshot.NetworkInterfaces ?? [], (eni) => eni.SubnetId);
     this.ssmByInstance = indexBy(snapshot.InstanceInformationList ?? [], (info) => info.InstanceId);

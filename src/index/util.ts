@@ -50,6 +50,14 @@ export function lower(value: string | undefined | null): string {
   return (value ?? "").toLowerCase();
 }
 
+/** Instances in these states no longer run: no agent, no workload, and often no subnet. */
+const GONE_INSTANCE_STATES = new Set(["shutting-down", "terminated"]);
+
+/** Tells whether an instance still exists, in any state but terminated or shutting down. */
+export function isLiveInstance(instance: { State?: { Name?: string } }): boolean {
+  return !GONE_INSTANCE_STATES.has(lower(instance.State?.Name));
+}
+
 /** Joins names for a message as "a", "a and b" or "a, b and c". */
 export function joinNames(names: readonly string[]): string {
   if (names.length <= 1) return names.join("");

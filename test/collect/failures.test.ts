@@ -167,6 +167,25 @@ describe("collectSnapshot with other failures", () => {
     expect(snapshot).not.toHaveProperty("Subnets");
   });
 
+  it("removes credentials a server echoed", async () => {
+    const echoed =
+      "proxy refused https://ec2.us-east-1.amazonaws.com/?X-Amz-Security-Token=IQoJb3JpZ2luX2Vj" +
+      "&X-Amz-Credential=ASIAIOSFODNN7EXAMPLE%2F20261206 for AKIAIOSFODNN7EXAMPLE";
+    ec2.on(DescribeSubnetsCommand).rejects(new Error(echoed));
+
+    const snapshot = await collect();
+
+    expect(snapshot.Errors).toEqual([
+      {
+        Operation: "DescribeSubnets",
+        Code: "RequestFailed",
+        Message:
+          "proxy refused https://ec2.us-east-1.amazonaws.com/?X-Amz-Security-Token=[removed]" +
+          "&X-Amz-Credential=[removed] for [removed]",
+      },
+    ]);
+  });
+
   it("records a network error by its code", async () => {
     const connectionError = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:4566"), {
       code: "ECONNREFUSED",

@@ -54,6 +54,20 @@ describe("listVpcIds", () => {
     expect(ids).toEqual(["vpc-0a", "vpc-0b"]);
   });
 
+  it("rejects a page without its list of VPCs", async () => {
+    const fake = new FakeAws((operation) =>
+      operation === "DescribeVpcs"
+        ? { status: 200, body: "<html><body>busy</body></html>" }
+        : undefined,
+    );
+    await expect(
+      listVpcIds({
+        region: "us-east-1",
+        clientOverrides: { requestHandler: fake.handler, credentials: CREDENTIALS },
+      }),
+    ).rejects.toThrow("DescribeVpcs in us-east-1 returned HTTP 200 without a list of VPCs");
+  });
+
   it("closes every client it created", async () => {
     const closed = [EC2Client, SSMClient, Route53Client, Route53ResolverClient].map((client) =>
       vi.spyOn(client.prototype, "destroy"),

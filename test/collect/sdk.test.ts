@@ -226,6 +226,72 @@ describe("collectSnapshot pagination over HTTP", () => {
     expect(tokens).toEqual([null, "page-2"]);
   });
 
+  it("records a page without its list as InvalidResponse", async () => {
+    const fake = new FakeAws((operation) =>
+      operation === "DescribeSubnets"
+        ? { status: 200, body: "<html><body>Service temporarily unavailable</body></html>" }
+        : undefined,
+    );
+
+    const snapshot = await collectSnapshot(options(fake));
+
+    expect(snapshot.Errors).toEqual([
+      {
+        Operation: "DescribeSubnets",
+        Code: "InvalidResponse",
+        Message: "HTTP 200 response on page 1 had no list of items, which the API always returns",
+      },
+    ]);
+    expect(snapshot).not.toHaveProperty("Subnets");
+  });
+
+  it("stops pages whose tokens cycle", async () => {
+    const fake = new FakeAws((operation, _attempt, request) => {
+      if (operation !== "DescribeNatGateways") return undefined;
+      const next = request.params.get("NextToken") === "token-a" ? "token-b" : "token-a";
+      const body = `<natGatewaySet/><nextToken>${next}</nextToken>`;
+      return { status: 200, body: ec2Body("DescribeNatGateways", body) };
+    });
+
+    const snapshot = await collectSnapshot(options(fake));
+
+    expect(snapshot.Errors).toEqual([
+      {
+        Operation: "DescribeNatGateways",
+        Code: "InvalidResponse",
+        Message: "page 3 returned a NextToken that an earlier page returned, so the pages repeat",
+      },
+    ]);
+    expect(fake.count("DescribeNatGateways")).toBe(3);
+  });
+
+  it("keeps an item repeated on the next page once", async () => {
+    const fake = new FakeAws((operation, _attempt, request) => {
+      if (operation !== "DescribeSubnets") return undefined;
+      const first = request.params.get("NextToken") === null;
+      const ids = first ? ["a", "b"] : ["b", "c"];
+      const items = ids.map(
+        (id) =>
+          `<item><subnetId>subnet-0a1b2c3d4e5f6000${id}</subnetId><vpcId>${VPC_ID}</vpcId></item>`,
+      );
+      const next = first ? "<nextToken>page-2</nextToken>" : "";
+      return {
+        status: 200,
+        body: ec2Body("DescribeSubnets", `<subnetSet>${items.join("")}</subnetSet>${next}`),
+      };
+    });
+    const lines: string[] = [];
+
+    const snapshot = await collectSnapshot(options(fake, { log: (line) => lines.push(line) }));
+
+    expect(snapshot.Subnets?.map((subnet) => subnet.SubnetId)).toEqual([
+      "subnet-0a1b2c3d4e5f6000a",
+      "subnet-0a1b2c3d4e5f6000b",
+      "subnet-0a1b2c3d4e5f6000c",
+    ]);
+    expect(lines).toContain("DescribeSubnets: 1 repeated item left out");
+  });
+
   it("puts both VPC ids in one filter", async () => {
     const second = "vpc-0a1b2c3d4e5f60002";
     const fake = new FakeAws((operation) => {

@@ -189,9 +189,26 @@ function ec2Content(request: SeenRequest): string {
     case "DescribeInstanceTypes":
       return "<instanceTypeSet><item><instanceType>t4g.small</instanceType></item></instanceTypeSet>";
     default:
-      return "";
+      return EMPTY_LISTS[request.operation] ?? "";
   }
 }
+
+/** The empty list element EC2 returns for each operation when nothing matches. */
+const EMPTY_LISTS: Record<string, string> = {
+  DescribeRouteTables: "<routeTableSet/>",
+  DescribeNatGateways: "<natGatewaySet/>",
+  DescribeInternetGateways: "<internetGatewaySet/>",
+  DescribeEgressOnlyInternetGateways: "<egressOnlyInternetGatewaySet/>",
+  DescribeVpcEndpoints: "<vpcEndpointSet/>",
+  DescribeSecurityGroups: "<securityGroupInfo/>",
+  DescribeNetworkAcls: "<networkAclSet/>",
+  DescribeNetworkInterfaces: "<networkInterfaceSet/>",
+  DescribeDhcpOptions: "<dhcpOptionsSet/>",
+  DescribeManagedPrefixLists: "<prefixListSet/>",
+  GetManagedPrefixListEntries: "<entrySet/>",
+  DescribeVpcEndpointServices: "<serviceNameSet/><serviceDetailSet/>",
+  DescribeInstanceTypes: "<instanceTypeSet/>",
+};
 
 /** Wraps content in the `<OperationResponse>` element EC2 returns. */
 export function ec2Body(operation: string, content: string): string {
