@@ -757,7 +757,8 @@ async function lintCommand(args: LintArgs): Promise<number> {
   if (baselineFile) process.stderr.write(baselineFile.note);
   for (const warning of result.warnings) process.stderr.write(`warning: ${printable(warning)}\n`);
   for (const report of reports) if (!report.path) process.stdout.write(report.content);
-  if (targets.some((target) => target.format === "text")) {
+  // The text report leaves them to standard error, and ASFF has no place for them.
+  if (targets.some((target) => target.format === "text" || target.format === "asff")) {
     process.stderr.write(formatSkipped(result.skipped));
   }
   return exitCodeOf(result, args.failOn ?? config?.failOn ?? "warning", args.requireComplete);

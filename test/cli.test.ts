@@ -898,6 +898,19 @@ describe("an interrupted run", () => {
     },
   );
 
+  it("names empty standard input as such", () => {
+    const run = spawnSync(process.execPath, [CLI, "-s", "-"], {
+      input: "",
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" },
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      "vpc-lint: standard input is empty, so the command that piped into vpc-lint may have " +
+        "failed; run it again\n",
+    );
+  });
+
   it.each([
     [["-s", "x.json", "--profile", "dev"], "--profile", "--snapshot"],
     [["-s", "x.json", "--concurrency", "16"], "--concurrency", "--snapshot"],

@@ -964,6 +964,31 @@ describe("fields AWS always returns", () => {
     expect(error.message).toContain(`  ${pointer}: found nothing, expected the field ${field}\n`);
   });
 
+  it("rejects a running instance without SubnetId", async () => {
+    const instances = [{ InstanceId: "i-1", State: { Name: "running" } }];
+    const file = await fixture("instance.json", {
+      SnapshotVersion: 1,
+      Reservations: [{ Instances: instances }],
+    });
+    const error = await loadError([file]);
+
+    expect(error.message).toContain(
+      "  /Reservations/0/Instances/0/SubnetId: found nothing, expected the id of the subnet " +
+        "of this running instance\n",
+    );
+  });
+
+  it("accepts a terminated instance without SubnetId", async () => {
+    const instances = [{ InstanceId: "i-1", State: { Name: "terminated" } }];
+    const file = await fixture("terminated.json", {
+      SnapshotVersion: 1,
+      Reservations: [{ Instances: instances }],
+    });
+    const { snapshot } = await loadSnapshotFiles([file]);
+
+    expect(snapshot.Reservations?.[0]?.Instances).toEqual(instances);
+  });
+
   it("rejects a route without a destination", async () => {
     const table = {
       RouteTableId: "rtb-1",

@@ -12,7 +12,7 @@ import { RULES } from "../src/rules/index.js";
 import { DEFAULT_SETTINGS, runLint, type RunOptions, type SnapshotInput } from "../src/run.js";
 import { loadSnapshotFiles } from "../src/snapshot/loader.js";
 import type { Snapshot } from "../src/snapshot/types.js";
-import { CORPUS, EXAMPLES, HAS_CORPUS, runCli } from "./helpers.js";
+import { CORPUS, EXAMPLES, HAS_CORPUS, ROOT, runCli } from "./helpers.js";
 import { fixture, lintIac } from "./iac/helpers.js";
 import { githubProblems, schemaErrors } from "./sarif-validate.js";
 
@@ -80,6 +80,17 @@ describe("SARIF of the bundled examples", () => {
     );
     const fromJson = (json.findings as Json[]).map((finding) => finding.fingerprint);
     expect(fromSarif).toEqual(fromJson);
+  });
+});
+
+describe("SARIF evidence", () => {
+  it("states an absent value as absent", async () => {
+    const file = join(ROOT, "docs", "rules", "examples", "nat-gateway-in-ipv6-only-subnet.json");
+    const result = JSON.stringify(
+      resultOf(sarifOf([await inputOf(file)]), "nat-gateway-in-ipv6-only-subnet"),
+    );
+    expect(result).toContain("CidrBlock is absent");
+    expect(result).not.toContain("= null");
   });
 });
 

@@ -134,7 +134,15 @@ describe("config suppressions", () => {
     expect(suppressedIds(expired)).toEqual([]);
     expect(expired.warnings).toEqual([
       'suppression cfg.json /suppressions/0 ("accepted for the test") expired after 2027-01-14, ' +
-        'so 1 finding it matched count again; fix them or extend "expires"',
+        'so the 1 finding it matched counts again; fix it or extend "expires"',
+    ]);
+  });
+
+  it("counts several expired matches in the plural", () => {
+    const result = lint([entry({ rule: "nat64-*", expires: "2027-01-14" })]);
+    expect(result.warnings).toEqual([
+      'suppression cfg.json /suppressions/0 ("accepted for the test") expired after 2027-01-14, ' +
+        'so the 2 findings it matched count again; fix them or extend "expires"',
     ]);
   });
 
@@ -148,7 +156,7 @@ describe("config suppressions", () => {
     expect(suppressedIds(result)).toEqual([`nat64-route-blackhole ${BLACKHOLE_TABLE}`]);
     expect(result.warnings).toEqual([
       'suppression cfg.json /suppressions/0 ("accepted for the test") expired after 2027-01-14, ' +
-        'so 1 finding it matched count again; fix them or extend "expires"',
+        'so the 1 finding it matched counts again; fix it or extend "expires"',
     ]);
     const plain = lint([]);
     expect(plain.findings.filter((f) => f.ruleId.startsWith("nat64-"))).toHaveLength(2);
@@ -327,8 +335,7 @@ describe("resource tag suppressions", () => {
     });
     expect(lint([], tagged).warnings).toEqual([
       `${DNS64_SUBNET} has the tag vpc-lint:ignore with a rule id, snapshot-incomplete (a rule ` +
-        "that is never suppressed), which suppresses nothing; run vpc-lint rules for the list " +
-        "of rule ids",
+        "that is never suppressed), which suppresses nothing; fix what the rule reports instead",
     ]);
   });
 

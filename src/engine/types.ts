@@ -24,8 +24,12 @@ export interface ResourceRef {
 export interface Evidence {
   resourceId: string;
   attribute: string;
+  /** The attribute's value, or null when the snapshot lacks it. */
   value: unknown;
 }
+
+/** The words after an attribute's name that reports print for evidence whose value is null. */
+export const ABSENT = " is absent";
 
 export type MessageData = Record<string, string | number>;
 

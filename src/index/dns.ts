@@ -72,3 +72,14 @@ export function isAmazonResolver(server: string, vpc: Vpc): boolean {
 export function reachableFromIpv6Only(server: string): boolean {
   return server === "AmazonProvidedDNS" || parseIp(server)?.family === 6;
 }
+
+/**
+ * Tells whether an IPv6-only subnet resolves through name servers of the user's own: the DHCP
+ * options list none that is the Amazon resolver, and an IPv6 one it can reach.
+ */
+export function usesOwnNameServers(index: SnapshotIndex, vpcId: string): boolean {
+  const vpc = index.vpc(vpcId);
+  const servers = vpc ? nameServersOf(index, vpc) : undefined;
+  if (!vpc || !servers || servers.some((server) => isAmazonResolver(server, vpc))) return false;
+  return servers.some(reachableFromIpv6Only);
+}

@@ -50,9 +50,13 @@ export class EndpointView {
     return this.subnetList;
   }
 
-  /** Tells whether some of the endpoint's subnets are not in the snapshot. */
+  /**
+   * Tells whether some of the endpoint's subnets are not in the snapshot, or all of them when it
+   * lacks SubnetIds, which DescribeVpcEndpoints returns for every endpoint.
+   */
   lacksSubnets(): boolean {
-    return this.subnets().length !== (this.endpoint.SubnetIds ?? []).length;
+    const ids = this.endpoint.SubnetIds;
+    return ids === undefined || this.subnets().length !== ids.length;
   }
 
   /** Returns the endpoint's addresses of a family. */

@@ -64,9 +64,13 @@ export function addClientEgressHops(
   }
   let undecided: { ids: readonly string[]; cidr: Cidr; decision: GroupDecision } | undefined;
   let someBlocked: { ids: readonly string[]; denied: Cidr[]; admitted: Cidr[] } | undefined;
+  /** Set when a workload lists no security groups, which AWS gives every interface. */
+  let ungrouped = false;
   for (const { ids, groups } of sets) {
-    // Every interface has at least one security group; an empty list means the data is partial.
-    if (groups.length === 0) continue;
+    if (groups.length === 0) {
+      ungrouped = true;
+      continue;
+    }
     // Subnets whose workloads share a set of groups share its decisions.
     const key = egressKey(peerGroupIds);
     const decisions = trace.memo.value(ids, key, () => new Map<Cidr, GroupDecision>());
@@ -141,6 +145,16 @@ export function addClientEgressHops(
     return;
   }
   if (someBlocked) return;
+  if (ungrouped) {
+    trace.add(
+      "security-group-egress",
+      "unknown",
+      trace.subnetId,
+      `some workloads in ${trace.subnetId} list no security groups, which every interface has, so the snapshot lacks their egress rules`,
+      owner,
+    );
+    return;
+  }
   trace.add("security-group-egress", "ok", trace.subnetId, () => {
     const target = destinations.map((cidr) => cidr.text).join(", ");
     return `the workloads' security groups allow TCP 443 to ${target}`;

@@ -25,6 +25,7 @@ import {
   onwardTableOf,
   type Nat64Route,
 } from "../index/nat64.js";
+import { usesOwnNameServers } from "../index/dns.js";
 import { describeParts, describeRoute, type RouteView } from "../index/routes.js";
 import { lower } from "../index/util.js";
 import { IPV4_DEFAULT, NAT64_PREFIX, nat64PrefixOf, parseCidr, type Cidr } from "../net/cidr.js";
@@ -267,7 +268,7 @@ function noteDualStack(
     const recordType = endpoint.DnsOptions?.DnsRecordIpType as string;
     trace.add(
       "placement",
-      "warning",
+      "info",
       endpointId,
       `endpoint ${endpointId} is dual-stack but publishes ${recordType} records, so IPv6-only clients still depend on NAT64`,
       "endpoint-dns-records-ipv4-only",
@@ -301,6 +302,17 @@ function needsDns64(trace: Trace): boolean {
   if (value === undefined) {
     trace.add("dns", "unknown", trace.subnetId, "EnableDns64 is not in the snapshot");
     return false;
+  }
+  // AWS supports NAT64 with a DNS64 server of the user's own, so the rest of the path still counts.
+  if (isIpv6Only(trace.subnet) && usesOwnNameServers(trace.index, trace.vpcId)) {
+    trace.add(
+      "dns",
+      "unknown",
+      trace.subnetId,
+      "EnableDns64 is false and the VPC's DHCP options name only servers of the user's own, which may synthesise 64:ff9b::/96 addresses themselves",
+      "subnet-dns64-disabled",
+    );
+    return true;
   }
   trace.add(
     "dns",
@@ -990,6 +1002,11 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
     );
     return;
   }
+  if (
+    hasUnreadableTarget(trace, "onward-route", tableId, route, "public-nat-subnet-no-igw-route")
+  ) {
+    return;
+  }
   if (!route || route.target.kind !== "internet-gateway" || route.blackhole) {
     trace.add("onward-route", "broken", tableId, brokenText, "public-nat-subnet-no-igw-route", {
       found,
@@ -1104,6 +1121,7 @@ function publicIpv6Leg(trace: Trace, name: string): void {
     );
     return;
   }
+  if (hasUnreadableTarget(trace, "route", tableId, route, "ipv6-default-route-missing")) return;
   const kinds = new Set(["egress-only-internet-gateway", "internet-gateway"]);
   if (!route || !kinds.has(route.target.kind) || route.blackhole) {
     trace.add("route", "broken", tableId, brokenText, "ipv6-default-route-missing");
@@ -1139,6 +1157,33 @@ function publicIpv6Leg(trace: Trace, name: string): void {
 }
 
 /**
+ * Adds an unknown hop for a route whose target is in no field vpc-lint reads, such as a target
+ * type newer than vpc-lint, and returns whether it did.
+ */
+function hasUnreadableTarget(
+  trace: Trace,
+  kind: "route" | "onward-route",
+  tableId: string,
+  route: RouteView | undefined,
+  owner: string,
+): boolean {
+  if (!route || route.blackhole || route.target.kind !== "unknown") return false;
+  const { id } = route.target;
+  const target =
+    id === "unknown"
+      ? "names its target in no field vpc-lint reads"
+      : `targets ${id}, of a type vpc-lint does not know`;
+  trace.add(
+    kind,
+    "unknown",
+    tableId,
+    `the ${route.destination.text} route of ${tableId} ${target}, so where it sends the traffic is unknown`,
+    owner,
+  );
+  return true;
+}
+
+/**
  * Returns the note for a check whose destinations stand in for an endpoint's addresses, or
  * undefined when they are its addresses. Without `endpointId`, the note names no endpoint, for
  * hops that endpoints in the same subnets share.
@@ -1154,14 +1199,12 @@ function approximateNote(addresses: EndpointAddresses, endpointId?: string): str
 /** Adds an unknown network ACL hop when some of an endpoint's subnets are not in the snapshot. */
 function noteMissingEndpointSubnets(trace: Trace, endpoint: VpcEndpoint): void {
   if (!trace.endpointView(endpoint).lacksSubnets()) return;
-  const missing = (endpoint.SubnetIds ?? []).filter((id) => !trace.index.subnet(id));
-  trace.add(
-    "network-acl",
-    "unknown",
-    endpoint.VpcEndpointId as string,
-    `subnets ${missing.join(", ")} of endpoint ${endpoint.VpcEndpointId} are not in the snapshot`,
-    "nacl-blocks-nat64",
-  );
+  const endpointId = endpoint.VpcEndpointId as string;
+  const missing = endpoint.SubnetIds?.filter((id) => !trace.index.subnet(id));
+  const text = missing
+    ? `subnets ${missing.join(", ")} of endpoint ${endpointId} are not in the snapshot`
+    : `the SubnetIds of endpoint ${endpointId} are not in the snapshot`;
+  trace.add("network-acl", "unknown", endpointId, text, "nacl-blocks-nat64");
 }
 
 /** Adds an unknown network ACL hop for a subnet on the path whose prefix the snapshot lacks. */

@@ -3,7 +3,14 @@
  * scheme-less physical location, a partial fingerprint and the rule it came from.
  */
 import { REPOSITORY_URL } from "../engine/docs.js";
-import type { Evidence, Finding, ResourceRef, Rule, Severity } from "../engine/types.js";
+import {
+  ABSENT,
+  type Evidence,
+  type Finding,
+  type ResourceRef,
+  type Rule,
+  type Severity,
+} from "../engine/types.js";
 import type { RunResult, SourceLocation } from "../run.js";
 import { ruleDescriptor, SARIF_LEVEL } from "./sarif-rules.js";
 
@@ -199,9 +206,7 @@ function relatedLocations(
 ): Json[] {
   const ids = chainIds(finding).filter((id) => id !== finding.resource.id);
   return ids.map((id, position) => {
-    const facts = finding.evidence
-      .filter((item) => item.resourceId === id)
-      .map((item) => `${item.attribute} = ${JSON.stringify(item.value)}`);
+    const facts = finding.evidence.filter((item) => item.resourceId === id).map(statedFact);
     const name = label(id, locations);
     const text = facts.length ? `${name}: ${facts.join("; ")}` : `${name} is part of the chain`;
     return { id: position + 1, ...location(relatedRef(finding, id), locations, text) };
@@ -258,7 +263,13 @@ function relatedRef(finding: Finding, id: string): ResourceRef {
 }
 
 function describeEvidence(item: Evidence): string {
-  return `${item.resourceId} ${item.attribute} = ${JSON.stringify(item.value)}`;
+  return `${item.resourceId} ${statedFact(item)}`;
+}
+
+/** Formats evidence as `Attribute = value`, or as `Attribute is absent` for a null value. */
+function statedFact(item: Evidence): string {
+  const stated = item.value === null ? ABSENT : ` = ${JSON.stringify(item.value)}`;
+  return `${item.attribute}${stated}`;
 }
 
 function invocation(result: RunResult, ruleIndex: Map<string, number>): Json {

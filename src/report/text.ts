@@ -1,5 +1,5 @@
 /** The terminal report: findings grouped by VPC and resource, then a summary line. */
-import type { Finding, Severity } from "../engine/types.js";
+import { ABSENT, type Finding, type Severity } from "../engine/types.js";
 import { docsPath } from "../engine/docs.js";
 import type { RunResult, ScopedSkip } from "../run.js";
 import { printable, printableJson } from "./escape.js";
@@ -52,9 +52,10 @@ function formatFinding(finding: Finding, paint: (style: Style, text: string) => 
   const indent = " ".repeat(12);
   finding.evidence.forEach((item, position) => {
     const head = position === 0 ? "evidence: " : "          ";
-    const value = printableJson(String(JSON.stringify(item.value)));
     const subject = `${printable(item.resourceId)} ${printable(item.attribute)}`;
-    lines.push(`${indent}${paint("dim", head)}${subject} = ${value}`);
+    const stated =
+      item.value === null ? ABSENT : ` = ${printableJson(String(JSON.stringify(item.value)))}`;
+    lines.push(`${indent}${paint("dim", head)}${subject}${stated}`);
   });
   lines.push(`${indent}${paint("dim", "fix:")} ${printable(finding.fix)}`);
   lines.push(`${indent}${paint("dim", "docs:")} ${docsPath(finding.ruleId)}`);

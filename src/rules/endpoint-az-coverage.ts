@@ -50,8 +50,13 @@ export default defineRule<"missingZones" | "singleZone">({
       else consumers.set(path.endpoint, [subnet]);
     }
     for (const [endpoint, subnets] of consumers) {
-      const endpointSubnets = (endpoint.SubnetIds ?? []).map((id) => index.subnet(id));
-      const unplaced = (endpoint.SubnetIds ?? []).filter(
+      const placedIn = endpoint.SubnetIds;
+      if (!placedIn) {
+        context.unknown(endpoint.VpcEndpointId as string, "its SubnetIds are not in the snapshot");
+        continue;
+      }
+      const endpointSubnets = placedIn.map((id) => index.subnet(id));
+      const unplaced = placedIn.filter(
         (_, position) => !endpointSubnets[position]?.AvailabilityZone,
       );
       if (unplaced.length > 0) {
@@ -85,9 +90,7 @@ export default defineRule<"missingZones" | "singleZone">({
           subnetIds: subnetIds.join(", "),
         },
         resource: index.ref("vpc-endpoint", endpointId, endpoint.VpcId, endpoint.Tags),
-        evidence: [
-          { resourceId: endpointId, attribute: "SubnetIds", value: endpoint.SubnetIds ?? [] },
-        ],
+        evidence: [{ resourceId: endpointId, attribute: "SubnetIds", value: placedIn }],
         related: subnetIds,
       });
     }

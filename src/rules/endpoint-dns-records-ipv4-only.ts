@@ -7,7 +7,7 @@ export default defineRule<"ipv4Records">({
   description:
     "A dual-stack endpoint only helps IPv6-only clients when its private DNS name carries AAAA " +
     "records. With DnsRecordIpType ipv4, or service-defined, they still depend on NAT64.",
-  severity: "warning",
+  severity: "info",
   tags: ["privatelink", "dns", "ipv6-only"],
   references: [
     {
@@ -22,7 +22,7 @@ export default defineRule<"ipv4Records">({
   requires: ["Subnets", "VpcEndpoints"],
   messages: {
     ipv4Records: {
-      severity: "warning",
+      severity: "info",
       text:
         "Endpoint {endpointId} is dual-stack but its DnsRecordIpType is {recordType}, so " +
         "IPv6-only subnets {subnetIds} get A records and reach {services} only through NAT64.",

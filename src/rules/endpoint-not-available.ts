@@ -1,5 +1,9 @@
-import { defineRule } from "../engine/types.js";
+import type { VpcEndpoint } from "@aws-sdk/client-ec2";
+import { defineRule, type RuleContext } from "../engine/types.js";
+import { isInterfaceEndpoint, usableEndpointsFor } from "../index/endpoints.js";
+import { shortServiceName } from "../index/snapshot-index.js";
 import { lower } from "../index/util.js";
+import { analyse } from "../reach/analysis.js";
 import { hopsOwnedBy } from "../reach/findings.js";
 
 /** States in which the endpoint will work once AWS or the service owner finishes. */
@@ -8,7 +12,9 @@ const PENDING_STATES = new Set(["pending", "pendingacceptance", "partial"]);
 /** States of an endpoint someone deleted on purpose; it no longer holds a DNS name. */
 const REMOVED_STATES = new Set(["deleting", "deleted"]);
 
-export default defineRule<"notAvailable" | "pending" | "pendingInUse">({
+type MessageId = "notAvailable" | "notAvailableUnused" | "pending" | "pendingInUse";
+
+export default defineRule<MessageId>({
   id: "endpoint-not-available",
   title: "VPC endpoint is not available",
   description:
@@ -36,6 +42,16 @@ export default defineRule<"notAvailable" | "pending" | "pendingInUse">({
       fix:
         "Delete the endpoint and create it again, or accept the connection on the service side " +
         "if the service owner requires acceptance.",
+    },
+    notAvailableUnused: {
+      severity: "warning",
+      text:
+        "VPC endpoint {endpointId} for {serviceName} is in state {state}{failure}, so it " +
+        "carries no traffic. No required path needs it, but any client that uses it is cut off.",
+      fix:
+        "Delete the endpoint and create it again if clients need it, or delete it if nothing " +
+        "does; if the service owner requires acceptance, accept the connection on the service " +
+        "side.",
     },
     pendingInUse: {
       severity: "error",
@@ -72,8 +88,10 @@ export default defineRule<"notAvailable" | "pending" | "pendingInUse">({
       if (state === "available" || state === "" || REMOVED_STATES.has(state)) continue;
       const failure = endpoint.LastError?.Message ? ` (${endpoint.LastError.Message})` : "";
       const inUse = users.get(endpointId);
-      let messageId: "notAvailable" | "pending" | "pendingInUse" = "notAvailable";
+      let messageId: MessageId;
       if (PENDING_STATES.has(state)) messageId = inUse ? "pendingInUse" : "pending";
+      // An endpoint that no required path needs breaks only clients vpc-lint does not trace.
+      else messageId = isNeeded(context, endpoint) ? "notAvailable" : "notAvailableUnused";
       context.report({
         messageId,
         data: {
@@ -91,3 +109,23 @@ export default defineRule<"notAvailable" | "pending" | "pendingInUse">({
     }
   },
 });
+
+/**
+ * Tells whether a failed, rejected or expired endpoint is needed: no other endpoint in its VPC
+ * offers its service, and a required path there to that service is broken. The traces pass over
+ * such an endpoint, so no hop of theirs names it. Other endpoint types are needed as before.
+ */
+function isNeeded(context: RuleContext<MessageId>, endpoint: VpcEndpoint): boolean {
+  const { index } = context;
+  if (!isInterfaceEndpoint(endpoint)) return true;
+  const service = shortServiceName(endpoint.ServiceName);
+  const { VpcId: vpcId } = endpoint;
+  if (!vpcId || usableEndpointsFor(index, vpcId, service).length > 0) return false;
+  return analyse(index, context.settings).paths.some(
+    (path) =>
+      path.required &&
+      path.service === service &&
+      path.verdict === "unreachable" &&
+      path.vpcId === vpcId,
+  );
+}

@@ -169,6 +169,12 @@ function reachesWithoutEndpoint(
   return path.verdict === "reachable" || path.verdict === "depends-on-hub";
 }
 
+/** Tells whether every workload of a subnet is a Lambda function's interface. */
+function hostsOnlyLambda(index: SnapshotIndex, subnetId: string): boolean {
+  const { windows, lambda, other } = index.workloadPlatforms(subnetId);
+  return lambda !== undefined && windows === undefined && !other;
+}
+
 function reportService(
   context: RuleContext<MessageId>,
   vpcId: string,
@@ -178,12 +184,13 @@ function reportService(
   const { index } = context;
   const privateOnly = isPrivateOnly(index, context.settings, vpcId);
   // Session Manager reaches instances only, but other workloads, such as Lambda functions reading
-  // Parameter Store, may call ssm too. Only SSM Agents use ec2messages.
+  // Parameter Store, may call ssm too. Only SSM Agents use ec2messages, and only they and ECS
+  // Exec use ssmmessages, so a subnet of Lambda functions alone needs neither.
   const hosting: Subnet[] = [];
   const others: Subnet[] = [];
   for (const subnet of stranded) {
     if (mayHostInstances(index, idOf(subnet))) hosting.push(subnet);
-    else others.push(subnet);
+    else if (service === "ssm" || !hostsOnlyLambda(index, idOf(subnet))) others.push(subnet);
   }
   if (others.length > 0 && service !== "ec2messages") {
     const messageId = privateOnly ? "noInstancesPrivateOnly" : "noInstances";

@@ -1,6 +1,6 @@
 import type { Subnet } from "@aws-sdk/client-ec2";
 import { defineRule, type Evidence, type ResourceRef, type RuleContext } from "../engine/types.js";
-import { isAmazonResolver, nameServersOf, reachableFromIpv6Only } from "../index/dns.js";
+import { usesOwnNameServers } from "../index/dns.js";
 import { hasIpv6EndpointFor, usableEndpointsFor } from "../index/endpoints.js";
 import { isNat64Route, nat64RouteOf, UNRESOLVED_PREFIX_LIST } from "../index/nat64.js";
 import { describeRoute } from "../index/routes.js";
@@ -141,17 +141,6 @@ function reportIpv4Services(
     related: [vpcId],
   });
   return true;
-}
-
-/**
- * Tells whether an IPv6-only subnet resolves through name servers of the user's own: the DHCP
- * options list none that is the Amazon resolver, and an IPv6 one it can reach.
- */
-function usesOwnNameServers(index: SnapshotIndex, vpcId: string): boolean {
-  const vpc = index.vpc(vpcId);
-  const servers = vpc ? nameServersOf(index, vpc) : undefined;
-  if (!vpc || !servers || servers.some((server) => isAmazonResolver(server, vpc))) return false;
-  return servers.some(reachableFromIpv6Only);
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   type SnapshotSource,
   type VpcAttributes,
 } from "./types.js";
-import { foundText, validateSnapshot } from "./validate.js";
+import { foundText, instancesWithoutSubnet, validateSnapshot } from "./validate.js";
 import { joinNames } from "../index/util.js";
 import { makeRoomForInput } from "../v8-flags.js";
 
@@ -215,6 +215,7 @@ async function loadFile(
   }
   checkVersion(file, shaped.snapshot);
   const problems = validateSnapshot(shaped.snapshot);
+  if (problems.length === 0) problems.push(...instancesWithoutSubnet(shaped.snapshot));
   if (problems.length > 0) {
     const lines = problems.slice(0, 20).map((problem) => {
       const where = shaped.toFilePointer(problem.pointer) || "/";
@@ -270,6 +271,12 @@ function parseShaped(
     // directory, would drop its section without a trace.
     const where = inDirectory ? "; fix it or move it out of the directory" : "";
     // A failed `aws ... > file.json` leaves an empty file.
+    if (text.trim() === "" && file === STDIN_PATH) {
+      throw new InputError(
+        "standard input is empty, so the command that piped into vpc-lint may have failed; " +
+          "run it again",
+      );
+    }
     if (text.trim() === "") {
       throw new InputError(
         `${file}: the file is empty, so the command that wrote it may have failed; run it ` +

@@ -1,6 +1,8 @@
 /** Validates snapshot input against the bundled JSON schema and phrases each error for a user. */
 import type { ErrorObject, ValidateFunction } from "ajv";
+import { isLiveInstance } from "../index/util.js";
 import { compileSnapshotValidator } from "./compile-validator.js";
+import type { Snapshot } from "./types.js";
 
 let compiled: ValidateFunction | undefined;
 
@@ -43,6 +45,26 @@ export function validateSnapshot(snapshot: unknown): SchemaProblem[] {
         expected: `one of the fields ${fields.join(", ")}`,
       };
     });
+}
+
+/**
+ * Returns a problem for each instance that still exists but names no subnet. AWS returns SubnetId
+ * for every instance that is not terminated, and read as absent, the instance would leave its
+ * subnet looking empty of instances. A template may leave it out, so only snapshots are checked.
+ */
+export function instancesWithoutSubnet(snapshot: Snapshot): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+  (snapshot.Reservations ?? []).forEach((reservation, position) => {
+    (reservation.Instances ?? []).forEach((instance, at) => {
+      if (instance.SubnetId || !isLiveInstance(instance)) return;
+      problems.push({
+        pointer: `/Reservations/${position}/Instances/${at}/SubnetId`,
+        value: instance.SubnetId,
+        expected: `the id of the subnet of this ${instance.State?.Name ?? ""} instance`,
+      });
+    });
+  });
+  return problems;
 }
 
 function isAlternative(error: ErrorObject): boolean {

@@ -144,9 +144,13 @@ function unknownIdWarning(resourceId: string, ids: string[]): string {
   const unknown = ids.length === 1 ? "an unknown rule id" : "unknown rule ids";
   const described = ids.every((id) => UNSUPPRESSIBLE_RULES.has(id)) ? "a rule id" : unknown;
   const verb = ids.length === 1 ? "suppresses" : "suppress";
+  // A rule that is never suppressed is fixed only at its cause. The list of ids helps a typo.
+  const fix = ids.every((id) => UNSUPPRESSIBLE_RULES.has(id))
+    ? "fix what the rule reports instead"
+    : "run vpc-lint rules for the list of rule ids";
   return (
     `${resourceId} has the tag ${IGNORE_TAG} with ${described}, ${named.join(", ")}, which ` +
-    `${verb} nothing; run vpc-lint rules for the list of rule ids`
+    `${verb} nothing; ${fix}`
   );
 }
 
@@ -168,8 +172,11 @@ function expiredWarnings(expired: Map<SuppressionEntry, ExpiredMatches>): string
         hidden === 1 ? "1 finding it matched stays" : `${hidden} findings it matched stay`;
       return `${expiry}, and the ${stay} suppressed by another suppression, so remove the entry`;
     }
-    const findings = counting === 1 ? "1 finding" : `${counting} findings`;
-    return `${expiry}, so ${findings} it matched count again; fix them or extend "expires"`;
+    const findings =
+      counting === 1
+        ? "the 1 finding it matched counts again; fix it"
+        : `the ${counting} findings it matched count again; fix them`;
+    return `${expiry}, so ${findings} or extend "expires"`;
   });
 }
 

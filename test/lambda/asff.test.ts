@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../src/engine/types.js";
@@ -201,7 +202,22 @@ describe("--format asff", () => {
 
     const findings = JSON.parse(run.stdout) as AsffFinding[];
     expect(run.status).toBe(0);
-    expect(findings).toHaveLength(11);
+    expect(findings).toHaveLength(10);
     expect(findings[0]?.SchemaVersion).toBe("2018-10-08");
+  });
+
+  it("lists skipped checks on standard error", () => {
+    const input = join(EXAMPLES, "public-nat64.json");
+    const snapshot = JSON.parse(readFileSync(input, "utf8")) as Record<string, unknown>;
+    delete snapshot.NetworkAcls;
+    const file = join(mkdtempSync(join(tmpdir(), "vpc-lint-asff-")), "no-acls.json");
+    writeFileSync(file, JSON.stringify(snapshot));
+
+    const run = runCli(["--snapshot", file, "--format", "asff", "--fail-on", "never"]);
+
+    expect(run.status).toBe(0);
+    expect(Array.isArray(JSON.parse(run.stdout))).toBe(true);
+    expect(run.stderr).toContain("Checks that did not run, so they did not pass either:");
+    expect(run.stderr).toContain("nacl-blocks-nat64");
   });
 });

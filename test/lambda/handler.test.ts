@@ -114,8 +114,8 @@ describe("lint event", () => {
     const response = (await invoke(EVENT, lines)) as LintResponse;
 
     const findings = importedFindings(fakes.hub);
-    expect(findings).toHaveLength(11);
-    expect(response.regions[0]?.imported).toBe(11);
+    expect(findings).toHaveLength(10);
+    expect(response.regions[0]?.imported).toBe(10);
     for (const finding of findings) {
       expect(finding.Id).toMatch(/^vpc-lint\/[0-9a-f]{32}$/);
       expect(finding.ProductArn).toBe(
@@ -370,7 +370,7 @@ describe("several Regions", () => {
     expect(metrics).toHaveLength(2);
     expect(byRegion["us-east-1"]).toMatchObject({
       ErrorFindings: 7,
-      WarningFindings: 4,
+      WarningFindings: 3,
       FailedRuns: 0,
     });
     expect(byRegion["eu-west-1"]).toMatchObject({ ErrorFindings: 0, FailedRuns: 1 });
@@ -389,7 +389,7 @@ describe("Security Hub import", () => {
     const response = (await invoke(EVENT, lines)) as LintResponse;
 
     expect(fakes.hub.commandCalls(BatchImportFindingsCommand)).toHaveLength(3);
-    expect(response.regions[0]?.imported).toBe(11);
+    expect(response.regions[0]?.imported).toBe(10);
     expect(logEntries().filter((entry) => /throttled/.test(String(entry.message)))).toHaveLength(2);
   });
 
@@ -411,8 +411,8 @@ describe("Security Hub import", () => {
 
     const findings = importedFindings(fakes.hub);
     expect(response.regions[0]?.summary?.total).toBe(0);
-    expect(response.regions[0]?.resolved).toBe(11);
-    expect(findings).toHaveLength(11);
+    expect(response.regions[0]?.resolved).toBe(10);
+    expect(findings).toHaveLength(10);
     for (const finding of findings) {
       expect(finding.RecordState).toBe("ARCHIVED");
       expect(finding.Workflow?.Status).toBe("RESOLVED");

@@ -161,7 +161,7 @@ describe("dual-stack endpoints", () => {
     ]);
     expect(
       result.findings.find((f) => f.ruleId === "endpoint-dns-records-ipv4-only")?.severity,
-    ).toBe("warning");
+    ).toBe("info");
   });
 
   it("treats service-defined records as A records for the service name", () => {

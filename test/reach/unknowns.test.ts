@@ -5,6 +5,12 @@ import type { Snapshot } from "../../src/snapshot/types.js";
 import type { Subnet } from "@aws-sdk/client-ec2";
 import { PRIVATE, PUBLIC, design, findingsOf, group, lint } from "./designs.js";
 
+function skipReasons(snapshot: Snapshot, ruleId: string): string[] {
+  return lint(snapshot)
+    .skipped.filter((skip) => skip.ruleId === ruleId)
+    .map((skip) => skip.reason);
+}
+
 function verdicts(snapshot: Snapshot): string[] {
   const paths = analyse(new SnapshotIndex(snapshot), { requiredServices: [] }).paths;
   return [...new Set(paths.filter((path) => path.required).map((path) => path.verdict))];
@@ -226,12 +232,6 @@ describe("reachability with missing data", () => {
 
 describe("reachability with missing addresses and members", () => {
   /** Returns the reasons the rule lists for not judging some of its resources. */
-  function skipReasons(snapshot: Snapshot, ruleId: string): string[] {
-    return lint(snapshot)
-      .skipped.filter((skip) => skip.ruleId === ruleId)
-      .map((skip) => skip.reason);
-  }
-
   /**
    * Removes the NAT gateways' private addresses, and returns their subnets with the first /28 of
    * each, which may or may not contain the address AWS assigns.
@@ -450,6 +450,95 @@ describe("reachability with missing addresses and members", () => {
     expect(skipReasons(snapshot, "nacl-blocks-nat64")).toContain(
       `the subnet ${PUBLIC.publicSubnet} of NAT gateway ${PUBLIC.nat} is not in the snapshot`,
     );
+  });
+});
+
+describe("fields the AWS APIs always return", () => {
+  it("is unknown when workload interfaces list no groups", () => {
+    const snapshot = design("public-nat64");
+    for (const eni of snapshot.NetworkInterfaces ?? []) {
+      if (eni.SubnetId === PUBLIC.app) delete eni.Groups;
+    }
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+    expect(skipReasons(snapshot, "instance-sg-egress-blocks-nat64")).toEqual([
+      `some workloads in ${PUBLIC.app} list no security groups, which every interface has, so ` +
+        "the snapshot lacks their egress rules",
+    ]);
+  });
+
+  it("is unknown for an endpoint without SubnetIds", () => {
+    const snapshot = design("private-nat64-endpoints");
+    for (const endpoint of snapshot.VpcEndpoints ?? []) delete endpoint.SubnetIds;
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+    expect(skipReasons(snapshot, "nacl-blocks-nat64")).toContain(
+      `the SubnetIds of endpoint ${PRIVATE.ssmEndpoint} are not in the snapshot`,
+    );
+    expect(skipReasons(snapshot, "endpoint-az-coverage")).toEqual([
+      "its SubnetIds are not in the snapshot",
+    ]);
+  });
+
+  it("is unknown past a route of an unread target", () => {
+    const snapshot = design("public-nat64");
+    const table = snapshot.RouteTables?.find((item) => item.RouteTableId === PUBLIC.publicTable);
+    const route = table?.Routes?.find((item) => item.DestinationCidrBlock === "0.0.0.0/0");
+    expect(route?.GatewayId).toMatch(/^igw-/);
+    delete route?.GatewayId;
+    Object.assign(route ?? {}, {
+      OdbNetworkArn: "arn:aws:odb:us-east-1:111122223333:odb-network/1",
+    });
+
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+    expect(findingsOf(lint(snapshot), "public-nat-subnet-no-igw-route")).toEqual([]);
+    expect(skipReasons(snapshot, "public-nat-subnet-no-igw-route")).toEqual([
+      `the 0.0.0.0/0 route of ${PUBLIC.publicTable} names its target in no field vpc-lint ` +
+        "reads, so where it sends the traffic is unknown",
+    ]);
+  });
+
+  it("names the target of an unknown type", () => {
+    const snapshot = design("public-nat64");
+    const table = snapshot.RouteTables?.find((item) => item.RouteTableId === PUBLIC.publicTable);
+    const route = table?.Routes?.find((item) => item.DestinationCidrBlock === "0.0.0.0/0");
+    if (route) route.GatewayId = "xgw-0a1b2c3d4e5f60001";
+    expect(skipReasons(snapshot, "public-nat-subnet-no-igw-route")).toEqual([
+      `the 0.0.0.0/0 route of ${PUBLIC.publicTable} targets xgw-0a1b2c3d4e5f60001, of a type ` +
+        "vpc-lint does not know, so where it sends the traffic is unknown",
+    ]);
+  });
+
+  it("is unknown with DNS64 off and name servers of one's own", () => {
+    const snapshot = design("public-nat64");
+    const servers = snapshot.DhcpOptions?.[0]?.DhcpConfigurations?.find(
+      (item) => item.Key === "domain-name-servers",
+    );
+    if (servers) servers.Values = [{ Value: "2600:1f18:4c2:a100::53" }];
+    const app = snapshot.Subnets?.find((subnet) => subnet.SubnetId === PUBLIC.app);
+    if (app) app.EnableDns64 = false;
+
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+    const result = lint(snapshot);
+    expect(result.findings.filter((finding) => finding.severity !== "info")).toEqual([]);
+    expect(skipReasons(snapshot, "ssm-endpoint-missing")).toEqual([
+      "EnableDns64 is false and the VPC's DHCP options name only servers of the user's own, " +
+        "which may synthesise 64:ff9b::/96 addresses themselves",
+    ]);
+  });
+
+  it("still finds a break after that DNS hop", () => {
+    const snapshot = design("public-nat64");
+    const servers = snapshot.DhcpOptions?.[0]?.DhcpConfigurations?.find(
+      (item) => item.Key === "domain-name-servers",
+    );
+    if (servers) servers.Values = [{ Value: "2600:1f18:4c2:a100::53" }];
+    const app = snapshot.Subnets?.find((subnet) => subnet.SubnetId === PUBLIC.app);
+    if (app) app.EnableDns64 = false;
+    const group = snapshot.SecurityGroups?.find((item) => item.GroupId === PUBLIC.appGroup);
+    if (group) group.IpPermissionsEgress = [];
+
+    expect(findingsOf(lint(snapshot), "instance-sg-egress-blocks-nat64")).toEqual([
+      `blocked ${PUBLIC.appGroup}`,
+    ]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Snapshot } from "../../src/snapshot/types.js";
 import { REGION, endpoint, snapshot } from "../builder.js";
-import { PRIVATE, design } from "../reach/designs.js";
+import { PRIVATE, PUBLIC, design } from "../reach/designs.js";
 import { type ExpectedFinding, expectFindings, lintRule, ref } from "./harness.js";
 
 const RULE = "endpoint-not-available";
@@ -11,15 +11,18 @@ function withEndpoint(options: Omit<Parameters<typeof endpoint>[0], "id" | "serv
   return snapshot({ VpcEndpoints: [endpoint({ id: "vpce-ssm", service: "ssm", ...options })] });
 }
 
+/** The part of the message that an endpoint no required path uses adds. */
+const UNUSED = " No required path needs it, but any client that uses it is cut off.";
+
 function finding(
-  messageId: "notAvailable" | "pending",
+  messageId: "notAvailableUnused" | "pending",
   state: string,
   message: string,
 ): ExpectedFinding {
   return {
     ruleId: RULE,
     messageId,
-    severity: messageId === "pending" ? "warning" : "error",
+    severity: "warning",
     message,
     resource: ref("vpc-endpoint", "vpce-ssm"),
     evidence: [{ resourceId: "vpce-ssm", attribute: "State", value: state }],
@@ -34,14 +37,15 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
     findings: [
       {
         ...finding(
-          "notAvailable",
+          "notAvailableUnused",
           "failed",
           `VPC endpoint vpce-ssm for ${SSM} is in state failed (Subnet has no free IP ` +
-            "addresses), so it carries no traffic.",
+            `addresses), so it carries no traffic.${UNUSED}`,
         ),
         fix:
-          "Delete the endpoint and create it again, or accept the connection on the service " +
-          "side if the service owner requires acceptance.",
+          "Delete the endpoint and create it again if clients need it, or delete it if nothing " +
+          "does; if the service owner requires acceptance, accept the connection on the service " +
+          "side.",
       },
     ],
   },
@@ -50,9 +54,9 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
     input: withEndpoint({ state: "rejected" }),
     findings: [
       finding(
-        "notAvailable",
+        "notAvailableUnused",
         "rejected",
-        `VPC endpoint vpce-ssm for ${SSM} is in state rejected, so it carries no traffic.`,
+        `VPC endpoint vpce-ssm for ${SSM} is in state rejected, so it carries no traffic.${UNUSED}`,
       ),
     ],
   },
@@ -61,9 +65,9 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
     input: withEndpoint({ state: "Expired" }),
     findings: [
       finding(
-        "notAvailable",
+        "notAvailableUnused",
         "Expired",
-        `VPC endpoint vpce-ssm for ${SSM} is in state Expired, so it carries no traffic.`,
+        `VPC endpoint vpce-ssm for ${SSM} is in state Expired, so it carries no traffic.${UNUSED}`,
       ),
     ],
   },
@@ -143,6 +147,43 @@ describe(`${RULE} on a path`, () => {
       `VPC endpoint ${PRIVATE.ssmEndpoint} for ${ssm.ServiceName} is in state PendingAcceptance, so ` +
         `${PRIVATE.appA}, ${PRIVATE.appB} cannot reach ssm through it until it becomes available.`,
     );
+  });
+});
+
+describe(`${RULE} of a failed endpoint`, () => {
+  /** Returns the private design with one Session Manager endpoint failed. */
+  function failed(endpointId: string): Snapshot {
+    const input = design("private-nat64-endpoints");
+    const endpoint = input.VpcEndpoints?.find((item) => item.VpcEndpointId === endpointId);
+    if (!endpoint) throw new Error(`the design has endpoint ${endpointId}`);
+    endpoint.State = "Failed";
+    return input;
+  }
+
+  it("is an error when subnets use it", () => {
+    const findings = lintRule(RULE, failed(PRIVATE.ssmEndpoint)).findings;
+    expect(findings.map((found) => [found.messageId, found.severity])).toEqual([
+      ["notAvailable", "error"],
+    ]);
+  });
+
+  it("is a warning while NAT64 still works", () => {
+    const input = design("public-nat64");
+    input.VpcEndpoints = [
+      endpoint({ id: "vpce-ssm", service: "ssm", state: "failed", vpcId: PUBLIC.vpc }),
+    ];
+    const findings = lintRule(RULE, input).findings;
+    expect(findings.map((found) => [found.messageId, found.severity])).toEqual([
+      ["notAvailableUnused", "warning"],
+    ]);
+  });
+
+  it("is a warning when no path uses it", () => {
+    // Agents 3.3.40.0 and later, which the design registers, do not use ec2messages.
+    const findings = lintRule(RULE, failed(PRIVATE.ec2messagesEndpoint)).findings;
+    expect(findings.map((found) => [found.messageId, found.severity])).toEqual([
+      ["notAvailableUnused", "warning"],
+    ]);
   });
 });
 

@@ -273,18 +273,23 @@ describe(RULE, () => {
     ]);
   });
 
-  it("warns for subnets that host no instances", () => {
+  /** Returns the private design whose IPv6-only subnet hosts one interface of this type alone. */
+  function withoutInstances(type: string): Snapshot {
     const base = privateNat64({ endpoints: [] });
-    const input = snapshot({
+    return snapshot({
       ...base,
       NetworkInterfaces: [
         ...(base.NetworkInterfaces ?? []).filter((item) => item.SubnetId !== IDS.v6Subnet),
-        eni({ id: "eni-lambda", subnet: IDS.v6Subnet, type: "lambda" }),
+        eni({ id: "eni-workload", subnet: IDS.v6Subnet, type }),
       ],
       Reservations: [],
       InstanceInformationList: [],
     });
-    const findings = lintRule(RULE, input).findings;
+  }
+
+  it("warns for subnets that host no instances", () => {
+    // An interface of no instance, such as an ECS task's, whose ECS Exec uses ssmmessages.
+    const findings = lintRule(RULE, withoutInstances("interface")).findings;
 
     expect(findings.map((item) => `${item.data.service} ${item.messageId}`).sort()).toEqual([
       "ssm noInstances",
@@ -297,6 +302,14 @@ describe(RULE, () => {
         "needs none there, but their other workloads, such as Lambda functions or ECS tasks, " +
         "cannot call ssm.",
     );
+  });
+
+  it("warns Lambda-only subnets about ssm alone", () => {
+    const findings = lintRule(RULE, withoutInstances("lambda")).findings;
+
+    expect(findings.map((item) => `${item.data.service} ${item.messageId}`)).toEqual([
+      "ssm noInstances",
+    ]);
   });
 
   it("leaves the public NAT gateway out of a private-only VPC's fix", () => {
@@ -337,7 +350,6 @@ describe(RULE, () => {
       "ssm missing subnet-v6only",
       "ssm noInstances subnet-lambda",
       "ssmmessages missing subnet-v6only",
-      "ssmmessages noInstances subnet-lambda",
     ]);
   });
 
