@@ -71,6 +71,18 @@ describe("loading files", () => {
     expect(loaded.snapshot.Subnets).toEqual([subnetA, subnetB]);
   });
 
+  it("keeps a hosted zone once per VPC", async () => {
+    const zones = ["vpc-a", "vpc-b"].map((vpcId) => ({
+      HostedZoneId: "Z111",
+      Name: "ssm.us-east-1.amazonaws.com.",
+      VpcId: vpcId,
+    }));
+    const file = await fixture("zones.json", { SnapshotVersion: 1, HostedZones: zones });
+    const { snapshot } = await loadSnapshotFiles([file]);
+
+    expect(snapshot.HostedZones).toEqual(zones);
+  });
+
   it("rejects files of different accounts", async () => {
     const first = await fixture(
       "one.json",

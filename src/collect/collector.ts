@@ -4,7 +4,7 @@
  */
 import { paginateDescribeVpcs, type EC2Client, type Vpc } from "@aws-sdk/client-ec2";
 import { InputError } from "../errors.js";
-import { iamActionOf, sectionInfo } from "../snapshot/sections.js";
+import { iamActionOf, itemKey, sectionInfo } from "../snapshot/sections.js";
 import {
   SNAPSHOT_VERSION,
   type CollectionError,
@@ -162,7 +162,7 @@ async function discoverVpcs(
   const vpcs = joinChunks(pages);
   if (vpcs) {
     const named = vpcs.filter((vpc) => typeof vpc.VpcId === "string");
-    return withoutRepeats(named, "VpcId");
+    return withoutRepeats("Vpcs", named);
   }
   const failure = runner.errors.at(-1);
   const reason = failure ? ` with ${failure.Code}: ${withoutFullStop(failure.Message)}` : "";
@@ -179,14 +179,14 @@ async function discoverVpcs(
   throw new InputError(`DescribeVpcs in ${region} failed${reason}, ${purpose}. ${fix}`);
 }
 
-/** Returns the items without those whose id field repeats an earlier item's, in order. */
-function withoutRepeats<T extends object>(items: readonly T[], idField: string): T[] {
-  const seen = new Set<unknown>();
+/** Returns a section's items without those whose key repeats an earlier item's, in order. */
+function withoutRepeats<T extends object>(section: SectionName, items: readonly T[]): T[] {
+  const seen = new Set<string>();
   return items.filter((item) => {
-    const id = (item as Record<string, unknown>)[idField];
-    if (typeof id !== "string") return true;
-    if (seen.has(id)) return false;
-    seen.add(id);
+    const key = itemKey(section, item);
+    if (key === undefined) return true;
+    if (seen.has(key)) return false;
+    seen.add(key);
     return true;
   });
 }
@@ -331,7 +331,7 @@ function assemble(
   for (const name of COLLECTED_SECTIONS) {
     const items = sections[name] as object[] | undefined;
     if (items === undefined) continue;
-    const unique = withoutRepeats(items, sectionInfo(name).idField);
+    const unique = withoutRepeats(name, items);
     if (unique.length < items.length) {
       const repeats = items.length - unique.length;
       const noun = repeats === 1 ? "item" : "items";

@@ -63,7 +63,7 @@ export async function collectHostedZones(
         runner.paginate(
           callOf("HostedZones", vpcId),
           hostedZonePages(route53, vpcId, region),
-          (page) => (page.HostedZoneSummaries ?? []).map((zone) => hostedZoneOf(zone, vpcId)),
+          (page) => page.HostedZoneSummaries?.map((zone) => hostedZoneOf(zone, vpcId)),
         ),
       ),
     ),

@@ -57,7 +57,7 @@ export function summarizeError(error: unknown): { Code: string; Message: string 
  * server may echo in an error message that vpc-lint then logs and writes to reports.
  */
 const SIGNED_FIELD =
-  /\b(X-Amz-Security-Token|X-Amz-Credential|X-Amz-Signature|Credential|Signature)=[^\s&,;"']+/gi;
+  /\b(X-Amz-Security-Token|X-Amz-Credential|X-Amz-Signature|Credential|Signature)("?\s*[=:]\s*"?)[^\s&,;"']+/gi;
 
 /** An access key id: AKIA for long-term keys, ASIA for temporary ones. */
 const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g;
@@ -71,7 +71,7 @@ export function oneLine(message: string): string {
   const first = message.split("\n")[0] ?? "";
   const text = first
     .replace(/\s*Encoded authorization failure message:.*$/i, "")
-    .replace(SIGNED_FIELD, "$1=[removed]")
+    .replace(SIGNED_FIELD, "$1$2[removed]")
     .replace(ACCESS_KEY_ID, "[removed]")
     .replace(/\s+/g, " ")
     .trim();

@@ -30,7 +30,12 @@ export function listIds(ids: string[]): string {
   return `${ids.slice(0, 5).join(", ")} and ${ids.length - 5} more`;
 }
 
-const AMAZON_ADDRESSES = new Set(["169.254.169.253", "fd00:ec2::253"]);
+/** The addresses of the Amazon DNS server that every VPC has. */
+const AMAZON_ADDRESSES = ["169.254.169.253", "fd00:ec2::253"].map((text) => {
+  const address = parseIp(text);
+  if (!address) throw new Error(`invalid built-in address ${text}`);
+  return address;
+});
 
 /**
  * Returns the domain-name-servers of the VPC's DHCP options; `default` options have none. Returns
@@ -59,10 +64,17 @@ export function unknownNameServers(index: SnapshotIndex, vpc: Vpc): string {
  * addresses, or the VPC's primary IPv4 block plus two, where AWS documents it.
  */
 export function isAmazonResolver(server: string, vpc: Vpc): boolean {
-  if (server === "AmazonProvidedDNS" || AMAZON_ADDRESSES.has(server)) return true;
+  if (server === "AmazonProvidedDNS") return true;
   const address = parseIp(server);
+  if (!address) return false;
+  // Compared as addresses, since fd00:ec2:0:0:0:0:0:253 is written in more than one way.
+  const amazon = AMAZON_ADDRESSES.some(
+    (known) => known.family === address.family && known.value === address.value,
+  );
   const primary = vpc.CidrBlock ? parseCidr(vpc.CidrBlock) : undefined;
-  return address?.family === 4 && primary !== undefined && primary.network + 2n === address.value;
+  const baseTwo =
+    address.family === 4 && primary !== undefined && primary.network + 2n === address.value;
+  return amazon || baseTwo;
 }
 
 /**

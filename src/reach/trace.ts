@@ -303,7 +303,8 @@ function needsDns64(trace: Trace): boolean {
     trace.add("dns", "unknown", trace.subnetId, "EnableDns64 is not in the snapshot");
     return false;
   }
-  // AWS supports NAT64 with a DNS64 server of the user's own, so the rest of the path still counts.
+  // AWS supports NAT64 with a DNS64 server of the user's own, so the path is unknown, not broken.
+  // The NAT64 rules check only subnets with DNS64 on, so the trace stops here.
   if (isIpv6Only(trace.subnet) && usesOwnNameServers(trace.index, trace.vpcId)) {
     trace.add(
       "dns",
@@ -312,7 +313,7 @@ function needsDns64(trace: Trace): boolean {
       "EnableDns64 is false and the VPC's DHCP options name only servers of the user's own, which may synthesise 64:ff9b::/96 addresses themselves",
       "subnet-dns64-disabled",
     );
-    return true;
+    return false;
   }
   trace.add(
     "dns",

@@ -111,9 +111,10 @@ export default defineRule<MessageId>({
 });
 
 /**
- * Tells whether a failed, rejected or expired endpoint is needed: no other endpoint in its VPC
- * offers its service, and a required path there to that service is broken. The traces pass over
- * such an endpoint, so no hop of theirs names it. Other endpoint types are needed as before.
+ * Tells whether a failed, rejected or expired endpoint is needed. It is when no other endpoint in
+ * its VPC offers its service and a required path there to that service is not known to work, such
+ * as one through a hosted zone. The traces pass over such an endpoint, so no hop names it. An
+ * endpoint of another type counts as needed.
  */
 function isNeeded(context: RuleContext<MessageId>, endpoint: VpcEndpoint): boolean {
   const { index } = context;
@@ -125,7 +126,7 @@ function isNeeded(context: RuleContext<MessageId>, endpoint: VpcEndpoint): boole
     (path) =>
       path.required &&
       path.service === service &&
-      path.verdict === "unreachable" &&
+      path.verdict !== "reachable" &&
       path.vpcId === vpcId,
   );
 }

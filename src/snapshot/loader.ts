@@ -6,7 +6,7 @@ import { InputError } from "../errors.js";
 import { decodeText } from "../io.js";
 import type { SourceLocation } from "../run.js";
 import { MergedLocations, locateResources } from "./locations.js";
-import { SECTIONS } from "./sections.js";
+import { SECTIONS, itemKey } from "./sections.js";
 import { ShapeError, TruncatedOutputError, shapeInput, type ShapedInput } from "./shape.js";
 import {
   SNAPSHOT_VERSION,
@@ -399,12 +399,7 @@ export function mergeSnapshots(
     const section =
       info.name === "VpcAttributes"
         ? mergeVpcAttributes(present, warnings)
-        : uniqueItems(
-            withoutDeleted(present, info.name, info.idField, warnings),
-            info.name,
-            info.idField,
-            warnings,
-          );
+        : uniqueItems(withoutDeleted(present, info.name, warnings), info.name, warnings);
     (merged as Record<string, unknown>)[info.name] = section;
   }
   const errors = parts.flatMap((part) => part.snapshot.Errors ?? []);
@@ -483,7 +478,6 @@ const MAX_NAMED_IDS = 10;
 function withoutDeleted(
   parts: { file: string; snapshot: Snapshot }[],
   section: SectionName,
-  idField: string,
   warnings: string[],
 ): { file: string; snapshot: Snapshot }[] {
   const timeOf = (part: { snapshot: Snapshot }) =>
@@ -501,16 +495,16 @@ function withoutDeleted(
     if (!latest) return part;
 
     const current = new Set(
-      (latest.snapshot[section] as object[]).map((item) => keyOf(item, idField)),
+      (latest.snapshot[section] as object[]).map((item) => itemKey(section, item)),
     );
     const deleted = new Set<object>();
     for (const item of part.snapshot[section] as object[]) {
-      const id = keyOf(item, idField);
+      const id = itemKey(section, item);
       if (id !== undefined && !current.has(id)) deleted.add(item);
     }
     if (deleted.size === 0) return part;
 
-    const ids = [...deleted].map((item) => keyOf(item, idField) as string);
+    const ids = [...deleted].map((item) => itemKey(section, item) as string);
     const named =
       ids.length > MAX_NAMED_IDS
         ? [...ids.slice(0, MAX_NAMED_IDS), `${ids.length - MAX_NAMED_IDS} more`]
@@ -533,7 +527,6 @@ function withoutDeleted(
 function uniqueItems(
   parts: { file: string; snapshot: Snapshot }[],
   section: SectionName,
-  idField: string,
   warnings: string[],
 ): object[] {
   // Each id maps to the position of its first copy. Copies are gathered only for repeated ids, so
@@ -544,7 +537,7 @@ function uniqueItems(
   const items: object[] = [];
   for (const part of parts) {
     for (const item of part.snapshot[section] as object[]) {
-      const id = keyOf(item, idField);
+      const id = itemKey(section, item);
       const position = id === undefined ? undefined : positions.get(id);
       if (position === undefined) {
         if (id !== undefined) positions.set(id, items.length);
@@ -692,11 +685,6 @@ function sortedForComparison(value: unknown): unknown {
 
 function dropUndefined<T extends object>(item: T): T {
   return Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined)) as T;
-}
-
-function keyOf(item: object, idField: string): string | undefined {
-  const id = (item as Record<string, unknown>)[idField];
-  return typeof id === "string" ? id : undefined;
 }
 
 function uniqueBy<T>(items: T[], key: (item: T) => string | undefined): T[] {

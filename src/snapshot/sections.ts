@@ -9,6 +9,11 @@ export interface SectionInfo {
   iamActions: string[];
   /** The field that identifies one item, used to drop duplicates when files merge. */
   idField: string;
+  /**
+   * More fields that identify one item with idField, for a section that lists an id once per
+   * pairing: a hosted zone once per VPC, an endpoint service once per service type.
+   */
+  keyFields?: readonly string[];
   /** The top-level key of the matching singular `Create*` output, when there is one. */
   singular?: string;
   /**
@@ -52,6 +57,7 @@ export const SECTIONS: readonly SectionInfo[] = [
   section("VpcEndpoints", "DescribeVpcEndpoints", "VpcEndpointId", "VpcEndpoint"),
   {
     ...section("ServiceDetails", "DescribeVpcEndpointServices", "ServiceName"),
+    keyFields: ["ServiceType"],
     fallback:
       "that vpc-lint's own table of services with IPv6 over PrivateLink is current and that " +
       "every AWS service publishes a private DNS name",
@@ -78,6 +84,7 @@ export const SECTIONS: readonly SectionInfo[] = [
     operations: ["ListHostedZonesByVPC"],
     iamActions: ["route53:ListHostedZonesByVPC"],
     idField: "HostedZoneId",
+    keyFields: ["VpcId"],
     fallback: "that no private hosted zone answers for a service's name",
   },
   {
@@ -122,6 +129,23 @@ export function forEachResource(
       if (instance.InstanceId) visit(instance.InstanceId, instance as Record<string, unknown>);
     }
   }
+}
+
+/**
+ * Returns the key that identifies an item of a section when files merge or pages repeat: its id,
+ * followed by its keyFields, or undefined for an item without an id.
+ */
+export function itemKey(section: SectionName, item: object): string | undefined {
+  const record = item as Record<string, unknown>;
+  const info = sectionInfo(section);
+  const id = record[info.idField];
+  if (typeof id !== "string") return undefined;
+  if (!info.keyFields) return id;
+  const more = info.keyFields.map((field) => {
+    const value = record[field];
+    return typeof value === "string" ? value : JSON.stringify(value ?? null);
+  });
+  return [id, ...more].join(" ");
 }
 
 const BY_NAME = new Map(SECTIONS.map((info) => [info.name, info]));

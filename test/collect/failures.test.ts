@@ -186,6 +186,23 @@ describe("collectSnapshot with other failures", () => {
     ]);
   });
 
+  it.each([
+    [
+      "header X-Amz-Security-Token: IQoJb3JpZ2luX2Vj was rejected",
+      "header X-Amz-Security-Token: [removed] was rejected",
+    ],
+    [
+      'body {"X-Amz-Security-Token":"IQoJb3JpZ2luX2Vj"} was rejected',
+      'body {"X-Amz-Security-Token":"[removed]"} was rejected',
+    ],
+  ])("removes an echoed token from %s", async (echoed, kept) => {
+    ec2.on(DescribeSubnetsCommand).rejects(new Error(echoed));
+
+    const snapshot = await collect();
+
+    expect(snapshot.Errors?.[0]?.Message).toBe(kept);
+  });
+
   it("records a network error by its code", async () => {
     const connectionError = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:4566"), {
       code: "ECONNREFUSED",

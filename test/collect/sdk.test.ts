@@ -292,6 +292,50 @@ describe("collectSnapshot pagination over HTTP", () => {
     expect(lines).toContain("DescribeSubnets: 1 repeated item left out");
   });
 
+  it("records a Route 53 page without its list", async () => {
+    const fake = new FakeAws((operation) =>
+      operation === "ListHostedZonesByVPC"
+        ? { status: 200, body: "<html><body>busy</body></html>" }
+        : undefined,
+    );
+
+    const snapshot = await collectSnapshot(options(fake));
+
+    expect(snapshot.Errors?.map((error) => [error.Operation, error.Code])).toEqual([
+      ["ListHostedZonesByVPC", "InvalidResponse"],
+    ]);
+    expect(snapshot).not.toHaveProperty("HostedZones");
+  });
+
+  it("keeps a zone of two VPCs once per VPC", async () => {
+    const second = "vpc-0a1b2c3d4e5f60002";
+    const fake = new FakeAws((operation) => {
+      if (operation === "DescribeVpcs") {
+        const items = [VPC_ID, second].map(
+          (id) => `<item><vpcId>${id}</vpcId><ownerId>${OWNER_ID}</ownerId></item>`,
+        );
+        return { status: 200, body: ec2Body(operation, `<vpcSet>${items.join("")}</vpcSet>`) };
+      }
+      if (operation !== "ListHostedZonesByVPC") return undefined;
+      const summary =
+        "<HostedZoneSummary><HostedZoneId>Z111</HostedZoneId><Name>ssm.us-east-1.amazonaws.com.</Name>" +
+        "<Owner><OwningAccount>111122223333</OwningAccount></Owner></HostedZoneSummary>";
+      const body =
+        '<?xml version="1.0" encoding="UTF-8"?><ListHostedZonesByVPCResponse ' +
+        'xmlns="https://route53.amazonaws.com/doc/2013-04-01/">' +
+        `<HostedZoneSummaries>${summary}</HostedZoneSummaries><MaxItems>100</MaxItems>` +
+        "</ListHostedZonesByVPCResponse>";
+      return { status: 200, body };
+    });
+
+    const snapshot = await collectSnapshot(options(fake, { vpcIds: [VPC_ID, second] }));
+
+    expect(snapshot.HostedZones?.map((zone) => `${zone.HostedZoneId} ${zone.VpcId}`)).toEqual([
+      `Z111 ${VPC_ID}`,
+      `Z111 ${second}`,
+    ]);
+  });
+
   it("puts both VPC ids in one filter", async () => {
     const second = "vpc-0a1b2c3d4e5f60002";
     const fake = new FakeAws((operation) => {

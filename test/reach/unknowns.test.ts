@@ -525,7 +525,7 @@ describe("fields the AWS APIs always return", () => {
     ]);
   });
 
-  it("still finds a break after that DNS hop", () => {
+  it("stops at that DNS hop without a NAT64 route", () => {
     const snapshot = design("public-nat64");
     const servers = snapshot.DhcpOptions?.[0]?.DhcpConfigurations?.find(
       (item) => item.Key === "domain-name-servers",
@@ -533,11 +533,29 @@ describe("fields the AWS APIs always return", () => {
     if (servers) servers.Values = [{ Value: "2600:1f18:4c2:a100::53" }];
     const app = snapshot.Subnets?.find((subnet) => subnet.SubnetId === PUBLIC.app);
     if (app) app.EnableDns64 = false;
-    const group = snapshot.SecurityGroups?.find((item) => item.GroupId === PUBLIC.appGroup);
-    if (group) group.IpPermissionsEgress = [];
+    const table = snapshot.RouteTables?.find((item) => item.RouteTableId === PUBLIC.appTable);
+    if (table) {
+      table.Routes = table.Routes?.filter(
+        (route) => route.DestinationIpv6CidrBlock !== "64:ff9b::/96",
+      );
+    }
 
-    expect(findingsOf(lint(snapshot), "instance-sg-egress-blocks-nat64")).toEqual([
-      `blocked ${PUBLIC.appGroup}`,
+    const result = lint(snapshot);
+    expect(result.findings.filter((finding) => finding.severity !== "info")).toEqual([]);
+    expect(skipReasons(snapshot, "nat64-route-missing")).toEqual([]);
+  });
+
+  it("counts an expanded Amazon resolver address as Amazon's", () => {
+    const snapshot = design("public-nat64");
+    const servers = snapshot.DhcpOptions?.[0]?.DhcpConfigurations?.find(
+      (item) => item.Key === "domain-name-servers",
+    );
+    if (servers) servers.Values = [{ Value: "FD00:EC2:0:0:0:0:0:253" }];
+    const app = snapshot.Subnets?.find((subnet) => subnet.SubnetId === PUBLIC.app);
+    if (app) app.EnableDns64 = false;
+
+    expect(findingsOf(lint(snapshot), "subnet-dns64-disabled")).toEqual([
+      `routesNat64 ${PUBLIC.app}`,
     ]);
   });
 });

@@ -167,6 +167,23 @@ describe(`${RULE} of a failed endpoint`, () => {
     ]);
   });
 
+  it("is an error behind a hosted zone", () => {
+    const input = failed(PRIVATE.ssmEndpoint);
+    const ssm = input.VpcEndpoints?.find((item) => item.VpcEndpointId === PRIVATE.ssmEndpoint);
+    if (ssm) ssm.PrivateDnsEnabled = false;
+    input.HostedZones = [
+      {
+        HostedZoneId: "Z0123456789ABCDEFGHIJ",
+        Name: "ssm.us-east-1.amazonaws.com.",
+        VpcId: PRIVATE.vpc,
+      },
+    ];
+    const findings = lintRule(RULE, input).findings;
+    expect(findings.map((found) => [found.messageId, found.severity])).toEqual([
+      ["notAvailable", "error"],
+    ]);
+  });
+
   it("is a warning while NAT64 still works", () => {
     const input = design("public-nat64");
     input.VpcEndpoints = [
