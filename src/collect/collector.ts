@@ -4,7 +4,7 @@
  */
 import { paginateDescribeVpcs, type EC2Client, type Vpc } from "@aws-sdk/client-ec2";
 import { InputError } from "../errors.js";
-import { iamActionOf, itemKey, sectionInfo } from "../snapshot/sections.js";
+import { iamActionOf, itemKeyOf, sectionInfo } from "../snapshot/sections.js";
 import {
   SNAPSHOT_VERSION,
   type CollectionError,
@@ -181,9 +181,10 @@ async function discoverVpcs(
 
 /** Returns a section's items without those whose key repeats an earlier item's, in order. */
 function withoutRepeats<T extends object>(section: SectionName, items: readonly T[]): T[] {
+  const keyOf = itemKeyOf(section);
   const seen = new Set<string>();
   return items.filter((item) => {
-    const key = itemKey(section, item);
+    const key = keyOf(item);
     if (key === undefined) return true;
     if (seen.has(key)) return false;
     seen.add(key);

@@ -6,7 +6,7 @@ import { InputError } from "../errors.js";
 import { decodeText } from "../io.js";
 import type { SourceLocation } from "../run.js";
 import { MergedLocations, locateResources } from "./locations.js";
-import { SECTIONS, itemKey } from "./sections.js";
+import { SECTIONS, itemKeyOf } from "./sections.js";
 import { ShapeError, TruncatedOutputError, shapeInput, type ShapedInput } from "./shape.js";
 import {
   SNAPSHOT_VERSION,
@@ -480,6 +480,7 @@ function withoutDeleted(
   section: SectionName,
   warnings: string[],
 ): { file: string; snapshot: Snapshot }[] {
+  const keyOf = itemKeyOf(section);
   const timeOf = (part: { snapshot: Snapshot }) =>
     Date.parse(part.snapshot.Source?.CollectedAt ?? "");
   const vpcIdsOf = (part: { snapshot: Snapshot }) => part.snapshot.Source?.VpcIds ?? [];
@@ -494,17 +495,15 @@ function withoutDeleted(
     }
     if (!latest) return part;
 
-    const current = new Set(
-      (latest.snapshot[section] as object[]).map((item) => itemKey(section, item)),
-    );
+    const current = new Set((latest.snapshot[section] as object[]).map(keyOf));
     const deleted = new Set<object>();
     for (const item of part.snapshot[section] as object[]) {
-      const id = itemKey(section, item);
+      const id = keyOf(item);
       if (id !== undefined && !current.has(id)) deleted.add(item);
     }
     if (deleted.size === 0) return part;
 
-    const ids = [...deleted].map((item) => itemKey(section, item) as string);
+    const ids = [...deleted].map((item) => keyOf(item) as string);
     const named =
       ids.length > MAX_NAMED_IDS
         ? [...ids.slice(0, MAX_NAMED_IDS), `${ids.length - MAX_NAMED_IDS} more`]
@@ -529,6 +528,7 @@ function uniqueItems(
   section: SectionName,
   warnings: string[],
 ): object[] {
+  const keyOf = itemKeyOf(section);
   // Each id maps to the position of its first copy. Copies are gathered only for repeated ids, so
   // a large file's merge costs one map entry per resource.
   const positions = new Map<string, number>();
@@ -537,7 +537,7 @@ function uniqueItems(
   const items: object[] = [];
   for (const part of parts) {
     for (const item of part.snapshot[section] as object[]) {
-      const id = itemKey(section, item);
+      const id = keyOf(item);
       const position = id === undefined ? undefined : positions.get(id);
       if (position === undefined) {
         if (id !== undefined) positions.set(id, items.length);

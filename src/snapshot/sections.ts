@@ -131,21 +131,30 @@ export function forEachResource(
   }
 }
 
+/** The key functions of the sections, made on first request. */
+const KEYS = new Map<SectionName, (item: object) => string | undefined>();
+
 /**
- * Returns the key that identifies an item of a section when files merge or pages repeat: its id,
- * followed by its keyFields, or undefined for an item without an id.
+ * Returns the function that gives the key identifying an item of a section when files merge or
+ * pages repeat: its id, followed by its keyFields, or undefined for an item without an id.
  */
-export function itemKey(section: SectionName, item: object): string | undefined {
-  const record = item as Record<string, unknown>;
-  const info = sectionInfo(section);
-  const id = record[info.idField];
-  if (typeof id !== "string") return undefined;
-  if (!info.keyFields) return id;
-  const more = info.keyFields.map((field) => {
-    const value = record[field];
-    return typeof value === "string" ? value : JSON.stringify(value ?? null);
-  });
-  return [id, ...more].join(" ");
+export function itemKeyOf(section: SectionName): (item: object) => string | undefined {
+  let key = KEYS.get(section);
+  if (key) return key;
+  const { idField, keyFields } = sectionInfo(section);
+  key = (item) => {
+    const record = item as Record<string, unknown>;
+    const id = record[idField];
+    if (typeof id !== "string") return undefined;
+    if (!keyFields) return id;
+    const more = keyFields.map((field) => {
+      const value = record[field];
+      return typeof value === "string" ? value : JSON.stringify(value ?? null);
+    });
+    return [id, ...more].join(" ");
+  };
+  KEYS.set(section, key);
+  return key;
 }
 
 const BY_NAME = new Map(SECTIONS.map((info) => [info.name, info]));
