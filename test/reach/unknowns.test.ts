@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SnapshotIndex } from "../../src/index/snapshot-index.js";
 import { analyse } from "../../src/reach/analysis.js";
 import type { Snapshot } from "../../src/snapshot/types.js";
-import type { Subnet } from "@aws-sdk/client-ec2";
+import type { Route, Subnet } from "@aws-sdk/client-ec2";
 import { PRIVATE, PUBLIC, design, findingsOf, group, lint } from "./designs.js";
 
 function skipReasons(snapshot: Snapshot, ruleId: string): string[] {
@@ -453,6 +453,24 @@ describe("reachability with missing addresses and members", () => {
   });
 });
 
+/** Returns the public design with DNS64 off in its app subnet and one name server in DHCP. */
+function withDns64Off(server: string): Snapshot {
+  const snapshot = design("public-nat64");
+  const servers = snapshot.DhcpOptions?.[0]?.DhcpConfigurations?.find(
+    (item) => item.Key === "domain-name-servers",
+  );
+  if (servers) servers.Values = [{ Value: server }];
+  const app = snapshot.Subnets?.find((subnet) => subnet.SubnetId === PUBLIC.app);
+  if (app) app.EnableDns64 = false;
+  return snapshot;
+}
+
+/** Returns the 0.0.0.0/0 route of the public design's NAT gateway subnet. */
+function natDefaultRoute(snapshot: Snapshot): Route | undefined {
+  const table = snapshot.RouteTables?.find((item) => item.RouteTableId === PUBLIC.publicTable);
+  return table?.Routes?.find((item) => item.DestinationCidrBlock === "0.0.0.0/0");
+}
+
 describe("fields the AWS APIs always return", () => {
   it("is unknown when workload interfaces list no groups", () => {
     const snapshot = design("public-nat64");
@@ -480,8 +498,7 @@ describe("fields the AWS APIs always return", () => {
 
   it("is unknown past a route of an unread target", () => {
     const snapshot = design("public-nat64");
-    const table = snapshot.RouteTables?.find((item) => item.RouteTableId === PUBLIC.publicTable);
-    const route = table?.Routes?.find((item) => item.DestinationCidrBlock === "0.0.0.0/0");
+    const route = natDefaultRoute(snapshot);
     expect(route?.GatewayId).toMatch(/^igw-/);
     delete route?.GatewayId;
     Object.assign(route ?? {}, {
@@ -498,8 +515,7 @@ describe("fields the AWS APIs always return", () => {
 
   it("names the target of an unknown type", () => {
     const snapshot = design("public-nat64");
-    const table = snapshot.RouteTables?.find((item) => item.RouteTableId === PUBLIC.publicTable);
-    const route = table?.Routes?.find((item) => item.DestinationCidrBlock === "0.0.0.0/0");
+    const route = natDefaultRoute(snapshot);
     if (route) route.GatewayId = "xgw-0a1b2c3d4e5f60001";
     expect(skipReasons(snapshot, "public-nat-subnet-no-igw-route")).toEqual([
       `the 0.0.0.0/0 route of ${PUBLIC.publicTable} targets xgw-0a1b2c3d4e5f60001, of a type ` +
@@ -508,13 +524,7 @@ describe("fields the AWS APIs always return", () => {
   });
 
   it("is unknown with DNS64 off and name servers of one's own", () => {
-    const snapshot = design("public-nat64");
-    const servers = snapshot.DhcpOptions?.[0]?.DhcpConfigurations?.find(
-      (item) => item.Key === "domain-name-servers",
-    );
-    if (servers) servers.Values = [{ Value: "2600:1f18:4c2:a100::53" }];
-    const app = snapshot.Subnets?.find((subnet) => subnet.SubnetId === PUBLIC.app);
-    if (app) app.EnableDns64 = false;
+    const snapshot = withDns64Off("2600:1f18:4c2:a100::53");
 
     expect(verdicts(snapshot)).toEqual(["unknown"]);
     const result = lint(snapshot);
@@ -526,13 +536,7 @@ describe("fields the AWS APIs always return", () => {
   });
 
   it("stops at that DNS hop without a NAT64 route", () => {
-    const snapshot = design("public-nat64");
-    const servers = snapshot.DhcpOptions?.[0]?.DhcpConfigurations?.find(
-      (item) => item.Key === "domain-name-servers",
-    );
-    if (servers) servers.Values = [{ Value: "2600:1f18:4c2:a100::53" }];
-    const app = snapshot.Subnets?.find((subnet) => subnet.SubnetId === PUBLIC.app);
-    if (app) app.EnableDns64 = false;
+    const snapshot = withDns64Off("2600:1f18:4c2:a100::53");
     const table = snapshot.RouteTables?.find((item) => item.RouteTableId === PUBLIC.appTable);
     if (table) {
       table.Routes = table.Routes?.filter(
@@ -546,13 +550,7 @@ describe("fields the AWS APIs always return", () => {
   });
 
   it("counts an expanded Amazon resolver address as Amazon's", () => {
-    const snapshot = design("public-nat64");
-    const servers = snapshot.DhcpOptions?.[0]?.DhcpConfigurations?.find(
-      (item) => item.Key === "domain-name-servers",
-    );
-    if (servers) servers.Values = [{ Value: "FD00:EC2:0:0:0:0:0:253" }];
-    const app = snapshot.Subnets?.find((subnet) => subnet.SubnetId === PUBLIC.app);
-    if (app) app.EnableDns64 = false;
+    const snapshot = withDns64Off("FD00:EC2:0:0:0:0:0:253");
 
     expect(findingsOf(lint(snapshot), "subnet-dns64-disabled")).toEqual([
       `routesNat64 ${PUBLIC.app}`,
