@@ -1229,6 +1229,28 @@ describe("explain", () => {
     expect(run.stdout).toContain("Every hop works.");
   });
 
+  it("qualifies a working path with warnings", () => {
+    const fixture = join(
+      ROOT,
+      "docs",
+      "rules",
+      "examples",
+      "dualstack-name-needs-client-setting.json",
+    );
+    const run = runCli([
+      "explain",
+      "-s",
+      fixture,
+      "--subnet",
+      "subnet-0a1b2c3d4e5f6a002",
+      "--service",
+      "kms",
+    ]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("The path works, but only in the cases the warnings name.");
+    expect(run.stdout).not.toContain("Every hop works.");
+  });
+
   it("prints the load warnings on standard error", async () => {
     const stale = await variant("explain-stale.json", (input) => {
       input.Source = { ...input.Source, CollectedAt: "2026-12-01T08:15:00.000Z" };

@@ -39,7 +39,12 @@ export function formatExplain(
     const level = severities?.get(hop.owner);
     if (level) lines.push(`        config: ${levelNote(hop.owner, level)}`);
   });
-  if (path.verdict === "reachable") lines.push("Every hop works.");
+  if (path.verdict === "reachable") {
+    const warned = path.hops.some((hop) => hop.status === "warning");
+    lines.push(
+      warned ? "The path works, but only in the cases the warnings name." : "Every hop works.",
+    );
+  }
   if (untraced) lines.push(`Not checked by a lint: ${untraced}.`);
   if (notRequired) lines.push(`Not required by a lint: ${notRequired}.`);
   // Hop texts and fixes quote snapshot names, and the view adds no control characters of its own.
