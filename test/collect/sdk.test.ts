@@ -226,7 +226,7 @@ describe("collectSnapshot pagination over HTTP", () => {
     expect(tokens).toEqual([null, "page-2"]);
   });
 
-  it("records a page without its list as InvalidResponse", async () => {
+  it("records a page lacking its list", async () => {
     const fake = new FakeAws((operation) =>
       operation === "DescribeSubnets"
         ? { status: 200, body: "<html><body>Service temporarily unavailable</body></html>" }
@@ -265,7 +265,7 @@ describe("collectSnapshot pagination over HTTP", () => {
     expect(fake.count("DescribeNatGateways")).toBe(3);
   });
 
-  it("keeps an item repeated on the next page once", async () => {
+  it("keeps a repeated item once", async () => {
     const fake = new FakeAws((operation, _attempt, request) => {
       if (operation !== "DescribeSubnets") return undefined;
       const first = request.params.get("NextToken") === null;

@@ -472,7 +472,7 @@ function natDefaultRoute(snapshot: Snapshot): Route | undefined {
 }
 
 describe("fields the AWS APIs always return", () => {
-  it("is unknown when workload interfaces list no groups", () => {
+  it("is unknown for groupless workloads", () => {
     const snapshot = design("public-nat64");
     for (const eni of snapshot.NetworkInterfaces ?? []) {
       if (eni.SubnetId === PUBLIC.app) delete eni.Groups;
@@ -523,7 +523,7 @@ describe("fields the AWS APIs always return", () => {
     ]);
   });
 
-  it("is unknown with DNS64 off and name servers of one's own", () => {
+  it("is unknown behind own name servers", () => {
     const snapshot = withDns64Off("2600:1f18:4c2:a100::53");
 
     expect(verdicts(snapshot)).toEqual(["unknown"]);
@@ -535,7 +535,7 @@ describe("fields the AWS APIs always return", () => {
     ]);
   });
 
-  it("stops at that DNS hop without a NAT64 route", () => {
+  it("stops at that DNS hop", () => {
     const snapshot = withDns64Off("2600:1f18:4c2:a100::53");
     const table = snapshot.RouteTables?.find((item) => item.RouteTableId === PUBLIC.appTable);
     if (table) {
@@ -549,7 +549,7 @@ describe("fields the AWS APIs always return", () => {
     expect(skipReasons(snapshot, "nat64-route-missing")).toEqual([]);
   });
 
-  it("counts an expanded Amazon resolver address as Amazon's", () => {
+  it("reads an expanded Amazon resolver address", () => {
     const snapshot = withDns64Off("FD00:EC2:0:0:0:0:0:253");
 
     expect(findingsOf(lint(snapshot), "subnet-dns64-disabled")).toEqual([
