@@ -7,7 +7,7 @@ export interface SectionInfo {
   operations: string[];
   /** The IAM actions those operations need, one per operation. */
   iamActions: string[];
-  /** The field that identifies one item, used to drop duplicates when files merge. */
+  /** The field that identifies one item, which with keyFields drops repeats in merges and pages. */
   idField: string;
   /**
    * More fields that identify one item with idField, for a section that lists an id once per
