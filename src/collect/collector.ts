@@ -4,6 +4,7 @@
  */
 import { paginateDescribeVpcs, type EC2Client, type Vpc } from "@aws-sdk/client-ec2";
 import { InputError } from "../errors.js";
+import { uniqueBy } from "../index/util.js";
 import { iamActionOf, itemKeyOf, sectionInfo } from "../snapshot/sections.js";
 import {
   SNAPSHOT_VERSION,
@@ -162,7 +163,7 @@ async function discoverVpcs(
   const vpcs = joinChunks(pages);
   if (vpcs) {
     const named = vpcs.filter((vpc) => typeof vpc.VpcId === "string");
-    return withoutRepeats("Vpcs", named);
+    return uniqueBy(named, itemKeyOf("Vpcs"));
   }
   const failure = runner.errors.at(-1);
   const reason = failure ? ` with ${failure.Code}: ${withoutFullStop(failure.Message)}` : "";
@@ -177,19 +178,6 @@ async function discoverVpcs(
       ? fixFor(failure)
       : `Grant ${iamActionOf("DescribeVpcs")}, or ${alternative}.`;
   throw new InputError(`DescribeVpcs in ${region} failed${reason}, ${purpose}. ${fix}`);
-}
-
-/** Returns a section's items without those whose key repeats an earlier item's, in order. */
-function withoutRepeats<T extends object>(section: SectionName, items: readonly T[]): T[] {
-  const keyOf = itemKeyOf(section);
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const key = keyOf(item);
-    if (key === undefined) return true;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 /** Names up to five VPCs, then the count of the others, so a large collection logs one short line. */
@@ -332,7 +320,7 @@ function assemble(
   for (const name of COLLECTED_SECTIONS) {
     const items = sections[name] as object[] | undefined;
     if (items === undefined) continue;
-    const unique = withoutRepeats(name, items);
+    const unique = uniqueBy(items, itemKeyOf(name));
     if (unique.length < items.length) {
       const repeats = items.length - unique.length;
       const noun = repeats === 1 ? "item" : "items";

@@ -23,7 +23,7 @@ interface PageMetadata {
 
 /**
  * Operations of JSON APIs, whose empty result may leave its list out. The EC2 and Route 53 APIs
- * return the list element even when it is empty, so a page without it, such as an HTML error page
+ * return the list element even when it is empty. A page without it, such as an HTML error page
  * from a proxy, did not come from the service and must not read as no resources.
  */
 const LIST_MAY_BE_ABSENT = new Set([

@@ -28,8 +28,13 @@ export interface Evidence {
   value: unknown;
 }
 
-/** The words after an attribute's name that reports print for evidence whose value is null. */
-export const ABSENT = " is absent";
+/**
+ * Returns the words that follow an attribute's name in a report: ` = ` and the value as JSON, or
+ * ` is absent` for null.
+ */
+export function statedValue(value: unknown): string {
+  return value === null ? " is absent" : ` = ${String(JSON.stringify(value))}`;
+}
 
 export type MessageData = Record<string, string | number>;
 

@@ -29,6 +29,18 @@ export function groupBy<T>(
   return map;
 }
 
+/** Returns the items without those whose key repeats an earlier item's; items without a key stay. */
+export function uniqueBy<T>(items: readonly T[], key: (item: T) => string | undefined): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const id = key(item);
+    if (id === undefined) return true;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
 /** A Map or WeakMap whose values are maps, as the memos of the index and the analysis are. */
 interface MapOfMaps<K, K2, V> {
   get(key: K): Map<K2, V> | undefined;

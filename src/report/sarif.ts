@@ -4,7 +4,7 @@
  */
 import { REPOSITORY_URL } from "../engine/docs.js";
 import {
-  ABSENT,
+  statedValue,
   type Evidence,
   type Finding,
   type ResourceRef,
@@ -268,8 +268,7 @@ function describeEvidence(item: Evidence): string {
 
 /** Formats evidence as `Attribute = value`, or as `Attribute is absent` for a null value. */
 function statedFact(item: Evidence): string {
-  const stated = item.value === null ? ABSENT : ` = ${JSON.stringify(item.value)}`;
-  return `${item.attribute}${stated}`;
+  return `${item.attribute}${statedValue(item.value)}`;
 }
 
 function invocation(result: RunResult, ruleIndex: Map<string, number>): Json {

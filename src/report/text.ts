@@ -1,5 +1,5 @@
 /** The terminal report: findings grouped by VPC and resource, then a summary line. */
-import { ABSENT, type Finding, type Severity } from "../engine/types.js";
+import { statedValue, type Finding, type Severity } from "../engine/types.js";
 import { docsPath } from "../engine/docs.js";
 import type { RunResult, ScopedSkip } from "../run.js";
 import { printable, printableJson } from "./escape.js";
@@ -53,8 +53,7 @@ function formatFinding(finding: Finding, paint: (style: Style, text: string) => 
   finding.evidence.forEach((item, position) => {
     const head = position === 0 ? "evidence: " : "          ";
     const subject = `${printable(item.resourceId)} ${printable(item.attribute)}`;
-    const stated =
-      item.value === null ? ABSENT : ` = ${printableJson(String(JSON.stringify(item.value)))}`;
+    const stated = printableJson(statedValue(item.value));
     lines.push(`${indent}${paint("dim", head)}${subject}${stated}`);
   });
   lines.push(`${indent}${paint("dim", "fix:")} ${printable(finding.fix)}`);

@@ -16,7 +16,7 @@ import {
   type VpcAttributes,
 } from "./types.js";
 import { foundText, instancesWithoutSubnet, validateSnapshot } from "./validate.js";
-import { joinNames } from "../index/util.js";
+import { joinNames, uniqueBy } from "../index/util.js";
 import { makeRoomForInput } from "../v8-flags.js";
 
 /** The path of standard input, which `--snapshot -` names. */
@@ -271,13 +271,13 @@ function parseShaped(
     // directory, would drop its section without a trace.
     const where = inDirectory ? "; fix it or move it out of the directory" : "";
     // A failed `aws ... > file.json` leaves an empty file.
-    if (text.trim() === "" && file === STDIN_PATH) {
-      throw new InputError(
-        "standard input is empty, so the command that piped into vpc-lint may have failed; " +
-          "run it again",
-      );
-    }
     if (text.trim() === "") {
+      if (file === STDIN_PATH) {
+        throw new InputError(
+          "standard input is empty, so the command that piped into vpc-lint may have failed; " +
+            "run it again",
+        );
+      }
       throw new InputError(
         `${file}: the file is empty, so the command that wrote it may have failed; run it ` +
           `again${where}`,
@@ -685,15 +685,4 @@ function sortedForComparison(value: unknown): unknown {
 
 function dropUndefined<T extends object>(item: T): T {
   return Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined)) as T;
-}
-
-function uniqueBy<T>(items: T[], key: (item: T) => string | undefined): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const id = key(item);
-    if (id === undefined) return true;
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
 }

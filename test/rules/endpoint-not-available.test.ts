@@ -11,7 +11,7 @@ function withEndpoint(options: Omit<Parameters<typeof endpoint>[0], "id" | "serv
   return snapshot({ VpcEndpoints: [endpoint({ id: "vpce-ssm", service: "ssm", ...options })] });
 }
 
-/** The part of the message that an endpoint no required path uses adds. */
+/** The sentence the message adds for an endpoint that no required path needs. */
 const UNUSED = " No required path needs it, but any client that uses it is cut off.";
 
 function finding(
