@@ -5,6 +5,7 @@ import { innerMap } from "../index/util.js";
 import type { Cidr } from "../net/cidr.js";
 import type { SectionName } from "../snapshot/types.js";
 import { EndpointView } from "./endpoint-view.js";
+import { SourceClasses, ipv6RuleRanges } from "./source-classes.js";
 import { Hop, type HopKind, type HopStatus } from "./types.js";
 
 /**
@@ -93,6 +94,11 @@ export class TraceMemo {
   private readonly acls = new Map<Subnet, NetworkAcl | undefined>();
   /** The groups of each distinct set of workload group ids, undefined when one is missing. */
   private readonly groupsBySet = new Map<readonly string[], SecurityGroup[] | undefined>();
+  /** Numbers that stand for objects in keys, such as a network ACL or a set of group ids. */
+  private readonly numbers = new Map<object, number>();
+  private classes?: SourceClasses;
+  /** The keys of checks that added no hop, by scope, for Trace.unlessClean. */
+  private readonly cleanChecks = new Map<object, Set<string>>();
 
   /** Drops what was kept for a scope that no later trace will meet, such as a traced subnet. */
   forget(scope: object): void {
@@ -130,6 +136,32 @@ export class TraceMemo {
     return groups;
   }
 
+  /** Returns a number that stands for the object in keys, the same for every request. */
+  numberOf(object: object): number {
+    let number = this.numbers.get(object);
+    if (number === undefined) {
+      number = this.numbers.size;
+      this.numbers.set(object, number);
+    }
+    return number;
+  }
+
+  /** Returns the keys of the checks in a scope that added no hop, for callers to add to. */
+  cleanKeys(scope: object): Set<string> {
+    let keys = this.cleanChecks.get(scope);
+    if (!keys) {
+      keys = new Set();
+      this.cleanChecks.set(scope, keys);
+    }
+    return keys;
+  }
+
+  /** Returns the classes of IPv6 sources in the snapshot's filters, built on first request. */
+  sourceClasses(index: SnapshotIndex): SourceClasses {
+    this.classes ??= new SourceClasses(ipv6RuleRanges(index.snapshot));
+    return this.classes;
+  }
+
   /** Returns the value `compute` gives for `scope` and `key`, computing it on first request. */
   value<T>(scope: object, key: string, compute: () => T): T {
     const byKey = innerMap(this.values, scope);
@@ -161,6 +193,11 @@ export class SubnetView {
   private blocks?: Cidr[];
   private groupSets?: GroupSet[] | null;
   private sources?: Ipv6Source[][];
+  /** The keys of the classes below, null when the subnet has none. */
+  private crossingKey?: string | null;
+  private sourcesKey?: string | null;
+  private groupsKey?: string;
+  private classes?: (string | undefined)[];
 
   constructor(
     private readonly index: SnapshotIndex,
@@ -207,6 +244,51 @@ export class SubnetView {
       this.groupSets = result;
     }
     return this.groupSets ?? undefined;
+  }
+
+  /**
+   * Returns a key naming the facts about the subnet that its network ACL crossings read besides
+   * its id: the network ACL, the reply ports and the class of the first IPv6 prefix, the source
+   * the ACLs see. Returns undefined when that prefix is missing or has no class.
+   */
+  crossingClass(): string | undefined {
+    if (this.crossingKey === undefined) {
+      const source = this.prefixClasses()[0];
+      const acl = this.memo.aclOf(this.index, this.subnet);
+      const aclNumber = acl ? this.memo.numberOf(acl) : "none";
+      this.crossingKey =
+        source === undefined ? null : `${aclNumber} ${this.clientReplyPorts().key} ${source}`;
+    }
+    return this.crossingKey ?? undefined;
+  }
+
+  /** Returns a key naming the distinct sets of security groups on the subnet's workloads. */
+  groupsClass(): string {
+    if (this.groupsKey === undefined) {
+      const sets = this.index.workloadGroupIds(this.subnet.SubnetId as string);
+      this.groupsKey = sets ? sets.map((ids) => this.memo.numberOf(ids)).join(",") : "unknown";
+    }
+    return this.groupsKey;
+  }
+
+  /**
+   * Returns a key naming the workload sources of the IPv6 leg: the sets of security groups and
+   * the class of each IPv6 prefix. Returns undefined when a prefix has no class.
+   */
+  sourcesClass(): string | undefined {
+    if (this.sourcesKey === undefined) {
+      const prefixes = this.prefixClasses();
+      this.sourcesKey = prefixes.includes(undefined)
+        ? null
+        : `${this.groupsClass()} ${prefixes.join("| ")}`;
+    }
+    return this.sourcesKey ?? undefined;
+  }
+
+  private prefixClasses(): (string | undefined)[] {
+    const classes = this.memo.sourceClasses(this.index);
+    this.classes ??= this.clientBlocks().map((cidr) => classes.classOf(cidr));
+    return this.classes;
   }
 
   /**
@@ -263,6 +345,24 @@ export class Trace {
     const start = this.hops.length;
     check();
     byKey.set(key, this.hops.slice(start));
+  }
+
+  /**
+   * Runs `check` unless it added no hop in an earlier trace with the same scope and key. The key
+   * must name every input of the check but the traced subnet, which only the words of its hops
+   * name, and undefined runs the check. Traces that keep ok hops always run it, since those hops
+   * name the subnet.
+   */
+  unlessClean(scope: object, key: string | undefined, check: () => void): void {
+    if (this.okHops || key === undefined) {
+      check();
+      return;
+    }
+    const clean = this.memo.cleanKeys(scope);
+    if (clean.has(key)) return;
+    const start = this.hops.length;
+    check();
+    if (this.hops.length === start) clean.add(key);
   }
 
   /** Returns the view of an endpoint, kept for every trace through it. */

@@ -843,15 +843,16 @@ function endpointIpv6Leg(trace: Trace, endpoint: VpcEndpoint): void {
   // Clients keep their IPv6 addresses and security groups all the way to the endpoint. Each
   // distinct set of workload groups is a client of its own, since a rule that references one
   // group admits only the workloads that carry it.
-  const sourceSets = trace.view.ipv6Sources();
-  const groups = endpointView.groups();
-  checkEndpointIngress(
-    trace,
-    endpointId,
-    groups,
-    leastAdmittedSources(index, groups, sourceSets),
-    "endpoint-sg-blocks-ipv6-clients",
-  );
+  trace.unlessClean(endpointView, trace.view.sourcesClass(), () => {
+    const groups = endpointView.groups();
+    checkEndpointIngress(
+      trace,
+      endpointId,
+      groups,
+      leastAdmittedSources(index, groups, trace.view.ipv6Sources()),
+      "endpoint-sg-blocks-ipv6-clients",
+    );
+  });
 }
 
 /**
@@ -891,19 +892,33 @@ function ipv6LegFilters(trace: Trace, view: EndpointView): void {
   // The endpoint's interfaces carry its security groups, so egress rules that reference them
   // admit the traffic. DNS returns the addresses in all the endpoint's subnets, so a block of
   // some breaks only the connections to those.
-  const addresses = view.addresses(6);
-  addClientEgressHops(
-    trace,
-    addresses.cidrs,
-    "instance-sg-egress-blocks-ipv6",
-    approximateNote(addresses),
-    view.groupIds(),
-    true,
-  );
+  // Subnets whose workloads share security groups, or that share a network ACL and a class of
+  // prefix, mostly pass these checks alike, so a trace without ok hops skips the checks that
+  // added no hop for another subnet.
+  trace.unlessClean(view, trace.view.groupsClass(), () => {
+    const addresses = view.addresses(6);
+    addClientEgressHops(
+      trace,
+      addresses.cidrs,
+      "instance-sg-egress-blocks-ipv6",
+      approximateNote(addresses),
+      view.groupIds(),
+      true,
+    );
+  });
   noteMissingEndpointSubnets(trace, view.endpoint);
+  // Traffic inside a subnet crosses no network ACL, so an endpoint subnet's crossings differ.
+  const inside = targets.some((target) => target.SubnetId === trace.subnetId);
+  trace.unlessClean(view, inside ? undefined : trace.view.crossingClass(), () =>
+    crossingsToEndpoint(trace, view),
+  );
+}
+
+/** Adds the network ACL hops from the traced subnet to each of an endpoint's subnets. */
+function crossingsToEndpoint(trace: Trace, view: EndpointView): void {
   const source = trace.clientSource();
   if (!source) return;
-  checkEndpointSubnets(trace, targets, (target) => {
+  checkEndpointSubnets(trace, view.subnets(), (target) => {
     // The network ACLs match the endpoint's own address in the subnet when it is known.
     const destination = view.addressIn(target, 6) ?? ipv6Of(target);
     if (!destination) {

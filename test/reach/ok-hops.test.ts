@@ -3,7 +3,7 @@
  * tests compare each output that prints hops with paths traced alone, so that an output that
  * loses an ok hop it prints fails here.
  */
-import type { Subnet } from "@aws-sdk/client-ec2";
+import type { NetworkAclEntry, Subnet } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { generateSnapshot } from "../../scripts/bench/generate.js";
 import { SnapshotIndex } from "../../src/index/snapshot-index.js";
@@ -48,11 +48,132 @@ function mixedSnapshot(): Snapshot {
   return snapshot;
 }
 
+/**
+ * Returns a generated VPC whose filters tell subnets apart that share most of their settings.
+ * The endpoints' security group admits HTTPS from every second subnet prefix only, and one
+ * workload group allows no egress. Every network ACL denies one address inside a subnet's prefix
+ * and the replies to part of the Windows ports, one subnet runs Windows, and a custom ACL denies
+ * HTTPS out.
+ */
+function perPrefixSnapshot(): Snapshot {
+  const snapshot = generateSnapshot({ seed: 11, vpcs: 1, subnetsPerVpc: 40 });
+  const blocks = snapshot
+    .Subnets!.flatMap((subnet) => subnet.Ipv6CidrBlockAssociationSet ?? [])
+    .map((association) => association.Ipv6CidrBlock as string);
+
+  const endpointGroups = new Set(
+    snapshot
+      .VpcEndpoints!.flatMap((endpoint) => endpoint.Groups ?? [])
+      .map((group) => group.GroupId),
+  );
+  const admitted = blocks.filter((_, position) => position % 2 === 0);
+  const groups = snapshot.SecurityGroups!;
+  for (const group of groups.filter((candidate) => endpointGroups.has(candidate.GroupId))) {
+    group.IpPermissions = [
+      {
+        IpProtocol: "tcp",
+        FromPort: 443,
+        ToPort: 443,
+        Ipv6Ranges: admitted.map((block) => ({ CidrIpv6: block })),
+      },
+    ];
+  }
+  const closed = groups.find((group) => !endpointGroups.has(group.GroupId))!;
+  closed.IpPermissionsEgress = [];
+
+  // The address lies in the prefix of the last subnet whose prefix no rule names, so subnets
+  // traced before it share its network ACL checks until the ACLs deny the address.
+  const prefixOf = (subnet: Subnet) => subnet.Ipv6CidrBlockAssociationSet![0]!.Ipv6CidrBlock!;
+  const unnamed = consumerSubnets(new SnapshotIndex(snapshot))
+    .map(prefixOf)
+    .filter((prefix) => !admitted.includes(prefix));
+  const inside = unnamed.at(-1)!.replace("::/64", "::10/128");
+
+  const deny = (from: number, to: number, egress: boolean, cidr: string): NetworkAclEntry => ({
+    RuleNumber: 5,
+    Protocol: "6",
+    RuleAction: "deny",
+    Egress: egress,
+    Ipv6CidrBlock: cidr,
+    PortRange: { From: from, To: to },
+  });
+  // Every ACL denies the one address, and replies from inside the VPC to ports 61001-65535,
+  // which of the reply ranges only the Windows one includes.
+  // The generator's ACLs share one list of entries, so each gets a list of its own here.
+  for (const acl of snapshot.NetworkAcls!) {
+    acl.Entries = [
+      ...acl.Entries!,
+      deny(443, 443, false, inside),
+      { ...deny(61001, 65535, false, "2600:1f18::/32"), RuleNumber: 6 },
+    ];
+  }
+
+  // The instances of the subnet traced second to last run Windows.
+  const windows = unnamed.at(-2)!;
+  const windowsSubnet = snapshot.Subnets!.find((subnet) => prefixOf(subnet) === windows)!;
+  for (const instance of snapshot.Reservations!.flatMap((reservation) => reservation.Instances!)) {
+    if (instance.SubnetId === windowsSubnet.SubnetId) instance.Platform = "Windows";
+  }
+
+  // A custom ACL, unlike the default one the endpoint subnets use, denies HTTPS out.
+  const custom = snapshot.NetworkAcls!.find((acl) => !acl.IsDefault)!;
+  custom.Entries = [...custom.Entries!, deny(443, 443, true, "::/0")];
+  return snapshot;
+}
+
+/**
+ * Returns a generated VPC whose ssm endpoint sits in one subnet that hosts workloads. That
+ * subnet's network ACL, which other subnets share, admits no HTTPS. Traffic inside the subnet
+ * crosses no ACL, so only the other subnets' paths to ssm break there.
+ */
+function endpointSubnetSnapshot(): Snapshot {
+  const snapshot = generateSnapshot({ seed: 7, vpcs: 1, subnetsPerVpc: 40 });
+  const endpoint = snapshot.VpcEndpoints!.find((candidate) =>
+    candidate.ServiceName?.endsWith(".ssm"),
+  )!;
+  const subnetId = endpoint.SubnetIds![0]!;
+  const interfaces = snapshot.NetworkInterfaces!;
+
+  endpoint.SubnetIds = [subnetId];
+  endpoint.NetworkInterfaceIds = endpoint.NetworkInterfaceIds!.filter(
+    (id) => interfaces.find((eni) => eni.NetworkInterfaceId === id)?.SubnetId === subnetId,
+  );
+
+  const subnet = snapshot.Subnets!.find((candidate) => candidate.SubnetId === subnetId)!;
+  subnet.EnableDns64 = true;
+  interfaces.push({
+    NetworkInterfaceId: "eni-0aaaaaaaaaaaaaaaa",
+    SubnetId: subnetId,
+    VpcId: subnet.VpcId,
+    InterfaceType: "interface",
+    Groups: snapshot.NetworkInterfaces![0]!.Groups,
+  });
+
+  const acl = snapshot.NetworkAcls!.find((candidate) =>
+    candidate.Associations?.some((association) => association.SubnetId === subnetId),
+  )!;
+  // The generator's ACLs share one list of entries, so this ACL gets a list of its own.
+  acl.Entries = [
+    ...acl.Entries!,
+    {
+      RuleNumber: 5,
+      Protocol: "6",
+      RuleAction: "deny",
+      Egress: false,
+      Ipv6CidrBlock: "::/0",
+      PortRange: { From: 443, To: 443 },
+    },
+  ];
+  return snapshot;
+}
+
 const SNAPSHOTS: [string, () => Snapshot][] = [
   ["public-nat64", () => design("public-nat64")],
   ["private-nat64-endpoints", () => design("private-nat64-endpoints")],
   ["broken-nat64", () => design("broken-nat64")],
   ["mixed generated", mixedSnapshot],
+  ["per-prefix filters", perPrefixSnapshot],
+  ["endpoint in a client subnet", endpointSubnetSnapshot],
 ];
 
 /** Returns the path traced alone, with every hop and a memo of its own. */
