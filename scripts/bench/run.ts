@@ -77,7 +77,12 @@ const NOTES = `## Notes
   that file share their route table, network ACL and workloads' security groups, so judging
   subnets of one configuration once would not shorten this lint. Unless a report prints every
   path, the analysis keeps no ok hop of a clean path, which saved about 30 ms of wall time and
-  40 ms of CPU at 8k subnets (42 alternating runs).
+  40 ms of CPU at 8k subnets (42 alternating runs). Each check on the IPv6 leg to an endpoint
+  reads only some of a subnet's settings: the workloads' security groups, or the network ACL,
+  the reply ports and which rule ranges contain the subnet's prefix. Without ok hops, a check
+  that passed for one subnet is skipped for the next subnet whose settings it reads match: at
+  8k subnets about 3,200 of 29,000 such checks run, and the analysis alone took 231 against
+  259 ms (medians of 12 alternating runs).
 - Most of a lint runs before V8's optimizing compiler has finished with the code. The rules of
   a second lint in the same process, over a freshly parsed copy with other prefixes, take about
   a third less time than the first lint's. The compiler works on the second core. With V8's
