@@ -96,9 +96,10 @@ export class TraceMemo {
   private readonly groupsBySet = new Map<readonly string[], SecurityGroup[] | undefined>();
   /** Numbers that stand for objects in keys, such as a network ACL or a set of group ids. */
   private readonly numbers = new Map<object, number>();
-  private classes?: SourceClasses;
-  /** The keys of checks that added no hop, by scope, for Trace.unlessClean. */
-  private readonly cleanChecks = new Map<object, Set<string>>();
+  /** The classes of IPv6 sources and the index whose snapshot they were built from. */
+  private classes?: { index: SnapshotIndex; classes: SourceClasses };
+  /** The keys of checks that added no hop, by scope and check name, for Trace.unlessClean. */
+  private readonly cleanChecks = new Map<object, Map<string, Set<string>>>();
 
   /** Drops what was kept for a scope that no later trace will meet, such as a traced subnet. */
   forget(scope: object): void {
@@ -146,20 +147,26 @@ export class TraceMemo {
     return number;
   }
 
-  /** Returns the keys of the checks in a scope that added no hop, for callers to add to. */
-  cleanKeys(scope: object): Set<string> {
-    let keys = this.cleanChecks.get(scope);
+  /**
+   * Returns the keys with which the named check added no hop in a scope, for callers to add to.
+   * Each check has keys of its own, so keys written alike for two checks never mix.
+   */
+  cleanKeys(scope: object, check: string): Set<string> {
+    const byCheck = innerMap(this.cleanChecks, scope);
+    let keys = byCheck.get(check);
     if (!keys) {
       keys = new Set();
-      this.cleanChecks.set(scope, keys);
+      byCheck.set(check, keys);
     }
     return keys;
   }
 
-  /** Returns the classes of IPv6 sources in the snapshot's filters, built on first request. */
+  /** Returns the classes of IPv6 sources in the index's snapshot, built on first request. */
   sourceClasses(index: SnapshotIndex): SourceClasses {
-    this.classes ??= new SourceClasses(ipv6RuleRanges(index.snapshot));
-    return this.classes;
+    if (this.classes?.index !== index) {
+      this.classes = { index, classes: new SourceClasses(ipv6RuleRanges(index.snapshot)) };
+    }
+    return this.classes.classes;
   }
 
   /** Returns the value `compute` gives for `scope` and `key`, computing it on first request. */
@@ -348,17 +355,17 @@ export class Trace {
   }
 
   /**
-   * Runs `check` unless it added no hop in an earlier trace with the same scope and key. The key
-   * must name every input of the check but the traced subnet, which only the words of its hops
-   * name, and undefined runs the check. Traces that keep ok hops always run it, since those hops
-   * name the subnet.
+   * Runs `check` unless the check of that name added no hop in an earlier trace with the same
+   * scope and key. The key must name every input of the check but the traced subnet, which only
+   * the words of its hops name, and undefined runs the check. Traces that keep ok hops always run
+   * it, since those hops name the subnet.
    */
-  unlessClean(scope: object, key: string | undefined, check: () => void): void {
+  unlessClean(scope: object, name: string, key: string | undefined, check: () => void): void {
     if (this.okHops || key === undefined) {
       check();
       return;
     }
-    const clean = this.memo.cleanKeys(scope);
+    const clean = this.memo.cleanKeys(scope, name);
     if (clean.has(key)) return;
     const start = this.hops.length;
     check();

@@ -843,7 +843,7 @@ function endpointIpv6Leg(trace: Trace, endpoint: VpcEndpoint): void {
   // Clients keep their IPv6 addresses and security groups all the way to the endpoint. Each
   // distinct set of workload groups is a client of its own, since a rule that references one
   // group admits only the workloads that carry it.
-  trace.unlessClean(endpointView, trace.view.sourcesClass(), () => {
+  trace.unlessClean(endpointView, "ingress", trace.view.sourcesClass(), () => {
     const groups = endpointView.groups();
     checkEndpointIngress(
       trace,
@@ -895,7 +895,7 @@ function ipv6LegFilters(trace: Trace, view: EndpointView): void {
   // Subnets whose workloads share security groups, or that share a network ACL and a class of
   // prefix, mostly pass these checks alike, so a trace without ok hops skips the checks that
   // added no hop for another subnet.
-  trace.unlessClean(view, trace.view.groupsClass(), () => {
+  trace.unlessClean(view, "egress", trace.view.groupsClass(), () => {
     const addresses = view.addresses(6);
     addClientEgressHops(
       trace,
@@ -909,7 +909,7 @@ function ipv6LegFilters(trace: Trace, view: EndpointView): void {
   noteMissingEndpointSubnets(trace, view.endpoint);
   // Traffic inside a subnet crosses no network ACL, so an endpoint subnet's crossings differ.
   const inside = targets.some((target) => target.SubnetId === trace.subnetId);
-  trace.unlessClean(view, inside ? undefined : trace.view.crossingClass(), () =>
+  trace.unlessClean(view, "crossings", inside ? undefined : trace.view.crossingClass(), () =>
     crossingsToEndpoint(trace, view),
   );
 }
