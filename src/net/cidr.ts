@@ -338,11 +338,19 @@ export function ipv4OfNat64(prefix: Cidr): Cidr {
   return parseCidr(`${address}/${prefix.length - 96}`) as Cidr;
 }
 
+/** The DNS64 prefix of each IPv4 prefix, by the shared object parseCidr returns for it. */
+const NAT64_PREFIXES = new WeakMap<Cidr, Cidr>();
+
 /** Returns the addresses DNS64 synthesises for an IPv4 prefix: 64:ff9b::/96 with it appended. */
 export function nat64PrefixOf(ipv4: Cidr): Cidr {
-  const network = ipv4.words[0] as number;
-  const text = `64:ff9b::${(network >>> 16).toString(16)}:${(network & 0xffff).toString(16)}/${96 + ipv4.length}`;
-  return parseCidr(text) as Cidr;
+  let prefix = NAT64_PREFIXES.get(ipv4);
+  if (!prefix) {
+    const network = ipv4.words[0] as number;
+    const text = `64:ff9b::${(network >>> 16).toString(16)}:${(network & 0xffff).toString(16)}/${96 + ipv4.length}`;
+    prefix = parseCidr(text) as Cidr;
+    NAT64_PREFIXES.set(ipv4, prefix);
+  }
+  return prefix;
 }
 export const IPV4_DEFAULT = parseCidr("0.0.0.0/0") as Cidr;
 export const IPV6_DEFAULT = parseCidr("::/0") as Cidr;

@@ -18,8 +18,9 @@ export const SERVICES_TAG = "vpc-lint:services";
 export const PRIVATE_ONLY_TAG = "vpc-lint:private-only";
 
 /**
- * The paths of one snapshot. A path that is not clean lists every hop. Unless the analysis was
- * computed with `everyPath`, a clean path may lack its ok hops, which `withEveryHop` restores.
+ * The paths of one snapshot. Each path lists every hop that is not ok, in order. Unless the
+ * analysis was computed with `everyPath`, a path may lack its ok hops, which `withEveryHop`
+ * restores for outputs that print them.
  */
 export interface Analysis {
   /** Each consumer subnet's paths to the services it requires, subnet by subnet. */
@@ -102,25 +103,15 @@ function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolea
   /** Optional paths by subnet id, then by service. */
   const optional = new Map<string, Map<string, ServicePath>>();
   const memo = new TraceMemo();
-  /** Clean paths traced without their ok hops. */
+  /** Paths traced without their ok hops. */
   const trimmed = new Set<ServicePath>();
-  /** Whether the path traced last was clean, which makes the next one likely to be clean too. */
-  let lastClean = true;
   /**
-   * Traces a path. Without `everyPath`, a path likely to be clean is traced without its ok hops
-   * first. When it is not clean after all, it is traced again with them, because reports print
-   * every hop of such a path.
+   * Traces a path. Without `everyPath`, the path lacks its ok hops, since the rules read only the
+   * others, and the outputs that print a path's hops trace it again with withEveryHop.
    */
   function trace(subnet: Subnet, service: string, required: boolean): ServicePath {
-    if (!everyPath && lastClean) {
-      const path = tracePath(index, subnet, service, required, memo, false);
-      if (isClean(path)) {
-        trimmed.add(path);
-        return path;
-      }
-    }
-    const path = tracePath(index, subnet, service, required, memo);
-    lastClean = isClean(path);
+    const path = tracePath(index, subnet, service, required, memo, everyPath);
+    if (!everyPath) trimmed.add(path);
     return path;
   }
   function withEveryHop(path: ServicePath): ServicePath {

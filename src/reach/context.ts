@@ -358,10 +358,16 @@ export class Trace {
    * Runs `check` unless the check of that name added no hop in an earlier trace with the same
    * scope and key. The key must name every input of the check but the traced subnet, which only
    * the words of its hops name, and undefined runs the check. Traces that keep ok hops always run
-   * it, since those hops name the subnet.
+   * it without reading the key, since those hops name the subnet.
    */
-  unlessClean(scope: object, name: string, key: string | undefined, check: () => void): void {
-    if (this.okHops || key === undefined) {
+  unlessClean(
+    scope: object,
+    name: string,
+    keyOf: () => string | undefined,
+    check: () => void,
+  ): void {
+    const key = this.okHops ? undefined : keyOf();
+    if (key === undefined) {
       check();
       return;
     }

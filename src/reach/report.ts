@@ -48,6 +48,6 @@ export function toReachability(
     verdict: path.verdict,
     endpointId: path.endpoint?.VpcEndpointId,
     natGatewayId: path.nat?.NatGatewayId,
-    hops: everyPath || !isClean(path) ? path.hops : undefined,
+    hops: everyPath || !isClean(path) ? analysis.withEveryHop(path).hops : undefined,
   }));
 }

@@ -231,7 +231,9 @@ function throughEndpoint(trace: Trace, path: ServicePath, endpoint: VpcEndpoint)
   }
   if (!needsDns64(trace)) return "endpoint-nat64";
   const nat = nat64Leg(trace, path);
-  if (nat) endpointNat64Leg(trace, endpoint, nat);
+  // The leg from the NAT gateway to the endpoint reads nothing of the client subnet, so every
+  // path through both shares its hops.
+  if (nat) trace.once(nat, endpointId, () => endpointNat64Leg(trace, endpoint, nat));
   return "endpoint-nat64";
 }
 
@@ -354,7 +356,11 @@ function nat64Leg(trace: Trace, path: ServicePath): NatGateway | undefined {
     return undefined;
   }
   const tableId = route.table.RouteTableId as string;
-  const { winner, unrouted } = followedNat64Route(trace, path, route);
+  // The route followed depends on the table and the endpoint alone, so paths share it.
+  const followed = trace.memo.value(route.table, path.endpoint?.VpcEndpointId ?? "", () =>
+    followedNat64Route(trace, path, route),
+  );
+  const { winner, unrouted } = followed;
   if (winner && !isNat64Route(winner) && leavesVpc(winner)) {
     // A central egress VPC behind a transit gateway may translate 64:ff9b::/96 traffic that
     // follows ::/0 there, as it would for an explicit route to the same target.
@@ -520,22 +526,44 @@ function natHop(
   }
 
   const toEndpoint = path.endpoint && trace.endpointView(path.endpoint).nat64Destinations();
-  if (toEndpoint && toEndpoint.cidrs.length > 0) {
-    const approximate = approximateNote(toEndpoint, path.endpoint?.VpcEndpointId);
-    // DNS returns the endpoint's addresses in all its subnets, so a block of some breaks only
-    // the connections to those.
-    const owner = "instance-sg-egress-blocks-nat64";
-    checkClientEgress(trace, toEndpoint.cidrs, owner, approximate, true);
-  } else {
-    checkClientEgress(trace, [NAT64_PREFIX], "instance-sg-egress-blocks-nat64");
-  }
+  // Subnets whose workloads share security groups pass the egress checks alike, and those that
+  // share a network ACL and a class of prefix cross to the NAT gateway's subnet alike, as on the
+  // IPv6 leg. The endpoint, or the public name, fixes the destinations of both.
+  const scope = path.endpoint ? trace.endpointView(path.endpoint) : PUBLIC_NAME;
+  trace.unlessClean(
+    scope,
+    "nat64 egress",
+    () => trace.view.groupsClass(),
+    () => {
+      if (toEndpoint && toEndpoint.cidrs.length > 0) {
+        const approximate = approximateNote(toEndpoint, path.endpoint?.VpcEndpointId);
+        // DNS returns the endpoint's addresses in all its subnets, so a block of some breaks only
+        // the connections to those.
+        const owner = "instance-sg-egress-blocks-nat64";
+        checkClientEgress(trace, toEndpoint.cidrs, owner, approximate, true);
+      } else {
+        checkClientEgress(trace, [NAT64_PREFIX], "instance-sg-egress-blocks-nat64");
+      }
+    },
+  );
   if (!natSubnet && !isRegionalNat(nat)) noteMissingNatSubnet(trace, nat);
   if (natSubnet) {
     const endpoint = toEndpoint && toEndpoint.cidrs.length > 0 ? path.endpoint : undefined;
-    checkNat64Crossings(trace, natSubnet, endpoint);
+    // Traffic inside the NAT gateway's subnet crosses no network ACL.
+    const keyOf = () => {
+      const crossingClass = trace.view.crossingClass();
+      if (natSubnet.SubnetId === trace.subnetId || crossingClass === undefined) return undefined;
+      return `${natSubnet.SubnetId} ${crossingClass}`;
+    };
+    // Without the endpoint's addresses, the crossings check 64:ff9b::/96 as for a public name.
+    const name = endpoint ? "nat64 crossings" : "nat64 crossings to 64:ff9b::/96";
+    trace.unlessClean(scope, name, keyOf, () => checkNat64Crossings(trace, natSubnet, endpoint));
   }
   return nat;
 }
+
+/** The scope of checks toward a service's public name, which no endpoint view stands for. */
+const PUBLIC_NAME = {};
 
 /**
  * Checks the network ACLs between the client subnet and the NAT gateway's subnet. Toward a public
@@ -843,16 +871,21 @@ function endpointIpv6Leg(trace: Trace, endpoint: VpcEndpoint): void {
   // Clients keep their IPv6 addresses and security groups all the way to the endpoint. Each
   // distinct set of workload groups is a client of its own, since a rule that references one
   // group admits only the workloads that carry it.
-  trace.unlessClean(endpointView, "ingress", trace.view.sourcesClass(), () => {
-    const groups = endpointView.groups();
-    checkEndpointIngress(
-      trace,
-      endpointId,
-      groups,
-      leastAdmittedSources(index, groups, trace.view.ipv6Sources()),
-      "endpoint-sg-blocks-ipv6-clients",
-    );
-  });
+  trace.unlessClean(
+    endpointView,
+    "ingress",
+    () => trace.view.sourcesClass(),
+    () => {
+      const groups = endpointView.groups();
+      checkEndpointIngress(
+        trace,
+        endpointId,
+        groups,
+        leastAdmittedSources(index, groups, trace.view.ipv6Sources()),
+        "endpoint-sg-blocks-ipv6-clients",
+      );
+    },
+  );
 }
 
 /**
@@ -895,23 +928,27 @@ function ipv6LegFilters(trace: Trace, view: EndpointView): void {
   // Subnets whose workloads share security groups, or that share a network ACL and a class of
   // prefix, mostly pass these checks alike, so a trace without ok hops skips the checks that
   // added no hop for another subnet.
-  trace.unlessClean(view, "egress", trace.view.groupsClass(), () => {
-    const addresses = view.addresses(6);
-    addClientEgressHops(
-      trace,
-      addresses.cidrs,
-      "instance-sg-egress-blocks-ipv6",
-      approximateNote(addresses),
-      view.groupIds(),
-      true,
-    );
-  });
+  trace.unlessClean(
+    view,
+    "egress",
+    () => trace.view.groupsClass(),
+    () => {
+      const addresses = view.addresses(6);
+      addClientEgressHops(
+        trace,
+        addresses.cidrs,
+        "instance-sg-egress-blocks-ipv6",
+        approximateNote(addresses),
+        view.groupIds(),
+        true,
+      );
+    },
+  );
   noteMissingEndpointSubnets(trace, view.endpoint);
   // Traffic inside a subnet crosses no network ACL, so an endpoint subnet's crossings differ.
   const inside = targets.some((target) => target.SubnetId === trace.subnetId);
-  trace.unlessClean(view, "crossings", inside ? undefined : trace.view.crossingClass(), () =>
-    crossingsToEndpoint(trace, view),
-  );
+  const crossingKey = () => (inside ? undefined : trace.view.crossingClass());
+  trace.unlessClean(view, "crossings", crossingKey, () => crossingsToEndpoint(trace, view));
 }
 
 /** Adds the network ACL hops from the traced subnet to each of an endpoint's subnets. */

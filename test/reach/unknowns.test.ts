@@ -642,11 +642,9 @@ describe("routing details on the path", () => {
       "blocksSome warning",
     ]);
     expect(blocked[0]?.message).toContain("allows TCP 443 from 10.1.0.10 but not from 10.1.0.99");
-    const path = analyse(new SnapshotIndex(snapshot), { requiredServices: [] }).path(
-      PRIVATE.appA,
-      "ssm",
-    );
-    const crossings = (path?.hops ?? []).filter((hop) => hop.kind === "network-acl");
+    const analysis = analyse(new SnapshotIndex(snapshot), { requiredServices: [] });
+    const path = analysis.withEveryHop(analysis.path(PRIVATE.appA, "ssm")!);
+    const crossings = path.hops.filter((hop) => hop.kind === "network-acl");
     expect(crossings.map((hop) => hop.text)).toEqual([
       ...new Set(crossings.map((hop) => hop.text)),
     ]);
