@@ -18,9 +18,9 @@ export const SERVICES_TAG = "vpc-lint:services";
 export const PRIVATE_ONLY_TAG = "vpc-lint:private-only";
 
 /**
- * The paths of one snapshot. Each path lists every hop that is not ok, in order. Unless the
- * analysis was computed with `everyPath`, a path may lack its ok hops, which `withEveryHop`
- * restores for outputs that print them.
+ * The paths of one snapshot. Each path lists every hop that is not ok, in order, and a path whose
+ * verdict is unknown lists every hop. Unless the analysis was computed with `everyPath`, other
+ * paths may lack their ok hops, which `withEveryHop` restores for outputs that print them.
  */
 export interface Analysis {
   /** Each consumer subnet's paths to the services it requires, subnet by subnet. */
@@ -106,12 +106,16 @@ function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolea
   /** Paths traced without their ok hops. */
   const trimmed = new Set<ServicePath>();
   /**
-   * Traces a path. Without `everyPath`, the path lacks its ok hops, since the rules read only the
-   * others, and the outputs that print a path's hops trace it again with withEveryHop.
+   * Traces a path. Without `everyPath`, the path lacks its ok hops, since the rules read the
+   * others, and the outputs that print a path's hops trace it again with withEveryHop. A path
+   * whose verdict is unknown is traced again with them at once: an ok hop with an owner tells the
+   * rules that its check was made on a path that stops at an unknown hop.
    */
   function trace(subnet: Subnet, service: string, required: boolean): ServicePath {
-    const path = tracePath(index, subnet, service, required, memo, everyPath);
-    if (!everyPath) trimmed.add(path);
+    if (everyPath) return tracePath(index, subnet, service, required, memo);
+    const path = tracePath(index, subnet, service, required, memo, false);
+    if (path.verdict === "unknown") return tracePath(index, subnet, service, required, memo);
+    trimmed.add(path);
     return path;
   }
   function withEveryHop(path: ServicePath): ServicePath {

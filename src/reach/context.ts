@@ -331,7 +331,7 @@ export class Trace {
     readonly memo: TraceMemo = new TraceMemo(),
     /**
      * False when the trace leaves ok hops out, so that its path lists only the other hops. Those
-     * tell whether the path is clean, and they are all that the rules read.
+     * tell whether the path is clean, and the rules read only them on a path that is not unknown.
      */
     readonly okHops = true,
   ) {

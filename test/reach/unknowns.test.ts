@@ -200,6 +200,21 @@ describe("reachability with missing data", () => {
     expect(findingsOf(lint(snapshot), "endpoint-sg-blocks-nat64-source")).not.toEqual([]);
   });
 
+  it("skips no check made before an unknown hop", () => {
+    const snapshot = design("private-nat64-endpoints");
+    // Without the local route of the NAT gateways' table, NAT traffic to the endpoints stops at
+    // an unknown hop, after the endpoints' security groups admitted it.
+    const natTable = snapshot.RouteTables!.find((table) =>
+      table.Associations?.some((association) => association.SubnetId === PRIVATE.natSubnetA),
+    )!;
+    natTable.Routes = natTable.Routes!.filter(
+      (route) => route.DestinationCidrBlock !== "10.1.0.0/16",
+    );
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+    expect(skipReasons(snapshot, "nacl-blocks-nat64")).not.toEqual([]);
+    expect(skipReasons(snapshot, "endpoint-sg-blocks-nat64-source")).toEqual([]);
+  });
+
   it("is unknown when 64:ff9b::/96 follows ::/0 to a transit gateway", () => {
     const snapshot = design("public-nat64");
     const table = snapshot.RouteTables?.find((t) => t.RouteTableId === PUBLIC.appTable);
