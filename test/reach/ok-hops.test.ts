@@ -48,6 +48,24 @@ function mixedSnapshot(): Snapshot {
   return snapshot;
 }
 
+/** Returns a network ACL entry that denies TCP on the ports to or from an IPv6 prefix. */
+function deny(
+  from: number,
+  to: number,
+  egress: boolean,
+  cidr: string,
+  ruleNumber = 5,
+): NetworkAclEntry {
+  return {
+    RuleNumber: ruleNumber,
+    Protocol: "6",
+    RuleAction: "deny",
+    Egress: egress,
+    Ipv6CidrBlock: cidr,
+    PortRange: { From: from, To: to },
+  };
+}
+
 /**
  * Returns a generated VPC whose filters tell subnets apart that share most of their settings.
  * The endpoints' security group admits HTTPS from every second subnet prefix only, and one
@@ -89,14 +107,6 @@ function perPrefixSnapshot(): Snapshot {
     .filter((prefix) => !admitted.includes(prefix));
   const inside = unnamed.at(-1)!.replace("::/64", "::10/128");
 
-  const deny = (from: number, to: number, egress: boolean, cidr: string): NetworkAclEntry => ({
-    RuleNumber: 5,
-    Protocol: "6",
-    RuleAction: "deny",
-    Egress: egress,
-    Ipv6CidrBlock: cidr,
-    PortRange: { From: from, To: to },
-  });
   // Every ACL denies the one address, and replies from inside the VPC to ports 61001-65535,
   // which of the reply ranges only the Windows one includes.
   // The generator's ACLs share one list of entries, so each gets a list of its own here.
@@ -104,7 +114,7 @@ function perPrefixSnapshot(): Snapshot {
     acl.Entries = [
       ...acl.Entries!,
       deny(443, 443, false, inside),
-      { ...deny(61001, 65535, false, "2600:1f18::/32"), RuleNumber: 6 },
+      deny(61001, 65535, false, "2600:1f18::/32", 6),
     ];
   }
 
@@ -153,17 +163,7 @@ function endpointSubnetSnapshot(): Snapshot {
     candidate.Associations?.some((association) => association.SubnetId === subnetId),
   )!;
   // The generator's ACLs share one list of entries, so this ACL gets a list of its own.
-  acl.Entries = [
-    ...acl.Entries!,
-    {
-      RuleNumber: 5,
-      Protocol: "6",
-      RuleAction: "deny",
-      Egress: false,
-      Ipv6CidrBlock: "::/0",
-      PortRange: { From: 443, To: 443 },
-    },
-  ];
+  acl.Entries = [...acl.Entries!, deny(443, 443, false, "::/0")];
   return snapshot;
 }
 
@@ -199,17 +199,7 @@ function nat64EndpointSnapshot(): Snapshot {
     NetworkAclId: "acl-0aaaaaaaaaaaaaaaa",
     IsDefault: false,
     Associations: [{ NetworkAclId: "acl-0aaaaaaaaaaaaaaaa", SubnetId: natSubnetId }],
-    Entries: [
-      ...shared.Entries!,
-      {
-        RuleNumber: 4,
-        Protocol: "6",
-        RuleAction: "deny",
-        Egress: false,
-        Ipv6CidrBlock: "::/0",
-        PortRange: { From: 443, To: 443 },
-      },
-    ],
+    Entries: [...shared.Entries!, deny(443, 443, false, "::/0", 4)],
   });
   return snapshot;
 }
@@ -247,17 +237,7 @@ function natSubnetSnapshot(): Snapshot {
   });
 
   const acl = snapshot.NetworkAcls!.find((item) => item.NetworkAclId === PRIVATE.acl)!;
-  acl.Entries = [
-    {
-      RuleNumber: 1,
-      Protocol: "6",
-      RuleAction: "deny",
-      Egress: false,
-      Ipv6CidrBlock: "2600:1f18:4c2:b200::/56",
-      PortRange: { From: 443, To: 443 },
-    },
-    ...acl.Entries!,
-  ];
+  acl.Entries = [deny(443, 443, false, "2600:1f18:4c2:b200::/56", 1), ...acl.Entries!];
   return snapshot;
 }
 
