@@ -200,10 +200,11 @@ export class SubnetView {
   private blocks?: Cidr[];
   private groupSets?: GroupSet[] | null;
   private sources?: Ipv6Source[][];
-  /** The keys of the classes below, null when the subnet has none. */
+  /** The keys the class methods below return, null when the subnet has none. */
   private crossingKey?: string | null;
   private sourcesKey?: string | null;
   private groupsKey?: string;
+  /** The class of each IPv6 prefix of the subnet, undefined for a prefix without one. */
   private classes?: (string | undefined)[];
 
   constructor(

@@ -922,9 +922,6 @@ function ipv6LegFilters(trace: Trace, view: EndpointView): void {
     trace.subnetId,
     `the endpoint's IPv6 addresses are in the VPC, reached by the local route`,
   );
-  // The endpoint's interfaces carry its security groups, so egress rules that reference them
-  // admit the traffic. DNS returns the addresses in all the endpoint's subnets, so a block of
-  // some breaks only the connections to those.
   // Subnets whose workloads share security groups, or that share a network ACL and a class of
   // prefix, mostly pass these checks alike, so a trace without ok hops skips the checks that
   // added no hop for another subnet.
@@ -933,6 +930,9 @@ function ipv6LegFilters(trace: Trace, view: EndpointView): void {
     "egress",
     () => trace.view.groupsClass(),
     () => {
+      // The endpoint's interfaces carry its security groups, so egress rules that reference them
+      // admit the traffic. DNS returns the addresses in all the endpoint's subnets, so a block of
+      // some breaks only the connections to those.
       const addresses = view.addresses(6);
       addClientEgressHops(
         trace,
