@@ -17,7 +17,7 @@ describe("source classes", () => {
     expect(found.classOf(cidr("2600:1f18:4c2:b202::/64"))).toBe(first);
   });
 
-  it("tell apart a source one range names", () => {
+  it("tell apart a named source", () => {
     const found = classes("::/0", "2600:1f18:4c2:b202::/64");
     expect(found.classOf(cidr("2600:1f18:4c2:b202::/64"))).not.toBe(
       found.classOf(cidr("2600:1f18:4c2:b203::/64")),
@@ -31,13 +31,13 @@ describe("source classes", () => {
     );
   });
 
-  it("treat two texts of one prefix alike", () => {
+  it("treat equal prefix texts alike", () => {
     const source = cidr("2600:1f18:4c2:1::/64");
     const twice = classes("2600:1f18:4c2::/48", "2600:1f18:04c2:0::/48");
     expect(twice.classOf(source)).toBe(classes("2600:1f18:4c2::/48").classOf(source));
   });
 
-  it("give no class around a smaller range", () => {
+  it("give no class around inner ranges", () => {
     const found = classes("::/0", "2600:1f18:4c2:b202::10/128");
     expect(found.classOf(cidr("2600:1f18:4c2:b202::/64"))).toBeUndefined();
     expect(found.classOf(cidr("2600:1f18:4c2:b203::/64"))).toBeDefined();
@@ -49,7 +49,7 @@ describe("source classes", () => {
 });
 
 describe("IPv6 rule ranges", () => {
-  it("come from every filter of a snapshot", () => {
+  it("come from every snapshot filter", () => {
     const snapshot: Snapshot = {
       SnapshotVersion: 1,
       NetworkAcls: [

@@ -200,7 +200,7 @@ describe("reachability with missing data", () => {
     expect(findingsOf(lint(snapshot), "endpoint-sg-blocks-nat64-source")).not.toEqual([]);
   });
 
-  it("skips no check made before an unknown hop", () => {
+  it("counts checks made before unknown hops", () => {
     const snapshot = design("private-nat64-endpoints");
     // Without the local route of the NAT gateways' table, NAT traffic to the endpoints stops at
     // an unknown hop, after the endpoints' security groups admitted it.
