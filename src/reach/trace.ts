@@ -549,11 +549,9 @@ function natHop(
   if (!natSubnet && !isRegionalNat(nat)) noteMissingNatSubnet(trace, nat);
   if (natSubnet) {
     const endpoint = toEndpoint && toEndpoint.cidrs.length > 0 ? path.endpoint : undefined;
-    // Traffic inside the NAT gateway's subnet crosses no network ACL.
     const keyOf = () => {
-      const crossingClass = trace.view.crossingClass();
-      if (natSubnet.SubnetId === trace.subnetId || crossingClass === undefined) return undefined;
-      return `${natSubnet.SubnetId} ${crossingClass}`;
+      const crossingClass = trace.view.crossingClass([natSubnet]);
+      return crossingClass === undefined ? undefined : `${natSubnet.SubnetId} ${crossingClass}`;
     };
     // Without the endpoint's addresses, the crossings check 64:ff9b::/96 as for a public name.
     const name = endpoint ? "nat64 crossings" : "nat64 crossings to 64:ff9b::/96";
@@ -945,9 +943,7 @@ function ipv6LegFilters(trace: Trace, view: EndpointView): void {
     },
   );
   noteMissingEndpointSubnets(trace, view.endpoint);
-  // Traffic inside a subnet crosses no network ACL, so an endpoint subnet's crossings differ.
-  const inside = targets.some((target) => target.SubnetId === trace.subnetId);
-  const crossingKey = () => (inside ? undefined : trace.view.crossingClass());
+  const crossingKey = () => trace.view.crossingClass(targets);
   trace.unlessClean(view, "crossings", crossingKey, () => crossingsToEndpoint(trace, view));
 }
 
