@@ -82,7 +82,7 @@ const NOTES = `## Notes
   the IPv6 leg to an endpoint reads only some of a subnet's settings: the workloads' security
   groups, or the network ACL, the reply ports and which rule ranges contain the subnet's prefix.
   Without ok hops, a check that passed for one subnet is skipped for the next subnet whose
-  settings it reads match: at 8k subnets about 3,200 of 29,000 such checks run, and the analysis
+  settings it reads match. At 8k subnets about 3,200 of 29,000 such checks run, and the analysis
   alone took 231 against 259 ms (medians of 12 alternating runs).
 - Most of a lint runs before V8's optimizing compiler has finished with the code. The rules of
   a second lint in the same process, over a freshly parsed copy with other prefixes, take about
@@ -109,7 +109,7 @@ const NOTES = `## Notes
   design of IPv6-only subnets with private NAT64, and every path then carries the info that its
   endpoint could be dual-stack. The leg from a NAT gateway to an endpoint reads nothing of the
   client subnet, so its checks run once per gateway and endpoint. The client's egress and
-  network ACL checks toward the gateway are skipped for like subnets, as on the IPv6 leg, and a
+  network ACL checks toward the gateway are skipped for like subnets, as on the IPv6 leg. A
   flagged path that does not stop at an unknown hop gets its ok hops only when a report prints
   them. Before these changes this lint took 1058 ms against 752 ms after them (text report,
   medians of 5 alternating runs).

@@ -255,11 +255,10 @@ export class SubnetView {
   }
 
   /**
-   * Returns a key naming the facts about the subnet that its network ACL crossings into the
-   * target subnets read besides its id: the network ACL, the reply ports and the class of the
-   * first IPv6 prefix, the source the ACLs see. Returns undefined when that prefix is missing or
-   * has no class, and when the subnet is one of the targets, since traffic inside a subnet
-   * crosses no ACL.
+   * Returns a key naming what the subnet's network ACL crossings into the targets read besides
+   * its id. That is the network ACL, the reply ports and the class of the first IPv6 prefix, the
+   * source the ACLs see. Returns undefined when that prefix is missing or has no class, and when
+   * the subnet is one of the targets, since traffic inside a subnet crosses no ACL.
    */
   crossingClass(targets: readonly Subnet[]): string | undefined {
     const subnetId = this.subnet.SubnetId;
