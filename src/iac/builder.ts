@@ -882,11 +882,12 @@ export class SnapshotBuilder {
     return this.instances.map((instance) => {
       const vpcId = instance.VpcId ?? this.vpcOfSubnet(instance.SubnetId);
       const full: EC2.Instance = { ...instance, ...(vpcId && { VpcId: vpcId }) };
-      // EC2 gives an instance launched without security groups its VPC's default group.
+      // EC2 gives an instance launched without security groups its VPC's default group. An empty
+      // list stands for groups that a launch template outside the input sets, which are unknown.
       const defaultGroup = vpcId
         ? this.vpcs.get(vpcId)?.defaults.defaultSecurityGroupId
         : undefined;
-      if ((full.SecurityGroups ?? []).length === 0 && defaultGroup) {
+      if (full.SecurityGroups === undefined && defaultGroup) {
         const name = this.groups.get(defaultGroup)?.group.GroupName ?? "default";
         full.SecurityGroups = [{ GroupId: defaultGroup, GroupName: name }];
       }

@@ -220,6 +220,52 @@ describe("CloudFormation: private NAT with endpoints", () => {
     ]);
   });
 
+  /** Writes the template with its launch template imported from another stack. */
+  function importedTemplate(edit: (text: string) => string = (text) => text): string {
+    const text = readFileSync(fixture("private-nat-endpoints.yaml"), "utf8");
+    const reference = "LaunchTemplateId: !Ref AppLaunchTemplate";
+    expect(text.split(reference)).toHaveLength(3);
+    const template = join(mkdtempSync(join(tmpdir(), "vpc-lint-template-")), "imported.yaml");
+    const imported = "LaunchTemplateId: !ImportValue shared-app-template";
+    writeFileSync(template, edit(text.replaceAll(reference, imported)));
+    return template;
+  }
+
+  it("leaves an imported launch template unknown", async () => {
+    const { input, result, warnings } = await lintIac({ ...options, template: importedTemplate() });
+    const instances = input.snapshot.Reservations?.flatMap((item) => item.Instances ?? []);
+    const scaled = instances?.find(
+      (item) => item.InstanceId === placeholderId("i", `AppScalingGroup/${appSubnetId}`),
+    );
+    const single = instances?.find((item) => item.InstanceId === placeholderId("i", "AppInstance"));
+
+    expect(scaled?.SecurityGroups).toEqual([]);
+    expect(scaled?.MetadataOptions).toBeUndefined();
+    expect(single?.SecurityGroups?.map((group) => group.GroupId)).toEqual([
+      placeholderId("sg", "AppGroup"),
+    ]);
+    expect(single?.MetadataOptions).toBeUndefined();
+    expect(warnings.filter((line) => line.includes("names a launch template"))).toHaveLength(2);
+    expect(findingsOf(result, "instance-imds-ipv6-disabled")).toEqual([]);
+    const imds = result.skipped.find((skip) => skip.ruleId === "instance-imds-ipv6-disabled");
+    expect(imds?.resourceIds).toHaveLength(2);
+  });
+
+  it("flags an instance's own IMDS setting", async () => {
+    const template = importedTemplate((text) =>
+      text.replace(
+        "Type: AWS::EC2::Instance\n    Properties:\n",
+        "Type: AWS::EC2::Instance\n    Properties:\n      MetadataOptions: {HttpProtocolIpv6: disabled}\n",
+      ),
+    );
+    const { result } = await lintIac({ ...options, template });
+    const findings = findingsOf(result, "instance-imds-ipv6-disabled");
+
+    expect(findings.map((finding) => finding.resource.id)).toEqual([
+      placeholderId("i", "AppInstance"),
+    ]);
+  });
+
   it("builds the endpoint group that admits only itself", async () => {
     const { input } = await lintIac(options);
     const group = input.snapshot.SecurityGroups?.find((item) => item.GroupId === endpointGroupId);

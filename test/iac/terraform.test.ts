@@ -229,6 +229,80 @@ describe("Terraform plan: Auto Scaling group", () => {
     expect(scaled[0]?.InstanceType).toBe("t4g.small");
   });
 
+  it("leaves an unknown launch template unknown", async () => {
+    const address = "aws_autoscaling_group.app";
+    const plan = editedPlan("plan-dns64-missing.json", (edited) => {
+      const id = "lt-0a1b2c3d4e5f60001";
+      configResourceOf(edited, address).expressions.launch_template[0].id = { constant_value: id };
+      const planned = edited.planned_values.root_module.resources.find(
+        (item: { address: string }) => item.address === address,
+      );
+      planned.values.launch_template[0].id = id;
+      const change = edited.resource_changes.find(
+        (item: { address: string }) => item.address === address,
+      );
+      change.change.after_unknown.launch_template = [{ name: true }];
+    });
+    const { input, result, warnings } = await lintIac({ terraformPlan: plan });
+    const scaled = (input.snapshot.Reservations ?? [])
+      .flatMap((reservation) => reservation.Instances ?? [])
+      .filter((instance) => instance.Tags?.some((tag) => tag.Key === "aws:autoscaling:groupName"));
+
+    expect(scaled.map((instance) => instance.SubnetId)).toEqual(privateIds);
+    expect(scaled.map((instance) => instance.SecurityGroups)).toEqual([[], []]);
+    expect(scaled.map((instance) => instance.MetadataOptions)).toEqual([undefined, undefined]);
+    expect(
+      warnings.filter((line) => line.includes(`${address} names a launch template`)),
+    ).toHaveLength(1);
+    const flagged = [
+      ...findingsOf(result, "instance-imds-ipv6-disabled"),
+      ...findingsOf(result, "instance-sg-egress-blocks-nat64"),
+    ].map((finding) => finding.resource.id);
+    expect(flagged.filter((id) => scaled.some((instance) => instance.InstanceId === id))).toEqual(
+      [],
+    );
+    const imds = result.skipped.find((skip) => skip.ruleId === "instance-imds-ipv6-disabled");
+    expect(imds?.resourceIds).toEqual(scaled.map((instance) => instance.InstanceId).sort());
+  });
+
+  it("reads a mixed instances policy's template", async () => {
+    const address = "aws_autoscaling_group.app";
+    const plan = editedPlan("plan-dns64-missing.json", (edited) => {
+      const config = configResourceOf(edited, address);
+      const reference = config.expressions.launch_template[0].id;
+      delete config.expressions.launch_template;
+      config.expressions.mixed_instances_policy = [
+        {
+          launch_template: [{ launch_template_specification: [{ launch_template_id: reference }] }],
+        },
+      ];
+      const planned = edited.planned_values.root_module.resources.find(
+        (item: { address: string }) => item.address === address,
+      );
+      delete planned.values.launch_template;
+      planned.values.mixed_instances_policy = [
+        { launch_template: [{ launch_template_specification: [{}] }] },
+      ];
+      const change = edited.resource_changes.find(
+        (item: { address: string }) => item.address === address,
+      );
+      delete change.change.after_unknown.launch_template;
+      change.change.after_unknown.mixed_instances_policy = [
+        { launch_template: [{ launch_template_specification: [{ launch_template_id: true }] }] },
+      ];
+    });
+    const { input } = await lintIac({ terraformPlan: plan });
+    const scaled = (input.snapshot.Reservations ?? [])
+      .flatMap((reservation) => reservation.Instances ?? [])
+      .filter((instance) => instance.Tags?.some((tag) => tag.Key === "aws:autoscaling:groupName"));
+
+    expect(scaled).toHaveLength(2);
+    expect(scaled[0]?.MetadataOptions?.HttpProtocolIpv6).toBe("enabled");
+    expect(scaled[0]?.SecurityGroups?.map((group) => group.GroupId)).toEqual([
+      placeholderId("sg", "aws_security_group.endpoints"),
+    ]);
+  });
+
   it("reads groups from the template's network interface", async () => {
     const address = "aws_launch_template.app";
     const plan = editedPlan("plan-dns64-missing.json", (edited) => {

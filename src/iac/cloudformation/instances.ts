@@ -3,16 +3,10 @@
  * launch templates, into the snapshot's reservations.
  */
 import type * as EC2 from "@aws-sdk/client-ec2";
+import { layerMetadataOptions, unknownTemplateLine } from "../launch-template.js";
 import { placeholderId } from "../placeholders.js";
 import type { PropertyReader, TemplateContext } from "./context.js";
 import { isRecord } from "./parse.js";
-
-/** EC2's metadata options for an instance that sets none. */
-const DEFAULT_METADATA_OPTIONS = {
-  State: "applied",
-  HttpEndpoint: "enabled",
-  HttpProtocolIpv6: "disabled",
-};
 
 export function mapInstance(reader: PropertyReader, context: TemplateContext): void {
   const interfaces = Array.isArray(reader.properties.NetworkInterfaces)
@@ -21,20 +15,20 @@ export function mapInstance(reader: PropertyReader, context: TemplateContext): v
   const primary = interfaces.find((item) => isRecord(item) && String(item.DeviceIndex) === "0");
   const subnetValue =
     reader.properties.SubnetId ?? (isRecord(primary) ? primary.SubnetId : undefined);
-  const data = launchTemplateData(context, reader.properties.LaunchTemplate);
+  const template = launchTemplateOf(reader, context, reader.properties.LaunchTemplate);
+  const data = template?.data;
   const groups = reader.ids("SecurityGroupIds", "sg");
   // An instance that lists NetworkInterfaces takes its groups from the primary interface's GroupSet.
   if (groups.length === 0) groups.push(...interfaceGroups(reader, primary));
+  const securityGroups =
+    groups.length > 0 ? groups.map(groupRef) : templateGroups(reader, template);
   const instance: EC2.Instance = {
     InstanceId: reader.id,
     InstanceType: (reader.string("InstanceType") ??
       String(data?.InstanceType ?? "m1.small")) as EC2._InstanceType,
     State: { Code: 16, Name: "running" },
-    MetadataOptions: metadataOptions(reader, [
-      data?.MetadataOptions,
-      reader.properties.MetadataOptions,
-    ]),
-    SecurityGroups: (groups.length > 0 ? groups : launchTemplateGroups(reader, data)).map(groupRef),
+    ...metadataOptions(reader, template, [reader.properties.MetadataOptions]),
+    ...(securityGroups && { SecurityGroups: securityGroups }),
     Tags: reader.tags(),
   };
   const imageId = reader.string("ImageId");
@@ -57,19 +51,23 @@ export function mapAutoScalingGroup(reader: PropertyReader, context: TemplateCon
   const mixedTemplate = isRecord(mixed.LaunchTemplate)
     ? mixed.LaunchTemplate.LaunchTemplateSpecification
     : undefined;
-  const data = launchTemplateData(context, reader.properties.LaunchTemplate ?? mixedTemplate);
-  const groups = launchTemplateGroups(reader, data).map(groupRef);
+  const template = launchTemplateOf(
+    reader,
+    context,
+    reader.properties.LaunchTemplate ?? mixedTemplate,
+  );
+  const groups = templateGroups(reader, template);
 
   const ids: string[] = [];
   for (const subnetId of reader.ids("VPCZoneIdentifier", "subnet")) {
     const instanceId = placeholderId("i", `${reader.logicalId}/${subnetId}`);
     reader.builder.addInstance({
       InstanceId: instanceId,
-      InstanceType: String(data?.InstanceType ?? "m1.small") as EC2._InstanceType,
+      InstanceType: String(template?.data?.InstanceType ?? "m1.small") as EC2._InstanceType,
       State: { Code: 16, Name: "running" },
       SubnetId: subnetId,
-      MetadataOptions: metadataOptions(reader, [data?.MetadataOptions]),
-      SecurityGroups: groups,
+      ...metadataOptions(reader, template, []),
+      ...(groups && { SecurityGroups: groups }),
       Tags: [{ Key: "aws:autoscaling:groupName", Value: reader.logicalId }],
     });
     ids.push(instanceId);
@@ -77,11 +75,24 @@ export function mapAutoScalingGroup(reader: PropertyReader, context: TemplateCon
   return ids;
 }
 
-/** Returns the LaunchTemplateData of the template's launch template that a specification names. */
-function launchTemplateData(
+/**
+ * The launch template an instance or group names: its LaunchTemplateData, or no data when the
+ * input does not define the template, so that what it sets is unknown.
+ */
+interface NamedLaunchTemplate {
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Returns the launch template a specification names, or undefined when it names none. A template
+ * the input does not define, such as one from Fn::ImportValue or a parameter, has no data, and a
+ * line on standard error says so.
+ */
+function launchTemplateOf(
+  reader: PropertyReader,
   context: TemplateContext,
   specification: unknown,
-): Record<string, unknown> | undefined {
+): NamedLaunchTemplate | undefined {
   if (!isRecord(specification)) return undefined;
   const reference = specification.LaunchTemplateId ?? specification.LaunchTemplateName;
   const source = Object.keys(context.template.Resources).find(
@@ -91,23 +102,33 @@ function launchTemplateData(
         context.properties(logicalId).LaunchTemplateName === reference),
   );
   const data = source ? context.properties(source).LaunchTemplateData : undefined;
-  return isRecord(data) ? data : undefined;
+  if (isRecord(data)) return { data };
+  reader.builder.warn(unknownTemplateLine(reader.logicalId, "template"));
+  return {};
 }
 
-/** Returns the security groups of a launch template, from SecurityGroupIds or the primary interface. */
-function launchTemplateGroups(
+/**
+ * Returns the security groups a launch template gives, from SecurityGroupIds or the primary
+ * interface. Returns undefined when there is no template or it names none, so that EC2's default
+ * group applies, and no groups when the template is not in the input, since its groups are unknown.
+ */
+function templateGroups(
   reader: PropertyReader,
-  data: Record<string, unknown> | undefined,
-): string[] {
-  const interfaces = Array.isArray(data?.NetworkInterfaces) ? data.NetworkInterfaces : [];
+  template: NamedLaunchTemplate | undefined,
+): EC2.GroupIdentifier[] | undefined {
+  if (!template) return undefined;
+  const { data } = template;
+  if (!data) return [];
+  const interfaces = Array.isArray(data.NetworkInterfaces) ? data.NetworkInterfaces : [];
   const primary = interfaces.find(
     (item) => isRecord(item) && String(item.DeviceIndex ?? 0) === "0",
   );
-  const groups = data?.SecurityGroupIds ?? (isRecord(primary) ? primary.Groups : undefined);
-  if (!Array.isArray(groups)) return [];
-  return groups
+  const groups = data.SecurityGroupIds ?? (isRecord(primary) ? primary.Groups : undefined);
+  if (!Array.isArray(groups)) return undefined;
+  const ids = groups
     .map((group) => reader.stringOf(group, "LaunchTemplate.SecurityGroupIds", "sg"))
     .filter(isString);
+  return ids.length > 0 ? ids.map(groupRef) : undefined;
 }
 
 /** Returns the groups of an instance's primary network interface, from its GroupSet. */
@@ -119,20 +140,25 @@ function interfaceGroups(reader: PropertyReader, primary: unknown): string[] {
     .filter(isString);
 }
 
-/** Layers metadata options over EC2's defaults; later layers win. */
+/**
+ * Returns the MetadataOptions field of an instance: the launch template's metadata options and the
+ * instance's own, over EC2's defaults, as layerMetadataOptions layers them.
+ */
 function metadataOptions(
   reader: PropertyReader,
-  layers: unknown[],
-): EC2.InstanceMetadataOptionsResponse {
-  const options: Record<string, unknown> = { ...DEFAULT_METADATA_OPTIONS };
-  for (const layer of layers) {
-    if (!isRecord(layer)) continue;
+  template: NamedLaunchTemplate | undefined,
+  own: unknown[],
+): { MetadataOptions?: EC2.InstanceMetadataOptionsResponse } {
+  const layers = [template?.data?.MetadataOptions, ...own].filter(isRecord).map((layer) => {
+    const options: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(layer)) {
       const text = reader.stringOf(value, `MetadataOptions.${key}`);
       if (text !== undefined) options[key] = /^\d+$/.test(text) ? Number(text) : text;
     }
-  }
-  return options as EC2.InstanceMetadataOptionsResponse;
+    return options;
+  });
+  const options = layerMetadataOptions(layers, template !== undefined && !template.data);
+  return options ? { MetadataOptions: options } : {};
 }
 
 function groupRef(groupId: string): EC2.GroupIdentifier {

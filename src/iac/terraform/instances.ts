@@ -3,15 +3,9 @@
  * of their `aws_launch_template`, into the snapshot's reservations.
  */
 import type * as EC2 from "@aws-sdk/client-ec2";
+import { layerMetadataOptions, unknownTemplateLine } from "../launch-template.js";
 import { placeholderId } from "../placeholders.js";
 import type { AttributeReader, PlanContext } from "./context.js";
-
-/** EC2's metadata options for an instance that sets none. */
-const DEFAULT_METADATA_OPTIONS = {
-  State: "applied",
-  HttpEndpoint: "enabled",
-  HttpProtocolIpv6: "disabled",
-};
 
 /** `metadata_options` attributes and the fields DescribeInstances reports them in. */
 const METADATA_FIELDS: [string, string][] = [
@@ -24,14 +18,15 @@ const METADATA_FIELDS: [string, string][] = [
 export function mapInstance(reader: AttributeReader, context: PlanContext): void {
   const template = launchTemplateOf(reader, context);
   const groups = reader.strings("vpc_security_group_ids", "sg");
+  const securityGroups = groups.length > 0 ? groups.map(groupRef) : templateGroups(template);
   const instance: EC2.Instance = {
     InstanceId: reader.id,
     InstanceType: (reader.string("instance_type") ??
-      template?.string("instance_type") ??
+      template?.reader?.string("instance_type") ??
       "t3.micro") as EC2._InstanceType,
     State: { Code: 16, Name: "running" },
-    MetadataOptions: metadataOptions([template, reader]),
-    SecurityGroups: (groups.length > 0 ? groups : templateGroups(template)).map(groupRef),
+    ...metadataOptions(template, reader),
+    ...(securityGroups && { SecurityGroups: securityGroups }),
     Tags: reader.tags(),
   };
   const subnetId = reader.string("subnet_id", "subnet");
@@ -50,18 +45,18 @@ export function mapAutoScalingGroup(reader: AttributeReader, context: PlanContex
   const sizes = [reader.number("min_size"), reader.number("desired_capacity")];
   if (sizes.every((size) => size === 0)) return [];
   const template = launchTemplateOf(reader, context);
-  const groups = templateGroups(template).map(groupRef);
+  const groups = templateGroups(template);
 
   const ids: string[] = [];
   for (const subnetId of reader.strings("vpc_zone_identifier", "subnet")) {
     const instanceId = placeholderId("i", `${reader.address}/${subnetId}`);
     reader.builder.addInstance({
       InstanceId: instanceId,
-      InstanceType: (template?.string("instance_type") ?? "t3.micro") as EC2._InstanceType,
+      InstanceType: (template?.reader?.string("instance_type") ?? "t3.micro") as EC2._InstanceType,
       State: { Code: 16, Name: "running" },
       SubnetId: subnetId,
-      MetadataOptions: metadataOptions([template]),
-      SecurityGroups: groups,
+      ...metadataOptions(template),
+      ...(groups && { SecurityGroups: groups }),
       Tags: [{ Key: "aws:autoscaling:groupName", Value: reader.address }],
     });
     ids.push(instanceId);
@@ -69,48 +64,94 @@ export function mapAutoScalingGroup(reader: AttributeReader, context: PlanContex
   return ids;
 }
 
-/** Returns a reader for the plan's `aws_launch_template` that the `launch_template` block names. */
+/**
+ * The launch template an instance or group names: a reader of its `aws_launch_template`, or none
+ * when the plan does not define it, so that what it sets is unknown.
+ */
+interface NamedLaunchTemplate {
+  reader?: AttributeReader;
+}
+
+/**
+ * Returns the launch template that a `launch_template` block, or the launch template
+ * specification of a `mixed_instances_policy`, names. Returns undefined when neither names one.
+ * A template the plan does not define, such as one a variable or a data source names, has no
+ * reader, and a line on standard error says so.
+ */
 function launchTemplateOf(
   reader: AttributeReader,
   context: PlanContext,
-): AttributeReader | undefined {
-  const block = reader.blocks("launch_template")[0];
-  if (!block) return undefined;
-  const id = block.string("id", "lt");
-  const name = block.string("name");
+): NamedLaunchTemplate | undefined {
+  const direct = reader.blocks("launch_template")[0];
+  const specification = direct
+    ? { id: direct.string("id", "lt"), name: direct.string("name") }
+    : mixedPolicySpecification(reader);
+  if (!specification) return undefined;
+  const { id, name } = specification;
   const template = context.plan.instances.find(
     (instance) =>
       instance.type === "aws_launch_template" &&
       ((id !== undefined && context.idOf(instance) === id) ||
         (name !== undefined && instance.values.name === name)),
   );
-  return template ? context.reader(template) : undefined;
+  if (template) return { reader: context.reader(template) };
+  reader.builder.warn(unknownTemplateLine(reader.address, "plan"));
+  return {};
 }
 
-/** Returns a launch template's groups, or those of its primary network interface. */
-function templateGroups(template: AttributeReader | undefined): string[] {
-  if (!template) return [];
-  const groups = template.strings("vpc_security_group_ids", "sg");
-  if (groups.length > 0) return groups;
-  const interfaces = template.blocks("network_interfaces");
-  const primary =
-    interfaces.find((block) => (block.number("device_index") ?? 0) === 0) ?? interfaces[0];
-  return primary ? primary.strings("security_groups", "sg") : [];
+/** Returns the launch template id and name of an Auto Scaling group's mixed instances policy. */
+function mixedPolicySpecification(
+  reader: AttributeReader,
+): { id?: string; name?: string } | undefined {
+  const policy = reader.blocks("mixed_instances_policy")[0];
+  const block = policy?.blocks("launch_template")[0]?.blocks("launch_template_specification")[0];
+  if (!block) return undefined;
+  return {
+    id: block.string("launch_template_id", "lt"),
+    name: block.string("launch_template_name"),
+  };
 }
 
-/** Layers `metadata_options` blocks over EC2's defaults; later layers win. */
+/**
+ * Returns the groups a launch template gives, or those of its primary network interface. Returns
+ * undefined when there is no template or it names none, so that EC2's default group applies, and
+ * no groups when the plan does not define the template, since its groups are unknown.
+ */
+function templateGroups(
+  template: NamedLaunchTemplate | undefined,
+): EC2.GroupIdentifier[] | undefined {
+  if (!template) return undefined;
+  const lt = template.reader;
+  if (!lt) return [];
+  let groups = lt.strings("vpc_security_group_ids", "sg");
+  if (groups.length === 0) {
+    const interfaces = lt.blocks("network_interfaces");
+    const primary =
+      interfaces.find((block) => (block.number("device_index") ?? 0) === 0) ?? interfaces[0];
+    groups = primary ? primary.strings("security_groups", "sg") : [];
+  }
+  return groups.length > 0 ? groups.map(groupRef) : undefined;
+}
+
+/**
+ * Returns the MetadataOptions field of an instance: the `metadata_options` blocks of the launch
+ * template and the instance, over EC2's defaults, as layerMetadataOptions layers them.
+ */
 function metadataOptions(
-  layers: (AttributeReader | undefined)[],
-): EC2.InstanceMetadataOptionsResponse {
-  const options: Record<string, unknown> = { ...DEFAULT_METADATA_OPTIONS };
-  for (const layer of layers) {
+  template: NamedLaunchTemplate | undefined,
+  instance?: AttributeReader,
+): { MetadataOptions?: EC2.InstanceMetadataOptionsResponse } {
+  const layers = [template?.reader, instance].map((layer) => {
     const block = layer?.blocks("metadata_options")[0];
+    const options: Record<string, unknown> = {};
     for (const [name, field] of METADATA_FIELDS) {
       const value = block?.string(name);
       if (value) options[field] = value;
     }
-  }
-  return options as EC2.InstanceMetadataOptionsResponse;
+    return options;
+  });
+  const options = layerMetadataOptions(layers, template !== undefined && !template.reader);
+  return options ? { MetadataOptions: options } : {};
 }
 
 function groupRef(groupId: string): EC2.GroupIdentifier {
