@@ -69,6 +69,15 @@ export default defineRule<"missingZones" | "singleZone">({
       }
       const endpointZones = zonesOf(endpointSubnets);
       if (endpointZones.length === 0) continue;
+      const unplacedConsumers = subnets.filter((subnet) => !subnet.AvailabilityZone);
+      if (unplacedConsumers.length > 0) {
+        const ids = [...new Set(unplacedConsumers.map((subnet) => subnet.SubnetId))].sort();
+        context.unknown(
+          endpoint.VpcEndpointId as string,
+          `the AZs of its consumer subnets ${ids.join(", ")} are not in the snapshot`,
+        );
+        continue;
+      }
       const consumerZones = zonesOf(subnets);
       const missing = consumerZones.filter((zone) => !endpointZones.includes(zone));
       if (missing.length === 0 && endpointZones.length > 1) continue;

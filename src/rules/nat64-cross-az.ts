@@ -45,9 +45,15 @@ export default defineRule<"crossAz">({
       if (isRegionalNat(nat) || !nat.SubnetId) continue;
       const natZone = index.subnet(nat.SubnetId)?.AvailabilityZone;
       const subnetZone = subnet.AvailabilityZone;
-      if (!natZone || !subnetZone || natZone === subnetZone) continue;
-
       const subnetId = subnet.SubnetId as string;
+      if (!natZone || !subnetZone) {
+        // AWS picks the AZ of a subnet created without one, so two such subnets may differ.
+        const unplaced = subnetZone ? nat.SubnetId : subnetId;
+        context.unknown(subnetId, `the AZ of ${unplaced} is not in the snapshot`);
+        continue;
+      }
+      if (natZone === subnetZone) continue;
+
       const routeTableId = route.table.RouteTableId as string;
       context.report({
         messageId: "crossAz",

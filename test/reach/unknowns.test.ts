@@ -511,6 +511,33 @@ describe("fields the AWS APIs always return", () => {
     ]);
   });
 
+  it("is unknown for a consumer without an AZ", () => {
+    const snapshot = design("private-nat64-endpoints");
+    const app = snapshot.Subnets?.find((subnet) => subnet.SubnetId === PRIVATE.appA);
+    expect(app?.AvailabilityZone).toBeTruthy();
+    delete app?.AvailabilityZone;
+
+    expect(findingsOf(lint(snapshot), "endpoint-az-coverage")).toEqual([]);
+    expect(new Set(skipReasons(snapshot, "endpoint-az-coverage"))).toEqual(
+      new Set([`the AZs of its consumer subnets ${PRIVATE.appA} are not in the snapshot`]),
+    );
+    expect(skipReasons(snapshot, "nat64-cross-az")).toEqual([
+      `the AZ of ${PRIVATE.appA} is not in the snapshot`,
+    ]);
+  });
+
+  it("is unknown for a NAT subnet without an AZ", () => {
+    const snapshot = design("public-nat64");
+    const natSubnet = snapshot.Subnets?.find((subnet) => subnet.SubnetId === PUBLIC.publicSubnet);
+    expect(natSubnet?.AvailabilityZone).toBeTruthy();
+    delete natSubnet?.AvailabilityZone;
+
+    expect(findingsOf(lint(snapshot), "nat64-cross-az")).toEqual([]);
+    expect(skipReasons(snapshot, "nat64-cross-az")).toEqual([
+      `the AZ of ${PUBLIC.publicSubnet} is not in the snapshot`,
+    ]);
+  });
+
   it("is unknown past a route of an unread target", () => {
     const snapshot = design("public-nat64");
     const route = natDefaultRoute(snapshot);
