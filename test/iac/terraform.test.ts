@@ -541,6 +541,21 @@ describe("Terraform plan: for_each over resources", () => {
     expect(warnings.filter((line) => line.includes("known only after apply"))).toEqual([]);
   });
 
+  it("reads an inline route target from a variable", async () => {
+    const igwId = "igw-0a1b2c3d4e5f60009";
+    const plan = editedPlan("plan-for-each.json", (document) => {
+      document.variables.igw_id = { value: igwId };
+      document.configuration.root_module.variables.igw_id = {};
+      configResourceOf(document, "aws_route_table.public").expressions.route = {
+        references: ["var.igw_id"],
+      };
+    });
+    const { input } = await lintIac({ terraformPlan: plan });
+    const table = input.snapshot.RouteTables?.find((item) => item.RouteTableId === publicTable);
+
+    expect(table?.Routes?.filter((item) => item.GatewayId === igwId)).toHaveLength(2);
+  });
+
   it("leaves an inline route target of several references unknown", async () => {
     const plan = editedPlan("plan-for-each.json", (document) => {
       configResourceOf(document, "aws_route_table.public").expressions.route.references.push(

@@ -456,14 +456,18 @@ function wholeExpressionAt(
  * Returns the references when an expression refers to the id of one resource and to nothing
  * else, as `["aws_internet_gateway.main.id", "aws_internet_gateway.main"]` does; else undefined.
  * `count.index` and `each.key` are kept, since they select the instance with the same index, as
- * in `nat_gateway_id = aws_nat_gateway.nat[count.index].id`.
+ * in `nat_gateway_id = aws_nat_gateway.nat[count.index].id`. A single variable, such as the
+ * `var.igw_id` that a module's route table reads, is kept too, and following it through the
+ * module call gives the id that the caller passes.
  */
 function singleIdReference(expression: Record<string, unknown>): string[] | undefined {
+  const texts = referencesOf(expression);
+  if (texts.length === 1 && /^var\.[^.[]+$/.test(texts[0] as string)) return texts;
   // Instance indexes by resource. The plan lists `aws_nat_gateway.nat[0]` and
   // then `aws_nat_gateway.nat`, which is the same reference without its index.
   const resources = new Map<string, Set<string>>();
   const indexes = new Set<string>();
-  for (const text of referencesOf(expression)) {
+  for (const text of texts) {
     if (text === "count.index" || text === "each.key") {
       indexes.add(text);
       continue;
