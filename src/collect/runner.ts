@@ -32,15 +32,48 @@ const LIST_MAY_BE_ABSENT = new Set([
   "ListResolverRuleAssociations",
 ]);
 
+/**
+ * Operations of Route 53's global endpoint, which answer whatever the Region. Their success does
+ * not show that the credentials may read the Region.
+ */
+const GLOBAL_OPERATIONS = new Set(["ListHostedZonesByVPC"]);
+
 /** An error for a page that the SDK read but that is not a valid response of the service. */
-class InvalidPageError extends Error {
+export class InvalidPageError extends Error {
   override readonly name = "InvalidResponse";
+}
+
+/**
+ * Yields a paginator's pages, and throws an InvalidPageError at a page whose NextToken an earlier
+ * page returned. A paginator made with `stopOnSameToken` stops when a page returns the token of
+ * its own request, as the last page of some services does, but it follows a longer cycle forever.
+ */
+export async function* withoutRepeats<P>(pages: AsyncIterable<P>): AsyncGenerator<P> {
+  const tokens = new Set<string>();
+  let previous: unknown;
+  let count = 0;
+  for await (const page of pages) {
+    count += 1;
+    const token = (page as { NextToken?: unknown }).NextToken;
+    if (typeof token === "string" && token !== "" && token !== previous) {
+      if (tokens.has(token)) {
+        throw new InvalidPageError(
+          `page ${count} returned a NextToken that an earlier page returned, so the pages repeat`,
+        );
+      }
+      tokens.add(token);
+    }
+    previous = token;
+    yield page;
+  }
 }
 
 export class CallRunner {
   /** Failures in the order they happened, one per failed call. */
   readonly errors: CollectionError[] = [];
   succeeded = 0;
+  /** Successful calls to the Region's own endpoints, which leave out Route 53's global one. */
+  succeededInRegion = 0;
   /** Calls announced by the waves so far, and calls finished, for progress output. */
   private planned = 0;
   private finished = 0;
@@ -62,10 +95,8 @@ export class CallRunner {
     pages: AsyncIterable<P>,
     itemsOf: (page: P) => T[] | undefined,
   ): Promise<T[] | undefined> {
-    const iterator = pages[Symbol.asyncIterator]();
+    const iterator = withoutRepeats(pages)[Symbol.asyncIterator]();
     const items: T[] = [];
-    const tokens = new Set<string>();
-    let previous: unknown;
     let count = 0;
     let retries = 0;
     try {
@@ -85,29 +116,22 @@ export class CallRunner {
           );
         }
         items.push(...(found ?? []));
-        // The paginator stops when a page returns the token of its own request, as the last page
-        // of some services does, but it follows a longer cycle forever.
-        const token = (next.value as { NextToken?: unknown }).NextToken;
-        if (typeof token === "string" && token !== "" && token !== previous) {
-          if (tokens.has(token)) {
-            throw new InvalidPageError(
-              `page ${count} returned a NextToken that an earlier page returned, so the pages repeat`,
-            );
-          }
-          tokens.add(token);
-        }
-        previous = token;
       }
     } catch (error) {
       this.fail(call, error);
       return undefined;
     }
-    this.succeeded += 1;
-    this.advance();
+    this.succeed(call);
     this.log(
       `${label(call)}: ${plural(count, "page")}, ${plural(items.length, "item")}${retryNote(retries)}`,
     );
     return items;
+  }
+
+  private succeed(call: CallId): void {
+    this.succeeded += 1;
+    if (!GLOBAL_OPERATIONS.has(call.operation)) this.succeededInRegion += 1;
+    this.advance();
   }
 
   /** Sends one unpaginated request under the concurrency cap. Returns undefined after a failure. */
@@ -120,8 +144,7 @@ export class CallRunner {
         this.signal?.throwIfAborted();
         return request();
       });
-      this.succeeded += 1;
-      this.advance();
+      this.succeed(call);
       this.log(`${label(call)}: done${retryNote(retriesOf(output))}`);
       return output;
     } catch (error) {

@@ -7,6 +7,7 @@ import {
   EC2Client,
   GetManagedPrefixListEntriesCommand,
 } from "@aws-sdk/client-ec2";
+import { ListHostedZonesByVPCCommand } from "@aws-sdk/client-route-53";
 import { DescribeInstanceInformationCommand } from "@aws-sdk/client-ssm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { collectSnapshot, type CollectOptions } from "../../src/collect/collector.js";
@@ -36,6 +37,8 @@ const DENIED =
 
 let ec2: Ec2Mock;
 let ssm: SsmMock;
+let route53: Route53Mock;
+let resolver: ResolverMock;
 let dns: Array<Route53Mock | ResolverMock>;
 let restoreMocks: () => void;
 let lines: string[];
@@ -43,8 +46,6 @@ let lines: string[];
 beforeEach(() => {
   isolateAwsEnvironment();
   lines = [];
-  let route53: Route53Mock;
-  let resolver: ResolverMock;
   ({
     ec2,
     ssm,
@@ -358,6 +359,25 @@ describe("collectSnapshot input errors", () => {
       "every AWS call in us-east-1 failed. The first, DescribeVpcs, failed with UnauthorizedOperation",
     );
     await expect(run).rejects.toThrow("perform this operation. Grant ec2:DescribeVpcs");
+  });
+
+  it("rejects a Region denied all but Route 53", async () => {
+    // Route 53 answers on its global endpoint, which a policy may allow outside the Region.
+    for (const mock of [ec2, resolver]) {
+      mock.callsFake(() => {
+        throw awsError(
+          "UnauthorizedOperation",
+          "You are not authorized to perform this operation.",
+          403,
+        );
+      });
+    }
+
+    const run = collect();
+
+    await expect(run).rejects.toThrow(InputError);
+    await expect(run).rejects.toThrow("every AWS call in us-east-1 failed");
+    expect(route53.commandCalls(ListHostedZonesByVPCCommand).length).toBeGreaterThan(0);
   });
 
   it("names the credentials when every call fails authentication", async () => {
