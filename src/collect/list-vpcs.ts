@@ -1,6 +1,7 @@
 /** Lists every VPC of a Region, for runs that lint a whole Region rather than named VPCs. */
 import { paginateDescribeVpcs } from "@aws-sdk/client-ec2";
 import { createClients, destroyClients, type ClientOverrides } from "./clients.js";
+import { withoutRepeats } from "./runner.js";
 
 export interface ListVpcsOptions {
   region: string;
@@ -19,7 +20,8 @@ export async function listVpcIds(options: ListVpcsOptions): Promise<string[]> {
   });
   try {
     const ids: string[] = [];
-    for await (const page of paginateDescribeVpcs({ client: clients.ec2 }, {})) {
+    const pages = paginateDescribeVpcs({ client: clients.ec2, stopOnSameToken: true }, {});
+    for await (const page of withoutRepeats(pages)) {
       // DescribeVpcs always returns the list, so a page without it must not read as no VPCs.
       if (!page.Vpcs) {
         throw new Error(
@@ -32,7 +34,8 @@ export async function listVpcIds(options: ListVpcsOptions): Promise<string[]> {
         ids.push(vpc.VpcId);
       }
     }
-    return ids.sort();
+    // A VPC that two pages list is listed once.
+    return [...new Set(ids)].sort();
   } finally {
     destroyClients(clients);
   }

@@ -68,6 +68,40 @@ describe("listVpcIds", () => {
     ).rejects.toThrow("DescribeVpcs in us-east-1 returned HTTP 200 without a list of VPCs");
   });
 
+  /** Pages of DescribeVpcs that each list vpc-0a, with the NextToken tokenOf gives the nth. */
+  function tokenPages(tokenOf: (attempt: number) => string): FakeAws {
+    return new FakeAws((operation, attempt) => {
+      if (operation !== "DescribeVpcs") return undefined;
+      const vpcs = "<vpcSet><item><vpcId>vpc-0a</vpcId><state>available</state></item></vpcSet>";
+      const content = `${vpcs}<nextToken>${tokenOf(attempt)}</nextToken>`;
+      return { status: 200, body: ec2Body(operation, content) };
+    });
+  }
+
+  it("stops at a page returning its token", async () => {
+    const fake = tokenPages(() => "page-1");
+    const ids = await listVpcIds({
+      region: "us-east-1",
+      clientOverrides: { requestHandler: fake.handler, credentials: CREDENTIALS },
+    });
+
+    expect(ids).toEqual(["vpc-0a"]);
+    expect(fake.count("DescribeVpcs")).toBe(2);
+  });
+
+  it("rejects pages that repeat a token", async () => {
+    const fake = tokenPages((attempt) => `page-${attempt % 2}`);
+    const listed = listVpcIds({
+      region: "us-east-1",
+      clientOverrides: { requestHandler: fake.handler, credentials: CREDENTIALS },
+    });
+
+    await expect(listed).rejects.toThrow(
+      "page 3 returned a NextToken that an earlier page returned",
+    );
+    expect(fake.count("DescribeVpcs")).toBe(3);
+  });
+
   it("closes every client it created", async () => {
     const closed = [EC2Client, SSMClient, Route53Client, Route53ResolverClient].map((client) =>
       vi.spyOn(client.prototype, "destroy"),
