@@ -21,7 +21,7 @@ import {
   type SSMClient,
 } from "@aws-sdk/client-ssm";
 import type { ManagedPrefixList, SectionName, Snapshot } from "../snapshot/types.js";
-import { chunk, joinChunks } from "./chunks.js";
+import { chunk, EC2_FILTER_VALUES, joinChunks } from "./chunks.js";
 import { callOf, type CallId, type CallRunner } from "./runner.js";
 import { isLiveInstance } from "../index/util.js";
 
@@ -141,12 +141,11 @@ function reportSkipped(found: Snapshot, log: (line: string) => void): void {
 
 function plannedCalls(lookups: Lookups): CallId[] {
   const calls: CallId[] = [];
-  if (lookups.dhcpOptionsIds?.length) calls.push(callOf("DhcpOptions"));
-  if (lookups.prefixListIds?.length) {
-    calls.push(callOf("ManagedPrefixLists"));
-    for (const id of lookups.prefixListIds) calls.push(callOf("ManagedPrefixLists", id, 1));
-  }
-  if (lookups.serviceNames?.length) calls.push(callOf("ServiceDetails"));
+  const filtered = (values: string[] | undefined) => chunk(values ?? [], EC2_FILTER_VALUES);
+  calls.push(...filtered(lookups.dhcpOptionsIds).map(() => callOf("DhcpOptions")));
+  calls.push(...filtered(lookups.prefixListIds).map(() => callOf("ManagedPrefixLists")));
+  for (const id of lookups.prefixListIds ?? []) calls.push(callOf("ManagedPrefixLists", id, 1));
+  calls.push(...filtered(lookups.serviceNames).map(() => callOf("ServiceDetails")));
   const typeBatches = chunk(lookups.instanceTypes ?? [], INSTANCE_TYPE_BATCH);
   const idBatches = chunk(lookups.instanceIds ?? [], SSM_BATCH);
   calls.push(...typeBatches.map(() => callOf("InstanceTypes")));
@@ -154,16 +153,21 @@ function plannedCalls(lookups: Lookups): CallId[] {
   return calls;
 }
 
+/** Describes the DHCP option sets, one call per EC2_FILTER_VALUES ids. */
 async function collectDhcpOptions(ec2: EC2Client, runner: CallRunner, ids: string[]) {
-  if (ids.length === 0) return [];
-  return runner.paginate(
-    callOf("DhcpOptions"),
-    paginateDescribeDhcpOptions(
-      { client: ec2, stopOnSameToken: true },
-      { Filters: [{ Name: "dhcp-options-id", Values: ids }] },
+  const results = await Promise.all(
+    chunk(ids, EC2_FILTER_VALUES).map((batch) =>
+      runner.paginate(
+        callOf("DhcpOptions"),
+        paginateDescribeDhcpOptions(
+          { client: ec2, stopOnSameToken: true },
+          { Filters: [{ Name: "dhcp-options-id", Values: batch }] },
+        ),
+        (page) => page.DhcpOptions,
+      ),
     ),
-    (page) => page.DhcpOptions,
   );
+  return joinChunks(results);
 }
 
 /**
@@ -178,22 +182,29 @@ async function collectPrefixLists(
 ): Promise<ManagedPrefixList[] | undefined> {
   if (ids.length === 0) return [];
   const pager = { client: ec2, stopOnSameToken: true };
-  const [lists, ...entries] = await Promise.all([
-    runner.paginate(
-      callOf("ManagedPrefixLists"),
-      paginateDescribeManagedPrefixLists(pager, {
-        Filters: [{ Name: "prefix-list-id", Values: ids }],
-      }),
-      (page) => page.PrefixLists,
+  const [described, entries] = await Promise.all([
+    Promise.all(
+      chunk(ids, EC2_FILTER_VALUES).map((batch) =>
+        runner.paginate(
+          callOf("ManagedPrefixLists"),
+          paginateDescribeManagedPrefixLists(pager, {
+            Filters: [{ Name: "prefix-list-id", Values: batch }],
+          }),
+          (page) => page.PrefixLists,
+        ),
+      ),
     ),
-    ...ids.map((id) =>
-      runner.paginate(
-        callOf("ManagedPrefixLists", id, 1),
-        paginateGetManagedPrefixListEntries(pager, { PrefixListId: id }),
-        (page) => page.Entries,
+    Promise.all(
+      ids.map((id) =>
+        runner.paginate(
+          callOf("ManagedPrefixLists", id, 1),
+          paginateGetManagedPrefixListEntries(pager, { PrefixListId: id }),
+          (page) => page.Entries,
+        ),
       ),
     ),
   ]);
+  const lists = joinChunks(described);
   if (!lists || entries.some((list) => list === undefined)) return undefined;
   const entriesById = new Map(ids.map((id, position) => [id, entries[position] ?? []]));
   return lists.map((list) => ({
@@ -203,8 +214,9 @@ async function collectPrefixLists(
 }
 
 /**
- * Describes the services the endpoints connect to. The `service-name` filter, unlike the
- * ServiceNames parameter, skips a name the Region no longer offers instead of failing the call.
+ * Describes the services the endpoints connect to, one call per EC2_FILTER_VALUES names. The
+ * `service-name` filter, unlike the ServiceNames parameter, skips a name the Region no longer
+ * offers instead of failing the call.
  * NOTE: the SDK has no paginator for DescribeVpcEndpointServices, so this follows NextToken itself.
  */
 async function collectServiceDetails(
@@ -212,12 +224,16 @@ async function collectServiceDetails(
   runner: CallRunner,
   names: string[],
 ): Promise<ServiceDetail[] | undefined> {
-  if (names.length === 0) return [];
-  return runner.paginate(
-    callOf("ServiceDetails"),
-    endpointServicePages(ec2, names),
-    (page) => page.ServiceDetails,
+  const results = await Promise.all(
+    chunk(names, EC2_FILTER_VALUES).map((batch) =>
+      runner.paginate(
+        callOf("ServiceDetails"),
+        endpointServicePages(ec2, batch),
+        (page) => page.ServiceDetails,
+      ),
+    ),
   );
+  return joinChunks(results);
 }
 
 async function* endpointServicePages(

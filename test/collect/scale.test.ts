@@ -1,4 +1,9 @@
-import { DescribeSubnetsCommand, DescribeVpcsCommand } from "@aws-sdk/client-ec2";
+import {
+  DescribeDhcpOptionsCommand,
+  DescribeManagedPrefixListsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+} from "@aws-sdk/client-ec2";
 import { ListHostedZonesByVPCCommand } from "@aws-sdk/client-route-53";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { collectSnapshot } from "../../src/collect/collector.js";
@@ -115,6 +120,34 @@ describe("collectSnapshot of many VPCs", () => {
       .map((call) => call.args[0].input.Filters?.[0]?.Values?.length);
     expect(sizes).toEqual([200, 50]);
     expect(snapshot.Subnets).toHaveLength(250);
+  });
+
+  it("splits look-up filters into chunks of 200", async () => {
+    const world = manyVpcs(250);
+    world.Vpcs.forEach((vpc, n) => {
+      vpc.DhcpOptionsId = `dopt-${n.toString(16).padStart(17, "0")}`;
+      world.DhcpOptions.push({ DhcpOptionsId: vpc.DhcpOptionsId, DhcpConfigurations: [] });
+      const PrefixListId = `pl-${n.toString(16).padStart(17, "0")}`;
+      world.ManagedPrefixLists.push({ PrefixListId, AddressFamily: "IPv6", Entries: [] });
+      world.RouteTables.push({
+        RouteTableId: `rtb-${n.toString(16).padStart(17, "0")}`,
+        VpcId: vpc.VpcId,
+        Routes: [{ DestinationPrefixListId: PrefixListId, GatewayId: "local", State: "active" }],
+        Associations: [],
+      });
+    });
+    install(world);
+
+    const snapshot = await collect({ vpcIds: world.Vpcs.map((vpc) => vpc.VpcId!) });
+
+    const sizes = (
+      command: typeof DescribeDhcpOptionsCommand | typeof DescribeManagedPrefixListsCommand,
+    ) => ec2.commandCalls(command).map((call) => call.args[0].input.Filters?.[0]?.Values?.length);
+    expect(sizes(DescribeDhcpOptionsCommand)).toEqual([200, 50]);
+    expect(sizes(DescribeManagedPrefixListsCommand)).toEqual([200, 50]);
+    expect(snapshot.DhcpOptions).toHaveLength(250);
+    expect(snapshot.ManagedPrefixLists).toHaveLength(250);
+    expect(snapshot.Errors).toBeUndefined();
   });
 
   it("sends one ListHostedZonesByVPC per VPC", async () => {
