@@ -294,7 +294,8 @@ function collectionOptions<T>(command: Argv<T>) {
       }
       parseRegions([args.region as string | undefined]);
       for (const id of (args.vpc as string[] | undefined) ?? []) {
-        if (!/^vpc-[0-9a-f]+$/.test(id)) {
+        // VPC ids have 8 or 17 hexadecimal digits, the pattern the Lambda event schema checks too.
+        if (!/^vpc-[0-9a-f]{8,17}$/.test(id)) {
           throw new InputError(
             `--vpc ${id} is not a VPC id; VPC ids look like vpc-0a1b2c3d4e5f67890`,
           );

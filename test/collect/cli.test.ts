@@ -397,6 +397,22 @@ describe("vpc-lint collect across Regions", () => {
     expect(run.stderr).toContain("--vpc and --all-vpcs cannot be combined");
   });
 
+  it.each(["vpc-ef5e66", "vpc-0a1b2c3d4e5f678901", "vpc-0A1B2C3D"])(
+    "rejects the malformed id %s",
+    async (id) => {
+      const run = await runCliAsync(["--vpc", id]);
+
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(`--vpc ${id} is not a VPC id`);
+    },
+  );
+
+  it("accepts an id of 8 digits", async () => {
+    const run = await runCliAsync(["collect", "--vpc", "vpc-0a1b2c3d", "-o", "-"]);
+
+    expect(run.stderr).not.toContain("is not a VPC id");
+  });
+
   it("rejects a Region that is not a name", async () => {
     const run = await runCliAsync(["--vpc", VPC_ID, "--region", "us-east-1,Europe"]);
 
