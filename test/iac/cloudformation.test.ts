@@ -729,16 +729,83 @@ describe("CloudFormation: input errors", () => {
     );
   });
 
-  it("warns about a value outside AllowedValues", async () => {
+  it("rejects a value outside AllowedValues", async () => {
     const template = fixture("ipv6-only-dns64.yaml");
-    const { warnings } = await lintIac({
-      template,
-      parameters: fixture("nat64-not-allowed.json"),
-    });
+    const parameters = fixture("nat64-not-allowed.json");
+    const attempt = lintIac({ template, parameters });
+
+    await expect(attempt).rejects.toBeInstanceOf(InputError);
+    await expect(attempt).rejects.toThrow(
+      `${template}: CloudFormation would reject these parameter values:\n` +
+        `  parameter Nat64Route: "maybe", from ${parameters}, is not one of its AllowedValues ` +
+        "(true, false)",
+    );
+  });
+
+  /** Writes a template with the given parameter declarations and one VPC. */
+  function withParameters(declarations: string): string {
+    const directory = mkdtempSync(join(tmpdir(), "vpc-lint-template-"));
+    const template = join(directory, "parameters.yaml");
+    const text = [
+      "Parameters:",
+      declarations,
+      "Resources:",
+      "  Vpc:",
+      "    Type: AWS::EC2::VPC",
+      "    Properties: {CidrBlock: 10.0.0.0/16}",
+    ].join("\n");
+    writeFileSync(template, text);
+    return template;
+  }
+
+  /** Writes a parameters file of names and values. */
+  function parameterFile(values: Record<string, string>): string {
+    const parameters = join(mkdtempSync(join(tmpdir(), "vpc-lint-parameters-")), "values.json");
+    writeFileSync(parameters, JSON.stringify(values));
+    return parameters;
+  }
+
+  it.each([
+    ["  Count: {Type: Number}", { Count: "abc" }, '"abc", from FILE, is not a number'],
+    ["  Count: {Type: Number, MinValue: 2}", { Count: "1" }, "is less than its MinValue 2"],
+    ["  Count: {Type: Number, MaxValue: 2}", { Count: "3" }, "is greater than its MaxValue 2"],
+    ["  Name: {Type: String, MinLength: 3}", { Name: "ab" }, "is shorter than its MinLength 3"],
+    ["  Name: {Type: String, MaxLength: 2}", { Name: "abc" }, "is longer than its MaxLength 2"],
+    [
+      "  Zones: {Type: CommaDelimitedList, AllowedValues: [a, b]}",
+      { Zones: "a,c" },
+      '"c", from FILE, is not one of its AllowedValues (a, b)',
+    ],
+    ["  Count: {Type: Number, Default: x}", {}, '"x", its Default, is not a number'],
+  ])("rejects %s with %j", async (declaration, values, expected) => {
+    const parameters = parameterFile(values);
+    const attempt = lintIac({ template: withParameters(declaration), parameters });
+
+    await expect(attempt).rejects.toBeInstanceOf(InputError);
+    await expect(attempt).rejects.toThrow(expected.replace("FILE", parameters));
+  });
+
+  it.each([
+    ["  Count: {Type: Number, MinValue: 2, MaxValue: 2}", { Count: "2" }],
+    ["  Name: {Type: String, MinLength: 2, MaxLength: 2, AllowedValues: [ab]}", { Name: "ab" }],
+    ["  Zones: {Type: CommaDelimitedList, AllowedValues: [a, b]}", { Zones: "b,a" }],
+    ["  Count: {Type: Number, MinValue: 2}", {}],
+    ["  Image: {Type: 'AWS::SSM::Parameter::Value<String>', AllowedValues: [x]}", { Image: "y" }],
+  ])("accepts %s with %j", async (declaration, values) => {
+    const parameters = parameterFile(values);
+
+    await expect(
+      lintIac({ template: withParameters(declaration), parameters }),
+    ).resolves.toBeDefined();
+  });
+
+  it("warns about a value outside AllowedPattern", async () => {
+    const template = withParameters("  Name: {Type: String, AllowedPattern: '[a-z]+'}");
+    const { warnings } = await lintIac({ template, parameters: parameterFile({ Name: "a1" }) });
 
     expect(warnings).toContain(
-      `${template}: parameter Nat64Route is "maybe", not one of its AllowedValues, so ` +
-        "CloudFormation would reject the stack; vpc-lint used the value as given",
+      `${template}: parameter Name is "a1", which does not match its AllowedPattern [a-z]+, ` +
+        "so CloudFormation may reject the stack",
     );
   });
 

@@ -8,7 +8,7 @@ import { locationFile } from "../result.js";
 import type { SourceLocation } from "../../run.js";
 import { TemplateContext } from "./context.js";
 import { IntrinsicResolver, Unresolved } from "./intrinsics.js";
-import { isRecord, parseTemplate, type Template } from "./parse.js";
+import { isRecord, parseTemplate, type Template, type TemplateParameter } from "./parse.js";
 import { checkNestedStacks, transformWarnings } from "./nested.js";
 import { MAPPERS } from "./resources.js";
 
@@ -162,31 +162,102 @@ function resolveParameters(
         `${options.parameters}: parameter ${name} is not declared in the template; it was ignored`,
       );
   }
+  const problems: string[] = [];
   for (const [name, parameter] of Object.entries(declared)) {
     const type = String(parameter?.Type ?? "String");
+    const passed = parameterValues.get(name);
     const raw =
-      parameterValues.get(name) ??
-      (parameter?.Default === undefined ? undefined : String(parameter.Default));
+      passed ?? (parameter?.Default === undefined ? undefined : String(parameter.Default));
     const value = parameterValue(name, type, raw);
-    const disallowed = disallowedValues(value, parameter?.AllowedValues);
-    if (disallowed.length > 0) {
-      warnings.push(
-        `${options.template}: parameter ${name} is ${disallowed.map((item) => JSON.stringify(item)).join(", ")}, ` +
-          `not one of its AllowedValues, so CloudFormation would reject the stack; vpc-lint used ` +
-          "the value as given",
-      );
+    const broken = brokenConstraint(type, parameter ?? {}, value);
+    if (broken) {
+      const source = passed === undefined ? "its Default" : `from ${options.parameters}`;
+      const description =
+        typeof parameter?.ConstraintDescription === "string"
+          ? ` (${parameter.ConstraintDescription})`
+          : "";
+      const item = JSON.stringify(broken.item);
+      problems.push(`  parameter ${name}: ${item}, ${source}, ${broken.reason}${description}`);
     }
+    const mismatch = patternMismatch(name, type, parameter ?? {}, value);
+    if (mismatch) warnings.push(`${options.template}: ${mismatch}`);
     values.set(name, value);
+  }
+  if (problems.length > 0) {
+    throw new InputError(
+      `${options.template}: CloudFormation would reject these parameter values:\n` +
+        `${problems.join("\n")}\nPass values that meet the constraints in --parameters, or fix ` +
+        "the template's Default.",
+    );
   }
   return values;
 }
 
-/** Returns the values of a parameter that its AllowedValues list leaves out. */
-function disallowedValues(value: unknown, allowed: unknown): string[] {
-  if (!Array.isArray(allowed) || (typeof value !== "string" && !Array.isArray(value))) return [];
-  const permitted = new Set(allowed.map(String));
-  const values = Array.isArray(value) ? value.map(String) : [value];
-  return values.filter((item) => !permitted.has(item));
+/**
+ * Returns the first item of a parameter's value that breaks a constraint, with the reason. The
+ * constraints are AllowedValues, a number for a Number type, MinValue and MaxValue for numbers,
+ * and MinLength and MaxLength for a String. CloudFormation rejects a stack whose parameter values
+ * break one, so no such stack exists to lint. An unknown value is not checked.
+ */
+function brokenConstraint(
+  type: string,
+  parameter: TemplateParameter,
+  value: unknown,
+): { item: string; reason: string } | undefined {
+  if (typeof value !== "string" && !Array.isArray(value)) return undefined;
+  const items: string[] = Array.isArray(value) ? value.map(String) : [value];
+  const numeric = type === "Number" || type === "List<Number>";
+  const bound = (limit: unknown) => (limit === undefined ? undefined : Number(limit));
+  for (const item of items) {
+    const reason = itemProblem(item);
+    if (reason) return { item, reason };
+  }
+  return undefined;
+
+  function itemProblem(item: string): string | undefined {
+    if (numeric && (item.trim() === "" || !Number.isFinite(Number(item)))) return "is not a number";
+    const allowed = parameter.AllowedValues;
+    if (Array.isArray(allowed) && !allowed.map(String).includes(item))
+      return `is not one of its AllowedValues (${allowed.map(String).join(", ")})`;
+    if (numeric) {
+      const [min, max] = [bound(parameter.MinValue), bound(parameter.MaxValue)];
+      if (min !== undefined && Number(item) < min) return `is less than its MinValue ${min}`;
+      if (max !== undefined && Number(item) > max) return `is greater than its MaxValue ${max}`;
+    }
+    if (type === "String") {
+      const [min, max] = [bound(parameter.MinLength), bound(parameter.MaxLength)];
+      if (min !== undefined && item.length < min) return `is shorter than its MinLength ${min}`;
+      if (max !== undefined && item.length > max) return `is longer than its MaxLength ${max}`;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Returns a line for standard error when a String parameter's value does not match its
+ * AllowedPattern, read as a JavaScript regular expression that must match the whole value.
+ * CloudFormation reads the pattern with its own syntax, so a mismatch is a warning, not an error.
+ * A pattern that JavaScript cannot compile is not checked.
+ */
+function patternMismatch(
+  name: string,
+  type: string,
+  parameter: TemplateParameter,
+  value: unknown,
+): string | undefined {
+  const pattern = parameter.AllowedPattern;
+  if (type !== "String" || typeof pattern !== "string" || typeof value !== "string") return;
+  let expression: RegExp;
+  try {
+    expression = new RegExp(`^(?:${pattern})$`);
+  } catch {
+    return undefined;
+  }
+  if (expression.test(value)) return undefined;
+  return (
+    `parameter ${name} is ${JSON.stringify(value)}, which does not match its AllowedPattern ` +
+    `${pattern}, so CloudFormation may reject the stack`
+  );
 }
 
 function parameterValue(name: string, type: string, raw: string | undefined): unknown {

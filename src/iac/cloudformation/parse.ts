@@ -29,6 +29,12 @@ export interface TemplateParameter {
   Type?: string;
   Default?: unknown;
   AllowedValues?: unknown;
+  AllowedPattern?: unknown;
+  MinLength?: unknown;
+  MaxLength?: unknown;
+  MinValue?: unknown;
+  MaxValue?: unknown;
+  ConstraintDescription?: unknown;
 }
 
 export interface TemplateResource {
