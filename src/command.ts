@@ -670,6 +670,16 @@ function checkInputKinds(args: Record<string, unknown>): void {
     if (args[flag] && !args.template)
       throw new InputError(`--${flag} applies only to --template; pass a template too`);
   }
+  const [input] = kinds;
+  if (input === "--template" || input === "--terraform-plan") {
+    const regions = parseRegions([args.region as string | undefined]);
+    if (regions.length > 1) {
+      throw new InputError(
+        `--region ${regions.join(",")} names several Regions, but ${input} is linted in one; ` +
+          "pass the Region it deploys to, or run once per Region",
+      );
+    }
+  }
   if (typeof args.account === "string" && !/^\d{12}$/.test(args.account)) {
     throw new InputError(
       `--account ${args.account} is not an account id; account ids are 12 digits`,

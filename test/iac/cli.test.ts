@@ -199,6 +199,10 @@ describe("vpc-lint input kinds", () => {
     ],
     [["--snapshot", "b.json", "--parameters", "p.json"], "--parameters applies only to --template"],
     [["--template", "a.yaml", "--account", "12345"], "--account 12345 is not an account id"],
+    [
+      ["--terraform-plan", "b.json", "--region", "us-east-1,eu-west-1"],
+      "--region us-east-1,eu-west-1 names several Regions, but --terraform-plan is linted in one",
+    ],
   ])("rejects %j", (args, message) => {
     const run = runCli(args);
 
