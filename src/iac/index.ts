@@ -37,6 +37,14 @@ export async function readIacInputs(
 ): Promise<IacSnapshotInput[]> {
   const result = await readResult(options);
   for (const warning of result.warnings) warn(warning);
+  const { Vpcs: vpcs, Subnets: subnets } = result.snapshot;
+  if (!vpcs?.length && !subnets?.length) {
+    const input = options.template ? "template" : "plan";
+    warn(
+      `${result.files.join(", ")}: the ${input} defines no VPC and no subnet, so no rule has ` +
+        `anything to check; check that this is the ${input} of the network`,
+    );
+  }
   checkSnapshot(result);
   return [
     {

@@ -729,6 +729,23 @@ describe("CloudFormation: input errors", () => {
     );
   });
 
+  it("warns about a template without a VPC", async () => {
+    const template = join(mkdtempSync(join(tmpdir(), "vpc-lint-template-")), "queue.yaml");
+    writeFileSync(template, "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n");
+    const { warnings } = await lintIac({ template });
+
+    expect(warnings).toContain(
+      `${template}: the template defines no VPC and no subnet, so no rule has anything to ` +
+        "check; check that this is the template of the network",
+    );
+  });
+
+  it("keeps quiet about a template with a VPC", async () => {
+    const { warnings } = await lintIac({ template: fixture("ipv6-only-dns64.yaml") });
+
+    expect(warnings.filter((line) => line.includes("defines no VPC"))).toEqual([]);
+  });
+
   it("rejects a value outside AllowedValues", async () => {
     const template = fixture("ipv6-only-dns64.yaml");
     const parameters = fixture("nat64-not-allowed.json");
