@@ -341,8 +341,9 @@ describe("collectSnapshot input errors", () => {
     await expect(run).rejects.toThrow("InvalidVpcID.Malformed");
   });
 
-  it("rejects a run in which every call is denied", async () => {
-    for (const mock of [ec2, ...dns]) {
+  /** Makes every call of the mocks fail with UnauthorizedOperation. */
+  function denyAll(mocks: ReadonlyArray<Ec2Mock | Route53Mock | ResolverMock>): void {
+    for (const mock of mocks) {
       mock.callsFake(() => {
         throw awsError(
           "UnauthorizedOperation",
@@ -351,6 +352,10 @@ describe("collectSnapshot input errors", () => {
         );
       });
     }
+  }
+
+  it("rejects a run in which every call is denied", async () => {
+    denyAll([ec2, ...dns]);
 
     const run = collect();
 
@@ -363,15 +368,7 @@ describe("collectSnapshot input errors", () => {
 
   it("rejects a Region denied all but Route 53", async () => {
     // Route 53 answers on its global endpoint, which a policy may allow outside the Region.
-    for (const mock of [ec2, resolver]) {
-      mock.callsFake(() => {
-        throw awsError(
-          "UnauthorizedOperation",
-          "You are not authorized to perform this operation.",
-          403,
-        );
-      });
-    }
+    denyAll([ec2, resolver]);
 
     const run = collect();
 
