@@ -249,7 +249,7 @@ function vpcsNotFound(missing: readonly string[], where: string): InputError {
 
 /**
  * Throws when every call of the first wave to the Region's endpoints failed, naming the first
- * failure and its fix. Route 53's global endpoint answers even for a Region the credentials may
+ * failure and its fix. Route 53's global endpoint responds even for a Region the credentials may
  * not read, as under a policy that allows it only in us-east-1.
  */
 function checkSomeCallSucceeded(runner: CallRunner, region: string): void {

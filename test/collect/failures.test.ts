@@ -367,7 +367,7 @@ describe("collectSnapshot input errors", () => {
   });
 
   it("rejects a Region denied all but Route 53", async () => {
-    // Route 53 answers on its global endpoint, which a policy may allow outside the Region.
+    // Route 53 responds on its global endpoint, which a policy may allow outside the Region.
     denyAll([ec2, resolver]);
 
     const run = collect();

@@ -85,8 +85,8 @@ interface NamedLaunchTemplate {
 
 /**
  * Returns the launch template a specification names, or undefined when it names none. A template
- * the input does not define, such as one from Fn::ImportValue or a parameter, has no data, and a
- * line on standard error says so.
+ * the input does not define, such as one from Fn::ImportValue or a parameter, has no data and is
+ * reported on standard error.
  */
 function launchTemplateOf(
   reader: PropertyReader,

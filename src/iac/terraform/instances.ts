@@ -76,7 +76,7 @@ interface NamedLaunchTemplate {
  * Returns the launch template that a `launch_template` block, or the launch template
  * specification of a `mixed_instances_policy`, names. Returns undefined when neither names one.
  * A template the plan does not define, such as one a variable or a data source names, has no
- * reader, and a line on standard error says so.
+ * reader and is reported on standard error.
  */
 function launchTemplateOf(
   reader: AttributeReader,
