@@ -1,5 +1,11 @@
 /** Traces one subnet's path to one service: name resolution, routes, NAT64, filters, placement. */
-import type { NatGateway, SecurityGroup, Subnet, VpcEndpoint } from "@aws-sdk/client-ec2";
+import type {
+  NatGateway,
+  RouteTable,
+  SecurityGroup,
+  Subnet,
+  VpcEndpoint,
+} from "@aws-sdk/client-ec2";
 import {
   isIpv6Only,
   hasIpv4,
@@ -973,6 +979,45 @@ function crossingsToEndpoint(trace: Trace, view: EndpointView): void {
   });
 }
 
+/** IPv4 ranges that hold no public address: private, shared, loopback, link-local, multicast. */
+const NON_PUBLIC_IPV4 = [
+  "0.0.0.0/8",
+  "10.0.0.0/8",
+  "100.64.0.0/10",
+  "127.0.0.0/8",
+  "169.254.0.0/16",
+  "172.16.0.0/12",
+  "192.168.0.0/16",
+  "224.0.0.0/3",
+].map((text) => parseCidr(text) as Cidr);
+
+/**
+ * Returns the route to an internet gateway that public IPv4 addresses take in a table without a
+ * 0.0.0.0/0 route, when routes to that one gateway cover every public address together, as
+ * 0.0.0.0/1 and 128.0.0.0/1 do. A VPC picks the longest matching prefix for each packet
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html), so those routes
+ * carry all the traffic of a public NAT gateway. Returns undefined otherwise.
+ */
+function splitInternetRoute(
+  index: SnapshotIndex,
+  table: RouteTable,
+): { route: RouteView; text: string } | undefined {
+  let gateway: RouteView | undefined;
+  const used = new Set<RouteView>();
+  for (const part of index.lookupRouteParts(table, IPV4_DEFAULT)) {
+    const nonPublic = NON_PUBLIC_IPV4.some(
+      (range) => range.network <= part.low && part.high <= range.last,
+    );
+    if (nonPublic) continue;
+    const route = part.route;
+    if (!route || route.blackhole || route.target.kind !== "internet-gateway") return undefined;
+    if (gateway && route.target.id !== gateway.target.id) return undefined;
+    gateway ??= route;
+    used.add(route);
+  }
+  return gateway && { route: gateway, text: [...used].map(describeRoute).join(", ") };
+}
+
 function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void {
   const { index } = trace;
   const natId = nat.NatGatewayId as string;
@@ -1005,8 +1050,6 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
     );
     return;
   }
-  let route = onward ? index.lookupRoute(onward, IPV4_DEFAULT).route : undefined;
-  let tableId = onward?.RouteTableId ?? natId;
   if (!onward) {
     trace.add(
       "onward-route",
@@ -1016,7 +1059,13 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
     );
     return;
   }
+  let tableId = onward.RouteTableId as string;
+  let route = index.lookupRoute(onward, IPV4_DEFAULT).route;
   let found = route ? describeRoute(route) : "no 0.0.0.0/0 route";
+  if (!route) {
+    const split = splitInternetRoute(index, onward);
+    if (split) ({ route, text: found } = split);
+  }
   let routeText = `${tableId}: ${found}`;
   let brokenText = `${tableId} of NAT gateway ${natId} has ${found}, not 0.0.0.0/0 -> igw`;
   if (route) {

@@ -139,6 +139,17 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
     findings: [noInternetRoute("no 0.0.0.0/0 route")],
   },
   {
+    // The other half of the address space still has no route.
+    name: "one half of 0.0.0.0/0 to the gateway",
+    input: natRoutes(route("10.0.0.0/16", "local"), route("0.0.0.0/1", IDS.igw)),
+    findings: [noInternetRoute("no 0.0.0.0/0 route")],
+  },
+  {
+    name: "halves of 0.0.0.0/0 to two targets",
+    input: natRoutes(route("0.0.0.0/1", IDS.igw), route("128.0.0.0/1", "pcx-0a11")),
+    findings: [noInternetRoute("no 0.0.0.0/0 route")],
+  },
+  {
     // A peer VPC's gateways do not carry the traffic of a peering connection.
     name: "route to a VPC peering connection",
     input: natRoutes(route("0.0.0.0/0", "pcx-0a11")),
@@ -194,6 +205,16 @@ const accepted: { name: string; input: Snapshot }[] = [
   {
     name: "route through a firewall endpoint whose subnet reaches the gateway",
     input: inspected([route("0.0.0.0/0", IDS.igw)]),
+  },
+  {
+    // Longest-prefix match sends every public address to the gateway, private ranges elsewhere.
+    name: "halves of 0.0.0.0/0 to the gateway",
+    input: natRoutes(
+      route("10.0.0.0/16", "local"),
+      route("10.0.0.0/8", "tgw-0a11"),
+      route("0.0.0.0/1", IDS.igw),
+      route("128.0.0.0/1", IDS.igw),
+    ),
   },
   {
     name: "private NAT design without internet gateways",
