@@ -38,10 +38,13 @@ function replyPorts(...ranges: ClientPorts[]): ReplyPorts {
 
 /*
  * Ephemeral ports (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html):
- * many Linux kernels, Amazon Linux among them, use 32768-61000, Windows Server 2008 and later use
- * 49152-65535, and NAT gateways and AWS Lambda functions use 1024-65535.
+ * Windows Server 2008 and later use 49152-65535, and NAT gateways and AWS Lambda functions use
+ * 1024-65535. That page gives 32768-61000 for many Linux kernels, but the kernel's own default
+ * is 32768-60999 (ip_local_port_range in
+ * https://www.kernel.org/doc/html/latest/networking/ip-sysctl.html), so an ACL that allows
+ * exactly that range passes.
  */
-const LINUX = { low: 32768, high: 61000 };
+const LINUX = { low: 32768, high: 60999 };
 const WINDOWS = { low: 49152, high: 65535, platform: "windows" } as const;
 const LAMBDA = { low: 1024, high: 65535, platform: "lambda" } as const;
 /** The reply ports of each mix of platforms, built on first use: at most eight. */

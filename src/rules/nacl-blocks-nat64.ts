@@ -11,7 +11,7 @@ export default defineRule<MessageId>({
   description:
     "Network ACLs are stateless: each subnet boundary needs the request (TCP 443) and the reply " +
     "to the initiator's ephemeral ports allowed in both ACLs. Linux instances use ports " +
-    "32768-61000, Windows instances 49152-65535 and NAT gateways 1024-65535.",
+    "32768-60999, Windows instances 49152-65535 and NAT gateways 1024-65535.",
   severity: "error",
   tags: ["nat64", "network-acl", "ipv6-only"],
   references: [

@@ -164,7 +164,7 @@ const flagged: FlaggedCase[] = [
         severity: "warning",
         message:
           `Network ACL ${ACL} of ${IDS.v6Subnet} denies the inbound reply to Linux and other ` +
-          `workloads (TCP ports 32768-49151 of 32768-61000 from ${ENDPOINT_BLOCK}) by rule ` +
+          `workloads (TCP ports 32768-49151 of 32768-60999 from ${ENDPOINT_BLOCK}) by rule ` +
           `32768, so connections from ${IDS.v6Subnet} to ssm, ssmmessages whose ephemeral port ` +
           "is in ports 32768-49151 are dropped.",
         resource: ref("network-acl", ACL),
@@ -172,7 +172,7 @@ const flagged: FlaggedCase[] = [
         related: [IDS.v6Subnet],
         fix:
           `Add a rule numbered below 32768 to ${ACL} that allows the inbound reply to Linux and ` +
-          `other workloads: TCP ports 32768-61000 from ${ENDPOINT_BLOCK}.`,
+          `other workloads: TCP ports 32768-60999 from ${ENDPOINT_BLOCK}.`,
       },
     ],
   },
@@ -201,9 +201,9 @@ const flagged: FlaggedCase[] = [
         severity: "warning",
         message:
           `Network ACL ${ACL} of ${IDS.v6Subnet} denies the inbound reply to Linux and other ` +
-          `workloads (TCP ports 48001-61000 of 32768-61000 from ${ENDPOINT_BLOCK}) by rule ` +
+          `workloads (TCP ports 48001-60999 of 32768-60999 from ${ENDPOINT_BLOCK}) by rule ` +
           `32768, so connections from ${IDS.v6Subnet} to ssm, ssmmessages whose ephemeral port ` +
-          "is in ports 48001-61000 are dropped.",
+          "is in ports 48001-60999 are dropped.",
         resource: ref("network-acl", ACL),
         evidence: aclEvidence(32768),
         related: [IDS.v6Subnet],
@@ -220,7 +220,7 @@ const flagged: FlaggedCase[] = [
         severity: "error",
         message:
           `Network ACL ${ACL} of ${IDS.v6Subnet} denies the inbound reply to Linux and other ` +
-          `workloads (TCP ports 32768-61000 from ${ENDPOINT_BLOCK}) by rule 32768, so Linux and ` +
+          `workloads (TCP ports 32768-60999 from ${ENDPOINT_BLOCK}) by rule 32768, so Linux and ` +
           `other workloads in ${IDS.v6Subnet} cannot reach ssm, ssmmessages.`,
         resource: ref("network-acl", ACL),
         evidence: aclEvidence(32768),
@@ -260,7 +260,7 @@ const flagged: FlaggedCase[] = [
         severity: "error",
         message:
           `Network ACL ${ACL} of ${IDS.v6Subnet} denies the inbound reply (TCP ports ` +
-          `32768-61000 from ${ENDPOINT_BLOCK}) by rule 32768, so ssm, ssmmessages cannot be ` +
+          `32768-60999 from ${ENDPOINT_BLOCK}) by rule 32768, so ssm, ssmmessages cannot be ` +
           `reached from ${IDS.v6Subnet}.`,
         resource: ref("network-acl", ACL),
         evidence: aclEvidence(32768),
@@ -320,7 +320,7 @@ const flagged: FlaggedCase[] = [
         severity: "warning",
         message:
           `Network ACL ${ACL} of ${IDS.v6Subnet} denies the inbound reply (TCP ports ` +
-          `32768-39999 of 32768-61000 from ${ENDPOINT_BLOCK}) by rule 32768, so connections ` +
+          `32768-39999 of 32768-60999 from ${ENDPOINT_BLOCK}) by rule 32768, so connections ` +
           `from ${IDS.v6Subnet} to ssm, ssmmessages whose ephemeral port is in ports ` +
           "32768-39999 are dropped.",
         resource: ref("network-acl", ACL),
@@ -338,6 +338,8 @@ const accepted: { name: string; input: Snapshot; services?: string[] }[] = [
     input: design(["windows", "windows"], [49152, 65535]),
   },
   { name: "Linux subnet with replies on 32768-61000", input: design(["linux"], [32768, 61000]) },
+  // The kernel's default ip_local_port_range ends at 60999.
+  { name: "Linux subnet with replies on 32768-60999", input: design(["linux"], [32768, 60999]) },
   {
     name: "Lambda subnet with replies on 1024-65535",
     input: design(["lambda"], [1024, 65535]),
