@@ -8,8 +8,9 @@ import {
 } from "../index/nat64.js";
 import { describeParts, describeRoute } from "../index/routes.js";
 import { NAT64_PREFIX } from "../net/cidr.js";
+import { analyse } from "../reach/analysis.js";
 
-export default defineRule<"noRoute" | "otherRouteWins" | "partlyRouted">({
+export default defineRule<"noRoute" | "otherRouteWins" | "partlyRouted" | "servicesWithoutNat64">({
   id: "nat64-route-missing",
   title: "Subnet with DNS64 has no NAT64 route",
   description:
@@ -49,6 +50,18 @@ export default defineRule<"noRoute" | "otherRouteWins" | "partlyRouted">({
         "Add a route 64:ff9b::/96 to a NAT gateway in a subnet with IPv4 addresses: aws ec2 " +
         "create-route --route-table-id {routeTableId} --destination-ipv6-cidr-block 64:ff9b::/96 " +
         "--nat-gateway-id <nat-id>.",
+    },
+    servicesWithoutNat64: {
+      severity: "warning",
+      text:
+        "Subnet {subnetId} has EnableDns64 true, but route table {routeTableId} {routing}, so " +
+        "connections to IPv4-only destinations fail. Its required services {services} are " +
+        "reached without NAT64.",
+      fix:
+        "Add a route 64:ff9b::/96 to a NAT gateway in a subnet with IPv4 addresses: aws ec2 " +
+        "create-route --route-table-id {routeTableId} --destination-ipv6-cidr-block 64:ff9b::/96 " +
+        "--nat-gateway-id <nat-id>. Or turn DNS64 off if the workloads need no IPv4-only " +
+        "destination: aws ec2 modify-subnet-attribute --subnet-id {subnetId} --no-enable-dns64.",
     },
     partlyRouted: {
       severity: "warning",
@@ -118,6 +131,33 @@ export default defineRule<"noRoute" | "otherRouteWins" | "partlyRouted">({
             {
               resourceId: routeTableId,
               attribute: `Routes[${parts}]`,
+              value: winner ? describeRoute(winner) : null,
+            },
+          ],
+          related: [routeTableId, ...(winner ? [winner.target.id] : [])],
+        });
+        continue;
+      }
+      // Every required path reaches its service without NAT64, as through dual-stack endpoints,
+      // so only destinations outside them, which the snapshot does not show, fail.
+      const paths = [...(analyse(index, context.settings).bySubnet.get(subnetId)?.values() ?? [])];
+      if (paths.length > 0 && paths.every((path) => path.verdict === "reachable")) {
+        context.report({
+          messageId: "servicesWithoutNat64",
+          data: {
+            subnetId,
+            routeTableId,
+            routing: winner
+              ? `sends 64:ff9b::/96 along ${describeRoute(winner)}`
+              : "has no route for 64:ff9b::/96",
+            services: paths.map((path) => path.service).join(", "),
+          },
+          resource: index.ref("subnet", subnetId, subnet.VpcId, subnet.Tags),
+          evidence: [
+            { resourceId: subnetId, attribute: "EnableDns64", value: true },
+            {
+              resourceId: routeTableId,
+              attribute: "Routes[64:ff9b::/96]",
               value: winner ? describeRoute(winner) : null,
             },
           ],

@@ -5,6 +5,7 @@ import {
   IDS,
   nat,
   prefixList,
+  privateNat64,
   publicNat64,
   route,
   routeTable,
@@ -426,6 +427,48 @@ const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
     ],
   },
 ];
+
+/** Builds the private design without a NAT64 route, its endpoints of the given address type. */
+function endpointsWithoutNat64(ipAddressType: "ipv4" | "dualstack"): Snapshot {
+  const input = snapshot(privateNat64({ endpoints: ["ssm", "ssmmessages"], nat64Route: null }));
+  for (const item of input.VpcEndpoints ?? []) {
+    item.IpAddressType = ipAddressType;
+    item.DnsOptions = { DnsRecordIpType: ipAddressType };
+  }
+  return input;
+}
+
+describe(`${RULE} with services reached over IPv6`, () => {
+  it("warns when every service is reached", () => {
+    const findings = lintRule(RULE, endpointsWithoutNat64("dualstack")).findings;
+
+    expectFindings(findings, [
+      {
+        ruleId: RULE,
+        messageId: "servicesWithoutNat64",
+        severity: "warning",
+        message:
+          `Subnet ${IDS.v6Subnet} has EnableDns64 true, but route table ${IDS.v6Table} has no ` +
+          "route for 64:ff9b::/96, so connections to IPv4-only destinations fail. Its required " +
+          "services ssm, ssmmessages are reached without NAT64.",
+        resource: ref("subnet", IDS.v6Subnet),
+        evidence: [
+          { resourceId: IDS.v6Subnet, attribute: "EnableDns64", value: true },
+          { resourceId: IDS.v6Table, attribute: "Routes[64:ff9b::/96]", value: null },
+        ],
+        related: [IDS.v6Table],
+      },
+    ]);
+  });
+
+  it("stays an error for IPv4-only endpoints", () => {
+    const findings = lintRule(RULE, endpointsWithoutNat64("ipv4")).findings;
+
+    expect(findings.map((finding) => [finding.messageId, finding.severity])).toEqual([
+      ["noRoute", "error"],
+    ]);
+  });
+});
 
 describe(RULE, () => {
   it.each(flagged)("flags $name", ({ input, findings }) => {
