@@ -1,8 +1,9 @@
 import type { Subnet, VpcEndpoint } from "@aws-sdk/client-ec2";
 import { defineRule } from "../engine/types.js";
+import type { SnapshotIndex } from "../index/snapshot-index.js";
 import { analyse } from "../reach/analysis.js";
 
-export default defineRule<"missingZones" | "singleZone">({
+export default defineRule<"missingZones" | "zonesNotOffered" | "singleZone">({
   id: "endpoint-az-coverage",
   title: "Interface endpoint has no subnet in an AZ of its IPv6-only consumers",
   description:
@@ -30,6 +31,15 @@ export default defineRule<"missingZones" | "singleZone">({
       fix:
         "Add a subnet in {missingZones} to the endpoint: aws ec2 modify-vpc-endpoint " +
         "--vpc-endpoint-id {endpointId} --add-subnet-ids <subnet-id>.",
+    },
+    zonesNotOffered: {
+      severity: "info",
+      text:
+        "Endpoint {endpointId} for {service} has subnets in {endpointZones}, and {service} is " +
+        "not offered in {missingZones}, where {subnetIds} use it, so their calls cross AZs.",
+      fix:
+        "No endpoint subnet can be added where the service is not offered. If the cross-AZ " +
+        "charges or latency matter, run these workloads in {offeredZones}.",
     },
     singleZone: {
       severity: "info",
@@ -79,23 +89,32 @@ export default defineRule<"missingZones" | "singleZone">({
         continue;
       }
       const consumerZones = zonesOf(subnets);
-      const missing = consumerZones.filter((zone) => !endpointZones.includes(zone));
-      if (missing.length === 0 && endpointZones.length > 1) continue;
+      const uncovered = consumerZones.filter((zone) => !endpointZones.includes(zone));
+      // An endpoint can have subnets only in the AZs that offer its service.
+      const offered = offeredZones(context.index, endpoint.ServiceName);
+      const missing = uncovered.filter((zone) => !offered || offered.includes(zone));
+      const notOffered = uncovered.filter((zone) => !missing.includes(zone));
+      if (uncovered.length === 0 && endpointZones.length > 1) continue;
 
       const endpointId = endpoint.VpcEndpointId as string;
+      let messageId: "missingZones" | "zonesNotOffered" | "singleZone" = "singleZone";
+      if (missing.length > 0) messageId = "missingZones";
+      else if (notOffered.length > 0) messageId = "zonesNotOffered";
+      const named = messageId === "missingZones" ? missing : notOffered;
       // Subnets in a zone the endpoint covers do not cross zones, so only the others are named.
       const affected =
-        missing.length > 0
-          ? subnets.filter((subnet) => missing.includes(subnet.AvailabilityZone ?? ""))
+        named.length > 0
+          ? subnets.filter((subnet) => named.includes(subnet.AvailabilityZone ?? ""))
           : subnets;
       const subnetIds = [...new Set(affected.map((subnet) => subnet.SubnetId as string))].sort();
       context.report({
-        messageId: missing.length > 0 ? "missingZones" : "singleZone",
+        messageId,
         data: {
           endpointId,
           service: (endpoint.ServiceName ?? "").split(".").slice(3).join("."),
           endpointZones: endpointZones.join(", "),
-          missingZones: missing.join(", "),
+          missingZones: named.join(", "),
+          offeredZones: (offered ?? []).join(", "),
           subnetIds: subnetIds.join(", "),
         },
         resource: index.ref("vpc-endpoint", endpointId, endpoint.VpcId, endpoint.Tags),
@@ -105,6 +124,16 @@ export default defineRule<"missingZones" | "singleZone">({
     }
   },
 });
+
+/**
+ * Returns the AZs that offer an endpoint's service, from the AvailabilityZones that
+ * DescribeVpcEndpointServices returns, or undefined when the snapshot does not have them.
+ */
+function offeredZones(index: SnapshotIndex, serviceName: string | undefined): string[] | undefined {
+  const zones = serviceName ? index.serviceDetail(serviceName)?.AvailabilityZones : undefined;
+  if (!Array.isArray(zones) || !zones.every((zone) => typeof zone === "string")) return undefined;
+  return [...zones].sort();
+}
 
 function zonesOf(subnets: (Subnet | undefined)[]): string[] {
   const zones = subnets

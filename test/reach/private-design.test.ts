@@ -651,6 +651,21 @@ describe("private NAT64 design with Session Manager endpoints", () => {
     ]);
   });
 
+  it("advises on a zone the service lacks", () => {
+    const snapshot = design("private-nat64-endpoints");
+    for (const endpoint of snapshot.VpcEndpoints ?? []) endpoint.SubnetIds = [PRIVATE.natSubnetA];
+    for (const detail of snapshot.ServiceDetails ?? []) detail.AvailabilityZones = ["us-east-1a"];
+    const result = lint(snapshot);
+    const coverage = result.findings.filter((f) => f.ruleId === "endpoint-az-coverage");
+
+    expect(findingsOf(result, "endpoint-az-coverage")).toEqual([
+      `zonesNotOffered ${PRIVATE.ssmEndpoint}`,
+      `zonesNotOffered ${PRIVATE.ssmmessagesEndpoint}`,
+    ]);
+    expect(coverage.map((finding) => finding.severity)).toEqual(["info", "info"]);
+    expect(coverage[0]?.message).toContain("ssm is not offered in us-east-1b");
+  });
+
   it("lists an endpoint with a subnet missing from the snapshot as not checked", () => {
     const snapshot = design("private-nat64-endpoints");
     for (const endpoint of snapshot.VpcEndpoints ?? []) {
