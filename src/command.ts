@@ -25,7 +25,7 @@ import {
   type RunResult,
   type SnapshotInput,
 } from "./run.js";
-import { STDIN_PATH, loadSnapshotFiles } from "./snapshot/loader.js";
+import { STDIN_PATH, loadSnapshotScopes } from "./snapshot/loader.js";
 import {
   formatBaseline,
   parseBaseline,
@@ -846,22 +846,26 @@ async function readSnapshotInputs(
 ): Promise<SnapshotInput[]> {
   const inputs = await readInputs(paths);
   const warning = region ? regionMismatch(region, inputs) : undefined;
+  // Each input's warnings join the run's, so the one warning goes with the first input.
   return warning
-    ? inputs.map((input) => ({ ...input, warnings: [...(input.warnings ?? []), warning] }))
+    ? inputs.map((input, position) =>
+        position === 0 ? { ...input, warnings: [...(input.warnings ?? []), warning] } : input,
+      )
     : inputs;
 }
 
-/** Reads snapshot files; their load warnings travel with the input into the run's warnings. */
+/**
+ * Reads snapshot files into one input per account and Region. Their load warnings travel with
+ * the inputs into the run's warnings.
+ */
 async function readInputs(paths: string[]): Promise<SnapshotInput[]> {
-  const loaded = await loadSnapshotFiles(paths);
-  return [
-    {
-      snapshot: loaded.snapshot,
-      files: loaded.files,
-      locations: loaded.locations,
-      warnings: loaded.warnings,
-    },
-  ];
+  const scopes = await loadSnapshotScopes(paths);
+  return scopes.map((loaded) => ({
+    snapshot: loaded.snapshot,
+    files: loaded.files,
+    locations: loaded.locations,
+    warnings: loaded.warnings,
+  }));
 }
 
 async function collectInputs(args: LintArgs): Promise<SnapshotInput[]> {

@@ -53,6 +53,23 @@ describe("exit codes", () => {
     expect(run.stdout).toContain("nat64-route-blackhole");
   });
 
+  it("lints a directory of two Regions", async () => {
+    const directory = join(workspace, "regions");
+    await mkdir(directory);
+    const copy = async (example: string, region: string) => {
+      const snapshot = JSON.parse(readFileSync(example, "utf8")) as Snapshot;
+      snapshot.Source = { ...snapshot.Source, Region: region };
+      await writeFile(join(directory, `snapshot.${region}.json`), JSON.stringify(snapshot));
+    };
+    await copy(DEMO, "eu-west-1");
+    await copy(PUBLIC, "us-east-1");
+    const run = runCli(["--snapshot", directory]);
+
+    expect(run.stdout).toContain("account 111122223333, eu-west-1");
+    expect(run.stdout).toContain("account 111122223333, us-east-1");
+    expect(run.status).toBe(1);
+  });
+
   it.each([PUBLIC, PRIVATE])("passes the correct example %s", (file) => {
     const run = runCli(["--snapshot", file]);
     expect(run.stdout).not.toMatch(/^\s+(error|warning) /m);

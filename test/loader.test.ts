@@ -5,7 +5,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../src/errors.js";
 import { DEFAULT_SETTINGS, runLint } from "../src/run.js";
-import { loadSnapshotFiles } from "../src/snapshot/loader.js";
+import { loadSnapshotFiles, loadSnapshotScopes } from "../src/snapshot/loader.js";
 import { formats } from "../src/snapshot/formats.js";
 import { FORMAT_EXPECTATIONS } from "../src/snapshot/validate.js";
 import { CORPUS, HAS_CORPUS } from "./helpers.js";
@@ -359,6 +359,69 @@ describe("loading a directory", () => {
     expect(error.message).toBe(
       `${join(workspace, "unknown-only")}: no file in a shape vpc-lint reads`,
     );
+  });
+});
+
+describe("loading several Regions", () => {
+  /** Writes a snapshot of one subnet collected in a Region into the directory. */
+  function regionFile(directory: string, region: string, account = "111122223333") {
+    return fixture(
+      `snapshot.${region}.json`,
+      {
+        Source: { AccountId: account, Region: region, VpcIds: [`vpc-${region}`] },
+        Subnets: [{ SubnetId: `subnet-${region}`, VpcId: `vpc-${region}` }],
+      },
+      directory,
+    );
+  }
+
+  it("gives one snapshot per Region", async () => {
+    await regionFile("by-region", "eu-west-1");
+    await regionFile("by-region", "us-east-1");
+    const scopes = await loadSnapshotScopes([join(workspace, "by-region")]);
+
+    expect(scopes.map((scope) => scope.snapshot.Source?.Region)).toEqual([
+      "eu-west-1",
+      "us-east-1",
+    ]);
+    expect(scopes.map((scope) => scope.snapshot.Subnets?.map((item) => item.SubnetId))).toEqual([
+      ["subnet-eu-west-1"],
+      ["subnet-us-east-1"],
+    ]);
+  });
+
+  it("merges the files of one Region", async () => {
+    const first = await regionFile("same-a", "eu-west-1");
+    const second = await regionFile("same-b", "eu-west-1");
+    const scopes = await loadSnapshotScopes([first, second]);
+
+    expect(scopes).toHaveLength(1);
+    expect(scopes[0]?.files).toEqual([first, second]);
+  });
+
+  it("rejects a file without a Region", async () => {
+    await regionFile("unplaced", "eu-west-1");
+    await regionFile("unplaced", "us-east-1");
+    const subnets = await fixture("subnets.json", { Subnets: [] }, "unplaced");
+    const attempt = loadSnapshotScopes([join(workspace, "unplaced")]);
+
+    await expect(attempt).rejects.toBeInstanceOf(InputError);
+    await expect(attempt).rejects.toThrow(
+      `${subnets}: no Source.Region, while the other files cover eu-west-1, us-east-1 in ` +
+        "111122223333, so the file cannot be placed",
+    );
+  });
+
+  it("lints every Region in one run", async () => {
+    await regionFile("run", "eu-west-1");
+    await regionFile("run", "us-east-1", "444455556666");
+    const scopes = await loadSnapshotScopes([join(workspace, "run")]);
+    const result = runLint(scopes, { settings: DEFAULT_SETTINGS });
+
+    expect(result.source.map((source) => `${source.accountId} ${source.region}`)).toEqual([
+      "111122223333 eu-west-1",
+      "444455556666 us-east-1",
+    ]);
   });
 });
 

@@ -36,17 +36,49 @@ export interface LoadedInput {
   locations: ReadonlyMap<string, SourceLocation>;
 }
 
+/** A file's partial snapshot, with when it was collected and how to find its resources' lines. */
+interface LoadedPart {
+  file: string;
+  snapshot: Snapshot;
+  collectedAt: number;
+  locations: () => Map<string, SourceLocation>;
+}
+
 /**
  * Loads files and directories into one snapshot. Files named directly must be in a known shape;
  * inside a directory, a `.json` file in another shape is skipped with a warning.
  */
 export async function loadSnapshotFiles(paths: string[]): Promise<LoadedInput> {
+  const [loaded] = await loadSnapshotScopes(paths, false);
+  return loaded as LoadedInput;
+}
+
+/**
+ * Loads files and directories into one snapshot per account and Region, as `collect` writes one
+ * file per Region. Files of one account and Region merge. When the files name several, every
+ * file must name its Region, and its account unless no file does, since a file without them
+ * could belong to any. The warnings of the load travel with the first snapshot.
+ */
+export async function loadSnapshotScopes(
+  paths: string[],
+  severalScopes = true,
+): Promise<LoadedInput[]> {
   const warnings: string[] = [];
-  const parts: { file: string; snapshot: Snapshot }[] = [];
-  const located: { collectedAt: number; locations: () => Map<string, SourceLocation> }[] = [];
   /** Sections of which a skipped file contains one page, so the other files may lack the rest. */
   const truncated = new Set<SectionName>();
+  const parts = await loadParts(paths, truncated, warnings);
+  const groups = severalScopes ? groupByScope(parts) : [parts];
+  return groups.map((group, position) =>
+    mergeParts(group, truncated, position === 0 ? warnings : []),
+  );
+}
 
+async function loadParts(
+  paths: string[],
+  truncated: Set<SectionName>,
+  warnings: string[],
+): Promise<LoadedPart[]> {
+  const parts: LoadedPart[] = [];
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
     if (!info) throw new InputError(`${path}: snapshot file not found; check the --snapshot path`);
@@ -60,14 +92,49 @@ export async function loadSnapshotFiles(paths: string[]): Promise<LoadedInput> {
       const options = { inDirectory: info.isDirectory(), regular, truncated };
       const part = await loadFile(file, options, warnings);
       if (!part) continue;
-      parts.push({ file, snapshot: part.snapshot });
       const collectedAt = Date.parse(part.snapshot.Source?.CollectedAt ?? "");
-      located.push({ collectedAt, locations: part.locations });
+      parts.push({ file, snapshot: part.snapshot, collectedAt, locations: part.locations });
     }
   }
   if (parts.length === 0) {
     throw new InputError(`${paths.join(", ")}: no file in a shape vpc-lint reads`);
   }
+  return parts;
+}
+
+/**
+ * Groups files by the account and Region of their Source, in the order the groups first appear.
+ * Files that name one account and Region, or none, form one group.
+ */
+function groupByScope(parts: LoadedPart[]): LoadedPart[][] {
+  const regions = new Set(parts.flatMap((part) => part.snapshot.Source?.Region ?? []));
+  const accounts = new Set(parts.flatMap((part) => part.snapshot.Source?.AccountId ?? []));
+  if (regions.size <= 1 && accounts.size <= 1) return [parts];
+  const groups = new Map<string, LoadedPart[]>();
+  for (const part of parts) {
+    const { AccountId: account, Region: region } = part.snapshot.Source ?? {};
+    if (!region || (accounts.size > 0 && !account)) {
+      const missing = region ? "Source.AccountId" : "Source.Region";
+      throw new InputError(
+        `${part.file}: no ${missing}, while the other files cover ` +
+          `${[...regions].sort().join(", ")} in ${[...accounts].sort().join(", ") || "one account"}, ` +
+          "so the file cannot be placed; add the field or lint the file in a run of its own",
+      );
+    }
+    const key = `${account ?? ""}/${region}`;
+    const group = groups.get(key);
+    if (group) group.push(part);
+    else groups.set(key, [part]);
+  }
+  return [...groups.values()];
+}
+
+/** Merges the files of one account and Region into one snapshot, checked for missing data. */
+function mergeParts(
+  parts: LoadedPart[],
+  truncated: Set<SectionName>,
+  warnings: string[],
+): LoadedInput {
   const files = parts.map((part) => part.file);
   const snapshot = mergeSnapshots(parts, warnings);
   leaveOutTruncated(snapshot, truncated, warnings);
@@ -82,12 +149,7 @@ export async function loadSnapshotFiles(paths: string[]): Promise<LoadedInput> {
         warnings.map((warning) => `\n${warning}`).join(""),
     );
   }
-  return {
-    snapshot,
-    files,
-    warnings,
-    locations: mergedLocations(located),
-  };
+  return { snapshot, files, warnings, locations: mergedLocations(parts) };
 }
 
 /**
