@@ -41,6 +41,7 @@ afterAll(async () => {
 interface StepRun {
   status: number;
   stdout: string;
+  stderr: string;
   outputs: Record<string, string>;
   summary: string;
   sarifPath: string;
@@ -104,6 +105,7 @@ async function runLintStep(
   return {
     status: result.status ?? -1,
     stdout: result.stdout,
+    stderr: result.stderr,
     outputs,
     summary: await readFile(summaryFile, "utf8"),
     sarifPath: join(directory, values["sarif-file"] ?? ""),
@@ -206,6 +208,52 @@ describe("action lint step", () => {
     );
     expect(uris.length).toBeGreaterThan(0);
     expect(uris.every((uri) => uri.startsWith("aws/111122223333/us-east-1/"))).toBe(true);
+  });
+
+  it("reads one path per line", async () => {
+    const snapshot = readFileSync(join(EXAMPLES, "public-nat64.json"), "utf8");
+    const run = await runLintStep(
+      { snapshot: "snapshots/public nat64.json\n  other.json  \n", "working-directory": "net" },
+      { "net/snapshots/public nat64.json": snapshot, "net/other.json": snapshot },
+    );
+
+    expect(run.outputs["exit-code"]).toBe("0");
+  });
+
+  it("takes a glob pattern literally", async () => {
+    const snapshot = readFileSync(join(EXAMPLES, "public-nat64.json"), "utf8");
+    const run = await runLintStep(
+      { snapshot: "[ab].json", "working-directory": "net" },
+      { "net/a.json": snapshot },
+    );
+
+    expect(run.outputs["exit-code"]).toBe("2");
+    expect(run.stdout + run.stderr).toContain("[ab].json: snapshot file not found");
+  });
+
+  it.each([
+    ["True", "1"],
+    ["FALSE", "0"],
+  ])("reads require-complete %s", async (value, exitCode) => {
+    const snapshot = JSON.parse(readFileSync(join(EXAMPLES, "public-nat64.json"), "utf8"));
+    delete snapshot.InstanceInformationList;
+    const run = await runLintStep(
+      { snapshot: "s.json", "working-directory": "net", "require-complete": value },
+      { "net/s.json": JSON.stringify(snapshot) },
+    );
+
+    expect(run.outputs["exit-code"]).toBe(exitCode);
+  });
+
+  it("rejects a require-complete of yes", async () => {
+    const run = await runLintStep({
+      snapshot: join(EXAMPLES, "public-nat64.json"),
+      "require-complete": "yes",
+    });
+
+    expect(run.status).toBe(2);
+    expect(run.outputs["exit-code"]).toBe("2");
+    expect(run.stdout).toContain('input require-complete is \"yes\"; use true or false');
   });
 
   it("reports exit code 2 and no SARIF for bad input", async () => {
