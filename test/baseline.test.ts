@@ -142,6 +142,16 @@ describe("baseline file", () => {
       '{"baselineVersion": 1, "findings": [{"fingerprint": "XYZ"}]}',
       /^base\.json: \/findings\/0\/fingerprint is "XYZ", expected 32 lowercase hexadecimal digits/,
     ],
+    [
+      "a null entry",
+      '{"baselineVersion": 1, "findings": [null]}',
+      /^base\.json: \/findings\/0 is null, expected an object with a fingerprint/,
+    ],
+    [
+      "an entry without a fingerprint",
+      '{"baselineVersion": 1, "findings": [{"ruleId": "nat64-cross-az"}]}',
+      /^base\.json: \/findings\/0 has no fingerprint, which --write-baseline writes/,
+    ],
   ])("rejects %s", (_, text, message) => {
     expect(parseError(text)).toMatch(message);
   });

@@ -94,8 +94,19 @@ export function parseBaseline(path: string, text: string): Baseline {
   const fingerprints = new Set<string>();
   const entries: BaselineEntry[] = [];
   file.findings.forEach((entry, position) => {
-    const { fingerprint, ruleId, resourceId, accountId, region } = (entry ??
-      {}) as Partial<BaselineEntry>;
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+      throw new InputError(
+        `${path}: /findings/${position} is ${JSON.stringify(entry)}, expected an object with a ` +
+          "fingerprint as --write-baseline writes them",
+      );
+    }
+    const { fingerprint, ruleId, resourceId, accountId, region } = entry as Partial<BaselineEntry>;
+    if (fingerprint === undefined) {
+      throw new InputError(
+        `${path}: /findings/${position} has no fingerprint, which --write-baseline writes for ` +
+          "every finding",
+      );
+    }
     if (typeof fingerprint !== "string" || !FINGERPRINT.test(fingerprint)) {
       throw new InputError(
         `${path}: /findings/${position}/fingerprint is ${JSON.stringify(fingerprint)}, ` +
