@@ -690,7 +690,7 @@ describe("files a run must not replace", () => {
       : [process.execPath];
     const run = spawnSync(
       command[0] as string,
-      [...command.slice(1), CLI, "-s", PUBLIC, "-o", target],
+      [...command.slice(1), CLI, "-s", PUBLIC, "-f", "json", "-o", target],
       {
         encoding: "utf8",
         env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" },
@@ -717,10 +717,31 @@ describe("files a run must not replace", () => {
     expect(await readFile(config, "utf8")).toBe("{}");
   });
 
+  it.each([
+    ["results.sarif", "sarif"],
+    ["report.JSON", "json"],
+    ["summary.md", "markdown"],
+  ])("rejects -o %s without a format", (name, format) => {
+    const target = join(workspace, name);
+    const run = runCli(["-s", PUBLIC, "-o", target]);
+
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`-o ${target} would hold the text report, the default format`);
+    expect(run.stderr).toContain(`add --format ${format}`);
+  });
+
+  it("writes text to -o report.txt", async () => {
+    const target = join(workspace, "report.txt");
+    const run = runCli(["-s", PUBLIC, "-o", target]);
+
+    expect(run.status).toBe(0);
+    expect(await readFile(target, "utf8")).toMatch(/0 errors, 0 warnings/);
+  });
+
   it("names -o when it would replace the input", async () => {
     const input = join(workspace, "kept-input.json");
     await writeFile(input, await readFile(PUBLIC, "utf8"));
-    const run = runCli(["-s", input, "-o", input]);
+    const run = runCli(["-s", input, "-f", "json", "-o", input]);
 
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(

@@ -37,6 +37,13 @@ export function parseTargets(
   outputFlag: string | undefined,
 ): ReportTarget[] {
   const output = outputFlag === STDOUT ? undefined : outputFlag;
+  const implied = output === undefined ? undefined : formatOfExtension(output);
+  if (specs.length === 0 && implied) {
+    throw new InputError(
+      `-o ${output} would hold the text report, the default format; add --format ${implied}, ` +
+        "or name a file without that extension",
+    );
+  }
   const targets = (specs.length > 0 ? specs : ["text"]).map(parseTarget);
   const unnamed = targets.filter((target) => target.path === undefined);
   if (output !== undefined && targets.length > 1) {
@@ -64,6 +71,14 @@ export function parseTargets(
     );
   }
   return targets.map((target) => (output !== undefined ? { ...target, path: output } : target));
+}
+
+/** Returns the report format a file's extension names, such as sarif for `results.sarif`. */
+function formatOfExtension(path: string): Format | undefined {
+  const extension = /\.([a-z]+)$/i.exec(path)?.[1]?.toLowerCase();
+  if (extension === "sarif" || extension === "json") return extension;
+  if (extension === "md" || extension === "markdown") return "markdown";
+  return undefined;
 }
 
 function parseTarget(spec: string): ReportTarget {
