@@ -134,6 +134,13 @@ describe("Markdown escaping", () => {
     expect(markdownText(HOSTILE)).not.toMatch(RAW);
   });
 
+  it("breaks mentions but not addresses", () => {
+    expect(markdownText("owned by @org/team and (@ops)")).toBe(
+      "owned by @\u200Borg/team and (@\u200Bops)",
+    );
+    expect(markdownText("ops@example.com, a @ b")).toBe("ops@example.com, a @ b");
+  });
+
   it("fences code spans holding backticks", () => {
     expect(markdownCode("rtb-1")).toBe("`rtb-1`");
     expect(markdownCode("a`b")).toBe("``a`b``");

@@ -37,10 +37,14 @@ function escapeUnsafe(text: string): string {
 
 /**
  * Escapes text for one line of Markdown prose, table cell or heading. `#` and `~` are escaped too,
- * since they can close a heading or strike text through.
+ * since they can close a heading or strike text through. An `@` that starts a word gets a zero
+ * width space after it, so a tag value such as `@org/team` in a pull request comment does not
+ * notify that team.
  */
 export function markdownText(text: string): string {
-  return escapeMarkdown(printable(text)).replace(/[#~]/g, "\\$&");
+  return escapeMarkdown(printable(text))
+    .replace(/[#~]/g, "\\$&")
+    .replace(/(?<!\w)@(?=\w)/g, "@\u200B");
 }
 
 /** Wraps text in a Markdown code span whose backtick fence is longer than any run inside it. */
