@@ -127,11 +127,13 @@ export default defineRule<"missingZones" | "zonesNotOffered" | "singleZone">({
 
 /**
  * Returns the AZs that offer an endpoint's service, from the AvailabilityZones that
- * DescribeVpcEndpointServices returns, or undefined when the snapshot does not have them.
+ * DescribeVpcEndpointServices returns, or undefined when the snapshot does not list any.
  */
 function offeredZones(index: SnapshotIndex, serviceName: string | undefined): string[] | undefined {
   const zones = serviceName ? index.serviceDetail(serviceName)?.AvailabilityZones : undefined;
-  if (!Array.isArray(zones) || !zones.every((zone) => typeof zone === "string")) return undefined;
+  // An empty list names no AZ at all, as no offered service returns it, so it says nothing.
+  if (!Array.isArray(zones) || zones.length === 0) return undefined;
+  if (!zones.every((zone) => typeof zone === "string")) return undefined;
   return [...zones].sort();
 }
 

@@ -9,6 +9,7 @@ import {
 import { describeParts, describeRoute } from "../index/routes.js";
 import { NAT64_PREFIX } from "../net/cidr.js";
 import { analyse } from "../reach/analysis.js";
+import type { ServicePath } from "../reach/types.js";
 
 export default defineRule<"noRoute" | "otherRouteWins" | "partlyRouted" | "servicesWithoutNat64">({
   id: "nat64-route-missing",
@@ -138,10 +139,14 @@ export default defineRule<"noRoute" | "otherRouteWins" | "partlyRouted" | "servi
         });
         continue;
       }
-      // Every required path reaches its service without NAT64, as through dual-stack endpoints,
-      // so only destinations outside them, which the snapshot does not show, fail.
+      // Every required path reaches its service without NAT64 and without a client setting, as
+      // through dual-stack endpoints, so only destinations outside them, which the snapshot does
+      // not show, fail.
       const paths = [...(analyse(index, context.settings).bySubnet.get(subnetId)?.values() ?? [])];
-      if (paths.length > 0 && paths.every((path) => path.verdict === "reachable")) {
+      const works = (path: ServicePath) =>
+        path.verdict === "reachable" &&
+        path.hops.every((hop) => hop.status === "ok" || hop.status === "info");
+      if (paths.length > 0 && paths.every(works)) {
         context.report({
           messageId: "servicesWithoutNat64",
           data: {

@@ -666,6 +666,18 @@ describe("private NAT64 design with Session Manager endpoints", () => {
     expect(coverage[0]?.message).toContain("ssm is not offered in us-east-1b");
   });
 
+  it("reads an empty zone list as unknown", () => {
+    const snapshot = design("private-nat64-endpoints");
+    for (const endpoint of snapshot.VpcEndpoints ?? []) endpoint.SubnetIds = [PRIVATE.natSubnetA];
+    for (const detail of snapshot.ServiceDetails ?? []) detail.AvailabilityZones = [];
+    const result = lint(snapshot);
+
+    expect(findingsOf(result, "endpoint-az-coverage")).toEqual([
+      `missingZones ${PRIVATE.ssmEndpoint}`,
+      `missingZones ${PRIVATE.ssmmessagesEndpoint}`,
+    ]);
+  });
+
   it("lists an endpoint with a subnet missing from the snapshot as not checked", () => {
     const snapshot = design("private-nat64-endpoints");
     for (const endpoint of snapshot.VpcEndpoints ?? []) {

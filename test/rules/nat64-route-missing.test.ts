@@ -461,6 +461,16 @@ describe(`${RULE} with services reached over IPv6`, () => {
     ]);
   });
 
+  it("stays an error when kms needs a setting", () => {
+    // kms has no endpoint, and its default public name has only A records.
+    const input = endpointsWithoutNat64("dualstack");
+    const findings = lintRule(RULE, input, { requiredServices: ["kms"] }).findings;
+
+    expect(findings.map((finding) => [finding.messageId, finding.severity])).toEqual([
+      ["noRoute", "error"],
+    ]);
+  });
+
   it("stays an error for IPv4-only endpoints", () => {
     const findings = lintRule(RULE, endpointsWithoutNat64("ipv4")).findings;
 
