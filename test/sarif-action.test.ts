@@ -245,6 +245,27 @@ describe("action lint step", () => {
     expect(run.outputs["exit-code"]).toBe(exitCode);
   });
 
+  it("reads a path that starts with a dash", async () => {
+    const snapshot = readFileSync(join(EXAMPLES, "public-nat64.json"), "utf8");
+    const run = await runLintStep(
+      { snapshot: "-dash.json", "working-directory": "net" },
+      { "net/-dash.json": snapshot },
+    );
+
+    expect(run.outputs["exit-code"]).toBe("0");
+  });
+
+  it("encodes a value with a line break", async () => {
+    const run = await runLintStep({
+      snapshot: join(EXAMPLES, "public-nat64.json"),
+      "step-summary": "yes\n::notice::injected",
+    });
+
+    expect(run.outputs["exit-code"]).toBe("2");
+    expect(run.stdout).toContain('input step-summary is \"yes%0A::notice::injected\"');
+    expect(run.stdout).not.toMatch(/^::notice::/m);
+  });
+
   it("rejects a require-complete of yes", async () => {
     const run = await runLintStep({
       snapshot: join(EXAMPLES, "public-nat64.json"),
