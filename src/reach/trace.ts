@@ -32,7 +32,7 @@ import {
   type Nat64Route,
 } from "../index/nat64.js";
 import { usesOwnNameServers } from "../index/dns.js";
-import { describeParts, describeRoute, type RouteView } from "../index/routes.js";
+import { describeParts, describeRoute, type RoutePart, type RouteView } from "../index/routes.js";
 import { lower } from "../index/util.js";
 import { IPV4_DEFAULT, NAT64_PREFIX, nat64PrefixOf, parseCidr, type Cidr } from "../net/cidr.js";
 import { defaultServiceName, dualStackName, supportsIpv6PrivateLink } from "./catalog.js";
@@ -991,31 +991,78 @@ const NON_PUBLIC_IPV4 = [
   "224.0.0.0/3",
 ].map((text) => parseCidr(text) as Cidr);
 
+/** Tells whether a range of addresses holds a public one: one outside NON_PUBLIC_IPV4. */
+function holdsPublic(part: RoutePart): boolean {
+  let ranges: { low: bigint; high: bigint }[] = [part];
+  for (const range of NON_PUBLIC_IPV4) {
+    ranges = ranges.flatMap(({ low, high }) => {
+      if (high < range.network || low > range.last) return [{ low, high }];
+      return [
+        ...(low < range.network ? [{ low, high: range.network - 1n }] : []),
+        ...(high > range.last ? [{ low: range.last + 1n, high }] : []),
+      ];
+    });
+  }
+  return ranges.length > 0;
+}
+
+/** Returns the parts of 0.0.0.0/0 in a table that hold public addresses, with their routes. */
+function publicParts(index: SnapshotIndex, table: RouteTable): RoutePart[] {
+  return index.lookupRouteParts(table, IPV4_DEFAULT).filter(holdsPublic);
+}
+
 /**
  * Returns the route to an internet gateway that public IPv4 addresses take in a table without a
- * 0.0.0.0/0 route, when routes to that one gateway cover every public address together, as
- * 0.0.0.0/1 and 128.0.0.0/1 do. A VPC picks the longest matching prefix for each packet
- * (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html), so those routes
- * carry all the traffic of a public NAT gateway. Returns undefined otherwise.
+ * 0.0.0.0/0 route, such as routes for 0.0.0.0/1 and 128.0.0.0/1. A VPC picks the longest
+ * matching prefix for each packet
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html), so routes inside
+ * 0.0.0.0/0 may carry the traffic of a public NAT gateway together. Returns undefined when no
+ * public address reaches an internet gateway. The parts that go elsewhere are
+ * misroutedPublicParts.
  */
 function splitInternetRoute(
   index: SnapshotIndex,
   table: RouteTable,
 ): { route: RouteView; text: string } | undefined {
-  let gateway: RouteView | undefined;
-  const used = new Set<RouteView>();
-  for (const part of index.lookupRouteParts(table, IPV4_DEFAULT)) {
-    const nonPublic = NON_PUBLIC_IPV4.some(
-      (range) => range.network <= part.low && part.high <= range.last,
-    );
-    if (nonPublic) continue;
-    const route = part.route;
-    if (!route || route.blackhole || route.target.kind !== "internet-gateway") return undefined;
-    if (gateway && route.target.id !== gateway.target.id) return undefined;
-    gateway ??= route;
-    used.add(route);
-  }
-  return gateway && { route: gateway, text: [...used].map(describeRoute).join(", ") };
+  const routes = publicParts(index, table).flatMap((part) =>
+    part.route && !part.route.blackhole && part.route.target.kind === "internet-gateway"
+      ? [part.route]
+      : [],
+  );
+  const [first] = routes;
+  if (!first) return undefined;
+  const used = [...new Set(routes.filter((route) => route.target.id === first.target.id))];
+  return { route: first, text: used.map(describeRoute).join(", ") };
+}
+
+/**
+ * Returns the parts of 0.0.0.0/0 with public addresses that a table sends neither to an internet
+ * gateway nor beyond the VPC: no route, a blackhole, or a target inside the VPC. A network beyond
+ * a transit gateway or a virtual private gateway may reach the internet, as for 0.0.0.0/0.
+ */
+function misroutedPublicParts(index: SnapshotIndex, table: RouteTable): RoutePart[] {
+  return publicParts(index, table).filter(
+    ({ route }) =>
+      !route || route.blackhole || (route.target.kind !== "internet-gateway" && !leavesVpc(route)),
+  );
+}
+
+/**
+ * Names the ranges of route parts by the destination of their route, or by their own prefixes
+ * when no route covers them: the first three, and how many more there are.
+ */
+function someParts(parts: readonly RoutePart[]): string {
+  const names = [
+    ...new Set(
+      parts.flatMap((part) =>
+        part.route
+          ? [part.route.destination.text]
+          : describeParts([part], IPV4_DEFAULT).split(", "),
+      ),
+    ),
+  ];
+  const shown = names.slice(0, 3).join(", ");
+  return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
 }
 
 function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void {
@@ -1060,11 +1107,24 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
     return;
   }
   let tableId = onward.RouteTableId as string;
-  let route = index.lookupRoute(onward, IPV4_DEFAULT).route;
+  const lookup = index.lookupRoute(onward, IPV4_DEFAULT);
+  let route = lookup.route;
   let found = route ? describeRoute(route) : "no 0.0.0.0/0 route";
   if (!route) {
     const split = splitInternetRoute(index, onward);
     if (split) ({ route, text: found } = split);
+    else if (lookup.unresolvedPrefixLists.length > 0) {
+      // A prefix list whose entries are unknown may hold the routes for what is missing.
+      const lists = lookup.unresolvedPrefixLists.join(", ");
+      trace.add(
+        "onward-route",
+        "unknown",
+        tableId,
+        `${tableId} has no 0.0.0.0/0 route, and the entries of its prefix lists ${lists} are not in the snapshot`,
+        "public-nat-subnet-no-igw-route",
+      );
+      return;
+    }
   }
   let routeText = `${tableId}: ${found}`;
   let brokenText = `${tableId} of NAT gateway ${natId} has ${found}, not 0.0.0.0/0 -> igw`;
@@ -1113,6 +1173,36 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
   }
   trace.add("onward-route", "ok", tableId, routeText);
   if (!checkGateway(trace, "onward-route", route, "public-nat-subnet-no-igw-route")) return;
+  const misrouted = tableId === onward.RouteTableId ? misroutedPublicParts(index, onward) : [];
+  const unrouted = misrouted.filter((part) => !part.route);
+  if (unrouted.length > 0 && lookup.unresolvedPrefixLists.length > 0) {
+    // A prefix list whose entries are unknown may hold the routes for those addresses.
+    const lists = lookup.unresolvedPrefixLists.join(", ");
+    trace.add(
+      "onward-route",
+      "unknown",
+      tableId,
+      `${tableId} has no route for the public addresses in ${someParts(unrouted)}, and the entries of its prefix lists ${lists} are not in the snapshot`,
+      "public-nat-subnet-no-igw-route",
+    );
+    return;
+  }
+  if (misrouted.length > 0) {
+    const ranges = someParts(misrouted);
+    const routeText = (route: RouteView | undefined) => {
+      if (!route) return "no route";
+      return route.blackhole ? `${describeRoute(route)} (blackhole)` : describeRoute(route);
+    };
+    const routes = [...new Set(misrouted.map((part) => routeText(part.route)))].join(", ");
+    trace.add(
+      "onward-route",
+      "warning",
+      tableId,
+      `${tableId} has ${routes} for the public addresses in ${ranges}, not a route to an internet gateway`,
+      "public-nat-subnet-no-igw-route",
+      { ranges, found: routes },
+    );
+  }
   const natSubnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
   if (natSubnet) {
     // Toward the internet the NAT gateway is the client, so replies return to its ports.

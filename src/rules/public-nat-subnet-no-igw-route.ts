@@ -1,8 +1,9 @@
 import { defineRule, type RuleContext } from "../engine/types.js";
 import { hopsOwnedBy, type HopGroup } from "../reach/findings.js";
+import type { Hop } from "../reach/types.js";
 import { gatewayFinding, gatewayKindOf, routeTableOfHop } from "../reach/gateway-hop.js";
 
-type MessageId = "noInternetRoute" | "gatewayNotAttached";
+type MessageId = "noInternetRoute" | "gatewayNotAttached" | "partlyRouted";
 
 export default defineRule<MessageId>({
   id: "public-nat-subnet-no-igw-route",
@@ -42,6 +43,17 @@ export default defineRule<MessageId>({
         "Add 0.0.0.0/0 -> igw-… to {routeTableId}: aws ec2 create-route --route-table-id " +
         "{routeTableId} --destination-cidr-block 0.0.0.0/0 --gateway-id <igw-id>.",
     },
+    partlyRouted: {
+      severity: "warning",
+      text:
+        "Route table {routeTableId} of public NAT gateway {natGatewayId} has {found} for the " +
+        "public IPv4 addresses in {ranges}, not a route to an internet gateway, so calls to " +
+        "{services} from {subnetIds} fail where the service's address is in them.",
+      fix:
+        "Send those addresses to the internet gateway, or remove the routes that take them " +
+        "elsewhere, in {routeTableId}: aws ec2 delete-route --route-table-id {routeTableId} " +
+        "--destination-cidr-block <prefix>.",
+    },
     gatewayNotAttached: {
       severity: "error",
       text:
@@ -56,8 +68,10 @@ export default defineRule<MessageId>({
     },
   },
   check(context) {
-    for (const group of hopsOwnedBy(context, "public-nat-subnet-no-igw-route", routeTableOfHop)) {
+    const keyOf = (hop: Hop) => `${routeTableOfHop(hop)} ${hop.status}`;
+    for (const group of hopsOwnedBy(context, "public-nat-subnet-no-igw-route", keyOf)) {
       if (gatewayKindOf(group.hop)) reportGateway(context, group);
+      else if (group.hop.status === "warning") reportPartlyRouted(context, group);
       else reportRoute(context, group);
     }
   },
@@ -85,6 +99,27 @@ function reportRoute(context: RuleContext<MessageId>, group: HopGroup): void {
       },
       { resourceId: natGatewayId, attribute: "ConnectivityType", value: "public" },
     ],
+    related: [natGatewayId, ...group.paths.map((path) => path.subnetId)],
+  });
+}
+
+function reportPartlyRouted(context: RuleContext<MessageId>, group: HopGroup): void {
+  const routeTableId = group.hop.resourceId;
+  const table = context.index.routeTable(routeTableId);
+  const natGatewayId = group.paths[0]?.nat?.NatGatewayId ?? "";
+  const found = String(group.hop.facts?.found ?? "");
+  context.report({
+    messageId: "partlyRouted",
+    data: {
+      routeTableId,
+      natGatewayId,
+      ranges: String(group.hop.facts?.ranges ?? ""),
+      found,
+      services: group.services,
+      subnetIds: group.subnetIds,
+    },
+    resource: context.index.ref("route-table", routeTableId, table?.VpcId, table?.Tags),
+    evidence: [{ resourceId: routeTableId, attribute: "Routes[0.0.0.0/0]", value: found }],
     related: [natGatewayId, ...group.paths.map((path) => path.subnetId)],
   });
 }

@@ -70,6 +70,22 @@ function noInternetRoute(found: string): ExpectedFinding {
   };
 }
 
+/** Returns the warning for public addresses in `ranges` that the NAT subnet routes by `found`. */
+function partlyRouted(ranges: string, found: string): ExpectedFinding {
+  return {
+    ruleId: RULE,
+    messageId: "partlyRouted",
+    severity: "warning",
+    message:
+      `Route table rtb-nat of public NAT gateway nat-0a11 has ${found} for the public IPv4 ` +
+      `addresses in ${ranges}, not a route to an internet gateway, so calls to ssm, ` +
+      "ssmmessages from subnet-v6only fail where the service's address is in them.",
+    resource: ref("route-table", IDS.natTable),
+    evidence: [{ resourceId: IDS.natTable, attribute: "Routes[0.0.0.0/0]", value: found }],
+    related: [IDS.nat, IDS.v6Subnet],
+  };
+}
+
 /** Builds the design whose one internet gateway has the given attachments. */
 function attached(...attachments: InternetGatewayAttachment[]): Snapshot {
   return design([internetGateway(IDS.igw, attachments)]);
@@ -142,12 +158,18 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
     // The other half of the address space still has no route.
     name: "one half of 0.0.0.0/0 to the gateway",
     input: natRoutes(route("10.0.0.0/16", "local"), route("0.0.0.0/1", IDS.igw)),
-    findings: [noInternetRoute("no 0.0.0.0/0 route")],
+    findings: [partlyRouted("128.0.0.0/1", "no route")],
   },
   {
     name: "halves of 0.0.0.0/0 to two targets",
     input: natRoutes(route("0.0.0.0/1", IDS.igw), route("128.0.0.0/1", "pcx-0a11")),
-    findings: [noInternetRoute("no 0.0.0.0/0 route")],
+    findings: [partlyRouted("128.0.0.0/1", "128.0.0.0/1 -> pcx-0a11")],
+  },
+  {
+    // Longest-prefix match sends 52.0.0.0/8 to the blackhole, not along 0.0.0.0/0.
+    name: "public range to a blackhole",
+    input: natRoutes(route("0.0.0.0/0", IDS.igw), route("52.0.0.0/8", "nat-gone", "blackhole")),
+    findings: [partlyRouted("52.0.0.0/8", "52.0.0.0/8 -> nat-gone (blackhole)")],
   },
   {
     // A peer VPC's gateways do not carry the traffic of a peering connection.
@@ -207,6 +229,11 @@ const accepted: { name: string; input: Snapshot }[] = [
     input: inspected([route("0.0.0.0/0", IDS.igw)]),
   },
   {
+    // A network beyond a transit gateway may reach the internet, as for 0.0.0.0/0.
+    name: "public range to a transit gateway",
+    input: natRoutes(route("0.0.0.0/0", IDS.igw), route("52.0.0.0/8", "tgw-0a11")),
+  },
+  {
     // Longest-prefix match sends every public address to the gateway, private ranges elsewhere.
     name: "halves of 0.0.0.0/0 to the gateway",
     input: natRoutes(
@@ -247,6 +274,22 @@ const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
         reason:
           "rtb-nat: 0.0.0.0/0 -> tgw-0a11 carries the traffic of public NAT gateway nat-0a11 " +
           "beyond the VPC, where vpc-lint cannot follow it",
+        resourceIds: [IDS.v6Subnet],
+      },
+    ],
+  },
+  {
+    name: "half of 0.0.0.0/0 in an unknown prefix list",
+    input: {
+      ...natRoutes(route("0.0.0.0/1", IDS.igw), route("pl-0a11", IDS.igw)),
+      ManagedPrefixLists: [],
+    },
+    skipped: [
+      {
+        ruleId: RULE,
+        reason:
+          "rtb-nat has no route for the public addresses in 128.0.0.0/1, and the entries of its " +
+          "prefix lists pl-0a11 are not in the snapshot",
         resourceIds: [IDS.v6Subnet],
       },
     ],
