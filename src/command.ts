@@ -825,6 +825,33 @@ async function lintInputs(args: LintArgs): Promise<SnapshotInput[]> {
 }
 
 /**
+ * Returns the input whose snapshot has the subnet. When the snapshots of several accounts or
+ * Regions have it, `--region` picks one, and without a single match the run exits 2.
+ */
+function inputOfSubnet(
+  inputs: readonly SnapshotInput[],
+  subnetId: string,
+  regionFlag: string | undefined,
+): SnapshotInput | undefined {
+  let found = inputs.filter((input) =>
+    input.snapshot.Subnets?.some((subnet) => subnet.SubnetId === subnetId),
+  );
+  if (found.length > 1 && regionFlag) {
+    const regions = parseRegions([regionFlag]);
+    found = found.filter((input) => regions.includes(snapshotRegion(input.snapshot) ?? ""));
+  }
+  if (found.length <= 1) return found[0];
+  const scopes = found.map((input) => {
+    const { AccountId: account, Region: region } = input.snapshot.Source ?? {};
+    return [account, region].filter(Boolean).join(" ");
+  });
+  throw new InputError(
+    `subnet ${subnetId} is in the snapshots of ${scopes.join(" and ")}; pass --region with one ` +
+      "of them, or name only that snapshot's files",
+  );
+}
+
+/**
  * Returns the warning for a --region that names none of the snapshots' Regions. The flag applies
  * only to collection, so such a run lints the snapshot's Region, which its findings name.
  */
@@ -1048,12 +1075,10 @@ async function explainCommand(
   const inputs = args.snapshot?.length
     ? await readSnapshotInputs(args.snapshot, args.region)
     : await collectInputs(args);
-  const snapshot = inputs.find((input) =>
-    input.snapshot.Subnets?.some((s) => s.SubnetId === args.subnet),
-  );
   for (const warning of inputs.flatMap((input) => input.warnings ?? [])) {
     process.stderr.write(`warning: ${printable(warning)}\n`);
   }
+  const snapshot = inputOfSubnet(inputs, args.subnet, args.region);
   if (!snapshot) throw new InputError(subnetNotFound(args.subnet, inputs));
   const settings = settingsOf(args, config);
   const [service, ...others] = serviceNamesOfFlag("--service", [args.service]);

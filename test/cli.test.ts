@@ -53,21 +53,54 @@ describe("exit codes", () => {
     expect(run.stdout).toContain("nat64-route-blackhole");
   });
 
-  it("lints a directory of two Regions", async () => {
-    const directory = join(workspace, "regions");
+  /** Writes the examples into a new directory, each as the snapshot of the Region it is paired with. */
+  async function regionsDirectory(name: string, examples: [string, string][]): Promise<string> {
+    const directory = join(workspace, name);
     await mkdir(directory);
-    const copy = async (example: string, region: string) => {
+    for (const [example, region] of examples) {
       const snapshot = JSON.parse(readFileSync(example, "utf8")) as Snapshot;
       snapshot.Source = { ...snapshot.Source, Region: region };
       await writeFile(join(directory, `snapshot.${region}.json`), JSON.stringify(snapshot));
-    };
-    await copy(DEMO, "eu-west-1");
-    await copy(PUBLIC, "us-east-1");
+    }
+    return directory;
+  }
+
+  it("lints a directory of two Regions", async () => {
+    const directory = await regionsDirectory("regions", [
+      [DEMO, "eu-west-1"],
+      [PUBLIC, "us-east-1"],
+    ]);
     const run = runCli(["--snapshot", directory]);
 
     expect(run.stdout).toContain("account 111122223333, eu-west-1");
     expect(run.stdout).toContain("account 111122223333, us-east-1");
     expect(run.status).toBe(1);
+  });
+
+  it("explains a subnet of two Regions by --region", async () => {
+    const directory = await regionsDirectory("regions-explain", [
+      [DEMO, "eu-west-1"],
+      [DEMO, "us-east-1"],
+    ]);
+    const subnet = (JSON.parse(readFileSync(DEMO, "utf8")) as Snapshot).Subnets?.[0]?.SubnetId;
+    const explain = [
+      "explain",
+      "--snapshot",
+      directory,
+      "--subnet",
+      subnet ?? "",
+      "--service",
+      "ssm",
+    ];
+    const ambiguous = runCli(explain);
+    const picked = runCli([...explain, "--region", "us-east-1"]);
+
+    expect(ambiguous.status).toBe(2);
+    expect(ambiguous.stderr).toContain(
+      `subnet ${subnet} is in the snapshots of 111122223333 eu-west-1 and 111122223333 us-east-1`,
+    );
+    expect(picked.stderr).not.toContain("is in the snapshots of");
+    expect(picked.stdout).toContain(subnet);
   });
 
   it.each([PUBLIC, PRIVATE])("passes the correct example %s", (file) => {
