@@ -1173,7 +1173,13 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
   }
   trace.add("onward-route", "ok", tableId, routeText);
   if (!checkGateway(trace, "onward-route", route, "public-nat-subnet-no-igw-route")) return;
-  const misrouted = tableId === onward.RouteTableId ? misroutedPublicParts(index, onward) : [];
+  // The parts depend only on the table, which many NAT gateways' paths share.
+  const misrouted =
+    tableId === onward.RouteTableId
+      ? trace.memo.value(onward, "misrouted public parts", () =>
+          misroutedPublicParts(index, onward),
+        )
+      : [];
   const unrouted = misrouted.filter((part) => !part.route);
   if (unrouted.length > 0 && lookup.unresolvedPrefixLists.length > 0) {
     // A prefix list whose entries are unknown may hold the routes for those addresses.
