@@ -979,7 +979,7 @@ function crossingsToEndpoint(trace: Trace, view: EndpointView): void {
   });
 }
 
-/** IPv4 ranges that hold no public address: private, shared, loopback, link-local, multicast. */
+/** IPv4 ranges without a public address: private, shared, loopback, link-local, multicast. */
 const NON_PUBLIC_IPV4 = [
   "0.0.0.0/8",
   "10.0.0.0/8",
@@ -991,8 +991,8 @@ const NON_PUBLIC_IPV4 = [
   "224.0.0.0/3",
 ].map((text) => parseCidr(text) as Cidr);
 
-/** Tells whether a range of addresses holds a public one: one outside NON_PUBLIC_IPV4. */
-function holdsPublic(part: RoutePart): boolean {
+/** Tells whether a range of addresses contains a public one: one outside NON_PUBLIC_IPV4. */
+function containsPublic(part: RoutePart): boolean {
   let ranges: { low: bigint; high: bigint }[] = [part];
   for (const range of NON_PUBLIC_IPV4) {
     ranges = ranges.flatMap(({ low, high }) => {
@@ -1006,9 +1006,9 @@ function holdsPublic(part: RoutePart): boolean {
   return ranges.length > 0;
 }
 
-/** Returns the parts of 0.0.0.0/0 in a table that hold public addresses, with their routes. */
+/** Returns the parts of 0.0.0.0/0 in a table that contain public addresses, with their routes. */
 function publicParts(index: SnapshotIndex, table: RouteTable): RoutePart[] {
-  return index.lookupRouteParts(table, IPV4_DEFAULT).filter(holdsPublic);
+  return index.lookupRouteParts(table, IPV4_DEFAULT).filter(containsPublic);
 }
 
 /**
@@ -1114,7 +1114,7 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
     const split = splitInternetRoute(index, onward);
     if (split) ({ route, text: found } = split);
     else if (lookup.unresolvedPrefixLists.length > 0) {
-      // A prefix list whose entries are unknown may hold the routes for what is missing.
+      // A prefix list whose entries are unknown may contain the routes for what is missing.
       const lists = lookup.unresolvedPrefixLists.join(", ");
       trace.add(
         "onward-route",
@@ -1182,7 +1182,7 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
       : [];
   const unrouted = misrouted.filter((part) => !part.route);
   if (unrouted.length > 0 && lookup.unresolvedPrefixLists.length > 0) {
-    // A prefix list whose entries are unknown may hold the routes for those addresses.
+    // A prefix list whose entries are unknown may contain the routes for those addresses.
     const lists = lookup.unresolvedPrefixLists.join(", ");
     trace.add(
       "onward-route",
