@@ -825,28 +825,39 @@ async function lintInputs(args: LintArgs): Promise<SnapshotInput[]> {
 }
 
 /**
- * Returns the input whose snapshot has the subnet. When the snapshots of several accounts or
- * Regions have it, `--region` picks one, and without a single match the run exits 2.
+ * Returns the input whose snapshot has the subnet. Among the snapshots of several accounts or
+ * Regions, `--region` picks those of its Regions. Without a single match the run exits 2, naming
+ * the snapshots that have the subnet.
  */
 function inputOfSubnet(
   inputs: readonly SnapshotInput[],
   subnetId: string,
   regionFlag: string | undefined,
 ): SnapshotInput | undefined {
-  let found = inputs.filter((input) =>
+  const found = inputs.filter((input) =>
     input.snapshot.Subnets?.some((subnet) => subnet.SubnetId === subnetId),
   );
-  if (found.length > 1 && regionFlag) {
+  const scopesOf = (list: readonly SnapshotInput[]) =>
+    list
+      .map((input) => {
+        const { AccountId: account, Region: region } = input.snapshot.Source ?? {};
+        return [account, region].filter(Boolean).join(" ");
+      })
+      .join(" and ");
+  let picked = found;
+  if (regionFlag && inputs.length > 1) {
     const regions = parseRegions([regionFlag]);
-    found = found.filter((input) => regions.includes(snapshotRegion(input.snapshot) ?? ""));
+    picked = found.filter((input) => regions.includes(snapshotRegion(input.snapshot) ?? ""));
+    if (picked.length === 0 && found.length > 0) {
+      throw new InputError(
+        `subnet ${subnetId} is not in the snapshots of --region ${regions.join(",")}, but in ` +
+          `those of ${scopesOf(found)}; pass one of their Regions`,
+      );
+    }
   }
-  if (found.length <= 1) return found[0];
-  const scopes = found.map((input) => {
-    const { AccountId: account, Region: region } = input.snapshot.Source ?? {};
-    return [account, region].filter(Boolean).join(" ");
-  });
+  if (picked.length <= 1) return picked[0];
   throw new InputError(
-    `subnet ${subnetId} is in the snapshots of ${scopes.join(" and ")}; pass --region with one ` +
+    `subnet ${subnetId} is in the snapshots of ${scopesOf(picked)}; pass --region with one ` +
       "of them, or name only that snapshot's files",
   );
 }

@@ -101,6 +101,11 @@ describe("exit codes", () => {
     );
     expect(picked.stderr).not.toContain("is in the snapshots of");
     expect(picked.stdout).toContain(subnet);
+    const elsewhere = runCli([...explain, "--region", "eu-central-1"]);
+    expect(elsewhere.status).toBe(2);
+    expect(elsewhere.stderr).toContain(
+      `subnet ${subnet} is not in the snapshots of --region eu-central-1, but in those of`,
+    );
   });
 
   it.each([PUBLIC, PRIVATE])("passes the correct example %s", (file) => {

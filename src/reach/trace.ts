@@ -32,7 +32,14 @@ import {
   type Nat64Route,
 } from "../index/nat64.js";
 import { usesOwnNameServers } from "../index/dns.js";
-import { describeParts, describeRoute, type RoutePart, type RouteView } from "../index/routes.js";
+import {
+  describeParts,
+  describeRoute,
+  routeTarget,
+  type RouteLookup,
+  type RoutePart,
+  type RouteView,
+} from "../index/routes.js";
 import { lower } from "../index/util.js";
 import { IPV4_DEFAULT, NAT64_PREFIX, nat64PrefixOf, parseCidr, type Cidr } from "../net/cidr.js";
 import { defaultServiceName, dualStackName, supportsIpv6PrivateLink } from "./catalog.js";
@@ -1036,15 +1043,119 @@ function splitInternetRoute(
 }
 
 /**
- * Returns the parts of 0.0.0.0/0 with public addresses that a table sends neither to an internet
- * gateway nor beyond the VPC: no route, a blackhole, or a target inside the VPC. A network beyond
- * a transit gateway or a virtual private gateway may reach the internet, as for 0.0.0.0/0.
+ * Tells whether a route drops the public traffic of a NAT gateway: a blackhole, or a target inside
+ * the VPC that does not pass it to the internet, such as a peering connection or a network
+ * interface. An internet gateway, a Gateway Load Balancer endpoint, a network beyond the VPC and
+ * a target vpc-lint cannot read are not dead ends.
  */
-function misroutedPublicParts(index: SnapshotIndex, table: RouteTable): RoutePart[] {
+function isDeadEnd(route: RouteView): boolean {
+  if (route.blackhole) return true;
+  const { kind } = route.target;
+  return !(
+    kind === "internet-gateway" ||
+    kind === "vpc-endpoint" ||
+    kind === "unknown" ||
+    leavesVpc(route)
+  );
+}
+
+/**
+ * Returns the parts of 0.0.0.0/0 with public addresses that a table drops: no route, a dead end,
+ * or an internet gateway other than `gatewayId`, which is not attached to the VPC, since a VPC
+ * has one internet gateway at most.
+ */
+function misroutedPublicParts(
+  index: SnapshotIndex,
+  table: RouteTable,
+  gatewayId: string,
+): RoutePart[] {
   return publicParts(index, table).filter(
     ({ route }) =>
-      !route || route.blackhole || (route.target.kind !== "internet-gateway" && !leavesVpc(route)),
+      !route ||
+      isDeadEnd(route) ||
+      (route.target.kind === "internet-gateway" && route.target.id !== gatewayId),
   );
+}
+
+/**
+ * Checks the public addresses of a NAT gateway's table, whose route for them reaches the internet
+ * gateway of `route`. Longer routes may send some elsewhere: all of them is a broken hop, some a
+ * warning. A longer route whose target vpc-lint cannot read, or one of a prefix list whose
+ * entries are unknown that may drop them, leaves the path unknown. Returns false when the path
+ * stops here.
+ */
+function checkPublicParts(
+  trace: Trace,
+  table: RouteTable,
+  route: RouteView,
+  lookup: RouteLookup,
+): boolean {
+  const { index } = trace;
+  const tableId = table.RouteTableId as string;
+  const owner = "public-nat-subnet-no-igw-route";
+  const parts = trace.memo.value(table, "public parts", () => publicParts(index, table));
+  const unreadable = parts.find((part) => part.route?.target.kind === "unknown")?.route;
+  if (hasUnreadableTarget(trace, "onward-route", tableId, unreadable, owner)) return false;
+  // A prefix list whose entries are unknown may hold public addresses: a dead end there, or a gap
+  // in the routes that it may fill, leaves the path unknown.
+  const unknownLists = lookup.unresolvedPrefixLists.filter((listId) =>
+    (table.Routes ?? []).some(
+      (item) =>
+        item.DestinationPrefixListId === listId &&
+        isDeadEnd({
+          routeTableId: tableId,
+          route: item,
+          target: routeTarget(item),
+          blackhole: lower(item.State) === "blackhole",
+          destination: IPV4_DEFAULT,
+        }),
+    ),
+  );
+  // The parts depend only on the table and the gateway, which many NAT gateways' paths share.
+  const misrouted = trace.memo.value(table, `misrouted public parts ${route.target.id}`, () =>
+    misroutedPublicParts(index, table, route.target.id),
+  );
+  const unrouted = misrouted.some((part) => !part.route);
+  if (unknownLists.length > 0 || (unrouted && lookup.unresolvedPrefixLists.length > 0)) {
+    const lists = (unknownLists.length > 0 ? unknownLists : lookup.unresolvedPrefixLists).join(
+      ", ",
+    );
+    trace.add(
+      "onward-route",
+      "unknown",
+      tableId,
+      `the entries of prefix lists ${lists} of ${tableId} are not in the snapshot, so whether it sends every public address to the internet gateway is unknown`,
+      owner,
+    );
+    return false;
+  }
+  if (misrouted.length === 0) return true;
+  const ranges = someParts(misrouted);
+  const routeText = (view: RouteView | undefined) => {
+    if (!view) return "no route";
+    return view.blackhole ? `${describeRoute(view)} (blackhole)` : describeRoute(view);
+  };
+  const routes = [...new Set(misrouted.map((part) => routeText(part.route)))].join(", ");
+  if (misrouted.length === parts.length) {
+    trace.add(
+      "onward-route",
+      "broken",
+      tableId,
+      `${tableId} has ${routes} for every public address, so no traffic of the NAT gateway reaches the internet`,
+      owner,
+      { found: routes },
+    );
+    return false;
+  }
+  trace.add(
+    "onward-route",
+    "warning",
+    tableId,
+    `${tableId} has ${routes} for the public addresses in ${ranges}, not a route to the internet gateway`,
+    owner,
+    { ranges, found: routes },
+  );
+  return true;
 }
 
 /**
@@ -1110,10 +1221,11 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
   const lookup = index.lookupRoute(onward, IPV4_DEFAULT);
   let route = lookup.route;
   let found = route ? describeRoute(route) : "no 0.0.0.0/0 route";
-  if (!route) {
+  if (!route || isDeadEnd(route)) {
+    // Longer routes to an internet gateway may carry the public addresses that 0.0.0.0/0 does not.
     const split = splitInternetRoute(index, onward);
     if (split) ({ route, text: found } = split);
-    else if (lookup.unresolvedPrefixLists.length > 0) {
+    else if (!route && lookup.unresolvedPrefixLists.length > 0) {
       // A prefix list whose entries are unknown may contain the routes for what is missing.
       const lists = lookup.unresolvedPrefixLists.join(", ");
       trace.add(
@@ -1173,42 +1285,7 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
   }
   trace.add("onward-route", "ok", tableId, routeText);
   if (!checkGateway(trace, "onward-route", route, "public-nat-subnet-no-igw-route")) return;
-  // The parts depend only on the table, which many NAT gateways' paths share.
-  const misrouted =
-    tableId === onward.RouteTableId
-      ? trace.memo.value(onward, "misrouted public parts", () =>
-          misroutedPublicParts(index, onward),
-        )
-      : [];
-  const unrouted = misrouted.filter((part) => !part.route);
-  if (unrouted.length > 0 && lookup.unresolvedPrefixLists.length > 0) {
-    // A prefix list whose entries are unknown may contain the routes for those addresses.
-    const lists = lookup.unresolvedPrefixLists.join(", ");
-    trace.add(
-      "onward-route",
-      "unknown",
-      tableId,
-      `${tableId} has no route for the public addresses in ${someParts(unrouted)}, and the entries of its prefix lists ${lists} are not in the snapshot`,
-      "public-nat-subnet-no-igw-route",
-    );
-    return;
-  }
-  if (misrouted.length > 0) {
-    const ranges = someParts(misrouted);
-    const routeText = (route: RouteView | undefined) => {
-      if (!route) return "no route";
-      return route.blackhole ? `${describeRoute(route)} (blackhole)` : describeRoute(route);
-    };
-    const routes = [...new Set(misrouted.map((part) => routeText(part.route)))].join(", ");
-    trace.add(
-      "onward-route",
-      "warning",
-      tableId,
-      `${tableId} has ${routes} for the public addresses in ${ranges}, not a route to an internet gateway`,
-      "public-nat-subnet-no-igw-route",
-      { ranges, found: routes },
-    );
-  }
+  if (tableId === onward.RouteTableId && !checkPublicParts(trace, onward, route, lookup)) return;
   const natSubnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
   if (natSubnet) {
     // Toward the internet the NAT gateway is the client, so replies return to its ports.

@@ -50,9 +50,9 @@ export default defineRule<MessageId>({
         "public IPv4 addresses in {ranges}, not a route to an internet gateway, so calls to " +
         "{services} from {subnetIds} fail where the service's address is in them.",
       fix:
-        "Send those addresses to the internet gateway, or remove the routes that take them " +
-        "elsewhere, in {routeTableId}: aws ec2 delete-route --route-table-id {routeTableId} " +
-        "--destination-cidr-block <prefix>.",
+        "Send those addresses to the VPC's internet gateway in {routeTableId}: add a route for " +
+        "them, or delete the routes that take them elsewhere (aws ec2 delete-route " +
+        "--route-table-id {routeTableId} --destination-cidr-block <prefix>).",
     },
     gatewayNotAttached: {
       severity: "error",
@@ -108,18 +108,19 @@ function reportPartlyRouted(context: RuleContext<MessageId>, group: HopGroup): v
   const table = context.index.routeTable(routeTableId);
   const natGatewayId = group.paths[0]?.nat?.NatGatewayId ?? "";
   const found = String(group.hop.facts?.found ?? "");
+  const ranges = String(group.hop.facts?.ranges ?? "");
   context.report({
     messageId: "partlyRouted",
     data: {
       routeTableId,
       natGatewayId,
-      ranges: String(group.hop.facts?.ranges ?? ""),
+      ranges,
       found,
       services: group.services,
       subnetIds: group.subnetIds,
     },
     resource: context.index.ref("route-table", routeTableId, table?.VpcId, table?.Tags),
-    evidence: [{ resourceId: routeTableId, attribute: "Routes[0.0.0.0/0]", value: found }],
+    evidence: [{ resourceId: routeTableId, attribute: `Routes[${ranges}]`, value: found }],
     related: [natGatewayId, ...group.paths.map((path) => path.subnetId)],
   });
 }

@@ -81,7 +81,7 @@ function partlyRouted(ranges: string, found: string): ExpectedFinding {
       `addresses in ${ranges}, not a route to an internet gateway, so calls to ssm, ` +
       "ssmmessages from subnet-v6only fail where the service's address is in them.",
     resource: ref("route-table", IDS.natTable),
-    evidence: [{ resourceId: IDS.natTable, attribute: "Routes[0.0.0.0/0]", value: found }],
+    evidence: [{ resourceId: IDS.natTable, attribute: `Routes[${ranges}]`, value: found }],
     related: [IDS.nat, IDS.v6Subnet],
   };
 }
@@ -172,6 +172,24 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
     findings: [partlyRouted("52.0.0.0/8", "52.0.0.0/8 -> nat-gone (blackhole)")],
   },
   {
+    // A VPC has one internet gateway at most, so another one drops what it is sent.
+    name: "half of 0.0.0.0/0 to another gateway",
+    input: natRoutes(route("0.0.0.0/1", IDS.igw), route("128.0.0.0/1", "igw-other")),
+    findings: [partlyRouted("128.0.0.0/1", "128.0.0.0/1 -> igw-other")],
+  },
+  {
+    // The halves win over 0.0.0.0/0 for every address.
+    name: "halves to blackholes beside 0.0.0.0/0",
+    input: natRoutes(
+      route("0.0.0.0/0", IDS.igw),
+      route("0.0.0.0/1", "nat-gone", "blackhole"),
+      route("128.0.0.0/1", "nat-gone", "blackhole"),
+    ),
+    findings: [
+      noInternetRoute("0.0.0.0/1 -> nat-gone (blackhole), 128.0.0.0/1 -> nat-gone (blackhole)"),
+    ],
+  },
+  {
     // A peer VPC's gateways do not carry the traffic of a peering connection.
     name: "route to a VPC peering connection",
     input: natRoutes(route("0.0.0.0/0", "pcx-0a11")),
@@ -227,6 +245,14 @@ const accepted: { name: string; input: Snapshot }[] = [
   {
     name: "route through a firewall endpoint whose subnet reaches the gateway",
     input: inspected([route("0.0.0.0/0", IDS.igw)]),
+  },
+  {
+    name: "0.0.0.0/0 to a blackhole under halves to the gateway",
+    input: natRoutes(
+      route("0.0.0.0/0", "nat-gone", "blackhole"),
+      route("0.0.0.0/1", IDS.igw),
+      route("128.0.0.0/1", IDS.igw),
+    ),
   },
   {
     // A network beyond a transit gateway may reach the internet, as for 0.0.0.0/0.
@@ -288,8 +314,25 @@ const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
       {
         ruleId: RULE,
         reason:
-          "rtb-nat has no route for the public addresses in 128.0.0.0/1, and the entries of its " +
-          "prefix lists pl-0a11 are not in the snapshot",
+          "the entries of prefix lists pl-0a11 of rtb-nat are not in the snapshot, so whether it " +
+          "sends every public address to the internet gateway is unknown",
+        resourceIds: [IDS.v6Subnet],
+      },
+    ],
+  },
+  {
+    // The list's entries may be public ranges that the peering connection drops.
+    name: "unknown prefix list to a peering connection",
+    input: {
+      ...natRoutes(route("0.0.0.0/0", IDS.igw), route("pl-0a11", "pcx-0a11")),
+      ManagedPrefixLists: [],
+    },
+    skipped: [
+      {
+        ruleId: RULE,
+        reason:
+          "the entries of prefix lists pl-0a11 of rtb-nat are not in the snapshot, so whether it " +
+          "sends every public address to the internet gateway is unknown",
         resourceIds: [IDS.v6Subnet],
       },
     ],
