@@ -49,6 +49,15 @@ describe("routeParts", () => {
     ).toEqual(["64:ff9b::/97 -> nat-0a11", "64:ff9b::8000:0/97 -> nat-0a11"]);
   });
 
+  it("keeps the first of equal routes", () => {
+    // longestMatch keeps the first of two routes of one prefix and priority, and so do the parts.
+    const first = partsOf([route("64:ff9b::/97", "nat-0a11"), route("64:ff9b::/97", "nat-0b22")]);
+    const swapped = partsOf([route("64:ff9b::/97", "nat-0b22"), route("64:ff9b::/97", "nat-0a11")]);
+
+    expect(first[0]).toBe("64:ff9b::/97 -> nat-0a11");
+    expect(swapped[0]).toBe("64:ff9b::/97 -> nat-0b22");
+  });
+
   it("names a range as its fewest prefixes", () => {
     expect(partsOf([route("64:ff9b::/112", "nat-0a11")])).toEqual([
       "64:ff9b::/112 -> nat-0a11",

@@ -174,8 +174,15 @@ export function routeParts(
   if (covering) whole.route = covering;
   if (inner.length === 0) return [whole];
   // Prefixes nest or are disjoint, so painting shorter ones first leaves each address to its
-  // longest match. At equal prefixes the route that wins is painted last.
-  inner.sort((a, b) => a.destination.length - b.destination.length || priority(b) - priority(a));
+  // longest match. At equal prefixes the route that wins is painted last: the one of higher
+  // priority, then the earlier one in the table, as longestMatch keeps the first of equals.
+  const position = new Map(inner.map((view, at) => [view, at]));
+  inner.sort(
+    (a, b) =>
+      a.destination.length - b.destination.length ||
+      priority(b) - priority(a) ||
+      (position.get(b) as number) - (position.get(a) as number),
+  );
   let parts = [whole];
   for (const view of inner) parts = paint(parts, view);
   return parts;

@@ -1036,7 +1036,12 @@ function splitInternetRoute(
       ? [part.route]
       : [],
   );
-  const [first] = routes;
+  // A VPC has one internet gateway at most, so the one attached to it carries the traffic.
+  const attached = (route: RouteView) => {
+    const gateway = index.gateway("internet-gateway", route.target.id);
+    return (gateway?.Attachments ?? []).some((item) => item.VpcId === table.VpcId);
+  };
+  const first = routes.find(attached) ?? routes[0];
   if (!first) return undefined;
   const used = [...new Set(routes.filter((route) => route.target.id === first.target.id))];
   return { route: first, text: used.map(describeRoute).join(", ") };
@@ -1115,11 +1120,13 @@ function checkPublicParts(
   const misrouted = trace.memo.value(table, `misrouted public parts ${route.target.id}`, () =>
     misroutedPublicParts(index, table, route.target.id),
   );
-  const unrouted = misrouted.some((part) => !part.route);
-  if (unknownLists.length > 0 || (unrouted && lookup.unresolvedPrefixLists.length > 0)) {
-    const lists = (unknownLists.length > 0 ? unknownLists : lookup.unresolvedPrefixLists).join(
-      ", ",
-    );
+  // A list of unknown entries may also hold longer routes to the gateway for dropped ranges.
+  if (
+    unknownLists.length > 0 ||
+    (misrouted.length > 0 && lookup.unresolvedPrefixLists.length > 0)
+  ) {
+    const named = unknownLists.length > 0 ? unknownLists : lookup.unresolvedPrefixLists;
+    const lists = [...new Set(named)].join(", ");
     trace.add(
       "onward-route",
       "unknown",
@@ -1130,7 +1137,7 @@ function checkPublicParts(
     return false;
   }
   if (misrouted.length === 0) return true;
-  const ranges = someParts(misrouted);
+  const ranges = someParts(misrouted, parts);
   const routeText = (view: RouteView | undefined) => {
     if (!view) return "no route";
     return view.blackhole ? `${describeRoute(view)} (blackhole)` : describeRoute(view);
@@ -1159,14 +1166,22 @@ function checkPublicParts(
 }
 
 /**
- * Names the ranges of route parts by the destination of their route, or by their own prefixes
- * when no route covers them: the first three, and how many more there are.
+ * Names the ranges of route parts: by the destination of their route when that route wins every
+ * public address of it among `all`, the public parts of the table, else by their own prefixes.
+ * Returns the first three names, and how many more there are.
  */
-function someParts(parts: readonly RoutePart[]): string {
+function someParts(parts: readonly RoutePart[], all: readonly RoutePart[]): string {
+  const ownsDestination = (route: RouteView) =>
+    all.every(
+      (part) =>
+        part.high < route.destination.network ||
+        part.low > route.destination.last ||
+        part.route === route,
+    );
   const names = [
     ...new Set(
       parts.flatMap((part) =>
-        part.route
+        part.route && ownsDestination(part.route)
           ? [part.route.destination.text]
           : describeParts([part], IPV4_DEFAULT).split(", "),
       ),
@@ -1225,17 +1240,26 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
     // Longer routes to an internet gateway may carry the public addresses that 0.0.0.0/0 does not.
     const split = splitInternetRoute(index, onward);
     if (split) ({ route, text: found } = split);
-    else if (!route && lookup.unresolvedPrefixLists.length > 0) {
-      // A prefix list whose entries are unknown may contain the routes for what is missing.
-      const lists = lookup.unresolvedPrefixLists.join(", ");
-      trace.add(
-        "onward-route",
-        "unknown",
-        tableId,
-        `${tableId} has no 0.0.0.0/0 route, and the entries of its prefix lists ${lists} are not in the snapshot`,
-        "public-nat-subnet-no-igw-route",
-      );
-      return;
+    else {
+      // A prefix list whose entries are unknown may contain such routes, and so may a route whose
+      // target vpc-lint cannot read.
+      const owner = "public-nat-subnet-no-igw-route";
+      const lists = [...new Set(lookup.unresolvedPrefixLists)].join(", ");
+      if (lists) {
+        trace.add(
+          "onward-route",
+          "unknown",
+          tableId,
+          `${tableId} has ${found}, and the entries of its prefix lists ${lists} are not in the snapshot`,
+          owner,
+        );
+        return;
+      }
+      const unreadable = publicParts(index, onward).find(
+        (part) => part.route?.target.kind === "unknown",
+      )?.route;
+      if (hasUnreadableTarget(trace, "onward-route", tableId, unreadable, owner)) return;
+      if (route?.blackhole) found = `${found} (blackhole)`;
     }
   }
   let routeText = `${tableId}: ${found}`;

@@ -178,6 +178,16 @@ const flagged: { name: string; input: Snapshot; findings: ExpectedFinding[] }[] 
     findings: [partlyRouted("128.0.0.0/1", "128.0.0.0/1 -> igw-other")],
   },
   {
+    // The gateway attached to the VPC carries its half, whichever route comes first.
+    name: "other gateway listed before the VPC's",
+    input: natRoutes(
+      route("0.0.0.0/0", "pcx-0a11"),
+      route("0.0.0.0/1", "igw-other"),
+      route("128.0.0.0/1", IDS.igw),
+    ),
+    findings: [partlyRouted("0.0.0.0/1", "0.0.0.0/1 -> igw-other")],
+  },
+  {
     // The halves win over 0.0.0.0/0 for every address.
     name: "halves to blackholes beside 0.0.0.0/0",
     input: natRoutes(
@@ -333,6 +343,23 @@ const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
         reason:
           "the entries of prefix lists pl-0a11 of rtb-nat are not in the snapshot, so whether it " +
           "sends every public address to the internet gateway is unknown",
+        resourceIds: [IDS.v6Subnet],
+      },
+    ],
+  },
+  {
+    // The list may hold longer routes to the gateway, which win over the blackhole.
+    name: "0.0.0.0/0 blackhole beside an unknown list",
+    input: {
+      ...natRoutes(route("0.0.0.0/0", "nat-gone", "blackhole"), route("pl-0a11", IDS.igw)),
+      ManagedPrefixLists: [],
+    },
+    skipped: [
+      {
+        ruleId: RULE,
+        reason:
+          "rtb-nat has 0.0.0.0/0 -> nat-gone, and the entries of its prefix lists pl-0a11 are " +
+          "not in the snapshot",
         resourceIds: [IDS.v6Subnet],
       },
     ],
