@@ -139,6 +139,19 @@ export default defineRule<"noRoute" | "otherRouteWins" | "partlyRouted" | "servi
         });
         continue;
       }
+      // The subnet, the route that 64:ff9b::/96 follows, and where they lead, for either finding.
+      const place = {
+        resource: index.ref("subnet", subnetId, subnet.VpcId, subnet.Tags),
+        evidence: [
+          { resourceId: subnetId, attribute: "EnableDns64", value: true },
+          {
+            resourceId: routeTableId,
+            attribute: "Routes[64:ff9b::/96]",
+            value: winner ? describeRoute(winner) : null,
+          },
+        ],
+        related: [routeTableId, ...(winner ? [winner.target.id] : [])],
+      };
       // Every required path reaches its service without NAT64 and without a client setting, as
       // through dual-stack endpoints, so only destinations outside them, which the snapshot does
       // not show, fail.
@@ -157,16 +170,7 @@ export default defineRule<"noRoute" | "otherRouteWins" | "partlyRouted" | "servi
               : "has no route for 64:ff9b::/96",
             services: paths.map((path) => path.service).join(", "),
           },
-          resource: index.ref("subnet", subnetId, subnet.VpcId, subnet.Tags),
-          evidence: [
-            { resourceId: subnetId, attribute: "EnableDns64", value: true },
-            {
-              resourceId: routeTableId,
-              attribute: "Routes[64:ff9b::/96]",
-              value: winner ? describeRoute(winner) : null,
-            },
-          ],
-          related: [routeTableId, ...(winner ? [winner.target.id] : [])],
+          ...place,
         });
         continue;
       }
@@ -175,16 +179,7 @@ export default defineRule<"noRoute" | "otherRouteWins" | "partlyRouted" | "servi
         data: winner
           ? { subnetId, routeTableId, winningRoute: describeRoute(winner) }
           : { subnetId, routeTableId },
-        resource: index.ref("subnet", subnetId, subnet.VpcId, subnet.Tags),
-        evidence: [
-          { resourceId: subnetId, attribute: "EnableDns64", value: true },
-          {
-            resourceId: routeTableId,
-            attribute: "Routes[64:ff9b::/96]",
-            value: winner ? describeRoute(winner) : null,
-          },
-        ],
-        related: [routeTableId, ...(winner ? [winner.target.id] : [])],
+        ...place,
       });
     }
   },

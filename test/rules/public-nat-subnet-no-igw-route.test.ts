@@ -285,6 +285,11 @@ const accepted: { name: string; input: Snapshot }[] = [
   },
 ];
 
+/** Why the check is skipped when prefix list pl-0a11 of the NAT subnet's table is unknown. */
+const UNKNOWN_LIST =
+  "the entries of prefix lists pl-0a11 of rtb-nat are not in the snapshot, so whether it sends " +
+  "every public address to the internet gateway is unknown";
+
 const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
   {
     name: "route to an endpoint missing from VpcEndpoints",
@@ -323,9 +328,7 @@ const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
     skipped: [
       {
         ruleId: RULE,
-        reason:
-          "the entries of prefix lists pl-0a11 of rtb-nat are not in the snapshot, so whether it " +
-          "sends every public address to the internet gateway is unknown",
+        reason: UNKNOWN_LIST,
         resourceIds: [IDS.v6Subnet],
       },
     ],
@@ -340,9 +343,7 @@ const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
     skipped: [
       {
         ruleId: RULE,
-        reason:
-          "the entries of prefix lists pl-0a11 of rtb-nat are not in the snapshot, so whether it " +
-          "sends every public address to the internet gateway is unknown",
+        reason: UNKNOWN_LIST,
         resourceIds: [IDS.v6Subnet],
       },
     ],
