@@ -174,8 +174,8 @@ export function routeParts(
   if (covering) whole.route = covering;
   if (inner.length === 0) return [whole];
   // Prefixes nest or are disjoint, so painting shorter ones first leaves each address to its
-  // longest match. At equal prefixes the route that wins is painted last: the one of higher
-  // priority, then the earlier one in the table, as longestMatch keeps the first of equals.
+  // longest match. At equal prefixes the route that wins is painted last: the one that ranks
+  // first by origin, then the earlier one in the table, as longestMatch keeps the first of equals.
   const position = new Map(inner.map((view, at) => [view, at]));
   inner.sort(
     (a, b) =>

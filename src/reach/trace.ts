@@ -1099,9 +1099,11 @@ function checkPublicParts(
   const tableId = table.RouteTableId as string;
   const owner = "public-nat-subnet-no-igw-route";
   const parts = trace.memo.value(table, "public parts", () => publicParts(index, table));
+
   const unreadable = parts.find((part) => part.route?.target.kind === "unknown")?.route;
   if (hasUnreadableTarget(trace, "onward-route", tableId, unreadable, owner)) return false;
-  // A prefix list whose entries are unknown may hold public addresses: a dead end there, or a gap
+
+  // A prefix list whose entries are unknown may contain public addresses: a dead end there, or a gap
   // in the routes that it may fill, leaves the path unknown.
   const unknownLists = lookup.unresolvedPrefixLists.filter((listId) =>
     (table.Routes ?? []).some(
@@ -1120,7 +1122,7 @@ function checkPublicParts(
   const misrouted = trace.memo.value(table, `misrouted public parts ${route.target.id}`, () =>
     misroutedPublicParts(index, table, route.target.id),
   );
-  // A list of unknown entries may also hold longer routes to the gateway for dropped ranges.
+  // A list of unknown entries may also contain longer routes to the gateway for dropped ranges.
   if (
     unknownLists.length > 0 ||
     (misrouted.length > 0 && lookup.unresolvedPrefixLists.length > 0)
@@ -1136,6 +1138,7 @@ function checkPublicParts(
     );
     return false;
   }
+
   if (misrouted.length === 0) return true;
   const ranges = someParts(misrouted, parts);
   const routeText = (view: RouteView | undefined) => {
