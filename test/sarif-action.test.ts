@@ -266,6 +266,28 @@ describe("action lint step", () => {
     expect(run.stdout).not.toMatch(/^::notice::/m);
   });
 
+  it.each([
+    ["TRUE", 1],
+    ["false", 0],
+  ])("keeps suppressed results for %s", async (value, kept) => {
+    const config = {
+      suppressions: [
+        { rule: "nat64-route-blackhole", resource: "rtb-0a1b2c3d4e5f60033", reason: "replaced" },
+      ],
+    };
+    const run = await runLintStep(
+      { snapshot: "s.json", "working-directory": "net", "include-suppressed": value },
+      {
+        "net/s.json": readFileSync(join(EXAMPLES, "broken-nat64.json"), "utf8"),
+        "net/.vpc-lint.json": JSON.stringify(config),
+      },
+    );
+    const log = JSON.parse(await readFile(run.sarifPath, "utf8")) as Record<string, any>;
+    const suppressed = log.runs[0].results.filter((result: any) => result.suppressions?.length);
+
+    expect(suppressed).toHaveLength(kept);
+  });
+
   it("rejects a require-complete of yes", async () => {
     const run = await runLintStep({
       snapshot: join(EXAMPLES, "public-nat64.json"),
