@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import type { SourceLocation } from "../src/run.js";
 import { loadSnapshotFiles } from "../src/snapshot/loader.js";
-import { MergedLocations, locateResources } from "../src/snapshot/locations.js";
+import { MergedLocations, locateResources, scopeId } from "../src/snapshot/locations.js";
 
 const at = (file: string, line: number): SourceLocation => ({ file, line });
 
@@ -51,6 +51,30 @@ describe("merged resource locations", () => {
 });
 
 describe("resource lines in a snapshot file", () => {
+  it("place the scope at its first error", () => {
+    const text = JSON.stringify(
+      {
+        Source: { AccountId: "111122223333", Region: "eu-west-1" },
+        Subnets: [],
+        Errors: [
+          { Operation: "DescribeInstances", Code: "UnauthorizedOperation", Message: "denied" },
+          { Operation: "DescribeVpcs", Code: "UnauthorizedOperation", Message: "denied" },
+        ],
+      },
+      null,
+      2,
+    );
+    const scope = scopeId("111122223333", "eu-west-1");
+    const line = text.slice(0, text.indexOf('"DescribeInstances"')).split("\n").length;
+
+    expect(scope).toBe("111122223333/eu-west-1");
+    expect(locateResources("snapshot.json", text, scope).get(scope)).toEqual({
+      file: "snapshot.json",
+      line,
+    });
+    expect(locateResources("snapshot.json", text).has(scope)).toBe(false);
+  });
+
   it("skip ids nested in other sections, wherever those come in the file", () => {
     const text = JSON.stringify(
       {

@@ -1,6 +1,7 @@
 import { missingRequirement } from "../engine/lint.js";
 import { defineRule, type Requirement, type Rule } from "../engine/types.js";
 import type { SnapshotIndex } from "../index/snapshot-index.js";
+import { scopeId } from "../snapshot/locations.js";
 import { iamActionOf, sectionOfOperation } from "../snapshot/sections.js";
 import type { SectionName } from "../snapshot/types.js";
 
@@ -71,7 +72,7 @@ export default defineRule<MessageId>({
   },
   check(context) {
     const { index } = context;
-    const scopeId = [index.accountId, index.region].filter(Boolean).join("/") || "snapshot";
+    const scope = scopeId(index.accountId, index.region);
     for (const error of index.snapshot.Errors ?? []) {
       const info = sectionOfOperation(error.Operation);
       const affected = info ? rulesBlocked(context.rules, index, info.name) : [];
@@ -88,10 +89,10 @@ export default defineRule<MessageId>({
           rules,
           iamAction: iamActionOf(error.Operation),
         },
-        resource: index.ref("snapshot", scopeId),
+        resource: index.ref("snapshot", scope),
         evidence: [
-          { resourceId: scopeId, attribute: "Errors.Operation", value: error.Operation },
-          { resourceId: scopeId, attribute: "Errors.Code", value: error.Code },
+          { resourceId: scope, attribute: "Errors.Operation", value: error.Operation },
+          { resourceId: scope, attribute: "Errors.Code", value: error.Code },
         ],
         related: affected,
         discriminator: [error.Operation, error.Scope ?? ""].join("|"),

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { InputError } from "../errors.js";
 import { decodeText } from "../io.js";
 import type { SourceLocation } from "../run.js";
-import { MergedLocations, locateResources } from "./locations.js";
+import { MergedLocations, locateResources, scopeId } from "./locations.js";
 import { SECTIONS, itemKeyOf } from "./sections.js";
 import { ShapeError, TruncatedOutputError, shapeInput, type ShapedInput } from "./shape.js";
 import {
@@ -290,7 +290,8 @@ async function loadFile(
     );
   }
   const { snapshot } = shaped;
-  return { snapshot, locations: () => locateResources(file, text) };
+  const scope = scopeId(snapshot.Source?.AccountId, snapshot.Source?.Region);
+  return { snapshot, locations: () => locateResources(file, text, scope) };
 }
 
 /**

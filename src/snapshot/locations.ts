@@ -34,12 +34,24 @@ const ID_FIELDS = new Set([...SECTIONS.map((info) => info.idField), "InstanceId"
  * output), never a subnet id nested in a route table or an instance. Instances are found inside
  * `Reservations`. A VPC attribute output or an SSM registration counts only when the file has no
  * entry of the resource's own section. Files wrapped in `{"data": ...}` are read the same way.
+ * With `scope`, the id that scopeId gives the file's account and Region, the first entry of
+ * `Errors` locates that scope.
  */
-export function locateResources(file: string, text: string): Map<string, FoundLocation> {
+export function locateResources(
+  file: string,
+  text: string,
+  scope?: string,
+): Map<string, FoundLocation> {
   const path = relative(process.cwd(), file).split(sep).join("/");
   const locations = new Map<string, FoundLocation>();
   scanMembers(text, (keys, value, line) => {
     const field = keys[keys.length - 1] as string;
+    // A failed call of the collection belongs to the snapshot's scope, found at its first error.
+    const own = keys[0] === "data" ? keys.slice(1) : keys;
+    if (scope && own.length === 3 && own[0] === "Errors" && field === "Operation") {
+      if (!locations.has(scope)) locations.set(scope, { file: path, line });
+      return;
+    }
     if (!ID_FIELDS.has(field)) return;
     const rank = rankOf(keys[0] === "data" ? keys.slice(1) : keys, field);
     if (rank === undefined) return;
@@ -51,6 +63,14 @@ export function locateResources(file: string, text: string): Map<string, FoundLo
     );
   });
   return locations;
+}
+
+/**
+ * Returns the id that names a snapshot's account and Region as one resource, such as
+ * `111122223333/us-east-1`, or `snapshot` when the snapshot names neither.
+ */
+export function scopeId(accountId: string | undefined, region: string | undefined): string {
+  return [accountId, region].filter(Boolean).join("/") || "snapshot";
 }
 
 /** Tells whether a key path leads to a resource's own id field, or to a second-choice mention. */
