@@ -46,14 +46,15 @@ export function locateResources(
   const locations = new Map<string, FoundLocation>();
   scanMembers(text, (keys, value, line) => {
     const field = keys[keys.length - 1] as string;
+    // A recording wraps the output in `data`.
+    const inOutput = keys[0] === "data" ? keys.slice(1) : keys;
     // A failed call of the collection belongs to the snapshot's scope, found at its first error.
-    const own = keys[0] === "data" ? keys.slice(1) : keys;
-    if (scope && own.length === 3 && own[0] === "Errors" && field === "Operation") {
+    if (scope && inOutput.length === 3 && inOutput[0] === "Errors" && field === "Operation") {
       if (!locations.has(scope)) locations.set(scope, { file: path, line });
       return;
     }
     if (!ID_FIELDS.has(field)) return;
-    const rank = rankOf(keys[0] === "data" ? keys.slice(1) : keys, field);
+    const rank = rankOf(inOutput, field);
     if (rank === undefined) return;
     const known = locations.get(value);
     if (known && (!known.fallback || rank === "fallback")) return;
