@@ -21,7 +21,7 @@ import {
   type SSMClient,
 } from "@aws-sdk/client-ssm";
 import type { ManagedPrefixList, SectionName, Snapshot } from "../snapshot/types.js";
-import { chunk, EC2_FILTER_VALUES, joinChunks } from "./chunks.js";
+import { chunk, EC2_FILTER_VALUES } from "./chunks.js";
 import { callOf, type CallId, type CallRunner } from "./runner.js";
 import { isLiveInstance } from "../index/util.js";
 
@@ -154,20 +154,18 @@ function plannedCalls(lookups: Lookups): CallId[] {
 }
 
 /** Describes the DHCP option sets, one call per EC2_FILTER_VALUES ids. */
-async function collectDhcpOptions(ec2: EC2Client, runner: CallRunner, ids: string[]) {
-  const results = await Promise.all(
-    chunk(ids, EC2_FILTER_VALUES).map((batch) =>
-      runner.paginate(
-        callOf("DhcpOptions"),
-        paginateDescribeDhcpOptions(
-          { client: ec2, stopOnSameToken: true },
-          { Filters: [{ Name: "dhcp-options-id", Values: batch }] },
-        ),
-        (page) => page.DhcpOptions,
+function collectDhcpOptions(ec2: EC2Client, runner: CallRunner, ids: string[]) {
+  return runner.paginateChunked(
+    callOf("DhcpOptions"),
+    ids,
+    EC2_FILTER_VALUES,
+    (batch) =>
+      paginateDescribeDhcpOptions(
+        { client: ec2, stopOnSameToken: true },
+        { Filters: [{ Name: "dhcp-options-id", Values: batch }] },
       ),
-    ),
+    (page) => page.DhcpOptions,
   );
-  return joinChunks(results);
 }
 
 /**
@@ -182,17 +180,16 @@ async function collectPrefixLists(
 ): Promise<ManagedPrefixList[] | undefined> {
   if (ids.length === 0) return [];
   const pager = { client: ec2, stopOnSameToken: true };
-  const [described, entries] = await Promise.all([
-    Promise.all(
-      chunk(ids, EC2_FILTER_VALUES).map((batch) =>
-        runner.paginate(
-          callOf("ManagedPrefixLists"),
-          paginateDescribeManagedPrefixLists(pager, {
-            Filters: [{ Name: "prefix-list-id", Values: batch }],
-          }),
-          (page) => page.PrefixLists,
-        ),
-      ),
+  const [lists, entries] = await Promise.all([
+    runner.paginateChunked(
+      callOf("ManagedPrefixLists"),
+      ids,
+      EC2_FILTER_VALUES,
+      (batch) =>
+        paginateDescribeManagedPrefixLists(pager, {
+          Filters: [{ Name: "prefix-list-id", Values: batch }],
+        }),
+      (page) => page.PrefixLists,
     ),
     Promise.all(
       ids.map((id) =>
@@ -204,7 +201,6 @@ async function collectPrefixLists(
       ),
     ),
   ]);
-  const lists = joinChunks(described);
   if (!lists || entries.some((list) => list === undefined)) return undefined;
   const entriesById = new Map(ids.map((id, position) => [id, entries[position] ?? []]));
   return lists.map((list) => ({
@@ -224,16 +220,13 @@ async function collectServiceDetails(
   runner: CallRunner,
   names: string[],
 ): Promise<ServiceDetail[] | undefined> {
-  const results = await Promise.all(
-    chunk(names, EC2_FILTER_VALUES).map((batch) =>
-      runner.paginate(
-        callOf("ServiceDetails"),
-        endpointServicePages(ec2, batch),
-        (page) => page.ServiceDetails,
-      ),
-    ),
+  return runner.paginateChunked(
+    callOf("ServiceDetails"),
+    names,
+    EC2_FILTER_VALUES,
+    (batch) => endpointServicePages(ec2, batch),
+    (page) => page.ServiceDetails,
   );
-  return joinChunks(results);
 }
 
 async function* endpointServicePages(
@@ -257,19 +250,17 @@ async function collectInstanceTypes(
   runner: CallRunner,
   types: string[],
 ): Promise<InstanceTypeInfo[] | undefined> {
-  const results = await Promise.all(
-    chunk(types, INSTANCE_TYPE_BATCH).map((batch) =>
-      runner.paginate(
-        callOf("InstanceTypes"),
-        paginateDescribeInstanceTypes(
-          { client: ec2, stopOnSameToken: true },
-          { InstanceTypes: batch as _InstanceType[] },
-        ),
-        (page) => page.InstanceTypes,
+  return runner.paginateChunked(
+    callOf("InstanceTypes"),
+    types,
+    INSTANCE_TYPE_BATCH,
+    (batch) =>
+      paginateDescribeInstanceTypes(
+        { client: ec2, stopOnSameToken: true },
+        { InstanceTypes: batch as _InstanceType[] },
       ),
-    ),
+    (page) => page.InstanceTypes,
   );
-  return joinChunks(results);
 }
 
 /** Reads the SSM registration of the instances, in batches of at most 50 instance ids. */
@@ -278,19 +269,17 @@ async function collectInstanceInformation(
   runner: CallRunner,
   instanceIds: string[],
 ): Promise<InstanceInformation[] | undefined> {
-  const results = await Promise.all(
-    chunk(instanceIds, SSM_BATCH).map((batch) =>
-      runner.paginate(
-        callOf("InstanceInformationList"),
-        paginateDescribeInstanceInformation(
-          { client: ssm, pageSize: SSM_BATCH, stopOnSameToken: true },
-          { Filters: [{ Key: "InstanceIds", Values: batch }] },
-        ),
-        (page) => page.InstanceInformationList,
+  return runner.paginateChunked(
+    callOf("InstanceInformationList"),
+    instanceIds,
+    SSM_BATCH,
+    (batch) =>
+      paginateDescribeInstanceInformation(
+        { client: ssm, pageSize: SSM_BATCH, stopOnSameToken: true },
+        { Filters: [{ Key: "InstanceIds", Values: batch }] },
       ),
-    ),
+    (page) => page.InstanceInformationList,
   );
-  return joinChunks(results);
 }
 
 function unique(values: ReadonlyArray<string | undefined>): string[] {

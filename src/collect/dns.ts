@@ -90,19 +90,18 @@ export async function collectResolverRuleAssociations(
   runner: CallRunner,
   vpcIds: readonly string[],
 ): Promise<ResolverRuleAssociation[] | undefined> {
-  const results = await Promise.all(
-    chunk(vpcIds, RESOLVER_FILTER_VALUES).map((values) =>
-      runner.paginate(
-        callOf("ResolverRuleAssociations"),
-        paginateListResolverRuleAssociations(
-          { client: resolver, stopOnSameToken: true },
-          { Filters: [{ Name: "VPCId", Values: values }] },
-        ),
-        (page) => page.ResolverRuleAssociations,
+  const associations = await runner.paginateChunked(
+    callOf("ResolverRuleAssociations"),
+    vpcIds,
+    RESOLVER_FILTER_VALUES,
+    (values) =>
+      paginateListResolverRuleAssociations(
+        { client: resolver, stopOnSameToken: true },
+        { Filters: [{ Name: "VPCId", Values: values }] },
       ),
-    ),
+    (page) => page.ResolverRuleAssociations,
   );
-  return joinChunks(results)?.flatMap((association) => {
+  return associations?.flatMap((association) => {
     const { ResolverRuleId, VPCId } = association;
     if (!ResolverRuleId || !VPCId) return [];
     return [{ ...association, ResolverRuleId, VPCId } as ResolverRuleAssociation];

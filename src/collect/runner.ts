@@ -1,6 +1,7 @@
 /** Runs AWS calls under the concurrency cap, records failures and logs progress. */
 import type { CollectionError, SectionName } from "../snapshot/types.js";
 import { sectionInfo } from "../snapshot/sections.js";
+import { chunk, joinChunks } from "./chunks.js";
 import { summarizeError } from "./errors.js";
 import type { Limiter } from "./limiter.js";
 
@@ -17,7 +18,7 @@ export function callOf(section: SectionName, scope?: string, position = 0): Call
   return scope === undefined ? { operation } : { operation, scope };
 }
 
-interface PageMetadata {
+export interface PageMetadata {
   $metadata?: { attempts?: number; httpStatusCode?: number };
 }
 
@@ -132,6 +133,23 @@ export class CallRunner {
     this.succeeded += 1;
     if (!GLOBAL_OPERATIONS.has(call.operation)) this.succeededInRegion += 1;
     this.advance();
+  }
+
+  /**
+   * Sends one paginated call per chunk of at most `size` values, as a filter or a parameter takes
+   * only so many, and joins the chunks' items. Returns undefined when any chunk failed.
+   */
+  async paginateChunked<P extends PageMetadata, T>(
+    call: CallId,
+    values: readonly string[],
+    size: number,
+    pagesOf: (chunkValues: string[]) => AsyncIterable<P>,
+    itemsOf: (page: P) => T[] | undefined,
+  ): Promise<T[] | undefined> {
+    const results = await Promise.all(
+      chunk(values, size).map((chunkValues) => this.paginate(call, pagesOf(chunkValues), itemsOf)),
+    );
+    return joinChunks(results);
   }
 
   /** Sends one unpaginated request under the concurrency cap. Returns undefined after a failure. */

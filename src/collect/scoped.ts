@@ -33,7 +33,7 @@ import {
   type VpcAttributeName,
 } from "@aws-sdk/client-ec2";
 import type { SectionName, Snapshot, VpcAttributes } from "../snapshot/types.js";
-import { chunk, EC2_FILTER_VALUES, joinChunks } from "./chunks.js";
+import { chunk, EC2_FILTER_VALUES } from "./chunks.js";
 import {
   collectHostedZones,
   collectResolverRuleAssociations,
@@ -41,7 +41,7 @@ import {
   plannedDnsCalls,
   type DnsClients,
 } from "./dns.js";
-import { callOf, type CallId, type CallRunner } from "./runner.js";
+import { callOf, type CallId, type CallRunner, type PageMetadata } from "./runner.js";
 
 /** The two DescribeVpcAttribute attributes the rules read, with the output key each fills. */
 const DNS_ATTRIBUTES = [
@@ -79,10 +79,10 @@ export async function collectScoped(
     itemsOf: (page: P) => T[] | undefined,
     filterName = "vpc-id",
   ) =>
-    paginateChunked(
-      runner,
+    runner.paginateChunked(
       callOf(section),
       vpcIds,
+      EC2_FILTER_VALUES,
       (values) => pages([{ Name: filterName, Values: values }]),
       itemsOf,
     );
@@ -152,26 +152,6 @@ export async function collectScoped(
     ),
   ]);
   return sections;
-}
-
-interface PageMetadata {
-  $metadata?: { attempts?: number };
-}
-
-/** Sends one paginated call per chunk of at most 200 VPC ids and joins the chunks' items. */
-async function paginateChunked<P extends PageMetadata, T>(
-  runner: CallRunner,
-  call: CallId,
-  vpcIds: readonly string[],
-  pagesOf: (values: string[]) => AsyncIterable<P>,
-  itemsOf: (page: P) => T[] | undefined,
-): Promise<T[] | undefined> {
-  const results = await Promise.all(
-    chunk(vpcIds, EC2_FILTER_VALUES).map((values) =>
-      runner.paginate(call, pagesOf(values), itemsOf),
-    ),
-  );
-  return joinChunks(results);
 }
 
 function plannedCalls(vpcIds: readonly string[], describeVpcs: boolean): CallId[] {
