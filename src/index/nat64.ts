@@ -197,7 +197,7 @@ export function onwardRouteBeyondVpc(index: SnapshotIndex, nat: NatGateway): Rou
  * Tells whether a route carries traffic out of the VPC to a network that may reach the internet:
  * a transit gateway, a virtual private gateway or Cloud WAN, and not a blackhole.
  */
-export function leavesVpc(route: RouteView | undefined): boolean {
+export function leavesVpc(route: Pick<RouteView, "target" | "blackhole"> | undefined): boolean {
   return route !== undefined && !route.blackhole && BEYOND_VPC.has(route.target.kind);
 }
 

@@ -102,7 +102,7 @@ export function expandRoutes(
 
   for (const route of table.Routes ?? []) {
     const target = routeTarget(route);
-    const blackhole = (route.State ?? "").toLowerCase() === "blackhole";
+    const blackhole = isBlackhole(route);
     const direct = route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock;
     const destination = direct ? parseCidr(direct) : undefined;
     if (destination) {
@@ -131,6 +131,11 @@ export function expandRoutes(
     }
   }
   return { views, unresolved };
+}
+
+/** Tells whether a route is in state blackhole, so it drops what it carries. */
+export function isBlackhole(route: Route): boolean {
+  return (route.State ?? "").toLowerCase() === "blackhole";
 }
 
 /**

@@ -35,6 +35,7 @@ import { usesOwnNameServers } from "../index/dns.js";
 import {
   describeParts,
   describeRoute,
+  isBlackhole,
   routeTarget,
   type RouteLookup,
   type RoutePart,
@@ -1013,9 +1014,14 @@ function containsPublic(part: RoutePart): boolean {
   return ranges.length > 0;
 }
 
-/** Returns the parts of 0.0.0.0/0 in a table that contain public addresses, with their routes. */
-function publicParts(index: SnapshotIndex, table: RouteTable): RoutePart[] {
-  return index.lookupRouteParts(table, IPV4_DEFAULT).filter(containsPublic);
+/**
+ * Returns the parts of 0.0.0.0/0 in a table that contain public addresses, with their routes. The
+ * analysis memo keeps them, since every path through the table's NAT gateways reads them.
+ */
+function publicParts(trace: Trace, table: RouteTable): RoutePart[] {
+  return trace.memo.value(table, "public parts", () =>
+    trace.index.lookupRouteParts(table, IPV4_DEFAULT).filter(containsPublic),
+  );
 }
 
 /**
@@ -1028,17 +1034,17 @@ function publicParts(index: SnapshotIndex, table: RouteTable): RoutePart[] {
  * misroutedPublicParts.
  */
 function splitInternetRoute(
-  index: SnapshotIndex,
+  trace: Trace,
   table: RouteTable,
 ): { route: RouteView; text: string } | undefined {
-  const routes = publicParts(index, table).flatMap((part) =>
+  const routes = publicParts(trace, table).flatMap((part) =>
     part.route && !part.route.blackhole && part.route.target.kind === "internet-gateway"
       ? [part.route]
       : [],
   );
   // A VPC has one internet gateway at most, so the one attached to it carries the traffic.
   const attached = (route: RouteView) => {
-    const gateway = index.gateway("internet-gateway", route.target.id);
+    const gateway = trace.index.gateway("internet-gateway", route.target.id);
     return (gateway?.Attachments ?? []).some((item) => item.VpcId === table.VpcId);
   };
   const first = routes.find(attached) ?? routes[0];
@@ -1053,7 +1059,7 @@ function splitInternetRoute(
  * interface. An internet gateway, a Gateway Load Balancer endpoint, a network beyond the VPC and
  * a target vpc-lint cannot read are not dead ends.
  */
-function isDeadEnd(route: RouteView): boolean {
+function isDeadEnd(route: Pick<RouteView, "target" | "blackhole">): boolean {
   if (route.blackhole) return true;
   const { kind } = route.target;
   return !(
@@ -1065,21 +1071,35 @@ function isDeadEnd(route: RouteView): boolean {
 }
 
 /**
- * Returns the parts of 0.0.0.0/0 with public addresses that a table drops: no route, a dead end,
- * or an internet gateway other than `gatewayId`, which is not attached to the VPC, since a VPC
- * has one internet gateway at most.
+ * Returns the public parts that a table drops: no route, a dead end, or an internet gateway other
+ * than `gatewayId`, which is not attached to the VPC, since a VPC has one internet gateway at
+ * most.
  */
-function misroutedPublicParts(
-  index: SnapshotIndex,
-  table: RouteTable,
-  gatewayId: string,
-): RoutePart[] {
-  return publicParts(index, table).filter(
+function misroutedPublicParts(parts: readonly RoutePart[], gatewayId: string): RoutePart[] {
+  return parts.filter(
     ({ route }) =>
       !route ||
       isDeadEnd(route) ||
       (route.target.kind === "internet-gateway" && route.target.id !== gatewayId),
   );
+}
+
+/**
+ * Adds the unknown hop for the first public part whose route names a target vpc-lint cannot
+ * read, and returns whether it did.
+ */
+function stopsAtUnreadable(trace: Trace, table: RouteTable, parts: readonly RoutePart[]): boolean {
+  const unreadable = parts.find((part) => part.route?.target.kind === "unknown")?.route;
+  const tableId = table.RouteTableId as string;
+  return hasUnreadableTarget(trace, "onward-route", tableId, unreadable, PUBLIC_ROUTE_OWNER);
+}
+
+/** The rule that reports the routes of a public NAT gateway toward the internet. */
+const PUBLIC_ROUTE_OWNER = "public-nat-subnet-no-igw-route";
+
+/** Describes a route as describeRoute does, marking one in state blackhole. */
+function routeWithState(route: RouteView): string {
+  return route.blackhole ? `${describeRoute(route)} (blackhole)` : describeRoute(route);
 }
 
 /**
@@ -1095,33 +1115,20 @@ function checkPublicParts(
   route: RouteView,
   lookup: RouteLookup,
 ): boolean {
-  const { index } = trace;
   const tableId = table.RouteTableId as string;
-  const owner = "public-nat-subnet-no-igw-route";
-  const parts = trace.memo.value(table, "public parts", () => publicParts(index, table));
+  const parts = publicParts(trace, table);
+  if (stopsAtUnreadable(trace, table, parts)) return false;
 
-  const unreadable = parts.find((part) => part.route?.target.kind === "unknown")?.route;
-  if (hasUnreadableTarget(trace, "onward-route", tableId, unreadable, owner)) return false;
-
-  // A prefix list whose entries are unknown may contain public addresses: a dead end there, or a gap
-  // in the routes that it may fill, leaves the path unknown.
+  // A prefix list whose entries are unknown may contain public addresses: a dead end there, or a
+  // gap in the routes that it may fill, leaves the path unknown.
   const unknownLists = lookup.unresolvedPrefixLists.filter((listId) =>
     (table.Routes ?? []).some(
       (item) =>
         item.DestinationPrefixListId === listId &&
-        isDeadEnd({
-          routeTableId: tableId,
-          route: item,
-          target: routeTarget(item),
-          blackhole: lower(item.State) === "blackhole",
-          destination: IPV4_DEFAULT,
-        }),
+        isDeadEnd({ target: routeTarget(item), blackhole: isBlackhole(item) }),
     ),
   );
-  // The parts depend only on the table and the gateway, which many NAT gateways' paths share.
-  const misrouted = trace.memo.value(table, `misrouted public parts ${route.target.id}`, () =>
-    misroutedPublicParts(index, table, route.target.id),
-  );
+  const misrouted = misroutedPublicParts(parts, route.target.id);
   // A list of unknown entries may also contain longer routes to the gateway for dropped ranges.
   if (
     unknownLists.length > 0 ||
@@ -1134,25 +1141,23 @@ function checkPublicParts(
       "unknown",
       tableId,
       `the entries of prefix lists ${lists} of ${tableId} are not in the snapshot, so whether it sends every public address to the internet gateway is unknown`,
-      owner,
+      PUBLIC_ROUTE_OWNER,
     );
     return false;
   }
 
   if (misrouted.length === 0) return true;
   const ranges = someParts(misrouted, parts);
-  const routeText = (view: RouteView | undefined) => {
-    if (!view) return "no route";
-    return view.blackhole ? `${describeRoute(view)} (blackhole)` : describeRoute(view);
-  };
-  const routes = [...new Set(misrouted.map((part) => routeText(part.route)))].join(", ");
+  const routes = [
+    ...new Set(misrouted.map((part) => (part.route ? routeWithState(part.route) : "no route"))),
+  ].join(", ");
   if (misrouted.length === parts.length) {
     trace.add(
       "onward-route",
       "broken",
       tableId,
       `${tableId} has ${routes} for every public address, so no traffic of the NAT gateway reaches the internet`,
-      owner,
+      PUBLIC_ROUTE_OWNER,
       { found: routes },
     );
     return false;
@@ -1162,7 +1167,7 @@ function checkPublicParts(
     "warning",
     tableId,
     `${tableId} has ${routes} for the public addresses in ${ranges}, not a route to the internet gateway`,
-    owner,
+    PUBLIC_ROUTE_OWNER,
     { ranges, found: routes },
   );
   return true;
@@ -1190,8 +1195,8 @@ function someParts(parts: readonly RoutePart[], all: readonly RoutePart[]): stri
       ),
     ),
   ];
-  const shown = names.slice(0, 3).join(", ");
-  return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
+  const listed = names.slice(0, 3).join(", ");
+  return names.length > 3 ? `${listed} and ${names.length - 3} more` : listed;
 }
 
 function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void {
@@ -1241,12 +1246,11 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
   let found = route ? describeRoute(route) : "no 0.0.0.0/0 route";
   if (!route || isDeadEnd(route)) {
     // Longer routes to an internet gateway may carry the public addresses that 0.0.0.0/0 does not.
-    const split = splitInternetRoute(index, onward);
+    const split = splitInternetRoute(trace, onward);
     if (split) ({ route, text: found } = split);
     else {
       // A prefix list whose entries are unknown may contain such routes, and so may a route whose
       // target vpc-lint cannot read.
-      const owner = "public-nat-subnet-no-igw-route";
       const lists = [...new Set(lookup.unresolvedPrefixLists)].join(", ");
       if (lists) {
         trace.add(
@@ -1254,15 +1258,12 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
           "unknown",
           tableId,
           `${tableId} has ${found}, and the entries of its prefix lists ${lists} are not in the snapshot`,
-          owner,
+          PUBLIC_ROUTE_OWNER,
         );
         return;
       }
-      const unreadable = publicParts(index, onward).find(
-        (part) => part.route?.target.kind === "unknown",
-      )?.route;
-      if (hasUnreadableTarget(trace, "onward-route", tableId, unreadable, owner)) return;
-      if (route?.blackhole) found = `${found} (blackhole)`;
+      if (stopsAtUnreadable(trace, onward, publicParts(trace, onward))) return;
+      if (route) found = routeWithState(route);
     }
   }
   let routeText = `${tableId}: ${found}`;
