@@ -764,7 +764,7 @@ describe("files a run must not replace", () => {
     const run = runCli(["-s", PUBLIC, "-o", target]);
 
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain(`-o ${target} would hold the text report, the default format`);
+    expect(run.stderr).toContain(`-o ${target} would contain the text report, the default format`);
     expect(run.stderr).toContain(`add --format ${format}`);
   });
 

@@ -34,7 +34,7 @@ const LIST_MAY_BE_ABSENT = new Set([
 ]);
 
 /**
- * Operations of Route 53's global endpoint, which responds whatever the Region. Their success does
+ * Operations of Route 53's global endpoint, which serves every Region. Their success does
  * not show that the credentials may read the Region.
  */
 const GLOBAL_OPERATIONS = new Set(["ListHostedZonesByVPC"]);

@@ -40,7 +40,7 @@ export function parseTargets(
   const implied = output === undefined ? undefined : formatOfExtension(output);
   if (specs.length === 0 && implied) {
     throw new InputError(
-      `-o ${output} would hold the text report, the default format; add --format ${implied}, ` +
+      `-o ${output} would contain the text report, the default format; add --format ${implied}, ` +
         "or name a file without that extension",
     );
   }

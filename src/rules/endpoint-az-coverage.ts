@@ -131,7 +131,7 @@ export default defineRule<"missingZones" | "zonesNotOffered" | "singleZone">({
  */
 function offeredZones(index: SnapshotIndex, serviceName: string | undefined): string[] | undefined {
   const zones = serviceName ? index.serviceDetail(serviceName)?.AvailabilityZones : undefined;
-  // An empty list names no AZ at all, as no offered service returns it, so it says nothing.
+  // No offered service returns an empty list, so one is read as no list at all.
   if (!Array.isArray(zones) || zones.length === 0) return undefined;
   if (!zones.every((zone) => typeof zone === "string")) return undefined;
   return [...zones].sort();

@@ -349,7 +349,7 @@ const unknown: { name: string; input: Snapshot; skipped: SkippedCheck[] }[] = [
     ],
   },
   {
-    // The list may hold longer routes to the gateway, which win over the blackhole.
+    // The list may contain longer routes to the gateway, which win over the blackhole.
     name: "0.0.0.0/0 blackhole beside an unknown list",
     input: {
       ...natRoutes(route("0.0.0.0/0", "nat-gone", "blackhole"), route("pl-0a11", IDS.igw)),

@@ -246,7 +246,9 @@ function patternMismatch(
   value: unknown,
 ): string | undefined {
   const pattern = parameter.AllowedPattern;
-  if (type !== "String" || typeof pattern !== "string" || typeof value !== "string") return;
+  if (type !== "String" || typeof pattern !== "string" || typeof value !== "string") {
+    return undefined;
+  }
   let expression: RegExp;
   try {
     expression = new RegExp(`^(?:${pattern})$`);

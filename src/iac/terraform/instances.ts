@@ -121,11 +121,11 @@ function templateGroups(
   template: NamedLaunchTemplate | undefined,
 ): EC2.GroupIdentifier[] | undefined {
   if (!template) return undefined;
-  const lt = template.reader;
-  if (!lt) return [];
-  let groups = lt.strings("vpc_security_group_ids", "sg");
+  const launchTemplate = template.reader;
+  if (!launchTemplate) return [];
+  let groups = launchTemplate.strings("vpc_security_group_ids", "sg");
   if (groups.length === 0) {
-    const interfaces = lt.blocks("network_interfaces");
+    const interfaces = launchTemplate.blocks("network_interfaces");
     const primary =
       interfaces.find((block) => (block.number("device_index") ?? 0) === 0) ?? interfaces[0];
     groups = primary ? primary.strings("security_groups", "sg") : [];
