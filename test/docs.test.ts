@@ -120,3 +120,20 @@ describe("rule index", () => {
     }
   });
 });
+
+describe("guide pages", () => {
+  const guides = [
+    "README.md",
+    ...readdirSync(join(ROOT, "docs"))
+      .filter((name) => name.endsWith(".md"))
+      .map((name) => `docs/${name}`),
+  ];
+
+  it.each(guides)("quotes shorthand tag values with commas in %s", (guide) => {
+    // The AWS CLI's shorthand syntax reads `Value=a,b` as a list, which create-tags rejects.
+    const markdown = readFileSync(join(ROOT, guide), "utf8");
+    for (const [, value] of markdown.matchAll(/Key=[^,\s']*,Value=([^'\n]*)/g)) {
+      if (value?.includes(",")) expect(value, value).toMatch(/^"[^"]*"$/);
+    }
+  });
+});
