@@ -713,6 +713,11 @@ async function lintCommand(args: LintArgs): Promise<number> {
   if (args.everyPath && !targets.some((target) => target.format === "json")) {
     throw new InputError("--every-path applies only to the JSON report; add --format json");
   }
+  if (args.includeSuppressed && !targets.some((target) => target.format === "sarif")) {
+    throw new InputError(
+      "--include-suppressed applies only to the SARIF report; add --format sarif=FILE",
+    );
+  }
   if (args.writeBaseline === "-") {
     throw new InputError(
       "--write-baseline - would write a file named -; name the baseline file that later runs " +

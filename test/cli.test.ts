@@ -419,6 +419,23 @@ describe("output", () => {
     );
   });
 
+  it("rejects --include-suppressed without SARIF", () => {
+    const run = runCli(["--snapshot", PRIVATE, "--include-suppressed", "--format", "json"]);
+
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      "vpc-lint: --include-suppressed applies only to the SARIF report; add --format sarif=FILE\n",
+    );
+  });
+
+  it("accepts --include-suppressed=false without SARIF", () => {
+    const run = runCli(["--snapshot", PRIVATE, "--include-suppressed=false"]);
+
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe("");
+  });
+
   it("writes no colour to a pipe even without NO_COLOR", () => {
     const run = spawnSync(process.execPath, [CLI, "--snapshot", DEMO], {
       cwd: ROOT,
