@@ -345,12 +345,32 @@ describe("loading a directory", () => {
     );
   });
 
-  it("rejects a directory without JSON files", async () => {
-    await fixture("notes.txt", "not read", "empty");
-    const error = await loadError([join(workspace, "empty")]);
+  it("rejects a directory without files", async () => {
+    await mkdir(join(workspace, "no-files"), { recursive: true });
+    const error = await loadError([join(workspace, "no-files")]);
     expect(error.message).toBe(
-      `${join(workspace, "empty")}: the directory contains no .json files`,
+      `${join(workspace, "no-files")}: the directory contains no .json files`,
     );
+  });
+
+  it("names the files of a directory without JSON files", async () => {
+    // collect -o prod --region eu-west-1,us-east-1 writes these names.
+    await fixture("prod.us-east-1", { SnapshotVersion: 1 }, "no-json");
+    await fixture("prod.eu-west-1", { SnapshotVersion: 1 }, "no-json");
+    const error = await loadError([join(workspace, "no-json")]);
+    expect(error.message).toBe(
+      `${join(workspace, "no-json")}: the directory contains no .json files, which are the only ` +
+        "files read from a directory. It contains prod.eu-west-1, prod.us-east-1. Rename a " +
+        "snapshot among them to end in .json, or pass it with --snapshot FILE",
+    );
+  });
+
+  it("counts the files it does not name", async () => {
+    for (const name of ["a.txt", "b.txt", "c.txt", "d.txt", "e.txt"]) {
+      await fixture(name, "not read", "many-others");
+    }
+    const error = await loadError([join(workspace, "many-others")]);
+    expect(error.message).toContain("It contains a.txt, b.txt, c.txt, and 2 more.");
   });
 
   it("rejects a directory where no file has a known shape", async () => {

@@ -83,9 +83,7 @@ async function loadParts(
     const info = await stat(path).catch(() => undefined);
     if (!info) throw new InputError(`${path}: snapshot file not found; check the --snapshot path`);
     const files = info.isDirectory() ? await jsonFilesIn(path) : [path];
-    if (info.isDirectory() && files.length === 0) {
-      throw new InputError(`${path}: the directory contains no .json files`);
-    }
+    if (info.isDirectory() && files.length === 0) throw await noJsonFilesError(path);
     for (const file of files) {
       // Directories list only regular files, but a named path may be a pipe such as /dev/stdin.
       const regular = info.isDirectory() || info.isFile();
@@ -244,6 +242,28 @@ async function jsonFilesIn(directory: string): Promise<string[]> {
     else if (entry.isSymbolicLink() && (await linksToFile(path))) files.push(path);
   }
   return files.sort();
+}
+
+/**
+ * Returns the error for a directory without `.json` files. It names the other files, since a
+ * snapshot written under a name without `.json`, such as the file per Region that
+ * `collect -o prod --region a,b` writes as `prod.a`, is left out of a directory.
+ */
+async function noJsonFilesError(directory: string): Promise<InputError> {
+  const entries = await readdir(directory, { withFileTypes: true });
+  const others = entries
+    .filter((entry) => entry.isFile() || entry.isSymbolicLink())
+    .map((entry) => entry.name)
+    .sort();
+  if (others.length === 0)
+    return new InputError(`${directory}: the directory contains no .json files`);
+  const listed =
+    others.slice(0, 3).join(", ") + (others.length > 3 ? `, and ${others.length - 3} more` : "");
+  return new InputError(
+    `${directory}: the directory contains no .json files, which are the only files read from a ` +
+      `directory. It contains ${listed}. Rename a snapshot among them to end in .json, or pass it ` +
+      "with --snapshot FILE",
+  );
 }
 
 /** Tells whether a symbolic link leads to a regular file, raising an InputError when it is broken. */
