@@ -51,7 +51,12 @@ describe("--format and -o", () => {
     [
       ["text", "json"],
       undefined,
-      "formats text, json would all go to standard output; give all but one a file, such as --format sarif=results.sarif",
+      "formats text, json would all go to standard output; give all but one a file, such as --format json=report.json",
+    ],
+    [
+      ["sarif", "markdown"],
+      undefined,
+      "formats sarif, markdown would all go to standard output; give all but one a file, such as --format markdown=summary.md",
     ],
     [
       ["html"],
@@ -67,7 +72,7 @@ describe("--format and -o", () => {
     [
       ["text", "json=-"],
       undefined,
-      "formats text, json would all go to standard output; give all but one a file, such as --format sarif=results.sarif",
+      "formats text, json would all go to standard output; give all but one a file, such as --format json=report.json",
     ],
     [
       ["sarif=a.sarif"],

@@ -25,6 +25,15 @@ export interface RenderOptions {
   everyPath?: boolean;
 }
 
+/** A file name for each format, for the examples in error messages. */
+const EXAMPLE_FILES: Record<Format, string> = {
+  text: "report.txt",
+  json: "report.json",
+  sarif: "results.sarif",
+  markdown: "summary.md",
+  asff: "findings.asff.json",
+};
+
 /** The path that names standard output in `-o` and `--format NAME=PATH`. */
 const STDOUT = "-";
 
@@ -53,10 +62,11 @@ export function parseTargets(
     );
   }
   if (unnamed.length > 1) {
-    const names = unnamed.map((target) => target.format).join(", ");
+    const names = unnamed.map((target) => target.format);
+    const last = names[names.length - 1] ?? "sarif";
     throw new InputError(
-      `formats ${names} would all go to standard output; give all but one a file, ` +
-        "such as --format sarif=results.sarif",
+      `formats ${names.join(", ")} would all go to standard output; give all but one a file, ` +
+        `such as --format ${last}=${EXAMPLE_FILES[last]}`,
     );
   }
   if (output !== undefined && targets[0]?.path !== undefined) {
