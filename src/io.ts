@@ -42,13 +42,24 @@ export async function readText(file: string, flag: string): Promise<string> {
         `-: ${flag} reads a file, not standard input; save the input to a file and pass its path`,
       );
     }
-    const reason =
-      error.code === "ENOENT"
-        ? "file not found"
-        : `cannot read the file (${error.code ?? error.message})`;
-    throw new InputError(`${file}: ${reason}; check the ${flag} path`);
+    let reason = `cannot read the file (${error.code ?? error.message})`;
+    if (error.code === "ENOENT") reason = "file not found";
+    if (error.code === "EISDIR") reason = "is a directory, not a file";
+    throw new InputError(`${file}: ${reason}; ${readFixHint(error.code, flag)}`);
   });
   return decodeText(file, bytes);
+}
+
+/**
+ * Returns the fix for an input file that cannot be read with the error `code`. It asks for read
+ * permission or for a file in place of a directory, and otherwise points at the path of `flag`.
+ */
+export function readFixHint(code: string | undefined, flag: string): string {
+  if (code === "EACCES" || code === "EPERM") {
+    return "give the user that runs vpc-lint permission to read it";
+  }
+  if (code === "EISDIR") return `pass a file to ${flag}`;
+  return `check the ${flag} path`;
 }
 
 /**

@@ -19,6 +19,7 @@ import { InputError } from "../src/errors.js";
 import {
   checkDistinctOutputs,
   checkWritable,
+  readFixHint,
   readText,
   writeFileAtomic,
   writeFilesAtomic,
@@ -153,6 +154,32 @@ describe("input file reads", () => {
       "-: --terraform-plan reads a file, not standard input; save the input to a file and " +
         "pass its path",
     );
+  });
+});
+
+describe("input file read errors", () => {
+  it("name a directory given as a file", async () => {
+    const directory = await scratch();
+    const attempt = readText(directory, "--config");
+
+    await expect(attempt).rejects.toThrow(InputError);
+    await expect(attempt).rejects.toThrow(
+      `${directory}: is a directory, not a file; pass a file to --config`,
+    );
+  });
+
+  it("ask for read permission", () => {
+    expect(readFixHint("EACCES", "--snapshot")).toBe(
+      "give the user that runs vpc-lint permission to read it",
+    );
+    expect(readFixHint("EPERM", "--baseline")).toBe(
+      "give the user that runs vpc-lint permission to read it",
+    );
+  });
+
+  it("point at the path for other errors", () => {
+    expect(readFixHint("EIO", "--template")).toBe("check the --template path");
+    expect(readFixHint(undefined, "--template")).toBe("check the --template path");
   });
 });
 

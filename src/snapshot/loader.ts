@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
-import { decodeText } from "../io.js";
+import { decodeText, readFixHint } from "../io.js";
 import type { SourceLocation } from "../run.js";
 import { MergedLocations, locateResources, scopeId } from "./locations.js";
 import { SECTIONS, itemKeyOf } from "./sections.js";
@@ -325,7 +325,9 @@ async function readBytes(file: string, regular: boolean): Promise<Buffer> {
     return regular ? readFileSync(file) : await readFile(file);
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
-    throw new InputError(`${file}: cannot read the file (${code ?? message})`);
+    throw new InputError(
+      `${file}: cannot read the file (${code ?? message}); ${readFixHint(code, "--snapshot")}`,
+    );
   }
 }
 
