@@ -39,23 +39,23 @@ describe("CloudFormation: IPv6-only tier with DNS64", () => {
     expect(input.locations?.get(vpcId)).toEqual({ file, line: 19, logicalName: "Vpc" });
   });
 
-  it.each(["nat64-on.cli.json", "nat64-on.object.json", "nat64-on.configuration.json"])(
-    "passes with the NAT64 route from %s",
-    async (file) => {
-      const { result, input } = await lintIac({
-        template: fixture("ipv6-only-dns64.yaml"),
-        parameters: fixture(file),
-      });
-      const table = input.snapshot.RouteTables?.find((item) => item.RouteTableId === appTableId);
-      const nat64 = table?.Routes?.find(
-        (route) => route.DestinationIpv6CidrBlock === "64:ff9b::/96",
-      );
+  it.each([
+    "nat64-on.cli.json",
+    "nat64-on.cli-input.json",
+    "nat64-on.object.json",
+    "nat64-on.configuration.json",
+  ])("passes with the NAT64 route from %s", async (file) => {
+    const { result, input } = await lintIac({
+      template: fixture("ipv6-only-dns64.yaml"),
+      parameters: fixture(file),
+    });
+    const table = input.snapshot.RouteTables?.find((item) => item.RouteTableId === appTableId);
+    const nat64 = table?.Routes?.find((route) => route.DestinationIpv6CidrBlock === "64:ff9b::/96");
 
-      expect(findingsOf(result, "nat64-route-missing")).toEqual([]);
-      expect(nat64?.NatGatewayId).toBe(placeholderId("nat", "NatGateway"));
-      expect(result.findings.filter((finding) => finding.severity !== "info")).toEqual([]);
-    },
-  );
+    expect(findingsOf(result, "nat64-route-missing")).toEqual([]);
+    expect(nat64?.NatGatewayId).toBe(placeholderId("nat", "NatGateway"));
+    expect(result.findings.filter((finding) => finding.severity !== "info")).toEqual([]);
+  });
 
   it("carves placeholder prefixes from the VPC block", async () => {
     const { input } = await lintIac({ template: fixture("ipv6-only-dns64.yaml") });

@@ -95,7 +95,9 @@ function isIncluded(context: TemplateContext, logicalId: string, warnings: strin
 
 /**
  * Reads a parameters file in the AWS CLI form `[{"ParameterKey": ..., "ParameterValue": ...}]`,
- * the template configuration form `{"Parameters": {...}}`, or a plain object of names and values.
+ * that list under `Parameters` as in the `--cli-input-json` file of `aws cloudformation
+ * create-stack`, the template configuration form `{"Parameters": {...}}`, or a plain object of
+ * names and values.
  */
 export async function readParameters(file: string): Promise<Map<string, string>> {
   const text = await readText(file, "--parameters");
@@ -108,8 +110,9 @@ export async function readParameters(file: string): Promise<Map<string, string>>
     );
   }
   let entries: [string, unknown][];
-  if (Array.isArray(value)) {
-    entries = value.map((item, position) => cliParameter(file, item, position));
+  const list = isRecord(value) && Array.isArray(value.Parameters) ? value.Parameters : value;
+  if (Array.isArray(list)) {
+    entries = list.map((item, position) => cliParameter(file, item, position));
   } else if (isRecord(value)) {
     entries = Object.entries(isRecord(value.Parameters) ? value.Parameters : value);
   } else {
