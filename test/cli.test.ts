@@ -409,24 +409,21 @@ describe("output", () => {
     expect(hopsOf(full).every((count) => count > 0)).toBe(true);
   });
 
-  it("rejects --every-path without a JSON report", () => {
-    const run = runCli(["--snapshot", PRIVATE, "--every-path", "--format", "sarif"]);
+  it.each([
+    [
+      ["--every-path", "--format", "sarif"],
+      "--every-path applies only to the JSON report; add --format json",
+    ],
+    [
+      ["--include-suppressed", "--format", "json"],
+      "--include-suppressed applies only to the SARIF report; add --format sarif=FILE",
+    ],
+  ])("rejects %j without its report", (flags, message) => {
+    const run = runCli(["--snapshot", PRIVATE, ...flags]);
 
     expect(run.status).toBe(2);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toBe(
-      "vpc-lint: --every-path applies only to the JSON report; add --format json\n",
-    );
-  });
-
-  it("rejects --include-suppressed without SARIF", () => {
-    const run = runCli(["--snapshot", PRIVATE, "--include-suppressed", "--format", "json"]);
-
-    expect(run.status).toBe(2);
-    expect(run.stdout).toBe("");
-    expect(run.stderr).toBe(
-      "vpc-lint: --include-suppressed applies only to the SARIF report; add --format sarif=FILE\n",
-    );
+    expect(run.stderr).toBe(`vpc-lint: ${message}\n`);
   });
 
   it("accepts --include-suppressed=false without SARIF", () => {
