@@ -32,6 +32,16 @@ function parseError(file: string, text: string): string {
   throw new Error(`${file} parsed without an error`);
 }
 
+/** Returns YAML whose `key` is ten levels of aliases, each repeating the one before ten times. */
+function aliasBomb(key: string): string {
+  const lines = ['level0: &level0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]'];
+  for (let level = 1; level < 10; level++) {
+    const items = Array.from({ length: 10 }, () => `*level${level - 1}`).join(", ");
+    lines.push(`level${level}: &level${level} [${items}]`);
+  }
+  return `${lines.join("\n")}\n${key}: *level9\n`;
+}
+
 async function directoryWith(files: Record<string, string>): Promise<string> {
   const directory = await mkdtemp(join(workspace, "cwd-"));
   for (const [name, text] of Object.entries(files)) await writeFile(join(directory, name), text);
@@ -433,6 +443,39 @@ describe("config parsing", () => {
       `cfg.yaml: line ${line}, column ${column} has the YAML tag ${tag}, which vpc-lint does not ` +
         "read; remove the tag and write a plain mapping, list or string",
     );
+  });
+
+  it.each([
+    [
+      "an alias without an anchor",
+      "failOn: error\nrequiredServices:\n  default: *services\n",
+      "cfg.yaml: line 3 has the alias *services, but no anchor &services comes before it; " +
+        "define the anchor first or write the value out",
+    ],
+    [
+      "an alias inside its anchor",
+      "privateOnlyVpcs: &vpcs [vpc-0a1b2c3d4e5f60003, *vpcs]\n",
+      "cfg.yaml: line 1 has the alias *vpcs inside the value that &vpcs names, so the value " +
+        "would contain itself; write the repeated part out",
+    ],
+    [
+      "aliases that expand too far",
+      aliasBomb("privateOnlyVpcs"),
+      "cfg.yaml: its YAML aliases expand to more copies than the parser allows, a limit that " +
+        "guards against resource exhaustion; write the repeated values out or nest fewer aliases",
+    ],
+  ])("rejects %s", (_case, text, message) => {
+    expect(parseError("cfg.yaml", text)).toBe(message);
+  });
+
+  it("reads an alias to an earlier anchor", () => {
+    const config = parseConfig(
+      "cfg.yaml",
+      "requiredServices:\n  default: &services [kms]\n  byVpc:\n" +
+        "    vpc-0a1b2c3d4e5f60003: *services\n",
+    );
+    expect(config.requiredServices).toEqual(["kms"]);
+    expect(config.requiredServicesByVpc).toEqual({ "vpc-0a1b2c3d4e5f60003": ["kms"] });
   });
 
   it("rejects a key repeated in JSON", () => {

@@ -10,6 +10,7 @@ import { InputError } from "../errors.js";
 import { readText } from "../io.js";
 import type { FailOn } from "../run.js";
 import type { SuppressionEntry } from "../suppress/suppressions.js";
+import { yamlToValue } from "../yaml-value.js";
 import { configErrors } from "./errors.js";
 import type { RequiredServices } from "./service-names.js";
 
@@ -161,7 +162,7 @@ function parseYaml(file: string, text: string): unknown {
   const empty =
     contents === null ||
     (isScalar(contents) && contents.value === null && contents.range?.[0] === contents.range?.[1]);
-  return empty ? {} : document.toJS();
+  return empty ? {} : yamlToValue(file, text, document);
 }
 
 /**

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { implicitVpcIds } from "../../src/iac/builder.js";
+import { parseTemplate } from "../../src/iac/cloudformation/parse.js";
 import { placeholderId } from "../../src/iac/placeholders.js";
 import { InputError } from "../../src/errors.js";
 import { findingsOf, fixture, lintIac, locationPath } from "./helpers.js";
@@ -712,6 +713,34 @@ describe("CloudFormation: input errors", () => {
 
     await expect(attempt).rejects.toBeInstanceOf(InputError);
     await expect(attempt).rejects.toThrow(/broken\.yaml:4:1: not valid YAML or JSON/);
+  });
+
+  it.each([
+    [
+      "an alias without an anchor",
+      "Resources:\n  Vpc:\n    Type: *vpcType\n",
+      "t.yaml: line 3 has the alias *vpcType, but no anchor &vpcType comes before it; " +
+        "define the anchor first or write the value out",
+    ],
+    [
+      "an alias inside its anchor",
+      "Resources:\n  Vpc: &vpc\n    Type: AWS::EC2::VPC\n    Properties:\n" +
+        "      Tags: [*vpc]\n",
+      "t.yaml: line 5 has the alias *vpc inside the value that &vpc names, so the value " +
+        "would contain itself; write the repeated part out",
+    ],
+  ])("rejects %s", (_case, text, message) => {
+    expect(() => parseTemplate("t.yaml", text)).toThrow(InputError);
+    expect(() => parseTemplate("t.yaml", text)).toThrow(message);
+  });
+
+  it("reads an alias to an earlier anchor", () => {
+    const text =
+      "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n" +
+      "      Tags: &tags [{Key: team, Value: net}]\n" +
+      "  Subnet:\n    Type: AWS::EC2::Subnet\n    Properties:\n      Tags: *tags\n";
+    const { template } = parseTemplate("t.yaml", text);
+    expect(template.Resources.Subnet?.Properties?.Tags).toEqual([{ Key: "team", Value: "net" }]);
   });
 
   it("rejects an invalid CIDR, naming the resource", async () => {

@@ -4,6 +4,7 @@
  */
 import { LineCounter, YAMLMap, YAMLSeq, isMap, isScalar, parseDocument, type Tags } from "yaml";
 import { InputError } from "../../errors.js";
+import { yamlToValue } from "../../yaml-value.js";
 import { isRecord } from "../unresolved.js";
 import { PROCESSED_TEMPLATE_HINT } from "./nested.js";
 
@@ -83,7 +84,7 @@ export function parseTemplate(file: string, text: string): ParsedTemplate {
         "pass a CloudFormation template to --template",
     );
   }
-  const value: unknown = document.toJS({ maxAliasCount: 1000 });
+  const value = yamlToValue(file, text, document, 1000);
   const template = checkTemplate(file, value);
   return { template, lines: resourceLines(document.contents, lineCounter) };
 }
