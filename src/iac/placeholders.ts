@@ -46,8 +46,10 @@ export function splitCidr(block: string, count: number, hostBits: number): strin
   if (!cidr) return undefined;
   const width = cidr.family === 4 ? 32 : 128;
   const length = width - hostBits;
-  if (!Number.isInteger(count) || count < 1 || length < cidr.length || hostBits < 0)
+  // A template may give a bit count that is NaN or a fraction, which BigInt rejects.
+  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(hostBits) || hostBits < 0)
     return undefined;
+  if (length < cidr.length) return undefined;
   if (BigInt(count) > 1n << BigInt(length - cidr.length)) return undefined;
 
   const prefixes: string[] = [];

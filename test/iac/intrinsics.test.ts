@@ -92,6 +92,10 @@ describe("IntrinsicResolver", () => {
       "Fn::FindInMap finds no value at Regions.us-east-1.Zone in Mappings",
     ],
     [{ "Fn::Select": [5, ["a"]] }, 'Fn::Select has invalid arguments [5,["a"]]'],
+    [
+      { "Fn::Cidr": ["10.0.0.0/16", 2, "eight"] },
+      'Fn::Cidr has invalid arguments ["10.0.0.0/16",2,"eight"]',
+    ],
     [{ "Fn::If": ["Absent", 1, 2] }, "condition Absent is not defined in Conditions"],
   ])("explains why %j cannot be resolved", (expression, reason) => {
     const value = resolver().resolve(expression);

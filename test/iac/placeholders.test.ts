@@ -49,7 +49,10 @@ describe("splitCidr", () => {
     ["10.0.0.0/24", 3, 7],
     ["10.0.0.0/24", 1, 9],
     ["10.0.0.0/16", 0, 8],
-  ])("rejects %s split %i by %i bits", (block, count, bits) => {
+    ["10.0.0.0/16", 2, Number.NaN],
+    ["2001:db8:1::/56", 2, 64.5],
+    ["10.0.0.0/16", 1.5, 8],
+  ])("rejects %s split %d by %d bits", (block, count, bits) => {
     expect(splitCidr(block, count, bits)).toBeUndefined();
   });
 });
