@@ -1107,4 +1107,16 @@ describe("Terraform plan: input errors", () => {
       /not valid JSON/,
     );
   });
+
+  it("reads no expressions from a configuration of another shape", async () => {
+    const plan = JSON.parse(readFileSync(fixture("plan-dns64-missing.json"), "utf8")) as {
+      configuration: { root_module: { resources: unknown } };
+    };
+    plan.configuration.root_module.resources = "aws_vpc.this";
+    const file = join(mkdtempSync(join(tmpdir(), "vpc-lint-plan-")), "plan.json");
+    writeFileSync(file, JSON.stringify(plan));
+    const { result } = await lintIac({ terraformPlan: file });
+
+    expect(findingsOf(result, "nat64-route-missing").length).toBeGreaterThan(0);
+  });
 });

@@ -372,8 +372,11 @@ function configResource(
   moduleAddress: string,
   address: string,
 ): ConfigResource | undefined {
-  return configModule(document, moduleAddress)?.resources?.find(
-    (resource) => resource.address === address,
+  // The configuration is only read for expressions, so one of another shape gives none.
+  const resources: unknown = configModule(document, moduleAddress)?.resources;
+  if (!Array.isArray(resources)) return undefined;
+  return resources.find(
+    (resource): resource is ConfigResource => isRecord(resource) && resource.address === address,
   );
 }
 
