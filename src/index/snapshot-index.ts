@@ -18,6 +18,7 @@ import type {
 } from "@aws-sdk/client-ec2";
 import type { InstanceInformation } from "@aws-sdk/client-ssm";
 import { parseCidr, type Cidr } from "../net/cidr.js";
+import { PrefixSet } from "../net/prefix-set.js";
 import type { ResourceRef } from "../engine/types.js";
 import type {
   HostedZoneAssociation,
@@ -102,6 +103,8 @@ export class SnapshotIndex {
   private readonly mainTableByVpc = new Map<string, RouteTable>();
   private readonly prefixLists: Map<string, ManagedPrefixList>;
   private readonly routeCache = new Map<string, { views: RouteView[]; unresolved: string[] }>();
+  /** Each prefix list's parsed entries, or null when they were not collected. */
+  private readonly entrySets = new Map<string, PrefixSet | null>();
   private readonly natsById: Map<string, NatGateway>;
   private readonly endpointsByVpc: Map<string, VpcEndpoint[]>;
   private readonly serviceDetails: Map<string, ServiceDetail>;
@@ -324,6 +327,25 @@ export class SnapshotIndex {
 
   prefixList(prefixListId: string): ManagedPrefixList | undefined {
     return this.prefixLists.get(prefixListId);
+  }
+
+  /**
+   * Returns a prefix list's entries parsed and indexed once, for every security group rule that
+   * names the list. Entries that are not prefixes are left out. Returns undefined when the list
+   * or its entries were not collected.
+   */
+  prefixListEntries(prefixListId: string): PrefixSet | undefined {
+    let entries = this.entrySets.get(prefixListId);
+    if (entries === undefined) {
+      const listed = this.prefixLists.get(prefixListId)?.Entries;
+      entries = listed
+        ? new PrefixSet(
+            listed.flatMap((entry) => (entry.Cidr ? parseCidr(entry.Cidr) : undefined) ?? []),
+          )
+        : null;
+      this.entrySets.set(prefixListId, entries);
+    }
+    return entries ?? undefined;
   }
 
   natGateway(natGatewayId: string): NatGateway | undefined {

@@ -267,6 +267,19 @@ export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   return true;
 }
 
+/**
+ * Writes the first `length` bits of a prefix with the length, so that two prefixes get the same
+ * key for a length exactly when they agree on those bits.
+ */
+export function prefixKey(cidr: Cidr, length: number): string {
+  let key = String(length);
+  for (let word = 0, bits = length; bits > 0; word += 1, bits -= 32) {
+    const value = cidr.words[word] as number;
+    key += `:${bits >= 32 ? value : value >>> (32 - bits)}`;
+  }
+  return key;
+}
+
 /** Tells whether two prefixes share at least one address. */
 export function cidrOverlaps(a: Cidr, b: Cidr): boolean {
   return cidrContains(a, b) || cidrContains(b, a);

@@ -135,9 +135,9 @@ function permissionMatches(
   const unresolved: string[] = [];
   for (const { PrefixListId: listId } of permission.PrefixListIds ?? []) {
     if (!listId) continue;
-    const entries = index.prefixList(listId)?.Entries;
+    const entries = index.prefixListEntries(listId);
     if (!entries) unresolved.push(listId);
-    else if (entries.some((entry) => matches(entry.Cidr))) return "allow";
+    else if (partly ? entries.overlaps(peer.cidr) : entries.contains(peer.cidr)) return "allow";
   }
   return unresolved.length ? unresolved : "none";
 }

@@ -6,7 +6,7 @@
  * except in the words of their hops, which name the source.
  */
 import type { Snapshot } from "../snapshot/types.js";
-import { parseCidr, type Cidr } from "../net/cidr.js";
+import { parseCidr, prefixKey, type Cidr } from "../net/cidr.js";
 
 export class SourceClasses {
   /** The keys of the rule ranges, as `prefixKey` writes them. */
@@ -59,19 +59,6 @@ export class SourceClasses {
     }
     return keys;
   }
-}
-
-/**
- * Writes the first `length` bits of a prefix with the length, so that two prefixes get the same
- * key for a length exactly when they agree on those bits.
- */
-function prefixKey(cidr: Cidr, length: number): string {
-  let key = String(length);
-  for (let word = 0, bits = length; bits > 0; word += 1, bits -= 32) {
-    const value = cidr.words[word] as number;
-    key += `:${bits >= 32 ? value : value >>> (32 - bits)}`;
-  }
-  return key;
 }
 
 /**
