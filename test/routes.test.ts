@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { describeParts, expandRoutes, longestMatch, routeParts } from "../src/index/routes.js";
-import { NAT64_PREFIX } from "../src/net/cidr.js";
+import { describeParts, describeRoute, routeParts, TableRoutes } from "../src/index/routes.js";
+import { NAT64_PREFIX, parseCidr, type Cidr } from "../src/net/cidr.js";
+import { PrefixSet } from "../src/net/prefix-set.js";
 import { route, routeTable } from "./builder.js";
 
 /** Returns each part of 64:ff9b::/96 as `prefixes -> target`, for the given routes. */
 function partsOf(routes: ReturnType<typeof route>[]): string[] {
   const table = routeTable({ id: "rtb-parts", routes });
-  const { views } = expandRoutes(table, new Map());
-  const covering = longestMatch(views, NAT64_PREFIX);
-  return routeParts(views, NAT64_PREFIX, covering).map(
+  const tableRoutes = new TableRoutes(table, () => undefined);
+  const covering = tableRoutes.longestMatch(NAT64_PREFIX);
+  return routeParts(tableRoutes, NAT64_PREFIX, covering).map(
     (part) => `${describeParts([part], NAT64_PREFIX)} -> ${part.route?.target.id ?? "none"}`,
   );
 }
@@ -66,5 +67,49 @@ describe("routeParts", () => {
         "64:ff9b::100:0/104, 64:ff9b::200:0/103, 64:ff9b::400:0/102, 64:ff9b::800:0/101, " +
         "64:ff9b::1000:0/100, 64:ff9b::2000:0/99, 64:ff9b::4000:0/98, 64:ff9b::8000:0/97 -> none",
     ]);
+  });
+});
+
+describe("TableRoutes", () => {
+  const cidr = (text: string) => parseCidr(text) as Cidr;
+  const entries = new PrefixSet(["64:ff9b::a00:0/104", "64:ff9b::a00:0/120"].map(cidr));
+  const table = routeTable({
+    id: "rtb-lists",
+    routes: [
+      route("64:ff9b::/96", "nat-0a11"),
+      route("pl-0a11", "tgw-0a11"),
+      route("64:ff9b::a00:0/120", "nat-0b22"),
+      route("pl-0b22", "tgw-0a11"),
+    ],
+  });
+  const routes = new TableRoutes(table, (listId) => (listId === "pl-0a11" ? entries : undefined));
+
+  it("matches a prefix list's longest entry", () => {
+    const view = routes.longestMatch(cidr("64:ff9b::a01:0/128"));
+
+    expect(view?.prefixListId).toBe("pl-0a11");
+    expect(view?.destination.text).toBe("64:ff9b::a00:0/104");
+  });
+
+  it("prefers a static route to an equal entry", () => {
+    expect(routes.longestMatch(cidr("64:ff9b::a00:1/128"))?.target.id).toBe("nat-0b22");
+  });
+
+  it("lists entries inside a prefix in table order", () => {
+    expect(routes.inside(NAT64_PREFIX).map(describeRoute)).toEqual([
+      "pl-0a11 (64:ff9b::a00:0/104) -> tgw-0a11",
+      "pl-0a11 (64:ff9b::a00:0/120) -> tgw-0a11",
+      "64:ff9b::a00:0/120 -> nat-0b22",
+    ]);
+  });
+
+  it("returns one view per entry", () => {
+    const [inside] = routes.inside(NAT64_PREFIX);
+
+    expect(routes.longestMatch(cidr("64:ff9b::a01:0/128"))).toBe(inside);
+  });
+
+  it("names a list without entries as unresolved", () => {
+    expect(routes.unresolved).toEqual(["pl-0b22"]);
   });
 });

@@ -1,7 +1,7 @@
 /** Route targets and longest-prefix lookup over a route table, prefix-list routes included. */
 import type { Route, RouteTable } from "@aws-sdk/client-ec2";
 import { cidrContains, parseCidr, rangePrefixes, type Cidr } from "../net/cidr.js";
-import type { ManagedPrefixList } from "../snapshot/types.js";
+import type { PrefixSet } from "../net/prefix-set.js";
 
 export type TargetKind =
   | "local"
@@ -24,7 +24,7 @@ export interface RouteTarget {
   id: string;
 }
 
-/** One route as the index stores it; a prefix-list route becomes one view per list entry. */
+/** One route as look-ups return it; a prefix-list route gives one view per list entry. */
 export interface RouteView {
   routeTableId: string;
   route: Route;
@@ -91,67 +91,115 @@ export function describeRoute(view: RouteView): string {
   return `${destination} -> ${view.target.id}`;
 }
 
-/** Expands a table's routes into views; returns the prefix lists it could not expand. */
-export function expandRoutes(
-  table: RouteTable,
-  prefixLists: ReadonlyMap<string, ManagedPrefixList>,
-): { views: RouteView[]; unresolved: string[] } {
-  const views: RouteView[] = [];
-  const unresolved: string[] = [];
-  const routeTableId = table.RouteTableId ?? "";
+/** A prefix-list route of a table, over the list's indexed entries. */
+interface ListRoute {
+  route: Route;
+  target: RouteTarget;
+  blackhole: boolean;
+  prefixListId: string;
+  entries: PrefixSet;
+  /** The view of each entry by its position, made on first use so each entry has one view. */
+  views: Map<number, RouteView>;
+}
 
-  for (const route of table.Routes ?? []) {
-    const target = routeTarget(route);
-    const blackhole = isBlackhole(route);
-    const direct = route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock;
-    const destination = direct ? parseCidr(direct) : undefined;
-    if (destination) {
-      views.push({ routeTableId, route, target, blackhole, destination });
-      continue;
-    }
-    const listId = route.DestinationPrefixListId;
-    if (!listId) continue;
-    const entries = prefixLists.get(listId)?.Entries;
-    if (!entries) {
-      unresolved.push(listId);
-      continue;
-    }
-    for (const entry of entries) {
-      const cidr = entry.Cidr ? parseCidr(entry.Cidr) : undefined;
-      if (cidr) {
-        views.push({
-          routeTableId,
+/**
+ * A table's routes in table order. A prefix-list route stays one route over the list's indexed
+ * entries, and an entry becomes a view only when a look-up returns it. A table thus costs its own
+ * routes, not the entries of its lists, and the tables that route to one list share its index.
+ */
+export class TableRoutes {
+  /** Prefix lists whose entries were not collected, so their routes cannot be read. */
+  readonly unresolved: string[] = [];
+  private readonly routes: (RouteView | ListRoute)[] = [];
+  private readonly routeTableId: string;
+
+  constructor(table: RouteTable, prefixList: (listId: string) => PrefixSet | undefined) {
+    const routeTableId = table.RouteTableId ?? "";
+    this.routeTableId = routeTableId;
+    for (const route of table.Routes ?? []) {
+      const target = routeTarget(route);
+      const blackhole = isBlackhole(route);
+      const direct = route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock;
+      const destination = direct ? parseCidr(direct) : undefined;
+      if (destination) {
+        this.routes.push({ routeTableId, route, target, blackhole, destination });
+        continue;
+      }
+      const listId = route.DestinationPrefixListId;
+      if (!listId) continue;
+      const entries = prefixList(listId);
+      if (entries) {
+        this.routes.push({
           route,
           target,
           blackhole,
-          destination: cidr,
           prefixListId: listId,
+          entries,
+          views: new Map(),
         });
-      }
+      } else this.unresolved.push(listId);
     }
   }
-  return { views, unresolved };
+
+  /**
+   * Picks the route that covers the whole destination prefix with the longest match. At equal
+   * length a static route wins over a prefix-list route, which wins over a propagated route, and
+   * then the earlier route in the table wins.
+   */
+  longestMatch(destination: Cidr): RouteView | undefined {
+    let best: RouteView | undefined;
+    for (const route of this.routes) {
+      let view: RouteView;
+      if ("entries" in route) {
+        // The list's first longest entry that covers the destination beats its other entries.
+        const position = route.entries.longestContaining(destination);
+        if (position === undefined) continue;
+        view = this.entryView(route, position);
+      } else if (cidrContains(route.destination, destination)) view = route;
+      else continue;
+      if (!best || beats(view, best)) best = view;
+    }
+    return best;
+  }
+
+  /** Returns the routes to prefixes longer than the destination and inside it, in table order. */
+  inside(destination: Cidr): RouteView[] {
+    const views: RouteView[] = [];
+    for (const route of this.routes) {
+      if ("entries" in route) {
+        for (const position of route.entries.inside(destination)) {
+          views.push(this.entryView(route, position));
+        }
+      } else if (
+        route.destination.length > destination.length &&
+        cidrContains(destination, route.destination)
+      ) {
+        views.push(route);
+      }
+    }
+    return views;
+  }
+
+  private entryView(route: ListRoute, position: number): RouteView {
+    let view = route.views.get(position);
+    if (!view) {
+      view = {
+        routeTableId: this.routeTableId,
+        route: route.route,
+        target: route.target,
+        blackhole: route.blackhole,
+        destination: route.entries.members[position] as Cidr,
+        prefixListId: route.prefixListId,
+      };
+      route.views.set(position, view);
+    }
+    return view;
+  }
 }
 
 /** Tells whether a route is in state blackhole, so it drops what it carries. */
 export function isBlackhole(route: Route): boolean {
   return (route.State ?? "").toLowerCase() === "blackhole";
-}
-
-/**
- * Picks the route that covers the whole destination prefix with the longest match. At equal
- * length a static route wins over a prefix-list route, which wins over a propagated route.
- */
-export function longestMatch(
-  views: readonly RouteView[],
-  destination: Cidr,
-): RouteView | undefined {
-  let best: RouteView | undefined;
-  for (const view of views) {
-    if (!cidrContains(view.destination, destination)) continue;
-    if (!best || beats(view, best)) best = view;
-  }
-  return best;
 }
 
 /** Addresses `low`..`high` of a destination, and the route that wins for each of them if any. */
@@ -167,14 +215,11 @@ export interface RoutePart {
  * part of it over `covering`, the route that longestMatch picks for the whole destination.
  */
 export function routeParts(
-  views: readonly RouteView[],
+  routes: TableRoutes,
   destination: Cidr,
   covering: RouteView | undefined,
 ): RoutePart[] {
-  const inner = views.filter(
-    (view) =>
-      view.destination.length > destination.length && cidrContains(destination, view.destination),
-  );
+  const inner = routes.inside(destination);
   const whole: RoutePart = { low: destination.network, high: destination.last };
   if (covering) whole.route = covering;
   if (inner.length === 0) return [whole];

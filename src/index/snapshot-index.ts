@@ -31,14 +31,7 @@ import type {
 } from "../snapshot/types.js";
 import { failedSections } from "../snapshot/sections.js";
 import type { GatewayKind } from "./gateways.js";
-import {
-  expandRoutes,
-  longestMatch,
-  routeParts,
-  type RouteLookup,
-  type RoutePart,
-  type RouteView,
-} from "./routes.js";
+import { routeParts, TableRoutes, type RouteLookup, type RoutePart } from "./routes.js";
 import { groupBy, indexBy, innerMap, isLiveInstance, lower } from "./util.js";
 
 export type Tristate = boolean | undefined;
@@ -102,7 +95,7 @@ export class SnapshotIndex {
   private readonly tableBySubnet = new Map<string, RouteTable>();
   private readonly mainTableByVpc = new Map<string, RouteTable>();
   private readonly prefixLists: Map<string, ManagedPrefixList>;
-  private readonly routeCache = new Map<string, { views: RouteView[]; unresolved: string[] }>();
+  private readonly routeCache = new Map<string, TableRoutes>();
   /** Each prefix list's parsed entries, or null when they were not collected. */
   private readonly entrySets = new Map<string, PrefixSet | null>();
   private readonly natsById: Map<string, NatGateway>;
@@ -274,12 +267,12 @@ export class SnapshotIndex {
     return this.tablesById.get(routeTableId);
   }
 
-  /** Returns every route of a table, prefix-list routes expanded into their entries. */
-  routesOf(table: RouteTable): { views: RouteView[]; unresolved: string[] } {
+  /** Returns the routes of a table, with prefix-list routes over their lists' entries. */
+  routesOf(table: RouteTable): TableRoutes {
     const key = table.RouteTableId ?? "";
     let routes = this.routeCache.get(key);
     if (!routes) {
-      routes = expandRoutes(table, this.prefixLists);
+      routes = new TableRoutes(table, (listId) => this.prefixListEntries(listId));
       this.routeCache.set(key, routes);
     }
     return routes;
@@ -307,18 +300,18 @@ export class SnapshotIndex {
     const lookup = this.lookupRoute(table, destination);
     let parts = this.partsByLookup.get(lookup);
     if (!parts) {
-      parts = routeParts(this.routesOf(table).views, destination, lookup.route);
+      parts = routeParts(this.routesOf(table), destination, lookup.route);
       this.partsByLookup.set(lookup, parts);
     }
     return parts;
   }
 
   private findRoute(table: RouteTable, destination: Cidr): RouteLookup {
-    const { views, unresolved } = this.routesOf(table);
-    const route = longestMatch(views, destination);
+    const routes = this.routesOf(table);
+    const route = routes.longestMatch(destination);
     // A list of the other address family cannot match, even when its entries are unknown.
     const family = destination.family === 4 ? "ipv4" : "ipv6";
-    const relevant = unresolved.filter((listId) => {
+    const relevant = routes.unresolved.filter((listId) => {
       const declared = lower(this.prefixLists.get(listId)?.AddressFamily);
       return declared === "" || declared === family;
     });
@@ -330,9 +323,9 @@ export class SnapshotIndex {
   }
 
   /**
-   * Returns a prefix list's entries parsed and indexed once, for every security group rule that
-   * names the list. Entries that are not prefixes are left out. Returns undefined when the list
-   * or its entries were not collected.
+   * Returns a prefix list's entries parsed and indexed once, for every route table and security
+   * group rule that names the list. Entries that are not prefixes are left out. Returns
+   * undefined when the list or its entries were not collected.
    */
   prefixListEntries(prefixListId: string): PrefixSet | undefined {
     let entries = this.entrySets.get(prefixListId);

@@ -72,9 +72,7 @@ export default defineRule<MessageId>({
     for (const [table, subnets] of subnetsByTable(index, dns64)) {
       const routeTableId = table.RouteTableId as string;
       const subnetIds = subnets.map((subnet) => subnet.SubnetId as string);
-      for (const view of index.routesOf(table).views) {
-        if (view.destination.length <= 96 || !cidrContains(NAT64_PREFIX, view.destination))
-          continue;
+      for (const view of index.routesOf(table).inside(NAT64_PREFIX)) {
         const route = describeRoute(view);
         const report = (messageId: MessageId, data: Record<string, string> = {}): void =>
           context.report({

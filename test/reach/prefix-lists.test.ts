@@ -1,4 +1,4 @@
-import type { IpPermission } from "@aws-sdk/client-ec2";
+import type { IpPermission, Route } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { generateSnapshot } from "../../scripts/bench/generate.js";
 import type { RunResult } from "../../src/run.js";
@@ -7,6 +7,7 @@ import { lint } from "./designs.js";
 
 const IPV6_LIST = "pl-0a1b2c3d4e5f60101";
 const IPV4_LIST = "pl-0a1b2c3d4e5f60102";
+const TRANSIT_GATEWAY = "tgw-00000000000000001";
 
 /**
  * Returns entries that contain some of the generated subnets' ranges, lie inside others and miss
@@ -69,6 +70,48 @@ function inlineLists(snapshot: Snapshot): Snapshot {
   return copy;
 }
 
+/** Builds a benchmark snapshot whose route tables send the lists to a transit gateway. */
+function tablesOnLists(subnets: number): Snapshot {
+  const snapshot = generateSnapshot({ seed: 3, vpcs: 1, subnetsPerVpc: subnets });
+  snapshot.ManagedPrefixLists = prefixLists(subnets);
+  // Entries inside 64:ff9b::/96 make each DNS64 table's NAT64 route lose part of its range.
+  snapshot.ManagedPrefixLists[0]?.Entries?.push(
+    { Cidr: "64:ff9b::a00:0/120" },
+    { Cidr: "64:ff9b::a00:0/104" },
+  );
+  for (const table of snapshot.RouteTables ?? []) {
+    for (const listId of [IPV6_LIST, IPV4_LIST]) {
+      table.Routes?.push({
+        DestinationPrefixListId: listId,
+        TransitGatewayId: TRANSIT_GATEWAY,
+        State: "active",
+        Origin: "CreateRoute",
+      });
+    }
+  }
+  return snapshot;
+}
+
+/** Replaces each prefix-list route by one route per entry, as the lists' routes act. */
+function expandListRoutes(snapshot: Snapshot): Snapshot {
+  const copy = structuredClone(snapshot);
+  const lists = new Map((copy.ManagedPrefixLists ?? []).map((list) => [list.PrefixListId, list]));
+  for (const table of copy.RouteTables ?? []) {
+    table.Routes = table.Routes?.flatMap((route): Route[] => {
+      const listId = route.DestinationPrefixListId;
+      if (!listId) return [route];
+      const { DestinationPrefixListId: _, ...target } = route;
+      return (lists.get(listId)?.Entries ?? []).map((entry) => {
+        const cidr = entry.Cidr as string;
+        return cidr.includes(":")
+          ? { ...target, DestinationIpv6CidrBlock: cidr }
+          : { ...target, DestinationCidrBlock: cidr };
+      });
+    });
+  }
+  return copy;
+}
+
 /** Wraps every prefix list's entries so that each read of an entry is counted. */
 function countEntryReads(snapshot: Snapshot): { reads: number; entries: number } {
   const counter = { reads: 0, entries: 0 };
@@ -114,6 +157,25 @@ describe("prefix lists in security group rules", () => {
     lint(snapshot);
 
     // Indexing a list reads each entry once, and so does the index of IPv6 source classes.
+    expect(counter.reads).toBeLessThanOrEqual(2 * counter.entries);
+  });
+});
+
+describe("prefix lists in route tables", () => {
+  it("route as one route per entry", () => {
+    const snapshot = tablesOnLists(48);
+    const listed = lint(snapshot);
+    const expanded = lint(expandListRoutes(snapshot));
+
+    expect(listed.findings.length).toBeGreaterThan(0);
+    expect(verdicts(listed)).toEqual(verdicts(expanded));
+  });
+
+  it("are read once, not once per route table", () => {
+    const snapshot = tablesOnLists(64);
+    const counter = countEntryReads(snapshot);
+    lint(snapshot);
+
     expect(counter.reads).toBeLessThanOrEqual(2 * counter.entries);
   });
 });
