@@ -5,6 +5,7 @@
 import type { IpPermission, NetworkAcl, NetworkAclEntry, SecurityGroup } from "@aws-sdk/client-ec2";
 import { cidrContains, parseCidr, rangePrefixes, type Cidr } from "../net/cidr.js";
 import type { SnapshotIndex } from "../index/snapshot-index.js";
+import { admits, groupRules } from "./group-rules.js";
 
 export type Verdict = "allow" | "deny" | "unknown";
 
@@ -24,8 +25,6 @@ export interface GroupDecision {
   /** Groups whose rule list for the direction is not in the snapshot, when they decide it. */
   unlistedGroups: readonly string[];
 }
-
-const TCP = new Set(["-1", "tcp", "6", "all"]);
 
 const GROUP_ALLOWED: GroupDecision = Object.freeze({
   verdict: "allow",
@@ -47,29 +46,23 @@ export function groupsAllow(
   port: number,
   partly = false,
 ): GroupDecision {
-  // Most decisions allow, so the lists of what leaves one undecided are made when first needed.
+  const rules = groupRules(index, groups, direction, port);
+  if (admits(rules, peer, partly)) return GROUP_ALLOWED;
+  // The rules without ports or with prefix lists that were not collected may leave it undecided.
   let unresolved: string[] | undefined;
   let portless: string[] | undefined;
-  let unlisted: string[] | undefined;
-  for (const group of groups) {
-    const permissions = direction === "egress" ? group.IpPermissionsEgress : group.IpPermissions;
-    // DescribeSecurityGroups always returns both lists, so a missing one is unknown, not empty.
-    if (permissions === undefined) (unlisted ??= []).push(group.GroupId as string);
-    for (const permission of permissions ?? []) {
-      const covers = coversPort(permission, port);
-      if (!covers) continue;
-      const match = permissionMatches(index, permission, peer, partly);
-      if (match === "allow" && covers === "unknown")
-        (portless ??= []).push(group.GroupId as string);
-      else if (match === "allow") return GROUP_ALLOWED;
-      else if (typeof match === "object") (unresolved ??= []).push(...match);
-    }
+  for (const { groupId, permission, covers } of rules.open) {
+    const match = permissionMatches(index, permission, peer, partly);
+    if (match === "allow" && covers === "unknown") (portless ??= []).push(groupId);
+    else if (match === "allow") return GROUP_ALLOWED;
+    else if (typeof match === "object") (unresolved ??= []).push(...match);
   }
+  const unlisted = rules.unlisted;
   return {
-    verdict: unresolved?.length || portless?.length || unlisted?.length ? "unknown" : "deny",
+    verdict: unresolved?.length || portless?.length || unlisted.length ? "unknown" : "deny",
     unresolvedPrefixLists: unresolved ?? [],
     portlessGroups: [...new Set(portless)],
-    unlistedGroups: unlisted ?? [],
+    unlistedGroups: [...unlisted],
   };
 }
 
@@ -89,21 +82,6 @@ export function undecidedClause(decision: GroupDecision): string {
     parts.push(`the rules of ${groups}, which are not in the snapshot, allow it`);
   }
   return parts.join(", or ");
-}
-
-/**
- * Tells whether a rule covers the TCP port. A TCP rule without ports is missing data, since AWS
- * returns them for every TCP rule, so it may or may not cover the port.
- */
-function coversPort(permission: IpPermission, port: number): boolean | "unknown" {
-  const protocol = (permission.IpProtocol ?? "").toLowerCase();
-  if (!TCP.has(protocol)) return false;
-  if (protocol === "-1" || protocol === "all") return true;
-  if (permission.FromPort === undefined || permission.ToPort === undefined) return "unknown";
-  const from = permission.FromPort;
-  const to = permission.ToPort;
-  if (from === -1 && to === -1) return true;
-  return from <= port && port <= to;
 }
 
 /** Returns "allow", "none", or the unresolved prefix lists that might allow the peer. */
