@@ -7,7 +7,7 @@ import {
   unknownNameServers,
 } from "../index/dns.js";
 import { isIpv6Only, type SnapshotIndex } from "../index/snapshot-index.js";
-import { lower } from "../index/util.js";
+import { innerMap, lower } from "../index/util.js";
 import type { HostedZoneAssociation, ResolverRule } from "../snapshot/types.js";
 import type { HopStatus } from "./types.js";
 
@@ -85,15 +85,32 @@ export interface SharedZone {
   unsettled?: string;
 }
 
+/** The results of sharedZoneFor and hostedZoneFor by index, then by VPC and name, null for none. */
+const SHARED_ZONES = new WeakMap<SnapshotIndex, Map<string, SharedZone | null>>();
+const HOSTED_ZONES = new WeakMap<SnapshotIndex, Map<string, HostedZoneAssociation | null>>();
+
 /**
  * Finds a Route 53 private hosted zone associated with the VPC, or a Resolver forwarding rule
  * associated with it, whose domain covers the name. Either means a hub VPC serves the endpoint.
+ * The result is kept per VPC and name, since the paths of every subnet in the VPC resolve the
+ * same names.
  */
 export function sharedZoneFor(
   index: SnapshotIndex,
   vpcId: string,
   host: string,
 ): SharedZone | undefined {
+  const byName = innerMap(SHARED_ZONES, index);
+  const key = `${vpcId} ${host}`;
+  let zone = byName.get(key);
+  if (zone === undefined) {
+    zone = findSharedZone(index, vpcId, host) ?? null;
+    byName.set(key, zone);
+  }
+  return zone ?? undefined;
+}
+
+function findSharedZone(index: SnapshotIndex, vpcId: string, host: string): SharedZone | undefined {
   const zone = hostedZoneFor(index, vpcId, host);
   if (zone)
     return {
@@ -121,13 +138,23 @@ export function sharedZoneFor(
   return { id: rule.Id, text, unsettled: `of type ${rule.RuleType ?? "unknown"}` };
 }
 
-/** Returns a Route 53 private hosted zone associated with the VPC whose domain covers the name. */
+/**
+ * Returns a Route 53 private hosted zone associated with the VPC whose domain covers the name,
+ * kept per VPC and name like sharedZoneFor.
+ */
 export function hostedZoneFor(
   index: SnapshotIndex,
   vpcId: string,
   host: string,
 ): HostedZoneAssociation | undefined {
-  return index.hostedZonesOf(vpcId).find((item) => covers(item.Name, host));
+  const byName = innerMap(HOSTED_ZONES, index);
+  const key = `${vpcId} ${host}`;
+  let zone = byName.get(key);
+  if (zone === undefined) {
+    zone = index.hostedZonesOf(vpcId).find((item) => covers(item.Name, host)) ?? null;
+    byName.set(key, zone);
+  }
+  return zone ?? undefined;
 }
 
 const LOCAL_RULE_TYPES = new Set(["system", "recursive"]);
