@@ -9,7 +9,7 @@ import { DEFAULT_SETTINGS, runLint, type RunResult } from "../src/run.js";
 import { loadSnapshotFiles } from "../src/snapshot/loader.js";
 import type { Snapshot } from "../src/snapshot/types.js";
 import { SnapshotIndex } from "../src/index/snapshot-index.js";
-import { vpcFlowchart } from "../src/report/mermaid.js";
+import { nodeId, vpcFlowchart } from "../src/report/mermaid.js";
 import { generateSnapshot } from "../scripts/bench/generate.js";
 import { EXAMPLES, type Mermaid, MERMAID_LOAD_TIMEOUT_MS, loadMermaid, runCli } from "./helpers.js";
 
@@ -237,5 +237,44 @@ describe("Markdown report", () => {
     expect(run.status).toBe(0);
     expect(run.stdout.startsWith("## vpc-lint\n")).toBe(true);
     expect(diagramsOf(run.stdout)).toHaveLength(1);
+  });
+});
+
+describe("VPC flowcharts of many VPCs", () => {
+  const snapshot = () => generateSnapshot({ seed: 2, vpcs: 6, subnetsPerVpc: 16 });
+
+  it("draw each NAT gateway in its subnet", () => {
+    const generated = snapshot();
+    const index = new SnapshotIndex(generated);
+    const nats = generated.NatGateways ?? [];
+
+    expect(nats.length).toBeGreaterThan(6);
+    for (const nat of nats) {
+      const lines = vpcFlowchart(index, nat.VpcId as string, new Set()).split("\n");
+      const subnetLine = lines.findIndex((line) =>
+        line.includes(`${nodeId(nat.SubnetId as string)}[`),
+      );
+
+      expect(subnetLine).toBeGreaterThan(0);
+      expect(lines[subnetLine + 1]).toContain(`${nodeId(nat.NatGatewayId as string)}[`);
+    }
+  });
+
+  it("group NAT gateways by subnet once", () => {
+    const generated = snapshot();
+    let reads = 0;
+    generated.NatGateways = generated.NatGateways?.map(
+      (nat) =>
+        new Proxy(nat, {
+          get(target, key, receiver) {
+            if (key === "SubnetId") reads += 1;
+            return Reflect.get(target, key, receiver);
+          },
+        }),
+    );
+    const index = new SnapshotIndex(generated);
+    for (const vpc of generated.Vpcs ?? []) vpcFlowchart(index, vpc.VpcId as string, new Set());
+
+    expect(reads).toBe(generated.NatGateways?.length);
   });
 });

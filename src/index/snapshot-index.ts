@@ -126,6 +126,7 @@ export class SnapshotIndex {
   /** The interfaces that NAT gateways and endpoints list, built on first use. */
   private serviceInterfaceIds: Set<string> | undefined;
   private endpointsById: Map<string, VpcEndpoint> | undefined;
+  private natsBySubnet: Map<string, NatGateway[]> | undefined;
   private aclsById: Map<string, NetworkAcl> | undefined;
   private internetGatewaysById: Map<string, InternetGateway> | undefined;
   private egressOnlyGatewaysById: Map<string, EgressOnlyInternetGateway> | undefined;
@@ -347,6 +348,12 @@ export class SnapshotIndex {
 
   natGateways(): NatGateway[] {
     return this.snapshot.NatGateways ?? [];
+  }
+
+  /** Returns the NAT gateways in a subnet, in snapshot order, grouping them on first use. */
+  natGatewaysIn(subnetId: string): NatGateway[] {
+    this.natsBySubnet ??= groupBy(this.natGateways(), (nat) => nat.SubnetId);
+    return this.natsBySubnet.get(subnetId) ?? [];
   }
 
   /** Returns an internet gateway or egress-only internet gateway by id, indexing them on first use. */

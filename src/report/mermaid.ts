@@ -83,7 +83,7 @@ export function vpcFlowchart(
     lines.push(`    subgraph ${nodeId(`az-${vpcId}-${zone}`)}["${escapeLabel(zone)}"]`);
     for (const subnet of subnets) {
       lines.push(`      ${node(subnet.SubnetId as string, subnetLabel(subnet), nodes)}`);
-      for (const nat of index.natGateways().filter((n) => n.SubnetId === subnet.SubnetId)) {
+      for (const nat of index.natGatewaysIn(subnet.SubnetId as string)) {
         const id = nat.NatGatewayId as string;
         // A NAT gateway that cannot carry traffic shows its state, such as deleted or failed.
         const state = nat.State && nat.State.toLowerCase() !== "available" ? `, ${nat.State}` : "";
