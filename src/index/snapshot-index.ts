@@ -42,7 +42,15 @@ interface SubnetWorkloads {
   groupIds: string[][] | undefined;
   platforms: WorkloadPlatforms;
   hosts: Tristate;
+  /** The same facts for the interfaces of instances alone, which Session Manager serves. */
+  instances: { groupIds: string[][] | undefined; platforms: WorkloadPlatforms };
 }
+
+/**
+ * The workloads a check speaks for: all of a subnet's workloads, or only its instances, the sole
+ * workloads that Session Manager reaches.
+ */
+export type WorkloadAudience = "workloads" | "instances";
 
 export interface WorkloadPlatforms {
   /** The first Windows instance found, if any. */
@@ -461,11 +469,16 @@ export class SnapshotIndex {
   }
 
   /**
-   * Returns the distinct sets of security group ids on the workloads of a subnet, from their
-   * interfaces, else from the instances; undefined when neither section was collected.
+   * Returns the distinct sets of security group ids on the workloads of a subnet, or on the
+   * interfaces of its instances alone, from their interfaces, else from the instances; undefined
+   * when neither section was collected.
    */
-  workloadGroupIds(subnetId: string): readonly (readonly string[])[] | undefined {
-    return this.workloadsOf(subnetId).groupIds;
+  workloadGroupIds(
+    subnetId: string,
+    audience: WorkloadAudience = "workloads",
+  ): readonly (readonly string[])[] | undefined {
+    const workloads = this.workloadsOf(subnetId);
+    return audience === "instances" ? workloads.instances.groupIds : workloads.groupIds;
   }
 
   /**
@@ -476,16 +489,19 @@ export class SnapshotIndex {
     let workloads = this.workloadsBySubnet.get(subnetId);
     if (workloads) return workloads;
     const sets: string[][] = [];
+    const instanceSets: string[][] = [];
     let windows: Instance | undefined;
     let lambda: NetworkInterface | undefined;
     let other = false;
+    let otherInstance = false;
     let hosts: Tristate;
     if (this.has("NetworkInterfaces")) {
       hosts = false;
       for (const eni of this.interfacesBySubnet.get(subnetId) ?? []) {
         if (!this.isWorkload(eni)) continue;
         hosts = true;
-        sets.push(this.internGroupSet((eni.Groups ?? []).map((group) => group.GroupId as string)));
+        const ids = this.internGroupSet((eni.Groups ?? []).map((group) => group.GroupId as string));
+        sets.push(ids);
         if (lower(eni.InterfaceType) === "lambda") {
           lambda ??= eni;
           continue;
@@ -494,8 +510,12 @@ export class SnapshotIndex {
         // and so do interfaces of no instance, Windows containers on Fargate among them.
         const instanceId = eni.Attachment?.InstanceId;
         const instance = instanceId ? this.instance(instanceId) : undefined;
+        if (instanceId) instanceSets.push(ids);
         if (instance && isWindows(instance)) windows ??= instance;
-        else other = true;
+        else {
+          other = true;
+          if (instanceId) otherInstance = true;
+        }
       }
     } else {
       const instances = this.instancesIn(subnetId);
@@ -506,12 +526,18 @@ export class SnapshotIndex {
         if (isWindows(instance)) windows ??= instance;
         else other = true;
       }
+      instanceSets.push(...sets);
+      otherInstance = other;
     }
     const known = this.has("NetworkInterfaces") || this.has("Reservations");
     workloads = {
       groupIds: known ? [...new Set(sets)] : undefined,
       platforms: { windows, lambda, other },
       hosts,
+      instances: {
+        groupIds: known ? [...new Set(instanceSets)] : undefined,
+        platforms: { windows, lambda: undefined, other: otherInstance },
+      },
     };
     this.workloadsBySubnet.set(subnetId, workloads);
     return workloads;
@@ -587,12 +613,13 @@ export class SnapshotIndex {
   }
 
   /**
-   * Tells which platforms the workloads of a subnet run, from the same section hostsWorkloads
-   * reads, computed once per subnet. An interface counts as Windows when it is attached to a
-   * Windows instance, wherever that instance's primary interface is.
+   * Tells which platforms the workloads of a subnet run, or its instances alone, from the same
+   * section hostsWorkloads reads, computed once per subnet. An interface counts as Windows when it
+   * is attached to a Windows instance, wherever that instance's primary interface is.
    */
-  workloadPlatforms(subnetId: string): WorkloadPlatforms {
-    return this.workloadsOf(subnetId).platforms;
+  workloadPlatforms(subnetId: string, audience: WorkloadAudience = "workloads"): WorkloadPlatforms {
+    const workloads = this.workloadsOf(subnetId);
+    return audience === "instances" ? workloads.instances.platforms : workloads.platforms;
   }
 
   instanceInformation(instanceId: string): InstanceInformation | undefined {

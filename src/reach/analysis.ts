@@ -4,7 +4,7 @@
  */
 import type { Subnet, Tag } from "@aws-sdk/client-ec2";
 import type { LintSettings } from "../engine/types.js";
-import { SnapshotIndex, isIpv6Only } from "../index/snapshot-index.js";
+import { SnapshotIndex, isIpv6Only, type WorkloadAudience } from "../index/snapshot-index.js";
 import type { SectionName, Snapshot } from "../snapshot/types.js";
 import { SESSION_MANAGER_SERVICES } from "../index/endpoints.js";
 import { EC2MESSAGES_OPTIONAL_FROM, agentNeedsEc2messages } from "../index/ssm-agent.js";
@@ -103,25 +103,34 @@ function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolea
   /** Optional paths by subnet id, then by service. */
   const optional = new Map<string, Map<string, ServicePath>>();
   const memo = new TraceMemo();
-  /** Paths traced without their ok hops. */
-  const trimmed = new Set<ServicePath>();
   /**
    * Traces a path. Without `everyPath`, the path lacks its ok hops, since the rules read the
    * others, and the outputs that print a path's hops trace it again with withEveryHop. A path
    * whose verdict is unknown is traced again with them at once: an ok hop with an owner tells the
    * rules that its check was made on a path that stops at an unknown hop.
    */
-  function trace(subnet: Subnet, service: string, required: boolean): ServicePath {
-    if (everyPath) return tracePath(index, subnet, service, required, memo);
-    const path = tracePath(index, subnet, service, required, memo, false);
-    if (path.verdict === "unknown") return tracePath(index, subnet, service, required, memo);
-    trimmed.add(path);
+  /** The audience of each path traced without its ok hops, for withEveryHop. */
+  const trimmed = new Map<ServicePath, WorkloadAudience>();
+  function trace(
+    subnet: Subnet,
+    service: string,
+    required: boolean,
+    audience: WorkloadAudience,
+  ): ServicePath {
+    const full = () => tracePath(index, subnet, service, required, memo, true, audience);
+    if (everyPath) return full();
+    const path = tracePath(index, subnet, service, required, memo, false, audience);
+    if (path.verdict === "unknown") return full();
+    trimmed.set(path, audience);
     return path;
   }
   function withEveryHop(path: ServicePath): ServicePath {
-    if (trimmed.delete(path)) {
+    const audience = trimmed.get(path);
+    if (audience) {
+      trimmed.delete(path);
       const subnet = index.subnet(path.subnetId) as Subnet;
-      path.hops = tracePath(index, subnet, path.service, path.required, memo).hops;
+      const { service, required } = path;
+      path.hops = tracePath(index, subnet, service, required, memo, true, audience).hops;
     }
     return path;
   }
@@ -129,8 +138,8 @@ function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolea
   for (const subnet of subnets) {
     const subnetId = subnet.SubnetId as string;
     const services = new Map<string, ServicePath>();
-    for (const service of requiredServicesOf(index, settings, subnet)) {
-      const path = trace(subnet, service, true);
+    for (const [service, audience] of requiredServiceAudiences(index, settings, subnet)) {
+      const path = trace(subnet, service, true, audience);
       services.set(service, path);
       paths.push(path);
     }
@@ -145,7 +154,7 @@ function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolea
     const traced = innerMap(optional, subnetId);
     let path = traced.get(service);
     if (!path) {
-      path = trace(subnet, service, false);
+      path = trace(subnet, service, false, "instances");
       traced.set(service, path);
     }
     return path;
@@ -323,20 +332,33 @@ export function requiredServicesOf(
   settings: LintSettings,
   subnet: Subnet,
 ): string[] {
+  return [...requiredServiceAudiences(index, settings, subnet).keys()];
+}
+
+/**
+ * Returns the services a subnet must reach, as requiredServicesOf lists them, each with the
+ * workloads that need it: its instances alone for a service only Session Manager requires, all
+ * its workloads for a service the flags, the config or a tag names.
+ */
+export function requiredServiceAudiences(
+  index: SnapshotIndex,
+  settings: LintSettings,
+  subnet: Subnet,
+): Map<string, WorkloadAudience> {
   const vpcId = subnet.VpcId as string;
-  const services = new Set<string>();
+  const services = new Map<string, WorkloadAudience>();
   // Session Manager reaches instances only. Lambda functions and other workloads without an
   // instance run no SSM Agent, and ssm-endpoint-missing warns when they cannot reach ssm.
   if (mayHostInstances(index, subnet.SubnetId as string)) {
-    services.add("ssm");
-    services.add("ssmmessages");
+    services.set("ssm", "instances");
+    services.set("ssmmessages", "instances");
   }
-  if (needsEc2messages(index, subnet)) services.add("ec2messages");
+  if (needsEc2messages(index, subnet)) services.set("ec2messages", "instances");
   const add = (names: readonly string[] | undefined): void => {
     for (const name of names ?? []) {
       // Names are lower-cased like endpoint service names. Invalid tag values are skipped.
       const service = name.trim().toLowerCase();
-      if (SERVICE_NAME.test(service)) services.add(service);
+      if (SERVICE_NAME.test(service)) services.set(service, "workloads");
     }
   };
   add(settings.requiredServices);
@@ -345,7 +367,7 @@ export function requiredServicesOf(
   if (byTag) for (const tag of subnet.Tags ?? []) add(byTag[`${tag.Key}=${tag.Value}`]);
   add(vpcServiceTag(index, vpcId));
   add(tagList(subnet.Tags, SERVICES_TAG));
-  return [...services];
+  return services;
 }
 
 /** The services each VPC's own tag names, by index, since every subnet of a VPC reads them. */

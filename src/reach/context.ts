@@ -1,6 +1,6 @@
 /** Shared state while tracing one subnet's path to one service. */
 import type { NetworkAcl, SecurityGroup, Subnet, Vpc, VpcEndpoint } from "@aws-sdk/client-ec2";
-import type { SnapshotIndex } from "../index/snapshot-index.js";
+import type { SnapshotIndex, WorkloadAudience } from "../index/snapshot-index.js";
 import { innerMap } from "../index/util.js";
 import type { Cidr } from "../net/cidr.js";
 import type { SectionName } from "../snapshot/types.js";
@@ -91,8 +91,11 @@ export class TraceMemo {
   /** The view of each endpoint the traces pass, by endpoint. */
   readonly endpoints = new Map<VpcEndpoint, EndpointView>();
   private readonly values = new Map<object, Map<string, unknown>>();
-  /** The view of the subnet traced last, since the analysis traces a subnet's paths together. */
-  private lastSubnet?: SubnetView;
+  /**
+   * The views of the subnet traced last, by audience, since the analysis traces a subnet's paths
+   * together.
+   */
+  private lastSubnet?: { subnet: Subnet; views: Partial<Record<WorkloadAudience, SubnetView>> };
   /** The network ACL of each subnet a crossing met, by subnet. */
   private readonly acls = new Map<Subnet, NetworkAcl | undefined>();
   /** The groups of each distinct set of workload group ids, undefined when one is missing. */
@@ -117,10 +120,11 @@ export class TraceMemo {
     return okHops ? this.hopsWithOk : this.hopsWithoutOk;
   }
 
-  /** Returns the view of a subnet that the traces from it share. */
-  subnetView(index: SnapshotIndex, subnet: Subnet): SubnetView {
-    if (this.lastSubnet?.subnet !== subnet) this.lastSubnet = new SubnetView(index, subnet, this);
-    return this.lastSubnet;
+  /** Returns the view of a subnet that the traces from it for the same audience share. */
+  subnetView(index: SnapshotIndex, subnet: Subnet, audience: WorkloadAudience): SubnetView {
+    if (this.lastSubnet?.subnet !== subnet) this.lastSubnet = { subnet, views: {} };
+    const views = this.lastSubnet.views;
+    return (views[audience] ??= new SubnetView(index, subnet, this, audience));
   }
 
   /** Returns the network ACL of a subnet: its association, else the VPC's default ACL. */
@@ -214,12 +218,14 @@ export class SubnetView {
     private readonly index: SnapshotIndex,
     readonly subnet: Subnet,
     private readonly memo: TraceMemo,
+    /** The workloads whose groups and ports the view reads. */
+    readonly audience: WorkloadAudience,
   ) {}
 
   /** Returns the ephemeral port ranges of the platforms the subnet's workloads run. */
   clientReplyPorts(): ReplyPorts {
     if (!this.replyPorts) {
-      const platforms = this.index.workloadPlatforms(this.subnet.SubnetId as string);
+      const platforms = this.index.workloadPlatforms(this.subnet.SubnetId as string, this.audience);
       const { windows, lambda, other } = platforms;
       this.replyPorts = portsOf({
         windows: windows !== undefined,
@@ -242,7 +248,7 @@ export class SubnetView {
    */
   workloadGroupSets(): GroupSet[] | undefined {
     if (this.groupSets === undefined) {
-      const sets = this.index.workloadGroupIds(this.subnet.SubnetId as string);
+      const sets = this.index.workloadGroupIds(this.subnet.SubnetId as string, this.audience);
       let result: GroupSet[] | null = sets ? [] : null;
       for (const ids of sets ?? []) {
         const groups = this.memo.groupsOf(this.index, ids);
@@ -279,7 +285,7 @@ export class SubnetView {
   /** Returns a key naming the distinct sets of security groups on the subnet's workloads. */
   groupsClass(): string {
     if (this.groupsKey === undefined) {
-      const sets = this.index.workloadGroupIds(this.subnet.SubnetId as string);
+      const sets = this.index.workloadGroupIds(this.subnet.SubnetId as string, this.audience);
       this.groupsKey = sets ? sets.map((ids) => this.memo.numberOf(ids)).join(",") : "unknown";
     }
     return this.groupsKey;
@@ -312,9 +318,9 @@ export class SubnetView {
   ipv6Sources(): Ipv6Source[][] {
     if (!this.sources) {
       const blocks = this.clientBlocks();
-      const sets = (this.index.workloadGroupIds(this.subnet.SubnetId as string) ?? []).filter(
-        (ids) => ids.length > 0,
-      );
+      const sets = (
+        this.index.workloadGroupIds(this.subnet.SubnetId as string, this.audience) ?? []
+      ).filter((ids) => ids.length > 0);
       this.sources =
         sets.length === 0
           ? [blocks.map((cidr) => ({ cidr, groupIds: [] }))]
@@ -341,8 +347,10 @@ export class Trace {
      * tell whether the path is clean, and the rules read only them on a path that is not unknown.
      */
     readonly okHops = true,
+    /** The workloads that need the traced service, whose groups and ports the filters check. */
+    audience: WorkloadAudience = "workloads",
   ) {
-    this.view = memo.subnetView(index, subnet);
+    this.view = memo.subnetView(index, subnet, audience);
   }
 
   /**

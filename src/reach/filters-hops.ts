@@ -28,7 +28,7 @@ export function checkClientEgress(
   alternatives = false,
 ): void {
   const targets = destinations.map((cidr) => cidr.text).join(" ");
-  const key = `egress ${targets} ${owner} ${approximate ?? ""}${alternatives ? " alternatives" : ""}`;
+  const key = `egress ${targets} ${owner} ${approximate ?? ""}${alternatives ? " alternatives" : ""} ${trace.view.audience}`;
   trace.once(trace.subnet, key, () =>
     addClientEgressHops(trace, destinations, owner, approximate, [], alternatives),
   );

@@ -11,6 +11,7 @@ import {
   hasIpv4,
   shortServiceName,
   type SnapshotIndex,
+  type WorkloadAudience,
 } from "../index/snapshot-index.js";
 import {
   SESSION_MANAGER_SERVICES,
@@ -70,7 +71,8 @@ const PUBLIC_IPV6 = parseCidr("2000::/3") as Cidr;
 
 /**
  * Traces a subnet's path to a service. With `okHops` false the path lists only its hops that are
- * not ok, and its verdict, mode, endpoint and NAT gateway are those it has with every hop.
+ * not ok, and its verdict, mode, endpoint and NAT gateway are those it has with every hop. The
+ * filters check the groups and reply ports of the `audience`, the workloads that need the service.
  */
 export function tracePath(
   index: SnapshotIndex,
@@ -79,9 +81,10 @@ export function tracePath(
   required: boolean,
   memo?: TraceMemo,
   okHops = true,
+  audience: WorkloadAudience = "workloads",
 ): ServicePath {
   const vpcId = subnet.VpcId as string;
-  const trace = new Trace(index, index.vpc(vpcId), vpcId, subnet, memo, okHops);
+  const trace = new Trace(index, index.vpc(vpcId), vpcId, subnet, memo, okHops, audience);
   const host = defaultServiceName(service, index.region);
   const path: ServicePath = {
     vpcId,
@@ -878,8 +881,9 @@ function endpointIpv6Leg(trace: Trace, endpoint: VpcEndpoint): void {
   const endpointId = endpoint.VpcEndpointId as string;
   const endpointView = trace.endpointView(endpoint);
   // Endpoints of several services often share subnets; their routes and ACLs are checked once.
-  // The scope, the client subnet, also fixes the reply ports its workloads use.
-  trace.once(trace.subnet, endpointView.ipv6LegKey(), () => ipv6LegFilters(trace, endpointView));
+  // The scope, the client subnet, and the audience fix the groups and reply ports of its workloads.
+  const legKey = `${endpointView.ipv6LegKey()} ${trace.view.audience}`;
+  trace.once(trace.subnet, legKey, () => ipv6LegFilters(trace, endpointView));
   // Clients keep their IPv6 addresses and security groups all the way to the endpoint. Each
   // distinct set of workload groups is a client of its own, since a rule that references one
   // group admits only the workloads that carry it.

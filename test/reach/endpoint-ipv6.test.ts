@@ -107,8 +107,11 @@ describe("dual-stack endpoints", () => {
   describe("workloads with different security groups", () => {
     const OTHER_GROUP = "sg-0a1b2c3d4e5f60029";
 
-    /** Adds a workload interface with its own group to app-a, and admits the app group only. */
-    function twoWorkloads(): Snapshot {
+    /**
+     * Adds a workload interface with its own group to app-a, of a second instance unless another
+     * interface type is given, and admits the app group only.
+     */
+    function twoWorkloads(interfaceType = "interface"): Snapshot {
       const snapshot = dualStack("dualstack");
       const appGroup = group(snapshot, PRIVATE.appGroup);
       snapshot.SecurityGroups?.push({ ...appGroup, GroupId: OTHER_GROUP, GroupName: "other" });
@@ -116,10 +119,14 @@ describe("dual-stack endpoints", () => {
         (eni) => eni.SubnetId === PRIVATE.appA && eni.InterfaceType === "interface",
       );
       if (!template) throw new Error("the design has a workload interface in app-a");
+      const instance = interfaceType === "interface";
       snapshot.NetworkInterfaces?.push({
         ...template,
         NetworkInterfaceId: "eni-0a1b2c3d4e5f60029",
-        Attachment: undefined,
+        InterfaceType: interfaceType as never,
+        Attachment: instance
+          ? { InstanceId: "i-0a1b2c3d4e5f60029", Status: "attached", DeviceIndex: 0 }
+          : undefined,
         Groups: [{ GroupId: OTHER_GROUP, GroupName: "other" }],
       });
       group(snapshot, PRIVATE.endpointGroup).IpPermissions?.push({
@@ -129,6 +136,16 @@ describe("dual-stack endpoints", () => {
         UserIdGroupPairs: [{ GroupId: PRIVATE.appGroup }],
       });
       return snapshot;
+    }
+
+    /** Lets the endpoints' security group admit TCP 443 from the added workload's group too. */
+    function admitOtherGroup(snapshot: Snapshot): void {
+      group(snapshot, PRIVATE.endpointGroup).IpPermissions?.push({
+        IpProtocol: "tcp",
+        FromPort: 443,
+        ToPort: 443,
+        UserIdGroupPairs: [{ GroupId: OTHER_GROUP }],
+      });
     }
 
     it("flags the group the endpoint does not admit", () => {
@@ -141,14 +158,38 @@ describe("dual-stack endpoints", () => {
       expect(finding?.data.subnetIds).toBe(PRIVATE.appA);
     });
 
+    it("skips a Lambda function's group for Session Manager", () => {
+      const result = lint(twoWorkloads("lambda"));
+      expect(findingsOf(result, "endpoint-sg-blocks-ipv6-clients")).toEqual([]);
+    });
+
+    it("skips an interface of no instance for Session Manager", () => {
+      const snapshot = twoWorkloads();
+      const added = snapshot.NetworkInterfaces?.at(-1);
+      if (added) delete added.Attachment;
+      expect(findingsOf(lint(snapshot), "endpoint-sg-blocks-ipv6-clients")).toEqual([]);
+    });
+
+    it("flags a Lambda function's group for a service the settings name", () => {
+      const result = lint(twoWorkloads("lambda"), ["ssm"]);
+      expect(findingsOf(result, "endpoint-sg-blocks-ipv6-clients")).toEqual([
+        `blocked ${PRIVATE.ssmEndpoint}`,
+      ]);
+    });
+
+    it("skips a Lambda function without egress for Session Manager", () => {
+      const snapshot = twoWorkloads("lambda");
+      group(snapshot, OTHER_GROUP).IpPermissionsEgress = [];
+      admitOtherGroup(snapshot);
+      expect(findingsOf(lint(snapshot), "instance-sg-egress-blocks-ipv6")).toEqual([]);
+      expect(findingsOf(lint(snapshot, ["ssm"]), "instance-sg-egress-blocks-ipv6")).toEqual([
+        `blocked ${OTHER_GROUP}`,
+      ]);
+    });
+
     it("accepts both groups when both are admitted", () => {
       const snapshot = twoWorkloads();
-      group(snapshot, PRIVATE.endpointGroup).IpPermissions?.push({
-        IpProtocol: "tcp",
-        FromPort: 443,
-        ToPort: 443,
-        UserIdGroupPairs: [{ GroupId: OTHER_GROUP }],
-      });
+      admitOtherGroup(snapshot);
       expect(findingsOf(lint(snapshot), "endpoint-sg-blocks-ipv6-clients")).toEqual([]);
     });
   });

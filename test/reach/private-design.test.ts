@@ -198,6 +198,29 @@ describe("private NAT64 design with Session Manager endpoints", () => {
     ).toBe("64:ff9b::a01:14/128, 64:ff9b::a01:114/128");
   });
 
+  it("checks Lambda egress only for named services", () => {
+    const snapshot = design("private-nat64-endpoints");
+    const lambdaGroup = "sg-0a1b2c3d4e5f60029";
+    snapshot.SecurityGroups?.push({
+      ...group(snapshot, PRIVATE.appGroup),
+      GroupId: lambdaGroup,
+      IpPermissionsEgress: [],
+    });
+    snapshot.NetworkInterfaces?.push({
+      NetworkInterfaceId: "eni-0a1b2c3d4e5f60029",
+      SubnetId: PRIVATE.appA,
+      VpcId: PRIVATE.vpc,
+      InterfaceType: "lambda",
+      Status: "in-use",
+      Groups: [{ GroupId: lambdaGroup }],
+    });
+    // Session Manager reaches the instance in app-a, whose group allows the egress.
+    expect(findingsOf(lint(snapshot), "instance-sg-egress-blocks-nat64")).toEqual([]);
+    expect(findingsOf(lint(snapshot, ["ssm"]), "instance-sg-egress-blocks-nat64")).toEqual([
+      `blocked ${lambdaGroup}`,
+    ]);
+  });
+
   const ENDPOINT_ADDRESSES = ["a01:14", "a01:15", "a01:16", "a01:114", "a01:115", "a01:116"].map(
     (suffix) => `64:ff9b::${suffix}/128`,
   );

@@ -137,6 +137,26 @@ function windowsPortsDenied(instanceId: string, ports: string): ExpectedFinding 
   };
 }
 
+/** Returns the warning for the Lambda replies outside 32768-61000 that the subnet's ACL drops. */
+function lambdaPortsDenied(interfaceId: string): ExpectedFinding {
+  return {
+    ruleId: RULE,
+    messageId: "deniesSomePorts",
+    severity: "warning",
+    message:
+      `Network ACL ${ACL} of ${IDS.v6Subnet} denies the inbound reply to Lambda functions ` +
+      `(TCP ports 1024-32767, 61001-65535 of 1024-65535 from ${ENDPOINT_BLOCK}) by rule ` +
+      `32768, so connections from ${IDS.v6Subnet} to ssm, ssmmessages whose ephemeral port ` +
+      "is in ports 1024-32767, 61001-65535 are dropped.",
+    resource: ref("network-acl", ACL),
+    evidence: [...aclEvidence(32768), lambdaEvidence(interfaceId)],
+    related: [IDS.v6Subnet],
+    fix:
+      `Add a rule numbered below 32768 to ${ACL} that allows the inbound reply to Lambda ` +
+      `functions: TCP ports 1024-65535 from ${ENDPOINT_BLOCK}.`,
+  };
+}
+
 /**
  * Lambda functions run no SSM Agent, so a subnet with no instance requires Session Manager's
  * services only when the settings name them, as these do for functions that call them.
@@ -272,24 +292,13 @@ const flagged: FlaggedCase[] = [
     name: "Lambda subnet with replies allowed only on the Linux range",
     input: design(["lambda"], [32768, 61000]),
     services: SESSION_MANAGER,
-    findings: [
-      {
-        ruleId: RULE,
-        messageId: "deniesSomePorts",
-        severity: "warning",
-        message:
-          `Network ACL ${ACL} of ${IDS.v6Subnet} denies the inbound reply to Lambda functions ` +
-          `(TCP ports 1024-32767, 61001-65535 of 1024-65535 from ${ENDPOINT_BLOCK}) by rule ` +
-          `32768, so connections from ${IDS.v6Subnet} to ssm, ssmmessages whose ephemeral port ` +
-          "is in ports 1024-32767, 61001-65535 are dropped.",
-        resource: ref("network-acl", ACL),
-        evidence: [...aclEvidence(32768), lambdaEvidence("eni-lambda1")],
-        related: [IDS.v6Subnet],
-        fix:
-          `Add a rule numbered below 32768 to ${ACL} that allows the inbound reply to Lambda ` +
-          `functions: TCP ports 1024-65535 from ${ENDPOINT_BLOCK}.`,
-      },
-    ],
+    findings: [lambdaPortsDenied("eni-lambda1")],
+  },
+  {
+    name: "Linux and Lambda subnet with the Linux range and services named",
+    input: design(["linux", "lambda"], [32768, 61000]),
+    services: SESSION_MANAGER,
+    findings: [lambdaPortsDenied("eni-lambda2")],
   },
   {
     name: "Lambda subnet whose ACL admits no reply port",
@@ -346,6 +355,11 @@ const accepted: { name: string; input: Snapshot; services?: string[] }[] = [
     services: SESSION_MANAGER,
   },
   { name: "Lambda subnet that requires no service", input: design(["lambda"]) },
+  // Session Manager reaches the instance alone, so the Lambda function's ports do not count.
+  {
+    name: "Linux and Lambda subnet with replies on 32768-61000",
+    input: design(["linux", "lambda"], [32768, 61000]),
+  },
   {
     name: "Linux and Windows subnet with replies on 32768-65535",
     input: design(["linux", "windows"], [32768, 65535]),
