@@ -388,6 +388,7 @@ function nat64Leg(trace: Trace, path: ServicePath): NatGateway | undefined {
       `${tableId}: 64:ff9b::/96 follows ${describeRoute(winner)}, beyond the VPC, where vpc-lint cannot tell whether it is translated`,
       "nat64-route-missing",
     );
+    checkClientSide(trace, path);
     return undefined;
   }
   if (!winner || !isNat64Route(winner)) {
@@ -421,6 +422,7 @@ function nat64Leg(trace: Trace, path: ServicePath): NatGateway | undefined {
       `${routeText}, which ${broken ? "does not perform NAT64" : "vpc-lint cannot verify"}`,
       ownerOf("nat64-route-target-invalid"),
     );
+    if (!broken) checkClientSide(trace, path);
     return undefined;
   }
   const downOwner = ownerOf("nat64-route-blackhole");
@@ -551,17 +553,7 @@ function natHop(
     scope,
     "nat64 egress",
     () => trace.view.groupsClass(),
-    () => {
-      if (toEndpoint && toEndpoint.cidrs.length > 0) {
-        const approximate = approximateNote(toEndpoint, path.endpoint?.VpcEndpointId);
-        // DNS returns the endpoint's addresses in all its subnets, so a block of some breaks only
-        // the connections to those.
-        const owner = "instance-sg-egress-blocks-nat64";
-        checkClientEgress(trace, toEndpoint.cidrs, owner, approximate, true);
-      } else {
-        checkClientEgress(trace, [NAT64_PREFIX], "instance-sg-egress-blocks-nat64");
-      }
-    },
+    () => checkNat64Egress(trace, path),
   );
   if (!natSubnet && !isRegionalNat(nat)) noteMissingNatSubnet(trace, nat);
   if (natSubnet) {
@@ -579,6 +571,37 @@ function natHop(
 
 /** The scope of checks toward a service's public name, which no endpoint view stands for. */
 const PUBLIC_NAME = {};
+
+/**
+ * Checks the workloads' egress toward a path's DNS64 destinations: the DNS64 forms of the
+ * endpoint's addresses, else all of 64:ff9b::/96.
+ */
+function checkNat64Egress(trace: Trace, path: ServicePath): void {
+  const owner = "instance-sg-egress-blocks-nat64";
+  const toEndpoint = path.endpoint && trace.endpointView(path.endpoint).nat64Destinations();
+  if (toEndpoint && toEndpoint.cidrs.length > 0) {
+    const approximate = approximateNote(toEndpoint, path.endpoint?.VpcEndpointId);
+    // DNS returns the endpoint's addresses in all its subnets, so a block of some breaks only
+    // the connections to those.
+    checkClientEgress(trace, toEndpoint.cidrs, owner, approximate, true);
+  } else {
+    checkClientEgress(trace, [NAT64_PREFIX], owner);
+  }
+}
+
+/**
+ * Checks the filters inside the client subnet on a path whose NAT64 route leads to a target
+ * vpc-lint cannot verify, such as a transit gateway to a central egress VPC. The workloads'
+ * egress and the subnet's own network ACL stop the traffic before it leaves, whatever lies beyond.
+ */
+function checkClientSide(trace: Trace, path: ServicePath): void {
+  checkNat64Egress(trace, path);
+  const source = trace.clientSource();
+  if (!source) return;
+  const replyPorts = trace.clientReplyPorts();
+  const crossing = { from: trace.subnet, destination: NAT64_PREFIX, source, replyPorts };
+  checkCrossing(trace, crossing, "nacl-blocks-nat64");
+}
 
 /**
  * Checks the network ACLs between the client subnet and the NAT gateway's subnet. Toward a public

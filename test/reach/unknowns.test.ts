@@ -215,7 +215,8 @@ describe("reachability with missing data", () => {
     expect(skipReasons(snapshot, "endpoint-sg-blocks-nat64-source")).toEqual([]);
   });
 
-  it("is unknown when 64:ff9b::/96 follows ::/0 to a transit gateway", () => {
+  /** Drops the public design's NAT64 route and points its ::/0 route at a transit gateway. */
+  function defaultRouteToTransitGateway(): Snapshot {
     const snapshot = design("public-nat64");
     const table = snapshot.RouteTables?.find((t) => t.RouteTableId === PUBLIC.appTable);
     if (!table?.Routes) throw new Error("the design has an app route table with routes");
@@ -225,11 +226,66 @@ describe("reachability with missing data", () => {
     delete ipv6Default.EgressOnlyInternetGatewayId;
     delete ipv6Default.GatewayId;
     ipv6Default.TransitGatewayId = "tgw-0a1b2c3d4e5f60066";
+    return snapshot;
+  }
+
+  it("is unknown when 64:ff9b::/96 follows ::/0 to a transit gateway", () => {
+    const snapshot = defaultRouteToTransitGateway();
 
     expect(verdicts(snapshot)).toEqual(["unknown"]);
     const result = lint(snapshot);
     expect(result.findings.filter((finding) => finding.severity === "error")).toEqual([]);
     expect(result.skipped.map((skip) => skip.ruleId)).toContain("nat64-route-missing");
+  });
+
+  /** Points the public design's 64:ff9b::/96 route at a transit gateway, as for a central egress VPC. */
+  function nat64ToTransitGateway(): Snapshot {
+    const snapshot = design("public-nat64");
+    const table = snapshot.RouteTables?.find((t) => t.RouteTableId === PUBLIC.appTable);
+    const route = table?.Routes?.find((r) => r.DestinationIpv6CidrBlock === "64:ff9b::/96");
+    if (!route) throw new Error("the design routes 64:ff9b::/96");
+    delete route.NatGatewayId;
+    route.TransitGatewayId = "tgw-0a1b2c3d4e5f60066";
+    return snapshot;
+  }
+
+  describe("NAT64 route to a transit gateway", () => {
+    it("stays unknown when the subnet's filters pass", () => {
+      const result = lint(nat64ToTransitGateway());
+      expect(verdicts(nat64ToTransitGateway())).toEqual(["unknown"]);
+      expect(result.findings.filter((finding) => finding.severity !== "info")).toEqual([]);
+    });
+
+    it("flags workloads without egress to 64:ff9b::/96", () => {
+      const snapshot = nat64ToTransitGateway();
+      group(snapshot, PUBLIC.appGroup).IpPermissionsEgress = [
+        { IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
+      ];
+      expect(verdicts(snapshot)).toEqual(["unreachable"]);
+      expect(findingsOf(lint(snapshot), "instance-sg-egress-blocks-nat64")).toEqual([
+        `blocked ${PUBLIC.appGroup}`,
+      ]);
+    });
+
+    it("flags an ACL that drops replies from 64:ff9b::/96", () => {
+      const snapshot = nat64ToTransitGateway();
+      const acl = snapshot.NetworkAcls?.[0];
+      if (!acl?.Entries) throw new Error("the design has a network ACL");
+      acl.Entries = acl.Entries.filter(
+        (entry) => !(entry.Ipv6CidrBlock && !entry.Egress && entry.RuleAction === "allow"),
+      );
+      const findings = lint(snapshot).findings.filter((f) => f.ruleId === "nacl-blocks-nat64");
+      expect(findings.map((finding) => finding.severity)).toEqual(["error"]);
+      expect(findings[0]?.data.peer).toBe("64:ff9b::/96");
+    });
+
+    it("flags workloads without egress when ::/0 leads there", () => {
+      const snapshot = defaultRouteToTransitGateway();
+      group(snapshot, PUBLIC.appGroup).IpPermissionsEgress = [];
+      expect(findingsOf(lint(snapshot), "instance-sg-egress-blocks-nat64")).toEqual([
+        `blocked ${PUBLIC.appGroup}`,
+      ]);
+    });
   });
 
   it("is unknown when the NAT64 route uses an uncollected prefix list", () => {
