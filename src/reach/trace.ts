@@ -596,11 +596,19 @@ function checkNat64Egress(trace: Trace, path: ServicePath): void {
  */
 function checkClientSide(trace: Trace, path: ServicePath): void {
   checkNat64Egress(trace, path);
+  checkOwnAcl(trace, NAT64_PREFIX);
+}
+
+/** Checks the client subnet's own network ACL for the request to `destination` and its reply. */
+function checkOwnAcl(trace: Trace, destination: Cidr): void {
   const source = trace.clientSource();
   if (!source) return;
   const replyPorts = trace.clientReplyPorts();
-  const crossing = { from: trace.subnet, destination: NAT64_PREFIX, source, replyPorts };
-  checkCrossing(trace, crossing, "nacl-blocks-nat64");
+  checkCrossing(
+    trace,
+    { from: trace.subnet, destination, source, replyPorts },
+    "nacl-blocks-nat64",
+  );
 }
 
 /**
@@ -1445,6 +1453,8 @@ function publicIpv6Leg(trace: Trace, name: string): void {
       `${routeText} carries the subnet's IPv6 traffic beyond the VPC, where vpc-lint cannot follow it`,
       "ipv6-default-route-missing",
     );
+    // The workloads' egress and the subnet's own network ACL stop the traffic before it leaves.
+    checkPublicIpv6Filters(trace);
     return;
   }
   if (hasUnreadableTarget(trace, "route", tableId, route, "ipv6-default-route-missing")) return;
@@ -1455,20 +1465,7 @@ function publicIpv6Leg(trace: Trace, name: string): void {
   }
   trace.add("route", "ok", tableId, routeText);
   if (!checkGateway(trace, "route", route, "ipv6-default-route-missing")) return;
-  checkClientEgress(trace, [PUBLIC_IPV6], "instance-sg-egress-blocks-ipv6");
-  const source = trace.clientSource();
-  if (source) {
-    checkCrossing(
-      trace,
-      {
-        from: trace.subnet,
-        destination: PUBLIC_IPV6,
-        source,
-        replyPorts: trace.clientReplyPorts(),
-      },
-      "nacl-blocks-nat64",
-    );
-  }
+  checkPublicIpv6Filters(trace);
   // The path works only for clients set to use the dual-stack name. The default name has A
   // records only, and SDKs call it unless use_dualstack_endpoint is set.
   if (trace.hops.some((hop) => hop.status === "broken")) return;
@@ -1480,6 +1477,12 @@ function publicIpv6Leg(trace: Trace, name: string): void {
     "dualstack-name-needs-client-setting",
     { name },
   );
+}
+
+/** Checks the workloads' egress and the subnet's network ACL for traffic to public IPv6 addresses. */
+function checkPublicIpv6Filters(trace: Trace): void {
+  checkClientEgress(trace, [PUBLIC_IPV6], "instance-sg-egress-blocks-ipv6");
+  checkOwnAcl(trace, PUBLIC_IPV6);
 }
 
 /**

@@ -233,6 +233,18 @@ describe(RULE, () => {
     expect(result.skipped[0]?.reason).toContain("beyond the VPC");
   });
 
+  it("checks egress before ::/0 to a transit gateway", () => {
+    const input = throughTarget("tgw-0a11");
+    const open = lintRule("instance-sg-egress-blocks-ipv6", input, KMS);
+    expect(open.findings).toEqual([]);
+    const app = input.SecurityGroups?.find((group) => group.GroupId === "sg-app");
+    if (!app) throw new Error("the design has the app group");
+    app.IpPermissionsEgress = [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }];
+    const result = lintRule("instance-sg-egress-blocks-ipv6", input, KMS);
+    expect(result.findings.map((finding) => finding.resource.id)).toEqual(["sg-app"]);
+    expect(lintRule(RULE, input, KMS).findings).toEqual([]);
+  });
+
   it("flags ::/0 to a VPC peering connection", () => {
     const result = lintRule(RULE, throughTarget("pcx-0a11"), KMS);
     expect(result.findings.map((finding) => finding.messageId)).toEqual(["noIpv6Route"]);
