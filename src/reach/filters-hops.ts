@@ -155,10 +155,13 @@ export function addClientEgressHops(
     );
     return;
   }
-  trace.add("security-group-egress", "ok", trace.subnetId, () => {
+  // The owner marks the check as made, so a path left unknown by a later hop is not listed as
+  // skipped for it.
+  const text = () => {
     const target = destinations.map((cidr) => cidr.text).join(", ");
     return `the workloads' security groups allow TCP 443 to ${target}`;
-  });
+  };
+  trace.add("security-group-egress", "ok", trace.subnetId, text, owner);
 }
 
 /** The memo keys of egress decisions by the peer groups they match, built once per list. */

@@ -252,8 +252,12 @@ describe("reachability with missing data", () => {
   describe("NAT64 route to a transit gateway", () => {
     it("stays unknown when the subnet's filters pass", () => {
       const result = lint(nat64ToTransitGateway());
+      const skipped = result.skipped.map((skip) => skip.ruleId);
       expect(verdicts(nat64ToTransitGateway())).toEqual(["unknown"]);
       expect(result.findings.filter((finding) => finding.severity !== "info")).toEqual([]);
+      // The egress check is whole, but the ACL of the transit gateway's subnet is not checked.
+      expect(skipped).not.toContain("instance-sg-egress-blocks-nat64");
+      expect(skipped).toContain("nacl-blocks-nat64");
     });
 
     it("flags workloads without egress to 64:ff9b::/96", () => {
