@@ -154,7 +154,10 @@ function compute(index: SnapshotIndex, settings: LintSettings, everyPath: boolea
     const traced = innerMap(optional, subnetId);
     let path = traced.get(service);
     if (!path) {
-      path = trace(subnet, service, false, "instances");
+      // Without instances, the path speaks for the other workloads, such as Lambda functions
+      // that call ssm, for which ssm-endpoint-missing warns.
+      const audience = mayHostInstances(index, subnetId) ? "instances" : "workloads";
+      path = trace(subnet, service, false, audience);
       traced.set(service, path);
     }
     return path;
@@ -337,8 +340,8 @@ export function requiredServicesOf(
 
 /**
  * Returns the services a subnet must reach, as requiredServicesOf lists them, each with the
- * workloads that need it: its instances alone for a service only Session Manager requires, all
- * its workloads for a service the flags, the config or a tag names.
+ * workloads that need it. A service only Session Manager requires is needed by the instances
+ * alone, and a service the flags, the config or a tag names by every workload.
  */
 export function requiredServiceAudiences(
   index: SnapshotIndex,

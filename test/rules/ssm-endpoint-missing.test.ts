@@ -8,6 +8,7 @@ import {
   eni,
   privateNat64,
   publicNat64,
+  securityGroup,
   snapshot,
   subnet,
   vpc,
@@ -310,6 +311,27 @@ describe(RULE, () => {
     expect(findings.map((item) => `${item.data.service} ${item.messageId}`)).toEqual([
       "ssm noInstances",
     ]);
+  });
+
+  it("judges a Lambda-only subnet by the function's own egress", () => {
+    const base = publicNat64();
+    const blocked = { ...securityGroup("sg-lambda"), IpPermissionsEgress: [] };
+    const input = (group: ReturnType<typeof securityGroup>) =>
+      snapshot({
+        ...base,
+        SecurityGroups: [...(base.SecurityGroups ?? []), group],
+        NetworkInterfaces: [
+          ...(base.NetworkInterfaces ?? []).filter((item) => item.SubnetId !== IDS.v6Subnet),
+          eni({ id: "eni-lambda", subnet: IDS.v6Subnet, type: "lambda", groupId: "sg-lambda" }),
+        ],
+        Reservations: [],
+        InstanceInformationList: [],
+      });
+    const findingsOf = (group: ReturnType<typeof securityGroup>) =>
+      lintRule(RULE, input(group)).findings.map((item) => `${item.data.service} ${item.messageId}`);
+
+    expect(findingsOf(securityGroup("sg-lambda"))).toEqual([]);
+    expect(findingsOf(blocked)).toEqual(["ssm noInstances"]);
   });
 
   it("leaves the public NAT gateway out of a private-only VPC's fix", () => {
