@@ -117,44 +117,43 @@ const lambdaEvidence = (interfaceId: string) => ({
   value: "lambda",
 });
 
-/** Returns the warning for the Windows replies on `ports` that the subnet's ACL drops. */
-function windowsPortsDenied(instanceId: string, ports: string): ExpectedFinding {
+/**
+ * Returns the warning for the replies of `clients`, whose ephemeral ports are `range`, that the
+ * subnet's ACL drops on `ports`, with the evidence of the platform.
+ */
+function portsDenied(
+  clients: string,
+  range: string,
+  ports: string,
+  platform: { resourceId: string; attribute: string; value: string },
+): ExpectedFinding {
   return {
     ruleId: RULE,
     messageId: "deniesSomePorts",
     severity: "warning",
     message:
-      `Network ACL ${ACL} of ${IDS.v6Subnet} denies the inbound reply to Windows instances ` +
-      `(TCP ports ${ports} of 49152-65535 from ${ENDPOINT_BLOCK}) by rule 32768, so ` +
+      `Network ACL ${ACL} of ${IDS.v6Subnet} denies the inbound reply to ${clients} ` +
+      `(TCP ports ${ports} of ${range} from ${ENDPOINT_BLOCK}) by rule 32768, so ` +
       `connections from ${IDS.v6Subnet} to ssm, ssmmessages whose ephemeral port is in ` +
       `ports ${ports} are dropped.`,
     resource: ref("network-acl", ACL),
-    evidence: [...aclEvidence(32768), windowsEvidence(instanceId)],
+    evidence: [...aclEvidence(32768), platform],
     related: [IDS.v6Subnet],
     fix:
-      `Add a rule numbered below 32768 to ${ACL} that allows the inbound reply to Windows ` +
-      `instances: TCP ports 49152-65535 from ${ENDPOINT_BLOCK}.`,
+      `Add a rule numbered below 32768 to ${ACL} that allows the inbound reply to ${clients}: ` +
+      `TCP ports ${range} from ${ENDPOINT_BLOCK}.`,
   };
+}
+
+/** Returns the warning for the Windows replies on `ports` that the subnet's ACL drops. */
+function windowsPortsDenied(instanceId: string, ports: string): ExpectedFinding {
+  return portsDenied("Windows instances", "49152-65535", ports, windowsEvidence(instanceId));
 }
 
 /** Returns the warning for the Lambda replies outside 32768-61000 that the subnet's ACL drops. */
 function lambdaPortsDenied(interfaceId: string): ExpectedFinding {
-  return {
-    ruleId: RULE,
-    messageId: "deniesSomePorts",
-    severity: "warning",
-    message:
-      `Network ACL ${ACL} of ${IDS.v6Subnet} denies the inbound reply to Lambda functions ` +
-      `(TCP ports 1024-32767, 61001-65535 of 1024-65535 from ${ENDPOINT_BLOCK}) by rule ` +
-      `32768, so connections from ${IDS.v6Subnet} to ssm, ssmmessages whose ephemeral port ` +
-      "is in ports 1024-32767, 61001-65535 are dropped.",
-    resource: ref("network-acl", ACL),
-    evidence: [...aclEvidence(32768), lambdaEvidence(interfaceId)],
-    related: [IDS.v6Subnet],
-    fix:
-      `Add a rule numbered below 32768 to ${ACL} that allows the inbound reply to Lambda ` +
-      `functions: TCP ports 1024-65535 from ${ENDPOINT_BLOCK}.`,
-  };
+  const ports = "1024-32767, 61001-65535";
+  return portsDenied("Lambda functions", "1024-65535", ports, lambdaEvidence(interfaceId));
 }
 
 /**
