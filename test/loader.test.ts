@@ -816,6 +816,67 @@ describe("rejected input", () => {
     );
   });
 
+  it.each([
+    [
+      {
+        NetworkInterfaces: [{ NetworkInterfaceId: "eni-1", SubnetId: "subnet-1", Groups: "sg-1" }],
+      },
+      '/NetworkInterfaces/0/Groups: found "sg-1", expected a value of type array',
+    ],
+    [
+      {
+        NetworkInterfaces: [{ NetworkInterfaceId: "eni-1", SubnetId: "subnet-1", Groups: [null] }],
+      },
+      "/NetworkInterfaces/0/Groups/0: found null, expected a value of type object",
+    ],
+    [
+      {
+        NetworkInterfaces: [{ NetworkInterfaceId: "eni-1", SubnetId: "subnet-1", RequesterId: 5 }],
+      },
+      "/NetworkInterfaces/0/RequesterId: found 5, expected a value of type string",
+    ],
+    [
+      {
+        NetworkInterfaces: [
+          { NetworkInterfaceId: "eni-1", SubnetId: "subnet-1", PrivateIpAddress: 5 },
+        ],
+      },
+      "/NetworkInterfaces/0/PrivateIpAddress: found 5, expected a value of type string",
+    ],
+    [
+      { NatGateways: [{ NatGatewayId: "nat-1", NatGatewayAddresses: [{ Status: 5 }] }] },
+      "/NatGateways/0/NatGatewayAddresses/0/Status: found 5, expected a value of type string",
+    ],
+    [
+      {
+        RouteTables: [
+          {
+            RouteTableId: "rtb-1",
+            Routes: [],
+            Associations: [{ SubnetId: "subnet-1", AssociationState: { State: 5 } }],
+          },
+        ],
+      },
+      "/RouteTables/0/Associations/0/AssociationState/State: found 5, expected a value of type string",
+    ],
+    [
+      {
+        Reservations: [
+          {
+            Instances: [
+              { InstanceId: "i-1", State: { Name: "stopped" }, SecurityGroups: [{ GroupId: 5 }] },
+            ],
+          },
+        ],
+      },
+      "/Reservations/0/Instances/0/SecurityGroups/0/GroupId: found 5, expected a value of type string",
+    ],
+  ])("rejects a field the index reads, of another type: %j", async (content, problem) => {
+    const file = await fixture("field-type.json", content);
+    const error = await loadError([file]);
+    expect(error.message).toContain(`  ${problem}\n`);
+  });
+
   it("points into a DescribeVpcAttribute output", async () => {
     const file = await fixture("attribute.json", {
       VpcId: "vpc-1",
