@@ -20,10 +20,38 @@ export function layerMetadataOptions(
 ): EC2.InstanceMetadataOptionsResponse | undefined {
   const options: Record<string, unknown> = unknownTemplate ? {} : { ...DEFAULT_METADATA_OPTIONS };
   for (const layer of layers) Object.assign(options, layer);
-  const decided =
-    options.HttpProtocolIpv6 !== undefined ||
-    String(options.HttpEndpoint).toLowerCase() === "disabled";
+  const endpointDisabled = String(options.HttpEndpoint).toLowerCase() === "disabled";
+  // A layer sets a field to undefined when its value is unknown before deployment; that value,
+  // not EC2's default, decides, so the options are unknown unless the endpoint is off anyway.
+  const unknown = IPV6_METADATA_FIELDS.some(
+    (field) => field in options && options[field] === undefined,
+  );
+  if (unknown && !endpointDisabled) return undefined;
+  const decided = options.HttpProtocolIpv6 !== undefined || endpointDisabled;
   return decided ? (options as EC2.InstanceMetadataOptionsResponse) : undefined;
+}
+
+/** The metadata options that decide whether an instance reaches IMDS over IPv6. */
+export const IPV6_METADATA_FIELDS = ["HttpEndpoint", "HttpProtocolIpv6"];
+
+/**
+ * Returns the line for standard error about a metadata option that is not `enabled` or
+ * `disabled`, which EC2 rejects, or undefined when the value is one of them or another field.
+ */
+export function invalidMetadataOption(
+  resource: string,
+  field: string,
+  value: string,
+): string | undefined {
+  if (
+    !IPV6_METADATA_FIELDS.includes(field) ||
+    ["enabled", "disabled"].includes(value.toLowerCase())
+  )
+    return undefined;
+  return (
+    `resource ${resource} property MetadataOptions.${field} is ${JSON.stringify(value)}, not ` +
+    `enabled or disabled; the property is left out, so the checks that need it are reported as skipped`
+  );
 }
 
 /** Returns the line for standard error about a launch template that the input does not define. */

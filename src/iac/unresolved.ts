@@ -25,6 +25,12 @@ export function firstUnresolved(value: unknown): Unresolved | undefined {
   return undefined;
 }
 
+/** Tells whether a value is a map; an Unresolved value is none, whatever the input holds. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Unresolved)
+  );
 }

@@ -34,6 +34,11 @@ import type { GatewayKind } from "./gateways.js";
 import { routeParts, TableRoutes, type RouteLookup, type RoutePart } from "./routes.js";
 import { groupBy, indexBy, innerMap, isLiveInstance, lower } from "./util.js";
 
+/** Endpoint states of an endpoint that no longer serves, or never will. */
+const ENDED_ENDPOINT_STATES = new Set(["deleting", "deleted", "rejected", "failed", "expired"]);
+/** Endpoint types that serve one endpoint service, which ServiceName names. */
+const SERVICE_ENDPOINT_TYPES = new Set(["interface", "gateway"]);
+
 export type Tristate = boolean | undefined;
 
 /** The platforms a subnet's workloads run, which pick ephemeral ports from different ranges. */
@@ -398,12 +403,24 @@ export class SnapshotIndex {
   }
 
   /**
-   * Returns why the VPC endpoints of a VPC are unknown: VpcEndpoints was not collected, or it
-   * lists none for a VPC that another account shares. Returns undefined when they are known.
+   * Returns why the VPC endpoints of a VPC are unknown: VpcEndpoints was not collected, it
+   * lists none for a VPC that another account shares, or it lists an interface or gateway
+   * endpoint without its ServiceName, as a template or plan does when the service or the type
+   * is known only after deployment. Returns undefined when they are known.
    */
   endpointsUnknown(vpcId: string): string | undefined {
     if (!this.has("VpcEndpoints")) return this.absent("VpcEndpoints");
-    if (this.endpointsByVpc.has(vpcId)) return undefined;
+    const endpoints = this.endpointsByVpc.get(vpcId);
+    const unnamed = endpoints?.find(
+      (endpoint) =>
+        !endpoint.ServiceName &&
+        SERVICE_ENDPOINT_TYPES.has(lower(endpoint.VpcEndpointType)) &&
+        !ENDED_ENDPOINT_STATES.has(lower(endpoint.State)),
+    );
+    if (unnamed) {
+      return `the ServiceName of endpoint ${unnamed.VpcEndpointId} is not in the snapshot, so it may serve any service`;
+    }
+    if (endpoints) return undefined;
     const owner = this.sharedVpcOwner(vpcId);
     return owner
       ? `VPC ${vpcId} belongs to account ${owner}, whose VPC endpoints account ${this.accountId} cannot describe`

@@ -3,8 +3,14 @@
  * launch templates, into the snapshot's reservations.
  */
 import type * as EC2 from "@aws-sdk/client-ec2";
-import { layerMetadataOptions, unknownTemplateLine } from "../launch-template.js";
+import {
+  IPV6_METADATA_FIELDS,
+  invalidMetadataOption,
+  layerMetadataOptions,
+  unknownTemplateLine,
+} from "../launch-template.js";
 import { placeholderId } from "../placeholders.js";
+import { Unresolved } from "../unresolved.js";
 import type { PropertyReader, TemplateContext } from "./context.js";
 import { isRecord } from "./parse.js";
 
@@ -45,12 +51,15 @@ export function mapInstance(reader: PropertyReader, context: TemplateContext): v
 export function mapAutoScalingGroup(reader: PropertyReader, context: TemplateContext): string[] {
   const sizes = [reader.number("MinSize"), reader.number("DesiredCapacity")];
   if (sizes.every((size) => size === 0)) return [];
-  const mixed = isRecord(reader.properties.MixedInstancesPolicy)
-    ? reader.properties.MixedInstancesPolicy
-    : {};
-  const mixedTemplate = isRecord(mixed.LaunchTemplate)
-    ? mixed.LaunchTemplate.LaunchTemplateSpecification
-    : undefined;
+  const policy = reader.properties.MixedInstancesPolicy;
+  const mixed = isRecord(policy) ? policy : {};
+  // An unknown policy or launch template stands for a launch template outside the input.
+  const mixedTemplate =
+    policy instanceof Unresolved
+      ? policy
+      : isRecord(mixed.LaunchTemplate)
+        ? mixed.LaunchTemplate.LaunchTemplateSpecification
+        : mixed.LaunchTemplate;
   const template = launchTemplateOf(
     reader,
     context,
@@ -93,10 +102,14 @@ function launchTemplateOf(
   context: TemplateContext,
   specification: unknown,
 ): NamedLaunchTemplate | undefined {
-  if (!isRecord(specification)) return undefined;
-  const reference = specification.LaunchTemplateId ?? specification.LaunchTemplateName;
+  if (!isRecord(specification) && !(specification instanceof Unresolved)) return undefined;
+  const reference = isRecord(specification)
+    ? (specification.LaunchTemplateId ?? specification.LaunchTemplateName)
+    : undefined;
+  // An unknown specification, such as an import, names a launch template outside the input.
   const source = Object.keys(context.template.Resources).find(
     (logicalId) =>
+      reference !== undefined &&
       context.typeOf(logicalId) === "AWS::EC2::LaunchTemplate" &&
       (context.idOf(logicalId) === reference ||
         context.properties(logicalId).LaunchTemplateName === reference),
@@ -149,11 +162,25 @@ function metadataOptions(
   template: NamedLaunchTemplate | undefined,
   own: unknown[],
 ): { MetadataOptions?: EC2.InstanceMetadataOptionsResponse } {
-  const layers = [template?.data?.MetadataOptions, ...own].filter(isRecord).map((layer) => {
+  const given = [template?.data?.MetadataOptions, ...own].filter((layer) => layer !== undefined);
+  const layers = given.map((layer) => {
     const options: Record<string, unknown> = {};
+    if (layer instanceof Unresolved || !isRecord(layer)) {
+      // A whole MetadataOptions that is unknown, such as an import, sets unknown values.
+      if (layer instanceof Unresolved) reader.stringOf(layer, "MetadataOptions");
+      else if (layer !== null) reader.builder.warn(notAMap(reader.logicalId, layer));
+      if (layer !== null) for (const field of IPV6_METADATA_FIELDS) options[field] = undefined;
+      return options;
+    }
     for (const [key, value] of Object.entries(layer)) {
+      if (value === null) continue;
       const text = reader.stringOf(value, `MetadataOptions.${key}`);
-      if (text !== undefined) options[key] = /^\d+$/.test(text) ? Number(text) : text;
+      const invalid =
+        text === undefined ? undefined : invalidMetadataOption(reader.logicalId, key, text);
+      if (invalid) reader.builder.warn(invalid);
+      // An unknown or invalid value stays undefined, so EC2's default does not stand in for it.
+      options[key] =
+        text === undefined || invalid ? undefined : /^\d+$/.test(text) ? Number(text) : text;
     }
     return options;
   });
@@ -167,4 +194,11 @@ function groupRef(groupId: string): EC2.GroupIdentifier {
 
 function isString(value: string | undefined): value is string {
   return value !== undefined;
+}
+
+function notAMap(logicalId: string, value: unknown): string {
+  return (
+    `resource ${logicalId} property MetadataOptions is ${JSON.stringify(value)}, not a map; ` +
+    "the property is left out, so the checks that need it are reported as skipped"
+  );
 }

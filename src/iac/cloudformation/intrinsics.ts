@@ -92,7 +92,7 @@ export class IntrinsicResolver {
   private call(name: string, args: unknown): unknown {
     switch (name) {
       case "Ref":
-        return this.ref(String(args));
+        return typeof args === "string" ? this.ref(args) : invalid(name, args);
       case "Fn::GetAtt":
         return this.getAtt(args);
       case "Fn::Sub":
@@ -100,7 +100,7 @@ export class IntrinsicResolver {
       case "Fn::If":
         return this.fnIf(args);
       case "Condition":
-        return this.condition(String(args));
+        return typeof args === "string" ? this.condition(args) : invalid(name, args);
       case "Fn::ImportValue": {
         const exportName = this.resolve(args);
         const text =
@@ -123,19 +123,25 @@ export class IntrinsicResolver {
       case "Fn::Select":
         return this.select(list);
       case "Fn::Join":
-        return Array.isArray(list[1])
-          ? list[1].map(String).join(String(list[0]))
+        return typeof list[0] === "string" && Array.isArray(list[1]) && list[1].every(isScalar)
+          ? list[1].map(String).join(list[0])
           : invalid(name, args);
       case "Fn::Split":
-        return String(list[1] ?? "").split(String(list[0]));
+        return typeof list[0] === "string" && typeof list[1] === "string"
+          ? list[1].split(list[0])
+          : invalid(name, args);
       case "Fn::GetAZs":
-        return ["a", "b", "c"].map((zone) => `${String(list[0]) || this.pseudo.region}${zone}`);
+        return typeof list[0] === "string"
+          ? ["a", "b", "c"].map((zone) => `${list[0] || this.pseudo.region}${zone}`)
+          : invalid(name, args);
       case "Fn::Cidr":
         return splitCidr(String(list[0]), Number(list[1]), Number(list[2])) ?? invalid(name, args);
       case "Fn::FindInMap":
         return this.findInMap(list);
       case "Fn::Equals":
-        return list.length === 2 ? String(list[0]) === String(list[1]) : invalid(name, args);
+        return list.length === 2 && list.every(isScalar)
+          ? String(list[0]) === String(list[1])
+          : invalid(name, args);
       case "Fn::Not":
         return typeof list[0] === "boolean" ? !list[0] : invalid(name, args);
       case "Fn::And":
@@ -147,7 +153,7 @@ export class IntrinsicResolver {
           ? list.some(Boolean)
           : invalid(name, args);
       case "Fn::Base64":
-        return String(list[0]);
+        return typeof args === "string" ? args : invalid(name, args);
       case "Fn::Length":
         return Array.isArray(list[0]) ? list[0].length : invalid(name, args);
       case "Fn::ToJsonString":
@@ -229,16 +235,18 @@ export class IntrinsicResolver {
   }
 
   private fnIf(args: unknown): unknown {
-    if (!Array.isArray(args) || args.length !== 3) return invalid("Fn::If", args);
-    const condition = this.condition(String(args[0]));
+    if (!Array.isArray(args) || args.length !== 3 || typeof args[0] !== "string")
+      return invalid("Fn::If", args);
+    const condition = this.condition(args[0]);
     if (condition instanceof Unresolved) return condition;
     return this.resolve(condition ? args[1] : args[2]);
   }
 
   private select(list: unknown[]): unknown {
     const [index, items] = list;
-    const position = Number(index);
+    const position = typeof index === "string" && index.trim() !== "" ? Number(index) : index;
     if (
+      typeof position !== "number" ||
       !Array.isArray(items) ||
       !Number.isInteger(position) ||
       position < 0 ||
@@ -266,6 +274,11 @@ const INTRINSICS = new Set(["Ref", "Condition"]);
 
 function isIntrinsic(key: string): boolean {
   return INTRINSICS.has(key) || key.startsWith("Fn::");
+}
+
+/** Tells whether a value is a string, number or boolean, which intrinsics read as text. */
+function isScalar(value: unknown): boolean {
+  return ["string", "number", "boolean"].includes(typeof value);
 }
 
 function unresolved(reason: string, expression: unknown): Unresolved {

@@ -128,13 +128,24 @@ export async function readParameters(file: string): Promise<Map<string, string>>
  * written out and a list joined with commas. Null and maps have no such form.
  */
 function parameterText(file: string, key: string, value: unknown): string {
-  const scalar = (item: unknown) => ["string", "number", "boolean"].includes(typeof item);
-  if (scalar(value)) return String(value);
-  if (Array.isArray(value) && value.every(scalar)) return value.join(",");
+  if (isParameterText(value)) return parameterTextOf(value);
   throw new InputError(
     `${file}: parameter ${key} has the value ${JSON.stringify(value)}; give a string, ` +
       "or a list of strings for a List or CommaDelimitedList parameter",
   );
+}
+
+/** Tells whether a value has a parameter's text form: a scalar, or a list of scalars. */
+function isParameterText(value: unknown): boolean {
+  return isScalar(value) || (Array.isArray(value) && value.every(isScalar));
+}
+
+function parameterTextOf(value: unknown): string {
+  return Array.isArray(value) ? value.join(",") : String(value);
+}
+
+function isScalar(value: unknown): boolean {
+  return ["string", "number", "boolean"].includes(typeof value);
 }
 
 function cliParameter(file: string, item: unknown, position: number): [string, unknown] {
@@ -169,8 +180,15 @@ function resolveParameters(
   for (const [name, parameter] of Object.entries(declared)) {
     const type = String(parameter?.Type ?? "String");
     const passed = parameterValues.get(name);
-    const raw =
-      passed ?? (parameter?.Default === undefined ? undefined : String(parameter.Default));
+    const fallback = parameter?.Default;
+    if (passed === undefined && fallback !== undefined && !isParameterText(fallback)) {
+      problems.push(
+        `  parameter ${name}: its Default is ${JSON.stringify(fallback)}; give a string, or a ` +
+          "list of strings for a List or CommaDelimitedList parameter",
+      );
+      continue;
+    }
+    const raw = passed ?? (fallback === undefined ? undefined : parameterTextOf(fallback));
     const value = parameterValue(name, type, raw);
     const broken = brokenConstraint(type, parameter ?? {}, value);
     if (broken) {

@@ -10,6 +10,7 @@ import {
   type NatGatewayProperties,
 } from "../nat-gateway.js";
 import { Unresolved, firstUnresolved } from "../unresolved.js";
+import { leaveOutUnknownType } from "../endpoint.js";
 
 /** Maps one resource; returns the ids of further snapshot resources it created, if any. */
 type Mapper = (reader: PropertyReader, context: TemplateContext) => string[] | void;
@@ -218,10 +219,11 @@ function mapEgressOnlyInternetGateway(reader: PropertyReader): void {
 }
 
 function mapEndpoint(reader: PropertyReader): void {
+  const type = reader.string("VpcEndpointType");
   const endpoint: EC2.VpcEndpoint = {
     VpcEndpointId: reader.id,
     // CloudFormation creates a gateway endpoint when VpcEndpointType is left out.
-    VpcEndpointType: (reader.string("VpcEndpointType") ?? "Gateway") as EC2.VpcEndpointType,
+    VpcEndpointType: (type ?? "Gateway") as EC2.VpcEndpointType,
     SubnetIds: reader.ids("SubnetIds", "subnet"),
     RouteTableIds: reader.ids("RouteTableIds", "rtb"),
     Groups: reader.ids("SecurityGroupIds", "sg").map((id) => ({ GroupId: id, GroupName: id })),
@@ -232,6 +234,8 @@ function mapEndpoint(reader: PropertyReader): void {
   if (vpcId) endpoint.VpcId = vpcId;
   const service = reader.string("ServiceName");
   if (service) endpoint.ServiceName = service;
+  if (type === undefined && reader.properties.VpcEndpointType !== undefined)
+    leaveOutUnknownType(endpoint);
   const addressType = reader.string("IpAddressType");
   if (addressType) endpoint.IpAddressType = addressType as EC2.IpAddressType;
   const dns = isRecord(reader.properties.DnsOptions) ? reader.properties.DnsOptions : undefined;

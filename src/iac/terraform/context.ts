@@ -336,6 +336,17 @@ export class AttributeReader {
     return ids;
   }
 
+  /**
+   * Tells whether a list of nested blocks that the configuration sets is known only after apply
+   * as a whole, as a `dynamic` block over an unknown collection is, and notes it.
+   */
+  unknownBlocks(name: string): boolean {
+    const value = this.raw(name);
+    if (!(value instanceof Unresolved)) return false;
+    this.note(name, value, undefined);
+    return true;
+  }
+
   /** Returns a reader for each nested block, such as each inline `route` of a route table. */
   blocks(name: string): AttributeReader[] {
     const value = this.raw(name);

@@ -5,6 +5,7 @@
 import type * as EC2 from "@aws-sdk/client-ec2";
 import { layerMetadataOptions, unknownTemplateLine } from "../launch-template.js";
 import { placeholderId } from "../placeholders.js";
+import { firstUnresolved } from "../unresolved.js";
 import type { AttributeReader, PlanContext } from "./context.js";
 
 /** `metadata_options` attributes and the fields DescribeInstances reports them in. */
@@ -144,9 +145,15 @@ function metadataOptions(
   const layers = [template?.reader, instance].map((layer) => {
     const block = layer?.blocks("metadata_options")[0];
     const options: Record<string, unknown> = {};
+    // Unknown values stay undefined, so the provider's defaults do not stand in for them.
+    if (layer?.unknownBlocks("metadata_options")) {
+      for (const [, field] of METADATA_FIELDS) options[field] = undefined;
+    }
     for (const [name, field] of METADATA_FIELDS) {
       const value = block?.string(name);
       if (value) options[field] = value;
+      // An unknown value stays undefined, so the provider's default does not stand in for it.
+      else if (block && firstUnresolved(block.single(name))) options[field] = undefined;
     }
     return options;
   });

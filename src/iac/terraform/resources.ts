@@ -10,6 +10,7 @@ import {
   type NatGatewayProperties,
 } from "../nat-gateway.js";
 import { firstUnresolved } from "../unresolved.js";
+import { leaveOutUnknownType } from "../endpoint.js";
 
 /** Maps one resource; returns the ids of further snapshot resources it created, if any. */
 type Mapper = (reader: AttributeReader, context: PlanContext) => string[] | void;
@@ -135,7 +136,17 @@ function mapRouteTable(reader: AttributeReader): void {
     ...(vpcId && { VpcId: vpcId }),
     Tags: reader.tags(),
   });
+  noteUnknownRoutes(reader, reader.id);
   for (const block of reader.blocks("route")) addRoute(block, reader.id, "");
+}
+
+/** Leaves out the routing of a route table's VPC when its inline routes are unknown. */
+function noteUnknownRoutes(reader: AttributeReader, tableId: string): void {
+  if (!reader.unknownBlocks("route")) return;
+  reader.builder.noteUncertainRouting(
+    [tableId],
+    `route table ${reader.address} has routes that are known only after deployment`,
+  );
 }
 
 /** `aws_default_route_table` manages the main route table that AWS created with the VPC. */
@@ -149,6 +160,7 @@ function mapDefaultRouteTable(reader: AttributeReader, context: PlanContext): vo
     Tags: reader.tags(),
   });
   if (vpcId) reader.builder.setMainRouteTable(vpcId, tableId);
+  noteUnknownRoutes(reader, tableId);
   for (const block of reader.blocks("route")) addRoute(block, tableId, "");
 }
 
@@ -296,6 +308,7 @@ function mapEndpoint(reader: AttributeReader): void {
   if (vpcId) endpoint.VpcId = vpcId;
   const service = reader.string("service_name");
   if (service) endpoint.ServiceName = service;
+  if (firstUnresolved(reader.single("vpc_endpoint_type"))) leaveOutUnknownType(endpoint);
   const addressType = reader.string("ip_address_type");
   if (addressType) endpoint.IpAddressType = addressType as EC2.IpAddressType;
   const dns = reader.blocks("dns_options")[0];
@@ -327,6 +340,7 @@ function mapSecurityGroup(reader: AttributeReader): void {
   // Terraform deletes the egress rule AWS adds to a new group, so only listed rules remain.
   reader.builder.addSecurityGroup(group, false);
   for (const direction of ["ingress", "egress"] as const) {
+    if (reader.unknownBlocks(direction)) reader.builder.noteUnknownPeer(reader.id, direction);
     for (const block of reader.blocks(direction)) addInlineRule(block, reader.id, direction);
   }
 }
@@ -429,6 +443,7 @@ function mapNetworkAcl(
     Tags: reader.tags(),
   });
   for (const direction of ["ingress", "egress"] as const) {
+    if (reader.unknownBlocks(direction)) reader.builder.noteUnknownAclEntry(reader.id);
     for (const block of reader.blocks(direction))
       addAclEntry(block, reader.id, direction === "egress", "rule_no", "action");
   }
