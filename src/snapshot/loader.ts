@@ -614,6 +614,22 @@ function uniqueItems(
   warnings: string[],
 ): object[] {
   const keyOf = itemKeyOf(section);
+  if (parts.length === 1) {
+    // One file without repeated ids, the usual input, keeps its list as it is.
+    const list = (parts[0] as { snapshot: Snapshot }).snapshot[section] as object[];
+    const seen = new Set<string>();
+    let repeats = false;
+    for (const item of list) {
+      const id = keyOf(item);
+      if (id === undefined) continue;
+      if (seen.has(id)) {
+        repeats = true;
+        break;
+      }
+      seen.add(id);
+    }
+    if (!repeats) return list;
+  }
   // Each id maps to the position of its first copy. Copies are gathered only for repeated ids, so
   // a large file's merge costs one map entry per resource.
   const positions = new Map<string, number>();
