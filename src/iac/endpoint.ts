@@ -2,9 +2,9 @@
 import type * as EC2 from "@aws-sdk/client-ec2";
 
 /**
- * Makes an endpoint whose type is unknown an interface endpoint of an unknown service, which the
- * index reads as making all of its VPC's endpoints unknown: it may be an interface endpoint of
- * any service, or no interface endpoint at all.
+ * Turns an endpoint of unknown type into an interface endpoint of unknown service. Such an
+ * endpoint may serve any service, or be no interface endpoint at all, so the index reads every
+ * endpoint of its VPC as unknown.
  */
 export function leaveOutUnknownType(endpoint: EC2.VpcEndpoint): void {
   endpoint.VpcEndpointType = "Interface";

@@ -21,8 +21,8 @@ export function layerMetadataOptions(
   const options: Record<string, unknown> = unknownTemplate ? {} : { ...DEFAULT_METADATA_OPTIONS };
   for (const layer of layers) Object.assign(options, layer);
   const endpointDisabled = String(options.HttpEndpoint).toLowerCase() === "disabled";
-  // A layer sets a field to undefined when its value is unknown before deployment; that value,
-  // not EC2's default, decides, so the options are unknown unless the endpoint is off anyway.
+  // A layer sets a field to undefined when its value is unknown before deployment. That value
+  // decides, not EC2's default, so the options are unknown unless the endpoint is off anyway.
   const unknown = IPV6_METADATA_FIELDS.some(
     (field) => field in options && options[field] === undefined,
   );

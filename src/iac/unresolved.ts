@@ -25,7 +25,12 @@ export function firstUnresolved(value: unknown): Unresolved | undefined {
   return undefined;
 }
 
-/** Tells whether a value is a map; an Unresolved value is none, whatever the input holds. */
+/** Tells whether a value is a string, number or boolean, which CloudFormation reads as text. */
+export function isScalar(value: unknown): boolean {
+  return ["string", "number", "boolean"].includes(typeof value);
+}
+
+/** Tells whether a value is a map. An Unresolved value is never one, whatever its expression. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return (
     typeof value === "object" &&

@@ -1,12 +1,12 @@
 /** Interface endpoints by service, and what their DNS records make reachable. */
 import type { VpcEndpoint } from "@aws-sdk/client-ec2";
 import { type SnapshotIndex, shortServiceName } from "./snapshot-index.js";
-import { innerMap, lower } from "./util.js";
+import { innerMap, isLiveEndpoint, lower } from "./util.js";
+
+export { isLiveEndpoint };
 
 /** The Session Manager services; `ec2messages` is needed only by agents before 3.3.40.0. */
 export const SESSION_MANAGER_SERVICES = ["ssm", "ssmmessages", "ec2messages"] as const;
-
-const DEAD_STATES = new Set(["deleting", "deleted", "rejected", "failed", "expired"]);
 
 export function isInterfaceEndpoint(endpoint: VpcEndpoint): boolean {
   return lower(endpoint.VpcEndpointType) === "interface";
@@ -19,11 +19,6 @@ export function isInterfaceEndpoint(endpoint: VpcEndpoint): boolean {
 export function isAwsServiceEndpoint(endpoint: VpcEndpoint): boolean {
   const name = endpoint.ServiceName ?? "";
   return name.startsWith("com.amazonaws.") && !name.startsWith("com.amazonaws.vpce.");
-}
-
-/** Tells whether an endpoint exists or is on its way to existing. */
-export function isLiveEndpoint(endpoint: VpcEndpoint): boolean {
-  return !DEAD_STATES.has(lower(endpoint.State));
 }
 
 function isAvailable(endpoint: VpcEndpoint): boolean {

@@ -32,10 +32,8 @@ import type {
 import { failedSections } from "../snapshot/sections.js";
 import type { GatewayKind } from "./gateways.js";
 import { routeParts, TableRoutes, type RouteLookup, type RoutePart } from "./routes.js";
-import { groupBy, indexBy, innerMap, isLiveInstance, lower } from "./util.js";
+import { groupBy, indexBy, innerMap, isLiveEndpoint, isLiveInstance, lower } from "./util.js";
 
-/** Endpoint states of an endpoint that no longer serves, or never will. */
-const ENDED_ENDPOINT_STATES = new Set(["deleting", "deleted", "rejected", "failed", "expired"]);
 /** Endpoint types that serve one endpoint service, which ServiceName names. */
 const SERVICE_ENDPOINT_TYPES = new Set(["interface", "gateway"]);
 
@@ -113,6 +111,8 @@ export class SnapshotIndex {
   private readonly entrySets = new Map<string, PrefixSet | null>();
   private readonly natsById: Map<string, NatGateway>;
   private readonly endpointsByVpc: Map<string, VpcEndpoint[]>;
+  /** The first live endpoint of each VPC that lacks a ServiceName, or null when none does. */
+  private readonly unnamedEndpointByVpc = new Map<string, VpcEndpoint | null>();
   private readonly serviceDetails: Map<string, ServiceDetail>;
   private readonly groupsById: Map<string, SecurityGroup>;
   private readonly aclBySubnet = new Map<string, NetworkAcl>();
@@ -403,24 +403,26 @@ export class SnapshotIndex {
   }
 
   /**
-   * Returns why the VPC endpoints of a VPC are unknown: VpcEndpoints was not collected, it
-   * lists none for a VPC that another account shares, or it lists an interface or gateway
-   * endpoint without its ServiceName, as a template or plan does when the service or the type
-   * is known only after deployment. Returns undefined when they are known.
+   * Returns why the VPC endpoints of a VPC are unknown, or undefined when they are known. They are
+   * unknown when VpcEndpoints was not collected, or lists none for a VPC that another account
+   * shares. They are also unknown when a live interface or gateway endpoint lacks its ServiceName,
+   * as in a template or plan whose service or endpoint type is known only after deployment.
    */
   endpointsUnknown(vpcId: string): string | undefined {
     if (!this.has("VpcEndpoints")) return this.absent("VpcEndpoints");
     const endpoints = this.endpointsByVpc.get(vpcId);
-    const unnamed = endpoints?.find(
-      (endpoint) =>
-        !endpoint.ServiceName &&
-        SERVICE_ENDPOINT_TYPES.has(lower(endpoint.VpcEndpointType)) &&
-        !ENDED_ENDPOINT_STATES.has(lower(endpoint.State)),
-    );
-    if (unnamed) {
-      return `the ServiceName of endpoint ${unnamed.VpcEndpointId} is not in the snapshot, so it may serve any service`;
+    if (endpoints) {
+      // Every path of every subnet in the VPC calls this, so the endpoints are read once.
+      let unnamed = this.unnamedEndpointByVpc.get(vpcId);
+      if (unnamed === undefined) {
+        unnamed = endpoints.find(isUnnamedServiceEndpoint) ?? null;
+        this.unnamedEndpointByVpc.set(vpcId, unnamed);
+      }
+      return unnamed
+        ? `the ServiceName of endpoint ${unnamed.VpcEndpointId} is not in the snapshot, so it ` +
+            "may serve any service"
+        : undefined;
     }
-    if (endpoints) return undefined;
     const owner = this.sharedVpcOwner(vpcId);
     return owner
       ? `VPC ${vpcId} belongs to account ${owner}, whose VPC endpoints account ${this.accountId} cannot describe`
@@ -874,5 +876,14 @@ function inferAccount(snapshot: Snapshot): string | undefined {
   return (
     single((snapshot.Reservations ?? []).map((reservation) => reservation.OwnerId)) ??
     single([...(snapshot.Vpcs ?? []), ...(snapshot.Subnets ?? [])].map((item) => item.OwnerId))
+  );
+}
+
+/** Tells whether an endpoint is a live interface or gateway endpoint without its ServiceName. */
+function isUnnamedServiceEndpoint(endpoint: VpcEndpoint): boolean {
+  return (
+    !endpoint.ServiceName &&
+    SERVICE_ENDPOINT_TYPES.has(lower(endpoint.VpcEndpointType)) &&
+    isLiveEndpoint(endpoint)
   );
 }

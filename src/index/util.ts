@@ -70,6 +70,13 @@ export function isLiveInstance(instance: { State?: { Name?: string } }): boolean
   return !GONE_INSTANCE_STATES.has(lower(instance.State?.Name));
 }
 
+const ENDED_ENDPOINT_STATES = new Set(["deleting", "deleted", "rejected", "failed", "expired"]);
+
+/** Tells whether a VPC endpoint exists or is on its way to existing. */
+export function isLiveEndpoint(endpoint: { State?: string }): boolean {
+  return !ENDED_ENDPOINT_STATES.has(lower(endpoint.State));
+}
+
 /** Joins names for a message as "a", "a and b" or "a, b and c". */
 export function joinNames(names: readonly string[]): string {
   if (names.length <= 1) return names.join("");

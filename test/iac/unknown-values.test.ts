@@ -1,7 +1,7 @@
 /**
- * The two designs as a new user writes them, each broken at one link, and values that are
- * unknown or mistyped: they must give an input error, or leave the checks that read them
- * skipped, never read as false, absent or a default.
+ * Lints templates and plans of the two correct designs, each also broken at one link. Then it
+ * gives them values that are unknown or mistyped. Such a value must give an input error or leave
+ * the checks that read it skipped. It must never read as false, absent or a default.
  */
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";

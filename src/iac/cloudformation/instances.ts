@@ -53,7 +53,7 @@ export function mapAutoScalingGroup(reader: PropertyReader, context: TemplateCon
   if (sizes.every((size) => size === 0)) return [];
   const policy = reader.properties.MixedInstancesPolicy;
   const mixed = isRecord(policy) ? policy : {};
-  // An unknown policy or launch template stands for a launch template outside the input.
+  // An unknown policy or launch template names a launch template outside the input.
   const mixedTemplate =
     policy instanceof Unresolved
       ? policy

@@ -3,7 +3,7 @@
  * parameters. A value known only after deployment evaluates to an `Unresolved` with the reason.
  */
 import { splitCidr } from "../placeholders.js";
-import { Unresolved, firstUnresolved, isRecord } from "../unresolved.js";
+import { Unresolved, firstUnresolved, isRecord, isScalar } from "../unresolved.js";
 import type { Template } from "./parse.js";
 
 export { Unresolved, firstUnresolved };
@@ -274,11 +274,6 @@ const INTRINSICS = new Set(["Ref", "Condition"]);
 
 function isIntrinsic(key: string): boolean {
   return INTRINSICS.has(key) || key.startsWith("Fn::");
-}
-
-/** Tells whether a value is a string, number or boolean, which intrinsics read as text. */
-function isScalar(value: unknown): boolean {
-  return ["string", "number", "boolean"].includes(typeof value);
 }
 
 function unresolved(reason: string, expression: unknown): Unresolved {

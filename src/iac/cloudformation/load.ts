@@ -6,6 +6,7 @@ import { SnapshotBuilder } from "../builder.js";
 import type { IacResult } from "../result.js";
 import { locationFile } from "../result.js";
 import type { SourceLocation } from "../../run.js";
+import { isScalar } from "../unresolved.js";
 import { TemplateContext } from "./context.js";
 import { IntrinsicResolver, Unresolved } from "./intrinsics.js";
 import { isRecord, parseTemplate, type Template, type TemplateParameter } from "./parse.js";
@@ -142,10 +143,6 @@ function isParameterText(value: unknown): boolean {
 
 function parameterTextOf(value: unknown): string {
   return Array.isArray(value) ? value.join(",") : String(value);
-}
-
-function isScalar(value: unknown): boolean {
-  return ["string", "number", "boolean"].includes(typeof value);
 }
 
 function cliParameter(file: string, item: unknown, position: number): [string, unknown] {
