@@ -45,11 +45,23 @@ export class InvalidPageError extends Error {
 }
 
 /**
- * Yields a paginator's pages, and throws an InvalidPageError at a page whose NextToken an earlier
- * page returned. A paginator made with `stopOnSameToken` stops when a page returns the token of
- * its own request, as the last page of some services does, but it follows a longer cycle forever.
+ * Maximum pages of one call. A service that hands out a new NextToken on every page would
+ * otherwise be followed until the process ends.
+ * NOTE: an estimate, not an AWS limit. At even 10 items a page, it allows 100,000 items in one
+ * call.
  */
-export async function* withoutRepeats<P>(pages: AsyncIterable<P>): AsyncGenerator<P> {
+export const MAX_PAGES = 10_000;
+
+/**
+ * Yields a paginator's pages, and throws an InvalidPageError at a page whose NextToken an earlier
+ * page returned, or at page `maxPages` when it still returns a NextToken. A paginator made
+ * with `stopOnSameToken` stops when a page returns the token of its own request, as the last page
+ * of some services does, but it follows a longer cycle forever.
+ */
+export async function* withoutRepeats<P>(
+  pages: AsyncIterable<P>,
+  maxPages = MAX_PAGES,
+): AsyncGenerator<P> {
   const tokens = new Set<string>();
   let previous: unknown;
   let count = 0;
@@ -57,6 +69,12 @@ export async function* withoutRepeats<P>(pages: AsyncIterable<P>): AsyncGenerato
     count += 1;
     const token = (page as { NextToken?: unknown }).NextToken;
     if (typeof token === "string" && token !== "" && token !== previous) {
+      if (count >= maxPages) {
+        throw new InvalidPageError(
+          `page ${count} still returned a NextToken, so the pages may never end; vpc-lint ` +
+            `reads at most ${maxPages} pages of one call`,
+        );
+      }
       if (tokens.has(token)) {
         throw new InvalidPageError(
           `page ${count} returned a NextToken that an earlier page returned, so the pages repeat`,

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { collectSnapshot, type CollectOptions } from "../../src/collect/collector.js";
+import { MAX_PAGES } from "../../src/collect/runner.js";
 import { InputError } from "../../src/errors.js";
 import type { Snapshot } from "../../src/snapshot/types.js";
 import {
@@ -264,6 +265,28 @@ describe("collectSnapshot pagination over HTTP", () => {
     ]);
     expect(fake.count("DescribeNatGateways")).toBe(3);
   });
+
+  it("stops pages whose tokens never end", async () => {
+    const fake = new FakeAws((operation, attempt) => {
+      if (operation !== "DescribeNatGateways") return undefined;
+      const body = `<natGatewaySet/><nextToken>token-${attempt}</nextToken>`;
+      return { status: 200, body: ec2Body("DescribeNatGateways", body) };
+    });
+
+    const snapshot = await collectSnapshot(options(fake));
+
+    expect(snapshot.Errors).toEqual([
+      {
+        Operation: "DescribeNatGateways",
+        Code: "InvalidResponse",
+        Message:
+          `page ${MAX_PAGES} still returned a NextToken, so the pages may never end; ` +
+          `vpc-lint reads at most ${MAX_PAGES} pages of one call`,
+      },
+    ]);
+    expect(snapshot).not.toHaveProperty("NatGateways");
+    expect(fake.count("DescribeNatGateways")).toBe(MAX_PAGES);
+  }, 60_000);
 
   it("keeps a repeated item once", async () => {
     const fake = new FakeAws((operation, _attempt, request) => {
