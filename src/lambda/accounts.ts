@@ -6,6 +6,7 @@ import {
 } from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { ClientOverrides } from "../collect/clients.js";
+import { InvalidPageError, withoutRepeats } from "../collect/runner.js";
 import { partitionOf } from "../report/asff.js";
 
 export type Credentials = NonNullable<Exclude<ClientOverrides["credentials"], () => unknown>>;
@@ -57,18 +58,28 @@ export function memberRoleArn(accountId: string, roleName: string, region: strin
 
 /**
  * Lists the ids of the organization's active accounts, every page. An account counts as active
- * when its `State`, or the older `Status` field where `State` is absent, is ACTIVE.
+ * when its `State`, or the older `Status` field where `State` is absent, is ACTIVE. Pages whose
+ * NextToken returns to an earlier one, or a page without its list, raise an InvalidPageError.
  */
 export async function listActiveAccounts(region: string): Promise<string[]> {
   const client = new OrganizationsClient({ region });
   try {
     const ids: string[] = [];
-    for await (const page of paginateListAccounts({ client }, {})) {
-      for (const account of page.Accounts ?? []) {
+    const pages = paginateListAccounts({ client, stopOnSameToken: true }, {});
+    for await (const page of withoutRepeats(pages)) {
+      // A page without the list must not read as no accounts, or those accounts drop out of the run.
+      if (!page.Accounts) {
+        const status = page.$metadata?.httpStatusCode ?? "?";
+        throw new InvalidPageError(
+          `ListAccounts returned a page without Accounts (HTTP ${status})`,
+        );
+      }
+      for (const account of page.Accounts) {
         if (isActive(account) && account.Id) ids.push(account.Id);
       }
     }
-    return ids.sort();
+    // An account that two pages list gets one event.
+    return [...new Set(ids)].sort();
   } finally {
     client.destroy();
   }

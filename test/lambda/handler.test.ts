@@ -762,6 +762,30 @@ describe("member accounts", () => {
     expect(fakes.ec2.calls()).toHaveLength(0);
   });
 
+  it("rejects account pages that repeat a token", async () => {
+    const fakes = install(brokenWorld());
+    fakes.organizations.on(ListAccountsCommand).callsFake((input: { NextToken?: string }) => ({
+      Accounts: [{ Id: "777788889999", State: "ACTIVE" }],
+      NextToken: input.NextToken === "token-a" ? "token-b" : "token-a",
+    }));
+
+    const listed = invoke(ORGANIZATION_EVENT, lines);
+
+    await expect(listed).rejects.toThrow(
+      "page 3 returned a NextToken that an earlier page returned, so the pages repeat",
+    );
+    expect(fakes.organizations.commandCalls(ListAccountsCommand)).toHaveLength(3);
+  });
+
+  it("rejects an account page without its list", async () => {
+    const fakes = install(brokenWorld());
+    fakes.organizations.on(ListAccountsCommand).resolves({});
+
+    const listed = invoke(ORGANIZATION_EVENT, lines);
+
+    await expect(listed).rejects.toThrow("ListAccounts returned a page without Accounts");
+  });
+
   it("warns when the listed events exceed the state output limit", async () => {
     const fakes = install(brokenWorld());
     const accounts = Array.from({ length: 1500 }, (_, i) => ({
