@@ -203,7 +203,18 @@ async function listTargets(
   home: Home,
   log: Logger,
 ): Promise<TargetsResponse> {
-  const accounts = await listActiveAccounts(home.region);
+  let accounts: string[];
+  try {
+    accounts = await listActiveAccounts(home.region);
+  } catch (error) {
+    const { Code, Message } = summarizeError(error);
+    log.error(
+      "could not list the organization's accounts; run the function in the management account " +
+        "or a delegated administrator account, and grant its role organizations:ListAccounts",
+      { code: Code, error: Message },
+    );
+    throw error;
+  }
   const events: LintEvent[] = [];
   for (const accountId of accounts) {
     for (const region of request.regions)

@@ -786,6 +786,22 @@ describe("member accounts", () => {
     await expect(listed).rejects.toThrow("ListAccounts returned a page without Accounts");
   });
 
+  it("logs a denied ListAccounts with its fix", async () => {
+    const fakes = install(brokenWorld());
+    const denied = awsError("AccessDeniedException", "You don't have permissions", 400);
+    fakes.organizations.on(ListAccountsCommand).rejects(denied);
+
+    await expect(invoke(ORGANIZATION_EVENT, lines)).rejects.toThrow("You don't have permissions");
+
+    const errors = logEntries().filter((entry) => entry.level === "error");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      code: "AccessDeniedException",
+      error: "You don't have permissions",
+    });
+    expect(String(errors[0]?.message)).toContain("organizations:ListAccounts");
+  });
+
   it("warns when the listed events exceed the state output limit", async () => {
     const fakes = install(brokenWorld());
     const accounts = Array.from({ length: 1500 }, (_, i) => ({
