@@ -224,8 +224,10 @@ function describeError(error: ErrorObject, event: unknown, merged?: MergedEvent)
       const name = String(error.params.additionalProperty);
       return `${joinPath(path, name)} is not a known field; remove it or check its spelling`;
     }
-    case "pattern":
-      return `${subject} does not match ${String(error.params.pattern)}; ${hintFor(path)}`;
+    case "pattern": {
+      const named = origin ? subject : eventValue(path, event);
+      return `${named} does not match ${String(error.params.pattern)}; ${hintFor(path)}`;
+    }
     case "type":
       // Only a flag such as VPC_LINT_SECURITY_HUB can give a value of the wrong type.
       if (origin) return `${subject} must be true or false`;
@@ -257,6 +259,16 @@ function typeProblem(path: string, value: unknown, type: string): string {
     string: "a string",
   };
   return `${path} is ${printed}; expected ${expected[type] ?? `a value of type ${type}`}`;
+}
+
+/**
+ * Names a field of the event with its value, such as `/regions/0 ("Ireland")`. The external id
+ * is named without its value, so it stays out of logs.
+ */
+function eventValue(path: string, event: unknown): string {
+  const value = valueAt(event, path);
+  if (path === "/externalId" || typeof value !== "string") return path;
+  return `${path} (${JSON.stringify(value)})`;
 }
 
 /** Names the variable a field came from, with the value when it is a string and not secret. */

@@ -111,7 +111,9 @@ describe("function", () => {
       encoding: "utf8",
       env: { PATH: process.env.PATH ?? "", AWS_EC2_METADATA_DISABLED: "true" },
     });
-    expect(run.stdout).toContain("EventError: invalid event: /regions/0 does not match");
+    expect(run.stdout).toContain(
+      'EventError: invalid event: /regions/0 ("Ireland") does not match',
+    );
   }, 120_000);
 });
 

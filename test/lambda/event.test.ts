@@ -69,18 +69,38 @@ describe("parseEvent", () => {
   it.each([
     [
       { output: { prefix: "/vpc-lint/" } },
-      "/output/prefix does not match ^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$; use key " +
+      "/output/prefix (\"/vpc-lint/\") does not match ^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$; " +
+        "use key " +
         "name parts joined by single slashes, with no slash at either end, such as reports/vpc-lint",
     ],
     [
       { roleName: "arn:aws:iam::444455556666:role/VpcLintReadOnly" },
-      "/roleName does not match ^[\\w+=,.@-]{1,64}$; use the role's name, such as " +
+      '/roleName ("arn:aws:iam::444455556666:role/VpcLintReadOnly") does not match ' +
+        "^[\\w+=,.@-]{1,64}$; use the role's name, such as " +
         "VpcLintReadOnly, not its ARN",
     ],
   ])("names the fix for %j", (event, message) => {
     const parse = () => parseEvent(event, ENV);
 
     expect(parse).toThrow(`invalid event: ${message}`);
+  });
+
+  it.each([
+    [{ regions: ["Ireland"] }, '/regions/0 ("Ireland") does not match'],
+    [{ vpcIds: ["subnet-0a1b2c3d"] }, '/vpcIds/0 ("subnet-0a1b2c3d") does not match'],
+    [{ output: { bucket: "s3://results" } }, '/output/bucket ("s3://results") does not match'],
+  ])("names the value of %j", (event, message) => {
+    const parse = () => parseEvent(event, ENV);
+
+    expect(parse).toThrow(`invalid event: ${message}`);
+  });
+
+  it("leaves out an external id that does not match", () => {
+    const event = { accountId: "444455556666", roleName: "R", externalId: "hidden value!" };
+    const parse = () => parseEvent(event, ENV);
+
+    expect(parse).toThrow("invalid event: /externalId does not match");
+    expect(parse).not.toThrow("hidden value");
   });
 
   it("accepts vpcIds with several Regions", () => {

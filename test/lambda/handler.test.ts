@@ -562,7 +562,7 @@ describe("invalid event", () => {
   it.each([
     [
       { ...EVENT, vpcIds: ["vpc-XYZ"] },
-      /\/vpcIds\/0 does not match .*; use a VPC id such as vpc-0a1b2c3d4e5f67890/,
+      /\/vpcIds\/0 \("vpc-XYZ"\) does not match .*; use a VPC id such as vpc-0a1b2c3d4e5f67890/,
     ],
     [
       { ...EVENT, region: "us-east-1" },
@@ -570,7 +570,7 @@ describe("invalid event", () => {
     ],
     [
       { ...EVENT, regions: ["Ireland"] },
-      /\/regions\/0 does not match .*; use a Region code such as eu-west-1/,
+      /\/regions\/0 \("Ireland"\) does not match .*; use a Region code such as eu-west-1/,
     ],
     [
       { regions: ["us-east-1"] },
@@ -582,7 +582,7 @@ describe("invalid event", () => {
     ],
     [
       { ...EVENT, output: { bucket: "arn:aws:s3:::results" } },
-      /\/output\/bucket does not match .*; use an S3 bucket name/,
+      /\/output\/bucket \("arn:aws:s3:::results"\) does not match .*; use an S3 bucket name/,
     ],
   ])("rejects %j", async (event, message) => {
     const fakes = install(brokenWorld());
