@@ -59,6 +59,11 @@ export function formatOpenFindings(findings: readonly Finding[]): string {
   return `${JSON.stringify({ findings }, null, 2)}\n`;
 }
 
+/** An error for a Region's latest stored report that is not valid JSON. */
+export class PreviousReportError extends Error {
+  override readonly name = "InvalidPreviousReport";
+}
+
 export class ReportStore {
   constructor(
     private readonly client: S3Client,
@@ -91,8 +96,26 @@ export class ReportStore {
       new GetObjectCommand({ Bucket: this.bucket, Key: newest }),
     );
     const text = (await output.Body?.transformToString("utf-8")) ?? "";
-    const report = JSON.parse(text) as { findings?: Finding[] };
-    return { key: newest, findings: Array.isArray(report.findings) ? report.findings : [] };
+    return { key: newest, findings: this.findingsOf(text, newest) };
+  }
+
+  /**
+   * Reads the findings of a stored report. A report that is not JSON stays the latest and fails
+   * every later run until someone removes it, so the error names its address.
+   */
+  private findingsOf(text: string, key: string): Finding[] {
+    let report: { findings?: unknown } | null;
+    try {
+      report = JSON.parse(text) as { findings?: unknown } | null;
+    } catch (error) {
+      throw new PreviousReportError(
+        `previous report s3://${this.bucket}/${key} is not valid JSON ` +
+          `(${(error as Error).message}); delete or replace it, and the next run compares ` +
+          "with the run before it",
+      );
+    }
+    const findings = report?.findings;
+    return Array.isArray(findings) ? (findings as Finding[]) : [];
   }
 
   async put(key: string, body: string, contentType: string): Promise<void> {

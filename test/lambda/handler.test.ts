@@ -420,6 +420,19 @@ describe("Security Hub import", () => {
     }
   });
 
+  it("names a previous report that is not JSON", async () => {
+    const key = `vpc-lint/${HOME_ACCOUNT}/us-east-1/2026-12-05/20261205T100000Z-a.open.json`;
+    const objects = new Map([[key, "{truncated"]]);
+    install(brokenWorld(), objects);
+
+    const run = invokeOn(6, EVENT);
+
+    await expect(run).rejects.toThrow(
+      `us-east-1: InvalidPreviousReport: previous report s3://${BUCKET}/${key} is not valid JSON`,
+    );
+    await expect(run).rejects.toThrow("delete or replace it");
+  });
+
   it("archives a finding only once", async () => {
     const objects = new Map<string, string>();
     install(brokenWorld(), objects);
