@@ -52,32 +52,40 @@ export class InvalidPageError extends Error {
  */
 export const MAX_PAGES = 10_000;
 
+/** The output field that carries a call's next-page token, and the maximum pages to follow. */
+export interface PagingLimits {
+  tokenField?: string;
+  maxPages?: number;
+}
+
 /**
- * Yields a paginator's pages, and throws an InvalidPageError at a page whose NextToken an earlier
- * page returned, or at page `maxPages` when it still returns a NextToken. A paginator made
+ * Yields a paginator's pages, and throws an InvalidPageError at a page whose token an earlier
+ * page returned, or at page `maxPages` when it still returns a token. The token is in NextToken
+ * unless `tokenField` names another field, such as S3's NextContinuationToken. A paginator made
  * with `stopOnSameToken` stops when a page returns the token of its own request, as the last page
  * of some services does, but it follows a longer cycle forever.
  */
 export async function* withoutRepeats<P>(
   pages: AsyncIterable<P>,
-  maxPages = MAX_PAGES,
+  { tokenField = "NextToken", maxPages = MAX_PAGES }: PagingLimits = {},
 ): AsyncGenerator<P> {
   const tokens = new Set<string>();
   let previous: unknown;
   let count = 0;
   for await (const page of pages) {
     count += 1;
-    const token = (page as { NextToken?: unknown }).NextToken;
+    const token = (page as Record<string, unknown>)[tokenField];
     if (typeof token === "string" && token !== "" && token !== previous) {
       if (count >= maxPages) {
         throw new InvalidPageError(
-          `page ${count} still returned a NextToken, so the pages may never end; vpc-lint ` +
+          `page ${count} still returned a ${tokenField}, so the pages may never end; vpc-lint ` +
             `reads at most ${maxPages} pages of one call`,
         );
       }
       if (tokens.has(token)) {
         throw new InvalidPageError(
-          `page ${count} returned a NextToken that an earlier page returned, so the pages repeat`,
+          `page ${count} returned a ${tokenField} that an earlier page returned, so the pages ` +
+            "repeat",
         );
       }
       tokens.add(token);

@@ -10,6 +10,7 @@ import {
   type S3ClientConfig,
   paginateListObjectsV2,
 } from "@aws-sdk/client-s3";
+import { withoutRepeats } from "../collect/runner.js";
 import type { Finding } from "../engine/types.js";
 
 export interface ReportKeys {
@@ -79,10 +80,10 @@ export class ReportStore {
     let newestOpen: string | undefined;
     let newestReport: string | undefined;
     const pages = paginateListObjectsV2(
-      { client: this.client },
+      { client: this.client, stopOnSameToken: true },
       { Bucket: this.bucket, Prefix: prefix },
     );
-    for await (const page of pages) {
+    for await (const page of withoutRepeats(pages, { tokenField: "NextContinuationToken" })) {
       for (const object of page.Contents ?? []) {
         const key = object.Key ?? "";
         if (key.endsWith(OPEN_SUFFIX)) newestOpen = greater(newestOpen, key);

@@ -1,5 +1,5 @@
 import { DescribeVpcsCommand } from "@aws-sdk/client-ec2";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { BatchImportFindingsCommand } from "@aws-sdk/client-securityhub";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
@@ -431,6 +431,24 @@ describe("Security Hub import", () => {
       `us-east-1: InvalidPreviousReport: previous report s3://${BUCKET}/${key} is not valid JSON`,
     );
     await expect(run).rejects.toThrow("delete or replace it");
+  });
+
+  it("names report listings whose tokens repeat", async () => {
+    const fakes = install(brokenWorld());
+    fakes.s3.on(ListObjectsV2Command).callsFake((input: { ContinuationToken?: string }) => ({
+      Contents: [],
+      IsTruncated: true,
+      NextContinuationToken: input.ContinuationToken === "token-a" ? "token-b" : "token-a",
+    }));
+
+    const run = invoke(EVENT, lines);
+
+    await expect(run).rejects.toThrow(
+      "us-east-1: InvalidResponse: page 3 returned a NextContinuationToken that an earlier " +
+        "page returned, so the pages repeat",
+    );
+    expect(fakes.s3.commandCalls(ListObjectsV2Command)).toHaveLength(3);
+    expect(fakes.s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
   it("archives a finding only once", async () => {
