@@ -1,7 +1,7 @@
 /** Lists every VPC of a Region, for runs that lint a whole Region rather than named VPCs. */
 import { paginateDescribeVpcs } from "@aws-sdk/client-ec2";
 import { createClients, destroyClients, type ClientOverrides } from "./clients.js";
-import { withoutRepeats } from "./runner.js";
+import { InvalidPageError, withoutRepeats } from "./runner.js";
 
 export interface ListVpcsOptions {
   region: string;
@@ -24,7 +24,7 @@ export async function listVpcIds(options: ListVpcsOptions): Promise<string[]> {
     for await (const page of withoutRepeats(pages)) {
       // DescribeVpcs always returns the list, so a page without it must not read as no VPCs.
       if (!page.Vpcs) {
-        throw new Error(
+        throw new InvalidPageError(
           `DescribeVpcs in ${options.region} returned HTTP ${page.$metadata.httpStatusCode ?? "?"} without a list of VPCs`,
         );
       }

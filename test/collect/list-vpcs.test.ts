@@ -4,6 +4,7 @@ import { Route53Client } from "@aws-sdk/client-route-53";
 import { Route53ResolverClient } from "@aws-sdk/client-route53resolver";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { summarizeError } from "../../src/collect/errors.js";
 import { listVpcIds } from "../../src/collect/list-vpcs.js";
 import { ec2Body, FakeAws, OWNER_ID } from "./transport.js";
 import { CREDENTIALS, isolateAwsEnvironment } from "./world.js";
@@ -60,12 +61,15 @@ describe("listVpcIds", () => {
         ? { status: 200, body: "<html><body>busy</body></html>" }
         : undefined,
     );
-    await expect(
-      listVpcIds({
-        region: "us-east-1",
-        clientOverrides: { requestHandler: fake.handler, credentials: CREDENTIALS },
-      }),
-    ).rejects.toThrow("DescribeVpcs in us-east-1 returned HTTP 200 without a list of VPCs");
+    const error: unknown = await listVpcIds({
+      region: "us-east-1",
+      clientOverrides: { requestHandler: fake.handler, credentials: CREDENTIALS },
+    }).catch((reason: unknown) => reason);
+
+    expect(summarizeError(error)).toEqual({
+      Code: "InvalidResponse",
+      Message: "DescribeVpcs in us-east-1 returned HTTP 200 without a list of VPCs",
+    });
   });
 
   /** Pages of DescribeVpcs that each list vpc-0a, with the NextToken tokenOf gives the nth. */
