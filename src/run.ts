@@ -11,7 +11,7 @@ import { SnapshotIndex, type InputOrigin } from "./index/snapshot-index.js";
 import { analyse, computedAnalysis } from "./reach/analysis.js";
 import { toReachability, type ReachabilityEntry } from "./reach/report.js";
 import { RULES } from "./rules/index.js";
-import { MergedLocations } from "./snapshot/locations.js";
+import { MergedLocations, scopeId } from "./snapshot/locations.js";
 import { markBaseline } from "./suppress/baseline.js";
 import {
   applySuppressions,
@@ -57,8 +57,13 @@ export interface RunResult {
   reachability: (options?: { everyPath?: boolean }) => ReachabilityEntry[];
   /** The linted snapshots, in the order of `source`, for reports that draw the network. */
   snapshots: Snapshot[];
-  /** The file and line of each resource id, for inputs that were files. */
+  /**
+   * The file and line of each resource id, for inputs that were files. An id found in several
+   * inputs points at the first; locationsOf picks the input of a resource's account and Region.
+   */
   locations: ReadonlyMap<string, SourceLocation>;
+  /** The locations of each input, by the scopeId of its account and Region. */
+  scopedLocations: ReadonlyMap<string, ReadonlyMap<string, SourceLocation>>;
   /**
    * The inputs' load warnings, assumptions about missing sections and suppressions that did not
    * apply, such as expired ones, for standard error and reports.
@@ -122,6 +127,7 @@ export const DEFAULT_SETTINGS: LintSettings = { requiredServices: [] };
 export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult {
   const rules = options.rules ?? RULES;
   const locations = new MergedLocations();
+  const scopedLocations = new Map<string, ReadonlyMap<string, SourceLocation>>();
   const reachabilityOf: ((everyPath: boolean) => ReachabilityEntry[])[] = [];
   const result: RunResult = {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -134,6 +140,7 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
     reachability: () => [],
     snapshots: [],
     locations,
+    scopedLocations,
     warnings: [],
     severities: options.severities ?? new Map(),
   };
@@ -154,7 +161,10 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
     result.source.push(scope);
     reachabilityOf.push((everyPath) => toReachability(index, options.settings, where, everyPath));
     result.snapshots.push(input.snapshot);
-    if (input.locations) locations.add(input.locations);
+    if (input.locations) {
+      locations.add(input.locations);
+      scopedLocations.set(scopeId(scope.accountId, scope.region), input.locations);
+    }
     result.warnings.push(...(input.warnings ?? []));
     result.warnings.push(...assumptionWarnings(index, options.settings));
     const suppressions = options.suppressions ?? [];
@@ -195,6 +205,20 @@ function summarize(findings: readonly Finding[], skipped: number): Summary {
     summary.unchanged = counted.filter((f) => f.baselineState === "unchanged").length;
   }
   return summary;
+}
+
+/**
+ * Returns the locations of the input that contains a resource, found by the resource's account and
+ * Region. Accounts that share a VPC through AWS RAM see the same resource ids, so a lookup in
+ * `result.locations` alone could point at another account's file.
+ */
+export function locationsOf(
+  result: Pick<RunResult, "locations" | "scopedLocations">,
+  resource: { accountId?: string; region?: string },
+): ReadonlyMap<string, SourceLocation> {
+  if (result.scopedLocations.size === 0) return result.locations;
+  const scoped = result.scopedLocations.get(scopeId(resource.accountId, resource.region));
+  return scoped ?? new Map<string, SourceLocation>();
 }
 
 /** Tells whether a finding can fail the run: neither suppressed nor in the baseline. */

@@ -169,3 +169,44 @@ describe("--format and -o", () => {
     expect(ruleIds(["--include-suppressed"])).toContain("nat64-route-blackhole");
   });
 });
+
+describe("SARIF of several accounts", () => {
+  it("points each result at its own account's file", async () => {
+    const directory = await mkdtemp(join(workspace, "accounts-"));
+    const owner = JSON.parse(await readFile(BROKEN, "utf8")) as {
+      Source: { AccountId: string };
+    };
+    // A participant of the shared VPC sees the same ids; its file is indented differently, so
+    // every line differs from the owner's file.
+    const participant = { ...owner, Source: { ...owner.Source, AccountId: "444455556666" } };
+    await writeFile(join(directory, "owner.json"), JSON.stringify(owner, null, 2));
+    await writeFile(join(directory, "participant.json"), JSON.stringify(participant, null, 4));
+    const run = runCli(
+      ["-s", "owner.json", "-s", "participant.json", "-f", "sarif", "--fail-on", "never"],
+      {},
+      directory,
+    );
+    expect(run.status).toBe(0);
+    const log = JSON.parse(run.stdout);
+    expect(schemaErrors(log)).toEqual([]);
+    expect(githubProblems(log)).toEqual([]);
+    const lines = (await readFile(join(directory, "participant.json"), "utf8")).split("\n");
+    const tableLine = lines.findIndex((line) =>
+      line.includes('"RouteTableId": "rtb-0a1b2c3d4e5f60033"'),
+    );
+    const results = log.runs[0].results as {
+      ruleId: string;
+      locations: { physicalLocation: { artifactLocation: { uri: string }; region: any } }[];
+      relatedLocations?: { physicalLocation: { artifactLocation: { uri: string } } }[];
+    }[];
+    const blackholes = results.filter((result) => result.ruleId === "nat64-route-blackhole");
+    expect(blackholes.map((result) => result.locations[0]?.physicalLocation)).toEqual([
+      { artifactLocation: { uri: "owner.json" }, region: expect.any(Object) },
+      { artifactLocation: { uri: "participant.json" }, region: { startLine: tableLine + 1 } },
+    ]);
+    const relatedFiles = blackholes.map((result) => [
+      ...new Set(result.relatedLocations?.map((r) => r.physicalLocation.artifactLocation.uri)),
+    ]);
+    expect(relatedFiles).toEqual([["owner.json"], ["participant.json"]]);
+  });
+});

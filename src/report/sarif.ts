@@ -11,7 +11,7 @@ import {
   type Rule,
   type Severity,
 } from "../engine/types.js";
-import type { RunResult, SourceLocation } from "../run.js";
+import { locationsOf, type RunResult, type SourceLocation } from "../run.js";
 import { ruleDescriptor, SARIF_LEVEL } from "./sarif-rules.js";
 
 export const SARIF_SCHEMA_URI =
@@ -96,19 +96,21 @@ function automationId(result: RunResult): string {
 
 function toResult(finding: Finding, result: RunResult, ruleIndex: Map<string, number>): Json {
   const { resource } = finding;
+  // Related resources share the finding's account and Region, so one input's locations serve all.
+  const locations = locationsOf(result, resource);
   const sarif: Json = {
     ruleId: finding.ruleId,
     ruleIndex: ruleIndex.get(finding.ruleId) ?? -1,
     level: SARIF_LEVEL[finding.severity],
     message: {
-      text: `${label(resource.id, result.locations)}: ${finding.message} Fix: ${finding.fix}`,
+      text: `${label(resource.id, locations)}: ${finding.message} Fix: ${finding.fix}`,
     },
-    locations: [location(resource, result.locations)],
+    locations: [location(resource, locations)],
     partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
   };
-  const related = relatedLocations(finding, result.locations);
+  const related = relatedLocations(finding, locations);
   if (related.length > 0) sarif.relatedLocations = related;
-  const flow = codeFlow(finding, result.locations);
+  const flow = codeFlow(finding, locations);
   if (flow) sarif.codeFlows = [flow];
   if (finding.baselineState) sarif.baselineState = finding.baselineState;
   if (finding.suppression) sarif.suppressions = [suppressionOf(finding)];
