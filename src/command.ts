@@ -775,7 +775,7 @@ async function lintCommand(args: LintArgs): Promise<number> {
   for (const report of reports) if (!report.path) process.stdout.write(report.content);
   // The text report leaves them to standard error, and ASFF has no place for them.
   if (targets.some((target) => target.format === "text" || target.format === "asff")) {
-    process.stderr.write(formatSkipped(result.skipped));
+    process.stderr.write(formatSkipped(result.skipped, result.source));
   }
   return exitCodeOf(result, args.failOn ?? config?.failOn ?? "warning", args.requireComplete);
 }

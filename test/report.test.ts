@@ -9,6 +9,8 @@ import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { formatJson } from "../src/report/json.js";
+import { formatMarkdown } from "../src/report/markdown.js";
+import { formatSarif } from "../src/report/sarif.js";
 import { formatSkipped, formatText } from "../src/report/text.js";
 import { DEFAULT_SETTINGS, runLint, type RunResult } from "../src/run.js";
 import reportSchema from "../src/schemas/report.schema.json" with { type: "json" };
@@ -253,6 +255,56 @@ describe("text report", () => {
         "prefix list pl-1 was not collected\n" +
         "  instance-sg-egress-blocks-nat64: prefix list pl-1 was not collected\n" +
         "  endpoint-sg-blocks-ipv6-clients for subnet-b: prefix list pl-1 was not collected\n",
+    );
+  });
+});
+
+describe("skipped checks of several Regions", () => {
+  /** Lints the public NAT64 example as collected in two Regions, both without VpcAttributes. */
+  async function twoRegions(): Promise<RunResult> {
+    const loaded = await loadSnapshotFiles([join(EXAMPLES, "public-nat64.json")]);
+    const inputs = ["us-east-1", "eu-west-1"].map((region) => {
+      const snapshot = structuredClone(loaded.snapshot);
+      snapshot.Source = { ...snapshot.Source, Region: region };
+      delete snapshot.VpcAttributes;
+      return { snapshot };
+    });
+    return runLint(inputs, { settings: DEFAULT_SETTINGS });
+  }
+
+  const east = "(account 111122223333, us-east-1): VpcAttributes was not collected";
+  const west = "(account 111122223333, eu-west-1): VpcAttributes was not collected";
+
+  it("name the Region on standard error", async () => {
+    const result = await twoRegions();
+    const lines = formatSkipped(result.skipped, result.source).split("\n");
+    expect(lines).toContain(`  vpc-dns-hostnames-disabled, vpc-dns-support-disabled ${east}`);
+    expect(lines).toContain(`  vpc-dns-hostnames-disabled, vpc-dns-support-disabled ${west}`);
+  });
+
+  it("name the Region in Markdown", async () => {
+    const lines = formatMarkdown(await twoRegions()).split("\n");
+    expect(lines).toContain(`- Rule \`vpc-dns-support-disabled\` did not run ${east}`);
+    expect(lines).toContain(`- Rule \`vpc-dns-support-disabled\` did not run ${west}`);
+  });
+
+  it("keep a SARIF notification per Region", async () => {
+    const log = JSON.parse(formatSarif(await twoRegions())) as {
+      runs: { invocations: { toolExecutionNotifications: { message: { text: string } }[] }[] }[];
+    };
+    const texts = log.runs[0]?.invocations[0]?.toolExecutionNotifications.map(
+      (notification) => notification.message.text,
+    );
+    expect(texts).toContain(`Rule vpc-dns-support-disabled did not run ${east}.`);
+    expect(texts).toContain(`Rule vpc-dns-support-disabled did not run ${west}.`);
+  });
+
+  it("leave a single Region unnamed", async () => {
+    const result = await lintFiles([join(EXAMPLES, "public-nat64.json")]);
+    const skip = { ruleId: "vpc-dns-support-disabled", reason: "VpcAttributes was not collected" };
+    expect(formatSkipped([{ ...skip, region: "us-east-1" }], result.source)).toBe(
+      "Checks that did not run, so they did not pass either:\n" +
+        "  vpc-dns-support-disabled: VpcAttributes was not collected\n",
     );
   });
 });

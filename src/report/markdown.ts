@@ -8,6 +8,7 @@ import type { RunResult } from "../run.js";
 import { vpcDiagrams } from "./mermaid.js";
 import { groupBy } from "../index/util.js";
 import { markdownCode, markdownText } from "./escape.js";
+import { scopeLabeler } from "./scope.js";
 
 const HEADINGS: Record<Severity, string> = { error: "Errors", warning: "Warnings", info: "Info" };
 const ORDER: readonly Severity[] = ["error", "warning", "info"];
@@ -145,6 +146,7 @@ function resourceBlock(
 
 /** Returns the checks that did not run and the warnings as one part, under its heading. */
 function problemsSection(result: RunResult): Part[] {
+  const scopeOf = scopeLabeler(result.source);
   const lines = [
     ...result.executionErrors.map(
       (e) => `- Rule ${markdownCode(e.ruleId)} failed to run: ${markdownText(e.message)}`,
@@ -152,7 +154,8 @@ function problemsSection(result: RunResult): Part[] {
     ...result.skipped.map((skip) => {
       const where = skip.resourceIds ? ` for ${markdownText(skip.resourceIds.join(", "))}` : "";
       const rule = markdownCode(skip.ruleId);
-      return `- Rule ${rule} did not run${where}: ${markdownText(skip.reason)}`;
+      const scope = markdownText(scopeOf(skip));
+      return `- Rule ${rule} did not run${where}${scope}: ${markdownText(skip.reason)}`;
     }),
     ...result.warnings.map((warning) => `- ${markdownText(warning)}`),
   ];

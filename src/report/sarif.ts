@@ -13,6 +13,7 @@ import {
 } from "../engine/types.js";
 import { locationsOf, type RunResult, type SourceLocation } from "../run.js";
 import { ruleDescriptor, SARIF_LEVEL } from "./sarif-rules.js";
+import { scopeLabeler } from "./scope.js";
 
 export const SARIF_SCHEMA_URI =
   "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -274,6 +275,7 @@ function statedFact(item: Evidence): string {
 }
 
 function invocation(result: RunResult, ruleIndex: Map<string, number>): Json {
+  const scopeOf = scopeLabeler(result.source);
   const execution = [
     ...result.findings
       .filter((finding) => finding.ruleId === "snapshot-incomplete")
@@ -288,7 +290,7 @@ function invocation(result: RunResult, ruleIndex: Map<string, number>): Json {
     ),
     ...result.skipped.map((skip) => {
       const where = skip.resourceIds ? ` for ${skip.resourceIds.join(", ")}` : "";
-      const text = `Rule ${skip.ruleId} did not run${where}: ${skip.reason}.`;
+      const text = `Rule ${skip.ruleId} did not run${where}${scopeOf(skip)}: ${skip.reason}.`;
       return notification("warning", text, skip.ruleId, ruleIndex);
     }),
   ];

@@ -1,8 +1,9 @@
 /** The terminal report: findings grouped by VPC and resource, then a summary line. */
 import { statedValue, type Finding, type Severity } from "../engine/types.js";
 import { docsPath } from "../engine/docs.js";
-import type { RunResult, ScopedSkip } from "../run.js";
+import type { RunResult, ScopedSkip, ScopeSource } from "../run.js";
 import { printable, printableJson } from "./escape.js";
+import { scopeLabeler } from "./scope.js";
 
 export interface TextOptions {
   color: boolean;
@@ -79,7 +80,7 @@ function summaryLine(result: RunResult, paint: (style: Style, text: string) => s
 }
 
 /** Formats skipped checks for standard error, so a skipped check is not read as a pass. */
-export function formatSkipped(skipped: ScopedSkip[]): string {
+export function formatSkipped(skipped: ScopedSkip[], sources: readonly ScopeSource[] = []): string {
   if (skipped.length === 0) return "";
   // One gap, such as a missing prefix list, often stops several rules for the same resources,
   // so rules with the same reason and resources share a line.
@@ -92,10 +93,12 @@ export function formatSkipped(skipped: ScopedSkip[]): string {
     if (group) group.ruleIds.push(skip.ruleId);
     else groups.set(key, { ruleIds: [skip.ruleId], skip });
   }
+  const scopeOf = scopeLabeler(sources);
   const lines = ["Checks that did not run, so they did not pass either:"];
   for (const { ruleIds, skip } of groups.values()) {
     const where = skip.resourceIds ? ` for ${printable(skip.resourceIds.join(", "))}` : "";
-    lines.push(`  ${printable(ruleIds.join(", "))}${where}: ${printable(skip.reason)}`);
+    const scope = printable(scopeOf(skip));
+    lines.push(`  ${printable(ruleIds.join(", "))}${where}${scope}: ${printable(skip.reason)}`);
   }
   return `${lines.join("\n")}\n`;
 }
