@@ -156,6 +156,28 @@ describe("Markdown report", () => {
     expect(table).toBeLessThan(warnings);
   });
 
+  it("groups the same resource by account", async () => {
+    const { snapshot } = await loadSnapshotFiles([BROKEN]);
+    // A participant of the shared VPC sees the owner's resources under the same ids.
+    const participant = structuredClone(snapshot);
+    participant.Source = { ...participant.Source, AccountId: "444455556666" };
+    const result = runLint([{ snapshot }, { snapshot: participant }], {
+      settings: DEFAULT_SETTINGS,
+    });
+    const lines = formatMarkdown(result).split("\n");
+    const table = "#### `route-table rtb-0a1b2c3d4e5f60033` (ipv6-only-a) in vpc-0a1b2c3d4e5f60003";
+    const headings = lines.filter((line) => line.startsWith(table));
+    expect(headings).toEqual([
+      `${table} (account 111122223333, us-east-1)`,
+      `${table} (account 444455556666, us-east-1)`,
+    ]);
+    const networks = lines.filter((line) => line.startsWith("### Network of"));
+    expect(networks).toEqual([
+      "### Network of vpc-0a1b2c3d4e5f60003 (account 111122223333, us-east-1)",
+      "### Network of vpc-0a1b2c3d4e5f60003 (account 444455556666, us-east-1)",
+    ]);
+  });
+
   it("escapes Markdown in messages", async () => {
     const markdown = formatMarkdown(await lintFile(BROKEN));
     expect(markdown).toContain("--nat-gateway-id &lt;nat-id&gt;");

@@ -34,7 +34,7 @@ export function formatMarkdown(result: RunResult): string {
   const parts: Part[] = [
     { text: "## vpc-lint" },
     { text: summaryTable(result) },
-    ...ORDER.flatMap((severity) => severitySection(severity, visible, result.locations)),
+    ...ORDER.flatMap((severity) => severitySection(severity, visible, result)),
     ...problemsSection(result),
     ...suppressedSection(result.findings.filter((finding) => finding.suppressed)),
     ...vpcDiagrams(result).map((text) => ({ text, diagram: true })),
@@ -101,19 +101,16 @@ function summaryTable(result: RunResult): string {
 }
 
 /** Returns one part per resource, the first of which carries the section's heading. */
-function severitySection(
-  severity: Severity,
-  findings: Finding[],
-  locations: RunResult["locations"],
-): Part[] {
+function severitySection(severity: Severity, findings: Finding[], result: RunResult): Part[] {
   const matching = findings.filter((finding) => finding.severity === severity);
   if (matching.length === 0) return [];
-  const byResource = groupBy(
-    matching,
-    (finding) => `${finding.resource.type} ${finding.resource.id}`,
+  // Accounts that share a VPC through AWS RAM see the same ids, so the scope is part of the key.
+  const scopeOf = scopeLabeler(result.source);
+  const byResource = groupBy(matching, ({ resource }) =>
+    [resource.accountId, resource.region, resource.type, resource.id].join("\u0000"),
   );
-  const parts = [...byResource].map(([key, group]) => ({
-    text: resourceBlock(key, group, locations),
+  const parts = [...byResource].map(([, group]) => ({
+    text: resourceBlock(group, result.locations, scopeOf),
     findings: group.length,
   }));
   const first = parts[0] as Part;
@@ -122,11 +119,12 @@ function severitySection(
 }
 
 function resourceBlock(
-  key: string,
   findings: Finding[],
   locations: RunResult["locations"],
+  scopeOf: ReturnType<typeof scopeLabeler>,
 ): string {
   const resource = (findings[0] as Finding).resource;
+  const key = `${resource.type} ${resource.id}`;
   const name = resource.name ? ` (${markdownText(resource.name)})` : "";
   // The placeholder id appears in neither the template nor the plan, so name the logical id.
   const logicalName = locations.get(resource.id)?.logicalName;
@@ -141,7 +139,8 @@ function resourceBlock(
       `  [${markdownCode(finding.ruleId)}](${docsUrl(finding.ruleId)})`,
     ].join("<br>\n");
   });
-  return [`#### ${markdownCode(key)}${name}${origin}${where}`, "", ...items].join("\n");
+  const scope = markdownText(scopeOf(resource));
+  return [`#### ${markdownCode(key)}${name}${origin}${where}${scope}`, "", ...items].join("\n");
 }
 
 /** Returns the checks that did not run and the warnings as one part, under its heading. */

@@ -10,6 +10,7 @@ import { groupBy } from "../index/util.js";
 import { compareText } from "../engine/lint.js";
 import type { RunResult } from "../run.js";
 import { markdownText, printable } from "./escape.js";
+import { scopeLabeler } from "./scope.js";
 
 interface Edge {
   from: string;
@@ -35,11 +36,13 @@ const LINK_LINE = /^ {2}[nx]_\S* (?:-->|-\.-)/gm;
  */
 export function vpcDiagrams(result: RunResult): string[] {
   const broken = brokenResources(result);
-  return result.snapshots.flatMap((snapshot) => {
+  const scopeOf = scopeLabeler(result.source);
+  return result.snapshots.flatMap((snapshot, position) => {
     const index = new SnapshotIndex(snapshot);
+    const scope = markdownText(scopeOf(result.source[position] ?? {}));
     return index.vpcIds().map((vpcId) => {
       const diagram = vpcFlowchart(index, vpcId, broken);
-      const heading = `### Network of ${markdownText(vpcId)}`;
+      const heading = `### Network of ${markdownText(vpcId)}${scope}`;
       const links = diagram.match(LINK_LINE)?.length ?? 0;
       if (diagram.length <= MAX_DIAGRAM_CHARACTERS && links <= MAX_DIAGRAM_LINKS) {
         return `${heading}\n\n\`\`\`mermaid\n${diagram}\`\`\``;

@@ -1,7 +1,7 @@
-/** Names the account and Region of a skipped check in the reports of runs over several. */
+/** Names the account and Region of report entries in runs over several accounts or Regions. */
 import type { ScopeSource } from "../run.js";
 
-/** The account and Region of a skipped check. */
+/** The account and Region of a skipped check, a resource or a linted snapshot. */
 interface Scoped {
   accountId?: string;
   region?: string;
