@@ -7,7 +7,9 @@ import { docsUrl } from "../src/engine/docs.js";
 import { placeholderId } from "../src/iac/placeholders.js";
 import { defineRule, type Rule } from "../src/engine/types.js";
 import { InputError } from "../src/errors.js";
+import { formatMarkdown } from "../src/report/markdown.js";
 import { formatSarif } from "../src/report/sarif.js";
+import { formatText } from "../src/report/text.js";
 import { RULES } from "../src/rules/index.js";
 import { DEFAULT_SETTINGS, runLint, type RunOptions, type SnapshotInput } from "../src/run.js";
 import { loadSnapshotFiles } from "../src/snapshot/loader.js";
@@ -323,6 +325,48 @@ describe("SARIF notifications", () => {
       message: { text: "Rule always-throws failed to run: index out of range" },
       associatedRule: { id: "always-throws", index: RULES.length },
     });
+  });
+});
+
+describe("Failures of several Regions", () => {
+  it("name the Region of each failure", async () => {
+    const throwing = defineRule<"never">({
+      ...(RULES[0] as Rule),
+      id: "always-throws",
+      requires: [],
+      messages: { never: { severity: "error", text: "never", fix: "never" } },
+      check() {
+        throw new Error("index out of range");
+      },
+    });
+    const { snapshot } = await inputOf(BROKEN);
+    snapshot.Errors = [
+      { Operation: "DescribeNatGateways", Code: "UnauthorizedOperation", Message: "Denied." },
+    ];
+    const inputs = ["us-east-1", "eu-west-1"].map((region) => {
+      const copy = structuredClone(snapshot);
+      copy.Source = { ...copy.Source, Region: region };
+      return { snapshot: copy };
+    });
+    const result = runLint(inputs, { settings: DEFAULT_SETTINGS, rules: [...RULES, throwing] });
+    const log = JSON.parse(formatSarif(result)) as Json;
+    expectValid(log);
+    const textLines = formatText(result, { color: false }).split("\n");
+    const markdownLines = formatMarkdown(result).split("\n");
+    for (const region of ["us-east-1", "eu-west-1"]) {
+      const line = `failed to run (account 111122223333, ${region}): index out of range`;
+      expect(textLines).toContain(`rule always-throws ${line}`);
+      expect(markdownLines).toContain(`- Rule \`always-throws\` ${line}`);
+    }
+    const notifications = log.runs[0].invocations[0].toolExecutionNotifications as Json[];
+    const texts = notifications.map((entry) => entry.message.text as string);
+    for (const region of ["us-east-1", "eu-west-1"]) {
+      expect(texts).toContain(
+        `Rule always-throws failed to run (account 111122223333, ${region}): index out of range`,
+      );
+      const failedCall = texts.filter((text) => text.startsWith(`111122223333/${region}: `));
+      expect(failedCall).toHaveLength(1);
+    }
   });
 });
 

@@ -148,7 +148,9 @@ function problemsSection(result: RunResult): Part[] {
   const scopeOf = scopeLabeler(result.source);
   const lines = [
     ...result.executionErrors.map(
-      (e) => `- Rule ${markdownCode(e.ruleId)} failed to run: ${markdownText(e.message)}`,
+      (e) =>
+        `- Rule ${markdownCode(e.ruleId)} failed to run${markdownText(scopeOf(e))}: ` +
+        markdownText(e.message),
     ),
     ...result.skipped.map((skip) => {
       const where = skip.resourceIds ? ` for ${markdownText(skip.resourceIds.join(", "))}` : "";

@@ -279,11 +279,17 @@ function invocation(result: RunResult, ruleIndex: Map<string, number>): Json {
   const execution = [
     ...result.findings
       .filter((finding) => finding.ruleId === "snapshot-incomplete")
-      .map((finding) => notification("error", finding.message, finding.ruleId, ruleIndex)),
+      .map((finding) => {
+        // The resource of a failed call is its snapshot, named `account/region`.
+        const text = scopeOf(finding.resource)
+          ? `${finding.resource.id}: ${finding.message}`
+          : finding.message;
+        return notification("error", text, finding.ruleId, ruleIndex);
+      }),
     ...result.executionErrors.map((error) =>
       notification(
         "error",
-        `Rule ${error.ruleId} failed to run: ${error.message}`,
+        `Rule ${error.ruleId} failed to run${scopeOf(error)}: ${error.message}`,
         error.ruleId,
         ruleIndex,
       ),

@@ -36,9 +36,11 @@ export function formatText(result: RunResult, options: TextOptions): string {
       lines.push("");
     }
   }
+  const scopeOf = scopeLabeler(result.source);
   for (const error of result.executionErrors) {
     const message = printable(error.message);
-    lines.push(paint("red", `rule ${printable(error.ruleId)} failed to run: ${message}`));
+    const scope = printable(scopeOf(error));
+    lines.push(paint("red", `rule ${printable(error.ruleId)} failed to run${scope}: ${message}`));
   }
   lines.push(summaryLine(result, paint));
   return `${lines.join("\n")}\n`;
