@@ -56,6 +56,16 @@ function expectValid(log: Json): void {
   expect(githubProblems(log)).toEqual([]);
 }
 
+/** A rule whose check always throws, for the reports of a rule that failed to run. */
+const THROWING = defineRule<"never">({
+  ...(RULES[0] as Rule),
+  id: "always-throws",
+  requires: [],
+  messages: { never: { severity: "error", text: "never", fix: "never" } },
+  check() {
+    throw new Error("index out of range");
+  },
+});
 describe("SARIF of the bundled examples", () => {
   it.each(EXAMPLE_FILES)("%s is valid SARIF that GitHub accepts", (file) => {
     const run = runCli([
@@ -307,16 +317,7 @@ describe("SARIF notifications", () => {
   });
 
   it("report a rule that threw as an unsuccessful execution", async () => {
-    const throwing = defineRule<"never">({
-      ...(RULES[0] as Rule),
-      id: "always-throws",
-      requires: [],
-      messages: { never: { severity: "error", text: "never", fix: "never" } },
-      check() {
-        throw new Error("index out of range");
-      },
-    });
-    const log = sarifOf([await inputOf(BROKEN)], { rules: [...RULES, throwing] });
+    const log = sarifOf([await inputOf(BROKEN)], { rules: [...RULES, THROWING] });
     expectValid(log);
     const invocation = log.runs[0].invocations[0] as Json;
     expect(invocation.executionSuccessful).toBe(false);
@@ -330,15 +331,6 @@ describe("SARIF notifications", () => {
 
 describe("Failures of several Regions", () => {
   it("name the Region of each failure", async () => {
-    const throwing = defineRule<"never">({
-      ...(RULES[0] as Rule),
-      id: "always-throws",
-      requires: [],
-      messages: { never: { severity: "error", text: "never", fix: "never" } },
-      check() {
-        throw new Error("index out of range");
-      },
-    });
     const { snapshot } = await inputOf(BROKEN);
     snapshot.Errors = [
       { Operation: "DescribeNatGateways", Code: "UnauthorizedOperation", Message: "Denied." },
@@ -348,7 +340,7 @@ describe("Failures of several Regions", () => {
       copy.Source = { ...copy.Source, Region: region };
       return { snapshot: copy };
     });
-    const result = runLint(inputs, { settings: DEFAULT_SETTINGS, rules: [...RULES, throwing] });
+    const result = runLint(inputs, { settings: DEFAULT_SETTINGS, rules: [...RULES, THROWING] });
     const log = JSON.parse(formatSarif(result)) as Json;
     expectValid(log);
     const textLines = formatText(result, { color: false }).split("\n");
