@@ -158,7 +158,7 @@ describe("Markdown report", () => {
 
   it("groups the same resource by account", async () => {
     const { snapshot } = await loadSnapshotFiles([BROKEN]);
-    // A participant of the shared VPC sees the owner's resources under the same ids.
+    // A participant of the shared VPC describes the owner's resources under the same ids.
     const participant = structuredClone(snapshot);
     participant.Source = { ...participant.Source, AccountId: "444455556666" };
     const result = runLint([{ snapshot }, { snapshot: participant }], {
@@ -176,6 +176,23 @@ describe("Markdown report", () => {
       "### Network of vpc-0a1b2c3d4e5f60003 (account 111122223333, us-east-1)",
       "### Network of vpc-0a1b2c3d4e5f60003 (account 444455556666, us-east-1)",
     ]);
+  });
+
+  it("draws each account's broken resources apart", async () => {
+    const { snapshot } = await loadSnapshotFiles([BROKEN]);
+    const participant = structuredClone(snapshot);
+    participant.Source = { ...participant.Source, AccountId: "444455556666" };
+    const result = runLint([{ snapshot }, { snapshot: participant }], {
+      settings: DEFAULT_SETTINGS,
+    });
+    // Only the owner's snapshot keeps its findings, as if the participant's were fixed.
+    result.findings = result.findings.filter(
+      (finding) => finding.resource.accountId !== "444455556666",
+    );
+    const [owner, other] = formatMarkdown(result).split("### Network of").slice(1);
+
+    expect(owner).toMatch(/^ {2}class \S+ broken$/m);
+    expect(other).not.toMatch(/^ {2}class \S+ broken$/m);
   });
 
   it("escapes Markdown in messages", async () => {

@@ -10,6 +10,7 @@ import { groupBy } from "../index/util.js";
 import { compareText } from "../engine/lint.js";
 import type { RunResult } from "../run.js";
 import { markdownText, printable } from "./escape.js";
+import { scopeId } from "../snapshot/locations.js";
 import { scopeLabeler } from "./scope.js";
 
 interface Edge {
@@ -35,11 +36,13 @@ const LINK_LINE = /^ {2}[nx]_\S* (?:-->|-\.-)/gm;
  * note in place of a block that is over Mermaid's limits.
  */
 export function vpcDiagrams(result: RunResult): string[] {
-  const broken = brokenResources(result);
+  const brokenByScope = brokenResources(result);
   const scopeOf = scopeLabeler(result.source);
   return result.snapshots.flatMap((snapshot, position) => {
     const index = new SnapshotIndex(snapshot);
-    const scope = markdownText(scopeOf(result.source[position] ?? {}));
+    const source = result.source[position];
+    const scope = markdownText(scopeOf(source ?? {}));
+    const broken = brokenByScope.get(scopeId(source?.accountId, source?.region)) ?? new Set();
     return index.vpcIds().map((vpcId) => {
       const diagram = vpcFlowchart(index, vpcId, broken);
       const heading = `### Network of ${markdownText(vpcId)}${scope}`;
@@ -57,17 +60,25 @@ export function vpcDiagrams(result: RunResult): string[] {
 }
 
 /**
- * Collects every resource id an unsuppressed error finding names as subject or evidence. Related
+ * Collects every resource id an unsuppressed error finding names as subject or evidence, by the
+ * scopeId of the finding's account and Region. Accounts that share a VPC see the same ids, so a
+ * resource broken in one account's snapshot is drawn red only in that account's diagram. Related
  * resources stay out: they include working ones, such as the target of a route that is wrong.
  */
-function brokenResources(result: RunResult): Set<string> {
-  const ids = new Set<string>();
+function brokenResources(result: RunResult): Map<string, Set<string>> {
+  const byScope = new Map<string, Set<string>>();
   for (const finding of result.findings) {
     if (finding.severity !== "error" || finding.suppressed) continue;
+    const scope = scopeId(finding.resource.accountId, finding.resource.region);
+    let ids = byScope.get(scope);
+    if (!ids) {
+      ids = new Set<string>();
+      byScope.set(scope, ids);
+    }
     ids.add(finding.resource.id);
     for (const item of finding.evidence) ids.add(item.resourceId);
   }
-  return ids;
+  return byScope;
 }
 
 /** Builds the flowchart text of one VPC, ending with a newline. */
