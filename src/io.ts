@@ -51,8 +51,8 @@ export async function readText(file: string, flag: string): Promise<string> {
 }
 
 /**
- * Returns the fix for an input file that cannot be read with the error `code`. It asks for read
- * permission or for a file in place of a directory, and otherwise points at the path of `flag`.
+ * Returns the fix for an input file that cannot be read with the error `code`. The fix is read
+ * permission, a file in place of a directory, or otherwise a check of the path of `flag`.
  */
 export function readFixHint(code: string | undefined, flag: string): string {
   if (code === "EACCES" || code === "EPERM") {

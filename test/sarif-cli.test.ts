@@ -176,8 +176,8 @@ describe("SARIF of several accounts", () => {
     const owner = JSON.parse(await readFile(BROKEN, "utf8")) as {
       Source: { AccountId: string };
     };
-    // A participant of the shared VPC sees the same ids; its file is indented differently, so
-    // every line differs from the owner's file.
+    // A participant of the shared VPC describes the same ids. Its file is indented differently,
+    // so every line differs from the owner's file.
     const participant = { ...owner, Source: { ...owner.Source, AccountId: "444455556666" } };
     await writeFile(join(directory, "owner.json"), JSON.stringify(owner, null, 2));
     await writeFile(join(directory, "participant.json"), JSON.stringify(participant, null, 4));

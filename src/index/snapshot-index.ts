@@ -488,9 +488,9 @@ export class SnapshotIndex {
   }
 
   /**
-   * Returns the distinct sets of security group ids on the workloads of a subnet, or on the
-   * interfaces of its instances alone, from their interfaces, else from the instances; undefined
-   * when neither section was collected.
+   * Returns the distinct sets of security group ids on a subnet's workloads, or on its instances
+   * alone for the audience `instances`. They come from the interfaces, else from the instances,
+   * and are undefined when neither section was collected.
    */
   workloadGroupIds(
     subnetId: string,

@@ -614,22 +614,9 @@ function uniqueItems(
   warnings: string[],
 ): object[] {
   const keyOf = itemKeyOf(section);
-  if (parts.length === 1) {
-    // One file without repeated ids, the usual input, keeps its list as it is.
-    const list = (parts[0] as { snapshot: Snapshot }).snapshot[section] as object[];
-    const seen = new Set<string>();
-    let repeats = false;
-    for (const item of list) {
-      const id = keyOf(item);
-      if (id === undefined) continue;
-      if (seen.has(id)) {
-        repeats = true;
-        break;
-      }
-      seen.add(id);
-    }
-    if (!repeats) return list;
-  }
+  // One file without repeated ids, the usual input, keeps its list as it is.
+  const only = parts.length === 1 ? (parts[0]?.snapshot[section] as object[]) : undefined;
+  if (only && !hasRepeatedIds(only, keyOf)) return only;
   // Each id maps to the position of its first copy. Copies are gathered only for repeated ids, so
   // a large file's merge costs one map entry per resource.
   const positions = new Map<string, number>();
@@ -671,6 +658,21 @@ function uniqueItems(
     if (differs) warnings.push(`${section}: ${id} ${whereCopiesAre(copies)} ${reason}`);
   }
   return items;
+}
+
+/** Tells whether two items of a list have the same id. Items without an id are not compared. */
+function hasRepeatedIds(
+  items: readonly object[],
+  keyOf: (item: object) => string | undefined,
+): boolean {
+  const seen = new Set<string>();
+  for (const item of items) {
+    const id = keyOf(item);
+    if (id === undefined) continue;
+    if (seen.has(id)) return true;
+    seen.add(id);
+  }
+  return false;
 }
 
 const VPC_ATTRIBUTE_NAMES = ["EnableDnsSupport", "EnableDnsHostnames"] as const;

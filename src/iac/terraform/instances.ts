@@ -145,14 +145,14 @@ function metadataOptions(
   const layers = [template?.reader, instance].map((layer) => {
     const block = layer?.blocks("metadata_options")[0];
     const options: Record<string, unknown> = {};
-    // Unknown values stay undefined, so the provider's defaults do not stand in for them.
+    // A value known only after apply is set to undefined, so the provider's default is not used
+    // in its place. That applies to every field of a block that is unknown as a whole.
     if (layer?.unknownBlocks("metadata_options")) {
       for (const [, field] of METADATA_FIELDS) options[field] = undefined;
     }
     for (const [name, field] of METADATA_FIELDS) {
       const value = block?.string(name);
       if (value) options[field] = value;
-      // An unknown value stays undefined, so the provider's default does not stand in for it.
       else if (block && firstUnresolved(block.single(name))) options[field] = undefined;
     }
     return options;
