@@ -65,6 +65,12 @@ export interface RunResult {
   /** The locations of each input, by the scopeId of its account and Region. */
   scopedLocations: ReadonlyMap<string, ReadonlyMap<string, SourceLocation>>;
   /**
+   * The name a template or plan gives each resource it builds: a logical id or an address. Only
+   * those inputs name resources, so reports that print names alone never scan a snapshot file
+   * for the lines in `locations`.
+   */
+  logicalNames: ReadonlyMap<string, string>;
+  /**
    * The inputs' load warnings, assumptions about missing sections and suppressions that did not
    * apply, such as expired ones, for standard error and reports.
    */
@@ -128,6 +134,7 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
   const rules = options.rules ?? RULES;
   const locations = new MergedLocations();
   const scopedLocations = new Map<string, ReadonlyMap<string, SourceLocation>>();
+  const logicalNames = new Map<string, string>();
   const reachabilityOf: ((everyPath: boolean) => ReachabilityEntry[])[] = [];
   const result: RunResult = {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -141,6 +148,7 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
     snapshots: [],
     locations,
     scopedLocations,
+    logicalNames,
     warnings: [],
     severities: options.severities ?? new Map(),
   };
@@ -164,6 +172,12 @@ export function runLint(inputs: SnapshotInput[], options: RunOptions): RunResult
     if (input.locations) {
       locations.add(input.locations);
       scopedLocations.set(scopeId(scope.accountId, scope.region), input.locations);
+      // A snapshot file's locations are found by scanning it on first read, and name nothing.
+      if (input.origin === "template" || input.origin === "plan") {
+        for (const [id, { logicalName }] of input.locations) {
+          if (logicalName && !logicalNames.has(id)) logicalNames.set(id, logicalName);
+        }
+      }
     }
     result.warnings.push(...(input.warnings ?? []));
     result.warnings.push(...assumptionWarnings(index, options.settings));

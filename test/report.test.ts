@@ -259,6 +259,40 @@ describe("text report", () => {
   });
 });
 
+/** A map that counts the reads of its entries. */
+class CountingMap<K, V> extends Map<K, V> {
+  reads = 0;
+  override get(key: K): V | undefined {
+    this.reads += 1;
+    return super.get(key);
+  }
+  override has(key: K): boolean {
+    this.reads += 1;
+    return super.has(key);
+  }
+  override [Symbol.iterator](): MapIterator<[K, V]> {
+    this.reads += 1;
+    return super[Symbol.iterator]();
+  }
+}
+
+describe("lines of a snapshot file", () => {
+  it("stay unread by text and Markdown", async () => {
+    const loaded = await loadSnapshotFiles([join(EXAMPLES, "broken-nat64.json")]);
+    const locations = new CountingMap(loaded.locations);
+    const result = runLint([{ snapshot: loaded.snapshot, files: loaded.files, locations }], {
+      settings: DEFAULT_SETTINGS,
+    });
+
+    expect(formatText(result, { color: false })).toContain("subnet-");
+    expect(formatMarkdown(result)).toContain("subnet-");
+    expect(locations.reads).toBe(0);
+    // SARIF points at the lines, so the count does move.
+    formatSarif(result);
+    expect(locations.reads).toBeGreaterThan(0);
+  });
+});
+
 describe("skipped checks of several Regions", () => {
   /** Lints the public NAT64 example as collected in two Regions, both without VpcAttributes. */
   async function twoRegions(): Promise<RunResult> {

@@ -110,7 +110,7 @@ function severitySection(severity: Severity, findings: Finding[], result: RunRes
     [resource.accountId, resource.region, resource.type, resource.id].join("\u0000"),
   );
   const parts = [...byResource].map(([, group]) => ({
-    text: resourceBlock(group, result.locations, scopeOf),
+    text: resourceBlock(group, result.logicalNames, scopeOf),
     findings: group.length,
   }));
   const first = parts[0] as Part;
@@ -120,14 +120,14 @@ function severitySection(severity: Severity, findings: Finding[], result: RunRes
 
 function resourceBlock(
   findings: Finding[],
-  locations: RunResult["locations"],
+  logicalNames: RunResult["logicalNames"],
   scopeOf: ReturnType<typeof scopeLabeler>,
 ): string {
   const resource = (findings[0] as Finding).resource;
   const key = `${resource.type} ${resource.id}`;
   const name = resource.name ? ` (${markdownText(resource.name)})` : "";
   // The placeholder id appears in neither the template nor the plan, so name the logical id.
-  const logicalName = locations.get(resource.id)?.logicalName;
+  const logicalName = logicalNames.get(resource.id);
   const origin = logicalName ? `, from ${markdownCode(logicalName)}` : "";
   const where =
     resource.vpcId && resource.vpcId !== resource.id ? ` in ${markdownText(resource.vpcId)}` : "";

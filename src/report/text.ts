@@ -28,7 +28,7 @@ export function formatText(result: RunResult, options: TextOptions): string {
         const resource = (findings[0] as Finding).resource;
         const name = resource.name ? ` (${printable(resource.name)})` : "";
         // The placeholder id appears in neither the template nor the plan, so name the logical id.
-        const logicalName = result.locations.get(resource.id)?.logicalName;
+        const logicalName = result.logicalNames.get(resource.id);
         const origin = logicalName ? `, from ${printable(logicalName)}` : "";
         lines.push(`  ${printable(resource.type)} ${printable(resource.id)}${name}${origin}`);
         for (const finding of findings) lines.push(...formatFinding(finding, paint));
