@@ -127,6 +127,29 @@ describe("resource lines in a snapshot file", () => {
     expect(locations.has("vpc-0a1b2c3d4e5f60001")).toBe(false);
   });
 
+  it("skip brackets, quotes and colons inside strings", () => {
+    const text = [
+      "{",
+      '  "Subnets" : [',
+      '    { "Tags": [{ "Key": "Name", "Value": "a \\"}]\\" {[ \\\\" }],',
+      '      "Description": "\\"SubnetId\\": \\"subnet-0a1b2c3d4e5f60009\\"",',
+      '      "SubnetId"',
+      '        : "subnet-0a1b2c3d4e5f60006" },',
+      '    { "SubnetId": "subnet-0a1b2c3d4e5f60007", "Nested": { "SubnetId": "subnet-0a1b2c3d4e5f60008" } }',
+      "  ],",
+      '  "Note": "]}"',
+      "}",
+    ].join("\n");
+    const locations = locateResources("subnets.json", text);
+
+    expect(JSON.parse(text)).toHaveProperty("Subnets");
+    expect(locations.get("subnet-0a1b2c3d4e5f60006")).toEqual({ file: "subnets.json", line: 6 });
+    expect(locations.get("subnet-0a1b2c3d4e5f60007")).toEqual({ file: "subnets.json", line: 7 });
+    expect(locations.has("subnet-0a1b2c3d4e5f60008")).toBe(false);
+    expect(locations.has("subnet-0a1b2c3d4e5f60009")).toBe(false);
+    expect([...locations.keys()]).toEqual(["subnet-0a1b2c3d4e5f60006", "subnet-0a1b2c3d4e5f60007"]);
+  });
+
   it("find resources in singular and recorded outputs", () => {
     const created = JSON.stringify({ Subnet: { SubnetId: "subnet-0a1b2c3d4e5f60005" } }, null, 2);
     const recorded = JSON.stringify(

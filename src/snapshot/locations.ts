@@ -27,6 +27,8 @@ const BY_SINGULAR = new Map(
   SECTIONS.filter((info) => info.singular).map((info) => [info.singular as string, info.idField]),
 );
 const ID_FIELDS = new Set([...SECTIONS.map((info) => info.idField), "InstanceId"]);
+/** The fields whose values locateResources reads: ids, and the operation of a failed call. */
+const SCANNED_FIELDS: ReadonlySet<string> = new Set([...ID_FIELDS, "Operation"]);
 
 /**
  * Maps each resource id in a snapshot file to the line of its id field inside the resource's own
@@ -43,26 +45,34 @@ export function locateResources(
   scope?: string,
 ): Map<string, FoundLocation> {
   const path = relative(process.cwd(), file).split(sep).join("/");
-  const locations = new Map<string, FoundLocation>();
-  scanMembers(text, (keys, value, line) => {
+  // The offset of each id field's value, turned into lines at the end in one pass.
+  const found = new Map<string, { offset: number; fallback?: true }>();
+  scanMembers(text, MAX_KEYS, SCANNED_FIELDS, (keys, open, close) => {
     const field = keys[keys.length - 1] as string;
     // A recording wraps the output in `data`.
     const inOutput = keys[0] === "data" ? keys.slice(1) : keys;
     // A failed call of the collection belongs to the snapshot's scope, found at its first error.
     if (scope && inOutput.length === 3 && inOutput[0] === "Errors" && field === "Operation") {
-      if (!locations.has(scope)) locations.set(scope, { file: path, line });
+      if (!found.has(scope)) found.set(scope, { offset: open });
       return;
     }
     if (!ID_FIELDS.has(field)) return;
     const rank = rankOf(inOutput, field);
     if (rank === undefined) return;
-    const known = locations.get(value);
+    const value = stringAt(text, open, close);
+    const known = found.get(value);
     if (known && (!known.fallback || rank === "fallback")) return;
-    locations.set(
-      value,
-      rank === "fallback" ? { file: path, line, fallback: true } : { file: path, line },
-    );
+    found.set(value, rank === "fallback" ? { offset: open, fallback: true } : { offset: open });
   });
+  const lines = linesAt(
+    text,
+    [...found.values()].map((entry) => entry.offset),
+  );
+  const locations = new Map<string, FoundLocation>();
+  for (const [id, { offset, fallback }] of found) {
+    const line = lines.get(offset) as number;
+    locations.set(id, fallback ? { file: path, line, fallback } : { file: path, line });
+  }
   return locations;
 }
 
@@ -96,78 +106,147 @@ function rankOf(keys: readonly string[], field: string): "own" | "fallback" | un
 /** The path element that stands for any item of an array. */
 const ITEM = "#";
 
-const QUOTE = 34;
 const BACKSLASH = 92;
 const LINE_FEED = 10;
 const CARRIAGE_RETURN = 13;
+const COLON = 58;
+
+/**
+ * The maximum number of keys that lead to a value rankOf reads: an instance's id in
+ * Reservations, inside the `data` of a recording.
+ */
+const MAX_KEYS = 6;
 
 /**
  * Walks a valid JSON text and calls `visit` for every string that is the value of an object
- * member, with the keys leading to it (array items as ITEM) and its line. Lines end at LF, CRLF
- * or a lone CR.
+ * member named in `fields`, with the keys leading to it (array items as ITEM) and the offsets of
+ * its quotes. Containers reached by `maxKeys` keys or more are stepped over, and nothing inside
+ * them is visited.
+ *
+ * The walk jumps from one quote or bracket to the next with indexOf, which finds a character
+ * several times faster than a loop that reads each one, so blanks and numbers are never read.
+ * Values are not copied out of the text unless the visitor reads them with stringAt.
  */
 function scanMembers(
   text: string,
-  visit: (keys: readonly string[], value: string, line: number) => void,
+  maxKeys: number,
+  fields: ReadonlySet<string>,
+  visit: (keys: readonly string[], open: number, close: number) => void,
 ): void {
+  // One entry per open container that is not stepped over: an object's current member key, ""
+  // before its first one, or ITEM for an array.
   const keys: string[] = [];
-  // For each open container: true for an object, false for an array.
+  // For each of those containers: true for an object, false for an array.
   const objects: boolean[] = [];
-  // For each open object: whether a member's key is on `keys`.
-  const keyed: boolean[] = [];
-  let expectKey = false;
-  let line = 1;
-  for (let position = 0; position < text.length; position += 1) {
-    const code = text.charCodeAt(position);
-    if (code === LINE_FEED) {
-      line += 1;
-    } else if (code === CARRIAGE_RETURN) {
-      if (text.charCodeAt(position + 1) !== LINE_FEED) line += 1;
-    } else if (code === QUOTE) {
-      const end = closingQuote(text, position);
-      const raw = text.slice(position + 1, end);
-      const value = raw.includes("\\")
-        ? (JSON.parse(text.slice(position, end + 1)) as string)
-        : raw;
-      if (expectKey) {
-        keys.push(value);
-        keyed[keyed.length - 1] = true;
-        expectKey = false;
-      } else if (objects[objects.length - 1] === true) {
-        visit(keys, value, line);
+  // The number of open containers that are stepped over.
+  let skipped = 0;
+  const end = text.length;
+  const next = (character: string, from: number): number => {
+    const found = text.indexOf(character, from);
+    return found < 0 ? end : found;
+  };
+  let quote = next('"', 0);
+  let openObject = next("{", 0);
+  let closeObject = next("}", 0);
+  let openArray = next("[", 0);
+  let closeArray = next("]", 0);
+  for (;;) {
+    let position = quote < openObject ? quote : openObject;
+    if (closeObject < position) position = closeObject;
+    if (openArray < position) position = openArray;
+    if (closeArray < position) position = closeArray;
+    if (position >= end) return;
+    if (position === quote) {
+      const close = closingQuote(text, position);
+      if (skipped === 0 && text.charCodeAt(afterBlanks(text, close + 1)) === COLON) {
+        keys[keys.length - 1] = stringAt(text, position, close);
+      } else if (
+        skipped === 0 &&
+        objects[objects.length - 1] === true &&
+        fields.has(keys[keys.length - 1] as string)
+      ) {
+        visit(keys, position, close);
       }
-      position = end;
-    } else if (code === 123 /* { */) {
-      objects.push(true);
-      keyed.push(false);
-      expectKey = true;
-    } else if (code === 125 /* } */) {
-      objects.pop();
-      if (keyed.pop()) keys.pop();
-      expectKey = false;
-    } else if (code === 91 /* [ */) {
-      objects.push(false);
-      keys.push(ITEM);
-    } else if (code === 93 /* ] */) {
-      objects.pop();
-      keys.pop();
-    } else if (code === 44 /* , */ && objects[objects.length - 1] === true) {
-      if (keyed[keyed.length - 1]) keys.pop();
-      keyed[keyed.length - 1] = false;
-      expectKey = true;
+      // Brackets inside the string are text, so the search for each starts again after it.
+      quote = next('"', close + 1);
+      if (openObject < close) openObject = next("{", close + 1);
+      if (closeObject < close) closeObject = next("}", close + 1);
+      if (openArray < close) openArray = next("[", close + 1);
+      if (closeArray < close) closeArray = next("]", close + 1);
+    } else if (position === openObject || position === openArray) {
+      const object = position === openObject;
+      if (object) openObject = next("{", position + 1);
+      else openArray = next("[", position + 1);
+      if (skipped > 0 || keys.length >= maxKeys) skipped += 1;
+      else {
+        objects.push(object);
+        keys.push(object ? "" : ITEM);
+      }
+    } else {
+      if (position === closeObject) closeObject = next("}", position + 1);
+      else closeArray = next("]", position + 1);
+      if (skipped > 0) skipped -= 1;
+      else {
+        objects.pop();
+        keys.pop();
+      }
     }
   }
 }
 
-function closingQuote(text: string, open: number): number {
-  let position = open + 1;
-  while (position < text.length) {
+/** Returns the offset of the first character from `from` on that is not JSON white space. */
+function afterBlanks(text: string, from: number): number {
+  let position = from;
+  for (;;) {
     const code = text.charCodeAt(position);
-    if (code === BACKSLASH) position += 2;
-    else if (code === QUOTE) return position;
-    else position += 1;
+    if (code !== 32 && code !== 9 && code !== LINE_FEED && code !== CARRIAGE_RETURN) {
+      return position;
+    }
+    position += 1;
+  }
+}
+
+/** Returns the offset of the quote that closes the string opened at `open`. */
+function closingQuote(text: string, open: number): number {
+  let quote = text.indexOf('"', open + 1);
+  while (quote > 0) {
+    // A quote after an odd number of backslashes is part of the string.
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes += 1;
+    if (backslashes % 2 === 0) return quote;
+    quote = text.indexOf('"', quote + 1);
   }
   return text.length;
+}
+
+/** Returns the string between the quotes at `open` and `close`, with its escapes read. */
+function stringAt(text: string, open: number, close: number): string {
+  const raw = text.slice(open + 1, close);
+  return raw.includes("\\") ? (JSON.parse(text.slice(open, close + 1)) as string) : raw;
+}
+
+/**
+ * Returns the line of each offset, by offset. Lines end at LF, CRLF or a lone CR. One pass over
+ * the text finds the line ends with indexOf.
+ */
+function linesAt(text: string, offsets: readonly number[]): Map<number, number> {
+  const lines = new Map<number, number>();
+  let line = 1;
+  let feed = text.indexOf("\n");
+  let carriage = text.indexOf("\r");
+  for (const offset of [...offsets].sort((first, second) => first - second)) {
+    while (feed >= 0 && feed < offset) {
+      line += 1;
+      feed = text.indexOf("\n", feed + 1);
+    }
+    // A CR ends a line of its own only when no LF follows it.
+    while (carriage >= 0 && carriage < offset) {
+      if (text.charCodeAt(carriage + 1) !== LINE_FEED) line += 1;
+      carriage = text.indexOf("\r", carriage + 1);
+    }
+    lines.set(offset, line);
+  }
+  return lines;
 }
 
 type LocationSource =
