@@ -14,6 +14,7 @@ import { noteUnresolved, readIacInputs } from "./iac/index.js";
 import { checkDistinctOutputs, checkWritable, writeFilesAtomic, type FileWrite } from "./io.js";
 import { parseTargets, renderReport, type ReportTarget } from "./report/formats.js";
 import { formatExplain } from "./report/explain.js";
+import { sarifLimitWarning } from "./report/sarif.js";
 import { formatSkipped } from "./report/text.js";
 import { explainPath } from "./reach/analysis.js";
 import { RULES } from "./rules/index.js";
@@ -771,7 +772,12 @@ async function lintCommand(args: LintArgs): Promise<number> {
     ...reports.flatMap(({ path, content }) => (path ? [{ path, content }] : [])),
   ]);
   if (baselineFile) process.stderr.write(baselineFile.note);
-  for (const warning of result.warnings) process.stderr.write(`warning: ${printable(warning)}\n`);
+  const warnings = [...result.warnings];
+  if (targets.some((target) => target.format === "sarif")) {
+    const limit = sarifLimitWarning(result, { includeSuppressed: args.includeSuppressed });
+    if (limit) warnings.push(limit);
+  }
+  for (const warning of warnings) process.stderr.write(`warning: ${printable(warning)}\n`);
   for (const report of reports) if (!report.path) process.stdout.write(report.content);
   // The text report leaves them to standard error, and ASFF has no place for them.
   if (targets.some((target) => target.format === "text" || target.format === "asff")) {

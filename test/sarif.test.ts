@@ -8,7 +8,7 @@ import { placeholderId } from "../src/iac/placeholders.js";
 import { defineRule, type Rule } from "../src/engine/types.js";
 import { InputError } from "../src/errors.js";
 import { formatMarkdown } from "../src/report/markdown.js";
-import { formatSarif } from "../src/report/sarif.js";
+import { CODE_SCANNING_MAX_RESULTS, formatSarif, sarifLimitWarning } from "../src/report/sarif.js";
 import { formatText } from "../src/report/text.js";
 import { RULES } from "../src/rules/index.js";
 import { DEFAULT_SETTINGS, runLint, type RunOptions, type SnapshotInput } from "../src/run.js";
@@ -490,5 +490,46 @@ describe("resource locations from the loader", () => {
     } finally {
       await rm(directory, { recursive: true, force: true });
     }
+  });
+});
+
+describe("code scanning result limit", () => {
+  /**
+   * Lints the broken example and repeats its findings to `count` results, the first `suppressed`
+   * of them suppressed.
+   */
+  async function withFindings(count: number, suppressed = 0) {
+    const result = runLint([await inputOf(BROKEN)], {
+      settings: DEFAULT_SETTINGS,
+    });
+    const found = result.findings;
+    result.findings = Array.from({ length: count }, (_, position) => ({
+      ...(found[position % found.length] as (typeof found)[number]),
+      ...(position < suppressed && { suppressed: true }),
+    }));
+    return result;
+  }
+
+  it("passes a run at the limit", async () => {
+    expect(sarifLimitWarning(await withFindings(CODE_SCANNING_MAX_RESULTS))).toBeUndefined();
+  });
+
+  it("warns past the limit, naming the rule", async () => {
+    const result = await withFindings(CODE_SCANNING_MAX_RESULTS + 1);
+    const counts = new Map<string, number>();
+    for (const { ruleId } of result.findings) counts.set(ruleId, (counts.get(ruleId) ?? 0) + 1);
+    const [top, count] = [...counts].sort((first, second) => second[1] - first[1])[0] ?? [];
+
+    const warning = sarifLimitWarning(result);
+
+    expect(warning).toContain("lists 25,001 results, more than the 25,000");
+    expect(warning).toContain(`${(count ?? 0).toLocaleString("en-US")} of them come from ${top}.`);
+  });
+
+  it("counts suppressed results only when listed", async () => {
+    const result = await withFindings(CODE_SCANNING_MAX_RESULTS + 1, 1);
+
+    expect(sarifLimitWarning(result)).toBeUndefined();
+    expect(sarifLimitWarning(result, { includeSuppressed: true })).toContain("25,001 results");
   });
 });

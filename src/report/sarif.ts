@@ -49,11 +49,18 @@ const TYPE_BY_PREFIX: Record<string, string> = {
 
 const AWS_ID = /^([a-z]+)-[0-9a-f]{8,17}$/;
 
+/**
+ * The maximum number of results GitHub code scanning accepts in one SARIF run. It rejects an
+ * upload with more, and of a run it accepts it keeps the 5,000 most severe results
+ * (https://docs.github.com/en/code-security/code-scanning/troubleshooting-sarif-uploads/results-exceed-limit).
+ */
+export const CODE_SCANNING_MAX_RESULTS = 25_000;
+
 /** Formats a run as one SARIF run; suppressed findings are left out unless asked for. */
 export function formatSarif(result: RunResult, options: SarifOptions = {}): string {
   const rules = enabledRules(result);
   const ruleIndex = new Map(rules.map((entry, position) => [entry.rule.id, position]));
-  const findings = result.findings.filter((f) => options.includeSuppressed || !f.suppressed);
+  const findings = sarifFindings(result, options);
 
   const run: Json = {
     tool: {
@@ -72,6 +79,33 @@ export function formatSarif(result: RunResult, options: SarifOptions = {}): stri
   };
   const log = { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: [run] };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/** Returns the findings a SARIF report lists as results. */
+function sarifFindings(result: RunResult, options: SarifOptions): Finding[] {
+  return result.findings.filter((finding) => options.includeSuppressed || !finding.suppressed);
+}
+
+/**
+ * Returns a warning when the SARIF report of a run lists more results than GitHub code scanning
+ * accepts, naming the rule with the most of them, or undefined.
+ */
+export function sarifLimitWarning(
+  result: RunResult,
+  options: SarifOptions = {},
+): string | undefined {
+  const findings = sarifFindings(result, options);
+  if (findings.length <= CODE_SCANNING_MAX_RESULTS) return undefined;
+  const byRule = new Map<string, number>();
+  for (const { ruleId } of findings) byRule.set(ruleId, (byRule.get(ruleId) ?? 0) + 1);
+  const [ruleId, count] = [...byRule].reduce((most, entry) => (entry[1] > most[1] ? entry : most));
+  const number = (value: number) => value.toLocaleString("en-US");
+  return (
+    `the SARIF report lists ${number(findings.length)} results, more than the ` +
+    `${number(CODE_SCANNING_MAX_RESULTS)} that GitHub code scanning accepts in one run, so an ` +
+    `upload of it is rejected; ${number(count)} of them come from ${ruleId}. Fix or suppress ` +
+    "those findings, turn the rule off in the config, or lint fewer VPCs per report"
+  );
 }
 
 function enabledRules(result: RunResult): { rule: Rule; severity: Severity }[] {
