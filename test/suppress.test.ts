@@ -188,6 +188,46 @@ describe("config suppressions", () => {
   });
 });
 
+describe("long lists of config suppressions", () => {
+  /** Entries for resources outside the snapshot, each counting the reads of its selectors. */
+  function countingEntries(count: number): { entries: SuppressionEntry[]; reads: () => number } {
+    let reads = 0;
+    const entries = Array.from({ length: count }, (_, position) => {
+      const fields = entry({
+        rule: "nat64-*",
+        resource: `rtb-${position.toString(16).padStart(17, "0")}`,
+        origin: `cfg.json /suppressions/${position}`,
+      });
+      return new Proxy(fields, {
+        get(target, key, receiver) {
+          if (key === "rule" || key === "region" || key === "account") reads += 1;
+          return Reflect.get(target, key, receiver) as unknown;
+        },
+      });
+    });
+    return { entries, reads: () => reads };
+  }
+
+  it("try only the entries of each finding's resource", () => {
+    const { entries, reads } = countingEntries(300);
+    const result = lint([...entries, entry({ resource: BLACKHOLE_TABLE })]);
+
+    expect(suppressedIds(result)).toEqual([`nat64-route-blackhole ${BLACKHOLE_TABLE}`]);
+    expect(result.findings.length).toBeGreaterThan(5);
+    // Each finding tried against every entry would read each entry's selectors once per finding.
+    expect(reads()).toBeLessThan(entries.length);
+  });
+
+  it("keep config order between exact and pattern entries", () => {
+    const exact = { ...entry({ resource: BLACKHOLE_TABLE }), origin: "cfg.json /suppressions/1" };
+    const pattern = entry({ resource: "rtb-0a1b2c3d4e5f6003*", rule: "nat64-route-blackhole" });
+    const first = (result: RunResult) => result.findings.find((f) => f.suppressed)?.suppression;
+
+    expect(first(lint([pattern, exact]))?.origin).toBe("cfg.json /suppressions/0");
+    expect(first(lint([exact, pattern]))?.origin).toBe("cfg.json /suppressions/1");
+  });
+});
+
 describe("config suppressions that match nothing", () => {
   const blackhole = entry({ rule: "nat64-route-blackhole", resource: BLACKHOLE_TABLE });
 

@@ -51,12 +51,15 @@ export function applySuppressions(
   const misspelt = new Map<string, string[]>();
   const expired = new Map<SuppressionEntry, ExpiredMatches>();
   const untagged = new Set<string>();
+  const candidates = new EntryIndex(entries);
 
   for (const finding of findings) {
     if (UNSUPPRESSIBLE_RULES.has(finding.ruleId)) continue;
     const resourceTags = tags.get(finding.resource.id) ?? [];
     noteUnknownIds(finding.resource.id, resourceTags, misspelt);
-    const matching = entries.filter((entry) => entryMatches(entry, finding, resourceTags));
+    const matching = candidates
+      .of(finding)
+      .filter((entry) => entryMatches(entry, finding, resourceTags));
     const active = matching.find((entry) => !isExpired(entry, today));
     const suppression = active ? fromEntry(active) : fromTags(finding, resourceTags, untagged);
     for (const entry of matching.filter((candidate) => isExpired(candidate, today))) {
@@ -74,6 +77,50 @@ export function applySuppressions(
     ...[...untagged].map(missingReasonWarning),
     ...[...misspelt].map(([resourceId, ids]) => unknownIdWarning(resourceId, ids)),
   ];
+}
+
+/**
+ * The config entries by the resource they name. An entry whose `resource` is an exact id or ARN
+ * can match only the findings of that resource. So each finding is tried against those entries
+ * and the ones without an exact resource, not against every entry of a long list.
+ */
+class EntryIndex {
+  private readonly entries: readonly SuppressionEntry[];
+  /** Positions of the entries that name each resource id or ARN exactly. */
+  private readonly exact = new Map<string, number[]>();
+  /** Entries with a resource pattern or without a resource selector, in config order. */
+  private readonly open: SuppressionEntry[] = [];
+  private readonly openPositions: number[] = [];
+
+  constructor(entries: readonly SuppressionEntry[]) {
+    this.entries = entries;
+    entries.forEach((entry, position) => {
+      const resource = entry.resource;
+      if (resource === undefined || isPattern(resource)) {
+        this.open.push(entry);
+        this.openPositions.push(position);
+        return;
+      }
+      const positions = this.exact.get(resource);
+      if (positions) positions.push(position);
+      else this.exact.set(resource, [position]);
+    });
+  }
+
+  /** Returns the entries that may match a finding, in config order. */
+  of(finding: Finding): readonly SuppressionEntry[] {
+    const { id, arn } = finding.resource;
+    const byId = this.exact.get(id);
+    const byArn = arn !== undefined && arn !== id ? this.exact.get(arn) : undefined;
+    if (!byId && !byArn) return this.open;
+    // The first entry that matches decides the suppression, so config order is kept.
+    const positions = [...this.openPositions, ...(byId ?? []), ...(byArn ?? [])];
+    return positions.sort((a, b) => a - b).map((position) => this.entries[position]!);
+  }
+}
+
+function isPattern(text: string): boolean {
+  return text.includes("*") || text.includes("?");
 }
 
 function entryMatches(entry: SuppressionEntry, finding: Finding, tags: Tag[]): boolean {
@@ -188,13 +235,24 @@ function missingReasonWarning(resourceId: string): string {
 }
 
 /**
+ * Each glob pattern compiled once, since a run matches every suppression's patterns against
+ * many findings. The patterns come from the config file, so the map grows only with it.
+ */
+const GLOBS = new Map<string, RegExp>();
+
+/**
  * Tells whether a glob pattern matches the whole text: `*` matches any run of characters and
  * `?` one character. Matching is case-sensitive, like AWS ids and tag values.
  */
 export function globMatches(pattern: string, text: string): boolean {
-  if (!pattern.includes("*") && !pattern.includes("?")) return pattern === text;
-  const source = [...pattern].map(globTokenToRegExp).join("");
-  return new RegExp(`^${source}$`, "s").test(text);
+  if (!isPattern(pattern)) return pattern === text;
+  let expression = GLOBS.get(pattern);
+  if (!expression) {
+    const source = [...pattern].map(globTokenToRegExp).join("");
+    expression = new RegExp(`^${source}$`, "s");
+    GLOBS.set(pattern, expression);
+  }
+  return expression.test(text);
 }
 
 function globTokenToRegExp(char: string): string {
@@ -228,14 +286,22 @@ export function unusedSuppressionWarnings(
   run: JudgedRun,
   today: string,
 ): string[] {
-  const candidates = entries.filter(
+  const judged = entries.filter(
     (entry) =>
       !isExpired(entry, today) &&
       entry.resource !== undefined &&
-      !/[*?]/.test(entry.resource) &&
+      !isPattern(entry.resource) &&
       !entry.resource.startsWith("arn:") &&
-      entry.tag === undefined &&
-      !run.findings.some((finding) => entryMatches(entry, finding, [])),
+      entry.tag === undefined,
+  );
+  if (judged.length === 0) return [];
+  // Each judged entry names one resource exactly, so only that resource's findings can match it.
+  const findingsOf = findingsByResource(run.findings);
+  const candidates = judged.filter(
+    (entry) =>
+      !(findingsOf.get(entry.resource as string) ?? []).some((finding) =>
+        entryMatches(entry, finding, []),
+      ),
   );
   if (candidates.length === 0) return [];
   const off = new Set(
@@ -281,6 +347,22 @@ export function unusedSuppressionWarnings(
       `checked ${entry.resource} with the rules it selects, so it suppresses nothing; remove it ` +
       "if its finding was fixed, or correct its selectors",
   );
+}
+
+/** Groups findings by their resource's id and, when it differs, its ARN. */
+function findingsByResource(findings: readonly Finding[]): Map<string, Finding[]> {
+  const byResource = new Map<string, Finding[]>();
+  const add = (key: string, finding: Finding) => {
+    const list = byResource.get(key);
+    if (list) list.push(finding);
+    else byResource.set(key, [finding]);
+  };
+  for (const finding of findings) {
+    const { id, arn } = finding.resource;
+    add(id, finding);
+    if (arn !== undefined && arn !== id) add(arn, finding);
+  }
+  return byResource;
 }
 
 /** Returns the account that owns a snapshot item: `OwnerId`, else the account in `SubnetArn`. */
