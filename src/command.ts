@@ -13,7 +13,7 @@ import { serviceNamesOfFlag } from "./config/service-names.js";
 import { noteUnresolved, readIacInputs } from "./iac/index.js";
 import { checkDistinctOutputs, checkWritable, writeFilesAtomic, type FileWrite } from "./io.js";
 import { parseTargets, renderReport, type ReportTarget } from "./report/formats.js";
-import { formatExplain } from "./report/explain.js";
+import { fixedRuleOf, formatExplain } from "./report/explain.js";
 import { sarifLimitWarning } from "./report/sarif.js";
 import { formatSkipped } from "./report/text.js";
 import { explainPath } from "./reach/analysis.js";
@@ -1110,10 +1110,6 @@ async function explainCommand(
     );
   }
   const severities = config?.severities;
-  // Fixes come from a lint with every rule on and the service required, so that a hop whose rule
-  // the config turns off, or a path a lint does not trace, still shows its fix.
-  const requiredServices = [...new Set([...settings.requiredServices, service])];
-  const result = runLint([snapshot], { settings: { ...settings, requiredServices } });
   const { path, untraced, notRequired } = explainPath(
     snapshot.snapshot,
     settings,
@@ -1125,7 +1121,15 @@ async function explainCommand(
     process.stdout.write(`${printable(line)}\n`);
     return 0;
   }
-  process.stdout.write(formatExplain(path, result.findings, untraced, severities, notRequired));
+  // The view prints one fix, that of the first broken hop, so only that hop's rule runs. It runs
+  // with the service required even when the config turns the rule off, so that such a hop, or a
+  // path a lint does not trace, still shows its fix.
+  const rule = RULES.find((candidate) => candidate.id === fixedRuleOf(path));
+  const requiredServices = [...new Set([...settings.requiredServices, service])];
+  const findings = rule
+    ? runLint([snapshot], { rules: [rule], settings: { ...settings, requiredServices } }).findings
+    : [];
+  process.stdout.write(formatExplain(path, findings, untraced, severities, notRequired));
   return path.verdict === "reachable" || path.verdict === "depends-on-hub" ? 0 : 1;
 }
 

@@ -51,6 +51,11 @@ export function formatExplain(
   return `${lines.map(printable).join("\n")}\n`;
 }
 
+/** Returns the rule whose fix the view prints: the owner of the path's first broken hop. */
+export function fixedRuleOf(path: ServicePath): string | undefined {
+  return path.hops.find((hop) => hop.status === "broken")?.owner;
+}
+
 function levelNote(ruleId: string, level: Severity | "off"): string {
   if (level === "off") return `the config file turns ${ruleId} off, so a lint does not report it`;
   return `the config file sets ${ruleId} to ${level}, so a lint reports it as ${level}`;
