@@ -251,6 +251,34 @@ describe("Markdown report", () => {
     expect(diagramsOf(markdown)).toEqual([]);
   });
 
+  it("renders only the findings it prints", async () => {
+    const result = await lintFile(BROKEN);
+    const [finding] = result.findings.filter((item) => item.severity === "error");
+    let reads = 0;
+    const copies = Array.from({ length: 2000 }, (_, position) => {
+      const copy = {
+        ...(finding as Finding),
+        resource: {
+          ...(finding as Finding).resource,
+          id: `rtb-${String(position).padStart(17, "0")}`,
+        },
+      };
+      return new Proxy(copy, {
+        get(target, key, receiver) {
+          if (key === "message") reads += 1;
+          return Reflect.get(target, key, receiver) as unknown;
+        },
+      });
+    });
+    result.findings.push(...copies);
+    const markdown = formatMarkdown(result);
+    const listed = markdown.match(/^- \*\*/gm)?.length ?? 0;
+
+    expect(markdown).toMatch(/Left out to keep the report within 65,536 characters/);
+    // One finding past the limit is rendered to find that it does not fit.
+    expect(reads).toBeLessThanOrEqual(listed + 1);
+  });
+
   it("drops the problems heading with its list", async () => {
     const result = await lintFile(BROKEN);
     const skips = Array.from({ length: 1500 }, (_, position) => ({

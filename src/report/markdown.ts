@@ -18,7 +18,8 @@ export const MAX_MARKDOWN_CHARACTERS = 65_536;
 
 /** A part of the report, with what the reader loses when it is left out. */
 interface Part {
-  text: string;
+  /** Renders the part's text. Only the parts before the limit are rendered. */
+  text: () => string;
   findings?: number;
   diagram?: boolean;
   /** The description of the part in the note, for a part of neither findings nor a diagram. */
@@ -32,8 +33,8 @@ interface Part {
 export function formatMarkdown(result: RunResult): string {
   const visible = result.findings.filter((finding) => !finding.suppressed);
   const parts: Part[] = [
-    { text: "## vpc-lint" },
-    { text: summaryTable(result) },
+    { text: () => "## vpc-lint" },
+    { text: () => summaryTable(result) },
     ...ORDER.flatMap((severity) => severitySection(severity, visible, result)),
     ...problemsSection(result),
     ...suppressedSection(result.findings.filter((finding) => finding.suppressed)),
@@ -42,27 +43,42 @@ export function formatMarkdown(result: RunResult): string {
   return `${fit(parts).join("\n\n")}\n`;
 }
 
-/** Returns the texts of the parts, less those at the end that take the report over the limit. */
+/**
+ * Returns the texts of the parts, less those at the end that take the report over the limit.
+ * A large network has thousands of parts. So parts are rendered from the start only until their
+ * text passes the limit, because no later part can be kept then.
+ */
 function fit(parts: Part[]): string[] {
-  const separators = 2 * (parts.length - 1) + 1;
-  let length = parts.reduce((sum, part) => sum + part.text.length, separators);
-  if (length <= MAX_MARKDOWN_CHARACTERS) return parts.map((part) => part.text);
-  const remaining = [...parts];
+  const texts: string[] = [];
+  // lengths[k] is the length of the first k parts joined by blank lines, with the final newline.
+  const lengths = [0];
+  for (const part of parts) {
+    const text = part.text();
+    texts.push(text);
+    lengths.push((lengths.at(-1) as number) + text.length + (texts.length === 1 ? 1 : 2));
+    // The heading and the summary table always stay, so both are rendered.
+    if ((lengths.at(-1) as number) > MAX_MARKDOWN_CHARACTERS && texts.length >= 2) break;
+  }
+  if (texts.length === parts.length && (lengths.at(-1) as number) <= MAX_MARKDOWN_CHARACTERS) {
+    return texts;
+  }
+  let keptParts = parts.length;
   let findings = 0;
   let diagrams = 0;
   const other = new Set<string>();
   let note = "";
-  // The heading and the summary table always stay.
-  while (remaining.length > 2) {
-    const part = remaining.pop() as Part;
-    length -= part.text.length + 2;
+  while (keptParts > 2) {
+    const part = parts[keptParts - 1] as Part;
+    keptParts -= 1;
     findings += part.findings ?? 0;
     if (part.diagram) diagrams += 1;
     else if (part.contents) other.add(part.contents);
     note = leftOutNote(findings, diagrams, other);
-    if (length + 2 + note.length <= MAX_MARKDOWN_CHARACTERS) break;
+    // The first parts that were not rendered already pass the limit on their own.
+    const length = lengths[keptParts];
+    if (length !== undefined && length + 2 + note.length <= MAX_MARKDOWN_CHARACTERS) break;
   }
-  return [...remaining.map((part) => part.text), note].filter(Boolean);
+  return [...texts.slice(0, keptParts), note].filter(Boolean);
 }
 
 function leftOutNote(findings: number, diagrams: number, other: ReadonlySet<string>): string {
@@ -109,12 +125,13 @@ function severitySection(severity: Severity, findings: Finding[], result: RunRes
   const byResource = groupBy(matching, ({ resource }) =>
     [resource.accountId, resource.region, resource.type, resource.id].join("\u0000"),
   );
-  const parts = [...byResource].map(([, group]) => ({
-    text: resourceBlock(group, result.logicalNames, scopeOf),
+  const parts: Part[] = [...byResource].map(([, group]) => ({
+    text: () => resourceBlock(group, result.logicalNames, scopeOf),
     findings: group.length,
   }));
   const first = parts[0] as Part;
-  first.text = `### ${HEADINGS[severity]} (${matching.length})\n\n${first.text}`;
+  const block = first.text;
+  first.text = () => `### ${HEADINGS[severity]} (${matching.length})\n\n${block()}`;
   return parts;
 }
 
@@ -163,7 +180,7 @@ function problemsSection(result: RunResult): Part[] {
   if (lines.length === 0) return [];
   return [
     {
-      text: `### Checks that did not run and configuration warnings\n\n${lines.join("\n")}`,
+      text: () => `### Checks that did not run and configuration warnings\n\n${lines.join("\n")}`,
       contents: "the checks that did not run and the warnings",
     },
   ];
@@ -179,7 +196,8 @@ function suppressedSection(findings: Finding[]): Part[] {
   return [
     {
       contents: "the suppressed findings",
-      text: `<details><summary>Suppressed findings (${findings.length})</summary>\n\n${lines.join("\n")}\n\n</details>`,
+      text: () =>
+        `<details><summary>Suppressed findings (${findings.length})</summary>\n\n${lines.join("\n")}\n\n</details>`,
     },
   ];
 }

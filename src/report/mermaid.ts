@@ -32,10 +32,11 @@ const MAX_DIAGRAM_LINKS = 500;
 const LINK_LINE = /^ {2}[nx]_\S* (?:-->|-\.-)/gm;
 
 /**
- * Returns one `### Network of <vpc-id>` section with a Mermaid block for each linted VPC, or a
- * note in place of a block that is over Mermaid's limits.
+ * Returns, for each linted VPC, a function that renders its `### Network of <vpc-id>` section
+ * with a Mermaid block, or a note in place of a block that is over Mermaid's limits. A long
+ * report leaves its diagrams out, so each is drawn only when called.
  */
-export function vpcDiagrams(result: RunResult): string[] {
+export function vpcDiagrams(result: RunResult): (() => string)[] {
   const brokenByScope = brokenResources(result);
   const scopeOf = scopeLabeler(result.source);
   return result.snapshots.flatMap((snapshot, position) => {
@@ -43,7 +44,7 @@ export function vpcDiagrams(result: RunResult): string[] {
     const source = result.source[position];
     const scope = markdownText(scopeOf(source ?? {}));
     const broken = brokenByScope.get(scopeId(source?.accountId, source?.region)) ?? new Set();
-    return index.vpcIds().map((vpcId) => {
+    return index.vpcIds().map((vpcId) => () => {
       const diagram = vpcFlowchart(index, vpcId, broken);
       const heading = `### Network of ${markdownText(vpcId)}${scope}`;
       const links = diagram.match(LINK_LINE)?.length ?? 0;
