@@ -2,8 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { implicitVpcIds } from "../../src/iac/builder.js";
-import { parseTemplate } from "../../src/iac/cloudformation/parse.js";
+import { SnapshotBuilder, implicitVpcIds } from "../../src/iac/builder.js";
+import { TemplateContext } from "../../src/iac/cloudformation/context.js";
+import { IntrinsicResolver } from "../../src/iac/cloudformation/intrinsics.js";
+import { parseTemplate, type Template } from "../../src/iac/cloudformation/parse.js";
+import { MAPPERS } from "../../src/iac/cloudformation/resources.js";
 import { placeholderId } from "../../src/iac/placeholders.js";
 import { InputError } from "../../src/errors.js";
 import { findingsOf, fixture, lintIac, locationPath } from "./helpers.js";
@@ -1114,5 +1117,56 @@ describe("CloudFormation: private NAT64 to Session Manager endpoints", () => {
         line.includes(`security group ${endpointGroupId} has an ingress rule that is known only`),
       ),
     ).toBe(true);
+  });
+});
+
+describe("CloudFormation: lookups in a large template", () => {
+  /** Returns a template of one VPC, one launch template and many instances that use it. */
+  function manyInstances(count: number): Template["Resources"] {
+    const resources: Template["Resources"] = {
+      Vpc: { Type: "AWS::EC2::VPC", Properties: { CidrBlock: "10.0.0.0/16" } },
+      VpcV6: {
+        Type: "AWS::EC2::VPCCidrBlock",
+        Properties: { VpcId: { Ref: "Vpc" }, AmazonProvidedIpv6CidrBlock: true },
+      },
+      AppLt: {
+        Type: "AWS::EC2::LaunchTemplate",
+        Properties: { LaunchTemplateData: { ImageId: "ami-0123456789abcdef0" } },
+      },
+    };
+    for (let position = 0; position < count; position += 1) {
+      resources[`App${position}`] = {
+        Type: "AWS::EC2::Instance",
+        Properties: { LaunchTemplate: { LaunchTemplateId: { Ref: "AppLt" }, Version: "1" } },
+      };
+    }
+    return resources;
+  }
+
+  it("lists the resources once for all instances", () => {
+    let listings = 0;
+    const resources = new Proxy(manyInstances(50), {
+      ownKeys(target) {
+        listings += 1;
+        return Reflect.ownKeys(target);
+      },
+    });
+    const template = { Resources: resources } as Template;
+    const pseudo = { region: "us-east-1", accountId: "123456789012", stackName: "app" };
+    const resolver = new IntrinsicResolver(template, new Map(), pseudo);
+    const builder = new SnapshotBuilder("us-east-1", undefined);
+    const context = new TemplateContext(template, resolver, builder, "us-east-1");
+    const mapInstance = MAPPERS["AWS::EC2::Instance"] as NonNullable<(typeof MAPPERS)[string]>;
+
+    const blocks = [];
+    for (let position = 0; position < 50; position += 1) {
+      mapInstance(context.reader(`App${position}`), context);
+      blocks.push(context.getAtt("Vpc", "Ipv6CidrBlocks"));
+    }
+
+    expect(builder.warnings).toEqual([]);
+    expect(blocks[49]).toEqual(blocks[0]);
+    expect((blocks[0] as unknown[]).length).toBe(1);
+    expect(listings).toBe(1);
   });
 });

@@ -58,6 +58,8 @@ const ID_ATTRIBUTES = new Set([
 export class TemplateContext implements ResourceValues {
   readonly ipv6 = new Ipv6Placeholders();
   private readonly propertyCache = new Map<string, Record<string, unknown>>();
+  /** The logical ids of each resource type, in template order, built on first use. */
+  private idsByType?: Map<string, string[]>;
 
   constructor(
     readonly template: Template,
@@ -70,6 +72,23 @@ export class TemplateContext implements ResourceValues {
 
   typeOf(logicalId: string): string {
     return this.template.Resources[logicalId]?.Type ?? "";
+  }
+
+  /**
+   * Returns the logical ids of the resources of one type, in template order. Lookups that run
+   * for each resource, such as a VPC's IPv6 blocks for each subnet, read these lists rather than
+   * every resource of a large template.
+   */
+  logicalIdsOfType(type: string): readonly string[] {
+    if (!this.idsByType) {
+      this.idsByType = new Map();
+      for (const [logicalId, resource] of Object.entries(this.template.Resources)) {
+        const ids = this.idsByType.get(resource.Type);
+        if (ids) ids.push(logicalId);
+        else this.idsByType.set(resource.Type, [logicalId]);
+      }
+    }
+    return this.idsByType.get(type) ?? [];
   }
 
   /** Returns the placeholder id a resource gets, from its type and logical id. */
@@ -142,8 +161,8 @@ export class TemplateContext implements ResourceValues {
   /** Returns the IPv6 prefixes that VPCCidrBlock resources of the template give a VPC. */
   private vpcIpv6Blocks(vpcId: string): unknown[] {
     const blocks: unknown[] = [];
-    for (const [logicalId, resource] of Object.entries(this.template.Resources)) {
-      if (resource.Type !== "AWS::EC2::VPCCidrBlock" || !this.included(logicalId)) continue;
+    for (const logicalId of this.logicalIdsOfType("AWS::EC2::VPCCidrBlock")) {
+      if (!this.included(logicalId)) continue;
       if (this.properties(logicalId).VpcId !== vpcId) continue;
       const block = this.cidrBlockOf(logicalId);
       if (block !== undefined) blocks.push(block);

@@ -107,13 +107,14 @@ function launchTemplateOf(
     ? (specification.LaunchTemplateId ?? specification.LaunchTemplateName)
     : undefined;
   // An unknown specification, such as an import, names a launch template outside the input.
-  const source = Object.keys(context.template.Resources).find(
-    (logicalId) =>
-      reference !== undefined &&
-      context.typeOf(logicalId) === "AWS::EC2::LaunchTemplate" &&
-      (context.idOf(logicalId) === reference ||
-        context.properties(logicalId).LaunchTemplateName === reference),
-  );
+  const source = context
+    .logicalIdsOfType("AWS::EC2::LaunchTemplate")
+    .find(
+      (logicalId) =>
+        reference !== undefined &&
+        (context.idOf(logicalId) === reference ||
+          context.properties(logicalId).LaunchTemplateName === reference),
+    );
   const data = source ? context.properties(source).LaunchTemplateData : undefined;
   if (isRecord(data)) return { data };
   reader.builder.warn(unknownTemplateLine(reader.logicalId, "template"));
