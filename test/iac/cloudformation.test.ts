@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { Scalar } from "yaml";
 import { SnapshotBuilder, implicitVpcIds } from "../../src/iac/builder.js";
 import { TemplateContext } from "../../src/iac/cloudformation/context.js";
 import { IntrinsicResolver } from "../../src/iac/cloudformation/intrinsics.js";
@@ -716,6 +717,54 @@ describe("CloudFormation: input errors", () => {
 
     await expect(attempt).rejects.toBeInstanceOf(InputError);
     await expect(attempt).rejects.toThrow(/broken\.yaml:4:1: not valid YAML or JSON/);
+  });
+
+  it.each([
+    ["a repeated logical id", "Resources:\n  Vpc: {Type: AWS::EC2::VPC}\n  Vpc: [\n", "t.yaml:3:3"],
+    [
+      "a repeated property",
+      "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties: {CidrBlock: a, CidrBlock: b}\n",
+      "t.yaml:4:32",
+    ],
+    [
+      "a repeated key in JSON",
+      '{"Resources": {"A": {"Type": "X"},\n "A": {"Type": "X"}}}',
+      "t.yaml:2:2",
+    ],
+  ])("rejects %s, with its line", (_, text, place) => {
+    expect(() => parseTemplate("t.yaml", text)).toThrow(
+      `${place}: not valid YAML or JSON (Map keys must be unique)`,
+    );
+  });
+
+  it("accepts keys that differ in type", () => {
+    const text = 'Resources:\n  A: {Type: X, Properties: {1: a, "1": b}}\n';
+    expect(parseTemplate("t.yaml", text).template.Resources.A?.Properties).toEqual({ 1: "b" });
+  });
+
+  it("compares each key with few others", () => {
+    const logicalIds = Array.from({ length: 400 }, (_, position) => `Subnet${position}`);
+    const text = `Resources:\n${logicalIds.map((id) => `  ${id}: {Type: AWS::EC2::Subnet}\n`).join("")}`;
+    let reads = 0;
+    const value = Object.getOwnPropertyDescriptor(Scalar.prototype, "value");
+    Object.defineProperty(Scalar.prototype, "value", {
+      configurable: true,
+      get(this: { counted?: unknown }) {
+        reads += 1;
+        return this.counted;
+      },
+      set(this: { counted?: unknown }, next: unknown) {
+        this.counted = next;
+      },
+    });
+    try {
+      expect(Object.keys(parseTemplate("t.yaml", text).template.Resources)).toEqual(logicalIds);
+    } finally {
+      if (value) Object.defineProperty(Scalar.prototype, "value", value);
+      else delete (Scalar.prototype as { value?: unknown }).value;
+    }
+    // Comparing each key with every earlier key of the map would read about 160,000 values.
+    expect(reads).toBeLessThan(20 * logicalIds.length);
   });
 
   it.each([
