@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { placeholderId } from "../../src/iac/placeholders.js";
+import { Plan } from "../../src/iac/terraform/plan.js";
 import type { RunResult } from "../../src/run.js";
 import type { Snapshot } from "../../src/snapshot/types.js";
 import { findingsOf, fixture, lintIac, locationPath } from "./helpers.js";
@@ -1118,5 +1119,54 @@ describe("Terraform plan: input errors", () => {
     const { result } = await lintIac({ terraformPlan: file });
 
     expect(findingsOf(result, "nat64-route-missing").length).toBeGreaterThan(0);
+  });
+});
+
+describe("Terraform plan: references to many instances", () => {
+  /** Returns a plan of one subnet resource with `count` instances and a module with one more. */
+  function countedSubnets(count: number): Record<string, unknown> {
+    const subnet = (address: string, index: number) => ({
+      address,
+      mode: "managed",
+      type: "aws_subnet",
+      name: "app",
+      index,
+      values: { id: `subnet-${index}` },
+    });
+    const resources = Array.from({ length: count }, (_, index) =>
+      subnet(`aws_subnet.app[${index}]`, index),
+    );
+    const child = {
+      address: 'module.edge["a"]',
+      resources: [subnet('module.edge["a"].aws_subnet.app[0]', 0)],
+    };
+    return { planned_values: { root_module: { resources, child_modules: [child] } } };
+  }
+
+  it("groups the instances once", () => {
+    const plan = new Plan("plan.json", countedSubnets(200));
+    let reads = 0;
+    plan.instances.forEach((instance, position) => {
+      plan.instances[position] = new Proxy(instance, {
+        get(target, key, receiver) {
+          if (key === "address") reads += 1;
+          return Reflect.get(target, key, receiver) as unknown;
+        },
+      });
+    });
+
+    for (let round = 0; round < 100; round += 1) plan.instancesOf("aws_subnet.app");
+    const readsOfLookups = reads;
+    const addresses = plan.instancesOf("aws_subnet.app")?.map((instance) => instance.address);
+    const nested = plan.instancesOf('module.edge["a"].aws_subnet.app');
+
+    expect(addresses).toHaveLength(200);
+    expect(addresses?.[2]).toBe("aws_subnet.app[2]");
+    expect(addresses?.[10]).toBe("aws_subnet.app[10]");
+    expect(nested?.map((instance) => instance.address)).toEqual([
+      'module.edge["a"].aws_subnet.app[0]',
+    ]);
+    // Filtering every instance for each reference would read about 20,000 addresses.
+    expect(readsOfLookups).toBeLessThanOrEqual(plan.instances.length);
   });
 });

@@ -55,6 +55,8 @@ export type AttributeLookup = (instance: PlanInstance, attribute: string) => unk
 export class Plan {
   readonly instances: PlanInstance[];
   private readonly byAddress: Map<string, PlanInstance>;
+  /** The instances whose address continues each text with `[`, built on first use. */
+  private byBase?: Map<string, PlanInstance[]>;
   attribute: AttributeLookup = () => undefined;
 
   constructor(
@@ -253,7 +255,10 @@ export class Plan {
    * `[2]`, so count instances are sorted by index.
    */
   private instancesUnder(base: string): PlanInstance[] {
-    const all = this.instances.filter((instance) => instance.address.startsWith(`${base}[`));
+    // Every route or association may name a resource with `for_each`, so the instances are
+    // grouped once rather than filtered for each reference.
+    this.byBase ??= groupByBase(this.instances);
+    const all = [...(this.byBase.get(base) ?? [])];
     const position = (instance: PlanInstance) =>
       typeof instance.index === "number" ? instance.index : 0;
     return all.sort((a, b) => position(a) - position(b));
@@ -501,4 +506,23 @@ function expressionAt(
     else return undefined;
   }
   return current;
+}
+
+/**
+ * Groups instances under each text that their address continues with `[`, in plan order, such as
+ * `aws_subnet.app` for `aws_subnet.app["a"]`. An address with module indexes, or a `[` inside a
+ * key, is listed under each such prefix.
+ */
+function groupByBase(instances: readonly PlanInstance[]): Map<string, PlanInstance[]> {
+  const byBase = new Map<string, PlanInstance[]>();
+  for (const instance of instances) {
+    const { address } = instance;
+    for (let at = address.indexOf("["); at !== -1; at = address.indexOf("[", at + 1)) {
+      const base = address.slice(0, at);
+      const group = byBase.get(base);
+      if (group) group.push(instance);
+      else byBase.set(base, [instance]);
+    }
+  }
+  return byBase;
 }
