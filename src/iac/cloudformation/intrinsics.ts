@@ -26,6 +26,11 @@ export interface PseudoParameters {
 export class IntrinsicResolver {
   private readonly conditionCache = new Map<string, boolean | Unresolved>();
   private readonly evaluating = new Set<string>();
+  /**
+   * The prefixes of each Fn::Cidr by its arguments. Subnets of a template often each select one
+   * prefix from the same Fn::Cidr of 256 prefixes, which costs more to compute than to copy.
+   */
+  private readonly cidrCache = new Map<string, string[] | undefined>();
   /** Conditions taken as true while a resource that carries them is resolved. */
   private assumed: ReadonlySet<string> = new Set();
   resources: ResourceValues | undefined;
@@ -114,6 +119,14 @@ export class IntrinsicResolver {
     }
   }
 
+  /** Returns a copy of the prefixes of Fn::Cidr, each distinct call computed once. */
+  private cidr(block: string, count: number, hostBits: number): string[] | undefined {
+    const key = `${block} ${count} ${hostBits}`;
+    if (!this.cidrCache.has(key)) this.cidrCache.set(key, splitCidr(block, count, hostBits));
+    const prefixes = this.cidrCache.get(key);
+    return prefixes && [...prefixes];
+  }
+
   /** Evaluates the functions whose arguments are resolved first. */
   private callWithArgs(name: string, args: unknown): unknown {
     const blocked = firstUnresolved(args);
@@ -135,7 +148,7 @@ export class IntrinsicResolver {
           ? ["a", "b", "c"].map((zone) => `${list[0] || this.pseudo.region}${zone}`)
           : invalid(name, args);
       case "Fn::Cidr":
-        return splitCidr(String(list[0]), Number(list[1]), Number(list[2])) ?? invalid(name, args);
+        return this.cidr(String(list[0]), Number(list[1]), Number(list[2])) ?? invalid(name, args);
       case "Fn::FindInMap":
         return this.findInMap(list);
       case "Fn::Equals":
