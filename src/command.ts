@@ -766,10 +766,16 @@ async function lintCommand(args: LintArgs): Promise<number> {
     if (stale) result.warnings.push(stale);
   }
   const baselineFile = args.writeBaseline ? baselineOf(args.writeBaseline, result) : undefined;
-  const reports = renderTargets(result, targets, args);
+  const printed = targets.flatMap((target) =>
+    target.path ? [] : [renderTarget(result, target, args)],
+  );
+  // Each report to a file is rendered when its write is staged, so several large reports are
+  // not all held in memory at once.
   await writeFilesAtomic([
     ...(baselineFile ? [baselineFile.write] : []),
-    ...reports.flatMap(({ path, content }) => (path ? [{ path, content }] : [])),
+    ...targets.flatMap((target) =>
+      target.path ? [{ path: target.path, content: () => renderTarget(result, target, args) }] : [],
+    ),
   ]);
   if (baselineFile) process.stderr.write(baselineFile.note);
   const warnings = [...result.warnings];
@@ -778,7 +784,7 @@ async function lintCommand(args: LintArgs): Promise<number> {
     if (limit) warnings.push(limit);
   }
   for (const warning of warnings) process.stderr.write(`warning: ${printable(warning)}\n`);
-  for (const report of reports) if (!report.path) process.stdout.write(report.content);
+  for (const content of printed) process.stdout.write(content);
   // The text report leaves them to standard error, and ASFF has no place for them.
   if (targets.some((target) => target.format === "text" || target.format === "asff")) {
     process.stderr.write(formatSkipped(result.skipped, result.source));
@@ -1026,20 +1032,13 @@ function failedCallsNote(failures: number): string {
   return ` (${failures} ${failures === 1 ? "call" : "calls"} failed; see Errors)`;
 }
 
-/** Renders every report. A report without a path goes to standard output. */
-function renderTargets(
-  result: RunResult,
-  targets: ReportTarget[],
-  args: LintArgs,
-): { path?: string; content: string }[] {
-  return targets.map((target) => {
-    const color = target.format === "text" && !target.path && isColorTerminal();
-    const content = renderReport(target.format, result, {
-      color,
-      includeSuppressed: args.includeSuppressed,
-      everyPath: args.everyPath,
-    });
-    return target.path ? { path: target.path, content } : { content };
+/** Renders one report, in colour only for a text report to a terminal. */
+function renderTarget(result: RunResult, target: ReportTarget, args: LintArgs): string {
+  const color = target.format === "text" && !target.path && isColorTerminal();
+  return renderReport(target.format, result, {
+    color,
+    includeSuppressed: args.includeSuppressed,
+    everyPath: args.everyPath,
   });
 }
 

@@ -102,7 +102,12 @@ export function decodeText(file: string, bytes: Buffer): string {
 /** One file to write and its content. */
 export interface FileWrite {
   path: string;
-  content: string;
+  /**
+   * The content, or a function that renders it when the write is staged. A run that writes
+   * several large reports then need not keep them all in memory, except those for a device or
+   * FIFO, which are written only when every write is staged.
+   */
+  content: string | (() => string);
 }
 
 /**
@@ -212,8 +217,10 @@ async function inspectTarget(path: string): Promise<{ target: string; existing?:
 }
 
 /** Stages one write: a temporary file with the content, or a checked device or FIFO. */
-async function prepareWrite({ path, content }: FileWrite): Promise<PreparedWrite> {
+async function prepareWrite(write: FileWrite): Promise<PreparedWrite> {
+  const { path } = write;
   const { target, existing } = await inspectTarget(path);
+  const content = typeof write.content === "string" ? write.content : write.content();
   if (existing && !existing.isFile()) {
     return {
       path,

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { createReadStream } from "node:fs";
+import { createReadStream, readdirSync } from "node:fs";
 import {
   link as hardLink,
   lstat,
@@ -198,6 +198,26 @@ describe("writes of several files", () => {
     expect(await readFile(first, "utf8")).toBe("one");
     expect(await readFile(second, "utf8")).toBe("two");
     expect((await readdir(directory)).sort()).toEqual(["a.json", "b.sarif"]);
+  });
+
+  it("render each content as its file is staged", async () => {
+    const directory = await scratch();
+    const staged: string[][] = [];
+    const content = (text: string) => () => {
+      staged.push(readdirSync(directory));
+      return text;
+    };
+
+    await writeFilesAtomic([
+      { path: join(directory, "a.json"), content: content("one") },
+      { path: join(directory, "b.sarif"), content: content("two") },
+    ]);
+
+    expect(staged[0]).toEqual([]);
+    // The first report is in its temporary file before the second one is rendered.
+    expect(staged[1]).toHaveLength(1);
+    expect(staged[1]?.[0]).toMatch(/^\.a\.json\..*\.tmp$/);
+    expect(await readFile(join(directory, "b.sarif"), "utf8")).toBe("two");
   });
 
   it("change no file when one fails", async () => {
