@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Scalar } from "yaml";
+import { LineCounter, Scalar, parseDocument } from "yaml";
 import { SnapshotBuilder, implicitVpcIds } from "../../src/iac/builder.js";
 import { TemplateContext } from "../../src/iac/cloudformation/context.js";
 import { IntrinsicResolver } from "../../src/iac/cloudformation/intrinsics.js";
@@ -735,6 +735,29 @@ describe("CloudFormation: input errors", () => {
     expect(() => parseTemplate("t.yaml", text)).toThrow(
       `${place}: not valid YAML or JSON (Map keys must be unique)`,
     );
+  });
+
+  it.each([
+    ["a key after an empty value", "Resources:\n  A:\n  A: {Type: X}\n", "t.yaml:2:5"],
+    ["an empty key", "Resources:\n  : 1\n  : 2\n", "t.yaml:3:3"],
+    [
+      "a repeated key after an earlier syntax error",
+      "Resources:\n  [x]: {B: 1}\r\n  A: {A: 1, A: 2}\n",
+      "t.yaml:3:13",
+    ],
+    [
+      "a syntax error the parser finds after a repeated key",
+      "Resources:\n  &a A: *a\r\n  ~: !Ref X\r\n  [x]: {B: 1}\r\n  !!str A: {A: 1, A: 2}\n",
+      "t.yaml:5:9",
+    ],
+  ])("places %s where the yaml parser does", (_, text, place) => {
+    const parsed = parseDocument(text, { prettyErrors: false });
+    const lines = new LineCounter();
+    parseDocument(text, { lineCounter: lines });
+    const { line, col } = lines.linePos(parsed.errors[0]?.pos[0] ?? -1);
+
+    expect(`t.yaml:${line}:${col}`).toBe(place);
+    expect(() => parseTemplate("t.yaml", text)).toThrow(`${place}: not valid YAML or JSON`);
   });
 
   it("accepts keys that differ in type", () => {

@@ -80,24 +80,21 @@ const SHORT_FORMS = [
 
 /** Parses template text; throws InputError when it is not a CloudFormation template. */
 export function parseTemplate(file: string, text: string): ParsedTemplate {
-  const lineCounter = new LineCounter();
+  let lineCounter = new LineCounter();
   // The parser's own check of unique keys (yaml 2.9) compares each key with every earlier key of
   // its map. That took about a second for the Resources of a template of 2,000 subnets, so
-  // firstDuplicateKey makes the check instead.
-  const document = parseDocument(text, {
-    customTags: shortFormTags(),
-    lineCounter,
-    prettyErrors: false,
-    uniqueKeys: false,
-  });
-  const syntax = document.errors[0];
-  const duplicate = firstDuplicateKey(document);
-  const error =
-    duplicate !== undefined && (syntax === undefined || duplicate < syntax.pos[0])
-      ? { offset: duplicate, message: "Map keys must be unique" }
-      : syntax && { offset: syntax.pos[0], message: syntax.message };
+  // hasDuplicateKey makes the check instead.
+  const document = parseTemplateDocument(text, lineCounter, false);
+  let error = document.errors[0];
+  if (hasDuplicateKey(document)) {
+    // The parser places a repeated key at an offset its document does not record, sometimes the
+    // end of the line before, and may list it before an earlier syntax error. So a template with
+    // a repeated key is parsed again with the parser's check, and its first error is reported.
+    lineCounter = new LineCounter();
+    error = parseTemplateDocument(text, lineCounter, true).errors[0];
+  }
   if (error) {
-    const { line, col } = lineCounter.linePos(error.offset);
+    const { line, col } = lineCounter.linePos(error.pos[0]);
     throw new InputError(
       `${file}:${line}:${col}: not valid YAML or JSON (${error.message.split("\n")[0]}); ` +
         "pass a CloudFormation template to --template",
@@ -108,29 +105,41 @@ export function parseTemplate(file: string, text: string): ParsedTemplate {
   return { template, lines: resourceLines(document.contents, lineCounter) };
 }
 
+function parseTemplateDocument(
+  text: string,
+  lineCounter: LineCounter,
+  uniqueKeys: boolean,
+): Document {
+  return parseDocument(text, {
+    customTags: shortFormTags(),
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys,
+  });
+}
+
 /**
- * Returns the offset of the first key that repeats an earlier key of its map, by document order,
- * or undefined. Scalar keys repeat when their values are equal, as the parser's check has it, and
- * other keys, such as collections or aliases, never repeat.
+ * Tells whether a key of some map repeats an earlier key of that map. Scalar keys repeat when
+ * their values are equal, as the parser's check has it, and other keys, such as collections or
+ * aliases, never repeat.
  */
-function firstDuplicateKey(document: Document): number | undefined {
-  let first: number | undefined;
+function hasDuplicateKey(document: Document): boolean {
+  let found = false;
   visit(document, {
     Map(_key, map) {
       const seen = new Set<unknown>();
       for (const { key } of map.items) {
         if (!isScalar(key) || Number.isNaN(key.value)) continue;
-        if (!seen.has(key.value)) {
-          seen.add(key.value);
-          continue;
+        if (seen.has(key.value)) {
+          found = true;
+          return visit.BREAK;
         }
-        const offset = key.range?.[0] ?? 0;
-        if (first === undefined || offset < first) first = offset;
-        return;
+        seen.add(key.value);
       }
+      return undefined;
     },
   });
-  return first;
+  return found;
 }
 
 function checkTemplate(file: string, value: unknown): Template {
