@@ -27,6 +27,20 @@ async function lintFile(path: string, change?: (snapshot: Snapshot) => void): Pr
   return runLint([{ snapshot }], { settings: DEFAULT_SETTINGS });
 }
 
+/** The account that shares the VPC of the broken example with its owner. */
+const PARTICIPANT = "444455556666";
+
+/**
+ * Lints the broken example twice: as its owner's snapshot and as that of a participant account of
+ * the shared VPC, which describes the owner's resources under the same ids.
+ */
+async function lintSharedVpc(): Promise<RunResult> {
+  const { snapshot } = await loadSnapshotFiles([BROKEN]);
+  const participant = structuredClone(snapshot);
+  participant.Source = { ...participant.Source, AccountId: PARTICIPANT };
+  return runLint([{ snapshot }, { snapshot: participant }], { settings: DEFAULT_SETTINGS });
+}
+
 function diagramsOf(markdown: string): string[] {
   return [...markdown.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((match) => match[1] as string);
 }
@@ -157,14 +171,7 @@ describe("Markdown report", () => {
   });
 
   it("groups the same resource by account", async () => {
-    const { snapshot } = await loadSnapshotFiles([BROKEN]);
-    // A participant of the shared VPC describes the owner's resources under the same ids.
-    const participant = structuredClone(snapshot);
-    participant.Source = { ...participant.Source, AccountId: "444455556666" };
-    const result = runLint([{ snapshot }, { snapshot: participant }], {
-      settings: DEFAULT_SETTINGS,
-    });
-    const lines = formatMarkdown(result).split("\n");
+    const lines = formatMarkdown(await lintSharedVpc()).split("\n");
     const table = "#### `route-table rtb-0a1b2c3d4e5f60033` (ipv6-only-a) in vpc-0a1b2c3d4e5f60003";
     const headings = lines.filter((line) => line.startsWith(table));
     expect(headings).toEqual([
@@ -179,15 +186,10 @@ describe("Markdown report", () => {
   });
 
   it("draws each account's broken resources apart", async () => {
-    const { snapshot } = await loadSnapshotFiles([BROKEN]);
-    const participant = structuredClone(snapshot);
-    participant.Source = { ...participant.Source, AccountId: "444455556666" };
-    const result = runLint([{ snapshot }, { snapshot: participant }], {
-      settings: DEFAULT_SETTINGS,
-    });
+    const result = await lintSharedVpc();
     // Only the owner's snapshot keeps its findings, as if the participant's were fixed.
     result.findings = result.findings.filter(
-      (finding) => finding.resource.accountId !== "444455556666",
+      (finding) => finding.resource.accountId !== PARTICIPANT,
     );
     const [owner, other] = formatMarkdown(result).split("### Network of").slice(1);
 
