@@ -115,8 +115,8 @@ const NOTES = `## Notes
   medians of 5 alternating runs).
 - The rows of the indented file lint the 8k file as \`vpc-lint collect\` writes a snapshot, with
   two-space indents. The text report reads no line numbers. SARIF points each result at its
-  resource's line, found by one pass over the file that jumps from quote to quote and steps over
-  the nested lists of each resource, so the two rows differ by the cost of that pass.
+  resource's line, found by one pass over the file. That pass jumps from quote to quote and steps
+  over the nested lists of each resource, and its cost is the difference between the two rows.
 - The JSON report lists the required paths, and clean ones without their hops: at 8k subnets it
   is about 7 MB. With --every-path it lists every path in full, 64 MB against the 44 MB
   snapshot, and printing it costs about as much as parsing the input.

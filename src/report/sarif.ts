@@ -99,12 +99,12 @@ export function sarifLimitWarning(
   const byRule = new Map<string, number>();
   for (const { ruleId } of findings) byRule.set(ruleId, (byRule.get(ruleId) ?? 0) + 1);
   const [ruleId, count] = [...byRule].reduce((most, entry) => (entry[1] > most[1] ? entry : most));
-  const number = (value: number) => value.toLocaleString("en-US");
+  const grouped = (value: number) => value.toLocaleString("en-US");
   return (
-    `the SARIF report lists ${number(findings.length)} results, more than the ` +
-    `${number(CODE_SCANNING_MAX_RESULTS)} that GitHub code scanning accepts in one run, so an ` +
-    `upload of it is rejected; ${number(count)} of them come from ${ruleId}. Fix or suppress ` +
-    "those findings, turn the rule off in the config, or lint fewer VPCs per report"
+    `the SARIF report lists ${grouped(findings.length)} results, more than the ` +
+    `${grouped(CODE_SCANNING_MAX_RESULTS)} that GitHub code scanning accepts in one run, so ` +
+    `an upload of it is rejected. ${grouped(count)} of them come from ${ruleId}. Fix or ` +
+    "suppress those findings, turn the rule off in the config, or lint fewer VPCs per report"
   );
 }
 
