@@ -748,7 +748,12 @@ async function lintCommand(args: LintArgs): Promise<number> {
         ? [{ label: `--write-baseline ${args.writeBaseline}`, path: args.writeBaseline }]
         : []),
     ],
-    [...inputs.flatMap((input) => input.files ?? []), ...(configFile ? [configFile] : [])],
+    [
+      ...inputs.flatMap((input) => input.files ?? []),
+      // The parameters file is read with the template but is not one of its files.
+      ...(args.parameters ? [args.parameters] : []),
+      ...(configFile ? [configFile] : []),
+    ],
   );
   // --write-baseline may replace the --baseline it read, but a report may not.
   if (args.baseline) await checkDistinctOutputs(reportPaths, [args.baseline]);

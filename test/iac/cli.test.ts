@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { placeholderId } from "../../src/iac/placeholders.js";
 import { runCli } from "../helpers.js";
@@ -128,6 +131,30 @@ describe("vpc-lint --template", () => {
       "not a CloudFormation template: expected a top-level Resources map",
     );
     expect(run.stdout).toBe("");
+  });
+
+  it.each([
+    ["--format json=", (file: string) => ["--format", `json=${file}`]],
+    ["-o", (file: string) => ["--format", "json", "-o", file]],
+    ["--write-baseline", (file: string) => ["--write-baseline", file]],
+  ])("keeps the --parameters file that %s names", async (_flag, output) => {
+    const folder = await mkdtemp(join(tmpdir(), "vpc-lint-parameters-"));
+    const parameters = join(folder, "prod.json");
+    const content = await readFile(fixture("nat64-on.cli.json"), "utf8");
+    await writeFile(parameters, content);
+    const run = runCli([
+      "--template",
+      fixture("ipv6-only-dns64.yaml"),
+      "--parameters",
+      parameters,
+      ...output(parameters),
+    ]);
+    const after = await readFile(parameters, "utf8");
+    await rm(folder, { recursive: true, force: true });
+
+    expect(run.stderr).toContain(`names the same file as the input file ${parameters}`);
+    expect(run.status).toBe(2);
+    expect(after).toBe(content);
   });
 });
 
