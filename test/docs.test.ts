@@ -8,6 +8,9 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { Rule } from "../src/engine/types.js";
 import { RULES, RULE_IDS } from "../src/rules/index.js";
+import { parseConfig } from "../src/config/load.js";
+import { DEFAULT_SETTINGS, runLint } from "../src/run.js";
+import type { Snapshot } from "../src/snapshot/types.js";
 import { ROOT, runCli } from "./helpers.js";
 
 const DOCS = join(ROOT, "docs", "rules");
@@ -135,5 +138,30 @@ describe("guide pages", () => {
     for (const [, value] of markdown.matchAll(/Key=[^,\s']*,Value=([^'\n]*)/g)) {
       if (value?.includes(",")) expect(value, value).toMatch(/^"[^"]*"$/);
     }
+  });
+});
+
+describe("docs/ci.md", () => {
+  const guide = readFileSync(join(ROOT, "docs", "ci.md"), "utf8");
+
+  it("quotes the warning that an expired suppression of its config example prints", async () => {
+    const example = /^Every key, in JSON:\n\n```json\n([\s\S]*?)^```$/m.exec(guide)?.[1];
+    const quoted = /^warning: suppression .*$/m.exec(guide)?.[0];
+    const config = parseConfig(".vpc-lint.json", example ?? "");
+    const entry = config.suppressions?.find((item) => item.expires !== undefined);
+    const snapshot = JSON.parse(
+      readFileSync(join(ROOT, "examples", "broken-nat64.json"), "utf8"),
+    ) as Snapshot;
+    // The day after the entry's last day, when the run prints the line.
+    const after = new Date(`${entry?.expires ?? ""}T00:00:00Z`);
+    after.setUTCDate(after.getUTCDate() + 1);
+    const result = runLint([{ snapshot }], {
+      settings: DEFAULT_SETTINGS,
+      suppressions: entry ? [entry] : [],
+      today: after.toISOString().slice(0, 10),
+    });
+
+    expect(quoted).toBeDefined();
+    expect(result.warnings.map((warning) => `warning: ${warning}`)).toEqual([quoted]);
   });
 });
