@@ -47,7 +47,7 @@ export async function createClients(settings: ClientSettings): Promise<Clients> 
   const providerLog = new ProviderLog();
   const ec2 = new EC2Client({ ...shared, ...regionOption(settings), logger: providerLog });
   try {
-    const region = await resolveRegion(ec2, settings);
+    const region = await resolveRegion(ec2, settings, providerLog);
     await loadCredentials(ec2, settings, providerLog);
     // The other clients reuse the EC2 client's memoized credentials, so a profile that runs a
     // process or an SSO login resolves once.
@@ -111,7 +111,11 @@ function regionOption(settings: ClientSettings): { region?: string } {
   return {};
 }
 
-async function resolveRegion(ec2: EC2Client, settings: ClientSettings): Promise<string> {
+async function resolveRegion(
+  ec2: EC2Client,
+  settings: ClientSettings,
+  providerLog: ProviderLog,
+): Promise<string> {
   let region: string | undefined;
   try {
     region = await ec2.config.region();
@@ -120,10 +124,19 @@ async function resolveRegion(ec2: EC2Client, settings: ClientSettings): Promise<
   }
   if (region) return region;
   const profile = settings.profile ?? process.env.AWS_PROFILE;
+  // A mistyped profile gives no Region either, and setting a Region in it would not help: when
+  // the profile itself fails to give credentials, that is the error to name.
+  if (profile) {
+    const failed = await loadCredentials(ec2, settings, providerLog).catch((error: unknown) =>
+      error instanceof InputError && providerLog.profileProblem(profile) ? error : undefined,
+    );
+    if (failed) throw failed;
+  }
   const where = profile ? `the profile "${profile}"` : "the default profile";
+  const file = process.env.AWS_CONFIG_FILE || "~/.aws/config";
   throw new InputError(
     `no AWS Region to collect from: pass --region, set AWS_REGION, or set region in ${where} ` +
-      "of the AWS config file (~/.aws/config)",
+      `of the AWS config file ${file}`,
   );
 }
 

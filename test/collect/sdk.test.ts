@@ -506,6 +506,32 @@ describe("collectSnapshot configuration", () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it("names a profile that does not exist, not the Region it would give", async () => {
+    // A mistyped --profile gives neither a Region nor credentials; the profile is the cause.
+    writeProfile("eu-north-1");
+    const fake = new FakeAws();
+
+    const run = collectSnapshot(withoutOverrides(fake, { profile: "adit" }));
+
+    await expect(run).rejects.toThrow(InputError);
+    await expect(run).rejects.toThrow('could not load AWS credentials for profile "adit"');
+    await expect(run).rejects.not.toThrow("no AWS Region");
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("asks for the Region of a profile that gives credentials but no Region", async () => {
+    writeProfile(undefined);
+    const fake = new FakeAws();
+
+    const run = collectSnapshot(withoutOverrides(fake, { profile: "audit" }));
+
+    await expect(run).rejects.toThrow(
+      'no AWS Region to collect from: pass --region, set AWS_REGION, or set region in the profile "audit"',
+    );
+    await expect(run).rejects.toThrow(`of the AWS config file ${join(home, "config")}`);
+    expect(fake.requests).toHaveLength(0);
+  });
+
   describe("with a profile that gives no credentials", () => {
     function writeConfig(text: string): void {
       writeFileSync(join(home, "config"), text);
