@@ -90,7 +90,7 @@ const VALUE_FLAGS: Record<string, ValueFlag> = {
 
 /** The value flags of `vpc-lint rules`, whose --format takes fewer names. */
 const RULES_VALUE_FLAGS: Record<string, ValueFlag> = {
-  format: { usage: "--format text or --format json" },
+  format: { usage: "--format text or --format json", alias: "f" },
 };
 
 interface LintArgs {
@@ -170,6 +170,7 @@ export async function main(rawArgv: string[]): Promise<number> {
       (command) =>
         command
           .option("format", {
+            alias: "f",
             choices: RULES_FORMATS,
             default: "text" as RulesFormat,
             requiresArg: true,

@@ -711,6 +711,24 @@ describe("rules command", () => {
     const rows = JSON.parse(runCli(["rules", "--format", "json"]).stdout) as { id: string }[];
     expect(rows.map((row) => row.id)).toEqual(RULES.map((rule) => rule.id));
   });
+
+  it.each([["-f", "json"], ["-fjson"], ["-f=json"]])(
+    "takes -f for --format, as the lint does: %s",
+    (...flag) => {
+      const run = runCli(["rules", ...flag]);
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+      expect(run.stdout).toBe(runCli(["rules", "--format", "json"]).stdout);
+    },
+  );
+
+  it("names -f with a format rules cannot print", () => {
+    const run = runCli(["rules", "-f", "sarif"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      'vpc-lint: --format "sarif" is not an allowed value; pass --format text or --format json\n',
+    );
+  });
 });
 
 describe("error messages", () => {
