@@ -94,7 +94,7 @@ function parseJson(file: string, text: string): unknown {
 }
 
 /** Lists each key that an object of valid JSON text repeats, with the object's JSON pointer. */
-function repeatedKeys(text: string): { path: string; key: string }[] {
+export function repeatedKeys(text: string): { path: string; key: string }[] {
   interface Frame {
     path: string;
     keys?: Set<string>;

@@ -955,6 +955,36 @@ describe("CloudFormation: input errors", () => {
     );
   });
 
+  it.each([
+    [
+      `[{"ParameterKey": "VpcCidr", "ParameterValue": "10.0.0.0/16"},
+        {"ParameterKey": "VpcCidr", "ParameterValue": "10.1.0.0/16"}]`,
+      "parameter VpcCidr is given in items 0 and 1; give each parameter once",
+    ],
+    [
+      `{"Parameters": [{"ParameterKey": "VpcCidr", "ParameterValue": "10.0.0.0/16"},
+        {"ParameterKey": "Other", "ParameterValue": "x"},
+        {"ParameterKey": "VpcCidr", "ParameterValue": "10.1.0.0/16"}]}`,
+      "parameter VpcCidr is given in items 0 and 2; give each parameter once",
+    ],
+    [
+      `{"VpcCidr": "10.0.0.0/16", "VpcCidr": "10.1.0.0/16"}`,
+      `/ has the key "VpcCidr" twice; JSON keeps only the last, so remove one`,
+    ],
+    [
+      `{"Parameters": {"VpcCidr": "10.0.0.0/16", "VpcCidr": "10.1.0.0/16"}}`,
+      `/Parameters has the key "VpcCidr" twice; JSON keeps only the last, so remove one`,
+    ],
+  ])("rejects a parameter given twice in %s", async (text, problem) => {
+    // Which of two values a deployment would use is unknown, so neither is linted.
+    const parameters = join(mkdtempSync(join(tmpdir(), "vpc-lint-parameters-")), "values.json");
+    writeFileSync(parameters, text);
+    const attempt = lintIac({ template: fixture("ipv6-only-dns64.yaml"), parameters });
+
+    await expect(attempt).rejects.toBeInstanceOf(InputError);
+    await expect(attempt).rejects.toThrow(`${parameters}: ${problem}`);
+  });
+
   it("rejects a parameters file that is not JSON", async () => {
     const attempt = lintIac({
       template: fixture("ipv6-only-dns64.yaml"),

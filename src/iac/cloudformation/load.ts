@@ -1,6 +1,7 @@
 /** Turns a CloudFormation template and its parameters into a snapshot with template locations. */
 import { basename, extname } from "node:path";
 import { InputError } from "../../errors.js";
+import { repeatedKeys } from "../../config/load.js";
 import { readText } from "../../io.js";
 import { SnapshotBuilder } from "../builder.js";
 import type { IacResult } from "../result.js";
@@ -110,10 +111,19 @@ export async function readParameters(file: string): Promise<Map<string, string>>
       `${file}: not valid JSON (${(error as Error).message}); --parameters expects a JSON file`,
     );
   }
+  // JSON.parse keeps the last of two equal keys, so which value was meant is unknown.
+  const [repeated] = repeatedKeys(text);
+  if (repeated) {
+    throw new InputError(
+      `${file}: ${repeated.path || "/"} has the key ${JSON.stringify(repeated.key)} twice; ` +
+        "JSON keeps only the last, so remove one",
+    );
+  }
   let entries: [string, unknown][];
   const list = isRecord(value) && Array.isArray(value.Parameters) ? value.Parameters : value;
   if (Array.isArray(list)) {
     entries = list.map((item, position) => cliParameter(file, item, position));
+    rejectRepeatedParameters(file, entries);
   } else if (isRecord(value)) {
     entries = Object.entries(isRecord(value.Parameters) ? value.Parameters : value);
   } else {
@@ -143,6 +153,21 @@ function isParameterText(value: unknown): boolean {
 
 function parameterTextOf(value: unknown): string {
   return Array.isArray(value) ? value.join(",") : String(value);
+}
+
+/** Rejects a parameter that two items of the AWS CLI list give, since either value may be meant. */
+function rejectRepeatedParameters(file: string, entries: readonly [string, unknown][]): void {
+  const first = new Map<string, number>();
+  for (const [position, [key]] of entries.entries()) {
+    const earlier = first.get(key);
+    if (earlier !== undefined) {
+      throw new InputError(
+        `${file}: parameter ${key} is given in items ${earlier} and ${position}; give each ` +
+          "parameter once",
+      );
+    }
+    first.set(key, position);
+  }
 }
 
 function cliParameter(file: string, item: unknown, position: number): [string, unknown] {
