@@ -277,7 +277,7 @@ function collectionOptions<T>(command: Argv<T>) {
       type: "string",
       defaultDescription: String(DEFAULT_CONCURRENCY),
       requiresArg: true,
-      describe: "Maximum AWS API calls in flight at once, from 1 to 64",
+      describe: "Maximum AWS API calls in flight at once in each Region, from 1 to 64",
     })
     .check((args) => {
       checkValues(args, COLLECTION_VALUE_FLAGS);

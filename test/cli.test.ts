@@ -680,6 +680,27 @@ describe("several outputs", () => {
   });
 });
 
+describe("help", () => {
+  it.each([["--help"], ["collect", "--help"], ["explain", "--help"]])(
+    "says that --concurrency limits the calls of each Region: %s",
+    (...args) => {
+      // Regions are collected in parallel, each under its own limit.
+      const run = runCli(args);
+      expect(run.status).toBe(0);
+      expect(run.stdout.replace(/\s+/g, " ")).toContain(
+        "Maximum AWS API calls in flight at once in each Region, from 1 to 64",
+      );
+    },
+  );
+
+  it("says so in the README", async () => {
+    const readme = await readFile(join(ROOT, "README.md"), "utf8");
+    expect(readme).toContain(
+      "| `--concurrency` N | AWS API calls in flight at once in each Region, from 1 to 64",
+    );
+  });
+});
+
 describe("version flag", () => {
   it("prints the version in package.json", async () => {
     const manifest = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as {
