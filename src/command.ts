@@ -1106,7 +1106,7 @@ async function explainCommand(
     process.stderr.write(`warning: ${printable(warning)}\n`);
   }
   const snapshot = inputOfSubnet(inputs, args.subnet, args.region);
-  if (!snapshot) throw new InputError(subnetNotFound(args.subnet, inputs));
+  if (!snapshot) throw new InputError(subnetNotFound(args.subnet, inputs, args.vpc ?? []));
   const settings = settingsOf(args, config);
   const [service, ...others] = serviceNamesOfFlag("--service", [args.service]);
   if (service === undefined || others.length > 0) {
@@ -1140,15 +1140,27 @@ async function explainCommand(
 
 /**
  * Returns the error for a --subnet that no input contains. When an input lacks Subnets, the
- * message names the missing section or failed call, since the subnet id may be right.
+ * message names the missing section or failed call, since the subnet id may be right. A live run
+ * collects only the VPCs of --vpc, so the subnet may be in another one, which it then names.
  */
-function subnetNotFound(subnetId: string, inputs: readonly SnapshotInput[]): string {
+function subnetNotFound(
+  subnetId: string,
+  inputs: readonly SnapshotInput[],
+  vpcIds: readonly string[],
+): string {
   for (const input of inputs) {
     const index = new SnapshotIndex(input.snapshot);
     if (index.has("Subnets")) continue;
     return (
       `--subnet ${subnetId} is not in the snapshot because ${index.absent("Subnets")}; ` +
       "collect the snapshot again with ec2:DescribeSubnets allowed"
+    );
+  }
+  if (vpcIds.length > 0) {
+    const named = vpcIds.length === 1 ? "the VPC that --vpc names" : "the VPCs that --vpc names";
+    return (
+      `--subnet ${subnetId} is not in ${joinNames(vpcIds)}, ${named}; pass the subnet's ` +
+      "VPC with --vpc, or check the subnet id"
     );
   }
   return `--subnet ${subnetId} is not in the snapshot; check the subnet id`;

@@ -357,6 +357,22 @@ describe("collection errors", () => {
   );
 
   it(
+    "names the VPC of --vpc when explain's subnet is in another one",
+    async () => {
+      const subnetId = Object.values(brokenDesign.subnets)[0] as string;
+      const args = ["explain", "--vpc", publicDesign.vpcId, "--subnet", subnetId];
+      const run = await runLive([...args, "--service", "ssm"], live.env);
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toContain(
+        `vpc-lint: --subnet ${subnetId} is not in ${publicDesign.vpcId}, the VPC that --vpc ` +
+          "names; pass the subnet's VPC with --vpc, or check the subnet id\n",
+      );
+    },
+    CLI_TIMEOUT_MS,
+  );
+
+  it(
     "rejects a profile without credentials",
     async () => {
       const { AWS_ACCESS_KEY_ID: _key, AWS_SECRET_ACCESS_KEY: _secret, ...noKeys } = live.env;
