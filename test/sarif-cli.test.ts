@@ -84,6 +84,16 @@ describe("--format and -o", () => {
       "out.json",
       "-o out.json names a file, but --format json=- names standard output; keep one",
     ],
+    [
+      ["json=report.json"],
+      "-",
+      "-o - names standard output, but --format json=report.json names a file; keep one",
+    ],
+    [
+      ["json=report.json", "sarif=results.sarif"],
+      "-",
+      "-o - names standard output, but --format json=report.json and --format sarif=results.sarif name files; leave one format without =PATH",
+    ],
   ])("%j with -o %s is rejected", (specs, output, message) => {
     expect(() => parseTargets(specs, output)).toThrow(message);
   });

@@ -1,5 +1,6 @@
 /** The report formats by name, and the `--format NAME[=PATH]` and `-o FILE` flags that pick them. */
 import { InputError } from "../errors.js";
+import { joinNames } from "../index/util.js";
 import type { RunResult } from "../run.js";
 import { formatAsff } from "./asff.js";
 import { formatJson } from "./json.js";
@@ -55,6 +56,16 @@ export function parseTargets(
   }
   const targets = (specs.length > 0 ? specs : ["text"]).map(parseTarget);
   const unnamed = targets.filter((target) => target.path === undefined);
+  if (outputFlag === STDOUT && unnamed.length === 0) {
+    // -o - asks for a report on standard output, which no format would write there.
+    const named = targets.map((target) => `--format ${target.format}=${target.path as string}`);
+    throw new InputError(
+      named.length === 1
+        ? `-o - names standard output, but ${named[0]} names a file; keep one`
+        : `-o - names standard output, but ${joinNames(named)} name files; leave one format ` +
+            "without =PATH",
+    );
+  }
   if (output !== undefined && targets.length > 1) {
     throw new InputError(
       `-o ${output} names one file, but ${targets.length} formats were requested; ` +
