@@ -373,12 +373,41 @@ describe("loading a directory", () => {
     expect(error.message).toContain("It contains a.txt, b.txt, c.txt, and 2 more.");
   });
 
-  it("rejects a directory where no file has a known shape", async () => {
-    await fixture("rules.json", { SecurityGroupRules: [] }, "unknown-only");
+  it("rejects a directory where no file has a known shape, saying why each was skipped", async () => {
+    const rules = await fixture("rules.json", { SecurityGroupRules: [] }, "unknown-only");
+    const page = await fixture("page.json", { Subnets: [subnetA], NextToken: "x" }, "unknown-only");
     const error = await loadError([join(workspace, "unknown-only")]);
+    const lines = error.message.split("\n");
+    expect(lines[0]).toBe(`${join(workspace, "unknown-only")}: no file in a shape vpc-lint reads:`);
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(new RegExp(`^  ${escape(page)}: skipped, .*without --max-items`)),
+      expect.stringMatching(new RegExp(`^  ${escape(rules)}: skipped, found an object with keys`)),
+    ]);
+  });
+
+  it("names the subdirectories of a directory without JSON files", async () => {
+    // A snapshots folder with a subfolder per Region is read one subfolder at a time.
+    await fixture("snapshot.json", { Subnets: [subnetA] }, "by-folder/us-east-1");
+    await fixture("snapshot.json", { Subnets: [subnetB] }, "by-folder/eu-west-1");
+    await mkdir(join(workspace, "by-folder", "empty"), { recursive: true });
+    const folder = join(workspace, "by-folder");
+    const error = await loadError([folder]);
     expect(error.message).toBe(
-      `${join(workspace, "unknown-only")}: no file in a shape vpc-lint reads`,
+      `${folder}: the directory contains no .json files, and its subdirectories are not read; ` +
+        `pass ${join(folder, "eu-west-1")} and ${join(folder, "us-east-1")} with --snapshot`,
     );
+  });
+
+  it("warns about the subdirectories with JSON files that it does not read", async () => {
+    await fixture("subnets.json", { Subnets: [subnetA] }, "with-subfolders");
+    await fixture("subnets.json", { Subnets: [subnetB] }, "with-subfolders/more");
+    await fixture("notes.txt", "not read", "with-subfolders/other");
+    const loaded = await loadSnapshotFiles([join(workspace, "with-subfolders")]);
+    expect(loaded.snapshot.Subnets?.map((subnet) => subnet.SubnetId)).toEqual(["subnet-a"]);
+    expect(loaded.warnings).toEqual([
+      `${join(workspace, "with-subfolders", "more")}: a subdirectory with .json files, which is not read; ` +
+        "pass it with --snapshot to lint its files",
+    ]);
   });
 });
 

@@ -83,7 +83,7 @@ async function loadParts(
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
     if (!info) throw new InputError(`${path}: snapshot file not found; check the --snapshot path`);
-    const files = info.isDirectory() ? await jsonFilesIn(path) : [path];
+    const files = info.isDirectory() ? await jsonFilesIn(path, warnings) : [path];
     if (info.isDirectory() && files.length === 0) throw await noJsonFilesError(path);
     for (const file of files) {
       // Directories list only regular files, but a named path may be a pipe such as /dev/stdin.
@@ -96,7 +96,11 @@ async function loadParts(
     }
   }
   if (parts.length === 0) {
-    throw new InputError(`${paths.join(", ")}: no file in a shape vpc-lint reads`);
+    // Every file was skipped, and the warnings that say why would otherwise go unprinted.
+    const reasons = warnings.map((warning) => `\n  ${warning}`).join("");
+    throw new InputError(
+      `${paths.join(", ")}: no file in a shape vpc-lint reads${reasons ? `:${reasons}` : ""}`,
+    );
   }
   return parts;
 }
@@ -231,9 +235,10 @@ function mergedLocations(
 
 /**
  * Lists the `.json` files of a directory, following symbolic links to files, because skipping a
- * link would leave out its sections without a warning.
+ * link would leave out its sections without a warning. Subdirectories are not read; each that
+ * holds `.json` files gets a warning, since its files would otherwise be left out unnoticed.
  */
-async function jsonFilesIn(directory: string): Promise<string[]> {
+async function jsonFilesIn(directory: string, warnings: string[]): Promise<string[]> {
   const entries = await readdir(directory, { withFileTypes: true });
   const files: string[] = [];
   for (const entry of entries) {
@@ -242,7 +247,28 @@ async function jsonFilesIn(directory: string): Promise<string[]> {
     if (entry.isFile()) files.push(path);
     else if (entry.isSymbolicLink() && (await linksToFile(path))) files.push(path);
   }
+  if (files.length > 0) {
+    for (const subdirectory of await subdirectoriesWithJson(directory)) {
+      warnings.push(
+        `${subdirectory}: a subdirectory with .json files, which is not read; pass it with ` +
+          "--snapshot to lint its files",
+      );
+    }
+  }
   return files.sort();
+}
+
+/** Returns the subdirectories of a directory that directly contain `.json` files, sorted. */
+async function subdirectoriesWithJson(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { withFileTypes: true });
+  const found: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory()) continue;
+    const path = join(directory, entry.name);
+    const inside = await readdir(path).catch(() => [] as string[]);
+    if (inside.some((name) => name.endsWith(".json"))) found.push(path);
+  }
+  return found.sort();
 }
 
 /**
@@ -256,8 +282,16 @@ async function noJsonFilesError(directory: string): Promise<InputError> {
     .filter((entry) => entry.isFile() || entry.isSymbolicLink())
     .map((entry) => entry.name)
     .sort();
-  if (others.length === 0)
-    return new InputError(`${directory}: the directory contains no .json files`);
+  if (others.length === 0) {
+    const subdirectories = await subdirectoriesWithJson(directory);
+    if (subdirectories.length === 0) {
+      return new InputError(`${directory}: the directory contains no .json files`);
+    }
+    return new InputError(
+      `${directory}: the directory contains no .json files, and its subdirectories are not ` +
+        `read; pass ${joinNames(subdirectories)} with --snapshot`,
+    );
+  }
   const listed =
     others.slice(0, 3).join(", ") + (others.length > 3 ? `, and ${others.length - 3} more` : "");
   return new InputError(
