@@ -13,15 +13,23 @@ export interface ResolverDependents {
 export function resolverDependents(index: SnapshotIndex, vpcId: string): ResolverDependents {
   return {
     dns64Subnets: index.subnetsOf(vpcId).filter((subnet) => subnet.EnableDns64 === true),
-    privateDnsEndpoints: index
-      .endpointsOf(vpcId)
-      .filter(
-        (endpoint) =>
-          isInterfaceEndpoint(endpoint) &&
-          isLiveEndpoint(endpoint) &&
-          endpoint.PrivateDnsEnabled === true,
-      ),
+    privateDnsEndpoints: liveInterfaceEndpoints(index, vpcId).filter(
+      (endpoint) => endpoint.PrivateDnsEnabled === true,
+    ),
   };
+}
+
+/** Returns the live interface endpoints of a VPC whose PrivateDnsEnabled is not in the snapshot. */
+export function endpointsWithUnknownPrivateDns(index: SnapshotIndex, vpcId: string): VpcEndpoint[] {
+  return liveInterfaceEndpoints(index, vpcId).filter(
+    (endpoint) => endpoint.PrivateDnsEnabled === undefined,
+  );
+}
+
+function liveInterfaceEndpoints(index: SnapshotIndex, vpcId: string): VpcEndpoint[] {
+  return index
+    .endpointsOf(vpcId)
+    .filter((endpoint) => isInterfaceEndpoint(endpoint) && isLiveEndpoint(endpoint));
 }
 
 /** Formats resource ids for a message, naming at most five. */

@@ -30,8 +30,9 @@ const USABLE = new WeakMap<SnapshotIndex, Map<string, Map<string, VpcEndpoint[]>
 
 /**
  * Returns the VPC's interface endpoints for a service (short name such as `ssm`) that clients
- * reach by the service's own name: live, with private DNS on or not reported. Available ones come
- * first, so the order of the snapshot's list never puts a pending endpoint before a working one.
+ * may reach by the service's own name: live, with private DNS on or not reported. Available ones
+ * come first, so the order of the snapshot's list never puts a pending endpoint before a working
+ * one. Among equals, those whose private DNS is known to be on come first.
  */
 export function usableEndpointsFor(
   index: SnapshotIndex,
@@ -45,7 +46,11 @@ export function usableEndpointsFor(
       .filter(
         (endpoint) => endpoint.PrivateDnsEnabled !== false && !answersOnlyInboundResolver(endpoint),
       )
-      .sort((a, b) => Number(!isAvailable(a)) - Number(!isAvailable(b)));
+      .sort(
+        (a, b) =>
+          Number(!isAvailable(a)) - Number(!isAvailable(b)) ||
+          Number(a.PrivateDnsEnabled !== true) - Number(b.PrivateDnsEnabled !== true),
+      );
     byService.set(service, usable);
   }
   return usable;

@@ -176,7 +176,18 @@ function resolveAndRoute(trace: Trace, path: ServicePath): PathMode {
 function activeEndpoint(trace: Trace, service: string): VpcEndpoint | "unknown" | undefined {
   const { index, vpcId } = trace;
   const endpoint = usableEndpointsFor(index, vpcId, service)[0];
-  if (!endpoint || endpoint.PrivateDnsEnabled !== true) return endpoint;
+  if (!endpoint) return endpoint;
+  // Without PrivateDnsEnabled, the service's name may resolve to the endpoint or to the public
+  // addresses, so the path stops here.
+  if (endpoint.PrivateDnsEnabled === undefined) {
+    trace.add(
+      "dns",
+      "unknown",
+      endpoint.VpcEndpointId as string,
+      `whether private DNS of ${endpoint.VpcEndpointId} is on is unknown because its PrivateDnsEnabled is not in the snapshot`,
+    );
+    return "unknown";
+  }
   const attributes = index.vpcAttributes(vpcId);
   const support = attributes?.EnableDnsSupport?.Value;
   const hostnames = attributes?.EnableDnsHostnames?.Value;

@@ -126,7 +126,15 @@ export default defineRule<MessageId>({
       const consumers = consumerSubnets(context, index.subnetsOf(vpcId));
       if (consumers.length === 0) continue;
       for (const service of ["ssm", "ssmmessages", "ec2messages"]) {
-        if (usableEndpointsFor(index, vpcId, service).length > 0) continue;
+        const usable = usableEndpointsFor(index, vpcId, service);
+        if (usable.some(hasPrivateDns)) continue;
+        // The others lack PrivateDnsEnabled, so whether the service name resolves to them is unknown.
+        const undecided = usable[0];
+        if (undecided) {
+          const reason = `whether private DNS of ${undecided.VpcEndpointId} is on is unknown because its PrivateDnsEnabled is not in the snapshot`;
+          for (const subnet of consumers) context.unknown(idOf(subnet), reason);
+          continue;
+        }
         const stranded = consumers.filter(
           (subnet) => !reachesWithoutEndpoint(context, subnet, service),
         );
@@ -298,6 +306,10 @@ function brokenLinks(
     }
   }
   return [...owners].sort();
+}
+
+function hasPrivateDns(endpoint: VpcEndpoint): boolean {
+  return endpoint.PrivateDnsEnabled === true;
 }
 
 function idOf(subnet: Subnet): string {

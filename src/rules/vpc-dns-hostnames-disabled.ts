@@ -1,5 +1,5 @@
 import { defineRule } from "../engine/types.js";
-import { listIds, resolverDependents } from "../index/dns.js";
+import { endpointsWithUnknownPrivateDns, listIds, resolverDependents } from "../index/dns.js";
 
 export default defineRule<"disabled">({
   id: "vpc-dns-hostnames-disabled",
@@ -38,7 +38,15 @@ export default defineRule<"disabled">({
       const value = index.vpcAttributes(vpcId)?.EnableDnsHostnames?.Value;
       if (value === true) continue;
       const endpoints = resolverDependents(index, vpcId).privateDnsEndpoints;
-      if (endpoints.length === 0) continue;
+      if (endpoints.length === 0) {
+        // Private DNS may be on for an endpoint that lacks PrivateDnsEnabled.
+        const undecided = endpointsWithUnknownPrivateDns(index, vpcId);
+        if (value === false && undecided.length > 0) {
+          const ids = listIds(undecided.map((endpoint) => endpoint.VpcEndpointId as string));
+          context.unknown(vpcId, `PrivateDnsEnabled of ${ids} is not in the snapshot`);
+        }
+        continue;
+      }
       if (value === undefined) {
         context.unknown(vpcId, "enableDnsHostnames is not in the snapshot");
         continue;

@@ -123,6 +123,16 @@ describe("reachability with missing data", () => {
     );
   });
 
+  it("is unknown when an endpoint lacks PrivateDnsEnabled", () => {
+    const snapshot = design("private-nat64-endpoints");
+    for (const endpoint of snapshot.VpcEndpoints ?? []) delete endpoint.PrivateDnsEnabled;
+    expect(verdicts(snapshot)).toEqual(["unknown"]);
+    expect(skipReasons(snapshot, "endpoint-sg-blocks-nat64-source")).toContain(
+      `its path stops at an unknown hop: whether private DNS of ${PRIVATE.ssmEndpoint} is on ` +
+        "is unknown because its PrivateDnsEnabled is not in the snapshot",
+    );
+  });
+
   it("is reachable without enableDnsHostnames when no endpoint uses it", () => {
     const snapshot = design("public-nat64");
     delete snapshot.VpcAttributes?.[0]?.EnableDnsHostnames;

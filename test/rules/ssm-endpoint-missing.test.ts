@@ -264,14 +264,34 @@ describe(RULE, () => {
     expect(result.findings.map((finding) => finding.severity)).toEqual(["error", "error", "info"]);
   });
 
-  it("skips a subnet whose EnableDns64 is unknown", () => {
+  /** Returns the private design without endpoints whose IPv6-only subnet lacks EnableDns64. */
+  function withoutDns64(): Snapshot {
     const input = snapshot(privateNat64({ endpoints: [] }));
     delete input.Subnets?.[1]?.EnableDns64;
+    return input;
+  }
+
+  it.each([
+    {
+      name: "a subnet whose EnableDns64 is unknown",
+      input: withoutDns64(),
+      reason: "EnableDns64 is not in the snapshot",
+    },
+    {
+      name: "an endpoint without PrivateDnsEnabled",
+      input: privateWith([
+        endpoint({ id: "vpce-ssm", service: "ssm", omit: ["PrivateDnsEnabled"] }),
+        endpoint({ id: "vpce-ssmmessages", service: "ssmmessages" }),
+        endpoint({ id: "vpce-ec2messages", service: "ec2messages" }),
+      ]),
+      reason:
+        "whether private DNS of vpce-ssm is on is unknown because its PrivateDnsEnabled is " +
+        "not in the snapshot",
+    },
+  ])("skips $name", ({ input, reason }) => {
     const result = lintRule(RULE, input);
     expect(result.findings).toEqual([]);
-    expect(result.skipped).toEqual([
-      { ruleId: RULE, reason: "EnableDns64 is not in the snapshot", resourceIds: [IDS.v6Subnet] },
-    ]);
+    expect(result.skipped).toEqual([{ ruleId: RULE, reason, resourceIds: [IDS.v6Subnet] }]);
   });
 
   /** Returns the private design whose IPv6-only subnet hosts one interface of this type alone. */

@@ -68,16 +68,23 @@ describe(RULE, () => {
     expect(result.skipped).toEqual([]);
   });
 
-  it("skips a VPC whose enableDnsHostnames is unknown", () => {
-    const result = lintRule(RULE, attributes(undefined, [ssm]));
+  it.each([
+    {
+      name: "a VPC whose enableDnsHostnames is unknown",
+      input: attributes(undefined, [ssm]),
+      reason: "enableDnsHostnames is not in the snapshot",
+    },
+    {
+      name: "an endpoint without PrivateDnsEnabled",
+      input: attributes(false, [
+        endpoint({ id: "vpce-ssm", service: "ssm", omit: ["PrivateDnsEnabled"] }),
+      ]),
+      reason: "PrivateDnsEnabled of vpce-ssm is not in the snapshot",
+    },
+  ])("skips $name", ({ input, reason }) => {
+    const result = lintRule(RULE, input);
     expect(result.findings).toEqual([]);
-    expect(result.skipped).toEqual([
-      {
-        ruleId: RULE,
-        reason: "enableDnsHostnames is not in the snapshot",
-        resourceIds: ["vpc-0a11"],
-      },
-    ]);
+    expect(result.skipped).toEqual([{ ruleId: RULE, reason, resourceIds: ["vpc-0a11"] }]);
   });
 
   it("is skipped when VPC attributes were not collected", () => {
