@@ -34,7 +34,8 @@ export default defineRule<"crossAz">({
   check(context) {
     const { index } = context;
     for (const subnet of index.subnets()) {
-      if (subnet.EnableDns64 !== true) continue;
+      // A subnet without EnableDns64 may have DNS64 on, so a finding there becomes a skipped check.
+      if (subnet.EnableDns64 === false) continue;
       const route = nat64RouteOf(index, subnet);
       const winner = route?.winner;
       if (!route || !winner || !isNat64Route(winner) || winner.target.kind !== "nat-gateway")
@@ -42,10 +43,18 @@ export default defineRule<"crossAz">({
       const nat = index.natGateway(winner.target.id);
       // A route that drops the traffic is nat64-route-blackhole's finding, wherever the gateway was.
       if (!nat || winner.blackhole || isEndedNat(nat)) continue;
-      if (isRegionalNat(nat) || !nat.SubnetId) continue;
+      if (isRegionalNat(nat)) continue;
+      const subnetId = subnet.SubnetId as string;
+      if (!nat.SubnetId) {
+        // A zonal NAT gateway lives in a subnet, so one without SubnetId lacks data.
+        context.unknown(
+          subnetId,
+          `the SubnetId of NAT gateway ${winner.target.id} is not in the snapshot`,
+        );
+        continue;
+      }
       const natZone = index.subnet(nat.SubnetId)?.AvailabilityZone;
       const subnetZone = subnet.AvailabilityZone;
-      const subnetId = subnet.SubnetId as string;
       if (!natZone || !subnetZone) {
         // AWS picks the AZ of a subnet created without one, so two such subnets may differ.
         const unplaced = subnetZone ? nat.SubnetId : subnetId;
@@ -53,6 +62,10 @@ export default defineRule<"crossAz">({
         continue;
       }
       if (natZone === subnetZone) continue;
+      if (subnet.EnableDns64 === undefined) {
+        context.unknown(subnetId, "EnableDns64 is not in the snapshot");
+        continue;
+      }
 
       const routeTableId = route.table.RouteTableId as string;
       context.report({

@@ -68,11 +68,21 @@ export default defineRule<MessageId>({
   },
   check(context) {
     const { index } = context;
-    const dns64 = index.subnets().filter((subnet) => subnet.EnableDns64 === true);
-    for (const [table, subnets] of subnetsByTable(index, dns64)) {
+    // A subnet without EnableDns64 may have DNS64 on, so its routes are checked too.
+    const candidates = index.subnets().filter((subnet) => subnet.EnableDns64 !== false);
+    for (const [table, users] of subnetsByTable(index, candidates)) {
       const routeTableId = table.RouteTableId as string;
+      const inside = index.routesOf(table).inside(NAT64_PREFIX);
+      if (inside.length === 0) continue;
+      for (const subnet of users) {
+        if (subnet.EnableDns64 === undefined) {
+          context.unknown(subnet.SubnetId as string, "EnableDns64 is not in the snapshot");
+        }
+      }
+      const subnets = users.filter((subnet) => subnet.EnableDns64 === true);
+      if (subnets.length === 0) continue;
       const subnetIds = subnets.map((subnet) => subnet.SubnetId as string);
-      for (const view of index.routesOf(table).inside(NAT64_PREFIX)) {
+      for (const view of inside) {
         const route = describeRoute(view);
         const report = (messageId: MessageId, data: Record<string, string> = {}): void =>
           context.report({

@@ -36,4 +36,38 @@ describe(RULE, () => {
   it("passes a blackhole route to an available gateway", () => {
     expect(lintRule(RULE, crossAz("available", "blackhole")).findings).toEqual([]);
   });
+
+  it("skips a subnet without EnableDns64", () => {
+    const input = crossAz();
+    const client = input.Subnets?.find((subnet) => subnet.SubnetId === IDS.v6Subnet);
+    delete client?.EnableDns64;
+    const result = lintRule(RULE, input);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual([
+      { ruleId: RULE, reason: "EnableDns64 is not in the snapshot", resourceIds: [IDS.v6Subnet] },
+    ]);
+  });
+
+  it("skips a NAT gateway without SubnetId", () => {
+    const input = crossAz();
+    delete input.NatGateways?.[0]?.SubnetId;
+    const result = lintRule(RULE, input);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual([
+      {
+        ruleId: RULE,
+        reason: `the SubnetId of NAT gateway ${IDS.nat} is not in the snapshot`,
+        resourceIds: [IDS.v6Subnet],
+      },
+    ]);
+  });
+
+  it("passes a subnet with EnableDns64 false", () => {
+    const input = crossAz();
+    const client = input.Subnets?.find((subnet) => subnet.SubnetId === IDS.v6Subnet);
+    if (client) client.EnableDns64 = false;
+    const result = lintRule(RULE, input);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual([]);
+  });
 });
