@@ -47,8 +47,9 @@ const AMAZON_ADDRESSES = ["169.254.169.253", "fd00:ec2::253"].map((text) => {
 
 /**
  * Returns the domain-name-servers of the VPC's DHCP options; `default` options have none. Returns
- * undefined when the snapshot lacks the VPC's DhcpOptionsId, its options or their
- * DhcpConfigurations, which DescribeVpcs and DescribeDhcpOptions always return.
+ * undefined when the snapshot lacks the VPC's DhcpOptionsId, its options, their
+ * DhcpConfigurations or the Values of a domain-name-servers entry, which DescribeVpcs and
+ * DescribeDhcpOptions always return.
  */
 export function nameServersOf(index: SnapshotIndex, vpc: Vpc): string[] | undefined {
   const optionsId = vpc.DhcpOptionsId;
@@ -56,6 +57,7 @@ export function nameServersOf(index: SnapshotIndex, vpc: Vpc): string[] | undefi
   const configurations = optionsId ? index.dhcpOptions(optionsId)?.DhcpConfigurations : undefined;
   if (!configurations) return undefined;
   const entry = configurations.find((item) => item.Key === "domain-name-servers");
+  if (entry && !entry.Values) return undefined;
   return (entry?.Values ?? []).map((value) => value.Value ?? "").filter(Boolean);
 }
 
@@ -63,7 +65,11 @@ export function nameServersOf(index: SnapshotIndex, vpc: Vpc): string[] | undefi
 export function unknownNameServers(index: SnapshotIndex, vpc: Vpc): string {
   const optionsId = vpc.DhcpOptionsId;
   if (!optionsId) return `DhcpOptionsId of ${vpc.VpcId} is not in the snapshot`;
+  const configurations = index.dhcpOptions(optionsId)?.DhcpConfigurations;
   if (!index.dhcpOptions(optionsId)) return `DHCP options ${optionsId} are not in the snapshot`;
+  if (configurations) {
+    return `the Values of domain-name-servers in ${optionsId} are not in the snapshot`;
+  }
   return `DhcpConfigurations of ${optionsId} is not in the snapshot`;
 }
 

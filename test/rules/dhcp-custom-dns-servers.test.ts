@@ -243,6 +243,16 @@ describe(`${RULE} with missing attributes`, () => {
       remove: (input) => delete input.DhcpOptions?.[0]?.DhcpConfigurations,
       reason: "DhcpConfigurations of dopt-custom is not in the snapshot",
     },
+    {
+      name: "domain-name-servers without Values",
+      remove: (input) => {
+        const entry = input.DhcpOptions?.[0]?.DhcpConfigurations?.find(
+          (item) => item.Key === "domain-name-servers",
+        );
+        delete entry?.Values;
+      },
+      reason: "the Values of domain-name-servers in dopt-custom are not in the snapshot",
+    },
   ];
 
   it.each(gaps)("skips $name", ({ remove, reason }) => {
