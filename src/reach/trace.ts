@@ -759,6 +759,13 @@ export function natAddresses(nat: NatGateway): string[] {
     .filter((ip): ip is string => Boolean(ip));
 }
 
+/** Tells whether an address of a NAT gateway that did not fail lacks its PrivateIp. */
+function lacksPrivateIp(nat: NatGateway): boolean {
+  return (nat.NatGatewayAddresses ?? []).some(
+    (address) => lower(address.Status) !== "failed" && !address.PrivateIp,
+  );
+}
+
 function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway): void {
   const { index } = trace;
   const endpointId = endpoint.VpcEndpointId as string;
@@ -766,9 +773,12 @@ function endpointNat64Leg(trace: Trace, endpoint: VpcEndpoint, nat: NatGateway):
   const addresses = natAddresses(nat);
   const natSubnet = nat.SubnetId ? index.subnet(nat.SubnetId) : undefined;
   // After NAT64 the source is the NAT gateway's private IPv4 address. A template leaves it to AWS,
-  // which takes it from the IPv4 range of the gateway's subnet, so the checks use that range.
-  const natRange = addresses.length === 0 && natSubnet ? subnetPrefix(natSubnet, 4) : undefined;
-  if (addresses.length === 0 && !natRange) {
+  // which takes it from the IPv4 range of the gateway's subnet, so the checks use that range. They
+  // use it too when an address of the gateway lacks its PrivateIp, since traffic may leave from
+  // that address as well.
+  const missingAddress = addresses.length === 0 || lacksPrivateIp(nat);
+  const natRange = missingAddress && natSubnet ? subnetPrefix(natSubnet, 4) : undefined;
+  if (missingAddress && !natRange) {
     trace.add(
       "network-acl",
       "unknown",

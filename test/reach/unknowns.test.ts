@@ -133,6 +133,21 @@ describe("reachability with missing data", () => {
     );
   });
 
+  it("is unknown when a NAT address lacks PrivateIp", () => {
+    const snapshot = design("private-nat64-endpoints");
+    snapshot.NatGateways?.[0]?.NatGatewayAddresses?.push({
+      NetworkInterfaceId: "eni-0a1b2c3d4e5f60021",
+      IsPrimary: false,
+      Status: "succeeded",
+    });
+    const ingress = group(snapshot, PRIVATE.endpointGroup).IpPermissions?.[0];
+    if (ingress) ingress.IpRanges = [{ CidrIp: "10.1.0.10/32" }, { CidrIp: "10.1.1.10/32" }];
+    const paths = analyse(new SnapshotIndex(snapshot), { requiredServices: [] }).paths;
+    const appA = paths.filter((path) => path.required && path.subnetId === PRIVATE.appA);
+    expect([...new Set(appA.map((path) => path.verdict))]).toEqual(["unknown"]);
+    expect(findingsOf(lint(snapshot), "endpoint-sg-blocks-nat64-source")).toEqual([]);
+  });
+
   it("is reachable without enableDnsHostnames when no endpoint uses it", () => {
     const snapshot = design("public-nat64");
     delete snapshot.VpcAttributes?.[0]?.EnableDnsHostnames;
