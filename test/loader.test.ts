@@ -1133,6 +1133,15 @@ describe("fields AWS always returns", () => {
       pointer: "/NetworkInterfaces/0/SubnetId",
     },
     {
+      field: "SubnetId",
+      snapshot: {
+        NetworkAcls: [
+          { NetworkAclId: "acl-1", Entries: [], Associations: [{ NetworkAclId: "acl-1" }] },
+        ],
+      },
+      pointer: "/NetworkAcls/0/Associations/0/SubnetId",
+    },
+    {
       field: "State",
       snapshot: { Reservations: [{ Instances: [{ InstanceId: "i-1" }] }] },
       pointer: "/Reservations/0/Instances/0/State",
