@@ -1183,30 +1183,58 @@ describe("fields AWS always returns", () => {
     expect(snapshot.Reservations?.[0]?.Instances).toEqual(instances);
   });
 
-  it("rejects a route without a destination", async () => {
-    const table = {
-      RouteTableId: "rtb-1",
-      Routes: [{ NatGatewayId: "nat-1", State: "active" }],
-      Associations: [],
-    };
+  it.each([
+    {
+      name: "a route without a destination",
+      table: {
+        RouteTableId: "rtb-1",
+        Routes: [{ NatGatewayId: "nat-1", State: "active" }],
+        Associations: [],
+      },
+      problem:
+        '/RouteTables/0/Routes/0: found {"NatGatewayId":"nat-1","State":"active"}, expected ' +
+        "one of the fields DestinationCidrBlock, DestinationIpv6CidrBlock, " +
+        "DestinationPrefixListId",
+    },
+    {
+      name: "a route table association without a subnet",
+      table: {
+        RouteTableId: "rtb-1",
+        Routes: [],
+        Associations: [{ Main: false, RouteTableId: "rtb-1" }],
+      },
+      problem:
+        '/RouteTables/0/Associations/0: found {"Main":false,"RouteTableId":"rtb-1"}, expected ' +
+        "one of the fields SubnetId, GatewayId",
+    },
+  ])("rejects $name", async ({ table, problem }) => {
     const file = await fixture("route.json", { SnapshotVersion: 1, RouteTables: [table] });
     const error = await loadError([file]);
 
     expect(error.message).toBe(
-      `${file}: invalid snapshot:\n` +
-        '  /RouteTables/0/Routes/0: found {"NatGatewayId":"nat-1","State":"active"}, expected ' +
-        "one of the fields DestinationCidrBlock, DestinationIpv6CidrBlock, " +
-        "DestinationPrefixListId\n" +
+      `${file}: invalid snapshot:\n  ${problem}\n` +
         "Fix these values or re-export the file with the AWS CLI's --output json.",
     );
   });
 
-  it("accepts a route to a prefix list", async () => {
-    const table = {
-      RouteTableId: "rtb-1",
-      Routes: [{ DestinationPrefixListId: "pl-1", NatGatewayId: "nat-1" }],
-      Associations: [],
-    };
+  it.each([
+    {
+      name: "a route to a prefix list",
+      table: {
+        RouteTableId: "rtb-1",
+        Routes: [{ DestinationPrefixListId: "pl-1", NatGatewayId: "nat-1" }],
+        Associations: [],
+      },
+    },
+    {
+      name: "a main route table association",
+      table: {
+        RouteTableId: "rtb-1",
+        Routes: [],
+        Associations: [{ Main: true, RouteTableId: "rtb-1" }],
+      },
+    },
+  ])("accepts $name", async ({ table }) => {
     const file = await fixture("list-route.json", { SnapshotVersion: 1, RouteTables: [table] });
 
     expect((await loadSnapshotFiles([file])).snapshot.RouteTables).toEqual([table]);
