@@ -42,7 +42,7 @@ import {
   type RoutePart,
   type RouteView,
 } from "../index/routes.js";
-import { lower } from "../index/util.js";
+import { isLiveEndpoint, lower } from "../index/util.js";
 import { IPV4_DEFAULT, NAT64_PREFIX, nat64PrefixOf, parseCidr, type Cidr } from "../net/cidr.js";
 import { defaultServiceName, dualStackName, supportsIpv6PrivateLink } from "./catalog.js";
 import { HTTPS, NAT_PORTS, Trace, type Ipv6Source, type TraceMemo } from "./context.js";
@@ -1398,11 +1398,13 @@ function s3ThroughGatewayEndpoint(
   onwardId: string | undefined,
 ): boolean {
   if (path.service !== "s3") return false;
+  // A deleted or failed gateway endpoint routes nothing, whatever RouteTableIds it still lists.
   const gateways = trace.index
     .endpointsOf(trace.vpcId)
     .filter(
       (endpoint) =>
         lower(endpoint.VpcEndpointType) === "gateway" &&
+        isLiveEndpoint(endpoint) &&
         shortServiceName(endpoint.ServiceName) === "s3",
     );
   if (gateways.length === 0) return false;

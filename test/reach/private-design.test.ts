@@ -1,4 +1,4 @@
-import type { NetworkAclEntry } from "@aws-sdk/client-ec2";
+import type { NetworkAclEntry, VpcEndpoint } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { SnapshotIndex } from "../../src/index/snapshot-index.js";
 import { analyse } from "../../src/reach/analysis.js";
@@ -168,6 +168,22 @@ describe("private NAT64 design with Session Manager endpoints", () => {
       expect(findings.map((line) => line.split(" ")[0])).toEqual(expected);
     },
   );
+
+  it.each([
+    ["Available", "reachable"],
+    ["Deleted", "unreachable"],
+  ])("judges S3 through a gateway endpoint in state %s", (state, verdict) => {
+    const snapshot = design("private-nat64-endpoints");
+    const gateway: VpcEndpoint = { VpcEndpointType: "Gateway", VpcId: PRIVATE.vpc };
+    gateway.ServiceName = "com.amazonaws.us-east-1.s3";
+    // The NAT gateways' subnets use route table rtb-0a1b2c3d4e5f60021.
+    gateway.RouteTableIds = ["rtb-0a1b2c3d4e5f60021"];
+    const id = "vpce-0a1b2c3d4e5f60032";
+    snapshot.VpcEndpoints?.push({ ...gateway, VpcEndpointId: id, State: state as "Available" });
+    const paths = analyse(new SnapshotIndex(snapshot), { requiredServices: ["s3"] }).paths;
+    const s3 = paths.filter((path) => path.service === "s3");
+    expect([...new Set(s3.map((path) => path.verdict))]).toEqual([verdict]);
+  });
 
   it("reports a missing ssmmessages endpoint only through ssm-endpoint-missing", () => {
     const snapshot = design("private-nat64-endpoints");
