@@ -361,7 +361,7 @@ function throughPublicName(trace: Trace, path: ServicePath): PathMode {
     trace.subnet.EnableDns64 === true && parts.some((part) => isNat64Route(part.route));
   const dualStack = dualStackName(path.service, trace.index.region);
   if (!hasNat64 && dualStack && trace.subnet.EnableDns64 !== undefined) {
-    publicIpv6Leg(trace, dualStack);
+    publicIpv6Leg(trace, path.service, dualStack);
     return "public-ipv6";
   }
   if (!needsDns64(trace)) return "public-nat64";
@@ -1390,6 +1390,32 @@ function publicNat64Leg(trace: Trace, path: ServicePath, nat: NatGateway): void 
   );
 }
 
+/**
+ * Returns a live S3 gateway endpoint of the traced VPC that routes the table and takes IPv6
+ * traffic, as one with IpAddressType dualstack does, or undefined when there is none.
+ */
+function ipv6S3GatewayOf(trace: Trace, table: RouteTable): VpcEndpoint | undefined {
+  const tableId = table.RouteTableId ?? "";
+  return s3GatewaysOf(trace).find(
+    (endpoint) =>
+      ["dualstack", "ipv6"].includes(lower(endpoint.IpAddressType)) &&
+      (endpoint.RouteTableIds ?? []).includes(tableId),
+  );
+}
+
+/** Returns the live S3 gateway endpoints of the traced VPC. */
+function s3GatewaysOf(trace: Trace): VpcEndpoint[] {
+  // A deleted or failed gateway endpoint routes nothing, whatever RouteTableIds it still lists.
+  return trace.index
+    .endpointsOf(trace.vpcId)
+    .filter(
+      (endpoint) =>
+        lower(endpoint.VpcEndpointType) === "gateway" &&
+        isLiveEndpoint(endpoint) &&
+        shortServiceName(endpoint.ServiceName) === "s3",
+    );
+}
+
 /** Handles S3 when the VPC has an S3 gateway endpoint; returns true when that settles the path. */
 function s3ThroughGatewayEndpoint(
   trace: Trace,
@@ -1398,15 +1424,7 @@ function s3ThroughGatewayEndpoint(
   onwardId: string | undefined,
 ): boolean {
   if (path.service !== "s3") return false;
-  // A deleted or failed gateway endpoint routes nothing, whatever RouteTableIds it still lists.
-  const gateways = trace.index
-    .endpointsOf(trace.vpcId)
-    .filter(
-      (endpoint) =>
-        lower(endpoint.VpcEndpointType) === "gateway" &&
-        isLiveEndpoint(endpoint) &&
-        shortServiceName(endpoint.ServiceName) === "s3",
-    );
+  const gateways = s3GatewaysOf(trace);
   if (gateways.length === 0) return false;
   const onPath = gateways.find(
     (endpoint) => onwardId && (endpoint.RouteTableIds ?? []).includes(onwardId),
@@ -1433,7 +1451,7 @@ function s3ThroughGatewayEndpoint(
   return !isPublicNat(nat);
 }
 
-function publicIpv6Leg(trace: Trace, name: string): void {
+function publicIpv6Leg(trace: Trace, service: string, name: string): void {
   const { index } = trace;
   trace.add("dns", "ok", trace.subnetId, `the dual-stack name ${name} has AAAA records`);
   const table = index.routeTableOf(trace.subnet)?.table;
@@ -1483,6 +1501,17 @@ function publicIpv6Leg(trace: Trace, name: string): void {
   if (hasUnreadableTarget(trace, "route", tableId, route, "ipv6-default-route-missing")) return;
   const kinds = new Set(["egress-only-internet-gateway", "internet-gateway"]);
   if (!route || !kinds.has(route.target.kind) || route.blackhole) {
+    const gateway = service === "s3" ? ipv6S3GatewayOf(trace, table) : undefined;
+    if (gateway) {
+      trace.add(
+        "route",
+        "unknown",
+        tableId,
+        `${tableId} has ${route ? describeRoute(route) : "no ::/0 route"}, but S3 gateway endpoint ${gateway.VpcEndpointId} with IpAddressType ${gateway.IpAddressType} routes ${table.RouteTableId} and may carry the IPv6 traffic to S3, which vpc-lint does not follow`,
+        "ipv6-default-route-missing",
+      );
+      return;
+    }
     trace.add("route", "broken", tableId, brokenText, "ipv6-default-route-missing");
     return;
   }

@@ -91,6 +91,32 @@ function throughFirewall(firewallRoutes: Route[]): Snapshot {
   });
 }
 
+/** s3 has a dual-stack public name too, and gateway endpoints as well as interface endpoints. */
+const S3: LintSettings = { requiredServices: ["s3"] };
+
+/**
+ * Builds the design with DNS64 off whose IPv6-only subnet has only local routes and an S3 gateway
+ * endpoint with the given IP address type and state that routes the subnet's table.
+ */
+function s3Gateway(ipAddressType: string, state = "available"): Snapshot {
+  const base = publicNat64({ dns64: false });
+  const tables = (base.RouteTables ?? []).filter((table) => table.RouteTableId !== IDS.v6Table);
+  const gateway = endpoint({
+    id: "vpce-s3",
+    service: "s3",
+    type: "Gateway",
+    state,
+    privateDns: false,
+    ipAddressType,
+  });
+  gateway.RouteTableIds = [IDS.v6Table];
+  return snapshot({
+    ...base,
+    RouteTables: [...tables, routeTable({ id: IDS.v6Table, subnets: [IDS.v6Subnet] })],
+    VpcEndpoints: [...(base.VpcEndpoints ?? []), gateway],
+  });
+}
+
 function egressOnlyNotAttached(problem: string, attachments: string): ExpectedFinding {
   return {
     ruleId: RULE,
@@ -247,6 +273,27 @@ describe(RULE, () => {
 
   it("flags ::/0 to a VPC peering connection", () => {
     const result = lintRule(RULE, throughTarget("pcx-0a11"), KMS);
+    expect(result.findings.map((finding) => finding.messageId)).toEqual(["noIpv6Route"]);
+  });
+
+  it("skips S3 behind a dual-stack gateway endpoint", () => {
+    const result = lintRule(RULE, s3Gateway("dualstack"), S3);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped.map((check) => check.resourceIds)).toEqual([[IDS.v6Subnet]]);
+    expect(result.skipped[0]?.reason).toContain("S3 gateway endpoint vpce-s3");
+  });
+
+  it.each([
+    ["an IPv4 gateway endpoint", s3Gateway("ipv4")],
+    ["a deleted dual-stack gateway endpoint", s3Gateway("dualstack", "deleted")],
+  ])("flags S3 behind %s", (_name, input) => {
+    const result = lintRule(RULE, input, S3);
+    expect(result.findings.map((finding) => finding.messageId)).toEqual(["noIpv6Route"]);
+    expect(result.skipped).toEqual([]);
+  });
+
+  it("flags kms beside a dual-stack S3 gateway", () => {
+    const result = lintRule(RULE, s3Gateway("dualstack"), KMS);
     expect(result.findings.map((finding) => finding.messageId)).toEqual(["noIpv6Route"]);
   });
 
