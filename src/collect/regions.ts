@@ -11,6 +11,14 @@ const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
  * Returns an empty list when no Region is given, so the SDK's own default applies.
  */
 export function parseRegions(values: ReadonlyArray<string | undefined>): string[] {
+  // A value of commas alone would otherwise fall back to the default Region without a word.
+  const empty = values.find((value) => value?.trim() && /^[\s,]*$/.test(value));
+  if (empty !== undefined) {
+    throw new InputError(
+      `--region ${empty} names no Region; give one such as eu-west-1, or several separated ` +
+        "by commas",
+    );
+  }
   const regions = values
     .flatMap((value) => (value ?? "").split(","))
     .map((region) => region.trim())

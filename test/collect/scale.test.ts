@@ -173,6 +173,10 @@ describe("parseRegions", () => {
     expect(parseRegions([undefined])).toEqual([]);
   });
 
+  it("rejects commas without a Region", () => {
+    expect(() => parseRegions([","])).toThrow("--region , names no Region");
+  });
+
   it("rejects a name that is not a Region", () => {
     expect(() => parseRegions(["eu-west-1,west"])).toThrow("--region west is not an AWS Region");
   });
