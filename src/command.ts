@@ -222,6 +222,7 @@ export async function main(rawArgv: string[]): Promise<number> {
     .strict()
     .version(TOOL_VERSION)
     .help()
+    .alias("help", "h")
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((message, error) => {
       const missing = /^Not enough arguments following: (\S+)$/.exec(message ?? "");
@@ -1048,8 +1049,15 @@ function renderTarget(result: RunResult, target: ReportTarget, args: LintArgs): 
   });
 }
 
-function isColorTerminal(): boolean {
-  return Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined;
+/**
+ * Tells whether a text report to the stream may use colour: on a terminal, unless NO_COLOR is set
+ * to a value other than the empty string (https://no-color.org).
+ */
+export function isColorTerminal(
+  stream: { isTTY?: boolean } = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  return Boolean(stream.isTTY) && !env.NO_COLOR;
 }
 
 function formatRules(format: RulesFormat): string {

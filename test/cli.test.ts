@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isColorTerminal } from "../src/command.js";
 import { RULES } from "../src/rules/index.js";
 import type { Subnet } from "@aws-sdk/client-ec2";
 import type { Snapshot } from "../src/snapshot/types.js";
@@ -693,11 +694,39 @@ describe("help", () => {
     },
   );
 
+  it.each([["-h"], ["rules", "-h"], ["explain", "-h"]])("takes -h for --help: %s", (...args) => {
+    const run = runCli(args);
+    const long = runCli([...args.slice(0, -1), "--help"]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(long.stdout);
+  });
+
   it("says so in the README", async () => {
     const readme = await readFile(join(ROOT, "README.md"), "utf8");
     expect(readme).toContain(
       "| `--concurrency` N | AWS API calls in flight at once in each Region, from 1 to 64",
     );
+  });
+});
+
+describe("colour", () => {
+  const terminal = { isTTY: true };
+
+  it("colours text on a terminal", () => {
+    expect(isColorTerminal(terminal, {})).toBe(true);
+  });
+
+  it("keeps colour for an empty NO_COLOR", () => {
+    // NO_COLOR turns colour off only when it is set to a value other than the empty string.
+    expect(isColorTerminal(terminal, { NO_COLOR: "" })).toBe(true);
+  });
+
+  it("drops colour for NO_COLOR set", () => {
+    expect(isColorTerminal(terminal, { NO_COLOR: "1" })).toBe(false);
+  });
+
+  it("drops colour off a terminal", () => {
+    expect(isColorTerminal({ isTTY: false }, {})).toBe(false);
   });
 });
 
