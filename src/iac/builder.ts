@@ -74,6 +74,8 @@ export class SnapshotBuilder {
     groupId?: string;
     tableId?: string;
   }[] = [];
+  /** PrivateDnsEnabled by endpoint id, set by a resource apart from the endpoint. */
+  private readonly endpointPrivateDns = new Map<string, boolean | undefined>();
   private readonly groups = new Map<string, { group: EC2.SecurityGroup; defaultEgress: boolean }>();
   private readonly permissions: {
     groupId: string;
@@ -230,6 +232,14 @@ export class SnapshotBuilder {
     link: { subnetId?: string; groupId?: string; tableId?: string },
   ): void {
     this.endpointLinks.push({ endpointId, ...link });
+  }
+
+  /**
+   * Sets an endpoint's PrivateDnsEnabled from a resource apart from the endpoint, in place of the
+   * endpoint's own value. An undefined value is unknown before deployment, so it is left out.
+   */
+  setEndpointPrivateDns(endpointId: string, enabled: boolean | undefined): void {
+    this.endpointPrivateDns.set(endpointId, enabled);
   }
 
   /**
@@ -617,7 +627,12 @@ export class SnapshotBuilder {
         State: "available" as EC2.State,
         ...original,
       });
-      const id = endpoint.VpcEndpointId;
+      const id = endpoint.VpcEndpointId as string;
+      if (this.endpointPrivateDns.has(id)) {
+        const enabled = this.endpointPrivateDns.get(id);
+        if (enabled === undefined) delete endpoint.PrivateDnsEnabled;
+        else endpoint.PrivateDnsEnabled = enabled;
+      }
       const links = this.endpointLinks.filter((link) => link.endpointId === id);
       endpoint.SubnetIds = unique([...(endpoint.SubnetIds ?? []), ...links.map((l) => l.subnetId)]);
       endpoint.RouteTableIds = unique([

@@ -1095,6 +1095,68 @@ describe("Terraform plan: unresolvable references", () => {
   });
 });
 
+describe("Terraform plan: endpoint private DNS resource", () => {
+  const endpointId = placeholderId("vpce", "aws_vpc_endpoint.ssm");
+
+  /** Moves the endpoint's private DNS into an `aws_vpc_endpoint_private_dns` with `value`. */
+  function privateDnsPlan(value: Record<string, unknown>): string {
+    return editedPlan("plan-dns64-fixed.json", (plan) => {
+      const address = "aws_vpc_endpoint_private_dns.ssm";
+      const endpoint = plan.planned_values.root_module.resources.find(
+        (item: { address: string }) => item.address === "aws_vpc_endpoint.ssm",
+      );
+      delete endpoint.values.private_dns_enabled;
+      const change = plan.resource_changes.find(
+        (item: { address: string }) => item.address === "aws_vpc_endpoint.ssm",
+      );
+      // The provider computes private_dns_enabled when the configuration leaves it out.
+      change.change.after_unknown.private_dns_enabled = true;
+      const constant = "constant_value" in value;
+      const known = constant ? { private_dns_enabled: value.constant_value } : {};
+      const unknown = { vpc_endpoint_id: true, ...(!constant && { private_dns_enabled: true }) };
+      const resource = { address, mode: "managed", type: "aws_vpc_endpoint_private_dns" };
+      plan.planned_values.root_module.resources.push({ ...resource, name: "ssm", values: known });
+      plan.resource_changes.push({
+        ...resource,
+        name: "ssm",
+        change: { actions: ["create"], after: known, after_unknown: unknown },
+      });
+      plan.configuration.root_module.resources.push({
+        ...resource,
+        name: "ssm",
+        expressions: {
+          vpc_endpoint_id: { references: ["aws_vpc_endpoint.ssm.id", "aws_vpc_endpoint.ssm"] },
+          private_dns_enabled: value,
+        },
+      });
+    });
+  }
+
+  it("takes PrivateDnsEnabled from the resource", async () => {
+    const plan = privateDnsPlan({ constant_value: true });
+    const { input, result } = await lintIac({ terraformPlan: plan });
+    const endpoint = input.snapshot.VpcEndpoints?.find((item) => item.VpcEndpointId === endpointId);
+    const privateDnsOff = result.findings.filter((finding) =>
+      finding.evidence.some((item) => item.attribute === "PrivateDnsEnabled"),
+    );
+
+    expect(endpoint?.PrivateDnsEnabled).toBe(true);
+    expect(findingsOf(result, "endpoint-private-dns-disabled")).toEqual([]);
+    expect(privateDnsOff).toEqual([]);
+  });
+
+  it("leaves an unknown value unknown", async () => {
+    const plan = privateDnsPlan({ references: ["var.private_dns"] });
+    const { input, result } = await lintIac({ terraformPlan: plan });
+    const endpoint = input.snapshot.VpcEndpoints?.find((item) => item.VpcEndpointId === endpointId);
+    const skipped = result.skipped.find((item) => item.ruleId === "endpoint-private-dns-disabled");
+
+    expect(endpoint?.PrivateDnsEnabled).toBeUndefined();
+    expect(findingsOf(result, "endpoint-private-dns-disabled")).toEqual([]);
+    expect(skipped?.resourceIds).toEqual([endpointId]);
+  });
+});
+
 describe("Terraform plan: input errors", () => {
   it("rejects a CloudFormation template", async () => {
     const attempt = lintIac({ terraformPlan: fixture("dns64-missing.json") });

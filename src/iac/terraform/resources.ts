@@ -36,6 +36,7 @@ export const MAPPERS: Record<string, Mapper> = {
     linkEndpoint(reader, "security_group_id", "sg"),
   aws_vpc_endpoint_route_table_association: (reader) =>
     linkEndpoint(reader, "route_table_id", "rtb"),
+  aws_vpc_endpoint_private_dns: mapEndpointPrivateDns,
   aws_security_group: mapSecurityGroup,
   aws_vpc_security_group_ingress_rule: (reader) => mapGroupRule(reader, "ingress"),
   aws_vpc_security_group_egress_rule: (reader) => mapGroupRule(reader, "egress"),
@@ -324,6 +325,18 @@ function linkEndpoint(reader: AttributeReader, name: string, prefix: string): vo
   if (prefix === "subnet") reader.builder.linkEndpoint(endpointId, { subnetId: linked });
   else if (prefix === "sg") reader.builder.linkEndpoint(endpointId, { groupId: linked });
   else reader.builder.linkEndpoint(endpointId, { tableId: linked });
+}
+
+/**
+ * Maps `aws_vpc_endpoint_private_dns`, which turns an endpoint's private DNS on or off after the
+ * endpoint is created. The provider documents it for endpoints that leave `private_dns_enabled`
+ * out, so its value is the one the endpoint ends up with.
+ */
+function mapEndpointPrivateDns(reader: AttributeReader): void {
+  const endpointId = reader.string("vpc_endpoint_id", "vpce");
+  if (!endpointId) return;
+  reader.attachNotesTo(endpointId);
+  reader.builder.setEndpointPrivateDns(endpointId, reader.bool("private_dns_enabled"));
 }
 
 function mapSecurityGroup(reader: AttributeReader): void {
