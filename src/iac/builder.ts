@@ -55,6 +55,8 @@ export class SnapshotBuilder {
   private readonly tableAssociations: { tableId: string; subnetId: string; id: string }[] = [];
   private readonly mainTables = new Map<string, string>();
   private readonly nats: EC2.NatGateway[] = [];
+  /** Ids of the NAT gateways whose connectivity type is known only after deployment. */
+  private readonly unknownTypeNats = new Set<string>();
   /** Ids of the NAT gateways the input declares, including those it does not create. */
   private readonly declaredNats = new Set<string>();
   /** VPCs whose route tables another stack may change, with the reason. */
@@ -166,6 +168,15 @@ export class SnapshotBuilder {
 
   addNatGateway(nat: EC2.NatGateway): void {
     this.nats.push(nat);
+  }
+
+  /**
+   * Records a NAT gateway whose connectivity type is known only after deployment. A private and a
+   * public NAT gateway reach different destinations, so the gateway gets no State and the checks
+   * that go through it report unknown, as for a gateway outside the input.
+   */
+  noteUnknownNatType(natGatewayId: string): void {
+    this.unknownTypeNats.add(natGatewayId);
   }
 
   /**
@@ -518,7 +529,15 @@ export class SnapshotBuilder {
   private buildNats(): EC2.NatGateway[] {
     const nats = this.nats.map((nat): EC2.NatGateway => {
       const vpcId = nat.VpcId ?? this.vpcOfSubnet(nat.SubnetId);
-      return { State: "available", ...nat, ...(vpcId && { VpcId: vpcId }) };
+      const built: EC2.NatGateway = { ...nat, ...(vpcId && { VpcId: vpcId }) };
+      if (!this.unknownTypeNats.has(nat.NatGatewayId as string))
+        return { State: "available", ...built };
+      this.warnings.push(
+        `NAT gateway ${nat.NatGatewayId} has a connectivity type that is known only after ` +
+          "deployment, so it may be private or public; its State is left out, so the checks " +
+          "that go through it are reported as skipped",
+      );
+      return built;
     });
     const known = new Set(nats.map((nat) => nat.NatGatewayId));
     for (const { tableId, route } of this.routes) {

@@ -6,6 +6,8 @@ export interface NatGatewayProperties {
   id: string;
   tags: EC2.Tag[];
   connectivityType?: string | undefined;
+  /** Whether the connectivity type is known only after deployment, so it may be either type. */
+  connectivityTypeUnknown?: boolean | undefined;
   allocationId?: string | undefined;
   privateIp?: string | undefined;
   /** Secondary private IPv4 addresses, when the input lists all of them. */
@@ -35,11 +37,12 @@ export function natGatewayOf(properties: NatGatewayProperties): EC2.NatGateway {
   }
   const nat: EC2.NatGateway = {
     NatGatewayId: properties.id,
-    // A NAT gateway is public unless its connectivity type is private.
-    ConnectivityType: (properties.connectivityType || "public") as EC2.ConnectivityType,
     NatGatewayAddresses: addresses,
     Tags: properties.tags,
   };
+  // A NAT gateway is public unless its connectivity type is private.
+  if (!properties.connectivityTypeUnknown)
+    nat.ConnectivityType = (properties.connectivityType || "public") as EC2.ConnectivityType;
   if (properties.subnetId) nat.SubnetId = properties.subnetId;
   if (properties.availabilityMode) {
     nat.AvailabilityMode = properties.availabilityMode as EC2.AvailabilityMode;

@@ -1004,6 +1004,39 @@ function editedTemplate(name: string, from: string, to: string): string {
   return path;
 }
 
+describe("CloudFormation: NAT gateway of unknown type", () => {
+  const natId = placeholderId("nat", "Nat");
+  const unknownType = () =>
+    editedTemplate(
+      "public-nat64.yaml",
+      "      AllocationId: !GetAtt NatEip.AllocationId\n",
+      "      ConnectivityType: !ImportValue network-NatType\n",
+    );
+
+  it("leaves the type and state out", async () => {
+    const { input } = await lintIac({ template: unknownType() });
+    const nat = input.snapshot.NatGateways?.find((item) => item.NatGatewayId === natId);
+
+    expect(nat).toBeDefined();
+    expect(nat?.ConnectivityType).toBeUndefined();
+    expect(nat?.State).toBeUndefined();
+  });
+
+  it("skips the checks through it", async () => {
+    const { result, warnings } = await lintIac({ template: unknownType() });
+    const skipped = (ruleId: string) =>
+      result.skipped.find((item) => item.ruleId === ruleId)?.resourceIds;
+
+    expect(findingsOf(result, "public-nat64-leaks-service-traffic")).toEqual([]);
+    expect(skipped("private-nat64-to-public-destination")).toEqual([
+      placeholderId("subnet", "AppSubnet"),
+    ]);
+    expect(warnings.some((line) => line.includes(`NAT gateway ${natId} has a connectivity`))).toBe(
+      true,
+    );
+  });
+});
+
 describe("CloudFormation: route tables outside the template", () => {
   const publicVpcId = placeholderId("vpc", "Vpc");
   const appAssociation = "      SubnetId: !Ref AppSubnet\n      RouteTableId: !Ref AppRt";

@@ -1157,6 +1157,33 @@ describe("Terraform plan: endpoint private DNS resource", () => {
   });
 });
 
+describe("Terraform plan: NAT gateway of unknown type", () => {
+  it("skips the checks through it", async () => {
+    const plan = editedPlan("plan-dns64-fixed.json", (edited) => {
+      const address = "module.vpc.aws_nat_gateway.this[0]";
+      const planned = edited.planned_values.root_module.child_modules[0].resources.find(
+        (item: { address: string }) => item.address === address,
+      );
+      delete planned.values.connectivity_type;
+      const change = edited.resource_changes.find(
+        (item: { address: string }) => item.address === address,
+      );
+      change.change.after_unknown.connectivity_type = true;
+      const config = edited.configuration.root_module.module_calls.vpc.module.resources.find(
+        (item: { address: string }) => item.address === "aws_nat_gateway.this",
+      );
+      config.expressions.connectivity_type = { references: ["var.nat_type"] };
+    });
+    const { input, result } = await lintIac({ terraformPlan: plan });
+    const nat = input.snapshot.NatGateways?.find((item) => item.NatGatewayId === natId);
+    const skipped = result.skipped.find((item) => item.ruleId === "nat64-route-blackhole");
+
+    expect(nat?.ConnectivityType).toBeUndefined();
+    expect(nat?.State).toBeUndefined();
+    expect(skipped?.resourceIds).toEqual([...privateTables].sort());
+  });
+});
+
 describe("Terraform plan: input errors", () => {
   it("rejects a CloudFormation template", async () => {
     const attempt = lintIac({ terraformPlan: fixture("dns64-missing.json") });

@@ -192,6 +192,10 @@ function mapNatGateway(reader: PropertyReader): void {
     availabilityMode: reader.string("AvailabilityMode"),
     vpcId: reader.string("VpcId", "vpc"),
   };
+  if (firstUnresolved(reader.properties.ConnectivityType)) {
+    properties.connectivityTypeUnknown = true;
+    reader.builder.noteUnknownNatType(reader.id);
+  }
   reader.builder.addNatGateway(natGatewayOf(properties));
 }
 

@@ -264,6 +264,10 @@ function mapNatGateway(reader: AttributeReader): void {
     availabilityMode: reader.string("availability_mode"),
     vpcId: reader.string("vpc_id", "vpc"),
   };
+  if (firstUnresolved(reader.single("connectivity_type"))) {
+    properties.connectivityTypeUnknown = true;
+    reader.builder.noteUnknownNatType(reader.id);
+  }
   reader.builder.addNatGateway(natGatewayOf(properties));
 }
 
