@@ -1037,6 +1037,24 @@ describe("CloudFormation: NAT gateway of unknown type", () => {
   });
 });
 
+describe("CloudFormation: IPv6 block from a BYOIP pool", () => {
+  it("gives the VPC a placeholder block", async () => {
+    const template = editedTemplate(
+      "public-nat64.yaml",
+      "      AmazonProvidedIpv6CidrBlock: true\n",
+      "      Ipv6Pool: ipv6pool-ec2-0123456789abcdef0\n",
+    );
+    const { input, result } = await lintIac({ template });
+    const vpc = input.snapshot.Vpcs?.find((item) => item.VpcId === vpcId);
+    const subnet = input.snapshot.Subnets?.find((item) => item.SubnetId === appSubnetId);
+
+    expect(vpc?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock).toBe("2001:db8:1::/56");
+    expect(subnet?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock).toBe("2001:db8:1:1::/64");
+    expect(findingsOf(result, "nacl-blocks-nat64")).toEqual([]);
+    expect(result.summary.error).toBe(0);
+  });
+});
+
 describe("CloudFormation: route tables outside the template", () => {
   const publicVpcId = placeholderId("vpc", "Vpc");
   const appAssociation = "      SubnetId: !Ref AppSubnet\n      RouteTableId: !Ref AppRt";

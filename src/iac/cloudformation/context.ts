@@ -172,12 +172,14 @@ export class TemplateContext implements ResourceValues {
 
   /**
    * Returns the IPv6 prefix of a VPCCidrBlock: the literal Ipv6CidrBlock, or a placeholder for
-   * an Amazon-provided or IPAM-allocated prefix. Returns undefined for an IPv4 block.
+   * an Amazon-provided, BYOIP-pool or IPAM-allocated prefix. Returns undefined for an IPv4 block.
    */
   cidrBlockOf(logicalId: string): unknown {
     const properties = this.properties(logicalId);
     if (properties.Ipv6CidrBlock !== undefined) return properties.Ipv6CidrBlock;
-    if (parseBoolean(properties.AmazonProvidedIpv6CidrBlock) === true) {
+    // Without Ipv6CidrBlock, EC2 picks a /56 from the Ipv6Pool, as for an Amazon-provided block.
+    const pooled = properties.Ipv6Pool !== undefined;
+    if (pooled || parseBoolean(properties.AmazonProvidedIpv6CidrBlock) === true) {
       return this.ipv6.prefixFor(logicalId, 56);
     }
     if (properties.Ipv6IpamPoolId !== undefined) {
