@@ -1055,6 +1055,24 @@ describe("CloudFormation: IPv6 block from a BYOIP pool", () => {
   });
 });
 
+describe("CloudFormation: IPAM netmask length unknown", () => {
+  it("uses a /56 placeholder block", async () => {
+    const template = editedTemplate(
+      "public-nat64.yaml",
+      "      AmazonProvidedIpv6CidrBlock: true\n",
+      "      Ipv6IpamPoolId: ipam-pool-0123456789abcdef0\n" +
+        "      Ipv6NetmaskLength: !ImportValue network-Ipv6Length\n",
+    );
+    const { input, warnings } = await lintIac({ template });
+    const vpc = input.snapshot.Vpcs?.find((item) => item.VpcId === vpcId);
+
+    expect(vpc?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock).toBe("2001:db8:1::/56");
+    expect(
+      warnings.some((line) => line.includes("resource VpcV6 property Ipv6NetmaskLength")),
+    ).toBe(true);
+  });
+});
+
 describe("CloudFormation: route tables outside the template", () => {
   const publicVpcId = placeholderId("vpc", "Vpc");
   const appAssociation = "      SubnetId: !Ref AppSubnet\n      RouteTableId: !Ref AppRt";

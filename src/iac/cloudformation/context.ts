@@ -183,7 +183,9 @@ export class TemplateContext implements ResourceValues {
       return this.ipv6.prefixFor(logicalId, 56);
     }
     if (properties.Ipv6IpamPoolId !== undefined) {
-      return this.ipv6.prefixFor(logicalId, Number(properties.Ipv6NetmaskLength ?? 56));
+      const length = Number(properties.Ipv6NetmaskLength ?? 56);
+      // A length known only after deployment, such as a parameter without a value, is no number.
+      return this.ipv6.prefixFor(logicalId, Number.isInteger(length) ? length : 56);
     }
     return undefined;
   }

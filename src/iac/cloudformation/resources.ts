@@ -65,6 +65,9 @@ function mapVpcCidrBlock(reader: PropertyReader, context: TemplateContext): void
   if (ipv4) reader.builder.addVpcCidr(vpcId, ipv4);
   const ipv6 = reader.ipv6Cidr("Ipv6CidrBlock", 56, context.cidrBlockOf(reader.logicalId));
   if (ipv6) reader.builder.addVpcCidr(vpcId, ipv6);
+  // Reading the length reports a value known only after deployment on standard error. The
+  // placeholder block is then a /56.
+  reader.number("Ipv6NetmaskLength");
 }
 
 function mapSubnet(reader: PropertyReader): void {
