@@ -1073,6 +1073,32 @@ describe("CloudFormation: IPAM netmask length unknown", () => {
   });
 });
 
+describe("CloudFormation: AZ of a subnet without one", () => {
+  it("leaves the AZ it gives unknown", async () => {
+    const text = readFileSync(fixture("public-nat64.yaml"), "utf8")
+      .replace(
+        '      AvailabilityZone: !Select [0, !GetAZs ""]\n      CidrBlock:',
+        "      AvailabilityZone: !GetAtt AppSubnet.AvailabilityZone\n      CidrBlock:",
+      )
+      .replace(
+        '      AvailabilityZone: !Select [0, !GetAZs ""]\n      Ipv6Native:',
+        "      Ipv6Native:",
+      );
+    const template = join(mkdtempSync(join(tmpdir(), "vpc-lint-template-")), "az.yaml");
+    writeFileSync(template, text);
+    const { input, warnings } = await lintIac({ template });
+    const publicSubnet = input.snapshot.Subnets?.find(
+      (item) => item.SubnetId === placeholderId("subnet", "PublicSubnet"),
+    );
+
+    expect(publicSubnet).toBeDefined();
+    expect(publicSubnet?.AvailabilityZone).toBeUndefined();
+    expect(
+      warnings.some((line) => line.includes("resource PublicSubnet property AvailabilityZone")),
+    ).toBe(true);
+  });
+});
+
 describe("CloudFormation: route tables outside the template", () => {
   const publicVpcId = placeholderId("vpc", "Vpc");
   const appAssociation = "      SubnetId: !Ref AppSubnet\n      RouteTableId: !Ref AppRt";

@@ -137,8 +137,9 @@ export class TemplateContext implements ResourceValues {
       if (attribute === "CidrBlock" && properties().CidrBlock) return properties().CidrBlock;
       if (attribute === "Ipv6CidrBlocks" && properties().Ipv6CidrBlock)
         return [properties().Ipv6CidrBlock];
-      if (attribute === "AvailabilityZone")
-        return properties().AvailabilityZone ?? `${this.region}a`;
+      // EC2 picks the AZ of a subnet created without one, so it is known only after deployment.
+      if (attribute === "AvailabilityZone" && properties().AvailabilityZone !== undefined)
+        return properties().AvailabilityZone;
       if (attribute === "NetworkAclAssociationId")
         return placeholderId("aclassoc", `${id}/default`);
     }
