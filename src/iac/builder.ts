@@ -75,6 +75,7 @@ export class SnapshotBuilder {
     subnetId?: string;
     groupId?: string;
     tableId?: string;
+    replacesDefaultGroup?: boolean;
   }[] = [];
   /** PrivateDnsEnabled by endpoint id, set by a resource apart from the endpoint. */
   private readonly endpointPrivateDns = new Map<string, boolean | undefined>();
@@ -238,9 +239,13 @@ export class SnapshotBuilder {
     this.endpoints.set(endpoint.VpcEndpointId as string, endpoint);
   }
 
+  /**
+   * Adds a subnet, security group or route table to an endpoint. A group replaces the VPC's
+   * default group only with `replacesDefaultGroup`.
+   */
   linkEndpoint(
     endpointId: string,
-    link: { subnetId?: string; groupId?: string; tableId?: string },
+    link: { subnetId?: string; groupId?: string; tableId?: string; replacesDefaultGroup?: boolean },
   ): void {
     this.endpointLinks.push({ endpointId, ...link });
   }
@@ -658,16 +663,8 @@ export class SnapshotBuilder {
         ...(endpoint.RouteTableIds ?? []),
         ...links.map((l) => l.tableId),
       ]);
-      const groupIds = unique([
-        ...(endpoint.Groups ?? []).map((g) => g.GroupId),
-        ...links.map((l) => l.groupId),
-      ]);
       const interfaceLike = (endpoint.VpcEndpointType ?? "").toLowerCase() === "interface";
-      // An interface endpoint created without security groups gets the VPC's default group.
-      const defaultGroup = endpoint.VpcId
-        ? this.vpcs.get(endpoint.VpcId)?.defaults.defaultSecurityGroupId
-        : undefined;
-      if (interfaceLike && groupIds.length === 0 && defaultGroup) groupIds.push(defaultGroup);
+      const groupIds = this.endpointGroupIds(endpoint, links, interfaceLike);
       endpoint.Groups = groupIds.map((groupId) => ({
         GroupId: groupId,
         GroupName: this.groups.get(groupId)?.group.GroupName ?? groupId,
@@ -675,6 +672,27 @@ export class SnapshotBuilder {
       if (interfaceLike) this.fillEndpointAddressType(endpoint);
       return endpoint;
     });
+  }
+
+  /**
+   * Returns the security groups of an endpoint: its own and those linked to it. An interface
+   * endpoint created without security groups gets the VPC's default group, and keeps it beside
+   * linked groups unless a link replaces it.
+   */
+  private endpointGroupIds(
+    endpoint: EC2.VpcEndpoint,
+    links: { groupId?: string; replacesDefaultGroup?: boolean }[],
+    interfaceLike: boolean,
+  ): string[] {
+    const own = (endpoint.Groups ?? []).map((group) => group.GroupId);
+    const groupIds = unique([...own, ...links.map((link) => link.groupId)]);
+    const defaultGroup = endpoint.VpcId
+      ? this.vpcs.get(endpoint.VpcId)?.defaults.defaultSecurityGroupId
+      : undefined;
+    const keepsDefault = own.length === 0 && !links.some((link) => link.replacesDefaultGroup);
+    if (interfaceLike && keepsDefault && defaultGroup && !groupIds.includes(defaultGroup))
+      groupIds.push(defaultGroup);
+    return groupIds;
   }
 
   /**

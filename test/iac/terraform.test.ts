@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
+import { implicitVpcIds } from "../../src/iac/builder.js";
 import { placeholderId } from "../../src/iac/placeholders.js";
 import { Plan } from "../../src/iac/terraform/plan.js";
 import type { RunResult } from "../../src/run.js";
@@ -1181,6 +1182,63 @@ describe("Terraform plan: NAT gateway of unknown type", () => {
     expect(nat?.ConnectivityType).toBeUndefined();
     expect(nat?.State).toBeUndefined();
     expect(skipped?.resourceIds).toEqual([...privateTables].sort());
+  });
+});
+
+describe("Terraform plan: endpoint group association", () => {
+  /** Moves the endpoint's group into an association with the given constant arguments. */
+  function associationPlan(values: Record<string, unknown>): string {
+    return editedPlan("plan-dns64-fixed.json", (plan) => {
+      const address = "aws_vpc_endpoint_security_group_association.ssm";
+      delete configResourceOf(plan, "aws_vpc_endpoint.ssm").expressions.security_group_ids;
+      const resource = {
+        address,
+        mode: "managed",
+        type: "aws_vpc_endpoint_security_group_association",
+        name: "ssm",
+      };
+      plan.planned_values.root_module.resources.push({ ...resource, values });
+      plan.resource_changes.push({
+        ...resource,
+        change: {
+          actions: ["create"],
+          after: values,
+          after_unknown: { id: true, vpc_endpoint_id: true, security_group_id: true },
+        },
+      });
+      plan.configuration.root_module.resources.push({
+        ...resource,
+        expressions: {
+          vpc_endpoint_id: { references: ["aws_vpc_endpoint.ssm.id", "aws_vpc_endpoint.ssm"] },
+          security_group_id: {
+            references: ["aws_security_group.endpoints.id", "aws_security_group.endpoints"],
+          },
+          ...Object.fromEntries(
+            Object.entries(values).map(([name, value]) => [name, { constant_value: value }]),
+          ),
+        },
+      });
+    });
+  }
+  const groupsOf = async (plan: string) => {
+    const { input } = await lintIac({ terraformPlan: plan });
+    const endpoint = input.snapshot.VpcEndpoints?.find(
+      (item) => item.VpcEndpointId === placeholderId("vpce", "aws_vpc_endpoint.ssm"),
+    );
+    return endpoint?.Groups?.map((group) => group.GroupId).sort();
+  };
+  const endpointGroup = placeholderId("sg", "aws_security_group.endpoints");
+
+  it("keeps the VPC's default group", async () => {
+    const groups = await groupsOf(associationPlan({}));
+
+    expect(groups).toEqual([endpointGroup, implicitVpcIds(vpcId).defaultSecurityGroupId].sort());
+  });
+
+  it("replaces the default group when asked", async () => {
+    const groups = await groupsOf(associationPlan({ replace_default_association: true }));
+
+    expect(groups).toEqual([endpointGroup]);
   });
 });
 

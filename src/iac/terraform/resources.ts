@@ -327,8 +327,18 @@ function linkEndpoint(reader: AttributeReader, name: string, prefix: string): vo
   const linked = reader.string(name, prefix);
   if (!endpointId || !linked) return;
   if (prefix === "subnet") reader.builder.linkEndpoint(endpointId, { subnetId: linked });
-  else if (prefix === "sg") reader.builder.linkEndpoint(endpointId, { groupId: linked });
+  else if (prefix === "sg") linkEndpointGroup(reader, endpointId, linked);
   else reader.builder.linkEndpoint(endpointId, { tableId: linked });
+}
+
+/**
+ * Links a group to an endpoint. The provider documents that the VPC's default group, which an
+ * endpoint created without groups gets, stays unless `replace_default_association` is true.
+ */
+function linkEndpointGroup(reader: AttributeReader, endpointId: string, groupId: string): void {
+  // NOTE: a replace_default_association known only after apply is read as false, its default.
+  const replaces = reader.bool("replace_default_association", false) === true;
+  reader.builder.linkEndpoint(endpointId, { groupId, replacesDefaultGroup: replaces });
 }
 
 /**
