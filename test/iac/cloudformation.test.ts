@@ -1099,6 +1099,41 @@ describe("CloudFormation: AZ of a subnet without one", () => {
   });
 });
 
+describe("CloudFormation: private DNS for inbound resolvers only", () => {
+  const endpointId = placeholderId("vpce", "SsmMessagesEndpoint");
+  const withDnsOptions = (value: string) =>
+    editedTemplate(
+      "private-nat64-ssm.yaml",
+      "      SecurityGroupIds: [!GetAtt EndpointSg.GroupId]\n",
+      "      SecurityGroupIds: [!GetAtt EndpointSg.GroupId]\n" +
+        `      DnsOptions:\n        PrivateDnsOnlyForInboundResolverEndpoint: ${value}\n`,
+    );
+  const endpointOf = async (template: string) => {
+    const { input } = await lintIac({ template });
+    return input.snapshot.VpcEndpoints?.find((item) => item.VpcEndpointId === endpointId);
+  };
+
+  it("maps OnlyInboundResolver to the flag", async () => {
+    const endpoint = await endpointOf(withDnsOptions("OnlyInboundResolver"));
+
+    expect(endpoint?.DnsOptions?.PrivateDnsOnlyForInboundResolverEndpoint).toBe(true);
+    expect(endpoint?.PrivateDnsEnabled).toBe(true);
+  });
+
+  it("maps AllResolvers to false", async () => {
+    const endpoint = await endpointOf(withDnsOptions("AllResolvers"));
+
+    expect(endpoint?.DnsOptions?.PrivateDnsOnlyForInboundResolverEndpoint).toBe(false);
+  });
+
+  it("leaves private DNS unknown for an import", async () => {
+    const endpoint = await endpointOf(withDnsOptions("!ImportValue network-InboundOnly"));
+
+    expect(endpoint).toBeDefined();
+    expect(endpoint?.PrivateDnsEnabled).toBeUndefined();
+  });
+});
+
 describe("CloudFormation: route tables outside the template", () => {
   const publicVpcId = placeholderId("vpc", "Vpc");
   const appAssociation = "      SubnetId: !Ref AppSubnet\n      RouteTableId: !Ref AppRt";

@@ -1242,6 +1242,23 @@ describe("Terraform plan: endpoint group association", () => {
   });
 });
 
+describe("Terraform plan: private DNS for inbound resolvers only", () => {
+  it("maps the dns_options flag", async () => {
+    const plan = editedPlan("plan-dns64-fixed.json", (edited) => {
+      const endpoint = edited.planned_values.root_module.resources.find(
+        (item: { address: string }) => item.address === "aws_vpc_endpoint.ssm",
+      );
+      endpoint.values.dns_options[0].private_dns_only_for_inbound_resolver_endpoint = true;
+    });
+    const { input } = await lintIac({ terraformPlan: plan });
+    const endpoint = input.snapshot.VpcEndpoints?.find(
+      (item) => item.VpcEndpointId === placeholderId("vpce", "aws_vpc_endpoint.ssm"),
+    );
+
+    expect(endpoint?.DnsOptions?.PrivateDnsOnlyForInboundResolverEndpoint).toBe(true);
+  });
+});
+
 describe("Terraform plan: input errors", () => {
   it("rejects a CloudFormation template", async () => {
     const attempt = lintIac({ terraformPlan: fixture("dns64-missing.json") });

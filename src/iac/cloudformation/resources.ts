@@ -250,7 +250,36 @@ function mapEndpoint(reader: PropertyReader): void {
     ? reader.stringOf(dns.DnsRecordIpType, "DnsOptions.DnsRecordIpType")
     : undefined;
   if (recordType) endpoint.DnsOptions = { DnsRecordIpType: recordType as EC2.DnsRecordIpType };
+  if (dns) readInboundResolverOnly(reader, endpoint, dns.PrivateDnsOnlyForInboundResolverEndpoint);
   reader.builder.addEndpoint(endpoint);
+}
+
+/** Values of DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint and the flag EC2 reports for them. */
+const INBOUND_RESOLVER_ONLY: Record<string, boolean> = {
+  onlyinboundresolver: true,
+  allresolvers: false,
+};
+
+/**
+ * Sets PrivateDnsOnlyForInboundResolverEndpoint. With it, only queries through inbound Resolver
+ * endpoints get the endpoint's addresses, and the VPC's own clients do not. When the value is
+ * unknown, so is private DNS for those clients, and PrivateDnsEnabled is left out.
+ */
+function readInboundResolverOnly(
+  reader: PropertyReader,
+  endpoint: EC2.VpcEndpoint,
+  value: unknown,
+): void {
+  if (value === undefined) return;
+  const property = "DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint";
+  const text = reader.stringOf(value, property);
+  if (text === undefined) {
+    delete endpoint.PrivateDnsEnabled;
+    return;
+  }
+  const flag = INBOUND_RESOLVER_ONLY[text.toLowerCase()];
+  if (flag === undefined) return;
+  endpoint.DnsOptions = { ...endpoint.DnsOptions, PrivateDnsOnlyForInboundResolverEndpoint: flag };
 }
 
 function mapSecurityGroup(reader: PropertyReader): void {

@@ -319,6 +319,18 @@ function mapEndpoint(reader: AttributeReader): void {
   const dns = reader.blocks("dns_options")[0];
   const recordType = dns?.string("dns_record_ip_type");
   if (recordType) endpoint.DnsOptions = { DnsRecordIpType: recordType as EC2.DnsRecordIpType };
+  // With this flag only queries through inbound Resolver endpoints get the endpoint's addresses,
+  // and the VPC's own clients do not. When it is unknown, so is private DNS for those clients.
+  const inboundOnly = dns
+    ? dns.bool("private_dns_only_for_inbound_resolver_endpoint", false)
+    : false;
+  if (inboundOnly === undefined) delete endpoint.PrivateDnsEnabled;
+  else if (inboundOnly) {
+    endpoint.DnsOptions = {
+      ...endpoint.DnsOptions,
+      PrivateDnsOnlyForInboundResolverEndpoint: true,
+    };
+  }
   reader.builder.addEndpoint(endpoint);
 }
 
