@@ -1134,6 +1134,20 @@ describe("CloudFormation: private DNS for inbound resolvers only", () => {
   });
 });
 
+describe("CloudFormation: Auto Scaling group at size 0", () => {
+  it("adds no instance without DesiredCapacity", async () => {
+    const template = editedTemplate(
+      "public-nat64.yaml",
+      '      MinSize: "1"\n',
+      '      MinSize: "0"\n',
+    );
+    const { input } = await lintIac({ template });
+    const instances = (input.snapshot.Reservations ?? []).flatMap((item) => item.Instances ?? []);
+
+    expect(instances).toEqual([]);
+  });
+});
+
 describe("CloudFormation: route tables outside the template", () => {
   const publicVpcId = placeholderId("vpc", "Vpc");
   const appAssociation = "      SubnetId: !Ref AppSubnet\n      RouteTableId: !Ref AppRt";

@@ -267,6 +267,28 @@ describe("Terraform plan: Auto Scaling group", () => {
     expect(imds?.resourceIds).toEqual(scaled.map((instance) => instance.InstanceId).sort());
   });
 
+  it("adds no instance at size 0", async () => {
+    const address = "aws_autoscaling_group.app";
+    const plan = editedPlan("plan-dns64-missing.json", (edited) => {
+      const planned = edited.planned_values.root_module.resources.find(
+        (item: { address: string }) => item.address === address,
+      );
+      planned.values.min_size = 0;
+      // The provider computes desired_capacity when the configuration leaves it out.
+      delete planned.values.desired_capacity;
+      const change = edited.resource_changes.find(
+        (item: { address: string }) => item.address === address,
+      );
+      change.change.after_unknown.desired_capacity = true;
+    });
+    const { input } = await lintIac({ terraformPlan: plan });
+    const scaled = (input.snapshot.Reservations ?? [])
+      .flatMap((reservation) => reservation.Instances ?? [])
+      .filter((instance) => instance.Tags?.some((tag) => tag.Key === "aws:autoscaling:groupName"));
+
+    expect(scaled).toEqual([]);
+  });
+
   it("reads a mixed instances policy's template", async () => {
     const address = "aws_autoscaling_group.app";
     const plan = editedPlan("plan-dns64-missing.json", (edited) => {

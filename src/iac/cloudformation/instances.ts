@@ -49,8 +49,11 @@ export function mapInstance(reader: PropertyReader, context: TemplateContext): v
  * its launch template's options. A group whose MinSize and DesiredCapacity are both 0 adds none.
  */
 export function mapAutoScalingGroup(reader: PropertyReader, context: TemplateContext): string[] {
-  const sizes = [reader.number("MinSize"), reader.number("DesiredCapacity")];
-  if (sizes.every((size) => size === 0)) return [];
+  const minSize = reader.number("MinSize");
+  // A group created without DesiredCapacity starts at its minimum size.
+  const desired =
+    reader.properties.DesiredCapacity === undefined ? minSize : reader.number("DesiredCapacity");
+  if (minSize === 0 && desired === 0) return [];
   const policy = reader.properties.MixedInstancesPolicy;
   const mixed = isRecord(policy) ? policy : {};
   // An unknown policy or launch template names a launch template outside the input.

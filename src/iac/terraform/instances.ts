@@ -43,8 +43,12 @@ export function mapInstance(reader: AttributeReader, context: PlanContext): void
  * adds none.
  */
 export function mapAutoScalingGroup(reader: AttributeReader, context: PlanContext): string[] {
-  const sizes = [reader.number("min_size"), reader.number("desired_capacity")];
-  if (sizes.every((size) => size === 0)) return [];
+  const minSize = reader.number("min_size");
+  // A group created without desired_capacity starts at its minimum size, and the plan leaves the
+  // computed value out.
+  const desired =
+    reader.raw("desired_capacity") === undefined ? minSize : reader.number("desired_capacity");
+  if (minSize === 0 && desired === 0) return [];
   const template = launchTemplateOf(reader, context);
   const groups = templateGroups(template);
 
