@@ -811,8 +811,9 @@ export class SnapshotBuilder {
   }
 
   /**
-   * Records a network ACL entry whose CIDR is known only after deployment. Read without it, the
-   * ACL would deny what the entry may allow, or allow what it may deny.
+   * Records a network ACL entry whose CIDR, protocol, port, action, rule number or direction is
+   * known only after deployment. Read without it, the ACL would deny what the entry may allow,
+   * or allow what it may deny.
    */
   noteUnknownAclEntry(aclId: string): void {
     this.unknownAcls.add(aclId);
@@ -827,7 +828,7 @@ export class SnapshotBuilder {
     const vpcIds = new Set(unknown.map((acl) => acl.VpcId));
     for (const acl of unknown) {
       this.warnings.push(
-        `network ACL ${acl.NetworkAclId} has an entry whose CIDR is known only after deployment; ` +
+        `network ACL ${acl.NetworkAclId} has an entry with a value known only after deployment; ` +
           `it and the default ACL of ${acl.VpcId ?? "its VPC"} are left out, so the checks ` +
           "that cross them are reported as skipped",
       );

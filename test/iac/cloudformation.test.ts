@@ -1148,6 +1148,59 @@ describe("CloudFormation: Auto Scaling group at size 0", () => {
   });
 });
 
+describe("CloudFormation: rule protocol unknown", () => {
+  it("leaves the group's egress out", async () => {
+    const template = editedTemplate(
+      "public-nat64.yaml",
+      '        - IpProtocol: "-1"\n          CidrIpv6: ::/0\n',
+      "        - IpProtocol: !ImportValue network-EgressProtocol\n" +
+        "          FromPort: 22\n          ToPort: 22\n          CidrIpv6: ::/0\n",
+    );
+    const { input, result } = await lintIac({ template });
+    const group = input.snapshot.SecurityGroups?.find(
+      (item) => item.GroupId === placeholderId("sg", "AppSg"),
+    );
+    const skipped = result.skipped.find((item) => item.ruleId === "instance-sg-egress-blocks-ipv6");
+
+    expect(group).toBeDefined();
+    expect(group?.IpPermissionsEgress).toBeUndefined();
+    expect(skipped).toBeDefined();
+  });
+
+  it("leaves an ACL with an unknown action out", async () => {
+    const template = editedTemplate(
+      "public-nat64.yaml",
+      "  AppSg:\n",
+      [
+        "  AppAcl:",
+        "    Type: AWS::EC2::NetworkAcl",
+        "    Properties:",
+        "      VpcId: !Ref Vpc",
+        "  AppAclOut:",
+        "    Type: AWS::EC2::NetworkAclEntry",
+        "    Properties:",
+        "      NetworkAclId: !Ref AppAcl",
+        "      RuleNumber: 100",
+        "      Protocol: -1",
+        "      Egress: true",
+        "      RuleAction: !ImportValue network-AclAction",
+        "      Ipv6CidrBlock: ::/0",
+        "  AppAclAssoc:",
+        "    Type: AWS::EC2::SubnetNetworkAclAssociation",
+        "    Properties:",
+        "      NetworkAclId: !Ref AppAcl",
+        "      SubnetId: !Ref AppSubnet",
+        "  AppSg:",
+        "",
+      ].join("\n"),
+    );
+    const { input } = await lintIac({ template });
+    const aclIds = input.snapshot.NetworkAcls?.map((acl) => acl.NetworkAclId);
+
+    expect(aclIds).not.toContain(placeholderId("acl", "AppAcl"));
+  });
+});
+
 describe("CloudFormation: route tables outside the template", () => {
   const publicVpcId = placeholderId("vpc", "Vpc");
   const appAssociation = "      SubnetId: !Ref AppSubnet\n      RouteTableId: !Ref AppRt";
@@ -1305,7 +1358,7 @@ describe("CloudFormation: private NAT64 to Session Manager endpoints", () => {
     expect(aclIds).toEqual([]);
     expect(
       warnings.some((line) =>
-        line.includes(`network ACL ${placeholderId("acl", "NatAcl")} has an entry whose CIDR`),
+        line.includes(`network ACL ${placeholderId("acl", "NatAcl")} has an entry with a value`),
       ),
     ).toBe(true);
   });

@@ -1281,6 +1281,32 @@ describe("Terraform plan: private DNS for inbound resolvers only", () => {
   });
 });
 
+describe("Terraform plan: rule protocol unknown", () => {
+  it("leaves the group's ingress out", async () => {
+    const address = "aws_security_group.endpoints";
+    const plan = editedPlan("plan-dns64-missing.json", (edited) => {
+      const planned = edited.planned_values.root_module.resources.find(
+        (item: { address: string }) => item.address === address,
+      );
+      delete planned.values.ingress[0].protocol;
+      const change = edited.resource_changes.find(
+        (item: { address: string }) => item.address === address,
+      );
+      change.change.after_unknown.ingress[0].protocol = true;
+      configResourceOf(edited, address).expressions.ingress = [
+        { protocol: { references: ["var.endpoint_protocol"] } },
+      ];
+    });
+    const { input } = await lintIac({ terraformPlan: plan });
+    const group = input.snapshot.SecurityGroups?.find(
+      (item) => item.GroupId === placeholderId("sg", address),
+    );
+
+    expect(group).toBeDefined();
+    expect(group?.IpPermissions).toBeUndefined();
+  });
+});
+
 describe("Terraform plan: input errors", () => {
   it("rejects a CloudFormation template", async () => {
     const attempt = lintIac({ terraformPlan: fixture("dns64-missing.json") });

@@ -366,10 +366,26 @@ function addRule(
   if (prefixList) permission.PrefixListIds?.push({ PrefixListId: prefixList, ...extra });
   const peer = text(`${side}SecurityGroupId`, "sg");
   if (peer) permission.UserIdGroupPairs?.push({ GroupId: peer, ...extra });
-  if (firstUnresolved(rule.CidrIp) || firstUnresolved(rule.CidrIpv6))
+  // A rule whose peer, protocol or ports are known only after deployment may admit any traffic.
+  if (RULE_FIELDS.some((name) => firstUnresolved(rule[name])))
     reader.builder.noteUnknownPeer(groupId, direction);
   reader.builder.addPermission(groupId, direction, permission);
 }
+
+/** Security group rule properties that decide which traffic the rule admits. */
+const RULE_FIELDS = ["CidrIp", "CidrIpv6", "IpProtocol", "FromPort", "ToPort"];
+
+/** Network ACL entry properties that decide which traffic the entry matches and what it does. */
+const ACL_ENTRY_FIELDS = [
+  "CidrBlock",
+  "Ipv6CidrBlock",
+  "Protocol",
+  "RuleAction",
+  "RuleNumber",
+  "Egress",
+  "PortRange",
+  "Icmp",
+];
 
 function mapNetworkAcl(reader: PropertyReader): void {
   const vpcId = reader.string("VpcId", "vpc");
@@ -397,10 +413,7 @@ function mapNetworkAclEntry(reader: PropertyReader): void {
   if (cidr) entry.CidrBlock = cidr;
   const ipv6 = reader.ipv6Cidr("Ipv6CidrBlock", 64);
   if (ipv6) entry.Ipv6CidrBlock = ipv6;
-  if (
-    firstUnresolved(reader.properties.CidrBlock) ||
-    firstUnresolved(reader.properties.Ipv6CidrBlock)
-  )
+  if (ACL_ENTRY_FIELDS.some((name) => firstUnresolved(reader.properties[name])))
     reader.builder.noteUnknownAclEntry(aclId);
   const ports = reader.properties.PortRange;
   if (isRecord(ports)) {

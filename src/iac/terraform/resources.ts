@@ -405,11 +405,20 @@ function addInlineRule(
   ];
   if (reader.bool("self", false)) peers.push(groupId);
   for (const peer of new Set(peers)) permission.UserIdGroupPairs?.push({ GroupId: peer, ...extra });
-  noteUnknownPeer(reader, groupId, direction, ["cidr_blocks", "ipv6_cidr_blocks"]);
+  noteUnknownPeer(reader, groupId, direction, [
+    "cidr_blocks",
+    "ipv6_cidr_blocks",
+    "protocol",
+    "from_port",
+    "to_port",
+  ]);
   reader.builder.addPermission(groupId, direction, permission);
 }
 
-/** Marks the group's rules of a direction unknown when one of the CIDR attributes is unresolved. */
+/**
+ * Marks the group's rules of a direction unknown when an attribute that decides which traffic a
+ * rule admits, such as a CIDR or the protocol, is unresolved.
+ */
 function noteUnknownPeer(
   reader: AttributeReader,
   groupId: string,
@@ -443,7 +452,13 @@ function mapGroupRule(reader: AttributeReader, direction: "ingress" | "egress"):
   if (list) permission.PrefixListIds?.push({ PrefixListId: list, ...extra });
   const peer = reader.string("referenced_security_group_id", "sg");
   if (peer) permission.UserIdGroupPairs?.push({ GroupId: peer, ...extra });
-  noteUnknownPeer(reader, groupId, direction, ["cidr_ipv4", "cidr_ipv6"]);
+  noteUnknownPeer(reader, groupId, direction, [
+    "cidr_ipv4",
+    "cidr_ipv6",
+    "ip_protocol",
+    "from_port",
+    "to_port",
+  ]);
   reader.builder.addPermission(groupId, direction, permission);
 }
 
@@ -519,7 +534,9 @@ function addAclEntry(
   if (cidr) entry.CidrBlock = cidr;
   const ipv6 = reader.ipv6Cidr("ipv6_cidr_block", 64);
   if (ipv6) entry.Ipv6CidrBlock = ipv6;
-  if (["cidr_block", "ipv6_cidr_block"].some((name) => firstUnresolved(reader.raw(name))))
+  const decisive = ["cidr_block", "ipv6_cidr_block", "protocol", actionName, numberName, "egress"];
+  const ports = ["from_port", "to_port", "icmp_type", "icmp_code"];
+  if ([...decisive, ...ports].some((name) => firstUnresolved(reader.raw(name))))
     reader.builder.noteUnknownAclEntry(aclId);
   const from = reader.number("from_port");
   const to = reader.number("to_port");
