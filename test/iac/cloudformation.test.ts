@@ -10,7 +10,7 @@ import { parseTemplate, type Template } from "../../src/iac/cloudformation/parse
 import { MAPPERS } from "../../src/iac/cloudformation/resources.js";
 import { placeholderId } from "../../src/iac/placeholders.js";
 import { InputError } from "../../src/errors.js";
-import { findingsOf, fixture, lintIac, locationPath } from "./helpers.js";
+import { findingsOf, fixture, lintIac, locationPath, type Linted } from "./helpers.js";
 
 const vpcId = placeholderId("vpc", "Vpc");
 const appSubnetId = placeholderId("subnet", "AppSubnet");
@@ -1004,17 +1004,27 @@ function editedTemplate(name: string, from: string, to: string): string {
   return path;
 }
 
+/** Lints public-nat64.yaml with `from`, which must occur once, replaced by `to`. */
+function lintEditedPublicNat64(from: string, to: string): Promise<Linted> {
+  return lintIac({ template: editedTemplate("public-nat64.yaml", from, to) });
+}
+
+/** Returns the first IPv6 block of the VPC `Vpc` in a linted snapshot. */
+function vpcIpv6Block({ input }: Linted): string | undefined {
+  const vpc = input.snapshot.Vpcs?.find((item) => item.VpcId === vpcId);
+  return vpc?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock;
+}
+
 describe("CloudFormation: NAT gateway of unknown type", () => {
   const natId = placeholderId("nat", "Nat");
-  const unknownType = () =>
-    editedTemplate(
-      "public-nat64.yaml",
+  const lintUnknownType = () =>
+    lintEditedPublicNat64(
       "      AllocationId: !GetAtt NatEip.AllocationId\n",
       "      ConnectivityType: !ImportValue network-NatType\n",
     );
 
   it("leaves the type and state out", async () => {
-    const { input } = await lintIac({ template: unknownType() });
+    const { input } = await lintUnknownType();
     const nat = input.snapshot.NatGateways?.find((item) => item.NatGatewayId === natId);
 
     expect(nat).toBeDefined();
@@ -1023,7 +1033,7 @@ describe("CloudFormation: NAT gateway of unknown type", () => {
   });
 
   it("skips the checks through it", async () => {
-    const { result, warnings } = await lintIac({ template: unknownType() });
+    const { result, warnings } = await lintUnknownType();
     const skipped = (ruleId: string) =>
       result.skipped.find((item) => item.ruleId === ruleId)?.resourceIds;
 
@@ -1037,39 +1047,34 @@ describe("CloudFormation: NAT gateway of unknown type", () => {
   });
 });
 
-describe("CloudFormation: IPv6 block from a BYOIP pool", () => {
-  it("gives the VPC a placeholder block", async () => {
-    const template = editedTemplate(
-      "public-nat64.yaml",
-      "      AmazonProvidedIpv6CidrBlock: true\n",
+describe("CloudFormation: IPv6 block from a pool", () => {
+  const amazonProvided = "      AmazonProvidedIpv6CidrBlock: true\n";
+
+  it("gives a BYOIP pool's VPC a block", async () => {
+    const linted = await lintEditedPublicNat64(
+      amazonProvided,
       "      Ipv6Pool: ipv6pool-ec2-0123456789abcdef0\n",
     );
-    const { input, result } = await lintIac({ template });
-    const vpc = input.snapshot.Vpcs?.find((item) => item.VpcId === vpcId);
-    const subnet = input.snapshot.Subnets?.find((item) => item.SubnetId === appSubnetId);
+    const subnet = linted.input.snapshot.Subnets?.find((item) => item.SubnetId === appSubnetId);
 
-    expect(vpc?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock).toBe("2001:db8:1::/56");
+    expect(vpcIpv6Block(linted)).toBe("2001:db8:1::/56");
     expect(subnet?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock).toBe("2001:db8:1:1::/64");
-    expect(findingsOf(result, "nacl-blocks-nat64")).toEqual([]);
-    expect(result.summary.error).toBe(0);
+    expect(findingsOf(linted.result, "nacl-blocks-nat64")).toEqual([]);
+    expect(linted.result.summary.error).toBe(0);
   });
-});
 
-describe("CloudFormation: IPAM netmask length unknown", () => {
-  it("uses a /56 placeholder block", async () => {
-    const template = editedTemplate(
-      "public-nat64.yaml",
-      "      AmazonProvidedIpv6CidrBlock: true\n",
+  it("uses /56 for an unknown IPAM length", async () => {
+    const linted = await lintEditedPublicNat64(
+      amazonProvided,
       "      Ipv6IpamPoolId: ipam-pool-0123456789abcdef0\n" +
         "      Ipv6NetmaskLength: !ImportValue network-Ipv6Length\n",
     );
-    const { input, warnings } = await lintIac({ template });
-    const vpc = input.snapshot.Vpcs?.find((item) => item.VpcId === vpcId);
+    const noted = linted.warnings.some((line) =>
+      line.includes("resource VpcV6 property Ipv6NetmaskLength"),
+    );
 
-    expect(vpc?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock).toBe("2001:db8:1::/56");
-    expect(
-      warnings.some((line) => line.includes("resource VpcV6 property Ipv6NetmaskLength")),
-    ).toBe(true);
+    expect(vpcIpv6Block(linted)).toBe("2001:db8:1::/56");
+    expect(noted).toBe(true);
   });
 });
 
@@ -1136,12 +1141,7 @@ describe("CloudFormation: private DNS for inbound resolvers only", () => {
 
 describe("CloudFormation: Auto Scaling group at size 0", () => {
   it("adds no instance without DesiredCapacity", async () => {
-    const template = editedTemplate(
-      "public-nat64.yaml",
-      '      MinSize: "1"\n',
-      '      MinSize: "0"\n',
-    );
-    const { input } = await lintIac({ template });
+    const { input } = await lintEditedPublicNat64('      MinSize: "1"\n', '      MinSize: "0"\n');
     const instances = (input.snapshot.Reservations ?? []).flatMap((item) => item.Instances ?? []);
 
     expect(instances).toEqual([]);
@@ -1150,13 +1150,11 @@ describe("CloudFormation: Auto Scaling group at size 0", () => {
 
 describe("CloudFormation: rule protocol unknown", () => {
   it("leaves the group's egress out", async () => {
-    const template = editedTemplate(
-      "public-nat64.yaml",
+    const { input, result } = await lintEditedPublicNat64(
       '        - IpProtocol: "-1"\n          CidrIpv6: ::/0\n',
       "        - IpProtocol: !ImportValue network-EgressProtocol\n" +
         "          FromPort: 22\n          ToPort: 22\n          CidrIpv6: ::/0\n",
     );
-    const { input, result } = await lintIac({ template });
     const group = input.snapshot.SecurityGroups?.find(
       (item) => item.GroupId === placeholderId("sg", "AppSg"),
     );
@@ -1168,8 +1166,7 @@ describe("CloudFormation: rule protocol unknown", () => {
   });
 
   it("leaves an ACL with an unknown action out", async () => {
-    const template = editedTemplate(
-      "public-nat64.yaml",
+    const { input } = await lintEditedPublicNat64(
       "  AppSg:\n",
       [
         "  AppAcl:",
@@ -1194,7 +1191,6 @@ describe("CloudFormation: rule protocol unknown", () => {
         "",
       ].join("\n"),
     );
-    const { input } = await lintIac({ template });
     const aclIds = input.snapshot.NetworkAcls?.map((acl) => acl.NetworkAclId);
 
     expect(aclIds).not.toContain(placeholderId("acl", "AppAcl"));
