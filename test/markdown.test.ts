@@ -133,6 +133,17 @@ describe("Markdown diagrams", () => {
     expect(publicDiagram).not.toContain("available");
   });
 
+  it.each([
+    ["its state", ["State"], "NAT gateway, public, state unknown"],
+    ["type and state", ["State", "ConnectivityType"], "NAT gateway, type unknown, state unknown"],
+  ] as const)("labels a NAT gateway without %s", async (_name, fields, expected) => {
+    const result = await lintFile(join(EXAMPLES, "public-nat64.json"), (snapshot) => {
+      for (const nat of snapshot.NatGateways ?? []) for (const field of fields) delete nat[field];
+    });
+    const [diagram = ""] = diagramsOf(formatMarkdown(result));
+    expect(diagram).toContain(expected);
+  });
+
   it("draws the blackhole route red", async () => {
     const [diagram = ""] = diagramsOf(formatMarkdown(await lintFile(BROKEN)));
     const lines = diagram.split("\n");

@@ -3,7 +3,7 @@
  * their route tables and route targets, NAT gateways and endpoints. Resources named in error
  * findings are drawn red, and so are blackhole routes and links between two such resources.
  */
-import type { Subnet } from "@aws-sdk/client-ec2";
+import type { NatGateway, Subnet } from "@aws-sdk/client-ec2";
 import { SnapshotIndex } from "../index/snapshot-index.js";
 import { routeTarget } from "../index/routes.js";
 import { groupBy } from "../index/util.js";
@@ -100,9 +100,7 @@ export function vpcFlowchart(
       lines.push(`      ${node(subnet.SubnetId as string, subnetLabel(subnet), nodes)}`);
       for (const nat of index.natGatewaysIn(subnet.SubnetId as string)) {
         const id = nat.NatGatewayId as string;
-        // A NAT gateway that cannot carry traffic shows its state, such as deleted or failed.
-        const state = nat.State && nat.State.toLowerCase() !== "available" ? `, ${nat.State}` : "";
-        const kind = `NAT gateway, ${nat.ConnectivityType ?? "public"}${state}`;
+        const kind = `NAT gateway, ${natTypeLabel(nat)}${natStateLabel(nat)}`;
         lines.push(`      ${node(id, label(id, kind), nodes)}`);
       }
     }
@@ -244,4 +242,21 @@ function escapeLabel(text: string): string {
 
 function nameTag(tags: { Key?: string; Value?: string }[] | undefined): string | undefined {
   return tags?.find((tag) => tag.Key === "Name")?.Value;
+}
+
+/**
+ * Returns a NAT gateway's connectivity type for its label. A collected gateway without
+ * ConnectivityType predates private ones, so it is public. A gateway built from a template whose
+ * type is known only after deployment lacks State as well, and its type is unknown.
+ */
+function natTypeLabel(nat: NatGateway): string {
+  if (nat.ConnectivityType) return nat.ConnectivityType;
+  return nat.State ? "public" : "type unknown";
+}
+
+/** Returns the state part of a NAT gateway's label, empty for an available gateway. */
+function natStateLabel(nat: NatGateway): string {
+  if (!nat.State) return ", state unknown";
+  // A NAT gateway that cannot carry traffic shows its state, such as deleted or failed.
+  return nat.State.toLowerCase() === "available" ? "" : `, ${nat.State}`;
 }
