@@ -55,8 +55,11 @@ export class SnapshotBuilder {
   private readonly tableAssociations: { tableId: string; subnetId: string; id: string }[] = [];
   private readonly mainTables = new Map<string, string>();
   private readonly nats: EC2.NatGateway[] = [];
-  /** Ids of the NAT gateways whose connectivity type is known only after deployment. */
-  private readonly unknownTypeNats = new Set<string>();
+  /**
+   * The NAT gateways with a property that decides where their traffic goes but is known only
+   * after deployment, by id, with the names of those properties.
+   */
+  private readonly unknownNatProperties = new Map<string, string[]>();
   /** Ids of the NAT gateways the input declares, including those it does not create. */
   private readonly declaredNats = new Set<string>();
   /** VPCs whose route tables another stack may change, with the reason. */
@@ -172,12 +175,16 @@ export class SnapshotBuilder {
   }
 
   /**
-   * Records a NAT gateway whose connectivity type is known only after deployment. A private and a
-   * public NAT gateway reach different destinations, so the gateway gets no State and the checks
-   * that go through it report unknown, as for a gateway outside the input.
+   * Records a NAT gateway property that is known only after deployment and decides where the
+   * gateway's traffic goes. A private and a public NAT gateway reach different destinations. A
+   * zonal one sends traffic through its subnet's route table, a regional one through its own.
+   * The gateway gets no State, so the checks that go through it report unknown, as for a gateway
+   * outside the input.
    */
-  noteUnknownNatType(natGatewayId: string): void {
-    this.unknownTypeNats.add(natGatewayId);
+  noteUnknownNatProperty(natGatewayId: string, property: string): void {
+    const properties = this.unknownNatProperties.get(natGatewayId);
+    if (properties) properties.push(property);
+    else this.unknownNatProperties.set(natGatewayId, [property]);
   }
 
   /**
@@ -535,12 +542,13 @@ export class SnapshotBuilder {
     const nats = this.nats.map((nat): EC2.NatGateway => {
       const vpcId = nat.VpcId ?? this.vpcOfSubnet(nat.SubnetId);
       const built: EC2.NatGateway = { ...nat, ...(vpcId && { VpcId: vpcId }) };
-      if (!this.unknownTypeNats.has(nat.NatGatewayId as string))
-        return { State: "available", ...built };
+      const unknown = this.unknownNatProperties.get(nat.NatGatewayId as string);
+      if (!unknown) return { State: "available", ...built };
+      const [verb, decides] = unknown.length > 1 ? ["are", "decide"] : ["is", "decides"];
       this.warnings.push(
-        `NAT gateway ${nat.NatGatewayId} has a connectivity type that is known only after ` +
-          "deployment, so it may be private or public; its State is left out, so the checks " +
-          "that go through it are reported as skipped",
+        `the ${unknown.join(" and ")} of NAT gateway ${nat.NatGatewayId} ${verb} known only ` +
+          `after deployment and ${decides} where its traffic goes, so its State is left out and ` +
+          "the checks that go through it are reported as skipped",
       );
       return built;
     });

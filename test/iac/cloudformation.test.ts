@@ -1041,9 +1041,29 @@ describe("CloudFormation: NAT gateway of unknown type", () => {
     expect(skipped("private-nat64-to-public-destination")).toEqual([
       placeholderId("subnet", "AppSubnet"),
     ]);
-    expect(warnings.some((line) => line.includes(`NAT gateway ${natId} has a connectivity`))).toBe(
-      true,
+    const expected =
+      `: the ConnectivityType of NAT gateway ${natId} is known only after deployment and ` +
+      "decides where its traffic goes, so its State is left out and the checks that go through " +
+      "it are reported as skipped";
+    expect(warnings.some((line) => line.endsWith(expected))).toBe(true);
+  });
+});
+
+describe("CloudFormation: NAT gateway of unknown availability mode", () => {
+  const natId = placeholderId("nat", "Nat");
+  const allocation = "      AllocationId: !GetAtt NatEip.AllocationId\n";
+
+  it("leaves the state out", async () => {
+    const { input, warnings } = await lintEditedPublicNat64(
+      allocation,
+      `${allocation}      AvailabilityMode: !ImportValue network-NatMode\n`,
     );
+    const nat = input.snapshot.NatGateways?.find((item) => item.NatGatewayId === natId);
+
+    expect(nat?.ConnectivityType).toBe("public");
+    expect(nat?.State).toBeUndefined();
+    const expected = `the AvailabilityMode of NAT gateway ${natId} is known only after deployment`;
+    expect(warnings.some((line) => line.includes(expected))).toBe(true);
   });
 });
 

@@ -1181,27 +1181,42 @@ describe("Terraform plan: endpoint private DNS resource", () => {
 });
 
 describe("Terraform plan: NAT gateway of unknown type", () => {
-  it("skips the checks through it", async () => {
-    const plan = editedPlan("plan-dns64-fixed.json", (edited) => {
+  /** Makes an argument of the module's NAT gateway known only after apply, set from a variable. */
+  function unknownNatArgument(argument: string): string {
+    return editedPlan("plan-dns64-fixed.json", (edited) => {
       const address = "module.vpc.aws_nat_gateway.this[0]";
       const planned = edited.planned_values.root_module.child_modules[0].resources.find(
         (item: { address: string }) => item.address === address,
       );
-      delete planned.values.connectivity_type;
+      delete planned.values[argument];
       const change = edited.resource_changes.find(
         (item: { address: string }) => item.address === address,
       );
-      change.change.after_unknown.connectivity_type = true;
+      change.change.after_unknown[argument] = true;
       const config = edited.configuration.root_module.module_calls.vpc.module.resources.find(
         (item: { address: string }) => item.address === "aws_nat_gateway.this",
       );
-      config.expressions.connectivity_type = { references: ["var.nat_type"] };
+      config.expressions[argument] = { references: [`var.${argument}`] };
     });
+  }
+
+  it("skips the checks through it", async () => {
+    const plan = unknownNatArgument("connectivity_type");
     const { input, result } = await lintIac({ terraformPlan: plan });
     const nat = input.snapshot.NatGateways?.find((item) => item.NatGatewayId === natId);
     const skipped = result.skipped.find((item) => item.ruleId === "nat64-route-blackhole");
 
     expect(nat?.ConnectivityType).toBeUndefined();
+    expect(nat?.State).toBeUndefined();
+    expect(skipped?.resourceIds).toEqual([...privateTables].sort());
+  });
+
+  it("skips them for an unknown mode", async () => {
+    const plan = unknownNatArgument("availability_mode");
+    const { input, result } = await lintIac({ terraformPlan: plan });
+    const nat = input.snapshot.NatGateways?.find((item) => item.NatGatewayId === natId);
+    const skipped = result.skipped.find((item) => item.ruleId === "nat64-route-blackhole");
+
     expect(nat?.State).toBeUndefined();
     expect(skipped?.resourceIds).toEqual([...privateTables].sort());
   });

@@ -197,7 +197,10 @@ function mapNatGateway(reader: PropertyReader): void {
   };
   if (firstUnresolved(reader.properties.ConnectivityType)) {
     properties.connectivityTypeUnknown = true;
-    reader.builder.noteUnknownNatType(reader.id);
+    reader.builder.noteUnknownNatProperty(reader.id, "ConnectivityType");
+  }
+  if (firstUnresolved(reader.properties.AvailabilityMode)) {
+    reader.builder.noteUnknownNatProperty(reader.id, "AvailabilityMode");
   }
   reader.builder.addNatGateway(natGatewayOf(properties));
 }

@@ -266,7 +266,10 @@ function mapNatGateway(reader: AttributeReader): void {
   };
   if (firstUnresolved(reader.single("connectivity_type"))) {
     properties.connectivityTypeUnknown = true;
-    reader.builder.noteUnknownNatType(reader.id);
+    reader.builder.noteUnknownNatProperty(reader.id, "connectivity_type");
+  }
+  if (firstUnresolved(reader.single("availability_mode"))) {
+    reader.builder.noteUnknownNatProperty(reader.id, "availability_mode");
   }
   reader.builder.addNatGateway(natGatewayOf(properties));
 }
