@@ -235,8 +235,8 @@ function mergedLocations(
 
 /**
  * Lists the `.json` files of a directory, following symbolic links to files, because skipping a
- * link would leave out its sections without a warning. Subdirectories are not read; each that
- * holds `.json` files gets a warning, since its files would otherwise be left out unnoticed.
+ * link would leave out its sections without a warning. Subdirectories are not read, so each one
+ * with `.json` files gets a warning, since its files would otherwise be left out unnoticed.
  */
 async function jsonFilesIn(directory: string, warnings: string[]): Promise<string[]> {
   const entries = await readdir(directory, { withFileTypes: true });
