@@ -1069,6 +1069,16 @@ describe("an interrupted run", () => {
     );
   });
 
+  it("names truncated standard input", () => {
+    const run = spawnSync(process.execPath, [CLI, "-s", "-"], {
+      input: '{"Subnets": [',
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" },
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^vpc-lint: standard input: not valid JSON \(/);
+  });
+
   it.each([
     [["-s", "x.json", "--profile", "dev"], "--profile", "--snapshot"],
     [["-s", "x.json", "--concurrency", "16"], "--concurrency", "--snapshot"],

@@ -23,6 +23,11 @@ import { makeRoomForInput } from "../v8-flags.js";
 /** The path of standard input, which `--snapshot -` names. */
 export const STDIN_PATH = "/dev/stdin";
 
+/** Returns the name of an input file for messages, `standard input` for STDIN_PATH. */
+function inputName(file: string): string {
+  return file === STDIN_PATH ? "standard input" : file;
+}
+
 /** The merged snapshot and what the loader noticed on the way. */
 export interface LoadedInput {
   snapshot: Snapshot;
@@ -328,7 +333,9 @@ async function loadFile(
   if (!shaped) return undefined;
 
   for (const key of shaped.unusedKeys) {
-    warnings.push(`${file}: top-level key ${key} names no snapshot section and was left out`);
+    warnings.push(
+      `${inputName(file)}: top-level key ${key} names no snapshot section and was left out`,
+    );
   }
   checkVersion(file, shaped.snapshot);
   const problems = validateSnapshot(shaped.snapshot);
@@ -340,7 +347,7 @@ async function loadFile(
     });
     const more = problems.length > 20 ? [`  ... and ${problems.length - 20} more`] : [];
     throw new InputError(
-      `${file}: invalid ${shaped.shape}:\n${[...lines, ...more].join("\n")}\n` +
+      `${inputName(file)}: invalid ${shaped.shape}:\n${[...lines, ...more].join("\n")}\n` +
         "Fix these values or re-export the file with the AWS CLI's --output json.",
     );
   }
@@ -361,7 +368,7 @@ async function readBytes(file: string, regular: boolean): Promise<Buffer> {
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     throw new InputError(
-      `${file}: cannot read the file (${code ?? message}); ${readFixHint(code, "--snapshot")}`,
+      `${inputName(file)}: cannot read the file (${code ?? message}); ${readFixHint(code, "--snapshot")}`,
     );
   }
 }
@@ -405,7 +412,7 @@ function parseShaped(
     }
     const { message } = error as Error;
     throw new InputError(
-      `${file}: not valid JSON (${message})${syntaxErrorPlace(text, message)}${where}`,
+      `${inputName(file)}: not valid JSON (${message})${syntaxErrorPlace(text, message)}${where}`,
     );
   }
   try {
@@ -414,7 +421,7 @@ function parseShaped(
     // Only the datetime objects of a recording are searched recursively.
     if (error instanceof RangeError) {
       throw new InputError(
-        `${file}: a value in the recording is nested too deeply to read; remove it or record ` +
+        `${inputName(file)}: a value in the recording is nested too deeply to read; remove it or record ` +
           "the call again",
       );
     }
@@ -426,7 +433,7 @@ function parseShaped(
       }
       return undefined;
     }
-    throw new InputError(`${file}: unsupported input: ${error.message}`);
+    throw new InputError(`${inputName(file)}: unsupported input: ${error.message}`);
   }
 }
 
@@ -484,17 +491,17 @@ function checkVersion(file: string, snapshot: Snapshot): void {
   if (version === undefined || version === SNAPSHOT_VERSION) return;
   if (typeof version !== "number") {
     throw new InputError(
-      `${file}: SnapshotVersion is ${JSON.stringify(version)}, a ${typeof version}; write it as ` +
+      `${inputName(file)}: SnapshotVersion is ${JSON.stringify(version)}, a ${typeof version}; write it as ` +
         `the number ${SNAPSHOT_VERSION}, without quotes.`,
     );
   }
   if (!Number.isFinite(version)) {
     throw new InputError(
-      `${file}: SnapshotVersion is ${foundText(version)}; write it as the number ${SNAPSHOT_VERSION}.`,
+      `${inputName(file)}: SnapshotVersion is ${foundText(version)}; write it as the number ${SNAPSHOT_VERSION}.`,
     );
   }
   throw new InputError(
-    `${file}: SnapshotVersion ${JSON.stringify(version)} is not supported; this vpc-lint reads ` +
+    `${inputName(file)}: SnapshotVersion ${JSON.stringify(version)} is not supported; this vpc-lint reads ` +
       `version ${SNAPSHOT_VERSION}. Upgrade vpc-lint or collect the snapshot again.`,
   );
 }
