@@ -1056,12 +1056,16 @@ describe("an interrupted run", () => {
     },
   );
 
-  it("names empty standard input as such", () => {
-    const run = spawnSync(process.execPath, [CLI, "-s", "-"], {
-      input: "",
+  /** Runs `vpc-lint -s -` with the input piped to its standard input. */
+  const lintPiped = (input: string) =>
+    spawnSync(process.execPath, [CLI, "-s", "-"], {
+      input,
       encoding: "utf8",
       env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" },
     });
+
+  it("names empty standard input as such", () => {
+    const run = lintPiped("");
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(
       "vpc-lint: standard input is empty, so the command that piped into vpc-lint may have " +
@@ -1070,11 +1074,7 @@ describe("an interrupted run", () => {
   });
 
   it("names truncated standard input", () => {
-    const run = spawnSync(process.execPath, [CLI, "-s", "-"], {
-      input: '{"Subnets": [',
-      encoding: "utf8",
-      env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" },
-    });
+    const run = lintPiped('{"Subnets": [');
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^vpc-lint: standard input: not valid JSON \(/);
   });

@@ -1200,11 +1200,17 @@ describe("Terraform plan: NAT gateway of unknown type", () => {
     });
   }
 
+  /** Lints the plan with the argument unknown, returning the NAT gateway and a rule's skips. */
+  async function lintUnknownNat(argument: string) {
+    const { input, result } = await lintIac({ terraformPlan: unknownNatArgument(argument) });
+    return {
+      nat: input.snapshot.NatGateways?.find((item) => item.NatGatewayId === natId),
+      skipped: result.skipped.find((item) => item.ruleId === "nat64-route-blackhole"),
+    };
+  }
+
   it("skips the checks through it", async () => {
-    const plan = unknownNatArgument("connectivity_type");
-    const { input, result } = await lintIac({ terraformPlan: plan });
-    const nat = input.snapshot.NatGateways?.find((item) => item.NatGatewayId === natId);
-    const skipped = result.skipped.find((item) => item.ruleId === "nat64-route-blackhole");
+    const { nat, skipped } = await lintUnknownNat("connectivity_type");
 
     expect(nat?.ConnectivityType).toBeUndefined();
     expect(nat?.State).toBeUndefined();
@@ -1212,10 +1218,7 @@ describe("Terraform plan: NAT gateway of unknown type", () => {
   });
 
   it("skips them for an unknown mode", async () => {
-    const plan = unknownNatArgument("availability_mode");
-    const { input, result } = await lintIac({ terraformPlan: plan });
-    const nat = input.snapshot.NatGateways?.find((item) => item.NatGatewayId === natId);
-    const skipped = result.skipped.find((item) => item.ruleId === "nat64-route-blackhole");
+    const { nat, skipped } = await lintUnknownNat("availability_mode");
 
     expect(nat?.State).toBeUndefined();
     expect(skipped?.resourceIds).toEqual([...privateTables].sort());
