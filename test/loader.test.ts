@@ -1205,7 +1205,7 @@ describe("fields AWS always returns", () => {
       },
       problem:
         '/RouteTables/0/Associations/0: found {"Main":false,"RouteTableId":"rtb-1"}, expected ' +
-        "one of the fields SubnetId, GatewayId",
+        "one of the fields SubnetId, GatewayId, PublicIpv4Pool",
     },
   ])("rejects $name", async ({ table, problem }) => {
     const file = await fixture("route.json", { SnapshotVersion: 1, RouteTables: [table] });
@@ -1232,6 +1232,16 @@ describe("fields AWS always returns", () => {
         RouteTableId: "rtb-1",
         Routes: [],
         Associations: [{ Main: true, RouteTableId: "rtb-1" }],
+      },
+    },
+    {
+      name: "a public IPv4 pool association",
+      table: {
+        RouteTableId: "rtb-1",
+        Routes: [],
+        Associations: [
+          { Main: false, RouteTableId: "rtb-1", PublicIpv4Pool: "ipv4pool-ec2-0123456789abcdef0" },
+        ],
       },
     },
   ])("accepts $name", async ({ table }) => {
