@@ -39,11 +39,16 @@ export default defineRule<"disabled">({
       if (value === true) continue;
       const endpoints = resolverDependents(index, vpcId).privateDnsEndpoints;
       if (endpoints.length === 0) {
-        // Private DNS may be on for an endpoint that lacks PrivateDnsEnabled.
+        // Hostnames are off or unknown here, and private DNS may be on for an endpoint that lacks
+        // PrivateDnsEnabled.
         const undecided = endpointsWithUnknownPrivateDns(index, vpcId);
-        if (value === false && undecided.length > 0) {
+        if (undecided.length > 0) {
           const ids = listIds(undecided.map((endpoint) => endpoint.VpcEndpointId as string));
-          context.unknown(vpcId, `PrivateDnsEnabled of ${ids} is not in the snapshot`);
+          const reason =
+            value === undefined
+              ? `enableDnsHostnames and PrivateDnsEnabled of ${ids} are not in the snapshot`
+              : `PrivateDnsEnabled of ${ids} is not in the snapshot`;
+          context.unknown(vpcId, reason);
         }
         continue;
       }

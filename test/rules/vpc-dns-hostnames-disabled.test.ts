@@ -81,6 +81,13 @@ describe(RULE, () => {
       ]),
       reason: "PrivateDnsEnabled of vpce-ssm is not in the snapshot",
     },
+    {
+      name: "unknown hostnames and private DNS",
+      input: attributes(undefined, [
+        endpoint({ id: "vpce-ssm", service: "ssm", omit: ["PrivateDnsEnabled"] }),
+      ]),
+      reason: "enableDnsHostnames and PrivateDnsEnabled of vpce-ssm are not in the snapshot",
+    },
   ])("skips $name", ({ input, reason }) => {
     const result = lintRule(RULE, input);
     expect(result.findings).toEqual([]);
