@@ -74,17 +74,15 @@ export default defineRule<MessageId>({
       const routeTableId = table.RouteTableId as string;
       const inside = index.routesOf(table).inside(NAT64_PREFIX);
       if (inside.length === 0) continue;
-      for (const subnet of users) {
-        if (subnet.EnableDns64 === undefined) {
-          context.unknown(subnet.SubnetId as string, "EnableDns64 is not in the snapshot");
-        }
-      }
       const subnets = users.filter((subnet) => subnet.EnableDns64 === true);
-      if (subnets.length === 0) continue;
       const subnetIds = subnets.map((subnet) => subnet.SubnetId as string);
+      // Whether a route is reported, or may be. Only then is a subnet without EnableDns64 skipped.
+      let reported = false;
       for (const view of inside) {
         const route = describeRoute(view);
-        const report = (messageId: MessageId, data: Record<string, string> = {}): void =>
+        const report = (messageId: MessageId, data: Record<string, string> = {}): void => {
+          reported = true;
+          if (subnets.length === 0) return;
           context.report({
             messageId,
             data: {
@@ -99,6 +97,7 @@ export default defineRule<MessageId>({
             related: [view.target.id, ...subnetIds],
             discriminator: view.destination.text,
           });
+        };
         if (view.target.kind !== "nat-gateway") {
           report("override");
           continue;
@@ -106,7 +105,8 @@ export default defineRule<MessageId>({
         const natGatewayId = view.target.id;
         const target = natTarget(index, natGatewayId, view.blackhole, table.VpcId);
         if (target.status === "unknown") {
-          context.unknown(routeTableId, target.reason);
+          reported = true;
+          if (subnets.length > 0) context.unknown(routeTableId, target.reason);
         } else if (target.status === "down") {
           report("toUnavailableNat", {
             natGatewayId,
@@ -128,6 +128,12 @@ export default defineRule<MessageId>({
             mainNatGatewayId: mainNat.NatGatewayId as string,
             mainType: natType(mainNat),
           });
+        }
+      }
+      if (!reported) continue;
+      for (const subnet of users) {
+        if (subnet.EnableDns64 === undefined) {
+          context.unknown(subnet.SubnetId as string, "EnableDns64 is not in the snapshot");
         }
       }
     }

@@ -48,6 +48,20 @@ describe(RULE, () => {
     ]);
   });
 
+  it("passes a harmless route without EnableDns64", () => {
+    const input = snapshot(publicNat64());
+    delete client(input).EnableDns64;
+    const table = input.RouteTables?.find((item) => item.RouteTableId === IDS.v6Table);
+    table?.Routes?.push({
+      DestinationIpv6CidrBlock: "64:ff9b::c000:200/120",
+      NatGatewayId: IDS.nat,
+      State: "active",
+    });
+    const result = lintRule(RULE, input);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual([]);
+  });
+
   it("passes a subnet without EnableDns64 and no inner route", () => {
     const input = snapshot(publicNat64());
     delete client(input).EnableDns64;
