@@ -65,12 +65,11 @@ export function nameServersOf(index: SnapshotIndex, vpc: Vpc): string[] | undefi
 export function unknownNameServers(index: SnapshotIndex, vpc: Vpc): string {
   const optionsId = vpc.DhcpOptionsId;
   if (!optionsId) return `DhcpOptionsId of ${vpc.VpcId} is not in the snapshot`;
-  const configurations = index.dhcpOptions(optionsId)?.DhcpConfigurations;
-  if (!index.dhcpOptions(optionsId)) return `DHCP options ${optionsId} are not in the snapshot`;
-  if (configurations) {
-    return `the Values of domain-name-servers in ${optionsId} are not in the snapshot`;
-  }
-  return `DhcpConfigurations of ${optionsId} is not in the snapshot`;
+  const options = index.dhcpOptions(optionsId);
+  if (!options) return `DHCP options ${optionsId} are not in the snapshot`;
+  if (!options.DhcpConfigurations)
+    return `DhcpConfigurations of ${optionsId} is not in the snapshot`;
+  return `the Values of domain-name-servers in ${optionsId} are not in the snapshot`;
 }
 
 /**

@@ -56,6 +56,15 @@ export function usableEndpointsFor(
   return usable;
 }
 
+/**
+ * Returns the reason a path through a usable endpoint without PrivateDnsEnabled is unknown: the
+ * service's name may resolve to the endpoint or to the public addresses.
+ */
+export function unknownPrivateDnsReason(endpoint: VpcEndpoint): string {
+  const endpointId = endpoint.VpcEndpointId as string;
+  return `whether private DNS of ${endpointId} is on is unknown because its PrivateDnsEnabled is not in the snapshot`;
+}
+
 /** Returns the VPC's live interface endpoints for a service (short name such as `ssm`). */
 export function liveInterfaceEndpointsFor(
   index: SnapshotIndex,

@@ -15,6 +15,7 @@ import {
 } from "../index/snapshot-index.js";
 import {
   SESSION_MANAGER_SERVICES,
+  unknownPrivateDnsReason,
   usableEndpointsFor,
   type EndpointRecordTypes,
 } from "../index/endpoints.js";
@@ -184,7 +185,7 @@ function activeEndpoint(trace: Trace, service: string): VpcEndpoint | "unknown" 
       "dns",
       "unknown",
       endpoint.VpcEndpointId as string,
-      `whether private DNS of ${endpoint.VpcEndpointId} is on is unknown because its PrivateDnsEnabled is not in the snapshot`,
+      unknownPrivateDnsReason(endpoint),
     );
     return "unknown";
   }

@@ -1,6 +1,10 @@
 import type { Subnet, VpcEndpoint } from "@aws-sdk/client-ec2";
 import { defineRule, type RuleContext } from "../engine/types.js";
-import { liveInterfaceEndpointsFor, usableEndpointsFor } from "../index/endpoints.js";
+import {
+  liveInterfaceEndpointsFor,
+  unknownPrivateDnsReason,
+  usableEndpointsFor,
+} from "../index/endpoints.js";
 import { analyse, isPrivateOnly, mayHostInstances, needsEc2messages } from "../reach/analysis.js";
 import { type SnapshotIndex, isIpv6Only } from "../index/snapshot-index.js";
 import { EC2MESSAGES_OPTIONAL_FROM } from "../index/ssm-agent.js";
@@ -131,7 +135,7 @@ export default defineRule<MessageId>({
         // The others lack PrivateDnsEnabled, so whether the service name resolves to them is unknown.
         const undecided = usable[0];
         if (undecided) {
-          const reason = `whether private DNS of ${undecided.VpcEndpointId} is on is unknown because its PrivateDnsEnabled is not in the snapshot`;
+          const reason = unknownPrivateDnsReason(undecided);
           for (const subnet of consumers) context.unknown(idOf(subnet), reason);
           continue;
         }

@@ -3,6 +3,7 @@
  * reader for resolved properties that records every value it replaces with a placeholder.
  */
 import { implicitVpcIds, type SnapshotBuilder } from "../builder.js";
+import { groupBy } from "../../index/util.js";
 import { Ipv6Placeholders, placeholderId } from "../placeholders.js";
 import {
   IntrinsicResolver,
@@ -80,14 +81,8 @@ export class TemplateContext implements ResourceValues {
    * every resource of a large template.
    */
   logicalIdsOfType(type: string): readonly string[] {
-    if (!this.idsByType) {
-      this.idsByType = new Map();
-      for (const [logicalId, resource] of Object.entries(this.template.Resources)) {
-        const ids = this.idsByType.get(resource.Type);
-        if (ids) ids.push(logicalId);
-        else this.idsByType.set(resource.Type, [logicalId]);
-      }
-    }
+    const resources = this.template.Resources;
+    this.idsByType ??= groupBy(Object.keys(resources), (logicalId) => resources[logicalId]?.Type);
     return this.idsByType.get(type) ?? [];
   }
 
