@@ -57,7 +57,7 @@ export function parseTargets(
   const targets = (specs.length > 0 ? specs : ["text"]).map(parseTarget);
   const unnamed = targets.filter((target) => target.path === undefined);
   if (outputFlag === STDOUT && unnamed.length === 0) {
-    // -o - asks for a report on standard output, which no format would write there.
+    // -o - requests a report on standard output, which no format would write there.
     const named = targets.map((target) => `--format ${target.format}=${target.path as string}`);
     throw new InputError(
       named.length === 1

@@ -1,5 +1,5 @@
 /** Reads snapshot files and directories of AWS CLI outputs, validates them and merges them. */
-import { readFileSync } from "node:fs";
+import { readFileSync, type Dirent } from "node:fs";
 import { readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
@@ -101,7 +101,7 @@ async function loadParts(
     }
   }
   if (parts.length === 0) {
-    // Every file was skipped, and the warnings that say why would otherwise go unprinted.
+    // Every file was skipped, and the warnings that give the reasons would otherwise be lost.
     const reasons = warnings.map((warning) => `\n  ${warning}`).join("");
     throw new InputError(
       `${paths.join(", ")}: no file in a shape vpc-lint reads${reasons ? `:${reasons}` : ""}`,
@@ -253,7 +253,7 @@ async function jsonFilesIn(directory: string, warnings: string[]): Promise<strin
     else if (entry.isSymbolicLink() && (await linksToFile(path))) files.push(path);
   }
   if (files.length > 0) {
-    for (const subdirectory of await subdirectoriesWithJson(directory)) {
+    for (const subdirectory of await subdirectoriesWithJson(directory, entries)) {
       warnings.push(
         `${subdirectory}: a subdirectory with .json files, which is not read; pass it with ` +
           "--snapshot to lint its files",
@@ -263,9 +263,11 @@ async function jsonFilesIn(directory: string, warnings: string[]): Promise<strin
   return files.sort();
 }
 
-/** Returns the subdirectories of a directory that directly contain `.json` files, sorted. */
-async function subdirectoriesWithJson(directory: string): Promise<string[]> {
-  const entries = await readdir(directory, { withFileTypes: true });
+/**
+ * Returns the subdirectories of a directory that directly contain `.json` files, sorted, from the
+ * directory's entries as the caller read them.
+ */
+async function subdirectoriesWithJson(directory: string, entries: Dirent[]): Promise<string[]> {
   const found: string[] = [];
   for (const entry of entries) {
     if (!entry.isDirectory()) continue;
@@ -288,7 +290,7 @@ async function noJsonFilesError(directory: string): Promise<InputError> {
     .map((entry) => entry.name)
     .sort();
   if (others.length === 0) {
-    const subdirectories = await subdirectoriesWithJson(directory);
+    const subdirectories = await subdirectoriesWithJson(directory, entries);
     if (subdirectories.length === 0) {
       return new InputError(`${directory}: the directory contains no .json files`);
     }
