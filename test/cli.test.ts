@@ -701,7 +701,7 @@ describe("help", () => {
     expect(run.stdout).toBe(long.stdout);
   });
 
-  it("says so in the README", async () => {
+  it("states the per-Region limit in README", async () => {
     const readme = await readFile(join(ROOT, "README.md"), "utf8");
     expect(readme).toContain(
       "| `--concurrency` N | AWS API calls in flight at once in each Region, from 1 to 64",

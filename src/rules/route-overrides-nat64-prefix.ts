@@ -76,7 +76,7 @@ export default defineRule<MessageId>({
       if (inside.length === 0) continue;
       const subnets = users.filter((subnet) => subnet.EnableDns64 === true);
       const subnetIds = subnets.map((subnet) => subnet.SubnetId as string);
-      // Whether a route is reported, or may be. Only then is a subnet without EnableDns64 skipped.
+      // Set when a route is reported or may be. Only then are subnets without EnableDns64 skipped.
       let reported = false;
       for (const view of inside) {
         const route = describeRoute(view);

@@ -1275,7 +1275,7 @@ describe("Terraform plan: endpoint group association", () => {
     expect(groups).toEqual([endpointGroup, implicitVpcIds(vpcId).defaultSecurityGroupId].sort());
   });
 
-  it("replaces the default group when asked", async () => {
+  it("replaces the default group when set", async () => {
     const groups = await groupsOf(associationPlan({ replace_default_association: true }));
 
     expect(groups).toEqual([endpointGroup]);
